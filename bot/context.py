@@ -1,0 +1,79 @@
+"""The typed callback context every handler receives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.access import Principal
+from bot.container import Services
+from bot.formatting import Presenter
+from bot.i18n import Translator, get_translator
+
+BotData = dict[str, Any]
+UserData = dict[str, Any]
+ChatData = dict[str, Any]
+
+SERVICES_KEY = "services"
+LANG_KEY = "lang"
+
+
+class RounaqContext(CallbackContext[ExtBot[Any], UserData, ChatData, BotData]):
+    """Adds the services, the acting principal and the request's language.
+
+    The language is per request (kept in user_data), never process-wide, so two users
+    in two languages can be served at the same moment.
+    """
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self._principal: Principal | None = None
+        self._language: str | None = None
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data[SERVICES_KEY]
+        assert isinstance(services, Services)
+        return services
+
+    @property
+    def principal(self) -> Principal:
+        if self._principal is None:
+            raise RuntimeError("the principal is loaded by the update gate (group -1)")
+        return self._principal
+
+    @principal.setter
+    def principal(self, value: Principal) -> None:
+        self._principal = value
+
+    @property
+    def lang(self) -> str:
+        if self._language:
+            return self._language
+        user_data = self.user_data if self._user_id is not None else None
+        if user_data and isinstance(user_data.get(LANG_KEY), str):
+            return str(user_data[LANG_KEY])
+        return self.services.settings.default_language
+
+    @lang.setter
+    def lang(self, value: str) -> None:
+        self._language = value
+        if self._user_id is not None and self.user_data is not None:
+            self.user_data[LANG_KEY] = value
+
+    @property
+    def tr(self) -> Translator:
+        return get_translator(self.lang)
+
+    @property
+    def fmt(self) -> Presenter:
+        return Presenter(lang=self.lang, tz=self.services.settings.tz)
+
+
+RounaqApp = Application[ExtBot[Any], RounaqContext, UserData, ChatData, BotData, Any]

@@ -1,0 +1,75 @@
+"""The one per-platform switch: what the messenger behind the Bot API can and cannot do.
+
+Bale follows the Telegram Bot API but its HTML support is uncertain and it lacks
+sendChatAction and webhook secret tokens. Handlers always write HTML; `PlatformBot`
+turns it into plain text and skips unsupported calls where the platform needs that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.ext import ExtBot
+
+from bot.formatting import html_to_plain
+from bot.settings import PlatformName
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformProfile:
+    name: PlatformName
+    html: bool
+    chat_action: bool
+    webhook_secret: bool
+
+
+PROFILES: dict[PlatformName, PlatformProfile] = {
+    PlatformName.TELEGRAM: PlatformProfile(PlatformName.TELEGRAM, True, True, True),
+    PlatformName.EMULATOR: PlatformProfile(PlatformName.EMULATOR, True, True, True),
+    PlatformName.BALE: PlatformProfile(PlatformName.BALE, False, False, False),
+}
+
+_TEXT_FIELDS = ("text", "caption")
+
+
+class PlatformBot(ExtBot[Any]):
+    """An ExtBot that adapts outgoing requests to the platform's profile."""
+
+    def __init__(self, *args: Any, profile: PlatformProfile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._profile = profile
+
+    @property
+    def profile(self) -> PlatformProfile:
+        return self._profile
+
+    async def _do_post(
+        self,
+        endpoint: str,
+        data: dict[str, Any],
+        *,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> Any:
+        if endpoint == "sendChatAction" and not self._profile.chat_action:
+            return True
+        if not self._profile.html and data.get("parse_mode") == ParseMode.HTML:
+            data = dict(data)
+            data.pop("parse_mode")
+            for field in _TEXT_FIELDS:
+                if isinstance(data.get(field), str):
+                    data[field] = html_to_plain(data[field])
+        if endpoint == "setWebhook" and not self._profile.webhook_secret:
+            data = {k: v for k, v in data.items() if k != "secret_token"}
+        return await super()._do_post(
+            endpoint,
+            data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )

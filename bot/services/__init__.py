@@ -1,0 +1,1 @@
+"""Plain services: no Telegram here. Handlers call them; they call repositories."""

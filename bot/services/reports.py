@@ -1,0 +1,210 @@
+"""Submitting obstacle reports and reading them back, with the access rules applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import jdatetime
+
+from bot.access import Principal, can_view_report, sees_internal_notes
+from bot.clock import Clock
+from bot.services.calendar import WorkCalendar
+from bot.services.directory import Directory
+from bot.services.routing import route
+from storage.db import Database
+from storage.dto import AgencyDTO, AttachmentDTO, Page, ReportDTO, ReportEventDTO
+from storage.models import ReportStatus
+from storage.repositories.reports import ReportRepository
+from storage.repositories.units import UnitRepository
+
+DESCRIPTION_MIN = 10
+DESCRIPTION_MAX = 3000
+MAX_ATTACHMENTS = 10
+MAX_AMOUNT_RIALS = 10**16  # ten million billion rials: anything above is a typo
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    kind: str  # "photo" | "document"
+    file_id: str
+    file_unique_id: str
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDraft:
+    unit_id: int
+    category_id: int
+    description: str
+    amount_rials: int | None = None
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    report: ReportDTO
+    agency: AgencyDTO
+    # True when the same update was processed before: nothing new was stored.
+    duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    report: ReportDTO
+    events: tuple[ReportEventDTO, ...]
+    attachments: tuple[AttachmentDTO, ...]
+
+
+class ReportError(Exception):
+    """A draft the service refuses; `reason` is a catalog key suffix."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ReportService:
+    def __init__(
+        self,
+        database: Database,
+        directory: Directory,
+        clock: Clock,
+        calendar: WorkCalendar,
+        *,
+        max_per_day: int = 10,
+    ) -> None:
+        self._db = database
+        self._directory = directory
+        self._clock = clock
+        self._calendar = calendar
+        self._max_per_day = max_per_day
+
+    def routed_agency(self, category_id: int, sector_id: int, county_id: int) -> AgencyDTO:
+        category = self._directory.category(category_id)
+        agency_id = route(
+            self._directory.rules,
+            category_id=category_id,
+            sector_id=sector_id,
+            county_id=county_id,
+            default_agency_id=category.default_agency_id,
+        )
+        return self._directory.agency(agency_id)
+
+    async def submit(
+        self, owner_id: int, draft: ReportDraft, *, update_id: int | None = None
+    ) -> Submission:
+        category = self._directory.category(draft.category_id)
+        if not DESCRIPTION_MIN <= len(draft.description) <= DESCRIPTION_MAX:
+            raise ReportError("description_length")
+        if draft.amount_rials is not None and not 0 < draft.amount_rials <= MAX_AMOUNT_RIALS:
+            raise ReportError("amount_range")
+        if len(draft.attachments) > MAX_ATTACHMENTS:
+            raise ReportError("too_many_attachments")
+        now = self._clock.now()
+        province_id = self._directory.province_id
+        async with self._db.transaction() as session:
+            reports = ReportRepository(session)
+            if update_id is not None:
+                earlier = await reports.by_source_update(owner_id, update_id)
+                if earlier is not None:
+                    return Submission(earlier, self._directory.agency(earlier.agency_id), True)
+            unit = await UnitRepository(session).get(draft.unit_id)
+            if unit is None or unit.owner_id != owner_id:
+                raise ReportError("unit_not_yours")
+            since = now - timedelta(days=1)
+            if await reports.count_created_since(owner_id, since) >= self._max_per_day:
+                raise ReportError("daily_limit")
+            agency = self.routed_agency(category.id, unit.sector_id, unit.county_id)
+            local = now.astimezone(self._calendar.tz)
+            year = jdatetime.date.fromgregorian(date=local.date()).year
+            seq = await reports.next_sequence(province_id, year)
+            due_at = self._calendar.add_working_days(now, category.deadline_days)
+            report_id = await reports.add(
+                province_id=province_id,
+                year=year,
+                seq=seq,
+                unit_id=unit.id,
+                owner_id=owner_id,
+                category_id=category.id,
+                agency_id=agency.id,
+                description=draft.description,
+                amount_rials=draft.amount_rials,
+                status=ReportStatus.REFERRED.value,
+                due_at=due_at,
+                source_update_id=update_id,
+                created_at=now,
+            )
+            await reports.add_event(
+                report_id,
+                "submitted",
+                actor_id=owner_id,
+                to_status=ReportStatus.SUBMITTED.value,
+                created_at=now,
+            )
+            await reports.add_event(
+                report_id,
+                "routed",
+                from_status=ReportStatus.SUBMITTED.value,
+                to_status=ReportStatus.REFERRED.value,
+                agency_id=agency.id,
+                created_at=now,
+            )
+            await reports.add_attachments(
+                report_id, [_attachment_fields(a) for a in draft.attachments]
+            )
+            report = await reports.get(report_id)
+        assert report is not None
+        return Submission(report, agency, False)
+
+    async def owner_page(self, owner_id: int, page: int, page_size: int = 5) -> Page[ReportDTO]:
+        async with self._db.session() as session:
+            return await ReportRepository(session).of_owner(
+                owner_id, self._directory.province_id, page=page, page_size=page_size
+            )
+
+    async def view(self, principal: Principal, report_id: int) -> ReportView | None:
+        """The report with its history as this principal may see it; None if not allowed.
+
+        "Not allowed" and "does not exist" look the same, so report numbers cannot be probed.
+        """
+        async with self._db.session() as session:
+            repo = ReportRepository(session)
+            report = await repo.get(report_id)
+            if (
+                report is None
+                or report.province_id != self._directory.province_id
+                or not can_view_report(principal, report)
+            ):
+                return None
+            events = await repo.events(
+                report_id, include_internal=sees_internal_notes(principal, report)
+            )
+            attachments = await repo.attachments(report_id)
+        return ReportView(report, tuple(events), tuple(attachments))
+
+    async def find_by_number(
+        self, principal: Principal, number: tuple[int, int]
+    ) -> ReportView | None:
+        async with self._db.session() as session:
+            report = await ReportRepository(session).by_number(self._directory.province_id, *number)
+        if report is None:
+            return None
+        return await self.view(principal, report.id)
+
+    async def get(self, report_id: int) -> ReportDTO | None:
+        async with self._db.session() as session:
+            return await ReportRepository(session).get(report_id)
+
+
+def _attachment_fields(attachment: Attachment) -> dict[str, object]:
+    return {
+        "kind": attachment.kind,
+        "file_id": attachment.file_id,
+        "file_unique_id": attachment.file_unique_id,
+        "file_name": attachment.file_name,
+        "mime_type": attachment.mime_type,
+        "size": attachment.size,
+    }

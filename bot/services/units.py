@@ -1,0 +1,63 @@
+"""Registering production units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.directory import Directory
+from storage.db import Database
+from storage.dto import UnitDTO
+from storage.models import PermitStatus
+from storage.repositories.units import UnitRepository
+from storage.repositories.users import UserRepository
+
+MAX_UNITS_PER_OWNER = 20
+UNIT_NAME_MAX = 120
+
+
+@dataclass(frozen=True, slots=True)
+class UnitDraft:
+    name: str
+    sector_id: int
+    county_id: int
+    permit_status: PermitStatus
+    phone: str
+
+
+class TooManyUnitsError(Exception):
+    pass
+
+
+class UnitService:
+    def __init__(self, database: Database, directory: Directory) -> None:
+        self._db = database
+        self._directory = directory
+
+    async def register(self, owner_id: int, draft: UnitDraft) -> UnitDTO:
+        # Validate against the directory so a forged button cannot store a foreign id.
+        self._directory.sector(draft.sector_id)
+        self._directory.county(draft.county_id)
+        province_id = self._directory.province_id
+        async with self._db.transaction() as session:
+            units = UnitRepository(session)
+            if await units.count_of_owner(owner_id, province_id) >= MAX_UNITS_PER_OWNER:
+                raise TooManyUnitsError
+            unit = await units.add(
+                province_id=province_id,
+                owner_id=owner_id,
+                name=draft.name,
+                sector_id=draft.sector_id,
+                county_id=draft.county_id,
+                permit_status=draft.permit_status.value,
+                phone=draft.phone,
+            )
+            await UserRepository(session).set_phone(owner_id, draft.phone)
+            return unit
+
+    async def of_owner(self, owner_id: int) -> list[UnitDTO]:
+        async with self._db.session() as session:
+            return await UnitRepository(session).of_owner(owner_id, self._directory.province_id)
+
+    async def get(self, unit_id: int) -> UnitDTO | None:
+        async with self._db.session() as session:
+            return await UnitRepository(session).get(unit_id)

@@ -1,0 +1,111 @@
+"""Users, their language and their roles (the Principal the access rules work on)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.access import Principal
+from bot.services.directory import Directory
+from storage.db import Database
+from storage.dto import UserDTO
+from storage.models import Role
+from storage.repositories.users import UserRepository
+
+
+@dataclass(frozen=True, slots=True)
+class UserProfile:
+    language: str | None
+    principal: Principal
+
+
+class UserService:
+    def __init__(self, database: Database, directory: Directory, admin_ids: frozenset[int]) -> None:
+        self._db = database
+        self._directory = directory
+        self._admin_ids = admin_ids
+        # Roles and language are read on every update; they change only through this service
+        # (one process per bot), so a cache invalidated on change is exact, not approximate.
+        self._profiles: dict[int, UserProfile] = {}
+
+    async def touch(
+        self, user_id: int, *, first_name: str, last_name: str | None, username: str | None
+    ) -> UserDTO:
+        """Record who the user is (at /start and registration, not on every message)."""
+        async with self._db.transaction() as session:
+            return await UserRepository(session).upsert(
+                user_id, first_name=first_name, last_name=last_name, username=username
+            )
+
+    async def profile(self, user_id: int) -> UserProfile:
+        cached = self._profiles.get(user_id)
+        if cached is not None:
+            return cached
+        async with self._db.session() as session:
+            repo = UserRepository(session)
+            user = await repo.get(user_id)
+            grants = await repo.roles(user_id, self._directory.province_id)
+        profile = UserProfile(
+            language=user.language if user else None,
+            principal=Principal.from_grants(user_id, grants, admin=user_id in self._admin_ids),
+        )
+        self._profiles[user_id] = profile
+        return profile
+
+    async def get(self, user_id: int) -> UserDTO | None:
+        async with self._db.session() as session:
+            return await UserRepository(session).get(user_id)
+
+    async def find(self, query: str) -> UserDTO | None:
+        """By numeric id or @username."""
+        async with self._db.session() as session:
+            repo = UserRepository(session)
+            if query.lstrip("-").isdigit():
+                return await repo.get(int(query))
+            return await repo.by_username(query)
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        async with self._db.transaction() as session:
+            await UserRepository(session).set_language(user_id, language)
+        self._profiles.pop(user_id, None)
+
+    async def set_phone(self, user_id: int, phone: str) -> None:
+        async with self._db.transaction() as session:
+            await UserRepository(session).set_phone(user_id, phone)
+
+    async def mark_blocked(self, user_id: int) -> None:
+        async with self._db.transaction() as session:
+            await UserRepository(session).mark_blocked(user_id)
+
+    async def grant(
+        self, user_id: int, role: Role, *, agency_id: int | None = None, by: int | None = None
+    ) -> bool:
+        if role is Role.OFFICER and agency_id is None:
+            raise ValueError("an officer belongs to an agency")
+        async with self._db.transaction() as session:
+            granted = await UserRepository(session).grant(
+                user_id,
+                role.value,
+                self._directory.province_id,
+                agency_id=agency_id,
+                granted_by=by,
+            )
+        self._profiles.pop(user_id, None)
+        return granted
+
+    async def revoke(self, user_id: int, role: Role, *, agency_id: int | None = None) -> bool:
+        async with self._db.transaction() as session:
+            removed = await UserRepository(session).revoke(
+                user_id, role.value, self._directory.province_id, agency_id=agency_id
+            )
+        self._profiles.pop(user_id, None)
+        return removed > 0
+
+    async def officers(self, agency_id: int) -> list[UserDTO]:
+        async with self._db.session() as session:
+            return await UserRepository(session).holders(
+                Role.OFFICER.value, self._directory.province_id, agency_id=agency_id
+            )
+
+    async def holders(self, role: Role) -> list[UserDTO]:
+        async with self._db.session() as session:
+            return await UserRepository(session).holders(role.value, self._directory.province_id)

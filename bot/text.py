@@ -1,0 +1,346 @@
+"""Normalising and parsing what users type on a phone keyboard.
+
+Persian users mix keyboards: Arabic ي/ك, Persian, Arabic-Indic or Latin digits, stray
+bidi marks pasted from other apps, ZWNJs doubled or glued to spaces. Everything here is
+pure (no I/O, no clock, no locale state) so it can be tested exhaustively.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation, localcontext
+from typing import Final
+
+import jdatetime
+
+__all__ = [
+    "JALALI_MONTHS_EN",
+    "JALALI_MONTHS_FA",
+    "ZWNJ",
+    "format_tracking_number",
+    "normalize_for_match",
+    "normalize_text",
+    "parse_amount_rials",
+    "parse_int",
+    "parse_jalali_date",
+    "parse_tracking_number",
+    "to_latin_digits",
+    "to_persian_digits",
+]
+
+ZWNJ: Final = "\u200c"
+
+JALALI_MONTHS_FA: Final = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+)  # fmt: skip
+JALALI_MONTHS_EN: Final = (
+    "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+    "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
+)  # fmt: skip
+
+_PERSIAN_DIGITS: Final = "۰۱۲۳۴۵۶۷۸۹"
+_ARABIC_DIGITS: Final = "٠١٢٣٤٥٦٧٨٩"
+_TO_LATIN: Final = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, "0123456789" * 2)
+_TO_PERSIAN: Final = str.maketrans("0123456789" + _ARABIC_DIGITS, _PERSIAN_DIGITS * 2)
+
+# Arabic letters that Arabic keyboards produce for Persian ones; ۀ and ة are left alone.
+_LETTERS: Final = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+# Bidi controls (LRM, RLM, ALM, embeddings, overrides, isolates) and zero-width junk.
+_INVISIBLE_RE: Final = re.compile(
+    "[\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2060\ufeff]"
+)
+_NEWLINES_RE: Final = re.compile("\r\n|[\r\u2028\u2029\x85]")
+_ZWNJ_RUN_RE: Final = re.compile("\u200c{2,}")
+_ZWNJ_BY_SPACE_RE: Final = re.compile(r"\u200c+(?=\s)|(?<=\s)\u200c+")
+_HSPACE_RE: Final = re.compile(r"[^\S\n]+")  # whitespace other than newline
+_SPACE_AROUND_NL_RE: Final = re.compile(r" ?\n ?")
+_WS_RE: Final = re.compile(r"\s+")
+# Tatweel and Arabic diacritics (harakat, superscript alef): noise when matching.
+_MATCH_NOISE_RE: Final = re.compile("[\u0640\u064b-\u065f\u0670]")
+
+
+def to_latin_digits(s: str) -> str:
+    """Persian (U+06F0..) and Arabic-Indic (U+0660..) digits to ASCII digits."""
+    return s.translate(_TO_LATIN)
+
+
+def to_persian_digits(s: str) -> str:
+    """ASCII and Arabic-Indic digits to Persian digits (U+06F0..)."""
+    return s.translate(_TO_PERSIAN)
+
+
+def normalize_text(s: str) -> str:
+    """Clean free text for storage and display, keeping its meaning and spelling.
+
+    Arabic ي/ى/ك become Persian ی/ک; bidi controls and zero-width characters are removed
+    except ZWNJ, which Persian spelling needs (runs collapse to one, and a ZWNJ beside
+    whitespace or at either end is dropped). Line endings become ``\\n``; runs of
+    horizontal whitespace become one space; spaces around newlines and at the ends go.
+    Newlines themselves are kept. Idempotent.
+    """
+    s = _INVISIBLE_RE.sub("", s.translate(_LETTERS))
+    s = _NEWLINES_RE.sub("\n", s)
+    s = _ZWNJ_RUN_RE.sub(ZWNJ, s)
+    s = _ZWNJ_BY_SPACE_RE.sub("", s)
+    s = _HSPACE_RE.sub(" ", s)
+    s = _SPACE_AROUND_NL_RE.sub("\n", s)
+    return s.strip().strip(ZWNJ)
+
+
+def normalize_for_match(s: str) -> str:
+    """A key for comparing names, commands and button texts, not for display.
+
+    ``normalize_text`` plus: no ZWNJ, tatweel or diacritics, Latin digits, casefolded,
+    all whitespace (newlines too) collapsed to single spaces.
+    """
+    s = normalize_text(s).replace(ZWNJ, "")
+    s = _MATCH_NOISE_RE.sub("", to_latin_digits(s)).casefold()
+    return _WS_RE.sub(" ", s).strip()
+
+
+# ---------------------------------------------------------------------------- integers
+
+_MAX_DIGITS: Final = 20
+_GROUP_SEPS: Final = ",\u066c\u060c \u00a0\u202f'"  # , ٬ ، space NBSP narrow-NBSP '
+_SIGNED_INT_RE: Final = re.compile(
+    rf"([+\-\u2212]?)([0-9]{{1,3}}(?:[{_GROUP_SEPS}][0-9]{{3}})+|[0-9]+)", re.ASCII
+)
+
+
+def _prepare_number(s: str) -> str:
+    # normalize_text drops LRM/RLM (Babel puts LRM before a minus) and tidies spaces.
+    return to_latin_digits(normalize_text(s))
+
+
+def parse_int(s: str) -> int | None:
+    """An integer in any digit script, with optional sign and thousands separators.
+
+    Separators (``,`` ``٬`` ``،`` space, NBSP, ``'``) must split the digits into groups of
+    three, so ``"12,5"`` (often meant as a decimal) is rejected rather than misread.
+    Decimals, words and more than 20 digits give ``None``.
+    """
+    m = _SIGNED_INT_RE.fullmatch(_prepare_number(s))
+    if m is None:
+        return None
+    digits = re.sub("[^0-9]", "", m.group(2))
+    if len(digits) > _MAX_DIGITS:
+        return None
+    value = int(digits)
+    return -value if m.group(1) in ("-", "\u2212") else value
+
+
+# ----------------------------------------------------------------------------- amounts
+
+_MAX_AMOUNT: Final = 2**63 - 1  # what a BIGINT column holds; far beyond any real amount
+_NUMBER_RE: Final = (
+    rf"[0-9]{{1,3}}(?:[{_GROUP_SEPS}][0-9]{{3}}(?![0-9]))+(?:[.\u066b/][0-9]+)?"
+    r"|[0-9]+(?:[.\u066b/][0-9]+)?"
+)
+# Word -> magnitude. Persian misspellings without the ی are common. "همت" (هزار میلیارد
+# تومان) is the abbreviation the news uses; it implies tomans.
+_MAGNITUDES: Final[dict[str, int]] = {
+    "هزار": 10**3, "میلیون": 10**6, "ملیون": 10**6, "میلیارد": 10**9, "ملیارد": 10**9,
+    "تریلیون": 10**12, "همت": 10**12,
+    "thousand": 10**3, "thousands": 10**3, "k": 10**3,
+    "million": 10**6, "millions": 10**6, "mn": 10**6, "m": 10**6,
+    "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9,
+    "trillion": 10**12, "trillions": 10**12,
+}  # fmt: skip
+_UNITS: Final[dict[str, int]] = {
+    "ریال": 1, "rial": 1, "rials": 1, "irr": 1, "\ufdfc": 1,
+    "تومان": 10, "تومن": 10, "toman": 10, "tomans": 10, "irt": 10,
+}  # fmt: skip
+_CONNECTORS: Final = frozenset({"و", "and", ",", "،"})
+_WORDS: Final = sorted([*_MAGNITUDES, *_UNITS, *_CONNECTORS], key=len, reverse=True)
+_AMOUNT_TOKEN_RE: Final = re.compile(
+    rf"\s*(?:(?P<num>{_NUMBER_RE})|(?P<word>{'|'.join(map(re.escape, _WORDS))})(?![a-z]))",
+    re.ASCII,
+)
+_DECIMAL_SEPS_RE: Final = re.compile("[.\u066b/]")
+
+
+def _amount_tokens(s: str) -> list[tuple[str, str]] | None:
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    s = s.rstrip()
+    while pos < len(s):
+        m = _AMOUNT_TOKEN_RE.match(s, pos)
+        if m is None:
+            return None
+        if m.group("num") is not None:
+            tokens.append(("num", m.group("num")))
+        else:
+            tokens.append(("word", m.group("word").casefold()))
+        pos = m.end()
+    return tokens
+
+
+def _to_decimal(number: str) -> Decimal | None:
+    number = _DECIMAL_SEPS_RE.sub(".", re.sub(f"[{_GROUP_SEPS}]", "", number))
+    if len(number.replace(".", "")) > _MAX_DIGITS:
+        return None
+    try:
+        return Decimal(number)
+    except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
+        return None
+
+
+def parse_amount_rials(s: str) -> int | None:
+    """An amount of money in rials, as officials and owners type it.
+
+    Understands digits in any script with separators, magnitude words in Persian and
+    English (هزار، میلیون، میلیارد، تریلیون، همت / thousand, million, billion, k, m, bn),
+    compound forms (``۱۱ هزار و ۱۶۵ میلیارد`` = 11,165 billion, ``۲ میلیون و ۵۰۰ هزار``),
+    a fractional magnitude (``2.5 billion``, ``۲٫۵ میلیارد``, ``۲/۵ میلیارد``) and a final
+    unit (rial, or toman = 10 rials; rial when absent). Returns ``None`` for anything
+    else, for zero or less, for fractions of a rial and for amounts beyond a BIGINT.
+    """
+    tokens = _amount_tokens(to_latin_digits(normalize_for_match(s)))
+    if not tokens:
+        return None
+    multiplier = 1
+    if tokens[-1][0] == "word" and tokens[-1][1] in _UNITS:
+        multiplier = _UNITS[tokens.pop()[1]]
+    if tokens and tokens[-1] == ("word", "همت"):
+        if multiplier != 1:
+            return None  # "همت ریال" / "همت تومان": the unit is already in the word
+        multiplier = 10
+    # partials: (value, scale) with strictly decreasing scales, e.g. 2 million | 500 thousand
+    partials: list[tuple[Decimal, int]] = []
+    current: Decimal | None = None
+    previous = ""  # kind of the previous token: "num", "magnitude" or "connector"
+    for kind, text in tokens:
+        if kind == "num":
+            if current is not None:
+                return None  # two numbers in a row: "12 34"
+            current = _to_decimal(text)
+            if current is None:
+                return None
+            previous = "num"
+        elif text in _CONNECTORS:
+            if previous != "magnitude":
+                return None  # a connector follows a magnitude: "2 million and 500 thousand"
+            previous = "connector"
+        elif text in _MAGNITUDES:
+            scale = _MAGNITUDES[text]
+            # Thousands fold into a larger magnitude: «۱۱ هزار و ۱۶۵ میلیارد» = 11,165 billion.
+            base = current
+            while partials and partials[-1][1] < scale and partials[-1][1] <= 10**3:
+                base = (base or Decimal(0)) + partials.pop()[0]
+            if partials and partials[-1][1] <= scale:
+                return None  # "5 million and 3 billion", "2 million 3 million"
+            partials.append(((Decimal(1) if base is None else base) * scale, scale))
+            current = None
+            previous = "magnitude"
+        else:
+            return None  # a unit in the middle
+    if previous == "connector":
+        return None
+    if current is not None:
+        partials.append((current, 1))
+    with localcontext() as ctx:
+        ctx.prec = 100  # exact arithmetic for up to 20 digits times 10**13
+        total = sum((value for value, _ in partials), Decimal(0)) * multiplier
+    if total != total.to_integral_value() or not 0 < total <= _MAX_AMOUNT:
+        return None
+    return int(total)
+
+
+# ---------------------------------------------------------------------- tracking numbers
+
+_TRACKING_SEPS: Final = "\\-\u2010\u2011\u2012\u2013\u2014\u2212/_ "
+_TRACKING_RE: Final = re.compile(
+    rf"(?<![0-9])#?\s*(1[34][0-9]{{2}})(?:\s*[{_TRACKING_SEPS}]\s*)?([0-9]{{1,8}})"
+    rf"(?![0-9]|[{_TRACKING_SEPS}][0-9])",
+    re.ASCII,
+)
+
+
+def parse_tracking_number(s: str) -> tuple[int, int] | None:
+    """Find a tracking number like ``1405-0012`` in what the user typed.
+
+    Any digit script; ``-`` ``‐`` ``–`` ``/`` ``_`` or a space between year and sequence,
+    or nothing (then the first four digits are the year); a leading ``#`` and surrounding
+    words are fine. The year must be 13xx or 14xx and the sequence at least 1. Dates
+    such as ``1405/09/07`` are not mistaken for one. Returns ``(year, seq)``.
+    """
+    for m in _TRACKING_RE.finditer(to_latin_digits(normalize_text(s))):
+        year, seq = int(m.group(1)), int(m.group(2))
+        if seq >= 1:
+            return year, seq
+    return None
+
+
+def format_tracking_number(year: int, seq: int) -> str:
+    """``format_tracking_number(1405, 12) == "1405-0012"`` (Latin digits; localise later)."""
+    if not 1000 <= year <= 9999 or seq < 1:
+        raise ValueError(f"not a tracking number: year={year}, seq={seq}")
+    return f"{year}-{seq:04d}"
+
+
+# ------------------------------------------------------------------------ Jalali dates
+
+_MIN_YEAR: Final = 1300
+_MAX_YEAR: Final = 1499
+_MONTH_NAMES: Final[dict[str, int]] = {
+    **{name: i for i, name in enumerate(JALALI_MONTHS_FA, 1)},
+    **{name.casefold(): i for i, name in enumerate(JALALI_MONTHS_EN, 1)},
+    "امرداد": 5, "ordibehest": 2, "amordad": 5, "adhar": 9, "dei": 10,
+}  # fmt: skip
+_WEEKDAYS: Final = (
+    "شنبه|یکشنبه|دوشنبه|سه شنبه|سهشنبه|چهارشنبه|پنجشنبه|پنج شنبه|جمعه"
+    "|saturday|sunday|monday|tuesday|wednesday|thursday|friday"
+)
+_NUMERIC_DATE_RE: Final = re.compile(
+    r"([0-9]{1,4})\s*([/\-.\u066b\u2010\u2013])\s*([0-9]{1,2})\s*\2\s*([0-9]{1,4})", re.ASCII
+)
+_MONTH_RE: Final = "|".join(sorted(map(re.escape, _MONTH_NAMES), key=len, reverse=True))
+_WORDY_DATE_RE: Final = re.compile(
+    rf"(?:(?:{_WEEKDAYS})\s*[,،]?\s*)?"
+    rf"(?:([0-9]{{1,2}})(?:\s*(?:st|nd|rd|th|ام|م))?\s*)?"
+    rf"({_MONTH_RE})(?:\s*ماه)?\s*[,،]?\s*(?:سال\s*)?([0-9]{{2}}|[0-9]{{4}})"
+)
+
+
+def _full_year(text: str) -> int | None:
+    if len(text) == 2:
+        # Two-digit years: «۰۵» is 1405; «۹۸» (as in «رونق تولید سال ۹۸») is 1398.
+        yy = int(text)
+        return 1400 + yy if yy < 70 else 1300 + yy
+    if len(text) == 4:
+        return int(text)
+    return None
+
+
+def _jalali(year: int | None, month: int, day: int) -> jdatetime.date | None:
+    if year is None or not _MIN_YEAR <= year <= _MAX_YEAR or not 1 <= month <= 12:
+        return None
+    try:
+        return jdatetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_jalali_date(s: str) -> jdatetime.date | None:
+    """A Jalali date typed by a user, validated (month 1–12, day valid in that month/year).
+
+    Numeric: ``1405/09/07``, ``۱۴۰۵/۹/۷``, ``1405-9-7``, ``1405.9.7``, ``05/9/7`` (two-digit
+    years: 00–69 → 14xx, 70–99 → 13xx) and day-first ``7/9/1405`` when the year has four
+    digits. Words: ``۷ آذر ۱۴۰۵``, ``۷ آذرماه ۱۴۰۵``, ``شنبه ۷ آذر ۱۴۰۵``, ``7 Azar 1405``,
+    ``آذر ۱۴۰۵`` (the 1st). Years outside 1300–1499 are rejected.
+    """
+    text = normalize_for_match(s)
+    m = _NUMERIC_DATE_RE.fullmatch(text)
+    if m is not None:
+        first, month, last = m.group(1), int(m.group(3)), m.group(4)
+        if len(last) == 4 and len(first) <= 2:
+            return _jalali(int(last), month, int(first))
+        if len(last) <= 2:
+            return _jalali(_full_year(first), month, int(last))
+        return None
+    m = _WORDY_DATE_RE.fullmatch(text)
+    if m is not None:
+        day = int(m.group(1)) if m.group(1) else 1
+        return _jalali(_full_year(m.group(3)), _MONTH_NAMES[m.group(2)], day)
+    return None

@@ -1,0 +1,103 @@
+"""Rendering of domain objects into HTML messages. Pure: catalog + presenter + data in, text out.
+
+Every user-typed string is escaped here, at the last moment, and nowhere else.
+"""
+
+from __future__ import annotations
+
+from bot.formatting import Presenter, escape
+from bot.i18n import Translator
+from bot.services.directory import Directory
+from bot.services.reports import ReportView
+from bot.text import format_tracking_number
+from storage.dto import ReportDTO, ReportEventDTO, UnitDTO
+
+DESCRIPTION_PREVIEW = 300
+
+
+def tracking_number(fmt: Presenter, report: ReportDTO) -> str:
+    return fmt.digits(format_tracking_number(report.year, report.seq))
+
+
+def status_label(tr: Translator, status: str) -> str:
+    return tr.t(f"status.{status}")
+
+
+def permit_label(tr: Translator, permit: str) -> str:
+    return tr.t(f"registration.permit_{permit}")
+
+
+def unit_summary(tr: Translator, directory: Directory, unit: UnitDTO) -> str:
+    lang = tr.lang
+    return tr.t(
+        "registration.summary",
+        name=escape(unit.name),
+        sector=escape(directory.sector(unit.sector_id).name(lang)),
+        county=escape(directory.county(unit.county_id).name(lang)),
+        permit=permit_label(tr, unit.permit_status),
+    )
+
+
+def _preview(text: str, limit: int = DESCRIPTION_PREVIEW) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def report_card(
+    tr: Translator,
+    fmt: Presenter,
+    directory: Directory,
+    report: ReportDTO,
+    *,
+    full: bool = False,
+) -> str:
+    """The report as its owner, its agency and the HQ see it."""
+    lang = tr.lang
+    lines = [
+        tr.t("report.card_title", number=tracking_number(fmt, report)),
+        tr.t("report.card_unit", unit=escape(report.unit_name)),
+        tr.t(
+            "report.card_category",
+            category=escape(directory.category(report.category_id).name(lang)),
+        ),
+        tr.t("report.card_agency", agency=escape(directory.agency(report.agency_id).name(lang))),
+        tr.t("report.card_status", status=status_label(tr, report.status)),
+        tr.t("report.card_dates", created=fmt.date(report.created_at), due=fmt.date(report.due_at)),
+    ]
+    if report.amount_rials:
+        lines.append(tr.t("report.card_amount", amount=fmt.money(report.amount_rials)))
+    if report.attachments:
+        lines.append(tr.plural("report.card_attachments", report.attachments))
+    description = report.description if full else _preview(report.description)
+    lines.append("")
+    lines.append(escape(description))
+    return "\n".join(lines)
+
+
+def event_line(tr: Translator, fmt: Presenter, directory: Directory, event: ReportEventDTO) -> str:
+    when = fmt.datetime(event.created_at)
+    agency = escape(directory.agency(event.agency_id).name(tr.lang)) if event.agency_id else ""
+    text = tr.t(f"history.{event.kind}", agency=agency, when=when)
+    if event.note:
+        text += "\n    " + escape(_preview(event.note, 500))
+    return text
+
+
+def report_with_history(
+    tr: Translator, fmt: Presenter, directory: Directory, view: ReportView
+) -> str:
+    card = report_card(tr, fmt, directory, view.report, full=True)
+    history = [event_line(tr, fmt, directory, e) for e in view.events]
+    return card + "\n\n" + tr.t("history.title") + "\n" + "\n".join(history)
+
+
+def report_list_line(
+    tr: Translator, fmt: Presenter, directory: Directory, report: ReportDTO
+) -> str:
+    return tr.t(
+        "myreports.line",
+        number=tracking_number(fmt, report),
+        category=escape(directory.category(report.category_id).name(tr.lang)),
+        agency=escape(directory.agency(report.agency_id).name(tr.lang)),
+        status=status_label(tr, report.status),
+        created=fmt.date(report.created_at),
+    )

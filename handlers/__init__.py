@@ -1,0 +1,30 @@
+"""Feature modules; `register_all` is the one place that decides their order."""
+
+from __future__ import annotations
+
+from bot.context import RounaqApp
+from bot.menu import MenuCommand
+from handlers import errors, fallback, gate, myreports, registration, report, start
+
+# The menu, in the order users see it.
+MENU: list[MenuCommand] = [
+    *start.COMMANDS[:1],
+    *report.COMMANDS,
+    *registration.COMMANDS,
+    *myreports.COMMANDS,
+    *start.COMMANDS[1:],
+]
+
+
+def register_all(application: RounaqApp) -> None:
+    application.bot_data["menu_commands"] = MENU
+    # Order matters: the gate (group -1) runs before everything; within group 0 the first
+    # matching handler wins, so conversations come before plain commands, and the fallback
+    # that answers "unknown command" / "stale button" comes last.
+    gate.register(application)
+    registration.register(application)
+    report.register(application)
+    start.register(application)
+    myreports.register(application)
+    fallback.register(application)
+    errors.register(application)

@@ -1,0 +1,40 @@
+"""Answers shared by every flow: cancel, not allowed, text expected."""
+
+from __future__ import annotations
+
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import ConversationHandler
+
+from bot.context import RounaqContext
+
+# Keys in user_data that hold a flow's half-typed draft; /cancel clears them all.
+DRAFT_KEYS = ("unit_draft", "report_draft")
+
+
+async def cancel(update: Update, context: RounaqContext) -> int:
+    """Leave whatever flow the user is in; their drafts are discarded."""
+    if context.user_data is not None:
+        for key in DRAFT_KEYS:
+            context.user_data.pop(key, None)
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(
+            context.tr.t("common.cancelled"), reply_markup=ReplyKeyboardRemove()
+        )
+    return ConversationHandler.END
+
+
+async def deny(update: Update, context: RounaqContext) -> None:
+    """The one "not allowed" answer, for commands and buttons alike."""
+    text = context.tr.t("common.not_allowed")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+
+
+async def reply_not_text(update: Update, context: RounaqContext) -> None:
+    """A sticker, voice, photo... where the flow asked for text: say so, stay in the step."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.tr.t("common.text_expected"))

@@ -1,0 +1,55 @@
+"""The one error handler: log first, then tell the admins (truncated, token redacted)."""
+
+from __future__ import annotations
+
+import html
+import logging
+import traceback
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError, TelegramError
+
+from bot.context import RounaqApp, RounaqContext
+from bot.i18n import get_translator
+from bot.redact import redact
+
+log = logging.getLogger(__name__)
+
+ADMIN_REPORT_LIMIT = 3500
+
+
+async def on_error(update: object, context: RounaqContext) -> None:
+    error = context.error
+    if isinstance(error, NetworkError) and not isinstance(error, Forbidden):
+        # Polling hiccups: PTB retries by itself; a warning is enough.
+        log.warning("network error: %s", redact(str(error)))
+        return
+    log.error("unhandled error while processing an update", exc_info=error)
+    services = context.services
+    if isinstance(update, Update) and update.effective_chat is not None:
+        lang = (
+            context.lang
+            if update.effective_user is not None
+            else services.settings.default_language
+        )
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id, get_translator(lang).t("common.error_generic")
+            )
+        except TelegramError:
+            log.warning("could not tell the user about the error")
+    if error is None:
+        return
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    text = redact(trace)[-ADMIN_REPORT_LIMIT:]
+    for admin_id in sorted(services.settings.admin_ids):
+        try:
+            await context.bot.send_message(
+                admin_id, f"<b>Rounaq error</b>\n<pre>{html.escape(text)}</pre>"
+            )
+        except TelegramError:
+            log.warning("could not report the error to admin %s", admin_id)
+
+
+def register(application: RounaqApp) -> None:
+    application.add_error_handler(on_error)

@@ -1,0 +1,43 @@
+"""What no feature handled: stale or forged buttons, unknown commands, stray messages.
+
+Registered last in group 0: within a group only the first matching handler runs, so these
+see only what every feature before them declined.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import RounaqApp, RounaqContext
+from handlers.common import DRAFT_KEYS
+
+
+async def stale_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    if query is not None:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+
+
+async def unknown_command(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    if message is not None and message.chat.type == message.chat.PRIVATE:
+        await message.reply_text(context.tr.t("common.unknown_command"))
+
+
+async def stray_message(update: Update, context: RounaqContext) -> None:
+    """Text or media outside any flow, in a private chat: point to the menu."""
+    message = update.effective_message
+    if message is None or message.chat.type != message.chat.PRIVATE:
+        return
+    in_flow = context.user_data is not None and any(k in context.user_data for k in DRAFT_KEYS)
+    key = "common.flow_lost" if in_flow else "common.stray_message"
+    await message.reply_text(context.tr.t(key))
+
+
+def register(application: RounaqApp) -> None:
+    application.add_handler(CallbackQueryHandler(stale_button))
+    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    application.add_handler(
+        MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, stray_message)
+    )

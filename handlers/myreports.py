@@ -1,0 +1,130 @@
+"""/myreports: the owner's reports, paged; opening one shows its history. Tracking-number lookup."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.access import Permission
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import split_message
+from bot.menu import MenuCommand
+from bot.text import parse_tracking_number
+from bot.views import report_list_line, report_with_history, tracking_number
+from handlers.common import deny
+from handlers.ui import callback, int_arg, keyboard, pager_row, parse_callback
+
+COMMANDS = [MenuCommand("myreports", Permission.VIEW_OWN_REPORTS)]
+
+PREFIX = "my"
+PAGE_SIZE = 5
+
+
+async def _render_page(context: RounaqContext, page: int) -> tuple[str, object]:
+    tr, fmt, directory = context.tr, context.fmt, context.services.directory
+    result = await context.services.reports.owner_page(context.principal.user_id, page, PAGE_SIZE)
+    if not result.total:
+        return tr.t("myreports.empty"), keyboard(
+            [InlineKeyboardButton(tr.t("start.btn_report"), callback_data="menu:report")]
+        )
+    lines = [tr.plural("myreports.title", result.total)]
+    buttons = []
+    for report in result.items:
+        lines.append(report_list_line(tr, fmt, directory, report))
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    tr.t("myreports.btn_open_number", number=tracking_number(fmt, report)),
+                    callback_data=callback(PREFIX, "o", report.id),
+                )
+            ]
+        )
+    buttons.append(pager_row(tr, f"{PREFIX}:p", result.page, result.pages))
+    return "\n\n".join(lines), keyboard(*buttons)
+
+
+async def my_reports(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not context.principal.can(Permission.VIEW_OWN_REPORTS):
+        await deny(update, context)
+        return
+    text, markup = await _render_page(context, 1)
+    await message.reply_text(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+async def page_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    args = parse_callback(query.data, PREFIX, 2)
+    page = int_arg(args[1]) if args and args[0] == "p" else None
+    if page is None:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    await query.answer()
+    text, markup = await _render_page(context, page)
+    await query.edit_message_text(text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+async def menu_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    text, markup = await _render_page(context, 1)
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, text, reply_markup=markup)  # type: ignore[arg-type]
+
+
+async def show_report(update: Update, context: RounaqContext, report_id: int) -> bool:
+    """Send the report with its history if this user may see it."""
+    view = await context.services.reports.view(context.principal, report_id)
+    chat = update.effective_chat
+    if view is None or chat is None:
+        return False
+    text = report_with_history(context.tr, context.fmt, context.services.directory, view)
+    for chunk in split_message(text):
+        await context.bot.send_message(chat.id, chunk)
+    return True
+
+
+async def open_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    args = parse_callback(query.data, PREFIX, 2)
+    report_id = int_arg(args[1]) if args and args[0] == "o" else None
+    if report_id is None:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    if not await show_report(update, context, report_id):
+        await query.answer(context.tr.t("myreports.not_found"), show_alert=True)
+        return
+    await query.answer()
+
+
+async def lookup_number(update: Update, context: RounaqContext) -> None:
+    """A message that is just a tracking number opens that report, if it is the user's to see."""
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    number = parse_tracking_number(message.text)
+    if number is None:
+        return
+    view = await context.services.reports.find_by_number(context.principal, number)
+    if view is None or not await show_report(update, context, view.report.id):
+        await message.reply_text(context.tr.t("myreports.not_found"))
+
+
+# A bare tracking number: digits in any script, an optional separator, nothing else of note.
+TRACKING_TEXT = filters.Regex(r"^\s*#?\s*[0-9۰-۹٠-٩]{2,4}\s*[-‐–/_ ]?\s*[0-9۰-۹٠-٩]{1,8}\s*$")
+
+
+def register(application: RounaqApp) -> None:
+    application.add_handler(CommandHandler("myreports", my_reports))
+    application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^menu:myreports$"))
+    application.add_handler(CallbackQueryHandler(page_button, pattern=rf"^{PREFIX}:p:"))
+    application.add_handler(CallbackQueryHandler(open_button, pattern=rf"^{PREFIX}:o:"))
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & TRACKING_TEXT, lookup_number)
+    )

@@ -1,0 +1,272 @@
+"""Registering a production unit: name → sector → county → permit → own contact."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.access import Permission
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape
+from bot.menu import MenuCommand
+from bot.services.units import UNIT_NAME_MAX, TooManyUnitsError, UnitDraft
+from bot.text import normalize_text
+from bot.views import unit_summary
+from handlers.common import cancel, deny, reply_not_text
+from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, parse_callback, rows
+from storage.models import PermitStatus
+
+COMMANDS = [MenuCommand("register", Permission.REGISTER_UNIT)]
+
+DRAFT_KEY = "unit_draft"
+PREFIX = "reg"
+
+
+class State(IntEnum):
+    NAME = 1
+    SECTOR = 2
+    COUNTY = 3
+    PERMIT = 4
+    PHONE = 5
+
+
+def _draft(context: RounaqContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft = context.user_data.setdefault(DRAFT_KEY, {})
+    assert isinstance(draft, dict)
+    return draft
+
+
+async def begin(update: Update, context: RounaqContext) -> int:
+    """Entry from /register or the greeting's button."""
+    if not context.principal.can(Permission.REGISTER_UNIT):
+        await deny(update, context)
+        return ConversationHandler.END
+    if update.callback_query:
+        await update.callback_query.answer()
+    assert context.user_data is not None
+    context.user_data[DRAFT_KEY] = {}
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, context.tr.t("registration.ask_name"))
+    return State.NAME
+
+
+async def got_name(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    name = normalize_text(message.text)
+    if not 2 <= len(name) <= UNIT_NAME_MAX:
+        await message.reply_text(
+            context.tr.t("registration.name_length", max=context.fmt.number(UNIT_NAME_MAX))
+        )
+        return State.NAME
+    _draft(context)["name"] = name
+    tr, lang = context.tr, context.lang
+    buttons = [
+        InlineKeyboardButton(s.name(lang), callback_data=callback(PREFIX, "sec", s.id))
+        for s in context.services.directory.sectors
+    ]
+    await message.reply_text(
+        tr.t("registration.ask_sector", name=escape(name)), reply_markup=keyboard(*rows(buttons, 3))
+    )
+    return State.SECTOR
+
+
+async def got_sector(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    args = parse_callback(query.data, PREFIX, 2)
+    sector_id = int_arg(args[1]) if args and args[0] == "sec" else None
+    directory = context.services.directory
+    if sector_id is None or sector_id not in {s.id for s in directory.sectors}:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return State.SECTOR
+    await query.answer()
+    _draft(context)["sector_id"] = sector_id
+    lang = context.lang
+    buttons = [
+        InlineKeyboardButton(c.name(lang), callback_data=callback(PREFIX, "cty", c.id))
+        for c in directory.counties
+    ]
+    await query.edit_message_text(
+        context.tr.t(
+            "registration.ask_county", sector=escape(directory.sector(sector_id).name(lang))
+        ),
+        reply_markup=keyboard(*rows(buttons, 3)),
+    )
+    return State.COUNTY
+
+
+async def got_county(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    args = parse_callback(query.data, PREFIX, 2)
+    county_id = int_arg(args[1]) if args and args[0] == "cty" else None
+    directory = context.services.directory
+    if county_id is None or county_id not in {c.id for c in directory.counties}:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return State.COUNTY
+    await query.answer()
+    _draft(context)["county_id"] = county_id
+    tr = context.tr
+    buttons = [
+        [
+            InlineKeyboardButton(
+                tr.t(f"registration.permit_{p.value}"),
+                callback_data=callback(PREFIX, "prm", p.value),
+            )
+        ]
+        for p in PermitStatus
+    ]
+    await query.edit_message_text(tr.t("registration.ask_permit"), reply_markup=keyboard(*buttons))
+    return State.PERMIT
+
+
+async def got_permit(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    args = parse_callback(query.data, PREFIX, 2)
+    valid = {p.value for p in PermitStatus}
+    if not args or args[0] != "prm" or args[1] not in valid:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return State.PERMIT
+    await query.answer()
+    _draft(context)["permit"] = args[1]
+    tr = context.tr
+    await query.edit_message_text(
+        tr.t("registration.permit_chosen", permit=tr.t(f"registration.permit_{args[1]}"))
+    )
+    await _ask_contact(update, context)
+    return State.PHONE
+
+
+async def _ask_contact(update: Update, context: RounaqContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    tr = context.tr
+    contact_keyboard = ReplyKeyboardMarkup(
+        [[KeyboardButton(tr.t("registration.btn_share_contact"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    await context.bot.send_message(
+        chat.id, tr.t("registration.ask_contact"), reply_markup=contact_keyboard
+    )
+
+
+async def got_contact(update: Update, context: RounaqContext) -> int:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None
+    assert message.contact is not None
+    assert user is not None
+    if message.contact.user_id != user.id:
+        # Only the sender's own number: a forwarded or picked contact proves nothing.
+        await message.reply_text(context.tr.t("registration.not_own_contact"))
+        return State.PHONE
+    draft = _draft(context)
+    if not {"name", "sector_id", "county_id", "permit"} <= draft.keys():
+        # The draft was lost (e.g. an old conversation after a restart): start again.
+        await message.reply_text(
+            context.tr.t("registration.restart"), reply_markup=ReplyKeyboardRemove()
+        )
+        return ConversationHandler.END
+    phone = message.contact.phone_number
+    try:
+        unit = await context.services.units.register(
+            user.id,
+            UnitDraft(
+                name=draft["name"],
+                sector_id=draft["sector_id"],
+                county_id=draft["county_id"],
+                permit_status=PermitStatus(draft["permit"]),
+                phone=phone,
+            ),
+        )
+    except TooManyUnitsError:
+        await message.reply_text(
+            context.tr.t("registration.too_many"), reply_markup=ReplyKeyboardRemove()
+        )
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    tr = context.tr
+    await message.reply_text(tr.t("registration.done"), reply_markup=ReplyKeyboardRemove())
+    await message.reply_text(
+        unit_summary(tr, context.services.directory, unit),
+        reply_markup=keyboard(
+            [InlineKeyboardButton(tr.t("start.btn_report"), callback_data="menu:report")]
+        ),
+    )
+    return ConversationHandler.END
+
+
+async def contact_expected(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(context.tr.t("registration.contact_expected"))
+    return State.PHONE
+
+
+async def button_expected(update: Update, context: RounaqContext) -> int | None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(context.tr.t("common.use_buttons"))
+    return None  # stay in the current state
+
+
+def conversation() -> ConversationHandler[RounaqContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    with mixed_step_conversation():
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("register", begin),
+                CallbackQueryHandler(begin, pattern=r"^menu:register$"),
+            ],
+            states={
+                State.NAME: [
+                    MessageHandler(text, got_name),
+                    MessageHandler(~filters.COMMAND, reply_not_text),
+                ],
+                State.SECTOR: [
+                    CallbackQueryHandler(got_sector, pattern=rf"^{PREFIX}:"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+                State.COUNTY: [
+                    CallbackQueryHandler(got_county, pattern=rf"^{PREFIX}:"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+                State.PERMIT: [
+                    CallbackQueryHandler(got_permit, pattern=rf"^{PREFIX}:"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+                State.PHONE: [
+                    MessageHandler(filters.CONTACT, got_contact),
+                    MessageHandler(~filters.COMMAND, contact_expected),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="registration",
+            persistent=False,
+            allow_reentry=True,
+        )
+
+
+def register(application: RounaqApp) -> None:
+    application.add_handler(conversation())

@@ -1,0 +1,510 @@
+"""Reporting a production obstacle: unit → category → description (+ files) → amount → confirm."""
+
+from __future__ import annotations
+
+import logging
+from enum import IntEnum
+from typing import Any
+
+from telegram import InlineKeyboardButton, Message, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.access import Permission
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape
+from bot.menu import MenuCommand
+from bot.services.reports import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    MAX_ATTACHMENTS,
+    Attachment,
+    ReportDraft,
+    ReportError,
+)
+from bot.text import normalize_text, parse_amount_rials
+from bot.views import tracking_number
+from handlers.common import cancel, deny, reply_not_text
+from handlers.notify import notify_agency_of_new_report
+from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, parse_callback, rows
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [MenuCommand("report", Permission.SUBMIT_REPORT)]
+
+DRAFT_KEY = "report_draft"
+PREFIX = "rep"
+
+
+class State(IntEnum):
+    UNIT = 1
+    CATEGORY = 2
+    DESCRIPTION = 3
+    ATTACH = 4
+    AMOUNT = 5
+    CONFIRM = 6
+
+
+def _draft(context: RounaqContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft = context.user_data.setdefault(DRAFT_KEY, {})
+    assert isinstance(draft, dict)
+    return draft
+
+
+async def _send(update: Update, context: RounaqContext, text: str, **kwargs: Any) -> Message:
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.bot.send_message(chat.id, text, **kwargs)
+
+
+# --- entry -------------------------------------------------------------------------------
+
+
+async def begin(update: Update, context: RounaqContext) -> int:
+    if not context.principal.can(Permission.SUBMIT_REPORT):
+        await deny(update, context)
+        return ConversationHandler.END
+    if update.callback_query:
+        await update.callback_query.answer()
+    tr = context.tr
+    units = await context.services.units.of_owner(context.principal.user_id)
+    if not units:
+        await _send(
+            update,
+            context,
+            tr.t("report.no_units"),
+            reply_markup=keyboard(
+                [InlineKeyboardButton(tr.t("start.btn_register"), callback_data="menu:register")]
+            ),
+        )
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data[DRAFT_KEY] = {"attachments": []}
+    if len(units) == 1:
+        _draft(context)["unit_id"] = units[0].id
+        await _ask_category(update, context)
+        return State.CATEGORY
+    buttons = [
+        InlineKeyboardButton(u.name[:40], callback_data=callback(PREFIX, "unit", u.id))
+        for u in units
+    ]
+    await _send(update, context, tr.t("report.ask_unit"), reply_markup=keyboard(*rows(buttons, 1)))
+    return State.UNIT
+
+
+async def got_unit(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    args = parse_callback(query.data, PREFIX, 2)
+    unit_id = int_arg(args[1]) if args and args[0] == "unit" else None
+    own = {u.id for u in await context.services.units.of_owner(context.principal.user_id)}
+    if unit_id is None or unit_id not in own:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return State.UNIT
+    await query.answer()
+    _draft(context)["unit_id"] = unit_id
+    await _ask_category(update, context)
+    return State.CATEGORY
+
+
+async def _ask_category(update: Update, context: RounaqContext) -> None:
+    lang = context.lang
+    buttons = [
+        InlineKeyboardButton(c.name(lang), callback_data=callback(PREFIX, "cat", c.id))
+        for c in context.services.directory.categories
+    ]
+    await _send(
+        update,
+        context,
+        context.tr.t("report.ask_category"),
+        reply_markup=keyboard(*rows(buttons, 2)),
+    )
+
+
+async def got_category(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    args = parse_callback(query.data, PREFIX, 2)
+    category_id = int_arg(args[1]) if args and args[0] == "cat" else None
+    directory = context.services.directory
+    if category_id is None or category_id not in {c.id for c in directory.categories}:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return State.CATEGORY
+    await query.answer()
+    draft = _draft(context)
+    draft["category_id"] = category_id
+    category = directory.category(category_id)
+    await query.edit_message_text(
+        context.tr.t("report.category_chosen", category=escape(category.name(context.lang)))
+    )
+    if draft.get("description"):
+        # Changing the category from the summary: everything else is already there.
+        return await _after_description(update, context)
+    await _send(
+        update,
+        context,
+        context.tr.t(
+            "report.ask_description",
+            min=context.fmt.number(DESCRIPTION_MIN),
+            max=context.fmt.number(DESCRIPTION_MAX),
+        ),
+    )
+    return State.DESCRIPTION
+
+
+# --- description and files ---------------------------------------------------------------
+
+
+def _check_description(context: RounaqContext, raw: str) -> tuple[str | None, str | None]:
+    """(description, error message)."""
+    text = normalize_text(raw)
+    fmt = context.fmt
+    if len(text) < DESCRIPTION_MIN:
+        return None, context.tr.t("report.description_short", min=fmt.number(DESCRIPTION_MIN))
+    if len(text) > DESCRIPTION_MAX:
+        return None, context.tr.t(
+            "report.description_long", max=fmt.number(DESCRIPTION_MAX), length=fmt.number(len(text))
+        )
+    return text, None
+
+
+async def got_description(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    raw = message.text or message.caption or ""
+    if message.photo or message.document:
+        error = _add_attachment(context, message)
+        if error:
+            await message.reply_text(error)
+            return State.DESCRIPTION
+        if not raw:
+            await message.reply_text(context.tr.t("report.file_received_need_text"))
+            return State.DESCRIPTION
+    description, error = _check_description(context, raw)
+    if description is None:
+        assert error is not None
+        await message.reply_text(error)
+        return State.DESCRIPTION
+    _draft(context)["description"] = description
+    return await _ask_attachments(update, context)
+
+
+async def _ask_attachments(update: Update, context: RounaqContext) -> int:
+    tr = context.tr
+    count = len(_draft(context).get("attachments", []))
+    text = tr.t("report.ask_attachments", max=context.fmt.number(MAX_ATTACHMENTS))
+    if count:
+        text += "\n" + tr.plural("report.attachments_so_far", count)
+    await _send(
+        update,
+        context,
+        text,
+        reply_markup=keyboard(
+            [
+                InlineKeyboardButton(
+                    tr.t("report.btn_continue"), callback_data=callback(PREFIX, "next")
+                )
+            ]
+        ),
+    )
+    return State.ATTACH
+
+
+def _add_attachment(context: RounaqContext, message: Message) -> str | None:
+    """Store the file's id (never its bytes); an error message if it is refused."""
+    tr = context.tr
+    draft = _draft(context)
+    attachments: list[dict[str, Any]] = draft.setdefault("attachments", [])
+    if len(attachments) >= MAX_ATTACHMENTS:
+        return tr.t("report.too_many_files", max=context.fmt.number(MAX_ATTACHMENTS))
+    limit = context.services.settings.max_upload_bytes
+    if message.photo:
+        photo = message.photo[-1]  # the largest size
+        if photo.file_size and photo.file_size > limit:
+            return tr.t("report.file_too_big", max=context.fmt.number(limit // (1024 * 1024)))
+        attachments.append(
+            {
+                "kind": "photo",
+                "file_id": photo.file_id,
+                "file_unique_id": photo.file_unique_id,
+                "size": photo.file_size,
+            }
+        )
+        return None
+    document = message.document
+    assert document is not None
+    if document.file_size and document.file_size > limit:
+        return tr.t("report.file_too_big", max=context.fmt.number(limit // (1024 * 1024)))
+    attachments.append(
+        {
+            "kind": "document",
+            "file_id": document.file_id,
+            "file_unique_id": document.file_unique_id,
+            "file_name": document.file_name,
+            "mime_type": document.mime_type,
+            "size": document.file_size,
+        }
+    )
+    return None
+
+
+async def got_file(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    error = _add_attachment(context, message)
+    count = len(_draft(context).get("attachments", []))
+    await message.reply_text(error or context.tr.plural("report.attachments_so_far", count))
+    return State.ATTACH
+
+
+async def attachments_done(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _after_description(update, context)
+
+
+async def files_expected(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(context.tr.t("report.files_expected"))
+    return State.ATTACH
+
+
+async def _after_description(update: Update, context: RounaqContext) -> int:
+    draft = _draft(context)
+    category = context.services.directory.category(draft["category_id"])
+    if category.financial and "amount" not in draft:
+        tr = context.tr
+        await _send(
+            update,
+            context,
+            tr.t("report.ask_amount"),
+            reply_markup=keyboard(
+                [
+                    InlineKeyboardButton(
+                        tr.t("report.btn_skip"), callback_data=callback(PREFIX, "skip")
+                    )
+                ]
+            ),
+        )
+        return State.AMOUNT
+    return await _show_summary(update, context)
+
+
+# --- amount ------------------------------------------------------------------------------
+
+
+async def got_amount(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    amount = parse_amount_rials(message.text)
+    if amount is None or amount > 10**16:
+        await message.reply_text(context.tr.t("report.amount_invalid"))
+        return State.AMOUNT
+    _draft(context)["amount"] = amount
+    return await _show_summary(update, context)
+
+
+async def skip_amount(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context)["amount"] = None
+    return await _show_summary(update, context)
+
+
+# --- confirm -----------------------------------------------------------------------------
+
+
+async def _show_summary(update: Update, context: RounaqContext) -> int:
+    draft = _draft(context)
+    tr, fmt, directory, lang = context.tr, context.fmt, context.services.directory, context.lang
+    unit = await context.services.units.get(draft["unit_id"])
+    if unit is None:
+        await _send(update, context, tr.t("report.restart"))
+        return ConversationHandler.END
+    category = directory.category(draft["category_id"])
+    agency = context.services.reports.routed_agency(category.id, unit.sector_id, unit.county_id)
+    lines = [
+        tr.t("report.summary_title"),
+        tr.t("report.card_unit", unit=escape(unit.name)),
+        tr.t("report.card_category", category=escape(category.name(lang))),
+        tr.t("report.summary_agency", agency=escape(agency.name(lang))),
+    ]
+    if draft.get("amount"):
+        lines.append(tr.t("report.card_amount", amount=fmt.money(draft["amount"])))
+    if draft.get("attachments"):
+        lines.append(tr.plural("report.card_attachments", len(draft["attachments"])))
+    lines += ["", escape(draft["description"]), "", tr.t("report.confirm_question")]
+    buttons = keyboard(
+        [InlineKeyboardButton(tr.t("report.btn_submit"), callback_data=callback(PREFIX, "submit"))],
+        [
+            InlineKeyboardButton(
+                tr.t("report.btn_edit_description"), callback_data=callback(PREFIX, "edit", "desc")
+            ),
+            InlineKeyboardButton(
+                tr.t("report.btn_edit_category"), callback_data=callback(PREFIX, "edit", "cat")
+            ),
+        ],
+        [InlineKeyboardButton(tr.t("report.btn_cancel"), callback_data=callback(PREFIX, "cancel"))],
+    )
+    await _send(update, context, "\n".join(lines), reply_markup=buttons)
+    return State.CONFIRM
+
+
+async def edit_description(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context).pop("description", None)
+    await _send(
+        update,
+        context,
+        context.tr.t(
+            "report.ask_description",
+            min=context.fmt.number(DESCRIPTION_MIN),
+            max=context.fmt.number(DESCRIPTION_MAX),
+        ),
+    )
+    return State.DESCRIPTION
+
+
+async def edit_category(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context).pop("amount", None)  # the new category may not be financial
+    await _ask_category(update, context)
+    return State.CATEGORY
+
+
+async def cancel_button(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await cancel(update, context)
+
+
+async def submit(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    draft = _draft(context)
+    tr = context.tr
+    if not {"unit_id", "category_id", "description"} <= draft.keys():
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return ConversationHandler.END
+    report_draft = ReportDraft(
+        unit_id=draft["unit_id"],
+        category_id=draft["category_id"],
+        description=draft["description"],
+        amount_rials=draft.get("amount"),
+        attachments=tuple(Attachment(**a) for a in draft.get("attachments", [])),
+    )
+    try:
+        submission = await context.services.reports.submit(
+            context.principal.user_id, report_draft, update_id=update.update_id
+        )
+    except ReportError as error:
+        await query.answer()
+        await _send(update, context, tr.t(f"report.error_{error.reason}"))
+        return (
+            ConversationHandler.END
+            if error.reason in {"daily_limit", "unit_not_yours"}
+            else State.CONFIRM
+        )
+    # The report is committed; only now is the owner told it was received.
+    await query.answer()
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    report, fmt = submission.report, context.fmt
+    await query.edit_message_reply_markup(None)
+    await _send(
+        update,
+        context,
+        tr.t(
+            "report.submitted",
+            number=tracking_number(fmt, report),
+            agency=escape(submission.agency.name(context.lang)),
+            due=fmt.date(report.due_at),
+        ),
+        reply_markup=keyboard(
+            [
+                InlineKeyboardButton(
+                    tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
+                )
+            ]
+        ),
+    )
+    if not submission.duplicate:
+        await notify_agency_of_new_report(context, submission)
+    return ConversationHandler.END
+
+
+async def button_expected(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(context.tr.t("common.use_buttons"))
+
+
+def conversation() -> ConversationHandler[RounaqContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    files = filters.PHOTO | filters.Document.ALL
+    with mixed_step_conversation():
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("report", begin),
+                CallbackQueryHandler(begin, pattern=r"^menu:report$"),
+            ],
+            states={
+                State.UNIT: [
+                    CallbackQueryHandler(got_unit, pattern=rf"^{PREFIX}:unit:"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+                State.CATEGORY: [
+                    CallbackQueryHandler(got_category, pattern=rf"^{PREFIX}:cat:"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+                State.DESCRIPTION: [
+                    MessageHandler(text | files, got_description),
+                    MessageHandler(~filters.COMMAND, reply_not_text),
+                ],
+                State.ATTACH: [
+                    MessageHandler(files, got_file),
+                    CallbackQueryHandler(attachments_done, pattern=rf"^{PREFIX}:next$"),
+                    MessageHandler(~filters.COMMAND, files_expected),
+                ],
+                State.AMOUNT: [
+                    MessageHandler(text, got_amount),
+                    CallbackQueryHandler(skip_amount, pattern=rf"^{PREFIX}:skip$"),
+                    MessageHandler(~filters.COMMAND, reply_not_text),
+                ],
+                State.CONFIRM: [
+                    CallbackQueryHandler(submit, pattern=rf"^{PREFIX}:submit$"),
+                    CallbackQueryHandler(edit_description, pattern=rf"^{PREFIX}:edit:desc$"),
+                    CallbackQueryHandler(edit_category, pattern=rf"^{PREFIX}:edit:cat$"),
+                    CallbackQueryHandler(cancel_button, pattern=rf"^{PREFIX}:cancel$"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="report",
+            persistent=False,
+            allow_reentry=True,
+        )
+
+
+def register(application: RounaqApp) -> None:
+    application.add_handler(conversation())

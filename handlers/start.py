@@ -1,0 +1,141 @@
+"""/start, language choice, /help and the per-user command menu."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommandScopeChat, InlineKeyboardButton, Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.access import Permission
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape
+from bot.i18n import get_translator, languages
+from bot.menu import MenuCommand, bot_commands, visible_commands
+from handlers.ui import callback, keyboard, parse_callback
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    MenuCommand("start"),
+    MenuCommand("help"),
+    MenuCommand("language"),
+    MenuCommand("cancel"),
+]
+
+LANG_PREFIX = "lang"
+
+
+def menu_buttons(context: RounaqContext) -> list[list[InlineKeyboardButton]]:
+    """Shortcuts on the greeting, by what this principal may do."""
+    tr, principal = context.tr, context.principal
+    buttons: list[list[InlineKeyboardButton]] = []
+    if principal.can(Permission.SUBMIT_REPORT):
+        buttons.append(
+            [
+                InlineKeyboardButton(tr.t("start.btn_report"), callback_data="menu:report"),
+                InlineKeyboardButton(tr.t("start.btn_register"), callback_data="menu:register"),
+            ]
+        )
+        buttons.append(
+            [InlineKeyboardButton(tr.t("start.btn_myreports"), callback_data="menu:myreports")]
+        )
+    return buttons
+
+
+async def refresh_menu(context: RounaqContext, chat_id: int) -> None:
+    """Show this user the commands their roles allow, in their language."""
+    registry: list[MenuCommand] = context.bot_data.get("menu_commands", COMMANDS)
+    commands = visible_commands(registry, context.principal)
+    try:
+        await context.bot.set_my_commands(
+            bot_commands(context.tr, commands), scope=BotCommandScopeChat(chat_id)
+        )
+    except TelegramError as exc:
+        # A menu is a convenience; failing to set it must not fail the greeting.
+        log.warning("could not set the command menu for chat %s: %s", chat_id, exc)
+
+
+async def start(update: Update, context: RounaqContext) -> None:
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    await context.services.users.touch(
+        user.id, first_name=user.first_name, last_name=user.last_name, username=user.username
+    )
+    profile = await context.services.users.profile(user.id)
+    if profile.language is None:
+        await ask_language(update, context)
+        return
+    await greet(update, context)
+
+
+async def greet(update: Update, context: RounaqContext) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    tr, principal = context.tr, context.principal
+    role = tr.t(f"roles.{principal.primary_role.value}")
+    text = tr.t("start.greeting", name=escape(user.first_name), role=role)
+    text += "\n\n" + tr.t(f"help.{principal.primary_role.value}")
+    await context.bot.send_message(chat.id, text, reply_markup=keyboard(*menu_buttons(context)))
+    if chat.type == chat.PRIVATE:
+        await refresh_menu(context, chat.id)
+
+
+async def ask_language(update: Update, context: RounaqContext) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    buttons = [
+        InlineKeyboardButton(
+            get_translator(lang).t("start.language_name"), callback_data=callback(LANG_PREFIX, lang)
+        )
+        for lang in languages()
+    ]
+    # Both languages at once: the user has not chosen one yet.
+    text = "\n".join(get_translator(lang).t("start.choose_language") for lang in languages())
+    await context.bot.send_message(chat.id, text, reply_markup=keyboard(buttons))
+
+
+async def language_command(update: Update, context: RounaqContext) -> None:
+    await ask_language(update, context)
+
+
+async def choose_language(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    args = parse_callback(query.data, LANG_PREFIX, 1)
+    if args is None or args[0] not in languages():
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    lang = args[0]
+    await context.services.users.set_language(query.from_user.id, lang)
+    context.lang = lang
+    await query.answer(context.tr.t("start.language_set"))
+    await query.edit_message_text(context.tr.t("start.language_set"))
+    await greet(update, context)
+
+
+async def help_command(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    tr, principal = context.tr, context.principal
+    parts = [tr.t(f"help.{role.value}") for role in sorted(principal.roles, key=_role_order)]
+    await message.reply_text("\n\n".join(parts))
+
+
+def _role_order(role: object) -> int:
+    order = ["owner", "officer", "official", "secretariat", "admin"]
+    value = getattr(role, "value", "")
+    return order.index(value) if value in order else len(order)
+
+
+def register(application: RounaqApp) -> None:
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("language", language_command))
+    application.add_handler(CallbackQueryHandler(choose_language, pattern=rf"^{LANG_PREFIX}:"))

@@ -1,0 +1,79 @@
+"""Small keyboard and callback-data helpers shared by the feature modules."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.warnings import PTBUserWarning
+
+from bot.i18n import Translator
+
+MAX_CALLBACK_BYTES = 64
+
+
+def callback(*parts: object) -> str:
+    """Join callback-data parts; the 64-byte limit is checked here, not discovered in prod."""
+    data = ":".join(str(p) for p in parts)
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def parse_callback(data: str | None, prefix: str, arity: int) -> list[str] | None:
+    """Split `prefix:a:b` into [a, b]; None for anything else (forged or stale data)."""
+    if not data:
+        return None
+    parts = data.split(":")
+    if parts[0] != prefix or len(parts) != arity + 1:
+        return None
+    return parts[1:]
+
+
+def int_arg(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
+def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def pager_row(tr: Translator, prefix: str, page: int, pages: int) -> list[InlineKeyboardButton]:
+    """« previous | page x/y | next » ; empty when everything fits on one page."""
+    if pages <= 1:
+        return []
+    fmt = tr.presenter
+    row: list[InlineKeyboardButton] = []
+    if page > 1:
+        row.append(
+            InlineKeyboardButton(tr.t("common.prev"), callback_data=callback(prefix, page - 1))
+        )
+    row.append(
+        InlineKeyboardButton(
+            tr.t("common.page", page=fmt.digits(str(page)), pages=fmt.digits(str(pages))),
+            callback_data=callback(prefix, page),
+        )
+    )
+    if page < pages:
+        row.append(
+            InlineKeyboardButton(tr.t("common.next"), callback_data=callback(prefix, page + 1))
+        )
+    return row
+
+
+def keyboard(*button_rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([r for r in button_rows if r])
+
+
+@contextmanager
+def mixed_step_conversation() -> Iterator[None]:
+    """Build a ConversationHandler that mixes message and button steps (per_message=False).
+
+    PTB warns that buttons are then tracked per chat rather than per message, which is
+    exactly the intent: the flow's buttons belong to the user's current step.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*per_message=False.*", category=PTBUserWarning)
+        yield

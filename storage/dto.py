@@ -1,0 +1,129 @@
+"""Plain, immutable objects that repositories return; nothing outside storage sees ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """Reference data with a Persian and an English name."""
+
+    id: int
+    code: str
+    name_fa: str
+    name_en: str
+
+    def name(self, lang: str) -> str:
+        return self.name_fa if lang == "fa" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceDTO(Named):
+    strategy_year: int
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyDTO(Named):
+    kind: str
+    group_chat_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryDTO(Named):
+    financial: bool
+    deadline_days: int
+    default_agency_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingRuleDTO:
+    id: int
+    category_id: int
+    sector_id: int | None
+    county_id: int | None
+    agency_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserDTO:
+    id: int
+    first_name: str
+    username: str | None
+    language: str | None
+    phone: str | None
+    blocked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGrant:
+    role: str
+    agency_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitDTO:
+    id: int
+    owner_id: int
+    name: str
+    sector_id: int
+    county_id: int
+    permit_status: str
+    phone: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDTO:
+    id: int
+    province_id: int
+    year: int
+    seq: int
+    unit_id: int
+    unit_name: str
+    owner_id: int
+    category_id: int
+    agency_id: int
+    description: str
+    amount_rials: int | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime
+    closed_at: datetime | None
+    attachments: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEventDTO:
+    id: int
+    report_id: int
+    actor_id: int | None
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    agency_id: int | None
+    note: str | None
+    internal: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentDTO:
+    id: int
+    kind: str
+    file_id: str
+    file_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    page: int
+    pages: int
+    total: int

@@ -1,0 +1,1 @@
+"""Repositories: typed access to the database. Callers own the transaction."""

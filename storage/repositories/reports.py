@@ -1,0 +1,225 @@
+"""Obstacle reports, their attachments and their append-only history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import upsert_insert
+from storage.dto import AttachmentDTO, Page, ReportDTO, ReportEventDTO
+from storage.models import Report, ReportAttachment, ReportEvent, TrackingCounter, Unit, utcnow
+
+
+def _report_select() -> Select[Report, str]:
+    return select(Report, Unit.name).join(Unit, Unit.id == Report.unit_id)
+
+
+def _dto(row: Report, unit_name: str) -> ReportDTO:
+    return ReportDTO(
+        id=row.id,
+        province_id=row.province_id,
+        year=row.year,
+        seq=row.seq,
+        unit_id=row.unit_id,
+        unit_name=unit_name,
+        owner_id=row.owner_id,
+        category_id=row.category_id,
+        agency_id=row.agency_id,
+        description=row.description,
+        amount_rials=row.amount_rials,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        due_at=row.due_at,
+        closed_at=row.closed_at,
+    )
+
+
+def _event_dto(row: ReportEvent) -> ReportEventDTO:
+    return ReportEventDTO(
+        id=row.id,
+        report_id=row.report_id,
+        actor_id=row.actor_id,
+        kind=row.kind,
+        from_status=row.from_status,
+        to_status=row.to_status,
+        agency_id=row.agency_id,
+        note=row.note,
+        internal=row.internal,
+        created_at=row.created_at,
+    )
+
+
+class ReportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def next_sequence(self, province_id: int, year: int) -> int:
+        """Hand out the next tracking sequence for a year, atomically on both dialects."""
+        insert = upsert_insert(self.session, TrackingCounter)
+        stmt = (
+            insert.values(province_id=province_id, year=year, last_seq=1)
+            .on_conflict_do_update(
+                index_elements=["province_id", "year"],
+                set_={"last_seq": TrackingCounter.last_seq + 1},
+            )
+            .returning(TrackingCounter.last_seq)
+        )
+        value = (await self.session.execute(stmt)).scalar_one()
+        return int(value)
+
+    async def add(
+        self,
+        *,
+        province_id: int,
+        year: int,
+        seq: int,
+        unit_id: int,
+        owner_id: int,
+        category_id: int,
+        agency_id: int,
+        description: str,
+        amount_rials: int | None,
+        status: str,
+        due_at: datetime,
+        source_update_id: int | None = None,
+        created_at: datetime | None = None,
+    ) -> int:
+        now = created_at or utcnow()
+        row = Report(
+            province_id=province_id,
+            year=year,
+            seq=seq,
+            unit_id=unit_id,
+            owner_id=owner_id,
+            category_id=category_id,
+            agency_id=agency_id,
+            description=description,
+            amount_rials=amount_rials,
+            status=status,
+            due_at=due_at,
+            created_at=now,
+            updated_at=now,
+            source_update_id=source_update_id,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def add_event(
+        self,
+        report_id: int,
+        kind: str,
+        *,
+        actor_id: int | None = None,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        agency_id: int | None = None,
+        note: str | None = None,
+        internal: bool = False,
+        created_at: datetime | None = None,
+    ) -> None:
+        self.session.add(
+            ReportEvent(
+                report_id=report_id,
+                kind=kind,
+                actor_id=actor_id,
+                from_status=from_status,
+                to_status=to_status,
+                agency_id=agency_id,
+                note=note,
+                internal=internal,
+                created_at=created_at or utcnow(),
+            )
+        )
+
+    async def add_attachments(
+        self, report_id: int, attachments: Sequence[dict[str, object]]
+    ) -> None:
+        for item in attachments:
+            self.session.add(
+                ReportAttachment(
+                    report_id=report_id,
+                    kind=str(item["kind"]),
+                    file_id=str(item["file_id"]),
+                    file_unique_id=str(item["file_unique_id"]),
+                    file_name=item.get("file_name") and str(item["file_name"]),
+                    mime_type=item.get("mime_type") and str(item["mime_type"]),
+                    size=int(str(item["size"])) if item.get("size") is not None else None,
+                )
+            )
+
+    async def get(self, report_id: int) -> ReportDTO | None:
+        row = (await self.session.execute(_report_select().where(Report.id == report_id))).first()
+        if row is None:
+            return None
+        report = _dto(row[0], row[1])
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(ReportAttachment)
+            .where(ReportAttachment.report_id == report_id)
+        )
+        return replace(report, attachments=int(count or 0))
+
+    async def by_number(self, province_id: int, year: int, seq: int) -> ReportDTO | None:
+        report_id = await self.session.scalar(
+            select(Report.id).where(
+                Report.province_id == province_id, Report.year == year, Report.seq == seq
+            )
+        )
+        return await self.get(report_id) if report_id is not None else None
+
+    async def by_source_update(self, owner_id: int, update_id: int) -> ReportDTO | None:
+        report_id = await self.session.scalar(
+            select(Report.id).where(
+                Report.owner_id == owner_id, Report.source_update_id == update_id
+            )
+        )
+        return await self.get(report_id) if report_id is not None else None
+
+    async def of_owner(
+        self, owner_id: int, province_id: int, *, page: int, page_size: int
+    ) -> Page[ReportDTO]:
+        condition = (Report.owner_id == owner_id) & (Report.province_id == province_id)
+        total = int(
+            await self.session.scalar(select(func.count()).select_from(Report).where(condition))
+            or 0
+        )
+        pages = max(1, -(-total // page_size))
+        page = min(max(page, 1), pages)
+        rows = await self.session.execute(
+            _report_select()
+            .where(condition)
+            .order_by(Report.created_at.desc(), Report.id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+        items = tuple(_dto(r, name) for r, name in rows)
+        return Page(items=items, page=page, pages=pages, total=total)
+
+    async def count_created_since(self, owner_id: int, since: datetime) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(Report)
+            .where(Report.owner_id == owner_id, Report.created_at >= since)
+        )
+        return int(count or 0)
+
+    async def events(self, report_id: int, *, include_internal: bool) -> list[ReportEventDTO]:
+        stmt = select(ReportEvent).where(ReportEvent.report_id == report_id)
+        if not include_internal:
+            stmt = stmt.where(ReportEvent.internal.is_(False))
+        rows = await self.session.scalars(stmt.order_by(ReportEvent.id))
+        return [_event_dto(r) for r in rows]
+
+    async def attachments(self, report_id: int) -> list[AttachmentDTO]:
+        rows = await self.session.scalars(
+            select(ReportAttachment)
+            .where(ReportAttachment.report_id == report_id)
+            .order_by(ReportAttachment.id)
+        )
+        return [AttachmentDTO(r.id, r.kind, r.file_id, r.file_name) for r in rows]

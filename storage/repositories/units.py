@@ -1,0 +1,71 @@
+"""Production units."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dto import UnitDTO
+from storage.models import Unit
+
+
+def _dto(row: Unit) -> UnitDTO:
+    return UnitDTO(
+        id=row.id,
+        owner_id=row.owner_id,
+        name=row.name,
+        sector_id=row.sector_id,
+        county_id=row.county_id,
+        permit_status=row.permit_status,
+        phone=row.phone,
+        created_at=row.created_at,
+    )
+
+
+class UnitRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        *,
+        province_id: int,
+        owner_id: int,
+        name: str,
+        sector_id: int,
+        county_id: int,
+        permit_status: str,
+        phone: str,
+    ) -> UnitDTO:
+        row = Unit(
+            province_id=province_id,
+            owner_id=owner_id,
+            name=name,
+            sector_id=sector_id,
+            county_id=county_id,
+            permit_status=permit_status,
+            phone=phone,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _dto(row)
+
+    async def get(self, unit_id: int) -> UnitDTO | None:
+        row = await self.session.get(Unit, unit_id)
+        return _dto(row) if row else None
+
+    async def of_owner(self, owner_id: int, province_id: int) -> list[UnitDTO]:
+        rows = await self.session.scalars(
+            select(Unit)
+            .where(Unit.owner_id == owner_id, Unit.province_id == province_id)
+            .order_by(Unit.id)
+        )
+        return [_dto(r) for r in rows]
+
+    async def count_of_owner(self, owner_id: int, province_id: int) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(Unit)
+            .where(Unit.owner_id == owner_id, Unit.province_id == province_id)
+        )
+        return int(count or 0)

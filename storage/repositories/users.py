@@ -1,0 +1,144 @@
+"""Users and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dto import RoleGrant, UserDTO
+from storage.models import User, UserRole, utcnow
+
+
+def _dto(row: User) -> UserDTO:
+    return UserDTO(
+        id=row.id,
+        first_name=row.first_name,
+        username=row.username,
+        language=row.language,
+        phone=row.phone,
+        blocked=row.blocked_at is not None,
+    )
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> UserDTO | None:
+        row = await self.session.get(User, user_id)
+        return _dto(row) if row else None
+
+    async def by_username(self, username: str) -> UserDTO | None:
+        row = await self.session.scalar(select(User).where(User.username == username.lstrip("@")))
+        return _dto(row) if row else None
+
+    async def upsert(
+        self,
+        user_id: int,
+        *,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+    ) -> UserDTO:
+        row = await self.session.get(User, user_id)
+        if row is None:
+            row = User(id=user_id, first_name=first_name, last_name=last_name, username=username)
+            self.session.add(row)
+        else:
+            row.first_name = first_name
+            row.last_name = last_name
+            row.username = username
+            row.blocked_at = None  # they talk to us again, so they unblocked the bot
+        await self.session.flush()
+        return _dto(row)
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        row = await self.session.get(User, user_id)
+        if row is not None:
+            row.language = language
+
+    async def set_phone(self, user_id: int, phone: str) -> None:
+        row = await self.session.get(User, user_id)
+        if row is not None:
+            row.phone = phone
+
+    async def mark_blocked(self, user_id: int, when: datetime | None = None) -> None:
+        row = await self.session.get(User, user_id)
+        if row is not None:
+            row.blocked_at = when or utcnow()
+
+    async def roles(self, user_id: int, province_id: int) -> list[RoleGrant]:
+        rows = await self.session.execute(
+            select(UserRole.role, UserRole.agency_id).where(
+                UserRole.user_id == user_id, UserRole.province_id == province_id
+            )
+        )
+        return [RoleGrant(role, agency_id) for role, agency_id in rows]
+
+    async def grant(
+        self,
+        user_id: int,
+        role: str,
+        province_id: int,
+        *,
+        agency_id: int | None = None,
+        granted_by: int | None = None,
+    ) -> bool:
+        """Grant a role; False when the user already had it."""
+        exists = await self.session.scalar(
+            select(UserRole.id).where(
+                UserRole.user_id == user_id,
+                UserRole.role == role,
+                UserRole.province_id == province_id,
+                UserRole.agency_id.is_(None)
+                if agency_id is None
+                else UserRole.agency_id == agency_id,
+            )
+        )
+        if exists is not None:
+            return False
+        self.session.add(
+            UserRole(
+                user_id=user_id,
+                role=role,
+                province_id=province_id,
+                agency_id=agency_id,
+                granted_by=granted_by,
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def revoke(
+        self, user_id: int, role: str, province_id: int, *, agency_id: int | None = None
+    ) -> int:
+        stmt = delete(UserRole).where(
+            UserRole.user_id == user_id,
+            UserRole.role == role,
+            UserRole.province_id == province_id,
+        )
+        if agency_id is not None:
+            stmt = stmt.where(UserRole.agency_id == agency_id)
+        result = await self.session.execute(stmt)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def holders(
+        self, role: str, province_id: int, *, agency_id: int | None = None
+    ) -> list[UserDTO]:
+        """Users holding a role (for an agency), skipping those who blocked the bot."""
+        stmt = (
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                UserRole.role == role,
+                UserRole.province_id == province_id,
+                User.blocked_at.is_(None),
+            )
+            .order_by(User.id)
+        )
+        if agency_id is not None:
+            stmt = stmt.where(UserRole.agency_id == agency_id)
+        rows = await self.session.scalars(stmt)
+        return [_dto(r) for r in rows.unique()]

@@ -1,0 +1,116 @@
+"""Shared fixtures: a real database file, the Bot API emulator, and the real application.
+
+The database is SQLite in a temp dir by default; with TEST_DATABASE_URL set to a
+PostgreSQL server URL (as .ci/run does) the storage and end-to-end suites also run there.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Every catalog key the code uses must exist: fail loudly in tests, not in production.
+os.environ.setdefault("ROUNAQ_I18N_STRICT", "1")
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.context import RounaqApp
+from bot.runtime import running_bot
+from bot.settings import Settings
+from emulator import BotApiEmulator, RateLimits
+from tests.people import Person
+
+TOKEN = "987654321:TEST-token-for-the-local-emulator-0001"
+ADMIN_ID = 4001
+# Saturday 7 Azar 1405, 10:30 in Tehran: the first working day of the Iranian week.
+START = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+
+
+def _backends() -> list[str]:
+    backends = ["sqlite"]
+    if os.environ.get("TEST_POSTGRES_URL"):
+        backends.append("postgres")
+    return backends
+
+
+@pytest.fixture(params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'rounaq.sqlite3'}"
+        return
+    yield from _postgres_database(os.environ["TEST_POSTGRES_URL"])
+
+
+def _postgres_database(server_url: str) -> Iterator[str]:
+    """A fresh database per test on the CI's throw-away PostgreSQL cluster."""
+    import asyncio
+
+    import asyncpg
+
+    name = f"rounaq_test_{uuid.uuid4().hex[:12]}"
+    dsn = server_url.replace("postgresql+asyncpg://", "postgresql://")
+
+    async def run(sql: str) -> None:
+        connection = await asyncpg.connect(dsn)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    base, _, _ = server_url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    # Telegram tolerates short bursts to one private chat; a conversation step often sends
+    # two or three messages at once. The limits themselves are tested in tests/emulator.
+    limits = RateLimits(private_burst=20)
+    async with BotApiEmulator(
+        token=TOKEN, bot_username="rounaq_test_bot", rate_limits=limits
+    ) as emu:
+        yield emu
+
+
+@pytest.fixture
+def settings(database_url: str, emulator: BotApiEmulator) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=TOKEN,  # type: ignore[arg-type]
+        bot_api_base_url=emulator.base_url,
+        bot_api_file_url=emulator.base_file_url,
+        database_url=database_url,
+        admin_ids=frozenset({ADMIN_ID}),
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[RounaqApp]:
+    async with running_bot(settings, clock=clock, poll_timeout=1) as application:
+        yield application
+
+
+@pytest.fixture
+def people(emulator: BotApiEmulator, app: RounaqApp) -> dict[str, Person]:
+    """The demo cast, as emulator users. Roles are granted by the tests that need them."""
+    return {
+        "owner": Person(emulator, emulator.add_user(1001, "رضا", username="reza")),
+        "other_owner": Person(emulator, emulator.add_user(1002, "Sam", language_code="en")),
+        "officer": Person(emulator, emulator.add_user(2001, "مریم", username="maryam")),
+        "official": Person(emulator, emulator.add_user(3001, "سارا")),
+        "admin": Person(emulator, emulator.add_user(ADMIN_ID, "مدیر")),
+    }

@@ -1,0 +1,174 @@
+"""An owner registers a unit and reports an obstacle; the right agency gets it. Over real HTTP."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.container import Services
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from storage.models import Report, ReportEvent, Role, Unit
+from tests.people import Person
+
+
+def services_of(app: RounaqApp) -> Services:
+    services = app.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+async def make_officer(app: RounaqApp, person: Person, agency_code: str) -> int:
+    services = services_of(app)
+    agency = services.directory.agency_by_code(agency_code)
+    assert agency is not None
+    await services.users.touch(
+        person.id, first_name=person.user.first_name, last_name=None, username=person.user.username
+    )
+    await services.users.grant(person.id, Role.OFFICER, agency_id=agency.id)
+    return agency.id
+
+
+async def choose_persian(person: Person) -> None:
+    choice = await person.say("/start")
+    assert "زبان" in choice.text
+    assert "language" in choice.text
+    await person.press(choice, "فارسی")
+    greeting = await person.next("خوش آمدید")
+    assert "صاحب واحد" in greeting.text
+
+
+async def register_unit(person: Person, name: str, sector: str = "فرش", county: str = "قم") -> None:
+    ask = await person.say("/register")
+    assert "نام واحد" in ask.text
+    sectors = await person.say(name)
+    counties = await person.press(sectors, sector)
+    permits = await person.press(counties, county)
+    contact_prompt = await person.press(permits, "پروانهٔ بهره‌برداری")
+    if "شمارهٔ خودتان" not in contact_prompt.text:
+        contact_prompt = await person.next("شمارهٔ خودتان")
+    assert contact_prompt.reply_keyboard is not None
+    done = await person.share_contact()
+    assert "ثبت شد" in done.text
+    summary = await person.next("مجوز")
+    assert "ثبت مانع تولید" in summary.button_texts[0]
+
+
+async def test_owner_reports_and_the_agency_gets_it(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
+) -> None:
+    owner, officer = people["owner"], people["officer"]
+    smt_id = await make_officer(app, officer, "smt")
+
+    await choose_persian(owner)
+    # Arabic ي/ك, HTML characters and a zero-width mark, as a phone keyboard produces them.
+    await register_unit(owner, "كارخانه <فرش> كاشي & پسران\u200f")
+
+    ask_category = await owner.say("/report")
+    assert "نوع" in ask_category.text
+    await owner.press_only(ask_category, "مواد اولیه")
+    await owner.next("شرح")
+    ask_files = await owner.say(
+        "تأمین نخ و رنگ از بازار آزاد با قیمت سه برابر؛ تولید <نیمه> متوقف است."
+    )
+    assert "ادامه" in ask_files.button_texts[0]
+    await owner.press_only(ask_files, "ادامه")
+    await owner.next("مبلغ")
+    summary = await owner.say("۵۰۰ میلیون")
+    assert "پیش‌نمایش" in summary.text
+    assert "سازمان صنعت، معدن و تجارت" in summary.text
+    assert "۵۰۰ میلیون ریال" in summary.text
+    assert "&lt;نیمه&gt;" in (summary.source_text or "")
+
+    await owner.press_only(summary, "ثبت گزارش")
+    confirmation = await owner.next("شمارهٔ پیگیری")
+    assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+    assert "مهلت پاسخ" in confirmation.text
+
+    notice = await emulator.wait_for_message(
+        officer.id, lambda m: "گزارش مانع تولید تازه" in m.text
+    )
+    assert "۱۴۰۵-۰۰۰۱" in notice.text
+    assert "کارخانه <فرش> کاشی & پسران" in notice.text  # normalised and shown verbatim
+    assert notice.parse_mode == "HTML"
+
+    async with services_of(app).database.session() as session:
+        report = (await session.scalars(select(Report))).one()
+        unit = (await session.scalars(select(Unit))).one()
+        events = (await session.scalars(select(ReportEvent).order_by(ReportEvent.id))).all()
+    assert unit.name == "کارخانه <فرش> کاشی & پسران"
+    assert (report.year, report.seq, report.agency_id) == (1405, 1, smt_id)
+    assert report.status == "referred"
+    assert report.amount_rials == 500_000_000
+    assert [e.kind for e in events] == ["submitted", "routed"]
+
+    listing = await owner.say("/myreports")
+    assert "۱۴۰۵-۰۰۰۱" in listing.text
+    assert "ارجاع‌شده" in listing.text
+    detail = await owner.press(listing, "۱۴۰۵-۰۰۰۱")
+    assert "سابقه" in detail.text
+    assert "ارجاع شد" in detail.text
+
+    # The officer can open it from the notice; another owner cannot, even by number.
+    opened = await officer.press(notice, "مشاهده")
+    assert "سابقه" in opened.text
+    stranger = people["other_owner"]
+    answer = await stranger.say("1405-0001")
+    assert "not found" in answer.text.lower() or "پیدا نشد" in answer.text
+
+
+async def test_tracking_number_typed_in_any_digits(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
+) -> None:
+    owner = people["owner"]
+    await make_officer(app, people["officer"], "smt")
+    await choose_persian(owner)
+    await register_unit(owner, "سوهان گز ممتاز")
+    ask_category = await owner.say("/report")
+    await owner.press_only(ask_category, "مجوز")
+    await owner.next("شرح")
+    ask_files = await owner.say("پروانهٔ بهره‌برداری شش ماه است در انتظار است.")
+    await owner.press_only(ask_files, "ادامه")
+    summary = await owner.next("پیش‌نمایش")
+    await owner.press_only(summary, "ثبت گزارش")
+    await owner.next("شمارهٔ پیگیری")
+    for typed in ("۱۴۰۵-۱", "١٤٠٥/٠٠٠١", "#1405 0001"):
+        found = await owner.say(typed)
+        assert "سابقه" in found.text, typed
+
+
+async def test_bad_input_gets_localised_answers_and_the_flow_goes_on(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
+) -> None:
+    owner = people["owner"]
+    await choose_persian(owner)
+    ask = await owner.say("/register")
+    await emulator.send_sticker(owner.id)
+    assert "متن" in (await owner.next()).text
+    too_long = await owner.say("ب" * 5000)
+    assert "نویسه" in too_long.text
+    sectors = await owner.say("واحد آزمایشی")
+    # A forged button (another flow's data, and garbage) is refused with an alert.
+    await emulator.press_raw(owner.id, owner.id, sectors.message_id, "reg:sec:999999")
+    await emulator.press_raw(owner.id, owner.id, sectors.message_id, "x" * 64)
+    await emulator.wait_until(lambda: len(emulator.callback_answers(owner.id)) >= 3)
+    alerts = [a for a in emulator.callback_answers(owner.id) if a.show_alert]
+    assert len(alerts) >= 2
+    # ...and the real button still works.
+    counties = await owner.press(sectors, "کفش")
+    assert "شهرستان" in counties.text
+    assert ask is not None
+    unknown = await owner.say("/nonsense")
+    assert "نمی‌شناسم" in unknown.text
+    cancelled = await owner.say("/cancel")
+    assert "لغو" in cancelled.text
+
+
+async def test_report_needs_a_unit_first(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
+) -> None:
+    owner = people["other_owner"]
+    choice = await owner.say("/start")
+    await owner.press(choice, "English")
+    await owner.next("Hello")
+    answer = await owner.say("/report")
+    assert "register" in answer.text.lower()
