@@ -20,10 +20,8 @@ def alembic_config() -> Config:
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+def head_revisions() -> tuple[str, ...]:
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def all_revisions() -> list[str]:
@@ -32,7 +30,7 @@ def all_revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-async def upgrade(database: Database, revision: str = "head") -> None:
+async def upgrade(database: Database, revision: str = "heads") -> None:
     await _run(database, lambda cfg: command.upgrade(cfg, revision))
 
 

@@ -8,11 +8,10 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from storage.all_models import metadata as target_metadata
 from storage.db import Database
-from storage.models import Base
 
 config = context.config
-target_metadata = Base.metadata
 
 
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:

@@ -1,0 +1,9 @@
+"""Imports every model module so `Base.metadata` is complete (Alembic, tests, copy tools).
+
+A feature that adds tables adds its module here, one line each.
+"""
+
+from storage import models  # noqa: F401  (the core: province, users, units, reports)
+from storage.models import Base
+
+metadata = Base.metadata
