@@ -152,7 +152,7 @@ async def _add_missing(
     result = await session.execute(
         select(model.code, model.id).where(model.province_id == province_id)
     )
-    existing: dict[str, int] = dict(result.tuples().all())
+    existing: dict[str, int] = {row.code: row.id for row in result}
     for position, spec in enumerate(specs):
         if spec.code in existing:
             continue

@@ -1,0 +1,25 @@
+"""Storage tests run the real migrations on a real database file (and PostgreSQL in CI)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.container import Services, build_services
+from bot.settings import Settings
+
+
+@pytest.fixture
+async def services(database_url: str, clock: ManualClock) -> AsyncIterator[Services]:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        max_reports_per_day=3,
+    )
+    built = await build_services(settings, clock=clock)
+    try:
+        yield built
+    finally:
+        await built.close()
