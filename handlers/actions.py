@@ -219,8 +219,17 @@ async def _after(
                 text, chat_id=chat_id, message_id=message_id, reply_markup=markup
             )
     elif query is not None and query.message is not None:
+        # The pressed message keeps only what can still be done, and the way to open it.
+        actions = await context.services.workflow.available(context.principal, report)
+        open_row = [
+            InlineKeyboardButton(
+                tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
+            )
+        ]
         with suppress(BadRequest):  # an unchanged keyboard
-            await query.edit_message_reply_markup(await report_keyboard(context, report))
+            await query.edit_message_reply_markup(
+                keyboard(*action_rows(tr, report, actions), open_row)
+            )
     if query is None or not in_group:
         await context.bot.send_message(
             user.id,
