@@ -190,6 +190,12 @@ async def agenda_button(update: Update, context: RounaqContext) -> None:
     parts = (query.data or "").split(":")[1:]
     verb, args = (parts[0], parts[1:]) if parts else ("", [])
     ids = [int_arg(a) for a in args]
+    if verb == "k" and len(args) == 1 and args[0] in CauseKind.ALL:
+        await query.answer()
+        await prompt.ask(
+            context, query.from_user.id, tr.t("hq.ask_title"), "hq_title", cause=args[0]
+        )
+        return
     if any(i is None for i in ids):
         await query.answer(tr.t("common.stale_button"), show_alert=True)
         return
@@ -215,11 +221,6 @@ async def agenda_button(update: Update, context: RounaqContext) -> None:
                 for k in CauseKind.ALL
             ]
             await _say(update, context, tr.t("hq.pick_cause"), keyboard(*rows(causes, 2)))
-        elif verb == "k" and len(args) == 1 and args[0] in CauseKind.ALL:
-            await query.answer()
-            await prompt.ask(
-                context, query.from_user.id, tr.t("hq.ask_title"), "hq_title", cause=args[0]
-            )
         elif verb == "+" and len(nums) == 1:
             item_id, notices = await context.services.hq.bundle(
                 context.principal,
