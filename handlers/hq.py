@@ -94,7 +94,12 @@ def _item_line(context: RounaqContext, item: AgendaItemDTO) -> str:
 # --- /agenda ---------------------------------------------------------------------------
 
 
-async def _agenda_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarkup]:
+def _markup(buttons: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    """Telegram refuses an empty inline keyboard: no buttons means no markup."""
+    return keyboard(*buttons) if any(buttons) else None
+
+
+async def _agenda_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarkup | None]:
     tr, fmt, hq = context.tr, context.fmt, context.services.hq
     escalated = await hq.escalated(context.principal)
     items = await hq.agenda(context.principal)
@@ -145,7 +150,7 @@ async def _agenda_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarku
                 )
             )
         buttons.append(row)
-    return "\n\n".join(lines), keyboard(*buttons)
+    return "\n\n".join(lines), _markup(buttons)
 
 
 async def agenda(update: Update, context: RounaqContext) -> None:
@@ -156,7 +161,9 @@ async def agenda(update: Update, context: RounaqContext) -> None:
     await _say(update, context, text, markup)
 
 
-async def _item_view(context: RounaqContext, item_id: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _item_view(
+    context: RounaqContext, item_id: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     tr, fmt = context.tr, context.fmt
     item, reports, decision = await context.services.hq.item(context.principal, item_id)
     lines = [tr.t("hq.item_title"), _item_line(context, item)]
@@ -177,7 +184,7 @@ async def _item_view(context: RounaqContext, item_id: int) -> tuple[str, InlineK
                 )
             ]
         )
-    return "\n\n".join(lines), keyboard(*buttons)
+    return "\n\n".join(lines), _markup(buttons)
 
 
 async def agenda_button(update: Update, context: RounaqContext) -> None:

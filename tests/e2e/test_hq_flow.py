@@ -83,13 +83,9 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
     agenda = await hq.say("/agenda")
     assert "۱۴۰۵-۰۰۰۱" in agenda.text and "۱۴۰۵-۰۰۰۲" in agenda.text
     await hq.press_only(agenda, "☐ ۱۴۰۵-۰۰۰۱")
-    agenda = await emulator.wait_for_message(
-        hq.id, lambda m: "☑ ۱۴۰۵-۰۰۰۱" in m.button_texts
-    )
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "☑ ۱۴۰۵-۰۰۰۱" in m.button_texts)
     await hq.press_only(agenda, "☐ ۱۴۰۵-۰۰۰۲")
-    agenda = await emulator.wait_for_message(
-        hq.id, lambda m: "تجمیع" in " ".join(m.button_texts)
-    )
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "تجمیع" in " ".join(m.button_texts))
     causes = await hq.press(agenda, "تجمیع")
     ask_title = await hq.press(causes, "قانون یا مقررات")
     assert "عنوان" in ask_title.text
