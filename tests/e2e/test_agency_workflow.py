@@ -155,7 +155,8 @@ async def test_reassigned_report_goes_to_the_new_agency_and_routing_stays(
     kinds = [e.kind for e in await events_of(app, report.id)]
     assert kinds == ["submitted", "routed", "reassigned", "accepted"]
     reassigned = (await events_of(app, report.id))[2]
-    assert reassigned.agency_id == cast.banks_id and reassigned.actor_id == officer.id
+    assert reassigned.agency_id == cast.banks_id
+    assert reassigned.actor_id == officer.id
 
 
 async def test_owner_withdraws_and_adds_information(
@@ -202,7 +203,8 @@ async def test_not_removed_reopens_once_then_goes_to_the_hq(
     reopened = await owner.next("بازگشایی شد")
     assert "بازگشایی‌شده" in reopened.text
     row = await report_row(app, report.id)
-    assert row.status == "reopened" and row.closed_at is None
+    assert row.status == "reopened"
+    assert row.closed_at is None
     assert row.due_at > services.clock.now()
     assert await services.workflow.not_removed_counts() == {cast.smt_id: 1}
 
@@ -221,7 +223,8 @@ async def test_not_removed_reopens_once_then_goes_to_the_hq(
     assert row.status == "escalated"
     async with services.database.session() as session:
         tracking = await session.get(ReportTracking, report.id)
-    assert tracking is not None and tracking.reopen_count == 1
+    assert tracking is not None
+    assert tracking.reopen_count == 1
     kinds = [e.kind for e in await events_of(app, report.id)]
     assert kinds == [
         "submitted",

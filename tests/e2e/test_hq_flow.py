@@ -81,7 +81,8 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
 
     # --- the secretariat bundles both into one systemic obstacle --------------------------
     agenda = await hq.say("/agenda")
-    assert "۱۴۰۵-۰۰۰۱" in agenda.text and "۱۴۰۵-۰۰۰۲" in agenda.text
+    assert "۱۴۰۵-۰۰۰۱" in agenda.text
+    assert "۱۴۰۵-۰۰۰۲" in agenda.text
     await hq.press_only(agenda, "☐ ۱۴۰۵-۰۰۰۱")
     agenda = await emulator.wait_for_message(hq.id, lambda m: "☑ ۱۴۰۵-۰۰۰۱" in m.button_texts)
     await hq.press_only(agenda, "☐ ۱۴۰۵-۰۰۰۲")
@@ -97,7 +98,8 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
     assert "موضوع دستور جلسه ساخته شد" in created.text
     assert "۱۵ دی ۱۴۰۵" in created.text
     on_agenda = await owner.next("در دستور جلسهٔ ستاد")
-    assert "بخشنامهٔ وثیقه" in on_agenda.text and "۱۵ دی ۱۴۰۵" in on_agenda.text
+    assert "بخشنامهٔ وثیقه" in on_agenda.text
+    assert "۱۵ دی ۱۴۰۵" in on_agenda.text
     on_agenda_en = await other.next("on the agenda")
     assert "5 Jan 2027" in on_agenda_en.text
     assert set((await statuses(app)).values()) == {"on_agenda"}
@@ -128,7 +130,8 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
     recorded = await smt.say("تعیین سهمیه در اختیار وزارتخانه است، نه سازمان استانی.")
     assert "اعتراض شما ثبت شد" in recorded.text
     objected = await hq.next("اعتراض کرد")
-    assert "مصوبهٔ شمارهٔ ۱" in objected.text and "وزارتخانه" in objected.text
+    assert "مصوبهٔ شمارهٔ ۱" in objected.text
+    assert "وزارتخانه" in objected.text
     await owner.next("به مصوبهٔ ستاد")
     await other.next("objected")
 
@@ -159,7 +162,7 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
     async with services_of(app).database.session() as session:
         answers = list(await session.scalars(select(DecisionAgency)))
     assert {a.state for a in answers} == {"implemented"}
-    assert [a for a in answers if a.agency_id == cast.smt_id][0].objection is not None
+    assert next(a for a in answers if a.agency_id == cast.smt_id).objection is not None
 
     assert await kinds(app, first.id) == [
         "submitted",
@@ -167,6 +170,20 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
         "overdue",
         "reminded",
         "escalated",
+        "bundled",
+        "decided",
+        "decision_objected",
+        "decision_implemented",
+        "decision_implemented",
+    ]
+
+    # The bank's report was late too (the reminder), then the bank sent it up itself.
+    assert await kinds(app, second.id) == [
+        "submitted",
+        "routed",
+        "overdue",
+        "reminded",
+        "escalation_requested",
         "bundled",
         "decided",
         "decision_objected",

@@ -64,7 +64,8 @@ async def make_cast(app: RounaqApp, emulator: BotApiEmulator, people: dict[str, 
         await services.users.set_language(person.id, languages[person.id])
     smt = services.directory.agency_by_code("smt")
     banks = services.directory.agency_by_code("banks")
-    assert smt is not None and banks is not None
+    assert smt is not None
+    assert banks is not None
     await services.users.grant(people["officer"].id, Role.OFFICER, agency_id=smt.id)
     await services.users.grant(BANK_OFFICER_ID, Role.OFFICER, agency_id=banks.id)
     await services.users.grant(people["official"].id, Role.OFFICIAL)
@@ -96,7 +97,8 @@ async def file_report(
     else:
         sector = services.directory.sector_by_code("carpet")
         county = services.directory.county_by_code("qom")
-        assert sector is not None and county is not None
+        assert sector is not None
+        assert county is not None
         unit = await services.units.register(
             owner.id,
             UnitDraft(unit_name, sector.id, county.id, PermitStatus.LICENSED, "09121234567"),
