@@ -6,7 +6,10 @@ index into STATUS_FILTERS, category 0 for all); `ib:c:<status>:<overdue>` picks 
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import Permission
@@ -138,7 +141,8 @@ async def on_button(update: Update, context: RounaqContext) -> None:
             for c in context.services.directory.categories
         ]
         await query.answer()
-        await query.edit_message_reply_markup(keyboard(*rows(choices, 2)))
+        with suppress(BadRequest):
+            await query.edit_message_reply_markup(keyboard(*rows(choices, 2)))
         return
     values = [int_arg(p) for p in parts]
     known_categories = {0} | {c.id for c in context.services.directory.categories}
@@ -155,7 +159,8 @@ async def on_button(update: Update, context: RounaqContext) -> None:
     status, category, overdue, page = (int(v or 0) for v in values)
     await query.answer()
     text, markup = await _render(context, status, category, bool(overdue), page)
-    await query.edit_message_text(text, reply_markup=markup)
+    with suppress(BadRequest):  # the page shown was pressed again: nothing to change
+        await query.edit_message_text(text, reply_markup=markup)
 
 
 def register(application: RounaqApp) -> None:
