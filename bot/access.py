@@ -1,7 +1,8 @@
 """Who may do what: the one place where roles are checked.
 
-Handlers ask `Principal.can(permission)` for commands and `can_view_report` /
-`can_act_on_report` for a particular report; nothing else inspects roles.
+Handlers ask `Principal.can(permission)` for commands, `may(principal, action, report)`
+for an action on a particular report and `can_respond_to_decision` for an HQ decision;
+nothing else inspects roles. Services check the same functions again before they write.
 """
 
 from __future__ import annotations
@@ -24,18 +25,22 @@ class Permission(StrEnum):
     MANAGE_ROLES = "manage_roles"
     EDIT_ROUTING = "edit_routing"
     BROADCAST = "broadcast"
+    VIEW_DECISIONS = "view_decisions"  # /decisions: officers see their agency's, staff all
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(
         {Permission.REGISTER_UNIT, Permission.SUBMIT_REPORT, Permission.VIEW_OWN_REPORTS}
     ),
-    Role.OFFICER: frozenset({Permission.WORK_INBOX}),
-    Role.OFFICIAL: frozenset({Permission.VIEW_PROVINCE}),
-    Role.SECRETARIAT: frozenset({Permission.VIEW_PROVINCE, Permission.MANAGE_AGENDA}),
+    Role.OFFICER: frozenset({Permission.WORK_INBOX, Permission.VIEW_DECISIONS}),
+    Role.OFFICIAL: frozenset({Permission.VIEW_PROVINCE, Permission.VIEW_DECISIONS}),
+    Role.SECRETARIAT: frozenset(
+        {Permission.VIEW_PROVINCE, Permission.MANAGE_AGENDA, Permission.VIEW_DECISIONS}
+    ),
     Role.ADMIN: frozenset(
         {
             Permission.VIEW_PROVINCE,
+            Permission.VIEW_DECISIONS,
             Permission.MANAGE_ROLES,
             Permission.EDIT_ROUTING,
             Permission.BROADCAST,
@@ -90,6 +95,51 @@ class Principal:
             if role in self.roles:
                 return role
         return Role.OWNER
+
+
+class ReportAction(StrEnum):
+    """What can be done to one report. The value is also the callback code (short)."""
+
+    # The responsible agency's officers.
+    ACCEPT = "acc"
+    ASK = "ask"
+    NOTE = "note"
+    RESOLVE = "res"
+    REJECT = "rej"
+    REASSIGN = "rsg"
+    ESCALATE = "esc"
+    # The report's owner.
+    ANSWER = "ans"
+    ADD_INFO = "inf"
+    WITHDRAW = "wd"
+    CONFIRM = "ok"
+    NOT_REMOVED = "nr"
+
+
+AGENCY_ACTIONS: frozenset[ReportAction] = frozenset(
+    {
+        ReportAction.ACCEPT,
+        ReportAction.ASK,
+        ReportAction.NOTE,
+        ReportAction.RESOLVE,
+        ReportAction.REJECT,
+        ReportAction.REASSIGN,
+        ReportAction.ESCALATE,
+    }
+)
+OWNER_ACTIONS: frozenset[ReportAction] = frozenset(set(ReportAction) - AGENCY_ACTIONS)
+
+
+def may(principal: Principal, action: ReportAction, report: ReportDTO) -> bool:
+    """Whether this person may take `action` on `report` at all (whatever its status)."""
+    if action in AGENCY_ACTIONS:
+        return can_act_on_report(principal, report)
+    return report.owner_id == principal.user_id and principal.can(Permission.VIEW_OWN_REPORTS)
+
+
+def can_respond_to_decision(principal: Principal, agency_id: int) -> bool:
+    """Objecting to or implementing an HQ decision: the named agency's officers only."""
+    return principal.can(Permission.WORK_INBOX) and agency_id in principal.agency_ids
 
 
 def can_view_report(principal: Principal, report: ReportDTO) -> bool:

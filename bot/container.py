@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
+from bot.services.admin import AdminService
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
+from bot.services.hq import HQService
 from bot.services.reports import ReportService
 from bot.services.units import UnitService
 from bot.services.users import UserService
+from bot.services.workflow import WorkflowService
 from bot.settings import Settings
 from storage import migrate
 from storage.db import Database
@@ -26,6 +29,9 @@ class Services:
     users: UserService
     units: UnitService
     reports: ReportService
+    workflow: WorkflowService
+    hq: HQService
+    admin: AdminService
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -40,16 +46,24 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     directory = Directory(database, dataset.province.code)
     await directory.reload()
     clock = clock or SystemClock()
-    calendar = WorkCalendar(tz=settings.tz)
+    calendar = WorkCalendar(
+        tz=settings.tz, weekend=settings.weekend_days, holidays=settings.holidays
+    )
+    users = UserService(database, directory, settings.admin_ids)
     return Services(
         settings=settings,
         database=database,
         clock=clock,
         calendar=calendar,
         directory=directory,
-        users=UserService(database, directory, settings.admin_ids),
+        users=users,
         units=UnitService(database, directory),
         reports=ReportService(
             database, directory, clock, calendar, max_per_day=settings.max_reports_per_day
         ),
+        workflow=WorkflowService(
+            database, directory, clock, calendar, grace_days=settings.escalation_grace_days
+        ),
+        hq=HQService(database, directory, clock, calendar, objection_days=settings.objection_days),
+        admin=AdminService(database, directory, users, clock),
     )

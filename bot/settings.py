@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -47,6 +48,15 @@ class Settings(BaseSettings):
     max_reports_per_day: int = 10
     max_updates_per_minute: int = 40
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Working days: weekday names or numbers (Monday=0); holidays as Jalali (1405/01/01) or
+    # ISO Gregorian (2026-03-21) dates, comma-separated. Holidays are data, not a formula.
+    weekend_days: Annotated[frozenset[int], NoDecode] = frozenset({4})
+    holidays: Annotated[frozenset[date], NoDecode] = frozenset()
+    # Overdue reports go to the HQ this many working days after their deadline.
+    escalation_grace_days: int = Field(default=3, ge=0, le=60)
+    # An agency may object to an HQ decision within this many days.
+    objection_days: int = Field(default=15, ge=1, le=90)
+    deadline_check_minutes: int = Field(default=15, ge=1, le=1440)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -56,6 +66,26 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts if p)
         if isinstance(value, int):
             return frozenset({value})
+        return value
+
+    @field_validator("weekend_days", mode="before")
+    @classmethod
+    def _parse_weekend(cls, value: object) -> object:
+        from bot.services.calendar import parse_weekend
+
+        if isinstance(value, str):
+            value = [p for p in value.replace(";", ",").split(",") if p.strip()]
+        if isinstance(value, list | tuple | set | frozenset):
+            return parse_weekend(int(v) if str(v).strip().isdigit() else str(v) for v in value)
+        return value
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _parse_holidays(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [p for p in value.replace(";", ",").split(",") if p.strip()]
+        if isinstance(value, list | tuple | set | frozenset):
+            return frozenset(_holiday(v) for v in value)
         return value
 
     @field_validator("timezone")
@@ -88,3 +118,21 @@ class Settings(BaseSettings):
         if self.bot_api_base_url.startswith(("http://127.", "http://localhost")):
             return PlatformName.EMULATOR
         return PlatformName.TELEGRAM
+
+
+def _holiday(value: object) -> date:
+    """A holiday: a date, an ISO Gregorian date, or a Jalali date as users write it."""
+    if isinstance(value, date):
+        return value
+    from bot.text import parse_jalali_date
+
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    jalali = parse_jalali_date(text)
+    if jalali is None:
+        raise ValueError(f"not a date: {text!r} (use 1405/01/01 or 2026-03-21)")
+    gregorian: date = jalali.togregorian()
+    return gregorian

@@ -5,6 +5,8 @@ Every user-typed string is escaped here, at the last moment, and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.formatting import Presenter, escape
 from bot.i18n import Translator
 from bot.services.directory import Directory
@@ -73,10 +75,20 @@ def report_card(
     return "\n".join(lines)
 
 
-def event_line(tr: Translator, fmt: Presenter, directory: Directory, event: ReportEventDTO) -> str:
+def event_line(
+    tr: Translator,
+    fmt: Presenter,
+    directory: Directory,
+    event: ReportEventDTO,
+    actors: Mapping[int, str] | None = None,
+) -> str:
     when = fmt.datetime(event.created_at)
     agency = escape(directory.agency(event.agency_id).name(tr.lang)) if event.agency_id else ""
     text = tr.t(f"history.{event.kind}", agency=agency, when=when)
+    if actors and event.actor_id is not None and event.actor_id in actors:
+        text += tr.t("history.by", name=escape(actors[event.actor_id]))
+    if event.internal:
+        text += " " + tr.t("history.internal_mark")
     if event.note:
         text += "\n    " + escape(_preview(event.note, 500))
     return text
@@ -86,7 +98,7 @@ def report_with_history(
     tr: Translator, fmt: Presenter, directory: Directory, view: ReportView
 ) -> str:
     card = report_card(tr, fmt, directory, view.report, full=True)
-    history = [event_line(tr, fmt, directory, e) for e in view.events]
+    history = [event_line(tr, fmt, directory, e, view.actors) for e in view.events]
     return card + "\n\n" + tr.t("history.title") + "\n" + "\n".join(history)
 
 

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from bot.menu import MenuCommand
-from handlers import errors, fallback, gate, myreports, registration, report, start
+from handlers import (
+    actions,
+    admin,
+    deadlines,
+    errors,
+    fallback,
+    gate,
+    hq,
+    inbox,
+    myreports,
+    prompt,
+    registration,
+    report,
+    start,
+)
 
 # The menu, in the order users see it.
 MENU: list[MenuCommand] = [
@@ -12,6 +26,9 @@ MENU: list[MenuCommand] = [
     *report.COMMANDS,
     *registration.COMMANDS,
     *myreports.COMMANDS,
+    *inbox.COMMANDS,
+    *hq.COMMANDS,
+    *admin.COMMANDS,
     *start.COMMANDS[1:],
 ]
 
@@ -22,9 +39,17 @@ def register_all(application: RounaqApp) -> None:
     # matching handler wins, so conversations come before plain commands, and the fallback
     # that answers "unknown command" / "stale button" comes last.
     gate.register(application)
+    # Text someone was asked for by a button (only while waiting for it) beats everything.
+    prompt.register(application)
     registration.register(application)
     report.register(application)
+    # Before start: `/start inv_<code>` is an invite, not a greeting.
+    admin.register(application)
     start.register(application)
     myreports.register(application)
+    actions.register(application)
+    inbox.register(application)
+    hq.register(application)
+    deadlines.register(application)
     fallback.register(application)
     errors.register(application)

@@ -11,6 +11,7 @@ from bot.formatting import split_message
 from bot.menu import MenuCommand
 from bot.text import parse_tracking_number
 from bot.views import report_list_line, report_with_history, tracking_number
+from handlers.actions import report_keyboard
 from handlers.common import deny
 from handlers.ui import callback, int_arg, keyboard, pager_row, parse_callback
 
@@ -84,8 +85,12 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     if view is None or chat is None:
         return False
     text = report_with_history(context.tr, context.fmt, context.services.directory, view)
-    for chunk in split_message(text):
-        await context.bot.send_message(chat.id, chunk)
+    chunks = split_message(text)
+    # The buttons go under the last part: what this person can do with the report now.
+    markup = await report_keyboard(context, view.report)
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await context.bot.send_message(chat.id, chunk, reply_markup=markup if last else None)
     return True
 
 

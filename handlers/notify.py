@@ -1,4 +1,9 @@
-"""Telling people about reports: the agency on arrival (officers and the agency's group)."""
+"""Telling people about reports: the agency on arrival, and every `Notice` the workflow emits.
+
+Each recipient gets the message in their own language, with the tracking number and a
+button to open the report (plus the buttons that answer it: answer a question, say
+whether the obstacle is removed, object to or implement a decision).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,15 @@ import logging
 from telegram import InlineKeyboardButton
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.access import ReportAction
 from bot.context import RounaqContext
 from bot.formatting import Presenter, escape
-from bot.i18n import get_translator
+from bot.i18n import Translator, get_translator
 from bot.services.reports import Submission
-from bot.views import report_card
+from bot.services.workflow import Audience, Notice
+from bot.views import report_card, tracking_number
 from handlers.ui import callback, keyboard
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +64,12 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
         markup = keyboard(
             [
                 InlineKeyboardButton(
+                    tr.t("workflow.btn_acc"),
+                    callback_data=callback("wf", ReportAction.ACCEPT, submission.report.id),
+                ),
+                InlineKeyboardButton(
                     tr.t("agency.btn_open"), callback_data=callback("my", "o", submission.report.id)
-                )
+                ),
             ]
         )
         if await send_safely(context, chat_id, text, reply_markup=markup):
@@ -68,4 +80,127 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
             agency.code,
             submission.report.id,
         )
+    return delivered
+
+
+async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int, str]]:
+    services = context.services
+    default = services.settings.default_language
+    if notice.audience is Audience.OWNER:
+        assert notice.report is not None
+        owner = await services.users.get(notice.report.owner_id)
+        if owner is None or owner.blocked:
+            return []
+        return [(owner.id, owner.language or default)]
+    if notice.audience is Audience.SECRETARIAT:
+        return [
+            (u.id, u.language or default) for u in await services.users.holders(Role.SECRETARIAT)
+        ]
+    assert notice.agency_id is not None
+    people = [
+        (u.id, u.language or default) for u in await services.users.officers(notice.agency_id)
+    ]
+    group = services.directory.agency(notice.agency_id).group_chat_id
+    if group is not None:
+        people.append((group, default))
+    return people
+
+
+def notice_text(tr: Translator, fmt: Presenter, context: RounaqContext, notice: Notice) -> str:
+    directory = context.services.directory
+    lang = tr.lang
+    agency = directory.agency(notice.agency_id).name(lang) if notice.agency_id else ""
+    report = notice.report
+    if report is not None and not agency:
+        agency = directory.agency(report.agency_id).name(lang)
+    when = ""
+    if notice.when is not None:
+        when = fmt.date(notice.when)
+    text = tr.t(
+        f"notify.{notice.audience.value}_{notice.kind}",
+        number=tracking_number(fmt, report) if report else "",
+        agency=escape(agency),
+        subject=escape(notice.subject or ""),
+        when=when,
+        decision=fmt.plain_int(notice.decision_id or 0),
+    )
+    if report is not None:
+        text += "\n" + tr.t(
+            "notify.report_line",
+            number=tracking_number(fmt, report),
+            unit=escape(report.unit_name),
+            category=escape(directory.category(report.category_id).name(lang)),
+            status=tr.t(f"status.{report.status}"),
+        )
+    if notice.note:
+        text += "\n\n" + tr.t("notify.quote", note=escape(notice.note))
+    return text
+
+
+def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardButton]]:
+    report = notice.report
+    rows: list[list[InlineKeyboardButton]] = []
+    if notice.audience is Audience.AGENCY and notice.kind == "decision":
+        assert notice.decision_id is not None
+        assert notice.agency_id is not None
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    tr.t("hq.btn_implemented"),
+                    callback_data=callback("dc", "i", notice.decision_id, notice.agency_id),
+                ),
+                InlineKeyboardButton(
+                    tr.t("hq.btn_object"),
+                    callback_data=callback("dc", "o", notice.decision_id, notice.agency_id),
+                ),
+            ]
+        )
+    if notice.audience is Audience.SECRETARIAT and notice.decision_id is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    tr.t("hq.btn_decision"), callback_data=callback("dc", "v", notice.decision_id)
+                )
+            ]
+        )
+    if report is None:
+        return rows
+    actions: list[ReportAction] = []
+    if notice.audience is Audience.OWNER and notice.kind == "question":
+        actions = [ReportAction.ANSWER]
+    elif notice.audience is Audience.OWNER and notice.kind == "resolved":
+        actions = [ReportAction.CONFIRM, ReportAction.NOT_REMOVED]
+    elif notice.audience is Audience.AGENCY and notice.kind in ("reassigned", "answered"):
+        actions = [ReportAction.ACCEPT] if notice.kind == "reassigned" else []
+    row = [
+        InlineKeyboardButton(
+            tr.t(f"workflow.btn_{a.value}"), callback_data=callback("wf", a, report.id)
+        )
+        for a in actions
+    ]
+    if row:
+        rows.append(row)
+    open_row = [
+        InlineKeyboardButton(
+            tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
+        )
+    ]
+    if notice.audience is Audience.SECRETARIAT:
+        open_row.append(InlineKeyboardButton(tr.t("hq.btn_agenda"), callback_data="hq:home"))
+    rows.append(open_row)
+    return rows
+
+
+async def deliver(context: RounaqContext, notices: list[Notice] | tuple[Notice, ...]) -> int:
+    """Send every notice to its audience; returns how many messages were delivered."""
+    delivered = 0
+    tz = context.services.settings.tz
+    for notice in notices:
+        for chat_id, lang in await _recipients(context, notice):
+            tr = get_translator(lang)
+            fmt = Presenter(lang=lang, tz=tz)
+            text = notice_text(tr, fmt, context, notice)
+            markup = keyboard(*notice_buttons(tr, notice))
+            if await send_safely(context, chat_id, text, reply_markup=markup):
+                delivered += 1
     return delivered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from storage.dto import AgencyDTO, AttachmentDTO, Page, ReportDTO, ReportEventDT
 from storage.models import ReportStatus
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
+from storage.repositories.users import UserRepository
 
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 3000
@@ -56,6 +58,8 @@ class ReportView:
     report: ReportDTO
     events: tuple[ReportEventDTO, ...]
     attachments: tuple[AttachmentDTO, ...]
+    # Who did what, by name: for the agency and HQ staff only, never for the owner.
+    actors: Mapping[int, str] = field(default_factory=dict)
 
 
 class ReportError(Exception):
@@ -179,11 +183,17 @@ class ReportService:
                 or not can_view_report(principal, report)
             ):
                 return None
-            events = await repo.events(
-                report_id, include_internal=sees_internal_notes(principal, report)
-            )
+            staff = sees_internal_notes(principal, report)
+            events = await repo.events(report_id, include_internal=staff)
             attachments = await repo.attachments(report_id)
-        return ReportView(report, tuple(events), tuple(attachments))
+            actors: dict[int, str] = {}
+            if staff:
+                users = UserRepository(session)
+                for actor_id in {e.actor_id for e in events if e.actor_id is not None}:
+                    user = await users.get(actor_id)
+                    if user is not None:
+                        actors[actor_id] = user.first_name
+        return ReportView(report, tuple(events), tuple(attachments), actors)
 
     async def find_by_number(
         self, principal: Principal, number: tuple[int, int]

@@ -1,4 +1,6 @@
-"""Storage tests run the real migrations on a real database file (and PostgreSQL in CI)."""
+"""Storage tests run the real migrations on a real database file (and PostgreSQL in CI).
+
+The workflow cast (people with roles) is shared with the end-to-end tests."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ import pytest
 from bot.clock import ManualClock
 from bot.container import Services, build_services
 from bot.settings import Settings
+from tests.e2e.conftest import cast
+
+__all__ = ["cast", "services"]
 
 
 @pytest.fixture

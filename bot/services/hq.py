@@ -1,0 +1,415 @@
+"""The Headquarters: the agenda of escalated reports, systemic obstacles, decisions.
+
+Escalated reports that share a cause are bundled into one agenda item (a "systemic
+obstacle") for a session date; the session's decision names responsible agencies, each
+of which may object within `objection_days` or must implement it by the deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.access import Permission, Principal, can_respond_to_decision
+from bot.clock import Clock
+from bot.services.calendar import WorkCalendar
+from bot.services.directory import Directory
+from bot.services.workflow import Audience, Notice, WorkflowError
+from storage.db import Database
+from storage.dto import ReportDTO
+from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
+from storage.models import ReportStatus
+from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
+from storage.repositories.reports import ReportRepository
+from storage.repositories.workflow import WorkflowRepository
+
+TITLE_MIN, TITLE_MAX = 3, 200
+TEXT_MIN, TEXT_MAX = 5, 3000
+MAX_DEADLINE_DAYS = 365
+
+
+class DecisionState:
+    PENDING = "pending"
+    OBJECTED = "objected"
+    IMPLEMENTED = "implemented"
+    OVERDUE = "overdue"
+    ALL = ("pending", "objected", "implemented", "overdue")
+
+
+def agency_state(answer: DecisionAgencyDTO, decision: DecisionDTO, now: datetime) -> str:
+    if answer.state == AgencyResponse.IMPLEMENTED:
+        return DecisionState.IMPLEMENTED
+    if answer.state == AgencyResponse.OBJECTED:
+        return DecisionState.OBJECTED
+    return DecisionState.OVERDUE if now > decision.deadline_at else DecisionState.PENDING
+
+
+def decision_state(decision: DecisionDTO, now: datetime) -> str:
+    """Implemented when every agency implemented it; an objection shows before lateness."""
+    states = [agency_state(a, decision, now) for a in decision.agencies]
+    if states and all(s == DecisionState.IMPLEMENTED for s in states):
+        return DecisionState.IMPLEMENTED
+    if DecisionState.OBJECTED in states:
+        return DecisionState.OBJECTED
+    if DecisionState.OVERDUE in states:
+        return DecisionState.OVERDUE
+    return DecisionState.PENDING
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionView:
+    decision: DecisionDTO
+    item: AgendaItemDTO
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    agency_id: int
+    implemented: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class LawItem:
+    item: AgendaItemDTO
+    decision: DecisionDTO | None
+    state: str | None
+
+
+class HQService:
+    def __init__(
+        self,
+        database: Database,
+        directory: Directory,
+        clock: Clock,
+        calendar: WorkCalendar,
+        *,
+        objection_days: int = 15,
+    ) -> None:
+        self._db = database
+        self._directory = directory
+        self._clock = clock
+        self._calendar = calendar
+        self.objection_days = objection_days
+
+    @property
+    def _province(self) -> int:
+        return self._directory.province_id
+
+    @staticmethod
+    def _require(principal: Principal, permission: Permission) -> None:
+        if not principal.can(permission):
+            raise WorkflowError("not_allowed")
+
+    # --- the agenda -------------------------------------------------------------------
+
+    async def escalated(self, principal: Principal) -> list[ReportDTO]:
+        """Escalated reports not yet on an agenda item."""
+        self._require(principal, Permission.MANAGE_AGENDA)
+        async with self._db.session() as session:
+            return await WorkflowRepository(session).with_status(
+                self._province, ReportStatus.ESCALATED.value
+            )
+
+    async def agenda(self, principal: Principal) -> list[AgendaItemDTO]:
+        self._require(principal, Permission.MANAGE_AGENDA)
+        async with self._db.session() as session:
+            return await WorkflowRepository(session).agenda_items(
+                self._province, status=AgendaItemStatus.SCHEDULED
+            )
+
+    async def item(
+        self, principal: Principal, item_id: int
+    ) -> tuple[AgendaItemDTO, list[ReportDTO], DecisionDTO | None]:
+        if not (principal.can(Permission.MANAGE_AGENDA) or principal.can(Permission.VIEW_PROVINCE)):
+            raise WorkflowError("not_allowed")
+        async with self._db.session() as session:
+            repo = WorkflowRepository(session)
+            item = await repo.agenda_item(item_id)
+            if item is None:
+                raise WorkflowError("not_found")
+            reports = await repo.reports(item.report_ids)
+            decision = await repo.decision_of_item(item_id)
+        if any(r.province_id != self._province for r in reports):
+            raise WorkflowError("not_found")
+        return item, reports, decision
+
+    async def bundle(
+        self,
+        principal: Principal,
+        report_ids: Sequence[int],
+        *,
+        title: str,
+        cause_kind: str,
+        session_date: date,
+        item_id: int | None = None,
+    ) -> tuple[int, list[Notice]]:
+        """Put escalated reports on an agenda item: a new one, or `item_id` if given."""
+        self._require(principal, Permission.MANAGE_AGENDA)
+        title = title.strip()
+        if item_id is None:
+            if not TITLE_MIN <= len(title) <= TITLE_MAX:
+                raise WorkflowError("title_length")
+            if cause_kind not in CauseKind.ALL:
+                raise WorkflowError("not_now")
+            if session_date < self._clock.now().astimezone(self._calendar.tz).date():
+                raise WorkflowError("date_past")
+        if not report_ids:
+            raise WorkflowError("nothing_selected")
+        now = self._clock.now()
+        notices: list[Notice] = []
+        async with self._db.transaction() as session:
+            repo = WorkflowRepository(session)
+            events = ReportRepository(session)
+            if item_id is None:
+                item_id = await repo.add_agenda_item(
+                    self._province,
+                    title=title,
+                    cause_kind=cause_kind,
+                    session_date=session_date,
+                    created_by=principal.user_id,
+                    now=now,
+                )
+            item = await repo.agenda_item(item_id)
+            if item is None or item.status != AgendaItemStatus.SCHEDULED:
+                raise WorkflowError("not_now")
+            for report_id in sorted(set(report_ids)):
+                report = await repo.lock_report(report_id)
+                tracking = await repo.tracking(report_id)
+                if (
+                    report is None
+                    or report.province_id != self._province
+                    or report.status != ReportStatus.ESCALATED
+                    or tracking.agenda_item_id is not None
+                ):
+                    raise WorkflowError("not_now")
+                await repo.save_tracking(report_id, agenda_item_id=item.id)
+                await repo.update_report(report_id, now=now, status=ReportStatus.ON_AGENDA.value)
+                await events.add_event(
+                    report_id,
+                    "bundled",
+                    actor_id=principal.user_id,
+                    from_status=report.status,
+                    to_status=ReportStatus.ON_AGENDA.value,
+                    note=item.title,
+                    created_at=now,
+                )
+                after = await repo.lock_report(report_id)
+                assert after is not None
+                notices.append(
+                    Notice(
+                        Audience.OWNER,
+                        "on_agenda",
+                        after,
+                        subject=item.title,
+                        when=item.session_date,
+                    )
+                )
+        return item_id, notices
+
+    # --- decisions --------------------------------------------------------------------
+
+    async def decide(
+        self,
+        principal: Principal,
+        item_id: int,
+        *,
+        text: str,
+        agency_ids: Sequence[int],
+        deadline_days: int,
+    ) -> tuple[DecisionDTO, list[Notice]]:
+        self._require(principal, Permission.MANAGE_AGENDA)
+        text = text.strip()
+        if not TEXT_MIN <= len(text) <= TEXT_MAX:
+            raise WorkflowError("note_length")
+        known = {a.id for a in self._directory.agencies}
+        agencies = sorted(set(agency_ids))
+        if not agencies or not set(agencies) <= known:
+            raise WorkflowError("bad_agency")
+        if not 1 <= deadline_days <= MAX_DEADLINE_DAYS:
+            raise WorkflowError("not_now")
+        now = self._clock.now()
+        deadline = self._calendar.add_working_days(now, deadline_days)
+        objection_until = self._end_of_day(now, self.objection_days)
+        notices: list[Notice] = []
+        async with self._db.transaction() as session:
+            repo = WorkflowRepository(session)
+            events = ReportRepository(session)
+            item = await repo.agenda_item(item_id)
+            if item is None or item.status != AgendaItemStatus.SCHEDULED:
+                raise WorkflowError("not_now")
+            decision_id = await repo.add_decision(
+                self._province,
+                agenda_item_id=item_id,
+                text=text,
+                agency_ids=agencies,
+                deadline_at=deadline,
+                objection_until=objection_until,
+                created_by=principal.user_id,
+                now=now,
+            )
+            await repo.set_agenda_status(item_id, AgendaItemStatus.DECIDED)
+            for report_id in item.report_ids:
+                report = await repo.lock_report(report_id)
+                assert report is not None
+                await repo.update_report(report_id, now=now, status=ReportStatus.DECIDED.value)
+                await events.add_event(
+                    report_id,
+                    "decided",
+                    actor_id=principal.user_id,
+                    from_status=report.status,
+                    to_status=ReportStatus.DECIDED.value,
+                    note=text,
+                    created_at=now,
+                )
+                after = await repo.lock_report(report_id)
+                assert after is not None
+                notices.append(
+                    Notice(Audience.OWNER, "decided", after, note=text, decision_id=decision_id)
+                )
+            decision = await repo.decision(decision_id)
+            assert decision is not None
+        for agency_id in agencies:
+            notices.append(
+                Notice(
+                    Audience.AGENCY,
+                    "decision",
+                    None,
+                    agency_id=agency_id,
+                    note=text,
+                    decision_id=decision.id,
+                    subject=item.title,
+                    when=objection_until,
+                )
+            )
+        return decision, notices
+
+    def _end_of_day(self, now: datetime, days: int) -> datetime:
+        day = now.astimezone(self._calendar.tz).date() + timedelta(days=days)
+        return datetime.combine(day, time(23, 59, 59), tzinfo=self._calendar.tz)
+
+    async def respond(
+        self,
+        principal: Principal,
+        decision_id: int,
+        agency_id: int,
+        *,
+        verdict: str,
+        note: str,
+    ) -> list[Notice]:
+        """An agency objects (within the window) or reports the decision implemented."""
+        if not can_respond_to_decision(principal, agency_id):
+            raise WorkflowError("not_found")
+        note = note.strip()
+        if not TEXT_MIN <= len(note) <= TEXT_MAX:
+            raise WorkflowError("note_length")
+        now = self._clock.now()
+        if verdict == AgencyResponse.OBJECTED:
+            expected = [AgencyResponse.PENDING]
+        elif verdict == AgencyResponse.IMPLEMENTED:
+            expected = [AgencyResponse.PENDING, AgencyResponse.OBJECTED]
+        else:
+            raise WorkflowError("not_now")
+        kind = f"decision_{verdict}"
+        notices: list[Notice] = []
+        async with self._db.transaction() as session:
+            repo = WorkflowRepository(session)
+            events = ReportRepository(session)
+            decision = await repo.decision(decision_id)
+            if decision is None or agency_id not in {a.agency_id for a in decision.agencies}:
+                raise WorkflowError("not_found")
+            if verdict == AgencyResponse.OBJECTED and now > decision.objection_until:
+                raise WorkflowError("objection_closed")
+            if not await repo.respond(
+                decision_id,
+                agency_id,
+                expected_states=expected,
+                state=verdict,
+                note=note,
+                by=principal.user_id,
+                now=now,
+            ):
+                raise WorkflowError("not_now")
+            item = await repo.agenda_item(decision.agenda_item_id)
+            assert item is not None
+            for report_id in item.report_ids:
+                await events.add_event(
+                    report_id,
+                    kind,
+                    actor_id=principal.user_id,
+                    agency_id=agency_id,
+                    note=note,
+                    created_at=now,
+                )
+                report = await ReportRepository(session).get(report_id)
+                assert report is not None
+                notices.append(Notice(Audience.OWNER, kind, report, agency_id=agency_id, note=note))
+        notices.append(
+            Notice(
+                Audience.SECRETARIAT,
+                kind,
+                None,
+                agency_id=agency_id,
+                note=note,
+                decision_id=decision_id,
+                subject=item.title,
+            )
+        )
+        return notices
+
+    async def decision(self, principal: Principal, decision_id: int) -> DecisionView | None:
+        for view in await self.decisions(principal):
+            if view.decision.id == decision_id:
+                return view
+        return None
+
+    async def decisions(self, principal: Principal) -> list[DecisionView]:
+        """Every decision for HQ staff and officials; an officer sees their agencies' ones."""
+        if not principal.can(Permission.VIEW_DECISIONS):
+            raise WorkflowError("not_allowed")
+        staff = principal.can(Permission.VIEW_PROVINCE) or principal.can(Permission.MANAGE_AGENDA)
+        now = self._clock.now()
+        async with self._db.session() as session:
+            repo = WorkflowRepository(session)
+            decisions = await repo.decisions(self._province)
+            items = {i.id: i for i in await repo.agenda_items(self._province)}
+        views = []
+        for decision in decisions:
+            named = {a.agency_id for a in decision.agencies}
+            if not staff and not named & principal.agency_ids:
+                continue
+            views.append(
+                DecisionView(
+                    decision, items[decision.agenda_item_id], decision_state(decision, now)
+                )
+            )
+        return views
+
+    @staticmethod
+    def shares(views: Sequence[DecisionView]) -> list[Share]:
+        """Per agency: of the decisions naming it, how many it has implemented."""
+        totals: dict[int, list[int]] = {}
+        for view in views:
+            for answer in view.decision.agencies:
+                counts = totals.setdefault(answer.agency_id, [0, 0])
+                counts[1] += 1
+                if answer.state == AgencyResponse.IMPLEMENTED:
+                    counts[0] += 1
+        return [Share(a, done, total) for a, (done, total) in sorted(totals.items())]
+
+    async def laws(self, principal: Principal) -> list[LawItem]:
+        """Systemic obstacles rooted in a law or regulation: the obstructive-laws list."""
+        if not (principal.can(Permission.VIEW_PROVINCE) or principal.can(Permission.MANAGE_AGENDA)):
+            raise WorkflowError("not_allowed")
+        now = self._clock.now()
+        async with self._db.session() as session:
+            repo = WorkflowRepository(session)
+            items = await repo.agenda_items(self._province, cause_kind=CauseKind.LAW)
+            result = []
+            for item in items:
+                decision = await repo.decision_of_item(item.id)
+                state = decision_state(decision, now) if decision else None
+                result.append(LawItem(item, decision, state))
+        return result

@@ -1,0 +1,456 @@
+"""The life of a report after submission: agency actions, owner actions, deadlines.
+
+Every change goes through `WorkflowService.act` (people) or `run_deadlines` (the clock):
+the report row is locked, the actor's right is checked with `bot.access.may`, the move is
+checked against `TRANSITIONS`, and an event is appended to the report's history in the
+same transaction. The service decides who must be told (`Notice`); delivering is the
+handlers' job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from bot.access import Permission, Principal, ReportAction, may
+from bot.clock import Clock
+from bot.services.calendar import WorkCalendar
+from bot.services.directory import Directory
+from storage.db import Database
+from storage.dto import Page, ReportDTO
+from storage.dto_workflow import TrackingDTO
+from storage.models import ReportStatus
+from storage.repositories.reports import ReportRepository
+from storage.repositories.workflow import WorkflowRepository
+
+S = ReportStatus
+NOTE_MIN = 2
+NOTE_MAX = 2000
+
+# Statuses in which the agency owes an answer: the deadline clock runs.
+CLOCK_RUNNING: frozenset[str] = frozenset({S.REFERRED, S.IN_PROGRESS, S.REOPENED})
+# Statuses the agency still works in (its inbox "open" filter).
+AGENCY_OPEN: frozenset[str] = CLOCK_RUNNING | {S.AWAITING_OWNER}
+# Not closed: the owner may still add information or withdraw.
+OWNER_OPEN: frozenset[str] = AGENCY_OPEN | {S.ESCALATED, S.ON_AGENDA}
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    sources: frozenset[str]
+    # None: the status does not change (a note, added information, a verdict).
+    target: ReportStatus | None
+    needs_note: bool = False
+
+
+A = ReportAction
+TRANSITIONS: dict[ReportAction, Transition] = {
+    A.ACCEPT: Transition(frozenset({S.REFERRED, S.REOPENED}), S.IN_PROGRESS),
+    A.ASK: Transition(CLOCK_RUNNING, S.AWAITING_OWNER, needs_note=True),
+    A.NOTE: Transition(OWNER_OPEN, None, needs_note=True),
+    A.RESOLVE: Transition(AGENCY_OPEN, S.RESOLVED, needs_note=True),
+    A.REJECT: Transition(AGENCY_OPEN, S.REJECTED, needs_note=True),
+    A.REASSIGN: Transition(CLOCK_RUNNING, S.REFERRED),
+    A.ESCALATE: Transition(AGENCY_OPEN, S.ESCALATED, needs_note=True),
+    A.ANSWER: Transition(frozenset({S.AWAITING_OWNER}), S.IN_PROGRESS, needs_note=True),
+    A.ADD_INFO: Transition(OWNER_OPEN, None, needs_note=True),
+    A.WITHDRAW: Transition(OWNER_OPEN, S.WITHDRAWN),
+    A.CONFIRM: Transition(frozenset({S.RESOLVED}), None),
+    # Reopens the first time; a second "not removed" goes to the HQ instead.
+    A.NOT_REMOVED: Transition(frozenset({S.RESOLVED}), S.REOPENED),
+}
+
+# The history event each action records (report_events.kind).
+EVENT_OF: dict[ReportAction, str] = {
+    A.ACCEPT: "accepted",
+    A.ASK: "question",
+    A.NOTE: "note",
+    A.RESOLVE: "resolved",
+    A.REJECT: "rejected",
+    A.REASSIGN: "reassigned",
+    A.ESCALATE: "escalation_requested",
+    A.ANSWER: "answer",
+    A.ADD_INFO: "info_added",
+    A.WITHDRAW: "withdrawn",
+    A.CONFIRM: "confirmed",
+    A.NOT_REMOVED: "not_removed",
+}
+
+# Every kind of history event, for the catalog check: the ones above plus the system's.
+EVENT_KINDS: frozenset[str] = frozenset(EVENT_OF.values()) | {
+    "submitted",
+    "routed",
+    "reopened",
+    "overdue",
+    "reminded",
+    "escalated",
+    "bundled",
+    "decided",
+    "decision_objected",
+    "decision_implemented",
+}
+
+
+class Audience(StrEnum):
+    OWNER = "owner"
+    AGENCY = "agency"  # its officers and its group chat
+    SECRETARIAT = "secretariat"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Someone must be told something about a report, or about an HQ decision."""
+
+    audience: Audience
+    kind: str  # catalog key suffix: notify.<audience>_<kind>
+    report: ReportDTO | None
+    agency_id: int | None = None  # AGENCY audience: which agency; else the agency concerned
+    note: str | None = None
+    decision_id: int | None = None
+    subject: str | None = None  # an agenda item's title
+    when: date | datetime | None = None  # a session date or a deadline
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    report: ReportDTO
+    event: str
+    notices: tuple[Notice, ...] = field(default_factory=tuple)
+
+
+class WorkflowError(Exception):
+    """A refused action; `reason` is a catalog key suffix (workflow.error_<reason>)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilter:
+    status: str | None = None  # None: every status the agency still works in
+    category_id: int | None = None
+    overdue: bool = False
+
+
+def allowed(action: ReportAction, status: str, tracking: TrackingDTO) -> bool:
+    """Whether the report's state allows `action` (who may is `access.may`'s question)."""
+    transition = TRANSITIONS[action]
+    if status not in transition.sources:
+        return False
+    if action in (A.CONFIRM, A.NOT_REMOVED):
+        return tracking.verdict is None
+    return True
+
+
+def available(principal: Principal, report: ReportDTO, tracking: TrackingDTO) -> list[ReportAction]:
+    """The actions this person can take on this report now, in button order."""
+    return [
+        a for a in ReportAction if may(principal, a, report) and allowed(a, report.status, tracking)
+    ]
+
+
+class WorkflowService:
+    def __init__(
+        self,
+        database: Database,
+        directory: Directory,
+        clock: Clock,
+        calendar: WorkCalendar,
+        *,
+        grace_days: int = 3,
+    ) -> None:
+        self._db = database
+        self._directory = directory
+        self._clock = clock
+        self._calendar = calendar
+        self._grace_days = grace_days
+
+    # --- reading ----------------------------------------------------------------------
+
+    async def tracking(self, report_id: int) -> TrackingDTO:
+        async with self._db.session() as session:
+            return await WorkflowRepository(session).tracking(report_id)
+
+    async def available(self, principal: Principal, report: ReportDTO) -> list[ReportAction]:
+        return available(principal, report, await self.tracking(report.id))
+
+    async def inbox(
+        self, principal: Principal, flt: InboxFilter, page: int, page_size: int = 5
+    ) -> Page[ReportDTO]:
+        if not principal.can(Permission.WORK_INBOX) or not principal.agency_ids:
+            return Page((), 1, 1, 0)
+        statuses = sorted(AGENCY_OPEN) if flt.status is None else [flt.status]
+        async with self._db.session() as session:
+            return await WorkflowRepository(session).inbox(
+                self._directory.province_id,
+                sorted(principal.agency_ids),
+                statuses,
+                now=self._clock.now(),
+                category_id=flt.category_id,
+                overdue_only=flt.overdue,
+                page=page,
+                page_size=page_size,
+            )
+
+    def is_overdue(self, report: ReportDTO, now: datetime | None = None) -> bool:
+        return report.status in CLOCK_RUNNING and report.due_at < (now or self._clock.now())
+
+    async def not_removed_counts(self) -> dict[int, int]:
+        async with self._db.session() as session:
+            return await WorkflowRepository(session).not_removed_counts(self._directory.province_id)
+
+    # --- people acting ----------------------------------------------------------------
+
+    async def check(self, principal: Principal, action: ReportAction, report_id: int) -> ReportDTO:
+        """Raise unless `action` is possible now; used before asking for the text of it."""
+        async with self._db.session() as session:
+            report = await ReportRepository(session).get(report_id)
+            tracking = await WorkflowRepository(session).tracking(report_id)
+        self._check(principal, action, report, tracking)
+        assert report is not None
+        return report
+
+    def _check(
+        self,
+        principal: Principal,
+        action: ReportAction,
+        report: ReportDTO | None,
+        tracking: TrackingDTO,
+    ) -> None:
+        # Someone else's report and a report that does not exist look the same.
+        if (
+            report is None
+            or report.province_id != self._directory.province_id
+            or not may(principal, action, report)
+        ):
+            raise WorkflowError("not_found")
+        if not allowed(action, report.status, tracking):
+            raise WorkflowError("not_now")
+
+    async def act(
+        self,
+        principal: Principal,
+        action: ReportAction,
+        report_id: int,
+        *,
+        note: str | None = None,
+        agency_id: int | None = None,
+    ) -> Outcome:
+        transition = TRANSITIONS[action]
+        note = (note or "").strip() or None
+        if transition.needs_note and (note is None or not NOTE_MIN <= len(note) <= NOTE_MAX):
+            raise WorkflowError("note_length")
+        if note is not None and len(note) > NOTE_MAX:
+            raise WorkflowError("note_length")
+        now = self._clock.now()
+        actor = principal.user_id
+        async with self._db.transaction() as session:
+            repo = WorkflowRepository(session)
+            events = ReportRepository(session)
+            report = await repo.lock_report(report_id)
+            tracking = await repo.tracking(report_id)
+            self._check(principal, action, report, tracking)
+            assert report is not None
+            before = report.status
+            kind = EVENT_OF[action]
+            notices: list[Notice] = []
+            target = transition.target.value if transition.target else None
+            event_agency: int | None = None
+
+            if action is A.ACCEPT:
+                await repo.save_tracking(report_id, assignee_id=actor)
+            elif action is A.ASK:
+                await repo.save_tracking(
+                    report_id, paused_at=now, assignee_id=tracking.assignee_id or actor
+                )
+            elif action is A.ANSWER:
+                await self._resume_clock(repo, report, tracking, now)
+            elif action is A.REASSIGN:
+                new_agency = self._new_agency(report, agency_id)
+                category = self._directory.category(report.category_id)
+                await repo.update_report(
+                    report_id,
+                    now=now,
+                    agency_id=new_agency,
+                    due_at=self._calendar.add_working_days(now, category.deadline_days),
+                )
+                await repo.save_tracking(
+                    report_id, assignee_id=None, paused_at=None, overdue_at=None, reminded_at=None
+                )
+                event_agency = new_agency
+            elif action is A.ESCALATE:
+                await repo.save_tracking(report_id, escalated_at=now, paused_at=None)
+            elif action is A.CONFIRM:
+                await repo.save_tracking(report_id, verdict="removed")
+            elif action is A.NOT_REMOVED:
+                # Counts against the agency that resolved it: the event names that agency.
+                event_agency = report.agency_id
+                if tracking.reopen_count >= 1:
+                    target = S.ESCALATED.value
+                    await repo.save_tracking(report_id, verdict="not_removed", escalated_at=now)
+                else:
+                    category = self._directory.category(report.category_id)
+                    await repo.update_report(
+                        report_id,
+                        now=now,
+                        due_at=self._calendar.add_working_days(now, category.deadline_days),
+                        closed=False,
+                    )
+                    await repo.save_tracking(
+                        report_id,
+                        verdict=None,
+                        reopen_count=tracking.reopen_count + 1,
+                        overdue_at=None,
+                        reminded_at=None,
+                        escalated_at=None,
+                    )
+
+            closing = target in (S.RESOLVED, S.REJECTED, S.WITHDRAWN)
+            if target is not None:
+                await repo.update_report(
+                    report_id, now=now, status=target, closed=True if closing else None
+                )
+            else:
+                await repo.update_report(report_id, now=now)
+            await events.add_event(
+                report_id,
+                kind,
+                actor_id=actor,
+                from_status=before if target and action is not A.NOT_REMOVED else None,
+                to_status=target if action is not A.NOT_REMOVED else None,
+                agency_id=event_agency,
+                note=note,
+                internal=action is A.NOTE,
+                created_at=now,
+            )
+            if action is A.NOT_REMOVED:
+                follow = "escalated" if target == S.ESCALATED else "reopened"
+                await events.add_event(
+                    report_id, follow, from_status=before, to_status=target, created_at=now
+                )
+            after = await repo.lock_report(report_id)
+            assert after is not None
+        notices = self._notices(action, report, after, note)
+        return Outcome(after, kind, tuple(notices))
+
+    def _new_agency(self, report: ReportDTO, agency_id: int | None) -> int:
+        known = {a.id for a in self._directory.agencies}
+        if agency_id is None or agency_id not in known or agency_id == report.agency_id:
+            raise WorkflowError("bad_agency")
+        return agency_id
+
+    async def _resume_clock(
+        self, repo: WorkflowRepository, report: ReportDTO, tracking: TrackingDTO, now: datetime
+    ) -> None:
+        """The working days the owner took to answer are given back to the agency."""
+        if tracking.paused_at is not None:
+            waited = self._calendar.working_days_between(tracking.paused_at, now)
+            if waited > 0:
+                due = self._calendar.add_working_days(report.due_at, waited)
+                await repo.update_report(report.id, now=now, due_at=due)
+        await repo.save_tracking(report.id, paused_at=None)
+
+    def _notices(
+        self, action: ReportAction, before: ReportDTO, after: ReportDTO, note: str | None
+    ) -> list[Notice]:
+        owner = Audience.OWNER
+        agency = Audience.AGENCY
+        if action is A.ACCEPT:
+            return [Notice(owner, "accepted", after)]
+        if action is A.ASK:
+            return [Notice(owner, "question", after, note=note)]
+        if action is A.RESOLVE:
+            return [Notice(owner, "resolved", after, note=note)]
+        if action is A.REJECT:
+            return [Notice(owner, "rejected", after, note=note)]
+        if action is A.REASSIGN:
+            return [
+                Notice(agency, "reassigned", after, agency_id=after.agency_id),
+                Notice(owner, "reassigned", after),
+            ]
+        if action is A.ESCALATE:
+            return [
+                Notice(Audience.SECRETARIAT, "escalated", after, note=note),
+                Notice(owner, "escalated", after),
+            ]
+        if action is A.ANSWER:
+            return [Notice(agency, "answered", after, agency_id=after.agency_id, note=note)]
+        if action is A.ADD_INFO:
+            return [Notice(agency, "info", after, agency_id=after.agency_id, note=note)]
+        if action is A.WITHDRAW:
+            return [Notice(agency, "withdrawn", after, agency_id=after.agency_id)]
+        if action is A.CONFIRM:
+            return [Notice(agency, "confirmed", after, agency_id=after.agency_id)]
+        if action is A.NOT_REMOVED:
+            notices = [Notice(agency, "not_removed", after, agency_id=after.agency_id, note=note)]
+            if after.status == S.ESCALATED:
+                notices.append(Notice(Audience.SECRETARIAT, "escalated", after, note=note))
+                notices.append(Notice(owner, "escalated", after))
+            else:
+                notices.append(Notice(owner, "reopened", after))
+            return notices
+        return []  # an internal note tells nobody
+
+    # --- the clock acting -------------------------------------------------------------
+
+    async def run_deadlines(self, now: datetime) -> list[Notice]:
+        """Mark overdue reports, remind their agency once, escalate after the grace period.
+
+        Idempotent: run it every few minutes; each report changes at most once per stage.
+        """
+        async with self._db.session() as session:
+            candidates = await WorkflowRepository(session).past_due(
+                self._directory.province_id, sorted(CLOCK_RUNNING), now
+            )
+        notices: list[Notice] = []
+        for candidate in candidates:
+            notices.extend(await self._deadline_step(candidate.id, now))
+        return notices
+
+    async def _deadline_step(self, report_id: int, now: datetime) -> Sequence[Notice]:
+        async with self._db.transaction() as session:
+            repo = WorkflowRepository(session)
+            events = ReportRepository(session)
+            report = await repo.lock_report(report_id)
+            # Re-checked under the lock: someone may have acted since the scan.
+            if report is None or report.status not in CLOCK_RUNNING or report.due_at >= now:
+                return []
+            tracking = await repo.tracking(report_id)
+            escalate_at = self._calendar.add_working_days(report.due_at, self._grace_days)
+            escalate = tracking.escalated_at is None and now >= escalate_at
+            notices: list[Notice] = []
+            if tracking.overdue_at is None:
+                await events.add_event(
+                    report_id, "overdue", agency_id=report.agency_id, created_at=now
+                )
+                await repo.save_tracking(report_id, overdue_at=now)
+                if not escalate:
+                    await events.add_event(
+                        report_id, "reminded", agency_id=report.agency_id, created_at=now
+                    )
+                    await repo.save_tracking(report_id, reminded_at=now)
+                    notices.append(
+                        Notice(Audience.AGENCY, "overdue", report, agency_id=report.agency_id)
+                    )
+            if escalate:
+                await repo.update_report(report_id, now=now, status=S.ESCALATED.value)
+                await repo.save_tracking(report_id, escalated_at=now, paused_at=None)
+                await events.add_event(
+                    report_id,
+                    "escalated",
+                    from_status=report.status,
+                    to_status=S.ESCALATED.value,
+                    agency_id=report.agency_id,
+                    created_at=now,
+                )
+                after = await repo.lock_report(report_id)
+                assert after is not None
+                notices += [
+                    Notice(Audience.SECRETARIAT, "escalated", after),
+                    Notice(Audience.OWNER, "escalated", after),
+                    Notice(Audience.AGENCY, "escalated", after, agency_id=after.agency_id),
+                ]
+            return notices

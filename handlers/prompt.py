@@ -1,0 +1,113 @@
+"""Free-text answers to a button: "write your question", "write the reason"...
+
+A button that needs text calls `ask()`: the prompt goes to the user's private chat and
+what they write next is handed to the handler registered for that kind with `on()`.
+Another command drops the pending answer; /cancel drops it and says so. The pending
+state lives in user_data (per user), the handler table in bot_data (per application).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Message, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot.context import RounaqApp, RounaqContext
+
+PENDING_KEY = "pending_input"
+HANDLERS_KEY = "prompt_handlers"
+
+# (update, context, data saved by ask(), the text) -> True when done, False to ask again.
+PromptHandler = Callable[[Update, RounaqContext, dict[str, Any], str], Awaitable[bool]]
+
+
+def on(application: RounaqApp, kind: str, handler: PromptHandler) -> None:
+    table: dict[str, PromptHandler] = application.bot_data.setdefault(HANDLERS_KEY, {})
+    table[kind] = handler
+
+
+async def ask(context: RounaqContext, user_id: int, text: str, kind: str, **data: Any) -> bool:
+    """Ask the user for text in their private chat; False if the bot cannot write to them."""
+    try:
+        await context.bot.send_message(user_id, text)
+    except Forbidden:
+        return False
+    except TelegramError:
+        return False
+    if context.user_data is None:
+        return False
+    context.user_data[PENDING_KEY] = {"kind": kind, **data}
+    return True
+
+
+def pending(context: RounaqContext) -> dict[str, Any] | None:
+    value = context.user_data.get(PENDING_KEY) if context.user_data is not None else None
+    return value if isinstance(value, dict) else None
+
+
+def drop(context: RounaqContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(PENDING_KEY, None)
+
+
+class _Waiting(filters.MessageFilter):
+    """Private messages from a user the bot is waiting on for text."""
+
+    def __init__(self, application: RounaqApp) -> None:
+        super().__init__(name="WaitingForText")
+        self._application = application
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None or message.chat.type != message.chat.PRIVATE:
+            return False
+        data = self._application.user_data.get(user.id)
+        return bool(data and data.get(PENDING_KEY))
+
+
+async def on_text(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    data = pending(context)
+    if message is None or message.text is None or data is None:
+        return
+    drop(context)
+    table: dict[str, PromptHandler] = context.bot_data.get(HANDLERS_KEY, {})
+    handler = table.get(str(data.get("kind")))
+    if handler is None:
+        return
+    # Asked again (e.g. too short): keep waiting for the same thing.
+    if not await handler(update, context, data, message.text) and context.user_data is not None:
+        context.user_data[PENDING_KEY] = data
+
+
+async def on_other(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.tr.t("workflow.text_expected"))
+
+
+async def on_cancel(update: Update, context: RounaqContext) -> None:
+    drop(context)
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.tr.t("common.cancelled"))
+
+
+async def forget_on_command(update: Update, context: RounaqContext) -> None:
+    """Any other command means the user moved on: stop waiting for their text."""
+    drop(context)
+
+
+def register(application: RounaqApp) -> None:
+    waiting = _Waiting(application)
+    # Group -2 runs before the gate and everything else, without stopping them.
+    application.add_handler(
+        MessageHandler(filters.COMMAND & ~filters.Regex(r"^/cancel\b"), forget_on_command),
+        group=-2,
+    )
+    application.add_handler(CommandHandler("cancel", on_cancel, filters=waiting))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & waiting, on_text))
+    application.add_handler(MessageHandler(~filters.COMMAND & waiting, on_other))

@@ -1,0 +1,430 @@
+"""The workflow's storage: report tracking, the agency inbox, the HQ agenda and decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dto import Page, ReportDTO
+from storage.dto_workflow import (
+    AgendaItemDTO,
+    DecisionAgencyDTO,
+    DecisionDTO,
+    InviteDTO,
+    TrackingDTO,
+)
+from storage.models import Report
+from storage.models_workflow import (
+    AgencyResponse,
+    AgendaItem,
+    AgendaItemStatus,
+    Decision,
+    DecisionAgency,
+    ReportTracking,
+    RoleInvite,
+)
+from storage.repositories.reports import _dto, _report_select
+
+_TRACKING_FIELDS = (
+    "assignee_id",
+    "paused_at",
+    "overdue_at",
+    "reminded_at",
+    "escalated_at",
+    "reopen_count",
+    "verdict",
+    "agenda_item_id",
+)
+
+
+def _tracking_dto(row: ReportTracking) -> TrackingDTO:
+    return TrackingDTO(row.report_id, **{name: getattr(row, name) for name in _TRACKING_FIELDS})
+
+
+def _decision_agency_dto(row: DecisionAgency) -> DecisionAgencyDTO:
+    return DecisionAgencyDTO(
+        decision_id=row.decision_id,
+        agency_id=row.agency_id,
+        state=row.state,
+        objection=row.objection,
+        evidence=row.evidence,
+        responded_by=row.responded_by,
+        responded_at=row.responded_at,
+    )
+
+
+class WorkflowRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- reports and their tracking ----------------------------------------------------
+
+    async def lock_report(self, report_id: int) -> ReportDTO | None:
+        """The report, row-locked for this transaction on PostgreSQL.
+
+        Two officers pressing "accept" at once must not both pass the status check; SQLite
+        needs no lock because its write transactions are serialised (BEGIN IMMEDIATE).
+        """
+        await self.session.execute(
+            select(Report.id).where(Report.id == report_id).with_for_update()
+        )
+        row = (await self.session.execute(_report_select().where(Report.id == report_id))).first()
+        return _dto(row[0], row[1]) if row else None
+
+    async def tracking(self, report_id: int) -> TrackingDTO:
+        row = await self.session.get(ReportTracking, report_id)
+        return _tracking_dto(row) if row else TrackingDTO(report_id)
+
+    async def trackings(self, report_ids: Iterable[int]) -> dict[int, TrackingDTO]:
+        ids = list(report_ids)
+        if not ids:
+            return {}
+        rows = await self.session.scalars(
+            select(ReportTracking).where(ReportTracking.report_id.in_(ids))
+        )
+        found = {r.report_id: _tracking_dto(r) for r in rows}
+        return {i: found.get(i, TrackingDTO(i)) for i in ids}
+
+    async def save_tracking(self, report_id: int, **fields: object) -> None:
+        unknown = set(fields) - set(_TRACKING_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown tracking fields {sorted(unknown)}")
+        row = await self.session.get(ReportTracking, report_id)
+        if row is None:
+            row = ReportTracking(report_id=report_id, reopen_count=0)
+            self.session.add(row)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        await self.session.flush()
+
+    async def update_report(
+        self,
+        report_id: int,
+        *,
+        now: datetime,
+        status: str | None = None,
+        agency_id: int | None = None,
+        due_at: datetime | None = None,
+        closed: bool | None = None,
+    ) -> None:
+        """Change the report row; `closed` True stamps closed_at, False clears it."""
+        row = await self.session.get(Report, report_id)
+        if row is None:
+            raise LookupError(report_id)
+        if status is not None:
+            row.status = status
+        if agency_id is not None:
+            row.agency_id = agency_id
+        if due_at is not None:
+            row.due_at = due_at
+        if closed is True:
+            row.closed_at = now
+        elif closed is False:
+            row.closed_at = None
+        row.updated_at = now
+        await self.session.flush()
+
+    async def inbox(
+        self,
+        province_id: int,
+        agency_ids: Sequence[int],
+        statuses: Sequence[str],
+        *,
+        now: datetime,
+        category_id: int | None = None,
+        overdue_only: bool = False,
+        page: int = 1,
+        page_size: int = 5,
+    ) -> Page[ReportDTO]:
+        """An agency's reports: overdue first, then the newest."""
+        condition: ColumnElement[bool] = (
+            (Report.province_id == province_id)
+            & Report.agency_id.in_(list(agency_ids))
+            & Report.status.in_(list(statuses))
+        )
+        if category_id is not None:
+            condition &= Report.category_id == category_id
+        if overdue_only:
+            condition &= Report.due_at < now
+        total = int(
+            await self.session.scalar(select(func.count()).select_from(Report).where(condition))
+            or 0
+        )
+        pages = max(1, -(-total // page_size))
+        page = min(max(page, 1), pages)
+        overdue_first = case((Report.due_at < now, 0), else_=1)
+        rows = await self.session.execute(
+            _report_select()
+            .where(condition)
+            .order_by(overdue_first, Report.created_at.desc(), Report.id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+        return Page(tuple(_dto(r, n) for r, n in rows), page, pages, total)
+
+    async def past_due(
+        self, province_id: int, statuses: Sequence[str], now: datetime
+    ) -> list[ReportDTO]:
+        rows = await self.session.execute(
+            _report_select()
+            .where(
+                Report.province_id == province_id,
+                Report.status.in_(list(statuses)),
+                Report.due_at < now,
+            )
+            .order_by(Report.due_at, Report.id)
+        )
+        return [_dto(r, n) for r, n in rows]
+
+    async def with_status(self, province_id: int, status: str) -> list[ReportDTO]:
+        rows = await self.session.execute(
+            _report_select()
+            .where(Report.province_id == province_id, Report.status == status)
+            .order_by(Report.updated_at, Report.id)
+        )
+        return [_dto(r, n) for r, n in rows]
+
+    async def reports(self, report_ids: Iterable[int]) -> list[ReportDTO]:
+        ids = list(report_ids)
+        if not ids:
+            return []
+        rows = await self.session.execute(
+            _report_select().where(Report.id.in_(ids)).order_by(Report.id)
+        )
+        return [_dto(r, n) for r, n in rows]
+
+    async def not_removed_counts(self, province_id: int) -> dict[int, int]:
+        """How many resolutions each agency had bounced back by owners ("not removed")."""
+        from storage.models import ReportEvent
+
+        rows = await self.session.execute(
+            select(ReportEvent.agency_id, func.count())
+            .join(Report, Report.id == ReportEvent.report_id)
+            .where(Report.province_id == province_id, ReportEvent.kind == "not_removed")
+            .group_by(ReportEvent.agency_id)
+        )
+        return {int(a): int(n) for a, n in rows if a is not None}
+
+    # --- the HQ agenda ----------------------------------------------------------------
+
+    async def add_agenda_item(
+        self,
+        province_id: int,
+        *,
+        title: str,
+        cause_kind: str,
+        session_date: date,
+        created_by: int,
+        now: datetime,
+    ) -> int:
+        row = AgendaItem(
+            province_id=province_id,
+            title=title,
+            cause_kind=cause_kind,
+            session_date=session_date,
+            status=AgendaItemStatus.SCHEDULED,
+            created_by=created_by,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def agenda_item(self, item_id: int) -> AgendaItemDTO | None:
+        row = await self.session.get(AgendaItem, item_id)
+        if row is None:
+            return None
+        return (await self._items([row]))[0]
+
+    async def agenda_items(
+        self, province_id: int, *, status: str | None = None, cause_kind: str | None = None
+    ) -> list[AgendaItemDTO]:
+        stmt = select(AgendaItem).where(AgendaItem.province_id == province_id)
+        if status is not None:
+            stmt = stmt.where(AgendaItem.status == status)
+        if cause_kind is not None:
+            stmt = stmt.where(AgendaItem.cause_kind == cause_kind)
+        rows = list(
+            await self.session.scalars(stmt.order_by(AgendaItem.session_date, AgendaItem.id))
+        )
+        return await self._items(rows)
+
+    async def _items(self, rows: Sequence[AgendaItem]) -> list[AgendaItemDTO]:
+        ids = [r.id for r in rows]
+        linked: dict[int, list[int]] = {i: [] for i in ids}
+        if ids:
+            pairs = await self.session.execute(
+                select(ReportTracking.agenda_item_id, ReportTracking.report_id)
+                .where(ReportTracking.agenda_item_id.in_(ids))
+                .order_by(ReportTracking.report_id)
+            )
+            for item_id, report_id in pairs:
+                if item_id is not None:
+                    linked[item_id].append(report_id)
+        return [
+            AgendaItemDTO(
+                id=r.id,
+                title=r.title,
+                cause_kind=r.cause_kind,
+                session_date=r.session_date,
+                status=r.status,
+                created_at=r.created_at,
+                report_ids=tuple(linked[r.id]),
+            )
+            for r in rows
+        ]
+
+    async def set_agenda_status(self, item_id: int, status: str) -> None:
+        row = await self.session.get(AgendaItem, item_id)
+        if row is not None:
+            row.status = status
+
+    # --- decisions --------------------------------------------------------------------
+
+    async def add_decision(
+        self,
+        province_id: int,
+        *,
+        agenda_item_id: int,
+        text: str,
+        agency_ids: Sequence[int],
+        deadline_at: datetime,
+        objection_until: datetime,
+        created_by: int,
+        now: datetime,
+    ) -> int:
+        row = Decision(
+            province_id=province_id,
+            agenda_item_id=agenda_item_id,
+            text=text,
+            deadline_at=deadline_at,
+            objection_until=objection_until,
+            created_by=created_by,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        for agency_id in agency_ids:
+            self.session.add(
+                DecisionAgency(
+                    decision_id=row.id, agency_id=agency_id, state=AgencyResponse.PENDING
+                )
+            )
+        await self.session.flush()
+        return row.id
+
+    async def decision(self, decision_id: int) -> DecisionDTO | None:
+        row = await self.session.get(Decision, decision_id)
+        if row is None:
+            return None
+        return (await self._decisions([row]))[0]
+
+    async def decision_of_item(self, item_id: int) -> DecisionDTO | None:
+        row = await self.session.scalar(select(Decision).where(Decision.agenda_item_id == item_id))
+        return (await self._decisions([row]))[0] if row else None
+
+    async def decisions(self, province_id: int) -> list[DecisionDTO]:
+        rows = list(
+            await self.session.scalars(
+                select(Decision)
+                .where(Decision.province_id == province_id)
+                .order_by(Decision.created_at.desc(), Decision.id.desc())
+            )
+        )
+        return await self._decisions(rows)
+
+    async def _decisions(self, rows: Sequence[Decision]) -> list[DecisionDTO]:
+        ids = [r.id for r in rows]
+        agencies: dict[int, list[DecisionAgencyDTO]] = {i: [] for i in ids}
+        if ids:
+            found = await self.session.scalars(
+                select(DecisionAgency)
+                .where(DecisionAgency.decision_id.in_(ids))
+                .order_by(DecisionAgency.id)
+            )
+            for a in found:
+                agencies[a.decision_id].append(_decision_agency_dto(a))
+        return [
+            DecisionDTO(
+                id=r.id,
+                agenda_item_id=r.agenda_item_id,
+                text=r.text,
+                deadline_at=r.deadline_at,
+                objection_until=r.objection_until,
+                created_at=r.created_at,
+                agencies=tuple(agencies[r.id]),
+            )
+            for r in rows
+        ]
+
+    async def respond(
+        self,
+        decision_id: int,
+        agency_id: int,
+        *,
+        expected_states: Sequence[str],
+        state: str,
+        note: str,
+        by: int,
+        now: datetime,
+    ) -> bool:
+        """Record an agency's answer if its current state allows it (compare-and-set)."""
+        values: dict[str, object] = {"state": state, "responded_by": by, "responded_at": now}
+        values["objection" if state == AgencyResponse.OBJECTED else "evidence"] = note
+        result = await self.session.execute(
+            update(DecisionAgency)
+            .where(
+                DecisionAgency.decision_id == decision_id,
+                DecisionAgency.agency_id == agency_id,
+                DecisionAgency.state.in_(list(expected_states)),
+            )
+            .values(**values)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    # --- invites ----------------------------------------------------------------------
+
+    async def add_invite(
+        self,
+        code: str,
+        province_id: int,
+        role: str,
+        *,
+        agency_id: int | None,
+        created_by: int,
+        now: datetime,
+    ) -> None:
+        self.session.add(
+            RoleInvite(
+                code=code,
+                province_id=province_id,
+                role=role,
+                agency_id=agency_id,
+                created_by=created_by,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+
+    async def redeem_invite(
+        self, code: str, province_id: int, user_id: int, now: datetime
+    ) -> InviteDTO | None:
+        """Mark the invite used by this user, atomically; None if unknown or already used."""
+        result = await self.session.execute(
+            update(RoleInvite)
+            .where(
+                RoleInvite.code == code,
+                RoleInvite.province_id == province_id,
+                RoleInvite.used_by.is_(None),
+            )
+            .values(used_by=user_id, used_at=now)
+        )
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            return None
+        row = await self.session.get(RoleInvite, code)
+        assert row is not None
+        await self.session.refresh(row)
+        return InviteDTO(row.code, row.role, row.agency_id, row.created_by, row.used_by)

@@ -1,0 +1,171 @@
+"""Admins grant and revoke roles, hand out one-time invites, edit routing and deadlines;
+an agency's group acts on reports from the group message."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from storage.models import Role, RoutingRule, UserRole
+from tests.e2e.test_report_flow import register_unit
+from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
+from tests.people import Person
+
+
+async def test_admin_grants_and_revokes_by_username(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    admin, owner = cast.admin, cast.owner
+    card = await admin.say("/admin @reza")
+    assert "رضا" in card.text
+    assert "1001" in card.text
+    toast = await press_and_answer(emulator, admin, card, "➕ مقام استانی")
+    assert "ذخیره" in toast
+    card = await emulator.wait_for_message(admin.id, lambda m: "➖ مقام استانی" in m.button_texts)
+    assert "مقام استانی" in card.text
+    laws = await owner.say("/laws")
+    assert "دسترسی ندارید" not in laws.text
+    menu = {c["command"] for c in emulator.commands[(f"chat:{owner.id}", "")]}
+    assert "laws" in menu
+    assert "admin" not in menu
+
+    await press_and_answer(emulator, admin, card, "➖ مقام استانی")
+    assert (await owner.say("/laws")).text == "شما به این بخش دسترسی ندارید."
+
+    # Officer of an agency: pick the agency.
+    picker = await admin.press(card, "➕ کارشناس دستگاه")
+    await press_and_answer(emulator, admin, picker, "بانک‌های عامل")
+    services = services_of(app)
+    profile = await services.users.profile(owner.id)
+    assert profile.principal.agency_ids == {cast.banks_id}
+    async with services.database.session() as session:
+        grant = (await session.scalars(select(UserRole).where(UserRole.user_id == owner.id))).one()
+    assert grant.granted_by == admin.id
+
+    await admin.send("/admin")
+    found = await admin.press(await admin.next("مدیریت سامانه"), "یافتن فرد")
+    assert "/cancel" in found.text
+    missing = await admin.say("@nobody_here")
+    assert "چنین کاربری نیست" in missing.text
+
+
+async def test_one_time_invite_makes_an_officer(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    admin = cast.admin
+    home = await admin.say("/admin")
+    roles = await admin.press(home, "دعوت یک‌بارمصرف")
+    agencies = await admin.press(roles, "کارشناس دستگاه")
+    await admin.press_only(agencies, "سازمان صنعت، معدن و تجارت")
+    invite = await emulator.wait_for_message(admin.id, lambda m: "start=inv_" in m.text)
+    code = invite.text.split("/start ")[1].split()[0]
+    assert code.startswith("inv_")
+    assert len(f"/start {code}") < 64
+
+    newcomer = Person(emulator, emulator.add_user(2003, "Leila", language_code="en"))
+    welcome = await newcomer.say(f"/start {code}")
+    assert "کارشناس دستگاه" in welcome.text or "officer" in welcome.text.lower()
+    inbox = await newcomer.say("/inbox")
+    assert "دسترسی ندارید" not in inbox.text
+    principal = (await services_of(app).users.profile(2003)).principal
+    assert principal.has(Role.OFFICER)
+    assert principal.agency_ids == {cast.smt_id}
+
+    thief = Person(emulator, emulator.add_user(2004, "Eve", language_code="en"))
+    refused = await thief.say(f"/start {code}")
+    assert "معتبر نیست" in refused.text or "not valid" in refused.text
+    assert not (await services_of(app).users.profile(2004)).principal.has(Role.OFFICER)
+    guessed = await thief.say("/start inv_AAAAAAAAAAAAAAAA")
+    assert "معتبر نیست" in guessed.text or "not valid" in guessed.text
+
+
+async def test_routing_and_deadlines_are_edited_by_the_admin(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    admin = cast.admin
+    services = services_of(app)
+    table = await admin.say("/routing")
+    assert "جدول ارجاع" in table.text
+    assert "تأمین مواد اولیه ← سازمان صنعت، معدن و تجارت استان قم · ۷ روز" in table.text
+    card = await admin.press(table, "تأمین مواد اولیه")
+    await admin.press_only(card, "۱۰ روز")
+    table = await emulator.wait_for_message(admin.id, lambda m: "· ۱۰ روز" in m.text)
+    category = services.directory.category_by_code("raw_materials")
+    assert category is not None
+    assert category.deadline_days == 10
+
+    # Carpet makers' raw-material reports go to the lending banks from now on.
+    card = await admin.press(table, "تأمین مواد اولیه")
+    sectors = await admin.press(card, "برای یک بخش")
+    agencies = await admin.press(sectors, "فرش")
+    await admin.press_only(agencies, "بانک‌های عامل")
+    carpet = services.directory.sector_by_code("carpet")
+    qom = services.directory.county_by_code("qom")
+    assert carpet is not None
+    assert qom is not None
+    await emulator.wait_until(
+        lambda: services.reports.routed_agency(category.id, carpet.id, qom.id).id == cast.banks_id
+    )
+    async with services.database.session() as session:
+        rule = (
+            await session.scalars(select(RoutingRule).where(RoutingRule.updated_by == admin.id))
+        ).one()
+    assert (rule.agency_id, rule.sector_id, rule.county_id) == (cast.banks_id, carpet.id, None)
+    # Other sectors still go to SMT.
+    shoes = services.directory.sector_by_code("shoes")
+    assert shoes is not None
+    assert services.reports.routed_agency(category.id, shoes.id, qom.id).id == cast.smt_id
+    report = await file_report(app, cast.owner, "raw_materials")  # a carpet unit
+    assert report.agency_id == cast.banks_id
+    assert report.due_at == services.calendar.add_working_days(report.created_at, 10)
+
+    # Nobody else can, whatever they press.
+    officer = cast.officer
+    denied = await officer.say("/routing")
+    assert "دسترسی ندارید" in denied.text
+    await emulator.press_raw(officer.id, officer.id, denied.message_id, f"rt:d:{category.id}:3")
+    await emulator.wait_until(lambda: len(alerts(emulator, officer.id)) >= 1)
+    assert services.directory.category(category.id).deadline_days == 10
+
+
+async def test_agency_group_takes_a_report_from_the_group_message(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    owner, officer, admin = cast.owner, cast.officer, cast.admin
+    group_id = -1001234567890
+    emulator.add_group(group_id, "کارشناسان صمت", members=[officer.id, admin.id])
+    await emulator.send_text(admin.id, "/admin group smt", chat_id=group_id)
+    bound = await emulator.wait_for_message(group_id, lambda m: "این گروه" in m.text)
+    assert "سازمان صنعت" in bound.text
+
+    await register_unit(owner, "سوهان ممتاز")
+    ask_category = await owner.say("/report")
+    await owner.press_only(ask_category, "مواد اولیه")
+    await owner.next("شرح")
+    ask_files = await owner.say("شکر و زعفران با نرخ آزاد؛ تولید سوهان متوقف است.")
+    await owner.press_only(ask_files, "ادامه")
+    await owner.next("مبلغ")
+    summary = await owner.say("۲۰۰ میلیون")
+    await owner.press_only(summary, "ثبت گزارش")
+    await owner.next("شمارهٔ پیگیری")
+
+    posted = await emulator.wait_for_message(group_id, lambda m: "گزارش مانع تولید تازه" in m.text)
+    # A member who is not an officer of SMT cannot take it.
+    await emulator.press(admin.id, posted, "✋ پذیرش")
+    await emulator.wait_until(lambda: len(alerts(emulator, admin.id)) >= 1)
+    assert "پیدا نشد" in alerts(emulator, admin.id)[-1]
+    await emulator.press(officer.id, posted, "✋ پذیرش")
+    taken = await emulator.wait_for_message(group_id, lambda m: "پذیرفته‌شده به دست" in m.text)
+    assert taken.message_id == posted.message_id  # the same message, updated
+    assert "مریم" in taken.text
+    assert "در دست بررسی" in taken.text
+    await owner.next("پذیرفت")
+
+    # Resolving from the group: the text is asked for privately, the group message updates.
+    await emulator.press(officer.id, posted, "✅ رفع شد")
+    prompt = await officer.next("/cancel")
+    assert "۱۴۰۵-۰۰۰۱" in prompt.text
+    await officer.say("شکر از سهمیهٔ استانی تأمین شد.")
+    await emulator.wait_for_message(group_id, lambda m: "رفع‌شده به دست مریم" in m.text)
+    await owner.next("رفع‌شده اعلام کرد")

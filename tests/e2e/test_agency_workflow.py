@@ -1,0 +1,239 @@
+"""An agency works a report end to end; the owner answers and judges the result. Over HTTP."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from storage.models import Report, ReportEvent
+from storage.models_workflow import ReportTracking
+from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
+
+
+async def events_of(app: RounaqApp, report_id: int) -> list[ReportEvent]:
+    async with services_of(app).database.session() as session:
+        rows = await session.scalars(
+            select(ReportEvent).where(ReportEvent.report_id == report_id).order_by(ReportEvent.id)
+        )
+        return list(rows)
+
+
+async def report_row(app: RounaqApp, report_id: int) -> Report:
+    async with services_of(app).database.session() as session:
+        row = await session.get(Report, report_id)
+        assert row is not None
+        return row
+
+
+async def test_accept_question_answer_note_resolve_confirm(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    owner, officer = cast.owner, cast.officer
+    report = await file_report(app, owner, "raw_materials")
+
+    inbox = await officer.say("/inbox")
+    assert "کارتابل" in inbox.text
+    assert "۱۴۰۵-۰۰۰۱" in inbox.text
+    assert "ارجاع‌شده" in inbox.text
+    view = await officer.press(inbox, "۱۴۰۵-۰۰۰۱")
+    assert "سابقه" in view.text
+    assert "پذیرش" in " ".join(view.button_texts)
+
+    toast = await press_and_answer(emulator, officer, view, "پذیرش")
+    assert "پذیرفتید" in toast
+    accepted = await owner.next("پذیرفت")
+    assert "۱۴۰۵-۰۰۰۱" in accepted.text
+    assert "سازمان صنعت، معدن و تجارت" in accepted.text
+    assert "مشاهدهٔ گزارش" in accepted.button_texts[0]
+
+    # The officer's keyboard now offers the next steps, not "accept" again.
+    opened = await officer.say("1405-0001")
+    assert "پذیرش" not in " ".join(opened.button_texts)
+    prompt = await officer.press(opened, "پرسش از صاحب واحد")
+    assert "/cancel" in prompt.text
+    sent = await officer.say("لطفاً فاکتور خرید نخ را بفرستید؛ از کدام تأمین‌کننده <خریدید>؟")
+    assert "فرستاده شد" in sent.text
+    question = await owner.next("پرسشی دارد")
+    assert "&lt;خریدید&gt;" in (question.source_text or "")
+    assert "در انتظار پاسخ شما" in question.text
+
+    ask_answer = await owner.press(question, "پاسخ به پرسش")
+    assert "/cancel" in ask_answer.text
+    done = await owner.say("از شرکت نساجی البرز؛ فاکتور پیوست است.")
+    assert "فرستاده شد" in done.text
+    answered = await officer.next("پاسخ داد")
+    assert "نساجی البرز" in answered.text
+
+    # An internal note: the agency sees it, the owner never does.
+    opened = await officer.say("1405-0001")
+    await officer.press(opened, "یادداشت داخلی")
+    await officer.say("تأمین‌کننده در فهرست سیاه است؛ پیگیری حضوری.")
+    staff_view = await officer.say("1405-0001")
+    assert "فهرست سیاه" in staff_view.text
+    assert "🔒" in staff_view.text
+    assert "مریم" in staff_view.text  # who did what, for the agency
+    owner_view = await owner.say("1405-0001")
+    assert "فهرست سیاه" not in owner_view.text
+    assert "یادداشت داخلی" not in owner_view.text
+    assert "مریم" not in owner_view.text
+
+    await officer.press(staff_view, "رفع شد")
+    await officer.say("سهمیهٔ نخ از طریق بورس کالا تخصیص یافت.")
+    resolved = await owner.next("رفع‌شده اعلام کرد")
+    assert "بورس کالا" in resolved.text
+    assert any("مانع رفع شد" in b for b in resolved.button_texts)
+
+    await owner.press_only(resolved, "مانع رفع شد")
+    confirmed = await officer.next("تأیید کرد")
+    assert "۱۴۰۵-۰۰۰۱" in confirmed.text
+    # Pressing it twice (an old copy of the button) changes nothing.
+    await emulator.press_raw(owner.id, owner.id, resolved.message_id, f"wf:ok:{report.id}")
+    await emulator.wait_until(lambda: len(alerts(emulator, owner.id)) >= 1)
+    assert "وضعیت کنونی" in alerts(emulator, owner.id)[-1]
+
+    row = await report_row(app, report.id)
+    assert row.status == "resolved"
+    assert row.closed_at is not None
+    events = await events_of(app, report.id)
+    assert [e.kind for e in events] == [
+        "submitted",
+        "routed",
+        "accepted",
+        "question",
+        "answer",
+        "note",
+        "resolved",
+        "confirmed",
+    ]
+    by_kind = {e.kind: e for e in events}
+    assert by_kind["accepted"].actor_id == officer.id
+    assert (by_kind["accepted"].from_status, by_kind["accepted"].to_status) == (
+        "referred",
+        "in_progress",
+    )
+    assert by_kind["question"].to_status == "awaiting_owner"
+    assert by_kind["answer"].actor_id == owner.id
+    assert by_kind["note"].internal is True
+    assert all(not e.internal for e in events if e.kind != "note")
+    assert by_kind["resolved"].note == "سهمیهٔ نخ از طریق بورس کالا تخصیص یافت."
+    assert by_kind["confirmed"].actor_id == owner.id
+
+
+async def test_reassigned_report_goes_to_the_new_agency_and_routing_stays(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    owner, officer, bank = cast.other_owner, cast.officer, cast.bank_officer
+    services = services_of(app)
+    rules_before = services.directory.rules
+    report = await file_report(app, owner, "raw_materials", "We need working capital, not yarn.")
+    opened = await officer.say("1405-0001")
+    picker = await officer.press(opened, "ارجاع به دستگاه دیگر")
+    assert "جدول ارجاع تغییر نمی‌کند" in picker.text
+    await officer.press_only(picker, "بانک‌های عامل")
+
+    arrived = await bank.next("referred to Lending banks")
+    assert "1405-0001" in arrived.text
+    assert "Accept" in " ".join(arrived.button_texts)
+    told = await owner.next("was referred to Lending banks")
+    assert "1405-0001" in told.text  # English owner, English message, Latin digits
+
+    assert services.directory.rules == rules_before
+    category = services.directory.category_by_code("raw_materials")
+    assert category is not None
+    assert services.reports.routed_agency(category.id, 1, 1).code == "smt"
+    row = await report_row(app, report.id)
+    assert row.agency_id == cast.banks_id
+    assert row.status == "referred"
+
+    # SMT has no say any more; the bank takes it from its own notice.
+    await emulator.press_raw(officer.id, officer.id, opened.message_id, f"wf:acc:{report.id}")
+    await emulator.wait_until(lambda: len(alerts(emulator, officer.id)) >= 1)
+    assert "پیدا نشد" in alerts(emulator, officer.id)[-1]
+    toast = await press_and_answer(emulator, bank, arrived, "Accept")
+    assert "taken" in toast
+    kinds = [e.kind for e in await events_of(app, report.id)]
+    assert kinds == ["submitted", "routed", "reassigned", "accepted"]
+    reassigned = (await events_of(app, report.id))[2]
+    assert reassigned.agency_id == cast.banks_id
+    assert reassigned.actor_id == officer.id
+
+
+async def test_owner_withdraws_and_adds_information(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    owner, officer = cast.owner, cast.officer
+    report = await file_report(app, owner, "permits")
+    view = await owner.say("1405-0001")
+    assert "پس گرفتن گزارش" in " ".join(view.button_texts)
+    assert "پذیرش" not in " ".join(view.button_texts)  # no agency buttons for the owner
+    await owner.press(view, "افزودن توضیح")
+    await owner.say("پروانه از سال ۱۴۰۳ در جریان است.")
+    info = await officer.next("توضیح افزود")
+    assert "۱۴۰۳" in info.text
+
+    confirm = await owner.press(view, "پس گرفتن گزارش")
+    assert "پس گرفته شود" in confirm.text
+    await owner.press_only(confirm, "بله")
+    await officer.next("پس گرفت")
+    row = await report_row(app, report.id)
+    assert row.status == "withdrawn"
+    assert [e.kind for e in await events_of(app, report.id)][-2:] == ["info_added", "withdrawn"]
+
+
+async def test_not_removed_reopens_once_then_goes_to_the_hq(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    owner, officer = cast.owner, cast.officer
+    report = await file_report(app, owner, "raw_materials")
+    services = services_of(app)
+
+    async def resolve(text: str) -> None:
+        opened = await officer.say("1405-0001")
+        await officer.press(opened, "رفع شد")
+        await officer.say(text)
+
+    await resolve("سهمیه تخصیص یافت.")
+    resolved = await owner.next("رفع‌شده اعلام کرد")
+    prompt = await owner.press(resolved, "مانع رفع نشد")
+    assert "هنوز رفع نشده" in prompt.text
+    await owner.say("سهمیه تخصیص یافت اما هنوز تحویل نشده است.")
+    bounced = await officer.next("رفع نشده است")
+    assert "به حساب" in bounced.text
+    reopened = await owner.next("بازگشایی شد")
+    assert "بازگشایی‌شده" in reopened.text
+    row = await report_row(app, report.id)
+    assert row.status == "reopened"
+    assert row.closed_at is None
+    assert row.due_at > services.clock.now()
+    assert await services.workflow.not_removed_counts() == {cast.smt_id: 1}
+
+    # The owner's old "resolved" button cannot be used twice.
+    await emulator.press_raw(owner.id, owner.id, resolved.message_id, f"wf:nr:{report.id}")
+    await emulator.wait_until(lambda: len(alerts(emulator, owner.id)) >= 1)
+
+    await resolve("تحویل انجام شد.")
+    second = await owner.next("رفع‌شده اعلام کرد")
+    await owner.press(second, "مانع رفع نشد")
+    await owner.say("باز هم تحویل نشده است.")
+    hq = await cast.secretariat.next("به ستاد ارجاع شد")
+    assert "۱۴۰۵-۰۰۰۱" in hq.text
+    await owner.next("دبیرخانهٔ ستاد")
+    row = await report_row(app, report.id)
+    assert row.status == "escalated"
+    async with services.database.session() as session:
+        tracking = await session.get(ReportTracking, report.id)
+    assert tracking is not None
+    assert tracking.reopen_count == 1
+    kinds = [e.kind for e in await events_of(app, report.id)]
+    assert kinds == [
+        "submitted",
+        "routed",
+        "resolved",
+        "not_removed",
+        "reopened",
+        "resolved",
+        "not_removed",
+        "escalated",
+    ]
+    assert await services.workflow.not_removed_counts() == {cast.smt_id: 2}

@@ -1,0 +1,205 @@
+"""Overdue → escalated → bundled → decided → objected → implemented, every party's messages.
+
+Time moves by a ManualClock; the deadline job is run by the JobQueue's own Job.run, so
+the test exercises exactly what the scheduler calls.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from handlers.deadlines import JOB_NAME
+from storage.models import Report, ReportEvent
+from storage.models_workflow import DecisionAgency
+from tests.e2e.workflow_kit import Cast, file_report, services_of
+
+
+async def run_deadline_job(app: RounaqApp) -> None:
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name(JOB_NAME)
+    await job.run(app)
+
+
+async def statuses(app: RounaqApp) -> dict[int, str]:
+    async with services_of(app).database.session() as session:
+        return {r.id: r.status for r in await session.scalars(select(Report))}
+
+
+async def kinds(app: RounaqApp, report_id: int) -> list[str]:
+    async with services_of(app).database.session() as session:
+        rows = await session.scalars(
+            select(ReportEvent.kind)
+            .where(ReportEvent.report_id == report_id)
+            .order_by(ReportEvent.id)
+        )
+        return list(rows)
+
+
+async def test_overdue_escalated_bundled_decided_objected_implemented(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    owner, other = cast.owner, cast.other_owner
+    smt, bank, hq, official = cast.officer, cast.bank_officer, cast.secretariat, cast.official
+    first = await file_report(app, owner, "raw_materials")  # SMT, 7 working days
+    second = await file_report(app, other, "bank_finance", "The bank wants 150% collateral.")
+
+    # --- the first report runs out of time: one reminder, then the HQ ------------------
+    clock.set(first.due_at + timedelta(minutes=1))
+    await run_deadline_job(app)
+    reminder = await smt.next("یادآوری")
+    assert "۱۴۰۵-۰۰۰۱" in reminder.text
+    assert (await statuses(app))[first.id] == "referred"
+    smt_messages = len(smt.texts())
+    clock.advance(timedelta(hours=6))
+    await run_deadline_job(app)  # idempotent: no second reminder
+    assert len(smt.texts()) == smt_messages
+
+    clock.advance(timedelta(days=5))  # past the 3-working-day grace period
+    await run_deadline_job(app)
+    escalated = await hq.next("به ستاد ارجاع شد")
+    assert "۱۴۰۵-۰۰۰۱" in escalated.text
+    assert "سازمان صنعت، معدن و تجارت" in escalated.text
+    told = await owner.next("دبیرخانهٔ ستاد")
+    assert "۱۴۰۵-۰۰۰۱" in told.text
+    await smt.next("در مهلت پاسخ نداد")
+    assert (await statuses(app))[first.id] == "escalated"
+    assert await kinds(app, first.id) == ["submitted", "routed", "overdue", "reminded", "escalated"]
+
+    # --- the bank sends the second one to the HQ itself ----------------------------------
+    opened = await bank.say("1405-0002")
+    await bank.press(opened, "Escalate")
+    await bank.say("Collateral rules come from the central bank circular; we cannot waive them.")
+    await hq.next("۱۴۰۵-۰۰۰۲")
+    await other.next("HQ secretariat")
+
+    # --- the secretariat bundles both into one systemic obstacle --------------------------
+    agenda = await hq.say("/agenda")
+    assert "۱۴۰۵-۰۰۰۱" in agenda.text
+    assert "۱۴۰۵-۰۰۰۲" in agenda.text
+    await hq.press_only(agenda, "☐ ۱۴۰۵-۰۰۰۱")
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "☑ ۱۴۰۵-۰۰۰۱" in m.button_texts)
+    await hq.press_only(agenda, "☐ ۱۴۰۵-۰۰۰۲")
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "تجمیع" in " ".join(m.button_texts))
+    causes = await hq.press(agenda, "تجمیع")
+    ask_title = await hq.press(causes, "قانون یا مقررات")
+    assert "عنوان" in ask_title.text
+    ask_date = await hq.say("بخشنامهٔ وثیقهٔ بانک مرکزی (۱۵۰ درصد)")
+    assert "تاریخ جلسه" in ask_date.text
+    past = await hq.say("1405/01/01")
+    assert "گذشته" in past.text
+    created = await hq.say("۱۴۰۵/۱۰/۱۵")
+    assert "موضوع دستور جلسه ساخته شد" in created.text
+    assert "۱۵ دی ۱۴۰۵" in created.text
+    on_agenda = await owner.next("در دستور جلسهٔ ستاد")
+    assert "بخشنامهٔ وثیقه" in on_agenda.text
+    assert "۱۵ دی ۱۴۰۵" in on_agenda.text
+    on_agenda_en = await other.next("on the agenda")
+    assert "5 Jan 2027" in on_agenda_en.text
+    assert set((await statuses(app)).values()) == {"on_agenda"}
+
+    # --- the session decides -------------------------------------------------------------
+    ask_decision = await hq.press(created, "ثبت مصوبه")
+    assert "متن مصوبه" in ask_decision.text
+    picker = await hq.say(
+        "بانک‌ها وثیقهٔ واحدهای دارای پروانه را به ۱۰۰ درصد کاهش دهند و صمت سهمیه را اعلام کند."
+    )
+    chosen = [b for b in picker.button_texts if b.startswith("☑")]
+    assert len(chosen) == 2  # the agencies of the two reports, preselected
+    deadlines = await hq.press(picker, "بعدی")
+    decided = await hq.press(deadlines, "۳۰ روز")
+    assert "مصوبهٔ شمارهٔ ۱ ثبت شد" in decided.text
+
+    smt_notice = await smt.next("مصوبهٔ شمارهٔ ۱")
+    assert "اعتراض" in " ".join(smt_notice.button_texts)
+    bank_notice = await bank.next("HQ decision No. 1")
+    assert "Object" in " ".join(bank_notice.button_texts)
+    await owner.next("مصوبهٔ ستاد دربارهٔ گزارش ۱۴۰۵-۰۰۰۱")
+    await other.next("The HQ has decided on your report 1405-0002")
+    assert set((await statuses(app)).values()) == {"decided"}
+
+    # --- SMT objects within the window; the bank implements ------------------------------
+    ask_reason = await smt.press(smt_notice, "اعتراض")
+    assert "دلیل" in ask_reason.text
+    recorded = await smt.say("تعیین سهمیه در اختیار وزارتخانه است، نه سازمان استانی.")
+    assert "اعتراض شما ثبت شد" in recorded.text
+    objected = await hq.next("اعتراض کرد")
+    assert "مصوبهٔ شمارهٔ ۱" in objected.text
+    assert "وزارتخانه" in objected.text
+    await owner.next("به مصوبهٔ ستاد")
+    await other.next("objected")
+
+    ask_evidence = await bank.press(bank_notice, "Implemented")
+    assert "implemented" in ask_evidence.text
+    recorded_en = await bank.say("Circular 1405/123 sent to all branches on 20 Azar.")
+    assert "Implementation was recorded" in recorded_en.text
+    implemented = await hq.next("اجرا کرد")
+    assert "1405/123" in implemented.text
+    await other.next("implemented")
+
+    listing = await official.say("/decisions")
+    assert "اعتراض‌شده" in listing.text  # SMT's objection shows before anything else
+    assert "بانک‌های عامل: ۱ از ۱" in listing.text
+    assert "سازمان صنعت، معدن و تجارت استان قم: ۰ از ۱" in listing.text
+
+    # The objection window closes; SMT implements after all.
+    clock.advance(timedelta(days=20))
+    mine = await smt.say("/decisions")
+    assert "اجرای #۱" in " ".join(mine.button_texts)
+    assert "اعتراض به #۱" not in " ".join(mine.button_texts)
+    await smt.press(mine, "اجرای #۱")
+    await smt.say("سهمیه در سامانهٔ بهین‌یاب ثبت شد.")
+    await hq.next("اجرا کرد")
+    final = await official.say("/decisions")
+    assert "۱ اجراشده" in final.text
+    assert "(۱۰۰٪)" in final.text or "۱۰۰" in final.text
+    async with services_of(app).database.session() as session:
+        answers = list(await session.scalars(select(DecisionAgency)))
+    assert {a.state for a in answers} == {"implemented"}
+    assert next(a for a in answers if a.agency_id == cast.smt_id).objection is not None
+
+    assert await kinds(app, first.id) == [
+        "submitted",
+        "routed",
+        "overdue",
+        "reminded",
+        "escalated",
+        "bundled",
+        "decided",
+        "decision_objected",
+        "decision_implemented",
+        "decision_implemented",
+    ]
+
+    # The bank's report was late too (the reminder), then the bank sent it up itself.
+    assert await kinds(app, second.id) == [
+        "submitted",
+        "routed",
+        "overdue",
+        "reminded",
+        "escalation_requested",
+        "bundled",
+        "decided",
+        "decision_objected",
+        "decision_implemented",
+        "decision_implemented",
+    ]
+
+    # --- the obstructive-laws list, exported ---------------------------------------------
+    laws = await official.say("/laws")
+    assert "قوانین و مقررات مزاحم تولید" in laws.text
+    assert "بخشنامهٔ وثیقهٔ بانک مرکزی" in laws.text
+    export = await official.press(laws, "CSV")
+    assert export.document is not None
+    data = emulator.file_bytes(export.document.file_id).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data)))
+    assert rows[0][1] == "قانون یا مقررات"
+    assert rows[1][1] == "بخشنامهٔ وثیقهٔ بانک مرکزی (۱۵۰ درصد)"
+    assert rows[1][3] == "2"
+    assert rows[1][5] == "اجراشده"

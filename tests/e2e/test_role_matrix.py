@@ -1,0 +1,149 @@
+"""Least privilege: every command and every report action × every role, over real HTTP.
+
+The expectations are written out here, not derived from bot.access, so a change to the
+rules has to be made (and seen) in two places.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.access import ReportAction
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from storage.models import Report, RoutingRule, UserRole
+from tests.e2e.workflow_kit import Cast, file_report, services_of
+
+ROLES = ("owner", "officer", "official", "secretariat", "admin")
+DENIED = "شما به این بخش دسترسی ندارید."
+
+# Who may run each command (everyone is an owner as well, so /myreports is for all).
+COMMANDS: dict[str, set[str]] = {
+    "myreports": set(ROLES),
+    "inbox": {"officer"},
+    "agenda": {"secretariat"},
+    "decisions": {"officer", "official", "secretariat", "admin"},
+    "laws": {"official", "secretariat", "admin"},
+    "admin": {"admin"},
+    "routing": {"admin"},
+}
+# What each role finds in its menu (the per-chat command list after /start).
+MENUS: dict[str, set[str]] = {
+    role: {c for c, allowed in COMMANDS.items() if role in allowed}
+    | {"start", "help", "language", "cancel", "report", "register"}
+    for role in ROLES
+}
+
+# On a freshly referred report of the owner's, routed to the officer's agency (SMT):
+# "ok" = the action starts; "not_now" = that person's action, but not in this state.
+AGENCY_OK = {"acc", "ask", "note", "res", "rej", "rsg", "esc"}
+OWNER_OK = {"inf", "wd"}
+OWNER_NOT_NOW = {"ans", "ok", "nr"}
+
+
+def expected(role: str, code: str) -> str:
+    if role == "officer" and code in AGENCY_OK:
+        return "ok"
+    if role == "owner" and code in OWNER_OK:
+        return "ok"
+    if role == "owner" and code in OWNER_NOT_NOW:
+        return "not_now"
+    return "denied"
+
+
+async def test_commands_by_role(app: RounaqApp, emulator: BotApiEmulator, cast: Cast) -> None:
+    people = cast.everyone()
+    for role, person in people.items():
+        await person.say("/start")
+        await emulator.wait_until(lambda p=person: (f"chat:{p.id}", "") in emulator.commands)
+        menu = {c["command"] for c in emulator.commands[(f"chat:{person.id}", "")]}
+        assert menu == MENUS[role], role
+        for command, allowed in COMMANDS.items():
+            reply = await person.say(f"/{command}")
+            if role in allowed:
+                assert reply.text != DENIED, (role, command)
+            else:
+                assert reply.text == DENIED, (role, command, reply.text)
+
+
+async def test_report_actions_by_role_with_forged_buttons(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    report = await file_report(app, cast.owner, "raw_materials")
+    people = cast.everyone()
+    # "acc" changes the state, so it goes last.
+    codes = sorted((a.value for a in ReportAction), key=lambda c: c == "acc")
+    for role, person in people.items():
+        anchor = await person.say("/help")  # any message of the bot's in their chat
+        for code in codes:
+            query = await emulator.press_raw(
+                person.id, person.id, anchor.message_id, f"wf:{code}:{report.id}"
+            )
+            answer = await emulator.wait_for_answer(query)
+            want = expected(role, code)
+            if want == "ok":
+                assert not answer.show_alert, (role, code, answer.text)
+            elif want == "not_now":
+                assert answer.show_alert, (role, code)
+                assert "وضعیت کنونی" in (answer.text or ""), (role, code)
+            else:
+                assert answer.show_alert, (role, code)
+                assert "پیدا نشد" in (answer.text or ""), (role, code)
+        # The owner's confirmed withdrawal, forged by anyone else.
+        if role != "owner":
+            query = await emulator.press_raw(
+                person.id, person.id, anchor.message_id, f"wf:wdy:{report.id}"
+            )
+            answer = await emulator.wait_for_answer(query)
+            assert answer.show_alert
+            assert "پیدا نشد" in (answer.text or "")
+    async with services_of(app).database.session() as session:
+        row = await session.get(Report, report.id)
+    assert row is not None
+    assert row.status == "in_progress"
+    assert row.agency_id == cast.smt_id
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "wf:acc:999999",  # a report that does not exist
+        "wf:acc:2",  # the next number, guessed
+        "wf:acc:abc",
+        "wf:zz:1",
+        "wf:acc:1:2:3",
+        "wf:rsg:1:99999",
+        "my:o:1",  # someone else's report
+        "ib:9:0:0:1",
+        "ib:0:0:7:1",
+        "hq:t:1",
+        "hq:dl:1:30",
+        "dc:o:1:1",
+        "dc:i:1:1",
+        "adm:g:1002:admin:0",
+        "adm:ga:1002:1",
+        "rt:s:1:0:2",
+        "rt:d:1:99",
+        "x" * 64,
+    ],
+)
+async def test_forged_and_guessed_callbacks_change_nothing(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, data: str
+) -> None:
+    await file_report(app, cast.owner, "raw_materials")
+    stranger = cast.other_owner
+    anchor = await stranger.say("/help")
+    services = services_of(app)
+    async with services.database.session() as session:
+        roles_before = await session.scalar(select(func.count()).select_from(UserRole))
+        rules_before = await session.scalar(select(func.count()).select_from(RoutingRule))
+    query = await emulator.press_raw(stranger.id, stranger.id, anchor.message_id, data)
+    answer = await emulator.wait_for_answer(query)
+    assert answer.show_alert, (data, answer.text)
+    async with services.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(UserRole)) == roles_before
+        assert await session.scalar(select(func.count()).select_from(RoutingRule)) == rules_before
+        report = (await session.scalars(select(Report))).one()
+    assert report.status == "referred"
+    assert len(stranger.texts()) == 1  # only the /help answer: nothing was sent to them

@@ -1,0 +1,133 @@
+"""Shared setup for the workflow tests: the cast with their roles, reports filed quickly.
+
+Reports are filed through the real ReportService (the submission conversation itself is
+tested in test_report_flow); everything the tests assert on happens through the emulator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.container import Services
+from bot.context import RounaqApp
+from bot.services.reports import ReportDraft
+from bot.services.units import UnitDraft
+from emulator import BotApiEmulator, SentMessage
+from storage.dto import ReportDTO
+from storage.models import PermitStatus, Role
+from tests.people import Person
+
+SECRETARIAT_ID = 5001
+BANK_OFFICER_ID = 2002
+
+
+def services_of(app: RounaqApp) -> Services:
+    services = app.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+@dataclass
+class Cast:
+    owner: Person  # 1001, Persian
+    other_owner: Person  # 1002, English
+    officer: Person  # 2001, SMT, Persian
+    bank_officer: Person  # 2002, lending banks, English
+    official: Person  # 3001
+    secretariat: Person  # 5001
+    admin: Person  # 4001 (ADMIN_IDS)
+    smt_id: int
+    banks_id: int
+
+    def everyone(self) -> dict[str, Person]:
+        return {
+            "owner": self.owner,
+            "officer": self.officer,
+            "official": self.official,
+            "secretariat": self.secretariat,
+            "admin": self.admin,
+        }
+
+
+async def make_cast(app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]) -> Cast:
+    services = services_of(app)
+    bank = Person(emulator, emulator.add_user(BANK_OFFICER_ID, "Hossein", language_code="en"))
+    secretariat = Person(emulator, emulator.add_user(SECRETARIAT_ID, "امیر", username="amir_hq"))
+    languages = {1001: "fa", 1002: "en", 2001: "fa", 2002: "en", 3001: "fa", 5001: "fa", 4001: "fa"}
+    for person in (*people.values(), bank, secretariat):
+        await services.users.touch(
+            person.id,
+            first_name=person.user.first_name,
+            last_name=None,
+            username=person.user.username,
+        )
+        await services.users.set_language(person.id, languages[person.id])
+    smt = services.directory.agency_by_code("smt")
+    banks = services.directory.agency_by_code("banks")
+    assert smt is not None
+    assert banks is not None
+    await services.users.grant(people["officer"].id, Role.OFFICER, agency_id=smt.id)
+    await services.users.grant(BANK_OFFICER_ID, Role.OFFICER, agency_id=banks.id)
+    await services.users.grant(people["official"].id, Role.OFFICIAL)
+    await services.users.grant(SECRETARIAT_ID, Role.SECRETARIAT)
+    return Cast(
+        owner=people["owner"],
+        other_owner=people["other_owner"],
+        officer=people["officer"],
+        bank_officer=bank,
+        official=people["official"],
+        secretariat=secretariat,
+        admin=people["admin"],
+        smt_id=smt.id,
+        banks_id=banks.id,
+    )
+
+
+async def file_report(
+    app: RounaqApp,
+    owner: Person,
+    category: str,
+    description: str = "تأمین مواد اولیه با قیمت سه برابر؛ تولید نیمه متوقف است.",
+    unit_name: str = "فرش ممتاز قم",
+) -> ReportDTO:
+    services = services_of(app)
+    units = await services.units.of_owner(owner.id)
+    if units:
+        unit = units[0]
+    else:
+        sector = services.directory.sector_by_code("carpet")
+        county = services.directory.county_by_code("qom")
+        assert sector is not None
+        assert county is not None
+        unit = await services.units.register(
+            owner.id,
+            UnitDraft(unit_name, sector.id, county.id, PermitStatus.LICENSED, "09121234567"),
+        )
+    found = services.directory.category_by_code(category)
+    assert found is not None
+    submission = await services.reports.submit(
+        owner.id, ReportDraft(unit_id=unit.id, category_id=found.id, description=description)
+    )
+    return submission.report
+
+
+async def reply_to_prompt(person: Person, prompt: SentMessage, text: str) -> SentMessage:
+    """Write the text a button asked for; returns the bot's answer."""
+    assert "/cancel" in prompt.text, prompt.text
+    return await person.say(text)
+
+
+def alerts(emulator: BotApiEmulator, user_id: int) -> list[str]:
+    return [a.text or "" for a in emulator.callback_answers(user_id) if a.show_alert]
+
+
+async def press_and_answer(
+    emulator: BotApiEmulator, person: Person, message: SentMessage, button: str
+) -> str:
+    """Press a button and return the answer to that very press (a toast or an alert)."""
+    label = next(
+        text for row in message.buttons for text, data in row if button in text or button == data
+    )
+    query = await emulator.press(person.id, message, label)
+    answer = await emulator.wait_for_answer(query)
+    return answer.text or ""
