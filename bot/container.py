@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
+from bot.digest.sections import default_registry
+from bot.digest.service import DigestService
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.reports import ReportService
@@ -26,6 +28,7 @@ class Services:
     users: UserService
     units: UnitService
     reports: ReportService
+    digest: DigestService
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -51,5 +54,8 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         units=UnitService(database, directory),
         reports=ReportService(
             database, directory, clock, calendar, max_per_day=settings.max_reports_per_day
+        ),
+        digest=DigestService(
+            database, directory, clock, calendar, settings, default_registry(database, directory)
         ),
     )
