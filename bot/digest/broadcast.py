@@ -152,8 +152,15 @@ async def finish_in_flight(work: Awaitable[T]) -> T:
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
-        if not task.done():
-            await asyncio.wait([task])
+        # A stop may cancel us more than once (the run, then its workers); every time, keep
+        # waiting: the request is bounded by the HTTP timeouts.
+        while not task.done():
+            try:
+                await asyncio.wait([task])
+            except asyncio.CancelledError:
+                continue
+        if not task.cancelled():
+            task.exception()  # retrieved: its outcome is in the log or will be retried
         raise
 
 
