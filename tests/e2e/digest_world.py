@@ -63,7 +63,8 @@ async def unit_for(services: Services, owner_id: int, name: str) -> int:
     directory = services.directory
     sector = directory.sector_by_code("carpet")
     county = directory.county_by_code("qom")
-    assert sector is not None and county is not None
+    assert sector is not None
+    assert county is not None
     unit = await services.units.register(
         owner_id,
         UnitDraft(name, sector.id, county.id, PermitStatus.LICENSED, "09120000000"),
