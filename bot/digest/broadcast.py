@@ -1,9 +1,10 @@
 """Sending a day's pending deliveries within Telegram's limits, resumably, exactly once.
 
 Limits by construction, not by reaction:
-- overall: a pacer spaces every send 1/rate apart (DIGEST_RATE_PER_SECOND, a little under
-  Telegram's ~30/s so request jitter cannot push a one-second window over the limit);
-  PTB's AIORateLimiter underneath stays idle at that pace and only waits out a 429;
+- overall: a pacer lets sends through on an even grid 1/rate apart (DIGEST_RATE_PER_SECOND,
+  29/s), and a send window guarantees that no more than 30 sends can land in any second
+  whatever the network's jitter; PTB's AIORateLimiter underneath stays idle at that pace
+  and only waits out a 429;
 - per chat: parts of one digest are spaced at least a second apart in private chats and
   three seconds in groups and channels (20 a minute);
 - 429: waited out (`retry_after`) by AIORateLimiter, and again here if it gives up;
@@ -28,6 +29,7 @@ import asyncio
 import logging
 import time
 import warnings
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -56,6 +58,7 @@ T = TypeVar("T")
 
 WORKERS = 16  # concurrent recipients; enough to keep the pacer busy at 30/s
 PAGE = 200  # pending rows read per query
+TELEGRAM_PER_SECOND = 30  # the documented overall limit the window enforces
 PRIVATE_SPACING = 1.05  # seconds between two messages to one private chat (limit: 1/s)
 GROUP_SPACING = 3.05  # groups and channels: 20 a minute
 MAX_RETRY_AFTER_WAITS = 10  # 429s are not failures, but a flood that never ends is
@@ -64,7 +67,12 @@ _GONE = ("chat not found", "user is deactivated", "peer_id_invalid", "group chat
 
 
 class Pacer:
-    """Spaces events at least `interval` seconds apart, in arrival order."""
+    """Lets events through on a fixed grid `1/rate` apart, in arrival order.
+
+    The grid is kept even when a sleep wakes a little late, so the oversleeps do not add
+    up (at 3,000 messages they cost seconds); after an idle spell longer than one step the
+    grid restarts from now instead of letting a burst catch up.
+    """
 
     def __init__(self, rate: float) -> None:
         self._interval = 1.0 / rate
@@ -77,8 +85,42 @@ class Pacer:
             now = loop.time()
             if self._next > now:
                 await asyncio.sleep(self._next - now)
-                now = loop.time()
-            self._next = max(now, self._next) + self._interval
+            elif now - self._next > self._interval:
+                self._next = now
+            self._next += self._interval
+
+
+class SendWindow:
+    """At most `limit` sends whose arrival at Telegram may fall in any `window` seconds.
+
+    Telegram stamps a message somewhere between our request and its answer; a send whose
+    answer came more than `window` ago is certainly out of the window, one in flight or
+    answered since might be in it. Counting those makes the limit hold whatever the
+    network's jitter, which the pacer's even spacing alone cannot promise.
+    """
+
+    def __init__(self, limit: int, window: float = 1.0) -> None:
+        self._limit = limit
+        self._window = window
+        self._answered: deque[float] = deque()
+        self._in_flight = 0
+
+    async def acquire(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            while self._answered and self._answered[0] <= now - self._window:
+                self._answered.popleft()
+            if self._in_flight + len(self._answered) < self._limit:
+                self._in_flight += 1
+                return
+            # Only sends in flight: re-check shortly (they are answered in milliseconds).
+            wake = self._answered[0] + self._window - now if self._answered else 0.005
+            await asyncio.sleep(max(wake, 0.001))
+
+    def release(self) -> None:
+        self._in_flight -= 1
+        self._answered.append(asyncio.get_running_loop().time())
 
 
 class ChatSpacing:
@@ -181,6 +223,7 @@ class Broadcaster:
         self._bot = bot
         self._service = service
         self._pacer = Pacer(rate)
+        self._window = SendWindow(TELEGRAM_PER_SECOND)
         self._spacing = ChatSpacing()
         self._retry_base = retry_base
         self._max_attempts = max_attempts
@@ -349,7 +392,11 @@ class Broadcaster:
         message_ids: list[int],
         attempts: int,
     ) -> int:
-        message = await self._bot.send_message(row.chat_id, part.text, reply_markup=markup)
+        await self._window.acquire()
+        try:
+            message = await self._bot.send_message(row.chat_id, part.text, reply_markup=markup)
+        finally:
+            self._window.release()
         # Nothing between the response and this commit: it is the at-least-once window.
         recorded = await self._service.record_part(
             row,
@@ -367,9 +414,12 @@ class Broadcaster:
         """A one-off message under the same pacing (the admins' report)."""
         await self._spacing.wait(chat_id, ChatKind.USER if chat_id > 0 else ChatKind.GROUP)
         await self._pacer.wait()
+        await self._window.acquire()
         try:
             await self._bot.send_message(chat_id, text)
         except TelegramError as exc:
             log.warning("digest: could not send the report to %s: %s", chat_id, exc)
             return False
+        finally:
+            self._window.release()
         return True

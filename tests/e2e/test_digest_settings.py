@@ -178,3 +178,35 @@ async def test_an_admin_sends_the_digest_now_to_everyone(
     async with services.database.session() as session:
         rows = (await session.scalars(select(DigestDelivery))).all()
     assert [(r.chat_id, r.state) for r in rows] == [(official.id, "sent")]
+
+
+async def test_an_admin_signs_up_a_channel_from_their_own_chat(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
+) -> None:
+    services = services_of(app)
+    admin, official = people["admin"], people["official"]
+    channel = -1009876543210
+    emulator.add_group(channel, "اخبار ستاد", chat_type="channel")
+    unit = await unit_for(services, people["owner"].id, "واحد")
+    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+    clock.set(tehran(2026, 11, 28, 9))
+
+    refused = await official.say(f"/subscribe {channel}")
+    assert "فقط مدیران سامانه" in refused.text
+    unknown = await admin.say("/subscribe -100111")
+    assert "پیدا نشد" in unknown.text
+    done = await admin.say(f"/subscribe {channel}")
+    assert "«اخبار ستاد»" in done.text
+    sub = await subscription(app, channel)
+    assert sub is not None
+    assert (sub.kind, sub.active) == ("channel", True)
+
+    runner(app).trigger()
+    await runner(app).wait()
+    assert digest_count(emulator, channel) == 1
+
+    off = await admin.say(f"/unsubscribe {channel}")
+    assert "غیرفعال شد" in off.text
+    sub = await subscription(app, channel)
+    assert sub is not None
+    assert not sub.active
