@@ -49,6 +49,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+# Granting one of these roles subscribes the user to the daily digest (an earlier
+# unsubscription stands). Officers too: their digest is their agency's inbox. Owners opt in.
+DIGEST_BY_DEFAULT: frozenset[Role] = frozenset({Role.OFFICIAL, Role.SECRETARIAT, Role.OFFICER})
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The acting user as the access rules see them. Everyone is at least an owner."""

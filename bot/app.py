@@ -23,6 +23,12 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
+# Features that run work beside the update handlers (the digest's broadcast) register
+# `async def hook(application)` here: start hooks run at the end of start-up, stop hooks
+# after the application stopped taking updates and before the bot's connection closes.
+START_HOOKS_KEY = "start_hooks"
+STOP_HOOKS_KEY = "stop_hooks"
+
 
 def build_application(
     settings: Settings, services: Services | None = None, *, token: str | None = None
@@ -51,6 +57,7 @@ def build_application(
         .bot(bot)
         .context_types(ContextTypes(context=RounaqContext))
         .post_init(on_startup)
+        .post_stop(on_stop)
         .post_shutdown(on_shutdown)
         .build(),
     )
@@ -80,6 +87,8 @@ async def on_startup(application: RounaqApp) -> None:
         )
         await services.users.grant(admin_id, Role.ADMIN)
     await set_default_menus(application)
+    for hook in application.bot_data.get(START_HOOKS_KEY, []):
+        await hook(application)
     me = application.bot
     log.info("Rounaq is up as @%s for %s", me.username, services.directory.province.name_en)
 
@@ -103,6 +112,15 @@ async def set_default_menus(application: RounaqApp) -> None:
 def services_default(application: RounaqApp) -> str:
     services: Services = application.bot_data[SERVICES_KEY]
     return services.settings.default_language
+
+
+async def on_stop(application: RounaqApp) -> None:
+    """PTB calls this as post_stop under run_polling; bot.runtime calls it by hand."""
+    for hook in application.bot_data.get(STOP_HOOKS_KEY, []):
+        try:
+            await hook(application)
+        except Exception:
+            log.exception("a stop hook failed; stopping anyway")
 
 
 async def on_shutdown(application: RounaqApp) -> None:

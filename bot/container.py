@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
+from bot.digest.sections import default_registry
+from bot.digest.service import DigestService
 from bot.services.admin import AdminService
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
@@ -32,6 +34,7 @@ class Services:
     workflow: WorkflowService
     hq: HQService
     admin: AdminService
+    digest: DigestService
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -66,4 +69,7 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         ),
         hq=HQService(database, directory, clock, calendar, objection_days=settings.objection_days),
         admin=AdminService(database, directory, users, clock),
+        digest=DigestService(
+            database, directory, clock, calendar, settings, default_registry(database, directory)
+        ),
     )

@@ -11,6 +11,7 @@ from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.models import Role
+from storage.models_digest import ChatKind
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ async def _grant_personas(application_services: object) -> None:
         await services.users.touch(
             persona.user_id, first_name=persona.first_name, last_name=None, username=None
         )
+        if persona.role is Role.OWNER:
+            # Owners opt in to the digest; the demo owner has, so /senddigest shows theirs.
+            await services.digest.subscribe(persona.user_id, ChatKind.USER)
         if persona.role in (Role.OWNER, Role.ADMIN):
             continue
         agency_id = None

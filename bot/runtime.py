@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.app import build_application, on_startup
+from bot.app import build_application, on_startup, on_stop
 from bot.clock import Clock
 from bot.container import Services, build_services
 from bot.context import RounaqApp
@@ -35,5 +35,6 @@ async def running_bot(
                 if application.updater.running:
                     await application.updater.stop()
                 await application.stop()
+                await on_stop(application)
     finally:
         await services.close()

@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     # An agency may object to an HQ decision within this many days.
     objection_days: int = Field(default=15, ge=1, le=90)
     deadline_check_minutes: int = Field(default=15, ge=1, le=1440)
+    # The daily digest (bot/digest): when it goes out in `timezone`, on which days, how fast.
+    digest_time: str = "08:00"
+    digest_working_days_only: bool = True
+    # Telegram allows about 30 messages a second; a little under it leaves no 429s.
+    digest_rate_per_second: float = 29.0
+    digest_retry_base_seconds: float = 1.0
+    digest_max_attempts: int = 5
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -99,6 +106,23 @@ class Settings(BaseSettings):
     def _known_language(cls, value: str) -> str:
         if value not in {"fa", "en"}:
             raise ValueError("DEFAULT_LANGUAGE must be 'fa' or 'en'")
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _valid_digest_time(cls, value: str) -> str:
+        hours, sep, minutes = value.strip().partition(":")
+        if not (sep and hours.isdigit() and minutes.isdigit()):
+            raise ValueError("DIGEST_TIME must be HH:MM")
+        if not (0 <= int(hours) < 24 and 0 <= int(minutes) < 60):
+            raise ValueError("DIGEST_TIME must be a time of day")
+        return f"{int(hours):02d}:{int(minutes):02d}"
+
+    @field_validator("digest_rate_per_second")
+    @classmethod
+    def _positive_rate(cls, value: float) -> float:
+        if not 0 < value <= 30:
+            raise ValueError("DIGEST_RATE_PER_SECOND must be in (0, 30]")
         return value
 
     @property

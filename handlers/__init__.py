@@ -8,6 +8,7 @@ from handlers import (
     actions,
     admin,
     deadlines,
+    digest,
     errors,
     fallback,
     gate,
@@ -29,6 +30,7 @@ MENU: list[MenuCommand] = [
     *inbox.COMMANDS,
     *hq.COMMANDS,
     *admin.COMMANDS,
+    *digest.COMMANDS,
     *start.COMMANDS[1:],
 ]
 
@@ -51,5 +53,6 @@ def register_all(application: RounaqApp) -> None:
     inbox.register(application)
     hq.register(application)
     deadlines.register(application)
+    digest.register(application)
     fallback.register(application)
     errors.register(application)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.access import Principal
+from bot.access import DIGEST_BY_DEFAULT, Principal
 from bot.services.directory import Directory
 from storage.db import Database
 from storage.dto import UserDTO
-from storage.models import Role
+from storage.models import Role, utcnow
+from storage.repositories.digest import SubscriptionRepository
 from storage.repositories.users import UserRepository
 
 
@@ -89,6 +90,9 @@ class UserService:
                 agency_id=agency_id,
                 granted_by=by,
             )
+            if granted and role in DIGEST_BY_DEFAULT:
+                # Same transaction: the role and its default subscription exist together.
+                await SubscriptionRepository(session).subscribe_by_default(user_id, now=utcnow())
         self._profiles.pop(user_id, None)
         return granted
 

@@ -1,0 +1,260 @@
+"""The built-in digest sections, from the foundation's reports.
+
+Each provider queries only what its section shows; officials' sections are the same for
+everyone in a language, so they are built once per run (`scope`), not once per recipient.
+To add a section (decisions due, program updates, loan totals): write a provider with
+`key`, `title_key`, `roles`, `scope` and `build`, and add it in `default_registry`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from bot.digest.content import (
+    MAX_BUTTONS_PER_SECTION,
+    Button,
+    DigestDay,
+    Recipient,
+    Section,
+    SectionRegistry,
+)
+from bot.formatting import escape
+from bot.services.directory import Directory
+from bot.views import status_label, tracking_number
+from storage.db import Database
+from storage.dto import ReportDTO
+from storage.models import Role
+from storage.models_digest import ChatKind
+from storage.repositories.digest import DeliveryRepository, DigestQueries
+
+# Who sees province-wide figures: the roles with read access to the whole province.
+PROVINCE_ROLES = frozenset({Role.OFFICIAL, Role.SECRETARIAT, Role.ADMIN})
+TOP_LINES = 6  # categories, agencies or reports listed in one section
+OWNER_LINES = 10
+
+# The detail button reuses /myreports' "open" callback, whose handler applies the access
+# rules for whoever presses it (a group member included).
+OPEN_PREFIX, OPEN_ACTION = "my", "o"
+
+
+def open_report_button(recipient: Recipient, report: ReportDTO) -> Button:
+    return Button(
+        recipient.tr.t("digest.btn_report", number=tracking_number(recipient.fmt, report)),
+        f"{OPEN_PREFIX}:{OPEN_ACTION}:{report.id}",  # a few bytes: far under the 64-byte limit
+    )
+
+
+@dataclass(frozen=True)
+class _Base:
+    database: Database
+    directory: Directory
+
+
+@dataclass(frozen=True)
+class NewReportsSection(_Base):
+    """Officials: reports filed in the period, by category and by agency."""
+
+    key: str = "new"
+    title_key: str = "digest.section_new"
+    roles: frozenset[Role] = PROVINCE_ROLES
+
+    def scope(self, recipient: Recipient) -> Hashable | None:
+        return recipient.lang
+
+    async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
+        tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
+        async with self.database.session() as session:
+            q = DigestQueries(session, self.directory.province_id)
+            by_category = await q.new_by("category_id", day.start, day.end)
+            by_agency = await q.new_by("agency_id", day.start, day.end)
+            newest = await q.newest_open(day.start, day.end, MAX_BUTTONS_PER_SECTION)
+        total = sum(c.count for c in by_category)
+        if not total:
+            return None
+        lines = [tr.t("digest.new_total", n=total, since=fmt.date(day.start)), ""]
+        lines.append(tr.t("digest.by_category"))
+        lines += [
+            tr.t(
+                "digest.count_line",
+                name=escape(self.directory.category(c.id).name(lang)),
+                n=c.count,
+            )
+            for c in by_category[:TOP_LINES]
+        ]
+        lines.append(tr.t("digest.by_agency"))
+        lines += [
+            tr.t(
+                "digest.count_line", name=escape(self.directory.agency(a.id).name(lang)), n=a.count
+            )
+            for a in by_agency[:TOP_LINES]
+        ]
+        return Section(
+            self.key,
+            tr.t(self.title_key),
+            tuple(lines),
+            tuple(open_report_button(recipient, r) for r in newest),
+        )
+
+
+@dataclass(frozen=True)
+class FiguresSection(_Base):
+    """Officials: resolved and escalated in the period; open and overdue now."""
+
+    key: str = "figures"
+    title_key: str = "digest.section_figures"
+    roles: frozenset[Role] = PROVINCE_ROLES
+
+    def scope(self, recipient: Recipient) -> Hashable | None:
+        return recipient.lang
+
+    async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
+        tr = recipient.tr
+        async with self.database.session() as session:
+            q = DigestQueries(session, self.directory.province_id)
+            resolved = await q.count_moved_to("resolved", day.start, day.end)
+            escalated = await q.count_moved_to("escalated", day.start, day.end)
+            open_now = await q.count_open()
+            overdue = await q.count_overdue(day.now)
+        if not (resolved or escalated or open_now):
+            return None
+        lines = (
+            tr.t("digest.figure_resolved", n=resolved),
+            tr.t("digest.figure_escalated", n=escalated),
+            tr.t("digest.figure_open", n=open_now),
+            tr.t("digest.figure_overdue", n=overdue),
+        )
+        return Section(self.key, tr.t(self.title_key), lines)
+
+
+@dataclass(frozen=True)
+class BehindSection(_Base):
+    """Officials: the agencies with the most overdue open reports, and the oldest of those."""
+
+    key: str = "behind"
+    title_key: str = "digest.section_behind"
+    roles: frozenset[Role] = PROVINCE_ROLES
+
+    def scope(self, recipient: Recipient) -> Hashable | None:
+        return recipient.lang
+
+    async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
+        tr, lang = recipient.tr, recipient.lang
+        async with self.database.session() as session:
+            q = DigestQueries(session, self.directory.province_id)
+            behind = await q.overdue_by_agency(day.now, TOP_LINES)
+            oldest = await q.most_overdue(day.now, MAX_BUTTONS_PER_SECTION)
+        if not behind:
+            return None
+        lines = tuple(
+            tr.t(
+                "digest.behind_line",
+                rank=recipient.fmt.plain_int(rank),
+                name=escape(self.directory.agency(a.id).name(lang)),
+                n=a.count,
+            )
+            for rank, a in enumerate(behind, start=1)
+        )
+        buttons = tuple(open_report_button(recipient, r) for r in oldest)
+        return Section(self.key, tr.t(self.title_key), lines, buttons)
+
+
+@dataclass(frozen=True)
+class AgencySection(_Base):
+    """Agency officers: their agency's open, new and overdue reports."""
+
+    key: str = "agency"
+    title_key: str = "digest.section_agency"
+    roles: frozenset[Role] = frozenset({Role.OFFICER})
+
+    def scope(self, recipient: Recipient) -> Hashable | None:
+        return (recipient.lang, tuple(sorted(recipient.principal.agency_ids)))
+
+    async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
+        tr, lang = recipient.tr, recipient.lang
+        lines: list[str] = []
+        buttons: list[Button] = []
+        for agency_id in sorted(recipient.principal.agency_ids):
+            agency = [agency_id]
+            async with self.database.session() as session:
+                q = DigestQueries(session, self.directory.province_id)
+                open_now = await q.count_open(agency)
+                new = await q.count_new(day.start, day.end, agency)
+                overdue = await q.count_overdue(day.now, agency)
+                oldest = await q.most_overdue(day.now, TOP_LINES, agency)
+                newest = await q.newest_open(day.start, day.end, TOP_LINES, agency)
+            if not (open_now or new):
+                continue
+            if lines:
+                lines.append("")
+            name = escape(self.directory.agency(agency_id).name(lang))
+            lines.append(tr.t("digest.agency_line", agency=name, open=open_now, new=new))
+            lines.append(tr.t("digest.agency_overdue", n=overdue))
+            for report in oldest:
+                lines.append(self._report_line(recipient, report, overdue=True))
+            for report in newest if not oldest else ():
+                lines.append(self._report_line(recipient, report, overdue=False))
+            for report in (oldest or newest)[:MAX_BUTTONS_PER_SECTION]:
+                buttons.append(open_report_button(recipient, report))
+        if not lines:
+            return None
+        return Section(self.key, tr.t(self.title_key), tuple(lines), tuple(buttons))
+
+    def _report_line(self, recipient: Recipient, report: ReportDTO, *, overdue: bool) -> str:
+        tr, fmt = recipient.tr, recipient.fmt
+        return tr.t(
+            "digest.report_due_line" if overdue else "digest.report_new_line",
+            number=tracking_number(fmt, report),
+            category=escape(self.directory.category(report.category_id).name(recipient.lang)),
+            due=fmt.date(report.due_at),
+        )
+
+
+@dataclass(frozen=True)
+class OwnerSection(_Base):
+    """Owners: their reports that changed since their last digest, with the new status."""
+
+    key: str = "mine"
+    title_key: str = "digest.section_mine"
+    roles: frozenset[Role] = frozenset({Role.OWNER})
+
+    def scope(self, recipient: Recipient) -> Hashable | None:
+        return None  # personal
+
+    async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
+        if recipient.kind is not ChatKind.USER:
+            return None
+        owner_id = recipient.principal.user_id
+        async with self.database.session() as session:
+            last = await DeliveryRepository(session).last_sent_at(recipient.chat_id, day.day)
+            since = max(last, day.start) if last else day.start
+            changed = await DigestQueries(session, self.directory.province_id).changed_for_owner(
+                owner_id, since, day.now, OWNER_LINES
+            )
+        if not changed:
+            return None
+        tr, fmt = recipient.tr, recipient.fmt
+        lines = tuple(
+            tr.t(
+                "digest.mine_line",
+                number=tracking_number(fmt, r),
+                category=escape(self.directory.category(r.category_id).name(recipient.lang)),
+                status=status_label(tr, r.status),
+            )
+            for r in changed
+        )
+        buttons = tuple(open_report_button(recipient, r) for r in changed[:MAX_BUTTONS_PER_SECTION])
+        return Section(self.key, tr.t(self.title_key), lines, buttons)
+
+
+def default_registry(database: Database, directory: Directory) -> SectionRegistry:
+    """The digest's sections, in the order they appear. Features add theirs here."""
+    return SectionRegistry(
+        [
+            OwnerSection(database, directory),
+            AgencySection(database, directory),
+            FiguresSection(database, directory),
+            NewReportsSection(database, directory),
+            BehindSection(database, directory),
+        ]
+    )

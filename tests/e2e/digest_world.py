@@ -1,0 +1,113 @@
+"""Building a small province for digest tests: units, reports at chosen times, status moves."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+
+from bot.clock import ManualClock
+from bot.container import Services
+from bot.context import RounaqApp
+from bot.digest.runner import DigestRunner
+from bot.services.reports import ReportDraft
+from bot.services.units import UnitDraft
+from handlers.digest import runner_of
+from storage.dto import ReportDTO
+from storage.models import PermitStatus, Report, Role
+from storage.repositories.reports import ReportRepository
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+
+
+def tehran(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TEHRAN)
+
+
+# The week of the conftest's START (Saturday 7 Azar 1405 = 28 Nov 2026).
+THURSDAY = tehran(2026, 11, 26, 10)
+FRIDAY = tehran(2026, 11, 27, 10)
+SATURDAY_0930 = tehran(2026, 11, 28, 9, 30)
+
+
+def services_of(app: RounaqApp) -> Services:
+    services = app.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+def runner(app: RounaqApp) -> DigestRunner:
+    return runner_of(app.bot_data)
+
+
+async def ensure_user(services: Services, user_id: int, name: str, language: str = "fa") -> None:
+    await services.users.touch(user_id, first_name=name, last_name=None, username=None)
+    await services.users.set_language(user_id, language)
+
+
+async def grant(
+    services: Services, user_id: int, role: Role, agency_code: str | None = None
+) -> None:
+    agency_id = None
+    if agency_code:
+        agency = services.directory.agency_by_code(agency_code)
+        assert agency is not None
+        agency_id = agency.id
+    await services.users.grant(user_id, role, agency_id=agency_id)
+
+
+async def unit_for(services: Services, owner_id: int, name: str) -> int:
+    if await services.users.get(owner_id) is None:
+        await ensure_user(services, owner_id, "Owner")
+    directory = services.directory
+    sector = directory.sector_by_code("carpet")
+    county = directory.county_by_code("qom")
+    assert sector is not None
+    assert county is not None
+    unit = await services.units.register(
+        owner_id,
+        UnitDraft(name, sector.id, county.id, PermitStatus.LICENSED, "09120000000"),
+    )
+    return unit.id
+
+
+async def file_report(
+    services: Services,
+    clock: ManualClock,
+    owner_id: int,
+    unit_id: int,
+    category_code: str,
+    when: datetime,
+    text: str = "تأمین مواد اولیه با مشکل جدی روبه‌رو است.",
+) -> ReportDTO:
+    category = services.directory.category_by_code(category_code)
+    assert category is not None
+    clock.set(when)
+    submission = await services.reports.submit(owner_id, ReportDraft(unit_id, category.id, text))
+    return submission.report
+
+
+async def move(
+    services: Services, report: ReportDTO, to_status: str, *, actor: int, when: datetime
+) -> None:
+    """What the agency workflow (another feature) will do: a status change in the history."""
+    async with services.database.transaction() as session:
+        await session.execute(
+            update(Report)
+            .where(Report.id == report.id)
+            .values(status=to_status, updated_at=when.astimezone(TEHRAN))
+        )
+        await ReportRepository(session).add_event(
+            report.id,
+            "status",
+            actor_id=actor,
+            from_status=report.status,
+            to_status=to_status,
+            agency_id=report.agency_id,
+            created_at=when,
+        )
+
+
+def days(n: float) -> timedelta:
+    return timedelta(days=n)

@@ -1,0 +1,256 @@
+"""The daily digest end to end: content per role, subscriptions, and delivery guarantees."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from storage.models import Role, User
+from storage.models_digest import ChatKind, DeliveryState, DigestDelivery, DigestSubscription
+from tests.e2e.digest_world import (
+    FRIDAY,
+    SATURDAY_0930,
+    THURSDAY,
+    days,
+    ensure_user,
+    file_report,
+    grant,
+    move,
+    runner,
+    services_of,
+    tehran,
+    unit_for,
+)
+from tests.people import Person
+
+HEADER_FA = "گزارش روزانهٔ رونق"
+
+
+def digests(emulator: BotApiEmulator, chat_id: int) -> list[str]:
+    return [m.text for m in emulator.messages(chat_id) if "Rounaq daily digest" in m.text
+            or HEADER_FA in m.text]  # fmt: skip
+
+
+async def rows_by_chat(app: RounaqApp) -> dict[int, DigestDelivery]:
+    async with services_of(app).database.session() as session:
+        rows = (await session.scalars(select(DigestDelivery))).all()
+    return {r.chat_id: r for r in rows}
+
+
+async def test_each_role_gets_its_own_digest_in_its_language(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
+) -> None:
+    services = services_of(app)
+    owner, stranger = people["owner"], people["other_owner"]
+    officer, official, admin = people["officer"], people["official"], people["admin"]
+    await ensure_user(services, owner.id, "رضا")
+    await ensure_user(services, stranger.id, "Sam", "en")
+    await ensure_user(services, officer.id, "مریم")
+    await ensure_user(services, official.id, "سارا")
+    # Granting the roles subscribes the officer and the official; owners opt in.
+    await grant(services, officer.id, Role.OFFICER, "smt")
+    await grant(services, official.id, Role.OFFICIAL)
+    unit = await unit_for(services, owner.id, "فرش <کاشان> و پسران")
+
+    old = await file_report(services, clock, owner.id, unit, "permits", THURSDAY - days(30))
+    fresh = await file_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)
+    bank = await file_report(services, clock, owner.id, unit, "bank_finance", FRIDAY)
+    await move(services, fresh, "in_progress", actor=officer.id, when=FRIDAY + days(0.1))
+
+    clock.set(SATURDAY_0930)
+    await owner.send("/subscribe")
+    await owner.next("گزارش روزانه فعال شد")
+    await stranger.send("/subscribe")
+    await stranger.next("Daily digest on")
+
+    runner(app).trigger()
+    await runner(app).wait()
+
+    # The official: province figures, in Persian digits and Jalali dates, with buttons.
+    [official_digest] = [m for m in emulator.messages(official.id) if HEADER_FA in m.text]
+    text = official_digest.text
+    assert "شنبه ۷ آذر ۱۴۰۵" in text
+    assert "گزارش‌های ثبت‌شده از ۵ آذر ۱۴۰۵: ۲" in text  # Thursday and Friday, not 30 days ago
+    assert "مواد اولیه" in text
+    assert "بانک" in text
+    assert "گذشته از مهلت پاسخ: ۱" in text
+    assert "دستگاه‌های اجرایی عقب‌مانده" in text
+    assert "«" not in text
+    assert "<کاشان>" not in text
+    data = [d for _, d in (b for row in official_digest.buttons for b in row)]
+    assert f"my:o:{fresh.id}" in data or f"my:o:{bank.id}" in data
+    assert f"my:o:{old.id}" in data  # the most overdue report
+    # The detail button is /myreports' own, with its access check: the official may look.
+    detail = await official.press(official_digest, f"my:o:{bank.id}")
+    assert "۱۴۰۵-۰۰۰۳" in detail.text
+
+    # The officer: the SMT inbox only, not the province's figures.
+    [officer_digest] = [m.text for m in emulator.messages(officer.id) if HEADER_FA in m.text]
+    assert "کارتابل دستگاه" in officer_digest
+    assert "سازمان صنعت، معدن و تجارت" in officer_digest
+    assert "۲ گزارش باز، ۱ گزارش تازه" in officer_digest
+    assert "۱۴۰۵-۰۰۰۱" in officer_digest  # the overdue permits report
+    assert "عقب‌مانده" not in officer_digest
+    assert "بانک" not in officer_digest
+
+    # The owner: what changed in their reports since the last digest.
+    [owner_digest] = [m.text for m in emulator.messages(owner.id) if HEADER_FA in m.text]
+    assert "گزارش‌های شما" in owner_digest
+    assert "۱۴۰۵-۰۰۰۲" in owner_digest
+    assert "در دست بررسی" in owner_digest
+    assert "۱۴۰۵-۰۰۰۳" not in owner_digest  # nothing happened to it but its own filing
+
+    # An owner with nothing new gets nothing at all; the admin gets the run's summary.
+    assert digests(emulator, stranger.id) == []
+    summary = await emulator.wait_for_message(admin.id, lambda m: "ارسال گزارش روزانه" in m.text)
+    assert "ارسال‌شده: ۳" in summary.text
+    assert "بدون خبر تازه: ۱" in summary.text
+
+    rows = await rows_by_chat(app)
+    assert {c: r.state for c, r in rows.items()} == {
+        official.id: "sent",
+        officer.id: "sent",
+        owner.id: "sent",
+        stranger.id: "skipped",
+    }
+    assert rows[official.id].message_ids == str(official_digest.message_id)
+
+    # Another trigger the same day sends nothing again.
+    sent_before = emulator.stats.calls["sendMessage"]
+    runner(app).trigger()
+    await runner(app).wait()
+    assert emulator.stats.calls["sendMessage"] == sent_before
+
+
+async def test_english_digest_and_preview_without_broadcast(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
+) -> None:
+    services = services_of(app)
+    owner, reader = people["owner"], people["other_owner"]
+    await ensure_user(services, owner.id, "رضا")
+    await ensure_user(services, reader.id, "Sam", "en")
+    await grant(services, reader.id, Role.SECRETARIAT)
+    unit = await unit_for(services, owner.id, "Sohan Gaz")
+    await file_report(services, clock, owner.id, unit, "tax", THURSDAY)
+    clock.set(SATURDAY_0930)
+
+    preview = await reader.say("/digest")
+    assert "Rounaq daily digest" in preview.text
+    assert "Saturday 28 Nov 2026" in preview.text
+    assert "Reports filed since 26 Nov 2026: 1" in preview.text
+    assert "General Directorate of Tax Affairs" in preview.text
+    assert await rows_by_chat(app) == {}  # a preview is not a delivery
+
+    nothing = await people["owner"].say("/digest")
+    assert "خبر تازه‌ای" in nothing.text
+
+
+async def test_blocked_and_deleted_chats_end_their_subscription(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
+) -> None:
+    services = services_of(app)
+    readers = [people["official"], people["officer"], people["other_owner"]]
+    for person in readers:
+        await ensure_user(services, person.id, person.user.first_name)
+        await grant(services, person.id, Role.OFFICIAL)
+    unit = await unit_for(services, people["owner"].id, "واحد")
+    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+    emulator.block(people["official"].id)
+    emulator.delete_chat(people["officer"].id)
+    clock.set(SATURDAY_0930)
+
+    runner(app).trigger()
+    await runner(app).wait()
+
+    rows = await rows_by_chat(app)
+    assert rows[people["official"].id].state == DeliveryState.BLOCKED
+    assert "blocked" in (rows[people["official"].id].last_error or "")
+    assert rows[people["officer"].id].state == DeliveryState.BLOCKED
+    assert "chat not found" in (rows[people["officer"].id].last_error or "").lower()
+    assert rows[people["other_owner"].id].state == DeliveryState.SENT
+    assert len(digests(emulator, people["other_owner"].id)) == 1
+    # One attempt each: a 403 or a vanished chat is never retried.
+    assert rows[people["official"].id].attempts == 1
+    async with services.database.session() as session:
+        subs = {s.chat_id: s for s in (await session.scalars(select(DigestSubscription))).all()}
+        blocked_user = await session.get(User, people["official"].id)
+    assert not subs[people["official"].id].active
+    assert "blocked" in (subs[people["official"].id].end_note or "")
+    assert not subs[people["officer"].id].active
+    assert subs[people["other_owner"].id].active
+    assert blocked_user is not None
+    assert blocked_user.blocked_at is not None
+    summary = await emulator.wait_for_message(
+        people["admin"].id, lambda m: "ارسال گزارش روزانه" in m.text
+    )
+    assert "مسدود یا حذف‌شده: ۲" in summary.text
+
+    # Tomorrow's run does not try them again.
+    calls = emulator.stats.errors["sendMessage"]
+    clock.set(tehran(2026, 11, 29, 9))
+    runner(app).trigger()
+    await runner(app).wait()
+    assert emulator.stats.errors["sendMessage"] == calls
+
+
+async def test_a_429_storm_delivers_everything_exactly_once(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
+) -> None:
+    services = services_of(app)
+    readers = [emulator.add_user(6000 + i, f"Official {i}") for i in range(12)]
+    for user in readers:
+        await ensure_user(services, user.id, user.first_name)
+        await grant(services, user.id, Role.OFFICIAL)
+    unit = await unit_for(services, people["owner"].id, "واحد")
+    await file_report(services, clock, people["owner"].id, unit, "energy", THURSDAY)
+    clock.set(SATURDAY_0930)
+    # Telegram answers 429 to every sendMessage for a while.
+    emulator.fail_method("sendMessage", 429, retry_after=1, duration=1.5)
+
+    runner(app).trigger()
+    await runner(app).wait()
+
+    assert emulator.stats.too_many_requests["sendMessage"] >= 1
+    for user in readers:
+        assert len(digests(emulator, user.id)) == 1, user.id
+    rows = await rows_by_chat(app)
+    assert {r.state for r in rows.values()} == {"sent"}
+
+
+async def test_owner_digest_only_when_something_changed_since_the_last_one(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
+) -> None:
+    services = services_of(app)
+    owner, officer = people["owner"], people["officer"]
+    await ensure_user(services, owner.id, "رضا")
+    unit = await unit_for(services, owner.id, "واحد")
+    report = await file_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)
+    await services.digest.subscribe(owner.id, ChatKind.USER)
+    await move(services, report, "in_progress", actor=officer.id, when=FRIDAY)
+
+    clock.set(SATURDAY_0930)
+    runner(app).trigger()
+    await runner(app).wait()
+    assert len(digests(emulator, owner.id)) == 1
+
+    # Sunday: nothing changed since Saturday's digest, so no message.
+    clock.set(tehran(2026, 11, 29, 9))
+    runner(app).trigger()
+    await runner(app).wait()
+    assert len(digests(emulator, owner.id)) == 1
+
+    # Monday: resolved on Sunday afternoon; that is news.
+    await move(services, report, "resolved", actor=officer.id, when=tehran(2026, 11, 29, 15))
+    clock.set(tehran(2026, 11, 30, 9))
+    runner(app).trigger()
+    await runner(app).wait()
+    latest = digests(emulator, owner.id)
+    assert len(latest) == 2
+    assert "رفع‌شده" in latest[-1]
+    async with services.database.session() as session:
+        states = Counter(r.state for r in (await session.scalars(select(DigestDelivery))).all())
+    assert states == Counter({"sent": 2, "skipped": 1})
