@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -47,6 +48,15 @@ class Settings(BaseSettings):
     max_reports_per_day: int = 10
     max_updates_per_minute: int = 40
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Updates handled at once (different users; one user's are always one after another).
+    max_concurrent_updates: int = 256
+    # Webhook mode (`rounaq run --webhook`): Telegram posts to WEBHOOK_URL (https, behind a
+    # reverse proxy) which forwards to WEBHOOK_LISTEN:WEBHOOK_PORT; the secret is checked on
+    # every request (Telegram's X-Telegram-Bot-Api-Secret-Token; Bale has none).
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -70,6 +80,23 @@ class Settings(BaseSettings):
         if value not in {"fa", "en"}:
             raise ValueError("DEFAULT_LANGUAGE must be 'fa' or 'en'")
         return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _valid_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        if value and not value.startswith("https://"):
+            raise ValueError("WEBHOOK_URL must be an https:// URL (Telegram requires TLS)")
+        return value or None
 
     @property
     def tz(self) -> ZoneInfo:

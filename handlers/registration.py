@@ -198,6 +198,7 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
                 permit_status=PermitStatus(draft["permit"]),
                 phone=phone,
             ),
+            update_id=update.update_id,
         )
     except TooManyUnitsError:
         await message.reply_text(
@@ -263,7 +264,7 @@ def conversation() -> ConversationHandler[RounaqContext]:
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             name="registration",
-            persistent=False,
+            persistent=True,
             allow_reentry=True,
         )
 

@@ -501,7 +501,7 @@ def conversation() -> ConversationHandler[RounaqContext]:
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             name="report",
-            persistent=False,
+            persistent=True,
             allow_reentry=True,
         )
 

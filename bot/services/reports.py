@@ -112,7 +112,8 @@ class ReportService:
                 if earlier is not None:
                     return Submission(earlier, self._directory.agency(earlier.agency_id), True)
             unit = await UnitRepository(session).get(draft.unit_id)
-            if unit is None or unit.owner_id != owner_id:
+            # One database may hold several provinces: the unit must be this bot's.
+            if unit is None or unit.owner_id != owner_id or unit.province_id != province_id:
                 raise ReportError("unit_not_yours")
             since = now - timedelta(days=1)
             if await reports.count_created_since(owner_id, since) >= self._max_per_day:
