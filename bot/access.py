@@ -24,6 +24,7 @@ class Permission(StrEnum):
     MANAGE_ROLES = "manage_roles"
     EDIT_ROUTING = "edit_routing"
     BROADCAST = "broadcast"
+    VIEW_NATIONAL = "view_national"  # the ministry's roll-up across provinces: /national
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -33,6 +34,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: frozenset({Permission.WORK_INBOX}),
     Role.OFFICIAL: frozenset({Permission.VIEW_PROVINCE}),
     Role.SECRETARIAT: frozenset({Permission.VIEW_PROVINCE, Permission.MANAGE_AGENDA}),
+    Role.MINISTRY: frozenset({Permission.VIEW_PROVINCE, Permission.VIEW_NATIONAL}),
     Role.ADMIN: frozenset(
         {
             Permission.VIEW_PROVINCE,
@@ -86,7 +88,7 @@ class Principal:
     @property
     def primary_role(self) -> Role:
         """The role the greeting and menu lead with."""
-        for role in (Role.ADMIN, Role.SECRETARIAT, Role.OFFICIAL, Role.OFFICER):
+        for role in (Role.ADMIN, Role.MINISTRY, Role.SECRETARIAT, Role.OFFICIAL, Role.OFFICER):
             if role in self.roles:
                 return role
         return Role.OWNER

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
+from bot.services.national import NationalService
 from bot.services.reports import ReportService
 from bot.services.units import UnitService
 from bot.services.users import UserService
@@ -26,6 +27,7 @@ class Services:
     users: UserService
     units: UnitService
     reports: ReportService
+    national: NationalService
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -52,4 +54,5 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         reports=ReportService(
             database, directory, clock, calendar, max_per_day=settings.max_reports_per_day
         ),
+        national=NationalService(database, clock),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from bot.menu import MenuCommand
-from handlers import errors, fallback, gate, myreports, registration, report, start
+from handlers import errors, fallback, gate, myreports, national, registration, report, start
 
 # The menu, in the order users see it.
 MENU: list[MenuCommand] = [
@@ -12,6 +12,7 @@ MENU: list[MenuCommand] = [
     *report.COMMANDS,
     *registration.COMMANDS,
     *myreports.COMMANDS,
+    *national.COMMANDS,
     *start.COMMANDS[1:],
 ]
 
@@ -26,5 +27,6 @@ def register_all(application: RounaqApp) -> None:
     report.register(application)
     start.register(application)
     myreports.register(application)
+    national.register(application)
     fallback.register(application)
     errors.register(application)
