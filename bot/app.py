@@ -48,7 +48,11 @@ def build_application(
         # Telegram's limits (30 msg/s overall, 20/min per group) are respected by
         # construction; a 429 that still happens is waited out and retried.
         rate_limiter=AIORateLimiter(max_retries=5),
-        request=HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=15),
+        request=HTTPXRequest(
+            connection_pool_size=64,
+            read_timeout=settings.bot_api_timeout,
+            write_timeout=settings.bot_api_timeout,
+        ),
         get_updates_request=HTTPXRequest(read_timeout=40),
         profile=profile,
     )

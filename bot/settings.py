@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     max_reports_per_day: int = 10
     max_updates_per_minute: int = 40
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Seconds to wait for the Bot API's answer to a request (long polls wait longer).
+    bot_api_timeout: float = 15.0
     # Updates handled at once (different users; one user's are always one after another).
     max_concurrent_updates: int = 256
     # Webhook mode (`rounaq run --webhook`): Telegram posts to WEBHOOK_URL (https, behind a
