@@ -276,8 +276,21 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            if lock.locked():
+                # Wait for this user's earlier update without holding one of the
+                # max_concurrent_updates slots (taken by BaseUpdateProcessor before this
+                # method): otherwise one busy user's queue could starve everyone else.
+                self._semaphore.release()
+                try:
+                    await lock.acquire()
+                finally:
+                    await self._semaphore.acquire()
+            else:
+                await lock.acquire()
+            try:
                 await coroutine
+            finally:
+                lock.release()
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:
