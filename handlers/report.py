@@ -448,8 +448,12 @@ async def submit(update: Update, context: RounaqContext) -> int:
             ]
         ),
     )
-    if not submission.duplicate:
+    # A duplicate is this same press handled again (a retry after a failure, or a
+    # redelivery after a crash): the agency is told unless that already happened.
+    reports = context.services.reports
+    if not submission.duplicate or not await reports.agency_notified(report.id):
         await notify_agency_of_new_report(context, submission)
+        await reports.mark_agency_notified(report.id, submission.agency.id)
     return ConversationHandler.END
 
 
