@@ -86,11 +86,19 @@ class PlatformBot(ExtBot[Any]):
                     data[field] = html_to_plain(data[field])
         if endpoint == "setWebhook" and not self._profile.webhook_secret:
             data = {k: v for k, v in data.items() if k != "secret_token"}
-        return await super()._do_post(
-            endpoint,
-            data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+        try:
+            return await super()._do_post(
+                endpoint,
+                data,
+                read_timeout=read_timeout,
+                write_timeout=write_timeout,
+                connect_timeout=connect_timeout,
+                pool_timeout=pool_timeout,
+            )
+        except BadRequest as exc:
+            # An edit that finds the message already as asked (an update handled again
+            # after a failure or a restart) has nothing left to do: that is success.
+            if endpoint.startswith("editMessage") and "not modified" in exc.message.lower():
+                log.info("%s: already as asked", endpoint)
+                return True
+            raise

@@ -205,8 +205,6 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
             context.tr.t("registration.too_many"), reply_markup=ReplyKeyboardRemove()
         )
         return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
     tr = context.tr
     await message.reply_text(tr.t("registration.done"), reply_markup=ReplyKeyboardRemove())
     await message.reply_text(
@@ -215,6 +213,10 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
             [InlineKeyboardButton(tr.t("start.btn_report"), callback_data="menu:report")]
         ),
     )
+    # The draft goes last: a reply that fails for a moment gets the contact handled again
+    # from the same draft (the unit is recognised by the update's id, not stored twice).
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
     return ConversationHandler.END
 
 

@@ -427,8 +427,6 @@ async def submit(update: Update, context: RounaqContext) -> int:
         )
     # The report is committed; only now is the owner told it was received.
     await query.answer()
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
     report, fmt = submission.report, context.fmt
     await query.edit_message_reply_markup(None)
     await _send(
@@ -454,6 +452,10 @@ async def submit(update: Update, context: RounaqContext) -> int:
     if not submission.duplicate or not await reports.agency_notified(report.id):
         await notify_agency_of_new_report(context, submission)
         await reports.mark_agency_notified(report.id, submission.agency.id)
+    # The draft goes last: if anything above fails for a moment, the press is handled
+    # again from the same draft (and the service recognises the report as stored).
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
     return ConversationHandler.END
 
 
