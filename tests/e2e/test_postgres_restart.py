@@ -60,7 +60,8 @@ def server_options() -> str:
 
 async def pg_ctl(action: str, options: str | None = None) -> None:
     """pg_ctl as the cluster's owner (PostgreSQL refuses to run as root)."""
-    assert DATA is not None and BIN is not None
+    assert DATA is not None
+    assert BIN is not None
     log = str(Path(DATA).parent / "log")
     command = [f"{BIN}/pg_ctl", action, "-D", DATA, "-w", "-m", "fast", "-l", log]
     if options is not None:
