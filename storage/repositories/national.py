@@ -46,4 +46,4 @@ class NationalRepository:
             .group_by(Report.province_id, Report.status)
             .order_by(Report.province_id, Report.status)
         )
-        return [StatusCount(int(p), str(s), int(n), int(o or 0)) for p, s, n, o in rows.tuples()]
+        return [StatusCount(int(p), str(s), int(n), int(o or 0)) for p, s, n, o in rows]

@@ -29,6 +29,8 @@ async def test_a_restart_mid_report_resumes_at_the_same_step_with_what_was_typed
     async with running_bot(settings, clock=clock, poll_timeout=1) as app:
         await owner_registered(app, owner, officer)
         ask_files = await report_up_to_attachments(owner)
+    # A graceful stop confirms every handled update to the Bot API before leaving.
+    assert emulator.pending_updates() == []
 
     # A new process: nothing in memory, the conversation and the draft come from the database.
     async with running_bot(settings, clock=clock, poll_timeout=1) as app:
