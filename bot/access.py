@@ -26,6 +26,7 @@ class Permission(StrEnum):
     EDIT_ROUTING = "edit_routing"
     BROADCAST = "broadcast"
     VIEW_DECISIONS = "view_decisions"  # /decisions: officers see their agency's, staff all
+    VIEW_NATIONAL = "view_national"  # the ministry's roll-up across provinces: /national
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SECRETARIAT: frozenset(
         {Permission.VIEW_PROVINCE, Permission.MANAGE_AGENDA, Permission.VIEW_DECISIONS}
     ),
+    Role.MINISTRY: frozenset({Permission.VIEW_PROVINCE, Permission.VIEW_NATIONAL}),
     Role.ADMIN: frozenset(
         {
             Permission.VIEW_PROVINCE,
@@ -96,7 +98,7 @@ class Principal:
     @property
     def primary_role(self) -> Role:
         """The role the greeting and menu lead with."""
-        for role in (Role.ADMIN, Role.SECRETARIAT, Role.OFFICIAL, Role.OFFICER):
+        for role in (Role.ADMIN, Role.MINISTRY, Role.SECRETARIAT, Role.OFFICIAL, Role.OFFICER):
             if role in self.roles:
                 return role
         return Role.OWNER

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, cast
 
@@ -14,8 +15,10 @@ from telegram.request import HTTPXRequest
 from bot.access import Principal
 from bot.container import Services, build_services
 from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
+from bot.delivery import AckingUpdater, PerUserUpdateProcessor, RounaqApplication
 from bot.i18n import get_translator, languages
 from bot.menu import bot_commands, visible_commands
+from bot.persistence import DatabasePersistence, RounaqBotData, bot_id_of
 from bot.platform import PROFILES, PlatformBot
 from bot.redact import register_secret
 from bot.settings import Settings
@@ -33,7 +36,11 @@ STOP_HOOKS_KEY = "stop_hooks"
 def build_application(
     settings: Settings, services: Services | None = None, *, token: str | None = None
 ) -> RounaqApp:
-    """The Application, not yet initialised. Services are built in post_init when not given."""
+    """The Application, not yet initialised. Services are built in post_init when not given.
+
+    Conversations and user data persist in the database (bot.persistence); updates are
+    handled per user in order and acknowledged only once handled (bot.delivery).
+    """
     token = token or settings.token
     if not token:
         raise ValueError("BOT_TOKEN is not set")
@@ -47,15 +54,28 @@ def build_application(
         # Telegram's limits (30 msg/s overall, 20/min per group) are respected by
         # construction; a 429 that still happens is waited out and retried.
         rate_limiter=AIORateLimiter(max_retries=5),
-        request=HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=15),
+        request=HTTPXRequest(
+            connection_pool_size=64,
+            read_timeout=settings.bot_api_timeout,
+            write_timeout=settings.bot_api_timeout,
+        ),
         get_updates_request=HTTPXRequest(read_timeout=40),
         profile=profile,
     )
+    # The persistence uses the services' database; when the services are built at start
+    # (prepare, below) it is attached there, after migrating and before anything is loaded.
+    persistence = DatabasePersistence(
+        services.database if services is not None else None, bot_id_of(token)
+    )
+    update_queue: asyncio.Queue[object] = asyncio.Queue()
     application = cast(
         RounaqApp,
         ApplicationBuilder()
-        .bot(bot)
-        .context_types(ContextTypes(context=RounaqContext))
+        .application_class(RounaqApplication, kwargs={"prepare": prepare})
+        .updater(AckingUpdater(bot, update_queue))
+        .context_types(ContextTypes(context=RounaqContext, bot_data=RounaqBotData))
+        .persistence(persistence)
+        .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))
         .post_init(on_startup)
         .post_stop(on_stop)
         .post_shutdown(on_shutdown)
@@ -70,15 +90,23 @@ def build_application(
     return application
 
 
+async def prepare(application: RounaqApp) -> None:
+    """Build the services (migrate, load the data set) unless given; runs in initialize(),
+    before the persistence loads the conversations from the migrated database."""
+    if SERVICES_KEY not in application.bot_data:
+        settings: Settings = application.bot_data["settings"]
+        application.bot_data[SERVICES_KEY] = await build_services(settings)
+    services: Services = application.bot_data[SERVICES_KEY]
+    if isinstance(application.persistence, DatabasePersistence):
+        application.persistence.attach(services.database)
+
+
 async def on_startup(application: RounaqApp) -> None:
-    """Migrate, load the data set and set the default menus. Runs once before updates flow.
+    """Make the configured admins and set the default menus. Runs once before updates flow.
 
     PTB calls this as post_init only under run_polling/run_webhook; bot.runtime calls it
     explicitly when the application is driven by hand (tests, the demo).
     """
-    if SERVICES_KEY not in application.bot_data:
-        settings: Settings = application.bot_data["settings"]
-        application.bot_data[SERVICES_KEY] = await build_services(settings)
     services: Services = application.bot_data[SERVICES_KEY]
     for admin_id in services.settings.admin_ids:
         # The first admins come from configuration; make them real users with the role.

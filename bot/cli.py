@@ -7,6 +7,8 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
 
 from bot.redact import RedactingFilter
 from bot.settings import Settings
@@ -27,10 +29,76 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_application
 
     if not settings.token:
+        if getattr(args, "webhook", False):
+            print("rounaq: --webhook needs BOT_TOKEN", file=sys.stderr)
+            return 2
         print("BOT_TOKEN is not set: starting the local demo instead.", file=sys.stderr)
         return _demo(settings, args)
-    application = build_application(settings)
-    application.run_polling(allowed_updates=None, drop_pending_updates=False)
+    if getattr(args, "webhook", False):
+        try:
+            options = webhook_options(settings)
+        except ValueError as exc:
+            print(f"rounaq: {exc}", file=sys.stderr)
+            return 2
+        build_application(settings).run_webhook(
+            **options, allowed_updates=None, drop_pending_updates=False
+        )
+        return 0
+    # Polling (the default): updates are confirmed to Telegram only once handled.
+    build_application(settings).run_polling(allowed_updates=None, drop_pending_updates=False)
+    return 0
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """run_webhook's arguments from the settings; the secret is left out where the platform
+    has none (Bale), since PTB would then refuse every request for lacking it."""
+    from bot.platform import PROFILES
+
+    if not settings.webhook_url:
+        raise ValueError("--webhook needs WEBHOOK_URL (the public https:// address)")
+    profile = PROFILES[settings.resolved_platform]
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    if profile.webhook_secret and secret is None:
+        raise ValueError("--webhook needs WEBHOOK_SECRET on this platform")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        # The proxy forwards the public path unchanged (deploy/nginx-rounaq.conf).
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret if profile.webhook_secret else None,
+    }
+
+
+def _copy_db(args: argparse.Namespace) -> int:
+    from storage.copy import CopyError, copy_database
+
+    def progress(table: str, rows: int) -> None:
+        print(f"copied {table}: {rows} rows", file=sys.stderr)
+
+    try:
+        report = asyncio.run(
+            copy_database(
+                args.source,
+                args.target,
+                force=args.force,
+                batch_size=args.batch_size,
+                progress=progress,
+            )
+        )
+    except CopyError as exc:
+        print(f"rounaq copy-db: {exc}", file=sys.stderr)
+        return 1
+    for check in report.tables:
+        verdict = "ok" if check.ok else "MISMATCH"
+        print(
+            f"{check.table:<24} {check.source_rows:>9} -> {check.target_rows:<9} "
+            f"{check.target_checksum[:16]} {verdict}"
+        )
+    if not report.ok:
+        print("rounaq copy-db: verification failed", file=sys.stderr)
+        return 1
+    print(f"verified {len(report.tables)} tables, {report.rows} rows")
     return 0
 
 
@@ -50,15 +118,30 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the bot (the demo when BOT_TOKEN is unset)")
     run.add_argument("--port", type=int, default=None, help="demo page port")
     run.add_argument("--host", default=None)
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve Telegram webhooks (WEBHOOK_URL, WEBHOOK_LISTEN, WEBHOOK_PORT, WEBHOOK_SECRET)",
+    )
     demo = commands.add_parser("demo", help="run the bot against the local emulator + chat page")
     demo.add_argument("--port", type=int, default=None)
     demo.add_argument("--host", default=None)
+    copy = commands.add_parser(
+        "copy-db",
+        help="copy a SQLite database into PostgreSQL (stop the bot first), verified",
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="SQLITE_URL")
+    copy.add_argument("--to", dest="target", required=True, metavar="POSTGRES_URL")
+    copy.add_argument("--force", action="store_true", help="replace a non-empty target")
+    copy.add_argument("--batch-size", type=int, default=1000)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     configure_logging(args.log_level)
+    if args.command == "copy-db":
+        return _copy_db(args)
     settings = Settings()
     if args.command == "demo":
         return _demo(settings, args)

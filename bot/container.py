@@ -11,6 +11,7 @@ from bot.services.admin import AdminService
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.hq import HQService
+from bot.services.national import NationalService
 from bot.services.reports import ReportService
 from bot.services.units import UnitService
 from bot.services.users import UserService
@@ -35,6 +36,7 @@ class Services:
     hq: HQService
     admin: AdminService
     digest: DigestService
+    national: NationalService
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -72,4 +74,5 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         digest=DigestService(
             database, directory, clock, calendar, settings, default_registry(database, directory)
         ),
+        national=NationalService(database, clock),
     )

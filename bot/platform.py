@@ -7,14 +7,18 @@ turns it into plain text and skips unsupported calls where the platform needs th
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.formatting import html_to_plain
 from bot.settings import PlatformName
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,23 @@ class PlatformBot(ExtBot[Any]):
     def profile(self) -> PlatformProfile:
         return self._profile
 
+    async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
+        """Answer a button press; a query that can no longer be answered is not an error.
+
+        Telegram accepts one answer within about 15 seconds. An update handled again after
+        a restart or a transient failure finds its query answered or expired; the press
+        itself must still be processed, so the refusal is logged, not raised.
+        """
+        try:
+            return await super().answer_callback_query(*args, **kwargs)
+        except BadRequest as exc:
+            if "query is too old" not in exc.message.lower() and "query_id_invalid" not in (
+                exc.message.lower()
+            ):
+                raise
+            log.info("callback query no longer answerable: %s", exc.message)
+            return False
+
     async def _do_post(
         self,
         endpoint: str,
@@ -65,11 +86,19 @@ class PlatformBot(ExtBot[Any]):
                     data[field] = html_to_plain(data[field])
         if endpoint == "setWebhook" and not self._profile.webhook_secret:
             data = {k: v for k, v in data.items() if k != "secret_token"}
-        return await super()._do_post(
-            endpoint,
-            data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+        try:
+            return await super()._do_post(
+                endpoint,
+                data,
+                read_timeout=read_timeout,
+                write_timeout=write_timeout,
+                connect_timeout=connect_timeout,
+                pool_timeout=pool_timeout,
+            )
+        except BadRequest as exc:
+            # An edit that finds the message already as asked (an update handled again
+            # after a failure or a restart) has nothing left to do: that is success.
+            if endpoint.startswith("editMessage") and "not modified" in exc.message.lower():
+                log.info("%s: already as asked", endpoint)
+                return True
+            raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -64,6 +65,17 @@ class Settings(BaseSettings):
     digest_rate_per_second: float = 29.0
     digest_retry_base_seconds: float = 1.0
     digest_max_attempts: int = 5
+    # Seconds to wait for the Bot API's answer to a request (long polls wait longer).
+    bot_api_timeout: float = 15.0
+    # Updates handled at once (different users; one user's are always one after another).
+    max_concurrent_updates: int = 256
+    # Webhook mode (`rounaq run --webhook`): Telegram posts to WEBHOOK_URL (https, behind a
+    # reverse proxy) which forwards to WEBHOOK_LISTEN:WEBHOOK_PORT; the secret is checked on
+    # every request (Telegram's X-Telegram-Bot-Api-Secret-Token; Bale has none).
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -124,6 +136,23 @@ class Settings(BaseSettings):
         if not 0 < value <= 30:
             raise ValueError("DIGEST_RATE_PER_SECOND must be in (0, 30]")
         return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _valid_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        if value and not value.startswith("https://"):
+            raise ValueError("WEBHOOK_URL must be an https:// URL (Telegram requires TLS)")
+        return value or None
 
     @property
     def tz(self) -> ZoneInfo:

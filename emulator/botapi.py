@@ -253,9 +253,11 @@ class BotApi:
             while True:
                 if self._poller is not ticket:
                     raise ApiError(409, err.POLL_CONFLICT)
-                batch = s.updates[:limit]
+                batch = (s.redeliveries + s.updates)[:limit]
                 remaining = deadline - loop.time()
                 if batch or s.closing or remaining <= 0:
+                    # A redelivered copy is sent once; the offset does not confirm it.
+                    del s.redeliveries[: min(len(s.redeliveries), len(batch))]
                     return batch
                 await s.pulse.wait(remaining)
         finally:

@@ -248,6 +248,23 @@ class BotApiEmulator:
     def clear_faults(self) -> None:
         self.state.faults.clear()
 
+    def redeliver(self, update_id: int) -> JSON:
+        """Deliver an update again, as Telegram may: the next getUpdates returns a copy of
+        it (once) even if the bot already confirmed it."""
+        update = dict(self.state.history[update_id])
+        self.state.redeliveries.append(update)
+        self.state.pulse.fire()
+        return update
+
+    def update_ids(self, kind: str | None = None) -> list[int]:
+        """Ids of every update queued so far (optionally of one kind, e.g. "callback_query")."""
+        return [i for i, u in self.state.history.items() if kind is None or kind in u]
+
+    def take_updates(self) -> list[JSON]:
+        """Remove and return the queued updates (to post them to a webhook by hand)."""
+        taken, self.state.updates = self.state.updates, []
+        return taken
+
     # --- users acting ----------------------------------------------------------------
 
     def _user_chat(self, user_id: int, chat_id: int | None) -> tuple[User, Chat]:

@@ -44,6 +44,10 @@ class EmulatorState:
         self.stats = Stats()
         self.faults = FaultPlan(clock)
         self.updates: list[JSON] = []
+        # Every update ever queued, by id, and copies queued again by the test side
+        # (Telegram's at-least-once delivery): served once each, whatever the offset.
+        self.history: dict[int, JSON] = {}
+        self.redeliveries: list[JSON] = []
         self._update_ids = itertools.count(100_000_001)
         self._query_ids = itertools.count(4_200_000_000_000_000_001)
         self.allowed_updates: list[str] = []
@@ -72,8 +76,10 @@ class EmulatorState:
         """Queue an update unless allowed_updates filters it out (Telegram drops those)."""
         if not self.is_allowed(update_type):
             return None
-        update = {"update_id": next(self._update_ids), update_type: payload}
+        update_id = next(self._update_ids)
+        update = {"update_id": update_id, update_type: payload}
         self.updates.append(update)
+        self.history[update_id] = update
         self.pulse.fire()
         return update
 

@@ -15,6 +15,7 @@ from handlers import (
     hq,
     inbox,
     myreports,
+    national,
     prompt,
     registration,
     report,
@@ -31,6 +32,7 @@ MENU: list[MenuCommand] = [
     *hq.COMMANDS,
     *admin.COMMANDS,
     *digest.COMMANDS,
+    *national.COMMANDS,
     *start.COMMANDS[1:],
 ]
 
@@ -54,5 +56,6 @@ def register_all(application: RounaqApp) -> None:
     hq.register(application)
     deadlines.register(application)
     digest.register(application)
+    national.register(application)
     fallback.register(application)
     errors.register(application)

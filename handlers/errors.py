@@ -8,8 +8,10 @@ import traceback
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import RounaqApp, RounaqContext
+from bot.delivery import RounaqApplication, is_transient
 from bot.i18n import get_translator
 from bot.redact import redact
 
@@ -20,6 +22,17 @@ ADMIN_REPORT_LIMIT = 3500
 
 async def on_error(update: object, context: RounaqContext) -> None:
     error = context.error
+    application = context.application
+    if (
+        isinstance(update, Update)
+        and isinstance(application, RounaqApplication)
+        and is_transient(error)
+    ):
+        # The database or the Bot API is briefly unavailable: handle the update again
+        # later rather than tell the user something failed (bot.delivery).
+        log.warning("transient failure on update %s: %s", update.update_id, redact(str(error)))
+        application.retry_update(update)
+        raise ApplicationHandlerStop
     if isinstance(error, NetworkError) and not isinstance(error, Forbidden):
         # Polling hiccups: PTB retries by itself; a warning is enough.
         log.warning("network error: %s", redact(str(error)))

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import LANG_KEY, RounaqApp, RounaqContext
+from bot.persistence import DatabasePersistence
+
+log = logging.getLogger(__name__)
 
 
 async def load_principal(update: Update, context: RounaqContext) -> None:
-    """Attach the principal and the language; drop updates from bots and channels' echoes."""
+    """Attach the principal and the language; drop updates from bots and channels' echoes.
+
+    An update whose handling was already committed (Telegram delivered it again, e.g.
+    after a crash before it was acknowledged) is dropped here, before anything happens.
+    """
+    persistence = context.application.persistence
+    if isinstance(persistence, DatabasePersistence) and await persistence.already_handled(
+        update.update_id
+    ):
+        log.info("update %s was handled before; skipped", update.update_id)
+        raise ApplicationHandlerStop
     user = update.effective_user
     if user is None:
         return

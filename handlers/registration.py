@@ -198,14 +198,13 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
                 permit_status=PermitStatus(draft["permit"]),
                 phone=phone,
             ),
+            update_id=update.update_id,
         )
     except TooManyUnitsError:
         await message.reply_text(
             context.tr.t("registration.too_many"), reply_markup=ReplyKeyboardRemove()
         )
         return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
     tr = context.tr
     await message.reply_text(tr.t("registration.done"), reply_markup=ReplyKeyboardRemove())
     await message.reply_text(
@@ -214,6 +213,10 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
             [InlineKeyboardButton(tr.t("start.btn_report"), callback_data="menu:report")]
         ),
     )
+    # The draft goes last: a reply that fails for a moment gets the contact handled again
+    # from the same draft (the unit is recognised by the update's id, not stored twice).
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
     return ConversationHandler.END
 
 
@@ -263,7 +266,7 @@ def conversation() -> ConversationHandler[RounaqContext]:
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             name="registration",
-            persistent=False,
+            persistent=True,
             allow_reentry=True,
         )
 

@@ -427,8 +427,6 @@ async def submit(update: Update, context: RounaqContext) -> int:
         )
     # The report is committed; only now is the owner told it was received.
     await query.answer()
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
     report, fmt = submission.report, context.fmt
     await query.edit_message_reply_markup(None)
     await _send(
@@ -448,8 +446,16 @@ async def submit(update: Update, context: RounaqContext) -> int:
             ]
         ),
     )
-    if not submission.duplicate:
+    # A duplicate is this same press handled again (a retry after a failure, or a
+    # redelivery after a crash): the agency is told unless that already happened.
+    reports = context.services.reports
+    if not submission.duplicate or not await reports.agency_notified(report.id):
         await notify_agency_of_new_report(context, submission)
+        await reports.mark_agency_notified(report.id, submission.agency.id)
+    # The draft goes last: if anything above fails for a moment, the press is handled
+    # again from the same draft (and the service recognises the report as stored).
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
     return ConversationHandler.END
 
 
@@ -501,7 +507,7 @@ def conversation() -> ConversationHandler[RounaqContext]:
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             name="report",
-            persistent=False,
+            persistent=True,
             allow_reentry=True,
         )
 

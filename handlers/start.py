@@ -129,7 +129,7 @@ async def help_command(update: Update, context: RounaqContext) -> None:
 
 
 def _role_order(role: object) -> int:
-    order = ["owner", "officer", "official", "secretariat", "admin"]
+    order = ["owner", "officer", "official", "secretariat", "ministry", "admin"]
     value = getattr(role, "value", "")
     return order.index(value) if value in order else len(order)
 

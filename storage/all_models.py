@@ -3,9 +3,12 @@
 A feature that adds tables adds its module here, one line each.
 """
 
-import storage.models_digest
-import storage.models_workflow  # noqa: F401  (agency workflow, HQ agenda, invites)
-from storage import models  # noqa: F401  (the core: province, users, units, reports)
+from storage import (
+    models,  # noqa: F401  (the core: province, users, units, reports)
+    models_digest,  # noqa: F401  (the daily digest: subscriptions, delivery log)
+    models_durability,  # noqa: F401  (PTB persistence, processed updates)
+    models_workflow,  # noqa: F401  (agency workflow, HQ agenda, invites)
+)
 from storage.models import Base
 
 metadata = Base.metadata

@@ -76,6 +76,7 @@ class UnitDTO:
     permit_status: str
     phone: str
     created_at: datetime
+    province_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,8 @@ class Role(StrEnum):
     OFFICIAL = "official"
     SECRETARIAT = "secretariat"
     ADMIN = "admin"
+    # A ministry official: the roll-up across every province served by the database.
+    MINISTRY = "ministry"
 
 
 class PermitStatus(StrEnum):
@@ -220,6 +222,8 @@ class Unit(Base):
     permit_status: Mapped[str] = mapped_column(String(16))
     phone: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The update that registered it: a redelivered contact must not register a second unit.
+    source_update_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 # --- reports -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 3000
 MAX_ATTACHMENTS = 10
 MAX_AMOUNT_RIALS = 10**16  # ten million billion rials: anything above is a typo
+NOTIFIED_EVENT = "notified"  # internal: the agency's officers and group were sent the report
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,8 @@ class ReportService:
                 if earlier is not None:
                     return Submission(earlier, self._directory.agency(earlier.agency_id), True)
             unit = await UnitRepository(session).get(draft.unit_id)
-            if unit is None or unit.owner_id != owner_id:
+            # One database may hold several provinces: the unit must be this bot's.
+            if unit is None or unit.owner_id != owner_id or unit.province_id != province_id:
                 raise ReportError("unit_not_yours")
             since = now - timedelta(days=1)
             if await reports.count_created_since(owner_id, since) >= self._max_per_day:
@@ -162,6 +164,24 @@ class ReportService:
             report = await reports.get(report_id)
         assert report is not None
         return Submission(report, agency, False)
+
+    async def agency_notified(self, report_id: int) -> bool:
+        """Whether the agency was told of this report (an internal "notified" event)."""
+        async with self._db.session() as session:
+            events = await ReportRepository(session).events(report_id, include_internal=True)
+        return any(e.kind == NOTIFIED_EVENT for e in events)
+
+    async def mark_agency_notified(self, report_id: int, agency_id: int) -> None:
+        """Recorded after the notice went out: a crash in between means a second notice
+        after the restart (at least once), never none."""
+        async with self._db.transaction() as session:
+            await ReportRepository(session).add_event(
+                report_id,
+                NOTIFIED_EVENT,
+                agency_id=agency_id,
+                internal=True,
+                created_at=self._clock.now(),
+            )
 
     async def owner_page(self, owner_id: int, page: int, page_size: int = 5) -> Page[ReportDTO]:
         async with self._db.session() as session:

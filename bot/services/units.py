@@ -33,13 +33,20 @@ class UnitService:
         self._db = database
         self._directory = directory
 
-    async def register(self, owner_id: int, draft: UnitDraft) -> UnitDTO:
+    async def register(
+        self, owner_id: int, draft: UnitDraft, *, update_id: int | None = None
+    ) -> UnitDTO:
+        """Register the unit; the same update handled twice registers it once."""
         # Validate against the directory so a forged button cannot store a foreign id.
         self._directory.sector(draft.sector_id)
         self._directory.county(draft.county_id)
         province_id = self._directory.province_id
         async with self._db.transaction() as session:
             units = UnitRepository(session)
+            if update_id is not None:
+                earlier = await units.by_source_update(owner_id, province_id, update_id)
+                if earlier is not None:
+                    return earlier
             if await units.count_of_owner(owner_id, province_id) >= MAX_UNITS_PER_OWNER:
                 raise TooManyUnitsError
             unit = await units.add(
@@ -50,6 +57,7 @@ class UnitService:
                 county_id=draft.county_id,
                 permit_status=draft.permit_status.value,
                 phone=draft.phone,
+                source_update_id=update_id,
             )
             await UserRepository(session).set_phone(owner_id, draft.phone)
             return unit

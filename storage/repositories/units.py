@@ -19,6 +19,7 @@ def _dto(row: Unit) -> UnitDTO:
         permit_status=row.permit_status,
         phone=row.phone,
         created_at=row.created_at,
+        province_id=row.province_id,
     )
 
 
@@ -36,6 +37,7 @@ class UnitRepository:
         county_id: int,
         permit_status: str,
         phone: str,
+        source_update_id: int | None = None,
     ) -> UnitDTO:
         row = Unit(
             province_id=province_id,
@@ -45,6 +47,7 @@ class UnitRepository:
             county_id=county_id,
             permit_status=permit_status,
             phone=phone,
+            source_update_id=source_update_id,
         )
         self.session.add(row)
         await self.session.flush()
@@ -52,6 +55,18 @@ class UnitRepository:
 
     async def get(self, unit_id: int) -> UnitDTO | None:
         row = await self.session.get(Unit, unit_id)
+        return _dto(row) if row else None
+
+    async def by_source_update(
+        self, owner_id: int, province_id: int, update_id: int
+    ) -> UnitDTO | None:
+        row = await self.session.scalar(
+            select(Unit).where(
+                Unit.owner_id == owner_id,
+                Unit.province_id == province_id,
+                Unit.source_update_id == update_id,
+            )
+        )
         return _dto(row) if row else None
 
     async def of_owner(self, owner_id: int, province_id: int) -> list[UnitDTO]:

@@ -1,0 +1,49 @@
+"""Figures across every province the database serves (the ministry's roll-up)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dto import ProvinceDTO
+from storage.models import Province, Report
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCount:
+    province_id: int
+    status: str
+    reports: int
+    overdue: int  # still open past the response deadline
+
+
+class NationalRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def provinces(self) -> list[ProvinceDTO]:
+        rows = await self.session.scalars(select(Province).order_by(Province.id))
+        return [
+            ProvinceDTO(
+                id=r.id,
+                code=r.code,
+                name_fa=r.name_fa,
+                name_en=r.name_en,
+                strategy_year=r.strategy_year,
+                timezone=r.timezone,
+            )
+            for r in rows
+        ]
+
+    async def report_counts(self, now: datetime) -> list[StatusCount]:
+        """Reports per province and status in one grouped query (index: province, created)."""
+        overdue = func.sum(case((Report.closed_at.is_(None) & (Report.due_at < now), 1), else_=0))
+        rows = await self.session.execute(
+            select(Report.province_id, Report.status, func.count(), overdue)
+            .group_by(Report.province_id, Report.status)
+            .order_by(Report.province_id, Report.status)
+        )
+        return [StatusCount(int(p), str(s), int(n), int(o or 0)) for p, s, n, o in rows]

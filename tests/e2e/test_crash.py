@@ -1,0 +1,185 @@
+"""kill -9 of the bot process — in the middle of a conversation, and while a report is being
+committed — then a restart: the owner goes on from the same step, nothing accepted is lost,
+nothing is stored or announced twice. The bot runs as `python -m bot run` over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from bot.container import build_services
+from bot.settings import Settings
+from emulator import BotApiEmulator
+from storage.db import Database
+from storage.models import Report, Role, Unit
+from tests.e2e.bot_process import BotProcess
+from tests.e2e.durability_helpers import (
+    DESCRIPTION,
+    cast_of,
+    finish_report,
+    report_up_to_attachments,
+    texts_with,
+)
+from tests.e2e.test_report_flow import choose_persian, register_unit
+from tests.people import Person
+
+pytestmark = pytest.mark.slow
+NEW_REPORT = "گزارش مانع تولید تازه"
+
+
+async def prepare(settings: Settings, officer: Person) -> None:
+    """Migrate and load the province, and make the SMT officer, before the bot starts."""
+    services = await build_services(settings)
+    try:
+        agency = services.directory.agency_by_code("smt")
+        assert agency is not None
+        await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
+        await services.users.grant(officer.id, Role.OFFICER, agency_id=agency.id)
+    finally:
+        await services.close()
+
+
+async def stored(settings: Settings) -> tuple[int, int, list[str]]:
+    database = Database(settings.database_url)
+    try:
+        async with database.session() as session:
+            units = await session.scalar(select(func.count()).select_from(Unit))
+            descriptions = list(await session.scalars(select(Report.description)))
+        return int(units or 0), len(descriptions), descriptions
+    finally:
+        await database.dispose()
+
+
+async def until(check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> None:  # noqa: ASYNC109
+    """Poll an out-of-process condition (another database session) until it holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await check():
+        if loop.time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.05)
+
+
+async def test_kill_9_in_the_middle_of_a_report(
+    settings: Settings, emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    owner, officer = cast_of(emulator)
+    await prepare(settings, officer)
+    bot = BotProcess(settings, tmp_path)
+    await bot.start(emulator)
+    try:
+        await choose_persian(owner)
+        await register_unit(owner, "کارخانه فرش ممتاز")
+        ask_files = await report_up_to_attachments(owner)
+        await bot.kill9()
+
+        await bot.start(emulator)
+        confirmation = await finish_report(owner, ask_files)
+        assert "مهلت پاسخ" in confirmation.text
+        await emulator.wait_for_message(officer.id, lambda m: NEW_REPORT in m.text)
+        assert await stored(settings) == (1, 1, [DESCRIPTION])
+        assert len(texts_with(officer, NEW_REPORT)) == 1
+        assert "۱۴۰" in (await owner.say("/myreports")).text  # and it keeps answering
+    finally:
+        await bot.stop()
+
+
+async def test_kill_9_while_the_report_is_being_committed(
+    settings: Settings, emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    # A SQLite writer gives up on the lock after 0.5 s here (then retries), not 5 s.
+    settings = settings.model_copy(update={"sqlite_busy_timeout_ms": 500})
+    owner, officer = cast_of(emulator)
+    await prepare(settings, officer)
+    bot = BotProcess(settings, tmp_path)
+    await bot.start(emulator)
+    try:
+        await choose_persian(owner)
+        await register_unit(owner, "کارخانه فرش ممتاز")
+        ask_files = await report_up_to_attachments(owner)
+        await owner.press_only(ask_files, "ادامه")
+        await owner.next("مبلغ")
+        summary = await owner.say("۵۰۰ میلیون")
+
+        # Another writer holds the lock the report's transaction needs, so the bot is
+        # caught inside that transaction when it is killed.
+        release = await hold_write_lock(settings, bot)
+        await owner.press_only(summary, "ثبت گزارش")
+        await release.wait_until_blocked()
+        await bot.kill9()
+        await release()
+        assert not texts_with(owner, "مهلت پاسخ")
+        assert (await stored(settings))[1] == 0
+
+        # The press was never confirmed to Telegram: the new process gets it again.
+        await bot.start(emulator)
+        await owner.next("مهلت پاسخ", wait=15)
+        await emulator.wait_for_message(officer.id, lambda m: NEW_REPORT in m.text)
+        assert await stored(settings) == (1, 1, [DESCRIPTION])
+        assert len(texts_with(owner, "مهلت پاسخ")) == 1
+        assert len(texts_with(officer, NEW_REPORT)) == 1
+        assert "۱۴۰" in (await owner.say("/myreports")).text
+    finally:
+        await bot.stop()
+
+
+class Lock:
+    def __init__(
+        self,
+        blocked: Callable[[], Awaitable[bool]],
+        release: Callable[[], Awaitable[None]],
+    ) -> None:
+        self._blocked = blocked
+        self._release = release
+
+    async def wait_until_blocked(self) -> None:
+        await until(self._blocked)
+
+    async def __call__(self) -> None:
+        await self._release()
+
+
+async def hold_write_lock(settings: Settings, bot: BotProcess) -> Lock:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        assert url.database is not None
+        other = sqlite3.connect(url.database, isolation_level=None, timeout=0)
+        other.execute("BEGIN IMMEDIATE")
+
+        async def sqlite_blocked() -> bool:
+            return "database is locked" in bot.log_text()
+
+        async def sqlite_release() -> None:
+            other.rollback()
+            other.close()
+
+        return Lock(sqlite_blocked, sqlite_release)
+
+    import asyncpg  # type: ignore[import-untyped]
+
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    holder = await asyncpg.connect(dsn)
+    observer = await asyncpg.connect(dsn)
+    transaction = holder.transaction()
+    await transaction.start()
+    await holder.execute("LOCK TABLE tracking_counters IN ACCESS EXCLUSIVE MODE")
+
+    async def pg_blocked() -> bool:
+        waiting = await observer.fetchval(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return bool(waiting)
+
+    async def pg_release() -> None:
+        await transaction.rollback()
+        await holder.close()
+        await observer.close()
+
+    return Lock(pg_blocked, pg_release)

@@ -1,0 +1,105 @@
+"""State that survives a restart, reports committed before the owner is told, and the
+same update delivered twice — through the real HTTP path against the emulator."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.runtime import running_bot
+from bot.settings import Settings
+from emulator import BotApiEmulator
+from storage.models import Report, Unit
+from tests.e2e.durability_helpers import (
+    DESCRIPTION,
+    cast_of,
+    count,
+    finish_report,
+    owner_registered,
+    report_up_to_attachments,
+    services_of,
+    texts_with,
+)
+
+NEW_REPORT_NOTICE = "گزارش مانع تولید تازه"
+
+
+async def test_a_restart_mid_report_resumes_at_the_same_step_with_what_was_typed(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    owner, officer = cast_of(emulator)
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        await owner_registered(app, owner, officer)
+        ask_files = await report_up_to_attachments(owner)
+    # A graceful stop confirms every handled update to the Bot API before leaving.
+    assert emulator.pending_updates() == []
+
+    # A new process: nothing in memory, the conversation and the draft come from the database.
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        confirmation = await finish_report(owner, ask_files)
+        assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+        async with services_of(app).database.session() as session:
+            report = (await session.scalars(select(Report))).one()
+        assert report.description == DESCRIPTION
+        assert report.amount_rials == 500_000_000
+        await emulator.wait_for_message(officer.id, lambda m: "۱۴۰۵-۰۰۰۱" in m.text)
+
+
+async def test_the_report_is_committed_before_the_owner_is_told(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    owner, officer = cast_of(emulator)
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        services = services_of(app)
+        await owner_registered(app, owner, officer)
+        ask_files = await report_up_to_attachments(owner)
+        await owner.press_only(ask_files, "ادامه")
+        await owner.next("مبلغ")
+        summary = await owner.say("۵۰۰ میلیون")
+        # Hold the next sendMessage (the confirmation) at the server, and look at the
+        # database while the bot is telling the owner.
+        sent_before = emulator.stats.calls["sendMessage"]
+        emulator.delay_method("sendMessage", 1.0, times=1)
+        await owner.press_only(summary, "ثبت گزارش")
+        await emulator.wait_until(lambda: emulator.stats.calls["sendMessage"] > sent_before)
+        assert await count(services, Report) == 1
+        assert not texts_with(owner, "مهلت پاسخ")  # not told yet, already stored
+        await owner.next("شمارهٔ پیگیری")
+
+
+async def test_the_same_update_delivered_twice_changes_nothing(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    owner, officer = cast_of(emulator)
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        services = services_of(app)
+        await owner_registered(app, owner, officer)
+        contact_update = emulator.update_ids("message")[-1]  # the shared contact
+        ask_files = await report_up_to_attachments(owner)
+        await finish_report(owner, ask_files)
+        submit_update = emulator.update_ids("callback_query")[-1]
+        await emulator.wait_for_message(officer.id, lambda m: "۱۴۰۵-۰۰۰۱" in m.text)
+        seen_by_owner = len(owner.texts())
+        # Only the new-report notice counts: the officer is subscribed to the daily digest,
+        # and a restart past the digest time rightly catches that up.
+        seen_by_officer = len(texts_with(officer, NEW_REPORT_NOTICE))
+        assert seen_by_officer == 1
+
+        for update_id in (submit_update, contact_update):
+            emulator.redeliver(update_id)
+        # Whatever the bot does with the copies happens before it answers this.
+        assert "۱۴۰۵-۰۰۰۱" in (await owner.say("/myreports")).text
+        assert len(owner.texts()) == seen_by_owner + 1
+        assert len(texts_with(officer, NEW_REPORT_NOTICE)) == seen_by_officer
+
+    # After a restart the process has forgotten what it handled; the database has not.
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        services = services_of(app)
+        for update_id in (submit_update, contact_update):
+            emulator.redeliver(update_id)
+        assert "۱۴۰۵-۰۰۰۱" in (await owner.say("/myreports")).text
+        assert len(owner.texts()) == seen_by_owner + 2
+        assert len(texts_with(officer, NEW_REPORT_NOTICE)) == seen_by_officer
+        assert await count(services, Report) == 1
+        assert await count(services, Unit) == 1
+        assert len(texts_with(owner, "مهلت پاسخ")) == 1

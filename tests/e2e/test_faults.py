@@ -1,0 +1,166 @@
+"""Faults under the bot, through the real HTTP path: the Bot API failing (502/500),
+timing out and rate-limiting (429), and the SQLite database locked by another writer.
+After each: nothing accepted is lost, nothing is duplicated, the bot keeps answering.
+
+The Bot API faults do not depend on the database, so this module runs on SQLite only.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.clock import ManualClock
+from bot.runtime import running_bot
+from bot.settings import Settings
+from emulator import BotApiEmulator
+from storage.models import Report
+from tests.e2e.durability_helpers import (
+    cast_of,
+    count,
+    finish_report,
+    owner_registered,
+    report_up_to_attachments,
+    services_of,
+    texts_with,
+)
+from tests.people import Person
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'rounaq.sqlite3'}"
+
+
+@pytest.fixture
+def fault_settings(settings: Settings) -> Settings:
+    # A Bot API request gives up after 1 s (production: 15 s); a SQLite writer waits 0.3 s
+    # for the lock (production: 5 s), so the faults below outlast both.
+    return settings.model_copy(update={"bot_api_timeout": 1.0, "sqlite_busy_timeout_ms": 300})
+
+
+async def agency_told_once(emulator: BotApiEmulator, officer: Person) -> None:
+    await emulator.wait_for_message(officer.id, lambda m: "۱۴۰۵-۰۰۰۱" in m.text, timeout=10)
+    assert len(texts_with(officer, "۱۴۰۵-۰۰۰۱")) == 1
+
+
+async def test_bot_api_502_and_500_for_a_while(
+    fault_settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    owner, officer = cast_of(emulator)
+    async with running_bot(fault_settings, clock=clock, poll_timeout=1) as app:
+        await owner_registered(app, owner, officer)
+        ask_category = await owner.say("/report")
+        await owner.press_only(ask_category, "مواد اولیه")
+        await owner.next("شرح")
+
+        # Replies fail with 502 three times: the update is handled again until they pass.
+        emulator.fail_method("sendMessage", 502, times=3)
+        ask_files = await owner.say("تأمین نخ و رنگ از بازار آزاد؛ تولید نیمه متوقف است.")
+        assert "ادامه" in ask_files.button_texts[0]
+        assert emulator.stats.errors["sendMessage"] >= 3
+        assert len(texts_with(owner, "سندی دارید")) == 1  # the prompt once, not once per attempt
+
+        # getUpdates fails with 500 for a second: the press waits, then is handled.
+        emulator.fail_method("getUpdates", 500, duration=1.0)
+        await owner.press_only(ask_files, "ادامه")
+        await owner.next("مبلغ", wait=10)
+        assert emulator.stats.errors["getUpdates"] >= 1
+
+        summary = await owner.say("۵۰۰ میلیون")
+        # The owner's confirmation fails after the report is committed: handled again,
+        # the report is not stored twice and the agency is still told, once.
+        emulator.fail_method("sendMessage", 500, times=2)
+        await owner.press_only(summary, "ثبت گزارش")
+        confirmation = await owner.next("مهلت پاسخ", wait=10)
+        assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+        await agency_told_once(emulator, officer)
+        assert await count(services_of(app), Report) == 1
+        assert "۱۴۰۵-۰۰۰۱" in (await owner.say("/myreports")).text
+
+
+async def test_bot_api_timeouts(
+    fault_settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    owner, officer = cast_of(emulator)
+    async with running_bot(fault_settings, clock=clock, poll_timeout=1) as app:
+        await owner_registered(app, owner, officer)
+        ask_category = await owner.say("/report")
+        await owner.press_only(ask_category, "مواد اولیه")
+        await owner.next("شرح")
+        # The server holds the reply past the bot's timeout (and still delivers it, as
+        # Telegram does): the bot handles the update again. The owner may see the prompt
+        # twice — delivery is at least once — but the flow goes on from the right step.
+        emulator.delay_method("sendMessage", 1.5, times=1)
+        ask_files = await owner.say("تأمین نخ و رنگ از بازار آزاد؛ تولید نیمه متوقف است.")
+        await emulator.wait_until(lambda: len(texts_with(owner, "سندی دارید")) == 2, timeout=5)
+        emulator.delay_method("answerCallbackQuery", 1.5, times=1)
+        confirmation = await finish_report(owner, ask_files)
+        assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+        await agency_told_once(emulator, officer)
+        assert await count(services_of(app), Report) == 1
+
+
+@pytest.mark.slow
+async def test_a_429_storm(
+    fault_settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    owner, officer = cast_of(emulator)
+    async with running_bot(fault_settings, clock=clock, poll_timeout=1) as app:
+        await owner_registered(app, owner, officer)
+        ask_files = await report_up_to_attachments(owner)
+        # Seven 429s in a row (retry_after 1 s): PTB's rate limiter waits out five, then
+        # the update is handled again and the rest pass.
+        emulator.fail_method("sendMessage", 429, retry_after=1, times=7)
+        await owner.press_only(ask_files, "ادامه")
+        await owner.next("مبلغ", wait=20)
+        assert emulator.stats.too_many_requests["sendMessage"] == 7
+        assert len(texts_with(owner, "مبلغ")) == 1
+        summary = await owner.say("۵۰۰ میلیون")
+        await owner.press_only(summary, "ثبت گزارش")
+        await owner.next("مهلت پاسخ")
+        await agency_told_once(emulator, officer)
+        assert await count(services_of(app), Report) == 1
+
+
+async def test_sqlite_locked_by_another_writer(
+    fault_settings: Settings,
+    emulator: BotApiEmulator,
+    clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    owner, officer = cast_of(emulator)
+    path = make_url(fault_settings.database_url).database
+    assert path is not None
+    async with running_bot(fault_settings, clock=clock, poll_timeout=1) as app:
+        await owner_registered(app, owner, officer)
+        ask_files = await report_up_to_attachments(owner)
+        await owner.press_only(ask_files, "ادامه")
+        await owner.next("مبلغ")
+        summary = await owner.say("۵۰۰ میلیون")
+
+        # Another process takes the write lock and keeps it while the owner submits.
+        other = sqlite3.connect(path, isolation_level=None, timeout=0)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+                caplog.clear()
+                await owner.press_only(summary, "ثبت گزارش")
+                # Wait until the bot has run into the lock more than once.
+                await emulator.wait_until(
+                    lambda: sum("failed" in r.getMessage() for r in caplog.records) >= 2,
+                    timeout=10,
+                )
+            assert not texts_with(owner, "مهلت پاسخ")  # nothing claimed while locked
+        finally:
+            other.rollback()
+            other.close()
+        confirmation = await owner.next("مهلت پاسخ", wait=20)
+        assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+        await agency_told_once(emulator, officer)
+        assert await count(services_of(app), Report) == 1
+        assert "۱۴۰۵-۰۰۰۱" in (await owner.say("/myreports")).text
