@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
+from bot.exports import Exporter
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
+from bot.services.loans import LoanService
+from bot.services.programs import ProgramService
 from bot.services.reports import ReportService
+from bot.services.stats import StatsService
 from bot.services.units import UnitService
 from bot.services.users import UserService
 from bot.settings import Settings
 from storage import migrate
 from storage.db import Database
-from storage.seed import load_dataset, seed_province
+from storage.seed import load_dataset, seed_figures, seed_province
 
 
 @dataclass
@@ -26,6 +30,10 @@ class Services:
     users: UserService
     units: UnitService
     reports: ReportService
+    programs: ProgramService
+    loans: LoanService
+    stats: StatsService
+    exporter: Exporter
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -36,11 +44,13 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     await migrate.upgrade(database)
     dataset = load_dataset(settings.province)
-    await seed_province(database, dataset)
+    province_id = await seed_province(database, dataset)
+    await seed_figures(database, dataset, province_id)
     directory = Directory(database, dataset.province.code)
     await directory.reload()
     clock = clock or SystemClock()
     calendar = WorkCalendar(tz=settings.tz)
+    programs = ProgramService(database, directory, clock)
     return Services(
         settings=settings,
         database=database,
@@ -52,4 +62,8 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         reports=ReportService(
             database, directory, clock, calendar, max_per_day=settings.max_reports_per_day
         ),
+        programs=programs,
+        loans=LoanService(database, directory, clock),
+        stats=StatsService(database, directory, clock),
+        exporter=Exporter(database, directory, programs),
     )

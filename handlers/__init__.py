@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from bot.menu import MenuCommand
-from handlers import errors, fallback, gate, myreports, registration, report, start
+from handlers import (
+    errors,
+    fallback,
+    gate,
+    loans,
+    myreports,
+    programs,
+    registration,
+    report,
+    start,
+    stats,
+)
 
 # The menu, in the order users see it.
 MENU: list[MenuCommand] = [
@@ -12,6 +23,9 @@ MENU: list[MenuCommand] = [
     *report.COMMANDS,
     *registration.COMMANDS,
     *myreports.COMMANDS,
+    *programs.COMMANDS,
+    *loans.COMMANDS,
+    *stats.COMMANDS,
     *start.COMMANDS[1:],
 ]
 
@@ -24,6 +38,10 @@ def register_all(application: RounaqApp) -> None:
     gate.register(application)
     registration.register(application)
     report.register(application)
+    # Before myreports: its bare-tracking-number handler would take "100" typed as a percent.
+    programs.register(application)
+    loans.register(application)
+    stats.register(application)
     start.register(application)
     myreports.register(application)
     fallback.register(application)
