@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -49,10 +50,10 @@ def register_fonts() -> None:
 def font_path() -> str:
     """The file matplotlib picks for chart text: proves the bundled font is in use."""
     register_fonts()
-    path: str = font_manager.findfont(
+    path = font_manager.findfont(
         font_manager.FontProperties(family=FONT_FAMILY), fallback_to_default=False
     )
-    return path
+    return str(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,14 @@ def _figure(height: float) -> Figure:
     return figure
 
 
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """The bundled font for every text of a chart, built and drawn under one lock."""
+    register_fonts()
+    with _lock, matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": 10}):
+        yield
+
+
 def horizontal_bars(
     fmt: Presenter,
     title: str,
@@ -87,84 +96,101 @@ def horizontal_bars(
     axis_label: str = "",
     limit: float | None = None,
 ) -> bytes:
-    """Bars from the reading side: in Persian the labels stand on the right and the bars
-    grow leftwards, as a Persian reader expects; in English, the other way round."""
-    register_fonts()
-    rtl = fmt.is_fa
-    with _lock, matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": 10}):
-        figure = _figure(max(2.4, 0.42 * len(bars) + 1.4))
-        axes = figure.add_subplot()
-        positions = list(range(len(bars)))
-        values = [b.value for b in bars]
-        colours = [COLOURS[i % len(COLOURS)] for i in positions]
-        axes.barh(positions, values, color=colours, height=0.6)
-        axes.set_yticks(positions, [_shorten(b.label) for b in bars])
-        axes.invert_yaxis()  # the first (largest) bar on top
-        top = limit if limit is not None else (max(values) if values else 1) * 1.25 or 1
-        axes.set_xlim(0, top)
-        for position, bar in zip(positions, bars, strict=True):
-            axes.annotate(
-                bar.text,
-                (bar.value, position),
-                xytext=(-4 if rtl else 4, 0),
-                textcoords="offset points",
-                ha="right" if rtl else "left",
-                va="center",
-                fontsize=9,
-            )
-        if rtl:
-            axes.invert_xaxis()
-            axes.yaxis.tick_right()
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, 1)))
-        axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
-        if axis_label:
-            axes.set_xlabel(axis_label)
-        for side in ("top", "left" if rtl else "right"):
-            axes.spines[side].set_visible(False)
-        axes.grid(axis="x", alpha=0.3)
-        return _render(figure)
+    with chart_style():
+        return _render(horizontal_figure(fmt, title, bars, axis_label=axis_label, limit=limit))
 
 
 def vertical_bars(
     fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = ""
 ) -> bytes:
-    """A series in time order (months, weeks): read right to left in Persian."""
-    register_fonts()
+    with chart_style():
+        return _render(vertical_figure(fmt, title, bars, axis_label=axis_label))
+
+
+def horizontal_figure(
+    fmt: Presenter,
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    axis_label: str = "",
+    limit: float | None = None,
+) -> Figure:
+    """Bars from the reading side: in Persian the labels stand on the right and the bars
+    grow leftwards, as a Persian reader expects; in English, the other way round.
+    Call inside `chart_style()`."""
     rtl = fmt.is_fa
-    with _lock, matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": 10}):
-        figure = _figure(4.2)
-        axes = figure.add_subplot()
-        positions = list(range(len(bars)))
-        values = [b.value for b in bars]
-        axes.bar(positions, values, color=COLOURS[1], width=0.6)
-        axes.set_xticks(positions, [_shorten(b.label) for b in bars], rotation=0)
-        if len(bars) > 6:
-            for label in axes.get_xticklabels():
-                # The label ends at its bar: where a Persian reader's eye starts.
-                label.set_rotation(35 if rtl else -35)
-                label.set_rotation_mode("anchor")
-                label.set_horizontalalignment("right" if rtl else "left")
-        top = (max(values) if values else 1) * 1.2 or 1
-        axes.set_ylim(0, top)
-        for position, bar in zip(positions, bars, strict=True):
-            axes.annotate(
-                bar.text,
-                (position, bar.value),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-            )
-        if rtl:
-            axes.invert_xaxis()
-            axes.yaxis.tick_right()
-            axes.yaxis.set_label_position("right")
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, 1)))
-        axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
-        if axis_label:
-            axes.set_ylabel(axis_label)
-        for side in ("top", "left" if rtl else "right"):
-            axes.spines[side].set_visible(False)
-        axes.grid(axis="y", alpha=0.3)
-        return _render(figure)
+    figure = _figure(max(2.4, 0.42 * len(bars) + 1.4))
+    axes = figure.add_subplot()
+    positions = list(range(len(bars)))
+    values = [b.value for b in bars]
+    colours = [COLOURS[i % len(COLOURS)] for i in positions]
+    axes.barh(positions, values, color=colours, height=0.6)
+    axes.set_yticks(positions, [_shorten(b.label) for b in bars])
+    axes.invert_yaxis()  # the first (largest) bar on top
+    top = limit if limit is not None else (max(values) if values else 1) * 1.25 or 1
+    axes.set_xlim(0, top)
+    for position, bar in zip(positions, bars, strict=True):
+        axes.annotate(
+            bar.text,
+            (bar.value, position),
+            xytext=(-4 if rtl else 4, 0),
+            textcoords="offset points",
+            ha="right" if rtl else "left",
+            va="center",
+            fontsize=9,
+        )
+    if rtl:
+        axes.invert_xaxis()
+        axes.yaxis.tick_right()
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, 1)))
+    axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
+    if axis_label:
+        axes.set_xlabel(axis_label)
+    for side in ("top", "left" if rtl else "right"):
+        axes.spines[side].set_visible(False)
+    axes.grid(axis="x", alpha=0.3)
+    return figure
+
+
+def vertical_figure(
+    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = ""
+) -> Figure:
+    """A series in time order (months, weeks): read right to left in Persian.
+    Call inside `chart_style()`."""
+    rtl = fmt.is_fa
+    figure = _figure(4.2)
+    axes = figure.add_subplot()
+    positions = list(range(len(bars)))
+    values = [b.value for b in bars]
+    axes.bar(positions, values, color=COLOURS[1], width=0.6)
+    axes.set_xticks(positions, [_shorten(b.label) for b in bars], rotation=0)
+    if len(bars) > 6:
+        for label in axes.get_xticklabels():
+            # The label ends at its bar: where a Persian reader's eye starts.
+            label.set_rotation(35 if rtl else -35)
+            label.set_rotation_mode("anchor")
+            label.set_horizontalalignment("right" if rtl else "left")
+    top = (max(values) if values else 1) * 1.2 or 1
+    axes.set_ylim(0, top)
+    for position, bar in zip(positions, bars, strict=True):
+        axes.annotate(
+            bar.text,
+            (position, bar.value),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    if rtl:
+        axes.invert_xaxis()
+        axes.yaxis.tick_right()
+        axes.yaxis.set_label_position("right")
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, 1)))
+    axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
+    if axis_label:
+        axes.set_ylabel(axis_label)
+    for side in ("top", "left" if rtl else "right"):
+        axes.spines[side].set_visible(False)
+    axes.grid(axis="y", alpha=0.3)
+    return figure

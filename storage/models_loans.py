@@ -37,7 +37,7 @@ class LoanStage(StrEnum):
 
 
 class LoanImport(Base):
-    """One imported file; the same file (by content hash) is never imported twice."""
+    """One imported file; the same rows (hash of their content) are never imported twice."""
 
     __tablename__ = "loan_imports"
     __table_args__ = (UniqueConstraint("province_id", "sha256"),)

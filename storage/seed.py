@@ -261,15 +261,19 @@ async def seed_figures(database: Database, dataset: Dataset, province_id: int) -
     """
     spec = figures_spec(dataset)
     async with database.transaction() as session:
-        agencies = dict(
-            await session.execute(
-                select(Agency.code, Agency.id).where(Agency.province_id == province_id)
-            )
+        agencies: dict[str, int] = dict(
+            (
+                await session.execute(
+                    select(Agency.code, Agency.id).where(Agency.province_id == province_id)
+                )
+            ).all()
         )
-        categories = dict(
-            await session.execute(
-                select(Category.code, Category.id).where(Category.province_id == province_id)
-            )
+        categories: dict[str, int] = dict(
+            (
+                await session.execute(
+                    select(Category.code, Category.id).where(Category.province_id == province_id)
+                )
+            ).all()
         )
         existing = (
             await session.execute(

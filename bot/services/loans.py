@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,6 +103,17 @@ class ImportResult:
     skipped_total_rows: int = 0
 
 
+def content_hash(parsed: ParsedFile) -> str:
+    """The rows' content, not the file's bytes: Excel re-saves the same sheet differently."""
+    canonical = json.dumps(
+        [{k: v for k, v in row.items() if k != "row_number"} for row in parsed.rows],
+        default=str,
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class LoanService:
     def __init__(self, database: Database, directory: Directory, clock: Clock) -> None:
         self._db = database
@@ -191,7 +203,7 @@ class LoanService:
             return ImportResult(
                 False, errors=tuple(parsed.errors), skipped_total_rows=parsed.skipped_total_rows
             )
-        sha256 = hashlib.sha256(data).hexdigest()
+        sha256 = content_hash(parsed)
         province_id = self._directory.province_id
         try:
             async with self._db.transaction() as session:

@@ -173,7 +173,7 @@ class ProgramRepository:
         rows = await self.session.execute(
             select(Program.code, Program.number).where(Program.province_id == province_id)
         )
-        return dict(rows)
+        return dict(rows.all())
 
     # --- links to obstacle reports ---------------------------------------------------
 
