@@ -64,7 +64,8 @@ async def test_the_seed_loads_27_programs_once_and_keeps_edits(services: Service
     assert services.directory.agency(first.agency_id).code == "smt"
     assert first.category_id == services.directory.category_by_code("raw_materials").id  # type: ignore[union-attr]
     last = programs[-1]
-    assert last.target_fa is not None and "۹ هزار میلیارد ریال" in last.target_fa
+    assert last.target_fa is not None
+    assert "۹ هزار میلیارد ریال" in last.target_fa
     admin = principal(services, ADMIN, Role.ADMIN)
     await services.programs.edit(admin, first.id, "title_fa", "عنوان ویرایش‌شده")
     # A second start loads the data set again: nothing is added twice, nothing overwritten.
@@ -73,13 +74,15 @@ async def test_the_seed_loads_27_programs_once_and_keeps_edits(services: Service
         count = await session.scalar(select(func.count()).select_from(Program))
     assert count == 27
     again = await services.programs.by_number(1)
-    assert again is not None and again.title_fa == "عنوان ویرایش‌شده"
+    assert again is not None
+    assert again.title_fa == "عنوان ویرایش‌شده"
 
 
 async def test_seed_totals_give_124_percent_with_each_source_apart(services: Services) -> None:
     overview = await services.loans.overview()
     assert overview.year == 1398
-    assert overview.quota is not None and overview.quota.amount_rials == 9_000 * 10**9
+    assert overview.quota is not None
+    assert overview.quota.amount_rials == 9_000 * 10**9
     by_source = {r.source_code: r for r in overview.reported}
     assert set(by_source) == {"smt_head", "gov_econ_deputy"}
     smt = by_source["smt_head"]
@@ -92,7 +95,8 @@ async def test_seed_totals_give_124_percent_with_each_source_apart(services: Ser
     assert "۱۱ هزار میلیارد ریال" in text  # the deputy's rounded figure, on its own line
     assert "۹ هزار میلیارد ریال" in text
     assert "۱٬۱۶۰ طرح" in text
-    assert "۱۲۴٪" in text and "۱۲۲٪" in text
+    assert "۱۲۴٪" in text
+    assert "۱۲۲٪" in text
     toman = loans_summary(get_translator("fa"), fa, overview, "toman")
     assert "هزار و ۱۱۶٫۵ میلیارد تومان" in toman
 
@@ -120,7 +124,8 @@ async def test_import_round_trip_and_totals(services: Services) -> None:
     assert types == {"working": 3_000 * 10**9, "fixed": 1_500 * 10**9}
     # The same file again is refused, and the figures stay as they were.
     again = await services.loans.import_file(make_xlsx(rows_with()), "copy.xlsx", imported_by=ADMIN)
-    assert not again.imported and again.duplicate_of is not None
+    assert not again.imported
+    assert again.duplicate_of is not None
     assert again.duplicate_of[0] == "melli.xlsx"
     assert (await services.loans.overview()).all_count == 4
 
@@ -210,7 +215,8 @@ async def test_reports_link_by_category_and_by_the_secretariat(services: Service
     )  # fmt: skip
     raw = d.category_by_code("raw_materials")
     tax = d.category_by_code("tax")
-    assert raw is not None and tax is not None
+    assert raw is not None
+    assert tax is not None
     first = await services.reports.submit(
         OWNER, ReportDraft(unit.id, raw.id, "نخ نایاب است و گران")
     )
@@ -269,10 +275,20 @@ async def test_stats_medians_overdue_and_weekly_trend(
             reports[0].id, "comment", actor_id=OWNER, created_at=start + timedelta(minutes=5)
         )
         for report, hours in zip(reports, (1, 2, 5), strict=True):
-            await repo.add_event(report.id, "accepted", actor_id=OFFICER,
-                                 to_status="in_progress", created_at=start + timedelta(hours=hours))  # fmt: skip
-        await repo.add_event(reports[0].id, "resolved", actor_id=OFFICER,
-                             to_status="resolved", created_at=start + timedelta(days=3))  # fmt: skip
+            await repo.add_event(
+                report.id,
+                "accepted",
+                actor_id=OFFICER,
+                to_status="in_progress",
+                created_at=start + timedelta(hours=hours),
+            )
+        await repo.add_event(
+            reports[0].id,
+            "resolved",
+            actor_id=OFFICER,
+            to_status="resolved",
+            created_at=start + timedelta(days=3),
+        )
     snapshot = await services.stats.snapshot()
     smt = d.agency_by_code("smt")
     assert smt is not None
@@ -285,13 +301,15 @@ async def test_stats_medians_overdue_and_weekly_trend(
     assert (timing.responded, timing.median_first_response_s) == (3, pytest.approx(7200, abs=1))
     assert (timing.resolved, timing.median_resolution_s) == (1, pytest.approx(3 * 86400, abs=1))
     assert snapshot.overdue_total == 0
-    assert snapshot.weekly[-1][1] == 3 and sum(n for _, n in snapshot.weekly) == 3
+    assert snapshot.weekly[-1][1] == 3
+    assert sum(n for _, n in snapshot.weekly) == 3
     assert snapshot.weekly[-1][0] == date(2026, 11, 28)  # Saturday: the week's first day
     # Past the deadline (7 working days for raw materials), and a minute of cache is over.
     clock.advance(timedelta(days=14))
     later = await services.stats.snapshot()
     assert later.overdue == ((smt.id, 3),)
-    assert later.weekly[-1][1] == 0 and later.weekly[-3][1] == 3
+    assert later.weekly[-1][1] == 0
+    assert later.weekly[-3][1] == 3
 
 
 async def test_migration_stairway(database_url: str) -> None:

@@ -60,7 +60,8 @@ def test_persian_labels_are_given_in_logical_order_and_come_out_shaped() -> None
         digits = [t.get_text() for t in axes.get_xticklabels() if t.get_text()]
     # The text handed to matplotlib is the plain string: no reshaper, no bidi reordering.
     assert labels == [b.label for b in BANKS]
-    assert digits and all(set(d) <= set("۰۱۲۳۴۵۶۷۸۹٬٫") for d in digits)
+    assert digits
+    assert all(set(d) <= set("۰۱۲۳۴۵۶۷۸۹٬٫") for d in digits)
     font = FT2Font(findfont(FontProperties(family=charts.FONT_FAMILY)))
     font.set_size(12, 72)
     word = "بانک"

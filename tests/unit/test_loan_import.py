@@ -61,9 +61,11 @@ def test_a_good_file_reads_completely(maker) -> None:  # type: ignore[no-untyped
     assert (first["loan_type"], first["stage"]) == ("working", "paid")
     assert first["paid_on"] == dt.date(2019, 8, 3)  # 12 Mordad 1398
     assert (first["year"], first["month"]) == (1398, 139805)
-    assert second["bank_id"] == 22 and second["loan_type"] == "fixed"
+    assert second["bank_id"] == 22
+    assert second["loan_type"] == "fixed"
     assert third["amount_rials"] == 500 * 10**9  # «۵۰۰ میلیارد»
-    assert third["bank_id"] == 23 and third["county_id"] == 2
+    assert third["bank_id"] == 23
+    assert third["county_id"] == 2
     # Approved by the bank, not paid: the month follows the stage's own date (none given),
     # while the year still comes from the only date on the row.
     assert fourth["stage"] == "approved_bank"
@@ -72,7 +74,7 @@ def test_a_good_file_reads_completely(maker) -> None:  # type: ignore[no-untyped
 
 def test_bad_rows_are_all_reported_by_row_number_and_nothing_is_kept() -> None:
     broken = (
-        ("5", "واحد بی‌بانک", "بانک خیالی", "فرش", "قم", "۱۰۰ میلیون", "سرمایه در گردش", "پرداخت‌شده", "1398/02/02"),
+        ("5", "واحد بی‌بانک", "بانک خیالی", "فرش", "قم", "۱۰۰ میلیون", "سرمایه در گردش", "پرداخت‌شده", "1398/02/02"),  # noqa: E501  (a spreadsheet row reads best on one line)
         ("6", "واحد دوم", "ملی", "فرش", "قم", "دوازده", "وام", "پرداخت‌شده", "1398/13/40"),
     )  # fmt: skip
     parsed = parse(make_csv(rows_with(*broken)), "bank.csv")
@@ -126,7 +128,8 @@ def test_excel_date_cells_and_numeric_amounts() -> None:
     assert row["amount_rials"] == 1_500_000_000_000
     assert row["paid_on"] == dt.date(2019, 10, 8)
     assert (row["year"], row["month"]) == (1398, 139807)  # 16 Mehr 1398
-    assert row["sector_id"] is None and row["county_id"] is None
+    assert row["sector_id"] is None
+    assert row["county_id"] is None
 
 
 @pytest.mark.parametrize(
