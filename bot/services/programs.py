@@ -82,6 +82,8 @@ def expected_progress(program: ProgramDTO, today: date) -> int | None:
 def traffic_light(program: ProgramDTO, now: datetime, today: date) -> Light:
     if program.progress >= 100:
         return Light.DONE
+    if program.due_on is not None and today > program.due_on:
+        return Light.RED  # past its due date and not done: no tolerance left
     expected = expected_progress(program, today)
     if expected is not None and program.progress + BEHIND_TOLERANCE < expected:
         return Light.RED
