@@ -36,6 +36,7 @@ class Services:
     exporter: Exporter
 
     async def close(self) -> None:
+        await self.stats.close()
         await self.database.dispose()
 
 

@@ -88,14 +88,10 @@ class LoanReportedDTO:
 
 @dataclass(frozen=True, slots=True)
 class LoanGroupRow:
-    """One row of the single GROUP BY behind /loans: every breakdown is derived from these."""
+    """One group of a /loans breakdown: facilities at `stage` with this `key`."""
 
     stage: str
-    bank_id: int
-    sector_id: int | None
-    county_id: int | None
-    loan_type: str
-    month: int | None
+    key: int | str | None  # a bank/sector/county id, a type or stage code, a yyyymm month
     count: int
     amount_rials: int
 

@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -30,15 +30,8 @@ from storage.dto_figures import LoanGroupRow, LoanQuotaDTO, LoanReportedDTO
 from storage.models_loans import LoanStage
 from storage.repositories.loans import LoanRepository
 
-# The breakdowns /loans offers, and the grouping key of each.
-DIMENSIONS: Final[dict[str, Callable[[LoanGroupRow], object]]] = {
-    "bank": lambda r: r.bank_id,
-    "sector": lambda r: r.sector_id,
-    "county": lambda r: r.county_id,
-    "type": lambda r: r.loan_type,
-    "stage": lambda r: r.stage,
-    "month": lambda r: r.month,
-}
+# The breakdowns /loans offers, in the order of its buttons.
+DIMENSIONS: Final = ("bank", "sector", "county", "type", "stage", "month")
 BANK_KIND: Final = "bank"
 
 
@@ -62,7 +55,7 @@ class LoanOverview:
     paid_rials: int
     all_count: int
     all_rials: int
-    rows: tuple[LoanGroupRow, ...]
+    groups: Mapping[str, tuple[LoanGroupRow, ...]]
 
     def realisation(self, amount_rials: int) -> Decimal | None:
         """amount / quota (1.24 for 124%); None without a quota."""
@@ -72,14 +65,13 @@ class LoanOverview:
 
     def breakdown(self, dimension: str) -> list[Share]:
         """Paid facilities by `dimension` (all stages for "stage"), largest first."""
-        key = DIMENSIONS[dimension]
         counts: dict[object, int] = defaultdict(int)
         amounts: dict[object, int] = defaultdict(int)
-        for row in self.rows:
+        for row in self.groups.get(dimension, ()):
             if dimension != "stage" and row.stage != LoanStage.PAID:
                 continue
-            counts[key(row)] += row.count
-            amounts[key(row)] += row.amount_rials
+            counts[row.key] += row.count
+            amounts[row.key] += row.amount_rials
         shares = [Share(k, counts[k], amounts[k]) for k in counts]
         if dimension == "month":
             return sorted(shares, key=lambda s: (s.key is None, s.key or 0))
@@ -172,7 +164,11 @@ class LoanService:
             )
             if year is None:
                 year = years[-1] if years else None
-            rows = await repo.grouped(province_id, year) if year in facility_years else []
+            groups: dict[str, tuple[LoanGroupRow, ...]] = {}
+            if year is not None and year in facility_years:
+                for dimension in DIMENSIONS:
+                    groups[dimension] = tuple(await repo.grouped(province_id, year, dimension))
+        rows = groups.get("stage", ())
         paid = [r for r in rows if r.stage == LoanStage.PAID]
         return LoanOverview(
             year=year,
@@ -183,7 +179,7 @@ class LoanService:
             paid_rials=sum(r.amount_rials for r in paid),
             all_count=sum(r.count for r in rows),
             all_rials=sum(r.amount_rials for r in rows),
-            rows=tuple(rows),
+            groups=groups,
         )
 
     def parse(self, data: bytes, file_name: str) -> ParsedFile:
@@ -225,6 +221,8 @@ class LoanService:
                 earlier = await LoanRepository(session).import_by_hash(province_id, sha256)
             return ImportResult(False, duplicate_of=earlier)
         self.invalidate()
+        # Officials ask right after an import: aggregate now, while the admin waits anyway.
+        await self.overview()
         return ImportResult(
             True,
             rows=len(parsed.rows),

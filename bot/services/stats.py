@@ -4,6 +4,7 @@ overdue counts; the weekly trend. Computed in SQL, cached for a short while."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -17,6 +18,8 @@ from storage.dto_figures import AgencyTiming
 from storage.models import ReportStatus
 from storage.repositories.stats import StatsRepository
 
+log = logging.getLogger(__name__)
+
 # A report in one of these is finished: it cannot be overdue.
 CLOSED: Final = (
     ReportStatus.RESOLVED.value,
@@ -24,12 +27,16 @@ CLOSED: Final = (
     ReportStatus.WITHDRAWN.value,
     ReportStatus.DECIDED.value,
 )
+OPEN: Final = tuple(s.value for s in ReportStatus if s.value not in CLOSED)
 RESOLVED: Final = (ReportStatus.RESOLVED.value,)
 WEEKS: Final = 8
 SATURDAY: Final = 5  # date.weekday(): the Jalali week starts on Saturday
 # Officials read figures, not a live feed: a minute-old snapshot is accurate enough and
-# keeps /stats cheap on a million reports.
+# keeps /stats cheap on a million reports (computing it there takes seconds). Up to
+# MAX_STALE old, the last snapshot is served while a fresh one is computed in the
+# background; older than that (a quiet night), the asker waits for fresh figures.
 DEFAULT_TTL: Final = timedelta(seconds=60)
+MAX_STALE: Final = timedelta(minutes=15)
 
 K = TypeVar("K", str, int)
 
@@ -77,20 +84,43 @@ class StatsService:
         self._ttl = ttl
         self._cached: StatsSnapshot | None = None
         self._lock = asyncio.Lock()
+        self._refresh: asyncio.Task[None] | None = None
 
     def invalidate(self) -> None:
         self._cached = None
 
+    def _age(self, snapshot: StatsSnapshot) -> timedelta:
+        return self._clock.now() - snapshot.computed_at
+
     async def snapshot(self) -> StatsSnapshot:
         cached = self._cached
-        if cached is not None and self._clock.now() - cached.computed_at < self._ttl:
+        if cached is not None and self._age(cached) < self._ttl:
             return cached
+        if cached is not None and self._age(cached) < MAX_STALE:
+            if self._refresh is None or self._refresh.done():
+                self._refresh = asyncio.create_task(self._background())
+            return cached
+        await self._recompute()
+        assert self._cached is not None
+        return self._cached
+
+    async def _recompute(self) -> None:
         async with self._lock:  # one computation at a time; the others get its result
             cached = self._cached
-            if cached is not None and self._clock.now() - cached.computed_at < self._ttl:
-                return cached
+            if cached is not None and self._age(cached) < self._ttl:
+                return
             self._cached = await self._compute()
-            return self._cached
+
+    async def _background(self) -> None:
+        try:
+            await self._recompute()
+        except Exception:  # the stale figures stay; the next request tries again
+            log.exception("refreshing the report statistics failed")
+
+    async def close(self) -> None:
+        """Wait for a background refresh, so the database is not closed under it."""
+        if self._refresh is not None and not self._refresh.done():
+            await self._refresh
 
     async def _compute(self) -> StatsSnapshot:
         now = self._clock.now()
@@ -101,7 +131,7 @@ class StatsService:
             repo = StatsRepository(session)
             main = await repo.by_status_category_agency(province_id)
             places = await repo.by_county_sector(province_id)
-            overdue = await repo.overdue_by_agency(province_id, now, CLOSED)
+            overdue = await repo.overdue_by_agency(province_id, now, OPEN)
             weekly = await repo.weekly(province_id, starts)
             timings = await repo.timings(province_id, RESOLVED)
         status: dict[str, int] = defaultdict(int)

@@ -53,28 +53,24 @@ class LoanRepository:
         )
         return list(rows)
 
-    async def grouped(self, province_id: int, year: int) -> list[LoanGroupRow]:
-        """One GROUP BY over the year's rows; every breakdown of /loans is a sum of these."""
+    async def grouped(self, province_id: int, year: int, dimension: str) -> list[LoanGroupRow]:
+        """(stage, key) -> count, sum for one breakdown: a small GROUP BY per dimension,
+        so the result stays as small as the dimension (a few dozen rows), not its product."""
         f = LoanFacility
-        keys = (f.stage, f.bank_id, f.sector_id, f.county_id, f.loan_type, f.month)
+        column = {
+            "bank": f.bank_id,
+            "sector": f.sector_id,
+            "county": f.county_id,
+            "type": f.loan_type,
+            "stage": f.stage,
+            "month": f.month,
+        }[dimension]
         rows = await self.session.execute(
-            select(*keys, func.count(), func.sum(f.amount_rials))
+            select(f.stage, column, func.count(), func.sum(f.amount_rials))
             .where(f.province_id == province_id, f.year == year)
-            .group_by(*keys)
+            .group_by(f.stage, column)
         )
-        return [
-            LoanGroupRow(
-                stage=r[0],
-                bank_id=r[1],
-                sector_id=r[2],
-                county_id=r[3],
-                loan_type=r[4],
-                month=r[5],
-                count=int(r[6]),
-                amount_rials=int(r[7] or 0),
-            )
-            for r in rows
-        ]
+        return [LoanGroupRow(r[0], r[1], int(r[2]), int(r[3] or 0)) for r in rows]
 
     async def last_import_id(self, province_id: int) -> int:
         value = await self.session.scalar(

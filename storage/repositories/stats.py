@@ -43,13 +43,14 @@ class StatsRepository:
         return [(r[0], r[1], int(r[2])) for r in rows]
 
     async def overdue_by_agency(
-        self, province_id: int, now: datetime, closed: Sequence[str]
+        self, province_id: int, now: datetime, open_statuses: Sequence[str]
     ) -> dict[int, int]:
+        # IN over the open statuses (not NOT IN the closed ones): one index range per status.
         rows = await self.session.execute(
             select(Report.agency_id, func.count())
             .where(
                 Report.province_id == province_id,
-                Report.status.not_in(closed),
+                Report.status.in_(open_statuses),
                 Report.due_at < now,
             )
             .group_by(Report.agency_id)
