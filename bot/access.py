@@ -27,18 +27,40 @@ class Permission(StrEnum):
     BROADCAST = "broadcast"
     VIEW_DECISIONS = "view_decisions"  # /decisions: officers see their agency's, staff all
     VIEW_NATIONAL = "view_national"  # the ministry's roll-up across provinces: /national
+    VIEW_PROGRAMS = "view_programs"  # /status of the key programs
+    UPDATE_PROGRAMS = "update_programs"  # progress updates, for the agency's own programs
+    EDIT_PROGRAMS = "edit_programs"  # titles, agencies, schedule; loading a program set
+    LINK_REPORTS = "link_reports"  # linking obstacle reports to a program
+    IMPORT_LOANS = "import_loans"  # loading banks' facility spreadsheets
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(
         {Permission.REGISTER_UNIT, Permission.SUBMIT_REPORT, Permission.VIEW_OWN_REPORTS}
     ),
-    Role.OFFICER: frozenset({Permission.WORK_INBOX, Permission.VIEW_DECISIONS}),
-    Role.OFFICIAL: frozenset({Permission.VIEW_PROVINCE, Permission.VIEW_DECISIONS}),
-    Role.SECRETARIAT: frozenset(
-        {Permission.VIEW_PROVINCE, Permission.MANAGE_AGENDA, Permission.VIEW_DECISIONS}
+    Role.OFFICER: frozenset(
+        {
+            Permission.WORK_INBOX,
+            Permission.VIEW_DECISIONS,
+            Permission.VIEW_PROGRAMS,
+            Permission.UPDATE_PROGRAMS,
+        }
     ),
-    Role.MINISTRY: frozenset({Permission.VIEW_PROVINCE, Permission.VIEW_NATIONAL}),
+    Role.OFFICIAL: frozenset(
+        {Permission.VIEW_PROVINCE, Permission.VIEW_DECISIONS, Permission.VIEW_PROGRAMS}
+    ),
+    Role.SECRETARIAT: frozenset(
+        {
+            Permission.VIEW_PROVINCE,
+            Permission.MANAGE_AGENDA,
+            Permission.VIEW_DECISIONS,
+            Permission.VIEW_PROGRAMS,
+            Permission.LINK_REPORTS,
+        }
+    ),
+    Role.MINISTRY: frozenset(
+        {Permission.VIEW_PROVINCE, Permission.VIEW_NATIONAL, Permission.VIEW_PROGRAMS}
+    ),
     Role.ADMIN: frozenset(
         {
             Permission.VIEW_PROVINCE,
@@ -46,6 +68,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_ROLES,
             Permission.EDIT_ROUTING,
             Permission.BROADCAST,
+            Permission.VIEW_PROGRAMS,
+            Permission.EDIT_PROGRAMS,
+            Permission.LINK_REPORTS,
+            Permission.IMPORT_LOANS,
         }
     ),
 }
@@ -167,3 +193,8 @@ def sees_internal_notes(principal: Principal, report: ReportDTO) -> bool:
     if report.agency_id in principal.agency_ids:
         return True
     return principal.can(Permission.MANAGE_AGENDA) or principal.has(Role.ADMIN)
+
+
+def can_update_program(principal: Principal, program_agency_id: int) -> bool:
+    """Progress is posted by the officers of the program's responsible agency, no one else."""
+    return principal.can(Permission.UPDATE_PROGRAMS) and program_agency_id in principal.agency_ids

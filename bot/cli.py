@@ -111,6 +111,32 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_loans(settings: Settings, args: argparse.Namespace) -> int:
+    """Import a bank's facility file (CSV/XLSX) into the configured database: all or none."""
+    from pathlib import Path
+
+    from bot.container import build_services
+    from bot.formatting import Presenter, html_to_plain
+    from bot.i18n import get_translator
+    from bot.views_figures import import_summary
+
+    path = Path(args.file)
+    data = path.read_bytes()  # before the event loop starts: a plain blocking read
+
+    async def run() -> bool:
+        services = await build_services(settings)
+        try:
+            result = await services.loans.import_file(data, path.name, imported_by=args.by)
+        finally:
+            await services.close()
+        lang = settings.default_language
+        text = import_summary(get_translator(lang), Presenter(lang, settings.tz), result)
+        print(html_to_plain(text))
+        return result.imported
+
+    return 0 if asyncio.run(run()) else 1
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="rounaq", description="Rounaq production-obstacles bot")
     root.add_argument("--log-level", default="INFO")
@@ -134,6 +160,11 @@ def parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", dest="target", required=True, metavar="POSTGRES_URL")
     copy.add_argument("--force", action="store_true", help="replace a non-empty target")
     copy.add_argument("--batch-size", type=int, default=1000)
+    loans = commands.add_parser(
+        "import-loans", help="import a production-boom facilities file (CSV or XLSX)"
+    )
+    loans.add_argument("file", help="the bank's CSV or XLSX file")
+    loans.add_argument("--by", type=int, default=None, help="user id recorded as the importer")
     return root
 
 
@@ -145,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     if args.command == "demo":
         return _demo(settings, args)
+    if args.command == "import-loans":
+        return _import_loans(settings, args)
     return _run(settings, args)
 
 

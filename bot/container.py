@@ -7,19 +7,23 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock
 from bot.digest.sections import default_registry
 from bot.digest.service import DigestService
+from bot.exports import Exporter
 from bot.services.admin import AdminService
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.hq import HQService
+from bot.services.loans import LoanService
 from bot.services.national import NationalService
+from bot.services.programs import ProgramService
 from bot.services.reports import ReportService
+from bot.services.stats import StatsService
 from bot.services.units import UnitService
 from bot.services.users import UserService
 from bot.services.workflow import WorkflowService
 from bot.settings import Settings
 from storage import migrate
 from storage.db import Database
-from storage.seed import load_dataset, seed_province
+from storage.seed import load_dataset, seed_figures, seed_province
 
 
 @dataclass
@@ -37,8 +41,13 @@ class Services:
     admin: AdminService
     digest: DigestService
     national: NationalService
+    programs: ProgramService
+    loans: LoanService
+    stats: StatsService
+    exporter: Exporter
 
     async def close(self) -> None:
+        await self.stats.close()
         await self.database.dispose()
 
 
@@ -47,7 +56,8 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     await migrate.upgrade(database)
     dataset = load_dataset(settings.province)
-    await seed_province(database, dataset)
+    province_id = await seed_province(database, dataset)
+    await seed_figures(database, dataset, province_id)
     directory = Directory(database, dataset.province.code)
     await directory.reload()
     clock = clock or SystemClock()
@@ -55,6 +65,7 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         tz=settings.tz, weekend=settings.weekend_days, holidays=settings.holidays
     )
     users = UserService(database, directory, settings.admin_ids)
+    programs = ProgramService(database, directory, clock)
     return Services(
         settings=settings,
         database=database,
@@ -75,4 +86,8 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
             database, directory, clock, calendar, settings, default_registry(database, directory)
         ),
         national=NationalService(database, clock),
+        programs=programs,
+        loans=LoanService(database, directory, clock),
+        stats=StatsService(database, directory, clock),
+        exporter=Exporter(database, directory, programs),
     )

@@ -14,12 +14,15 @@ from handlers import (
     gate,
     hq,
     inbox,
+    loans,
     myreports,
     national,
+    programs,
     prompt,
     registration,
     report,
     start,
+    stats,
 )
 
 # The menu, in the order users see it.
@@ -33,6 +36,9 @@ MENU: list[MenuCommand] = [
     *admin.COMMANDS,
     *digest.COMMANDS,
     *national.COMMANDS,
+    *programs.COMMANDS,
+    *loans.COMMANDS,
+    *stats.COMMANDS,
     *start.COMMANDS[1:],
 ]
 
@@ -49,6 +55,10 @@ def register_all(application: RounaqApp) -> None:
     report.register(application)
     # Before start: `/start inv_<code>` is an invite, not a greeting.
     admin.register(application)
+    # Before myreports: its bare-tracking-number handler would take "100" typed as a percent.
+    programs.register(application)
+    loans.register(application)
+    stats.register(application)
     start.register(application)
     myreports.register(application)
     actions.register(application)

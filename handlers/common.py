@@ -8,7 +8,7 @@ from telegram.ext import ConversationHandler
 from bot.context import RounaqContext
 
 # Keys in user_data that hold a flow's half-typed draft; /cancel clears them all.
-DRAFT_KEYS = ("unit_draft", "report_draft")
+DRAFT_KEYS = ("unit_draft", "report_draft", "progress_draft", "program_edit")
 
 
 async def cancel(update: Update, context: RounaqContext) -> int:

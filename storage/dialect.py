@@ -16,3 +16,15 @@ def upsert_insert(session: AsyncSession, table: Any) -> Any:
     if bind.dialect.name == "sqlite":
         return sqlite.insert(table)
     raise NotImplementedError(f"unsupported database dialect: {bind.dialect.name}")
+
+
+def seconds_between(dialect_name: str, later: Any, earlier: Any) -> Any:
+    """`later - earlier` in seconds as a float SQL expression, for aggregating durations."""
+    from sqlalchemy import Float, cast, extract, func
+
+    if dialect_name == "postgresql":
+        return extract("epoch", later - earlier)
+    if dialect_name == "sqlite":
+        # Timestamps are ISO text in UTC on SQLite; julianday() reads them as such.
+        return cast((func.julianday(later) - func.julianday(earlier)) * 86400.0, Float)
+    raise NotImplementedError(f"unsupported database dialect: {dialect_name}")

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.text import parse_jalali_date  # pure text parsing: no bot wiring comes with it
 from storage.db import Database
 from storage.models import Agency, Category, County, Province, RoutingRule, Sector
+from storage.models_loans import LoanQuota, LoanReportedTotal
+from storage.models_programs import Program
 
 DATASETS_DIR = Path(__file__).parent / "datasets"
 
@@ -177,3 +181,172 @@ async def _add_missing(
         await session.flush()
         existing[spec.code] = row.id
     return existing
+
+
+# --- the officials' figures: key programs, loan quotas and reported loan totals ----------
+
+
+class ProgramSpec(_Strict):
+    number: int
+    code: str
+    title_fa: str
+    title_en: str
+    agency: str
+    theme: str = ""
+    category: str | None = None
+    target_fa: str | None = None
+    target_en: str | None = None
+    # Jalali dates as text ("1398/01/01"); the schedule behind the "behind" traffic light.
+    starts: str | None = None
+    due: str | None = None
+
+
+class LoanQuotaSpec(_Strict):
+    year: int
+    amount_rials: int
+    source_fa: str = ""
+    source_en: str = ""
+
+
+class LoanReportSpec(_Strict):
+    source_code: str
+    source_fa: str
+    source_en: str
+    year: int
+    amount_rials: int
+    projects: int | None = None
+    note_fa: str | None = None
+    note_en: str | None = None
+    reported_on: str | None = None  # Jalali
+
+
+class FiguresSpec(BaseModel):
+    """The data set's [[programs]], [[loan_quotas]] and [[loan_reports]] sections."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    programs: list[ProgramSpec] = []
+    loan_quotas: list[LoanQuotaSpec] = []
+    loan_reports: list[LoanReportSpec] = []
+
+    @model_validator(mode="after")
+    def _unique(self) -> FiguresSpec:
+        numbers = [p.number for p in self.programs]
+        codes = [p.code for p in self.programs]
+        if len(set(numbers)) != len(numbers) or len(set(codes)) != len(codes):
+            raise ValueError("program numbers and codes must be unique")
+        return self
+
+
+def figures_spec(dataset: Dataset) -> FiguresSpec:
+    return FiguresSpec.model_validate(dataset.model_extra or {})
+
+
+def jalali_to_date(text: str | None) -> date | None:
+    """A Jalali date from a data file, as a Gregorian calendar day; ValueError if invalid."""
+    if text is None:
+        return None
+    parsed = parse_jalali_date(text)
+    if parsed is None:
+        raise ValueError(f"not a Jalali date: {text!r}")
+    day: date = parsed.togregorian()
+    return day
+
+
+async def seed_figures(database: Database, dataset: Dataset, province_id: int) -> None:
+    """Add the data set's programs, quotas and reported totals that are missing.
+
+    Idempotent, and never overwrites: programs are matched by code (or number), quotas by
+    year, reported totals by source and year; whatever an admin has edited stays.
+    """
+    spec = figures_spec(dataset)
+    async with database.transaction() as session:
+        agencies: dict[str, int] = dict(
+            (
+                await session.execute(
+                    select(Agency.code, Agency.id).where(Agency.province_id == province_id)
+                )
+            ).all()
+        )
+        categories: dict[str, int] = dict(
+            (
+                await session.execute(
+                    select(Category.code, Category.id).where(Category.province_id == province_id)
+                )
+            ).all()
+        )
+        existing = (
+            await session.execute(
+                select(Program.code, Program.number).where(Program.province_id == province_id)
+            )
+        ).all()
+        codes = {row[0] for row in existing}
+        numbers = {row[1] for row in existing}
+        for program in spec.programs:
+            if program.code in codes or program.number in numbers:
+                continue
+            if program.agency not in agencies:
+                raise ValueError(f"program {program.number}: unknown agency {program.agency!r}")
+            if program.category is not None and program.category not in categories:
+                raise ValueError(f"program {program.number}: unknown category")
+            session.add(
+                Program(
+                    province_id=province_id,
+                    number=program.number,
+                    code=program.code,
+                    title_fa=program.title_fa,
+                    title_en=program.title_en,
+                    agency_id=agencies[program.agency],
+                    theme=program.theme,
+                    category_id=categories[program.category] if program.category else None,
+                    target_fa=program.target_fa,
+                    target_en=program.target_en,
+                    starts_on=jalali_to_date(program.starts),
+                    due_on=jalali_to_date(program.due),
+                    progress=0,
+                )
+            )
+        quota_years = set(
+            (
+                await session.scalars(
+                    select(LoanQuota.year).where(LoanQuota.province_id == province_id)
+                )
+            ).all()
+        )
+        for quota in spec.loan_quotas:
+            if quota.year in quota_years:
+                continue
+            session.add(
+                LoanQuota(
+                    province_id=province_id,
+                    year=quota.year,
+                    amount_rials=quota.amount_rials,
+                    source_fa=quota.source_fa,
+                    source_en=quota.source_en,
+                )
+            )
+        reported = {
+            (code, year)
+            for code, year in await session.execute(
+                select(LoanReportedTotal.source_code, LoanReportedTotal.year).where(
+                    LoanReportedTotal.province_id == province_id
+                )
+            )
+        }
+        for total in spec.loan_reports:
+            if (total.source_code, total.year) in reported:
+                continue
+            session.add(
+                LoanReportedTotal(
+                    province_id=province_id,
+                    source_code=total.source_code,
+                    source_fa=total.source_fa,
+                    source_en=total.source_en,
+                    year=total.year,
+                    projects=total.projects,
+                    amount_rials=total.amount_rials,
+                    note_fa=total.note_fa,
+                    note_en=total.note_en,
+                    reported_on=jalali_to_date(total.reported_on),
+                )
+            )

@@ -115,11 +115,15 @@ def test_transitions_cover_every_action_and_closed_reports_stay_closed() -> None
 def test_permissions_by_role() -> None:
     expected = {
         Role.OWNER: {"register_unit", "submit_report", "view_own_reports"},
-        Role.OFFICER: {"work_inbox", "view_decisions"},
-        Role.OFFICIAL: {"view_province", "view_decisions"},
-        Role.SECRETARIAT: {"view_province", "manage_agenda", "view_decisions"},
+        Role.OFFICER: {"work_inbox", "view_decisions", "view_programs", "update_programs"},
+        Role.OFFICIAL: {"view_province", "view_decisions", "view_programs"},
+        Role.SECRETARIAT: {
+            "view_province", "manage_agenda", "view_decisions", "view_programs", "link_reports",
+        },
+        Role.MINISTRY: {"view_province", "view_national", "view_programs"},
         Role.ADMIN: {
             "view_province", "view_decisions", "manage_roles", "edit_routing", "broadcast",
+            "view_programs", "edit_programs", "link_reports", "import_loans",
         },
     }  # fmt: skip
     for role, permissions in expected.items():

@@ -1,0 +1,196 @@
+"""PNG charts for officials, with Persian text shaped and right to left.
+
+matplotlib 3.11 and later shape complex scripts themselves (libraqm), so labels are given
+in logical order as they are: the old arabic_reshaper + python-bidi step would now reverse
+them. The Persian font (Vazirmatn, SIL OFL, in bot/assets/fonts) ships with the project.
+Figures are built with the object API (no pyplot state) and rendered under one lock,
+since matplotlib's font caches are not thread-safe; handlers call these in a thread.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot, no display
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from bot.formatting import Presenter
+
+FONTS_DIR: Final = Path(__file__).parent / "assets" / "fonts"
+FONT_FAMILY: Final = "Vazirmatn"
+FONT_FILES: Final = ("Vazirmatn-Regular.ttf", "Vazirmatn-Bold.ttf")
+MAX_LABEL: Final = 38
+DPI: Final = 110
+COLOURS: Final = ("#2e7d32", "#1565c0", "#ef6c00", "#6a1b9a", "#c62828", "#00838f")
+
+_lock = threading.Lock()
+_registered = False
+
+
+def register_fonts() -> None:
+    """Make the bundled fonts known to matplotlib (once per process)."""
+    global _registered
+    with _lock:
+        if _registered:
+            return
+        for name in FONT_FILES:
+            font_manager.fontManager.addfont(str(FONTS_DIR / name))
+        _registered = True
+
+
+def font_path() -> str:
+    """The file matplotlib picks for chart text: proves the bundled font is in use."""
+    register_fonts()
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=FONT_FAMILY), fallback_to_default=False
+    )
+    return str(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    value: float
+    # The bar's annotation, already in the reader's digits and units.
+    text: str
+
+
+def _shorten(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def _render(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure).print_png(buffer)  # type: ignore[no-untyped-call]  # untyped
+    return buffer.getvalue()
+
+
+def _figure(height: float) -> Figure:
+    figure = Figure(figsize=(8.0, height), dpi=DPI, layout="constrained")
+    figure.patch.set_facecolor("white")
+    return figure
+
+
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """The bundled font for every text of a chart, built and drawn under one lock."""
+    register_fonts()
+    with _lock, matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": 10}):
+        yield
+
+
+def horizontal_bars(
+    fmt: Presenter,
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    axis_label: str = "",
+    limit: float | None = None,
+) -> bytes:
+    with chart_style():
+        return _render(horizontal_figure(fmt, title, bars, axis_label=axis_label, limit=limit))
+
+
+def vertical_bars(
+    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = ""
+) -> bytes:
+    with chart_style():
+        return _render(vertical_figure(fmt, title, bars, axis_label=axis_label))
+
+
+def horizontal_figure(
+    fmt: Presenter,
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    axis_label: str = "",
+    limit: float | None = None,
+) -> Figure:
+    """Bars from the reading side: in Persian the labels stand on the right and the bars
+    grow leftwards, as a Persian reader expects; in English, the other way round.
+    Call inside `chart_style()`."""
+    rtl = fmt.is_fa
+    figure = _figure(max(2.4, 0.42 * len(bars) + 1.4))
+    axes = figure.add_subplot()
+    positions = list(range(len(bars)))
+    values = [b.value for b in bars]
+    colours = [COLOURS[i % len(COLOURS)] for i in positions]
+    axes.barh(positions, values, color=colours, height=0.6)
+    axes.set_yticks(positions, [_shorten(b.label) for b in bars])
+    axes.invert_yaxis()  # the first (largest) bar on top
+    top = limit if limit is not None else (max(values) if values else 1) * 1.25 or 1
+    axes.set_xlim(0, top)
+    for position, bar in zip(positions, bars, strict=True):
+        axes.annotate(
+            bar.text,
+            (bar.value, position),
+            xytext=(-4 if rtl else 4, 0),
+            textcoords="offset points",
+            ha="right" if rtl else "left",
+            va="center",
+            fontsize=9,
+        )
+    if rtl:
+        axes.invert_xaxis()
+        axes.yaxis.tick_right()
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, 1)))
+    axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
+    if axis_label:
+        axes.set_xlabel(axis_label)
+    for side in ("top", "left" if rtl else "right"):
+        axes.spines[side].set_visible(False)
+    axes.grid(axis="x", alpha=0.3)
+    return figure
+
+
+def vertical_figure(
+    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = ""
+) -> Figure:
+    """A series in time order (months, weeks): read right to left in Persian.
+    Call inside `chart_style()`."""
+    rtl = fmt.is_fa
+    figure = _figure(4.2)
+    axes = figure.add_subplot()
+    positions = list(range(len(bars)))
+    values = [b.value for b in bars]
+    axes.bar(positions, values, color=COLOURS[1], width=0.6)
+    axes.set_xticks(positions, [_shorten(b.label) for b in bars], rotation=0)
+    if len(bars) > 6:
+        for label in axes.get_xticklabels():
+            # The label ends at its bar: where a Persian reader's eye starts.
+            label.set_rotation(35 if rtl else -35)
+            label.set_rotation_mode("anchor")
+            label.set_horizontalalignment("right" if rtl else "left")
+    top = (max(values) if values else 1) * 1.2 or 1
+    axes.set_ylim(0, top)
+    for position, bar in zip(positions, bars, strict=True):
+        axes.annotate(
+            bar.text,
+            (position, bar.value),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    if rtl:
+        axes.invert_xaxis()
+        axes.yaxis.tick_right()
+        axes.yaxis.set_label_position("right")
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, 1)))
+    axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
+    if axis_label:
+        axes.set_ylabel(axis_label)
+    for side in ("top", "left" if rtl else "right"):
+        axes.spines[side].set_visible(False)
+    axes.grid(axis="y", alpha=0.3)
+    return figure

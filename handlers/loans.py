@@ -1,0 +1,208 @@
+"""/loans: production-boom facilities against the quota; admins import banks' spreadsheets."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+from telegram import InlineKeyboardButton, InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import charts
+from bot.access import Permission
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape, split_message
+from bot.menu import MenuCommand
+from bot.services.loans import DIMENSIONS, LoanOverview
+from bot.text import parse_int
+from bot.views_figures import import_summary, loan_bars, loans_breakdown, loans_summary
+from handlers.common import deny
+from handlers.ui import callback, int_arg, keyboard, parse_callback, rows
+
+COMMANDS = [MenuCommand("loans", Permission.VIEW_PROVINCE)]
+
+PREFIX = "ln"  # ln:<view>:<unit>:<year>
+CHART = "lnc"  # lnc:<dimension>:<unit>:<year>
+VIEWS = ("sum", *DIMENSIONS)
+UNITS = {"r": "rial", "t": "toman"}
+CHART_DIMENSIONS = ("bank", "month")
+Unit = Literal["rial", "toman"]
+
+
+def _unit(code: str) -> Unit:
+    return "toman" if code == "t" else "rial"
+
+
+def _markup(context: RounaqContext, overview: LoanOverview, view: str, unit_code: str) -> Any:
+    tr, year = context.tr, overview.year or 0
+    dimension_buttons = [
+        InlineKeyboardButton(
+            ("• " if view == d else "") + tr.t(f"loans.dim.{d}"),
+            callback_data=callback(PREFIX, d, unit_code, year),
+        )
+        for d in DIMENSIONS
+    ]
+    other_unit = "t" if unit_code == "r" else "r"
+    controls = [
+        InlineKeyboardButton(
+            tr.t("loans.btn_summary"), callback_data=callback(PREFIX, "sum", unit_code, year)
+        ),
+        InlineKeyboardButton(
+            tr.t("loans.btn_toman" if unit_code == "r" else "loans.btn_rial"),
+            callback_data=callback(PREFIX, view, other_unit, year),
+        ),
+    ]
+    chart_buttons = [
+        InlineKeyboardButton(
+            tr.t(f"loans.btn_chart_{d}"), callback_data=callback(CHART, d, unit_code, year)
+        )
+        for d in CHART_DIMENSIONS
+    ]
+    years = [
+        InlineKeyboardButton(
+            context.fmt.plain_int(y), callback_data=callback(PREFIX, view, unit_code, y)
+        )
+        for y in overview.years
+        if y != overview.year
+    ][-4:]
+    if not overview.all_count:
+        return keyboard(controls, years)
+    return keyboard(*rows(dimension_buttons, 3), controls, chart_buttons, years)
+
+
+def _render(context: RounaqContext, overview: LoanOverview, view: str, unit_code: str) -> str:
+    tr, fmt, directory = context.tr, context.fmt, context.services.directory
+    unit = _unit(unit_code)
+    if view == "sum" or overview.year is None:
+        return loans_summary(tr, fmt, overview, unit)
+    return loans_breakdown(tr, fmt, directory, overview, view, unit)
+
+
+async def loans(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not context.principal.can(Permission.VIEW_PROVINCE):
+        await deny(update, context)
+        return
+    year = parse_int(context.args[0]) if context.args else None
+    overview = await context.services.loans.overview(year)
+    await message.reply_text(
+        _render(context, overview, "sum", "r"), reply_markup=_markup(context, overview, "sum", "r")
+    )
+
+
+def _parse_view(data: str | None, prefix: str) -> tuple[str, str, int] | None:
+    args = parse_callback(data, prefix, 3)
+    if args is None:
+        return None
+    view, unit_code, year = args[0], args[1], int_arg(args[2])
+    if unit_code not in UNITS or year is None:
+        return None
+    return view, unit_code, year
+
+
+async def view_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    parsed = _parse_view(query.data, PREFIX)
+    if parsed is None or parsed[0] not in VIEWS:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    # Buttons can be forwarded or replayed: the permission is checked on every press.
+    if not context.principal.can(Permission.VIEW_PROVINCE):
+        await deny(update, context)
+        return
+    view, unit_code, year = parsed
+    await query.answer()
+    overview = await context.services.loans.overview(year or None)
+    text = split_message(_render(context, overview, view, unit_code))[0]
+    await query.edit_message_text(text, reply_markup=_markup(context, overview, view, unit_code))
+
+
+async def chart_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    parsed = _parse_view(query.data, CHART)
+    if parsed is None or parsed[0] not in CHART_DIMENSIONS:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    if not context.principal.can(Permission.VIEW_PROVINCE):
+        await deny(update, context)
+        return
+    dimension, unit_code, year = parsed
+    tr, fmt = context.tr, context.fmt
+    overview = await context.services.loans.overview(year or None)
+    shares = overview.breakdown(dimension)
+    if not shares or overview.year is None:
+        await query.answer(tr.t("loans.chart_empty"), show_alert=True)
+        return
+    await query.answer()
+    unit = _unit(unit_code)
+    bars = loan_bars(tr, fmt, context.services.directory, shares, dimension, unit)
+    title = tr.t(f"loans.chart_{dimension}_title", year=fmt.plain_int(overview.year))
+    axis = tr.t(f"loans.chart_unit_{unit}")
+    draw = charts.vertical_bars if dimension == "month" else charts.horizontal_bars
+    png = await asyncio.to_thread(draw, fmt, title, bars, axis_label=axis)
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_photo(
+        chat.id, InputFile(png, filename=f"loans-{dimension}.png"), caption=title
+    )
+
+
+# --- importing ----------------------------------------------------------------------------
+
+
+async def import_help(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not context.principal.can(Permission.IMPORT_LOANS):
+        await deny(update, context)
+        return
+    await message.reply_text(context.tr.t("loans.import_help"))
+
+
+async def loans_file(update: Update, context: RounaqContext) -> None:
+    """An admin sends a bank's CSV or XLSX: all rows are imported, or none."""
+    message = update.effective_message
+    assert message is not None
+    assert message.document is not None
+    tr, document = context.tr, message.document
+    if not context.principal.can(Permission.IMPORT_LOANS):
+        await deny(update, context)
+        return
+    if (document.file_size or 0) > context.services.settings.max_upload_bytes:
+        await message.reply_text(tr.t("loans.import_too_big"))
+        return
+    name = document.file_name or "loans.xlsx"
+    await message.reply_text(tr.t("loans.import_working", name=escape(name)))
+    file = await context.bot.get_file(document.file_id)
+    data = bytes(await file.download_as_bytearray())
+    result = await context.services.loans.import_file(
+        data, name, imported_by=context.principal.user_id
+    )
+    for chunk in split_message(import_summary(context.tr, context.fmt, result)):
+        await message.reply_text(chunk)
+    if result.imported:
+        overview = await context.services.loans.overview()
+        await message.reply_text(
+            _render(context, overview, "sum", "r"),
+            reply_markup=_markup(context, overview, "sum", "r"),
+        )
+
+
+SPREADSHEETS = (
+    filters.Document.FileExtension("csv")
+    | filters.Document.FileExtension("xlsx")
+    | filters.Document.FileExtension("xlsm")
+)
+
+
+def register(application: RounaqApp) -> None:
+    application.add_handler(CommandHandler("loans", loans))
+    application.add_handler(CommandHandler("importloans", import_help))
+    application.add_handler(CallbackQueryHandler(view_button, pattern=rf"^{PREFIX}:"))
+    application.add_handler(CallbackQueryHandler(chart_button, pattern=rf"^{CHART}:"))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & SPREADSHEETS, loans_file))

@@ -1,0 +1,784 @@
+"""/status of the key programs; officers' progress updates; admins' edits; report links."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+import jdatetime
+from telegram import InlineKeyboardButton, InputFile, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import charts
+from bot.access import Permission, can_update_program
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape, split_message
+from bot.menu import MenuCommand
+from bot.services.programs import Evidence, ProgramError
+from bot.text import normalize_text, parse_int, parse_jalali_date, parse_tracking_number
+from bot.views_figures import program_detail, progress_bars, status_pages
+from handlers.common import cancel, deny, reply_not_text
+from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, pager_row, rows
+from handlers.ui import parse_callback as parse
+
+COMMANDS = [
+    MenuCommand("status", Permission.VIEW_PROGRAMS),
+    MenuCommand("progress", Permission.UPDATE_PROGRAMS),
+]
+
+PREFIX = "pg"  # viewing
+FLOW = "pgf"  # the progress-update flow
+EDIT = "pge"  # the admin's edit flow
+DRAFT_KEY = "progress_draft"
+EDIT_KEY = "program_edit"
+MAX_FILE_NAME = 200
+DATE_FIELDS = ("starts_on", "due_on")
+TEXT_FIELDS = ("title_fa", "title_en", "target_fa", "target_en")
+
+
+class State(IntEnum):
+    PROGRAM = 1
+    PERCENT = 2
+    NOTE = 3
+    EVIDENCE = 4
+    DATE = 5
+    CONFIRM = 6
+
+
+class EditState(IntEnum):
+    FIELD = 11
+    VALUE = 12
+
+
+def _chat_id(update: Update) -> int:
+    chat = update.effective_chat
+    assert chat is not None
+    return chat.id
+
+
+# --- /status ------------------------------------------------------------------------------
+
+
+async def _status_page(context: RounaqContext, page: int) -> tuple[str, Any]:
+    services, tr = context.services, context.tr
+    programs = await services.programs.all()
+    with_lights = [(p, services.programs.light(p)) for p in programs]
+    pages = status_pages(tr, context.fmt, services.directory, with_lights)
+    page = min(max(page, 1), len(pages))
+    # A button per program, on every page: 27 short number buttons are the index.
+    numbers = [p.number for p in programs]
+    buttons = [
+        InlineKeyboardButton(
+            tr.t("programs.btn_open", number=context.fmt.plain_int(n)),
+            callback_data=callback(PREFIX, "o", n),
+        )
+        for n in numbers
+    ]
+    markup = keyboard(
+        *rows(buttons, 7),
+        pager_row(tr, f"{PREFIX}:l", page, len(pages)),
+        [InlineKeyboardButton(tr.t("programs.btn_chart"), callback_data=callback(PREFIX, "c"))]
+        if programs
+        else [],
+    )
+    return pages[page - 1], markup
+
+
+async def status(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not context.principal.can(Permission.VIEW_PROGRAMS):
+        await deny(update, context)
+        return
+    args = context.args or []
+    if args:
+        number = parse_int(args[0])
+        if number is None or not await _send_program(update, context, number):
+            await message.reply_text(context.tr.t("programs.not_found"))
+        return
+    text, markup = await _status_page(context, 1)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def list_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    args = parse(query.data, PREFIX, 2)
+    page = int_arg(args[1]) if args and args[0] == "l" else None
+    if page is None:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    if not context.principal.can(Permission.VIEW_PROGRAMS):
+        await deny(update, context)
+        return
+    await query.answer()
+    text, markup = await _status_page(context, page)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def _send_program(update: Update, context: RounaqContext, number: int) -> bool:
+    services, tr, fmt = context.services, context.tr, context.fmt
+    page = await services.programs.page(number)
+    if page is None:
+        return False
+    today = services.clock.now().astimezone(services.settings.tz).date()
+    text = program_detail(tr, fmt, services.directory, page, today)
+    buttons: list[list[InlineKeyboardButton]] = []
+    if can_update_program(context.principal, page.program.agency_id):
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    tr.t("programs.btn_update"),
+                    callback_data=callback(PREFIX, "u", page.program.id),
+                )
+            ]
+        )
+    with_evidence = next((u for u in page.updates if u.evidence_file_id), None)
+    if with_evidence is not None:
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    tr.t("programs.btn_evidence"),
+                    callback_data=callback(PREFIX, "e", with_evidence.id),
+                )
+            ]
+        )
+    buttons.append(
+        [InlineKeyboardButton(tr.t("programs.btn_list"), callback_data=callback(PREFIX, "l", 1))]
+    )
+    chunks = split_message(text)
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await context.bot.send_message(
+            _chat_id(update), chunk, reply_markup=keyboard(*buttons) if last else None
+        )
+    return True
+
+
+async def open_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    args = parse(query.data, PREFIX, 2)
+    number = int_arg(args[1]) if args and args[0] == "o" else None
+    if number is None:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    if not context.principal.can(Permission.VIEW_PROGRAMS):
+        await deny(update, context)
+        return
+    if not await _send_program(update, context, number):
+        await query.answer(context.tr.t("programs.not_found"), show_alert=True)
+        return
+    await query.answer()
+
+
+async def chart_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    if not context.principal.can(Permission.VIEW_PROGRAMS):
+        await deny(update, context)
+        return
+    await query.answer()
+    tr, fmt = context.tr, context.fmt
+    programs = await context.services.programs.all()
+    png = await asyncio.to_thread(
+        charts.horizontal_bars,
+        fmt,
+        tr.t("programs.chart_title"),
+        progress_bars(tr, fmt, programs),
+        axis_label=tr.t("programs.chart_axis"),
+        limit=110,
+    )
+    await context.bot.send_photo(
+        _chat_id(update),
+        InputFile(png, filename="programs.png"),
+        caption=tr.t("programs.chart_title"),
+    )
+
+
+async def evidence_button(update: Update, context: RounaqContext) -> None:
+    """Resend an update's evidence file to someone who may see the program."""
+    query = update.callback_query
+    assert query is not None
+    args = parse(query.data, PREFIX, 2)
+    update_id = int_arg(args[1]) if args and args[0] == "e" else None
+    if update_id is None or not context.principal.can(Permission.VIEW_PROGRAMS):
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    found = await context.services.programs.evidence(update_id)
+    if found is None:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    await query.answer()
+    kind, file_id = found
+    if kind == "photo":
+        await context.bot.send_photo(_chat_id(update), file_id)
+    else:
+        await context.bot.send_document(_chat_id(update), file_id)
+
+
+# --- the progress-update flow -------------------------------------------------------------
+
+
+def _draft(context: RounaqContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft = context.user_data.setdefault(DRAFT_KEY, {})
+    assert isinstance(draft, dict)
+    return draft
+
+
+async def begin_progress(update: Update, context: RounaqContext) -> int:
+    principal, tr = context.principal, context.tr
+    if not principal.can(Permission.UPDATE_PROGRAMS):
+        await deny(update, context)
+        return ConversationHandler.END
+    programs = context.services.programs.updatable(principal, await context.services.programs.all())
+    query = update.callback_query
+    if query is not None:
+        args = parse(query.data, PREFIX, 2)
+        program_id = int_arg(args[1]) if args and args[0] == "u" else None
+        chosen = next((p for p in programs if p.id == program_id), None)
+        if chosen is None:
+            await query.answer(tr.t("programs.error.not_your_agency"), show_alert=True)
+            return ConversationHandler.END
+        await query.answer()
+        assert context.user_data is not None
+        context.user_data[DRAFT_KEY] = {"program_id": chosen.id}
+        await _ask_percent(update, context, chosen.id)
+        return State.PERCENT
+    if not programs:
+        await context.bot.send_message(_chat_id(update), tr.t("programs.no_programs"))
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data[DRAFT_KEY] = {}
+    if len(programs) == 1:
+        _draft(context)["program_id"] = programs[0].id
+        await _ask_percent(update, context, programs[0].id)
+        return State.PERCENT
+    fmt = context.fmt
+    buttons = [
+        InlineKeyboardButton(
+            f"{fmt.plain_int(p.number)}. {p.title(context.lang)}"[:60],
+            callback_data=callback(FLOW, "p", p.id),
+        )
+        for p in programs
+    ]
+    await context.bot.send_message(
+        _chat_id(update), tr.t("programs.choose_program"), reply_markup=keyboard(*rows(buttons, 1))
+    )
+    return State.PROGRAM
+
+
+async def got_program(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    args = parse(query.data, FLOW, 2)
+    program_id = int_arg(args[1]) if args and args[0] == "p" else None
+    program = await context.services.programs.get(program_id) if program_id else None
+    if program is None or not can_update_program(context.principal, program.agency_id):
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return State.PROGRAM
+    await query.answer()
+    _draft(context)["program_id"] = program.id
+    await _ask_percent(update, context, program.id)
+    return State.PERCENT
+
+
+async def _ask_percent(update: Update, context: RounaqContext, program_id: int) -> None:
+    program = await context.services.programs.get(program_id)
+    assert program is not None
+    fmt = context.fmt
+    await context.bot.send_message(
+        _chat_id(update),
+        context.tr.t(
+            "programs.ask_percent",
+            number=fmt.plain_int(program.number),
+            title=escape(program.title(context.lang)),
+            progress=fmt.percent(program.progress / 100),
+        ),
+    )
+
+
+async def got_percent(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    text = normalize_text(message.text).rstrip("%٪").strip()
+    percent = parse_int(text)
+    if percent is None or not 0 <= percent <= 100:
+        await message.reply_text(
+            context.tr.t("programs.bad_percent", text=escape(message.text[:40]))
+        )
+        return State.PERCENT
+    _draft(context)["percent"] = percent
+    await message.reply_text(context.tr.t("programs.ask_note"))
+    return State.NOTE
+
+
+async def got_note(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    note = normalize_text(message.text)
+    try:
+        context.services.programs.check_update(None, note or "-", None)
+    except ProgramError as error:
+        await message.reply_text(context.tr.t(f"programs.error.{error.reason}"))
+        return State.NOTE
+    _draft(context)["note"] = note
+    await message.reply_text(
+        context.tr.t("programs.ask_evidence"),
+        reply_markup=keyboard(
+            [
+                InlineKeyboardButton(
+                    context.tr.t("programs.btn_no_evidence"), callback_data=callback(FLOW, "n")
+                )
+            ]
+        ),
+    )
+    return State.EVIDENCE
+
+
+async def got_evidence(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    if message.photo:
+        photo = message.photo[-1]
+        _draft(context)["evidence"] = {"kind": "photo", "file_id": photo.file_id}
+    elif message.document is not None:
+        name = (message.document.file_name or "")[:MAX_FILE_NAME] or None
+        _draft(context)["evidence"] = {
+            "kind": "document",
+            "file_id": message.document.file_id,
+            "file_name": name,
+        }
+    await _ask_date(update, context)
+    return State.DATE
+
+
+async def no_evidence(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context).pop("evidence", None)
+    await _ask_date(update, context)
+    return State.DATE
+
+
+async def _ask_date(update: Update, context: RounaqContext) -> None:
+    tr, fmt = context.tr, context.fmt
+    today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+    await context.bot.send_message(
+        _chat_id(update),
+        tr.t("programs.ask_date", example=fmt.short_date(today)),
+        reply_markup=keyboard(
+            [InlineKeyboardButton(tr.t("programs.btn_today"), callback_data=callback(FLOW, "t"))]
+        ),
+    )
+
+
+async def got_date(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    parsed = parse_jalali_date(message.text)
+    today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+    if parsed is None:
+        await message.reply_text(
+            context.tr.t(
+                "programs.error.bad_date",
+                text=escape(message.text[:40]),
+                example=context.fmt.short_date(today),
+            )
+        )
+        return State.DATE
+    day: date = parsed.togregorian()
+    try:
+        context.services.programs.check_update(None, "", day)
+    except ProgramError as error:
+        await message.reply_text(context.tr.t(f"programs.error.{error.reason}"))
+        return State.DATE
+    _draft(context)["date"] = day.isoformat()
+    await _confirm(update, context)
+    return State.CONFIRM
+
+
+async def today_button(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+    _draft(context)["date"] = today.isoformat()
+    await _confirm(update, context)
+    return State.CONFIRM
+
+
+async def _confirm(update: Update, context: RounaqContext) -> None:
+    draft, tr, fmt = _draft(context), context.tr, context.fmt
+    program = await context.services.programs.get(int(draft["program_id"]))
+    assert program is not None
+    text = tr.t(
+        "programs.confirm",
+        number=fmt.plain_int(program.number),
+        title=escape(program.title(context.lang)),
+        percent=fmt.percent(int(draft["percent"]) / 100),
+        date=fmt.date(date.fromisoformat(draft["date"])),
+        evidence=tr.t("programs.evidence_yes" if draft.get("evidence") else "programs.evidence_no"),
+        note=escape(draft["note"]),
+    )
+    await context.bot.send_message(
+        _chat_id(update),
+        text,
+        reply_markup=keyboard(
+            [
+                InlineKeyboardButton(tr.t("programs.btn_save"), callback_data=callback(FLOW, "s")),
+                InlineKeyboardButton(tr.t("common.cancel"), callback_data=callback(FLOW, "x")),
+            ]
+        ),
+    )
+
+
+async def save(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    draft, tr, fmt = _draft(context), context.tr, context.fmt
+    if not {"program_id", "percent", "note", "date"} <= draft.keys():
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return ConversationHandler.END
+    evidence = Evidence(**draft["evidence"]) if draft.get("evidence") else None
+    try:
+        saved = await context.services.programs.post_update(
+            context.principal,
+            int(draft["program_id"]),
+            percent=int(draft["percent"]),
+            note=str(draft["note"]),
+            reported_on=date.fromisoformat(draft["date"]),
+            evidence=evidence,
+        )
+    except ProgramError as error:
+        await query.answer(tr.t(f"programs.error.{error.reason}"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    program = await context.services.programs.get(saved.program_id)
+    assert program is not None
+    await context.bot.send_message(
+        _chat_id(update),
+        tr.t(
+            "programs.saved",
+            number=fmt.plain_int(program.number),
+            percent=fmt.percent(saved.percent / 100),
+        ),
+        reply_markup=keyboard(
+            [
+                InlineKeyboardButton(
+                    tr.t("programs.btn_list"), callback_data=callback(PREFIX, "o", program.number)
+                )
+            ]
+        ),
+    )
+    return ConversationHandler.END
+
+
+async def cancel_button(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await cancel(update, context)
+
+
+async def button_expected(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.tr.t("common.use_buttons"))
+
+
+def progress_conversation() -> ConversationHandler[RounaqContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    files = filters.PHOTO | filters.Document.ALL
+    with mixed_step_conversation():
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("progress", begin_progress),
+                CallbackQueryHandler(begin_progress, pattern=rf"^{PREFIX}:u:"),
+            ],
+            states={
+                State.PROGRAM: [
+                    CallbackQueryHandler(got_program, pattern=rf"^{FLOW}:p:"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+                State.PERCENT: [
+                    MessageHandler(text, got_percent),
+                    MessageHandler(~filters.COMMAND, reply_not_text),
+                ],
+                State.NOTE: [
+                    MessageHandler(text, got_note),
+                    MessageHandler(~filters.COMMAND, reply_not_text),
+                ],
+                State.EVIDENCE: [
+                    MessageHandler(files, got_evidence),
+                    CallbackQueryHandler(no_evidence, pattern=rf"^{FLOW}:n$"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+                State.DATE: [
+                    MessageHandler(text, got_date),
+                    CallbackQueryHandler(today_button, pattern=rf"^{FLOW}:t$"),
+                    MessageHandler(~filters.COMMAND, reply_not_text),
+                ],
+                State.CONFIRM: [
+                    CallbackQueryHandler(save, pattern=rf"^{FLOW}:s$"),
+                    CallbackQueryHandler(cancel_button, pattern=rf"^{FLOW}:x$"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="progress",
+            persistent=True,
+            allow_reentry=True,
+        )
+
+
+# --- admins: editing programs and loading a program set -----------------------------------
+
+
+async def begin_edit(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    tr, fmt = context.tr, context.fmt
+    if not context.principal.can(Permission.EDIT_PROGRAMS):
+        await deny(update, context)
+        return ConversationHandler.END
+    number = parse_int(context.args[0]) if context.args else None
+    program = await context.services.programs.by_number(number) if number else None
+    if program is None:
+        await message.reply_text(tr.t("programs.edit_usage"))
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data[EDIT_KEY] = {"program_id": program.id, "number": program.number}
+    fields = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)
+    buttons = [
+        InlineKeyboardButton(tr.t(f"programs.field.{f}"), callback_data=callback(EDIT, "f", f))
+        for f in fields
+    ]
+    await message.reply_text(
+        tr.t(
+            "programs.edit_choose",
+            number=fmt.plain_int(program.number),
+            title=escape(program.title(context.lang)),
+        ),
+        reply_markup=keyboard(*rows(buttons, 2)),
+    )
+    return EditState.FIELD
+
+
+def _edit_draft(context: RounaqContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft = context.user_data.setdefault(EDIT_KEY, {})
+    assert isinstance(draft, dict)
+    return draft
+
+
+async def edit_field(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    tr = context.tr
+    args = parse(query.data, EDIT, 2)
+    field = args[1] if args and args[0] == "f" else ""
+    if field not in (*TEXT_FIELDS, *DATE_FIELDS, "agency_id") or "program_id" not in _edit_draft(
+        context
+    ):
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return EditState.FIELD
+    await query.answer()
+    _edit_draft(context)["field"] = field
+    label = tr.t(f"programs.field.{field}")
+    if field == "agency_id":
+        buttons = [
+            InlineKeyboardButton(a.name(context.lang)[:40], callback_data=callback(EDIT, "a", a.id))
+            for a in context.services.directory.agencies
+        ]
+        await query.edit_message_text(
+            tr.t("programs.edit_ask_agency"), reply_markup=keyboard(*rows(buttons, 2))
+        )
+        return EditState.VALUE
+    if field in DATE_FIELDS:
+        today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+        text = tr.t("programs.edit_ask_date", field=label, example=context.fmt.short_date(today))
+    else:
+        text = tr.t("programs.edit_ask", field=label)
+    await query.edit_message_text(text)
+    return EditState.VALUE
+
+
+async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int:
+    draft, tr = _edit_draft(context), context.tr
+    try:
+        await context.services.programs.edit(
+            context.principal, int(draft["program_id"]), str(draft["field"]), value
+        )
+    except ProgramError as error:
+        await context.bot.send_message(_chat_id(update), tr.t(f"programs.error.{error.reason}"))
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data.pop(EDIT_KEY, None)
+    await context.bot.send_message(
+        _chat_id(update),
+        tr.t("programs.edit_done", number=context.fmt.plain_int(int(draft["number"]))),
+    )
+    return ConversationHandler.END
+
+
+async def edit_value(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    draft, tr = _edit_draft(context), context.tr
+    field = draft.get("field")
+    text = normalize_text(message.text)
+    if field in DATE_FIELDS:
+        if text in (tr.t("programs.edit_clear"), "-"):
+            return await _apply_edit(update, context, None)
+        parsed: jdatetime.date | None = parse_jalali_date(text)
+        if parsed is None:
+            today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+            await message.reply_text(
+                tr.t(
+                    "programs.error.bad_date",
+                    text=escape(text[:40]),
+                    example=context.fmt.short_date(today),
+                )
+            )
+            return EditState.VALUE
+        return await _apply_edit(update, context, parsed.togregorian())
+    if field in TEXT_FIELDS:
+        if not 1 <= len(text) <= 500:
+            await message.reply_text(tr.t("programs.error.text_length"))
+            return EditState.VALUE
+        return await _apply_edit(update, context, text)
+    await message.reply_text(tr.t("common.use_buttons"))
+    return EditState.VALUE
+
+
+async def edit_agency(update: Update, context: RounaqContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    args = parse(query.data, EDIT, 2)
+    agency_id = int_arg(args[1]) if args and args[0] == "a" else None
+    if agency_id is None or _edit_draft(context).get("field") != "agency_id":
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return EditState.VALUE
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _apply_edit(update, context, agency_id)
+
+
+def edit_conversation() -> ConversationHandler[RounaqContext]:
+    with mixed_step_conversation():
+        return ConversationHandler(
+            entry_points=[CommandHandler("editprogram", begin_edit)],
+            states={
+                EditState.FIELD: [
+                    CallbackQueryHandler(edit_field, pattern=rf"^{EDIT}:f:"),
+                    MessageHandler(~filters.COMMAND, button_expected),
+                ],
+                EditState.VALUE: [
+                    CallbackQueryHandler(edit_agency, pattern=rf"^{EDIT}:a:"),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, edit_value),
+                    MessageHandler(~filters.COMMAND, reply_not_text),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="program_edit",
+            persistent=True,
+            allow_reentry=True,
+        )
+
+
+async def program_set_file(update: Update, context: RounaqContext) -> None:
+    """An admin sends a TOML program set: new programs are added, known ones updated."""
+    message = update.effective_message
+    assert message is not None
+    assert message.document is not None
+    tr = context.tr
+    if not context.principal.can(Permission.EDIT_PROGRAMS):
+        await deny(update, context)
+        return
+    if (message.document.file_size or 0) > context.services.settings.max_upload_bytes:
+        await message.reply_text(tr.t("loans.import_too_big"))
+        return
+    file = await context.bot.get_file(message.document.file_id)
+    data = bytes(await file.download_as_bytearray())
+    try:
+        result = await context.services.programs.load_set(context.principal, data)
+    except ProgramError as error:
+        await message.reply_text(
+            tr.t(f"programs.error.{error.reason}", detail=escape(error.detail))
+            if error.reason.startswith("file_") and error.reason != "file_empty"
+            else tr.t(f"programs.error.{error.reason}")
+        )
+        return
+    await message.reply_text(tr.t("programs.loaded", added=result.added, updated=result.updated))
+
+
+# --- the secretariat: linking reports to programs -----------------------------------------
+
+
+async def link_command(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    tr, fmt = context.tr, context.fmt
+    if not context.principal.can(Permission.LINK_REPORTS):
+        await deny(update, context)
+        return
+    unlink = message.text.lstrip().startswith("/unlink")
+    args = context.args or []
+    number = parse_int(args[0]) if args else None
+    tracking = parse_tracking_number(" ".join(args[1:])) if len(args) > 1 else None
+    if number is None or tracking is None:
+        await message.reply_text(tr.t("programs.link_usage"))
+        return
+    try:
+        changed = await context.services.programs.link_report(
+            context.principal, number, tracking, link=not unlink
+        )
+    except ProgramError as error:
+        await message.reply_text(tr.t(f"programs.error.{error.reason}"))
+        return
+    report = fmt.digits(f"{tracking[0]}-{tracking[1]:04d}")
+    values = {"report": report, "number": fmt.plain_int(number)}
+    if unlink:
+        key = "programs.unlinked_ok" if changed else "programs.not_linked"
+    else:
+        key = "programs.linked_ok" if changed else "programs.already_linked"
+    await message.reply_text(tr.t(key, **values))
+
+
+def register(application: RounaqApp) -> None:
+    application.add_handler(progress_conversation())
+    application.add_handler(edit_conversation())
+    application.add_handler(CommandHandler("status", status))
+    application.add_handler(CommandHandler(["link", "unlink"], link_command))
+    application.add_handler(CallbackQueryHandler(list_button, pattern=rf"^{PREFIX}:l:"))
+    application.add_handler(CallbackQueryHandler(open_button, pattern=rf"^{PREFIX}:o:"))
+    application.add_handler(CallbackQueryHandler(chart_button, pattern=rf"^{PREFIX}:c$"))
+    application.add_handler(CallbackQueryHandler(evidence_button, pattern=rf"^{PREFIX}:e:"))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.Document.FileExtension("toml"), program_set_file
+        )
+    )

@@ -1,0 +1,148 @@
+"""Immutable objects for the officials' figures: programs, loans, report statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramDTO:
+    id: int
+    number: int
+    code: str
+    title_fa: str
+    title_en: str
+    agency_id: int
+    theme: str
+    category_id: int | None
+    target_fa: str | None
+    target_en: str | None
+    starts_on: date | None
+    due_on: date | None
+    progress: int
+    last_update_at: datetime | None
+
+    def title(self, lang: str) -> str:
+        return self.title_fa if lang == "fa" else self.title_en
+
+    def target(self, lang: str) -> str | None:
+        return self.target_fa if lang == "fa" else self.target_en
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramUpdateDTO:
+    id: int
+    program_id: int
+    percent: int
+    note: str
+    reported_on: date
+    evidence_kind: str | None
+    evidence_file_id: str | None
+    evidence_file_name: str | None
+    author_id: int
+    agency_id: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedReportDTO:
+    """A report linked to a program, with how: by its category or by the secretariat."""
+
+    id: int
+    year: int
+    seq: int
+    status: str
+    category_id: int
+    agency_id: int
+    created_at: datetime
+    explicit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LoanQuotaDTO:
+    year: int
+    amount_rials: int
+    source_fa: str
+    source_en: str
+
+    def source(self, lang: str) -> str:
+        return self.source_fa if lang == "fa" else self.source_en
+
+
+@dataclass(frozen=True, slots=True)
+class LoanReportedDTO:
+    source_code: str
+    source_fa: str
+    source_en: str
+    year: int
+    projects: int | None
+    amount_rials: int
+    note_fa: str | None
+    note_en: str | None
+    reported_on: date | None
+
+    def source(self, lang: str) -> str:
+        return self.source_fa if lang == "fa" else self.source_en
+
+
+@dataclass(frozen=True, slots=True)
+class LoanGroupRow:
+    """One group of a /loans breakdown: facilities at `stage` with this `key`."""
+
+    stage: str
+    key: int | str | None  # a bank/sector/county id, a type or stage code, a yyyymm month
+    count: int
+    amount_rials: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoanFacilityDTO:
+    id: int
+    unit_name: str
+    bank_id: int
+    sector_id: int | None
+    county_id: int | None
+    amount_rials: int
+    loan_type: str
+    stage: str
+    year: int
+    applied_on: date | None
+    approved_wg_on: date | None
+    approved_bank_on: date | None
+    paid_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    key: object
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyTiming:
+    """Medians per agency, in seconds; None where no report has got that far yet."""
+
+    agency_id: int
+    responded: int
+    median_first_response_s: float | None
+    resolved: int
+    median_resolution_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportExportRow:
+    id: int
+    year: int
+    seq: int
+    unit_name: str
+    county_id: int
+    sector_id: int
+    category_id: int
+    agency_id: int
+    status: str
+    amount_rials: int | None
+    description: str
+    created_at: datetime
+    due_at: datetime
+    closed_at: datetime | None

@@ -1,0 +1,155 @@
+"""Production-boom facilities: imports, the per-year aggregate, quotas and reported totals."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dto_figures import LoanFacilityDTO, LoanGroupRow, LoanQuotaDTO, LoanReportedDTO
+from storage.models_loans import LoanFacility, LoanImport, LoanQuota, LoanReportedTotal
+
+
+class LoanRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def quotas(self, province_id: int) -> list[LoanQuotaDTO]:
+        rows = await self.session.scalars(
+            select(LoanQuota).where(LoanQuota.province_id == province_id).order_by(LoanQuota.year)
+        )
+        return [LoanQuotaDTO(r.year, r.amount_rials, r.source_fa, r.source_en) for r in rows]
+
+    async def reported(self, province_id: int) -> list[LoanReportedDTO]:
+        rows = await self.session.scalars(
+            select(LoanReportedTotal)
+            .where(LoanReportedTotal.province_id == province_id)
+            .order_by(LoanReportedTotal.year, LoanReportedTotal.id)
+        )
+        return [
+            LoanReportedDTO(
+                source_code=r.source_code,
+                source_fa=r.source_fa,
+                source_en=r.source_en,
+                year=r.year,
+                projects=r.projects,
+                amount_rials=r.amount_rials,
+                note_fa=r.note_fa,
+                note_en=r.note_en,
+                reported_on=r.reported_on,
+            )
+            for r in rows
+        ]
+
+    async def years(self, province_id: int) -> list[int]:
+        rows = await self.session.scalars(
+            select(LoanFacility.year)
+            .where(LoanFacility.province_id == province_id)
+            .group_by(LoanFacility.year)
+            .order_by(LoanFacility.year)
+        )
+        return list(rows)
+
+    async def grouped(self, province_id: int, year: int, dimension: str) -> list[LoanGroupRow]:
+        """(stage, key) -> count, sum for one breakdown: a small GROUP BY per dimension,
+        so the result stays as small as the dimension (a few dozen rows), not its product."""
+        f = LoanFacility
+        column = {
+            "bank": f.bank_id,
+            "sector": f.sector_id,
+            "county": f.county_id,
+            "type": f.loan_type,
+            "stage": f.stage,
+            "month": f.month,
+        }[dimension]
+        rows = await self.session.execute(
+            select(f.stage, column, func.count(), func.sum(f.amount_rials))
+            .where(f.province_id == province_id, f.year == year)
+            .group_by(f.stage, column)
+        )
+        return [LoanGroupRow(r[0], r[1], int(r[2]), int(r[3] or 0)) for r in rows]
+
+    async def last_import_id(self, province_id: int) -> int:
+        value = await self.session.scalar(
+            select(func.max(LoanImport.id)).where(LoanImport.province_id == province_id)
+        )
+        return int(value or 0)
+
+    async def import_by_hash(self, province_id: int, sha256: str) -> tuple[str, datetime] | None:
+        row = (
+            await self.session.execute(
+                select(LoanImport.file_name, LoanImport.created_at).where(
+                    LoanImport.province_id == province_id, LoanImport.sha256 == sha256
+                )
+            )
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    async def add_import(
+        self,
+        province_id: int,
+        *,
+        file_name: str,
+        sha256: str,
+        rows: Sequence[dict[str, Any]],
+        imported_by: int | None,
+        now: datetime,
+    ) -> int:
+        """Record the file and insert its rows in one executemany, not one ORM object each."""
+        batch = LoanImport(
+            province_id=province_id,
+            file_name=file_name[:256],
+            sha256=sha256,
+            rows=len(rows),
+            total_rials=sum(int(r["amount_rials"]) for r in rows),
+            imported_by=imported_by,
+            created_at=now,
+        )
+        self.session.add(batch)
+        await self.session.flush()
+        if rows:
+            await self.session.execute(
+                insert(LoanFacility),
+                [
+                    {**row, "province_id": province_id, "import_id": batch.id, "created_at": now}
+                    for row in rows
+                ],
+            )
+        return batch.id
+
+    async def facilities(
+        self, province_id: int, *, batch_size: int = 5000
+    ) -> AsyncIterator[LoanFacilityDTO]:
+        """Every facility, in id order, fetched in keyset pages (exports)."""
+        last_id = 0
+        while True:
+            rows = (
+                await self.session.scalars(
+                    select(LoanFacility)
+                    .where(LoanFacility.province_id == province_id, LoanFacility.id > last_id)
+                    .order_by(LoanFacility.id)
+                    .limit(batch_size)
+                )
+            ).all()
+            if not rows:
+                return
+            for r in rows:
+                yield LoanFacilityDTO(
+                    id=r.id,
+                    unit_name=r.unit_name,
+                    bank_id=r.bank_id,
+                    sector_id=r.sector_id,
+                    county_id=r.county_id,
+                    amount_rials=r.amount_rials,
+                    loan_type=r.loan_type,
+                    stage=r.stage,
+                    year=r.year,
+                    applied_on=r.applied_on,
+                    approved_wg_on=r.approved_wg_on,
+                    approved_bank_on=r.approved_bank_on,
+                    paid_on=r.paid_on,
+                )
+            last_id = rows[-1].id

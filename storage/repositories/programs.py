@@ -1,0 +1,275 @@
+"""The key programs, their progress history and the reports linked to them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import upsert_insert
+from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
+from storage.models import Report
+from storage.models_programs import Program, ProgramReportLink, ProgramUpdate
+
+# Fields an admin may edit one by one; anything else goes through a program-set file.
+EDITABLE_FIELDS = frozenset(
+    {"title_fa", "title_en", "agency_id", "target_fa", "target_en", "starts_on", "due_on"}
+)
+
+
+def _dto(row: Program) -> ProgramDTO:
+    return ProgramDTO(
+        id=row.id,
+        number=row.number,
+        code=row.code,
+        title_fa=row.title_fa,
+        title_en=row.title_en,
+        agency_id=row.agency_id,
+        theme=row.theme,
+        category_id=row.category_id,
+        target_fa=row.target_fa,
+        target_en=row.target_en,
+        starts_on=row.starts_on,
+        due_on=row.due_on,
+        progress=row.progress,
+        last_update_at=row.last_update_at,
+    )
+
+
+def _update_dto(row: ProgramUpdate) -> ProgramUpdateDTO:
+    return ProgramUpdateDTO(
+        id=row.id,
+        program_id=row.program_id,
+        percent=row.percent,
+        note=row.note,
+        reported_on=row.reported_on,
+        evidence_kind=row.evidence_kind,
+        evidence_file_id=row.evidence_file_id,
+        evidence_file_name=row.evidence_file_name,
+        author_id=row.author_id,
+        agency_id=row.agency_id,
+        created_at=row.created_at,
+    )
+
+
+class ProgramRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def all(self, province_id: int) -> list[ProgramDTO]:
+        rows = await self.session.scalars(
+            select(Program).where(Program.province_id == province_id).order_by(Program.number)
+        )
+        return [_dto(r) for r in rows]
+
+    async def get(self, program_id: int) -> ProgramDTO | None:
+        row = await self.session.get(Program, program_id)
+        return _dto(row) if row else None
+
+    async def by_number(self, province_id: int, number: int) -> ProgramDTO | None:
+        row = await self.session.scalar(
+            select(Program).where(Program.province_id == province_id, Program.number == number)
+        )
+        return _dto(row) if row else None
+
+    async def updates(self, program_id: int, limit: int) -> list[ProgramUpdateDTO]:
+        rows = await self.session.scalars(
+            select(ProgramUpdate)
+            .where(ProgramUpdate.program_id == program_id)
+            .order_by(ProgramUpdate.id.desc())
+            .limit(limit)
+        )
+        return [_update_dto(r) for r in rows]
+
+    async def all_updates(self, province_id: int) -> list[ProgramUpdateDTO]:
+        rows = await self.session.scalars(
+            select(ProgramUpdate)
+            .join(Program, Program.id == ProgramUpdate.program_id)
+            .where(Program.province_id == province_id)
+            .order_by(Program.number, ProgramUpdate.id)
+        )
+        return [_update_dto(r) for r in rows]
+
+    async def evidence(self, update_id: int) -> tuple[str, str] | None:
+        row = await self.session.get(ProgramUpdate, update_id)
+        if row is None or row.evidence_kind is None or row.evidence_file_id is None:
+            return None
+        return row.evidence_kind, row.evidence_file_id
+
+    async def add_update(
+        self,
+        program_id: int,
+        *,
+        percent: int,
+        note: str,
+        reported_on: date,
+        evidence_kind: str | None,
+        evidence_file_id: str | None,
+        evidence_file_name: str | None,
+        author_id: int,
+        agency_id: int,
+        now: datetime,
+    ) -> ProgramUpdateDTO:
+        row = ProgramUpdate(
+            program_id=program_id,
+            percent=percent,
+            note=note,
+            reported_on=reported_on,
+            evidence_kind=evidence_kind,
+            evidence_file_id=evidence_file_id,
+            evidence_file_name=evidence_file_name,
+            author_id=author_id,
+            agency_id=agency_id,
+            created_at=now,
+        )
+        self.session.add(row)
+        program = await self.session.get(Program, program_id, with_for_update=True)
+        assert program is not None
+        # The newest measurement wins, by the day it was measured, not the day it was typed.
+        latest = await self.session.scalar(
+            select(func.max(ProgramUpdate.reported_on)).where(
+                ProgramUpdate.program_id == program_id
+            )
+        )
+        if latest is None or reported_on >= latest:
+            program.progress = percent
+        program.last_update_at = now
+        await self.session.flush()
+        return _update_dto(row)
+
+    async def edit(
+        self, program_id: int, field: str, value: Any, *, by: int, now: datetime
+    ) -> bool:
+        if field not in EDITABLE_FIELDS:
+            raise ValueError(f"{field} is not editable")
+        row = await self.session.get(Program, program_id)
+        if row is None:
+            return False
+        setattr(row, field, value)
+        row.updated_by = by
+        row.updated_at = now
+        return True
+
+    async def upsert(self, province_id: int, fields: dict[str, Any], *, by: int | None) -> bool:
+        """Insert a program or update the one with the same code; True when it was new."""
+        row = await self.session.scalar(
+            select(Program).where(
+                Program.province_id == province_id, Program.code == fields["code"]
+            )
+        )
+        if row is None:
+            self.session.add(Program(province_id=province_id, progress=0, updated_by=by, **fields))
+            await self.session.flush()
+            return True
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.updated_by = by
+        await self.session.flush()
+        return False
+
+    async def numbers_by_code(self, province_id: int) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(Program.code, Program.number).where(Program.province_id == province_id)
+        )
+        return dict(rows.all())
+
+    # --- links to obstacle reports ---------------------------------------------------
+
+    async def link(self, program_id: int, report_id: int, *, by: int | None, now: datetime) -> bool:
+        insert = upsert_insert(self.session, ProgramReportLink)
+        result = await self.session.execute(
+            insert.values(program_id=program_id, report_id=report_id, linked_by=by, linked_at=now)
+            .on_conflict_do_nothing()
+            .returning(ProgramReportLink.report_id)
+        )
+        return result.first() is not None
+
+    async def unlink(self, program_id: int, report_id: int) -> bool:
+        result = await self.session.execute(
+            delete(ProgramReportLink)
+            .where(
+                ProgramReportLink.program_id == program_id,
+                ProgramReportLink.report_id == report_id,
+            )
+            .returning(ProgramReportLink.report_id)
+        )
+        return result.first() is not None
+
+    async def linked_reports(
+        self, program: ProgramDTO, province_id: int, limit: int
+    ) -> tuple[int, list[LinkedReportDTO]]:
+        """The latest linked reports and how many there are in all.
+
+        Two index-friendly queries (by category, by explicit link) rather than one OR that
+        would scan every report; a report linked both ways is counted once.
+        """
+        columns = (
+            Report.id,
+            Report.year,
+            Report.seq,
+            Report.status,
+            Report.category_id,
+            Report.agency_id,
+            Report.created_at,
+        )
+        items: dict[int, LinkedReportDTO] = {}
+        total = 0
+        explicit_other = (
+            select(*columns)
+            .join(ProgramReportLink, ProgramReportLink.report_id == Report.id)
+            .where(ProgramReportLink.program_id == program.id)
+        )
+        if program.category_id is not None:
+            # A report linked by hand that is also in the category counts once, as explicit.
+            explicit_other = explicit_other.where(Report.category_id != program.category_id)
+            by_category = Report.category_id == program.category_id
+            total += int(
+                await self.session.scalar(
+                    select(func.count())
+                    .select_from(Report)
+                    .where(by_category, Report.province_id == province_id)
+                )
+                or 0
+            )
+            rows = await self.session.execute(
+                select(*columns)
+                .where(by_category, Report.province_id == province_id)
+                .order_by(Report.created_at.desc(), Report.id.desc())
+                .limit(limit)
+            )
+            for row in rows:
+                items[row.id] = LinkedReportDTO(*row, explicit=False)
+            linked_ids = await self.session.scalars(
+                select(ProgramReportLink.report_id).where(
+                    ProgramReportLink.program_id == program.id
+                )
+            )
+            for report_id in linked_ids:
+                if report_id in items:
+                    items[report_id] = _explicit(items[report_id])
+        total += int(
+            await self.session.scalar(select(func.count()).select_from(explicit_other.subquery()))
+            or 0
+        )
+        rows = await self.session.execute(
+            explicit_other.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
+        )
+        for row in rows:
+            items[row.id] = LinkedReportDTO(*row, explicit=True)
+        ordered = sorted(items.values(), key=lambda r: (r.created_at, r.id), reverse=True)
+        return total, ordered[:limit]
+
+
+def _explicit(item: LinkedReportDTO) -> LinkedReportDTO:
+    return LinkedReportDTO(
+        item.id,
+        item.year,
+        item.seq,
+        item.status,
+        item.category_id,
+        item.agency_id,
+        item.created_at,
+        explicit=True,
+    )
