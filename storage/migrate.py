@@ -30,7 +30,7 @@ def all_revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-async def upgrade(database: Database, revision: str = "heads") -> None:
+async def upgrade(database: Database, revision: str = "head") -> None:
     await _run(database, lambda cfg: command.upgrade(cfg, revision))
 
 

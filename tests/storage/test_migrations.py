@@ -3,6 +3,8 @@ then the migrated schema must match the models exactly."""
 
 from __future__ import annotations
 
+import itertools
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
@@ -86,3 +88,12 @@ async def test_migrating_twice_changes_nothing(database_url: str) -> None:
         assert {"bot_state", "processed_updates"} <= first
     finally:
         await database.dispose()
+
+
+def test_history_is_one_line() -> None:
+    """Features land in parallel, but main keeps one linear history: one head, one base."""
+    revisions = revisions_base_first()
+    assert len(migrate.head_revisions()) == 1
+    assert [r.revision for r in revisions] == sorted(r.revision for r in revisions)
+    for older, newer in itertools.pairwise(revisions):
+        assert parents(newer) == (older.revision,)
