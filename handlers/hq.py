@@ -496,7 +496,7 @@ async def decisions(update: Update, context: RounaqContext) -> None:
             agency=escape(directory.agency(s.agency_id).name(lang)),
             done=fmt.number(s.implemented),
             total=fmt.number(s.total),
-            percent=fmt.percent(s.implemented / s.total * 100 if s.total else 0),
+            percent=fmt.percent(s.implemented / s.total if s.total else 0),
         )
         for s in hq.shares(views)
     ]

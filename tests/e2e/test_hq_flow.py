@@ -145,8 +145,8 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
 
     listing = await official.say("/decisions")
     assert "اعتراض‌شده" in listing.text  # SMT's objection shows before anything else
-    assert "بانک‌های عامل: ۱ از ۱" in listing.text
-    assert "سازمان صنعت، معدن و تجارت استان قم: ۰ از ۱" in listing.text
+    assert "بانک‌های عامل: ۱ از ۱ (۱۰۰٪)" in listing.text
+    assert "سازمان صنعت، معدن و تجارت استان قم: ۰ از ۱ (۰٪)" in listing.text
 
     # The objection window closes; SMT implements after all.
     clock.advance(timedelta(days=20))
@@ -158,7 +158,7 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
     await hq.next("اجرا کرد")
     final = await official.say("/decisions")
     assert "۱ اجراشده" in final.text
-    assert "(۱۰۰٪)" in final.text or "۱۰۰" in final.text
+    assert "سازمان صنعت، معدن و تجارت استان قم: ۱ از ۱ (۱۰۰٪)" in final.text
     async with services_of(app).database.session() as session:
         answers = list(await session.scalars(select(DecisionAgency)))
     assert {a.state for a in answers} == {"implemented"}
