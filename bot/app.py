@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any, cast
 
+from sqlalchemy.engine import make_url
 from telegram import BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -45,6 +46,10 @@ def build_application(
     if not token:
         raise ValueError("BOT_TOKEN is not set")
     register_secret(token)
+    # Whatever else could leak through an error message is scrubbed the same way.
+    if settings.webhook_secret is not None:
+        register_secret(settings.webhook_secret.get_secret_value())
+    register_secret(make_url(settings.database_url).password)
     profile = PROFILES[settings.resolved_platform]
     bot = PlatformBot(
         token=token,

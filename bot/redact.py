@@ -8,13 +8,15 @@ import re
 # A Telegram/Bale token: numeric bot id, a colon, 30+ url-safe characters.
 TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 _MASK = "<redacted-token>"
+MIN_SECRET_LENGTH = 6
 
 _known_secrets: set[str] = set()
 
 
 def register_secret(secret: str | None) -> None:
     """Remember a secret to scrub even if it does not look like a token (e.g. an emulator's)."""
-    if secret:
+    # A very short "secret" (a test password like "x") would blank out ordinary words.
+    if secret and len(secret) >= MIN_SECRET_LENGTH:
         _known_secrets.add(secret)
 
 

@@ -7,7 +7,7 @@ see only what every feature before them declined.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
 from handlers.common import DRAFT_KEYS
@@ -35,7 +35,21 @@ async def stray_message(update: Update, context: RounaqContext) -> None:
     await message.reply_text(context.tr.t(key))
 
 
+async def private_only(update: Update, context: RounaqContext) -> None:
+    """An owner's flow started in a group: it belongs in the private chat with the bot."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.tr.t("common.private_only"))
+
+
+# Owners' flows show personal details and a contact keyboard: never in a group.
+PRIVATE_ONLY_COMMANDS = ("register", "report", "myreports")
+
+
 def register(application: RounaqApp) -> None:
+    application.add_handler(
+        CommandHandler(PRIVATE_ONLY_COMMANDS, private_only, filters=filters.ChatType.GROUPS)
+    )
     application.add_handler(CallbackQueryHandler(stale_button))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(

@@ -126,10 +126,16 @@ TRACKING_TEXT = filters.Regex(r"^\s*#?\s*[0-9۰-۹٠-٩]{2,4}\s*[-‐–/_ ]?\s*
 
 
 def register(application: RounaqApp) -> None:
-    application.add_handler(CommandHandler("myreports", my_reports))
+    application.add_handler(
+        CommandHandler("myreports", my_reports, filters=filters.ChatType.PRIVATE)
+    )
     application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^menu:myreports$"))
     application.add_handler(CallbackQueryHandler(page_button, pattern=rf"^{PREFIX}:p:"))
     application.add_handler(CallbackQueryHandler(open_button, pattern=rf"^{PREFIX}:o:"))
     application.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & TRACKING_TEXT, lookup_number)
+        # Private chats only: in an agency group, people type numbers to each other.
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & TRACKING_TEXT,
+            lookup_number,
+        )
     )

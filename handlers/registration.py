@@ -239,7 +239,8 @@ def conversation() -> ConversationHandler[RounaqContext]:
     with mixed_step_conversation():
         return ConversationHandler(
             entry_points=[
-                CommandHandler("register", begin),
+                # Private only: the flow posts a contact keyboard and the owner's details.
+                CommandHandler("register", begin, filters=filters.ChatType.PRIVATE),
                 CallbackQueryHandler(begin, pattern=r"^menu:register$"),
             ],
             states={

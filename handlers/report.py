@@ -471,7 +471,8 @@ def conversation() -> ConversationHandler[RounaqContext]:
     with mixed_step_conversation():
         return ConversationHandler(
             entry_points=[
-                CommandHandler("report", begin),
+                # Private only: the flow posts a contact keyboard and the owner's details.
+                CommandHandler("report", begin, filters=filters.ChatType.PRIVATE),
                 CallbackQueryHandler(begin, pattern=r"^menu:report$"),
             ],
             states={

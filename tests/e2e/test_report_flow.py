@@ -173,3 +173,22 @@ async def test_report_needs_a_unit_first(
     await owner.next("Hello")
     answer = await owner.say("/report")
     assert "register" in answer.text.lower()
+
+
+async def test_owner_flows_stay_out_of_groups(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
+) -> None:
+    owner = people["owner"]
+    group = emulator.add_group(-100555, "کارشناسان صمت", members=[owner.id])
+    cursor = emulator.cursor(group.id)
+    # A number typed to colleagues is not a tracking-number lookup in a group...
+    await emulator.send_text(owner.id, "1405-0001", chat_id=group.id)
+    # ...and an owner's flow is sent to the private chat, not started in the group.
+    for command in ("/report", "/register", "/myreports"):
+        await emulator.send_text(owner.id, command, chat_id=group.id)
+    await emulator.wait_for_message(group.id, after=cursor)
+    await emulator.wait_until(lambda: len(emulator.messages(group.id)) >= 3)
+    # Exactly three answers, one per command: the number got none.
+    replies = emulator.messages(group.id)
+    assert [m.text for m in replies] == ["این کار را در گفت‌وگوی خصوصی با ربات انجام دهید."] * 3
+    assert emulator.current_reply_keyboard(group.id) is None
