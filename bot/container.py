@@ -8,6 +8,7 @@ from bot.clock import Clock, SystemClock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.reports import ReportService
+from bot.services.throttle import UpdateThrottle
 from bot.services.units import UnitService
 from bot.services.users import UserService
 from bot.settings import Settings
@@ -26,6 +27,7 @@ class Services:
     users: UserService
     units: UnitService
     reports: ReportService
+    throttle: UpdateThrottle
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -52,4 +54,5 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         reports=ReportService(
             database, directory, clock, calendar, max_per_day=settings.max_reports_per_day
         ),
+        throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
     )

@@ -26,6 +26,7 @@ from bot.services.reports import (
     Attachment,
     ReportDraft,
     ReportError,
+    document_type_allowed,
 )
 from bot.text import normalize_text, parse_amount_rials
 from bot.views import tracking_number
@@ -241,6 +242,8 @@ def _add_attachment(context: RounaqContext, message: Message) -> str | None:
     assert document is not None
     if document.file_size and document.file_size > limit:
         return tr.t("report.file_too_big", max=context.fmt.number(limit // (1024 * 1024)))
+    if not document_type_allowed(document.mime_type, document.file_name):
+        return tr.t("limits.file_type")
     attachments.append(
         {
             "kind": "document",
