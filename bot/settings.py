@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     max_reports_per_day: int = 10
     max_updates_per_minute: int = 40
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Bot-wide cap on outgoing messages per second (Telegram's ~30/s); 0 turns it off.
+    max_messages_per_second: int = 30
 
     @field_validator("admin_ids", mode="before")
     @classmethod
