@@ -31,7 +31,9 @@ ECHO_COMMAND = (sys.executable, "-m", "bench.echo_bot")
 async def emulator_without_limits() -> AsyncIterator[BotApiEmulator]:
     """The emulator with flood control off: the benchmarks measure the bot, not Telegram's
     limits (which the emulator's own tests cover)."""
-    async with BotApiEmulator(token=TOKEN, bot_username="rounaq_bench_bot", rate_limits=None) as emu:
+    async with BotApiEmulator(
+        token=TOKEN, bot_username="rounaq_bench_bot", rate_limits=None
+    ) as emu:
         yield emu
 
 

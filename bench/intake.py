@@ -32,7 +32,6 @@ GOAL_RATIO = 0.6
 GOAL_P99_MS = 100.0
 
 
-
 @dataclass(frozen=True)
 class Step:
     """One user action: ``say`` text, ``press`` a button by data prefix, share ``contact``."""
@@ -72,9 +71,7 @@ ROUNAQ_SCRIPT = (
     Step("press", "rep:submit", 2),  # keyboard removed + tracking number
 )
 # The same 13 actions for the echo bot, which answers each with exactly one message.
-ECHO_SCRIPT = tuple(
-    Step(s.kind, "echo" if s.kind == "press" else s.arg, 1) for s in ROUNAQ_SCRIPT
-)
+ECHO_SCRIPT = tuple(Step(s.kind, "echo" if s.kind == "press" else s.arg, 1) for s in ROUNAQ_SCRIPT)
 
 
 async def run_owner(
@@ -95,9 +92,7 @@ async def closed_loop(
 ) -> float:
     """All owners at once; returns updates per second."""
     started = time.perf_counter()
-    await asyncio.gather(
-        *(run_owner(emu, first_id + i, script, None) for i in range(owners))
-    )
+    await asyncio.gather(*(run_owner(emu, first_id + i, script, None) for i in range(owners)))
     elapsed = time.perf_counter() - started
     return owners * len(script) / elapsed
 
@@ -171,7 +166,9 @@ async def _run(owners: int, seconds: float) -> Table:
     table = Table("Intake: registration + report conversations over HTTP")
     ratio = uncapped / echo
     table.add("intake", f"echo bot, {owners} owners", "(ceiling)", f"{echo:.0f} updates/s")
-    table.add("intake", f"Rounaq, {owners} owners, no outbound cap", "", f"{uncapped:.0f} updates/s")
+    table.add(
+        "intake", f"Rounaq, {owners} owners, no outbound cap", "", f"{uncapped:.0f} updates/s"
+    )
     table.add("intake", "Rounaq / echo", f">= {GOAL_RATIO}", f"{ratio:.2f}", ratio >= GOAL_RATIO)
     table.add(
         "intake", f"Rounaq, {owners} owners, as deployed (30 msg/s cap)", "",
