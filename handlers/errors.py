@@ -7,7 +7,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.context import RounaqApp, RounaqContext
 from bot.i18n import get_translator
@@ -20,8 +20,9 @@ ADMIN_REPORT_LIMIT = 3500
 
 async def on_error(update: object, context: RounaqContext) -> None:
     error = context.error
-    if isinstance(error, NetworkError) and not isinstance(error, Forbidden):
-        # Polling hiccups: PTB retries by itself; a warning is enough.
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest | Forbidden):
+        # Polling hiccups: PTB retries by itself; a warning is enough. BadRequest is a
+        # NetworkError subclass in PTB, but it is our bug, not the network's: report it.
         log.warning("network error: %s", redact(str(error)))
         return
     log.error("unhandled error while processing an update", exc_info=error)

@@ -78,15 +78,16 @@ async def submit_report(app: RounaqApp, person: Person, description: str) -> Sen
     await to_report_description(app, person, "permits")
     ask_files = await person.say(description)
     await press_data(person, ask_files, "rep:next")
-    summary = await person.emu.wait_for_message(person.id, lambda m: _has(m, "rep:submit"))
+    summary = await person.emu.wait_for_message(person.id, lambda m: has_button(m, "rep:submit"))
     await press_data(person, summary, "rep:submit")
-    return await person.emu.wait_for_message(person.id, lambda m: _has(m, "my:o:"))
+    return await person.emu.wait_for_message(person.id, lambda m: has_button(m, "my:o:"))
 
 
 async def wait_buttons(person: Person, prefix: str) -> SentMessage:
-    """The next bot message carrying a button whose data starts with ``prefix``."""
-    return await person.emu.wait_for_message(person.id, lambda m: _has(m, prefix))
+    """The (oldest) bot message that now carries a button whose data starts with ``prefix``,
+    waiting for it if need be. Buttons pressed away (edited out) no longer count."""
+    return await person.emu.wait_for_message(person.id, lambda m: has_button(m, prefix), after=0)
 
 
-def _has(message: SentMessage, prefix: str) -> bool:
+def has_button(message: SentMessage, prefix: str) -> bool:
     return any(d and d.startswith(prefix) for row in message.buttons for _, d in row)
