@@ -31,9 +31,10 @@ ECHO_COMMAND = (sys.executable, "-m", "bench.echo_bot")
 async def emulator_without_limits() -> AsyncIterator[BotApiEmulator]:
     """The emulator with flood control off: the benchmarks measure the bot, not Telegram's
     limits (which the emulator's own tests cover)."""
-    async with BotApiEmulator(
-        token=TOKEN, bot_username="rounaq_bench_bot", rate_limits=None
-    ) as emu:
+    async with (
+        BotApiEmulator(token=TOKEN, bot_username="rounaq_bench_bot", rate_limits=None) as emu,
+        watching(emu),
+    ):
         yield emu
 
 
@@ -110,6 +111,61 @@ def bot_events_since(emu: BotApiEmulator, chat_id: int, cursor: int) -> int:
     return sum(1 for e in emu.chat(chat_id).events[cursor:] if e.message.from_bot)
 
 
+class ChatWatcher:
+    """Wakes only the waiters whose chat changed.
+
+    The emulator's pulse wakes every waiting coroutine on every change; with hundreds of
+    simulated owners that costs the harness more CPU than the bot under test. One task
+    here listens to the pulse and sets a per-chat event for the chats that moved.
+    """
+
+    def __init__(self, emu: BotApiEmulator) -> None:
+        self._emu = emu
+        self._events: dict[int, asyncio.Event] = {}
+        self._seen: dict[int, int] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        pulse = self._emu.state.pulse
+        while True:
+            await pulse.wait(0.5)
+            for chat_id, event in self._events.items():
+                seq = self._emu.chat(chat_id).seq
+                if seq != self._seen.get(chat_id):
+                    self._seen[chat_id] = seq
+                    event.set()
+
+    async def wait(self, chat_id: int, timeout: float) -> None:  # noqa: ASYNC109
+        event = self._events.setdefault(chat_id, asyncio.Event())
+        event.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout)
+
+
+_watchers: dict[int, ChatWatcher] = {}
+
+
+@asynccontextmanager
+async def watching(emu: BotApiEmulator) -> AsyncIterator[ChatWatcher]:
+    watcher = ChatWatcher(emu)
+    watcher.start()
+    _watchers[id(emu)] = watcher
+    try:
+        yield watcher
+    finally:
+        _watchers.pop(id(emu), None)
+        await watcher.stop()
+
+
 async def wait_events(
     emu: BotApiEmulator,
     chat_id: int,
@@ -120,12 +176,16 @@ async def wait_events(
     """Wait until the bot has answered an action completely: ``count`` messages/edits."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    watcher = _watchers.get(id(emu))
     while bot_events_since(emu, chat_id, cursor) < count:
         remaining = deadline - loop.time()
         if remaining <= 0:
             recent = [m.text[:60] for m in emu.messages(chat_id)[-3:]]
             raise TimeoutError(f"chat {chat_id}: expected {count} bot events; last: {recent}")
-        await emu.state.pulse.wait(remaining)
+        if watcher is not None:
+            await watcher.wait(chat_id, min(remaining, 0.5))
+        else:
+            await emu.state.pulse.wait(remaining)
 
 
 def latest_button(
