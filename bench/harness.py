@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -86,6 +87,7 @@ async def bot_process(
     command: Sequence[str], env: dict[str, str], *, workdir: Path | None = None
 ) -> AsyncIterator[BotProcess]:
     """Spawn the bot; on exit stop it as an operator would (SIGINT), then make sure."""
+    own_directory = workdir is None
     directory = workdir or Path(tempfile.mkdtemp(prefix="rounaq-bench-"))
     log_path = directory / "bot.log"
     with log_path.open("wb") as log:
@@ -104,6 +106,8 @@ async def bot_process(
             except TimeoutError:
                 process.kill()
                 await process.wait()
+        if own_directory:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def bot_events_since(emu: BotApiEmulator, chat_id: int, cursor: int) -> int:

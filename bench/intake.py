@@ -121,10 +121,19 @@ async def measure(
     command: Sequence[str], script: Sequence[Step], owners: int, *, latency_seconds: float = 0,
     env_extra: dict[str, str] | None = None,
 ) -> tuple[float, list[float], float]:  # fmt: skip
-    workdir = Path(tempfile.mkdtemp(prefix="rounaq-bench-intake-"))
+    with tempfile.TemporaryDirectory(prefix="rounaq-bench-intake-") as directory:
+        return await _measure(
+            Path(directory), command, script, owners, latency_seconds, env_extra or {}
+        )
+
+
+async def _measure(
+    workdir: Path, command: Sequence[str], script: Sequence[Step], owners: int,
+    latency_seconds: float, env_extra: dict[str, str],
+) -> tuple[float, list[float], float]:  # fmt: skip
     database_url = f"sqlite+aiosqlite:///{workdir / 'intake.sqlite3'}"
     async with emulator_without_limits() as emu:
-        env = bot_environment(emu, database_url, **(env_extra or {}))
+        env = bot_environment(emu, database_url, **env_extra)
         async with bot_process(command, env, workdir=workdir) as bot:
             emu.add_user(1, "warmup")
             try:

@@ -53,8 +53,8 @@ class Result:
 async def database_for(backend: str, server_url: str | None) -> AsyncIterator[str]:
     """A fresh, empty database URL; removed afterwards."""
     if backend == "sqlite":
-        directory = Path(tempfile.mkdtemp(prefix="rounaq-bench-queries-"))
-        yield f"sqlite+aiosqlite:///{directory / 'province.sqlite3'}"
+        with tempfile.TemporaryDirectory(prefix="rounaq-bench-queries-") as directory:
+            yield f"sqlite+aiosqlite:///{Path(directory) / 'province.sqlite3'}"
         return
     assert server_url is not None
     import asyncpg  # type: ignore[import-untyped]

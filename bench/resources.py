@@ -51,10 +51,11 @@ def run(argv: list[str]) -> Table:
 
 async def _run() -> Table:
     table = Table("Resources: cold start of `python -m bot run` to the first answer")
-    workdir = Path(tempfile.mkdtemp(prefix="rounaq-bench-start-"))
-    url = f"sqlite+aiosqlite:///{workdir / 'start.sqlite3'}"
-    fresh, _ = await cold_start(url, workdir)
-    again, rss_again = await cold_start(url, workdir)
+    with tempfile.TemporaryDirectory(prefix="rounaq-bench-start-") as directory:
+        workdir = Path(directory)
+        url = f"sqlite+aiosqlite:///{workdir / 'start.sqlite3'}"
+        fresh, _ = await cold_start(url, workdir)
+        again, rss_again = await cold_start(url, workdir)
     ok = GOAL_COLD_START_S
     table.add("resources", "cold start, new database", f"<= {ok:.0f} s", f"{fresh:.2f} s",
               fresh <= ok)  # fmt: skip
