@@ -58,7 +58,9 @@ def build_application(
         defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
         # Telegram's limits (30 msg/s overall, 20/min per group) are respected by
         # construction; a 429 that still happens is waited out and retried.
-        rate_limiter=AIORateLimiter(max_retries=5),
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=settings.max_messages_per_second, max_retries=5
+        ),
         request=HTTPXRequest(
             connection_pool_size=64,
             read_timeout=settings.bot_api_timeout,

@@ -17,6 +17,7 @@ from bot.services.national import NationalService
 from bot.services.programs import ProgramService
 from bot.services.reports import ReportService
 from bot.services.stats import StatsService
+from bot.services.throttle import UpdateThrottle
 from bot.services.units import UnitService
 from bot.services.users import UserService
 from bot.services.workflow import WorkflowService
@@ -45,6 +46,7 @@ class Services:
     loans: LoanService
     stats: StatsService
     exporter: Exporter
+    throttle: UpdateThrottle
 
     async def close(self) -> None:
         await self.stats.close()
@@ -90,4 +92,5 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         loans=LoanService(database, directory, clock),
         stats=StatsService(database, directory, clock),
         exporter=Exporter(database, directory, programs),
+        throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
     )

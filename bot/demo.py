@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.context import RounaqApp
 from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator
@@ -60,35 +63,44 @@ async def _grant_personas(application_services: object) -> None:
         await services.users.grant(persona.user_id, persona.role, agency_id=agency_id)
 
 
-async def run_demo(settings: Settings, *, host: str, port: int) -> None:
+@asynccontextmanager
+async def demo_session(
+    settings: Settings, *, host: str, port: int
+) -> AsyncIterator[tuple[BotApiEmulator, RounaqApp]]:
+    """The emulator with the demo people, and the bot running against it (tests use this)."""
     emulator = BotApiEmulator(
         token=DEMO_TOKEN, bot_username="rounaq_demo_bot", host=host, port=port
     )
     await emulator.start()
-    for persona in PERSONAS:
-        emulator.add_user(
-            user_id=persona.user_id,
-            first_name=persona.first_name,
-            language_code=persona.language,
-            persona=persona.label,
+    try:
+        for persona in PERSONAS:
+            emulator.add_user(
+                user_id=persona.user_id,
+                first_name=persona.first_name,
+                language_code=persona.language,
+                persona=persona.label,
+            )
+        admin_ids = settings.admin_ids | {p.user_id for p in PERSONAS if p.role is Role.ADMIN}
+        demo_settings = settings.model_copy(
+            update={
+                "bot_token": None,
+                "bot_api_base_url": emulator.base_url,
+                "bot_api_file_url": emulator.base_file_url,
+                "admin_ids": admin_ids,
+            }
         )
-    admin_ids = settings.admin_ids | {p.user_id for p in PERSONAS if p.role is Role.ADMIN}
-    demo_settings = settings.model_copy(
-        update={
-            "bot_token": None,
-            "bot_api_base_url": emulator.base_url,
-            "bot_api_file_url": emulator.base_file_url,
-            "admin_ids": admin_ids,
-        }
-    )
+        async with running_bot(demo_settings, token=DEMO_TOKEN) as application:
+            await _grant_personas(application.bot_data["services"])
+            yield emulator, application
+    finally:
+        await emulator.stop()
+
+
+async def run_demo(settings: Settings, *, host: str, port: int) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    try:
-        async with running_bot(demo_settings, token=DEMO_TOKEN) as application:
-            await _grant_personas(application.bot_data["services"])
-            print(f"Rounaq demo: open {emulator.url}/ in a browser (Ctrl+C stops)", flush=True)
-            await stop.wait()
-    finally:
-        await emulator.stop()
+    async with demo_session(settings, host=host, port=port) as (emulator, _):
+        print(f"Rounaq demo: open {emulator.url}/ in a browser (Ctrl+C stops)", flush=True)
+        await stop.wait()

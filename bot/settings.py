@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = None
+    # Bot-wide cap on outgoing messages per second (Telegram's ~30/s); 0 turns it off.
+    max_messages_per_second: int = 30
 
     @field_validator("admin_ids", mode="before")
     @classmethod

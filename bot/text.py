@@ -47,8 +47,11 @@ _TO_PERSIAN: Final = str.maketrans("0123456789" + _ARABIC_DIGITS, _PERSIAN_DIGIT
 # Arabic letters that Arabic keyboards produce for Persian ones; ۀ and ة are left alone.
 _LETTERS: Final = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
 # Bidi controls (LRM, RLM, ALM, embeddings, overrides, isolates) and zero-width junk.
+# C0/C1 control characters other than tab and line breaks are dropped too: NUL cannot be
+# stored in PostgreSQL text, and none of them means anything in a message.
 _INVISIBLE_RE: Final = re.compile(
-    "[\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2060\ufeff]"
+    "[\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2060\ufeff"
+    "\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f]"
 )
 _NEWLINES_RE: Final = re.compile("\r\n|[\r\u2028\u2029\x85]")
 _ZWNJ_RUN_RE: Final = re.compile("\u200c{2,}")

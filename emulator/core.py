@@ -372,6 +372,18 @@ class BotApiEmulator:
         }  # fmt: skip
         return self._user_message(user_id, chat_id, kind="voice", extra={"voice": voice})
 
+    async def send_video(
+        self, user_id: int, data: bytes = b"\x00\x00\x00\x18ftypmp42fake-video", *,
+        duration: int = 3, chat_id: int | None = None,
+    ) -> SentMessage:  # fmt: skip
+        stored = self.state.files.add_other("video", data, "video/mp4")
+        video = {
+            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+            "width": 640, "height": 360, "duration": duration, "mime_type": "video/mp4",
+            "file_size": len(data),
+        }  # fmt: skip
+        return self._user_message(user_id, chat_id, kind="video", extra={"video": video})
+
     async def send_location(
         self, user_id: int, latitude: float, longitude: float, *, chat_id: int | None = None
     ) -> SentMessage:

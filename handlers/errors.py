@@ -7,7 +7,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import RounaqApp, RounaqContext
@@ -33,8 +33,9 @@ async def on_error(update: object, context: RounaqContext) -> None:
         log.warning("transient failure on update %s: %s", update.update_id, redact(str(error)))
         application.retry_update(update)
         raise ApplicationHandlerStop
-    if isinstance(error, NetworkError) and not isinstance(error, Forbidden):
-        # Polling hiccups: PTB retries by itself; a warning is enough.
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest | Forbidden):
+        # Polling hiccups: PTB retries by itself; a warning is enough. BadRequest is a
+        # NetworkError subclass in PTB, but it is our bug, not the network's: report it.
         log.warning("network error: %s", redact(str(error)))
         return
     log.error("unhandled error while processing an update", exc_info=error)

@@ -5,36 +5,64 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import LANG_KEY, RounaqApp, RounaqContext
 from bot.persistence import DatabasePersistence
+from bot.services.throttle import Verdict
 
 log = logging.getLogger(__name__)
 
 
 async def load_principal(update: Update, context: RounaqContext) -> None:
-    """Attach the principal and the language; drop updates from bots and channels' echoes.
+    """Attach the principal and the language; drop bots, floods and edited messages.
 
     An update whose handling was already committed (Telegram delivered it again, e.g.
     after a crash before it was acknowledged) is dropped here, before anything happens.
     """
+    user = update.effective_user
+    if user is None:
+        return
+    if user.is_bot:
+        raise ApplicationHandlerStop
+    # Before any database read: a flood from one account must stay cheap to refuse.
+    verdict = context.services.throttle.check(user.id)
+    if verdict is not Verdict.ALLOW:
+        if verdict is Verdict.WARN:
+            await _slow_down(update, context)
+        raise ApplicationHandlerStop
     persistence = context.application.persistence
     if isinstance(persistence, DatabasePersistence) and await persistence.already_handled(
         update.update_id
     ):
         log.info("update %s was handled before; skipped", update.update_id)
         raise ApplicationHandlerStop
-    user = update.effective_user
-    if user is None:
-        return
-    if user.is_bot:
-        raise ApplicationHandlerStop
     profile = await context.services.users.profile(user.id)
     context.principal = profile.principal
     user_data = context.user_data
     if user_data is not None and LANG_KEY not in user_data:
         user_data[LANG_KEY] = profile.language or context.services.settings.default_language
+    if update.edited_message is not None:
+        # Every step reads the *next* message; an edit of an earlier one would otherwise be
+        # taken as the answer to whatever step the user is in now.
+        if update.edited_message.chat.type == update.edited_message.chat.PRIVATE:
+            await update.edited_message.reply_text(context.tr.t("limits.edit_ignored"))
+        raise ApplicationHandlerStop
+
+
+async def _slow_down(update: Update, context: RounaqContext) -> None:
+    """The one polite answer per flood, in the user's language (no database read)."""
+    text = context.tr.t(
+        "limits.slow_down", limit=context.fmt.number(context.services.throttle.limit)
+    )
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_chat is not None and update.effective_chat.type == "private":
+            await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError as exc:
+        log.warning("could not tell user about the rate limit: %s", exc)
 
 
 def register(application: RounaqApp) -> None:

@@ -26,12 +26,21 @@ from bot.services.reports import (
     Attachment,
     ReportDraft,
     ReportError,
+    document_type_allowed,
 )
 from bot.text import normalize_text, parse_amount_rials
 from bot.views import tracking_number
 from handlers.common import cancel, deny, reply_not_text
 from handlers.notify import notify_agency_of_new_report
-from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, parse_callback, rows
+from handlers.ui import (
+    callback,
+    int_arg,
+    keyboard,
+    mixed_step_conversation,
+    parse_callback,
+    remove_keyboard,
+    rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +250,8 @@ def _add_attachment(context: RounaqContext, message: Message) -> str | None:
     assert document is not None
     if document.file_size and document.file_size > limit:
         return tr.t("report.file_too_big", max=context.fmt.number(limit // (1024 * 1024)))
+    if not document_type_allowed(document.mime_type, document.file_name):
+        return tr.t("limits.file_type")
     attachments.append(
         {
             "kind": "document",
@@ -267,7 +278,7 @@ async def attachments_done(update: Update, context: RounaqContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(query)
     return await _after_description(update, context)
 
 
@@ -318,7 +329,7 @@ async def skip_amount(update: Update, context: RounaqContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(query)
     _draft(context)["amount"] = None
     return await _show_summary(update, context)
 
@@ -366,7 +377,7 @@ async def edit_description(update: Update, context: RounaqContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(query)
     _draft(context).pop("description", None)
     await _send(
         update,
@@ -384,7 +395,7 @@ async def edit_category(update: Update, context: RounaqContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(query)
     _draft(context).pop("amount", None)  # the new category may not be financial
     await _ask_category(update, context)
     return State.CATEGORY
@@ -394,7 +405,7 @@ async def cancel_button(update: Update, context: RounaqContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(query)
     return await cancel(update, context)
 
 
@@ -428,7 +439,7 @@ async def submit(update: Update, context: RounaqContext) -> int:
     # The report is committed; only now is the owner told it was received.
     await query.answer()
     report, fmt = submission.report, context.fmt
-    await query.edit_message_reply_markup(None)
+    await remove_keyboard(query)
     await _send(
         update,
         context,

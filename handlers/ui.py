@@ -6,7 +6,8 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import Translator
@@ -34,6 +35,16 @@ def parse_callback(data: str | None, prefix: str, arity: int) -> list[str] | Non
 
 def int_arg(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
+async def remove_keyboard(query: CallbackQuery) -> None:
+    """Take the buttons off the pressed message; already gone (a replayed or forged press
+    from another message) is fine, and must not stop the step that follows."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
 
 
 def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:

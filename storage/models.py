@@ -246,7 +246,9 @@ class Report(Base):
     __table_args__ = (
         UniqueConstraint("province_id", "year", "seq"),
         Index("ix_reports_agency_status_created", "agency_id", "status", "created_at"),
-        Index("ix_reports_owner_created", "owner_id", "created_at"),
+        # An owner's reports, newest first, counted and paged from the index alone
+        # (/myreports for an owner with thousands of reports; see docs/benchmarks.md).
+        Index("ix_reports_owner_province_created", "owner_id", "province_id", "created_at", "id"),
         Index("ix_reports_province_created", "province_id", "created_at"),
     )
 

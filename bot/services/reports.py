@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +26,29 @@ DESCRIPTION_MAX = 3000
 MAX_ATTACHMENTS = 10
 MAX_AMOUNT_RIALS = 10**16  # ten million billion rials: anything above is a typo
 NOTIFIED_EVENT = "notified"  # internal: the agency's officers and group were sent the report
+# Evidence an agency can open on an office PC: images, PDF, office documents, plain text.
+# Anything else (executables, archives, audio) is refused before it is ever stored.
+DOCUMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "text/plain",
+        "text/csv",
+    }
+)
+
+
+def document_type_allowed(mime_type: str | None, file_name: str | None) -> bool:
+    """Whether a document may be attached; the client's MIME type, else the file's name."""
+    kind = (mime_type or "").split(";")[0].strip().lower()
+    if not kind and file_name:
+        kind = (mimetypes.guess_type(file_name)[0] or "").lower()
+    return kind.startswith("image/") or kind in DOCUMENT_TYPES
 
 
 @dataclass(frozen=True, slots=True)

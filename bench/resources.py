@@ -1,0 +1,68 @@
+"""Resources: cold start to the first answer of `python -m bot run`.
+
+Timed from spawning the process until the reply to a /start that was already waiting in
+the emulator: interpreter start, imports, migrations, the data set, the first poll and
+the first answer. Twice: on a fresh database (migrated and seeded now) and on the same
+database again (already migrated). Peak RSS is measured by the queries benchmark, on the
+large data set, where it matters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from bench.harness import (
+    ROUNAQ_COMMAND,
+    bot_environment,
+    bot_process,
+    emulator_without_limits,
+    wait_events,
+)
+from bench.table import Table
+
+GOAL_COLD_START_S = 2.0
+
+
+async def cold_start(database_url: str, workdir: Path) -> tuple[float, float]:
+    """Seconds from spawn to the first answer, and the process's peak RSS then (MiB)."""
+    async with emulator_without_limits() as emu:
+        emu.add_user(1001, "رضا", language_code="fa")
+        cursor = emu.cursor(1001)
+        await emu.send_text(1001, "/start")  # waiting before the bot exists, as after a restart
+        env = bot_environment(emu, database_url)
+        async with bot_process(ROUNAQ_COMMAND, env, workdir=workdir) as bot:
+            try:
+                await wait_events(emu, 1001, cursor, 1, timeout=60)
+            except TimeoutError:
+                raise SystemExit(f"the bot did not answer:\n{bot.log_tail()}") from None
+            return time.perf_counter() - bot.started, bot.peak_rss_mb()
+
+
+def run(argv: list[str]) -> Table:
+    parser = argparse.ArgumentParser(prog="python -m bench resources")
+    parser.add_argument("--quick", action="store_true", help="(same run; it is quick)")
+    parser.parse_known_args(argv)
+    return asyncio.run(_run())
+
+
+async def _run() -> Table:
+    table = Table("Resources: cold start of `python -m bot run` to the first answer")
+    with tempfile.TemporaryDirectory(prefix="rounaq-bench-start-") as directory:
+        workdir = Path(directory)
+        url = f"sqlite+aiosqlite:///{workdir / 'start.sqlite3'}"
+        fresh, _ = await cold_start(url, workdir)
+        again, rss_again = await cold_start(url, workdir)
+    ok = GOAL_COLD_START_S
+    table.add("resources", "cold start, new database", f"<= {ok:.0f} s", f"{fresh:.2f} s",
+              fresh <= ok)  # fmt: skip
+    table.add("resources", "cold start, existing database", f"<= {ok:.0f} s", f"{again:.2f} s",
+              again <= ok)  # fmt: skip
+    table.add("resources", "peak RSS after the first answer", "", f"{rss_again:.0f} MB")
+    table.notes.append(
+        "from spawning the process to the reply to a /start already waiting in the emulator"
+    )
+    return table

@@ -1,0 +1,328 @@
+"""Every odd input, at every text-taking step of the foundation's flows, over real HTTP.
+
+Each gets an answer (a message or a button alert) in the user's language, or is ignored by
+design; the error handler records nothing; the flow still works afterwards; what is
+stored is normalised and within its limits. Steps are data: issue 3/4 flows add theirs
+to STEPS.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.context import RounaqApp
+from bot.services.reports import DESCRIPTION_MAX, DESCRIPTION_MIN
+from bot.services.units import UNIT_NAME_MAX
+from bot.text import normalize_text
+from emulator import BotApiEmulator, SentMessage
+from storage.models import Report, ReportEvent, Unit
+from tests.hardening.conftest import describe
+from tests.hardening.corpus import CORPUS, Input
+from tests.hardening.flows import (
+    give_unit,
+    has_button,
+    new_person,
+    press_data,
+    press_for_new,
+    services_of,
+    submit_report,
+    to_report_description,
+    wait_buttons,
+)
+from tests.people import Person
+
+PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
+GENERIC_ERROR = "خطایی پیش آمد"
+ANSWER_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class Step:
+    """A point in a flow where the bot waits for the user's input."""
+
+    name: str
+    reach: Callable[[RounaqApp, Person], Awaitable[None]]
+    # Whether the bot's answer means the input was taken as a valid answer to the step.
+    accepted: Callable[[SentMessage], bool]
+    # The valid continuation: proves the flow still works after an input that was refused.
+    go_on: Callable[[RounaqApp, Person], Awaitable[None]]
+    # Inputs that leave the step by design (another flow's command): no go_on after them.
+    leaves: frozenset[str] = field(default_factory=frozenset)
+    # After an accepted input: carry the flow through to storage, so what is checked
+    # afterwards includes every odd input the step let in.
+    finish: Callable[[RounaqApp, Person], Awaitable[None]] | None = None
+
+
+async def _reach_idle(app: RounaqApp, person: Person) -> None:
+    await give_unit(app, person)
+    await person.say("/help")
+
+
+async def _idle_go_on(app: RounaqApp, person: Person) -> None:
+    assert "/report" in (await person.say("/help")).text
+
+
+async def _reach_name(app: RounaqApp, person: Person) -> None:
+    await person.say("/register")
+
+
+async def _name_go_on(app: RounaqApp, person: Person) -> None:
+    await person.send("کارگاه سالم")
+    await wait_buttons(person, "reg:sec:")
+
+
+async def _reach_sector(app: RounaqApp, person: Person) -> None:
+    await _reach_name(app, person)
+    await _name_go_on(app, person)
+
+
+async def _sector_go_on(app: RounaqApp, person: Person) -> None:
+    message = await wait_buttons(person, "reg:sec:")
+    await press_data(person, message, "reg:sec:")
+    await wait_buttons(person, "reg:cty:")
+
+
+async def _reach_phone(app: RounaqApp, person: Person) -> None:
+    await _reach_sector(app, person)
+    await _sector_go_on(app, person)
+    counties = await wait_buttons(person, "reg:cty:")
+    permits = await press_for_new_or_edit(person, counties, "reg:cty:", "reg:prm:")
+    await press_data(person, permits, "reg:prm:licensed")
+    await person.emu.wait_for_message(person.id, lambda m: m.reply_keyboard is not None)
+
+
+async def press_for_new_or_edit(
+    person: Person, message: SentMessage, prefix: str, expect: str
+) -> SentMessage:
+    await press_data(person, message, prefix)
+    return await wait_buttons(person, expect)
+
+
+async def _phone_go_on(app: RounaqApp, person: Person) -> None:
+    await person.emu.share_contact(person.id)
+    await wait_buttons(person, "menu:report")
+
+
+async def _reach_description(app: RounaqApp, person: Person) -> None:
+    await give_unit(app, person)
+    await to_report_description(app, person, "permits")
+
+
+async def _description_go_on(app: RounaqApp, person: Person) -> None:
+    await person.send("شرح معتبر یک مانع تولید برای ادامهٔ کار")
+    await wait_buttons(person, "rep:next")
+
+
+async def _reach_amount(app: RounaqApp, person: Person) -> None:
+    await give_unit(app, person)
+    await to_report_description(app, person, "raw_materials")
+    ask_files = await person.say("نخ و رنگ با قیمت سه برابر از بازار آزاد تهیه می‌شود.")
+    await press_for_new(person, ask_files, "rep:next")
+    await wait_buttons(person, "rep:skip")
+
+
+async def _amount_go_on(app: RounaqApp, person: Person) -> None:
+    await person.send("۵۰۰ میلیون تومان")
+    await wait_buttons(person, "rep:submit")
+
+
+async def _reach_confirm(app: RounaqApp, person: Person) -> None:
+    await _reach_description(app, person)
+    await _description_go_on(app, person)
+    ask_files = await wait_buttons(person, "rep:next")
+    await press_data(person, ask_files, "rep:next")
+    await wait_buttons(person, "rep:submit")
+
+
+async def _confirm_go_on(app: RounaqApp, person: Person) -> None:
+    summary = await wait_buttons(person, "rep:submit")
+    await press_data(person, summary, "rep:submit")
+    await wait_buttons(person, "my:o:")
+
+
+async def _finish_registration(app: RounaqApp, person: Person) -> None:
+    await _sector_go_on(app, person)
+    counties = await wait_buttons(person, "reg:cty:")
+    permits = await press_for_new_or_edit(person, counties, "reg:cty:", "reg:prm:")
+    await press_data(person, permits, "reg:prm:licensed")
+    await person.emu.wait_for_message(person.id, lambda m: m.reply_keyboard is not None)
+    await _phone_go_on(app, person)
+
+
+async def _finish_description(app: RounaqApp, person: Person) -> None:
+    ask_files = await wait_buttons(person, "rep:next")
+    await press_data(person, ask_files, "rep:next")
+    await _confirm_go_on(app, person)
+
+
+# Commands that start another flow: the user leaves the step on purpose.
+OTHER_FLOWS = frozenset({"register_with_args", "myreports_with_args", "command_with_args"})
+
+STEPS: tuple[Step, ...] = (
+    Step("idle", _reach_idle, lambda m: False, _idle_go_on),
+    Step(
+        "registration.name",
+        _reach_name,
+        lambda m: has_button(m, "reg:sec:"),
+        _name_go_on,
+        OTHER_FLOWS,
+        _finish_registration,
+    ),
+    Step("registration.sector", _reach_sector, lambda m: False, _sector_go_on, OTHER_FLOWS),
+    Step("registration.phone", _reach_phone, lambda m: False, _phone_go_on, OTHER_FLOWS),
+    Step(
+        "report.description",
+        _reach_description,
+        lambda m: has_button(m, "rep:next"),
+        _description_go_on,
+        OTHER_FLOWS,
+        _finish_description,
+    ),
+    Step(
+        "report.amount",
+        _reach_amount,
+        lambda m: has_button(m, "rep:submit"),
+        _amount_go_on,
+        OTHER_FLOWS,
+        _confirm_go_on,
+    ),
+    Step(
+        "report.confirm",
+        _reach_confirm,
+        lambda m: has_button(m, "my:o:"),
+        _confirm_go_on,
+        OTHER_FLOWS,
+    ),
+)
+
+_ids = itertools.count(800_001)
+
+
+async def answer_to(emu: BotApiEmulator, person: Person, item: Input) -> SentMessage | str:
+    """Feed one input; the bot's first message, or the text of a button alert."""
+    cursor = emu.cursor(person.id)
+    answers = len(emu.callback_answers(person.id))
+    await item.send(emu, person.id)
+
+    def answered() -> bool:
+        events = emu.chat(person.id).events[cursor:]
+        return any(e.message.from_bot for e in events) or (
+            len(emu.callback_answers(person.id)) > answers
+        )
+
+    await emu.wait_until(answered, timeout=ANSWER_TIMEOUT)
+    if len(emu.callback_answers(person.id)) > answers:
+        alert = emu.callback_answers(person.id)[answers].text
+        if alert:
+            return alert
+        # A silent answer: the button worked, and the real answer is a message.
+    return await emu.wait_for_message(person.id, after=cursor, timeout=ANSWER_TIMEOUT)
+
+
+@pytest.mark.settings(max_upload_bytes=10_000, max_updates_per_minute=0)
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: s.name)
+async def test_every_odd_input_at_every_step(
+    app: RounaqApp,
+    emulator: BotApiEmulator,
+    step: Step,
+    unhandled_errors: list[logging.LogRecord],
+) -> None:
+    # Someone else's report 1405-0001 exists, so their number is a real one to probe with.
+    neighbour = await new_person(app, emulator, next(_ids))
+    await give_unit(app, neighbour, "واحد همسایه")
+    await submit_report(app, neighbour, "گزارش همسایه که دیگران نباید ببینند.")
+    failures: list[str] = []
+    person: Person | None = None
+    for item in CORPUS:
+        if person is None:
+            # Refused inputs leave the user at the step, so one user takes them in turn;
+            # after an accepted or flow-leaving input a new user is brought to the step.
+            person = await new_person(app, emulator, next(_ids))
+            await step.reach(app, person)
+        try:
+            answer = await answer_to(emulator, person, item)
+        except TimeoutError:
+            failures.append(f"{item.id}: no answer")
+            person = None
+            continue
+        text = answer if isinstance(answer, str) else answer.text
+        if not text.strip() or GENERIC_ERROR in text or not PERSIAN_LETTERS.search(text):
+            failures.append(f"{item.id}: unclear answer {text[:80]!r}")
+        if unhandled_errors:
+            failures.append(f"{item.id}: unhandled error\n{describe(unhandled_errors)}")
+            unhandled_errors.clear()
+            person = None
+            continue
+        accepted = isinstance(answer, SentMessage) and step.accepted(answer)
+        if accepted and step.finish is not None:
+            try:
+                await step.finish(app, person)
+            except (TimeoutError, LookupError) as exc:
+                failures.append(f"{item.id}: accepted, but could not be carried through: {exc}")
+            if unhandled_errors:
+                failures.append(f"{item.id}: unhandled error\n{describe(unhandled_errors)}")
+                unhandled_errors.clear()
+        if accepted or item.id in step.leaves:
+            person = None
+    if person is not None:
+        try:
+            await step.go_on(app, person)  # after all those inputs, the step still works
+        except (TimeoutError, LookupError) as exc:
+            failures.append(f"the flow did not go on after the corpus: {exc}")
+    assert not failures, "\n".join(failures)
+    await assert_storage_is_sane(app)
+
+
+async def assert_storage_is_sane(app: RounaqApp) -> None:
+    """Whatever got in is normalised and within its limits; every report has a history."""
+    async with services_of(app).database.session() as session:
+        for name in await session.scalars(select(Unit.name)):
+            assert name == normalize_text(name), repr(name)
+            assert 2 <= len(name) <= UNIT_NAME_MAX, repr(name)
+        for description in await session.scalars(select(Report.description)):
+            assert description == normalize_text(description), repr(description)
+            assert DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX
+        reports = await session.scalar(select(func.count()).select_from(Report))
+        histories = await session.scalar(
+            select(func.count(func.distinct(ReportEvent.report_id))).where(
+                ReportEvent.kind == "submitted"
+            )
+        )
+        assert reports == histories
+
+
+async def test_replayed_buttons_change_nothing(
+    app: RounaqApp, emulator: BotApiEmulator, unhandled_errors: list[logging.LogRecord]
+) -> None:
+    """Pressing an old button again: the submit of a sent report, a language long chosen."""
+    person = await new_person(app, emulator, next(_ids))
+    await give_unit(app, person)
+    confirmation = await submit_report(app, person, "پروانه شش ماه است در انتظار است.")
+    summary = next(m for m in emulator.messages(person.id) if "rep:submit" in _datas(m, True))
+    for _ in range(2):
+        await emulator.press_raw(person.id, person.id, summary.message_id, "rep:submit")
+    await emulator.press_raw(person.id, person.id, confirmation.message_id, "lang:fa")
+    await emulator.wait_until(lambda: len(emulator.callback_answers(person.id)) >= 6)
+    alerts = [a for a in emulator.callback_answers(person.id) if a.show_alert]
+    assert len(alerts) == 2  # the two replayed submits; the language button just works
+    async with services_of(app).database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Report)) == 1
+    assert not unhandled_errors, describe(unhandled_errors)
+
+
+def _datas(message: SentMessage, edits: bool) -> list[str]:
+    rows = list(message.buttons)
+    if edits:
+        for record in message.edits:
+            rows += [
+                [(b.get("text", ""), b.get("callback_data")) for b in row]
+                for row in (record.reply_markup or {}).get("inline_keyboard") or []
+            ]
+    return [d for row in rows for _, d in row if d]
