@@ -7,7 +7,7 @@ of which may object within `objection_days` or must implement it by the deadline
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -386,6 +386,32 @@ class HQService:
                 )
             )
         return views
+
+    async def owed(self, agency_ids: Collection[int] | None = None) -> list[DecisionView]:
+        """Decisions some agency still owes an answer or the implementation of, earliest
+        deadline first; with `agency_ids`, only those awaiting one of these agencies.
+
+        No principal: the digest picks who sees this by role (bot.digest.figures), and
+        the detail buttons lead to /decisions, which checks the presser's access.
+        """
+        now = self._clock.now()
+        async with self._db.session() as session:
+            repo = WorkflowRepository(session)
+            decisions = await repo.decisions(self._province)
+            items = {i.id: i for i in await repo.agenda_items(self._province)}
+        views = []
+        for decision in decisions:
+            waiting = {
+                a.agency_id for a in decision.agencies if a.state != AgencyResponse.IMPLEMENTED
+            }
+            if not waiting or (agency_ids is not None and not waiting & set(agency_ids)):
+                continue
+            views.append(
+                DecisionView(
+                    decision, items[decision.agenda_item_id], decision_state(decision, now)
+                )
+            )
+        return sorted(views, key=lambda v: (v.decision.deadline_at, v.decision.id))
 
     @staticmethod
     def shares(views: Sequence[DecisionView]) -> list[Share]:
