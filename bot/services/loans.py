@@ -143,6 +143,12 @@ class LoanService:
     def invalidate(self) -> None:
         self._cache.clear()
 
+    def cached(self, year: int | None = None) -> LoanOverview | None:
+        """This province's overview as cached (None: cold; whether it is still current is
+        checked against the latest import on use)."""
+        entry = self._cache.get((self._directory.province_id, year))
+        return entry[1] if entry else None
+
     async def _version(self, province_id: int) -> int:
         async with self._db.session() as session:
             return await LoanRepository(session).last_import_id(province_id)

@@ -84,6 +84,11 @@ class StatsService:
     def invalidate(self) -> None:
         self._cached = None
 
+    @property
+    def cached(self) -> StatsSnapshot | None:
+        """The snapshot /stats would serve without computing (None: cold)."""
+        return self._cached
+
     def _age(self, snapshot: StatsSnapshot) -> timedelta:
         return self._clock.now() - snapshot.computed_at
 
