@@ -26,8 +26,9 @@ MESSAGE_LIMIT = 4096
 # Section keys travel in callback data ("dg:s:<key>") and in a comma-separated column.
 MAX_KEY_LENGTH = 16
 MAX_BUTTONS_PER_SECTION = 3
-# Who sees province-wide figures: the roles with read access to the whole province.
-PROVINCE_ROLES = frozenset({Role.OFFICIAL, Role.SECRETARIAT, Role.ADMIN})
+# Who sees province-wide figures: the roles with read access to the whole province (a
+# ministry official who subscribes to a province's bot gets that province's digest).
+PROVINCE_ROLES = frozenset({Role.OFFICIAL, Role.SECRETARIAT, Role.ADMIN, Role.MINISTRY})
 TOP_LINES = 6  # categories, agencies, reports or decisions listed in one section
 
 
