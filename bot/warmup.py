@@ -9,10 +9,11 @@ answers, so the first official to ask gets cached figures. A stop cancels the wa
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+
+from bot.background import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,7 @@ class Warmer:
             await asyncio.wait([self._task])
 
     async def stop(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
 
     async def _run(self) -> None:
         started = time.monotonic()

@@ -107,6 +107,21 @@ class SectionProvider(Protocol):
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None: ...
 
 
+class SharedByLanguage:
+    """For providers whose section is the same for everyone in a language (the province's
+    figures): built once per language and run."""
+
+    def scope(self, recipient: Recipient) -> Hashable | None:
+        return recipient.lang
+
+
+class SharedByAgencies:
+    """For officers' sections: the same for everyone of the same agencies and language."""
+
+    def scope(self, recipient: Recipient) -> Hashable | None:
+        return (recipient.lang, tuple(sorted(recipient.principal.agency_ids)))
+
+
 class SectionRegistry:
     """The providers, in the order their sections appear."""
 

@@ -8,7 +8,7 @@ awaiting their agency. Detail buttons reuse /decisions' `dc:v:<id>` and /status'
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -22,6 +22,8 @@ from bot.digest.content import (
     DigestDay,
     Recipient,
     Section,
+    SharedByAgencies,
+    SharedByLanguage,
 )
 from bot.formatting import escape
 from bot.services.directory import Directory
@@ -48,7 +50,7 @@ def _names(directory: Directory, lang: str, agency_ids: Sequence[int]) -> str:
 
 
 @dataclass(frozen=True)
-class DecisionsSection:
+class DecisionsSection(SharedByLanguage):
     """Officials: HQ decisions whose implementation deadline is near or passed."""
 
     hq: HQService
@@ -56,9 +58,6 @@ class DecisionsSection:
     key: str = "decisions"
     title_key: str = "digest_figures.section_decisions"
     roles: frozenset[Role] = PROVINCE_ROLES
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return recipient.lang
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
@@ -86,7 +85,7 @@ class DecisionsSection:
 
 
 @dataclass(frozen=True)
-class AgencyDecisionsSection:
+class AgencyDecisionsSection(SharedByAgencies):
     """Agency officers: decisions naming their agency that it has not implemented yet."""
 
     hq: HQService
@@ -94,9 +93,6 @@ class AgencyDecisionsSection:
     key: str = "agency_dec"
     title_key: str = "digest_figures.section_agency_decisions"
     roles: frozenset[Role] = frozenset({Role.OFFICER})
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return (recipient.lang, tuple(sorted(recipient.principal.agency_ids)))
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
@@ -137,7 +133,7 @@ class AgencyDecisionsSection:
 
 
 @dataclass(frozen=True)
-class ProgramsSection:
+class ProgramsSection(SharedByLanguage):
     """Officials: the key programs whose agencies posted progress in the period."""
 
     programs: ProgramService
@@ -145,9 +141,6 @@ class ProgramsSection:
     key: str = "programs"
     title_key: str = "digest_figures.section_programs"
     roles: frozenset[Role] = PROVINCE_ROLES
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return recipient.lang
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
@@ -181,7 +174,7 @@ class ProgramsSection:
 
 
 @dataclass(frozen=True)
-class LoansSection:
+class LoansSection(SharedByLanguage):
     """Officials: the year's loan figures, each with its source, and what imports added.
 
     Only on days with news (a file imported since the period began). The quota, each
@@ -193,9 +186,6 @@ class LoansSection:
     key: str = "loans"
     title_key: str = "digest_figures.section_loans"
     roles: frozenset[Role] = PROVINCE_ROLES
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return recipient.lang
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         change = await self.loans.change(day.start)

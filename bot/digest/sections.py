@@ -21,6 +21,8 @@ from bot.digest.content import (
     Recipient,
     Section,
     SectionRegistry,
+    SharedByAgencies,
+    SharedByLanguage,
 )
 from bot.digest.figures import (
     AgencyDecisionsSection,
@@ -61,15 +63,12 @@ class _Base:
 
 
 @dataclass(frozen=True)
-class NewReportsSection(_Base):
+class NewReportsSection(SharedByLanguage, _Base):
     """Officials: reports filed in the period, by category and by agency."""
 
     key: str = "new"
     title_key: str = "digest.section_new"
     roles: frozenset[Role] = PROVINCE_ROLES
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return recipient.lang
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
@@ -107,15 +106,12 @@ class NewReportsSection(_Base):
 
 
 @dataclass(frozen=True)
-class FiguresSection(_Base):
+class FiguresSection(SharedByLanguage, _Base):
     """Officials: resolved and escalated in the period; open and overdue now."""
 
     key: str = "figures"
     title_key: str = "digest.section_figures"
     roles: frozenset[Role] = PROVINCE_ROLES
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return recipient.lang
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr = recipient.tr
@@ -137,15 +133,12 @@ class FiguresSection(_Base):
 
 
 @dataclass(frozen=True)
-class BehindSection(_Base):
+class BehindSection(SharedByLanguage, _Base):
     """Officials: the agencies with the most overdue open reports, and the oldest of those."""
 
     key: str = "behind"
     title_key: str = "digest.section_behind"
     roles: frozenset[Role] = PROVINCE_ROLES
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return recipient.lang
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, lang = recipient.tr, recipient.lang
@@ -169,15 +162,12 @@ class BehindSection(_Base):
 
 
 @dataclass(frozen=True)
-class AgencySection(_Base):
+class AgencySection(SharedByAgencies, _Base):
     """Agency officers: their agency's open, new and overdue reports."""
 
     key: str = "agency"
     title_key: str = "digest.section_agency"
     roles: frozenset[Role] = frozenset({Role.OFFICER})
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return (recipient.lang, tuple(sorted(recipient.principal.agency_ids)))
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, lang = recipient.tr, recipient.lang

@@ -10,6 +10,7 @@ from datetime import date
 
 from bot.access import ReportAction
 from bot.clock import ManualClock
+from bot.container import Services
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Role
@@ -39,6 +40,18 @@ def button_data(message: object) -> list[str]:
     return [data for row in message.buttons for _, data in row]  # type: ignore[attr-defined]
 
 
+async def cast(services: Services, people: dict[str, Person], *, english_role: Role) -> None:
+    """The owner, the SMT officer and the official in Persian; `other_owner` in English
+    with `english_role`."""
+    await ensure_user(services, people["owner"].id, "رضا")
+    await ensure_user(services, people["officer"].id, "مریم")
+    await ensure_user(services, people["official"].id, "سارا")
+    await ensure_user(services, people["other_owner"].id, "Sam", "en")
+    await grant(services, people["officer"].id, Role.OFFICER, "smt")
+    await grant(services, people["official"].id, Role.OFFICIAL)
+    await grant(services, people["other_owner"].id, english_role)
+
+
 async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
 ) -> None:
@@ -46,13 +59,7 @@ async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     owner, officer, official = people["owner"], people["officer"], people["official"]
     secretary = people["other_owner"]  # the secretariat, reading in English
     admin = people["admin"]
-    await ensure_user(services, owner.id, "رضا")
-    await ensure_user(services, officer.id, "مریم")
-    await ensure_user(services, official.id, "سارا")
-    await ensure_user(services, secretary.id, "Sam", "en")
-    await grant(services, officer.id, Role.OFFICER, "smt")
-    await grant(services, official.id, Role.OFFICIAL)
-    await grant(services, secretary.id, Role.SECRETARIAT)
+    await cast(services, people, english_role=Role.SECRETARIAT)
     smt = services.directory.agency_by_code("smt")
     banks = services.directory.agency_by_code("banks")
     assert smt is not None
@@ -166,13 +173,7 @@ async def test_sections_without_news_stay_out(
     services = services_of(app)
     owner, officer, official = people["owner"], people["officer"], people["official"]
     reader = people["other_owner"]
-    await ensure_user(services, owner.id, "رضا")
-    await ensure_user(services, officer.id, "مریم")
-    await ensure_user(services, official.id, "سارا")
-    await ensure_user(services, reader.id, "Sam", "en")
-    await grant(services, officer.id, Role.OFFICER, "smt")
-    await grant(services, official.id, Role.OFFICIAL)
-    await grant(services, reader.id, Role.OFFICIAL)
+    await cast(services, people, english_role=Role.OFFICIAL)
     unit = await unit_for(services, owner.id, "سوهان")
     await file_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)
     # A loan file imported long before the period is no news today.
