@@ -68,6 +68,9 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     )
     users = UserService(database, directory, settings.admin_ids)
     programs = ProgramService(database, directory, clock)
+    hq = HQService(database, directory, clock, calendar, objection_days=settings.objection_days)
+    loans = LoanService(database, directory, clock)
+    sections = default_registry(database, directory, hq=hq, programs=programs, loans=loans)
     return Services(
         settings=settings,
         database=database,
@@ -82,14 +85,12 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         workflow=WorkflowService(
             database, directory, clock, calendar, grace_days=settings.escalation_grace_days
         ),
-        hq=HQService(database, directory, clock, calendar, objection_days=settings.objection_days),
+        hq=hq,
         admin=AdminService(database, directory, users, clock),
-        digest=DigestService(
-            database, directory, clock, calendar, settings, default_registry(database, directory)
-        ),
+        digest=DigestService(database, directory, clock, calendar, settings, sections),
         national=NationalService(database, clock),
         programs=programs,
-        loans=LoanService(database, directory, clock),
+        loans=loans,
         stats=StatsService(database, directory, clock),
         exporter=Exporter(database, directory, programs),
         throttle=UpdateThrottle(settings.max_updates_per_minute, clock),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -39,7 +41,32 @@ PERSONAS = (
     Persona(3001, "سارا", "مقام استانی · Official", Role.OFFICIAL),
     Persona(5001, "امیر", "دبیرخانه ستاد · Secretariat", Role.SECRETARIAT),
     Persona(4001, "مدیر", "مدیر سامانه · Admin", Role.ADMIN),
+    Persona(6001, "نرگس", "وزارت صمت · Ministry", Role.MINISTRY),
 )
+# Who gets a digest in the demo without asking: the owner (who opted in), the admin and the
+# ministry (neither is subscribed by the role), besides the roles subscribed by default.
+DEMO_SUBSCRIBED = frozenset({Role.OWNER, Role.ADMIN, Role.MINISTRY})
+
+# A few facilities as a bank's spreadsheet would list them, so /loans has breakdowns (by
+# bank, sector, county, stage, month) in the demo. Imported through the real import
+# service, as an admin's file would be; a second start finds it already imported.
+DEMO_LOANS_HEADER = (
+    "ردیف", "نام واحد/طرح", "بانک عامل", "بخش", "شهرستان",
+    "مبلغ تسهیلات (ریال)", "نوع تسهیلات", "مرحله", "تاریخ پرداخت",
+)  # fmt: skip
+DEMO_LOANS = (
+    ("1", "فرش کاشان قم", "بانک ملی", "فرش", "قم", "2500000000000", "سرمایه در گردش", "پرداخت‌شده", "1398/05/12"),  # noqa: E501  (one spreadsheet row per line)
+    ("2", "کفش آریا", "بانک ملت", "کفش", "قم", "1500000000000", "سرمایه ثابت", "پرداخت‌شده", "1398/06/03"),  # noqa: E501
+    ("3", "سوهان ممتاز", "بانک صادرات ایران", "سوهان", "کهک", "500000000000", "سرمایه در گردش", "پرداخت‌شده", "1398/06/20"),  # noqa: E501
+    ("4", "مبلمان نوین", "بانک ملی ایران", "مبلمان", "قم", "800000000000", "سرمایه ثابت", "تأیید بانک", "1398/07/01"),  # noqa: E501
+    ("5", "پوشاک البرز", "بانک تجارت", "پوشاک", "قم", "300000000000", "سرمایه در گردش", "ثبت درخواست", "1398/07/15"),  # noqa: E501
+)  # fmt: skip
+
+
+def demo_loans_csv() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([DEMO_LOANS_HEADER, *DEMO_LOANS])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 async def _grant_personas(application_services: object) -> None:
@@ -51,8 +78,8 @@ async def _grant_personas(application_services: object) -> None:
         await services.users.touch(
             persona.user_id, first_name=persona.first_name, last_name=None, username=None
         )
-        if persona.role is Role.OWNER:
-            # Owners opt in to the digest; the demo owner has, so /senddigest shows theirs.
+        if persona.role in DEMO_SUBSCRIBED:
+            # So that the admin's /senddigest shows every demo person their own digest.
             await services.digest.subscribe(persona.user_id, ChatKind.USER)
         if persona.role in (Role.OWNER, Role.ADMIN):
             continue
@@ -61,6 +88,18 @@ async def _grant_personas(application_services: object) -> None:
             agency = services.directory.agency_by_code(persona.agency_code)
             agency_id = agency.id if agency else None
         await services.users.grant(persona.user_id, persona.role, agency_id=agency_id)
+
+
+async def seed_demo_figures(application_services: object) -> None:
+    """Demo mode only: a handful of loan rows, through the real import (idempotent)."""
+    from bot.container import Services
+
+    assert isinstance(application_services, Services)
+    result = await application_services.loans.import_file(
+        demo_loans_csv(), "demo-loans.csv", imported_by=None
+    )
+    if not (result.imported or result.duplicate_of):
+        log.warning("demo loans were not imported: %s", result)
 
 
 @asynccontextmanager
@@ -91,6 +130,7 @@ async def demo_session(
         )
         async with running_bot(demo_settings, token=DEMO_TOKEN) as application:
             await _grant_personas(application.bot_data["services"])
+            await seed_demo_figures(application.bot_data["services"])
             yield emulator, application
     finally:
         await emulator.stop()

@@ -39,6 +39,7 @@ TRANSIENT_BOT_DATA_KEYS = frozenset(
         "start_hooks",  # bot.app: per-feature start and stop hooks
         "stop_hooks",
         "digest_runner",  # handlers.digest: the one broadcast run at a time
+        "figures_warmer",  # handlers.stats: the start-up warm-up of /stats and /loans
     }
 )
 # Telegram keeps an undelivered update for 24 hours; marks older than this are useless.

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     digest_rate_per_second: float = 29.0
     digest_retry_base_seconds: float = 1.0
     digest_max_attempts: int = 5
+    # Compute /stats' and /loans' figures in the background at start-up, so the first
+    # official to ask does not wait for the aggregation (seconds on a large province).
+    warm_figures_on_start: bool = True
     # Seconds to wait for the Bot API's answer to a request (long polls wait longer).
     bot_api_timeout: float = 15.0
     # Updates handled at once (different users; one user's are always one after another).

@@ -15,9 +15,10 @@ from bot.formatting import Presenter, escape, telegram_length
 from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.loans import ImportResult, LoanOverview, Share
-from bot.services.programs import Light, ProgramPage, expected_progress
+from bot.services.programs import Light, ProgramPage, ProgramRollup, expected_progress
 from bot.services.stats import StatsSnapshot
 from bot.text import format_tracking_number
+from storage.dto import ProvinceDTO
 from storage.dto_figures import ProgramDTO
 
 Unit = Literal["rial", "toman"]
@@ -411,3 +412,97 @@ def agency_bars(
     return [
         Bar(directory.agency(a).name(tr.lang), n, fmt.number(n)) for a, n in snapshot.by_agency[:15]
     ]
+
+
+# ------------------------------------------------------------------- across provinces
+
+
+def national_programs(
+    tr: Translator, fmt: Presenter, rows: Sequence[tuple[ProvinceDTO, ProgramRollup]]
+) -> str:
+    """The ministry's /status: each province's programs in brief, then the whole country."""
+    lang = tr.lang
+    blocks = [tr.t("national_figures.programs_title"), tr.t("programs.legend")]
+
+    def line(name: str, rollup: ProgramRollup) -> str:
+        lights = " ".join(
+            f"{tr.t(f'programs.light.{light.value}')} {fmt.number(rollup.lights.get(light, 0))}"
+            for light in Light
+            if rollup.lights.get(light, 0)
+        )
+        return tr.t(
+            "national_figures.programs_line",
+            province=name,
+            programs=fmt.number(rollup.programs),
+            progress=fmt.percent(rollup.mean_progress)
+            if rollup.mean_progress is not None
+            else tr.t("loans.no_percent"),
+            lights=lights or "—",
+        )
+
+    blocks += [line(escape(p.name(lang)), r) for p, r in rows]
+    blocks.append(line(tr.t("national_figures.total"), merge_rollups([r for _, r in rows])))
+    return "\n\n".join(blocks)
+
+
+def merge_rollups(rollups: Sequence[ProgramRollup]) -> ProgramRollup:
+    """The country's rollup: the mean is over every program, not over provinces' means."""
+    programs = sum(r.programs for r in rollups)
+    weighted = sum((r.mean_progress * r.programs for r in rollups if r.mean_progress), Decimal(0))
+    lights: dict[Light, int] = {}
+    for rollup in rollups:
+        for light, count in rollup.lights.items():
+            lights[light] = lights.get(light, 0) + count
+    return ProgramRollup(programs, weighted / programs if programs else None, lights)
+
+
+def national_loans(
+    tr: Translator,
+    fmt: Presenter,
+    year: int | None,
+    rows: Sequence[tuple[ProvinceDTO, LoanOverview]],
+    unit: Unit = "rial",
+) -> str:
+    """The ministry's /loans: per province the quota, each source's announced total and the
+    imported rows' paid total against the quota; the total adds only like with like (quotas,
+    imported rows), never one source's figure to another's."""
+    if year is None:
+        return tr.t("loans.no_data")
+    lang = tr.lang
+    blocks = [tr.t("national_figures.loans_title", year=fmt.plain_int(year))]
+    for province, overview in rows:
+        lines = [
+            tr.t(
+                "national_figures.loans_province",
+                province=escape(province.name(lang)),
+                quota=fmt.money(overview.quota.amount_rials, unit)
+                if overview.quota
+                else tr.t("national_figures.no_quota"),
+                paid=fmt.money(overview.paid_rials, unit),
+                count=overview.paid_count,
+                percent=_percent(tr, fmt, overview.realisation(overview.paid_rials)),
+            )
+        ]
+        lines += [
+            tr.t(
+                "national_figures.loans_reported",
+                source=escape(total.source(lang)),
+                amount=fmt.money(total.amount_rials, unit),
+                percent=_percent(tr, fmt, overview.realisation(total.amount_rials)),
+            )
+            for total in overview.reported
+        ]
+        blocks.append("\n".join(lines))
+    quota = sum(o.quota.amount_rials for _, o in rows if o.quota)
+    paid = sum(o.paid_rials for _, o in rows)
+    blocks.append(
+        tr.t(
+            "national_figures.loans_total",
+            quota=fmt.money(quota, unit),
+            paid=fmt.money(paid, unit),
+            count=sum(o.paid_count for _, o in rows),
+            percent=_percent(tr, fmt, Decimal(paid) / quota if quota else None),
+        )
+    )
+    blocks.append(tr.t("loans.never_merged"))
+    return "\n\n".join(blocks)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Literal
 
-from telegram import InlineKeyboardButton, InputFile, Update
+from telegram import InlineKeyboardButton, InputFile, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import charts
@@ -15,7 +15,13 @@ from bot.formatting import escape, split_message
 from bot.menu import MenuCommand
 from bot.services.loans import DIMENSIONS, LoanOverview
 from bot.text import parse_int
-from bot.views_figures import import_summary, loan_bars, loans_breakdown, loans_summary
+from bot.views_figures import (
+    import_summary,
+    loan_bars,
+    loans_breakdown,
+    loans_summary,
+    national_loans,
+)
 from handlers.common import deny
 from handlers.ui import callback, int_arg, keyboard, parse_callback, rows
 
@@ -86,10 +92,27 @@ async def loans(update: Update, context: RounaqContext) -> None:
         await deny(update, context)
         return
     year = parse_int(context.args[0]) if context.args else None
+    if context.principal.can(Permission.VIEW_NATIONAL):
+        await _national(message, context, year)
+        return
     overview = await context.services.loans.overview(year)
     await message.reply_text(
         _render(context, overview, "sum", "r"), reply_markup=_markup(context, overview, "sum", "r")
     )
+
+
+async def _national(message: Message, context: RounaqContext, year: int | None) -> None:
+    """The ministry: every province's quota and figures for one year (the latest any
+    province has, unless asked), each source on its own line, and the total."""
+    services = context.services
+    national, loans_ = services.national, services.loans
+    if year is None:
+        latest = await national.across_provinces(lambda p: loans_.overview(province_id=p.id))
+        year = max((o.year for _, o in latest if o.year is not None), default=None)
+    rows = await national.across_provinces(lambda p: loans_.overview(year, province_id=p.id))
+    text = national_loans(context.tr, context.fmt, year, rows)
+    for chunk in split_message(text):
+        await message.reply_text(chunk)
 
 
 def _parse_view(data: str | None, prefix: str) -> tuple[str, str, int] | None:

@@ -24,7 +24,7 @@ from bot.formatting import escape, split_message
 from bot.menu import MenuCommand
 from bot.services.programs import Evidence, ProgramError
 from bot.text import normalize_text, parse_int, parse_jalali_date, parse_tracking_number
-from bot.views_figures import program_detail, progress_bars, status_pages
+from bot.views_figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.common import cancel, deny, reply_not_text
 from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, pager_row, rows
 from handlers.ui import parse_callback as parse
@@ -104,6 +104,14 @@ async def status(update: Update, context: RounaqContext) -> None:
         number = parse_int(args[0])
         if number is None or not await _send_program(update, context, number):
             await message.reply_text(context.tr.t("programs.not_found"))
+        return
+    if context.principal.can(Permission.VIEW_NATIONAL):
+        # The ministry: every province's programs in brief; `/status <n>` still opens one
+        # of this bot's province.
+        services = context.services
+        rows = await services.national.across_provinces(services.programs.rollup)
+        for chunk in split_message(national_programs(context.tr, context.fmt, rows)):
+            await message.reply_text(chunk)
         return
     text, markup = await _status_page(context, 1)
     await message.reply_text(text, reply_markup=markup)

@@ -10,11 +10,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import charts
 from bot.access import Permission
-from bot.context import RounaqApp, RounaqContext
+from bot.app import START_HOOKS_KEY, STOP_HOOKS_KEY
+from bot.container import Services
+from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
 from bot.exports import Table, to_csv, to_xlsx
 from bot.formatting import split_message
 from bot.menu import MenuCommand
 from bot.views_figures import agency_bars, stats_text
+from bot.warmup import Warmer
 from handlers.common import deny
 from handlers.ui import callback, keyboard, parse_callback
 
@@ -25,6 +28,7 @@ COMMANDS = [
 
 PREFIX = "st"
 EXPORT = "ex"
+WARMER_KEY = "figures_warmer"  # bot_data: the start-up warm-up (transient, bot.persistence)
 WHAT = ("reports", "loans", "programs")
 FORMATS = ("xlsx", "csv")
 
@@ -140,7 +144,28 @@ async def export_button(update: Update, context: RounaqContext) -> None:
     )
 
 
+async def _warm(services: Services) -> None:
+    await services.stats.snapshot()
+    await services.loans.overview()
+
+
+async def _on_start(application: RounaqApp) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    if services.settings.warm_figures_on_start:
+        warmer = Warmer(lambda: _warm(services))
+        application.bot_data[WARMER_KEY] = warmer
+        warmer.start()
+
+
+async def _on_stop(application: RounaqApp) -> None:
+    warmer = application.bot_data.get(WARMER_KEY)
+    if isinstance(warmer, Warmer):
+        await warmer.stop()
+
+
 def register(application: RounaqApp) -> None:
+    application.bot_data.setdefault(START_HOOKS_KEY, []).append(_on_start)
+    application.bot_data.setdefault(STOP_HOOKS_KEY, []).append(_on_stop)
     application.add_handler(CommandHandler("stats", stats))
     application.add_handler(CommandHandler("export", export))
     application.add_handler(CallbackQueryHandler(chart_button, pattern=rf"^{PREFIX}:c$"))

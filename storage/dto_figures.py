@@ -146,3 +146,15 @@ class ReportExportRow:
     created_at: datetime
     due_at: datetime
     closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoanAdded:
+    """What imports since a moment added to one year's facilities."""
+
+    files: int
+    year: int | None  # the latest year the added facilities count towards
+    paid_count: int
+    paid_rials: int
+    all_count: int
+    all_rials: int

@@ -93,6 +93,20 @@ class ReportStatus(StrEnum):
     REOPENED = "reopened"
 
 
+# The workflow's terminal states: the agency owes nothing more and no deadline runs (the
+# owner's "not removed" can still reopen a resolved report; until then it counts as closed).
+# One definition for the digest, /stats and the national roll-up; bot.services.workflow
+# checks that its open sets and this one cover every status exactly once.
+CLOSED_REPORT_STATUSES: frozenset[str] = frozenset(
+    {
+        ReportStatus.RESOLVED.value,
+        ReportStatus.REJECTED.value,
+        ReportStatus.WITHDRAWN.value,
+        ReportStatus.DECIDED.value,
+    }
+)
+
+
 # --- the province and its reference data -------------------------------------------------
 
 

@@ -95,6 +95,9 @@ def settings(database_url: str, emulator: BotApiEmulator) -> Settings:
         bot_api_file_url=emulator.base_file_url,
         database_url=database_url,
         admin_ids=frozenset({ADMIN_ID}),
+        # The clock stands still in tests: a snapshot warmed at start would stay fresh
+        # while a test adds reports. tests/e2e/test_warmup.py turns it on.
+        warm_figures_on_start=False,
     )
 
 

@@ -26,6 +26,10 @@ MESSAGE_LIMIT = 4096
 # Section keys travel in callback data ("dg:s:<key>") and in a comma-separated column.
 MAX_KEY_LENGTH = 16
 MAX_BUTTONS_PER_SECTION = 3
+# Who sees province-wide figures: the roles with read access to the whole province (a
+# ministry official who subscribes to a province's bot gets that province's digest).
+PROVINCE_ROLES = frozenset({Role.OFFICIAL, Role.SECRETARIAT, Role.ADMIN, Role.MINISTRY})
+TOP_LINES = 6  # categories, agencies, reports or decisions listed in one section
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,21 @@ class SectionProvider(Protocol):
         ...
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None: ...
+
+
+class SharedByLanguage:
+    """For providers whose section is the same for everyone in a language (the province's
+    figures): built once per language and run."""
+
+    def scope(self, recipient: Recipient) -> Hashable | None:
+        return recipient.lang
+
+
+class SharedByAgencies:
+    """For officers' sections: the same for everyone of the same agencies and language."""
+
+    def scope(self, recipient: Recipient) -> Hashable | None:
+        return (recipient.lang, tuple(sorted(recipient.principal.agency_ids)))
 
 
 class SectionRegistry:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import date
 
 from telegram.ext import ExtBot
 
+from bot.background import cancel_and_wait
 from bot.digest.broadcast import Broadcaster, RunStats
 from bot.digest.service import DigestService
 from bot.formatting import Presenter
@@ -64,10 +64,7 @@ class DigestRunner:
 
     async def stop(self) -> None:
         """Cancel the run; the message in flight is recorded first (see broadcast)."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
         self._task = None
 
     async def _loop(self) -> None:

@@ -2,8 +2,9 @@
 
 Each provider queries only what its section shows; officials' sections are the same for
 everyone in a language, so they are built once per run (`scope`), not once per recipient.
-To add a section (decisions due, program updates, loan totals): write a provider with
-`key`, `title_key`, `roles`, `scope` and `build`, and add it in `default_registry`.
+The HQ's, the programs' and the loans' sections are in bot.digest.figures. To add a
+section: write a provider with `key`, `title_key`, `roles`, `scope` and `build`, and add
+it in `default_registry`.
 """
 
 from __future__ import annotations
@@ -13,14 +14,27 @@ from dataclasses import dataclass
 
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
+    PROVINCE_ROLES,
+    TOP_LINES,
     Button,
     DigestDay,
     Recipient,
     Section,
     SectionRegistry,
+    SharedByAgencies,
+    SharedByLanguage,
+)
+from bot.digest.figures import (
+    AgencyDecisionsSection,
+    DecisionsSection,
+    LoansSection,
+    ProgramsSection,
 )
 from bot.formatting import escape
 from bot.services.directory import Directory
+from bot.services.hq import HQService
+from bot.services.loans import LoanService
+from bot.services.programs import ProgramService
 from bot.views import status_label, tracking_number
 from storage.db import Database
 from storage.dto import ReportDTO
@@ -28,9 +42,6 @@ from storage.models import Role
 from storage.models_digest import ChatKind
 from storage.repositories.digest import DeliveryRepository, DigestQueries
 
-# Who sees province-wide figures: the roles with read access to the whole province.
-PROVINCE_ROLES = frozenset({Role.OFFICIAL, Role.SECRETARIAT, Role.ADMIN})
-TOP_LINES = 6  # categories, agencies or reports listed in one section
 OWNER_LINES = 10
 
 # The detail button reuses /myreports' "open" callback, whose handler applies the access
@@ -52,15 +63,12 @@ class _Base:
 
 
 @dataclass(frozen=True)
-class NewReportsSection(_Base):
+class NewReportsSection(SharedByLanguage, _Base):
     """Officials: reports filed in the period, by category and by agency."""
 
     key: str = "new"
     title_key: str = "digest.section_new"
     roles: frozenset[Role] = PROVINCE_ROLES
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return recipient.lang
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
@@ -98,15 +106,12 @@ class NewReportsSection(_Base):
 
 
 @dataclass(frozen=True)
-class FiguresSection(_Base):
+class FiguresSection(SharedByLanguage, _Base):
     """Officials: resolved and escalated in the period; open and overdue now."""
 
     key: str = "figures"
     title_key: str = "digest.section_figures"
     roles: frozenset[Role] = PROVINCE_ROLES
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return recipient.lang
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr = recipient.tr
@@ -128,15 +133,12 @@ class FiguresSection(_Base):
 
 
 @dataclass(frozen=True)
-class BehindSection(_Base):
+class BehindSection(SharedByLanguage, _Base):
     """Officials: the agencies with the most overdue open reports, and the oldest of those."""
 
     key: str = "behind"
     title_key: str = "digest.section_behind"
     roles: frozenset[Role] = PROVINCE_ROLES
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return recipient.lang
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, lang = recipient.tr, recipient.lang
@@ -160,15 +162,12 @@ class BehindSection(_Base):
 
 
 @dataclass(frozen=True)
-class AgencySection(_Base):
+class AgencySection(SharedByAgencies, _Base):
     """Agency officers: their agency's open, new and overdue reports."""
 
     key: str = "agency"
     title_key: str = "digest.section_agency"
     roles: frozenset[Role] = frozenset({Role.OFFICER})
-
-    def scope(self, recipient: Recipient) -> Hashable | None:
-        return (recipient.lang, tuple(sorted(recipient.principal.agency_ids)))
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, lang = recipient.tr, recipient.lang
@@ -247,14 +246,25 @@ class OwnerSection(_Base):
         return Section(self.key, tr.t(self.title_key), lines, buttons)
 
 
-def default_registry(database: Database, directory: Directory) -> SectionRegistry:
+def default_registry(
+    database: Database,
+    directory: Directory,
+    *,
+    hq: HQService,
+    programs: ProgramService,
+    loans: LoanService,
+) -> SectionRegistry:
     """The digest's sections, in the order they appear. Features add theirs here."""
     return SectionRegistry(
         [
             OwnerSection(database, directory),
             AgencySection(database, directory),
+            AgencyDecisionsSection(hq, directory),
             FiguresSection(database, directory),
             NewReportsSection(database, directory),
             BehindSection(database, directory),
+            DecisionsSection(hq, directory),
+            ProgramsSection(programs, directory),
+            LoansSection(loans),
         ]
     )

@@ -7,7 +7,7 @@ of which may object within `objection_days` or must implement it by the deadline
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -365,27 +365,44 @@ class HQService:
                 return view
         return None
 
-    async def decisions(self, principal: Principal) -> list[DecisionView]:
-        """Every decision for HQ staff and officials; an officer sees their agencies' ones."""
-        if not principal.can(Permission.VIEW_DECISIONS):
-            raise WorkflowError("not_allowed")
-        staff = principal.can(Permission.VIEW_PROVINCE) or principal.can(Permission.MANAGE_AGENDA)
+    async def _views(self, keep: Callable[[DecisionDTO], bool]) -> list[DecisionView]:
+        """The province's decisions that `keep` accepts, each with its item and state."""
         now = self._clock.now()
         async with self._db.session() as session:
             repo = WorkflowRepository(session)
             decisions = await repo.decisions(self._province)
             items = {i.id: i for i in await repo.agenda_items(self._province)}
-        views = []
-        for decision in decisions:
-            named = {a.agency_id for a in decision.agencies}
-            if not staff and not named & principal.agency_ids:
-                continue
-            views.append(
-                DecisionView(
-                    decision, items[decision.agenda_item_id], decision_state(decision, now)
-                )
-            )
-        return views
+        return [
+            DecisionView(d, items[d.agenda_item_id], decision_state(d, now))
+            for d in decisions
+            if keep(d)
+        ]
+
+    async def decisions(self, principal: Principal) -> list[DecisionView]:
+        """Every decision for HQ staff and officials; an officer sees their agencies' ones."""
+        if not principal.can(Permission.VIEW_DECISIONS):
+            raise WorkflowError("not_allowed")
+        staff = principal.can(Permission.VIEW_PROVINCE) or principal.can(Permission.MANAGE_AGENDA)
+        return await self._views(
+            lambda d: staff or bool({a.agency_id for a in d.agencies} & principal.agency_ids)
+        )
+
+    async def owed(self, agency_ids: Collection[int] | None = None) -> list[DecisionView]:
+        """Decisions some agency still owes an answer or the implementation of, earliest
+        deadline first; with `agency_ids`, only those awaiting one of these agencies.
+
+        No principal: the digest picks who sees this by role (bot.digest.figures), and
+        the detail buttons lead to /decisions, which checks the presser's access.
+        """
+
+        def owing(decision: DecisionDTO) -> bool:
+            waiting = {
+                a.agency_id for a in decision.agencies if a.state != AgencyResponse.IMPLEMENTED
+            }
+            return bool(waiting) and (agency_ids is None or bool(waiting & set(agency_ids)))
+
+        views = await self._views(owing)
+        return sorted(views, key=lambda v: (v.decision.deadline_at, v.decision.id))
 
     @staticmethod
     def shares(views: Sequence[DecisionView]) -> list[Share]:

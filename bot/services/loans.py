@@ -26,7 +26,7 @@ from bot.services.loan_import import (
     read_table,
 )
 from storage.db import Database
-from storage.dto_figures import LoanGroupRow, LoanQuotaDTO, LoanReportedDTO
+from storage.dto_figures import LoanAdded, LoanGroupRow, LoanQuotaDTO, LoanReportedDTO
 from storage.models_loans import LoanStage
 from storage.repositories.loans import LoanRepository
 
@@ -82,6 +82,14 @@ class LoanOverview:
 
 
 @dataclass(frozen=True, slots=True)
+class LoanChange:
+    """The digest's loans section: the year's figures now, and what was added since."""
+
+    overview: LoanOverview
+    added: LoanAdded
+
+
+@dataclass(frozen=True, slots=True)
 class ImportResult:
     """What became of a file: imported (rows, total), refused (errors) or a duplicate."""
 
@@ -114,7 +122,7 @@ class LoanService:
         # Facilities change only by imports (here or from the CLI in another process); the
         # cache is keyed by the latest import's id, so it is exact and /loans costs one
         # primary-key lookup instead of the aggregation.
-        self._cache: dict[int | None, tuple[int, LoanOverview]] = {}
+        self._cache: dict[tuple[int, int | None], tuple[int, LoanOverview]] = {}
         self._lock = asyncio.Lock()
 
     def reference(self) -> Reference:
@@ -135,25 +143,46 @@ class LoanService:
     def invalidate(self) -> None:
         self._cache.clear()
 
-    async def _version(self) -> int:
-        async with self._db.session() as session:
-            return await LoanRepository(session).last_import_id(self._directory.province_id)
+    def cached(self, year: int | None = None) -> LoanOverview | None:
+        """This province's overview as cached (None: cold; whether it is still current is
+        checked against the latest import on use)."""
+        entry = self._cache.get((self._directory.province_id, year))
+        return entry[1] if entry else None
 
-    async def overview(self, year: int | None = None) -> LoanOverview:
-        version = await self._version()
-        cached = self._cache.get(year)
+    async def _version(self, province_id: int) -> int:
+        async with self._db.session() as session:
+            return await LoanRepository(session).last_import_id(province_id)
+
+    async def overview(
+        self, year: int | None = None, *, province_id: int | None = None
+    ) -> LoanOverview:
+        """One year's figures (the latest year by default) of this bot's province, or of
+        another one for the ministry's roll-up (`province_id`)."""
+        province_id = province_id or self._directory.province_id
+        key = (province_id, year)
+        version = await self._version(province_id)
+        cached = self._cache.get(key)
         if cached is not None and cached[0] == version:
             return cached[1]
         async with self._lock:
-            cached = self._cache.get(year)
+            cached = self._cache.get(key)
             if cached is not None and cached[0] == version:
                 return cached[1]
-            overview = await self._compute(year)
-            self._cache[year] = (version, overview)
+            overview = await self._compute(year, province_id)
+            self._cache[key] = (version, overview)
             return overview
 
-    async def _compute(self, year: int | None) -> LoanOverview:
-        province_id = self._directory.province_id
+    async def change(self, since: datetime) -> LoanChange | None:
+        """The figures of the year imports since `since` added to, and what they added;
+        None when nothing was imported since (the digest's loans section has no news)."""
+        async with self._db.session() as session:
+            added = await LoanRepository(session).added_since(self._directory.province_id, since)
+        if not added.files:
+            return None
+        overview = await self.overview(added.year)
+        return LoanChange(overview, added) if overview.year is not None else None
+
+    async def _compute(self, year: int | None, province_id: int) -> LoanOverview:
         async with self._db.session() as session:
             repo = LoanRepository(session)
             quotas = await repo.quotas(province_id)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -15,6 +18,7 @@ from bot.access import Permission, Principal, can_update_program
 from bot.clock import Clock
 from bot.services.directory import Directory
 from storage.db import Database
+from storage.dto import ProvinceDTO
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
 from storage.repositories.programs import ProgramRepository
 from storage.repositories.reports import ReportRepository
@@ -92,6 +96,23 @@ def traffic_light(program: ProgramDTO, now: datetime, today: date) -> Light:
     if now - program.last_update_at > STALE_AFTER:
         return Light.YELLOW
     return Light.GREEN
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A program and the updates posted for it in a period (the digest's section)."""
+
+    program: ProgramDTO
+    updates: tuple[ProgramUpdateDTO, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramRollup:
+    """One province's programs in brief: the ministry's /status across provinces."""
+
+    programs: int
+    mean_progress: Decimal | None  # 0..1; None without programs
+    lights: Mapping[Light, int]
 
 
 class ProgramService:
@@ -269,6 +290,31 @@ class ProgramService:
                     program.id, report.id, by=principal.user_id, now=self._clock.now()
                 )
             return await repo.unlink(program.id, report.id)
+
+    async def posted(self, start: datetime, end: datetime) -> list[Posted]:
+        """Programs with updates posted in [start, end), by number."""
+        province_id = self._directory.province_id
+        async with self._db.session() as session:
+            repo = ProgramRepository(session)
+            updates = await repo.updates_between(province_id, start, end)
+            programs = {p.id: p for p in await repo.all(province_id)}
+        grouped: dict[int, list[ProgramUpdateDTO]] = {}
+        for update in updates:
+            grouped.setdefault(update.program_id, []).append(update)
+        return [Posted(programs[pid], tuple(ups)) for pid, ups in grouped.items()]
+
+    async def rollup(self, province: ProvinceDTO) -> ProgramRollup:
+        """Any province's programs in brief (for VIEW_NATIONAL; this bot's own province
+        is one of them), with the traffic light in that province's own calendar day."""
+        async with self._db.session() as session:
+            programs = await ProgramRepository(session).all(province.id)
+        now = self._clock.now()
+        today = now.astimezone(ZoneInfo(province.timezone)).date()
+        lights = Counter(traffic_light(p, now, today) for p in programs)
+        mean = (
+            Decimal(sum(p.progress for p in programs)) / len(programs) / 100 if programs else None
+        )
+        return ProgramRollup(len(programs), mean, dict(lights))
 
     async def history(self) -> tuple[list[ProgramDTO], list[ProgramUpdateDTO]]:
         """Every program and every update, for exports."""

@@ -15,18 +15,13 @@ from bot.clock import Clock
 from bot.services.directory import Directory
 from storage.db import Database
 from storage.dto_figures import AgencyTiming
-from storage.models import ReportStatus
+from storage.models import CLOSED_REPORT_STATUSES, ReportStatus
 from storage.repositories.stats import StatsRepository
 
 log = logging.getLogger(__name__)
 
 # A report in one of these is finished: it cannot be overdue.
-CLOSED: Final = (
-    ReportStatus.RESOLVED.value,
-    ReportStatus.REJECTED.value,
-    ReportStatus.WITHDRAWN.value,
-    ReportStatus.DECIDED.value,
-)
+CLOSED: Final = tuple(sorted(CLOSED_REPORT_STATUSES))
 OPEN: Final = tuple(s.value for s in ReportStatus if s.value not in CLOSED)
 RESOLVED: Final = (ReportStatus.RESOLVED.value,)
 WEEKS: Final = 8
@@ -88,6 +83,11 @@ class StatsService:
 
     def invalidate(self) -> None:
         self._cached = None
+
+    @property
+    def cached(self) -> StatsSnapshot | None:
+        """The snapshot /stats would serve without computing (None: cold)."""
+        return self._cached
 
     def _age(self, snapshot: StatsSnapshot) -> timedelta:
         return self._clock.now() - snapshot.computed_at

@@ -21,7 +21,7 @@ from bot.services.directory import Directory
 from storage.db import Database
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import TrackingDTO
-from storage.models import ReportStatus
+from storage.models import CLOSED_REPORT_STATUSES, ReportStatus
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -35,6 +35,8 @@ CLOCK_RUNNING: frozenset[str] = frozenset({S.REFERRED, S.IN_PROGRESS, S.REOPENED
 AGENCY_OPEN: frozenset[str] = CLOCK_RUNNING | {S.AWAITING_OWNER}
 # Not closed: the owner may still add information or withdraw.
 OWNER_OPEN: frozenset[str] = AGENCY_OPEN | {S.ESCALATED, S.ON_AGENDA}
+# Terminal: nothing more is owed (storage keeps the one definition the figures use).
+CLOSED: frozenset[str] = CLOSED_REPORT_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,19 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.dialect import upsert_insert
 from storage.dto import ReportDTO, RoleGrant
 from storage.dto_digest import CountBy, DeliveryDTO, DeliveryTotals, SubscriptionDTO
-from storage.models import Report, ReportEvent, ReportStatus, User, UserRole
+from storage.models import CLOSED_REPORT_STATUSES, Report, ReportEvent, User, UserRole
 from storage.models_digest import ChatKind, DeliveryState, DigestDelivery, DigestSubscription
 from storage.repositories.reports import ReportRepository
 
 # A report in one of these states needs nothing more from its agency.
-CLOSED_STATUSES: frozenset[str] = frozenset(
-    {
-        ReportStatus.RESOLVED.value,
-        ReportStatus.REJECTED.value,
-        ReportStatus.WITHDRAWN.value,
-        ReportStatus.DECIDED.value,
-    }
-)
+CLOSED_STATUSES: frozenset[str] = CLOSED_REPORT_STATUSES
 # Rows per INSERT: well under SQLite's bound-parameter limit, few round trips on PostgreSQL.
 _INSERT_BATCH = 500
 

@@ -9,8 +9,20 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dto_figures import LoanFacilityDTO, LoanGroupRow, LoanQuotaDTO, LoanReportedDTO
-from storage.models_loans import LoanFacility, LoanImport, LoanQuota, LoanReportedTotal
+from storage.dto_figures import (
+    LoanAdded,
+    LoanFacilityDTO,
+    LoanGroupRow,
+    LoanQuotaDTO,
+    LoanReportedDTO,
+)
+from storage.models_loans import (
+    LoanFacility,
+    LoanImport,
+    LoanQuota,
+    LoanReportedTotal,
+    LoanStage,
+)
 
 
 class LoanRepository:
@@ -71,6 +83,33 @@ class LoanRepository:
             .group_by(f.stage, column)
         )
         return [LoanGroupRow(r[0], r[1], int(r[2]), int(r[3] or 0)) for r in rows]
+
+    async def added_since(self, province_id: int, since: datetime) -> LoanAdded:
+        """Files imported since `since`, and what they added to the latest year they touch,
+        paid and in all (facilities are only ever added: this is the change since then)."""
+        f = LoanFacility
+        files = await self.session.scalar(
+            select(func.count())
+            .select_from(LoanImport)
+            .where(LoanImport.province_id == province_id, LoanImport.created_at >= since)
+        )
+        year = await self.session.scalar(
+            select(func.max(f.year)).where(f.province_id == province_id, f.created_at >= since)
+        )
+        paid_count = paid_rials = all_count = all_rials = 0
+        if year is not None:
+            is_paid = f.stage == LoanStage.PAID.value
+            rows = await self.session.execute(
+                select(is_paid, func.count(), func.sum(f.amount_rials))
+                .where(f.province_id == province_id, f.year == year, f.created_at >= since)
+                .group_by(is_paid)
+            )
+            for paid, count, amount in rows:
+                all_count += int(count)
+                all_rials += int(amount or 0)
+                if paid:
+                    paid_count, paid_rials = int(count), int(amount or 0)
+        return LoanAdded(int(files or 0), year, paid_count, paid_rials, all_count, all_rials)
 
     async def last_import_id(self, province_id: int) -> int:
         value = await self.session.scalar(

@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import ProvinceDTO
-from storage.models import Province, Report
+from storage.models import CLOSED_REPORT_STATUSES, Province, Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,10 @@ class NationalRepository:
 
     async def report_counts(self, now: datetime) -> list[StatusCount]:
         """Reports per province and status in one grouped query (index: province, created)."""
-        overdue = func.sum(case((Report.closed_at.is_(None) & (Report.due_at < now), 1), else_=0))
+        # Open by status, as the digest and /stats count it: a decided report has no
+        # closed_at (the HQ's decision is not the agency's closing) but owes nothing more.
+        still_open = Report.status.not_in(sorted(CLOSED_REPORT_STATUSES))
+        overdue = func.sum(case((still_open & (Report.due_at < now), 1), else_=0))
         rows = await self.session.execute(
             select(Report.province_id, Report.status, func.count(), overdue)
             .group_by(Report.province_id, Report.status)

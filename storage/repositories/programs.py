@@ -92,6 +92,22 @@ class ProgramRepository:
         )
         return [_update_dto(r) for r in rows]
 
+    async def updates_between(
+        self, province_id: int, start: datetime, end: datetime
+    ) -> list[ProgramUpdateDTO]:
+        """Updates posted in [start, end), by program number, newest last."""
+        rows = await self.session.scalars(
+            select(ProgramUpdate)
+            .join(Program, Program.id == ProgramUpdate.program_id)
+            .where(
+                Program.province_id == province_id,
+                ProgramUpdate.created_at >= start,
+                ProgramUpdate.created_at < end,
+            )
+            .order_by(Program.number, ProgramUpdate.id)
+        )
+        return [_update_dto(r) for r in rows]
+
     async def evidence(self, update_id: int) -> tuple[str, str] | None:
         row = await self.session.get(ProgramUpdate, update_id)
         if row is None or row.evidence_kind is None or row.evidence_file_id is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import RounaqApp
-from bot.demo import PERSONAS, _grant_personas
+from bot.demo import PERSONAS, _grant_personas, seed_demo_figures
 from emulator import BotApiEmulator
 from tests.e2e.workflow_kit import file_report, services_of
 from tests.people import Person
@@ -14,10 +14,12 @@ PARTS: dict[int, list[str]] = {
     1001: ["/myreports", "/report"],
     2001: ["/inbox", "/decisions"],
     2002: ["/inbox", "/decisions"],
-    3001: ["/decisions", "/laws"],
+    3001: ["/decisions", "/laws", "/status", "/loans", "/stats"],
     5001: ["/agenda", "/decisions", "/laws"],
     4001: ["/admin", "/routing"],
+    6001: ["/national", "/status", "/loans"],
 }
+HEADER = "گزارش روزانهٔ رونق"
 
 
 async def test_demo_personas_play_their_parts(app: RounaqApp, emulator: BotApiEmulator) -> None:
@@ -45,3 +47,57 @@ async def test_demo_personas_play_their_parts(app: RounaqApp, emulator: BotApiEm
     # ...and the bank officer sees nothing of SMT's.
     bank_inbox = await people[2002].say("/inbox")
     assert "۱۴۰۵-۰۰۰۱" not in bank_inbox.text
+
+
+async def test_the_demo_walkthrough_ends_with_each_person_getting_their_digest(
+    app: RounaqApp, emulator: BotApiEmulator
+) -> None:
+    people = {
+        p.user_id: Person(emulator, emulator.add_user(p.user_id, p.first_name, persona=p.label))
+        for p in PERSONAS
+    }
+    services = services_of(app)
+    await _grant_personas(services)
+    await seed_demo_figures(services)
+    await seed_demo_figures(services)  # a second demo start: already imported, not doubled
+    overview = await services.loans.overview()
+    assert overview.all_count == 5
+
+    # The owner reports; the SMT officer accepts it from the inbox.
+    await file_report(app, people[1001], "raw_materials")
+    inbox = await people[2001].say("/inbox")
+    opened = await people[2001].press(inbox, "۱۴۰۵-۰۰۰۱")
+    await people[2001].press(opened, "✋ پذیرش")
+    await people[1001].next("پذیرفت")
+
+    # The official's figures, with the demo loans broken down by bank.
+    official = people[3001]
+    assert "برنامه‌های کلیدی" in (await official.say("/status")).text
+    loans = await official.say("/loans")
+    assert "۴ هزار و ۵۰۰ میلیارد ریال" in loans.text  # the demo's paid facilities
+    by_bank = await official.press(loans, "بانک")
+    assert "بانک ملی" in by_bank.text
+    assert "همهٔ گزارش‌ها: ۱" in (await official.say("/stats")).text
+    # The ministry sees the roll-up across provinces.
+    assert "همهٔ استان‌ها" in (await people[6001].say("/loans")).text
+    assert "۱۴۰۵-۰۰۰۱" not in (await people[5001].say("/agenda")).text  # not escalated
+
+    # The admin sends today's digest: each person with news gets their own.
+    await people[4001].say("/senddigest")
+    expected = {
+        1001: "گزارش‌های شما",  # the owner: their report was accepted
+        2001: "کارتابل دستگاه",  # the SMT officer: the agency's inbox
+        3001: "وضعیت گزارش‌ها",  # the official, the secretariat, the admin, the ministry
+        5001: "وضعیت گزارش‌ها",
+        4001: "وضعیت گزارش‌ها",
+        6001: "وضعیت گزارش‌ها",
+    }
+    digests = {}
+    for user_id, section in expected.items():
+        digests[user_id] = await emulator.wait_for_message(user_id, lambda m: HEADER in m.text)
+        assert section in digests[user_id].text, user_id
+    assert "کارتابل دستگاه" not in digests[3001].text
+    assert "تسهیلات رونق تولید" in digests[6001].text  # the demo loans, imported today
+    await emulator.wait_for_message(4001, lambda m: "ارسال گزارش روزانه" in m.text)
+    # The bank officer had nothing new: no digest at all.
+    assert not [m for m in emulator.messages(2002) if HEADER in m.text]

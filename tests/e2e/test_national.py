@@ -8,34 +8,43 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.context import RounaqApp
+from bot.formatting import Presenter
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
+from bot.services.loans import LoanService
 from bot.services.reports import ReportDraft, ReportError, ReportService
 from bot.services.units import UnitDraft, UnitService
 from emulator import BotApiEmulator
 from storage.models import PermitStatus, Role
-from storage.seed import load_dataset, seed_province
+from storage.seed import Dataset, load_dataset, seed_figures, seed_province
 from tests.e2e.durability_helpers import (
     finish_report,
     owner_registered,
     report_up_to_attachments,
     services_of,
 )
+from tests.loan_files import GOOD_ROWS, HEADER, TITLE_ROW, make_csv, rows_with
 from tests.people import Person
 
 
-async def second_province_with_reports(app: RounaqApp, clock: ManualClock, reports: int) -> int:
-    """Another province in the same database, as its own bot would fill it."""
-    services = services_of(app)
+def isfahan_dataset() -> Dataset:
+    """Qom's data set under another province's name: a second province's bot."""
     qom = load_dataset("qom")
-    isfahan = qom.model_copy(
+    return qom.model_copy(
         update={
             "province": qom.province.model_copy(
                 update={"code": "isfahan", "name_fa": "اصفهان", "name_en": "Isfahan"}
             )
         }
     )
-    await seed_province(services.database, isfahan)
+
+
+async def second_province_with_reports(app: RounaqApp, clock: ManualClock, reports: int) -> int:
+    """Another province in the same database, as its own bot would fill it."""
+    services = services_of(app)
+    isfahan = isfahan_dataset()
+    province_id = await seed_province(services.database, isfahan)
+    await seed_figures(services.database, isfahan, province_id)
     directory = Directory(services.database, "isfahan")
     await directory.reload()
     await services.users.touch(1501, first_name="Ali", last_name=None, username=None)
@@ -101,3 +110,64 @@ async def test_the_ministry_sees_every_province_and_others_do_not(
 
 async def _name_length(name: str) -> int:
     return len(name)
+
+
+async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
+) -> None:
+    services = services_of(app)
+    await second_province_with_reports(app, clock, reports=1)
+    isfahan = Directory(services.database, "isfahan")
+    await isfahan.reload()
+    # Each province's bot imports its own banks' list: Qom the whole file, Isfahan one row.
+    assert (
+        await services.loans.import_file(make_csv(rows_with()), "qom.csv", imported_by=None)
+    ).imported
+    isfahan_loans = LoanService(services.database, isfahan, clock)
+    one_row = [TITLE_ROW, (), HEADER, GOOD_ROWS[0]]
+    assert (
+        await isfahan_loans.import_file(make_csv(one_row), "isf.csv", imported_by=None)
+    ).imported
+    # Qom's SMT reports progress on program 1.
+    officer = people["officer"]
+    await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
+    smt = services.directory.agency_by_code("smt")
+    assert smt is not None
+    await services.users.grant(officer.id, Role.OFFICER, agency_id=smt.id)
+    [program] = [p for p in await services.programs.all() if p.number == 1]
+    principal = (await services.users.profile(officer.id)).principal
+    await services.programs.post_update(
+        principal, program.id, percent=54, note="پیشرفت خوب", reported_on=clock.now().date()
+    )
+    programs = len(await services.programs.all())
+
+    minister = people["official"]
+    await services.users.touch(minister.id, first_name="سارا", last_name=None, username=None)
+    await services.users.grant(minister.id, Role.MINISTRY)
+    fmt = Presenter(lang="fa", tz=services.settings.tz)
+
+    status = await minister.say("/status")
+    source = status.source_text or ""
+    assert "برنامه‌های کلیدی در همهٔ استان‌ها" in status.text
+    assert f"قم</b>: {fmt.number(programs)} برنامه · میانگین پیشرفت ۲٪" in source  # 54 / 27
+    assert f"اصفهان</b>: {fmt.number(programs)} برنامه · میانگین پیشرفت ۰٪" in source
+    assert f"جمع کل</b>: {fmt.number(2 * programs)} برنامه · میانگین پیشرفت ۱٪" in source
+    assert "🟢 ۱" in status.text  # Qom's updated program is on track
+
+    loans = await minister.say("/loans")
+    text = loans.text
+    assert "در همهٔ استان‌ها — سال ۱۳۹۸" in text
+    assert "قم: سهمیه ۹ هزار میلیارد ریال" in text
+    assert "۴ هزار و ۵۰۰ میلیارد ریال به ۳ طرح · تحقق ۵۰٪" in text  # Qom's imported rows
+    assert "۲ هزار و ۵۰۰ میلیارد ریال به ۱ طرح · تحقق ۲۸٪" in text  # Isfahan's
+    assert "جمع کل: سهمیه ۱۸ هزار میلیارد ریال" in text
+    assert "۷ هزار میلیارد ریال به ۴ طرح · تحقق ۳۹٪" in text
+    # Each source's announced total stays on its own line, per province: never summed.
+    assert text.count("۱۱ هزار و ۱۶۵ میلیارد ریال") == 2
+    assert "۲۲ هزار و ۳۳۰" not in text
+
+    # A provincial official keeps the province's own views.
+    official = people["admin"]
+    own = await official.say("/status")
+    assert "همهٔ استان‌ها" not in own.text
+    assert "برنامه‌های کلیدی سند راهبردی" in own.text

@@ -1,0 +1,233 @@
+"""Digest sections from the HQ, the key programs and the loans (issues 3 and 4's data).
+
+Officials and the secretariat get decisions due or overdue, program updates posted in the
+period and the loan figures with what imports added; agency officers get the decisions
+awaiting their agency. Detail buttons reuse /decisions' `dc:v:<id>` and /status'
+`pg:o:<number>`, whose handlers check the presser's access, as the report buttons do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Final
+
+from bot.digest.content import (
+    MAX_BUTTONS_PER_SECTION,
+    PROVINCE_ROLES,
+    TOP_LINES,
+    Button,
+    DigestDay,
+    Recipient,
+    Section,
+    SharedByAgencies,
+    SharedByLanguage,
+)
+from bot.formatting import escape
+from bot.services.directory import Directory
+from bot.services.hq import DecisionView, HQService, agency_state
+from bot.services.loans import LoanService
+from bot.services.programs import ProgramService, traffic_light
+from storage.models import Role
+from storage.models_workflow import AgencyResponse
+
+# A decision whose implementation deadline is this close is "due" in the officials' digest.
+DUE_SOON: Final = timedelta(days=7)
+NOTE_PREVIEW: Final = 80
+
+
+def decision_button(recipient: Recipient, view: DecisionView) -> Button:
+    return Button(
+        recipient.tr.t("digest_figures.btn_decision", id=recipient.fmt.plain_int(view.decision.id)),
+        f"dc:v:{view.decision.id}",  # /decisions' own "view" callback (handlers.hq)
+    )
+
+
+def _names(directory: Directory, lang: str, agency_ids: Sequence[int]) -> str:
+    return "، ".join(escape(directory.agency(a).name(lang)) for a in agency_ids)
+
+
+@dataclass(frozen=True)
+class DecisionsSection(SharedByLanguage):
+    """Officials: HQ decisions whose implementation deadline is near or passed."""
+
+    hq: HQService
+    directory: Directory
+    key: str = "decisions"
+    title_key: str = "digest_figures.section_decisions"
+    roles: frozenset[Role] = PROVINCE_ROLES
+
+    async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
+        tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
+        due = [v for v in await self.hq.owed() if v.decision.deadline_at <= day.now + DUE_SOON]
+        if not due:
+            return None
+        overdue = sum(1 for v in due if v.decision.deadline_at < day.now)
+        lines = [tr.t("digest_figures.decisions_total", n=len(due), overdue=overdue)]
+        for view in due[:TOP_LINES]:
+            waiting = [
+                a.agency_id for a in view.decision.agencies if a.state != AgencyResponse.IMPLEMENTED
+            ]
+            lines.append(
+                tr.t(
+                    "digest_figures.decision_line",
+                    id=fmt.plain_int(view.decision.id),
+                    title=escape(view.item.title),
+                    state=tr.t(f"hq.state_{view.state}"),
+                    deadline=fmt.date(view.decision.deadline_at),
+                    agencies=_names(self.directory, lang, waiting),
+                )
+            )
+        buttons = tuple(decision_button(recipient, v) for v in due[:MAX_BUTTONS_PER_SECTION])
+        return Section(self.key, tr.t(self.title_key), tuple(lines), buttons)
+
+
+@dataclass(frozen=True)
+class AgencyDecisionsSection(SharedByAgencies):
+    """Agency officers: decisions naming their agency that it has not implemented yet."""
+
+    hq: HQService
+    directory: Directory
+    key: str = "agency_dec"
+    title_key: str = "digest_figures.section_agency_decisions"
+    roles: frozenset[Role] = frozenset({Role.OFFICER})
+
+    async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
+        tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
+        mine = recipient.principal.agency_ids
+        views = await self.hq.owed(mine)
+        lines: list[str] = []
+        for view in views[:TOP_LINES]:
+            for answer in view.decision.agencies:
+                if answer.agency_id not in mine or answer.state == AgencyResponse.IMPLEMENTED:
+                    continue
+                may_object = (
+                    answer.state == AgencyResponse.PENDING
+                    and day.now <= view.decision.objection_until
+                )
+                lines.append(
+                    tr.t(
+                        "digest_figures.agency_decision_line",
+                        id=fmt.plain_int(view.decision.id),
+                        title=escape(view.item.title),
+                        agency=escape(self.directory.agency(answer.agency_id).name(lang)),
+                        state=tr.t(f"hq.state_{agency_state(answer, view.decision, day.now)}"),
+                        deadline=fmt.date(view.decision.deadline_at),
+                    )
+                    + (
+                        "\n"
+                        + tr.t(
+                            "digest_figures.objection_until",
+                            date=fmt.date(view.decision.objection_until),
+                        )
+                        if may_object
+                        else ""
+                    )
+                )
+        if not lines:
+            return None
+        buttons = tuple(decision_button(recipient, v) for v in views[:MAX_BUTTONS_PER_SECTION])
+        return Section(self.key, tr.t(self.title_key), tuple(lines), buttons)
+
+
+@dataclass(frozen=True)
+class ProgramsSection(SharedByLanguage):
+    """Officials: the key programs whose agencies posted progress in the period."""
+
+    programs: ProgramService
+    directory: Directory
+    key: str = "programs"
+    title_key: str = "digest_figures.section_programs"
+    roles: frozenset[Role] = PROVINCE_ROLES
+
+    async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
+        tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
+        posted = await self.programs.posted(day.start, day.end)
+        if not posted:
+            return None
+        today = day.now.astimezone(recipient.tz).date()
+        lines = [tr.t("digest_figures.programs_total", n=len(posted))]
+        for item in posted[:TOP_LINES]:
+            program, latest = item.program, item.updates[-1]
+            note = latest.note if len(latest.note) <= NOTE_PREVIEW else latest.note[:79] + "…"
+            lines.append(
+                tr.t(
+                    "digest_figures.program_line",
+                    light=tr.t(f"programs.light.{traffic_light(program, day.now, today).value}"),
+                    number=fmt.plain_int(program.number),
+                    title=escape(program.title(lang)),
+                    agency=escape(self.directory.agency(program.agency_id).name(lang)),
+                    progress=fmt.percent(Decimal(latest.percent) / 100),
+                    note=escape(note),
+                )
+            )
+        buttons = tuple(
+            Button(
+                tr.t("digest_figures.btn_program", number=fmt.plain_int(p.program.number)),
+                f"pg:o:{p.program.number}",  # /status' own "open" callback (handlers.programs)
+            )
+            for p in posted[:MAX_BUTTONS_PER_SECTION]
+        )
+        return Section(self.key, tr.t(self.title_key), tuple(lines), buttons)
+
+
+@dataclass(frozen=True)
+class LoansSection(SharedByLanguage):
+    """Officials: the year's loan figures, each with its source, and what imports added.
+
+    Only on days with news (a file imported since the period began). The quota, each
+    official source's announced total and the imported per-facility rows stay separate
+    lines: they are never added together.
+    """
+
+    loans: LoanService
+    key: str = "loans"
+    title_key: str = "digest_figures.section_loans"
+    roles: frozenset[Role] = PROVINCE_ROLES
+
+    async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
+        change = await self.loans.change(day.start)
+        if change is None:
+            return None
+        tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
+        overview, added = change.overview, change.added
+        assert overview.year is not None
+        lines = [tr.t("digest_figures.loans_year", year=fmt.plain_int(overview.year))]
+        if overview.quota is not None:
+            lines.append(
+                tr.t(
+                    "digest_figures.loans_quota",
+                    amount=fmt.money(overview.quota.amount_rials),
+                    source=escape(overview.quota.source(lang)),
+                )
+            )
+        for total in overview.reported:
+            lines.append(
+                tr.t(
+                    "digest_figures.loans_reported",
+                    source=escape(total.source(lang)),
+                    amount=fmt.money(total.amount_rials),
+                )
+            )
+        ratio = overview.realisation(overview.paid_rials)
+        lines.append(
+            tr.t(
+                "digest_figures.loans_paid",
+                amount=fmt.money(overview.paid_rials),
+                count=overview.paid_count,
+                percent=fmt.percent(ratio) if ratio is not None else tr.t("loans.no_percent"),
+            )
+        )
+        lines.append(
+            tr.t(
+                "digest_figures.loans_added",
+                files=added.files,
+                amount=fmt.money(added.paid_rials),
+                count=added.paid_count,
+                rows=added.all_count,
+                since=fmt.date(day.start),
+            )
+        )
+        return Section(self.key, tr.t(self.title_key), tuple(lines))

@@ -1,0 +1,83 @@
+"""The figures are warmed at start-up in the background, and a stop cancels the warm-up."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.clock import ManualClock
+from bot.runtime import running_bot
+from bot.settings import Settings
+from bot.warmup import Warmer
+from emulator import BotApiEmulator
+from handlers.stats import WARMER_KEY
+from storage.models import Role
+from tests.e2e.digest_world import THURSDAY, ensure_user, file_report, services_of, unit_for
+from tests.loan_files import make_csv, rows_with
+from tests.people import Person
+
+
+async def test_the_first_stats_after_a_restart_is_served_from_the_warmed_cache(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    # A province with reports and an imported loans list, left by a bot that stopped.
+    async with running_bot(settings, clock=clock, poll_timeout=1) as first:
+        services = services_of(first)
+        await ensure_user(services, 3001, "سارا")
+        await services.users.grant(3001, Role.OFFICIAL)
+        unit = await unit_for(services, 1001, "فرش")
+        for _ in range(3):
+            await file_report(services, clock, 1001, unit, "raw_materials", THURSDAY)
+        assert (
+            await services.loans.import_file(make_csv(rows_with()), "a.csv", imported_by=None)
+        ).imported
+
+    warm = settings.model_copy(update={"warm_figures_on_start": True})
+    async with running_bot(warm, clock=clock, poll_timeout=1) as app:
+        services = services_of(app)
+        warmer = app.bot_data[WARMER_KEY]
+        assert isinstance(warmer, Warmer)
+        await warmer.wait()
+        snapshot = services.stats.cached
+        assert snapshot is not None
+        assert snapshot.total == 3
+        overview = services.loans.cached()
+        assert overview is not None
+        assert overview.paid_count == 3
+        # /stats answers from that snapshot (the clock has not moved: it is fresh).
+        official = Person(emulator, emulator.add_user(3001, "سارا"))
+        answer = await official.say("/stats")
+        assert "همهٔ گزارش‌ها: ۳" in answer.text
+        assert services.stats.cached is snapshot
+
+
+async def test_a_stop_during_the_warm_up_cancels_it_at_once() -> None:
+    started, never = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> None:
+        started.set()
+        await never.wait()  # an aggregation that would take minutes
+
+    warmer = Warmer(slow)
+    task = warmer.start()
+    await started.wait()
+    await asyncio.wait_for(warmer.stop(), timeout=2)
+    assert task.cancelled()
+    assert warmer.done
+
+
+async def test_a_failing_warm_up_leaves_the_cache_cold_and_the_bot_up() -> None:
+    async def broken() -> None:
+        raise RuntimeError("database gone")
+
+    warmer = Warmer(broken)
+    await asyncio.wait_for(warmer.start(), timeout=2)  # logged, not raised
+    assert warmer.done
+
+
+async def test_the_bot_stops_cleanly_right_after_starting_with_the_warm_up(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    warm = settings.model_copy(update={"warm_figures_on_start": True})
+    async with running_bot(warm, clock=clock, poll_timeout=1) as app:
+        warmer = app.bot_data[WARMER_KEY]
+    assert warmer.done  # finished or cancelled by the stop hook, never left running
