@@ -274,8 +274,9 @@ async def agenda_button(update: Update, context: RounaqContext) -> None:
             await _say(update, context, text, markup)
             await deliver(context, notices)
         elif verb == "i" and len(nums) == 1:
-            await query.answer()
+            # Built before answering: a refusal is the press's answer (an alert).
             text, markup = await _item_view(context, nums[0])
+            await query.answer()
             await _say(update, context, text, markup)
         elif verb == "d" and len(nums) == 1:
             await context.services.hq.item(context.principal, nums[0])
