@@ -43,6 +43,22 @@ PROGRAM_COLUMNS: Final = (
 )
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (CSV included):
+# user text such as "=HYPERLINK(...)" must stay text.
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """The value as a spreadsheet cell: text that would start a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Sequence[object]) -> list[object]:
+    return [safe_cell(v) for v in values]
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     name: str
@@ -67,7 +83,7 @@ def to_xlsx(tables: Sequence[Table], *, rtl: bool) -> bytes:
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -76,8 +92,8 @@ def to_xlsx(tables: Sequence[Table], *, rtl: bool) -> bytes:
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(table.header)
-    writer.writerows(table.rows)
+    writer.writerow(safe_row(table.header))
+    writer.writerows(safe_row(row) for row in table.rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -11,8 +11,10 @@ from bot.formatting import Presenter, escape
 from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.reports import ReportView
+from bot.services.workflow import WorkflowError
 from bot.text import format_tracking_number
 from storage.dto import ReportDTO, ReportEventDTO, UnitDTO
+from storage.models import ReportStatus
 
 DESCRIPTION_PREVIEW = 300
 
@@ -21,8 +23,23 @@ def tracking_number(fmt: Presenter, report: ReportDTO) -> str:
     return fmt.digits(format_tracking_number(report.year, report.seq))
 
 
-def status_label(tr: Translator, status: str) -> str:
+def status_label(tr: Translator, status: str, *, staff: bool = False) -> str:
+    """The status as the reader sees it: "awaiting your answer" is only the owner's.
+
+    Staff (officers, their group, the HQ, officials) read "awaiting the owner's answer".
+    """
+    if staff and status == ReportStatus.AWAITING_OWNER:
+        return tr.t("status.awaiting_owner_staff")
     return tr.t(f"status.{status}")
+
+
+def workflow_error(tr: Translator, error: WorkflowError) -> str:
+    """A refused action in words; length refusals state the limits the check used."""
+    limits: dict[str, str] = {}
+    if error.limits is not None:
+        low, high = error.limits
+        limits = {"min": tr.presenter.number(low), "max": tr.presenter.number(high)}
+    return tr.t(f"workflow.error_{error.reason}", **limits)
 
 
 def permit_label(tr: Translator, permit: str) -> str:
@@ -51,8 +68,9 @@ def report_card(
     report: ReportDTO,
     *,
     full: bool = False,
+    staff: bool = False,
 ) -> str:
-    """The report as its owner, its agency and the HQ see it."""
+    """The report as its owner (staff=False), its agency and the HQ (staff=True) see it."""
     lang = tr.lang
     lines = [
         tr.t("report.card_title", number=tracking_number(fmt, report)),
@@ -62,7 +80,7 @@ def report_card(
             category=escape(directory.category(report.category_id).name(lang)),
         ),
         tr.t("report.card_agency", agency=escape(directory.agency(report.agency_id).name(lang))),
-        tr.t("report.card_status", status=status_label(tr, report.status)),
+        tr.t("report.card_status", status=status_label(tr, report.status, staff=staff)),
         tr.t("report.card_dates", created=fmt.date(report.created_at), due=fmt.date(report.due_at)),
     ]
     if report.amount_rials:
@@ -95,9 +113,9 @@ def event_line(
 
 
 def report_with_history(
-    tr: Translator, fmt: Presenter, directory: Directory, view: ReportView
+    tr: Translator, fmt: Presenter, directory: Directory, view: ReportView, *, staff: bool = False
 ) -> str:
-    card = report_card(tr, fmt, directory, view.report, full=True)
+    card = report_card(tr, fmt, directory, view.report, full=True, staff=staff)
     history = [event_line(tr, fmt, directory, e, view.actors) for e in view.events]
     return card + "\n\n" + tr.t("history.title") + "\n" + "\n".join(history)
 

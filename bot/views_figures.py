@@ -18,6 +18,7 @@ from bot.services.loans import ImportResult, LoanOverview, Share
 from bot.services.programs import Light, ProgramPage, ProgramRollup, expected_progress
 from bot.services.stats import StatsSnapshot
 from bot.text import format_tracking_number
+from bot.views import status_label
 from storage.dto import ProvinceDTO
 from storage.dto_figures import ProgramDTO
 
@@ -149,7 +150,7 @@ def program_detail(
             tr.t(
                 "programs.linked_line",
                 number=fmt.digits(format_tracking_number(report.year, report.seq)),
-                status=tr.t(f"status.{report.status}"),
+                status=status_label(tr, report.status, staff=True),
                 category=escape(directory.category(report.category_id).name(lang)),
                 how=tr.t("programs.linked_by_hand") if report.explicit else "",
             )
@@ -367,7 +368,9 @@ def stats_text(
             rest = sum(count for _, count in rows[TOP:])
             lines.append(tr.t("stats.line", label="…", count=rest))
 
-    section("stats.by_status", [(tr.t(f"status.{s}"), n) for s, n in snapshot.by_status])
+    section(
+        "stats.by_status", [(status_label(tr, s, staff=True), n) for s, n in snapshot.by_status]
+    )
     section(
         "stats.by_category",
         [(directory.category(c).name(lang), n) for c, n in snapshot.by_category],

@@ -20,10 +20,10 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.i18n import Translator
 from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome, WorkflowError
-from bot.views import report_card, tracking_number
+from bot.views import report_card, status_label, tracking_number, workflow_error
 from handlers import prompt
 from handlers.notify import deliver
-from handlers.ui import callback, int_arg, keyboard, rows
+from handlers.ui import answer_quietly, callback, int_arg, keyboard, rows
 from storage.dto import ReportDTO
 
 PREFIX = "wf"
@@ -47,9 +47,23 @@ def action_rows(
 
 
 async def report_keyboard(context: RounaqContext, report: ReportDTO) -> InlineKeyboardMarkup | None:
-    """What this person can do with this report now, as buttons (None: nothing)."""
+    """What this person can do with this report now, and its files, as buttons (None: none).
+
+    Only people who may see the report get its card, and the files button is checked
+    again when pressed (handlers/myreports.files_button).
+    """
+    tr = context.tr
     actions = await context.services.workflow.available(context.principal, report)
-    found = action_rows(context.tr, report, actions)
+    found = action_rows(tr, report, actions)
+    if report.attachments:
+        found.append(
+            [
+                InlineKeyboardButton(
+                    tr.t("myreports.btn_files", n=tr.presenter.number(report.attachments)),
+                    callback_data=callback("my", "f", report.id),
+                )
+            ]
+        )
     return keyboard(*found) if found else None
 
 
@@ -78,10 +92,17 @@ async def on_button(update: Update, context: RounaqContext) -> None:
     _, report_id, extra = parsed
     action = A.WITHDRAW if code == WITHDRAW_CONFIRMED else A(code)
     workflow = context.services.workflow
+    # This press was acted on before and a send failed after the commit: confirm and tell
+    # everyone again rather than check the action anew (it is no longer possible).
+    earlier = await workflow.replay(update.update_id)
+    if earlier is not None:
+        await answer_quietly(query, tr.t(f"workflow.done_{_action_of(earlier.event)}"))
+        await _after(update, context, earlier)
+        return
     try:
         report = await workflow.check(context.principal, action, report_id)
     except WorkflowError as error:
-        await query.answer(tr.t(f"workflow.error_{error.reason}"), show_alert=True)
+        await query.answer(workflow_error(tr, error), show_alert=True)
         return
     if action in TEXT_ACTIONS:
         await _ask_text(update, context, action, report)
@@ -105,11 +126,13 @@ async def on_button(update: Update, context: RounaqContext) -> None:
         )
         return
     try:
-        outcome = await workflow.act(context.principal, action, report_id, agency_id=extra)
+        outcome = await workflow.act(
+            context.principal, action, report_id, agency_id=extra, update_id=update.update_id
+        )
     except WorkflowError as error:
-        await query.answer(tr.t(f"workflow.error_{error.reason}"), show_alert=True)
+        await query.answer(workflow_error(tr, error), show_alert=True)
         return
-    await query.answer(tr.t(f"workflow.done_{action.value}"))
+    await answer_quietly(query, tr.t(f"workflow.done_{action.value}"))
     await _after(update, context, outcome)
 
 
@@ -149,10 +172,10 @@ async def on_text(update: Update, context: RounaqContext, data: dict[str, Any], 
         return True
     try:
         outcome = await context.services.workflow.act(
-            context.principal, action, report_id, note=text
+            context.principal, action, report_id, note=text, update_id=update.update_id
         )
     except WorkflowError as error:
-        await message.reply_text(tr.t(f"workflow.error_{error.reason}"))
+        await message.reply_text(workflow_error(tr, error))
         return error.reason != "note_length"
     await _after(update, context, outcome, origin=(data.get("chat"), data.get("message")))
     return True
@@ -204,7 +227,7 @@ async def _after(
                 ),
             )
             + "\n\n"
-            + report_card(tr, fmt, context.services.directory, report)
+            + report_card(tr, fmt, context.services.directory, report, staff=True)
             + "\n\n"
             + tr.t(
                 f"workflow.by_{outcome.event}",
@@ -240,7 +263,9 @@ async def _after(
             + tr.t(
                 "workflow.now_status",
                 number=tracking_number(fmt, report),
-                status=tr.t(f"status.{report.status}"),
+                status=status_label(
+                    tr, report.status, staff=context.principal.user_id != report.owner_id
+                ),
             ),
             reply_markup=keyboard(
                 [

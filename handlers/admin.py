@@ -21,6 +21,7 @@ from bot.i18n import get_translator
 from bot.menu import MenuCommand, bot_commands, visible_commands
 from bot.services.admin import GRANTABLE, INVITE_PREFIX
 from bot.services.workflow import WorkflowError
+from bot.views import workflow_error
 from handlers import prompt
 from handlers.common import deny
 from handlers.ui import callback, int_arg, keyboard, rows
@@ -240,8 +241,8 @@ async def admin_button(update: Update, context: RounaqContext) -> None:
         else:
             await query.answer(tr.t("common.stale_button"), show_alert=True)
     except (WorkflowError, KeyError, ValueError) as error:
-        reason = error.reason if isinstance(error, WorkflowError) else "not_now"
-        await query.answer(tr.t(f"workflow.error_{reason}"), show_alert=True)
+        known = error if isinstance(error, WorkflowError) else WorkflowError("not_now")
+        await query.answer(workflow_error(tr, known), show_alert=True)
 
 
 async def _change_role(update: Update, context: RounaqContext, verb: str, args: list[str]) -> None:
@@ -470,7 +471,7 @@ async def routing_button(update: Update, context: RounaqContext) -> None:
     except KeyError:
         await query.answer(tr.t("common.stale_button"), show_alert=True)
     except WorkflowError as error:
-        await query.answer(tr.t(f"workflow.error_{error.reason}"), show_alert=True)
+        await query.answer(workflow_error(tr, error), show_alert=True)
 
 
 def register(application: RounaqApp) -> None:

@@ -1,7 +1,10 @@
 """The scheduled deadline check: a JobQueue job that only calls the workflow service.
 
 The logic (overdue, one reminder, escalation after the grace period) lives in
-`WorkflowService.run_deadlines(now)`, which tests drive with a ManualClock.
+`WorkflowService.run_deadlines(now)`, which tests drive with a ManualClock. Its notices
+go to an outbox in the same transaction as the deadline step; this job then delivers the
+outbox, marking each notice sent only once delivered. A send that fails for a moment
+(429, a timeout, a 5xx) leaves the notice, and every later one, for the next run.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from bot.context import RounaqApp, RounaqContext
+from bot.delivery import is_transient
 from bot.settings import Settings
 from handlers.notify import deliver
 
@@ -19,10 +23,20 @@ JOB_NAME = "deadlines"
 
 async def check_deadlines(context: RounaqContext) -> None:
     services = context.services
-    notices = await services.workflow.run_deadlines(services.clock.now())
-    if notices:
-        delivered = await deliver(context, notices)
-        log.info("deadline check: %d notices, %d messages", len(notices), delivered)
+    workflow = services.workflow
+    await workflow.run_deadlines(services.clock.now())
+    sent = 0
+    for outbox_id, notice in await workflow.unsent_notices():
+        try:
+            sent += await deliver(context, [notice])
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            log.warning("deadline notices: delivery paused until the next run (%s)", exc)
+            return
+        await workflow.notice_sent(outbox_id)
+    if sent:
+        log.info("deadline check: %d messages delivered", sent)
 
 
 def register(application: RounaqApp) -> None:

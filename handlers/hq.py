@@ -18,16 +18,25 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import Permission, can_respond_to_decision
 from bot.context import RounaqApp, RounaqContext
+from bot.exports import safe_row
 from bot.formatting import escape, split_message
 from bot.menu import MenuCommand
 from bot.services.hq import DecisionState, DecisionView, LawItem, agency_state
 from bot.services.workflow import WorkflowError
 from bot.text import parse_jalali_date
-from bot.views import tracking_number
+from bot.views import tracking_number, workflow_error
 from handlers import prompt
 from handlers.common import deny
 from handlers.notify import deliver
-from handlers.ui import callback, int_arg, keyboard, rows
+from handlers.ui import (
+    answer_quietly,
+    callback,
+    int_arg,
+    keyboard,
+    pager_row,
+    rows,
+    send_chunks,
+)
 from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 from storage.models_workflow import AgencyResponse, CauseKind
@@ -40,6 +49,14 @@ COMMANDS = [
 SELECTION_KEY = "agenda_selection"
 DECISION_KEY = "decision_draft"
 DEADLINE_CHOICES = (10, 20, 30, 60)
+# Per page: escalated reports and agenda items take up to two buttons each, decisions a
+# row per agency; Telegram refuses a keyboard of more than 100 buttons.
+AGENDA_PAGE = 10
+DECISIONS_PAGE = 5
+
+
+def _pages(count: int, size: int) -> int:
+    return max(1, -(-count // size))
 
 
 def _selection(context: RounaqContext) -> list[int]:
@@ -49,9 +66,15 @@ def _selection(context: RounaqContext) -> list[int]:
     return value
 
 
-async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+async def _edit(
+    update: Update, context: RounaqContext, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
     query = update.callback_query
     assert query is not None
+    if len(split_message(text)) > 1:
+        # One message cannot hold it: send the view anew, in parts, buttons under the last.
+        await _say(update, context, text, markup)
+        return
     with suppress(BadRequest):  # "message is not modified": the same view pressed twice
         await query.edit_message_text(text, reply_markup=markup)
 
@@ -61,11 +84,7 @@ async def _say(
 ) -> None:
     chat = update.effective_chat
     assert chat is not None
-    chunks = split_message(text)
-    for i, chunk in enumerate(chunks):
-        await context.bot.send_message(
-            chat.id, chunk, reply_markup=markup if i == len(chunks) - 1 else None
-        )
+    await send_chunks(context, chat.id, text, markup)
 
 
 def _report_line(context: RounaqContext, report: ReportDTO) -> str:
@@ -99,23 +118,29 @@ def _markup(buttons: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup |
     return keyboard(*buttons) if any(buttons) else None
 
 
-async def _agenda_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarkup | None]:
+async def _agenda_view(
+    context: RounaqContext, page: int = 1
+) -> tuple[str, InlineKeyboardMarkup | None]:
     tr, fmt, hq = context.tr, context.fmt, context.services.hq
     escalated = await hq.escalated(context.principal)
     items = await hq.agenda(context.principal)
     selected = [r for r in _selection(context) if r in {e.id for e in escalated}]
     assert context.user_data is not None
     context.user_data[SELECTION_KEY] = selected
+    # One page number walks both lists; the selection spans pages.
+    pages = max(_pages(len(escalated), AGENDA_PAGE), _pages(len(items), AGENDA_PAGE))
+    page = min(max(page, 1), pages)
+    window = slice((page - 1) * AGENDA_PAGE, page * AGENDA_PAGE)
     lines = [tr.t("hq.agenda_title"), tr.t("hq.escalated_title", count=fmt.number(len(escalated)))]
     buttons: list[list[InlineKeyboardButton]] = []
-    for report in escalated:
+    for report in escalated[window]:
         lines.append(_report_line(context, report))
         mark = "☑" if report.id in selected else "☐"
         buttons.append(
             [
                 InlineKeyboardButton(
                     f"{mark} {tracking_number(fmt, report)}",
-                    callback_data=callback("hq", "t", report.id),
+                    callback_data=callback("hq", "t", report.id, page),
                 ),
                 InlineKeyboardButton(
                     tr.t("hq.btn_open"), callback_data=callback("my", "o", report.id)
@@ -125,7 +150,7 @@ async def _agenda_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarku
     if not escalated:
         lines.append(tr.t("hq.none_escalated"))
     lines.append(tr.t("hq.items_title", count=fmt.number(len(items))))
-    lines.extend(_item_line(context, item) for item in items)
+    lines.extend(_item_line(context, item) for item in items[window])
     if selected:
         buttons.append(
             [
@@ -135,7 +160,7 @@ async def _agenda_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarku
                 )
             ]
         )
-    for item in items:
+    for item in items[window]:
         row = [
             InlineKeyboardButton(
                 tr.t("hq.btn_item", id=fmt.plain_int(item.id), title=item.title[:30]),
@@ -150,6 +175,7 @@ async def _agenda_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarku
                 )
             )
         buttons.append(row)
+    buttons.append(pager_row(tr, "hq:pg", page, pages))
     return "\n\n".join(lines), _markup(buttons)
 
 
@@ -212,15 +238,19 @@ async def agenda_button(update: Update, context: RounaqContext) -> None:
             await query.answer()
             text, markup = await _agenda_view(context)
             await _say(update, context, text, markup)
-        elif verb == "t" and len(nums) == 1:
+        elif verb == "pg" and len(nums) == 1:
+            await query.answer()
+            text, markup = await _agenda_view(context, nums[0])
+            await _edit(update, context, text, markup)
+        elif verb == "t" and len(nums) in (1, 2):
             selection = _selection(context)
             if nums[0] in selection:
                 selection.remove(nums[0])
             else:
                 selection.append(nums[0])
             await query.answer()
-            text, markup = await _agenda_view(context)
-            await _edit(update, text, markup)
+            text, markup = await _agenda_view(context, nums[1] if len(nums) == 2 else 1)
+            await _edit(update, context, text, markup)
         elif verb == "b" and not nums:
             await query.answer()
             causes = [
@@ -236,15 +266,17 @@ async def agenda_button(update: Update, context: RounaqContext) -> None:
                 cause_kind="",
                 session_date=context.services.clock.now().date(),
                 item_id=nums[0],
+                update_id=update.update_id,
             )
             _selection(context).clear()
-            await query.answer(tr.t("hq.added"))
+            await answer_quietly(query, tr.t("hq.added"))
             text, markup = await _item_view(context, item_id)
             await _say(update, context, text, markup)
             await deliver(context, notices)
         elif verb == "i" and len(nums) == 1:
-            await query.answer()
+            # Built before answering: a refusal is the press's answer (an alert).
             text, markup = await _item_view(context, nums[0])
+            await query.answer()
             await _say(update, context, text, markup)
         elif verb == "d" and len(nums) == 1:
             await context.services.hq.item(context.principal, nums[0])
@@ -263,7 +295,9 @@ async def agenda_button(update: Update, context: RounaqContext) -> None:
             else:
                 chosen.append(nums[1])
             await query.answer()
-            await _edit(update, tr.t("hq.pick_agencies"), _agency_picker(context, nums[0], chosen))
+            await _edit(
+                update, context, tr.t("hq.pick_agencies"), _agency_picker(context, nums[0], chosen)
+            )
         elif verb == "n" and len(nums) == 1:
             draft = _decision_draft(context, nums[0])
             if draft is None or not draft["agencies"]:
@@ -289,10 +323,9 @@ async def agenda_button(update: Update, context: RounaqContext) -> None:
                 text=draft["text"],
                 agency_ids=draft["agencies"],
                 deadline_days=nums[1],
+                update_id=update.update_id,
             )
-            assert context.user_data is not None
-            context.user_data.pop(DECISION_KEY, None)
-            await query.answer()
+            await answer_quietly(query)
             await _say(
                 update,
                 context,
@@ -304,10 +337,14 @@ async def agenda_button(update: Update, context: RounaqContext) -> None:
                 ),
             )
             await deliver(context, notices)
+            # The draft goes last: a retry after a failed send finds it and gets the
+            # recorded decision back (the service knows this update).
+            assert context.user_data is not None
+            context.user_data.pop(DECISION_KEY, None)
         else:
             await query.answer(tr.t("common.stale_button"), show_alert=True)
     except WorkflowError as error:
-        await query.answer(tr.t(f"workflow.error_{error.reason}"), show_alert=True)
+        await answer_quietly(query, workflow_error(tr, error), show_alert=True)
 
 
 def _decision_draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:
@@ -337,9 +374,10 @@ async def got_title(
 ) -> bool:
     message = update.effective_message
     assert message is not None
-    title = text.strip()
-    if not 3 <= len(title) <= 200:
-        await message.reply_text(context.tr.t("workflow.error_title_length"))
+    try:
+        title = context.services.hq.check_title(text)
+    except WorkflowError as error:
+        await message.reply_text(workflow_error(context.tr, error))
         return False
     await prompt.ask(
         context,
@@ -373,9 +411,10 @@ async def got_date(update: Update, context: RounaqContext, data: dict[str, Any],
             title=str(data.get("title", "")),
             cause_kind=str(data.get("cause", "")),
             session_date=day.togregorian(),
+            update_id=update.update_id,
         )
     except WorkflowError as error:
-        await message.reply_text(tr.t(f"workflow.error_{error.reason}"))
+        await message.reply_text(workflow_error(tr, error))
         return error.reason != "date_past"
     _selection(context).clear()
     text_, markup = await _item_view(context, item_id)
@@ -393,15 +432,17 @@ async def got_decision_text(
     try:
         _, reports, _ = await context.services.hq.item(context.principal, item_id)
     except WorkflowError as error:
-        await message.reply_text(context.tr.t(f"workflow.error_{error.reason}"))
+        await message.reply_text(workflow_error(context.tr, error))
         return True
-    if not 5 <= len(text.strip()) <= 3000:
-        await message.reply_text(context.tr.t("workflow.error_note_length"))
+    try:
+        decision_text = context.services.hq.check_text(text)
+    except WorkflowError as error:
+        await message.reply_text(workflow_error(context.tr, error))
         return False
     # The agencies of the bundled reports are named by default; the secretariat edits.
     chosen = sorted({r.agency_id for r in reports})
     assert context.user_data is not None
-    context.user_data[DECISION_KEY] = {"item": item_id, "text": text.strip(), "agencies": chosen}
+    context.user_data[DECISION_KEY] = {"item": item_id, "text": decision_text, "agencies": chosen}
     await message.reply_text(
         context.tr.t("hq.pick_agencies"), reply_markup=_agency_picker(context, item_id, chosen)
     )
@@ -472,12 +513,21 @@ async def decisions(update: Update, context: RounaqContext) -> None:
     if not context.principal.can(Permission.VIEW_DECISIONS):
         await deny(update, context)
         return
+    text, markup = await _decisions_view(context, 1)
+    await _say(update, context, text, markup)
+
+
+async def _decisions_view(
+    context: RounaqContext, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The counts and every agency's share on each page; the decisions a page at a time."""
     tr, fmt, directory, lang = context.tr, context.fmt, context.services.directory, context.lang
     hq = context.services.hq
     views = await hq.decisions(context.principal)
     if not views:
-        await _say(update, context, tr.t("hq.no_decisions"))
-        return
+        return tr.t("hq.no_decisions"), None
+    pages = _pages(len(views), DECISIONS_PAGE)
+    page = min(max(page, 1), pages)
     counts = {s: sum(1 for v in views if v.state == s) for s in DecisionState.ALL}
     lines = [
         tr.t(
@@ -487,9 +537,10 @@ async def decisions(update: Update, context: RounaqContext) -> None:
         )
     ]
     buttons: list[list[InlineKeyboardButton]] = []
-    for view in views:
+    for view in views[(page - 1) * DECISIONS_PAGE : page * DECISIONS_PAGE]:
         lines.append(_decision_text(context, view))
         buttons.extend(_decision_buttons(context, view.decision))
+    buttons.append(pager_row(tr, "dc:p", page, pages))
     shares = [
         tr.t(
             "hq.share_line",
@@ -501,7 +552,7 @@ async def decisions(update: Update, context: RounaqContext) -> None:
         for s in hq.shares(views)
     ]
     lines.append(tr.t("hq.shares_title") + "\n" + "\n".join(shares))
-    await _say(update, context, "\n\n".join(lines), keyboard(*buttons) if buttons else None)
+    return "\n\n".join(lines), _markup(buttons)
 
 
 async def decision_button(update: Update, context: RounaqContext) -> None:
@@ -516,6 +567,11 @@ async def decision_button(update: Update, context: RounaqContext) -> None:
     verb, ids = parts[0], [int(n or 0) for n in nums]
     if not context.principal.can(Permission.VIEW_DECISIONS):
         await deny(update, context)
+        return
+    if verb == "p" and len(ids) == 1:
+        await query.answer()
+        text, markup = await _decisions_view(context, ids[0])
+        await _edit(update, context, text, markup)
         return
     if verb == "v" and len(ids) == 1:
         view = await context.services.hq.decision(context.principal, ids[0])
@@ -566,9 +622,10 @@ async def got_response(
             int(data.get("agency", 0)),
             verdict=str(data.get("verdict")),
             note=text,
+            update_id=update.update_id,
         )
     except WorkflowError as error:
-        await message.reply_text(tr.t(f"workflow.error_{error.reason}"))
+        await message.reply_text(workflow_error(tr, error))
         return error.reason != "note_length"
     await message.reply_text(tr.t(f"hq.responded_{data.get('verdict')}"))
     await deliver(context, notices)
@@ -615,14 +672,16 @@ def laws_csv(context: RounaqContext, items: list[LawItem]) -> bytes:
     writer.writerow(tr.t("hq.csv_header").split("|"))
     for law in items:
         writer.writerow(
-            [
-                law.item.id,
-                law.item.title,
-                fmt.short_date(law.item.session_date),
-                len(law.item.report_ids),
-                law.decision.text if law.decision else "",
-                tr.t(f"hq.state_{law.state}") if law.state else tr.t("hq.state_scheduled"),
-            ]
+            safe_row(
+                [
+                    law.item.id,
+                    law.item.title,
+                    fmt.short_date(law.item.session_date),
+                    len(law.item.report_ids),
+                    law.decision.text if law.decision else "",
+                    tr.t(f"hq.state_{law.state}") if law.state else tr.t("hq.state_scheduled"),
+                ]
+            )
         )
     return out.getvalue().encode("utf-8-sig")
 

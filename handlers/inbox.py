@@ -44,7 +44,9 @@ async def _render(
     agencies = ", ".join(
         escape(directory.agency(a).name(lang)) for a in sorted(context.principal.agency_ids)
     )
-    status_name = tr.t("inbox.all_open") if flt.status is None else status_label(tr, flt.status)
+    status_name = (
+        tr.t("inbox.all_open") if flt.status is None else status_label(tr, flt.status, staff=True)
+    )
     category_name = (
         tr.t("inbox.all_categories")
         if flt.category_id is None
@@ -69,7 +71,7 @@ async def _render(
                 number=tracking_number(fmt, report),
                 unit=escape(report.unit_name),
                 category=escape(directory.category(report.category_id).name(lang)),
-                status=status_label(tr, report.status),
+                status=status_label(tr, report.status, staff=True),
                 due=fmt.date(report.due_at),
             )
         )

@@ -1,19 +1,23 @@
-"""/myreports: the owner's reports, paged; opening one shows its history. Tracking-number lookup."""
+"""/myreports: the owner's reports, paged; opening one shows its history. Tracking-number lookup.
+
+Callback data: `my:p:<page>`, `my:o:<report>` (open), `my:f:<report>` (send its files).
+Opening and the files are for whoever `can_view_report` (owner, agency, HQ, officials):
+checked by the report service on every press, never trusted from the button.
+"""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
-from bot.formatting import split_message
 from bot.menu import MenuCommand
 from bot.text import parse_tracking_number
 from bot.views import report_list_line, report_with_history, tracking_number
 from handlers.actions import report_keyboard
 from handlers.common import deny
-from handlers.ui import callback, int_arg, keyboard, pager_row, parse_callback
+from handlers.ui import callback, int_arg, keyboard, pager_row, parse_callback, send_chunks
 
 COMMANDS = [MenuCommand("myreports", Permission.VIEW_OWN_REPORTS)]
 
@@ -21,7 +25,7 @@ PREFIX = "my"
 PAGE_SIZE = 5
 
 
-async def _render_page(context: RounaqContext, page: int) -> tuple[str, object]:
+async def _render_page(context: RounaqContext, page: int) -> tuple[str, InlineKeyboardMarkup]:
     tr, fmt, directory = context.tr, context.fmt, context.services.directory
     result = await context.services.reports.owner_page(context.principal.user_id, page, PAGE_SIZE)
     if not result.total:
@@ -52,12 +56,15 @@ async def my_reports(update: Update, context: RounaqContext) -> None:
         await deny(update, context)
         return
     text, markup = await _render_page(context, 1)
-    await message.reply_text(text, reply_markup=markup)  # type: ignore[arg-type]
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def page_button(update: Update, context: RounaqContext) -> None:
     query = update.callback_query
     assert query is not None
+    if not context.principal.can(Permission.VIEW_OWN_REPORTS):
+        await deny(update, context)
+        return
     args = parse_callback(query.data, PREFIX, 2)
     page = int_arg(args[1]) if args and args[0] == "p" else None
     if page is None:
@@ -65,17 +72,20 @@ async def page_button(update: Update, context: RounaqContext) -> None:
         return
     await query.answer()
     text, markup = await _render_page(context, page)
-    await query.edit_message_text(text, reply_markup=markup)  # type: ignore[arg-type]
+    await query.edit_message_text(text, reply_markup=markup)
 
 
 async def menu_button(update: Update, context: RounaqContext) -> None:
     query = update.callback_query
     assert query is not None
+    if not context.principal.can(Permission.VIEW_OWN_REPORTS):
+        await deny(update, context)
+        return
     await query.answer()
     text, markup = await _render_page(context, 1)
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_message(chat.id, text, reply_markup=markup)  # type: ignore[arg-type]
+    await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
 async def show_report(update: Update, context: RounaqContext, report_id: int) -> bool:
@@ -84,14 +94,38 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     chat = update.effective_chat
     if view is None or chat is None:
         return False
-    text = report_with_history(context.tr, context.fmt, context.services.directory, view)
-    chunks = split_message(text)
+    tr, report = context.tr, view.report
+    staff = context.principal.user_id != report.owner_id
+    text = report_with_history(tr, context.fmt, context.services.directory, view, staff=staff)
     # The buttons go under the last part: what this person can do with the report now.
-    markup = await report_keyboard(context, view.report)
-    for i, chunk in enumerate(chunks):
-        last = i == len(chunks) - 1
-        await context.bot.send_message(chat.id, chunk, reply_markup=markup if last else None)
+    await send_chunks(context, chat.id, text, await report_keyboard(context, report))
     return True
+
+
+async def files_button(update: Update, context: RounaqContext) -> None:
+    """Send the report's photos and documents again, by their Telegram file ids."""
+    query = update.callback_query
+    assert query is not None
+    tr = context.tr
+    args = parse_callback(query.data, PREFIX, 2)
+    report_id = int_arg(args[1]) if args and args[0] == "f" else None
+    if report_id is None:
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return
+    view = await context.services.reports.view(context.principal, report_id)
+    chat = update.effective_chat
+    if view is None or chat is None:
+        await query.answer(tr.t("myreports.not_found"), show_alert=True)
+        return
+    await query.answer()
+    number = tracking_number(context.fmt, view.report)
+    total = context.fmt.number(len(view.attachments))
+    for i, file in enumerate(view.attachments, start=1):
+        caption = tr.t("myreports.file_caption", number=number, i=context.fmt.number(i), n=total)
+        if file.kind == "photo":
+            await context.bot.send_photo(chat.id, file.file_id, caption=caption)
+        else:
+            await context.bot.send_document(chat.id, file.file_id, caption=caption)
 
 
 async def open_button(update: Update, context: RounaqContext) -> None:
@@ -132,6 +166,7 @@ def register(application: RounaqApp) -> None:
     application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^menu:myreports$"))
     application.add_handler(CallbackQueryHandler(page_button, pattern=rf"^{PREFIX}:p:"))
     application.add_handler(CallbackQueryHandler(open_button, pattern=rf"^{PREFIX}:o:"))
+    application.add_handler(CallbackQueryHandler(files_button, pattern=rf"^{PREFIX}:f:"))
     application.add_handler(
         # Private chats only: in an agency group, people type numbers to each other.
         MessageHandler(

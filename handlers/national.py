@@ -13,6 +13,7 @@ from bot.formatting import Presenter, escape, split_message
 from bot.i18n import Translator
 from bot.menu import MenuCommand
 from bot.services.national import NationalRollup
+from bot.views import status_label
 
 COMMANDS = [MenuCommand("national", Permission.VIEW_NATIONAL)]
 
@@ -45,7 +46,11 @@ def render_rollup(tr: Translator, fmt: Presenter, lang: str, rollup: NationalRol
 
 def _statuses(tr: Translator, fmt: Presenter, by_status: Mapping[str, int]) -> str:
     return " · ".join(
-        tr.t("national.status_count", status=tr.t(f"status.{status}"), n=fmt.number(count))
+        tr.t(
+            "national.status_count",
+            status=status_label(tr, status, staff=True),
+            n=fmt.number(count),
+        )
         for status, count in sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))
     )
 

@@ -9,35 +9,45 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import Forbidden, TelegramError
 
 from bot.access import ReportAction
 from bot.context import RounaqContext
+from bot.delivery import is_transient
 from bot.formatting import Presenter, escape
 from bot.i18n import Translator, get_translator
 from bot.services.reports import Submission
 from bot.services.workflow import Audience, Notice
-from bot.views import report_card, tracking_number
+from bot.views import report_card, status_label, tracking_number
 from handlers.ui import callback, keyboard
 from storage.models import Role
 
 log = logging.getLogger(__name__)
 
 
-async def send_safely(context: RounaqContext, chat_id: int, text: str, **kwargs: object) -> bool:
-    """Send one notification; a blocked user is marked, never retried; False if not delivered."""
+async def send_safely(
+    context: RounaqContext,
+    chat_id: int,
+    text: str,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """Send one notification; False if it can never be delivered (blocked, chat gone).
+
+    A blocked user is marked and not retried. A transient failure (429, a timeout, a 5xx)
+    propagates: the caller's update is handled again (handlers/errors.py), or the
+    deadline job keeps the notice for its next run.
+    """
     try:
-        await context.bot.send_message(chat_id, text, **kwargs)  # type: ignore[arg-type]
+        await context.bot.send_message(chat_id, text, reply_markup=reply_markup)
     except Forbidden:
         if chat_id > 0:
             await context.services.users.mark_blocked(chat_id)
         log.info("chat %s blocked the bot; marked", chat_id)
         return False
-    except BadRequest as exc:
-        log.warning("could not notify chat %s: %s", chat_id, exc)
-        return False
     except TelegramError as exc:
+        if is_transient(exc):
+            raise
         log.warning("could not notify chat %s: %s", chat_id, exc)
         return False
     return True
@@ -59,7 +69,7 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
         text = (
             tr.t("agency.new_report", agency=escape(agency.name(lang)))
             + "\n\n"
-            + report_card(tr, fmt, services.directory, submission.report)
+            + report_card(tr, fmt, services.directory, submission.report, staff=True)
         )
         markup = keyboard(
             [
@@ -130,7 +140,7 @@ def notice_text(tr: Translator, fmt: Presenter, context: RounaqContext, notice: 
             number=tracking_number(fmt, report),
             unit=escape(report.unit_name),
             category=escape(directory.category(report.category_id).name(lang)),
-            status=tr.t(f"status.{report.status}"),
+            status=status_label(tr, report.status, staff=notice.audience is not Audience.OWNER),
         )
     if notice.note:
         text += "\n\n" + tr.t("notify.quote", note=escape(notice.note))

@@ -16,6 +16,9 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
+from bot.delivery import is_transient
+from bot.persistence import DatabasePersistence
+from bot.text import normalize_text
 
 PENDING_KEY = "pending_input"
 HANDLERS_KEY = "prompt_handlers"
@@ -35,7 +38,9 @@ async def ask(context: RounaqContext, user_id: int, text: str, kind: str, **data
         await context.bot.send_message(user_id, text)
     except Forbidden:
         return False
-    except TelegramError:
+    except TelegramError as exc:
+        if is_transient(exc):
+            raise  # handled again later (handlers/errors.py)
         return False
     if context.user_data is None:
         return False
@@ -78,8 +83,18 @@ async def on_text(update: Update, context: RounaqContext) -> None:
     handler = table.get(str(data.get("kind")))
     if handler is None:
         return
+    try:
+        # Normalised once here (Arabic ي/ك, bidi controls...): every prompt's text is
+        # stored or compared as the rest of the bot's free text is.
+        done = await handler(update, context, data, normalize_text(message.text))
+    except Exception:
+        # The update may be handled again (a transient failure): it must find the same
+        # pending answer, or the retry would take the text for something else.
+        if context.user_data is not None:
+            context.user_data[PENDING_KEY] = data
+        raise
     # Asked again (e.g. too short): keep waiting for the same thing.
-    if not await handler(update, context, data, message.text) and context.user_data is not None:
+    if not done and context.user_data is not None:
         context.user_data[PENDING_KEY] = data
 
 
@@ -97,13 +112,24 @@ async def on_cancel(update: Update, context: RounaqContext) -> None:
 
 
 async def forget_on_command(update: Update, context: RounaqContext) -> None:
-    """Any other command means the user moved on: stop waiting for their text."""
+    """Any other command means the user moved on: stop waiting for their text.
+
+    Unless the command is an old one delivered again (already handled): then the user did
+    not move on, and a prompt asked since must keep waiting (the gate drops the rest).
+    """
+    persistence = context.application.persistence
+    if isinstance(persistence, DatabasePersistence) and await persistence.already_handled(
+        update.update_id
+    ):
+        return
     drop(context)
 
 
 def register(application: RounaqApp) -> None:
     waiting = _Waiting(application)
-    # Group -2 runs before the gate and everything else, without stopping them.
+    # Group -2 runs before the gate and everything else, without stopping them. It cannot
+    # share the gate's group -1 (the gate's TypeHandler takes every update there), so it
+    # asks the gate's question itself: see forget_on_command.
     application.add_handler(
         MessageHandler(filters.COMMAND & ~filters.Regex(r"^/cancel\b"), forget_on_command),
         group=-2,

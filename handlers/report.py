@@ -26,6 +26,7 @@ from bot.services.reports import (
     Attachment,
     ReportDraft,
     ReportError,
+    amount_allowed,
     document_type_allowed,
 )
 from bot.text import normalize_text, parse_amount_rials
@@ -318,7 +319,7 @@ async def got_amount(update: Update, context: RounaqContext) -> int:
     assert message is not None
     assert message.text is not None
     amount = parse_amount_rials(message.text)
-    if amount is None or amount > 10**16:
+    if amount is None or not amount_allowed(amount):
         await message.reply_text(context.tr.t("report.amount_invalid"))
         return State.AMOUNT
     _draft(context)["amount"] = amount

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.context import RounaqContext
+from bot.formatting import split_message
 from bot.i18n import Translator
 
 MAX_CALLBACK_BYTES = 64
@@ -88,3 +90,26 @@ def mixed_step_conversation() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*per_message=False.*", category=PTBUserWarning)
         yield
+
+
+async def answer_quietly(
+    query: CallbackQuery, text: str | None = None, *, show_alert: bool = False
+) -> None:
+    """Answer a button press that may already have been answered.
+
+    A press handled again after a transient failure was answered the first time; Telegram
+    then refuses a second answer ("query is too old"), which must not fail the retry.
+    """
+    with suppress(BadRequest):
+        await query.answer(text, show_alert=show_alert)
+
+
+async def send_chunks(
+    context: RounaqContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send text of any length as messages of at most 4096 characters; the buttons go under
+    the last part, where the reader ends up."""
+    chunks = split_message(text)
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await context.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)

@@ -3,24 +3,40 @@
 Escalated reports that share a cause are bundled into one agenda item (a "systemic
 obstacle") for a session date; the session's decision names responsible agencies, each
 of which may object within `objection_days` or must implement it by the deadline.
+
+Like `WorkflowService.act`, each writing method takes the update that carried the
+request and records its result with it (`action_effects`): the same update handled again
+returns the first result and its notices instead of being refused as no longer possible.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Permission, Principal, can_respond_to_decision
 from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
-from bot.services.workflow import Audience, Notice, WorkflowError
+from bot.services.workflow import (
+    Audience,
+    Notice,
+    WorkflowError,
+    check_length,
+    dump_notices,
+    load_notices,
+)
 from storage.db import Database
 from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 from storage.models import ReportStatus
 from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
+from storage.repositories.effects import EffectRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -99,9 +115,48 @@ class HQService:
         return self._directory.province_id
 
     @staticmethod
+    def check_title(title: str) -> str:
+        """An agenda item's title, stripped; refused outside TITLE_MIN..TITLE_MAX."""
+        return check_length(title, TITLE_MIN, TITLE_MAX, "title_length")
+
+    @staticmethod
+    def check_text(text: str) -> str:
+        """A decision's text or an agency's answer to it; refused outside TEXT_MIN..TEXT_MAX."""
+        return check_length(text, TEXT_MIN, TEXT_MAX)
+
+    @staticmethod
     def _require(principal: Principal, permission: Permission) -> None:
         if not principal.can(permission):
             raise WorkflowError("not_allowed")
+
+    async def _earlier(
+        self, update_id: int | None, action: str
+    ) -> tuple[dict[str, Any], list[Notice]] | None:
+        """What an earlier handling of this update recorded for `action`, notices reloaded."""
+        if update_id is None:
+            return None
+        async with self._db.session() as session:
+            raw = await EffectRepository(session, self._province).recorded(update_id, action)
+            if raw is None:
+                return None
+            payload = json.loads(raw)
+            notices = await load_notices(WorkflowRepository(session), payload["notices"])
+        return payload, notices
+
+    async def _record(
+        self,
+        session: AsyncSession,
+        update_id: int | None,
+        action: str,
+        payload: dict[str, Any],
+        notices: Sequence[Notice],
+    ) -> None:
+        if update_id is None:
+            return
+        payload = {**payload, "notices": dump_notices(notices)}
+        await EffectRepository(session, self._province).record(
+            update_id, action, json.dumps(payload), self._clock.now()
+        )
 
     # --- the agenda -------------------------------------------------------------------
 
@@ -127,7 +182,7 @@ class HQService:
             raise WorkflowError("not_allowed")
         async with self._db.session() as session:
             repo = WorkflowRepository(session)
-            item = await repo.agenda_item(item_id)
+            item = await repo.agenda_item(item_id, self._province)
             if item is None:
                 raise WorkflowError("not_found")
             reports = await repo.reports(item.report_ids)
@@ -145,13 +200,16 @@ class HQService:
         cause_kind: str,
         session_date: date,
         item_id: int | None = None,
+        update_id: int | None = None,
     ) -> tuple[int, list[Notice]]:
         """Put escalated reports on an agenda item: a new one, or `item_id` if given."""
         self._require(principal, Permission.MANAGE_AGENDA)
+        earlier = await self._earlier(update_id, "hq_bundle")
+        if earlier is not None:
+            return int(earlier[0]["item"]), earlier[1]
         title = title.strip()
         if item_id is None:
-            if not TITLE_MIN <= len(title) <= TITLE_MAX:
-                raise WorkflowError("title_length")
+            title = self.check_title(title)
             if cause_kind not in CauseKind.ALL:
                 raise WorkflowError("not_now")
             if session_date < self._clock.now().astimezone(self._calendar.tz).date():
@@ -172,8 +230,10 @@ class HQService:
                     created_by=principal.user_id,
                     now=now,
                 )
-            item = await repo.agenda_item(item_id)
-            if item is None or item.status != AgendaItemStatus.SCHEDULED:
+            item = await repo.agenda_item(item_id, self._province)
+            if item is None:
+                raise WorkflowError("not_found")
+            if item.status != AgendaItemStatus.SCHEDULED:
                 raise WorkflowError("not_now")
             for report_id in sorted(set(report_ids)):
                 report = await repo.lock_report(report_id)
@@ -207,6 +267,7 @@ class HQService:
                         when=item.session_date,
                     )
                 )
+            await self._record(session, update_id, "hq_bundle", {"item": item_id}, notices)
         return item_id, notices
 
     # --- decisions --------------------------------------------------------------------
@@ -219,11 +280,18 @@ class HQService:
         text: str,
         agency_ids: Sequence[int],
         deadline_days: int,
+        update_id: int | None = None,
     ) -> tuple[DecisionDTO, list[Notice]]:
         self._require(principal, Permission.MANAGE_AGENDA)
-        text = text.strip()
-        if not TEXT_MIN <= len(text) <= TEXT_MAX:
-            raise WorkflowError("note_length")
+        earlier = await self._earlier(update_id, "hq_decide")
+        if earlier is not None:
+            async with self._db.session() as session:
+                found = await WorkflowRepository(session).decision(
+                    int(earlier[0]["decision"]), self._province
+                )
+            if found is not None:
+                return found, earlier[1]
+        text = self.check_text(text)
         known = {a.id for a in self._directory.agencies}
         agencies = sorted(set(agency_ids))
         if not agencies or not set(agencies) <= known:
@@ -237,8 +305,10 @@ class HQService:
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
             events = ReportRepository(session)
-            item = await repo.agenda_item(item_id)
-            if item is None or item.status != AgendaItemStatus.SCHEDULED:
+            item = await repo.agenda_item(item_id, self._province)
+            if item is None:
+                raise WorkflowError("not_found")
+            if item.status != AgendaItemStatus.SCHEDULED:
                 raise WorkflowError("not_now")
             decision_id = await repo.add_decision(
                 self._province,
@@ -269,21 +339,22 @@ class HQService:
                 notices.append(
                     Notice(Audience.OWNER, "decided", after, note=text, decision_id=decision_id)
                 )
-            decision = await repo.decision(decision_id)
+            decision = await repo.decision(decision_id, self._province)
             assert decision is not None
-        for agency_id in agencies:
-            notices.append(
-                Notice(
-                    Audience.AGENCY,
-                    "decision",
-                    None,
-                    agency_id=agency_id,
-                    note=text,
-                    decision_id=decision.id,
-                    subject=item.title,
-                    when=objection_until,
+            for agency_id in agencies:
+                notices.append(
+                    Notice(
+                        Audience.AGENCY,
+                        "decision",
+                        None,
+                        agency_id=agency_id,
+                        note=text,
+                        decision_id=decision.id,
+                        subject=item.title,
+                        when=objection_until,
+                    )
                 )
-            )
+            await self._record(session, update_id, "hq_decide", {"decision": decision.id}, notices)
         return decision, notices
 
     def _end_of_day(self, now: datetime, days: int) -> datetime:
@@ -298,13 +369,15 @@ class HQService:
         *,
         verdict: str,
         note: str,
+        update_id: int | None = None,
     ) -> list[Notice]:
         """An agency objects (within the window) or reports the decision implemented."""
         if not can_respond_to_decision(principal, agency_id):
             raise WorkflowError("not_found")
-        note = note.strip()
-        if not TEXT_MIN <= len(note) <= TEXT_MAX:
-            raise WorkflowError("note_length")
+        earlier = await self._earlier(update_id, "dc_respond")
+        if earlier is not None:
+            return earlier[1]
+        note = self.check_text(note)
         now = self._clock.now()
         if verdict == AgencyResponse.OBJECTED:
             expected = [AgencyResponse.PENDING]
@@ -317,7 +390,7 @@ class HQService:
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
             events = ReportRepository(session)
-            decision = await repo.decision(decision_id)
+            decision = await repo.decision(decision_id, self._province)
             if decision is None or agency_id not in {a.agency_id for a in decision.agencies}:
                 raise WorkflowError("not_found")
             if verdict == AgencyResponse.OBJECTED and now > decision.objection_until:
@@ -332,7 +405,7 @@ class HQService:
                 now=now,
             ):
                 raise WorkflowError("not_now")
-            item = await repo.agenda_item(decision.agenda_item_id)
+            item = await repo.agenda_item(decision.agenda_item_id, self._province)
             assert item is not None
             for report_id in item.report_ids:
                 await events.add_event(
@@ -346,17 +419,18 @@ class HQService:
                 report = await ReportRepository(session).get(report_id)
                 assert report is not None
                 notices.append(Notice(Audience.OWNER, kind, report, agency_id=agency_id, note=note))
-        notices.append(
-            Notice(
-                Audience.SECRETARIAT,
-                kind,
-                None,
-                agency_id=agency_id,
-                note=note,
-                decision_id=decision_id,
-                subject=item.title,
+            notices.append(
+                Notice(
+                    Audience.SECRETARIAT,
+                    kind,
+                    None,
+                    agency_id=agency_id,
+                    note=note,
+                    decision_id=decision_id,
+                    subject=item.title,
+                )
             )
-        )
+            await self._record(session, update_id, "dc_respond", {}, notices)
         return notices
 
     async def decision(self, principal: Principal, decision_id: int) -> DecisionView | None:

@@ -87,6 +87,11 @@ class ReportView:
     actors: Mapping[int, str] = field(default_factory=dict)
 
 
+def amount_allowed(amount: int) -> bool:
+    """Whether a report may name this amount; the conversation asks again otherwise."""
+    return 0 < amount <= MAX_AMOUNT_RIALS
+
+
 class ReportError(Exception):
     """A draft the service refuses; `reason` is a catalog key suffix."""
 
@@ -128,7 +133,7 @@ class ReportService:
         category = self._directory.category(draft.category_id)
         if not DESCRIPTION_MIN <= len(draft.description) <= DESCRIPTION_MAX:
             raise ReportError("description_length")
-        if draft.amount_rials is not None and not 0 < draft.amount_rials <= MAX_AMOUNT_RIALS:
+        if draft.amount_rials is not None and not amount_allowed(draft.amount_rials):
             raise ReportError("amount_range")
         if len(draft.attachments) > MAX_ATTACHMENTS:
             raise ReportError("too_many_attachments")

@@ -5,14 +5,25 @@ the report row is locked, the actor's right is checked with `bot.access.may`, th
 checked against `TRANSITIONS`, and an event is appended to the report's history in the
 same transaction. The service decides who must be told (`Notice`); delivering is the
 handlers' job.
+
+Retries: a handler may run twice for one update (a send fails after the commit and the
+error handler retries the update). `act` therefore records, with its events and in the
+same transaction, the update id and the outcome (`action_effects`); the same update
+arriving again gets that outcome back, notices included, instead of being checked anew
+(which would now say "not possible"). Its messages are sent again: notices are delivered
+at least once. The clock has no update: `run_deadlines` writes its notices to an outbox
+(`notice_outbox`) with the deadline step, and the job marks each sent only after it was
+delivered, so a failed send is retried on the next run rather than lost.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from bot.access import Permission, Principal, ReportAction, may
 from bot.clock import Clock
@@ -22,12 +33,14 @@ from storage.db import Database
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import TrackingDTO
 from storage.models import CLOSED_REPORT_STATUSES, ReportStatus
+from storage.repositories.effects import EffectRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
 
 S = ReportStatus
 NOTE_MIN = 2
 NOTE_MAX = 2000
+EFFECT_ACTION = "wf"  # action_effects.action for a report action
 
 # Statuses in which the agency owes an answer: the deadline clock runs.
 CLOCK_RUNNING: frozenset[str] = frozenset({S.REFERRED, S.IN_PROGRESS, S.REOPENED})
@@ -122,12 +135,80 @@ class Outcome:
     notices: tuple[Notice, ...] = field(default_factory=tuple)
 
 
-class WorkflowError(Exception):
-    """A refused action; `reason` is a catalog key suffix (workflow.error_<reason>)."""
+def dump_notices(notices: Sequence[Notice]) -> list[dict[str, Any]]:
+    """Notices as JSON-ready dicts; the report is kept by id and reloaded when replayed."""
+    result = []
+    for n in notices:
+        when: dict[str, str] | None = None
+        if isinstance(n.when, datetime):
+            when = {"datetime": n.when.isoformat()}
+        elif isinstance(n.when, date):
+            when = {"date": n.when.isoformat()}
+        result.append(
+            {
+                "audience": n.audience.value,
+                "kind": n.kind,
+                "report": n.report.id if n.report else None,
+                "agency": n.agency_id,
+                "note": n.note,
+                "decision": n.decision_id,
+                "subject": n.subject,
+                "when": when,
+            }
+        )
+    return result
 
-    def __init__(self, reason: str) -> None:
+
+async def load_notices(repo: WorkflowRepository, raw: Sequence[dict[str, Any]]) -> list[Notice]:
+    """The inverse of `dump_notices`, with each report as it is now."""
+    ids = {int(r["report"]) for r in raw if r.get("report") is not None}
+    reports = {r.id: r for r in await repo.reports(ids)}
+    notices = []
+    for r in raw:
+        when_raw = r.get("when") or {}
+        when: date | datetime | None = None
+        if "datetime" in when_raw:
+            when = datetime.fromisoformat(when_raw["datetime"])
+        elif "date" in when_raw:
+            when = date.fromisoformat(when_raw["date"])
+        report_id = r.get("report")
+        report = reports.get(int(report_id)) if report_id is not None else None
+        if report_id is not None and report is None:
+            continue  # the report is gone: nothing to tell about it
+        notices.append(
+            Notice(
+                Audience(r["audience"]),
+                str(r["kind"]),
+                report,
+                agency_id=r.get("agency"),
+                note=r.get("note"),
+                decision_id=r.get("decision"),
+                subject=r.get("subject"),
+                when=when,
+            )
+        )
+    return notices
+
+
+class WorkflowError(Exception):
+    """A refused action; `reason` is a catalog key suffix (workflow.error_<reason>).
+
+    A length refusal carries the limits it was checked against, so the message states
+    the same numbers the check used (bot.views.workflow_error fills {min} and {max}).
+    """
+
+    def __init__(self, reason: str, *, limits: tuple[int, int] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.limits = limits
+
+
+def check_length(text: str, low: int, high: int, reason: str = "note_length") -> str:
+    """The text stripped, or WorkflowError(reason) naming the limits."""
+    text = text.strip()
+    if not low <= len(text) <= high:
+        raise WorkflowError(reason, limits=(low, high))
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,13 +321,17 @@ class WorkflowService:
         *,
         note: str | None = None,
         agency_id: int | None = None,
+        update_id: int | None = None,
     ) -> Outcome:
+        """Do `action`; the same `update_id` again returns the first outcome unchanged."""
+        if update_id is not None:
+            earlier = await self.replay(update_id)
+            if earlier is not None:
+                return earlier
         transition = TRANSITIONS[action]
         note = (note or "").strip() or None
-        if transition.needs_note and (note is None or not NOTE_MIN <= len(note) <= NOTE_MAX):
-            raise WorkflowError("note_length")
-        if note is not None and len(note) > NOTE_MAX:
-            raise WorkflowError("note_length")
+        if transition.needs_note or note is not None:
+            note = check_length(note or "", NOTE_MIN, NOTE_MAX)
         now = self._clock.now()
         actor = principal.user_id
         async with self._db.transaction() as session:
@@ -335,8 +420,29 @@ class WorkflowService:
                 )
             after = await repo.lock_report(report_id)
             assert after is not None
-        notices = self._notices(action, report, after, note)
+            notices = self._notices(action, report, after, note)
+            if update_id is not None:
+                payload = {"report": report_id, "event": kind, "notices": dump_notices(notices)}
+                await EffectRepository(session, self._directory.province_id).record(
+                    update_id, EFFECT_ACTION, json.dumps(payload), now
+                )
         return Outcome(after, kind, tuple(notices))
+
+    async def replay(self, update_id: int) -> Outcome | None:
+        """The outcome an earlier handling of this update committed, if there was one."""
+        async with self._db.session() as session:
+            raw = await EffectRepository(session, self._directory.province_id).recorded(
+                update_id, EFFECT_ACTION
+            )
+            if raw is None:
+                return None
+            payload = json.loads(raw)
+            repo = WorkflowRepository(session)
+            report = await ReportRepository(session).get(int(payload["report"]))
+            notices = await load_notices(repo, payload["notices"])
+        if report is None:
+            return None
+        return Outcome(report, str(payload["event"]), tuple(notices))
 
     def _new_agency(self, report: ReportDTO, agency_id: int | None) -> int:
         known = {a.id for a in self._directory.agencies}
@@ -455,4 +561,28 @@ class WorkflowService:
                     Notice(Audience.OWNER, "escalated", after),
                     Notice(Audience.AGENCY, "escalated", after, agency_id=after.agency_id),
                 ]
+            outbox = EffectRepository(session, self._directory.province_id)
+            for notice in notices:
+                await outbox.enqueue(json.dumps(dump_notices([notice])[0]), now)
             return notices
+
+    async def unsent_notices(self) -> list[tuple[int, Notice]]:
+        """The deadline notices not yet delivered, oldest first, with their outbox ids."""
+        async with self._db.session() as session:
+            rows = await EffectRepository(session, self._directory.province_id).unsent()
+            repo = WorkflowRepository(session)
+            result = []
+            for outbox_id, raw in rows:
+                found = await load_notices(repo, [json.loads(raw)])
+                # A notice whose report is gone has nobody to reach: it counts as sent.
+                result.append((outbox_id, found[0] if found else None))
+        gone = [i for i, n in result if n is None]
+        for outbox_id in gone:
+            await self.notice_sent(outbox_id)
+        return [(i, n) for i, n in result if n is not None]
+
+    async def notice_sent(self, outbox_id: int) -> None:
+        async with self._db.transaction() as session:
+            await EffectRepository(session, self._directory.province_id).mark_sent(
+                outbox_id, self._clock.now()
+            )

@@ -233,9 +233,10 @@ class WorkflowRepository:
         await self.session.flush()
         return row.id
 
-    async def agenda_item(self, item_id: int) -> AgendaItemDTO | None:
+    async def agenda_item(self, item_id: int, province_id: int) -> AgendaItemDTO | None:
+        """The item if it exists in this province (provinces may share one database)."""
         row = await self.session.get(AgendaItem, item_id)
-        if row is None:
+        if row is None or row.province_id != province_id:
             return None
         return (await self._items([row]))[0]
 
@@ -316,9 +317,10 @@ class WorkflowRepository:
         await self.session.flush()
         return row.id
 
-    async def decision(self, decision_id: int) -> DecisionDTO | None:
+    async def decision(self, decision_id: int, province_id: int) -> DecisionDTO | None:
+        """The decision if it exists in this province."""
         row = await self.session.get(Decision, decision_id)
-        if row is None:
+        if row is None or row.province_id != province_id:
             return None
         return (await self._decisions([row]))[0]
 

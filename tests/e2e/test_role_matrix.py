@@ -6,6 +6,8 @@ rules has to be made (and seen) in two places.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -169,3 +171,82 @@ async def test_forged_and_guessed_callbacks_change_nothing(
         report = (await session.scalars(select(Report))).one()
     assert report.status == "referred"
     assert len(stranger.texts()) == 1  # only the /help answer: nothing was sent to them
+
+
+HQ_VERBS = (
+    "hq:home", "hq:t:1", "hq:t:1:1", "hq:pg:2", "hq:b", "hq:k:law", "hq:+:1", "hq:i:1",
+    "hq:d:1", "hq:a:1:1", "hq:n:1", "hq:dl:1:10",
+)  # fmt: skip
+# Officials' and officers' screens (digest settings are everyone's own: not here).
+OWNER_FORGERIES = (
+    "ib:0:0:0:1", "ib:c:0:0", "ib:1:0:1:2",
+    "pg:u:1", "pge:f:title", "pge:a:1",
+    "ln:sum:X:1404", "ln:bank:X:1404", "lnc:bank:X:1404",
+)  # fmt: skip
+
+
+async def _refused(emulator: BotApiEmulator, person_id: int, anchor_id: int, data: str) -> None:
+    query = await emulator.press_raw(person_id, person_id, anchor_id, data)
+    answer = await emulator.wait_for_answer(query)
+    assert answer.show_alert, (person_id, data, answer.text)
+
+
+async def test_role_specific_forgeries_are_refused_and_change_nothing(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    from storage.models_workflow import AgendaItem, DecisionAgency
+
+    services = services_of(app)
+    report = await file_report(app, cast.owner, "bank_finance")  # the banks' report
+    async with services.database.transaction() as session:
+        row = await session.get(Report, report.id)
+        assert row is not None
+        row.status = "escalated"
+    hq = (await services.users.profile(cast.secretariat.id)).principal
+    item_id, _ = await services.hq.bundle(
+        hq, [report.id], title="وثیقهٔ بانکی", cause_kind="bank", session_date=_far_future()
+    )
+    decision, _ = await services.hq.decide(
+        hq, item_id, text="بانک‌ها وثیقهٔ سفته بپذیرند.", agency_ids=[cast.banks_id],
+        deadline_days=10,
+    )  # fmt: skip
+
+    # An SMT officer answers for the banks: refused, nothing recorded, nothing asked.
+    officer = cast.officer
+    anchor = await officer.say("/help")
+    for verb in ("o", "i"):
+        await _refused(
+            emulator, officer.id, anchor.message_id, f"dc:{verb}:{decision.id}:{cast.banks_id}"
+        )
+        await _refused(
+            emulator, officer.id, anchor.message_id, f"dc:{verb}:{decision.id}:{cast.smt_id}"
+        )
+    # The HQ's agenda work, forged by an official and an officer.
+    for person in (cast.official, cast.officer):
+        anchor = await person.say("/help")
+        for data in HQ_VERBS:
+            await _refused(
+                emulator, person.id, anchor.message_id, data.replace(":1", f":{item_id}", 1)
+            )
+    # The inbox, programs and loans, forged by an owner.
+    owner = cast.owner
+    anchor = await owner.say("/help")
+    for data in OWNER_FORGERIES:
+        await _refused(emulator, owner.id, anchor.message_id, data)
+
+    async with services.database.session() as session:
+        answers = list(await session.scalars(select(DecisionAgency)))
+        item = await session.get(AgendaItem, item_id)
+        row = await session.get(Report, report.id)
+    assert [(a.agency_id, a.state) for a in answers] == [(cast.banks_id, "pending")]
+    assert item is not None
+    assert item.status == "decided"
+    assert row is not None
+    assert row.status == "decided"
+    # Nobody was left waiting to type an objection or an answer.
+    for person in (cast.officer, cast.official, cast.owner):
+        assert "pending_input" not in app.user_data.get(person.id, {})
+
+
+def _far_future() -> date:
+    return date(2099, 1, 1)

@@ -1,0 +1,53 @@
+"""A send fails after an action was committed: the retried update repeats the messages,
+not the action. Through the emulator, with the Bot API answering 429."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import ManualClock
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from tests.e2e.test_hq_flow import run_deadline_job
+from tests.e2e.workflow_kit import Cast, file_report
+
+
+async def test_429_after_accept_still_tells_the_owner_once(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    owner, officer = cast.owner, cast.officer
+    await file_report(app, owner, "raw_materials")
+    view = await officer.say("1405-0001")
+    # The next seven messages are refused with 429: more than the rate limiter's own five
+    # retries, so the officer's confirmation (sent after the commit) fails and the whole
+    # update is handled again.
+    emulator.fail_method("sendMessage", 429, retry_after=1, times=7)
+    await officer.press_only(view, "پذیرش")
+    confirmation = await officer.next("پذیرفتید", wait=30)
+    assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+    notice = await owner.next("پذیرفت", wait=30)
+    assert "۱۴۰۵-۰۰۰۱" in notice.text
+    assert emulator.stats.errors["sendMessage"] >= 1
+    # Nothing says "not possible now"; the owner is told once.
+    assert not [t for t in officer.texts() if "ممکن نیست" in t]
+    assert len([t for t in owner.texts() if "پذیرفت" in t]) == 1
+
+
+async def test_a_reminder_refused_by_the_bot_api_is_sent_on_the_next_run(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    """The deadline step commits, the reminder's send gets 429: the next run delivers it."""
+    report = await file_report(app, cast.owner, "raw_materials")
+    clock.set(report.due_at + timedelta(minutes=1))
+    fault = emulator.fail_method("sendMessage", 429, retry_after=1)
+    await run_deadline_job(app)
+    assert emulator.stats.errors["sendMessage"] >= 1
+    assert not [t for t in cast.officer.texts() if "یادآوری" in t]
+    emulator.clear_faults()
+    del fault
+    clock.advance(timedelta(minutes=10))
+    await run_deadline_job(app)
+    reminder = await cast.officer.next("یادآوری")
+    assert "۱۴۰۵-۰۰۰۱" in reminder.text
+    await run_deadline_job(app)  # delivered once: the outbox row is marked sent
+    assert len([t for t in cast.officer.texts() if "یادآوری" in t]) == 1
