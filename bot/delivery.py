@@ -31,6 +31,7 @@ from telegram.ext import Application, BaseUpdateProcessor, Updater
 from telegram.ext._utils.types import BD, BT, CCT, CD, JQ, UD
 
 from bot.persistence import DatabasePersistence, RounaqBotData
+from bot.platform import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,7 @@ class AckingUpdater(Updater):
                     allowed_updates=self._allowed_updates,
                 )
             except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(retry_after_seconds(exc))
                 continue
             except InvalidToken:
                 log.critical("the bot token was refused; polling stops")

@@ -8,12 +8,15 @@ turns it into plain text and skips unsupported calls where the platform needs th
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ExtBot
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.formatting import html_to_plain
 from bot.settings import PlatformName
@@ -102,3 +105,11 @@ class PlatformBot(ExtBot[Any]):
                 log.info("%s: already as asked", endpoint)
                 return True
             raise
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """A 429's wait in seconds: PTB 22 returns int or timedelta (PTB_TIMEDELTA) and warns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

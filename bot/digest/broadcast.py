@@ -28,11 +28,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -45,10 +44,10 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.ext import ExtBot
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.digest.content import DigestBuilder, Part, Recipient, decode_parts
 from bot.digest.service import DigestService
+from bot.platform import retry_after_seconds
 from storage.dto_digest import DeliveryDTO
 from storage.models_digest import ChatKind, DeliveryState
 
@@ -174,14 +173,6 @@ class _RowEnded(Exception):  # noqa: N818 -- control flow, not an error
         self.state = state
         self.error = error
         self.attempts = attempts
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    # PTB 22 returns int or timedelta depending on PTB_TIMEDELTA and warns about the int.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 async def finish_in_flight(work: Awaitable[T]) -> T:
