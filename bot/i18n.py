@@ -24,6 +24,7 @@ from typing import Final, TypeAlias
 
 from babel import Locale
 
+import locales
 from bot.formatting import LANGUAGES, Presenter
 
 __all__ = [
@@ -44,7 +45,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ROOT: Final = Path(__file__).resolve().parent.parent / "locales"
+# The catalogs ship as package data of `locales`, so an installed wheel finds them too.
+DEFAULT_ROOT: Final = Path(locales.__file__).resolve().parent
 PLURAL_CATEGORIES: Final = frozenset({"zero", "one", "two", "few", "many", "other"})
 STRICT_ENV: Final = "ROUNAQ_I18N_STRICT"
 
