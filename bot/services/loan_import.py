@@ -134,9 +134,13 @@ def read_table(data: bytes, file_name: str) -> list[tuple[int, list[Any]]]:
 def _read_xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    # A damaged workbook fails on opening (not a zip, parts missing) or, read-only, only
+    # once its sheet is read (malformed XML: ParseError, a SyntaxError): both are the file's
+    # fault, told to the sender, never an error of the bot.
+    unreadable = (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except unreadable as exc:
         raise ImportFormatError("unreadable", type(exc).__name__) from exc
     try:
         sheet = workbook.worksheets[0]
@@ -146,6 +150,8 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
                 raise ImportFormatError("too_many_rows")
             table.append((number, list(values)))
         return table
+    except unreadable as exc:
+        raise ImportFormatError("unreadable", type(exc).__name__) from exc
     finally:
         workbook.close()
 
@@ -167,10 +173,14 @@ def _read_csv(data: bytes) -> list[tuple[int, list[Any]]]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     table = []
-    for number, cells in enumerate(reader, start=1):
-        if number > MAX_ROWS + HEADER_SEARCH_ROWS:
-            raise ImportFormatError("too_many_rows")
-        table.append((number, list(cells)))
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise ImportFormatError("too_many_rows")
+            table.append((number, list(cells)))
+    except csv.Error as exc:
+        # Not a table after all (binary data, a field beyond csv's size limit).
+        raise ImportFormatError("unreadable", "csv") from exc
     return table
 
 
