@@ -223,7 +223,7 @@ async def _session_date_go_on(app: RounaqApp, person: Person) -> None:
     await person.next(FA.t("hq.bundled"))
 
 
-async def _item(app: RounaqApp, person: Person) -> int:
+async def agenda_item(app: RounaqApp, person: Person) -> int:
     secretariat = await principal(app, person.id)
     report = await _escalated(app, person)
     item_id, _ = await services_of(app).hq.bundle(
@@ -235,7 +235,7 @@ async def _item(app: RounaqApp, person: Person) -> int:
 
 async def _reach_decision(app: RounaqApp, person: Person) -> None:
     await staff(app, person, Role.SECRETARIAT)
-    await ask_by_button(person, f"hq:d:{await _item(app, person)}")
+    await ask_by_button(person, f"hq:d:{await agenda_item(app, person)}")
 
 
 async def _decision_go_on(app: RounaqApp, person: Person) -> None:
@@ -247,7 +247,7 @@ def _decision_response(verb: str) -> Callable[[RounaqApp, Person], Awaitable[Non
     async def reach(app: RounaqApp, person: Person) -> None:
         secretariat = await new_person(app, person.emu, next(_staff))
         await staff(app, secretariat, Role.SECRETARIAT)
-        item_id = await _item(app, secretariat)
+        item_id = await agenda_item(app, secretariat)
         smt = services_of(app).directory.agency_by_code("smt")
         assert smt is not None
         decision, _ = await services_of(app).hq.decide(
