@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Final
 
 import jdatetime
@@ -307,10 +309,12 @@ def parse_stage(text: str) -> LoanStage | None:
 
 def _parse_date(value: Any) -> jdatetime.date | None:
     """A Jalali date cell; a real date cell (Excel's own) is taken as Gregorian."""
-    if isinstance(value, dt.datetime):
-        return jdatetime.date.fromgregorian(date=value.date())
     if isinstance(value, dt.date):
-        return jdatetime.date.fromgregorian(date=value)
+        day = value.date() if isinstance(value, dt.datetime) else value
+        try:
+            return jdatetime.date.fromgregorian(date=day)
+        except ValueError:
+            return None  # before the Jalali calendar's year 1 (622): a damaged cell
     parsed: jdatetime.date | None = _parse_jalali(_text(value))
     return parsed
 
@@ -321,8 +325,12 @@ def _parse_amount(value: Any, multiplier: int) -> int | None:
     if isinstance(value, int):
         amount = value * multiplier
     elif isinstance(value, float):
-        scaled = round(value * multiplier, 6)
-        if not scaled.is_integer():
+        # As shown (repr: 2.5, not 2.4999…), scaled exactly: a float product would round
+        # a large whole amount to the nearest representable one.
+        if not math.isfinite(value):
+            return None
+        scaled = Decimal(repr(value)) * multiplier
+        if scaled != scaled.to_integral_value():
             return None
         amount = int(scaled)
     else:
