@@ -133,6 +133,12 @@ def parse_int(s: str) -> int | None:
     return -value if m.group(1) in ("-", "\u2212") else value
 
 
+def parse_percent(s: str) -> int | None:
+    """A whole percentage 0–100 as typed: ``45``, ``۴۵٪``, ``45 %``, ``٤٥%``; else ``None``."""
+    value = parse_int(normalize_text(s).rstrip("%\u066a").strip())
+    return value if value is not None and 0 <= value <= 100 else None
+
+
 # ----------------------------------------------------------------------------- amounts
 
 _MAX_AMOUNT: Final = 2**63 - 1  # what a BIGINT column holds; far beyond any real amount

@@ -91,6 +91,10 @@ async def on_button(update: Update, context: RounaqContext) -> None:
         return
     _, report_id, extra = parsed
     action = A.WITHDRAW if code == WITHDRAW_CONFIRMED else A(code)
+    if extra is not None and action is not A.REASSIGN:
+        # Only a reassignment names a second id; anything else with one was forged.
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return
     workflow = context.services.workflow
     # This press was acted on before and a send failed after the commit: confirm and tell
     # everyone again rather than check the action anew (it is no longer possible).

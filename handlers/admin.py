@@ -226,8 +226,10 @@ async def admin_button(update: Update, context: RounaqContext) -> None:
             else:
                 await _send_invite(update, context, role, None)
         elif verb == "ia" and len(parts) == 2 and int_arg(parts[1]) is not None:
-            await query.answer()
+            # Made before answering: a refusal (an agency that does not exist) is the
+            # press's answer, an alert.
             await _send_invite(update, context, Role.OFFICER, int(parts[1]))
+            await query.answer()
         elif verb == "go" and len(parts) == 2 and int_arg(parts[1]) is not None:
             await query.answer()
             await _edit_or_send(

@@ -117,6 +117,10 @@ async def files_button(update: Update, context: RounaqContext) -> None:
     if view is None or chat is None:
         await query.answer(tr.t("myreports.not_found"), show_alert=True)
         return
+    if not view.attachments:
+        # The button is shown only for a report with files: this one was forged.
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return
     await query.answer()
     number = tracking_number(context.fmt, view.report)
     total = context.fmt.number(len(view.attachments))

@@ -23,7 +23,13 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
 from bot.menu import MenuCommand
 from bot.services.programs import Evidence, ProgramError
-from bot.text import normalize_text, parse_int, parse_jalali_date, parse_tracking_number
+from bot.text import (
+    normalize_text,
+    parse_int,
+    parse_jalali_date,
+    parse_percent,
+    parse_tracking_number,
+)
 from bot.views_figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.common import cancel, deny, reply_not_text
 from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, pager_row, rows
@@ -320,9 +326,8 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
     assert message.text is not None
-    text = normalize_text(message.text).rstrip("%٪").strip()
-    percent = parse_int(text)
-    if percent is None or not 0 <= percent <= 100:
+    percent = parse_percent(message.text)
+    if percent is None:
         await message.reply_text(
             context.tr.t("programs.bad_percent", text=escape(message.text[:40]))
         )

@@ -129,9 +129,13 @@ def register(application: RounaqApp) -> None:
     waiting = _Waiting(application)
     # Group -2 runs before the gate and everything else, without stopping them. It cannot
     # share the gate's group -1 (the gate's TypeHandler takes every update there), so it
-    # asks the gate's question itself: see forget_on_command.
+    # asks the gate's question itself: see forget_on_command. Only a new message counts:
+    # editing an old command is not moving on (and the gate answers edits anyway).
     application.add_handler(
-        MessageHandler(filters.COMMAND & ~filters.Regex(r"^/cancel\b"), forget_on_command),
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/cancel\b"),
+            forget_on_command,
+        ),
         group=-2,
     )
     application.add_handler(CommandHandler("cancel", on_cancel, filters=waiting))

@@ -59,6 +59,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# The largest value of an Integer column on PostgreSQL (int4): a number typed or forged
+# beyond it names no row, and asking the database would fail rather than find nothing.
+INT4_MAX = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Final
 
 import jdatetime
@@ -134,9 +136,13 @@ def read_table(data: bytes, file_name: str) -> list[tuple[int, list[Any]]]:
 def _read_xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    # A damaged workbook fails on opening (not a zip, parts missing) or, read-only, only
+    # once its sheet is read (malformed XML: ParseError, a SyntaxError): both are the file's
+    # fault, told to the sender, never an error of the bot.
+    unreadable = (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except unreadable as exc:
         raise ImportFormatError("unreadable", type(exc).__name__) from exc
     try:
         sheet = workbook.worksheets[0]
@@ -146,6 +152,8 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
                 raise ImportFormatError("too_many_rows")
             table.append((number, list(values)))
         return table
+    except unreadable as exc:
+        raise ImportFormatError("unreadable", type(exc).__name__) from exc
     finally:
         workbook.close()
 
@@ -167,10 +175,14 @@ def _read_csv(data: bytes) -> list[tuple[int, list[Any]]]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     table = []
-    for number, cells in enumerate(reader, start=1):
-        if number > MAX_ROWS + HEADER_SEARCH_ROWS:
-            raise ImportFormatError("too_many_rows")
-        table.append((number, list(cells)))
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise ImportFormatError("too_many_rows")
+            table.append((number, list(cells)))
+    except csv.Error as exc:
+        # Not a table after all (binary data, a field beyond csv's size limit).
+        raise ImportFormatError("unreadable", "csv") from exc
     return table
 
 
@@ -297,10 +309,12 @@ def parse_stage(text: str) -> LoanStage | None:
 
 def _parse_date(value: Any) -> jdatetime.date | None:
     """A Jalali date cell; a real date cell (Excel's own) is taken as Gregorian."""
-    if isinstance(value, dt.datetime):
-        return jdatetime.date.fromgregorian(date=value.date())
     if isinstance(value, dt.date):
-        return jdatetime.date.fromgregorian(date=value)
+        day = value.date() if isinstance(value, dt.datetime) else value
+        try:
+            return jdatetime.date.fromgregorian(date=day)
+        except ValueError:
+            return None  # before the Jalali calendar's year 1 (622): a damaged cell
     parsed: jdatetime.date | None = _parse_jalali(_text(value))
     return parsed
 
@@ -311,8 +325,12 @@ def _parse_amount(value: Any, multiplier: int) -> int | None:
     if isinstance(value, int):
         amount = value * multiplier
     elif isinstance(value, float):
-        scaled = round(value * multiplier, 6)
-        if not scaled.is_integer():
+        # As shown (repr: 2.5, not 2.4999…), scaled exactly: a float product would round
+        # a large whole amount to the nearest representable one.
+        if not math.isfinite(value):
+            return None
+        scaled = Decimal(repr(value)) * multiplier
+        if scaled != scaled.to_integral_value():
             return None
         amount = int(scaled)
     else:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Final
 
 from bot.access import DIGEST_BY_DEFAULT, Principal
 from bot.services.directory import Directory
+from bot.text import to_latin_digits
 from storage.db import Database
 from storage.dto import UserDTO
 from storage.models import Role, utcnow
 from storage.repositories.digest import SubscriptionRepository
 from storage.repositories.users import UserRepository
+
+_USER_ID_RE: Final = re.compile(r"-?[0-9]{1,20}", re.ASCII)
+# Telegram's usernames: 5-32 letters, digits and underscores (Bale's are alike).
+_USERNAME_RE: Final = re.compile(r"@?[A-Za-z0-9_]{1,64}", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +64,18 @@ class UserService:
             return await UserRepository(session).get(user_id)
 
     async def find(self, query: str) -> UserDTO | None:
-        """By numeric id or @username."""
+        """By numeric id (any digit script) or @username; anything else finds nobody."""
+        text = to_latin_digits(query.strip())
+        if _USER_ID_RE.fullmatch(text):
+            user_id = int(text)
+            if not -(2**63) <= user_id < 2**63:  # a BIGINT: beyond it no one exists
+                return None
+            async with self._db.session() as session:
+                return await UserRepository(session).get(user_id)
+        if not _USERNAME_RE.fullmatch(text):
+            return None
         async with self._db.session() as session:
-            repo = UserRepository(session)
-            if query.lstrip("-").isdigit():
-                return await repo.get(int(query))
-            return await repo.by_username(query)
+            return await UserRepository(session).by_username(text)
 
     async def set_language(self, user_id: int, language: str) -> None:
         async with self._db.transaction() as session:

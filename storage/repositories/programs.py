@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
-from storage.models import Report
+from storage.models import INT4_MAX, Report
 from storage.models_programs import Program, ProgramReportLink, ProgramUpdate
 
 # Fields an admin may edit one by one; anything else goes through a program-set file.
@@ -69,6 +69,8 @@ class ProgramRepository:
         return _dto(row) if row else None
 
     async def by_number(self, province_id: int, number: int) -> ProgramDTO | None:
+        if not 0 < number <= INT4_MAX:
+            return None  # a typed number beyond the column's range (int4): no such program
         row = await self.session.scalar(
             select(Program).where(Program.province_id == province_id, Program.number == number)
         )

@@ -1,8 +1,10 @@
 """The demo chat page in a real browser: headless Chromium (Debian's package) via Playwright.
 
 An owner chooses a language, registers a unit and reports an obstacle by clicking and
-typing on the page; the SMT officer persona sees the report arrive; the official persona
-is reachable. In Persian (right to left) and in English. Screenshots of failures go to
+typing on the page; the SMT officer persona accepts it and asks a question, which the owner
+answers; the official persona sees it counted in /stats. In Persian (right to left) and in
+English. Waits are on conditions (Playwright's auto-waiting locators and `expect`), never
+sleeps. Screenshots of failures go to
 test-artifacts/. Outside CI the test is skipped when Chromium or Playwright is missing;
 in CI (.ci/run installs chromium) it must run.
 """
@@ -61,6 +63,9 @@ async def demo(tmp_path: Path) -> AsyncIterator[str]:
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
+        # Figures warmed at start stay fresh for a minute (bot.services.stats), longer than
+        # this walk takes: the official's /stats must be computed after the report.
+        warm_figures_on_start=False,
     )
     async with demo_session(settings, host="127.0.0.1", port=0) as (emulator, _):
         yield emulator.url
@@ -130,27 +135,53 @@ async def bot_says(page: Any, text: str) -> Any:
     return message
 
 
+async def expect_direction(message: Any, direction: str) -> None:
+    """The bubble's computed direction, retried until it holds: the page re-renders a chat
+    while it polls, and a bubble caught between two renders has no style yet."""
+    from playwright.async_api import expect
+
+    await expect(message).to_have_css("direction", direction, timeout=WAIT_MS)
+
+
+def visible(html: str) -> str:
+    """A catalog string as the page shows it: without its tags, up to its first newline."""
+    return re.sub(r"<[^>]+>", "", html).splitlines()[0].strip()
+
+
+def label(tr: Any, key: str) -> str:
+    """A button's words without its leading emoji (headless Chromium may lack the font)."""
+    return tr.t(key).split(" ", 1)[-1]
+
+
 @pytest.mark.parametrize(
-    ("lang", "unit", "sector", "county", "category", "description"),
+    ("lang", "unit", "sector", "county", "category", "description", "answer"),
     [
-        ("fa", "فرش <دستباف> ممتاز", "فرش", "قم", "مجوزها", "پروانهٔ ما ماه‌هاست معطل است"),
-        ("en", "Qom Carpet & Sons", "Carpet", "Qom", "Permits", "Our licence is months late"),
+        ("fa", "فرش <دستباف> ممتاز", "فرش", "قم", "مجوزها", "پروانهٔ ما ماه‌هاست معطل است",
+         "نامهٔ ۱۲۳ مورخ ۱۴۰۵/۰۹/۰۱"),
+        ("en", "Qom Carpet & Sons", "Carpet", "Qom", "Permits", "Our licence is months late",
+         "Letter 123 of 1 Azar"),
     ],
     ids=["fa", "en"],
 )  # fmt: skip
 async def test_owner_reports_in_the_browser_and_the_officer_sees_it(
-    page: Any, lang: str, unit: str, sector: str, county: str, category: str, description: str
+    page: Any,
+    lang: str,
+    unit: str,
+    sector: str,
+    county: str,
+    category: str,
+    description: str,
+    answer: str,
 ) -> None:
-    tr = get_translator(lang)
+    tr, fa = get_translator(lang), get_translator("fa")
     owner, officer, official = 1001, 2001, 3001
     await persona(page, owner)
     await say(page, "/start")
     command = page.get_by_test_id("user-message").filter(has_text="/start").last
-    assert await command.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    await expect_direction(command, "ltr")
     await click_button(page, tr.t("start.language_name"))
     greeting = await bot_says(page, tr.t("start.language_set"))
-    direction = await greeting.evaluate("e => getComputedStyle(e).direction")
-    assert direction == ("rtl" if lang == "fa" else "ltr")
+    await expect_direction(greeting, "rtl" if lang == "fa" else "ltr")
 
     await click_button(page, tr.t("start.btn_register"))
     await bot_says(page, tr.t("registration.ask_name").splitlines()[-1][:12])
@@ -179,17 +210,49 @@ async def test_owner_reports_in_the_browser_and_the_officer_sees_it(
     badge = page.locator(f"#persona-{officer} [data-testid='unread-badge']")
     await badge.wait_for(state="visible", timeout=WAIT_MS)
     await persona(page, officer)
-    notice = await bot_says(page, get_translator("fa").t("agency.btn_open"))
+    notice = await bot_says(page, fa.t("agency.btn_open"))
     assert unit in await notice.inner_text()
+    await expect_direction(notice, "rtl")
+    # The officer (Persian) accepts it, then asks the owner a question.
+    await click_button(page, label(fa, "workflow.btn_acc"))
+    await bot_says(page, fa.t("workflow.done_acc"))
+    await click_button(page, label(fa, "workflow.btn_ask"))
+    await bot_says(page, visible(fa.t("workflow.ask_ask", number="")).split("<")[0][:20])
+    await say(page, "لطفاً شمارهٔ نامهٔ درخواست پروانه را بفرستید.")
+    await bot_says(page, fa.t("workflow.done_ask"))
     await snapshot(page, f"demo-{lang}-officer")
-    # EXTENSION POINT (issue 3): the officer accepts the report here, and the owner's
-    # chat shows the new status.
+
+    # The owner sees the question in their language and answers it.
+    await persona(page, owner)
+    await bot_says(page, "لطفاً شمارهٔ نامهٔ درخواست پروانه")
+    await click_button(page, label(tr, "workflow.btn_ans"))
+    await bot_says(page, visible(tr.t("workflow.ask_ans", number=""))[:20])
+    await say(page, answer)
+    await bot_says(page, tr.t("workflow.done_ans"))
+    status = await bot_says(page, tr.t("status.in_progress"))
+    await expect_direction(status, "rtl" if lang == "fa" else "ltr")
+
+    # Back with the officer: the owner's answer has arrived.
+    await persona(page, officer)
+    await bot_says(page, answer)
+
+    # The official sees the report counted, in progress, in their language.
     await persona(page, official)
     await say(page, "/start")
     await click_button(page, tr.t("start.language_name"))
     await bot_says(page, tr.t("roles.official"))
-    # EXTENSION POINT (issue 4): the official asks /stats and sees the report counted.
     await expect_title(page, "Official")
+    # The report itself, looked up by its number: in progress, as staff read it.
+    await say(page, "1405-0001")
+    card = await bot_says(page, tr.t("status.in_progress"))
+    assert unit in await card.inner_text()
+    await say(page, "/stats")
+    one = tr.presenter.number(1)
+    figures = await bot_says(page, visible(tr.t("stats.total", count=one)))
+    text = await figures.inner_text()
+    assert visible(tr.t("stats.line", label=tr.t("status.in_progress"), count=one)) in text, text
+    await expect_direction(figures, "rtl" if lang == "fa" else "ltr")
+    await snapshot(page, f"demo-{lang}-official")
 
 
 async def expect_title(page: Any, text: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, CallbackQuery
 
 # A 1x1 PNG: the smallest photo the emulator (like Telegram) accepts.
 PNG = bytes.fromhex(
@@ -27,12 +27,14 @@ class Input:
     text: str | None = None  # sent as a plain message when set
     action: Action | None = None  # anything else
 
-    async def send(self, emu: BotApiEmulator, user_id: int) -> None:
+    async def send(self, emu: BotApiEmulator, user_id: int) -> CallbackQuery | None:
+        """Send it; a button press returns its query, whose own answer is then awaited."""
         if self.text is not None:
             await emu.send_text(user_id, self.text)
-        else:
-            assert self.action is not None
-            await self.action(emu, user_id)
+            return None
+        assert self.action is not None
+        sent = await self.action(emu, user_id)
+        return sent if isinstance(sent, CallbackQuery) else None
 
 
 TEXTS: dict[str, str] = {
@@ -59,6 +61,14 @@ TEXTS: dict[str, str] = {
     "date_latin": "7 Azar 1405",
     "date_dashes": "1405-9-7",
     "date_short_year": "05/9/7",
+    "date_latin_slashes": "1405/9/7",
+    "date_arabic_indic_words": "٧ آذر ١٤٠٥",
+    "date_day_first": "7/9/1405",
+    "date_month_only": "آذر ۱۴۰۵",
+    "date_invalid_month": "1405/13/40",
+    "date_invalid_day": "۱۴۰۵/۰۷/۳۱",
+    "date_gregorian": "2026-11-28",
+    "date_far_past": "1205/1/1",
     "others_number": "1405-0001",
     "others_number_persian": "۱۴۰۵/۱",
     "missing_number": "#1405 9999",
@@ -121,10 +131,10 @@ async def _executable(emu: BotApiEmulator, user_id: int) -> None:
 
 
 def _press(data: str) -> Action:
-    async def press(emu: BotApiEmulator, user_id: int) -> None:
+    async def press(emu: BotApiEmulator, user_id: int) -> CallbackQuery:
         bot_messages = emu.messages(user_id)
         message_id = bot_messages[-1].message_id if bot_messages else 1
-        await emu.press_raw(user_id, user_id, message_id, data)
+        return await emu.press_raw(user_id, user_id, message_id, data)
 
     return press
 

@@ -3,12 +3,16 @@ the step itself through the real HTTP path."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
 from bot.container import Services
 from bot.context import RounaqApp
 from bot.services.units import UnitDraft
 from emulator import BotApiEmulator, SentMessage
 from storage.dto import UnitDTO
 from storage.models import PermitStatus
+from tests.hardening.corpus import CORPUS, Input
 from tests.people import Person
 
 
@@ -91,3 +95,22 @@ async def wait_buttons(person: Person, prefix: str) -> SentMessage:
 
 def has_button(message: SentMessage, prefix: str) -> bool:
     return any(d and d.startswith(prefix) for row in message.buttons for _, d in row)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A point in a flow where the bot waits for the user's input."""
+
+    name: str
+    reach: Callable[[RounaqApp, Person], Awaitable[None]]
+    # Whether the bot's answer means the input was taken as a valid answer to the step.
+    accepted: Callable[[SentMessage], bool]
+    # The valid continuation: proves the flow still works after an input that was refused.
+    go_on: Callable[[RounaqApp, Person], Awaitable[None]]
+    # Inputs that leave the step by design (another flow's command): no go_on after them.
+    leaves: frozenset[str] = field(default_factory=frozenset)
+    # After an accepted input: carry the flow through to storage, so what is checked
+    # afterwards includes every odd input the step let in.
+    finish: Callable[[RounaqApp, Person], Awaitable[None]] | None = None
+    # What is fed: the whole corpus on representative steps, the sharp subset elsewhere.
+    inputs: tuple[Input, ...] = CORPUS
