@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy import ColumnElement, Select, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import Page, ReportDTO
@@ -38,6 +38,16 @@ _TRACKING_FIELDS = (
     "verdict",
     "agenda_item_id",
 )
+
+
+def inbox_page_statement(condition: ColumnElement[bool], now: datetime) -> Select[Report, str]:
+    """An inbox's reports in its order: overdue first, then the newest."""
+    overdue_first = case((Report.due_at < now, 0), else_=1)
+    return (
+        _report_select()
+        .where(condition)
+        .order_by(overdue_first, Report.created_at.desc(), Report.id.desc())
+    )
 
 
 def _tracking_dto(row: ReportTracking) -> TrackingDTO:
@@ -155,13 +165,8 @@ class WorkflowRepository:
         )
         pages = max(1, -(-total // page_size))
         page = min(max(page, 1), pages)
-        overdue_first = case((Report.due_at < now, 0), else_=1)
         rows = await self.session.execute(
-            _report_select()
-            .where(condition)
-            .order_by(overdue_first, Report.created_at.desc(), Report.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
+            inbox_page_statement(condition, now).limit(page_size).offset((page - 1) * page_size)
         )
         return Page(tuple(_dto(r, n) for r, n in rows), page, pages, total)
 
