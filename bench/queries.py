@@ -44,6 +44,7 @@ from bot.services.workflow import AGENCY_OPEN, CLOSED
 from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.db import Database
+from storage.dialect import unindexed
 from storage.models import Report, ReportAttachment, ReportEvent, ReportStatus, Unit
 from storage.models_digest import DigestSubscription
 from storage.models_loans import LoanFacility
@@ -357,7 +358,12 @@ def figures_statements(world: World) -> dict[str, ClauseElement]:
         "/inbox: count overdue": select(func.count())
         .select_from(Report)
         .where(inbox & (Report.due_at < now)),
-        "/inbox: overdue, newest first": inbox_page_statement(inbox & (Report.due_at < now))
+        "/inbox: overdue, newest first": inbox_page_statement(
+            (Report.province_id == world.province_id)
+            & Report.agency_id.in_([world.busy_agency_id])
+            & unindexed(Report.status).in_(open_)
+            & (unindexed(Report.due_at) < now)
+        )
         .limit(5)
         .offset(5),
         "digest: moved to resolved yesterday": select(func.count(distinct(ReportEvent.report_id)))
@@ -408,6 +414,7 @@ def run(argv: list[str]) -> Table:
     parser.add_argument("--quick", action="store_true", help="100,000 reports, 30 runs each")
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--postgres-url", default=None)
+    parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL alone")
     parser.add_argument("--explain", action="store_true", help="always show query plans")
     parser.add_argument(
         "--keep-sqlite",
@@ -425,7 +432,7 @@ def run(argv: list[str]) -> Table:
     )
     if args.postgres and not server:
         raise SystemExit("--postgres needs --postgres-url, BENCH_POSTGRES_URL or TEST_POSTGRES_URL")
-    backends = ["sqlite", *(["postgres"] if args.postgres else [])]
+    backends = [*([] if args.skip_sqlite else ["sqlite"]), *(["postgres"] if args.postgres else [])]
     return asyncio.run(
         _run(
             backends,
