@@ -28,14 +28,17 @@ from bot.container import build_services
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import (
+    CLOSED_REPORT_STATUSES,
     PermitStatus,
     Report,
     ReportEvent,
-    ReportStatus,
+    Role,
     TrackingCounter,
     Unit,
     User,
+    UserRole,
 )
+from storage.models_workflow import ReportTracking
 
 BATCH = 5_000
 OWNER_ID_BASE = 10_000_000
@@ -44,6 +47,22 @@ BUSY_OWNER_ID = OWNER_ID_BASE + 1
 BUSY_OWNER_REPORTS = 2_000
 FIRST_DAY = datetime(2019, 3, 21, 5, 0, tzinfo=UTC)  # 1 Farvardin 1398, the strategy's year
 TEHRAN_OFFSET = timedelta(hours=3, minutes=30)
+# Agency staff: OFFICER_ID_BASE + agency_id * 10 + k (k < OFFICERS_PER_AGENCY), and the
+# province's officials, who all subscribe to the digest.
+OFFICER_ID_BASE = 20_000_000
+OFFICERS_PER_AGENCY = 3
+OFFICIAL_ID_BASE = 30_000_000
+OFFICIALS = 2_000
+# The agency whose /inbox is timed gets this share of all reports (the industry, mine and
+# trade organisation handles most obstacles); the others share the rest evenly.
+BUSY_AGENCY_CODE = "smt"
+BUSY_AGENCY_SHARE = 0.2
+# A report older than this has had time to move on: most are closed, a few are stuck
+# (escalated, on the HQ agenda, or waiting for an owner who never answered).
+# Past the due date plus the escalation grace (3 working days), a report still on the
+# agency's clock would have been escalated by the deadline job: so settled means 14 days.
+SETTLED_AFTER = timedelta(days=14)
+DUE_AFTER = timedelta(days=10)
 
 
 @dataclass
@@ -59,6 +78,14 @@ class World:
     reports: int
     scale: float
     rng: random.Random
+    # The last report is created just before `end` (the generation time), so the digest
+    # period (yesterday) and "overdue now" see what a live province would.
+    end: datetime = field(default_factory=lambda: datetime.now(UTC))
+    busy_agency_id: int = 0
+    bank_ids: list[int] = field(default_factory=list)
+    sector_ids: list[int] = field(default_factory=list)
+    county_ids: list[int] = field(default_factory=list)
+    officials: list[int] = field(default_factory=list)
     # A few reports to open and look up by number in the benchmark: (id, year, seq, owner).
     samples: list[tuple[int, int, int, int]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -95,10 +122,21 @@ async def bulk_insert(database: Database, table: Table, rows: Iterator[dict[str,
     return count
 
 
+def officers_of(agency_id: int) -> list[int]:
+    return [OFFICER_ID_BASE + agency_id * 10 + k for k in range(OFFICERS_PER_AGENCY)]
+
+
 async def generate(
-    database_url: str, *, reports: int = 1_000_000, units: int = 5_000, seed: int = 1398
+    database_url: str,
+    *,
+    reports: int = 1_000_000,
+    units: int = 5_000,
+    seed: int = 1398,
+    officials: int = OFFICIALS,
 ) -> World:
     """Migrate + seed + bulk rows. On SQLite, synchronous=OFF for the generation only."""
+    import bench.generate_figures  # noqa: F401  -- registers the figures' extensions
+
     started = time.perf_counter()
     settings = Settings(_env_file=None, database_url=database_url)
     services = await build_services(settings)
@@ -127,9 +165,16 @@ async def generate(
         rng=rng,
         timings=timings,
     )
-    sectors = [s.id for s in directory.sectors]
-    counties = [c.id for c in directory.counties]
+    sectors = world.sector_ids = [s.id for s in directory.sectors]
+    counties = world.county_ids = [c.id for c in directory.counties]
+    world.bank_ids = [a.id for a in directory.agencies if a.kind == "bank" and a.code != "banks"]
+    busy = directory.agency_by_code(BUSY_AGENCY_CODE)
+    world.busy_agency_id = busy.id if busy is not None else world.agency_ids[0]
+    world.officials = [OFFICIAL_ID_BASE + i for i in range(1, officials + 1)]
     try:
+        mark = time.perf_counter()
+        await _staff(database, world)
+        timings["staff"] = time.perf_counter() - mark
         mark = time.perf_counter()
         await bulk_insert(
             database,
@@ -197,36 +242,84 @@ def _on_connect(database: Database) -> Callable[[Callable[[Any], None]], None]:
     return register
 
 
-def _jalali_year(moment: datetime) -> int:
+async def _staff(database: Database, world: World) -> None:
+    """Officers of every agency and the province's officials, with their roles."""
+    staff: list[tuple[int, str, int | None]] = [
+        (user_id, Role.OFFICER.value, agency_id)
+        for agency_id in world.agency_ids
+        for user_id in officers_of(agency_id)
+    ] + [(user_id, Role.OFFICIAL.value, None) for user_id in world.officials]
+    await bulk_insert(
+        database,
+        User.__table__,  # type: ignore[arg-type]
+        (
+            {"id": uid, "first_name": f"کارشناس {uid % 1000}", "language": "fa",
+             "created_at": FIRST_DAY}
+            for uid, _, _ in staff
+        ),
+    )  # fmt: skip
+    await bulk_insert(
+        database,
+        UserRole.__table__,  # type: ignore[arg-type]
+        (
+            {"user_id": uid, "role": role, "province_id": world.province_id,
+             "agency_id": agency, "granted_at": FIRST_DAY}
+            for uid, role, agency in staff
+        ),
+    )  # fmt: skip
+
+
+# Where reports stand, by age. Recent ones are spread over the working statuses; settled
+# ones (older than SETTLED_AFTER) are mostly closed, a few stuck out of the agency's clock.
+RECENT_STATUSES = (
+    ("referred", 25), ("in_progress", 25), ("awaiting_owner", 10), ("reopened", 3),
+    ("resolved", 25), ("rejected", 7), ("withdrawn", 3), ("escalated", 2),
+)  # fmt: skip
+SETTLED_STATUSES = (
+    ("resolved", 70), ("rejected", 12), ("withdrawn", 6), ("decided", 4), ("escalated", 2),
+    ("on_agenda", 1), ("awaiting_owner", 5),
+)  # fmt: skip
+
+
+def jalali_year(moment: datetime) -> int:
     local = (moment + TEHRAN_OFFSET).date()
     return int(jdatetime.date.fromgregorian(date=local).year)
 
 
 async def _reports_and_events(database: Database, world: World) -> dict[int, int]:
-    """Reports spread over seven years in time order (so sequences follow creation), each
-    with its history; returns the last sequence per Jalali year."""
+    """Reports spread from FIRST_DAY to `world.end` in time order (so sequences follow
+    creation), each with its history and, while open, its workflow row; returns the last
+    sequence per Jalali year."""
     rng = world.rng
-    span = (datetime(2026, 11, 1, tzinfo=UTC) - FIRST_DAY).total_seconds()
+    span = (world.end - timedelta(minutes=5) - FIRST_DAY).total_seconds()
     step = span / max(world.reports, 1)
     busy_units = [u for u, o in world.unit_owner.items() if o == BUSY_OWNER_ID]
     busy_every = max(1, world.reports // BUSY_OWNER_REPORTS)
     counters: dict[int, int] = {}
-    statuses = [s.value for s in ReportStatus]
-    closed = {ReportStatus.RESOLVED.value, ReportStatus.REJECTED.value, "decided", "withdrawn"}
+    closed = CLOSED_REPORT_STATUSES
+    recent = ([s for s, _ in RECENT_STATUSES], [w for _, w in RECENT_STATUSES])
+    settled = ([s for s, _ in SETTLED_STATUSES], [w for _, w in SETTLED_STATUSES])
+    others = [a for a in world.agency_ids if a != world.busy_agency_id]
     samples_every = max(1, world.reports // 50)
     event_id = 0
 
-    def rows() -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    def rows() -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]]:
         nonlocal event_id
         for n in range(1, world.reports + 1):
             created = FIRST_DAY + timedelta(seconds=n * step)
-            year = _jalali_year(created)
+            year = jalali_year(created)
             seq = counters[year] = counters.get(year, 0) + 1
             unit_id = busy_units[0] if n % busy_every == 0 else rng.choice(world.unit_ids)
             owner = world.unit_owner[unit_id]
-            agency = rng.choice(world.agency_ids)
-            status = rng.choice(statuses)
-            done = created + timedelta(days=rng.randint(1, 40))
+            busy = rng.random() < BUSY_AGENCY_SHARE
+            agency = world.busy_agency_id if busy else rng.choice(others)
+            officer = officers_of(agency)[n % OFFICERS_PER_AGENCY]
+            age = world.end - created
+            names, weights = recent if age < SETTLED_AFTER else settled
+            status = rng.choices(names, weights)[0]
+            due = created + DUE_AFTER
+            # Something happened after the routing: within 40 days, never in the future.
+            done = min(created + timedelta(days=rng.uniform(0.1, 40)), world.end)
             if n % samples_every == 0:
                 world.samples.append((n, year, seq, owner))
             report = {
@@ -235,48 +328,73 @@ async def _reports_and_events(database: Database, world: World) -> dict[int, int
                 "category_id": rng.choice(world.category_ids), "agency_id": agency,
                 "description": f"شرح مانع شمارهٔ {n}: تأمین مواد اولیه و مجوزها معطل مانده است.",
                 "amount_rials": rng.choice((None, rng.randrange(10**7, 10**12, 10**6))),
-                "status": status, "created_at": created, "updated_at": done,
-                "due_at": created + timedelta(days=10),
-                "closed_at": done if status in closed else None, "source_update_id": None,
+                "status": status, "created_at": created,
+                "updated_at": created if status == "referred" else done,
+                "due_at": due, "closed_at": done if status in closed else None,
+                "source_update_id": None,
             }  # fmt: skip
-            history = [
-                ("submitted", None, "submitted", None, created),
-                ("routed", "submitted", "referred", agency, created),
+            history: list[tuple[str, str | None, str, int | None, int | None, datetime]] = [
+                ("submitted", None, "submitted", None, owner, created),
+                ("routed", "submitted", "referred", agency, None, created),
             ]
-            if status not in ("submitted", "referred"):
-                history.append(("status", "referred", status, agency, done))
+            if status != "referred":
+                # An officer of the agency acted (accepted, asked, resolved...).
+                history.append(("status", "referred", status, agency, officer, done))
             events = []
-            for kind, old, new, agency_id, when in history:
+            for kind, old, new, agency_id, actor, when in history:
                 event_id += 1
                 events.append(
                     {
-                        "id": event_id, "report_id": n, "actor_id": owner if kind == "submitted"
-                        else None, "kind": kind, "from_status": old, "to_status": new,
-                        "agency_id": agency_id, "note": None, "internal": False,
-                        "created_at": when,
+                        "id": event_id, "report_id": n, "actor_id": actor, "kind": kind,
+                        "from_status": old, "to_status": new, "agency_id": agency_id,
+                        "note": None, "internal": False, "created_at": when,
                     }
                 )  # fmt: skip
-            yield report, events
+            tracking = None
+            late = due < world.end and status in ("referred", "in_progress", "reopened")
+            if status not in closed and (status != "referred" or late):
+                # Open and taken up or past due: the workflow's row (assignee, the deadline
+                # job's marks: overdue and reminded once, within the escalation grace).
+                tracking = {
+                    "report_id": n, "reopen_count": 0,
+                    "assignee_id": None if status == "referred" else officer,
+                    "paused_at": done if status == "awaiting_owner" else None,
+                    "overdue_at": due if late else None,
+                    "reminded_at": due if late else None,
+                    "escalated_at": done if status in ("escalated", "on_agenda") else None,
+                }  # fmt: skip
+            yield report, events, tracking
 
     report_batch: list[dict[str, Any]] = []
     event_batch: list[dict[str, Any]] = []
-    for report, events in rows():
+    tracking_batch: list[dict[str, Any]] = []
+    for report, events, tracking in rows():
         report_batch.append(report)
         event_batch.extend(events)
+        if tracking is not None:
+            tracking_batch.append(tracking)
         if len(report_batch) >= BATCH:
-            await _flush(database, report_batch, event_batch)
-            report_batch, event_batch = [], []
+            await _flush(database, report_batch, event_batch, tracking_batch)
+            report_batch, event_batch, tracking_batch = [], [], []
     if report_batch:
-        await _flush(database, report_batch, event_batch)
+        await _flush(database, report_batch, event_batch, tracking_batch)
     return counters
 
 
 async def _flush(
-    database: Database, reports: list[dict[str, Any]], events: list[dict[str, Any]]
+    database: Database,
+    reports: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    tracking: list[dict[str, Any]],
 ) -> None:
     async with database.engine.begin() as connection:
         await connection.execute(insert(Report.__table__), reports)  # type: ignore[arg-type]
         await connection.execute(insert(ReportEvent.__table__), events)  # type: ignore[arg-type]
+        if tracking:
+            await connection.execute(
+                insert(ReportTracking.__table__),  # type: ignore[arg-type]
+                tracking,
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -292,4 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Run as bench.generate, not __main__: the extensions register with that module.
+    from bench import generate as _module
+
+    raise SystemExit(_module.main())

@@ -110,6 +110,24 @@ async def bot_process(
             shutil.rmtree(directory, ignore_errors=True)
 
 
+async def forget_handled_updates(database_url: str) -> None:
+    """Before serving a kept database through a new emulator: the emulator numbers its
+    updates from the same start again (Telegram never would), so the bot's record of the
+    updates it handled (the offset, the handled ids) would make it skip the new ones."""
+    from sqlalchemy import delete
+
+    from storage.db import Database
+    from storage.models_durability import BotState, ProcessedUpdate
+
+    database = Database(database_url)
+    try:
+        async with database.engine.begin() as connection:
+            for table in (ProcessedUpdate, BotState):
+                await connection.execute(delete(table))
+    finally:
+        await database.dispose()
+
+
 def bot_events_since(emu: BotApiEmulator, chat_id: int, cursor: int) -> int:
     """How many bot messages and edits the chat got after ``cursor``."""
     return sum(1 for e in emu.chat(chat_id).events[cursor:] if e.message.from_bot)

@@ -12,34 +12,47 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import pickle
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.sql import ClauseElement
 
-from bench.generate import BUSY_OWNER_ID, World, generate
+from bench.generate import BUSY_OWNER_ID, World, generate, jalali_year, officers_of
 from bench.harness import (
     ROUNAQ_COMMAND,
     bot_environment,
+    bot_events_since,
     bot_process,
     emulator_without_limits,
+    forget_handled_updates,
     latest_button,
     wait_events,
     wait_until_answering,
 )
 from bench.table import Table, percentile
+from bot.container import build_services
+from bot.services.loans import DIMENSIONS
+from bot.services.workflow import AGENCY_OPEN, CLOSED
+from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.db import Database
-from storage.models import Report, ReportAttachment, ReportEvent, Unit
+from storage.dialect import unindexed
+from storage.models import Report, ReportAttachment, ReportEvent, ReportStatus, Unit
+from storage.models_digest import DigestSubscription
+from storage.models_loans import LoanFacility
+from storage.repositories.workflow import inbox_page_statement
 
 GOAL_P95_MS = 50.0
 GOAL_RSS_MB = 150.0
+DIGEST_GOAL_S = 1.0
 
 
 @dataclass
@@ -47,11 +60,17 @@ class Result:
     backend: str
     command: str
     latencies: list[float]
+    rss_after_mb: float = float("nan")  # the bot's peak RSS once this command was timed
 
 
 @asynccontextmanager
-async def database_for(backend: str, server_url: str | None) -> AsyncIterator[str]:
-    """A fresh, empty database URL; removed afterwards."""
+async def database_for(
+    backend: str, server_url: str | None, keep: Path | None = None
+) -> AsyncIterator[str]:
+    """A fresh, empty database URL; removed afterwards (unless kept, for SQLite)."""
+    if backend == "sqlite" and keep is not None:
+        yield f"sqlite+aiosqlite:///{keep}"
+        return
     if backend == "sqlite":
         with tempfile.TemporaryDirectory(prefix="rounaq-bench-queries-") as directory:
             yield f"sqlite+aiosqlite:///{Path(directory) / 'province.sqlite3'}"
@@ -77,17 +96,59 @@ async def database_for(backend: str, server_url: str | None) -> AsyncIterator[st
             await connection.close()
 
 
+async def answer_size(
+    emu: BotApiEmulator, user_id: int, action: Callable[[], Awaitable[object]]
+) -> int:
+    """Run the action once, untimed, and count the bot's messages and edits in its answer
+    (waiting until the chat is quiet): the timed runs then wait for all of them. This also
+    warms the command (a cache, the first connection) as a user before us would have."""
+    cursor = emu.cursor(user_id)
+    await action()
+    await wait_events(emu, user_id, cursor, 1, timeout=300)
+    while True:  # a long answer comes in several messages: wait for a quiet second
+        seen = bot_events_since(emu, user_id, cursor)
+        await asyncio.sleep(1.0)
+        if bot_events_since(emu, user_id, cursor) == seen:
+            return seen
+
+
 async def timed(
     emu: BotApiEmulator, user_id: int, action: Callable[[], Awaitable[object]], times: int
 ) -> list[float]:
+    expected = await answer_size(emu, user_id, action)
     latencies = []
     for _ in range(times):
         cursor = emu.cursor(user_id)
         started = time.perf_counter()
         await action()
-        await wait_events(emu, user_id, cursor, 1)
+        await wait_events(emu, user_id, cursor, expected)
         latencies.append(time.perf_counter() - started)
     return latencies
+
+
+def alternating(
+    emu: BotApiEmulator, user_id: int, prefix: str, choices: Sequence[str]
+) -> Callable[[], Awaitable[object]]:
+    """Press the newest message's buttons with these callback data in turn. Two different
+    views alternate, as a real user's presses do: Telegram refuses an edit that changes
+    nothing, so pressing the same view twice would time an error instead."""
+    turn = 0
+
+    async def press() -> None:
+        nonlocal turn
+        message, _ = latest_button(emu, user_id, prefix)
+        data = choices[turn % len(choices)]
+        turn += 1
+        await emu.press_raw(user_id, user_id, message.message_id, data)
+
+    return press
+
+
+def command(emu: BotApiEmulator, user_id: int, text: str) -> Callable[[], Awaitable[object]]:
+    async def send() -> None:
+        await emu.send_text(user_id, text)
+
+    return send
 
 
 async def bench_backend(
@@ -96,43 +157,163 @@ async def bench_backend(
     user = BUSY_OWNER_ID
     own = [s for s in world.samples if s[3] == user]
     assert own, "the generator made no sample reports for the busy owner"
+    official = world.officials[0]
+    officer = officers_of(world.busy_agency_id)[0]
     results: list[Result] = []
+
+    async def run(who: int, name: str, action: Callable[[], Awaitable[object]]) -> None:
+        latencies = await timed(emu, who, action, times)
+        results.append(Result(backend, name, latencies, bot.peak_rss_mb()))
+
     async with emulator_without_limits() as emu:
         # One owner sends commands back to back, far faster than anyone types: the per-user
         # limit and the bot-wide 30 messages/s cap would time themselves, not the queries.
+        # The daily digest at 23:59 Tehran time: otherwise, on a run after 08:00, the bot
+        # would broadcast it to the province's 3,000 subscribers while the commands are
+        # timed (it is timed on its own: `computations`, and bench/broadcast.py).
         env = bot_environment(
-            emu, database_url, MAX_UPDATES_PER_MINUTE="0", MAX_MESSAGES_PER_SECOND="0"
+            emu,
+            database_url,
+            MAX_UPDATES_PER_MINUTE="0",
+            MAX_MESSAGES_PER_SECOND="0",
+            DIGEST_TIME="23:59",
         )
         async with bot_process(ROUNAQ_COMMAND, env) as bot:
             emu.add_user(user, "مالک پرکار", language_code="fa")
+            emu.add_user(official, "مقام استان", language_code="fa")
+            emu.add_user(officer, "کارشناس صمت", language_code="fa")
             try:
                 await wait_until_answering(emu, user, timeout=120)
             except TimeoutError:
                 raise SystemExit(f"the bot did not start:\n{bot.log_tail()}") from None
+            # The start-up warm-up of /stats and /loans runs in the bot meanwhile; the
+            # first (untimed) /stats waits for it, so no timed command competes with it.
+            await answer_size(emu, official, command(emu, official, "/stats"))
 
-            async def my_reports() -> None:
-                await emu.send_text(user, "/myreports")
-
-            listing_latencies = await timed(emu, user, my_reports, times)
-            results.append(Result(backend, "/myreports (2,000 reports)", listing_latencies))
+            await run(user, "/myreports (2,000 reports)", command(emu, user, "/myreports"))
 
             async def open_report() -> None:
                 message, data = latest_button(emu, user, "my:o:")
                 await emu.press_raw(user, user, message.message_id, data)
 
-            results.append(
-                Result(backend, "open a report", await timed(emu, user, open_report, times))
-            )
-
+            await run(user, "open a report", open_report)
             numbers = [f"{year}-{seq:04d}" for _, year, seq, _ in own]
 
             async def lookup() -> None:
                 await emu.send_text(user, numbers[len(emu.messages(user)) % len(numbers)])
 
-            lookups = await timed(emu, user, lookup, times)
-            results.append(Result(backend, "tracking-number lookup", lookups))
+            await run(user, "tracking-number lookup", lookup)
+
+            await run(official, "/status (27 programs)", command(emu, official, "/status"))
+            await run(official, "/status 3 (a program)", command(emu, official, "/status 3"))
+            await run(official, "/stats (served from the cache)", command(emu, official, "/stats"))
+            await run(official, "/loans (summary)", command(emu, official, "/loans"))
+            _, data = latest_button(emu, official, "ln:bank:")
+            year = data.rsplit(":", 1)[1]
+            for dimension in DIMENSIONS:
+                views = [f"ln:{dimension}:r:{year}", f"ln:{dimension}:t:{year}"]
+                await run(
+                    official, f"/loans by {dimension}", alternating(emu, official, "ln:", views)
+                )
+
+            await run(officer, "/inbox (busy agency)", command(emu, officer, "/inbox"))
+            await run(
+                officer,
+                "/inbox overdue only",
+                alternating(emu, officer, "ib:", ["ib:0:0:1:1", "ib:0:0:0:1"]),
+            )
+            categories = world.category_ids[:2]
+            await run(
+                officer,
+                "/inbox by category",
+                alternating(emu, officer, "ib:", [f"ib:0:{c}:0:1" for c in categories]),
+            )
+            await run(
+                officer,
+                "/inbox page 2",
+                alternating(emu, officer, "ib:", ["ib:0:0:0:2", "ib:0:0:0:3"]),
+            )
             rss = bot.peak_rss_mb()
     return results, rss
+
+
+@dataclass
+class Computation:
+    name: str
+    seconds: list[float]
+    goal_s: float | None = None
+
+
+async def computations(database_url: str, world: World, repeat: int = 3) -> list[Computation]:
+    """Work the bot does off the request path, timed in this process on the same database:
+    the cold figures (/stats' snapshot, /loans' aggregate) and the daily digest's content."""
+    settings = Settings(_env_file=None, database_url=database_url)
+    services = await build_services(settings)
+    found: list[Computation] = []
+
+    async def measure(
+        name: str, work: Callable[[], Awaitable[object]], goal: float | None, times: int = repeat
+    ) -> None:
+        seconds = []
+        for _ in range(times):
+            started = time.perf_counter()
+            await work()
+            seconds.append(time.perf_counter() - started)
+        found.append(Computation(name, seconds, goal))
+
+    try:
+        stats, loans, digest = services.stats, services.loans, services.digest
+
+        async def stats_cold() -> None:
+            stats.invalidate()
+            await stats.snapshot()
+
+        async def loans_cold() -> None:
+            loans.invalidate()
+            await loans.overview()
+
+        await measure(f"/stats snapshot, cold ({world.reports:,} reports)", stats_cold, None)
+        await measure("/loans aggregate, cold (one year, 6 breakdowns)", loans_cold, None)
+        async with services.database.session() as session:
+            chats = list(
+                await session.scalars(
+                    select(DigestSubscription.chat_id).where(DigestSubscription.active)
+                )
+            )
+        recipients = await digest.recipients(chats)
+        day = digest.digest_day()
+        loans.invalidate()  # the loans section would otherwise find the aggregate cached
+
+        async def one(chat_id: int) -> None:
+            await digest.render(digest.builder(day), recipients[chat_id])
+
+        official = world.officials[0]
+        officer = officers_of(world.busy_agency_id)[0]
+        await measure(
+            "digest: an official, fresh run (shared sections built)",
+            lambda: one(official),
+            DIGEST_GOAL_S,
+        )
+        await measure(
+            "digest: an officer of the busy agency, fresh run",
+            lambda: one(officer),
+            DIGEST_GOAL_S,
+        )
+        await measure("digest: an owner (personal section)", lambda: one(BUSY_OWNER_ID), None)
+        await measure(
+            "digest: recipients of every subscription", lambda: digest.recipients(chats), None
+        )
+
+        async def full_run() -> None:
+            builder = digest.builder(day)
+            for chat_id in chats:
+                await digest.render(builder, recipients[chat_id])
+
+        await measure(f"digest: every recipient's content ({len(chats):,}), one builder",
+                      full_run, None, 1)  # fmt: skip
+    finally:
+        await services.close()
+    return found
 
 
 def statements(world: World) -> dict[str, ClauseElement]:
@@ -156,6 +337,55 @@ def statements(world: World) -> dict[str, ClauseElement]:
         "lookup: by number": select(Report.id).where(
             Report.province_id == world.province_id, Report.year == year, Report.seq == seq
         ),
+        **figures_statements(world),
+    }
+
+
+def figures_statements(world: World) -> dict[str, ClauseElement]:
+    """The officials' and officers' statements (storage/repositories/workflow.py, digest.py,
+    loans.py), as the bot runs them now, for the busy agency and the latest year."""
+    now = world.end
+    open_ = sorted(AGENCY_OPEN)
+    inbox = (
+        (Report.province_id == world.province_id)
+        & Report.agency_id.in_([world.busy_agency_id])
+        & Report.status.in_(open_)
+    )
+    day_start = now - timedelta(days=1)
+    loans = LoanFacility
+    return {
+        "/inbox: count": select(func.count()).select_from(Report).where(inbox),
+        "/inbox: count overdue": select(func.count())
+        .select_from(Report)
+        .where(inbox & (Report.due_at < now)),
+        "/inbox: overdue, newest first": inbox_page_statement(
+            (Report.province_id == world.province_id)
+            & Report.agency_id.in_([world.busy_agency_id])
+            & unindexed(Report.status).in_(open_)
+            & (unindexed(Report.due_at) < now)
+        )
+        .limit(5)
+        .offset(5),
+        "digest: moved to resolved yesterday": select(func.count(distinct(ReportEvent.report_id)))
+        .select_from(ReportEvent)
+        .join(Report, Report.id == ReportEvent.report_id)
+        .where(
+            Report.province_id == world.province_id,
+            ReportEvent.to_status == "resolved",
+            ReportEvent.created_at >= day_start,
+            ReportEvent.created_at < now,
+        ),
+        "digest: open now": select(func.count())
+        .select_from(Report)
+        .where(
+            Report.province_id == world.province_id,
+            Report.status.in_(sorted({s.value for s in ReportStatus} - CLOSED)),
+        ),
+        "/loans: by month": select(
+            loans.stage, loans.month, func.count(), func.sum(loans.amount_rials)
+        )
+        .where(loans.province_id == world.province_id, loans.year == jalali_year(now))
+        .group_by(loans.stage, loans.month),
     }
 
 
@@ -184,7 +414,14 @@ def run(argv: list[str]) -> Table:
     parser.add_argument("--quick", action="store_true", help="100,000 reports, 30 runs each")
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--postgres-url", default=None)
+    parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL alone")
     parser.add_argument("--explain", action="store_true", help="always show query plans")
+    parser.add_argument(
+        "--keep-sqlite",
+        type=Path,
+        default=None,
+        help="generate the SQLite province into this file once and reuse it on later runs",
+    )
     args, _ = parser.parse_known_args(argv)
     if args.quick:
         args.reports, args.times = min(args.reports, 100_000), min(args.times, 30)
@@ -195,22 +432,67 @@ def run(argv: list[str]) -> Table:
     )
     if args.postgres and not server:
         raise SystemExit("--postgres needs --postgres-url, BENCH_POSTGRES_URL or TEST_POSTGRES_URL")
-    backends = ["sqlite", *(["postgres"] if args.postgres else [])]
-    return asyncio.run(_run(backends, server, args.reports, args.times, args.explain))
+    backends = [*([] if args.skip_sqlite else ["sqlite"]), *(["postgres"] if args.postgres else [])]
+    return asyncio.run(
+        _run(
+            backends,
+            server,
+            args.reports,
+            args.times,
+            args.explain,
+            args.keep_sqlite.resolve() if args.keep_sqlite else None,
+        )
+    )
+
+
+async def generated(url: str, reports: int, keep: Path | None) -> World:
+    """Generate the province, or reuse the one kept at `keep` (SQLite) from an earlier run
+    of the same size: generating a million reports takes a minute or two."""
+    if keep is None:
+        return await generate(url, reports=reports)
+    kept = _kept_world(keep, reports)
+    if kept is not None:
+        await forget_handled_updates(url)
+        return kept
+    world = await generate(url, reports=reports)
+    keep.with_suffix(".world.pickle").write_bytes(pickle.dumps(world))
+    return world
+
+
+def _kept_world(keep: Path, reports: int) -> World | None:
+    """The World saved with a kept database of this size; otherwise the file is removed."""
+    saved = keep.with_suffix(".world.pickle")
+    if keep.exists() and saved.exists():
+        world = pickle.loads(saved.read_bytes())  # our own file, written just above
+        if isinstance(world, World) and world.reports == reports:
+            return world
+    keep.unlink(missing_ok=True)
+    return None
 
 
 async def _run(
-    backends: list[str], server: str | None, reports: int, times: int, always_explain: bool
+    backends: list[str],
+    server: str | None,
+    reports: int,
+    times: int,
+    always_explain: bool,
+    keep: Path | None = None,
 ) -> Table:
     table = Table(f"Queries at scale: {reports:,} reports, 5,000 units, end to end")
     for backend in backends:
-        async with database_for(backend, server) as url:
-            world = await generate(url, reports=reports)
+        async with database_for(backend, server, keep) as url:
+            world = await generated(url, reports, keep if backend == "sqlite" else None)
             table.notes.append(
                 f"{backend}: generated in {world.timings['total']:.0f} s "
                 f"(reports + events {world.timings['reports + events']:.0f} s)"
             )
             results, rss = await bench_backend(backend, url, world, times)
+            for work in await computations(url, world):
+                median = percentile(work.seconds, 50)
+                goal = work.goal_s
+                table.add(f"computed/{backend}", work.name,
+                          f"<= {goal:.0f} s" if goal else "", f"{median * 1000:.0f} ms",
+                          None if goal is None else median <= goal)  # fmt: skip
             slow = False
             for result in results:
                 p50 = percentile(result.latencies, 50) * 1000
@@ -222,6 +504,10 @@ async def _run(
                           f"<= {GOAL_P95_MS:.0f} ms", f"{p95:.1f} ms", met)  # fmt: skip
             table.add(f"resources/{backend}", "bot peak RSS during the queries",
                       f"<= {GOAL_RSS_MB:.0f} MB", f"{rss:.0f} MB", rss <= GOAL_RSS_MB)  # fmt: skip
+            table.notes.append(
+                f"{backend}: bot peak RSS after each command: "
+                + ", ".join(f"{r.command} {r.rss_after_mb:.0f} MB" for r in results)
+            )
             if slow or always_explain:
                 table.notes += [f"{backend} plan, {line}" for line in await explain(url, world)]
     table.notes.append(

@@ -15,15 +15,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
-
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot, no display
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING, Final
 
 from bot.formatting import Presenter
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib is imported where a chart is drawn, not with this module: it costs ~0.4 s
+# and ~45 MB, which every start of the bot would pay for charts that few officials ask
+# for (bench/resources.py: cold start and peak RSS).
 
 FONTS_DIR: Final = Path(__file__).parent / "assets" / "fonts"
 FONT_FAMILY: Final = "Vazirmatn"
@@ -39,6 +40,8 @@ _registered = False
 def register_fonts() -> None:
     """Make the bundled fonts known to matplotlib (once per process)."""
     global _registered
+    from matplotlib import font_manager
+
     with _lock:
         if _registered:
             return
@@ -49,6 +52,8 @@ def register_fonts() -> None:
 
 def font_path() -> str:
     """The file matplotlib picks for chart text: proves the bundled font is in use."""
+    from matplotlib import font_manager
+
     register_fonts()
     path = font_manager.findfont(
         font_manager.FontProperties(family=FONT_FAMILY), fallback_to_default=False
@@ -69,12 +74,16 @@ def _shorten(label: str) -> str:
 
 
 def _render(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot, no display
+
     buffer = io.BytesIO()
     FigureCanvasAgg(figure).print_png(buffer)  # type: ignore[no-untyped-call]  # untyped
     return buffer.getvalue()
 
 
 def _figure(height: float) -> Figure:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8.0, height), dpi=DPI, layout="constrained")
     figure.patch.set_facecolor("white")
     return figure
@@ -83,6 +92,8 @@ def _figure(height: float) -> Figure:
 @contextmanager
 def chart_style() -> Iterator[None]:
     """The bundled font for every text of a chart, built and drawn under one lock."""
+    import matplotlib
+
     register_fonts()
     with _lock, matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": 10}):
         yield
@@ -142,6 +153,8 @@ def horizontal_figure(
     if rtl:
         axes.invert_xaxis()
         axes.yaxis.tick_right()
+    from matplotlib.ticker import FuncFormatter
+
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, 1)))
     axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
     if axis_label:
@@ -186,6 +199,8 @@ def vertical_figure(
         axes.invert_xaxis()
         axes.yaxis.tick_right()
         axes.yaxis.set_label_position("right")
+    from matplotlib.ticker import FuncFormatter
+
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, 1)))
     axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
     if axis_label:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
 
 
 def upsert_insert(session: AsyncSession, table: Any) -> Any:
@@ -28,3 +30,35 @@ def seconds_between(dialect_name: str, later: Any, earlier: Any) -> Any:
         # Timestamps are ISO text in UTC on SQLite; julianday() reads them as such.
         return cast((func.julianday(later) - func.julianday(earlier)) * 86400.0, Float)
     raise NotImplementedError(f"unsupported database dialect: {dialect_name}")
+
+
+class _Unindexed(ColumnElement[Any]):
+    """A column that SQLite's planner must not use for an index lookup (see unindexed)."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _unindexed_default(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_sqlite(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    # SQLite's documented way to keep a term out of index selection: a unary plus.
+    return "+" + str(compiler.process(element.column, **kw))
+
+
+def unindexed(column: Any) -> ColumnElement[Any]:
+    """`column` as is, except that SQLite may not pick an index for a condition on it.
+
+    For a newest-first page whose filter columns lead another index: SQLite's planner
+    then ranges over that index and sorts every match (ten thousand rows of a busy
+    agency's inbox) instead of walking the ordering index and stopping after a page.
+    PostgreSQL weighs the LIMIT itself and is left alone.
+    """
+    return _Unindexed(column)

@@ -269,7 +269,18 @@ class Report(Base):
         # (/myreports for an owner with thousands of reports; see docs/benchmarks.md).
         Index("ix_reports_owner_province_created", "owner_id", "province_id", "created_at", "id"),
         Index("ix_reports_province_created", "province_id", "created_at"),
-    )
+        # An agency's inbox: counted (all, and past due) from the first index alone, and
+        # paged newest first along the second, which also carries the filters' columns
+        # (see docs/benchmarks.md, "Queries at scale").
+        Index(
+            "ix_reports_inbox_count",
+            "province_id", "agency_id", "status", "due_at", "category_id",
+        ),
+        Index(
+            "ix_reports_inbox_order",
+            "province_id", "agency_id", "created_at", "status", "due_at", "category_id",
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
@@ -308,7 +319,11 @@ class ReportEvent(Base):
     """Append-only history of a report: who did what, when."""
 
     __tablename__ = "report_events"
-    __table_args__ = (Index("ix_report_events_report_id_id", "report_id", "id"),)
+    __table_args__ = (
+        Index("ix_report_events_report_id_id", "report_id", "id"),
+        # The digest's "resolved / escalated yesterday": a day's moves to one status.
+        Index("ix_report_events_to_status_created", "to_status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))

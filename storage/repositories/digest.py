@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.dialect import upsert_insert
 from storage.dto import ReportDTO, RoleGrant
 from storage.dto_digest import CountBy, DeliveryDTO, DeliveryTotals, SubscriptionDTO
-from storage.models import CLOSED_REPORT_STATUSES, Report, ReportEvent, User, UserRole
+from storage.models import (
+    CLOSED_REPORT_STATUSES,
+    Report,
+    ReportEvent,
+    ReportStatus,
+    User,
+    UserRole,
+)
 from storage.models_digest import ChatKind, DeliveryState, DigestDelivery, DigestSubscription
 from storage.repositories.reports import ReportRepository
 
@@ -339,7 +346,8 @@ class DigestQueries:
         return conditions
 
     def _open(self) -> ColumnElement[bool]:
-        return Report.status.not_in(sorted(CLOSED_STATUSES))
+        # IN over the open statuses, not NOT IN the closed ones: one index range each.
+        return Report.status.in_(sorted({s.value for s in ReportStatus} - CLOSED_STATUSES))
 
     async def _count(self, stmt: Select[int]) -> int:
         return int(await self.session.scalar(stmt) or 0)
