@@ -57,10 +57,10 @@ OFFICIALS = 2_000
 # trade organisation handles most obstacles); the others share the rest evenly.
 BUSY_AGENCY_CODE = "smt"
 BUSY_AGENCY_SHARE = 0.2
-# A report older than this has had time to move on: most are closed, a few are stuck
-# (escalated, on the HQ agenda, or waiting for an owner who never answered).
-# Past the due date plus the escalation grace (3 working days), a report still on the
-# agency's clock would have been escalated by the deadline job: so settled means 14 days.
+# A report older than SETTLED_AFTER has moved on: most are closed, a few are stuck
+# (escalated, on the HQ agenda, or waiting for an owner who never answered). 14 days is
+# the due date plus the escalation grace (3 working days): a report still on the agency's
+# clock by then would have been escalated by the deadline job.
 SETTLED_AFTER = timedelta(days=14)
 DUE_AFTER = timedelta(days=10)
 

@@ -88,6 +88,7 @@ async def loans(database: Database, world: World) -> None:
     stages = ([s.value for s, _ in STAGES], [w for _, w in STAGES])
     made = 0
     imports: list[dict[str, Any]] = []
+    spans: dict[int, tuple[int, int, date, date]] = {}  # import id -> its month
     for index, (year, month, first, last) in enumerate(months):
         count = (
             total - made
@@ -98,7 +99,7 @@ async def loans(database: Database, world: World) -> None:
         imported = datetime.combine(last, datetime.min.time(), FIRST_DAY.tzinfo) + timedelta(
             hours=12
         )
-        imported = min(imported, world.end - timedelta(hours=1))
+        spans[index + 1] = (year, month, first, last)
         imports.append(
             {
                 "id": index + 1,
@@ -106,38 +107,33 @@ async def loans(database: Database, world: World) -> None:
                 "file_name": f"bank-sheet-{year}-{month:02d}.xlsx",
                 "sha256": hashlib.sha256(f"bench-{year}-{month}".encode()).hexdigest(),
                 "rows": count,
-                "total_rials": 0,
+                "total_rials": 0,  # set below, once the rows are made
                 "imported_by": None,
-                "created_at": imported,
-                "_range": (year, month, first, last),
+                "created_at": min(imported, world.end - timedelta(hours=1)),
             }
         )
     totals: dict[int, int] = {}
+    order = [s.value for s in LoanStage]
+    steps = ("applied_on", "approved_wg_on", "approved_bank_on", "paid_on")
 
     def facilities() -> Iterator[dict[str, Any]]:
         number = 0
         for row in imports:
-            year, month, first, last = row["_range"]
-            days = (last - first).days
+            year, month, first, last = spans[row["id"]]
             for i in range(1, int(row["rows"]) + 1):
                 number += 1
                 stage = rng.choices(*stages)[0]
-                on = first + timedelta(days=rng.randint(0, days))
+                on = first + timedelta(days=rng.randint(0, (last - first).days))
                 amount = rng.choice((5, 10, 20, 30, 50, 100, 200, 500)) * 10**9
                 totals[row["id"]] = totals.get(row["id"], 0) + amount
-                steps = {  # each earlier stage some weeks before the reported one
-                    "applied_on": on - timedelta(days=rng.randint(40, 90)),
-                    "approved_wg_on": on - timedelta(days=rng.randint(20, 39)),
-                    "approved_bank_on": on - timedelta(days=rng.randint(1, 19)),
-                    "paid_on": on,
-                }
-                order = [s.value for s in LoanStage]
                 reached = order.index(stage)
+                # Each earlier stage some weeks before the one reported, later ones empty.
+                before = (rng.randint(40, 90), rng.randint(20, 39), rng.randint(1, 19), 0)
                 dates = {
-                    key: (value if n <= reached else None)
-                    for n, (key, value) in enumerate(steps.items())
+                    key: on - timedelta(days=before[n]) if n < reached else None
+                    for n, key in enumerate(steps)
                 }
-                dates[list(steps)[reached]] = on
+                dates[steps[reached]] = on
                 yield {
                     "id": number, "province_id": world.province_id, "import_id": row["id"],
                     "row_number": i + 1, "unit_name": f"واحد تولیدی شمارهٔ {rng.randint(1, 5000)}",
@@ -152,8 +148,7 @@ async def loans(database: Database, world: World) -> None:
                     **dates, "created_at": row["created_at"],
                 }  # fmt: skip
 
-    rows_for_insert = [{k: v for k, v in r.items() if k != "_range"} for r in imports]
-    await bulk_insert(database, LoanImport.__table__, iter(rows_for_insert))  # type: ignore[arg-type]
+    await bulk_insert(database, LoanImport.__table__, iter(imports))  # type: ignore[arg-type]
     await bulk_insert(database, LoanFacility.__table__, facilities())  # type: ignore[arg-type]
     async with database.engine.begin() as connection:
         for import_id, amount in totals.items():
