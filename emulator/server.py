@@ -7,6 +7,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from . import errors as err
 from .errors import ApiError
@@ -85,10 +86,21 @@ async def handle_index(request: web.Request) -> web.StreamResponse:
     return web.Response(text=page, content_type="text/html", charset="utf-8")
 
 
+@web.middleware
+async def _test_side_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A malformed call to the test side (/_emu/...) is the caller's mistake: 400, not 500."""
+    try:
+        return await handler(request)
+    except (KeyError, ValueError, TypeError, LookupError) as exc:
+        if not request.path.startswith("/_emu/"):
+            raise
+        return web.json_response({"ok": False, "error": f"{type(exc).__name__}: {exc}"}, status=400)
+
+
 def build_app(emu: BotApiEmulator) -> web.Application:
     from .demo_api import add_demo_routes
 
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[_test_side_errors])
     app[EMULATOR_KEY] = emu
     app.router.add_route("*", "/bot{token}/{method}", handle_api)
     app.router.add_get("/file/bot{token}/{path:.+}", handle_file)

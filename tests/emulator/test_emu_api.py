@@ -246,3 +246,12 @@ async def test_demo_page_and_endpoints(emu: BotApiEmulator) -> None:
             emu.url + "/_emu/press_reply", json={"user_id": ALI, "text": "share"}
         ) as r:
             assert (await r.json())["contact"]["user_id"] == ALI
+
+
+async def test_a_malformed_test_side_call_is_a_400(emu: BotApiEmulator) -> None:
+    async with aiohttp.ClientSession() as session:
+        # "callback_data" instead of "data", and a message that does not exist.
+        bad = {"user_id": ALI, "chat_id": ALI, "message_id": 99, "callback_data": "x"}
+        async with session.post(emu.url + "/_emu/press", json=bad) as response:
+            assert response.status == 400
+            assert "data" in (await response.json())["error"]
