@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.access import Permission, Principal
 from bot.context import RounaqApp, RounaqContext
-from bot.formatting import escape, split_message
+from bot.formatting import escape
 from bot.i18n import get_translator
 from bot.menu import MenuCommand, bot_commands, visible_commands
 from bot.services.admin import GRANTABLE, INVITE_PREFIX
@@ -24,7 +24,7 @@ from bot.services.workflow import WorkflowError
 from bot.views import workflow_error
 from handlers import prompt
 from handlers.common import deny
-from handlers.ui import callback, int_arg, keyboard, rows
+from handlers.ui import callback, int_arg, keyboard, rows, send_chunks
 from storage.dto import UserDTO
 from storage.models import Role
 from storage.repositories.reference import ReferenceRepository
@@ -373,12 +373,7 @@ async def routing(update: Update, context: RounaqContext) -> None:
         return
     chat = update.effective_chat
     assert chat is not None
-    chunks = split_message(_routing_text(context))
-    for i, chunk in enumerate(chunks):
-        last = i == len(chunks) - 1
-        await context.bot.send_message(
-            chat.id, chunk, reply_markup=_routing_markup(context) if last else None
-        )
+    await send_chunks(context, chat.id, _routing_text(context), _routing_markup(context))
 
 
 async def routing_button(update: Update, context: RounaqContext) -> None:

@@ -32,7 +32,15 @@ from bot.text import (
 )
 from bot.views_figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.common import cancel, deny, reply_not_text
-from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, pager_row, rows
+from handlers.ui import (
+    callback,
+    int_arg,
+    keyboard,
+    mixed_step_conversation,
+    pager_row,
+    rows,
+    send_chunks,
+)
 from handlers.ui import parse_callback as parse
 
 COMMANDS = [
@@ -169,12 +177,7 @@ async def _send_program(update: Update, context: RounaqContext, number: int) -> 
     buttons.append(
         [InlineKeyboardButton(tr.t("programs.btn_list"), callback_data=callback(PREFIX, "l", 1))]
     )
-    chunks = split_message(text)
-    for i, chunk in enumerate(chunks):
-        last = i == len(chunks) - 1
-        await context.bot.send_message(
-            _chat_id(update), chunk, reply_markup=keyboard(*buttons) if last else None
-        )
+    await send_chunks(context, _chat_id(update), text, keyboard(*buttons))
     return True
 
 

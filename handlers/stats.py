@@ -14,12 +14,11 @@ from bot.app import START_HOOKS_KEY, STOP_HOOKS_KEY
 from bot.container import Services
 from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
 from bot.exports import Table, to_csv, to_xlsx
-from bot.formatting import split_message
 from bot.menu import MenuCommand
 from bot.views_figures import agency_bars, stats_text
 from bot.warmup import Warmer
 from handlers.common import deny
-from handlers.ui import callback, keyboard, parse_callback
+from handlers.ui import callback, keyboard, parse_callback, send_chunks
 
 COMMANDS = [
     MenuCommand("stats", Permission.VIEW_PROVINCE),
@@ -48,17 +47,15 @@ async def stats(update: Update, context: RounaqContext) -> None:
         return
     tr = context.tr
     snapshot = await context.services.stats.snapshot()
-    chunks = split_message(stats_text(tr, context.fmt, context.services.directory, snapshot))
-    for i, chunk in enumerate(chunks):
-        last = i == len(chunks) - 1
-        markup = (
-            keyboard(
-                [InlineKeyboardButton(tr.t("stats.btn_chart"), callback_data=callback(PREFIX, "c"))]
-            )
-            if last and snapshot.total
-            else None
+    markup = (
+        keyboard(
+            [InlineKeyboardButton(tr.t("stats.btn_chart"), callback_data=callback(PREFIX, "c"))]
         )
-        await message.reply_text(chunk, reply_markup=markup)
+        if snapshot.total
+        else None
+    )
+    text = stats_text(tr, context.fmt, context.services.directory, snapshot)
+    await send_chunks(context, message.chat_id, text, markup)
 
 
 async def chart_button(update: Update, context: RounaqContext) -> None:
