@@ -191,9 +191,13 @@ class BotApi:
         return plain, source, mode, entities
 
     def _markup(self, p: Params, *, inline_only: bool = False) -> JSON | None:
-        return validate_reply_markup(
-            p.get_json("reply_markup", "reply keyboard markup"), inline_only=inline_only
-        )
+        raw = p.values.get("reply_markup")
+        if raw == "":
+            return None  # the server reads an empty parameter as no markup
+        markup = p.get_json("reply_markup", "reply keyboard markup")
+        if markup is None and isinstance(raw, str):
+            raise bad_request("object expected as reply markup")  # the text "null"
+        return validate_reply_markup(markup, inline_only=inline_only)
 
     def _reply_to(self, p: Params, chat: Chat) -> SentMessage | None:
         message_id = p.get_int("reply_to_message_id")
