@@ -228,6 +228,8 @@ class CallbackAnswer:
     text: str | None
     show_alert: bool
     url: str | None
+    # The demo page shows each answer once, even across reloads of the page.
+    shown: bool = False
 
 
 @dataclass
