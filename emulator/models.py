@@ -250,6 +250,9 @@ class Stats:
     calls: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     too_many_requests: Counter[str] = field(default_factory=Counter)
+    # A reply_markup that asked for nothing (e.g. ``{}``), by its JSON: Telegram takes it as
+    # no markup, so it is not an error, but a bot that sends one built an empty keyboard.
+    empty_markups: Counter[str] = field(default_factory=Counter)
 
     @property
     def total_calls(self) -> int:
@@ -267,3 +270,4 @@ class Stats:
         self.calls.clear()
         self.errors.clear()
         self.too_many_requests.clear()
+        self.empty_markups.clear()
