@@ -16,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from .files import FileStore
 from .models import JSON, CallbackAnswer, Chat, ChatEvent, EditRecord, SentMessage, User
 from .state import EmulatorState
 
@@ -29,7 +30,17 @@ def files_dir(path: Path) -> Path:
 
 
 def save(state: EmulatorState, path: Path) -> None:
-    """Write the state atomically (a crash mid-write leaves the previous file)."""
+    """Write the state atomically (a crash mid-write leaves the previous file).
+
+    A failed write (disk full, read-only) is logged; the emulator goes on in memory.
+    """
+    try:
+        _save(state, path)
+    except OSError as exc:
+        log.warning("emulator state not saved to %s: %s", path, exc)
+
+
+def _save(state: EmulatorState, path: Path) -> None:
     files, blobs = state.files.dump()
     blob_dir = files_dir(path)
     blob_dir.mkdir(parents=True, exist_ok=True)
@@ -66,24 +77,32 @@ def load(state: EmulatorState, path: Path) -> bool:
 
 
 def _restore(state: EmulatorState, document: JSON, blob_dir: Path) -> None:
+    """Everything is read first and put in place only if all of it could be read."""
+
     def read_blob(digest: str) -> bytes | None:
         try:
             return (blob_dir / digest).read_bytes()
         except OSError:
             return None
 
-    state.files.restore(document.get("files", {}), read_blob)
-    state.next_update_id = max(state.next_update_id, int(document["next_update_id"]))
-    state.next_query_id = max(state.next_query_id, int(document["next_query_id"]))
-    state.updates = list(document.get("updates", []))
-    for saved in document.get("users", []):
-        user = User(**saved)
-        state.users[user.id] = user
-    for saved in document.get("chats", []):
-        chat = _chat_from_json(state, saved)
-        state.chats[chat.id] = chat
-    for user_id, answers in document.get("answers", {}).items():
-        state.answers[int(user_id)] = [CallbackAnswer(**a) for a in answers]
+    files = FileStore()
+    files.restore(document.get("files", {}), read_blob)
+    users = {user.id: user for user in (User(**saved) for saved in document.get("users", []))}
+    chats = [_chat_from_json(users, files, saved) for saved in document.get("chats", [])]
+    answers = {
+        int(user_id): [CallbackAnswer(**a) for a in saved]
+        for user_id, saved in document.get("answers", {}).items()
+    }
+    next_update_id, next_query_id = int(document["next_update_id"]), int(document["next_query_id"])
+    updates = list(document.get("updates", []))
+
+    state.files = files
+    state.users.update(users)
+    state.chats.update({chat.id: chat for chat in chats})
+    state.answers.update(answers)
+    state.updates = updates
+    state.next_update_id = max(state.next_update_id, next_update_id)
+    state.next_query_id = max(state.next_query_id, next_query_id)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -141,13 +160,13 @@ def _message_json(message: SentMessage) -> JSON:
     }
 
 
-def _chat_from_json(state: EmulatorState, saved: JSON) -> Chat:
+def _chat_from_json(users: dict[int, User], files: FileStore, saved: JSON) -> Chat:
     user_id = saved["user_id"]
     chat = Chat(
         id=saved["id"],
         type=saved["type"],
         title=saved["title"],
-        user=state.users.get(user_id) if user_id is not None else None,
+        user=users.get(user_id) if user_id is not None else None,
         members=set(saved["members"]),
         next_message_id=saved["next_message_id"],
         read_seq=saved["read_seq"],
@@ -160,7 +179,7 @@ def _chat_from_json(state: EmulatorState, saved: JSON) -> Chat:
     )
     replies: dict[int, int] = {}
     for raw in saved["messages"]:
-        message = _message_from_json(state, raw)
+        message = _message_from_json(files, raw)
         chat.messages[message.message_id] = message
         if raw["reply_to"] is not None:
             replies[message.message_id] = raw["reply_to"]
@@ -172,10 +191,10 @@ def _chat_from_json(state: EmulatorState, saved: JSON) -> Chat:
     return chat
 
 
-def _message_from_json(state: EmulatorState, raw: JSON) -> SentMessage:
+def _message_from_json(files: FileStore, raw: JSON) -> SentMessage:
     fields: dict[str, Any] = {k: v for k, v in raw.items() if k not in _REFERENCES}
-    photo = [state.files.get(i) for i in raw["photo"] or []]
-    document = state.files.get(raw["document"]) if raw["document"] else None
+    photo = [files.get(i) for i in raw["photo"] or []]
+    document = files.get(raw["document"]) if raw["document"] else None
     return SentMessage(
         **fields,
         photo=[p for p in photo if p is not None] or None,

@@ -171,3 +171,15 @@ async def test_an_unreadable_state_file_starts_empty(tmp_path: Path) -> None:
     emu = emulator(path)
     assert not emu.restored
     assert emu.messages(ALI) == []
+
+
+async def test_a_half_readable_state_file_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "emu.json"
+    async with emulator(path) as emu:
+        await emu.send_text(ALI, "سلام")
+    document = json.loads(path.read_text("utf-8"))
+    document["chats"][0]["events"].append(["new", 999])  # an event for a lost message
+    path.write_text(json.dumps(document), "utf-8")
+    emu = emulator(path)
+    assert not emu.restored
+    assert (emu.messages(ALI, include_user=True), emu.state.next_update_id) == ([], FIRST_UPDATE_ID)
