@@ -29,7 +29,10 @@ def configure_logging(level: str = "INFO") -> None:
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level.upper())
+    try:
+        root.setLevel(level.upper())
+    except ValueError:  # a wrong LOG_LEVEL: Settings() refuses it next, with its own message
+        root.setLevel(logging.INFO)
     debugging = root.level <= logging.DEBUG
     for name in LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(logging.NOTSET if debugging else logging.WARNING)
