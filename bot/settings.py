@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     demo_host: str = "127.0.0.1"
     demo_port: int = 8080
+    # Where `rounaq demo` keeps its emulator (chats, update ids) between runs; empty means
+    # beside the SQLite file, or ./data with PostgreSQL.
+    demo_data_dir: Path | None = None
+    # The bot's own log level; libraries (alembic, apscheduler, httpx, telegram.ext) log
+    # warnings only, unless this is DEBUG (bot/cli.py configure_logging).
+    log_level: str = "INFO"
     # Abuse limits: how many reports one owner may submit per day, and updates per minute.
     max_reports_per_day: int = 10
     max_updates_per_minute: int = 40
@@ -117,6 +123,14 @@ class Settings(BaseSettings):
     def _valid_timezone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone, at start-up rather than at the first date
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
 
     @field_validator("default_language")
     @classmethod

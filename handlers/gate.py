@@ -36,7 +36,13 @@ async def load_principal(update: Update, context: RounaqContext) -> None:
     if isinstance(persistence, DatabasePersistence) and await persistence.already_handled(
         update.update_id
     ):
-        log.info("update %s was handled before; skipped", update.update_id)
+        # Never silent: a Bot API server that numbers its updates afresh (an emulator
+        # restarted without its saved state) would otherwise lose every new message here.
+        log.warning(
+            "update %s was handled before; skipped. If this is a new message, the Bot API "
+            "server's update ids went back (was it reset?)",
+            update.update_id,
+        )
         raise ApplicationHandlerStop
     profile = await context.services.users.profile(user.id)
     context.principal = profile.principal
