@@ -17,6 +17,9 @@ from storage.dto import ReportDTO, ReportEventDTO, UnitDTO
 from storage.models import ReportStatus
 
 DESCRIPTION_PREVIEW = 300
+# A card opened on its own (with its history) shows this much of the description; the
+# whole text is one button away (myreports' "full text"), so every card stays one message.
+CARD_DESCRIPTION_PREVIEW = 1500
 
 
 def tracking_number(fmt: Presenter, report: ReportDTO) -> str:
@@ -57,8 +60,23 @@ def unit_summary(tr: Translator, directory: Directory, unit: UnitDTO) -> str:
     )
 
 
-def _preview(text: str, limit: int = DESCRIPTION_PREVIEW) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def preview(text: str, limit: int = DESCRIPTION_PREVIEW) -> str:
+    """The text, or its start cut at a word boundary with "…" when longer than `limit`.
+
+    A single word longer than half the limit is cut where it stops fitting rather than
+    dropped whole.
+    """
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = max(head.rfind(" "), head.rfind("\n"))
+    if cut >= limit // 2:
+        head = head[:cut]
+    return head.rstrip() + "…"
+
+
+def is_trimmed(text: str, limit: int = CARD_DESCRIPTION_PREVIEW) -> bool:
+    return len(text) > limit
 
 
 def report_card(
@@ -87,7 +105,10 @@ def report_card(
         lines.append(tr.t("report.card_amount", amount=fmt.money(report.amount_rials)))
     if report.attachments:
         lines.append(tr.plural("report.card_attachments", report.attachments))
-    description = report.description if full else _preview(report.description)
+    # "full": the card opened on its own, with room for a longer start of the text.
+    description = preview(
+        report.description, CARD_DESCRIPTION_PREVIEW if full else DESCRIPTION_PREVIEW
+    )
     lines.append("")
     lines.append(escape(description))
     return "\n".join(lines)
@@ -108,7 +129,7 @@ def event_line(
     if event.internal:
         text += " " + tr.t("history.internal_mark")
     if event.note:
-        text += "\n    " + escape(_preview(event.note, 500))
+        text += "\n    " + escape(preview(event.note, 500))
     return text
 
 

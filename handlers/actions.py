@@ -20,7 +20,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.i18n import Translator
 from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome, WorkflowError
-from bot.views import report_card, status_label, tracking_number, workflow_error
+from bot.views import is_trimmed, report_card, status_label, tracking_number, workflow_error
 from handlers import prompt
 from handlers.notify import deliver
 from handlers.ui import answer_quietly, callback, int_arg, keyboard, rows
@@ -55,6 +55,14 @@ async def report_keyboard(context: RounaqContext, report: ReportDTO) -> InlineKe
     tr = context.tr
     actions = await context.services.workflow.available(context.principal, report)
     found = action_rows(tr, report, actions)
+    if is_trimmed(report.description):
+        found.append(
+            [
+                InlineKeyboardButton(
+                    tr.t("myreports.btn_full_text"), callback_data=callback("my", "t", report.id)
+                )
+            ]
+        )
     if report.attachments:
         found.append(
             [

@@ -30,7 +30,7 @@ from bot.services.reports import (
     document_type_allowed,
 )
 from bot.text import normalize_text, parse_amount_rials
-from bot.views import tracking_number
+from bot.views import CARD_DESCRIPTION_PREVIEW, is_trimmed, preview, tracking_number
 from handlers.common import cancel, deny, reply_not_text
 from handlers.notify import notify_agency_of_new_report
 from handlers.ui import (
@@ -283,6 +283,38 @@ async def attachments_done(update: Update, context: RounaqContext) -> int:
     return await _after_description(update, context)
 
 
+async def more_description(update: Update, context: RounaqContext) -> int:
+    """Text after the description: the rest of a long paste (Telegram splits it), or more
+    words the owner wants in. It joins the description, up to the limit."""
+    message = update.effective_message
+    assert message is not None
+    tr, fmt = context.tr, context.fmt
+    draft = _draft(context)
+    addition = normalize_text(message.text or "")
+    joined = (draft.get("description", "") + "\n" + addition).strip()
+    if len(joined) > DESCRIPTION_MAX:
+        # The draft keeps what it had: nothing typed so far is lost.
+        text = tr.t(
+            "report.description_over",
+            max=fmt.number(DESCRIPTION_MAX),
+            length=fmt.number(len(draft.get("description", ""))),
+        )
+    else:
+        draft["description"] = joined
+        text = tr.t("report.description_added", length=fmt.number(len(joined)))
+    await message.reply_text(
+        text,
+        reply_markup=keyboard(
+            [
+                InlineKeyboardButton(
+                    tr.t("report.btn_continue"), callback_data=callback(PREFIX, "next")
+                )
+            ]
+        ),
+    )
+    return State.ATTACH
+
+
 async def files_expected(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
@@ -357,7 +389,13 @@ async def _show_summary(update: Update, context: RounaqContext) -> int:
         lines.append(tr.t("report.card_amount", amount=fmt.money(draft["amount"])))
     if draft.get("attachments"):
         lines.append(tr.plural("report.card_attachments", len(draft["attachments"])))
-    lines += ["", escape(draft["description"]), "", tr.t("report.confirm_question")]
+    # A long description is shown by its start, so the summary stays one message; the
+    # whole of it is submitted.
+    description = draft["description"]
+    lines += ["", escape(preview(description, CARD_DESCRIPTION_PREVIEW))]
+    if is_trimmed(description):
+        lines.append(tr.t("report.summary_trimmed", length=fmt.number(len(description))))
+    lines += ["", tr.t("report.confirm_question")]
     buttons = keyboard(
         [InlineKeyboardButton(tr.t("report.btn_submit"), callback_data=callback(PREFIX, "submit"))],
         [
@@ -502,6 +540,7 @@ def conversation() -> ConversationHandler[RounaqContext]:
                 ],
                 State.ATTACH: [
                     MessageHandler(files, got_file),
+                    MessageHandler(text, more_description),
                     CallbackQueryHandler(attachments_done, pattern=rf"^{PREFIX}:next$"),
                     MessageHandler(~filters.COMMAND, files_expected),
                 ],

@@ -22,7 +22,9 @@ from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
 
 DESCRIPTION_MIN = 10
-DESCRIPTION_MAX = 3000
+# Generous: a long paste arrives as several messages (Telegram splits at 4,096), joined in
+# the draft. Cards show a trimmed start; the full text is kept and shown on demand.
+DESCRIPTION_MAX = 20_000
 MAX_ATTACHMENTS = 10
 MAX_AMOUNT_RIALS = 10**16  # ten million billion rials: anything above is a typo
 NOTIFIED_EVENT = "notified"  # internal: the agency's officers and group were sent the report
