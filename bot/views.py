@@ -13,7 +13,7 @@ from bot.services.directory import Directory
 from bot.services.reports import ReportView
 from bot.services.workflow import WorkflowError
 from bot.text import format_tracking_number
-from storage.dto import ReportDTO, ReportEventDTO, UnitDTO
+from storage.dto import OwnerContactDTO, ReportDTO, ReportEventDTO, UnitDTO
 from storage.models import ReportStatus
 
 DESCRIPTION_PREVIEW = 300
@@ -87,12 +87,20 @@ def report_card(
     *,
     full: bool = False,
     staff: bool = False,
+    contact: OwnerContactDTO | None = None,
 ) -> str:
-    """The report as its owner (staff=False), its agency and the HQ (staff=True) see it."""
+    """The report as its owner (staff=False), its agency and the HQ (staff=True) see it.
+
+    `contact` is given only to those `access.sees_owner_contact` allows.
+    """
     lang = tr.lang
     lines = [
         tr.t("report.card_title", number=tracking_number(fmt, report)),
         tr.t("report.card_unit", unit=escape(report.unit_name)),
+    ]
+    if contact is not None:
+        lines.append(owner_line(tr, contact))
+    lines += [
         tr.t(
             "report.card_category",
             category=escape(directory.category(report.category_id).name(lang)),
@@ -112,6 +120,16 @@ def report_card(
     lines.append("")
     lines.append(escape(description))
     return "\n".join(lines)
+
+
+def owner_line(tr: Translator, contact: OwnerContactDTO) -> str:
+    # The phone is a left-to-right token in a Persian line: isolated so it reads (and is
+    # copied) in its own order.
+    return tr.t(
+        "report.card_owner",
+        name=escape(contact.name or (f"@{contact.username}" if contact.username else "—")),
+        phone="\u2066" + escape(contact.phone) + "\u2069",
+    )
 
 
 def event_line(
@@ -136,7 +154,9 @@ def event_line(
 def report_with_history(
     tr: Translator, fmt: Presenter, directory: Directory, view: ReportView, *, staff: bool = False
 ) -> str:
-    card = report_card(tr, fmt, directory, view.report, full=True, staff=staff)
+    card = report_card(
+        tr, fmt, directory, view.report, full=True, staff=staff, contact=view.contact
+    )
     history = [event_line(tr, fmt, directory, e, view.actors) for e in view.events]
     return card + "\n\n" + tr.t("history.title") + "\n" + "\n".join(history)
 

@@ -230,7 +230,14 @@ async def _after(
         chat_id, message_id = query.message.chat.id, query.message.message_id
     in_group = isinstance(chat_id, int) and chat_id < 0
     if in_group and isinstance(message_id, int):
-        # An agency group's message shows who took the report and what they did.
+        # An agency group's message shows who took the report and what they did; the
+        # owner's phone only while the report is still that agency's.
+        agency = context.services.directory.agency(report.agency_id)
+        contact = (
+            await context.services.reports.agency_contact(report)
+            if agency.group_chat_id == chat_id
+            else None
+        )
         text = (
             tr.t(
                 "workflow.group_header",
@@ -239,7 +246,7 @@ async def _after(
                 ),
             )
             + "\n\n"
-            + report_card(tr, fmt, context.services.directory, report, staff=True)
+            + report_card(tr, fmt, context.services.directory, report, staff=True, contact=contact)
             + "\n\n"
             + tr.t(
                 f"workflow.by_{outcome.event}",

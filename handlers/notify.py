@@ -63,13 +63,17 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
     if agency.group_chat_id is not None:
         recipients.append((agency.group_chat_id, services.settings.default_language))
     delivered = 0
+    # Everyone here is the responsible agency (its officers, its group): they may call.
+    contact = await services.reports.agency_contact(submission.report) if recipients else None
     for chat_id, lang in recipients:
         tr = get_translator(lang)
         fmt = Presenter(lang=lang, tz=services.settings.tz)
         text = (
             tr.t("agency.new_report", agency=escape(agency.name(lang)))
             + "\n\n"
-            + report_card(tr, fmt, services.directory, submission.report, staff=True)
+            + report_card(
+                tr, fmt, services.directory, submission.report, staff=True, contact=contact
+            )
         )
         markup = keyboard(
             [

@@ -9,13 +9,20 @@ from datetime import timedelta
 
 import jdatetime
 
-from bot.access import Principal, can_view_report, sees_internal_notes
+from bot.access import Principal, can_view_report, sees_internal_notes, sees_owner_contact
 from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.routing import route
 from storage.db import Database
-from storage.dto import AgencyDTO, AttachmentDTO, Page, ReportDTO, ReportEventDTO
+from storage.dto import (
+    AgencyDTO,
+    AttachmentDTO,
+    OwnerContactDTO,
+    Page,
+    ReportDTO,
+    ReportEventDTO,
+)
 from storage.models import ReportStatus
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
@@ -87,6 +94,8 @@ class ReportView:
     attachments: tuple[AttachmentDTO, ...]
     # Who did what, by name: for the agency and HQ staff only, never for the owner.
     actors: Mapping[int, str] = field(default_factory=dict)
+    # The owner's name and phone: for the responsible agency and the HQ (access.py).
+    contact: OwnerContactDTO | None = None
 
 
 def amount_allowed(amount: int) -> bool:
@@ -237,6 +246,11 @@ class ReportService:
             staff = sees_internal_notes(principal, report)
             events = await repo.events(report_id, include_internal=staff)
             attachments = await repo.attachments(report_id)
+            contact = (
+                await repo.owner_contact(report_id)
+                if sees_owner_contact(principal, report)
+                else None
+            )
             actors: dict[int, str] = {}
             if staff:
                 users = UserRepository(session)
@@ -244,7 +258,7 @@ class ReportService:
                     user = await users.get(actor_id)
                     if user is not None:
                         actors[actor_id] = user.first_name
-        return ReportView(report, tuple(events), tuple(attachments), actors)
+        return ReportView(report, tuple(events), tuple(attachments), actors, contact)
 
     async def find_by_number(
         self, principal: Principal, number: tuple[int, int]
@@ -254,6 +268,12 @@ class ReportService:
         if report is None:
             return None
         return await self.view(principal, report.id)
+
+    async def agency_contact(self, report: ReportDTO) -> OwnerContactDTO | None:
+        """The owner's contact for messages that only the responsible agency receives (its
+        officers' notices, its group); anyone else goes through `view`'s check."""
+        async with self._db.session() as session:
+            return await ReportRepository(session).owner_contact(report.id)
 
     async def get(self, report_id: int) -> ReportDTO | None:
         async with self._db.session() as session:

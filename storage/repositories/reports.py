@@ -10,8 +10,16 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
-from storage.dto import AttachmentDTO, Page, ReportDTO, ReportEventDTO
-from storage.models import Report, ReportAttachment, ReportEvent, TrackingCounter, Unit, utcnow
+from storage.dto import AttachmentDTO, OwnerContactDTO, Page, ReportDTO, ReportEventDTO
+from storage.models import (
+    Report,
+    ReportAttachment,
+    ReportEvent,
+    TrackingCounter,
+    Unit,
+    User,
+    utcnow,
+)
 
 
 def _report_select() -> Select[Report, str]:
@@ -215,6 +223,23 @@ class ReportRepository:
             stmt = stmt.where(ReportEvent.internal.is_(False))
         rows = await self.session.scalars(stmt.order_by(ReportEvent.id))
         return [_event_dto(r) for r in rows]
+
+    async def owner_contact(self, report_id: int) -> OwnerContactDTO | None:
+        """The owner's name and the phone given with the report's unit."""
+        row = (
+            await self.session.execute(
+                select(User.first_name, User.last_name, User.username, Unit.phone)
+                .select_from(Report)
+                .join(Unit, Unit.id == Report.unit_id)
+                .join(User, User.id == Report.owner_id)
+                .where(Report.id == report_id)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        first, last, username, phone = row
+        name = " ".join(p for p in (first, last) if p)
+        return OwnerContactDTO(name=name, username=username, phone=phone)
 
     async def attachments(self, report_id: int) -> list[AttachmentDTO]:
         rows = await self.session.scalars(
