@@ -54,7 +54,13 @@ async def send_safely(
 
 
 async def notify_agency_of_new_report(context: RounaqContext, submission: Submission) -> int:
-    """Post the new report to the agency's officers and group; returns how many got it."""
+    """Post the new report to the agency's officers and group; returns how many got it.
+
+    An agency with nobody in the bot: the report went to the HQ (ReportService.submit),
+    so the secretariat gets it, and the admins are told whom the agency lacks.
+    """
+    if submission.unstaffed:
+        return await _notify_unstaffed(context, submission)
     services = context.services
     agency = submission.agency
     recipients: list[tuple[int, str]] = []
@@ -94,6 +100,36 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
             agency.code,
             submission.report.id,
         )
+    return delivered
+
+
+async def _notify_unstaffed(context: RounaqContext, submission: Submission) -> int:
+    services = context.services
+    report, agency = submission.report, submission.agency
+    delivered = await deliver(
+        context, [Notice(Audience.SECRETARIAT, "unstaffed", report, agency_id=agency.id)]
+    )
+    log.warning(
+        "agency %s has no officers or group: report %s went to the HQ", agency.code, report.id
+    )
+    for chat_id, lang in await services.digest.admin_chats():
+        tr = get_translator(lang)
+        fmt = Presenter(lang=lang, tz=services.settings.tz)
+        text = tr.t(
+            "notify.admin_unstaffed",
+            number=tracking_number(fmt, report),
+            agency=escape(agency.name(lang)),
+            code=escape(agency.code),
+        )
+        markup = keyboard(
+            [
+                InlineKeyboardButton(
+                    tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
+                )
+            ]
+        )
+        if await send_safely(context, chat_id, text, reply_markup=markup):
+            delivered += 1
     return delivered
 
 

@@ -479,11 +479,12 @@ async def submit(update: Update, context: RounaqContext) -> int:
     await query.answer()
     report, fmt = submission.report, context.fmt
     await remove_keyboard(query)
+    # Sent to the HQ because nobody is at the agency: said so, and no deadline promised.
     await _send(
         update,
         context,
         tr.t(
-            "report.submitted",
+            "report.submitted_unstaffed" if submission.unstaffed else "report.submitted",
             number=tracking_number(fmt, report),
             agency=escape(submission.agency.name(context.lang)),
             due=fmt.date(report.due_at),

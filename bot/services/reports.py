@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.routing import route
+from bot.services.staffing import UNSTAFFED_EVENT, unstaffed_ids
 from storage.db import Database
 from storage.dto import (
     AgencyDTO,
@@ -27,6 +28,7 @@ from storage.models import ReportStatus
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
+from storage.repositories.workflow import WorkflowRepository
 
 DESCRIPTION_MIN = 10
 # Generous: a long paste arrives as several messages (Telegram splits at 4,096), joined in
@@ -85,6 +87,8 @@ class Submission:
     agency: AgencyDTO
     # True when the same update was processed before: nothing new was stored.
     duplicate: bool
+    # The agency had nobody in the bot (no officer, no group): the report went to the HQ.
+    unstaffed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +159,13 @@ class ReportService:
             if update_id is not None:
                 earlier = await reports.by_source_update(owner_id, update_id)
                 if earlier is not None:
-                    return Submission(earlier, self._directory.agency(earlier.agency_id), True)
+                    history = await reports.events(earlier.id, include_internal=False)
+                    return Submission(
+                        earlier,
+                        self._directory.agency(earlier.agency_id),
+                        True,
+                        unstaffed=any(e.kind == UNSTAFFED_EVENT for e in history),
+                    )
             unit = await UnitRepository(session).get(draft.unit_id)
             # One database may hold several provinces: the unit must be this bot's.
             if unit is None or unit.owner_id != owner_id or unit.province_id != province_id:
@@ -168,6 +178,8 @@ class ReportService:
             year = jdatetime.date.fromgregorian(date=local.date()).year
             seq = await reports.next_sequence(province_id, year)
             due_at = self._calendar.add_working_days(now, category.deadline_days)
+            # Nobody at the agency would ever see it: it goes to the HQ's queue at once.
+            unstaffed = agency.id in await unstaffed_ids(session, self._directory)
             report_id = await reports.add(
                 province_id=province_id,
                 year=year,
@@ -178,7 +190,7 @@ class ReportService:
                 agency_id=agency.id,
                 description=draft.description,
                 amount_rials=draft.amount_rials,
-                status=ReportStatus.REFERRED.value,
+                status=(ReportStatus.ESCALATED if unstaffed else ReportStatus.REFERRED).value,
                 due_at=due_at,
                 source_update_id=update_id,
                 created_at=now,
@@ -198,12 +210,22 @@ class ReportService:
                 agency_id=agency.id,
                 created_at=now,
             )
+            if unstaffed:
+                await reports.add_event(
+                    report_id,
+                    UNSTAFFED_EVENT,
+                    from_status=ReportStatus.REFERRED.value,
+                    to_status=ReportStatus.ESCALATED.value,
+                    agency_id=agency.id,
+                    created_at=now,
+                )
+                await WorkflowRepository(session).save_tracking(report_id, escalated_at=now)
             await reports.add_attachments(
                 report_id, [_attachment_fields(a) for a in draft.attachments]
             )
             report = await reports.get(report_id)
         assert report is not None
-        return Submission(report, agency, False)
+        return Submission(report, agency, False, unstaffed=unstaffed)
 
     async def agency_notified(self, report_id: int) -> bool:
         """Whether the agency was told of this report (an internal "notified" event)."""

@@ -105,6 +105,7 @@ EVENT_KINDS: frozenset[str] = frozenset(EVENT_OF.values()) | {
     "decided",
     "decision_objected",
     "decision_implemented",
+    "unstaffed",
 }
 
 
