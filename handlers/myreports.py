@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
-from bot.formatting import escape
+from bot.formatting import escape, split_message
 from bot.menu import MenuCommand
 from bot.text import parse_tracking_number
 from bot.views import report_list_line, report_with_history, tracking_number
@@ -98,8 +98,10 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     tr, report = context.tr, view.report
     staff = context.principal.user_id != report.owner_id
     text = report_with_history(tr, context.fmt, context.services.directory, view, staff=staff)
-    # The buttons go under the last part: what this person can do with the report now.
-    await send_chunks(context, chat.id, text, await report_keyboard(context, report))
+    # The buttons go under the last part: what this person can do with the report now. A
+    # card in one message is redrawn in place by an action (handlers/actions).
+    whole = len(split_message(text)) == 1
+    await send_chunks(context, chat.id, text, await report_keyboard(context, report, card=whole))
     return True
 
 

@@ -83,9 +83,10 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
         )
         markup = keyboard(
             [
+                # The notice is the report's card: accepting redraws it in place.
                 InlineKeyboardButton(
                     tr.t("workflow.btn_acc"),
-                    callback_data=callback("wf", ReportAction.ACCEPT, submission.report.id),
+                    callback_data=callback("wf", ReportAction.ACCEPT, submission.report.id, "c"),
                 ),
                 InlineKeyboardButton(
                     tr.t("agency.btn_open"), callback_data=callback("my", "o", submission.report.id)
