@@ -282,6 +282,13 @@ class WorkflowService:
     def is_overdue(self, report: ReportDTO, now: datetime | None = None) -> bool:
         return report.status in CLOCK_RUNNING and report.due_at < (now or self._clock.now())
 
+    async def open_questions(self, owner_id: int, limit: int = 8) -> list[ReportDTO]:
+        """The owner's reports awaiting their answer to the agency's question."""
+        async with self._db.session() as session:
+            return await ReportRepository(session).of_owner_in_status(
+                owner_id, self._directory.province_id, S.AWAITING_OWNER.value, limit=limit
+            )
+
     async def not_removed_counts(self) -> dict[int, int]:
         async with self._db.session() as session:
             return await WorkflowRepository(session).not_removed_counts(self._directory.province_id)

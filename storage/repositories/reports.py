@@ -189,6 +189,22 @@ class ReportRepository:
         )
         return await self.get(report_id) if report_id is not None else None
 
+    async def of_owner_in_status(
+        self, owner_id: int, province_id: int, status: str, *, limit: int
+    ) -> list[ReportDTO]:
+        """The owner's reports in one status, the most recently changed first."""
+        rows = await self.session.execute(
+            _report_select()
+            .where(
+                Report.owner_id == owner_id,
+                Report.province_id == province_id,
+                Report.status == status,
+            )
+            .order_by(Report.updated_at.desc(), Report.id.desc())
+            .limit(limit)
+        )
+        return [_dto(report, unit_name) for report, unit_name in rows]
+
     async def of_owner(
         self, owner_id: int, province_id: int, *, page: int, page_size: int
     ) -> Page[ReportDTO]:

@@ -127,9 +127,7 @@ async def test_a_card_that_cannot_be_edited_is_sent_anew(
     card.deleted = True  # the officer deleted the card meanwhile
     cursor = emulator.cursor(officer.id)
     await officer.say("شمارهٔ پروانه را بفرستید.")
-    fresh = await emulator.wait_for_message(
-        officer.id, lambda m: HISTORY in m.text, after=cursor
-    )
+    fresh = await emulator.wait_for_message(officer.id, lambda m: HISTORY in m.text, after=cursor)
     assert fresh.message_id != card.message_id
     assert AWAITING in fresh.text
     assert not alerts(emulator, officer.id)
