@@ -271,9 +271,13 @@ async def _pick_agency(update: Update, context: RounaqContext, report: ReportDTO
     query = update.callback_query
     assert query is not None
     tr, lang = context.tr, context.lang
+    # Agencies with nobody in the bot are marked: a report sent there goes to the HQ.
+    empty = await context.services.staffing.unstaffed()
+    mark = tr.t("admin.routing_unstaffed_mark")
     buttons = [
         InlineKeyboardButton(
-            a.name(lang)[:40], callback_data=callback(PREFIX, A.REASSIGN, report.id, a.id)
+            (f"{mark} " if a.id in empty else "") + a.name(lang)[:40],
+            callback_data=callback(PREFIX, A.REASSIGN, report.id, a.id),
         )
         for a in context.services.directory.agencies
         if a.id != report.agency_id

@@ -18,7 +18,7 @@ from bot.delivery import is_transient
 from bot.formatting import Presenter, escape
 from bot.i18n import Translator, get_translator
 from bot.services.reports import Submission
-from bot.services.workflow import Audience, Notice
+from bot.services.workflow import Audience, Notice, unstaffed_notices
 from bot.views import report_card, status_label, tracking_number
 from handlers.ui import callback, keyboard
 from storage.models import Role
@@ -105,33 +105,11 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
 
 
 async def _notify_unstaffed(context: RounaqContext, submission: Submission) -> int:
-    services = context.services
     report, agency = submission.report, submission.agency
-    delivered = await deliver(
-        context, [Notice(Audience.SECRETARIAT, "unstaffed", report, agency_id=agency.id)]
-    )
     log.warning(
         "agency %s has no officers or group: report %s went to the HQ", agency.code, report.id
     )
-    for chat_id, lang in await services.digest.admin_chats():
-        tr = get_translator(lang)
-        fmt = Presenter(lang=lang, tz=services.settings.tz)
-        text = tr.t(
-            "notify.admin_unstaffed",
-            number=tracking_number(fmt, report),
-            agency=escape(agency.name(lang)),
-            code=escape(agency.code),
-        )
-        markup = keyboard(
-            [
-                InlineKeyboardButton(
-                    tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
-                )
-            ]
-        )
-        if await send_safely(context, chat_id, text, reply_markup=markup):
-            delivered += 1
-    return delivered
+    return await deliver(context, unstaffed_notices(context.services.directory, report))
 
 
 async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int, str]]:
@@ -147,6 +125,8 @@ async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int,
         return [
             (u.id, u.language or default) for u in await services.users.holders(Role.SECRETARIAT)
         ]
+    if notice.audience is Audience.ADMIN:
+        return await services.digest.admin_chats()
     assert notice.agency_id is not None
     people = [
         (u.id, u.language or default) for u in await services.users.officers(notice.agency_id)

@@ -11,7 +11,7 @@ from emulator import BotApiEmulator
 from storage.models import Report, ReportEvent, Role
 from storage.models_digest import ChatKind
 from tests.e2e.owner_kit import register_unit, submit_by_chat
-from tests.e2e.workflow_kit import Cast, services_of
+from tests.e2e.workflow_kit import Cast, file_report, services_of
 
 FA = get_translator("fa")
 
@@ -86,3 +86,35 @@ async def test_report_to_an_empty_agency_goes_to_the_hq(
     second = await submit_by_chat(owner, "مالیات", "جریمهٔ دیرکرد مالیاتی بدون ابلاغ قبلی")
     assert "مهلت پاسخ" in second.text
     await emulator.wait_for_message(cast.other_owner.id, lambda m: "1405-0002" in m.text)
+
+
+async def test_reassigning_to_an_empty_agency_sends_the_report_to_the_hq(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    owner, officer, admin, hq = cast.owner, cast.officer, cast.admin, cast.secretariat
+    services = services_of(app)
+    customs = services.directory.agency_by_code("customs")
+    assert customs is not None
+    await file_report(app, owner, "raw_materials")
+    card = await officer.say("1405-0001")
+    picker = await officer.press(card, "ارجاع به دستگاه دیگر")
+    label = next(t for t in picker.button_texts if customs.name_fa[:20] in t)
+    assert label.startswith("⚠️")  # marked in the picker
+    await officer.press_only(picker, label)
+
+    await emulator.wait_for_message(hq.id, lambda m: "مستقیم به ستاد" in m.text)
+    told_admin = await emulator.wait_for_message(admin.id, lambda m: "کارشناس یا گروهی" in m.text)
+    assert "/admin group customs" in told_admin.text
+    await owner.next("دبیرخانهٔ ستاد")
+    async with services.database.session() as session:
+        report = (await session.scalars(select(Report))).one()
+        kinds = list(
+            await session.scalars(
+                select(ReportEvent.kind)
+                .where(ReportEvent.report_id == report.id, ReportEvent.internal.is_(False))
+                .order_by(ReportEvent.id)
+            )
+        )
+    assert report.status == "escalated"
+    assert report.agency_id == customs.id
+    assert kinds[-2:] == ["reassigned", "unstaffed"]
