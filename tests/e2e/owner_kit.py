@@ -3,10 +3,13 @@ submitted through the real conversation (so the agency's notices go out as in pr
 
 from __future__ import annotations
 
+from bot.container import Services
 from bot.context import RounaqApp
+from bot.services.directory import Directory
 from bot.services.units import UnitDraft
 from emulator import SentMessage
 from storage.models import PermitStatus
+from storage.repositories.reference import ReferenceRepository
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
@@ -45,3 +48,18 @@ async def submit_by_chat(
         step = await owner.next("پیش‌نمایش")
     await owner.press_only(step, "ثبت گزارش")
     return await owner.next("✅")
+
+
+async def staff_every_agency(services: Services, directory: Directory | None = None) -> None:
+    """Give every agency without anyone a group (a chat id no one reads), so reports stay
+    with their agency instead of going to the HQ (bot.services.staffing). For tests about
+    something else that file reports to any agency."""
+    directory = directory or services.directory
+    empty = [a for a in directory.agencies if a.group_chat_id is None]
+    if not empty:
+        return
+    async with services.database.transaction() as session:
+        repo = ReferenceRepository(session)
+        for agency in empty:
+            await repo.set_agency_group(agency.id, -1009000000000 - agency.id)
+    await directory.reload()

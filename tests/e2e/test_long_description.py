@@ -65,6 +65,7 @@ async def test_a_long_description_is_kept_and_shown_in_full_on_demand(
     assert report.description == whole  # stored whole
 
     # The officer's card is one message with a trimmed start and a "full text" button.
+    await emulator.wait_for_message(officer.id, lambda m: "تازه" in m.text)
     card = await officer.say("1405-0001")
     assert "سابقه" in card.text
     assert len(card.text) <= 4096
