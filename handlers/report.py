@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from enum import IntEnum
 from typing import Any
 
@@ -283,6 +284,11 @@ async def attachments_done(update: Update, context: RounaqContext) -> int:
     return await _after_description(update, context)
 
 
+def _words(text: str) -> str:
+    """Only the words: a button's label typed without its emoji still matches."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split()).casefold()
+
+
 async def more_description(update: Update, context: RounaqContext) -> int:
     """Text after the description: the rest of a long paste (Telegram splits it), or more
     words the owner wants in. It joins the description, up to the limit."""
@@ -291,6 +297,9 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     tr, fmt = context.tr, context.fmt
     draft = _draft(context)
     addition = normalize_text(message.text or "")
+    if _words(addition) == _words(tr.t("report.btn_continue")):
+        # The button's label typed: the same as pressing it.
+        return await _after_description(update, context)
     joined = (draft.get("description", "") + "\n" + addition).strip()
     if len(joined) > DESCRIPTION_MAX:
         # The draft keeps what it had: nothing typed so far is lost.
