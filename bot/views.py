@@ -11,7 +11,7 @@ from bot.formatting import Presenter, escape
 from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.reports import ReportView
-from bot.services.workflow import WorkflowError
+from bot.services.workflow import AGENCY_OPEN, WorkflowError
 from bot.text import format_tracking_number
 from storage.dto import OwnerContactDTO, ReportDTO, ReportEventDTO, UnitDTO
 from storage.models import ReportStatus
@@ -107,7 +107,11 @@ def report_card(
         ),
         tr.t("report.card_agency", agency=escape(directory.agency(report.agency_id).name(lang))),
         tr.t("report.card_status", status=status_label(tr, report.status, staff=staff)),
-        tr.t("report.card_dates", created=fmt.date(report.created_at), due=fmt.date(report.due_at)),
+        # A deadline only while the agency owes an answer: none is promised for a report
+        # with the HQ (an agency with nobody in it) or one that is closed.
+        tr.t("report.card_dates", created=fmt.date(report.created_at), due=fmt.date(report.due_at))
+        if report.status in AGENCY_OPEN
+        else tr.t("report.card_created", created=fmt.date(report.created_at)),
     ]
     if report.amount_rials:
         lines.append(tr.t("report.card_amount", amount=fmt.money(report.amount_rials)))

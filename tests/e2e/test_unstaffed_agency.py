@@ -70,6 +70,8 @@ async def test_report_to_an_empty_agency_goes_to_the_hq(
     ]
     assert report.id in queue
     card = await hq.say("1405-0001")
+    mine = await owner.say("1405-0001")
+    assert "مهلت پاسخ" not in mine.text  # no deadline promised on the card either
     assert FA.t("history.unstaffed", when="", agency=tax.name_fa).split("— ")[1] in card.text
 
     # The admins' digest lists the agency until it has someone.
