@@ -368,9 +368,7 @@ async def _routing_text(context: RounaqContext) -> str:
             tr.t(
                 "admin.routing_unstaffed",
                 mark=mark,
-                agencies="، ".join(escape(a.name(lang)) for a in empty)
-                if tr.lang == "fa"
-                else ", ".join(escape(a.name(lang)) for a in empty),
+                agencies=tr.t("admin.list_separator").join(escape(a.name(lang)) for a in empty),
             ),
         ]
     return "\n".join(lines)
