@@ -195,6 +195,18 @@ def sees_internal_notes(principal: Principal, report: ReportDTO) -> bool:
     return principal.can(Permission.MANAGE_AGENDA) or principal.has(Role.ADMIN)
 
 
+def sees_owner_contact(principal: Principal, report: ReportDTO) -> bool:
+    """The owner's name and phone (given "so the experts can call"): the responsible
+    agency's officers and the HQ staff (secretariat, admins), as for internal notes.
+
+    Never other owners, other agencies or officials: officials read the figures, they do
+    not call owners.
+    """
+    if report.agency_id in principal.agency_ids:
+        return principal.can(Permission.WORK_INBOX)
+    return principal.can(Permission.MANAGE_AGENDA) or principal.has(Role.ADMIN)
+
+
 def can_update_program(principal: Principal, program_agency_id: int) -> bool:
     """Progress is posted by the officers of the program's responsible agency, no one else."""
     return principal.can(Permission.UPDATE_PROGRAMS) and program_agency_id in principal.agency_ids

@@ -16,6 +16,7 @@ from bot.services.loans import LoanService
 from bot.services.national import NationalService
 from bot.services.programs import ProgramService
 from bot.services.reports import ReportService
+from bot.services.staffing import StaffingService
 from bot.services.stats import StatsService
 from bot.services.throttle import UpdateThrottle
 from bot.services.units import UnitService
@@ -47,6 +48,7 @@ class Services:
     stats: StatsService
     exporter: Exporter
     throttle: UpdateThrottle
+    staffing: StaffingService
 
     async def close(self) -> None:
         await self.stats.close()
@@ -94,4 +96,5 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         stats=StatsService(database, directory, clock),
         exporter=Exporter(database, directory, programs),
         throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
+        staffing=StaffingService(database, directory),
     )

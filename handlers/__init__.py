@@ -17,6 +17,7 @@ from handlers import (
     loans,
     myreports,
     national,
+    owner_answer,
     programs,
     prompt,
     registration,
@@ -67,5 +68,7 @@ def register_all(application: RounaqApp) -> None:
     deadlines.register(application)
     digest.register(application)
     national.register(application)
+    # Text no flow took, from an owner whose answer an agency awaits: offered as the answer.
+    owner_answer.register(application)
     fallback.register(application)
     errors.register(application)

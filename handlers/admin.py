@@ -323,9 +323,18 @@ async def redeem(update: Update, context: RounaqContext) -> None:
 # --- /routing -------------------------------------------------------------------------
 
 
-def _routing_text(context: RounaqContext) -> str:
+async def _routing_text(context: RounaqContext) -> str:
     tr, directory, lang, fmt = context.tr, context.services.directory, context.lang, context.fmt
+    # Agencies with no officer and no group: their reports go straight to the HQ.
+    unstaffed = await context.services.staffing.unstaffed()
+    mark = tr.t("admin.routing_unstaffed_mark")
+
+    def agency_name(agency_id: int) -> str:
+        name = escape(directory.agency(agency_id).name(lang))
+        return f"{name} {mark}" if agency_id in unstaffed else name
+
     lines = [tr.t("admin.routing_title")]
+    used: set[int] = set()
     for category in directory.categories:
         general = [
             r
@@ -337,19 +346,31 @@ def _routing_text(context: RounaqContext) -> str:
             tr.t(
                 "admin.routing_line",
                 category=escape(category.name(lang)),
-                agency=escape(directory.agency(agency_id).name(lang)),
+                agency=agency_name(agency_id),
                 days=fmt.number(category.deadline_days),
             )
         )
+        used.add(agency_id)
         for rule in directory.rules:
             if rule.category_id == category.id and rule.sector_id is not None:
                 lines.append(
                     tr.t(
                         "admin.routing_sector",
                         sector=escape(directory.sector(rule.sector_id).name(lang)),
-                        agency=escape(directory.agency(rule.agency_id).name(lang)),
+                        agency=agency_name(rule.agency_id),
                     )
                 )
+                used.add(rule.agency_id)
+    empty = [a for a in directory.agencies if a.id in unstaffed and a.id in used]
+    if empty:
+        lines += [
+            "",
+            tr.t(
+                "admin.routing_unstaffed",
+                mark=mark,
+                agencies=tr.t("admin.list_separator").join(escape(a.name(lang)) for a in empty),
+            ),
+        ]
     return "\n".join(lines)
 
 
@@ -373,7 +394,7 @@ async def routing(update: Update, context: RounaqContext) -> None:
         return
     chat = update.effective_chat
     assert chat is not None
-    await send_chunks(context, chat.id, _routing_text(context), _routing_markup(context))
+    await send_chunks(context, chat.id, await _routing_text(context), _routing_markup(context))
 
 
 async def routing_button(update: Update, context: RounaqContext) -> None:
@@ -458,11 +479,15 @@ async def routing_button(update: Update, context: RounaqContext) -> None:
                 context.principal, ids[0], ids[2], sector_id=ids[1] or None
             )
             await query.answer(tr.t("admin.saved"))
-            await _edit_or_send(update, context, _routing_text(context), _routing_markup(context))
+            await _edit_or_send(
+                update, context, await _routing_text(context), _routing_markup(context)
+            )
         elif verb == "d" and len(ids) == 2:
             await context.services.admin.set_deadline(context.principal, ids[0], ids[1])
             await query.answer(tr.t("admin.saved"))
-            await _edit_or_send(update, context, _routing_text(context), _routing_markup(context))
+            await _edit_or_send(
+                update, context, await _routing_text(context), _routing_markup(context)
+            )
         else:
             await query.answer(tr.t("common.stale_button"), show_alert=True)
     except KeyError:

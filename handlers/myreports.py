@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape, split_message
 from bot.menu import MenuCommand
 from bot.text import parse_tracking_number
 from bot.views import report_list_line, report_with_history, tracking_number
@@ -97,8 +98,10 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     tr, report = context.tr, view.report
     staff = context.principal.user_id != report.owner_id
     text = report_with_history(tr, context.fmt, context.services.directory, view, staff=staff)
-    # The buttons go under the last part: what this person can do with the report now.
-    await send_chunks(context, chat.id, text, await report_keyboard(context, report))
+    # The buttons go under the last part: what this person can do with the report now. A
+    # card in one message is redrawn in place by an action (handlers/actions).
+    whole = len(split_message(text)) == 1
+    await send_chunks(context, chat.id, text, await report_keyboard(context, report, card=whole))
     return True
 
 
@@ -130,6 +133,31 @@ async def files_button(update: Update, context: RounaqContext) -> None:
             await context.bot.send_photo(chat.id, file.file_id, caption=caption)
         else:
             await context.bot.send_document(chat.id, file.file_id, caption=caption)
+
+
+async def full_text_button(update: Update, context: RounaqContext) -> None:
+    """The whole description, however long, in as many messages as it takes."""
+    query = update.callback_query
+    assert query is not None
+    tr = context.tr
+    args = parse_callback(query.data, PREFIX, 2)
+    report_id = int_arg(args[1]) if args and args[0] == "t" else None
+    if report_id is None:
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return
+    view = await context.services.reports.view(context.principal, report_id)
+    chat = update.effective_chat
+    if view is None or chat is None:
+        await query.answer(tr.t("myreports.not_found"), show_alert=True)
+        return
+    await query.answer()
+    report = view.report
+    header = tr.t(
+        "myreports.full_text_title",
+        number=tracking_number(context.fmt, report),
+        length=context.fmt.number(len(report.description)),
+    )
+    await send_chunks(context, chat.id, header + "\n\n" + escape(report.description))
 
 
 async def open_button(update: Update, context: RounaqContext) -> None:
@@ -171,6 +199,7 @@ def register(application: RounaqApp) -> None:
     application.add_handler(CallbackQueryHandler(page_button, pattern=rf"^{PREFIX}:p:"))
     application.add_handler(CallbackQueryHandler(open_button, pattern=rf"^{PREFIX}:o:"))
     application.add_handler(CallbackQueryHandler(files_button, pattern=rf"^{PREFIX}:f:"))
+    application.add_handler(CallbackQueryHandler(full_text_button, pattern=rf"^{PREFIX}:t:"))
     application.add_handler(
         # Private chats only: in an agency group, people type numbers to each other.
         MessageHandler(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from enum import IntEnum
 from typing import Any
 
@@ -30,7 +31,7 @@ from bot.services.reports import (
     document_type_allowed,
 )
 from bot.text import normalize_text, parse_amount_rials
-from bot.views import tracking_number
+from bot.views import CARD_DESCRIPTION_PREVIEW, is_trimmed, preview, tracking_number
 from handlers.common import cancel, deny, reply_not_text
 from handlers.notify import notify_agency_of_new_report
 from handlers.ui import (
@@ -283,6 +284,46 @@ async def attachments_done(update: Update, context: RounaqContext) -> int:
     return await _after_description(update, context)
 
 
+def _words(text: str) -> str:
+    """Only the words: a button's label typed without its emoji still matches."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split()).casefold()
+
+
+async def more_description(update: Update, context: RounaqContext) -> int:
+    """Text after the description: the rest of a long paste (Telegram splits it), or more
+    words the owner wants in. It joins the description, up to the limit."""
+    message = update.effective_message
+    assert message is not None
+    tr, fmt = context.tr, context.fmt
+    draft = _draft(context)
+    addition = normalize_text(message.text or "")
+    if _words(addition) == _words(tr.t("report.btn_continue")):
+        # The button's label typed: the same as pressing it.
+        return await _after_description(update, context)
+    joined = (draft.get("description", "") + "\n" + addition).strip()
+    if len(joined) > DESCRIPTION_MAX:
+        # The draft keeps what it had: nothing typed so far is lost.
+        text = tr.t(
+            "report.description_over",
+            max=fmt.number(DESCRIPTION_MAX),
+            length=fmt.number(len(draft.get("description", ""))),
+        )
+    else:
+        draft["description"] = joined
+        text = tr.t("report.description_added", length=fmt.number(len(joined)))
+    await message.reply_text(
+        text,
+        reply_markup=keyboard(
+            [
+                InlineKeyboardButton(
+                    tr.t("report.btn_continue"), callback_data=callback(PREFIX, "next")
+                )
+            ]
+        ),
+    )
+    return State.ATTACH
+
+
 async def files_expected(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
@@ -357,7 +398,13 @@ async def _show_summary(update: Update, context: RounaqContext) -> int:
         lines.append(tr.t("report.card_amount", amount=fmt.money(draft["amount"])))
     if draft.get("attachments"):
         lines.append(tr.plural("report.card_attachments", len(draft["attachments"])))
-    lines += ["", escape(draft["description"]), "", tr.t("report.confirm_question")]
+    # A long description is shown by its start, so the summary stays one message; the
+    # whole of it is submitted.
+    description = draft["description"]
+    lines += ["", escape(preview(description, CARD_DESCRIPTION_PREVIEW))]
+    if is_trimmed(description):
+        lines.append(tr.t("report.summary_trimmed", length=fmt.number(len(description))))
+    lines += ["", tr.t("report.confirm_question")]
     buttons = keyboard(
         [InlineKeyboardButton(tr.t("report.btn_submit"), callback_data=callback(PREFIX, "submit"))],
         [
@@ -441,11 +488,12 @@ async def submit(update: Update, context: RounaqContext) -> int:
     await query.answer()
     report, fmt = submission.report, context.fmt
     await remove_keyboard(query)
+    # Sent to the HQ because nobody is at the agency: said so, and no deadline promised.
     await _send(
         update,
         context,
         tr.t(
-            "report.submitted",
+            "report.submitted_unstaffed" if submission.unstaffed else "report.submitted",
             number=tracking_number(fmt, report),
             agency=escape(submission.agency.name(context.lang)),
             due=fmt.date(report.due_at),
@@ -502,6 +550,7 @@ def conversation() -> ConversationHandler[RounaqContext]:
                 ],
                 State.ATTACH: [
                     MessageHandler(files, got_file),
+                    MessageHandler(text, more_description),
                     CallbackQueryHandler(attachments_done, pattern=rf"^{PREFIX}:next$"),
                     MessageHandler(~filters.COMMAND, files_expected),
                 ],

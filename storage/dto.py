@@ -101,6 +101,15 @@ class ReportDTO:
 
 
 @dataclass(frozen=True, slots=True)
+class OwnerContactDTO:
+    """Who filed a report and how to reach them: for the agency and the HQ only."""
+
+    name: str
+    username: str | None
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportEventDTO:
     id: int
     report_id: int

@@ -10,8 +10,16 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
-from storage.dto import AttachmentDTO, Page, ReportDTO, ReportEventDTO
-from storage.models import Report, ReportAttachment, ReportEvent, TrackingCounter, Unit, utcnow
+from storage.dto import AttachmentDTO, OwnerContactDTO, Page, ReportDTO, ReportEventDTO
+from storage.models import (
+    Report,
+    ReportAttachment,
+    ReportEvent,
+    TrackingCounter,
+    Unit,
+    User,
+    utcnow,
+)
 
 
 def _report_select() -> Select[Report, str]:
@@ -181,6 +189,22 @@ class ReportRepository:
         )
         return await self.get(report_id) if report_id is not None else None
 
+    async def of_owner_in_status(
+        self, owner_id: int, province_id: int, status: str, *, limit: int
+    ) -> list[ReportDTO]:
+        """The owner's reports in one status, the most recently changed first."""
+        rows = await self.session.execute(
+            _report_select()
+            .where(
+                Report.owner_id == owner_id,
+                Report.province_id == province_id,
+                Report.status == status,
+            )
+            .order_by(Report.updated_at.desc(), Report.id.desc())
+            .limit(limit)
+        )
+        return [_dto(report, unit_name) for report, unit_name in rows]
+
     async def of_owner(
         self, owner_id: int, province_id: int, *, page: int, page_size: int
     ) -> Page[ReportDTO]:
@@ -215,6 +239,23 @@ class ReportRepository:
             stmt = stmt.where(ReportEvent.internal.is_(False))
         rows = await self.session.scalars(stmt.order_by(ReportEvent.id))
         return [_event_dto(r) for r in rows]
+
+    async def owner_contact(self, report_id: int) -> OwnerContactDTO | None:
+        """The owner's name and the phone given with the report's unit."""
+        row = (
+            await self.session.execute(
+                select(User.first_name, User.last_name, User.username, Unit.phone)
+                .select_from(Report)
+                .join(Unit, Unit.id == Report.unit_id)
+                .join(User, User.id == Report.owner_id)
+                .where(Report.id == report_id)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        first, last, username, phone = row
+        name = " ".join(p for p in (first, last) if p)
+        return OwnerContactDTO(name=name, username=username, phone=phone)
 
     async def attachments(self, report_id: int) -> list[AttachmentDTO]:
         rows = await self.session.scalars(

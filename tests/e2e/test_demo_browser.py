@@ -215,7 +215,8 @@ async def test_owner_reports_in_the_browser_and_the_officer_sees_it(
     await expect_direction(notice, "rtl")
     # The officer (Persian) accepts it, then asks the owner a question.
     await click_button(page, label(fa, "workflow.btn_acc"))
-    await bot_says(page, fa.t("workflow.done_acc"))
+    # The notice is the report's card: it is redrawn in place, "in progress".
+    await bot_says(page, fa.t("status.in_progress"))
     await click_button(page, label(fa, "workflow.btn_ask"))
     await bot_says(page, visible(fa.t("workflow.ask_ask", number="")).split("<")[0][:20])
     await say(page, "لطفاً شمارهٔ نامهٔ درخواست پروانه را بفرستید.")

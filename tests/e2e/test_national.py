@@ -23,6 +23,7 @@ from tests.e2e.durability_helpers import (
     report_up_to_attachments,
     services_of,
 )
+from tests.e2e.owner_kit import staff_every_agency
 from tests.loan_files import GOOD_ROWS, HEADER, TITLE_ROW, make_csv, rows_with
 from tests.people import Person
 
@@ -47,6 +48,7 @@ async def second_province_with_reports(app: RounaqApp, clock: ManualClock, repor
     await seed_figures(services.database, isfahan, province_id)
     directory = Directory(services.database, "isfahan")
     await directory.reload()
+    await staff_every_agency(services, directory)  # the reports stay with their agencies
     await services.users.touch(1501, first_name="Ali", last_name=None, username=None)
     unit = await UnitService(services.database, directory).register(
         1501,

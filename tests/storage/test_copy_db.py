@@ -36,7 +36,9 @@ async def fill(url: str, reports: int) -> None:
         directory = services.directory
         for owner in (1001, 1002, 2001):
             await services.users.touch(owner, first_name="مالک", last_name=None, username=None)
-        await services.users.grant(2001, Role.OFFICER, agency_id=directory.agencies[0].id)
+        # Every agency has its officer: no report goes to the HQ for want of one.
+        for agency in directory.agencies:
+            await services.users.grant(2001, Role.OFFICER, agency_id=agency.id)
         unit = await services.units.register(
             1001,
             UnitDraft(

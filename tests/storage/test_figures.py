@@ -261,6 +261,10 @@ async def test_stats_medians_overdue_and_weekly_trend(
     )  # fmt: skip
     raw = d.category_by_code("raw_materials")
     assert raw is not None
+    # The agency has an officer, so the reports stay with it (not sent to the HQ).
+    agency = services.reports.routed_agency(raw.id, unit.sector_id, unit.county_id)
+    await services.users.touch(2001, first_name="مریم", last_name=None, username=None)
+    await services.users.grant(2001, Role.OFFICER, agency_id=agency.id)
     start = clock.now()
     reports = []
     for _ in range(3):
