@@ -326,10 +326,10 @@ async def test_stats_medians_overdue_and_weekly_trend(
     assert later.weekly[-3][1] == 4
 
 
-async def test_migration_stairway(database_url: str) -> None:
+async def test_migration_stairway(empty_database_url: str) -> None:
     from storage.db import Database
 
-    database = Database(database_url)
+    database = Database(empty_database_url)
     try:
         await migrate.upgrade(database, "0003")
         await migrate.downgrade(database, "0001")
