@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlalchemy import inspect
 
 from storage import migrate
@@ -15,16 +13,6 @@ from storage.repositories.digest import DeliveryRepository, SubscriptionReposito
 
 NOW = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
 DAY = date(2026, 11, 28)
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await migrate.upgrade(db)
-    try:
-        yield db
-    finally:
-        await db.dispose()
 
 
 async def test_creating_a_days_rows_is_idempotent_and_bulk(database: Database) -> None:
