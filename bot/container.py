@@ -23,6 +23,7 @@ from bot.services.units import UnitService
 from bot.services.users import UserService
 from bot.services.workflow import WorkflowService
 from bot.settings import Settings
+from bot.text import jalali_to_date
 from storage import migrate
 from storage.db import Database
 from storage.seed import load_dataset, seed_figures, seed_province
@@ -61,7 +62,7 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     await migrate.upgrade(database)
     dataset = load_dataset(settings.province)
     province_id = await seed_province(database, dataset)
-    await seed_figures(database, dataset, province_id)
+    await seed_figures(database, dataset, province_id, to_date=jalali_to_date)
     directory = Directory(database, dataset.province.code)
     await directory.reload()
     clock = clock or SystemClock()

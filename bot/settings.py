@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.db import DEFAULT_DATABASE_URL
+
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 TELEGRAM_API_FILE_URL = "https://api.telegram.org/file/bot"
-DEFAULT_SQLITE_PATH = Path("data") / "rounaq.sqlite3"
 
 
 class PlatformName(StrEnum):
@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     bot_api_file_url: str = TELEGRAM_API_FILE_URL
     # Empty means "guess from the base URL" (tapi.bale.ai means Bale).
     platform: PlatformName | None = None
-    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+    database_url: str = DEFAULT_DATABASE_URL
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Asia/Tehran"
     default_language: str = "fa"

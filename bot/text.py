@@ -8,6 +8,7 @@ pure (no I/O, no clock, no locale state) so it can be tested exhaustively.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Final
 
@@ -18,6 +19,7 @@ __all__ = [
     "JALALI_MONTHS_FA",
     "ZWNJ",
     "format_tracking_number",
+    "jalali_to_date",
     "normalize_for_match",
     "normalize_text",
     "parse_amount_rials",
@@ -353,3 +355,14 @@ def parse_jalali_date(s: str) -> jdatetime.date | None:
         day = int(m.group(1)) if m.group(1) else 1
         return _jalali(_full_year(m.group(3)), _MONTH_NAMES[m.group(2)], day)
     return None
+
+
+def jalali_to_date(text: str | None) -> date | None:
+    """A Jalali date from a data file, as a Gregorian calendar day; ValueError if invalid."""
+    if text is None:
+        return None
+    parsed = parse_jalali_date(text)
+    if parsed is None:
+        raise ValueError(f"not a Jalali date: {text!r}")
+    day: date = parsed.togregorian()
+    return day

@@ -27,7 +27,6 @@ from handlers.common import deny
 from handlers.ui import callback, int_arg, keyboard, rows, send_chunks
 from storage.dto import UserDTO
 from storage.models import Role
-from storage.repositories.reference import ReferenceRepository
 
 COMMANDS = [
     MenuCommand("admin", Permission.MANAGE_ROLES),
@@ -117,9 +116,7 @@ async def _bind_group(update: Update, context: RounaqContext, code: str) -> None
     if agency is None:
         await message.reply_text(context.tr.t("admin.no_agency", code=escape(code[:32])))
         return
-    async with context.services.database.transaction() as session:
-        await ReferenceRepository(session).set_agency_group(agency.id, message.chat.id)
-    await context.services.directory.reload()
+    await context.services.admin.bind_agency_group(context.principal, agency.id, message.chat.id)
     await message.reply_text(
         context.tr.t("admin.group_bound", agency=escape(agency.name(context.lang)))
     )

@@ -3,9 +3,12 @@ an agency's group acts on reports from the group message."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.context import RounaqApp
+from bot.i18n import get_translator
+from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.models import Role, RoutingRule, UserRole
 from tests.e2e.test_report_flow import register_unit
@@ -127,6 +130,22 @@ async def test_routing_and_deadlines_are_edited_by_the_admin(
     await emulator.press_raw(officer.id, officer.id, denied.message_id, f"rt:d:{category.id}:3")
     await emulator.wait_until(lambda: len(alerts(emulator, officer.id)) >= 1)
     assert services.directory.category(category.id).deadline_days == 10
+
+
+async def test_only_an_admin_binds_an_agency_group(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    services = services_of(app)
+    group_id = -1001234567891
+    emulator.add_group(group_id, "کارشناسان صمت", members=[cast.officer.id, cast.admin.id])
+    await emulator.send_text(cast.officer.id, "/admin group smt", chat_id=group_id)
+    not_allowed = get_translator("fa").t("common.not_allowed")
+    await emulator.wait_for_message(group_id, lambda m: m.text == not_allowed)
+    # The service checks too: it is the one the handler calls, not a repository behind it.
+    officer = (await services.users.profile(cast.officer.id)).principal
+    with pytest.raises(WorkflowError):
+        await services.admin.bind_agency_group(officer, cast.smt_id, group_id)
+    assert services.directory.agency(cast.smt_id).group_chat_id is None
 
 
 async def test_agency_group_takes_a_report_from_the_group_message(

@@ -14,6 +14,7 @@ from bot.services.directory import Directory
 from bot.services.loans import LoanService
 from bot.services.reports import ReportDraft, ReportError, ReportService
 from bot.services.units import UnitDraft, UnitService
+from bot.text import jalali_to_date
 from emulator import BotApiEmulator
 from storage.models import PermitStatus, Role
 from storage.seed import Dataset, load_dataset, seed_figures, seed_province
@@ -45,7 +46,7 @@ async def second_province_with_reports(app: RounaqApp, clock: ManualClock, repor
     services = services_of(app)
     isfahan = isfahan_dataset()
     province_id = await seed_province(services.database, isfahan)
-    await seed_figures(services.database, isfahan, province_id)
+    await seed_figures(services.database, isfahan, province_id, to_date=jalali_to_date)
     directory = Directory(services.database, "isfahan")
     await directory.reload()
     await staff_every_agency(services, directory)  # the reports stay with their agencies

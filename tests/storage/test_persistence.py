@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from copy import deepcopy
 from pathlib import Path
 
@@ -15,16 +14,6 @@ from storage.db import Database
 from storage.models_durability import BotState, ProcessedUpdate
 
 BOT = 987654321
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await migrate.upgrade(db)
-    try:
-        yield db
-    finally:
-        await db.dispose()
 
 
 async def rows(database: Database) -> int:
