@@ -157,17 +157,20 @@ async def got_permit(update: Update, context: RounaqContext) -> int:
     return State.PHONE
 
 
-async def _ask_contact(update: Update, context: RounaqContext) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    tr = context.tr
-    contact_keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(tr.t("registration.btn_share_contact"), request_contact=True)]],
+def _contact_keyboard(context: RounaqContext) -> ReplyKeyboardMarkup:
+    # One-time: it hides once used, so every answer that stays in this step sends it again.
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(context.tr.t("registration.btn_share_contact"), request_contact=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
+
+
+async def _ask_contact(update: Update, context: RounaqContext, key: str = "ask_contact") -> None:
+    chat = update.effective_chat
+    assert chat is not None
     await context.bot.send_message(
-        chat.id, tr.t("registration.ask_contact"), reply_markup=contact_keyboard
+        chat.id, context.tr.t(f"registration.{key}"), reply_markup=_contact_keyboard(context)
     )
 
 
@@ -178,7 +181,7 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
     assert user is not None
     if message.contact.user_id != user.id:
         # Only the sender's own number: a forwarded or picked contact proves nothing.
-        await message.reply_text(context.tr.t("registration.not_own_contact"))
+        await _ask_contact(update, context, "not_own_contact")
         return State.PHONE
     draft = _draft(context)
     if not {"name", "sector_id", "county_id", "permit"} <= draft.keys():
@@ -221,9 +224,7 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
 
 
 async def contact_expected(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    await message.reply_text(context.tr.t("registration.contact_expected"))
+    await _ask_contact(update, context, "contact_expected")
     return State.PHONE
 
 
