@@ -84,7 +84,7 @@ def _roles_text(context: RounaqContext, principal: Principal) -> str:
 # --- /admin ---------------------------------------------------------------------------
 
 
-def _home_markup(context: RounaqContext) -> InlineKeyboardMarkup:
+def _home_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
     tr = context.tr
     return keyboard(
         [InlineKeyboardButton(tr.t("admin.btn_find"), callback_data="adm:f")],
@@ -138,7 +138,9 @@ async def _show_user(update: Update, context: RounaqContext, query_text: str) ->
     return True
 
 
-async def _user_card(context: RounaqContext, user: UserDTO) -> tuple[str, InlineKeyboardMarkup]:
+async def _user_card(
+    context: RounaqContext, user: UserDTO
+) -> tuple[str, InlineKeyboardMarkup | None]:
     tr = context.tr
     principal = (await context.services.users.profile(user.id)).principal
     text = tr.t(
@@ -353,7 +355,7 @@ def _routing_text(context: RounaqContext) -> str:
     return "\n".join(lines)
 
 
-def _routing_markup(context: RounaqContext) -> InlineKeyboardMarkup:
+def _routing_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
     return keyboard(
         *rows(
             [

@@ -25,7 +25,9 @@ PREFIX = "my"
 PAGE_SIZE = 5
 
 
-async def _render_page(context: RounaqContext, page: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _render_page(
+    context: RounaqContext, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     tr, fmt, directory = context.tr, context.fmt, context.services.directory
     result = await context.services.reports.owner_page(context.principal.user_id, page, PAGE_SIZE)
     if not result.total:
