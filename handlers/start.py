@@ -27,8 +27,11 @@ COMMANDS = [
 LANG_PREFIX = "lang"
 
 
-def menu_buttons(context: RounaqContext) -> list[list[InlineKeyboardButton]]:
-    """Shortcuts on the greeting, by what this principal may do."""
+def menu_buttons(
+    context: RounaqContext, *, with_help: bool = False
+) -> list[list[InlineKeyboardButton]]:
+    """Shortcuts on the greeting and on every "what can I do here" answer, by what this
+    principal may do (the fallback adds a help button: its text points to the buttons)."""
     tr, principal = context.tr, context.principal
     buttons: list[list[InlineKeyboardButton]] = []
     if principal.can(Permission.SUBMIT_REPORT):
@@ -41,6 +44,8 @@ def menu_buttons(context: RounaqContext) -> list[list[InlineKeyboardButton]]:
         buttons.append(
             [InlineKeyboardButton(tr.t("start.btn_myreports"), callback_data="menu:myreports")]
         )
+    if with_help:
+        buttons.append([InlineKeyboardButton(tr.t("start.btn_help"), callback_data="menu:help")])
     return buttons
 
 
@@ -119,6 +124,12 @@ async def choose_language(update: Update, context: RounaqContext) -> None:
     await greet(update, context)
 
 
+async def help_button(update: Update, context: RounaqContext) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await help_command(update, context)
+
+
 async def help_command(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
@@ -137,5 +148,6 @@ def _role_order(role: object) -> int:
 def register(application: RounaqApp) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CallbackQueryHandler(help_button, pattern=r"^menu:help$"))
     application.add_handler(CommandHandler("language", language_command))
     application.add_handler(CallbackQueryHandler(choose_language, pattern=rf"^{LANG_PREFIX}:"))
