@@ -160,7 +160,7 @@ async def _user_card(
                 )
             )
             for agency_id in sorted(principal.agency_ids):
-                name = context.services.directory.agency(agency_id).code
+                name = context.services.directory.agency(agency_id).name(context.lang)
                 buttons.append(
                     InlineKeyboardButton(
                         tr.t("admin.btn_revoke", role=f"{tr.t('roles.officer')} {name}"),

@@ -46,6 +46,10 @@ from handlers.ui import parse_callback as parse
 COMMANDS = [
     MenuCommand("status", Permission.VIEW_PROGRAMS),
     MenuCommand("progress", Permission.UPDATE_PROGRAMS),
+    # Tools that take arguments: in /help, not in the menu.
+    MenuCommand("editprogram", Permission.EDIT_PROGRAMS, in_menu=False),
+    MenuCommand("link", Permission.LINK_REPORTS, in_menu=False),
+    MenuCommand("unlink", Permission.LINK_REPORTS, in_menu=False),
 ]
 
 PREFIX = "pg"  # viewing
