@@ -60,7 +60,9 @@ async def test_report_as_the_very_first_message_registers_and_reports(
     assert user.first_name == "نوید"
 
 
-@pytest.mark.parametrize("first", ["/register", "/help", "/myreports", "/digest", "/nonsense"])
+@pytest.mark.parametrize(
+    "first", ["/register", "/help", "/myreports", "/digest", "/nonsense", "/start report"]
+)
 async def test_any_command_as_the_first_message_is_answered_and_records_the_person(
     app: RounaqApp, emulator: BotApiEmulator, first: str
 ) -> None:

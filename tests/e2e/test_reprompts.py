@@ -7,11 +7,15 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
+from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.i18n import get_translator
+from bot.runtime import running_bot
 from bot.services.units import UnitDraft
+from bot.settings import Settings
 from emulator import BotApiEmulator, SentMessage
 from storage.models import PermitStatus
+from tests.e2e.durability_helpers import cast_of, owner_registered, report_up_to_attachments
 from tests.e2e.workflow_kit import Cast, services_of
 from tests.people import Person
 
@@ -191,3 +195,20 @@ async def test_the_attachment_step_after_a_restart_takes_a_typed_continue(
         resumed = await person.next("مبلغ")
     summary = await person.say("۵۰۰ میلیون")
     assert DESCRIPTION in summary.text
+
+
+async def test_after_a_restart_the_attachment_step_still_has_its_button(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    """The defect as found after a restart: "ادامه" typed, and the button shown again."""
+    owner, officer = cast_of(emulator)
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        await owner_registered(app, owner, officer)
+        await report_up_to_attachments(owner)
+    async with running_bot(settings, clock=clock, poll_timeout=1):
+        await emulator.send_voice(owner.id)
+        again = await owner.next()
+        assert again.text == FA.t("report.files_expected")
+        assert again.button_texts == [FA.t("report.btn_continue")]
+        moved_on = await owner.say("ادامه")
+        assert "مبلغ" in moved_on.text
