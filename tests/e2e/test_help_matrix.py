@@ -7,6 +7,7 @@ import re
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
+from storage.models import Role
 from tests.e2e.test_role_matrix import COMMANDS, ROLES, UNLISTED
 from tests.e2e.workflow_kit import Cast, services_of
 
@@ -55,3 +56,15 @@ async def test_the_admin_person_screen_names_the_agency_not_its_code(
     assert all("banks" not in t for t in revoke), revoke
     agency = services_of(app).directory.agency(cast.banks_id).name("fa")
     assert any(agency[:20] in t for t in revoke), revoke
+
+
+async def test_the_ministry_help_lists_its_commands(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """The sixth role, outside the five of the role matrix: written out here."""
+    services = services_of(app)
+    await services.users.grant(cast.other_owner.id, Role.MINISTRY)
+    commands = set(listed((await cast.other_owner.say("/help")).text))
+    ministry = {"national", "status", "loans", "stats", "export", "laws", "myreports"}
+    digest = {"digest", "subscribe", "unsubscribe", "digest_settings"}
+    assert commands == EVERYONE | ministry | digest
