@@ -468,12 +468,15 @@ async def submit(update: Update, context: RounaqContext) -> int:
         )
     except ReportError as error:
         await choice.answer()
-        await _send(update, context, tr.t(f"report.error_{error.reason}"))
-        return (
-            ConversationHandler.END
-            if error.reason in {"daily_limit", "unit_not_yours"}
-            else State.CONFIRM
+        ends = error.reason in {"daily_limit", "unit_not_yours"}
+        # Staying at the summary: its buttons again, so the owner can fix and submit.
+        await _send(
+            update,
+            context,
+            tr.t(f"report.error_{error.reason}"),
+            reply_markup=None if ends else remembered_markup(context),
         )
+        return ConversationHandler.END if ends else State.CONFIRM
     # The report is committed; only now is the owner told it was received.
     await choice.answer()
     report, fmt = submission.report, context.fmt
