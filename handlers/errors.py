@@ -113,10 +113,10 @@ async def on_error(update: object, context: RounaqContext) -> None:
             if update.effective_user is not None
             else services.settings.default_language
         )
+        # In a flow the step is unchanged: say so, and how to leave it.
+        key = "common.error_in_flow" if action.flows else "common.error_generic"
         try:
-            await context.bot.send_message(
-                update.effective_chat.id, get_translator(lang).t("common.error_generic")
-            )
+            await context.bot.send_message(update.effective_chat.id, get_translator(lang).t(key))
         except TelegramError:
             log.warning("could not tell the user about error %s", error_id)
     kind = type(error).__name__ if error is not None else "?"

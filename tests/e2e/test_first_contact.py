@@ -123,3 +123,18 @@ async def test_an_invite_link_as_the_very_first_message(
     assert "سازمان صنعت" in redeemed.text
     inbox = await person.say("/inbox")
     assert FA.t("common.not_allowed") not in inbox.text
+
+
+async def test_a_step_that_fails_can_be_sent_again(
+    app: RounaqApp, emulator: BotApiEmulator
+) -> None:
+    """A failure mid-flow: the person is told the step stands and how to leave it, and
+    sending the step again goes on."""
+    person = await newcomer(emulator)
+    await person.say("/register")
+    emulator.fail_method("sendMessage", 400, description="Bad Request: boom", times=1)
+    await person.send("کارگاه نوپا")
+    told = await person.next()
+    assert told.text == FA.t("common.error_in_flow")
+    sectors = await person.say("کارگاه نوپا")
+    assert any("فرش" in label for label in sectors.button_texts)
