@@ -476,6 +476,9 @@ async def submit(update: Update, context: RounaqContext) -> int:
             tr.t(f"report.error_{error.reason}"),
             reply_markup=None if ends else remembered_markup(context),
         )
+        if ends and context.user_data is not None:
+            # Nothing left to resume: the next /report starts afresh.
+            context.user_data.pop(DRAFT_KEY, None)
         return ConversationHandler.END if ends else State.CONFIRM
     # The report is committed; only now is the owner told it was received.
     await choice.answer()
