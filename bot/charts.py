@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from bot.formatting import Presenter
 
@@ -106,16 +106,29 @@ def horizontal_bars(
     *,
     axis_label: str = "",
     limit: float | None = None,
+    counts: bool = False,
 ) -> bytes:
     with chart_style():
-        return _render(horizontal_figure(fmt, title, bars, axis_label=axis_label, limit=limit))
+        return _render(
+            horizontal_figure(fmt, title, bars, axis_label=axis_label, limit=limit, counts=counts)
+        )
 
 
 def vertical_bars(
-    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = ""
+    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = "", counts: bool = False
 ) -> bytes:
     with chart_style():
-        return _render(vertical_figure(fmt, title, bars, axis_label=axis_label))
+        return _render(vertical_figure(fmt, title, bars, axis_label=axis_label, counts=counts))
+
+
+def _value_axis(axis: Any, fmt: Presenter, *, counts: bool) -> None:
+    """Ticks of the value axis in the reader's digits; whole numbers only for counts
+    (a count of ۰٫۲ reports means nothing)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    if counts:
+        axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, 0 if counts else 1)))
 
 
 def horizontal_figure(
@@ -125,6 +138,7 @@ def horizontal_figure(
     *,
     axis_label: str = "",
     limit: float | None = None,
+    counts: bool = False,
 ) -> Figure:
     """Bars from the reading side: in Persian the labels stand on the right and the bars
     grow leftwards, as a Persian reader expects; in English, the other way round.
@@ -153,9 +167,7 @@ def horizontal_figure(
     if rtl:
         axes.invert_xaxis()
         axes.yaxis.tick_right()
-    from matplotlib.ticker import FuncFormatter
-
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, 1)))
+    _value_axis(axes.xaxis, fmt, counts=counts)
     axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
     if axis_label:
         axes.set_xlabel(axis_label)
@@ -166,7 +178,7 @@ def horizontal_figure(
 
 
 def vertical_figure(
-    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = ""
+    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = "", counts: bool = False
 ) -> Figure:
     """A series in time order (months, weeks): read right to left in Persian.
     Call inside `chart_style()`."""
@@ -199,9 +211,7 @@ def vertical_figure(
         axes.invert_xaxis()
         axes.yaxis.tick_right()
         axes.yaxis.set_label_position("right")
-    from matplotlib.ticker import FuncFormatter
-
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, 1)))
+    _value_axis(axes.yaxis, fmt, counts=counts)
     axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
     if axis_label:
         axes.set_ylabel(axis_label)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 

@@ -268,16 +268,31 @@ _TRACKING_RE: Final = re.compile(
 )
 
 
+# The same number the other way round, as a right-to-left line shows it ("0012-1405"):
+# then a separator is required, so "00121405" stays one reading.
+_TRACKING_REVERSED_RE: Final = re.compile(
+    rf"(?<![0-9])(?<![0-9][{_TRACKING_SEPS}])#?\s*([0-9]{{1,8}})\s*[{_TRACKING_SEPS}]\s*"
+    rf"(1[34][0-9]{{2}})(?![0-9]|[{_TRACKING_SEPS}][0-9])",
+    re.ASCII,
+)
+
+
 def parse_tracking_number(s: str) -> tuple[int, int] | None:
     """Find a tracking number like ``1405-0012`` in what the user typed.
 
     Any digit script; ``-`` ``‐`` ``–`` ``/`` ``_`` or a space between year and sequence,
     or nothing (then the first four digits are the year); a leading ``#`` and surrounding
     words are fine. The year must be 13xx or 14xx and the sequence at least 1. Dates
-    such as ``1405/09/07`` are not mistaken for one. Returns ``(year, seq)``.
+    such as ``1405/09/07`` are not mistaken for one. The reversed order ``0012-1405``
+    (what a copy of a right-to-left line may give) is read too. Returns ``(year, seq)``.
     """
-    for m in _TRACKING_RE.finditer(to_latin_digits(normalize_text(s))):
+    text = to_latin_digits(normalize_text(s))
+    for m in _TRACKING_RE.finditer(text):
         year, seq = int(m.group(1)), int(m.group(2))
+        if seq >= 1:
+            return year, seq
+    for m in _TRACKING_REVERSED_RE.finditer(text):
+        seq, year = int(m.group(1)), int(m.group(2))
         if seq >= 1:
             return year, seq
     return None

@@ -83,7 +83,7 @@ def _roles_text(context: RounaqContext, principal: Principal) -> str:
 # --- /admin ---------------------------------------------------------------------------
 
 
-def _home_markup(context: RounaqContext) -> InlineKeyboardMarkup:
+def _home_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
     tr = context.tr
     return keyboard(
         [InlineKeyboardButton(tr.t("admin.btn_find"), callback_data="adm:f")],
@@ -135,7 +135,9 @@ async def _show_user(update: Update, context: RounaqContext, query_text: str) ->
     return True
 
 
-async def _user_card(context: RounaqContext, user: UserDTO) -> tuple[str, InlineKeyboardMarkup]:
+async def _user_card(
+    context: RounaqContext, user: UserDTO
+) -> tuple[str, InlineKeyboardMarkup | None]:
     tr = context.tr
     principal = (await context.services.users.profile(user.id)).principal
     text = tr.t(
@@ -155,7 +157,7 @@ async def _user_card(context: RounaqContext, user: UserDTO) -> tuple[str, Inline
                 )
             )
             for agency_id in sorted(principal.agency_ids):
-                name = context.services.directory.agency(agency_id).code
+                name = context.services.directory.agency(agency_id).name(context.lang)
                 buttons.append(
                     InlineKeyboardButton(
                         tr.t("admin.btn_revoke", role=f"{tr.t('roles.officer')} {name}"),
@@ -371,7 +373,7 @@ async def _routing_text(context: RounaqContext) -> str:
     return "\n".join(lines)
 
 
-def _routing_markup(context: RounaqContext) -> InlineKeyboardMarkup:
+def _routing_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
     return keyboard(
         *rows(
             [

@@ -44,7 +44,15 @@ async def load_principal(update: Update, context: RounaqContext) -> None:
             update.update_id,
         )
         raise ApplicationHandlerStop
-    profile = await context.services.users.profile(user.id)
+    users = context.services.users
+    profile = await users.profile(user.id)
+    if not profile.known:
+        # Whatever someone's first update is (any command, a button on a forwarded message,
+        # a deep link), they exist from here on: every later step may refer to their row.
+        await users.touch(
+            user.id, first_name=user.first_name, last_name=user.last_name, username=user.username
+        )
+        profile = await users.profile(user.id)
     context.principal = profile.principal
     user_data = context.user_data
     if user_data is not None and LANG_KEY not in user_data:

@@ -114,8 +114,7 @@ def _item_line(context: RounaqContext, item: AgendaItemDTO) -> str:
 
 
 def _markup(buttons: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
-    """Telegram refuses an empty inline keyboard: no buttons means no markup."""
-    return keyboard(*buttons) if any(buttons) else None
+    return keyboard(*buttons)
 
 
 async def _agenda_view(
@@ -355,7 +354,9 @@ def _decision_draft(context: RounaqContext, item_id: int) -> dict[str, Any] | No
     return draft
 
 
-def _agency_picker(context: RounaqContext, item_id: int, chosen: list[int]) -> InlineKeyboardMarkup:
+def _agency_picker(
+    context: RounaqContext, item_id: int, chosen: list[int]
+) -> InlineKeyboardMarkup | None:
     buttons = [
         InlineKeyboardButton(
             ("☑ " if a.id in chosen else "☐ ") + a.name(context.lang)[:36],

@@ -36,7 +36,7 @@ STATUS_FILTERS: tuple[str | None, ...] = (
 
 async def _render(
     context: RounaqContext, status: int, category: int, overdue: bool, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     tr, fmt, services = context.tr, context.fmt, context.services
     directory, lang = services.directory, context.lang
     flt = InboxFilter(STATUS_FILTERS[status], category or None, overdue)

@@ -25,7 +25,10 @@ from bot.views_figures import (
 from handlers.common import deny
 from handlers.ui import callback, int_arg, keyboard, parse_callback, rows
 
-COMMANDS = [MenuCommand("loans", Permission.VIEW_PROVINCE)]
+COMMANDS = [
+    MenuCommand("loans", Permission.VIEW_PROVINCE),
+    MenuCommand("importloans", Permission.IMPORT_LOANS, in_menu=False),
+]
 
 PREFIX = "ln"  # ln:<view>:<unit>:<year>
 CHART = "lnc"  # lnc:<dimension>:<unit>:<year>

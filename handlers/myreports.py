@@ -14,10 +14,11 @@ from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
 from bot.menu import MenuCommand
-from bot.text import parse_tracking_number
+from bot.text import format_tracking_number, parse_tracking_number
 from bot.views import report_list_line, report_with_history, tracking_number
 from handlers.actions import report_keyboard
 from handlers.common import deny
+from handlers.start import menu_buttons
 from handlers.ui import callback, int_arg, keyboard, pager_row, parse_callback, send_chunks
 
 COMMANDS = [MenuCommand("myreports", Permission.VIEW_OWN_REPORTS)]
@@ -26,7 +27,9 @@ PREFIX = "my"
 PAGE_SIZE = 5
 
 
-async def _render_page(context: RounaqContext, page: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _render_page(
+    context: RounaqContext, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     tr, fmt, directory = context.tr, context.fmt, context.services.directory
     result = await context.services.reports.owner_page(context.principal.user_id, page, PAGE_SIZE)
     if not result.total:
@@ -181,14 +184,26 @@ async def lookup_number(update: Update, context: RounaqContext) -> None:
     assert message.text is not None
     number = parse_tracking_number(message.text)
     if number is None:
+        # Digits that are not a tracking number (a phone, a year, "12345"): say what one
+        # looks like rather than nothing.
+        example = context.fmt.digits(format_tracking_number(1405, 1))
+        await message.reply_text(
+            context.tr.t("myreports.not_a_number", example=example),
+            reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+        )
         return
     view = await context.services.reports.find_by_number(context.principal, number)
     if view is None or not await show_report(update, context, view.report.id):
-        await message.reply_text(context.tr.t("myreports.not_found"))
+        await message.reply_text(
+            context.tr.t("myreports.not_found"),
+            reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+        )
 
 
-# A bare tracking number: digits in any script, an optional separator, nothing else of note.
-TRACKING_TEXT = filters.Regex(r"^\s*#?\s*[0-9۰-۹٠-٩]{2,4}\s*[-‐–/_ ]?\s*[0-9۰-۹٠-٩]{1,8}\s*$")
+# A bare number: digits in any script, in one group or two (either order) with an optional
+# separator, nothing else of note. Not a tracking number gets a hint, not silence.
+_DIGITS = "[0-9۰-۹٠-٩]{1,8}"
+TRACKING_TEXT = filters.Regex(rf"^\s*#?\s*{_DIGITS}(?:\s*[-‐–/_ ]?\s*{_DIGITS})?\s*$")
 
 
 def register(application: RounaqApp) -> None:

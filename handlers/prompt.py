@@ -82,6 +82,8 @@ async def on_text(update: Update, context: RounaqContext) -> None:
     table: dict[str, PromptHandler] = context.bot_data.get(HANDLERS_KEY, {})
     handler = table.get(str(data.get("kind")))
     if handler is None:
+        # A prompt this version no longer knows (asked before an upgrade): say so, not nothing.
+        await message.reply_text(context.tr.t("common.flow_lost"))
         return
     try:
         # Normalised once here (Arabic ي/ك, bidi controls...): every prompt's text is

@@ -76,8 +76,14 @@ def pager_row(tr: Translator, prefix: str, page: int, pages: int) -> list[Inline
     return row
 
 
-def keyboard(*button_rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([r for r in button_rows if r])
+def keyboard(*button_rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup | None:
+    """The buttons as a markup, or None when there are none.
+
+    PTB sends an empty InlineKeyboardMarkup as `{}`; no buttons must mean no reply_markup
+    at all, so every keyboard is built here.
+    """
+    filled = [r for r in button_rows if r]
+    return InlineKeyboardMarkup(filled) if filled else None
 
 
 @contextmanager
