@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.reports import ReportView
 from bot.services.workflow import WorkflowError
-from bot.text import format_tracking_number
+from bot.text import shorten
 from storage.dto import ReportDTO, ReportEventDTO, UnitDTO
 from storage.models import ReportStatus
 
@@ -20,7 +20,8 @@ DESCRIPTION_PREVIEW = 300
 
 
 def tracking_number(fmt: Presenter, report: ReportDTO) -> str:
-    return fmt.digits(format_tracking_number(report.year, report.seq))
+    """Isolated in Persian text, so it reads the same wherever it stands."""
+    return fmt.tracking(report.year, report.seq)
 
 
 def status_label(tr: Translator, status: str, *, staff: bool = False) -> str:
@@ -35,10 +36,10 @@ def status_label(tr: Translator, status: str, *, staff: bool = False) -> str:
 
 def workflow_error(tr: Translator, error: WorkflowError) -> str:
     """A refused action in words; length refusals state the limits the check used."""
-    limits: dict[str, str] = {}
+    limits: dict[str, int] = {}
     if error.limits is not None:
         low, high = error.limits
-        limits = {"min": tr.presenter.number(low), "max": tr.presenter.number(high)}
+        limits = {"min": low, "max": high}  # the translator puts them in its digits
     return tr.t(f"workflow.error_{error.reason}", **limits)
 
 
@@ -58,7 +59,7 @@ def unit_summary(tr: Translator, directory: Directory, unit: UnitDTO) -> str:
 
 
 def _preview(text: str, limit: int = DESCRIPTION_PREVIEW) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 def report_card(

@@ -59,7 +59,7 @@ async def report_keyboard(context: RounaqContext, report: ReportDTO) -> InlineKe
         found.append(
             [
                 InlineKeyboardButton(
-                    tr.t("myreports.btn_files", n=tr.presenter.number(report.attachments)),
+                    tr.t("myreports.btn_files", n=report.attachments),
                     callback_data=callback("my", "f", report.id),
                 )
             ]
@@ -191,7 +191,8 @@ async def _pick_agency(update: Update, context: RounaqContext, report: ReportDTO
     tr, lang = context.tr, context.lang
     buttons = [
         InlineKeyboardButton(
-            a.name(lang)[:40], callback_data=callback(PREFIX, A.REASSIGN, report.id, a.id)
+            context.fmt.shorten(a.short_name(lang), 40),
+            callback_data=callback(PREFIX, A.REASSIGN, report.id, a.id),
         )
         for a in context.services.directory.agencies
         if a.id != report.agency_id

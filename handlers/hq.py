@@ -163,7 +163,7 @@ async def _agenda_view(
     for item in items[window]:
         row = [
             InlineKeyboardButton(
-                tr.t("hq.btn_item", id=fmt.plain_int(item.id), title=item.title[:30]),
+                tr.t("hq.btn_item", id=fmt.plain_int(item.id), title=fmt.shorten(item.title, 30)),
                 callback_data=callback("hq", "i", item.id),
             )
         ]
@@ -358,7 +358,8 @@ def _decision_draft(context: RounaqContext, item_id: int) -> dict[str, Any] | No
 def _agency_picker(context: RounaqContext, item_id: int, chosen: list[int]) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            ("☑ " if a.id in chosen else "☐ ") + a.name(context.lang)[:36],
+            ("☑ " if a.id in chosen else "☐ ")
+            + context.fmt.shorten(a.short_name(context.lang), 36),
             callback_data=callback("hq", "a", item_id, a.id),
         )
         for a in context.services.directory.agencies
@@ -399,7 +400,7 @@ async def got_date(update: Update, context: RounaqContext, data: dict[str, Any],
         await message.reply_text(
             tr.t(
                 "common.invalid_date",
-                text=escape(text[:40]),
+                text=escape(context.fmt.shorten(text, 40)),
                 example=context.fmt.short_date(context.services.clock.now()),
             )
         )

@@ -138,7 +138,8 @@ async def on_button(update: Update, context: RounaqContext) -> None:
             )
         ] + [
             InlineKeyboardButton(
-                c.name(context.lang)[:40], callback_data=callback(PREFIX, status, c.id, overdue, 1)
+                context.fmt.shorten(c.name(context.lang), 40),
+                callback_data=callback(PREFIX, status, c.id, overdue, 1),
             )
             for c in context.services.directory.categories
         ]

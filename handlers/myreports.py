@@ -160,7 +160,11 @@ async def lookup_number(update: Update, context: RounaqContext) -> None:
 
 
 # A bare tracking number: digits in any script, an optional separator, nothing else of note.
-TRACKING_TEXT = filters.Regex(r"^\s*#?\s*[0-9۰-۹٠-٩]{2,4}\s*[-‐–/_ ]?\s*[0-9۰-۹٠-٩]{1,8}\s*$")
+# Bidi marks and isolates around it come with a number copied from the bot's messages.
+_MARKS = "\\s\u200e\u200f\u2066-\u2069"
+TRACKING_TEXT = filters.Regex(
+    rf"^[{_MARKS}]*#?\s*[0-9۰-۹٠-٩]{{2,4}}\s*[-‐–/_ ]?\s*[0-9۰-۹٠-٩]{{1,8}}[{_MARKS}]*$"
+)
 
 
 def register(application: RounaqApp) -> None:

@@ -284,7 +284,11 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
     fmt = context.fmt
     buttons = [
         InlineKeyboardButton(
-            f"{fmt.plain_int(p.number)}. {p.title(context.lang)}"[:60],
+            context.tr.t(
+                "programs.btn_pick",
+                number=fmt.plain_int(p.number),
+                title=fmt.shorten(p.title(context.lang), 56),
+            ),
             callback_data=callback(FLOW, "p", p.id),
         )
         for p in programs
@@ -332,7 +336,7 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
     percent = parse_percent(message.text)
     if percent is None:
         await message.reply_text(
-            context.tr.t("programs.bad_percent", text=escape(message.text[:40]))
+            context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(message.text, 40)))
         )
         return State.PERCENT
     _draft(context)["percent"] = percent
@@ -413,7 +417,7 @@ async def got_date(update: Update, context: RounaqContext) -> int:
         await message.reply_text(
             context.tr.t(
                 "programs.error.bad_date",
-                text=escape(message.text[:40]),
+                text=escape(context.fmt.shorten(message.text, 40)),
                 example=context.fmt.short_date(today),
             )
         )
@@ -624,7 +628,10 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
     label = tr.t(f"programs.field.{field}")
     if field == "agency_id":
         buttons = [
-            InlineKeyboardButton(a.name(context.lang)[:40], callback_data=callback(EDIT, "a", a.id))
+            InlineKeyboardButton(
+                context.fmt.shorten(a.short_name(context.lang), 40),
+                callback_data=callback(EDIT, "a", a.id),
+            )
             for a in context.services.directory.agencies
         ]
         await query.edit_message_text(
@@ -674,7 +681,7 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
             await message.reply_text(
                 tr.t(
                     "programs.error.bad_date",
-                    text=escape(text[:40]),
+                    text=escape(context.fmt.shorten(text, 40)),
                     example=context.fmt.short_date(today),
                 )
             )

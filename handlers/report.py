@@ -101,7 +101,9 @@ async def begin(update: Update, context: RounaqContext) -> int:
         await _ask_category(update, context)
         return State.CATEGORY
     buttons = [
-        InlineKeyboardButton(u.name[:40], callback_data=callback(PREFIX, "unit", u.id))
+        InlineKeyboardButton(
+            context.fmt.shorten(u.name, 40), callback_data=callback(PREFIX, "unit", u.id)
+        )
         for u in units
     ]
     await _send(update, context, tr.t("report.ask_unit"), reply_markup=keyboard(*rows(buttons, 1)))
