@@ -333,7 +333,7 @@ def import_summary(tr: Translator, fmt: Presenter, result: ImportResult) -> str:
     for error in result.errors[:MAX_ERRORS_SHOWN]:
         reason = tr.t(f"loans.reason.{error.reason}")
         if error.value:
-            reason += " " + tr.t("loans.import_error_value", value=escape(error.value))
+            reason += " " + tr.t("loans.import_error_value", value=fmt.name(error.value))
         lines.append(tr.t("loans.import_error_line", row=fmt.plain_int(error.row), reason=reason))
     hidden = len(result.errors) - MAX_ERRORS_SHOWN
     if hidden > 0:
