@@ -153,7 +153,8 @@ async def _user_card(context: RounaqContext, user: UserDTO) -> tuple[str, Inline
                 )
             )
             for agency_id in sorted(principal.agency_ids):
-                name = context.services.directory.agency(agency_id).code
+                agency = context.services.directory.agency(agency_id)
+                name = context.fmt.shorten(agency.short_name(context.lang), 24)
                 buttons.append(
                     InlineKeyboardButton(
                         tr.t("admin.btn_revoke", role=f"{tr.t('roles.officer')} {name}"),
@@ -318,7 +319,8 @@ async def redeem(update: Update, context: RounaqContext) -> None:
         return
     role_name = context.tr.t(f"roles.{invite.role}")
     if invite.agency_id is not None:
-        role_name += " — " + escape(services.directory.agency(invite.agency_id).name(context.lang))
+        agency = escape(services.directory.agency(invite.agency_id).name(context.lang))
+        role_name = context.fmt.fields(role_name, agency)
     context.principal = (await services.users.profile(user.id)).principal
     await message.reply_text(context.tr.t("admin.invite_redeemed", role=role_name))
     await refresh_menu_of(context, user.id)

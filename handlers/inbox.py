@@ -41,7 +41,7 @@ async def _render(
     directory, lang = services.directory, context.lang
     flt = InboxFilter(STATUS_FILTERS[status], category or None, overdue)
     result = await services.workflow.inbox(context.principal, flt, page, PAGE_SIZE)
-    agencies = ", ".join(
+    agencies = fmt.join(
         escape(directory.agency(a).name(lang)) for a in sorted(context.principal.agency_ids)
     )
     status_name = (
