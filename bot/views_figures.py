@@ -161,7 +161,7 @@ def program_detail(
 def progress_bars(tr: Translator, fmt: Presenter, programs: Sequence[ProgramDTO]) -> list[Bar]:
     return [
         Bar(
-            label=f"{fmt.plain_int(p.number)}. {p.title(tr.lang)}",
+            label=tr.t("programs.btn_pick", number=fmt.plain_int(p.number), title=p.title(tr.lang)),
             value=p.progress,
             text=fmt.percent(Decimal(p.progress) / 100),
         )

@@ -21,6 +21,7 @@ from bot.i18n import get_translator
 from bot.menu import MenuCommand, bot_commands, visible_commands
 from bot.services.admin import GRANTABLE, INVITE_PREFIX
 from bot.services.workflow import WorkflowError
+from bot.text import normalize_text
 from bot.views import workflow_error
 from handlers import prompt
 from handlers.common import deny
@@ -292,7 +293,9 @@ async def _send_invite(
         tr.t(
             "admin.invite",
             role=role_name,
-            link=fmt.ltr(escape(link)),
+            # On a line of its own a link keeps its order; an isolate character beside
+            # it could be taken into the link by a client's URL detection.
+            link=escape(link),
             code=f"{INVITE_PREFIX}{code}",  # inside <code>, copied as it is
         ),
         None,
@@ -312,7 +315,8 @@ async def redeem(update: Update, context: RounaqContext) -> None:
     await services.users.touch(
         user.id, first_name=user.first_name, last_name=user.last_name, username=user.username
     )
-    code = (context.args or [""])[0].removeprefix(INVITE_PREFIX)
+    # A code copied from the message may bring the marks around it.
+    code = normalize_text((context.args or [""])[0]).removeprefix(INVITE_PREFIX)
     invite = await services.admin.redeem(user.id, code)
     if invite is None:
         await message.reply_text(context.tr.t("admin.invite_invalid"))
