@@ -8,6 +8,7 @@ bilingual language prompt keeps each line's direction; English screens hold no P
 
 from __future__ import annotations
 
+from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import LRI, PDI, Presenter
 from bot.i18n import get_translator
@@ -15,6 +16,18 @@ from bot.views import tracking_number
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
 from tests.display_rules import check_en, check_fa, zero_lookalikes
+from tests.e2e.digest_world import (
+    FRIDAY,
+    SATURDAY_0930,
+    THURSDAY,
+    days,
+    ensure_user,
+    grant,
+    move,
+    runner,
+    unit_for,
+)
+from tests.e2e.digest_world import file_report as file_dated_report
 from tests.e2e.test_officials import make
 from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit, services_of
 from tests.e2e.workflow_kit import Cast, file_report
@@ -135,3 +148,44 @@ async def test_help_greeting_and_the_bilingual_prompt(
     help_text = await owner.say("/help")
     assert f"{LRI}/myreports{PDI}" in help_text.text
     check_fa(source(help_text))
+
+
+async def test_every_digest_reads_right_in_its_language(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
+) -> None:
+    services = services_of(app)
+    owner, reader = people["owner"], people["other_owner"]
+    officer, official = people["officer"], people["official"]
+    await ensure_user(services, owner.id, "رضا")
+    await ensure_user(services, reader.id, "Sam", "en")
+    await ensure_user(services, officer.id, "مریم")
+    await ensure_user(services, official.id, "سارا")
+    await grant(services, officer.id, Role.OFFICER, "smt")
+    await grant(services, official.id, Role.OFFICIAL)
+    await grant(services, reader.id, Role.OFFICIAL)
+    unit = await unit_for(services, owner.id, UNIT)
+    await file_dated_report(services, clock, owner.id, unit, "permits", THURSDAY - days(30))
+    fresh = await file_dated_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)
+    await file_dated_report(services, clock, owner.id, unit, "bank_finance", FRIDAY)
+    await move(services, fresh, "in_progress", actor=officer.id, when=FRIDAY + days(0.1))
+    clock.set(SATURDAY_0930)
+    await owner.send("/subscribe")
+    await owner.next("گزارش روزانه فعال شد")
+
+    runner(app).trigger()
+    await runner(app).wait()
+
+    header_fa, header_en = "گزارش روزانهٔ رونق", "Rounaq daily digest"
+    seen = 0
+    for person in (owner, officer, official):
+        for message in emulator.messages(person.id):
+            if header_fa in message.text:
+                seen += 1
+                check_fa(without(source(message), UNIT))
+                for label in message.button_texts:
+                    check_fa(label)
+    english = [m for m in emulator.messages(reader.id) if header_en in m.text]
+    assert english
+    for message in english:
+        check_en(without(source(message), UNIT))
+    assert seen == 3
