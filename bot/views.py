@@ -51,7 +51,7 @@ def unit_summary(tr: Translator, directory: Directory, unit: UnitDTO) -> str:
     lang = tr.lang
     return tr.t(
         "registration.summary",
-        name=escape(unit.name),
+        name=Presenter(lang).name(unit.name),
         sector=escape(directory.sector(unit.sector_id).name(lang)),
         county=escape(directory.county(unit.county_id).name(lang)),
         permit=permit_label(tr, unit.permit_status),
@@ -75,7 +75,7 @@ def report_card(
     lang = tr.lang
     lines = [
         tr.t("report.card_title", number=tracking_number(fmt, report)),
-        tr.t("report.card_unit", unit=escape(report.unit_name)),
+        tr.t("report.card_unit", unit=fmt.name(report.unit_name)),
         tr.t(
             "report.card_category",
             category=escape(directory.category(report.category_id).name(lang)),

@@ -92,7 +92,7 @@ def _report_line(context: RounaqContext, report: ReportDTO) -> str:
     return context.tr.t(
         "hq.report_line",
         number=tracking_number(context.fmt, report),
-        unit=escape(report.unit_name),
+        unit=context.fmt.name(report.unit_name),
         category=escape(directory.category(report.category_id).name(lang)),
         agency=escape(directory.agency(report.agency_id).name(lang)),
     )

@@ -69,7 +69,7 @@ async def _render(
             tr.t(
                 "inbox.line_overdue" if late else "inbox.line",
                 number=tracking_number(fmt, report),
-                unit=escape(report.unit_name),
+                unit=fmt.name(report.unit_name),
                 category=escape(directory.category(report.category_id).name(lang)),
                 status=status_label(tr, report.status, staff=True),
                 due=fmt.date(report.due_at),

@@ -351,7 +351,7 @@ async def _show_summary(update: Update, context: RounaqContext) -> int:
     agency = context.services.reports.routed_agency(category.id, unit.sector_id, unit.county_id)
     lines = [
         tr.t("report.summary_title"),
-        tr.t("report.card_unit", unit=escape(unit.name)),
+        tr.t("report.card_unit", unit=fmt.name(unit.name)),
         tr.t("report.card_category", category=escape(category.name(lang))),
         tr.t("report.summary_agency", agency=escape(agency.name(lang))),
     ]

@@ -132,6 +132,13 @@ async def test_status_routing_and_stats_have_no_dot_beside_a_digit(
     stats = await official.say("/stats")
     check_fa(source(stats))
 
+    # The officer's inbox and the secretariat's screens, built in the handlers.
+    inbox = await cast.officer.say("/inbox")
+    assert tracking_number(Presenter("fa"), report) in inbox.text
+    check_fa(without(source(inbox), "فرش ممتاز قم"))
+    for command in ("/agenda", "/decisions", "/laws"):
+        check_fa(source(await cast.secretariat.say(command)))
+
 
 async def test_help_greeting_and_the_bilingual_prompt(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
