@@ -207,3 +207,9 @@ def test_one_presenter_one_factory() -> None:
 
 def test_charts_get_text_without_isolates() -> None:
     assert strip_isolates(FA.tracking(1405, 1)) == "۱۴۰۵-۰۰۰۱"
+
+
+def test_the_english_catalog_has_no_persian_letter() -> None:
+    for key, message in get_translator("en").messages.items():
+        for form in [message] if isinstance(message, str) else message.values():
+            assert re.search("[\u0600-\u06ff]", form) is None, key
