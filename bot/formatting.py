@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final, Literal, TypeAlias
@@ -196,6 +196,15 @@ class Words:
         return forms.get(category, forms["other"])
 
 
+def _plural_category(lang: str, n: Decimal) -> str:
+    return str(_plural_rule(lang)(n))
+
+
+@functools.cache
+def _plural_rule(lang: str) -> Callable[[Decimal], str]:
+    return Locale.parse(lang).plural_form
+
+
 @functools.cache
 def _catalog_words(lang: str) -> Words:
     # Imported here: bot.i18n builds on this module.
@@ -379,7 +388,7 @@ class Presenter:
         if unit not in ("rial", "toman"):
             raise ValueError(f"unknown unit {unit!r}")
         value = Decimal(abs(rials)) / (10 if unit == "toman" else 1)
-        category = Locale.parse(self.lang).plural_form(value)
+        category = _plural_category(self.lang, value)
         amount = self._fa_amount(value) if self.is_fa else self._en_amount(value)
         text = f"{amount} {self._w.unit(unit, category)}"
         if rials < 0:
