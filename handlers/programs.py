@@ -782,7 +782,7 @@ async def link_command(update: Update, context: RounaqContext) -> None:
     except ProgramError as error:
         await message.reply_text(tr.t(f"programs.error.{error.reason}"))
         return
-    report = fmt.digits(f"{tracking[0]}-{tracking[1]:04d}")
+    report = fmt.tracking(*tracking)
     values = {"report": report, "number": fmt.plain_int(number)}
     if unlink:
         key = "programs.unlinked_ok" if changed else "programs.not_linked"

@@ -113,7 +113,8 @@ async def test_status_routing_and_stats_have_no_dot_beside_a_digit(
     official, admin = cast.official, cast.admin
     await make(app, admin, Role.ADMIN)
     linked = await admin.say(f"/link 1 {report.year}-{report.seq:04d}")
-    assert zero_lookalikes(source(linked)) == []
+    assert tracking_number(Presenter("fa"), report) in linked.text
+    check_fa(source(linked))
 
     status = await official.say("/status")
     pages = [status]
