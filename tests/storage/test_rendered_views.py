@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from sqlalchemy import update
 
 from bot.access import Principal, ReportAction
 from bot.clock import ManualClock
@@ -45,7 +46,8 @@ from bot.views_figures import (
 )
 from handlers.national import render_rollup
 from storage.dto import ReportDTO, UnitDTO
-from storage.models import PermitStatus, ReportStatus, Role
+from storage.models import Agency, PermitStatus, ReportStatus, Role
+from storage.seed import load_dataset, seed_province
 from tests.display_rules import check_en, check_fa
 from tests.loan_files import make_xlsx, rows_with
 
@@ -192,3 +194,28 @@ async def test_every_view_reads_right_in_both_languages(services: Services) -> N
             for typed in TYPED:
                 text = text.replace(typed, "")
             check(text)
+
+
+async def test_short_names_come_from_the_data_set_and_an_edit_stays(services: Services) -> None:
+    smt = services.directory.agency_by_code("smt")
+    assert smt is not None
+    assert smt.short_name("fa") == "صمت"
+    assert smt.short_name("en") == "SMT"
+    # A database from before 0009c has the columns empty; the next start fills them,
+    # and leaves alone what an admin has set since.
+    async with services.database.transaction() as session:
+        await session.execute(update(Agency).values(short_name_fa=None, short_name_en=None))
+        await session.execute(
+            update(Agency).where(Agency.code == "tax").values(short_name_fa="مالیات")
+        )
+    await seed_province(services.database, load_dataset("qom"))
+    await services.directory.reload()
+    smt, tax = services.directory.agency_by_code("smt"), services.directory.agency_by_code("tax")
+    assert smt is not None
+    assert tax is not None
+    assert smt.short_name("fa") == "صمت"
+    assert tax.short_name("fa") == "مالیات"
+    assert tax.short_name("en") == "Tax affairs"
+    bank = services.directory.agency_by_code("melli")
+    assert bank is not None
+    assert bank.short_name("fa") == bank.name("fa")  # no short name: the name
