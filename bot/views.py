@@ -105,7 +105,7 @@ def event_line(
     agency = escape(directory.agency(event.agency_id).name(tr.lang)) if event.agency_id else ""
     text = tr.t(f"history.{event.kind}", agency=agency, when=when)
     if actors and event.actor_id is not None and event.actor_id in actors:
-        text += tr.t("history.by", name=escape(actors[event.actor_id]))
+        text += tr.t("history.by", name=fmt.name(actors[event.actor_id]))
     if event.internal:
         text += " " + tr.t("history.internal_mark")
     if event.note:

@@ -323,7 +323,7 @@ def import_summary(tr: Translator, fmt: Presenter, result: ImportResult) -> str:
         return text
     if result.duplicate_of is not None:
         name, when = result.duplicate_of
-        return tr.t("loans.import_duplicate", date=fmt.date(when), name=escape(name))
+        return tr.t("loans.import_duplicate", date=fmt.date(when), name=fmt.name(name))
     if result.format_error is not None:
         detail = result.format_detail
         if result.format_error == "missing_columns":

@@ -236,7 +236,7 @@ async def _after(
             + "\n\n"
             + tr.t(
                 f"workflow.by_{outcome.event}",
-                name=escape(user.full_name),
+                name=fmt.name(user.full_name),
                 when=fmt.datetime(report.updated_at),
             )
         )
