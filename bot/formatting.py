@@ -61,6 +61,7 @@ PDI: Final = "\u2069"
 _LRM: Final = "\u200e"
 _ISOLATES_RE: Final = re.compile("[\u2066-\u2069]")
 _LATIN_RE: Final = re.compile("[A-Za-z]")
+_RTL_LETTER_RE: Final = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 Number: TypeAlias = int | float | Decimal
 AnyDate: TypeAlias = dt.datetime | dt.date | jdatetime.date
@@ -252,9 +253,12 @@ class Presenter:
         return LRI + s + PDI
 
     def name(self, s: str) -> str:
-        """A name someone typed, HTML-escaped; a Latin one is isolated in RTL text."""
+        """A name someone typed, HTML-escaped, and isolated (first-strong) when its
+        script runs the other way: a Latin name in Persian text, a Persian one in
+        English text, so the punctuation around it stays where the sentence put it."""
         text = escape(s)
-        if self.is_rtl and _LATIN_RE.search(text):
+        foreign = _LATIN_RE if self.is_rtl else _RTL_LETTER_RE
+        if foreign.search(text):
             return FSI + text + PDI
         return text
 

@@ -109,6 +109,7 @@ def test_typed_names_are_escaped_and_latin_ones_isolated() -> None:
     assert FA.name("Sam <x>") == "\u2068Sam &lt;x&gt;" + PDI
     assert FA.name("رضا") == "رضا"
     assert EN.name("Sam") == "Sam"
+    assert EN.name("رضا") == "\u2068رضا" + PDI  # a Persian name in an English sentence
     assert unisolated_latin(f"سلام {FA.name('Sam')}") == ""
 
 
