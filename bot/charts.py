@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from bot.formatting import Presenter
+from bot.formatting import Presenter, strip_isolates
+from bot.text import shorten
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -70,7 +71,9 @@ class Bar:
 
 
 def _shorten(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
+    # matplotlib lays the text out itself; the isolates that help chat clients are not
+    # glyphs in the font.
+    return shorten(strip_isolates(label), MAX_LABEL)
 
 
 def _render(figure: Figure) -> bytes:
@@ -156,7 +159,7 @@ def horizontal_figure(
     axes.set_xlim(0, top)
     for position, bar in zip(positions, bars, strict=True):
         axes.annotate(
-            bar.text,
+            strip_isolates(bar.text),
             (bar.value, position),
             xytext=(-4 if rtl else 4, 0),
             textcoords="offset points",
@@ -168,9 +171,11 @@ def horizontal_figure(
         axes.invert_xaxis()
         axes.yaxis.tick_right()
     _value_axis(axes.xaxis, fmt, counts=counts)
-    axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
+    axes.set_title(
+        strip_isolates(title), fontsize=12, fontweight="bold", loc="right" if rtl else "left"
+    )
     if axis_label:
-        axes.set_xlabel(axis_label)
+        axes.set_xlabel(strip_isolates(axis_label))
     for side in ("top", "left" if rtl else "right"):
         axes.spines[side].set_visible(False)
     axes.grid(axis="x", alpha=0.3)
@@ -199,7 +204,7 @@ def vertical_figure(
     axes.set_ylim(0, top)
     for position, bar in zip(positions, bars, strict=True):
         axes.annotate(
-            bar.text,
+            strip_isolates(bar.text),
             (position, bar.value),
             xytext=(0, 3),
             textcoords="offset points",
@@ -212,9 +217,11 @@ def vertical_figure(
         axes.yaxis.tick_right()
         axes.yaxis.set_label_position("right")
     _value_axis(axes.yaxis, fmt, counts=counts)
-    axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
+    axes.set_title(
+        strip_isolates(title), fontsize=12, fontweight="bold", loc="right" if rtl else "left"
+    )
     if axis_label:
-        axes.set_ylabel(axis_label)
+        axes.set_ylabel(strip_isolates(axis_label))
     for side in ("top", "left" if rtl else "right"):
         axes.spines[side].set_visible(False)
     axes.grid(axis="y", alpha=0.3)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from telegram import BotCommand
 
 from bot.access import ROLE_PERMISSIONS, Permission, Principal
+from bot.formatting import RTL_LANGUAGES, isolate_ltr_runs
 from bot.i18n import Translator
 from storage.models import Role
 
@@ -71,6 +72,12 @@ def help_sections(
     return sections
 
 
+def _in_direction(tr: Translator, line: str) -> str:
+    """A filled-in line's /command isolated in a right-to-left language, as catalog text is
+    when it loads (a placeholder's value is not seen then)."""
+    return isolate_ltr_runs(line) if tr.lang in RTL_LANGUAGES else line
+
+
 def help_text(tr: Translator, commands: Sequence[MenuCommand], principal: Principal) -> str:
     """/help and the welcome: per role a heading, its commands, and its tip if any."""
     blocks: list[str] = []
@@ -78,7 +85,8 @@ def help_text(tr: Translator, commands: Sequence[MenuCommand], principal: Princi
         key = f"help.{role.value}" if role is not None else "help.general"
         lines = [tr.t(key)]
         lines += [
-            tr.t("help.line", command=c.command, text=tr.t(f"menu.{c.command}")) for c in section
+            _in_direction(tr, tr.t("help.line", command=c.command, text=tr.t(f"menu.{c.command}")))
+            for c in section
         ]
         tip = f"help.tip_{role.value}" if role is not None else ""
         if tip and tr.has(tip):

@@ -26,6 +26,7 @@ __all__ = [
     "parse_int",
     "parse_jalali_date",
     "parse_tracking_number",
+    "shorten",
     "to_latin_digits",
     "to_persian_digits",
 ]
@@ -102,6 +103,23 @@ def normalize_for_match(s: str) -> str:
     s = normalize_text(s).replace(ZWNJ, "")
     s = _MATCH_NOISE_RE.sub("", to_latin_digits(s)).casefold()
     return _WS_RE.sub(" ", s).strip()
+
+
+def shorten(label: str, limit: int, ellipsis: str = "…") -> str:
+    """``label`` in at most ``limit`` characters: cut at the last word boundary that fits,
+    with ``ellipsis`` after it, never inside a word (unless one word is longer than the
+    whole limit). A label that fits is returned as it is."""
+    if limit <= len(ellipsis):
+        raise ValueError("limit must leave room for the ellipsis")
+    label = label.strip()
+    if len(label) <= limit:
+        return label
+    room = limit - len(ellipsis)
+    head = label[: room + 1]  # one more: a space just after the cut means a whole word
+    cut = head.rfind(" ")  # a ZWNJ joins parts of one word: «شهرک‌های» is not cut there
+    if cut <= 0:
+        return label[:room].rstrip(" " + ZWNJ) + ellipsis
+    return head[:cut].rstrip(" ،,:;-—" + ZWNJ) + ellipsis
 
 
 # ---------------------------------------------------------------------------- integers

@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.reports import ReportView
 from bot.services.workflow import AGENCY_OPEN, WorkflowError
-from bot.text import format_tracking_number
+from bot.text import shorten
 from storage.dto import OwnerContactDTO, ReportDTO, ReportEventDTO, UnitDTO
 from storage.models import ReportStatus
 
@@ -23,7 +23,8 @@ CARD_DESCRIPTION_PREVIEW = 1500
 
 
 def tracking_number(fmt: Presenter, report: ReportDTO) -> str:
-    return fmt.digits(format_tracking_number(report.year, report.seq))
+    """Isolated in Persian text, so it reads the same wherever it stands."""
+    return fmt.tracking(report.year, report.seq)
 
 
 def status_label(tr: Translator, status: str, *, staff: bool = False) -> str:
@@ -38,10 +39,10 @@ def status_label(tr: Translator, status: str, *, staff: bool = False) -> str:
 
 def workflow_error(tr: Translator, error: WorkflowError) -> str:
     """A refused action in words; length refusals state the limits the check used."""
-    limits: dict[str, str] = {}
+    limits: dict[str, int] = {}
     if error.limits is not None:
         low, high = error.limits
-        limits = {"min": tr.presenter.number(low), "max": tr.presenter.number(high)}
+        limits = {"min": low, "max": high}  # the translator puts them in its digits
     return tr.t(f"workflow.error_{error.reason}", **limits)
 
 
@@ -53,7 +54,7 @@ def unit_summary(tr: Translator, directory: Directory, unit: UnitDTO) -> str:
     lang = tr.lang
     return tr.t(
         "registration.summary",
-        name=escape(unit.name),
+        name=Presenter(lang).name(unit.name),
         sector=escape(directory.sector(unit.sector_id).name(lang)),
         county=escape(directory.county(unit.county_id).name(lang)),
         permit=permit_label(tr, unit.permit_status),
@@ -61,18 +62,8 @@ def unit_summary(tr: Translator, directory: Directory, unit: UnitDTO) -> str:
 
 
 def preview(text: str, limit: int = DESCRIPTION_PREVIEW) -> str:
-    """The text, or its start cut at a word boundary with "…" when longer than `limit`.
-
-    A single word longer than half the limit is cut where it stops fitting rather than
-    dropped whole.
-    """
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    cut = max(head.rfind(" "), head.rfind("\n"))
-    if cut >= limit // 2:
-        head = head[:cut]
-    return head.rstrip() + "…"
+    """The text, or its start cut at a word boundary with "…" when longer than `limit`."""
+    return shorten(text, limit)
 
 
 def is_trimmed(text: str, limit: int = CARD_DESCRIPTION_PREVIEW) -> bool:
@@ -96,7 +87,7 @@ def report_card(
     lang = tr.lang
     lines = [
         tr.t("report.card_title", number=tracking_number(fmt, report)),
-        tr.t("report.card_unit", unit=escape(report.unit_name)),
+        tr.t("report.card_unit", unit=fmt.name(report.unit_name)),
     ]
     if contact is not None:
         lines.append(owner_line(tr, contact))
@@ -147,7 +138,7 @@ def event_line(
     agency = escape(directory.agency(event.agency_id).name(tr.lang)) if event.agency_id else ""
     text = tr.t(f"history.{event.kind}", agency=agency, when=when)
     if actors and event.actor_id is not None and event.actor_id in actors:
-        text += tr.t("history.by", name=escape(actors[event.actor_id]))
+        text += tr.t("history.by", name=fmt.name(actors[event.actor_id]))
     if event.internal:
         text += " " + tr.t("history.internal_mark")
     if event.note:

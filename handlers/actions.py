@@ -85,7 +85,7 @@ async def report_keyboard(
         found.append(
             [
                 InlineKeyboardButton(
-                    tr.t("myreports.btn_files", n=tr.presenter.number(report.attachments)),
+                    tr.t("myreports.btn_files", n=report.attachments),
                     callback_data=callback("my", "f", report.id),
                 )
             ]
@@ -276,7 +276,7 @@ async def _pick_agency(update: Update, context: RounaqContext, report: ReportDTO
     mark = tr.t("admin.routing_unstaffed_mark")
     buttons = [
         InlineKeyboardButton(
-            (f"{mark} " if a.id in empty else "") + a.name(lang)[:40],
+            (f"{mark} " if a.id in empty else "") + context.fmt.shorten(a.short_name(lang), 40),
             callback_data=callback(PREFIX, A.REASSIGN, report.id, a.id),
         )
         for a in context.services.directory.agencies
@@ -387,7 +387,7 @@ async def _redraw_group_message(
         + "\n\n"
         + tr.t(
             f"workflow.by_{outcome.event}",
-            name=escape(actor),
+            name=context.fmt.name(actor),
             when=fmt.datetime(report.updated_at),
         )
     )

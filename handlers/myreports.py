@@ -201,9 +201,13 @@ async def lookup_number(update: Update, context: RounaqContext) -> None:
 
 
 # A bare number: digits in any script, in one group or two (either order) with an optional
-# separator, nothing else of note. Not a tracking number gets a hint, not silence.
+# separator, nothing else of note. Not a tracking number gets a hint, not silence. Bidi marks
+# and isolates around it come with a number copied from the bot's messages.
 _DIGITS = "[0-9۰-۹٠-٩]{1,8}"
-TRACKING_TEXT = filters.Regex(rf"^\s*#?\s*{_DIGITS}(?:\s*[-‐–/_ ]?\s*{_DIGITS})?\s*$")
+_MARKS = "\\s\u200e\u200f\u2066-\u2069"
+TRACKING_TEXT = filters.Regex(
+    rf"^[{_MARKS}]*#?\s*{_DIGITS}(?:\s*[-‐–/_ ]?\s*{_DIGITS})?[{_MARKS}]*$"
+)
 
 
 def register(application: RounaqApp) -> None:

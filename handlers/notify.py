@@ -159,7 +159,7 @@ def notice_text(tr: Translator, fmt: Presenter, context: RounaqContext, notice: 
         text += "\n" + tr.t(
             "notify.report_line",
             number=tracking_number(fmt, report),
-            unit=escape(report.unit_name),
+            unit=fmt.name(report.unit_name),
             category=escape(directory.category(report.category_id).name(lang)),
             status=status_label(tr, report.status, staff=notice.audience is not Audience.OWNER),
         )

@@ -289,7 +289,11 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
     fmt = context.fmt
     buttons = [
         InlineKeyboardButton(
-            f"{fmt.plain_int(p.number)}. {p.title(context.lang)}"[:60],
+            context.tr.t(
+                "programs.btn_pick",
+                number=fmt.plain_int(p.number),
+                title=fmt.shorten(p.title(context.lang), 56),
+            ),
             callback_data=callback(FLOW, "p", p.id),
         )
         for p in programs
@@ -339,7 +343,7 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
     percent = parse_percent(message.text)
     if percent is None:
         await message.reply_text(
-            context.tr.t("programs.bad_percent", text=escape(message.text[:40]))
+            context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(message.text, 40)))
         )
         return State.PERCENT
     _draft(context)["percent"] = percent
@@ -430,7 +434,7 @@ async def got_date(update: Update, context: RounaqContext) -> int:
         await message.reply_text(
             context.tr.t(
                 "programs.error.bad_date",
-                text=escape(message.text[:40]),
+                text=escape(context.fmt.shorten(message.text, 40)),
                 example=context.fmt.short_date(today),
             ),
             reply_markup=steps.remembered_markup(context),
@@ -640,7 +644,10 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
     label = tr.t(f"programs.field.{field}")
     if field == "agency_id":
         buttons = [
-            InlineKeyboardButton(a.name(context.lang)[:40], callback_data=callback(EDIT, "a", a.id))
+            InlineKeyboardButton(
+                context.fmt.shorten(a.short_name(context.lang), 40),
+                callback_data=callback(EDIT, "a", a.id),
+            )
             for a in context.services.directory.agencies
         ]
         await choice.edit(
@@ -692,7 +699,7 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
             await message.reply_text(
                 tr.t(
                     "programs.error.bad_date",
-                    text=escape(text[:40]),
+                    text=escape(context.fmt.shorten(text, 40)),
                     example=context.fmt.short_date(today),
                 )
             )
@@ -793,7 +800,7 @@ async def link_command(update: Update, context: RounaqContext) -> None:
     except ProgramError as error:
         await message.reply_text(tr.t(f"programs.error.{error.reason}"))
         return
-    report = fmt.digits(f"{tracking[0]}-{tracking[1]:04d}")
+    report = fmt.tracking(*tracking)
     values = {"report": report, "number": fmt.plain_int(number)}
     if unlink:
         key = "programs.unlinked_ok" if changed else "programs.not_linked"

@@ -85,7 +85,7 @@ async def got_name(update: Update, context: RounaqContext) -> int:
         for s in context.services.directory.sectors
     ]
     await message.reply_text(
-        tr.t("registration.ask_sector", name=escape(name)),
+        tr.t("registration.ask_sector", name=context.fmt.name(name)),
         reply_markup=step_markup(context, keyboard(*rows(buttons, 3))),
     )
     return State.SECTOR

@@ -141,7 +141,9 @@ async def _start(update: Update, context: RounaqContext) -> int:
         await _ask_category(update, context)
         return State.CATEGORY
     buttons = [
-        InlineKeyboardButton(u.name[:40], callback_data=callback(PREFIX, "unit", u.id))
+        InlineKeyboardButton(
+            context.fmt.shorten(u.name, 40), callback_data=callback(PREFIX, "unit", u.id)
+        )
         for u in units
     ]
     await _send(
@@ -422,7 +424,7 @@ async def _show_summary(update: Update, context: RounaqContext) -> int:
     agency = context.services.reports.routed_agency(category.id, unit.sector_id, unit.county_id)
     lines = [
         tr.t("report.summary_title"),
-        tr.t("report.card_unit", unit=escape(unit.name)),
+        tr.t("report.card_unit", unit=fmt.name(unit.name)),
         tr.t("report.card_category", category=escape(category.name(lang))),
         tr.t("report.summary_agency", agency=escape(agency.name(lang))),
     ]

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
-from bot.formatting import escape
+from bot.formatting import Presenter
 from bot.i18n import get_translator, languages
 from bot.menu import MenuCommand, bot_commands, help_text, visible_commands
 from handlers.ui import callback, keyboard, parse_callback
@@ -81,7 +81,7 @@ async def greet(update: Update, context: RounaqContext) -> None:
         return
     tr, principal = context.tr, context.principal
     role = tr.t(f"roles.{principal.primary_role.value}")
-    text = tr.t("start.greeting", name=escape(user.first_name), role=role)
+    text = tr.t("start.greeting", name=context.fmt.name(user.first_name), role=role)
     text += "\n\n" + help_text(tr, _registry(context), principal)
     await context.bot.send_message(chat.id, text, reply_markup=keyboard(*menu_buttons(context)))
     if chat.type == chat.PRIVATE:
@@ -98,8 +98,12 @@ async def ask_language(update: Update, context: RounaqContext) -> None:
         )
         for lang in languages()
     ]
-    # Both languages at once: the user has not chosen one yet.
-    text = "\n".join(get_translator(lang).t("start.choose_language") for lang in languages())
+    # Both languages at once: the user has not chosen one yet. Each line keeps its own
+    # direction, so the English line's full stop stays at its end in an RTL message.
+    host = Presenter(languages()[0])
+    text = "\n".join(
+        host.embed(get_translator(lang).t("start.choose_language"), lang) for lang in languages()
+    )
     await context.bot.send_message(chat.id, text, reply_markup=keyboard(buttons))
 
 

@@ -32,6 +32,13 @@ class ProvinceDTO(Named):
 class AgencyDTO(Named):
     kind: str
     group_chat_id: int | None
+    short_name_fa: str | None = None
+    short_name_en: str | None = None
+
+    def short_name(self, lang: str) -> str:
+        """The short name where the data set gives one (buttons, charts), else the name."""
+        short = self.short_name_fa if lang == "fa" else self.short_name_en
+        return short or self.name(lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,6 +161,9 @@ class Agency(Base):
     name_fa: Mapped[str] = mapped_column(String(256))
     name_en: Mapped[str] = mapped_column(String(256))
     kind: Mapped[str] = mapped_column(String(32))
+    # What buttons and charts show when the full name does not fit (optional).
+    short_name_fa: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    short_name_en: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # The agency's officers' group, where reports are posted with action buttons.
     group_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)

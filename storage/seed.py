@@ -46,6 +46,8 @@ class NamedSpec(_Strict):
 
 class AgencySpec(NamedSpec):
     kind: str
+    short_name_fa: str | None = None
+    short_name_en: str | None = None
 
 
 class CategorySpec(NamedSpec):
@@ -130,6 +132,7 @@ async def seed_province(database: Database, dataset: Dataset) -> int:
         counties = await _add_missing(session, County, pid, dataset.counties)
         sectors = await _add_missing(session, Sector, pid, dataset.sectors)
         agencies = await _add_missing(session, Agency, pid, dataset.agencies)
+        await _fill_short_names(session, pid, dataset.agencies)
         categories = await _add_missing(session, Category, pid, dataset.categories, agencies)
         if first_load:
             # The routing table is admin-editable data: seeded once, never overwritten.
@@ -168,7 +171,9 @@ async def _add_missing(
             "position": position,
         }
         if isinstance(spec, AgencySpec):
-            fields["kind"] = spec.kind
+            fields.update(
+                kind=spec.kind, short_name_fa=spec.short_name_fa, short_name_en=spec.short_name_en
+            )
         if isinstance(spec, CategorySpec):
             assert agencies is not None
             fields.update(
@@ -181,6 +186,23 @@ async def _add_missing(
         await session.flush()
         existing[spec.code] = row.id
     return existing
+
+
+async def _fill_short_names(
+    session: AsyncSession, province_id: int, specs: list[AgencySpec]
+) -> None:
+    """Short names the data set gained since the agencies were created (0009c added the
+    columns); only empty ones are filled, so an admin's edit stays."""
+    by_code = {spec.code: spec for spec in specs}
+    rows = await session.scalars(select(Agency).where(Agency.province_id == province_id))
+    for row in rows:
+        spec = by_code.get(row.code)
+        if spec is None:
+            continue
+        if row.short_name_fa is None and spec.short_name_fa:
+            row.short_name_fa = spec.short_name_fa
+        if row.short_name_en is None and spec.short_name_en:
+            row.short_name_en = spec.short_name_en
 
 
 # --- the officials' figures: key programs, loan quotas and reported loan totals ----------

@@ -15,6 +15,8 @@ from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 from tests.people import Person
 
+FA = get_translator("fa")
+
 
 async def test_admin_grants_and_revokes_by_username(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
@@ -60,7 +62,9 @@ async def test_one_time_invite_makes_an_officer(
     home = await admin.say("/admin")
     roles = await admin.press(home, "دعوت یک‌بارمصرف")
     agencies = await admin.press(roles, "کارشناس دستگاه")
-    await admin.press_only(agencies, "سازمان صنعت، معدن و تجارت")
+    smt = services_of(app).directory.agency_by_code("smt")
+    assert smt is not None
+    await admin.press_only(agencies, smt.short_name("fa"))  # the data set's short name
     invite = await emulator.wait_for_message(admin.id, lambda m: "start=inv_" in m.text)
     code = invite.text.split("/start ")[1].split()[0]
     assert code.startswith("inv_")
@@ -90,10 +94,12 @@ async def test_routing_and_deadlines_are_edited_by_the_admin(
     services = services_of(app)
     table = await admin.say("/routing")
     assert "جدول ارجاع" in table.text
-    assert "تأمین مواد اولیه ← سازمان صنعت، معدن و تجارت استان قم · ۷ روز" in table.text
+    route = {"category": "تأمین مواد اولیه", "agency": "سازمان صنعت، معدن و تجارت استان قم"}
+    assert FA.t("admin.routing_line", **route, days=7) in table.text
     card = await admin.press(table, "تأمین مواد اولیه")
     await admin.press_only(card, "۱۰ روز")
-    table = await emulator.wait_for_message(admin.id, lambda m: "· ۱۰ روز" in m.text)
+    ten = FA.t("admin.routing_line", **route, days=10)
+    table = await emulator.wait_for_message(admin.id, lambda m: ten in m.text)
     category = services.directory.category_by_code("raw_materials")
     assert category is not None
     assert category.deadline_days == 10

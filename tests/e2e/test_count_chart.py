@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import charts
 from bot.context import RounaqApp
+from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.views_figures import agency_bars
 from emulator import BotApiEmulator
@@ -13,6 +14,7 @@ from tests.e2e.workflow_kit import file_report, services_of
 from tests.people import Person
 
 FA = get_translator("fa")
+FA_FMT = Presenter("fa")
 
 
 async def test_the_chart_of_counts_has_integer_ticks(
@@ -31,7 +33,7 @@ async def test_the_chart_of_counts_has_integer_ticks(
     sent = emulator.file_bytes(chart.photo[-1].file_id)
 
     # The same chart drawn both ways from the same figures: the bot sent the whole-number one.
-    fmt = FA.presenter
+    fmt = FA_FMT
     bars = agency_bars(FA, fmt, services.directory, await services.stats.snapshot())
     title, axis = FA.t("stats.chart_title"), FA.t("stats.chart_axis")
     whole = charts.horizontal_bars(fmt, title, bars, axis_label=axis, counts=True)

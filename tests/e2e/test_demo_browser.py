@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from bot.demo import demo_session
+from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.settings import Settings
 
@@ -248,7 +249,7 @@ async def test_owner_reports_in_the_browser_and_the_officer_sees_it(
     card = await bot_says(page, tr.t("status.in_progress"))
     assert unit in await card.inner_text()
     await say(page, "/stats")
-    one = tr.presenter.number(1)
+    one = Presenter(lang).number(1)
     figures = await bot_says(page, visible(tr.t("stats.total", count=one)))
     text = await figures.inner_text()
     assert visible(tr.t("stats.line", label=tr.t("status.in_progress"), count=one)) in text, text

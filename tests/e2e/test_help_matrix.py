@@ -16,7 +16,7 @@ EXPECTED: dict[str, set[str]] = {
     role: {c for c, allowed in (COMMANDS | UNLISTED).items() if role in allowed} | EVERYONE
     for role in ROLES
 }
-_COMMAND_LINE = re.compile(r"(?m)^/([a-z_]+)\b")
+_COMMAND_LINE = re.compile(r"(?m)^\u2066?/([a-z_]+)\b")  # isolated in fa
 
 
 def listed(text: str) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.context import RounaqApp
+from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.services.reports import DESCRIPTION_MAX
 from bot.services.units import UnitDraft
@@ -15,6 +16,7 @@ from tests.e2e.workflow_kit import Cast, services_of
 from tests.people import Person
 
 FA = get_translator("fa")
+FA_FMT = Presenter("fa")
 # A paste of ~7,500 characters: Telegram delivers it as two messages.
 WORDS = "تأمین نخ از بازار آزاد سه برابر گران شده و تولید نیمه متوقف است "
 FIRST = (WORDS * 56).strip()  # ~3,600 characters: over the old 3,000 limit
@@ -49,14 +51,14 @@ async def test_a_long_description_is_kept_and_shown_in_full_on_demand(
     assert "ادامه" in files.button_texts[0], files.text
     added = await owner.say(SECOND)
     whole = FIRST + "\n" + SECOND
-    assert added.text == FA.t("report.description_added", length=FA.presenter.number(len(whole)))
+    assert added.text == FA.t("report.description_added", length=FA_FMT.number(len(whole)))
     await owner.press_only(added, "ادامه")
     amount = await owner.next("مبلغ")
     await owner.press_only(amount, "بدون مبلغ")
     summary = await owner.next("پیش‌نمایش")
     assert len(summary.text) <= 4096
     assert "…" in summary.text
-    assert FA.presenter.number(len(whole)) in summary.text
+    assert FA_FMT.number(len(whole)) in summary.text
     await owner.press_only(summary, "ثبت گزارش")
     await owner.next("شمارهٔ پیگیری")
 
@@ -82,8 +84,8 @@ async def test_a_long_description_is_kept_and_shown_in_full_on_demand(
     )
     title = FA.t(
         "myreports.full_text_title",
-        number="۱۴۰۵-۰۰۰۱",
-        length=FA.presenter.number(len(whole)),
+        number=FA_FMT.tracking(1405, 1),
+        length=FA_FMT.number(len(whole)),
     )
     await emulator.wait_until(
         lambda: (
@@ -125,8 +127,8 @@ async def test_over_the_limit_the_part_is_refused_and_the_draft_kept(
     refused = await owner.say(SECOND)
     assert refused.text == FA.t(
         "report.description_over",
-        max=FA.presenter.number(DESCRIPTION_MAX),
-        length=FA.presenter.number(length),
+        max=FA_FMT.number(DESCRIPTION_MAX),
+        length=FA_FMT.number(length),
     )
     # Typing the button's label is pressing it, not more description.
     amount = await owner.say("ادامه")

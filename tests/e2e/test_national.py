@@ -9,6 +9,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import Presenter
+from bot.i18n import get_translator
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.loans import LoanService
@@ -98,9 +99,11 @@ async def test_the_ministry_sees_every_province_and_others_do_not(
     await services.users.grant(minister.id, Role.MINISTRY)
     answer = await minister.say("/national")
     assert "همهٔ استان‌ها" in answer.text
-    assert "قم</b>: ۱ گزارش · ۱ گذشته از مهلت" in (answer.source_text or "")
-    assert "اصفهان</b>: ۳ گزارش · ۳ گذشته از مهلت" in (answer.source_text or "")
-    assert "جمع کل</b>: ۴ گزارش · ۴ گذشته از مهلت" in (answer.source_text or "")
+    fa = get_translator("fa")
+    source = answer.source_text or ""
+    assert fa.t("national.province_line", province="قم", reports=1, overdue=1) in source
+    assert fa.t("national.province_line", province="اصفهان", reports=3, overdue=3) in source
+    assert fa.t("national.total_line", reports=4, overdue=4) in source
     assert "ارجاع‌شده ۴" in answer.text
     refused = await owner.say("/national")
     assert "دسترسی ندارید" in refused.text
@@ -152,19 +155,19 @@ async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
     status = await minister.say("/status")
     source = status.source_text or ""
     assert "برنامه‌های کلیدی در همهٔ استان‌ها" in status.text
-    assert f"قم</b>: {fmt.number(programs)} برنامه · میانگین پیشرفت ۲٪" in source  # 54 / 27
-    assert f"اصفهان</b>: {fmt.number(programs)} برنامه · میانگین پیشرفت ۰٪" in source
-    assert f"جمع کل</b>: {fmt.number(2 * programs)} برنامه · میانگین پیشرفت ۱٪" in source
+    assert f"قم</b>: {fmt.number(programs)} برنامه — میانگین پیشرفت ۲٪" in source  # 54 / 27
+    assert f"اصفهان</b>: {fmt.number(programs)} برنامه — میانگین پیشرفت ۰٪" in source
+    assert f"جمع کل</b>: {fmt.number(2 * programs)} برنامه — میانگین پیشرفت ۱٪" in source
     assert "🟢 ۱" in status.text  # Qom's updated program is on track
 
     loans = await minister.say("/loans")
     text = loans.text
     assert "در همهٔ استان‌ها — سال ۱۳۹۸" in text
     assert "قم: سهمیه ۹ هزار میلیارد ریال" in text
-    assert "۴ هزار و ۵۰۰ میلیارد ریال به ۳ طرح · تحقق ۵۰٪" in text  # Qom's imported rows
-    assert "۲ هزار و ۵۰۰ میلیارد ریال به ۱ طرح · تحقق ۲۸٪" in text  # Isfahan's
+    assert "۴ هزار و ۵۰۰ میلیارد ریال به ۳ طرح — تحقق ۵۰٪" in text  # Qom's imported rows
+    assert "۲ هزار و ۵۰۰ میلیارد ریال به ۱ طرح — تحقق ۲۸٪" in text  # Isfahan's
     assert "جمع کل: سهمیه ۱۸ هزار میلیارد ریال" in text
-    assert "۷ هزار میلیارد ریال به ۴ طرح · تحقق ۳۹٪" in text
+    assert "۷ هزار میلیارد ریال به ۴ طرح — تحقق ۳۹٪" in text
     # Each source's announced total stays on its own line, per province: never summed.
     assert text.count("۱۱ هزار و ۱۶۵ میلیارد ریال") == 2
     assert "۲۲ هزار و ۳۳۰" not in text
