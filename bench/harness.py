@@ -117,12 +117,12 @@ async def forget_handled_updates(database_url: str) -> None:
     from sqlalchemy import delete
 
     from storage.db import Database
-    from storage.models_durability import BotState, ProcessedUpdate
+    from storage.models_durability import BotState, InboxUpdate
 
     database = Database(database_url)
     try:
         async with database.engine.begin() as connection:
-            for table in (ProcessedUpdate, BotState):
+            for table in (InboxUpdate, BotState):
                 await connection.execute(delete(table))
     finally:
         await database.dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, cast
 
@@ -16,8 +15,9 @@ from telegram.request import HTTPXRequest
 from bot.access import Principal
 from bot.container import Services, build_services
 from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
-from bot.delivery import AckingUpdater, PerUserUpdateProcessor, RounaqApplication
+from bot.delivery import PerUserUpdateProcessor, RounaqApplication
 from bot.i18n import get_translator, languages
+from bot.inbox import InboxQueue, UpdateInbox
 from bot.menu import bot_commands, visible_commands
 from bot.persistence import DatabasePersistence, RounaqBotData, bot_id_of
 from bot.platform import PROFILES, PlatformBot
@@ -40,7 +40,8 @@ def build_application(
     """The Application, not yet initialised. Services are built in post_init when not given.
 
     Conversations and user data persist in the database (bot.persistence); updates are
-    handled per user in order and acknowledged only once handled (bot.delivery).
+    stored in the inbox before they count as received (bot.inbox), handled per user in
+    order, and marked done with the state they left (bot.delivery).
     """
     token = token or settings.token
     if not token:
@@ -74,12 +75,16 @@ def build_application(
     persistence = DatabasePersistence(
         services.database if services is not None else None, bot_id_of(token)
     )
-    update_queue: asyncio.Queue[object] = asyncio.Queue()
+    # Every update is stored before it counts as received (bot.inbox): the poller stores
+    # its batches, and a webhook post is stored as PTB's handler puts it in this queue.
+    update_queue = InboxQueue()
+    update_queue.inbox = UpdateInbox(persistence)
     application = cast(
         RounaqApp,
         ApplicationBuilder()
         .application_class(RounaqApplication, kwargs={"prepare": prepare})
-        .updater(AckingUpdater(bot, update_queue))
+        .bot(bot)
+        .update_queue(update_queue)
         .context_types(ContextTypes(context=RounaqContext, bot_data=RounaqBotData))
         .persistence(persistence)
         .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))
