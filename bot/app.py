@@ -10,12 +10,12 @@ from telegram import BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
 
 from bot.access import Principal
 from bot.container import Services, build_services
 from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
 from bot.delivery import PerUserUpdateProcessor, RounaqApplication
+from bot.http import make_request
 from bot.i18n import get_translator, languages
 from bot.inbox import InboxQueue, UpdateInbox
 from bot.menu import bot_commands, visible_commands
@@ -62,12 +62,12 @@ def build_application(
         rate_limiter=AIORateLimiter(
             overall_max_rate=settings.max_messages_per_second, max_retries=5
         ),
-        request=HTTPXRequest(
-            connection_pool_size=64,
+        request=make_request(
+            settings.http_client,
+            pool_size=settings.http_pool_size,
             read_timeout=settings.bot_api_timeout,
-            write_timeout=settings.bot_api_timeout,
         ),
-        get_updates_request=HTTPXRequest(read_timeout=40),
+        get_updates_request=make_request(settings.http_client, pool_size=1, read_timeout=40),
         profile=profile,
     )
     # The persistence uses the services' database; when the services are built at start

@@ -52,8 +52,10 @@ async def test_a_batch_is_stored_once_and_comes_back_until_done(
     bot = Bot("123:abc")
     pending = await UpdateInbox(DatabasePersistence(persistence.database, BOT)).pending(bot)
     assert [u.update_id for u in pending] == [10, 12]
-    assert pending[0].message is not None and pending[0].message.text == "متن 10"
-    assert pending[0].effective_user is not None and pending[0].effective_user.id == 100
+    assert pending[0].message is not None
+    assert pending[0].message.text == "متن 10"
+    assert pending[0].effective_user is not None
+    assert pending[0].effective_user.id == 100
     assert await persistence.already_handled(11)
     assert not await persistence.already_handled(10)
 

@@ -1,4 +1,4 @@
-"""bot.delivery: per-user ordering and what is transient (the inbox: tests/storage/test_inbox.py)."""
+"""bot.delivery: per-user ordering and what is transient (the inbox: tests/storage)."""
 
 from __future__ import annotations
 
