@@ -4,7 +4,8 @@
   the restart handles the stored row, and the copy Telegram sends again is dropped;
 * after the report is committed and before the owner is told (the confirmation fails):
   the restart handles the undone row again; the report is stored once, the owner and the
-  agency are each told once.
+  agency are each told once;
+* in webhook mode, after the post was answered 200 and before the update was handled.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from tests.e2e.bot_process import BotProcess
 from tests.e2e.durability_helpers import DESCRIPTION, cast_of, report_up_to_attachments, texts_with
 from tests.e2e.test_crash import NEW_REPORT, prepare, stored, until
 from tests.e2e.test_report_flow import choose_persian, register_unit
+from tests.e2e.test_webhook import PUBLIC_URL, SECRET, free_port, post
+from tests.people import Person
 
 pytestmark = pytest.mark.slow
 # Longer than the test: a request held this long never takes effect while the test runs.
@@ -106,5 +109,38 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
         assert len(texts_with(officer, NEW_REPORT)) == 1
         assert "۱۴۰" in (await owner.say("/myreports")).text  # and it keeps answering
         assert len(texts_with(owner, "مهلت پاسخ")) == 1
+    finally:
+        await bot.stop()
+
+
+async def test_kill_9_after_a_webhook_post_was_answered_handles_it_after_the_restart(
+    settings: Settings, emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    port = free_port()
+    bot = BotProcess(
+        settings, tmp_path, "--webhook",
+        WEBHOOK_URL=PUBLIC_URL, WEBHOOK_PORT=str(port), WEBHOOK_SECRET=SECRET,
+    )  # fmt: skip
+    owner = Person(emulator, emulator.add_user(1001, "رضا"))
+    await bot.start()
+    try:
+        await emulator.wait_until(
+            lambda: emulator.state.webhook_url is not None or not bot.alive, timeout=30
+        )
+        # The answer to /start is held at the server: the process dies while handling it.
+        emulator.delay_method("sendMessage", HELD, times=1)
+        await owner.send("/start")
+        (start,) = emulator.take_updates()
+        assert await post(port, start, SECRET) == 200
+        await emulator.wait_until(lambda: emulator.stats.calls["sendMessage"] > 0)
+        await bot.kill9()
+        assert not owner.texts()
+
+        # Telegram does not post an update it got 200 for again: the inbox has it.
+        emulator.clear_faults()
+        await bot.start()
+        await owner.next("زبان", wait=20)
+        assert "received before a restart" in bot.log_text()
+        assert len(owner.texts()) == 1
     finally:
         await bot.stop()
