@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -42,6 +43,7 @@ JQ = TypeVar("JQ", bound=JobQueue[Any] | None)
 # While a shutdown is under way a failing commit is retried this often before giving up
 # (the update then stays unacknowledged and is handled again after the restart).
 COMMIT_ATTEMPTS_WHEN_STOPPING = 3
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 def is_transient(error: BaseException | None) -> bool:
@@ -145,6 +147,7 @@ class RounaqApplication(Application[BT, CCT, UD, CD, BD, JQ]):
         super().__init__(**kwargs)
         self._prepare = prepare
         self._retry: set[int] = set()
+        self._last_prune = 0.0
 
     async def initialize(self) -> None:
         if self._initialized:
@@ -157,8 +160,7 @@ class RounaqApplication(Application[BT, CCT, UD, CD, BD, JQ]):
         await super().initialize()
         self.bot_data.update(live)  # type: ignore[attr-defined]
         if isinstance(self.persistence, DatabasePersistence):
-            pruned = await self.persistence.prune()
-            log.debug("forgot %s old handled-update marks", pruned)
+            await self._prune()
 
     async def start(self) -> None:
         """Start; the updates a crash left undone are queued first, oldest first."""
@@ -201,6 +203,22 @@ class RounaqApplication(Application[BT, CCT, UD, CD, BD, JQ]):
             )
             await asyncio.sleep(delay)
         await self._commit(update_id)
+        if time.monotonic() - self._last_prune > PRUNE_EVERY_SECONDS:
+            self._last_prune = time.monotonic()
+            self.create_task(self._prune(), name="RounaqApplication:prune")
+
+    async def _prune(self) -> None:
+        """Forget inbox rows done long ago; at start and then hourly (the inbox keeps every
+        update it received, so a busy bot's table would otherwise only grow)."""
+        self._last_prune = time.monotonic()
+        if not isinstance(self.persistence, DatabasePersistence):
+            return
+        try:
+            pruned = await self.persistence.prune()
+        except Exception as exc:
+            log.warning("could not prune the update inbox (%s); next time", exc)
+            return
+        log.debug("forgot %s old inbox rows", pruned)
 
     async def _commit(self, update_id: int) -> bool:
         """Persist the state this update left, with its "handled" mark, in one transaction."""
