@@ -161,9 +161,11 @@ class RounaqApplication(Application[BT, CCT, UD, CD, BD, JQ]):
         self.bot_data.update(live)  # type: ignore[attr-defined]
         if isinstance(self.persistence, DatabasePersistence):
             await self._prune()
+        await self._queue_undone()
 
-    async def start(self) -> None:
-        """Start; the updates a crash left undone are queued first, oldest first."""
+    async def _queue_undone(self) -> None:
+        """The updates a crash left undone go first, oldest first: queued here, before the
+        poller or PTB's webhook server (started before `start()`) can queue newer ones."""
         queue = self.update_queue
         if isinstance(queue, InboxQueue) and queue.inbox is not None:
             pending = await queue.inbox.pending(self.bot)
@@ -174,7 +176,6 @@ class RounaqApplication(Application[BT, CCT, UD, CD, BD, JQ]):
                 )  # fmt: skip
             for update in pending:
                 queue.put_nowait(update)
-        await super().start()
 
     def retry_update(self, update: Update) -> None:
         """Ask for this update to be handled again (called by the error handler)."""

@@ -6,7 +6,7 @@ update is fetched or parsed twice. Webhook (`InboxQueue.put`, awaited by PTB's w
 handler before it answers 200): the post's update is written before the answer. A row is
 marked done in the transaction that commits the state its handling left
 (bot.persistence); after a crash the rows not yet done are handled first, in order
-(`RounaqApplication.start`). An update id that is already stored is not handled again:
+(`RounaqApplication.initialize`). An update id that is already stored is not handled again:
 it is logged as a warning and dropped.
 """
 

@@ -32,7 +32,7 @@ async def polling(application: RounaqApp, *, poll_timeout: float = 10) -> AsyncI
         raise RuntimeError("polling needs the application's inbox queue (bot.app)")
     async with application:
         await on_startup(application)
-        await application.start()  # queues the updates a crash left undone, first
+        await application.start()  # initialize() queued the rows a crash left undone
         poller = InboxPoller(application.bot, queue, queue.inbox, timeout=poll_timeout)
         await poller.start()
         try:
