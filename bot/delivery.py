@@ -41,7 +41,7 @@ BD = TypeVar("BD")
 JQ = TypeVar("JQ", bound=JobQueue[Any] | None)
 
 # While a shutdown is under way a failing commit is retried this often before giving up
-# (the update then stays unacknowledged and is handled again after the restart).
+# (its inbox row then stays undone and the update is handled again after the restart).
 COMMIT_ATTEMPTS_WHEN_STOPPING = 3
 PRUNE_EVERY_SECONDS = 3600.0
 
