@@ -23,7 +23,7 @@ from tests.e2e.bot_process import BotProcess
 from tests.e2e.durability_helpers import DESCRIPTION, cast_of, report_up_to_attachments, texts_with
 from tests.e2e.test_crash import NEW_REPORT, prepare, stored, until
 from tests.e2e.test_report_flow import choose_persian, register_unit
-from tests.e2e.test_webhook import PUBLIC_URL, SECRET, free_port, post
+from tests.e2e.test_webhook import PUBLIC_URL, SECRET, free_port, post, wait_listening
 from tests.people import Person
 
 pytestmark = pytest.mark.slow
@@ -127,6 +127,7 @@ async def test_kill_9_after_a_webhook_post_was_answered_handles_it_after_the_res
         await emulator.wait_until(
             lambda: emulator.state.webhook_url is not None or not bot.alive, timeout=30
         )
+        await wait_listening(port)
         # The answer to /start is held at the server: the process dies while handling it.
         emulator.delay_method("sendMessage", HELD, times=1)
         await owner.send("/start")
