@@ -86,8 +86,10 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             **options, allowed_updates=None, drop_pending_updates=False
         )
         return 0
-    # Polling (the default): updates are confirmed to Telegram only once handled.
-    build_application(settings).run_polling(allowed_updates=None, drop_pending_updates=False)
+    # Polling (the default): updates are confirmed to Telegram once stored (bot.inbox).
+    from bot.runtime import serve
+
+    asyncio.run(serve(settings))
     return 0
 
 

@@ -26,6 +26,13 @@ class PlatformName(StrEnum):
     EMULATOR = "emulator"
 
 
+class HttpClient(StrEnum):
+    """The Bot API's HTTP client (bot.http); aiohttp measured faster (docs/benchmarks.md)."""
+
+    AIOHTTP = "aiohttp"
+    HTTPX = "httpx"
+
+
 class Settings(BaseSettings):
     """Operator-facing settings; the names are part of the deployment contract."""
 
@@ -77,6 +84,9 @@ class Settings(BaseSettings):
     warm_figures_on_start: bool = True
     # Seconds to wait for the Bot API's answer to a request (long polls wait longer).
     bot_api_timeout: float = 15.0
+    # The HTTP client for Bot API calls and its connection pool size (bot.http).
+    http_client: HttpClient = HttpClient.AIOHTTP
+    http_pool_size: int = Field(default=64, ge=1, le=1024)
     # Updates handled at once (different users; one user's are always one after another).
     max_concurrent_updates: int = 256
     # Webhook mode (`rounaq run --webhook`): Telegram posts to WEBHOOK_URL (https, behind a

@@ -9,7 +9,6 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import LANG_KEY, RounaqApp, RounaqContext
-from bot.persistence import DatabasePersistence
 from bot.services.throttle import Verdict
 
 log = logging.getLogger(__name__)
@@ -18,8 +17,7 @@ log = logging.getLogger(__name__)
 async def load_principal(update: Update, context: RounaqContext) -> None:
     """Attach the principal and the language; drop bots, floods and edited messages.
 
-    An update whose handling was already committed (Telegram delivered it again, e.g.
-    after a crash before it was acknowledged) is dropped here, before anything happens.
+    An update delivered again never gets here: the inbox (bot.inbox) drops an id it holds.
     """
     user = update.effective_user
     if user is None:
@@ -31,18 +29,6 @@ async def load_principal(update: Update, context: RounaqContext) -> None:
     if verdict is not Verdict.ALLOW:
         if verdict is Verdict.WARN:
             await _slow_down(update, context)
-        raise ApplicationHandlerStop
-    persistence = context.application.persistence
-    if isinstance(persistence, DatabasePersistence) and await persistence.already_handled(
-        update.update_id
-    ):
-        # Never silent: a Bot API server that numbers its updates afresh (an emulator
-        # restarted without its saved state) would otherwise lose every new message here.
-        log.warning(
-            "update %s was handled before; skipped. If this is a new message, the Bot API "
-            "server's update ids went back (was it reset?)",
-            update.update_id,
-        )
         raise ApplicationHandlerStop
     users = context.services.users
     profile = await users.profile(user.id)

@@ -17,7 +17,6 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
-from bot.persistence import DatabasePersistence
 from bot.text import normalize_text
 
 PENDING_KEY = "pending_input"
@@ -116,14 +115,9 @@ async def on_cancel(update: Update, context: RounaqContext) -> None:
 async def forget_on_command(update: Update, context: RounaqContext) -> None:
     """Any other command means the user moved on: stop waiting for their text.
 
-    Unless the command is an old one delivered again (already handled): then the user did
-    not move on, and a prompt asked since must keep waiting (the gate drops the rest).
+    An old command delivered again never gets here (the inbox drops an id it holds), so a
+    prompt asked since keeps waiting.
     """
-    persistence = context.application.persistence
-    if isinstance(persistence, DatabasePersistence) and await persistence.already_handled(
-        update.update_id
-    ):
-        return
     drop(context)
 
 

@@ -85,7 +85,7 @@ async def test_migrating_twice_changes_nothing(empty_database_url: str) -> None:
         first = await tables(database)
         await migrate.upgrade(database)
         assert await tables(database) == first
-        assert {"bot_state", "processed_updates"} <= first
+        assert {"bot_state", "update_inbox"} <= first
     finally:
         await database.dispose()
 
