@@ -17,6 +17,7 @@ from handlers import (
     loans,
     myreports,
     national,
+    open311,
     programs,
     prompt,
     registration,
@@ -67,5 +68,6 @@ def register_all(application: RounaqApp) -> None:
     deadlines.register(application)
     digest.register(application)
     national.register(application)
+    open311.register(application)
     fallback.register(application)
     errors.register(application)

@@ -53,8 +53,13 @@ async def send_safely(
     return True
 
 
-async def notify_agency_of_new_report(context: RounaqContext, submission: Submission) -> int:
-    """Post the new report to the agency's officers and group; returns how many got it."""
+async def notify_agency_of_new_report(
+    context: RounaqContext, submission: Submission, *, channel: str | None = None
+) -> int:
+    """Post the new report to the agency's officers and group; returns how many got it.
+
+    `channel` names the Open311 channel that filed it, so the agency sees where it came from.
+    """
     services = context.services
     agency = submission.agency
     recipients: list[tuple[int, str]] = []
@@ -71,6 +76,8 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
             + "\n\n"
             + report_card(tr, fmt, services.directory, submission.report, staff=True)
         )
+        if channel is not None:
+            text += "\n" + tr.t("open311.via_channel", channel=escape(channel))
         markup = keyboard(
             [
                 InlineKeyboardButton(

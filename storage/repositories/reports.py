@@ -88,6 +88,7 @@ class ReportRepository:
         due_at: datetime,
         source_update_id: int | None = None,
         created_at: datetime | None = None,
+        channel: str | None = None,
     ) -> int:
         now = created_at or utcnow()
         row = Report(
@@ -105,6 +106,7 @@ class ReportRepository:
             created_at=now,
             updated_at=now,
             source_update_id=source_update_id,
+            channel=channel,
         )
         self.session.add(row)
         await self.session.flush()
@@ -122,6 +124,7 @@ class ReportRepository:
         note: str | None = None,
         internal: bool = False,
         created_at: datetime | None = None,
+        channel: str | None = None,
     ) -> None:
         self.session.add(
             ReportEvent(
@@ -134,6 +137,7 @@ class ReportRepository:
                 note=note,
                 internal=internal,
                 created_at=created_at or utcnow(),
+                channel=channel,
             )
         )
 
