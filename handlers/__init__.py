@@ -7,6 +7,7 @@ from bot.menu import MenuCommand
 from handlers import (
     actions,
     admin,
+    apikeys,
     deadlines,
     digest,
     errors,
@@ -35,6 +36,7 @@ MENU: list[MenuCommand] = [
     *inbox.COMMANDS,
     *hq.COMMANDS,
     *admin.COMMANDS,
+    *apikeys.COMMANDS,
     *digest.COMMANDS,
     *national.COMMANDS,
     *programs.COMMANDS,
@@ -56,6 +58,7 @@ def register_all(application: RounaqApp) -> None:
     report.register(application)
     # Before start: `/start inv_<code>` is an invite, not a greeting.
     admin.register(application)
+    apikeys.register(application)
     # Before myreports: its bare-tracking-number handler would take "100" typed as a percent.
     programs.register(application)
     loans.register(application)

@@ -7,6 +7,7 @@ repository does not even select them), so no endpoint can leak them.
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -201,7 +202,7 @@ class Open311Service:
                     "variable": True,
                     "code": "amount",
                     "datatype": "number",
-                    "required": True,
+                    "required": False,
                     "datatype_description": tr.t("open311.attr_amount_help"),
                     "order": 3,
                     "description": tr.t("open311.attr_amount"),
@@ -296,8 +297,6 @@ class Open311Service:
         category = self._directory.category_by_code(filing.service_code)
         if category is None:
             raise Open311Error(400, "service")
-        if category.financial and filing.amount_rials is None:
-            raise Open311Error(400, "amount")
         token = filing.token or secrets.token_hex(12)
         if not _TOKEN_RE.match(token):
             raise Open311Error(400, "token_format")
@@ -311,7 +310,7 @@ class Open311Service:
                     oldest = await repo.oldest_filed_since(key.id, now - DAY)
                     wait = (oldest + DAY - now) if oldest else DAY
                     raise Open311Error(
-                        429, "per_day", retry_after=max(1, int(wait.total_seconds()) + 1)
+                        429, "per_day", retry_after=max(1, math.ceil(wait.total_seconds()))
                     )
                 claim = await repo.claim_token(
                     province_id=province_id,

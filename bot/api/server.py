@@ -6,6 +6,7 @@ list of {code, description}. Nothing unexpected answers with a trace; it is logg
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -73,7 +74,10 @@ def error_response(
     description = tr.t(key) if tr.has(key) else tr.t("open311.error_http", status=str(status))
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return web.json_response(
-        [{"code": status, "description": description}], status=status, headers=headers
+        [{"code": status, "description": description}],
+        status=status,
+        headers=headers,
+        dumps=_dumps,
     )
 
 
@@ -100,8 +104,6 @@ def _json(data: Any, status: int = 200) -> web.Response:
 
 
 def _dumps(data: Any) -> str:
-    import json
-
     return json.dumps(data, ensure_ascii=False)
 
 

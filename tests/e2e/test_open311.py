@@ -1,0 +1,109 @@
+"""Open311 over the real bot: an admin makes a key in the chat, a channel files through the
+API, the agency's officer gets the report in the chat (with the channel), works it there,
+and the public API shows each status change. Over HTTP on both sides."""
+
+from __future__ import annotations
+
+import re
+import socket
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.i18n import get_translator
+from bot.services.units import UnitDraft
+from bot.settings import Settings
+from emulator import BotApiEmulator
+from storage.models import PermitStatus
+from tests.e2e.workflow_kit import Cast, press_and_answer, services_of
+
+KEY_RE = re.compile(r"rq_[A-Za-z0-9_\-]+")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"api_port": free_port()})
+
+
+async def api(settings: Settings, method: str, path: str, **kw: Any) -> tuple[int, Any]:
+    url = f"http://127.0.0.1:{settings.api_port}/open311/v2/{path}"
+    async with aiohttp.ClientSession() as session, session.request(method, url, **kw) as response:
+        return response.status, await response.json()
+
+
+async def test_a_report_filed_through_the_api_is_worked_in_the_chat(
+    app: Any, emulator: BotApiEmulator, cast: Cast, settings: Settings
+) -> None:
+    fa = get_translator("fa")
+    made = await cast.admin.say("/apikeys new 111 call centre")
+    assert "111 call centre" in made.text
+    found = KEY_RE.search(made.text)
+    assert found is not None
+    secret = found.group(0)
+    listed = await cast.admin.say("/apikeys")
+    assert secret not in listed.text  # shown once
+    assert secret[:8] in listed.text
+
+    services = services_of(app)
+    sector = services.directory.sector_by_code("carpet")
+    county = services.directory.county_by_code("qom")
+    assert sector is not None
+    assert county is not None
+    unit = await services.units.register(
+        cast.owner.id,
+        UnitDraft("فرش ممتاز قم", sector.id, county.id, PermitStatus.LICENSED, "09121234567"),
+    )
+    form = {
+        "api_key": secret,
+        "service_code": "raw_materials",
+        "description": "تأمین مواد اولیه با قیمت سه برابر؛ تولید نیمه متوقف است.",
+        "phone": "+98 912 123 4567",
+        "attribute[unit]": str(unit.id),
+        "token": "call-0001",
+    }
+    status, filed = await api(settings, "POST", "requests.json", data=form)
+    assert status == 201, filed
+    number = filed[0]["service_request_id"]
+    assert number == "1405-0001"
+
+    # The SMT officer (raw materials go to SMT) gets it in the chat, with its channel.
+    notice = await cast.officer.next("۱۴۰۵-۰۰۰۱")
+    assert fa.t("open311.via_channel", channel="111 call centre") in notice.text
+    # The same token again: the same report, and no second notice.
+    status, again = await api(settings, "POST", "requests.json", data=form)
+    assert (status, again[0]["service_request_id"]) == (200, number)
+
+    status, shown = await api(settings, "GET", f"requests/{number}.json")
+    assert status == 200
+    assert shown[0]["status_notes"] == fa.t("status.referred")
+
+    toast = await press_and_answer(emulator, cast.officer, notice, "پذیرش")
+    assert "پذیرفتید" in toast
+    _, shown = await api(settings, "GET", f"requests/{number}.json")
+    assert (shown[0]["status"], shown[0]["status_notes"]) == ("open", fa.t("status.in_progress"))
+
+    await cast.officer.send("1405-0001")
+    opened = await cast.officer.next("سابقه")
+    await cast.officer.press(opened, "رفع شد")
+    await cast.officer.say("سهمیهٔ نخ از طریق بورس کالا تخصیص یافت.")
+    await cast.owner.next("رفع‌شده اعلام کرد")
+    _, shown = await api(settings, "GET", f"requests/{number}.json?lang=en")
+    assert shown[0]["status"] == "closed"
+    assert shown[0]["status_notes"] == get_translator("en").t("status.resolved")
+    via = fa.t("open311.via_channel", channel="111 call centre")
+    assert sum(via in text for text in cast.officer.texts()) == 1
+
+    # Revoked in the chat, the key files nothing more.
+    listed = await cast.admin.say("/apikeys")
+    toast = await press_and_answer(emulator, cast.admin, listed, "ابطال کلید")
+    assert toast == fa.t("apikeys.done")
+    status, refused = await api(settings, "POST", "requests.json", data={**form, "token": "x"})
+    assert status == 403
+    assert refused[0]["code"] == 403
