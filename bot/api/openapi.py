@@ -221,6 +221,12 @@ def openapi_document() -> JSON:
         },
         "servers": [{"url": "/open311/v2"}],
         "paths": {
+            "/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "responses": {"200": _json({"type": "object"}, "This document")},
+                }
+            },
             "/discovery.json": {
                 "get": {
                     "operationId": "discovery",

@@ -186,6 +186,8 @@ def _optional(form: Any, name: str) -> str | None:
         return None
     if not isinstance(value, str):  # a file where text was expected
         raise Open311Error(400, f"missing_{name.replace('[', '_').rstrip(']')}")
+    if "\x00" in value:  # PostgreSQL cannot store it; no channel means it
+        raise Open311Error(400, "nul")
     return value
 
 
