@@ -46,6 +46,8 @@ def api_context(application: RounaqApp) -> ApiContext:
             await notify_agency_of_new_report(context, submission, channel=filed.channel)
             await reports.mark_agency_notified(submission.report.id, submission.agency.id)
 
+    from bot.api.dashboard import Dashboard  # matplotlib loads only when the API is on
+
     return ApiContext(
         open311=Open311Service(
             services.database,
@@ -58,6 +60,7 @@ def api_context(application: RounaqApp) -> ApiContext:
         limiter=MinuteLimiter(services.clock),
         on_filed=on_filed,
         default_language=services.settings.default_language,
+        pages=Dashboard(services),
     )
 
 

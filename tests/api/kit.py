@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.api.dashboard import Dashboard
 from bot.api.keys import ApiKeyService
 from bot.api.limits import MinuteLimiter
 from bot.api.open311 import Filed, Open311Service
@@ -48,6 +49,7 @@ def api_context(services: Services, recorder: Recorder) -> ApiContext:
         limiter=MinuteLimiter(services.clock),
         on_filed=recorder,
         default_language="fa",
+        pages=Dashboard(services),
     )
 
 
