@@ -44,14 +44,16 @@ td.value { text-align: end; white-space: nowrap; font-weight: bold; }
 """
 SESSION_STYLE = """
 body { background: #10161d; color: #f4f6f8; overflow: hidden; }
-.slide { display: none; height: 100vh; padding: 3vh 5vw; flex-direction: column; }
+.slide { display: none; height: 100vh; padding: 3vh 5vw; flex-direction: column;
+  background: #10161d; border: none; border-radius: 0; overflow: auto; }
 .slide.current { display: flex; }
 .slide h2 { font-size: 5vh; margin: 0 0 2vh; }
 .slide table { font-size: 3.4vh; }
 .slide td { border-color: #2c3a48; }
 .slide .chat-text { font-size: 3.2vh; }
-.slide .chart { max-height: 40vh; width: auto; max-width: 100%; background: #fff;
-  border-radius: .5rem; }
+.slide .chart { height: 42vh; width: auto; max-width: 100%; align-self: center;
+  background: #fff; border-radius: .5rem; }
+.slide[data-topic="programs"] table { font-size: 2.2vh; }
 .counter { position: fixed; bottom: 2vh; inset-inline-end: 3vw; font-size: 2.4vh;
   opacity: .7; }
 """
