@@ -51,6 +51,7 @@ def _event_dto(row: ReportEvent) -> ReportEventDTO:
         note=row.note,
         internal=row.internal,
         created_at=row.created_at,
+        channel=row.channel,
     )
 
 
