@@ -6,6 +6,8 @@ per-day]` makes one and shows it once (only its hash is kept).
 
 from __future__ import annotations
 
+import re
+
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -18,9 +20,11 @@ from bot.text import to_latin_digits
 from handlers.common import deny
 from handlers.open311 import key_service
 from handlers.ui import callback, keyboard, parse_callback, send_chunks
+from storage.models import INT4_MAX
 
 COMMANDS = [MenuCommand("apikeys", Permission.MANAGE_API_KEYS)]
 PREFIX = "ak"
+DIGITS = re.compile(r"^[0-9]{1,12}$")
 
 
 async def apikeys(update: Update, context: RounaqContext) -> None:
@@ -44,7 +48,7 @@ async def _create(update: Update, context: RounaqContext, args: list[str]) -> No
     limits: list[int] = []
     words = list(args)
     # Trailing numbers are the limits: "/apikeys new 111 call centre 30 500".
-    while words and to_latin_digits(words[-1]).isdigit() and len(limits) < 2:
+    while words and DIGITS.match(to_latin_digits(words[-1])) and len(limits) < 2:
         limits.insert(0, int(to_latin_digits(words.pop())))
     if len(limits) == 1:  # one number is part of the name ("111"), not a limit
         words.append(str(limits.pop()))
@@ -119,7 +123,7 @@ async def revoke_button(update: Update, context: RounaqContext) -> None:
     query = update.callback_query
     assert query is not None
     args = parse_callback(query.data, PREFIX, 2)
-    if args is None or args[0] != "r" or not args[1].isdigit():
+    if args is None or args[0] != "r" or not DIGITS.match(args[1]) or int(args[1]) > INT4_MAX:
         await query.answer(context.tr.t("common.stale_button"), show_alert=True)
         return
     if not context.principal.can(Permission.MANAGE_API_KEYS):

@@ -15,6 +15,7 @@ from bot.i18n import get_translator
 from bot.services.units import UnitDraft
 from bot.settings import Settings
 from emulator import BotApiEmulator
+from handlers.open311 import key_service
 from storage.models import PermitStatus
 from tests.e2e.workflow_kit import Cast, press_and_answer, services_of
 
@@ -109,3 +110,35 @@ async def test_a_report_filed_through_the_api_is_worked_in_the_chat(
     status, refused = await api(settings, "POST", "requests.json", data={**form, "token": "x"})
     assert status == 403
     assert refused[0]["code"] == 403
+
+
+async def test_apikeys_odd_input_and_other_roles(
+    app: Any, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    fa = get_translator("fa")
+    admin = cast.admin
+    assert (await admin.say("/apikeys")).text.startswith(fa.t("apikeys.none")[:20])
+    assert (await admin.say("/apikeys new")).text == plain(fa.t("apikeys.usage"))
+    for odd in ("/apikeys new <b>x</b>", "/apikeys new " + "x" * 65, "/apikeys new x"):
+        assert (await admin.say(odd)).text == fa.t("apikeys.error_channel")
+    for odd in ("/apikeys new portal 0 5", "/apikeys new portal 5 999999999999"):
+        assert (await admin.say(odd)).text == fa.t("apikeys.error_limits")
+    made = await admin.say("/apikeys new portal ۳۰ ۵۰۰")  # Persian digits are limits too
+    assert "۳۰" in made.text
+    assert "۵۰۰" in made.text
+    keys = await key_service(services_of(app)).list()
+    assert [(k.channel, k.per_minute, k.per_day) for k in keys] == [("portal", 30, 500)]
+    # Forged buttons: a stale answer, never a crash; other people are refused.
+    for data in ("ak:r:99999999999999", "ak:r:abc", "ak:x:1"):
+        query = await emulator.press_raw(admin.id, admin.id, made.message_id, data)
+        assert (await emulator.wait_for_answer(query)).text == fa.t("common.stale_button")
+    for person in (cast.owner, cast.officer, cast.official):
+        assert (await person.say("/apikeys new intruder")).text == fa.t("common.not_allowed")
+        query = await emulator.press_raw(person.id, person.id, made.message_id, "ak:r:1")
+        answer = await emulator.wait_for_answer(query)
+        assert answer.text == fa.t("common.not_allowed")
+    assert (await key_service(services_of(app)).list())[0].revoked_at is None
+
+
+def plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
