@@ -77,11 +77,18 @@ def register(application: RounaqApp) -> None:
         port = services.settings.api_port
         if port is None:
             return
+        listen = services.settings.api_listen
         runner = web.AppRunner(build_web_app(api_context(app)), access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, services.settings.api_listen, port).start()
+        try:
+            await web.TCPSite(runner, listen, port).start()
+        except OSError as error:
+            # The chat matters more than the screen: the bot goes on without the API.
+            await runner.cleanup()
+            log.error("the Open311 API cannot listen on %s:%s: %s", listen, port, error)
+            return
         site.runner = runner
-        log.info("Open311 API and dashboard on http://%s:%s/", services.settings.api_listen, port)
+        log.info("Open311 API and dashboard on http://%s:%s/", listen, port)
 
     async def stop(_app: RounaqApp) -> None:
         if site.runner is not None:

@@ -11,13 +11,16 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.clock import ManualClock
 from bot.i18n import get_translator
+from bot.runtime import running_bot
 from bot.services.units import UnitDraft
 from bot.settings import Settings
 from emulator import BotApiEmulator
 from handlers.open311 import key_service
 from storage.models import PermitStatus
 from tests.e2e.workflow_kit import Cast, press_and_answer, services_of
+from tests.people import Person
 
 KEY_RE = re.compile(r"rq_[A-Za-z0-9_\-]+")
 
@@ -142,3 +145,16 @@ async def test_apikeys_odd_input_and_other_roles(
 
 def plain(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
+
+
+async def test_the_bot_goes_on_when_the_api_port_is_taken(
+    settings: Settings, clock: ManualClock, emulator: BotApiEmulator, caplog: Any
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = settings.model_copy(update={"api_port": busy.getsockname()[1]})
+        async with running_bot(taken, clock=clock, poll_timeout=1):
+            owner = Person(emulator, emulator.add_user(1001, "رضا"))
+            assert (await owner.say("/start")).text
+    assert "the Open311 API cannot listen" in caplog.text
