@@ -8,6 +8,7 @@ Pages are built from bot.api.figures, the same figures as the chat's /stats, /st
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from html import escape
 
 from aiohttp import web
@@ -15,7 +16,7 @@ from aiohttp import web
 from bot.api.figures import Board, Topic, build_board, chart_svg
 from bot.container import Services
 from bot.formatting import Presenter
-from bot.i18n import get_translator
+from bot.i18n import Translator, get_translator
 
 STYLE = """
 :root { --ink:#1d2733; --muted:#5b6775; --line:#d9dee5; --accent:#0b6e4f; }
@@ -53,7 +54,6 @@ body { background: #10161d; color: #f4f6f8; overflow: hidden; }
 .slide .chat-text { font-size: 3.2vh; }
 .slide .chart { height: 42vh; width: auto; max-width: 100%; align-self: center;
   background: #fff; border-radius: .5rem; }
-.slide[data-topic="programs"] table { font-size: 2.2vh; }
 .counter { position: fixed; bottom: 2vh; inset-inline-end: 3vw; font-size: 2.4vh;
   opacity: .7; }
 """
@@ -96,6 +96,7 @@ SESSION_SCRIPT = """
 })();
 """
 CHART_NAMES = ("categories", "agencies", "weekly")
+SLIDE_ROWS = 10
 
 
 class Dashboard:
@@ -135,7 +136,11 @@ class Dashboard:
     async def session(self, request: web.Request) -> web.Response:
         board = await self._board(request)
         tr = get_translator(board.lang)
-        slides = "".join(_topic(board, t, "section", "slide topic") for t in board.topics)
+        slides = "".join(
+            _topic(board, part, "section", "slide topic")
+            for topic in board.topics
+            for part in _screens(topic, tr)
+        )
         counter = escape(tr.t("dashboard.counter", n="{n}", count="{count}"))
         body = (
             f'{slides}<div class="counter" data-format="{counter}"></div>'
@@ -154,6 +159,21 @@ class Dashboard:
         return web.Response(
             body=svg, content_type="image/svg+xml", headers={"Cache-Control": "max-age=60"}
         )
+
+
+def _screens(topic: Topic, tr: Translator) -> list[Topic]:
+    """A long list (the 27 programs) over several screens: large type must fit a projector."""
+    if len(topic.rows) <= SLIDE_ROWS:
+        return [topic]
+    parts = [topic.rows[i : i + SLIDE_ROWS] for i in range(0, len(topic.rows), SLIDE_ROWS)]
+    return [
+        replace(
+            topic,
+            title=tr.t("dashboard.part", title=topic.title, n=n, count=len(parts)),
+            rows=rows,
+        )
+        for n, rows in enumerate(parts, 1)
+    ]
 
 
 def _header(board: Board, *, nav: bool) -> str:

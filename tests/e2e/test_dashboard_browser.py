@@ -94,6 +94,15 @@ async def test_dashboard_figures_session_keys_and_a4(
     assert await page.locator(".slide:visible").count() == 1
     assert "۳" in await page.locator(".counter").inner_text()
     await snapshot(page, "dashboard-session")
+    # The 27 programs take three screens of large type, each fitting the projector.
+    await page.keyboard.press("End")
+    assert await current.get_attribute("data-topic") == "loans"
+    programs = page.locator('.slide[data-topic="programs"]')
+    assert await programs.count() == 3
+    await page.keyboard.press("ArrowRight")
+    assert await current.get_attribute("data-topic") == "programs"
+    fits = "s => s.scrollHeight <= s.clientHeight"
+    assert await current.evaluate(fits)
     english = await (await browser.new_context()).new_page()
     await english.goto(f"{base}/session?lang=en")
     await english.keyboard.press("ArrowRight")
@@ -105,6 +114,7 @@ async def test_dashboard_figures_session_keys_and_a4(
     ).new_page()
     await printing.goto(f"{base}/print")
     await printing.emulate_media(media="print")
+    await snapshot(printing, "dashboard-print")
     width = await printing.evaluate("document.documentElement.scrollWidth")
     assert width <= A4_WIDTH_PX
     pdf: bytes = await printing.pdf(format="A4")
