@@ -96,7 +96,8 @@ def pick_language(query_lang: str | None, accept_language: str | None, default: 
                     q = float(params.strip()[2:])
                 except ValueError:
                     q = 0.0
-            ranked.append((q, tag.strip().lower()[:2]))
+            if q > 0:  # q=0 is "not this one" (RFC 9110)
+                ranked.append((q, tag.strip().lower()[:2]))
         for _q, code in sorted(ranked, key=lambda item: -item[0]):
             if code in supported:
                 return code
