@@ -7,9 +7,11 @@ repository does not even select them), so no endpoint can leak them.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 import secrets
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -143,6 +145,10 @@ class Open311Service:
         self._reports = reports
         self._clock = clock
         self.tz = tz
+        # Locks live while someone holds or awaits them, then go (a weak mapping).
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     def iso(self, when: datetime) -> str:
         return when.astimezone(self.tz).isoformat(timespec="seconds")
@@ -301,6 +307,16 @@ class Open311Service:
         token = filing.token or secrets.token_hex(12)
         if not _TOKEN_RE.match(token):
             raise Open311Error(400, "token_format")
+        # One filing per token at a time: two clerks sending the same call at once get one
+        # report. One process serves the API (beside the bot), so a lock in memory holds;
+        # the database alone would not serialise them on PostgreSQL.
+        lock = self._locks.setdefault((key.channel, token), asyncio.Lock())
+        async with lock:
+            return await self._file(key, filing, category, token)
+
+    async def _file(
+        self, key: ApiKeyDTO, filing: Filing, category: CategoryDTO, token: str
+    ) -> Filed:
         province_id = self._directory.province_id
         now = self._clock.now()
         async with self._db.transaction() as session:

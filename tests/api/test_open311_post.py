@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -136,3 +137,24 @@ async def test_a_key_is_stored_hashed(context: ApiContext, services: Services) -
     assert new.secret not in str(keys)
     assert keys[0].key_prefix == new.secret[:8]
     assert await context.keys.authenticate(new.secret) == new.key
+
+
+async def test_the_same_token_at_the_same_moment_files_one_report(
+    client: Client, context: ApiContext, services: Services
+) -> None:
+    unit = await seed_unit(services)
+    new = await context.keys.create("twins", created_by=4001)
+    form = {
+        "api_key": new.secret,
+        "service_code": plain_category(services),
+        "description": "Two clerks pressed send on the same call",
+        "phone": PHONE,
+        "attribute[unit]": str(unit.id),
+        "token": "same",
+    }
+    answers = await asyncio.gather(*(client.post(URL, data=form) for _ in range(3)))
+    assert sorted(a.status for a in answers) == [200, 200, 201]
+    numbers = {(await a.json())[0]["service_request_id"] for a in answers}
+    assert len(numbers) == 1
+    async with services.database.session() as session:
+        assert len((await session.scalars(select(Report))).all()) == 1
