@@ -32,6 +32,7 @@ class Permission(StrEnum):
     EDIT_PROGRAMS = "edit_programs"  # titles, agencies, schedule; loading a program set
     LINK_REPORTS = "link_reports"  # linking obstacle reports to a program
     IMPORT_LOANS = "import_loans"  # loading banks' facility spreadsheets
+    MANAGE_API_KEYS = "manage_api_keys"  # /apikeys: Open311 channels' keys
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -72,6 +73,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PROGRAMS,
             Permission.LINK_REPORTS,
             Permission.IMPORT_LOANS,
+            Permission.MANAGE_API_KEYS,
         }
     ),
 }

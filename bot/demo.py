@@ -118,6 +118,13 @@ def demo_data_dir(settings: Settings) -> Path:
     return Path("data")
 
 
+def demo_api_port(settings: Settings, port: int) -> int | None:
+    """API_PORT if set, else the port after the demo page's (none beside a random port)."""
+    if settings.api_port is not None:
+        return settings.api_port
+    return port + 1 if port else None
+
+
 @asynccontextmanager
 async def demo_session(
     settings: Settings, *, host: str, port: int
@@ -149,6 +156,11 @@ async def demo_session(
                 "bot_api_base_url": emulator.base_url,
                 "bot_api_file_url": emulator.base_file_url,
                 "admin_ids": admin_ids,
+                # The Open311 API and the dashboard are on in the demo, beside the page.
+                "api_port": demo_api_port(settings, port),
+                "api_listen": (
+                    settings.api_listen if "api_listen" in settings.model_fields_set else host
+                ),
             }
         )
         async with running_bot(demo_settings, token=DEMO_TOKEN) as application:
@@ -166,6 +178,9 @@ async def run_demo(settings: Settings, *, host: str, port: int) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with demo_session(settings, host=host, port=port) as (emulator, _):
         print(f"Rounaq demo: open {emulator.url}/ in a browser (Ctrl+C stops)", flush=True)
+        api_port = demo_api_port(settings, port)
+        if api_port is not None:
+            print(f"Dashboard and Open311 API: http://{host}:{api_port}/", flush=True)
         if emulator.restored:
             log.info("demo chats restored from %s", emulator.state_path)
         await stop.wait()

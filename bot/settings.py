@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     demo_host: str = "127.0.0.1"
     demo_port: int = 8080
+    # The Open311 API and the dashboard (bot.api): served when API_PORT is set.
+    api_port: int | None = None
+    api_listen: str = "127.0.0.1"
+    # A new API key's limits unless /apikeys names others: requests a minute, reports a day.
+    api_per_minute: int = 60
+    api_per_day: int = 200
     # Where `rounaq demo` keeps its emulator (chats, update ids) between runs; empty means
     # beside the SQLite file, or ./data with PostgreSQL.
     demo_data_dir: Path | None = None

@@ -139,6 +139,8 @@ def event_line(
     text = tr.t(f"history.{event.kind}", agency=agency, when=when)
     if actors and event.actor_id is not None and event.actor_id in actors:
         text += tr.t("history.by", name=fmt.name(actors[event.actor_id]))
+    if event.channel is not None:
+        text += " " + tr.t("open311.via_channel", channel=fmt.name(event.channel))
     if event.internal:
         text += " " + tr.t("history.internal_mark")
     if event.note:

@@ -53,9 +53,12 @@ async def send_safely(
     return True
 
 
-async def notify_agency_of_new_report(context: RounaqContext, submission: Submission) -> int:
+async def notify_agency_of_new_report(
+    context: RounaqContext, submission: Submission, *, channel: str | None = None
+) -> int:
     """Post the new report to the agency's officers and group; returns how many got it.
 
+    `channel` names the Open311 channel that filed it, so the agency sees where it came from.
     An agency with nobody in the bot: the report went to the HQ (ReportService.submit),
     so the secretariat gets it, and the admins are told whom the agency lacks.
     """
@@ -81,6 +84,8 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
                 tr, fmt, services.directory, submission.report, staff=True, contact=contact
             )
         )
+        if channel is not None:
+            text += "\n" + tr.t("open311.via_channel", channel=fmt.name(channel))
         markup = keyboard(
             [
                 # The notice is the report's card: accepting redraws it in place.

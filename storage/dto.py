@@ -128,6 +128,8 @@ class ReportEventDTO:
     note: str | None
     internal: bool
     created_at: datetime
+    # The Open311 channel that made this step; None for the messenger chat.
+    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -302,6 +302,8 @@ class Report(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The update that created it: Telegram may deliver an update twice.
     source_update_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Where it came from: NULL is the messenger chat, else an Open311 channel's name.
+    channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ReportAttachment(Base):
@@ -339,3 +341,5 @@ class ReportEvent(Base):
     # Internal notes of an agency are never shown to the owner.
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The Open311 channel that made this step; NULL is the messenger chat.
+    channel: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -143,8 +143,14 @@ class ReportService:
         return self._directory.agency(agency_id)
 
     async def submit(
-        self, owner_id: int, draft: ReportDraft, *, update_id: int | None = None
+        self,
+        owner_id: int,
+        draft: ReportDraft,
+        *,
+        update_id: int | None = None,
+        channel: str | None = None,
     ) -> Submission:
+        """File a report; `channel` names an Open311 channel that filed it for the owner."""
         category = self._directory.category(draft.category_id)
         if not DESCRIPTION_MIN <= len(draft.description) <= DESCRIPTION_MAX:
             raise ReportError("description_length")
@@ -194,6 +200,7 @@ class ReportService:
                 due_at=due_at,
                 source_update_id=update_id,
                 created_at=now,
+                channel=channel,
             )
             await reports.add_event(
                 report_id,
@@ -201,6 +208,7 @@ class ReportService:
                 actor_id=owner_id,
                 to_status=ReportStatus.SUBMITTED.value,
                 created_at=now,
+                channel=channel,
             )
             await reports.add_event(
                 report_id,

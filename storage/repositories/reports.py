@@ -59,6 +59,7 @@ def _event_dto(row: ReportEvent) -> ReportEventDTO:
         note=row.note,
         internal=row.internal,
         created_at=row.created_at,
+        channel=row.channel,
     )
 
 
@@ -96,6 +97,7 @@ class ReportRepository:
         due_at: datetime,
         source_update_id: int | None = None,
         created_at: datetime | None = None,
+        channel: str | None = None,
     ) -> int:
         now = created_at or utcnow()
         row = Report(
@@ -113,6 +115,7 @@ class ReportRepository:
             created_at=now,
             updated_at=now,
             source_update_id=source_update_id,
+            channel=channel,
         )
         self.session.add(row)
         await self.session.flush()
@@ -130,6 +133,7 @@ class ReportRepository:
         note: str | None = None,
         internal: bool = False,
         created_at: datetime | None = None,
+        channel: str | None = None,
     ) -> None:
         self.session.add(
             ReportEvent(
@@ -142,6 +146,7 @@ class ReportRepository:
                 note=note,
                 internal=internal,
                 created_at=created_at or utcnow(),
+                channel=channel,
             )
         )
 
