@@ -7,32 +7,35 @@ per-day]` makes one and shows it once (only its hash is kept).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.access import Permission
 from bot.api.keys import ApiKeyError
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
-from bot.menu import MenuCommand
 from bot.text import to_latin_digits
-from handlers.common import deny
+from handlers.declare import button, command
 from handlers.open311 import key_service
-from handlers.ui import callback, keyboard, parse_callback, send_chunks
+from handlers.ui import keyboard, send_chunks
 from storage.models import INT4_MAX
 
-COMMANDS = [MenuCommand("apikeys", Permission.MANAGE_API_KEYS)]
-PREFIX = "ak"
 DIGITS = re.compile(r"^[0-9]{1,12}$")
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeButton(CallbackData, prefix="ak:r"):
+    key_id: int
+
+    def valid(self) -> bool:
+        return self.key_id <= INT4_MAX
 
 
 async def apikeys(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
-        return
-    if not context.principal.can(Permission.MANAGE_API_KEYS):
-        await deny(update, context)
         return
     args = context.args or []
     if args and args[0].lower() == "new":
@@ -110,7 +113,7 @@ async def _list(update: Update, context: RounaqContext) -> None:
                 [
                     InlineKeyboardButton(
                         tr.t("apikeys.btn_revoke", id=fmt.plain_int(key.id)),
-                        callback_data=callback(PREFIX, "r", key.id),
+                        callback_data=RevokeButton(key.id).pack(),
                     )
                 ]
             )
@@ -119,26 +122,22 @@ async def _list(update: Update, context: RounaqContext) -> None:
     await send_chunks(context, message.chat_id, "\n\n".join(lines), markup)
 
 
-async def revoke_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    args = parse_callback(query.data, PREFIX, 2)
-    if args is None or args[0] != "r" or not DIGITS.match(args[1]) or int(args[1]) > INT4_MAX:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
-    if not context.principal.can(Permission.MANAGE_API_KEYS):
-        await deny(update, context)
-        return
-    revoked = await key_service(context.services).revoke(int(args[1]))
+async def revoke_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: RevokeButton
+) -> None:
+    revoked = await key_service(context.services).revoke(data.key_id)
     tr = context.tr
     await query.answer(tr.t("apikeys.done" if revoked else "apikeys.already"))
     if revoked and query.message is not None:
         await context.bot.send_message(
             query.message.chat.id,
-            tr.t("apikeys.revoked_one", id=context.fmt.plain_int(int(args[1]))),
+            tr.t("apikeys.revoked_one", id=context.fmt.plain_int(data.key_id)),
         )
 
 
+COMMANDS = [command("apikeys", apikeys, needs=Permission.MANAGE_API_KEYS)]
+
+
 def register(application: RounaqApp) -> None:
-    application.add_handler(CommandHandler("apikeys", apikeys))
-    application.add_handler(CallbackQueryHandler(revoke_button, pattern=rf"^{PREFIX}:"))
+    application.add_handler(COMMANDS[0].handler())
+    application.add_handler(button(RevokeButton, revoke_button, needs=Permission.MANAGE_API_KEYS))

@@ -7,22 +7,21 @@ index into STATUS_FILTERS, category 0 for all); `ib:c:<status>:<overdue>` picks 
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import Permission
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
-from bot.menu import MenuCommand
 from bot.services.workflow import InboxFilter
 from bot.views import status_label, tracking_number
-from handlers.common import deny
-from handlers.ui import callback, int_arg, keyboard, pager_row, rows
+from handlers.declare import button, command, stale
+from handlers.myreports import OpenButton
+from handlers.ui import keyboard, pager_row, rows
 
-COMMANDS = [MenuCommand("inbox", Permission.WORK_INBOX)]
-PREFIX = "ib"
 PAGE_SIZE = 5
 # None: every status the agency still works in.
 STATUS_FILTERS: tuple[str | None, ...] = (
@@ -32,6 +31,31 @@ STATUS_FILTERS: tuple[str | None, ...] = (
     "awaiting_owner",
     "reopened",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ViewButton(CallbackData, prefix="ib"):
+    """The whole view: status (an index into STATUS_FILTERS), category (0: all), overdue
+    (0 or 1) and page."""
+
+    status: int
+    category: int
+    overdue: int
+    page: int
+
+    def valid(self) -> bool:
+        return self.status < len(STATUS_FILTERS) and self.overdue in (0, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryButton(CallbackData, prefix="ib:c"):
+    """Pick a category for the view with this status and overdue switch."""
+
+    status: int
+    overdue: int
+
+    def valid(self) -> bool:
+        return self.status < len(STATUS_FILTERS) and self.overdue in (0, 1)
 
 
 async def _render(
@@ -79,7 +103,7 @@ async def _render(
             [
                 InlineKeyboardButton(
                     ("⏰ " if late else "") + tracking_number(fmt, report),
-                    callback_data=callback("my", "o", report.id),
+                    callback_data=OpenButton(report.id).pack(),
                 )
             ]
         )
@@ -90,20 +114,22 @@ async def _render(
         [
             InlineKeyboardButton(
                 tr.t("inbox.btn_status", status=status_name),
-                callback_data=callback(PREFIX, next_status, category, int(overdue), 1),
+                callback_data=ViewButton(next_status, category, int(overdue), 1).pack(),
             ),
             InlineKeyboardButton(
                 tr.t("inbox.btn_category"),
-                callback_data=callback(PREFIX, "c", status, int(overdue)),
+                callback_data=CategoryButton(status, int(overdue)).pack(),
             ),
             InlineKeyboardButton(
                 tr.t("inbox.btn_overdue_on" if overdue else "inbox.btn_overdue_off"),
-                callback_data=callback(PREFIX, status, category, int(not overdue), 1),
+                callback_data=ViewButton(status, category, int(not overdue), 1).pack(),
             ),
         ]
     )
     buttons.append(
-        pager_row(tr, f"{PREFIX}:{status}:{category}:{int(overdue)}", result.page, result.pages)
+        pager_row(
+            tr, f"{ViewButton.prefix}:{status}:{category}:{int(overdue)}", result.page, result.pages
+        )
     )
     return "\n\n".join(lines), keyboard(*buttons)
 
@@ -112,60 +138,48 @@ async def inbox(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    if not context.principal.can(Permission.WORK_INBOX):
-        await deny(update, context)
-        return
     text, markup = await _render(context, 0, 0, False, 1)
     await message.reply_text(text, reply_markup=markup)
 
 
-async def on_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    if not context.principal.can(Permission.WORK_INBOX):
-        await deny(update, context)
-        return
-    parts = (query.data or "").split(":")[1:]
-    tr = context.tr
-    if len(parts) == 3 and parts[0] == "c":
-        status, overdue = int_arg(parts[1]), int_arg(parts[2])
-        if status is None or status >= len(STATUS_FILTERS) or overdue not in (0, 1):
-            await query.answer(tr.t("common.stale_button"), show_alert=True)
-            return
-        choices = [
-            InlineKeyboardButton(
-                tr.t("inbox.all_categories"), callback_data=callback(PREFIX, status, 0, overdue, 1)
-            )
-        ] + [
-            InlineKeyboardButton(
-                context.fmt.shorten(c.name(context.lang), 40),
-                callback_data=callback(PREFIX, status, c.id, overdue, 1),
-            )
-            for c in context.services.directory.categories
-        ]
-        await query.answer()
-        with suppress(BadRequest):
-            await query.edit_message_reply_markup(keyboard(*rows(choices, 2)))
-        return
-    values = [int_arg(p) for p in parts]
+async def category_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: CategoryButton
+) -> None:
+    tr, status, overdue = context.tr, data.status, data.overdue
+    choices = [
+        InlineKeyboardButton(
+            tr.t("inbox.all_categories"), callback_data=ViewButton(status, 0, overdue, 1).pack()
+        )
+    ] + [
+        InlineKeyboardButton(
+            context.fmt.shorten(c.name(context.lang), 40),
+            callback_data=ViewButton(status, c.id, overdue, 1).pack(),
+        )
+        for c in context.services.directory.categories
+    ]
+    await query.answer()
+    with suppress(BadRequest):
+        await query.edit_message_reply_markup(keyboard(*rows(choices, 2)))
+
+
+async def view_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: ViewButton
+) -> None:
+    status, category, overdue, page = data.status, data.category, data.overdue, data.page
     known_categories = {0} | {c.id for c in context.services.directory.categories}
-    if (
-        len(values) != 4
-        or any(v is None for v in values)
-        or values[0] is None
-        or values[0] >= len(STATUS_FILTERS)
-        or values[1] not in known_categories
-        or values[2] not in (0, 1)
-    ):
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
+    if category not in known_categories:
+        await stale(query, context)
         return
-    status, category, overdue, page = (int(v or 0) for v in values)
     await query.answer()
     text, markup = await _render(context, status, category, bool(overdue), page)
     with suppress(BadRequest):  # the page shown was pressed again: nothing to change
         await query.edit_message_text(text, reply_markup=markup)
 
 
+COMMANDS = [command("inbox", inbox, needs=Permission.WORK_INBOX)]
+
+
 def register(application: RounaqApp) -> None:
-    application.add_handler(CommandHandler("inbox", inbox))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
+    application.add_handler(COMMANDS[0].handler())
+    application.add_handler(button(CategoryButton, category_button, needs=Permission.WORK_INBOX))
+    application.add_handler(button(ViewButton, view_button, needs=Permission.WORK_INBOX))

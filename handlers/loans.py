@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from telegram import InlineKeyboardButton, InputFile, Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Message, Update
+from telegram.ext import MessageHandler, filters
 
 from bot import charts
 from bot.access import Permission
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import split_message
-from bot.menu import MenuCommand
 from bot.services.loans import DIMENSIONS, LoanOverview
 from bot.text import parse_int
 from bot.views_figures import (
@@ -22,20 +23,33 @@ from bot.views_figures import (
     loans_summary,
     national_loans,
 )
-from handlers.common import deny
-from handlers.ui import callback, int_arg, keyboard, parse_callback, rows
+from handlers.declare import button, command, guarded
+from handlers.ui import keyboard, rows
 
-COMMANDS = [
-    MenuCommand("loans", Permission.VIEW_PROVINCE),
-    MenuCommand("importloans", Permission.IMPORT_LOANS, in_menu=False),
-]
-
-PREFIX = "ln"  # ln:<view>:<unit>:<year>
-CHART = "lnc"  # lnc:<dimension>:<unit>:<year>
 VIEWS = ("sum", *DIMENSIONS)
 UNITS = {"r": "rial", "t": "toman"}
 CHART_DIMENSIONS = ("bank", "month")
 Unit = Literal["rial", "toman"]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewButton(CallbackData, prefix="ln"):
+    view: str
+    unit: str
+    year: int
+
+    def valid(self) -> bool:
+        return self.view in VIEWS and self.unit in UNITS
+
+
+@dataclass(frozen=True, slots=True)
+class ChartButton(CallbackData, prefix="lnc"):
+    dimension: str
+    unit: str
+    year: int
+
+    def valid(self) -> bool:
+        return self.dimension in CHART_DIMENSIONS and self.unit in UNITS
 
 
 def _unit(code: str) -> Unit:
@@ -47,29 +61,29 @@ def _markup(context: RounaqContext, overview: LoanOverview, view: str, unit_code
     dimension_buttons = [
         InlineKeyboardButton(
             ("• " if view == d else "") + tr.t(f"loans.dim.{d}"),
-            callback_data=callback(PREFIX, d, unit_code, year),
+            callback_data=ViewButton(d, unit_code, year).pack(),
         )
         for d in DIMENSIONS
     ]
     other_unit = "t" if unit_code == "r" else "r"
     controls = [
         InlineKeyboardButton(
-            tr.t("loans.btn_summary"), callback_data=callback(PREFIX, "sum", unit_code, year)
+            tr.t("loans.btn_summary"), callback_data=ViewButton("sum", unit_code, year).pack()
         ),
         InlineKeyboardButton(
             tr.t("loans.btn_toman" if unit_code == "r" else "loans.btn_rial"),
-            callback_data=callback(PREFIX, view, other_unit, year),
+            callback_data=ViewButton(view, other_unit, year).pack(),
         ),
     ]
     chart_buttons = [
         InlineKeyboardButton(
-            tr.t(f"loans.btn_chart_{d}"), callback_data=callback(CHART, d, unit_code, year)
+            tr.t(f"loans.btn_chart_{d}"), callback_data=ChartButton(d, unit_code, year).pack()
         )
         for d in CHART_DIMENSIONS
     ]
     years = [
         InlineKeyboardButton(
-            context.fmt.plain_int(y), callback_data=callback(PREFIX, view, unit_code, y)
+            context.fmt.plain_int(y), callback_data=ViewButton(view, unit_code, y).pack()
         )
         for y in overview.years
         if y != overview.year
@@ -90,9 +104,6 @@ def _render(context: RounaqContext, overview: LoanOverview, view: str, unit_code
 async def loans(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
-        return
-    if not context.principal.can(Permission.VIEW_PROVINCE):
-        await deny(update, context)
         return
     year = parse_int(context.args[0]) if context.args else None
     if context.principal.can(Permission.VIEW_NATIONAL):
@@ -118,45 +129,20 @@ async def _national(message: Message, context: RounaqContext, year: int | None) 
         await message.reply_text(chunk)
 
 
-def _parse_view(data: str | None, prefix: str) -> tuple[str, str, int] | None:
-    args = parse_callback(data, prefix, 3)
-    if args is None:
-        return None
-    view, unit_code, year = args[0], args[1], int_arg(args[2])
-    if unit_code not in UNITS or year is None:
-        return None
-    return view, unit_code, year
-
-
-async def view_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    parsed = _parse_view(query.data, PREFIX)
-    if parsed is None or parsed[0] not in VIEWS:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
-    # Buttons can be forwarded or replayed: the permission is checked on every press.
-    if not context.principal.can(Permission.VIEW_PROVINCE):
-        await deny(update, context)
-        return
-    view, unit_code, year = parsed
+async def view_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: ViewButton
+) -> None:
+    view, unit_code, year = data.view, data.unit, data.year
     await query.answer()
     overview = await context.services.loans.overview(year or None)
     text = split_message(_render(context, overview, view, unit_code))[0]
     await query.edit_message_text(text, reply_markup=_markup(context, overview, view, unit_code))
 
 
-async def chart_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    parsed = _parse_view(query.data, CHART)
-    if parsed is None or parsed[0] not in CHART_DIMENSIONS:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
-    if not context.principal.can(Permission.VIEW_PROVINCE):
-        await deny(update, context)
-        return
-    dimension, unit_code, year = parsed
+async def chart_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: ChartButton
+) -> None:
+    dimension, unit_code, year = data.dimension, data.unit, data.year
     tr, fmt = context.tr, context.fmt
     overview = await context.services.loans.overview(year or None)
     shares = overview.breakdown(dimension)
@@ -184,9 +170,6 @@ async def import_help(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    if not context.principal.can(Permission.IMPORT_LOANS):
-        await deny(update, context)
-        return
     await message.reply_text(context.tr.t("loans.import_help"))
 
 
@@ -196,9 +179,6 @@ async def loans_file(update: Update, context: RounaqContext) -> None:
     assert message is not None
     assert message.document is not None
     tr, document = context.tr, message.document
-    if not context.principal.can(Permission.IMPORT_LOANS):
-        await deny(update, context)
-        return
     if (document.file_size or 0) > context.services.settings.max_upload_bytes:
         await message.reply_text(tr.t("loans.import_too_big"))
         return
@@ -226,9 +206,21 @@ SPREADSHEETS = (
 )
 
 
+COMMANDS = [
+    command("loans", loans, needs=Permission.VIEW_PROVINCE),
+    command("importloans", import_help, needs=Permission.IMPORT_LOANS, in_menu=False),
+]
+
+
 def register(application: RounaqApp) -> None:
-    application.add_handler(CommandHandler("loans", loans))
-    application.add_handler(CommandHandler("importloans", import_help))
-    application.add_handler(CallbackQueryHandler(view_button, pattern=rf"^{PREFIX}:"))
-    application.add_handler(CallbackQueryHandler(chart_button, pattern=rf"^{CHART}:"))
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & SPREADSHEETS, loans_file))
+    for item in COMMANDS:
+        application.add_handler(item.handler())
+    # Buttons can be forwarded or replayed: the permission is checked on every press.
+    application.add_handler(button(ViewButton, view_button, needs=Permission.VIEW_PROVINCE))
+    application.add_handler(button(ChartButton, chart_button, needs=Permission.VIEW_PROVINCE))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & SPREADSHEETS,
+            guarded(loans_file, Permission.IMPORT_LOANS),
+        )
+    )

@@ -7,24 +7,43 @@ checked by the report service on every press, never trusted from the button.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import MessageHandler, filters
 
 from bot.access import Permission
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
-from bot.menu import MenuCommand
 from bot.text import format_tracking_number, parse_tracking_number
 from bot.views import report_list_line, report_with_history, tracking_number
 from handlers.actions import report_keyboard
-from handlers.common import deny
+from handlers.declare import button, command, press, stale
 from handlers.start import menu_buttons
-from handlers.ui import callback, int_arg, keyboard, pager_row, parse_callback, send_chunks
+from handlers.ui import keyboard, pager_row, send_chunks
 
-COMMANDS = [MenuCommand("myreports", Permission.VIEW_OWN_REPORTS)]
-
-PREFIX = "my"
 PAGE_SIZE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PageButton(CallbackData, prefix="my:p"):
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenButton(CallbackData, prefix="my:o"):
+    report_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FilesButton(CallbackData, prefix="my:f"):
+    report_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FullTextButton(CallbackData, prefix="my:t"):
+    report_id: int
 
 
 async def _render_page(
@@ -44,11 +63,11 @@ async def _render_page(
             [
                 InlineKeyboardButton(
                     tr.t("myreports.btn_open_number", number=tracking_number(fmt, report)),
-                    callback_data=callback(PREFIX, "o", report.id),
+                    callback_data=OpenButton(report.id).pack(),
                 )
             ]
         )
-    buttons.append(pager_row(tr, f"{PREFIX}:p", result.page, result.pages))
+    buttons.append(pager_row(tr, PageButton.prefix, result.page, result.pages))
     return "\n\n".join(lines), keyboard(*buttons)
 
 
@@ -56,35 +75,19 @@ async def my_reports(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    if not context.principal.can(Permission.VIEW_OWN_REPORTS):
-        await deny(update, context)
-        return
     text, markup = await _render_page(context, 1)
     await message.reply_text(text, reply_markup=markup)
 
 
-async def page_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    if not context.principal.can(Permission.VIEW_OWN_REPORTS):
-        await deny(update, context)
-        return
-    args = parse_callback(query.data, PREFIX, 2)
-    page = int_arg(args[1]) if args and args[0] == "p" else None
-    if page is None:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
+async def page_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: PageButton
+) -> None:
     await query.answer()
-    text, markup = await _render_page(context, page)
+    text, markup = await _render_page(context, data.page)
     await query.edit_message_text(text, reply_markup=markup)
 
 
-async def menu_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    if not context.principal.can(Permission.VIEW_OWN_REPORTS):
-        await deny(update, context)
-        return
+async def menu_button(update: Update, context: RounaqContext, query: CallbackQuery) -> None:
     await query.answer()
     text, markup = await _render_page(context, 1)
     chat = update.effective_chat
@@ -108,24 +111,19 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     return True
 
 
-async def files_button(update: Update, context: RounaqContext) -> None:
+async def files_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: FilesButton
+) -> None:
     """Send the report's photos and documents again, by their Telegram file ids."""
-    query = update.callback_query
-    assert query is not None
     tr = context.tr
-    args = parse_callback(query.data, PREFIX, 2)
-    report_id = int_arg(args[1]) if args and args[0] == "f" else None
-    if report_id is None:
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
-        return
-    view = await context.services.reports.view(context.principal, report_id)
+    view = await context.services.reports.view(context.principal, data.report_id)
     chat = update.effective_chat
     if view is None or chat is None:
         await query.answer(tr.t("myreports.not_found"), show_alert=True)
         return
     if not view.attachments:
         # The button is shown only for a report with files: this one was forged.
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        await stale(query, context)
         return
     await query.answer()
     number = tracking_number(context.fmt, view.report)
@@ -138,17 +136,12 @@ async def files_button(update: Update, context: RounaqContext) -> None:
             await context.bot.send_document(chat.id, file.file_id, caption=caption)
 
 
-async def full_text_button(update: Update, context: RounaqContext) -> None:
+async def full_text_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: FullTextButton
+) -> None:
     """The whole description, however long, in as many messages as it takes."""
-    query = update.callback_query
-    assert query is not None
     tr = context.tr
-    args = parse_callback(query.data, PREFIX, 2)
-    report_id = int_arg(args[1]) if args and args[0] == "t" else None
-    if report_id is None:
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
-        return
-    view = await context.services.reports.view(context.principal, report_id)
+    view = await context.services.reports.view(context.principal, data.report_id)
     chat = update.effective_chat
     if view is None or chat is None:
         await query.answer(tr.t("myreports.not_found"), show_alert=True)
@@ -163,15 +156,10 @@ async def full_text_button(update: Update, context: RounaqContext) -> None:
     await send_chunks(context, chat.id, header + "\n\n" + escape(report.description))
 
 
-async def open_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    args = parse_callback(query.data, PREFIX, 2)
-    report_id = int_arg(args[1]) if args and args[0] == "o" else None
-    if report_id is None:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
-    if not await show_report(update, context, report_id):
+async def open_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: OpenButton
+) -> None:
+    if not await show_report(update, context, data.report_id):
         await query.answer(context.tr.t("myreports.not_found"), show_alert=True)
         return
     await query.answer()
@@ -210,15 +198,26 @@ TRACKING_TEXT = filters.Regex(
 )
 
 
-def register(application: RounaqApp) -> None:
-    application.add_handler(
-        CommandHandler("myreports", my_reports, filters=filters.ChatType.PRIVATE)
+COMMANDS = [
+    command(
+        "myreports",
+        my_reports,
+        needs=Permission.VIEW_OWN_REPORTS,
+        filters=filters.ChatType.PRIVATE,
     )
-    application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^menu:myreports$"))
-    application.add_handler(CallbackQueryHandler(page_button, pattern=rf"^{PREFIX}:p:"))
-    application.add_handler(CallbackQueryHandler(open_button, pattern=rf"^{PREFIX}:o:"))
-    application.add_handler(CallbackQueryHandler(files_button, pattern=rf"^{PREFIX}:f:"))
-    application.add_handler(CallbackQueryHandler(full_text_button, pattern=rf"^{PREFIX}:t:"))
+]
+
+
+def register(application: RounaqApp) -> None:
+    application.add_handler(COMMANDS[0].handler())
+    application.add_handler(
+        press(r"^menu:myreports$", menu_button, needs=Permission.VIEW_OWN_REPORTS)
+    )
+    application.add_handler(button(PageButton, page_button, needs=Permission.VIEW_OWN_REPORTS))
+    # Opening and the files: the report service decides who may see the report.
+    application.add_handler(button(OpenButton, open_button))
+    application.add_handler(button(FilesButton, files_button))
+    application.add_handler(button(FullTextButton, full_text_button))
     application.add_handler(
         # Private chats only: in an agency group, people type numbers to each other.
         MessageHandler(

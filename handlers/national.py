@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import Presenter, escape, split_message
 from bot.i18n import Translator
-from bot.menu import MenuCommand
 from bot.services.national import NationalRollup
 from bot.views import status_label
-
-COMMANDS = [MenuCommand("national", Permission.VIEW_NATIONAL)]
+from handlers.declare import command
 
 
 def render_rollup(tr: Translator, fmt: Presenter, lang: str, rollup: NationalRollup) -> str:
@@ -61,14 +58,14 @@ async def national(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    if not context.principal.can(Permission.VIEW_NATIONAL):
-        await message.reply_text(context.tr.t("common.not_allowed"))
-        return
     rollup = await context.services.national.report_rollup()
     text = render_rollup(context.tr, context.fmt, context.lang, rollup)
     for chunk in split_message(text):
         await message.reply_text(chunk)
 
 
+COMMANDS = [command("national", national, needs=Permission.VIEW_NATIONAL)]
+
+
 def register(application: RounaqApp) -> None:
-    application.add_handler(CommandHandler("national", national))
+    application.add_handler(COMMANDS[0].handler())

@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Update
 from telegram.constants import ChatAction
-from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import charts
 from bot.access import Permission
 from bot.app import START_HOOKS_KEY, STOP_HOOKS_KEY
+from bot.callback_data import CallbackData
 from bot.container import Services
 from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
 from bot.exports import Table, to_csv, to_xlsx
-from bot.menu import MenuCommand
 from bot.views_figures import agency_bars, stats_text
 from bot.warmup import Warmer
-from handlers.common import deny
-from handlers.ui import callback, keyboard, parse_callback, send_chunks
+from handlers.declare import button, command
+from handlers.ui import keyboard, send_chunks
 
-COMMANDS = [
-    MenuCommand("stats", Permission.VIEW_PROVINCE),
-    MenuCommand("export", Permission.VIEW_PROVINCE),
-]
-
-PREFIX = "st"
-EXPORT = "ex"
 WARMER_KEY = "figures_warmer"  # bot_data: the start-up warm-up (transient, bot.persistence)
 WHAT = ("reports", "loans", "programs")
 FORMATS = ("xlsx", "csv")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartButton(CallbackData, prefix="st:c"):
+    """The chart under /stats."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportButton(CallbackData, prefix="ex"):
+    what: str
+    format: str
+
+    def valid(self) -> bool:
+        return self.what in WHAT and self.format in FORMATS
 
 
 def _chat_id(update: Update) -> int:
@@ -42,14 +49,11 @@ async def stats(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    if not context.principal.can(Permission.VIEW_PROVINCE):
-        await deny(update, context)
-        return
     tr = context.tr
     snapshot = await context.services.stats.snapshot()
     markup = (
         keyboard(
-            [InlineKeyboardButton(tr.t("stats.btn_chart"), callback_data=callback(PREFIX, "c"))]
+            [InlineKeyboardButton(tr.t("stats.btn_chart"), callback_data=ChartButton().pack())]
         )
         if snapshot.total
         else None
@@ -58,12 +62,9 @@ async def stats(update: Update, context: RounaqContext) -> None:
     await send_chunks(context, message.chat_id, text, markup)
 
 
-async def chart_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    if not context.principal.can(Permission.VIEW_PROVINCE):
-        await deny(update, context)
-        return
+async def chart_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, _: ChartButton
+) -> None:
     await query.answer()
     tr, fmt = context.tr, context.fmt
     snapshot = await context.services.stats.snapshot()
@@ -87,14 +88,11 @@ async def export(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    if not context.principal.can(Permission.VIEW_PROVINCE):
-        await deny(update, context)
-        return
     tr = context.tr
     buttons = [
         [
             InlineKeyboardButton(
-                tr.t(f"stats.btn_{what}_{fmt}"), callback_data=callback(EXPORT, what, fmt)
+                tr.t(f"stats.btn_{what}_{fmt}"), callback_data=ExportButton(what, fmt).pack()
             )
             for fmt in FORMATS
         ]
@@ -103,18 +101,10 @@ async def export(update: Update, context: RounaqContext) -> None:
     await message.reply_text(tr.t("stats.export_choose"), reply_markup=keyboard(*buttons))
 
 
-async def export_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    args = parse_callback(query.data, EXPORT, 2)
-    if args is None or args[0] not in WHAT or args[1] not in FORMATS:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
-    # Unit-level loan rows and reports are for province staff only, however the button came.
-    if not context.principal.can(Permission.VIEW_PROVINCE):
-        await deny(update, context)
-        return
-    what, file_format = args
+async def export_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: ExportButton
+) -> None:
+    what, file_format = pressed.what, pressed.format
     await query.answer()
     tr, fmt, exporter = context.tr, context.fmt, context.services.exporter
     await context.bot.send_chat_action(_chat_id(update), ChatAction.UPLOAD_DOCUMENT)
@@ -161,10 +151,17 @@ async def _on_stop(application: RounaqApp) -> None:
         await warmer.stop()
 
 
+COMMANDS = [
+    command("stats", stats, needs=Permission.VIEW_PROVINCE),
+    command("export", export, needs=Permission.VIEW_PROVINCE),
+]
+
+
 def register(application: RounaqApp) -> None:
     application.bot_data.setdefault(START_HOOKS_KEY, []).append(_on_start)
     application.bot_data.setdefault(STOP_HOOKS_KEY, []).append(_on_stop)
-    application.add_handler(CommandHandler("stats", stats))
-    application.add_handler(CommandHandler("export", export))
-    application.add_handler(CallbackQueryHandler(chart_button, pattern=rf"^{PREFIX}:c$"))
-    application.add_handler(CallbackQueryHandler(export_button, pattern=rf"^{EXPORT}:"))
+    for item in COMMANDS:
+        application.add_handler(item.handler())
+    application.add_handler(button(ChartButton, chart_button, needs=Permission.VIEW_PROVINCE))
+    # Unit-level loan rows and reports are for province staff only, however the button came.
+    application.add_handler(button(ExportButton, export_button, needs=Permission.VIEW_PROVINCE))

@@ -1,0 +1,115 @@
+"""Declare a command or a button once, with its permission.
+
+`command("stats", stats, needs=Permission.VIEW_PROVINCE)` is the menu entry, the /help
+line (bot.menu reads it as a MenuCommand) and, through `.handler()`, the CommandHandler
+with its guard. `button(ExportButton, export_button, needs=...)` is the
+CallbackQueryHandler matched by the kind; the callback gets the pressed query and the
+unpacked data, already checked. The guard is written here once: "not allowed" for a
+principal without the permission, the stale-button answer for data that does not unpack.
+Services keep their own checks (jobs and the CLI call them too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from telegram import CallbackQuery, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext.filters import BaseFilter
+
+from bot.access import Permission
+from bot.callback_data import CallbackData
+from bot.context import RounaqContext
+from bot.menu import MenuCommand
+from handlers.common import deny
+
+CommandCallback = Callable[[Update, RounaqContext], Coroutine[Any, Any, Any]]
+QueryCallback = Callable[[Update, RounaqContext, CallbackQuery], Coroutine[Any, Any, Any]]
+ButtonCallback = Callable[[Update, RounaqContext, CallbackQuery, Any], Coroutine[Any, Any, Any]]
+
+
+def guarded(callback: CommandCallback, needs: Permission | None) -> CommandCallback:
+    """The callback behind its permission. A denial ends a conversation it would open
+    (the END value is ignored outside one)."""
+    if needs is None:
+        return callback
+
+    async def run(update: Update, context: RounaqContext) -> Any:
+        if not context.principal.can(needs):
+            await deny(update, context)
+            return ConversationHandler.END
+        return await callback(update, context)
+
+    return run
+
+
+@dataclass(frozen=True, slots=True)
+class Command(MenuCommand):
+    callback: CommandCallback | None = field(default=None, compare=False)
+    filters: BaseFilter | None = field(default=None, compare=False)
+
+    def handler(self) -> CommandHandler[RounaqContext, Any]:
+        assert self.callback is not None
+        return CommandHandler(
+            self.command, guarded(self.callback, self.permission), filters=self.filters
+        )
+
+
+def command(
+    name: str,
+    callback: CommandCallback,
+    *,
+    needs: Permission | None = None,
+    in_menu: bool = True,
+    filters: BaseFilter | None = None,
+) -> Command:
+    return Command(name, needs, in_menu, callback, filters)
+
+
+async def stale(query: CallbackQuery, context: RounaqContext) -> None:
+    """The one answer for a button whose data no longer means anything."""
+    await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+
+
+def query_guarded(callback: QueryCallback, needs: Permission | None) -> CommandCallback:
+    async def run(update: Update, context: RounaqContext) -> Any:
+        query = update.callback_query
+        if query is None:
+            return None
+        if needs is not None and not context.principal.can(needs):
+            await deny(update, context)
+            return ConversationHandler.END
+        return await callback(update, context, query)
+
+    return run
+
+
+T = TypeVar("T", bound=CallbackData)
+
+
+def button(
+    kind: type[T],
+    callback: Callable[[Update, RounaqContext, CallbackQuery, T], Coroutine[Any, Any, Any]],
+    *,
+    needs: Permission | None = None,
+) -> CallbackQueryHandler[RounaqContext, Any]:
+    """The handler for one button kind: permission first (a denied user learns nothing of
+    the data), then the data, then the callback with both."""
+
+    async def with_data(update: Update, context: RounaqContext, query: CallbackQuery) -> Any:
+        data = kind.unpack(query.data if isinstance(query.data, str) else None)
+        if data is None:
+            await stale(query, context)
+            return None
+        return await callback(update, context, query, data)
+
+    return CallbackQueryHandler(query_guarded(with_data, needs), pattern=kind.pattern())
+
+
+def press(
+    pattern: str, callback: QueryCallback, *, needs: Permission | None = None
+) -> CallbackQueryHandler[RounaqContext, Any]:
+    """A button with fixed data (a menu entry): the pattern is the whole data."""
+    return CallbackQueryHandler(query_guarded(callback, needs), pattern=pattern)

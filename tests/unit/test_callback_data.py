@@ -1,0 +1,98 @@
+"""Every button kind round-trips, fits Telegram's 64 bytes at its largest, and refuses
+forged data; the wire format is the one buttons already sent carry."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+
+import pytest
+
+import handlers  # noqa: F401  (imports every feature, declaring its kinds)
+from bot.callback_data import MAX_CALLBACK_BYTES, CallbackData
+from handlers import inbox, loans, myreports, stats
+
+# Kinds with text fields take only the values their feature knows: one valid example each.
+TEXT_EXAMPLES: dict[str, list[CallbackData]] = {
+    "ex": [stats.ExportButton("programs", "xlsx"), stats.ExportButton("loans", "csv")],
+    "ln": [loans.ViewButton("county", "t", 1404), loans.ViewButton("sum", "r", 0)],
+    "lnc": [loans.ChartButton("month", "r", 1404)],
+}
+BIG = 10**18 - 1  # the most digits an int field takes
+
+
+def _fields(kind: type[CallbackData]) -> list[type]:
+    hints = typing.get_type_hints(kind)
+    return [hints[f.name] for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
+
+
+def examples(kind: type[CallbackData]) -> list[CallbackData]:
+    types = _fields(kind)
+    if str in types:
+        assert kind.prefix in TEXT_EXAMPLES, f"add an example of {kind.__name__} here"
+        return TEXT_EXAMPLES[kind.prefix]
+    return [kind(*[0] * len(types)), kind(*[1] * len(types))]
+
+
+KINDS = CallbackData.kinds()
+
+
+def test_kinds_are_declared() -> None:
+    assert {"ex", "st:c", "ln", "lnc", "my:o", "ib", "ib:c", "ak:r"} <= {k.prefix for k in KINDS}
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.prefix)
+def test_round_trip_and_size(kind: type[CallbackData]) -> None:
+    for item in examples(kind):
+        data = item.pack()
+        assert type(item).unpack(data) == item
+        assert re.match(kind.pattern(), data)
+        assert len(data.encode()) <= MAX_CALLBACK_BYTES
+    # The largest ints still fit (ids grow; text fields are short known words).
+    types = _fields(kind)
+    if str not in types and types:
+        big = kind(*[BIG] * len(types))
+        if big.valid():
+            assert len(big.pack().encode()) <= MAX_CALLBACK_BYTES
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.prefix)
+def test_forged_data_is_refused(kind: type[CallbackData]) -> None:
+    arity = len(_fields(kind))
+    forged = [
+        None,
+        "",
+        kind.prefix + ":x" * (arity + 1),  # one field too many
+        kind.prefix + ":" + ":".join(["-1"] * max(arity, 1)),
+        kind.prefix + ":" + ":".join(["9" * 40] * max(arity, 1)),
+        kind.prefix + ":" + ":".join(["\u06f1"] * max(arity, 1)),  # Persian digits
+        "zz:" + kind.prefix,
+        kind.prefix + ":" + "a" * 70,
+    ]
+    if arity:
+        forged.append(kind.prefix)  # no fields at all
+    for data in forged:
+        assert kind.unpack(data) is None, data
+
+
+def test_text_fields_refuse_unknown_values() -> None:
+    assert stats.ExportButton.unpack("ex:passwords:csv") is None
+    assert loans.ViewButton.unpack("ln:sum:usd:1404") is None
+    assert inbox.ViewButton.unpack("ib:9:0:0:1") is None
+
+
+def test_wire_format_of_buttons_already_sent() -> None:
+    assert myreports.OpenButton.unpack("my:o:12") == myreports.OpenButton(12)
+    assert inbox.ViewButton.unpack("ib:1:3:0:2") == inbox.ViewButton(1, 3, 0, 2)
+    assert inbox.CategoryButton.unpack("ib:c:1:0") == inbox.CategoryButton(1, 0)
+    assert stats.ChartButton.unpack("st:c") == stats.ChartButton()
+    # Kinds sharing a prefix do not take each other's presses.
+    assert not re.match(inbox.ViewButton.pattern(), "ib:c:1:0")
+
+
+def test_pack_refuses_oversize_and_separators() -> None:
+    with pytest.raises(ValueError, match="64 bytes"):
+        stats.ExportButton("a" * 70, "csv").pack()
+    with pytest.raises(ValueError, match="may not contain"):
+        stats.ExportButton("a:b", "csv").pack()
