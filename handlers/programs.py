@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 from typing import Any
 
 import jdatetime
-from telegram import InlineKeyboardButton, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -19,9 +20,9 @@ from telegram.ext import (
 
 from bot import charts
 from bot.access import Permission, can_update_program
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
-from bot.menu import MenuCommand
 from bot.services.programs import Evidence, ProgramError
 from bot.text import (
     normalize_text,
@@ -32,35 +33,86 @@ from bot.text import (
 )
 from bot.views_figures import national_programs, program_detail, progress_bars, status_pages
 from handlers import steps
-from handlers.common import cancel, deny, reply_not_text
+from handlers.common import cancel, reply_not_text
+from handlers.declare import button, command, guarded, stale
 from handlers.ui import (
-    callback,
-    int_arg,
     keyboard,
     mixed_step_conversation,
     pager_row,
     rows,
     send_chunks,
 )
-from handlers.ui import parse_callback as parse
 
-COMMANDS = [
-    MenuCommand("status", Permission.VIEW_PROGRAMS),
-    MenuCommand("progress", Permission.UPDATE_PROGRAMS),
-    # Tools that take arguments: in /help, not in the menu.
-    MenuCommand("editprogram", Permission.EDIT_PROGRAMS, in_menu=False),
-    MenuCommand("link", Permission.LINK_REPORTS, in_menu=False),
-    MenuCommand("unlink", Permission.LINK_REPORTS, in_menu=False),
-]
-
-PREFIX = "pg"  # viewing
-FLOW = "pgf"  # the progress-update flow
-EDIT = "pge"  # the admin's edit flow
 DRAFT_KEY = "progress_draft"
 EDIT_KEY = "program_edit"
 MAX_FILE_NAME = 200
 DATE_FIELDS = ("starts_on", "due_on")
 TEXT_FIELDS = ("title_fa", "title_en", "target_fa", "target_en")
+EDIT_FIELDS = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)
+
+
+# Viewing (`pg:`), the progress-update flow (`pgf:`) and the admin's edit flow (`pge:`).
+@dataclass(frozen=True, slots=True)
+class ListButton(CallbackData, prefix="pg:l"):
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenButton(CallbackData, prefix="pg:o"):
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChartButton(CallbackData, prefix="pg:c"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceButton(CallbackData, prefix="pg:e"):
+    update_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateButton(CallbackData, prefix="pg:u"):
+    program_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickProgram(CallbackData, prefix="pgf:p"):
+    program_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoEvidence(CallbackData, prefix="pgf:n"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Today(CallbackData, prefix="pgf:t"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Save(CallbackData, prefix="pgf:s"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel(CallbackData, prefix="pgf:x"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EditField(CallbackData, prefix="pge:f"):
+    field: str
+
+    def valid(self) -> bool:
+        return self.field in EDIT_FIELDS
+
+
+@dataclass(frozen=True, slots=True)
+class EditAgency(CallbackData, prefix="pge:a"):
+    agency_id: int
 
 
 class State(IntEnum):
@@ -97,14 +149,14 @@ async def _status_page(context: RounaqContext, page: int) -> tuple[str, Any]:
     buttons = [
         InlineKeyboardButton(
             tr.t("programs.btn_open", number=context.fmt.plain_int(n)),
-            callback_data=callback(PREFIX, "o", n),
+            callback_data=OpenButton(n).pack(),
         )
         for n in numbers
     ]
     markup = keyboard(
         *rows(buttons, 7),
-        pager_row(tr, f"{PREFIX}:l", page, len(pages)),
-        [InlineKeyboardButton(tr.t("programs.btn_chart"), callback_data=callback(PREFIX, "c"))]
+        pager_row(tr, ListButton.prefix, page, len(pages)),
+        [InlineKeyboardButton(tr.t("programs.btn_chart"), callback_data=ChartButton().pack())]
         if programs
         else [],
     )
@@ -114,9 +166,6 @@ async def _status_page(context: RounaqContext, page: int) -> tuple[str, Any]:
 async def status(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
-        return
-    if not context.principal.can(Permission.VIEW_PROGRAMS):
-        await deny(update, context)
         return
     args = context.args or []
     if args:
@@ -136,19 +185,11 @@ async def status(update: Update, context: RounaqContext) -> None:
     await message.reply_text(text, reply_markup=markup)
 
 
-async def list_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    args = parse(query.data, PREFIX, 2)
-    page = int_arg(args[1]) if args and args[0] == "l" else None
-    if page is None:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
-    if not context.principal.can(Permission.VIEW_PROGRAMS):
-        await deny(update, context)
-        return
+async def list_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: ListButton
+) -> None:
     await query.answer()
-    text, markup = await _status_page(context, page)
+    text, markup = await _status_page(context, data.page)
     await query.edit_message_text(text, reply_markup=markup)
 
 
@@ -165,7 +206,7 @@ async def _send_program(update: Update, context: RounaqContext, number: int) -> 
             [
                 InlineKeyboardButton(
                     tr.t("programs.btn_update"),
-                    callback_data=callback(PREFIX, "u", page.program.id),
+                    callback_data=UpdateButton(page.program.id).pack(),
                 )
             ]
         )
@@ -175,40 +216,29 @@ async def _send_program(update: Update, context: RounaqContext, number: int) -> 
             [
                 InlineKeyboardButton(
                     tr.t("programs.btn_evidence"),
-                    callback_data=callback(PREFIX, "e", with_evidence.id),
+                    callback_data=EvidenceButton(with_evidence.id).pack(),
                 )
             ]
         )
     buttons.append(
-        [InlineKeyboardButton(tr.t("programs.btn_list"), callback_data=callback(PREFIX, "l", 1))]
+        [InlineKeyboardButton(tr.t("programs.btn_list"), callback_data=ListButton(1).pack())]
     )
     await send_chunks(context, _chat_id(update), text, keyboard(*buttons))
     return True
 
 
-async def open_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    args = parse(query.data, PREFIX, 2)
-    number = int_arg(args[1]) if args and args[0] == "o" else None
-    if number is None:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
-    if not context.principal.can(Permission.VIEW_PROGRAMS):
-        await deny(update, context)
-        return
-    if not await _send_program(update, context, number):
+async def open_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: OpenButton
+) -> None:
+    if not await _send_program(update, context, data.number):
         await query.answer(context.tr.t("programs.not_found"), show_alert=True)
         return
     await query.answer()
 
 
-async def chart_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    if not context.principal.can(Permission.VIEW_PROGRAMS):
-        await deny(update, context)
-        return
+async def chart_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, _: ChartButton
+) -> None:
     await query.answer()
     tr, fmt = context.tr, context.fmt
     programs = await context.services.programs.all()
@@ -227,18 +257,13 @@ async def chart_button(update: Update, context: RounaqContext) -> None:
     )
 
 
-async def evidence_button(update: Update, context: RounaqContext) -> None:
+async def evidence_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: EvidenceButton
+) -> None:
     """Resend an update's evidence file to someone who may see the program."""
-    query = update.callback_query
-    assert query is not None
-    args = parse(query.data, PREFIX, 2)
-    update_id = int_arg(args[1]) if args and args[0] == "e" else None
-    if update_id is None or not context.principal.can(Permission.VIEW_PROGRAMS):
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
-    found = await context.services.programs.evidence(update_id)
+    found = await context.services.programs.evidence(data.update_id)
     if found is None:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        await stale(query, context)
         return
     await query.answer()
     kind, file_id = found
@@ -260,14 +285,11 @@ def _draft(context: RounaqContext) -> dict[str, Any]:
 
 async def begin_progress(update: Update, context: RounaqContext) -> int:
     principal, tr = context.principal, context.tr
-    if not principal.can(Permission.UPDATE_PROGRAMS):
-        await deny(update, context)
-        return ConversationHandler.END
     programs = context.services.programs.updatable(principal, await context.services.programs.all())
     query = update.callback_query
     if query is not None:
-        args = parse(query.data, PREFIX, 2)
-        program_id = int_arg(args[1]) if args and args[0] == "u" else None
+        pressed = UpdateButton.unpack(query.data if isinstance(query.data, str) else None)
+        program_id = pressed.program_id if pressed else None
         chosen = next((p for p in programs if p.id == program_id), None)
         if chosen is None:
             await query.answer(tr.t("programs.error.not_your_agency"), show_alert=True)
@@ -294,7 +316,7 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
                 number=fmt.plain_int(p.number),
                 title=fmt.shorten(p.title(context.lang), 56),
             ),
-            callback_data=callback(FLOW, "p", p.id),
+            callback_data=PickProgram(p.id).pack(),
         )
         for p in programs
     ]
@@ -308,9 +330,8 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
 
 async def got_program(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
-    args = parse(choice.data, FLOW, 2)
-    program_id = int_arg(args[1]) if args and args[0] == "p" else None
-    program = await context.services.programs.get(program_id) if program_id else None
+    picked = PickProgram.unpack(choice.data)
+    program = await context.services.programs.get(picked.program_id) if picked else None
     if program is None or not can_update_program(context.principal, program.agency_id):
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.PROGRAM
@@ -370,7 +391,7 @@ async def got_note(update: Update, context: RounaqContext) -> int:
                 [
                     InlineKeyboardButton(
                         context.tr.t("programs.btn_no_evidence"),
-                        callback_data=callback(FLOW, "n"),
+                        callback_data=NoEvidence().pack(),
                     )
                 ]
             ),
@@ -414,11 +435,7 @@ async def _ask_date(update: Update, context: RounaqContext) -> None:
         reply_markup=steps.step_markup(
             context,
             keyboard(
-                [
-                    InlineKeyboardButton(
-                        tr.t("programs.btn_today"), callback_data=callback(FLOW, "t")
-                    )
-                ]
+                [InlineKeyboardButton(tr.t("programs.btn_today"), callback_data=Today().pack())]
             ),
         ),
     )
@@ -484,10 +501,8 @@ async def _confirm(update: Update, context: RounaqContext) -> None:
             context,
             keyboard(
                 [
-                    InlineKeyboardButton(
-                        tr.t("programs.btn_save"), callback_data=callback(FLOW, "s")
-                    ),
-                    InlineKeyboardButton(tr.t("common.cancel"), callback_data=callback(FLOW, "x")),
+                    InlineKeyboardButton(tr.t("programs.btn_save"), callback_data=Save().pack()),
+                    InlineKeyboardButton(tr.t("common.cancel"), callback_data=Cancel().pack()),
                 ]
             ),
         ),
@@ -529,7 +544,7 @@ async def save(update: Update, context: RounaqContext) -> int:
         reply_markup=keyboard(
             [
                 InlineKeyboardButton(
-                    tr.t("programs.btn_list"), callback_data=callback(PREFIX, "o", program.number)
+                    tr.t("programs.btn_list"), callback_data=OpenButton(program.number).pack()
                 )
             ]
         ),
@@ -550,12 +565,15 @@ def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqC
     with mixed_step_conversation():
         return ConversationHandler(
             entry_points=[
-                CommandHandler("progress", begin_progress),
-                CallbackQueryHandler(begin_progress, pattern=rf"^{PREFIX}:u:"),
+                PROGRESS.handler(),
+                CallbackQueryHandler(
+                    guarded(begin_progress, Permission.UPDATE_PROGRAMS),
+                    pattern=UpdateButton.pattern(),
+                ),
             ],
             states={
                 State.PROGRAM: steps.button_state(
-                    application, CallbackQueryHandler(got_program, pattern=rf"^{FLOW}:p:")
+                    application, CallbackQueryHandler(got_program, pattern=PickProgram.pattern())
                 ),
                 State.PERCENT: [
                     MessageHandler(text, got_percent),
@@ -567,19 +585,19 @@ def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqC
                 ],
                 State.EVIDENCE: steps.button_state(
                     application,
-                    CallbackQueryHandler(no_evidence, pattern=rf"^{FLOW}:n$"),
+                    CallbackQueryHandler(no_evidence, pattern=NoEvidence.pattern()),
                     also=[MessageHandler(files, got_evidence)],
                 ),
                 State.DATE: steps.button_state(
                     application,
-                    CallbackQueryHandler(today_button, pattern=rf"^{FLOW}:t$"),
+                    CallbackQueryHandler(today_button, pattern=Today.pattern()),
                     also=[MessageHandler(text, got_date)],
                     hint="common.text_expected",
                 ),
                 State.CONFIRM: steps.button_state(
                     application,
-                    CallbackQueryHandler(save, pattern=rf"^{FLOW}:s$"),
-                    CallbackQueryHandler(cancel_button, pattern=rf"^{FLOW}:x$"),
+                    CallbackQueryHandler(save, pattern=Save.pattern()),
+                    CallbackQueryHandler(cancel_button, pattern=Cancel.pattern()),
                 ),
             },
             fallbacks=[CommandHandler("cancel", cancel)],
@@ -596,9 +614,6 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
     tr, fmt = context.tr, context.fmt
-    if not context.principal.can(Permission.EDIT_PROGRAMS):
-        await deny(update, context)
-        return ConversationHandler.END
     number = parse_int(context.args[0]) if context.args else None
     program = await context.services.programs.by_number(number) if number else None
     if program is None:
@@ -606,10 +621,9 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
         return ConversationHandler.END
     assert context.user_data is not None
     context.user_data[EDIT_KEY] = {"program_id": program.id, "number": program.number}
-    fields = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)
     buttons = [
-        InlineKeyboardButton(tr.t(f"programs.field.{f}"), callback_data=callback(EDIT, "f", f))
-        for f in fields
+        InlineKeyboardButton(tr.t(f"programs.field.{f}"), callback_data=EditField(f).pack())
+        for f in EDIT_FIELDS
     ]
     await message.reply_text(
         tr.t(
@@ -632,11 +646,9 @@ def _edit_draft(context: RounaqContext) -> dict[str, Any]:
 async def edit_field(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     tr = context.tr
-    args = parse(choice.data, EDIT, 2)
-    field = args[1] if args and args[0] == "f" else ""
-    if field not in (*TEXT_FIELDS, *DATE_FIELDS, "agency_id") or "program_id" not in _edit_draft(
-        context
-    ):
+    picked = EditField.unpack(choice.data)
+    field = picked.field if picked else ""
+    if not field or "program_id" not in _edit_draft(context):
         await choice.answer(tr.t("common.stale_button"), show_alert=True)
         return EditState.FIELD
     await choice.answer()
@@ -646,7 +658,7 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
         buttons = [
             InlineKeyboardButton(
                 context.fmt.shorten(a.short_name(context.lang), 40),
-                callback_data=callback(EDIT, "a", a.id),
+                callback_data=EditAgency(a.id).pack(),
             )
             for a in context.services.directory.agencies
         ]
@@ -716,28 +728,27 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
 
 async def edit_agency(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
-    args = parse(choice.data, EDIT, 2)
-    agency_id = int_arg(args[1]) if args and args[0] == "a" else None
-    if agency_id is None or _edit_draft(context).get("field") != "agency_id":
+    picked = EditAgency.unpack(choice.data)
+    if picked is None or _edit_draft(context).get("field") != "agency_id":
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return EditState.VALUE
     await choice.answer()
     await choice.clear()
-    return await _apply_edit(update, context, agency_id)
+    return await _apply_edit(update, context, picked.agency_id)
 
 
 def edit_conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
     with mixed_step_conversation():
         return ConversationHandler(
-            entry_points=[CommandHandler("editprogram", begin_edit)],
+            entry_points=[EDITPROGRAM.handler()],
             states={
                 EditState.FIELD: steps.button_state(
-                    application, CallbackQueryHandler(edit_field, pattern=rf"^{EDIT}:f:")
+                    application, CallbackQueryHandler(edit_field, pattern=EditField.pattern())
                 ),
                 # Text for most fields; the agency is a button (typed names count).
                 EditState.VALUE: steps.button_state(
                     application,
-                    CallbackQueryHandler(edit_agency, pattern=rf"^{EDIT}:a:"),
+                    CallbackQueryHandler(edit_agency, pattern=EditAgency.pattern()),
                     also=[MessageHandler(filters.TEXT & ~filters.COMMAND, edit_value)],
                     hint="common.text_expected",
                 ),
@@ -755,9 +766,6 @@ async def program_set_file(update: Update, context: RounaqContext) -> None:
     assert message is not None
     assert message.document is not None
     tr = context.tr
-    if not context.principal.can(Permission.EDIT_PROGRAMS):
-        await deny(update, context)
-        return
     if (message.document.file_size or 0) > context.services.settings.max_upload_bytes:
         await message.reply_text(tr.t("loans.import_too_big"))
         return
@@ -783,9 +791,6 @@ async def link_command(update: Update, context: RounaqContext) -> None:
     assert message is not None
     assert message.text is not None
     tr, fmt = context.tr, context.fmt
-    if not context.principal.can(Permission.LINK_REPORTS):
-        await deny(update, context)
-        return
     unlink = message.text.lstrip().startswith("/unlink")
     args = context.args or []
     number = parse_int(args[0]) if args else None
@@ -809,17 +814,28 @@ async def link_command(update: Update, context: RounaqContext) -> None:
     await message.reply_text(tr.t(key, **values))
 
 
+STATUS = command("status", status, needs=Permission.VIEW_PROGRAMS)
+PROGRESS = command("progress", begin_progress, needs=Permission.UPDATE_PROGRAMS)
+# Tools that take arguments: in /help, not in the menu.
+EDITPROGRAM = command("editprogram", begin_edit, needs=Permission.EDIT_PROGRAMS, in_menu=False)
+LINK = command("link", link_command, needs=Permission.LINK_REPORTS, in_menu=False)
+UNLINK = command("unlink", link_command, needs=Permission.LINK_REPORTS, in_menu=False)
+COMMANDS = [STATUS, PROGRESS, EDITPROGRAM, LINK, UNLINK]
+
+
 def register(application: RounaqApp) -> None:
     application.add_handler(progress_conversation(application))
     application.add_handler(edit_conversation(application))
-    application.add_handler(CommandHandler("status", status))
-    application.add_handler(CommandHandler(["link", "unlink"], link_command))
-    application.add_handler(CallbackQueryHandler(list_button, pattern=rf"^{PREFIX}:l:"))
-    application.add_handler(CallbackQueryHandler(open_button, pattern=rf"^{PREFIX}:o:"))
-    application.add_handler(CallbackQueryHandler(chart_button, pattern=rf"^{PREFIX}:c$"))
-    application.add_handler(CallbackQueryHandler(evidence_button, pattern=rf"^{PREFIX}:e:"))
+    application.add_handler(STATUS.handler())
+    application.add_handler(LINK.handler())
+    application.add_handler(UNLINK.handler())
+    application.add_handler(button(ListButton, list_button, needs=Permission.VIEW_PROGRAMS))
+    application.add_handler(button(OpenButton, open_button, needs=Permission.VIEW_PROGRAMS))
+    application.add_handler(button(ChartButton, chart_button, needs=Permission.VIEW_PROGRAMS))
+    application.add_handler(button(EvidenceButton, evidence_button, needs=Permission.VIEW_PROGRAMS))
     application.add_handler(
         MessageHandler(
-            filters.ChatType.PRIVATE & filters.Document.FileExtension("toml"), program_set_file
+            filters.ChatType.PRIVATE & filters.Document.FileExtension("toml"),
+            guarded(program_set_file, Permission.EDIT_PROGRAMS),
         )
     )
