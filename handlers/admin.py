@@ -7,14 +7,23 @@ agency's group, where new reports are posted with buttons.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from contextlib import suppress
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.access import Permission, Principal
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.i18n import get_translator
@@ -24,16 +33,129 @@ from bot.services.workflow import WorkflowError
 from bot.text import normalize_text
 from bot.views import workflow_error
 from handlers import prompt
-from handlers.common import deny
-from handlers.ui import callback, int_arg, keyboard, rows, send_chunks
+from handlers.declare import button, command, stale
+from handlers.ui import keyboard, rows, send_chunks
 from storage.dto import UserDTO
 from storage.models import Role
 
-COMMANDS = [
-    MenuCommand("admin", Permission.MANAGE_ROLES),
-    MenuCommand("routing", Permission.EDIT_ROUTING),
-]
 DEADLINE_CHOICES = (3, 5, 7, 10, 15, 20, 30)
+GRANTABLE_VALUES = frozenset(r.value for r in GRANTABLE)
+
+
+# /admin's buttons (`adm:`): find a user, invite (pick a role, an officer's agency), and a
+# user card's grant/revoke (role values; agency 0 for none).
+@dataclass(frozen=True, slots=True)
+class FindUser(CallbackData, prefix="adm:f"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Invite(CallbackData, prefix="adm:inv"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRole(CallbackData, prefix="adm:ir"):
+    role: str
+
+    def valid(self) -> bool:
+        return self.role in GRANTABLE_VALUES
+
+
+@dataclass(frozen=True, slots=True)
+class InviteOfficer(CallbackData, prefix="adm:ia"):
+    agency_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickOfficerAgency(CallbackData, prefix="adm:go"):
+    user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class GrantOfficer(CallbackData, prefix="adm:ga"):
+    user_id: int
+    agency_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Grant(CallbackData, prefix="adm:g"):
+    user_id: int
+    role: str
+    agency_id: int
+
+    def valid(self) -> bool:
+        return self.role in GRANTABLE_VALUES
+
+
+@dataclass(frozen=True, slots=True)
+class Revoke(CallbackData, prefix="adm:r"):
+    user_id: int
+    role: str
+    agency_id: int
+
+    def valid(self) -> bool:
+        return self.role in GRANTABLE_VALUES
+
+
+# /routing's buttons (`rt:`); sector 0 is "every sector".
+@dataclass(frozen=True, slots=True)
+class RoutingHome(CallbackData, prefix="rt:home"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCategory(CallbackData, prefix="rt:c"):
+    category_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickSector(CallbackData, prefix="rt:sp"):
+    category_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickAgency(CallbackData, prefix="rt:a"):
+    category_id: int
+    sector_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetRoute(CallbackData, prefix="rt:s"):
+    category_id: int
+    sector_id: int
+    agency_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetDeadline(CallbackData, prefix="rt:d"):
+    category_id: int
+    days: int
+
+
+D = TypeVar("D", bound=CallbackData)
+Press = Callable[[Update, RounaqContext, CallbackQuery, D], Coroutine[Any, Any, None]]
+
+
+def _alerting(callback: Press[D], *, unknown_is_stale: bool = False) -> Press[D]:
+    """A refusal from the admin service is the press's answer, an alert; so is an id the
+    directory does not know (a stale button, on /routing's)."""
+
+    async def run(update: Update, context: RounaqContext, query: CallbackQuery, data: D) -> None:
+        try:
+            await callback(update, context, query, data)
+        except KeyError:
+            if unknown_is_stale:
+                await stale(query, context)
+            else:
+                await query.answer(
+                    workflow_error(context.tr, WorkflowError("not_now")), show_alert=True
+                )
+        except (WorkflowError, ValueError) as error:
+            known = error if isinstance(error, WorkflowError) else WorkflowError("not_now")
+            await query.answer(workflow_error(context.tr, known), show_alert=True)
+
+    return run
 
 
 async def _edit_or_send(
@@ -82,18 +204,15 @@ def _roles_text(context: RounaqContext, principal: Principal) -> str:
 def _home_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
     tr = context.tr
     return keyboard(
-        [InlineKeyboardButton(tr.t("admin.btn_find"), callback_data="adm:f")],
-        [InlineKeyboardButton(tr.t("admin.btn_invite"), callback_data="adm:inv")],
-        [InlineKeyboardButton(tr.t("admin.btn_routing"), callback_data="rt:home")],
+        [InlineKeyboardButton(tr.t("admin.btn_find"), callback_data=FindUser().pack())],
+        [InlineKeyboardButton(tr.t("admin.btn_invite"), callback_data=Invite().pack())],
+        [InlineKeyboardButton(tr.t("admin.btn_routing"), callback_data=RoutingHome().pack())],
     )
 
 
 async def admin(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
-        return
-    if not context.principal.can(Permission.MANAGE_ROLES):
-        await deny(update, context)
         return
     args = context.args or []
     if len(args) == 2 and args[0] == "group" and message.chat.type != message.chat.PRIVATE:
@@ -149,7 +268,7 @@ async def _user_card(
             buttons.append(
                 InlineKeyboardButton(
                     tr.t("admin.btn_grant", role=tr.t("roles.officer")),
-                    callback_data=callback("adm", "go", user.id),
+                    callback_data=PickOfficerAgency(user.id).pack(),
                 )
             )
             for agency_id in sorted(principal.agency_ids):
@@ -158,7 +277,7 @@ async def _user_card(
                 buttons.append(
                     InlineKeyboardButton(
                         tr.t("admin.btn_revoke", role=f"{tr.t('roles.officer')} {name}"),
-                        callback_data=callback("adm", "r", user.id, role.value, agency_id),
+                        callback_data=Revoke(user.id, role.value, agency_id).pack(),
                     )
                 )
             continue
@@ -169,18 +288,20 @@ async def _user_card(
                     "admin.btn_revoke" if held else "admin.btn_grant",
                     role=tr.t(f"roles.{role.value}"),
                 ),
-                callback_data=callback("adm", "r" if held else "g", user.id, role.value, 0),
+                callback_data=(Revoke if held else Grant)(user.id, role.value, 0).pack(),
             )
         )
     return text, keyboard(*rows(buttons, 2))
 
 
-def _agency_rows(context: RounaqContext, *prefix: object) -> list[list[InlineKeyboardButton]]:
+def _agency_rows(
+    context: RounaqContext, data: Callable[[int], CallbackData]
+) -> list[list[InlineKeyboardButton]]:
     return rows(
         [
             InlineKeyboardButton(
                 context.fmt.shorten(a.short_name(context.lang), 40),
-                callback_data=callback(*prefix, a.id),
+                callback_data=data(a.id).pack(),
             )
             for a in context.services.directory.agencies
         ],
@@ -188,92 +309,87 @@ def _agency_rows(context: RounaqContext, *prefix: object) -> list[list[InlineKey
     )
 
 
-async def admin_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
+async def find_user(
+    update: Update, context: RounaqContext, query: CallbackQuery, _: FindUser
+) -> None:
+    await query.answer()
+    await prompt.ask(context, query.from_user.id, context.tr.t("admin.ask_user"), "adm_find")
+
+
+async def invite(update: Update, context: RounaqContext, query: CallbackQuery, _: Invite) -> None:
+    await query.answer()
     tr = context.tr
-    if not context.principal.can(Permission.MANAGE_ROLES):
-        await deny(update, context)
-        return
-    parts = (query.data or "").split(":")[1:]
-    verb = parts[0] if parts else ""
-    try:
-        if verb == "f" and len(parts) == 1:
-            await query.answer()
-            await prompt.ask(context, query.from_user.id, tr.t("admin.ask_user"), "adm_find")
-        elif verb == "inv" and len(parts) == 1:
-            await query.answer()
-            choices = [
-                InlineKeyboardButton(
-                    tr.t(f"roles.{r.value}"), callback_data=callback("adm", "ir", r.value)
-                )
-                for r in GRANTABLE
-            ]
-            await _edit_or_send(
-                update, context, tr.t("admin.pick_role"), keyboard(*rows(choices, 2))
-            )
-        elif verb == "ir" and len(parts) == 2 and parts[1] in {r.value for r in GRANTABLE}:
-            await query.answer()
-            role = Role(parts[1])
-            if role is Role.OFFICER:
-                await _edit_or_send(
-                    update,
-                    context,
-                    tr.t("admin.pick_agency"),
-                    keyboard(*_agency_rows(context, "adm", "ia")),
-                )
-            else:
-                await _send_invite(update, context, role, None)
-        elif verb == "ia" and len(parts) == 2 and int_arg(parts[1]) is not None:
-            # Made before answering: a refusal (an agency that does not exist) is the
-            # press's answer, an alert.
-            await _send_invite(update, context, Role.OFFICER, int(parts[1]))
-            await query.answer()
-        elif verb == "go" and len(parts) == 2 and int_arg(parts[1]) is not None:
-            await query.answer()
-            await _edit_or_send(
-                update,
-                context,
-                tr.t("admin.pick_agency"),
-                keyboard(*_agency_rows(context, "adm", "ga", int(parts[1]))),
-            )
-        elif verb in ("g", "r", "ga") and len(parts) in (3, 4):
-            await _change_role(update, context, verb, parts[1:])
-        else:
-            await query.answer(tr.t("common.stale_button"), show_alert=True)
-    except (WorkflowError, KeyError, ValueError) as error:
-        known = error if isinstance(error, WorkflowError) else WorkflowError("not_now")
-        await query.answer(workflow_error(tr, known), show_alert=True)
+    choices = [
+        InlineKeyboardButton(tr.t(f"roles.{r.value}"), callback_data=InviteRole(r.value).pack())
+        for r in GRANTABLE
+    ]
+    await _edit_or_send(update, context, tr.t("admin.pick_role"), keyboard(*rows(choices, 2)))
 
 
-async def _change_role(update: Update, context: RounaqContext, verb: str, args: list[str]) -> None:
-    query = update.callback_query
-    assert query is not None
-    admin_service, tr = context.services.admin, context.tr
-    user_id = int_arg(args[0])
-    if user_id is None:
-        raise WorkflowError("not_found")
-    if verb == "ga":
-        agency_id = int_arg(args[1])
-        if agency_id is None or len(args) != 2:
-            raise WorkflowError("bad_agency")
-        await admin_service.grant(context.principal, user_id, Role.OFFICER, agency_id)
+async def invite_role(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: InviteRole
+) -> None:
+    await query.answer()
+    role = Role(data.role)
+    if role is Role.OFFICER:
+        markup = keyboard(*_agency_rows(context, InviteOfficer))
+        await _edit_or_send(update, context, context.tr.t("admin.pick_agency"), markup)
     else:
-        if len(args) != 3:
-            raise WorkflowError("not_now")
-        role = Role(args[1])
-        agency_arg = int_arg(args[2])
-        agency_id = agency_arg or None
-        if verb == "g":
-            await admin_service.grant(context.principal, user_id, role, agency_id)
-        else:
-            await admin_service.revoke(context.principal, user_id, role, agency_id)
-    await query.answer(tr.t("admin.saved"))
-    await refresh_menu_of(context, user_id)
+        await _send_invite(update, context, role, None)
+
+
+async def invite_officer(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: InviteOfficer
+) -> None:
+    # Made before answering: a refusal (an agency that does not exist) is the press's
+    # answer, an alert.
+    await _send_invite(update, context, Role.OFFICER, data.agency_id)
+    await query.answer()
+
+
+async def pick_officer_agency(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: PickOfficerAgency
+) -> None:
+    await query.answer()
+    markup = keyboard(*_agency_rows(context, lambda a: GrantOfficer(data.user_id, a)))
+    await _edit_or_send(update, context, context.tr.t("admin.pick_agency"), markup)
+
+
+async def grant_officer(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: GrantOfficer
+) -> None:
+    await context.services.admin.grant(
+        context.principal, data.user_id, Role.OFFICER, data.agency_id
+    )
+    await _role_changed(update, context, query, data.user_id)
+
+
+async def grant(update: Update, context: RounaqContext, query: CallbackQuery, data: Grant) -> None:
+    await context.services.admin.grant(
+        context.principal, data.user_id, Role(data.role), data.agency_id or None
+    )
+    await _role_changed(update, context, query, data.user_id)
+
+
+async def revoke(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: Revoke
+) -> None:
+    await context.services.admin.revoke(
+        context.principal, data.user_id, Role(data.role), data.agency_id or None
+    )
+    await _role_changed(update, context, query, data.user_id)
+
+
+async def _role_changed(
+    update: Update, context: RounaqContext, query: CallbackQuery, user_id: int
+) -> None:
+    # The card is redrawn before the toast: whoever sees "saved" sees the new card.
     user = await context.services.users.get(user_id)
     if user is not None:
         text, markup = await _user_card(context, user)
         await _edit_or_send(update, context, text, markup)
+    await query.answer(context.tr.t("admin.saved"))
+    await refresh_menu_of(context, user_id)
 
 
 async def _send_invite(
@@ -389,7 +505,7 @@ def _routing_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
             [
                 InlineKeyboardButton(
                     context.fmt.shorten(c.name(context.lang), 40),
-                    callback_data=callback("rt", "c", c.id),
+                    callback_data=RouteCategory(c.id).pack(),
                 )
                 for c in context.services.directory.categories
             ],
@@ -399,112 +515,127 @@ def _routing_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
 
 
 async def routing(update: Update, context: RounaqContext) -> None:
-    if not context.principal.can(Permission.EDIT_ROUTING):
-        await deny(update, context)
-        return
     chat = update.effective_chat
     assert chat is not None
     await send_chunks(context, chat.id, await _routing_text(context), _routing_markup(context))
 
 
-async def routing_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tr, directory, lang = context.tr, context.services.directory, context.lang
-    if not context.principal.can(Permission.EDIT_ROUTING):
-        await deny(update, context)
-        return
-    parts = (query.data or "").split(":")[1:]
-    verb = parts[0] if parts else ""
-    nums = [int_arg(p) for p in parts[1:]]
-    if any(n is None for n in nums):
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
-        return
-    ids = [int(n or 0) for n in nums]
-    try:
-        if verb == "home" and not ids:
-            await query.answer()
-            await routing(update, context)
-        elif verb == "c" and len(ids) == 1:
-            category = directory.category(ids[0])
-            await query.answer()
-            days = [
-                InlineKeyboardButton(
-                    ("• " if d == category.deadline_days else "")
-                    + tr.t("admin.btn_days", days=context.fmt.number(d)),
-                    callback_data=callback("rt", "d", category.id, d),
-                )
-                for d in DEADLINE_CHOICES
-            ]
-            buttons = [
-                [
-                    InlineKeyboardButton(
-                        tr.t("admin.btn_route_all"),
-                        callback_data=callback("rt", "a", category.id, 0),
-                    )
-                ],
-                [
-                    InlineKeyboardButton(
-                        tr.t("admin.btn_route_sector"),
-                        callback_data=callback("rt", "sp", category.id),
-                    )
-                ],
-                *rows(days, 4),
-            ]
-            await _edit_or_send(
-                update,
-                context,
-                tr.t(
-                    "admin.category_card",
-                    category=escape(category.name(lang)),
-                    days=context.fmt.number(category.deadline_days),
-                ),
-                keyboard(*buttons),
+async def routing_home(
+    update: Update, context: RounaqContext, query: CallbackQuery, _: RoutingHome
+) -> None:
+    await query.answer()
+    await routing(update, context)
+
+
+async def route_category(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: RouteCategory
+) -> None:
+    tr, fmt = context.tr, context.fmt
+    category = context.services.directory.category(data.category_id)
+    await query.answer()
+    days = [
+        InlineKeyboardButton(
+            ("• " if d == category.deadline_days else "")
+            + tr.t("admin.btn_days", days=fmt.number(d)),
+            callback_data=SetDeadline(category.id, d).pack(),
+        )
+        for d in DEADLINE_CHOICES
+    ]
+    buttons = [
+        [
+            InlineKeyboardButton(
+                tr.t("admin.btn_route_all"), callback_data=PickAgency(category.id, 0).pack()
             )
-        elif verb == "sp" and len(ids) == 1:
-            directory.category(ids[0])
-            await query.answer()
-            sectors = [
-                InlineKeyboardButton(
-                    context.fmt.shorten(s.name(lang), 40),
-                    callback_data=callback("rt", "a", ids[0], s.id),
-                )
-                for s in directory.sectors
-            ]
-            await _edit_or_send(
-                update, context, tr.t("admin.pick_sector"), keyboard(*rows(sectors, 2))
+        ],
+        [
+            InlineKeyboardButton(
+                tr.t("admin.btn_route_sector"), callback_data=PickSector(category.id).pack()
             )
-        elif verb == "a" and len(ids) == 2:
-            directory.category(ids[0])
-            if ids[1]:
-                directory.sector(ids[1])
-            await query.answer()
-            await _edit_or_send(
-                update,
-                context,
-                tr.t("admin.pick_agency"),
-                keyboard(*_agency_rows(context, "rt", "s", ids[0], ids[1])),
-            )
-        elif verb == "s" and len(ids) == 3:
-            await context.services.admin.set_route(
-                context.principal, ids[0], ids[2], sector_id=ids[1] or None
-            )
-            await query.answer(tr.t("admin.saved"))
-            await _edit_or_send(
-                update, context, await _routing_text(context), _routing_markup(context)
-            )
-        elif verb == "d" and len(ids) == 2:
-            await context.services.admin.set_deadline(context.principal, ids[0], ids[1])
-            await query.answer(tr.t("admin.saved"))
-            await _edit_or_send(
-                update, context, await _routing_text(context), _routing_markup(context)
-            )
-        else:
-            await query.answer(tr.t("common.stale_button"), show_alert=True)
-    except KeyError:
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
-    except WorkflowError as error:
-        await query.answer(workflow_error(tr, error), show_alert=True)
+        ],
+        *rows(days, 4),
+    ]
+    text = tr.t(
+        "admin.category_card",
+        category=escape(category.name(context.lang)),
+        days=fmt.number(category.deadline_days),
+    )
+    await _edit_or_send(update, context, text, keyboard(*buttons))
+
+
+async def pick_sector(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: PickSector
+) -> None:
+    directory = context.services.directory
+    directory.category(data.category_id)
+    await query.answer()
+    sectors = [
+        InlineKeyboardButton(
+            context.fmt.shorten(s.name(context.lang), 40),
+            callback_data=PickAgency(data.category_id, s.id).pack(),
+        )
+        for s in directory.sectors
+    ]
+    markup = keyboard(*rows(sectors, 2))
+    await _edit_or_send(update, context, context.tr.t("admin.pick_sector"), markup)
+
+
+async def pick_agency(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: PickAgency
+) -> None:
+    directory = context.services.directory
+    directory.category(data.category_id)
+    if data.sector_id:
+        directory.sector(data.sector_id)
+    await query.answer()
+    markup = keyboard(
+        *_agency_rows(context, lambda a: SetRoute(data.category_id, data.sector_id, a))
+    )
+    await _edit_or_send(update, context, context.tr.t("admin.pick_agency"), markup)
+
+
+async def set_route(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: SetRoute
+) -> None:
+    await context.services.admin.set_route(
+        context.principal, data.category_id, data.agency_id, sector_id=data.sector_id or None
+    )
+    await _routing_saved(update, context, query)
+
+
+async def set_deadline(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: SetDeadline
+) -> None:
+    await context.services.admin.set_deadline(context.principal, data.category_id, data.days)
+    await _routing_saved(update, context, query)
+
+
+async def _routing_saved(update: Update, context: RounaqContext, query: CallbackQuery) -> None:
+    await query.answer(context.tr.t("admin.saved"))
+    await _edit_or_send(update, context, await _routing_text(context), _routing_markup(context))
+
+
+COMMANDS = [
+    command("admin", admin, needs=Permission.MANAGE_ROLES),
+    command("routing", routing, needs=Permission.EDIT_ROUTING),
+]
+ROLE_BUTTONS: list[tuple[type[Any], Press[Any]]] = [
+    (FindUser, find_user),
+    (Invite, invite),
+    (InviteRole, invite_role),
+    (InviteOfficer, invite_officer),
+    (PickOfficerAgency, pick_officer_agency),
+    (GrantOfficer, grant_officer),
+    (Grant, grant),
+    (Revoke, revoke),
+]
+ROUTING_BUTTONS: list[tuple[type[Any], Press[Any]]] = [
+    (RoutingHome, routing_home),
+    (RouteCategory, route_category),
+    (PickSector, pick_sector),
+    (PickAgency, pick_agency),
+    (SetRoute, set_route),
+    (SetDeadline, set_deadline),
+]
 
 
 def register(application: RounaqApp) -> None:
@@ -512,8 +643,11 @@ def register(application: RounaqApp) -> None:
     application.add_handler(
         CommandHandler("start", redeem, filters=filters.Regex(rf"^/start {INVITE_PREFIX}"))
     )
-    application.add_handler(CommandHandler("admin", admin))
-    application.add_handler(CommandHandler("routing", routing))
-    application.add_handler(CallbackQueryHandler(admin_button, pattern=r"^adm:"))
-    application.add_handler(CallbackQueryHandler(routing_button, pattern=r"^rt:"))
+    for item in COMMANDS:
+        application.add_handler(item.handler())
+    for kind, callback in ROLE_BUTTONS:
+        application.add_handler(button(kind, _alerting(callback), needs=Permission.MANAGE_ROLES))
+    for kind, callback in ROUTING_BUTTONS:
+        guarded = _alerting(callback, unknown_is_stale=True)
+        application.add_handler(button(kind, guarded, needs=Permission.EDIT_ROUTING))
     prompt.on(application, "adm_find", got_user)

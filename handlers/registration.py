@@ -23,16 +23,14 @@ from telegram.ext import (
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
-from bot.menu import MenuCommand
 from bot.services.units import UNIT_NAME_MAX, TooManyUnitsError, UnitDraft
 from bot.text import normalize_text
 from bot.views import unit_summary
-from handlers.common import cancel, deny, reply_not_text
+from handlers.common import cancel, reply_not_text
+from handlers.declare import command, guarded
 from handlers.steps import button_state, chosen, step_markup
 from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, parse_callback, rows
 from storage.models import PermitStatus
-
-COMMANDS = [MenuCommand("register", Permission.REGISTER_UNIT)]
 
 DRAFT_KEY = "unit_draft"
 PREFIX = "reg"
@@ -55,9 +53,6 @@ def _draft(context: RounaqContext) -> dict[str, Any]:
 
 async def begin(update: Update, context: RounaqContext) -> int:
     """Entry from /register or the greeting's button."""
-    if not context.principal.can(Permission.REGISTER_UNIT):
-        await deny(update, context)
-        return ConversationHandler.END
     if update.callback_query:
         await update.callback_query.answer()
     assert context.user_data is not None
@@ -227,14 +222,21 @@ async def contact_expected(update: Update, context: RounaqContext) -> int:
     return State.PHONE
 
 
+# Private only: the flow posts a contact keyboard and the owner's details.
+COMMANDS = [
+    command("register", begin, needs=Permission.REGISTER_UNIT, filters=filters.ChatType.PRIVATE)
+]
+
+
 def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
     text = filters.TEXT & ~filters.COMMAND
     with mixed_step_conversation():
         return ConversationHandler(
             entry_points=[
-                # Private only: the flow posts a contact keyboard and the owner's details.
-                CommandHandler("register", begin, filters=filters.ChatType.PRIVATE),
-                CallbackQueryHandler(begin, pattern=r"^menu:register$"),
+                COMMANDS[0].handler(),
+                CallbackQueryHandler(
+                    guarded(begin, Permission.REGISTER_UNIT), pattern=r"^menu:register$"
+                ),
             ],
             states={
                 State.NAME: [

@@ -18,7 +18,6 @@ from telegram.ext import (
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
-from bot.menu import MenuCommand
 from bot.services.reports import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
@@ -31,7 +30,8 @@ from bot.services.reports import (
 )
 from bot.text import normalize_text, parse_amount_rials
 from bot.views import CARD_DESCRIPTION_PREVIEW, is_trimmed, preview, tracking_number
-from handlers.common import cancel, deny, reply_not_text
+from handlers.common import cancel, reply_not_text
+from handlers.declare import command, guarded
 from handlers.notify import notify_agency_of_new_report
 from handlers.steps import button_state, chosen, remembered_markup, reprompt, step_markup
 from handlers.ui import (
@@ -45,7 +45,6 @@ from handlers.ui import (
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("report", Permission.SUBMIT_REPORT)]
 
 DRAFT_KEY = "report_draft"
 PREFIX = "rep"
@@ -78,9 +77,6 @@ async def _send(update: Update, context: RounaqContext, text: str, **kwargs: Any
 
 
 async def begin(update: Update, context: RounaqContext) -> int:
-    if not context.principal.can(Permission.SUBMIT_REPORT):
-        await deny(update, context)
-        return ConversationHandler.END
     if update.callback_query:
         await update.callback_query.answer()
     draft = context.user_data.get(DRAFT_KEY) if context.user_data is not None else None
@@ -547,15 +543,22 @@ async def submit(update: Update, context: RounaqContext) -> int:
     return ConversationHandler.END
 
 
+# Private only: the flow posts a contact keyboard and the owner's details.
+COMMANDS = [
+    command("report", begin, needs=Permission.SUBMIT_REPORT, filters=filters.ChatType.PRIVATE)
+]
+
+
 def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
     text = filters.TEXT & ~filters.COMMAND
     files = filters.PHOTO | filters.Document.ALL
     with mixed_step_conversation():
         return ConversationHandler(
             entry_points=[
-                # Private only: the flow posts a contact keyboard and the owner's details.
-                CommandHandler("report", begin, filters=filters.ChatType.PRIVATE),
-                CallbackQueryHandler(begin, pattern=r"^menu:report$"),
+                COMMANDS[0].handler(),
+                CallbackQueryHandler(
+                    guarded(begin, Permission.SUBMIT_REPORT), pattern=r"^menu:report$"
+                ),
             ],
             states={
                 State.RESUME: button_state(

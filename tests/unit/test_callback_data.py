@@ -11,13 +11,16 @@ import pytest
 
 import handlers  # noqa: F401  (imports every feature, declaring its kinds)
 from bot.callback_data import MAX_CALLBACK_BYTES, CallbackData
-from handlers import inbox, loans, myreports, programs, stats
+from handlers import admin, inbox, loans, myreports, programs, stats
 
 # Kinds with text fields take only the values their feature knows: one valid example each.
 TEXT_EXAMPLES: dict[str, list[CallbackData]] = {
     "ex": [stats.ExportButton("programs", "xlsx"), stats.ExportButton("loans", "csv")],
     "ln": [loans.ViewButton("county", "t", 1404), loans.ViewButton("sum", "r", 0)],
     "lnc": [loans.ChartButton("month", "r", 1404)],
+    "adm:ir": [admin.InviteRole("officer"), admin.InviteRole("secretariat")],
+    "adm:g": [admin.Grant(1002, "admin", 0)],
+    "adm:r": [admin.Revoke(1002, "officer", 3)],
     "pge:f": [programs.EditField("agency_id"), programs.EditField("title_fa")],
 }
 BIG = 10**18 - 1  # the most digits an int field takes
