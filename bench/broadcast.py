@@ -29,13 +29,14 @@ from sqlalchemy import insert
 from bench.table import Table
 from bot.clock import ManualClock
 from bot.container import Services
-from bot.digest.runner import DigestRunner
 from bot.runtime import running_bot
 from bot.services.reports import ReportDraft
 from bot.services.units import UnitDraft
 from bot.settings import Settings
+from bot.state import runtime_of
 from emulator import BotApiEmulator
 from emulator.ratelimit import DEFAULT_RATE_LIMITS
+from handlers.digest import runner_of
 from storage.models import PermitStatus, Role, User, UserRole
 from storage.models_digest import ChatKind, DigestSubscription
 
@@ -132,8 +133,8 @@ async def _bench(args: argparse.Namespace, database_url: str) -> Result:
         settings = Settings(_env_file=None, **update)  # type: ignore[arg-type]
         clock = ManualClock(datetime(2026, 11, 28, 3, 0, tzinfo=UTC))  # before 08:00 Tehran
         async with running_bot(settings, clock=clock, poll_timeout=1) as app:
-            services: Services = app.bot_data["services"]
-            runner: DigestRunner = app.bot_data["digest_runner"]
+            services: Services = runtime_of(app).services
+            runner = runner_of(app)
             await _populate(services, clock, args.subscribers)
             emulator.stats.reset()
             started = time.monotonic()

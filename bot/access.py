@@ -33,6 +33,7 @@ class Permission(StrEnum):
     LINK_REPORTS = "link_reports"  # linking obstacle reports to a program
     IMPORT_LOANS = "import_loans"  # loading banks' facility spreadsheets
     MANAGE_API_KEYS = "manage_api_keys"  # /apikeys: Open311 channels' keys
+    MANAGE_CHAT_DIGESTS = "manage_chat_digests"  # a group's or a channel's digest
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -74,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LINK_REPORTS,
             Permission.IMPORT_LOANS,
             Permission.MANAGE_API_KEYS,
+            Permission.MANAGE_CHAT_DIGESTS,
         }
     ),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy.engine import make_url
 from telegram import BotCommandScopeDefault
@@ -13,7 +13,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defau
 
 from bot.access import Principal
 from bot.container import Services, build_services
-from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
+from bot.context import RounaqApp, RounaqContext
 from bot.delivery import PerUserUpdateProcessor, RounaqApplication
 from bot.http import make_request
 from bot.i18n import get_translator, languages
@@ -23,15 +23,10 @@ from bot.persistence import DatabasePersistence, RounaqBotData, bot_id_of
 from bot.platform import PROFILES, PlatformBot
 from bot.redact import register_secret
 from bot.settings import Settings
+from bot.state import Runtime, runtime_of
 from storage.models import Role
 
 log = logging.getLogger(__name__)
-
-# Features that run work beside the update handlers (the digest's broadcast) register
-# `async def hook(application)` here: start hooks run at the end of start-up, stop hooks
-# after the application stopped taking updates and before the bot's connection closes.
-START_HOOKS_KEY = "start_hooks"
-STOP_HOOKS_KEY = "stop_hooks"
 
 
 def build_application(
@@ -82,7 +77,10 @@ def build_application(
     application = cast(
         RounaqApp,
         ApplicationBuilder()
-        .application_class(RounaqApplication, kwargs={"prepare": prepare})
+        .application_class(
+            RounaqApplication,
+            kwargs={"prepare": prepare, "runtime": Runtime(settings, services)},
+        )
         .bot(bot)
         .update_queue(update_queue)
         .context_types(ContextTypes(context=RounaqContext, bot_data=RounaqBotData))
@@ -93,9 +91,6 @@ def build_application(
         .post_shutdown(on_shutdown)
         .build(),
     )
-    if services is not None:
-        application.bot_data[SERVICES_KEY] = services
-    application.bot_data["settings"] = settings
     from handlers import register_all  # handlers import the context; avoid an import cycle
 
     register_all(application)
@@ -105,10 +100,10 @@ def build_application(
 async def prepare(application: RounaqApp) -> None:
     """Build the services (migrate, load the data set) unless given; runs in initialize(),
     before the persistence loads the conversations from the migrated database."""
-    if SERVICES_KEY not in application.bot_data:
-        settings: Settings = application.bot_data["settings"]
-        application.bot_data[SERVICES_KEY] = await build_services(settings)
-    services: Services = application.bot_data[SERVICES_KEY]
+    runtime = runtime_of(application)
+    if runtime.built_services is None:
+        runtime.built_services = await build_services(runtime.settings)
+    services = runtime.services
     if isinstance(application.persistence, DatabasePersistence):
         application.persistence.attach(services.database)
 
@@ -119,7 +114,8 @@ async def on_startup(application: RounaqApp) -> None:
     PTB calls this as post_init only under run_polling/run_webhook; bot.runtime calls it
     explicitly when the application is driven by hand (tests, the demo).
     """
-    services: Services = application.bot_data[SERVICES_KEY]
+    runtime = runtime_of(application)
+    services = runtime.services
     for admin_id in services.settings.admin_ids:
         # The first admins come from configuration; make them real users with the role.
         await services.users.touch(
@@ -127,7 +123,7 @@ async def on_startup(application: RounaqApp) -> None:
         )
         await services.users.grant(admin_id, Role.ADMIN)
     await set_default_menus(application)
-    for hook in application.bot_data.get(START_HOOKS_KEY, []):
+    for hook in runtime.start_hooks:
         await hook(application)
     me = application.bot
     log.info("Rounaq is up as @%s for %s", me.username, services.directory.province.name_en)
@@ -135,28 +131,23 @@ async def on_startup(application: RounaqApp) -> None:
 
 async def set_default_menus(application: RounaqApp) -> None:
     """The menu an unknown user sees, per language (Telegram picks by the client language)."""
-    registry = application.bot_data.get("menu_commands", [])
+    runtime = runtime_of(application)
     owner = Principal(user_id=0, roles=frozenset({Role.OWNER}), agency_ids=frozenset())
-    commands = visible_commands(registry, owner)
+    commands = visible_commands(runtime.menu, owner)
     for lang in languages():
         try:
             await application.bot.set_my_commands(
                 bot_commands(get_translator(lang), commands),
                 scope=BotCommandScopeDefault(),
-                language_code=None if lang == services_default(application) else lang,
+                language_code=None if lang == runtime.settings.default_language else lang,
             )
         except TelegramError as exc:
             log.warning("could not set the %s menu: %s", lang, exc)
 
 
-def services_default(application: RounaqApp) -> str:
-    services: Services = application.bot_data[SERVICES_KEY]
-    return services.settings.default_language
-
-
 async def on_stop(application: RounaqApp) -> None:
     """PTB calls this as post_stop under run_polling; bot.runtime calls it by hand."""
-    for hook in application.bot_data.get(STOP_HOOKS_KEY, []):
+    for hook in runtime_of(application).stop_hooks:
         try:
             await hook(application)
         except Exception:
@@ -164,6 +155,6 @@ async def on_stop(application: RounaqApp) -> None:
 
 
 async def on_shutdown(application: RounaqApp) -> None:
-    services: Any = application.bot_data.get(SERVICES_KEY)
-    if isinstance(services, Services):
+    services = runtime_of(application).built_services
+    if services is not None:
         await services.close()

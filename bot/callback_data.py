@@ -21,6 +21,8 @@ from typing import Any, ClassVar, Self
 
 MAX_CALLBACK_BYTES = 64
 _MAX_INT_DIGITS = 18  # an id, a page: never a number Python would take seconds to parse
+# Text fields are short ASCII words (a role, a view, a section's key): nothing else is sent.
+_WORD = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 class CallbackData:
@@ -55,8 +57,8 @@ class CallbackData:
     def pack(self) -> str:
         values = [getattr(self, name) for name, _ in self._types()]
         for value in values:
-            if isinstance(value, str) and ":" in value:
-                raise ValueError(f"a callback field may not contain ':': {value!r}")
+            if isinstance(value, str) and not _WORD.fullmatch(value):
+                raise ValueError(f"a callback text field is an ASCII word, not {value!r}")
         data = ":".join([self.prefix, *(str(v) for v in values)])
         if len(data.encode()) > MAX_CALLBACK_BYTES:
             raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
@@ -83,7 +85,7 @@ class CallbackData:
                     return None
                 values.append(int(text))
             elif kind is str:
-                if not text:
+                if not _WORD.fullmatch(text):
                     return None
                 values.append(text)
             else:  # pragma: no cover - a declaration error, caught by the round-trip test
@@ -95,5 +97,7 @@ class CallbackData:
     def pattern(cls) -> str:
         """A CallbackQueryHandler pattern for this kind only (kinds sharing a prefix, `ib`
         and `ib:c`, do not take each other's presses); unpack still decides."""
-        fields = "".join(":[0-9]+" if kind is int else ":[^:]+" for _, kind in cls._types())
+        fields = "".join(
+            ":[0-9]+" if kind is int else f":{_WORD.pattern}" for _, kind in cls._types()
+        )
         return rf"^{re.escape(cls.prefix)}{fields}$"

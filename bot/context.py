@@ -10,12 +10,13 @@ from bot.access import Principal
 from bot.container import Services
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
+from bot.settings import Settings
+from bot.state import Runtime, runtime_of
 
 BotData = dict[str, Any]
 UserData = dict[str, Any]
 ChatData = dict[str, Any]
 
-SERVICES_KEY = "services"
 LANG_KEY = "lang"
 
 
@@ -37,10 +38,16 @@ class RounaqContext(CallbackContext[ExtBot[Any], UserData, ChatData, BotData]):
         self._language: str | None = None
 
     @property
+    def runtime(self) -> Runtime:
+        return runtime_of(self.application)
+
+    @property
     def services(self) -> Services:
-        services = self.bot_data[SERVICES_KEY]
-        assert isinstance(services, Services)
-        return services
+        return self.runtime.services
+
+    @property
+    def settings(self) -> Settings:
+        return self.runtime.settings
 
     @property
     def principal(self) -> Principal:

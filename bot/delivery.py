@@ -26,7 +26,8 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import Application, BaseUpdateProcessor, CallbackContext, JobQueue
 
 from bot.inbox import InboxQueue, backoff
-from bot.persistence import DatabasePersistence, RounaqBotData
+from bot.persistence import DatabasePersistence
+from bot.state import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +143,15 @@ class RounaqApplication(Application[BT, CCT, UD, CD, BD, JQ]):
     """PTB's Application, plus: retry on transient failures, commit before acknowledging."""
 
     def __init__(
-        self, *, prepare: Callable[[Any], Awaitable[None]] | None = None, **kwargs: Any
+        self,
+        *,
+        runtime: Runtime,
+        prepare: Callable[[Any], Awaitable[None]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # The live objects, beside bot_data (which PTB replaces with the stored copy).
+        self.runtime = runtime
         self._prepare = prepare
         self._retry: set[int] = set()
         self._last_prune = 0.0
@@ -154,11 +161,7 @@ class RounaqApplication(Application[BT, CCT, UD, CD, BD, JQ]):
             return
         if self._prepare is not None:
             await self._prepare(self)  # e.g. migrate the database the persistence reads
-        # Loading the persisted bot_data replaces the dict: keep the live objects put in it
-        # while the application was assembled (the services, the settings, the menu).
-        live = self.bot_data.transient() if isinstance(self.bot_data, RounaqBotData) else {}
         await super().initialize()
-        self.bot_data.update(live)  # type: ignore[attr-defined]
         if isinstance(self.persistence, DatabasePersistence):
             await self._prune()
         await self._queue_undone()

@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.context import RounaqApp
 from bot.runtime import running_bot
 from bot.settings import Settings
+from bot.state import runtime_of
 from emulator import BotApiEmulator
 from storage.models import Role
 from storage.models_digest import ChatKind
@@ -164,8 +165,9 @@ async def demo_session(
             }
         )
         async with running_bot(demo_settings, token=DEMO_TOKEN) as application:
-            await _grant_personas(application.bot_data["services"])
-            await seed_demo_figures(application.bot_data["services"])
+            services = runtime_of(application).services
+            await _grant_personas(services)
+            await seed_demo_figures(services)
             yield emulator, application
     finally:
         await emulator.stop()

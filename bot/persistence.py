@@ -28,21 +28,6 @@ from storage.repositories.inbox import InboxRepository
 
 log = logging.getLogger(__name__)
 
-# bot_data keys that hold live objects rebuilt at every start: never persisted.
-# Live wiring the application keeps in bot_data: never persisted, and kept when PTB replaces
-# bot_data with the stored copy at start-up.
-TRANSIENT_BOT_DATA_KEYS = frozenset(
-    {
-        "services",
-        "settings",
-        "menu_commands",
-        "prompt_handlers",  # handlers.prompt: what answers a pending free-text prompt
-        "start_hooks",  # bot.app: per-feature start and stop hooks
-        "stop_hooks",
-        "digest_runner",  # handlers.digest: the one broadcast run at a time
-        "figures_warmer",  # handlers.stats: the start-up warm-up of /stats and /loans
-    }
-)
 # Telegram keeps an undelivered update for 24 hours; done inbox rows older than this are
 # useless.
 PROCESSED_RETENTION = timedelta(hours=48)
@@ -76,15 +61,13 @@ def _json_copy(value: object) -> object:
 class RounaqBotData(dict[str, Any]):
     """bot_data whose deep copy, which PTB hands to the persistence, holds JSON values only.
 
-    The live objects (the services with their database engine, the settings, the menu)
-    are left out: copying them would be wrong, and persisting them meaningless.
+    Live objects belong on the application's runtime (bot.state), never here; one put here
+    by mistake is left out of the copy, with a warning.
     """
 
     def __deepcopy__(self, memo: dict[int, Any]) -> RounaqBotData:
         copied = RounaqBotData()
         for key, value in self.items():
-            if key in TRANSIENT_BOT_DATA_KEYS:
-                continue
             try:
                 copied[key] = _json_copy(value)
             except (TypeError, ValueError):
@@ -93,9 +76,6 @@ class RounaqBotData(dict[str, Any]):
 
     def __copy__(self) -> RounaqBotData:
         return RounaqBotData(self)
-
-    def transient(self) -> dict[str, Any]:
-        return {k: v for k, v in self.items() if k in TRANSIENT_BOT_DATA_KEYS}
 
 
 UserData = dict[str, Any]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from bot.menu import MenuCommand
+from bot.state import runtime_of
 from handlers import (
     actions,
     admin,
@@ -48,7 +49,7 @@ MENU: list[MenuCommand] = [
 
 
 def register_all(application: RounaqApp) -> None:
-    application.bot_data["menu_commands"] = MENU
+    runtime_of(application).menu = MENU
     # Order matters: the gate (group -1) runs before everything; within group 0 the first
     # matching handler wins, so conversations come before plain commands, and the fallback
     # that answers "unknown command" / "stale button" comes last.

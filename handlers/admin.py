@@ -27,7 +27,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.i18n import get_translator
-from bot.menu import MenuCommand, bot_commands, visible_commands
+from bot.menu import bot_commands, visible_commands
 from bot.services.admin import GRANTABLE, INVITE_PREFIX
 from bot.services.workflow import WorkflowError
 from bot.text import normalize_text
@@ -177,11 +177,10 @@ async def refresh_menu_of(context: RounaqContext, user_id: int) -> None:
     """After a role change, show the person the commands their roles now allow."""
     services = context.services
     profile = await services.users.profile(user_id)
-    registry: list[MenuCommand] = context.bot_data.get("menu_commands", [])
     tr = get_translator(profile.language or services.settings.default_language)
     with suppress(TelegramError):  # a menu is a convenience; the role itself is granted
         await context.bot.set_my_commands(
-            bot_commands(tr, visible_commands(registry, profile.principal)),
+            bot_commands(tr, visible_commands(context.runtime.menu, profile.principal)),
             scope=BotCommandScopeChat(user_id),
         )
 

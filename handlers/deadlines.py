@@ -13,7 +13,7 @@ import logging
 
 from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
-from bot.settings import Settings
+from bot.state import runtime_of
 from handlers.notify import deliver
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ async def check_deadlines(context: RounaqContext) -> None:
 
 
 def register(application: RounaqApp) -> None:
-    settings: Settings = application.bot_data["settings"]
+    settings = runtime_of(application).settings
     queue = application.job_queue
     if queue is None:  # PTB installed without the job-queue extra
         log.warning("no JobQueue: overdue reports will not be escalated automatically")

@@ -4,46 +4,62 @@ screen, /senddigest for admins, and the daily jobs that start the broadcast."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from telegram import Chat, ChatFullInfo, InlineKeyboardButton, Update
+from telegram import CallbackQuery, Chat, ChatFullInfo, InlineKeyboardButton, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import Permission
-from bot.app import START_HOOKS_KEY, STOP_HOOKS_KEY
-from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
+from bot.callback_data import CallbackData
+from bot.context import RounaqApp, RounaqContext
 from bot.digest import schedule
 from bot.digest.content import Part, Recipient
 from bot.digest.runner import DigestRunner
 from bot.digest.service import DigestService
 from bot.formatting import escape
-from bot.menu import MenuCommand
 from bot.settings import Settings
+from bot.state import runtime_of
 from handlers.common import deny
-from handlers.ui import callback, keyboard, rows
+from handlers.declare import button, command, stale
+from handlers.ui import keyboard, rows
 from storage.dto_digest import SubscriptionDTO
-from storage.models import Role
 from storage.models_digest import ChatKind
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    MenuCommand("digest"),
-    MenuCommand("subscribe"),
-    MenuCommand("unsubscribe"),
-    MenuCommand("digest_settings"),
-    MenuCommand("senddigest", Permission.BROADCAST),
-]
 
-PREFIX = "dg"
-RUNNER_KEY = "digest_runner"
 TIMES_PER_ROW = 4
 
 
-def runner_of(bot_data: dict[str, Any]) -> DigestRunner:
-    runner = bot_data.get(RUNNER_KEY)
-    if not isinstance(runner, DigestRunner):
+# The settings screen's buttons (`dg:`).
+@dataclass(frozen=True, slots=True)
+class TurnOn(CallbackData, prefix="dg:on"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class TurnOff(CallbackData, prefix="dg:off"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class PickTime(CallbackData, prefix="dg:t"):
+    hhmm: str  # "0730": a colon cannot travel in a field
+
+    def valid(self) -> bool:
+        return len(self.hhmm) == 4 and self.hhmm.isascii() and self.hhmm.isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleSection(CallbackData, prefix="dg:s"):
+    section: str
+
+
+def runner_of(application: object) -> DigestRunner:
+    runner = runtime_of(application).digest_runner
+    if runner is None:
         raise RuntimeError("the digest runner starts with the application")
     return runner
 
@@ -59,7 +75,7 @@ def _may_manage(update: Update, context: RounaqContext, chat: Chat) -> bool:
     A channel post has no sender to check: channels are signed up from an admin's chat."""
     if update.effective_user is None:
         return False
-    return chat.type == Chat.PRIVATE or context.principal.has(Role.ADMIN)
+    return chat.type == Chat.PRIVATE or context.principal.can(Permission.MANAGE_CHAT_DIGESTS)
 
 
 def _recipient(context: RounaqContext, chat: Chat, sub: SubscriptionDTO | None) -> Recipient:
@@ -145,7 +161,7 @@ async def _apply(context: RounaqContext, chat: Chat, *, on: bool, by: int) -> No
 async def _set_other_chat(update: Update, context: RounaqContext, target: str, *, on: bool) -> None:
     message = update.effective_message
     assert message is not None
-    if not context.principal.has(Role.ADMIN):
+    if not context.principal.can(Permission.MANAGE_CHAT_DIGESTS):
         await message.reply_text(context.tr.t("digest.admins_only"))
         return
     if not target.lstrip("-").isdigit():
@@ -185,10 +201,7 @@ async def send_digest_now(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None or update.effective_user is None:
         return
-    if not context.principal.can(Permission.BROADCAST):
-        await deny(update, context)
-        return
-    runner_of(context.bot_data).trigger(force=True)
+    runner_of(context.application).trigger(force=True)
     await message.reply_text(context.tr.t("digest.send_started"))
 
 
@@ -224,7 +237,7 @@ async def _screen(
                     "digest.btn_time_current" if slot == current else "digest.btn_time",
                     time=fmt.digits(slot),
                 ),
-                callback_data=callback(PREFIX, "t", slot.replace(":", "")),
+                callback_data=PickTime(slot.replace(":", "")).pack(),
             )
             for slot in service.time_slots
         ]
@@ -240,14 +253,12 @@ async def _screen(
                 [
                     InlineKeyboardButton(
                         tr.t(key, name=tr.t(provider.title_key)),
-                        callback_data=callback(PREFIX, "s", provider.key),
+                        callback_data=ToggleSection(provider.key).pack(),
                     )
                 ]
             )
-    toggle = ("digest.btn_off", "off") if active else ("digest.btn_on", "on")
-    buttons.append(
-        [InlineKeyboardButton(tr.t(toggle[0]), callback_data=callback(PREFIX, toggle[1]))]
-    )
+    toggle = ("digest.btn_off", TurnOff()) if active else ("digest.btn_on", TurnOn())
+    buttons.append([InlineKeyboardButton(tr.t(toggle[0]), callback_data=toggle[1].pack())])
     return "\n".join(lines), buttons
 
 
@@ -262,68 +273,89 @@ async def settings_screen(update: Update, context: RounaqContext) -> None:
     await context.bot.send_message(chat.id, text, reply_markup=keyboard(*buttons))
 
 
-async def settings_button(update: Update, context: RounaqContext) -> None:
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
-        return
-    tr, service = context.tr, context.services.digest
-    if not _may_manage(update, context, chat):
-        await deny(update, context)
-        return
-    parts = (query.data or "").split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    arg = parts[2] if len(parts) > 2 else ""
-    sub = await service.subscription(chat.id)
-    try:
-        if action == "on" and len(parts) == 2:
-            await service.subscribe(
-                chat.id,
-                _kind(chat),
-                by=context.principal.user_id,
-                language=None
-                if chat.type == Chat.PRIVATE
-                else context.services.settings.default_language,
-            )
-        elif action == "off" and len(parts) == 2:
-            await service.unsubscribe(chat.id, note=f"unsubscribed by {context.principal.user_id}")
-        elif action == "t" and len(parts) == 3 and sub is not None and sub.active:
-            await service.set_time(chat.id, f"{arg[:2]}:{arg[2:]}")
-        elif action == "s" and len(parts) == 3 and sub is not None and sub.active:
-            if await service.toggle_section(chat.id, arg) is None:
-                raise ValueError("no subscription")
-        else:
-            raise ValueError(f"unknown digest button {query.data!r}")
-    except ValueError:
-        # Forged or stale data (a time or section that does not exist): refuse, change nothing.
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
-        return
-    await query.answer(tr.t("digest.saved"))
-    text, buttons = await _screen(context, chat)
-    await query.edit_message_text(text, reply_markup=keyboard(*buttons))
+D = TypeVar("D", bound=CallbackData)
+Setting = Callable[[RounaqContext, Chat, SubscriptionDTO | None, D], Coroutine[Any, Any, None]]
+
+
+def _setting(change: Setting[D]) -> Any:
+    """A settings button: whoever may manage this chat's digest changes one thing, and the
+    screen is redrawn. Forged or stale data (a time or section that does not exist, a
+    subscription no longer active) is refused and changes nothing."""
+
+    async def run(update: Update, context: RounaqContext, query: CallbackQuery, data: D) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        if not _may_manage(update, context, chat):
+            await deny(update, context)
+            return
+        try:
+            await change(context, chat, await context.services.digest.subscription(chat.id), data)
+        except ValueError:
+            await stale(query, context)
+            return
+        await query.answer(context.tr.t("digest.saved"))
+        text, buttons = await _screen(context, chat)
+        await query.edit_message_text(text, reply_markup=keyboard(*buttons))
+
+    return run
+
+
+async def turn_on(
+    context: RounaqContext, chat: Chat, sub: SubscriptionDTO | None, _: TurnOn
+) -> None:
+    language = None if chat.type == Chat.PRIVATE else context.settings.default_language
+    await context.services.digest.subscribe(
+        chat.id, _kind(chat), by=context.principal.user_id, language=language
+    )
+
+
+async def turn_off(
+    context: RounaqContext, chat: Chat, sub: SubscriptionDTO | None, _: TurnOff
+) -> None:
+    note = f"unsubscribed by {context.principal.user_id}"
+    await context.services.digest.unsubscribe(chat.id, note=note)
+
+
+async def pick_time(
+    context: RounaqContext, chat: Chat, sub: SubscriptionDTO | None, data: PickTime
+) -> None:
+    if sub is None or not sub.active:
+        raise ValueError("no subscription")
+    await context.services.digest.set_time(chat.id, f"{data.hhmm[:2]}:{data.hhmm[2:]}")
+
+
+async def toggle_section(
+    context: RounaqContext, chat: Chat, sub: SubscriptionDTO | None, data: ToggleSection
+) -> None:
+    if sub is None or not sub.active:
+        raise ValueError("no subscription")
+    if await context.services.digest.toggle_section(chat.id, data.section) is None:
+        raise ValueError("no subscription")
 
 
 # ---------------------------------------------------------------------- schedule
 
 
 async def _scheduled_run(context: RounaqContext) -> None:
-    runner_of(context.bot_data).trigger()
+    runner_of(context.application).trigger()
 
 
 async def _on_start(application: RounaqApp) -> None:
     """Create the runner, then catch up: if today's digest time passed while the bot was
     down, the due rows are created now and sent; rows already sent are not sent again."""
-    services = application.bot_data[SERVICES_KEY]
-    service: DigestService = services.digest
-    runner = DigestRunner(application.bot, service, services.settings)
-    application.bot_data[RUNNER_KEY] = runner
+    runtime = runtime_of(application)
+    service: DigestService = runtime.services.digest
+    runner = DigestRunner(application.bot, service, runtime.settings)
+    runtime.digest_runner = runner
     # Awaited here, before updates flow, so the catch-up's recipients are fixed at start.
     if await service.prepare() is not None:
         runner.trigger()
 
 
 async def _on_stop(application: RounaqApp) -> None:
-    runner = application.bot_data.get(RUNNER_KEY)
-    if isinstance(runner, DigestRunner):
+    runner = runtime_of(application).digest_runner
+    if runner is not None:
         await runner.stop()
 
 
@@ -339,14 +371,28 @@ def schedule_jobs(application: RounaqApp, settings: Settings) -> None:
         job_queue.run_daily(_scheduled_run, time=at, name=f"digest {slot}")
 
 
+COMMANDS = [
+    command("digest", digest_preview),
+    command("subscribe", subscribe),
+    command("unsubscribe", unsubscribe),
+    command("digest_settings", settings_screen),
+    command("senddigest", send_digest_now, needs=Permission.BROADCAST),
+]
+SETTINGS_BUTTONS: list[tuple[type[Any], Setting[Any]]] = [
+    (TurnOn, turn_on),
+    (TurnOff, turn_off),
+    (PickTime, pick_time),
+    (ToggleSection, toggle_section),
+]
+
+
 def register(application: RounaqApp) -> None:
-    settings: Settings = application.bot_data["settings"]
-    application.add_handler(CommandHandler("digest", digest_preview))
-    application.add_handler(CommandHandler("subscribe", subscribe))
-    application.add_handler(CommandHandler("unsubscribe", unsubscribe))
-    application.add_handler(CommandHandler("digest_settings", settings_screen))
-    application.add_handler(CommandHandler("senddigest", send_digest_now))
-    application.add_handler(CallbackQueryHandler(settings_button, pattern=rf"^{PREFIX}:"))
-    application.bot_data.setdefault(START_HOOKS_KEY, []).append(_on_start)
-    application.bot_data.setdefault(STOP_HOOKS_KEY, []).append(_on_stop)
-    schedule_jobs(application, settings)
+    runtime = runtime_of(application)
+    for item in COMMANDS:
+        application.add_handler(item.handler())
+    # Who may change a chat's digest depends on the chat (_may_manage), checked in _setting.
+    for kind, change in SETTINGS_BUTTONS:
+        application.add_handler(button(kind, _setting(change)))
+    runtime.start_hooks.append(_on_start)
+    runtime.stop_hooks.append(_on_stop)
+    schedule_jobs(application, runtime.settings)

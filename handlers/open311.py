@@ -16,9 +16,9 @@ from bot.api.keys import ApiKeyService
 from bot.api.limits import MinuteLimiter
 from bot.api.open311 import Filed, Open311Service
 from bot.api.server import ApiContext, build_web_app
-from bot.app import START_HOOKS_KEY, STOP_HOOKS_KEY
 from bot.container import Services
-from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
+from bot.context import RounaqApp, RounaqContext
+from bot.state import runtime_of
 from handlers.notify import notify_agency_of_new_report
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def key_service(services: Services) -> ApiKeyService:
 
 
 def api_context(application: RounaqApp) -> ApiContext:
-    services: Services = application.bot_data[SERVICES_KEY]
+    services = runtime_of(application).services
 
     async def on_filed(filed: Filed) -> None:
         reports = services.reports
@@ -73,7 +73,7 @@ def register(application: RounaqApp) -> None:
     site = _Site()
 
     async def start(app: RounaqApp) -> None:
-        services: Services = app.bot_data[SERVICES_KEY]
+        services = runtime_of(app).services
         port = services.settings.api_port
         if port is None:
             return
@@ -95,5 +95,6 @@ def register(application: RounaqApp) -> None:
             runner, site.runner = site.runner, None
             await runner.cleanup()
 
-    application.bot_data.setdefault(START_HOOKS_KEY, []).append(start)
-    application.bot_data.setdefault(STOP_HOOKS_KEY, []).append(stop)
+    runtime = runtime_of(application)
+    runtime.start_hooks.append(start)
+    runtime.stop_hooks.append(stop)

@@ -3,7 +3,7 @@
 A button that needs text calls `ask()`: the prompt goes to the user's private chat and
 what they write next is handed to the handler registered for that kind with `on()`.
 Another command drops the pending answer; /cancel drops it and says so. The pending
-state lives in user_data (per user), the handler table in bot_data (per application).
+state lives in user_data (per user), the handler table on the runtime (per application).
 """
 
 from __future__ import annotations
@@ -17,18 +17,17 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
+from bot.state import runtime_of
 from bot.text import normalize_text
 
 PENDING_KEY = "pending_input"
-HANDLERS_KEY = "prompt_handlers"
 
 # (update, context, data saved by ask(), the text) -> True when done, False to ask again.
 PromptHandler = Callable[[Update, RounaqContext, dict[str, Any], str], Awaitable[bool]]
 
 
 def on(application: RounaqApp, kind: str, handler: PromptHandler) -> None:
-    table: dict[str, PromptHandler] = application.bot_data.setdefault(HANDLERS_KEY, {})
-    table[kind] = handler
+    runtime_of(application).prompt_handlers[kind] = handler
 
 
 async def ask(context: RounaqContext, user_id: int, text: str, kind: str, **data: Any) -> bool:
@@ -78,8 +77,7 @@ async def on_text(update: Update, context: RounaqContext) -> None:
     if message is None or message.text is None or data is None:
         return
     drop(context)
-    table: dict[str, PromptHandler] = context.bot_data.get(HANDLERS_KEY, {})
-    handler = table.get(str(data.get("kind")))
+    handler = context.runtime.prompt_handlers.get(str(data.get("kind")))
     if handler is None:
         # A prompt this version no longer knows (asked before an upgrade): say so, not nothing.
         await message.reply_text(context.tr.t("common.flow_lost"))

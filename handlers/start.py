@@ -142,8 +142,7 @@ async def help_command(update: Update, context: RounaqContext) -> None:
 
 def _registry(context: RounaqContext) -> list[MenuCommand]:
     """The command table (handlers.MENU), which also builds the menu."""
-    registry: list[MenuCommand] = context.bot_data.get("menu_commands", COMMANDS)
-    return registry
+    return context.runtime.menu or list(COMMANDS)
 
 
 def register(application: RounaqApp) -> None:

@@ -10,17 +10,16 @@ from telegram.constants import ChatAction
 
 from bot import charts
 from bot.access import Permission
-from bot.app import START_HOOKS_KEY, STOP_HOOKS_KEY
 from bot.callback_data import CallbackData
 from bot.container import Services
-from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
+from bot.context import RounaqApp, RounaqContext
 from bot.exports import Table, to_csv, to_xlsx
+from bot.state import runtime_of
 from bot.views_figures import agency_bars, stats_text
 from bot.warmup import Warmer
 from handlers.declare import button, command
 from handlers.ui import keyboard, send_chunks
 
-WARMER_KEY = "figures_warmer"  # bot_data: the start-up warm-up (transient, bot.persistence)
 WHAT = ("reports", "loans", "programs")
 FORMATS = ("xlsx", "csv")
 
@@ -121,7 +120,7 @@ async def export_button(
     else:
         data = to_csv(tables[0])
     now = context.services.clock.now()
-    stamp = now.astimezone(context.services.settings.tz).strftime("%Y%m%d-%H%M")
+    stamp = now.astimezone(context.settings.tz).strftime("%Y%m%d-%H%M")
     caption = tr.t("stats.export_caption", what=tr.t(f"stats.what_{what}"), when=fmt.datetime(now))
     if truncated:
         caption += "\n" + tr.t("stats.export_truncated", count=len(tables[0].rows))
@@ -138,16 +137,16 @@ async def _warm(services: Services) -> None:
 
 
 async def _on_start(application: RounaqApp) -> None:
-    services: Services = application.bot_data[SERVICES_KEY]
-    if services.settings.warm_figures_on_start:
-        warmer = Warmer(lambda: _warm(services))
-        application.bot_data[WARMER_KEY] = warmer
-        warmer.start()
+    runtime = runtime_of(application)
+    services = runtime.services
+    if runtime.settings.warm_figures_on_start:
+        runtime.warmer = Warmer(lambda: _warm(services))
+        runtime.warmer.start()
 
 
 async def _on_stop(application: RounaqApp) -> None:
-    warmer = application.bot_data.get(WARMER_KEY)
-    if isinstance(warmer, Warmer):
+    warmer = runtime_of(application).warmer
+    if warmer is not None:
         await warmer.stop()
 
 
@@ -158,8 +157,9 @@ COMMANDS = [
 
 
 def register(application: RounaqApp) -> None:
-    application.bot_data.setdefault(START_HOOKS_KEY, []).append(_on_start)
-    application.bot_data.setdefault(STOP_HOOKS_KEY, []).append(_on_stop)
+    runtime = runtime_of(application)
+    runtime.start_hooks.append(_on_start)
+    runtime.stop_hooks.append(_on_stop)
     for item in COMMANDS:
         application.add_handler(item.handler())
     application.add_handler(button(ChartButton, chart_button, needs=Permission.VIEW_PROVINCE))

@@ -13,6 +13,7 @@ from bot.context import RounaqApp
 from bot.digest.runner import DigestRunner
 from bot.services.reports import ReportDraft
 from bot.services.units import UnitDraft
+from bot.state import runtime_of
 from handlers.digest import runner_of
 from storage.dto import ReportDTO
 from storage.models import PermitStatus, Report, Role
@@ -33,13 +34,13 @@ SATURDAY_0930 = tehran(2026, 11, 28, 9, 30)
 
 
 def services_of(app: RounaqApp) -> Services:
-    services = app.bot_data["services"]
+    services = runtime_of(app).services
     assert isinstance(services, Services)
     return services
 
 
 def runner(app: RounaqApp) -> DigestRunner:
-    return runner_of(app.bot_data)
+    return runner_of(app)
 
 
 async def ensure_user(services: Services, user_id: int, name: str, language: str = "fa") -> None:

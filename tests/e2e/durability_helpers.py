@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from bot.container import Services
 from bot.context import RounaqApp
+from bot.state import runtime_of
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Report, Unit
 from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit
@@ -15,7 +16,7 @@ DESCRIPTION = "تأمین نخ و رنگ از بازار آزاد با قیمت 
 
 
 def services_of(app: RounaqApp) -> Services:
-    services = app.bot_data["services"]
+    services = runtime_of(app).services
     assert isinstance(services, Services)
     return services
 

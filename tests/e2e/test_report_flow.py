@@ -6,13 +6,14 @@ from sqlalchemy import select
 
 from bot.container import Services
 from bot.context import RounaqApp
+from bot.state import runtime_of
 from emulator import BotApiEmulator
 from storage.models import Report, ReportEvent, Role, Unit
 from tests.people import Person
 
 
 def services_of(app: RounaqApp) -> Services:
-    services = app.bot_data["services"]
+    services = runtime_of(app).services
     assert isinstance(services, Services)
     return services
 

@@ -7,9 +7,9 @@ import asyncio
 from bot.clock import ManualClock
 from bot.runtime import running_bot
 from bot.settings import Settings
+from bot.state import runtime_of
 from bot.warmup import Warmer
 from emulator import BotApiEmulator
-from handlers.stats import WARMER_KEY
 from storage.models import Role
 from tests.e2e.digest_world import THURSDAY, ensure_user, file_report, services_of, unit_for
 from tests.loan_files import make_csv, rows_with
@@ -34,7 +34,7 @@ async def test_the_first_stats_after_a_restart_is_served_from_the_warmed_cache(
     warm = settings.model_copy(update={"warm_figures_on_start": True})
     async with running_bot(warm, clock=clock, poll_timeout=1) as app:
         services = services_of(app)
-        warmer = app.bot_data[WARMER_KEY]
+        warmer = runtime_of(app).warmer
         assert isinstance(warmer, Warmer)
         await warmer.wait()
         snapshot = services.stats.cached
@@ -79,5 +79,5 @@ async def test_the_bot_stops_cleanly_right_after_starting_with_the_warm_up(
 ) -> None:
     warm = settings.model_copy(update={"warm_figures_on_start": True})
     async with running_bot(warm, clock=clock, poll_timeout=1) as app:
-        warmer = app.bot_data[WARMER_KEY]
+        warmer = runtime_of(app).warmer
     assert warmer.done  # finished or cancelled by the stop hook, never left running

@@ -12,6 +12,7 @@ from bot.container import Services
 from bot.context import RounaqApp
 from bot.services.reports import ReportDraft
 from bot.services.units import UnitDraft
+from bot.state import runtime_of
 from emulator import BotApiEmulator, SentMessage
 from storage.dto import ReportDTO
 from storage.models import PermitStatus, Role
@@ -22,7 +23,7 @@ BANK_OFFICER_ID = 2002
 
 
 def services_of(app: RounaqApp) -> Services:
-    services = app.bot_data["services"]
+    services = runtime_of(app).services
     assert isinstance(services, Services)
     return services
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bot.container import Services
 from bot.context import RounaqApp
 from bot.services.units import UnitDraft
+from bot.state import runtime_of
 from emulator import BotApiEmulator, SentMessage
 from storage.dto import UnitDTO
 from storage.models import PermitStatus
@@ -17,7 +18,7 @@ from tests.people import Person
 
 
 def services_of(app: RounaqApp) -> Services:
-    services = app.bot_data["services"]
+    services = runtime_of(app).services
     assert isinstance(services, Services)
     return services
 

@@ -127,6 +127,7 @@ def test_permissions_by_role() -> None:
         Role.ADMIN: {
             "view_province", "view_decisions", "manage_roles", "edit_routing", "broadcast",
             "view_programs", "edit_programs", "link_reports", "import_loans",
+            "manage_api_keys", "manage_chat_digests",
         },
     }  # fmt: skip
     for role, permissions in expected.items():
