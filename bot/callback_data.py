@@ -27,18 +27,22 @@ _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
 
 class CallbackData:
     prefix: ClassVar[str]
-    _kinds: ClassVar[dict[str, type[CallbackData]]] = {}
+    # A constant after the fields, e.g. `wf:<action>:<report>:c` for a button on a card.
+    suffix: ClassVar[str] = ""
+    _kinds: ClassVar[dict[tuple[str, str], type[CallbackData]]] = {}
 
-    def __init_subclass__(cls, *, prefix: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls, *, prefix: str | None = None, suffix: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init_subclass__(**kwargs)
         if prefix is None:
             # @dataclass(slots=True) builds the class again, with the prefix already set.
-            prefix = cls.__dict__["prefix"]
+            prefix, suffix = cls.__dict__["prefix"], cls.__dict__.get("suffix", "")
             assert isinstance(prefix, str)
-        elif prefix in CallbackData._kinds:
+        elif (prefix, suffix or "") in CallbackData._kinds:
             raise ValueError(f"callback prefix {prefix!r} is declared twice")
-        cls.prefix = prefix
-        CallbackData._kinds[prefix] = cls
+        cls.prefix, cls.suffix = prefix, suffix or ""
+        CallbackData._kinds[(cls.prefix, cls.suffix)] = cls
 
     @classmethod
     def kinds(cls) -> list[type[CallbackData]]:
@@ -59,7 +63,9 @@ class CallbackData:
         for value in values:
             if isinstance(value, str) and not _WORD.fullmatch(value):
                 raise ValueError(f"a callback text field is an ASCII word, not {value!r}")
-        data = ":".join([self.prefix, *(str(v) for v in values)])
+        data = ":".join(
+            [self.prefix, *(str(v) for v in values)] + ([self.suffix] * bool(self.suffix))
+        )
         if len(data.encode()) > MAX_CALLBACK_BYTES:
             raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
         return data
@@ -75,6 +81,10 @@ class CallbackData:
             raw = data[len(head) :].split(":")
         else:
             return None
+        if cls.suffix:
+            if not raw or raw[-1] != cls.suffix:
+                return None
+            raw = raw[:-1]
         types = cls._types()
         if len(raw) != len(types):
             return None
@@ -100,4 +110,5 @@ class CallbackData:
         fields = "".join(
             ":[0-9]+" if kind is int else f":{_WORD.pattern}" for _, kind in cls._types()
         )
-        return rf"^{re.escape(cls.prefix)}{fields}$"
+        suffix = f":{re.escape(cls.suffix)}" if cls.suffix else ""
+        return rf"^{re.escape(cls.prefix)}{fields}{suffix}$"

@@ -10,13 +10,14 @@ a forged or stale button gets the same answer as a report that does not exist.
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler
 
 from bot.access import ReportAction
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
 from bot.i18n import Translator
@@ -30,29 +31,57 @@ from bot.views import (
     workflow_error,
 )
 from handlers import prompt
+from handlers.declare import button
 from handlers.notify import deliver
-from handlers.ui import answer_quietly, callback, int_arg, keyboard, rows, send_chunks
+from handlers.ui import answer_quietly, callback, keyboard, rows, send_chunks
 from storage.dto import ReportDTO
 
-PREFIX = "wf"
 WITHDRAW_CONFIRMED = "wdy"
 PROMPT_KIND = "wf"
-CARD = "c"  # the button is on the report's card: the card itself shows the result
 # user_data: the card a follow-up (a picker, a confirmation, a prompt) came from, by report.
 CARDS_KEY = "wf_cards"
 MAX_REMEMBERED_CARDS = 20
 A = ReportAction
 # Actions that need words from the person: what to ask them for.
 TEXT_ACTIONS = {a for a, t in TRANSITIONS.items() if t.needs_note} | {A.NOT_REMOVED}
+ACTION_CODES = frozenset({a.value for a in A} | {WITHDRAW_CONFIRMED})
+
+
+@dataclass(frozen=True, slots=True)
+class Act(CallbackData, prefix="wf"):
+    """An action on a report (`wdy`: the withdrawal, confirmed)."""
+
+    action: str
+    report_id: int
+
+    def valid(self) -> bool:
+        return self.action in ACTION_CODES
+
+
+@dataclass(frozen=True, slots=True)
+class ActOnCard(CallbackData, prefix="wf", suffix="c"):
+    """The same, pressed on the report's card: the card itself shows the result."""
+
+    action: str
+    report_id: int
+
+    def valid(self) -> bool:
+        return self.action in ACTION_CODES
+
+
+@dataclass(frozen=True, slots=True)
+class Reassign(CallbackData, prefix="wf:rsg"):
+    """Reassignment to the agency picked."""
+
+    report_id: int
+    agency_id: int
 
 
 def action_button(
     tr: Translator, report: ReportDTO, action: ReportAction, *, card: bool = False
 ) -> InlineKeyboardButton:
-    data = (
-        callback(PREFIX, action, report.id, CARD) if card else callback(PREFIX, action, report.id)
-    )
-    return InlineKeyboardButton(tr.t(f"workflow.btn_{action.value}"), callback_data=data)
+    data = (ActOnCard if card else Act)(action.value, report.id)
+    return InlineKeyboardButton(tr.t(f"workflow.btn_{action.value}"), callback_data=data.pack())
 
 
 def action_rows(
@@ -93,21 +122,6 @@ async def report_keyboard(
     return keyboard(*found) if found else None
 
 
-def _parse(data: str | None) -> tuple[str, int, int | None, bool] | None:
-    """(action code, report id, agency id or None, pressed on the card)."""
-    if not data:
-        return None
-    parts = data.split(":")
-    if parts[0] != PREFIX or len(parts) not in (3, 4):
-        return None
-    report_id = int_arg(parts[2])
-    on_card = len(parts) == 4 and parts[3] == CARD
-    extra = int_arg(parts[3]) if len(parts) == 4 and not on_card else None
-    if report_id is None or (len(parts) == 4 and not on_card and extra is None):
-        return None
-    return parts[1], report_id, extra, on_card
-
-
 def _remember_card(context: RounaqContext, report_id: int, chat_id: int, message_id: int) -> None:
     """The card a follow-up came from, kept with the user's data (it survives a restart)."""
     if context.user_data is None:
@@ -133,21 +147,34 @@ def _forget_card(context: RounaqContext, report_id: int) -> None:
         cards.pop(str(report_id), None)
 
 
-async def on_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
+async def act(update: Update, context: RounaqContext, query: CallbackQuery, data: Act) -> None:
+    await _press(update, context, query, data.action, data.report_id, None, on_card=False)
+
+
+async def act_on_card(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: ActOnCard
+) -> None:
+    await _press(update, context, query, data.action, data.report_id, None, on_card=True)
+
+
+async def reassign(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: Reassign
+) -> None:
+    await _press(update, context, query, A.REASSIGN.value, data.report_id, data.agency_id)
+
+
+async def _press(
+    update: Update,
+    context: RounaqContext,
+    query: CallbackQuery,
+    code: str,
+    report_id: int,
+    extra: int | None,
+    *,
+    on_card: bool = False,
+) -> None:
     tr = context.tr
-    parsed = _parse(query.data)
-    code = parsed[0] if parsed else ""
-    if parsed is None or (code not in {a.value for a in A} and code != WITHDRAW_CONFIRMED):
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
-        return
-    _, report_id, extra, on_card = parsed
     action = A.WITHDRAW if code == WITHDRAW_CONFIRMED else A(code)
-    if extra is not None and action is not A.REASSIGN:
-        # Only a reassignment names a second id; anything else with one was forged.
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
-        return
     message = query.message
     private_card = on_card and message is not None and message.chat.type == message.chat.PRIVATE
     workflow = context.services.workflow
@@ -178,10 +205,10 @@ async def on_button(update: Update, context: RounaqContext) -> None:
         # A follow-up message asks for more; the card is redrawn once the action is done.
         _remember_card(context, report.id, message.chat.id, message.message_id)
     if action in TEXT_ACTIONS:
-        await _ask_text(update, context, action, report, on_card=private_card)
+        await _ask_text(query, context, action, report, on_card=private_card)
         return
     if action is A.REASSIGN and extra is None:
-        await _pick_agency(update, context, report)
+        await _pick_agency(query, context, report)
         return
     if action is A.WITHDRAW and code != WITHDRAW_CONFIRMED:
         await query.answer()
@@ -192,7 +219,7 @@ async def on_button(update: Update, context: RounaqContext) -> None:
                 [
                     InlineKeyboardButton(
                         tr.t("workflow.btn_withdraw_yes"),
-                        callback_data=callback(PREFIX, WITHDRAW_CONFIRMED, report.id),
+                        callback_data=Act(WITHDRAW_CONFIRMED, report.id).pack(),
                     )
                 ]
             ),
@@ -211,15 +238,13 @@ async def on_button(update: Update, context: RounaqContext) -> None:
 
 
 async def _ask_text(
-    update: Update,
+    query: CallbackQuery,
     context: RounaqContext,
     action: ReportAction,
     report: ReportDTO,
     *,
     on_card: bool = False,
 ) -> None:
-    query = update.callback_query
-    assert query is not None
     message = query.message
     origin: dict[str, Any] = {}
     if message is not None and (on_card or message.chat.type != message.chat.PRIVATE):
@@ -267,9 +292,7 @@ async def on_text(update: Update, context: RounaqContext, data: dict[str, Any], 
     return True
 
 
-async def _pick_agency(update: Update, context: RounaqContext, report: ReportDTO) -> None:
-    query = update.callback_query
-    assert query is not None
+async def _pick_agency(query: CallbackQuery, context: RounaqContext, report: ReportDTO) -> None:
     tr, lang = context.tr, context.lang
     # Agencies with nobody in the bot are marked: a report sent there goes to the HQ.
     empty = await context.services.staffing.unstaffed()
@@ -277,7 +300,7 @@ async def _pick_agency(update: Update, context: RounaqContext, report: ReportDTO
     buttons = [
         InlineKeyboardButton(
             (f"{mark} " if a.id in empty else "") + context.fmt.shorten(a.short_name(lang), 40),
-            callback_data=callback(PREFIX, A.REASSIGN, report.id, a.id),
+            callback_data=Reassign(report.id, a.id).pack(),
         )
         for a in context.services.directory.agencies
         if a.id != report.agency_id
@@ -436,5 +459,8 @@ def _action_of(event: str) -> str:
 
 
 def register(application: RounaqApp) -> None:
-    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
+    # Nothing in the data is trusted: the workflow service checks the presser's right.
+    application.add_handler(button(Reassign, reassign))
+    application.add_handler(button(ActOnCard, act_on_card))
+    application.add_handler(button(Act, act))
     prompt.on(application, PROMPT_KIND, on_text)

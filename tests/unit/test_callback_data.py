@@ -11,19 +11,24 @@ import pytest
 
 import handlers  # noqa: F401  (imports every feature, declaring its kinds)
 from bot.callback_data import MAX_CALLBACK_BYTES, CallbackData
-from handlers import admin, digest, inbox, loans, myreports, programs, stats
+from handlers import actions, admin, digest, inbox, loans, myreports, programs, stats
 
 # Kinds with text fields take only the values their feature knows: one valid example each.
-TEXT_EXAMPLES: dict[str, list[CallbackData]] = {
-    "ex": [stats.ExportButton("programs", "xlsx"), stats.ExportButton("loans", "csv")],
-    "ln": [loans.ViewButton("county", "t", 1404), loans.ViewButton("sum", "r", 0)],
-    "lnc": [loans.ChartButton("month", "r", 1404)],
-    "adm:ir": [admin.InviteRole("officer"), admin.InviteRole("secretariat")],
-    "adm:g": [admin.Grant(1002, "admin", 0)],
-    "adm:r": [admin.Revoke(1002, "officer", 3)],
-    "dg:t": [digest.PickTime("0730"), digest.PickTime("2100")],
-    "dg:s": [digest.ToggleSection("inbox")],
-    "pge:f": [programs.EditField("agency_id"), programs.EditField("title_fa")],
+TEXT_EXAMPLES: dict[type[CallbackData], list[CallbackData]] = {
+    stats.ExportButton: [
+        stats.ExportButton("programs", "xlsx"),
+        stats.ExportButton("loans", "csv"),
+    ],
+    loans.ViewButton: [loans.ViewButton("county", "t", 1404), loans.ViewButton("sum", "r", 0)],
+    loans.ChartButton: [loans.ChartButton("month", "r", 1404)],
+    admin.InviteRole: [admin.InviteRole("officer"), admin.InviteRole("secretariat")],
+    admin.Grant: [admin.Grant(1002, "admin", 0)],
+    admin.Revoke: [admin.Revoke(1002, "officer", 3)],
+    actions.Act: [actions.Act("acc", 7), actions.Act("wdy", 7)],
+    actions.ActOnCard: [actions.ActOnCard("rsg", 7)],
+    digest.PickTime: [digest.PickTime("0730"), digest.PickTime("2100")],
+    digest.ToggleSection: [digest.ToggleSection("inbox")],
+    programs.EditField: [programs.EditField("agency_id"), programs.EditField("title_fa")],
 }
 BIG = 10**18 - 1  # the most digits an int field takes
 
@@ -36,8 +41,8 @@ def _fields(kind: type[CallbackData]) -> list[type]:
 def examples(kind: type[CallbackData]) -> list[CallbackData]:
     types = _fields(kind)
     if str in types:
-        assert kind.prefix in TEXT_EXAMPLES, f"add an example of {kind.__name__} here"
-        return TEXT_EXAMPLES[kind.prefix]
+        assert kind in TEXT_EXAMPLES, f"add an example of {kind.__name__} here"
+        return TEXT_EXAMPLES[kind]
     return [kind(*[0] * len(types)), kind(*[1] * len(types))]
 
 
@@ -48,7 +53,7 @@ def test_kinds_are_declared() -> None:
     assert {"ex", "st:c", "ln", "lnc", "my:o", "ib", "ib:c", "ak:r"} <= {k.prefix for k in KINDS}
 
 
-@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.prefix)
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: f"{k.__module__}.{k.__name__}")
 def test_round_trip_and_size(kind: type[CallbackData]) -> None:
     for item in examples(kind):
         data = item.pack()
@@ -63,7 +68,7 @@ def test_round_trip_and_size(kind: type[CallbackData]) -> None:
             assert len(big.pack().encode()) <= MAX_CALLBACK_BYTES
 
 
-@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.prefix)
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: f"{k.__module__}.{k.__name__}")
 def test_forged_data_is_refused(kind: type[CallbackData]) -> None:
     types = _fields(kind)
     arity = len(types)
@@ -87,6 +92,14 @@ def test_forged_data_is_refused(kind: type[CallbackData]) -> None:
         assert kind.unpack(data) is None, data
 
 
+def test_each_press_is_matched_by_its_own_kind_only() -> None:
+    for kind in KINDS:
+        for item in examples(kind):
+            data = item.pack()
+            matched = [k for k in KINDS if re.match(k.pattern(), data)]
+            assert matched == [kind], (data, matched)
+
+
 def test_text_fields_refuse_unknown_values() -> None:
     assert stats.ExportButton.unpack("ex:passwords:csv") is None
     assert loans.ViewButton.unpack("ln:sum:usd:1404") is None
@@ -99,6 +112,9 @@ def test_wire_format_of_buttons_already_sent() -> None:
     assert inbox.ViewButton.unpack("ib:1:3:0:2") == inbox.ViewButton(1, 3, 0, 2)
     assert inbox.CategoryButton.unpack("ib:c:1:0") == inbox.CategoryButton(1, 0)
     assert stats.ChartButton.unpack("st:c") == stats.ChartButton()
+    assert actions.ActOnCard.unpack("wf:acc:12:c") == actions.ActOnCard("acc", 12)
+    assert actions.Reassign.unpack("wf:rsg:12:5") == actions.Reassign(12, 5)
+    assert actions.Act.unpack("wf:acc:12:c") is None
     # Kinds sharing a prefix do not take each other's presses.
     assert not re.match(inbox.ViewButton.pattern(), "ib:c:1:0")
 
