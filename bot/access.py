@@ -34,6 +34,7 @@ class Permission(StrEnum):
     IMPORT_LOANS = "import_loans"  # loading banks' facility spreadsheets
     MANAGE_API_KEYS = "manage_api_keys"  # /apikeys: Open311 channels' keys
     MANAGE_CHAT_DIGESTS = "manage_chat_digests"  # a group's or a channel's digest
+    VIEW_LAWS = "view_laws"  # /laws: the obstructive laws (province staff and the HQ)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -49,11 +50,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.OFFICIAL: frozenset(
-        {Permission.VIEW_PROVINCE, Permission.VIEW_DECISIONS, Permission.VIEW_PROGRAMS}
+        {
+            Permission.VIEW_PROVINCE,
+            Permission.VIEW_LAWS,
+            Permission.VIEW_DECISIONS,
+            Permission.VIEW_PROGRAMS,
+        }
     ),
     Role.SECRETARIAT: frozenset(
         {
             Permission.VIEW_PROVINCE,
+            Permission.VIEW_LAWS,
             Permission.MANAGE_AGENDA,
             Permission.VIEW_DECISIONS,
             Permission.VIEW_PROGRAMS,
@@ -61,11 +68,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.MINISTRY: frozenset(
-        {Permission.VIEW_PROVINCE, Permission.VIEW_NATIONAL, Permission.VIEW_PROGRAMS}
+        {
+            Permission.VIEW_PROVINCE,
+            Permission.VIEW_LAWS,
+            Permission.VIEW_NATIONAL,
+            Permission.VIEW_PROGRAMS,
+        }
     ),
     Role.ADMIN: frozenset(
         {
             Permission.VIEW_PROVINCE,
+            Permission.VIEW_LAWS,
             Permission.VIEW_DECISIONS,
             Permission.MANAGE_ROLES,
             Permission.EDIT_ROUTING,

@@ -12,21 +12,19 @@ import io
 from contextlib import suppress
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import Permission, can_respond_to_decision
 from bot.context import RounaqApp, RounaqContext
 from bot.exports import safe_row
 from bot.formatting import escape, split_message
-from bot.menu import MenuCommand
 from bot.services.hq import DecisionState, DecisionView, LawItem, agency_state
 from bot.services.workflow import WorkflowError
 from bot.text import parse_jalali_date
 from bot.views import tracking_number, workflow_error
 from handlers import prompt
-from handlers.common import deny
+from handlers.declare import command, press
 from handlers.notify import deliver
 from handlers.ui import (
     answer_quietly,
@@ -41,11 +39,6 @@ from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 from storage.models_workflow import AgencyResponse, CauseKind
 
-COMMANDS = [
-    MenuCommand("agenda", Permission.MANAGE_AGENDA),
-    MenuCommand("decisions", Permission.VIEW_DECISIONS),
-    MenuCommand("laws", Permission.VIEW_PROVINCE),
-]
 SELECTION_KEY = "agenda_selection"
 DECISION_KEY = "decision_draft"
 DEADLINE_CHOICES = (10, 20, 30, 60)
@@ -179,9 +172,6 @@ async def _agenda_view(
 
 
 async def agenda(update: Update, context: RounaqContext) -> None:
-    if not context.principal.can(Permission.MANAGE_AGENDA):
-        await deny(update, context)
-        return
     text, markup = await _agenda_view(context)
     await _say(update, context, text, markup)
 
@@ -212,13 +202,8 @@ async def _item_view(
     return "\n\n".join(lines), _markup(buttons)
 
 
-async def agenda_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
+async def agenda_button(update: Update, context: RounaqContext, query: CallbackQuery) -> None:
     tr = context.tr
-    if not context.principal.can(Permission.MANAGE_AGENDA):
-        await deny(update, context)
-        return
     parts = (query.data or "").split(":")[1:]
     verb, args = (parts[0], parts[1:]) if parts else ("", [])
     ids = [int_arg(a) for a in args]
@@ -512,9 +497,6 @@ def _decision_buttons(
 
 
 async def decisions(update: Update, context: RounaqContext) -> None:
-    if not context.principal.can(Permission.VIEW_DECISIONS):
-        await deny(update, context)
-        return
     text, markup = await _decisions_view(context, 1)
     await _say(update, context, text, markup)
 
@@ -557,9 +539,7 @@ async def _decisions_view(
     return "\n\n".join(lines), _markup(buttons)
 
 
-async def decision_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
+async def decision_button(update: Update, context: RounaqContext, query: CallbackQuery) -> None:
     tr = context.tr
     parts = (query.data or "").split(":")[1:]
     nums = [int_arg(p) for p in parts[1:]]
@@ -567,9 +547,6 @@ async def decision_button(update: Update, context: RounaqContext) -> None:
         await query.answer(tr.t("common.stale_button"), show_alert=True)
         return
     verb, ids = parts[0], [int(n or 0) for n in nums]
-    if not context.principal.can(Permission.VIEW_DECISIONS):
-        await deny(update, context)
-        return
     if verb == "p" and len(ids) == 1:
         await query.answer()
         text, markup = await _decisions_view(context, ids[0])
@@ -637,15 +614,7 @@ async def got_response(
 # --- /laws -----------------------------------------------------------------------------
 
 
-def _can_see_laws(context: RounaqContext) -> bool:
-    p = context.principal
-    return p.can(Permission.VIEW_PROVINCE) or p.can(Permission.MANAGE_AGENDA)
-
-
 async def laws(update: Update, context: RounaqContext) -> None:
-    if not _can_see_laws(context):
-        await deny(update, context)
-        return
     tr, fmt = context.tr, context.fmt
     items = await context.services.hq.laws(context.principal)
     if not items:
@@ -688,12 +657,7 @@ def laws_csv(context: RounaqContext, items: list[LawItem]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-async def laws_export(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    if not _can_see_laws(context):
-        await deny(update, context)
-        return
+async def laws_export(update: Update, context: RounaqContext, query: CallbackQuery) -> None:
     await query.answer()
     items = await context.services.hq.laws(context.principal)
     chat = update.effective_chat
@@ -706,14 +670,20 @@ async def laws_export(update: Update, context: RounaqContext) -> None:
     )
 
 
+COMMANDS = [
+    command("agenda", agenda, needs=Permission.MANAGE_AGENDA),
+    command("decisions", decisions, needs=Permission.VIEW_DECISIONS),
+    command("laws", laws, needs=Permission.VIEW_LAWS),
+]
+
+
 def register(application: RounaqApp) -> None:
-    application.add_handler(CommandHandler("agenda", agenda))
-    application.add_handler(CommandHandler("decisions", decisions))
-    application.add_handler(CommandHandler("laws", laws))
+    for item in COMMANDS:
+        application.add_handler(item.handler())
     # Order matters: the CSV export shares the hq prefix but is open to officials too.
-    application.add_handler(CallbackQueryHandler(laws_export, pattern=r"^hq:csv$"))
-    application.add_handler(CallbackQueryHandler(agenda_button, pattern=r"^hq:"))
-    application.add_handler(CallbackQueryHandler(decision_button, pattern=r"^dc:"))
+    application.add_handler(press(r"^hq:csv$", laws_export, needs=Permission.VIEW_LAWS))
+    application.add_handler(press(r"^hq:", agenda_button, needs=Permission.MANAGE_AGENDA))
+    application.add_handler(press(r"^dc:", decision_button, needs=Permission.VIEW_DECISIONS))
     prompt.on(application, "hq_title", got_title)
     prompt.on(application, "hq_date", got_date)
     prompt.on(application, "hq_decision", got_decision_text)

@@ -119,15 +119,16 @@ def test_permissions_by_role() -> None:
     expected = {
         Role.OWNER: {"register_unit", "submit_report", "view_own_reports"},
         Role.OFFICER: {"work_inbox", "view_decisions", "view_programs", "update_programs"},
-        Role.OFFICIAL: {"view_province", "view_decisions", "view_programs"},
+        Role.OFFICIAL: {"view_province", "view_laws", "view_decisions", "view_programs"},
         Role.SECRETARIAT: {
             "view_province", "manage_agenda", "view_decisions", "view_programs", "link_reports",
+            "view_laws",
         },
-        Role.MINISTRY: {"view_province", "view_national", "view_programs"},
+        Role.MINISTRY: {"view_province", "view_laws", "view_national", "view_programs"},
         Role.ADMIN: {
             "view_province", "view_decisions", "manage_roles", "edit_routing", "broadcast",
             "view_programs", "edit_programs", "link_reports", "import_loans",
-            "manage_api_keys", "manage_chat_digests",
+            "manage_api_keys", "manage_chat_digests", "view_laws",
         },
     }  # fmt: skip
     for role, permissions in expected.items():
