@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -21,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot.access import Permission
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.units import UNIT_NAME_MAX, TooManyUnitsError, UnitDraft
@@ -29,11 +31,30 @@ from bot.views import unit_summary
 from handlers.common import cancel, reply_not_text
 from handlers.declare import command, guarded
 from handlers.steps import button_state, chosen, step_markup
-from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, parse_callback, rows
+from handlers.ui import keyboard, mixed_step_conversation, rows
 from storage.models import PermitStatus
 
 DRAFT_KEY = "unit_draft"
 PREFIX = "reg"
+PERMITS = frozenset(p.value for p in PermitStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class PickSector(CallbackData, prefix="reg:sec"):
+    sector_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickCounty(CallbackData, prefix="reg:cty"):
+    county_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickPermit(CallbackData, prefix="reg:prm"):
+    permit: str
+
+    def valid(self) -> bool:
+        return self.permit in PERMITS
 
 
 class State(IntEnum):
@@ -76,7 +97,7 @@ async def got_name(update: Update, context: RounaqContext) -> int:
     _draft(context)["name"] = name
     tr, lang = context.tr, context.lang
     buttons = [
-        InlineKeyboardButton(s.name(lang), callback_data=callback(PREFIX, "sec", s.id))
+        InlineKeyboardButton(s.name(lang), callback_data=PickSector(s.id).pack())
         for s in context.services.directory.sectors
     ]
     await message.reply_text(
@@ -88,8 +109,8 @@ async def got_name(update: Update, context: RounaqContext) -> int:
 
 async def got_sector(update: Update, context: RounaqContext) -> int:
     choice = chosen(update, context)
-    args = parse_callback(choice.data, PREFIX, 2)
-    sector_id = int_arg(args[1]) if args and args[0] == "sec" else None
+    picked = PickSector.unpack(choice.data)
+    sector_id = picked.sector_id if picked else None
     directory = context.services.directory
     if sector_id is None or sector_id not in {s.id for s in directory.sectors}:
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
@@ -98,7 +119,7 @@ async def got_sector(update: Update, context: RounaqContext) -> int:
     _draft(context)["sector_id"] = sector_id
     lang = context.lang
     buttons = [
-        InlineKeyboardButton(c.name(lang), callback_data=callback(PREFIX, "cty", c.id))
+        InlineKeyboardButton(c.name(lang), callback_data=PickCounty(c.id).pack())
         for c in directory.counties
     ]
     await choice.edit(
@@ -112,8 +133,8 @@ async def got_sector(update: Update, context: RounaqContext) -> int:
 
 async def got_county(update: Update, context: RounaqContext) -> int:
     choice = chosen(update, context)
-    args = parse_callback(choice.data, PREFIX, 2)
-    county_id = int_arg(args[1]) if args and args[0] == "cty" else None
+    picked_county = PickCounty.unpack(choice.data)
+    county_id = picked_county.county_id if picked_county else None
     directory = context.services.directory
     if county_id is None or county_id not in {c.id for c in directory.counties}:
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
@@ -125,7 +146,7 @@ async def got_county(update: Update, context: RounaqContext) -> int:
         [
             InlineKeyboardButton(
                 tr.t(f"registration.permit_{p.value}"),
-                callback_data=callback(PREFIX, "prm", p.value),
+                callback_data=PickPermit(p.value).pack(),
             )
         ]
         for p in PermitStatus
@@ -136,16 +157,15 @@ async def got_county(update: Update, context: RounaqContext) -> int:
 
 async def got_permit(update: Update, context: RounaqContext) -> int:
     choice = chosen(update, context)
-    args = parse_callback(choice.data, PREFIX, 2)
-    valid = {p.value for p in PermitStatus}
-    if not args or args[0] != "prm" or args[1] not in valid:
+    picked = PickPermit.unpack(choice.data)
+    if picked is None:
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.PERMIT
     await choice.answer()
-    _draft(context)["permit"] = args[1]
+    _draft(context)["permit"] = picked.permit
     tr = context.tr
     await choice.edit(
-        tr.t("registration.permit_chosen", permit=tr.t(f"registration.permit_{args[1]}"))
+        tr.t("registration.permit_chosen", permit=tr.t(f"registration.permit_{picked.permit}"))
     )
     await _ask_contact(update, context)
     return State.PHONE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -16,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.access import Permission
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.reports import (
@@ -32,22 +34,65 @@ from bot.text import normalize_text, parse_amount_rials
 from bot.views import CARD_DESCRIPTION_PREVIEW, is_trimmed, preview, tracking_number
 from handlers.common import cancel, reply_not_text
 from handlers.declare import command, guarded
+from handlers.myreports import OpenButton
 from handlers.notify import notify_agency_of_new_report
 from handlers.steps import button_state, chosen, remembered_markup, reprompt, step_markup
-from handlers.ui import (
-    callback,
-    int_arg,
-    keyboard,
-    mixed_step_conversation,
-    parse_callback,
-    rows,
-)
+from handlers.ui import keyboard, mixed_step_conversation, rows
 
 log = logging.getLogger(__name__)
 
 
 DRAFT_KEY = "report_draft"
-PREFIX = "rep"
+
+
+@dataclass(frozen=True, slots=True)
+class PickUnit(CallbackData, prefix="rep:unit"):
+    unit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickCategory(CallbackData, prefix="rep:cat"):
+    category_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Resume(CallbackData, prefix="rep:resume"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class NewDraft(CallbackData, prefix="rep:new"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentsDone(CallbackData, prefix="rep:next"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SkipAmount(CallbackData, prefix="rep:skip"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Submit(CallbackData, prefix="rep:submit"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EditDescription(CallbackData, prefix="rep:edit:desc"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EditCategory(CallbackData, prefix="rep:edit:cat"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CancelReport(CallbackData, prefix="rep:cancel"):
+    pass
 
 
 class State(IntEnum):
@@ -90,8 +135,8 @@ async def begin(update: Update, context: RounaqContext) -> int:
 async def _ask_resume(update: Update, context: RounaqContext) -> int:
     tr = context.tr
     buttons = keyboard(
-        [InlineKeyboardButton(tr.t("report.btn_resume"), callback_data=callback(PREFIX, "resume"))],
-        [InlineKeyboardButton(tr.t("report.btn_new"), callback_data=callback(PREFIX, "new"))],
+        [InlineKeyboardButton(tr.t("report.btn_resume"), callback_data=Resume().pack())],
+        [InlineKeyboardButton(tr.t("report.btn_new"), callback_data=NewDraft().pack())],
     )
     await _send(
         update, context, tr.t("report.resume_question"), reply_markup=step_markup(context, buttons)
@@ -137,9 +182,7 @@ async def _start(update: Update, context: RounaqContext) -> int:
         await _ask_category(update, context)
         return State.CATEGORY
     buttons = [
-        InlineKeyboardButton(
-            context.fmt.shorten(u.name, 40), callback_data=callback(PREFIX, "unit", u.id)
-        )
+        InlineKeyboardButton(context.fmt.shorten(u.name, 40), callback_data=PickUnit(u.id).pack())
         for u in units
     ]
     await _send(
@@ -153,8 +196,8 @@ async def _start(update: Update, context: RounaqContext) -> int:
 
 async def got_unit(update: Update, context: RounaqContext) -> int:
     choice = chosen(update, context)
-    args = parse_callback(choice.data, PREFIX, 2)
-    unit_id = int_arg(args[1]) if args and args[0] == "unit" else None
+    picked = PickUnit.unpack(choice.data)
+    unit_id = picked.unit_id if picked else None
     own = {u.id for u in await context.services.units.of_owner(context.principal.user_id)}
     if unit_id is None or unit_id not in own:
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
@@ -168,7 +211,7 @@ async def got_unit(update: Update, context: RounaqContext) -> int:
 async def _ask_category(update: Update, context: RounaqContext) -> None:
     lang = context.lang
     buttons = [
-        InlineKeyboardButton(c.name(lang), callback_data=callback(PREFIX, "cat", c.id))
+        InlineKeyboardButton(c.name(lang), callback_data=PickCategory(c.id).pack())
         for c in context.services.directory.categories
     ]
     await _send(
@@ -181,8 +224,8 @@ async def _ask_category(update: Update, context: RounaqContext) -> None:
 
 async def got_category(update: Update, context: RounaqContext) -> int:
     choice = chosen(update, context)
-    args = parse_callback(choice.data, PREFIX, 2)
-    category_id = int_arg(args[1]) if args and args[0] == "cat" else None
+    picked = PickCategory.unpack(choice.data)
+    category_id = picked.category_id if picked else None
     directory = context.services.directory
     if category_id is None or category_id not in {c.id for c in directory.categories}:
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
@@ -266,7 +309,7 @@ async def _ask_attachments(update: Update, context: RounaqContext) -> int:
             keyboard(
                 [
                     InlineKeyboardButton(
-                        tr.t("report.btn_continue"), callback_data=callback(PREFIX, "next")
+                        tr.t("report.btn_continue"), callback_data=AttachmentsDone().pack()
                     )
                 ]
             ),
@@ -373,7 +416,7 @@ async def _after_description(update: Update, context: RounaqContext) -> int:
                 keyboard(
                     [
                         InlineKeyboardButton(
-                            tr.t("report.btn_skip"), callback_data=callback(PREFIX, "skip")
+                            tr.t("report.btn_skip"), callback_data=SkipAmount().pack()
                         )
                     ]
                 ),
@@ -436,16 +479,16 @@ async def _show_summary(update: Update, context: RounaqContext) -> int:
         lines.append(tr.t("report.summary_trimmed", length=fmt.number(len(description))))
     lines += ["", tr.t("report.confirm_question")]
     buttons = keyboard(
-        [InlineKeyboardButton(tr.t("report.btn_submit"), callback_data=callback(PREFIX, "submit"))],
+        [InlineKeyboardButton(tr.t("report.btn_submit"), callback_data=Submit().pack())],
         [
             InlineKeyboardButton(
-                tr.t("report.btn_edit_description"), callback_data=callback(PREFIX, "edit", "desc")
+                tr.t("report.btn_edit_description"), callback_data=EditDescription().pack()
             ),
             InlineKeyboardButton(
-                tr.t("report.btn_edit_category"), callback_data=callback(PREFIX, "edit", "cat")
+                tr.t("report.btn_edit_category"), callback_data=EditCategory().pack()
             ),
         ],
-        [InlineKeyboardButton(tr.t("report.btn_cancel"), callback_data=callback(PREFIX, "cancel"))],
+        [InlineKeyboardButton(tr.t("report.btn_cancel"), callback_data=CancelReport().pack())],
     )
     await _send(update, context, "\n".join(lines), reply_markup=step_markup(context, buttons))
     return State.CONFIRM
@@ -525,7 +568,7 @@ async def submit(update: Update, context: RounaqContext) -> int:
         reply_markup=keyboard(
             [
                 InlineKeyboardButton(
-                    tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
+                    tr.t("myreports.btn_open"), callback_data=OpenButton(report.id).pack()
                 )
             ]
         ),
@@ -563,14 +606,15 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
             states={
                 State.RESUME: button_state(
                     application,
-                    CallbackQueryHandler(resume_draft, pattern=rf"^{PREFIX}:resume$"),
-                    CallbackQueryHandler(new_draft, pattern=rf"^{PREFIX}:new$"),
+                    CallbackQueryHandler(resume_draft, pattern=Resume.pattern()),
+                    CallbackQueryHandler(new_draft, pattern=NewDraft.pattern()),
                 ),
                 State.UNIT: button_state(
-                    application, CallbackQueryHandler(got_unit, pattern=rf"^{PREFIX}:unit:")
+                    application, CallbackQueryHandler(got_unit, pattern=rf"^{PickUnit.prefix}:")
                 ),
                 State.CATEGORY: button_state(
-                    application, CallbackQueryHandler(got_category, pattern=rf"^{PREFIX}:cat:")
+                    application,
+                    CallbackQueryHandler(got_category, pattern=rf"^{PickCategory.prefix}:"),
                 ),
                 State.DESCRIPTION: [
                     MessageHandler(text | files, got_description),
@@ -578,23 +622,23 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
                 ],
                 State.ATTACH: button_state(
                     application,
-                    CallbackQueryHandler(attachments_done, pattern=rf"^{PREFIX}:next$"),
+                    CallbackQueryHandler(attachments_done, pattern=AttachmentsDone.pattern()),
                     # Text here is the rest of a long description (Telegram splits a paste).
                     also=[MessageHandler(files, got_file), MessageHandler(text, more_description)],
                     hint="report.files_expected",
                 ),
                 State.AMOUNT: button_state(
                     application,
-                    CallbackQueryHandler(skip_amount, pattern=rf"^{PREFIX}:skip$"),
+                    CallbackQueryHandler(skip_amount, pattern=SkipAmount.pattern()),
                     also=[MessageHandler(text, got_amount)],
                     hint="common.text_expected",
                 ),
                 State.CONFIRM: button_state(
                     application,
-                    CallbackQueryHandler(submit, pattern=rf"^{PREFIX}:submit$"),
-                    CallbackQueryHandler(edit_description, pattern=rf"^{PREFIX}:edit:desc$"),
-                    CallbackQueryHandler(edit_category, pattern=rf"^{PREFIX}:edit:cat$"),
-                    CallbackQueryHandler(cancel_button, pattern=rf"^{PREFIX}:cancel$"),
+                    CallbackQueryHandler(submit, pattern=Submit.pattern()),
+                    CallbackQueryHandler(edit_description, pattern=EditDescription.pattern()),
+                    CallbackQueryHandler(edit_category, pattern=EditCategory.pattern()),
+                    CallbackQueryHandler(cancel_button, pattern=CancelReport.pattern()),
                 ),
             },
             fallbacks=[CommandHandler("cancel", cancel)],

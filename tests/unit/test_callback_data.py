@@ -11,7 +11,7 @@ import pytest
 
 import handlers  # noqa: F401  (imports every feature, declaring its kinds)
 from bot.callback_data import MAX_CALLBACK_BYTES, CallbackData
-from handlers import actions, admin, digest, inbox, loans, myreports, programs, stats
+from handlers import actions, admin, digest, inbox, loans, myreports, programs, registration, stats
 
 # Kinds with text fields take only the values their feature knows: one valid example each.
 TEXT_EXAMPLES: dict[type[CallbackData], list[CallbackData]] = {
@@ -26,6 +26,7 @@ TEXT_EXAMPLES: dict[type[CallbackData], list[CallbackData]] = {
     admin.Revoke: [admin.Revoke(1002, "officer", 3)],
     actions.Act: [actions.Act("acc", 7), actions.Act("wdy", 7)],
     actions.ActOnCard: [actions.ActOnCard("rsg", 7)],
+    registration.PickPermit: [registration.PickPermit(p) for p in sorted(registration.PERMITS)],
     digest.PickTime: [digest.PickTime("0730"), digest.PickTime("2100")],
     digest.ToggleSection: [digest.ToggleSection("inbox")],
     programs.EditField: [programs.EditField("agency_id"), programs.EditField("title_fa")],
