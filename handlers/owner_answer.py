@@ -14,25 +14,37 @@ Callback data: `oa:<report id>` sends the kept text as the answer to that report
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot.access import ReportAction
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.workflow import WorkflowError
 from bot.text import normalize_text
 from bot.views import preview, status_label, tracking_number, workflow_error
 from handlers import fallback
+from handlers.declare import button
+from handlers.myreports import OpenButton
 from handlers.notify import deliver
-from handlers.ui import answer_quietly, callback, int_arg, keyboard, parse_callback, rows
+from handlers.ui import answer_quietly, keyboard, rows
 
-PREFIX = "oa"
-DISMISS = "x"
 KEPT_KEY = "unsent_answer"  # user_data: {"text": ..., "reports": [ids offered]}
 QUOTE_PREVIEW = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SendAnswer(CallbackData, prefix="oa"):
+    report_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dismiss(CallbackData, prefix="oa:x"):
+    pass
 
 
 async def on_text(update: Update, context: RounaqContext) -> None:
@@ -52,7 +64,7 @@ async def on_text(update: Update, context: RounaqContext) -> None:
         prompt = tr.t("workflow.offer_answer", number=tracking_number(fmt, report), quote=quote)
         choices = [
             InlineKeyboardButton(
-                tr.t("workflow.btn_send_answer"), callback_data=callback(PREFIX, report.id)
+                tr.t("workflow.btn_send_answer"), callback_data=SendAnswer(report.id).pack()
             )
         ]
     else:
@@ -64,31 +76,31 @@ async def on_text(update: Update, context: RounaqContext) -> None:
                     number=tracking_number(fmt, r),
                     unit=preview(r.unit_name, 24),
                 ),
-                callback_data=callback(PREFIX, r.id),
+                callback_data=SendAnswer(r.id).pack(),
             )
             for r in questions
         ]
     dismiss = InlineKeyboardButton(
-        tr.t("workflow.btn_not_an_answer"), callback_data=callback(PREFIX, DISMISS)
+        tr.t("workflow.btn_not_an_answer"), callback_data=Dismiss().pack()
     )
     await message.reply_text(prompt, reply_markup=keyboard(*rows(choices, 1), [dismiss]))
 
 
-async def on_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
+async def dismiss(update: Update, context: RounaqContext, query: CallbackQuery, _: Dismiss) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(KEPT_KEY, None)
+    await answer_quietly(query)
+    with suppress(BadRequest):
+        await query.edit_message_text(context.tr.t("workflow.answer_dismissed"))
+
+
+async def send_answer(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: SendAnswer
+) -> None:
     tr, fmt = context.tr, context.fmt
-    args = parse_callback(query.data, PREFIX, 1)
     kept = context.user_data.get(KEPT_KEY) if context.user_data is not None else None
-    if args and args[0] == DISMISS:
-        if context.user_data is not None:
-            context.user_data.pop(KEPT_KEY, None)
-        await answer_quietly(query)
-        with suppress(BadRequest):
-            await query.edit_message_text(tr.t("workflow.answer_dismissed"))
-        return
     workflow = context.services.workflow
-    report_id = int_arg(args[0]) if args else None
+    report_id: int | None = data.report_id
     # The same press handled again after a failed send: its outcome, not a new check.
     earlier = await workflow.replay(update.update_id)
     if earlier is None:
@@ -129,7 +141,7 @@ async def on_button(update: Update, context: RounaqContext) -> None:
             reply_markup=keyboard(
                 [
                     InlineKeyboardButton(
-                        tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
+                        tr.t("myreports.btn_open"), callback_data=OpenButton(report.id).pack()
                     )
                 ]
             ),
@@ -143,4 +155,6 @@ def register(application: RounaqApp) -> None:
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_text)
     )
-    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
+    application.add_handler(button(Dismiss, dismiss))
+    # Nothing in the data is trusted: the kept text must name the report, the service acts.
+    application.add_handler(button(SendAnswer, send_answer))

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from telegram import BotCommandScopeChat, InlineKeyboardButton, Update
+from telegram import BotCommandScopeChat, CallbackQuery, InlineKeyboardButton, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import Permission
+from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import Presenter
 from bot.i18n import get_translator, languages
 from bot.menu import MenuCommand, bot_commands, help_text, visible_commands
-from handlers.ui import callback, keyboard, parse_callback
+from handlers.declare import button
+from handlers.ui import keyboard
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +27,13 @@ COMMANDS = [
     MenuCommand("cancel"),
 ]
 
-LANG_PREFIX = "lang"
+
+@dataclass(frozen=True, slots=True)
+class ChooseLanguage(CallbackData, prefix="lang"):
+    lang: str
+
+    def valid(self) -> bool:
+        return self.lang in languages()
 
 
 def menu_buttons(
@@ -94,7 +103,7 @@ async def ask_language(update: Update, context: RounaqContext) -> None:
         return
     buttons = [
         InlineKeyboardButton(
-            get_translator(lang).t("start.language_name"), callback_data=callback(LANG_PREFIX, lang)
+            get_translator(lang).t("start.language_name"), callback_data=ChooseLanguage(lang).pack()
         )
         for lang in languages()
     ]
@@ -111,15 +120,10 @@ async def language_command(update: Update, context: RounaqContext) -> None:
     await ask_language(update, context)
 
 
-async def choose_language(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    args = parse_callback(query.data, LANG_PREFIX, 1)
-    if args is None or args[0] not in languages():
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
-        return
-    lang = args[0]
+async def choose_language(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: ChooseLanguage
+) -> None:
+    lang = data.lang
     await context.services.users.set_language(query.from_user.id, lang)
     context.lang = lang
     await query.answer(context.tr.t("start.language_set"))
@@ -150,4 +154,4 @@ def register(application: RounaqApp) -> None:
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CallbackQueryHandler(help_button, pattern=r"^menu:help$"))
     application.add_handler(CommandHandler("language", language_command))
-    application.add_handler(CallbackQueryHandler(choose_language, pattern=rf"^{LANG_PREFIX}:"))
+    application.add_handler(button(ChooseLanguage, choose_language))

@@ -25,16 +25,6 @@ def callback(*parts: object) -> str:
     return data
 
 
-def parse_callback(data: str | None, prefix: str, arity: int) -> list[str] | None:
-    """Split `prefix:a:b` into [a, b]; None for anything else (forged or stale data)."""
-    if not data:
-        return None
-    parts = data.split(":")
-    if parts[0] != prefix or len(parts) != arity + 1:
-        return None
-    return parts[1:]
-
-
 def int_arg(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) <= 18 else None
 

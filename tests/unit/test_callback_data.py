@@ -11,7 +11,18 @@ import pytest
 
 import handlers  # noqa: F401  (imports every feature, declaring its kinds)
 from bot.callback_data import MAX_CALLBACK_BYTES, CallbackData
-from handlers import actions, admin, digest, inbox, loans, myreports, programs, registration, stats
+from handlers import (
+    actions,
+    admin,
+    digest,
+    inbox,
+    loans,
+    myreports,
+    programs,
+    registration,
+    start,
+    stats,
+)
 
 # Kinds with text fields take only the values their feature knows: one valid example each.
 TEXT_EXAMPLES: dict[type[CallbackData], list[CallbackData]] = {
@@ -27,6 +38,7 @@ TEXT_EXAMPLES: dict[type[CallbackData], list[CallbackData]] = {
     actions.Act: [actions.Act("acc", 7), actions.Act("wdy", 7)],
     actions.ActOnCard: [actions.ActOnCard("rsg", 7)],
     registration.PickPermit: [registration.PickPermit(p) for p in sorted(registration.PERMITS)],
+    start.ChooseLanguage: [start.ChooseLanguage("fa"), start.ChooseLanguage("en")],
     digest.PickTime: [digest.PickTime("0730"), digest.PickTime("2100")],
     digest.ToggleSection: [digest.ToggleSection("inbox")],
     programs.EditField: [programs.EditField("agency_id"), programs.EditField("title_fa")],
