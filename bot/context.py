@@ -66,7 +66,7 @@ class RounaqContext(CallbackContext[ExtBot[Any], UserData, ChatData, BotData]):
         user_data = self.user_data if self._user_id is not None else None
         if user_data and isinstance(user_data.get(LANG_KEY), str):
             return str(user_data[LANG_KEY])
-        return self.services.settings.default_language
+        return self.settings.default_language
 
     @lang.setter
     def lang(self, value: str) -> None:
@@ -80,7 +80,7 @@ class RounaqContext(CallbackContext[ExtBot[Any], UserData, ChatData, BotData]):
 
     @property
     def fmt(self) -> Presenter:
-        return Presenter(lang=self.lang, tz=self.services.settings.tz)
+        return Presenter(lang=self.lang, tz=self.settings.tz)
 
 
 RounaqApp = Application[ExtBot[Any], RounaqContext, UserData, ChatData, BotData, Any]

@@ -140,7 +140,7 @@ async def _apply(context: RounaqContext, chat: Chat, *, on: bool, by: int) -> No
     service, tr = context.services.digest, context.tr
     time_text = context.fmt.digits(service.default_time)
     if on:
-        language = None if chat.type == Chat.PRIVATE else context.services.settings.default_language
+        language = None if chat.type == Chat.PRIVATE else context.settings.default_language
         created = await service.subscribe(chat.id, _kind(chat), by=by, language=language)
         sub = await service.subscription(chat.id)
         time_text = context.fmt.digits(service.effective_time(sub))
@@ -182,7 +182,7 @@ async def _set_other_chat(update: Update, context: RounaqContext, target: str, *
             other.id,
             _kind(other),
             by=context.principal.user_id,
-            language=context.services.settings.default_language,
+            language=context.settings.default_language,
         )
         sub = await service.subscription(other.id)
         text = tr.t(

@@ -42,7 +42,7 @@ async def load_principal(update: Update, context: RounaqContext) -> None:
     context.principal = profile.principal
     user_data = context.user_data
     if user_data is not None and LANG_KEY not in user_data:
-        user_data[LANG_KEY] = profile.language or context.services.settings.default_language
+        user_data[LANG_KEY] = profile.language or context.settings.default_language
     if update.edited_message is not None:
         # Every step reads the *next* message; an edit of an earlier one would otherwise be
         # taken as the answer to whatever step the user is in now.

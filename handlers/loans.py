@@ -179,7 +179,7 @@ async def loans_file(update: Update, context: RounaqContext) -> None:
     assert message is not None
     assert message.document is not None
     tr, document = context.tr, message.document
-    if (document.file_size or 0) > context.services.settings.max_upload_bytes:
+    if (document.file_size or 0) > context.settings.max_upload_bytes:
         await message.reply_text(tr.t("loans.import_too_big"))
         return
     name = document.file_name or "loans.xlsx"

@@ -230,7 +230,7 @@ def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardBu
 async def deliver(context: RounaqContext, notices: list[Notice] | tuple[Notice, ...]) -> int:
     """Send every notice to its audience; returns how many messages were delivered."""
     delivered = 0
-    tz = context.services.settings.tz
+    tz = context.settings.tz
     for notice in notices:
         for chat_id, lang in await _recipients(context, notice):
             tr = get_translator(lang)

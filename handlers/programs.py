@@ -428,7 +428,7 @@ async def no_evidence(update: Update, context: RounaqContext) -> int:
 
 async def _ask_date(update: Update, context: RounaqContext) -> None:
     tr, fmt = context.tr, context.fmt
-    today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+    today = context.services.clock.now().astimezone(context.settings.tz).date()
     await context.bot.send_message(
         _chat_id(update),
         tr.t("programs.ask_date", example=fmt.short_date(today)),
@@ -446,7 +446,7 @@ async def got_date(update: Update, context: RounaqContext) -> int:
     assert message is not None
     assert message.text is not None
     parsed = parse_jalali_date(message.text)
-    today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+    today = context.services.clock.now().astimezone(context.settings.tz).date()
     if parsed is None:
         await message.reply_text(
             context.tr.t(
@@ -475,7 +475,7 @@ async def today_button(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     await choice.answer()
     await choice.clear()
-    today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+    today = context.services.clock.now().astimezone(context.settings.tz).date()
     _draft(context)["date"] = today.isoformat()
     await _confirm(update, context)
     return State.CONFIRM
@@ -668,7 +668,7 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
         )
         return EditState.VALUE
     if field in DATE_FIELDS:
-        today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+        today = context.services.clock.now().astimezone(context.settings.tz).date()
         text = tr.t("programs.edit_ask_date", field=label, example=context.fmt.short_date(today))
     else:
         text = tr.t("programs.edit_ask", field=label)
@@ -707,7 +707,7 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
             return await _apply_edit(update, context, None)
         parsed: jdatetime.date | None = parse_jalali_date(text)
         if parsed is None:
-            today = context.services.clock.now().astimezone(context.services.settings.tz).date()
+            today = context.services.clock.now().astimezone(context.settings.tz).date()
             await message.reply_text(
                 tr.t(
                     "programs.error.bad_date",
@@ -766,7 +766,7 @@ async def program_set_file(update: Update, context: RounaqContext) -> None:
     assert message is not None
     assert message.document is not None
     tr = context.tr
-    if (message.document.file_size or 0) > context.services.settings.max_upload_bytes:
+    if (message.document.file_size or 0) > context.settings.max_upload_bytes:
         await message.reply_text(tr.t("loans.import_too_big"))
         return
     file = await context.bot.get_file(message.document.file_id)

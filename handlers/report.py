@@ -325,7 +325,7 @@ def _add_attachment(context: RounaqContext, message: Message) -> str | None:
     attachments: list[dict[str, Any]] = draft.setdefault("attachments", [])
     if len(attachments) >= MAX_ATTACHMENTS:
         return tr.t("report.too_many_files", max=context.fmt.number(MAX_ATTACHMENTS))
-    limit = context.services.settings.max_upload_bytes
+    limit = context.settings.max_upload_bytes
     if message.photo:
         photo = message.photo[-1]  # the largest size
         if photo.file_size and photo.file_size > limit:
