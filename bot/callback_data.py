@@ -25,6 +25,9 @@ _MAX_INT_DIGITS = 18  # an id, a page: never a number Python would take seconds 
 _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
+_FIELD_TYPES: dict[type, list[tuple[str, type]]] = {}
+
+
 class CallbackData:
     prefix: ClassVar[str]
     # A constant after the fields, e.g. `wf:<action>:<report>:c` for a button on a card.
@@ -51,8 +54,13 @@ class CallbackData:
 
     @classmethod
     def _types(cls) -> list[tuple[str, type]]:
-        hints = typing.get_type_hints(cls)
-        return [(f.name, hints[f.name]) for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        # Resolved once per kind: a keyboard packs dozens of buttons.
+        cached = _FIELD_TYPES.get(cls)
+        if cached is None:
+            hints = typing.get_type_hints(cls)
+            fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+            cached = _FIELD_TYPES[cls] = [(f.name, hints[f.name]) for f in fields]
+        return cached
 
     def valid(self) -> bool:
         """Refuse values the fields' types allow but the feature does not (override)."""
