@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
 from storage.dto import AttachmentDTO, Page, ReportDTO, ReportEventDTO
+from storage.figures import FigureWriter, ReportState
 from storage.models import Report, ReportAttachment, ReportEvent, TrackingCounter, Unit, utcnow
 
 
@@ -108,6 +109,13 @@ class ReportRepository:
         )
         self.session.add(row)
         await self.session.flush()
+        await FigureWriter(self.session).report_added(
+            province_id=province_id,
+            unit_id=unit_id,
+            category_id=category_id,
+            state=ReportState(status, agency_id, due_at),
+            created_at=now,
+        )
         return row.id
 
     async def add_event(
@@ -123,6 +131,15 @@ class ReportRepository:
         internal: bool = False,
         created_at: datetime | None = None,
     ) -> None:
+        created_at = created_at or utcnow()
+        # Before the event is added: the writer compares it with the report's earlier ones.
+        await FigureWriter(self.session).event_added(
+            report_id=report_id,
+            kind=kind,
+            actor_id=actor_id,
+            to_status=to_status,
+            created_at=created_at,
+        )
         self.session.add(
             ReportEvent(
                 report_id=report_id,
@@ -133,7 +150,7 @@ class ReportRepository:
                 agency_id=agency_id,
                 note=note,
                 internal=internal,
-                created_at=created_at or utcnow(),
+                created_at=created_at,
             )
         )
 
