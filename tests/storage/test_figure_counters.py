@@ -18,6 +18,7 @@ from bot.access import Principal, ReportAction
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.services.workflow import WorkflowError
+from storage import migrate
 from storage.figures import FIGURE_TABLES, rebuild_figures
 from storage.models_workflow import CauseKind
 from storage.repositories.stats import StatsRepository
@@ -144,3 +145,31 @@ async def test_a_rebuild_from_the_rows_gives_the_same_figures(
         await connection.run_sync(rebuild_figures)
     async with services.database.session() as session:
         assert await StatsRepository(session).maintained_figures() == maintained
+
+
+async def test_an_upgrade_of_an_existing_database_backfills_the_figures(
+    app: RounaqApp, cast: Cast, clock: ManualClock
+) -> None:
+    """Reports and loans written before the figure tables existed are counted on upgrade."""
+    services = services_of(app)
+    officer = (await services.users.profile(cast.officer.id)).principal
+    for category in ("raw_materials", "raw_materials", "tax"):
+        report = await file_report(app, cast.owner, category)
+        clock.advance(timedelta(minutes=50))
+        if report.agency_id == cast.smt_id:
+            await services.workflow.act(officer, ReportAction.ACCEPT, report.id)
+            clock.advance(timedelta(hours=2))
+            await services.workflow.act(officer, ReportAction.RESOLVE, report.id, note="حل شد")
+    assert (
+        await services.loans.import_file(make_csv([HEADER, *GOOD_ROWS]), "a.csv", imported_by=None)
+    ).imported
+    async with services.database.session() as session:
+        before = await StatsRepository(session).maintained_figures()
+    assert before["report_duration_counts"]
+    assert before["loan_figures"]
+    await migrate.downgrade(services.database, "0008")
+    await migrate.upgrade(services.database, "head")
+    async with services.database.session() as session:
+        repo = StatsRepository(session)
+        assert await repo.maintained_figures() == before
+        assert await repo.recount_figures() == before
