@@ -142,7 +142,8 @@ async def export_button(update: Update, context: RounaqContext) -> None:
 
 
 async def _warm(services: Services) -> None:
-    await services.stats.snapshot()
+    # /stats needs no warming (it reads the figures kept on write); the loans overview is
+    # cached per import, so the first /loans after a restart is served from memory.
     await services.loans.overview()
 
 
