@@ -160,12 +160,14 @@ class FigureWriter:
         created_at: datetime,
     ) -> None:
         """Call before the event is added: the report's earlier firsts are read first."""
+        maybe_response = actor_id is not None and kind not in NOT_RESPONSES
+        is_resolution = to_status in RESOLVED_STATUSES
+        if not (maybe_response or is_resolution):
+            return  # the submission, the routing, system moves: no duration changes
         report = await self.session.get(Report, report_id)
         if report is None:
             raise LookupError(report_id)
-        is_response = actor_id is not None and actor_id != report.owner_id
-        is_response = is_response and kind not in NOT_RESPONSES
-        is_resolution = to_status in RESOLVED_STATUSES
+        is_response = maybe_response and actor_id != report.owner_id
         if not (is_response or is_resolution):
             return
         earlier = await self._first_moments(report_id, report.owner_id)
@@ -186,6 +188,12 @@ class FigureWriter:
 
     async def _first_moments(self, report_id: int, owner_id: int) -> dict[str, datetime]:
         await self.session.flush()  # events added earlier in this transaction count too
+        # Two writers must not both take their event for the report's first response: the
+        # report row is locked on PostgreSQL (the workflow holds it already; the HQ may not).
+        # SQLite serialises write transactions anyway and renders no FOR UPDATE.
+        await self.session.execute(
+            sa.select(Report.id).where(Report.id == report_id).with_for_update()
+        )
         e = ReportEvent
         is_response = sa.and_(
             e.actor_id.is_not(None), e.actor_id != owner_id, e.kind.not_in(NOT_RESPONSES)
