@@ -45,9 +45,10 @@ from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.db import Database
 from storage.dialect import unindexed
+from storage.figures import DUE_BUCKET_S, EPOCH, OPEN_STATUSES, epoch_s
 from storage.models import Report, ReportAttachment, ReportEvent, ReportStatus, Unit
 from storage.models_digest import DigestSubscription
-from storage.models_loans import LoanFacility
+from storage.models_figures import LoanFigure
 from storage.repositories.workflow import inbox_page_statement
 
 GOAL_P95_MS = 50.0
@@ -351,7 +352,6 @@ def figures_statements(world: World) -> dict[str, ClauseElement]:
         & Report.status.in_(open_)
     )
     day_start = now - timedelta(days=1)
-    loans = LoanFacility
     return {
         "/inbox: count": select(func.count()).select_from(Report).where(inbox),
         "/inbox: count overdue": select(func.count())
@@ -381,10 +381,21 @@ def figures_statements(world: World) -> dict[str, ClauseElement]:
             Report.status.in_(sorted({s.value for s in ReportStatus} - CLOSED)),
         ),
         "/loans: by month": select(
-            loans.stage, loans.month, func.count(), func.sum(loans.amount_rials)
+            LoanFigure.stage, LoanFigure.key, LoanFigure.count, LoanFigure.amount_rials
+        ).where(
+            LoanFigure.province_id == world.province_id,
+            LoanFigure.year == jalali_year(now),
+            LoanFigure.dimension == "month",
+        ),
+        "/stats: overdue in the current due bucket": select(Report.agency_id, func.count())
+        .where(
+            Report.province_id == world.province_id,
+            Report.agency_id.in_(world.agency_ids),
+            Report.status.in_(OPEN_STATUSES),
+            Report.due_at >= EPOCH + timedelta(seconds=epoch_s(now) // DUE_BUCKET_S * DUE_BUCKET_S),
+            Report.due_at < now,
         )
-        .where(loans.province_id == world.province_id, loans.year == jalali_year(now))
-        .group_by(loans.stage, loans.month),
+        .group_by(Report.agency_id),
     }
 
 

@@ -32,6 +32,7 @@ from storage.models_figures import (
     ReportCount,
     ReportCreatedSlot,
     ReportDurationCount,
+    ReportDurationMedian,
     ReportOpenDue,
 )
 
@@ -55,7 +56,14 @@ EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # The figure tables, in the order a rebuild fills them.
 FIGURE_TABLES: Final[tuple[sa.Table, ...]] = tuple(
     cast(sa.Table, model.__table__)
-    for model in (ReportCount, ReportCreatedSlot, ReportOpenDue, ReportDurationCount, LoanFigure)
+    for model in (
+        ReportCount,
+        ReportCreatedSlot,
+        ReportOpenDue,
+        ReportDurationCount,
+        ReportDurationMedian,
+        LoanFigure,
+    )
 )
 
 
@@ -145,7 +153,7 @@ class FigureWriter:
             for kind, minutes in firsts.items():
                 moves[(kind, before.agency_id, minutes)] -= 1
                 moves[(kind, after.agency_id, minutes)] += 1
-            await self._durations(province_id, moves)
+            await self.durations_changed(province_id, moves)
         await self._counts(province_id, counts)
         if before.open_due != after.open_due:
             await self._open_due(province_id, before.open_due, after.open_due)
@@ -180,7 +188,7 @@ class FigureWriter:
             if before is not None:
                 moves[(name, report.agency_id, self._minutes(before, created))] -= 1
             moves[(name, report.agency_id, self._minutes(created_at, created))] += 1
-        await self._durations(report.province_id, moves)
+        await self.durations_changed(report.province_id, moves)
 
     @staticmethod
     def _minutes(moment: datetime, created: int) -> int:
@@ -245,7 +253,10 @@ class FigureWriter:
             ],
         )
 
-    async def _durations(self, province_id: int, moves: Counter[tuple[str, int, int]]) -> None:
+    async def durations_changed(
+        self, province_id: int, moves: Counter[tuple[str, int, int]]
+    ) -> None:
+        """Apply (kind, agency, minutes) -> delta to the histograms and their medians."""
         await self._add(
             ReportDurationCount,
             ["province_id", "kind", "agency_id", "minutes"],
@@ -254,6 +265,66 @@ class FigureWriter:
                 for (k, a, m), n in sorted(moves.items())
                 if n
             ],
+        )
+        changes: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        for (kind, agency_id, minutes), n in sorted(moves.items()):
+            if n:
+                changes.setdefault((kind, agency_id), []).append((minutes, n))
+        for (kind, agency_id), deltas in changes.items():
+            await self._median(province_id, kind, agency_id, deltas)
+
+    async def _median(
+        self, province_id: int, kind: str, agency_id: int, deltas: list[tuple[int, int]]
+    ) -> None:
+        """Move the median's bucket after the histogram changed by `deltas`."""
+        m, h = ReportDurationMedian, ReportDurationCount
+        key = {"province_id": province_id, "kind": kind, "agency_id": agency_id}
+        insert = upsert_insert(self.session, m).values(**key, total=0, below=0, minutes=0)
+        await self.session.execute(insert.on_conflict_do_nothing())
+        where = (m.province_id == province_id) & (m.kind == kind) & (m.agency_id == agency_id)
+        row = (
+            await self.session.execute(
+                sa.select(m.total, m.below, m.minutes).where(where).with_for_update()
+            )
+        ).one()
+        total, below, minutes = int(row[0]), int(row[1]), int(row[2])
+        if total == 0:  # a fresh start: everything is at or above the smallest new value
+            below, minutes = 0, min((b for b, n in deltas if n > 0), default=0)
+        for bucket, n in deltas:
+            total += n
+            if bucket < minutes:
+                below += n
+        same = (h.province_id == province_id) & (h.kind == kind) & (h.agency_id == agency_id)
+        low = (total + 1) // 2
+        while total and below >= low:  # the middle moved under this bucket
+            step = (
+                await self.session.execute(
+                    sa.select(h.minutes, h.n)
+                    .where(same, h.minutes < minutes, h.n > 0)
+                    .order_by(h.minutes.desc())
+                    .limit(1)
+                )
+            ).one()
+            minutes, below = int(step[0]), below - int(step[1])
+        while total:
+            here = await self.session.scalar(sa.select(h.n).where(same, h.minutes == minutes))
+            if below + int(here or 0) >= low:
+                break
+            below += int(here or 0)
+            minutes = int(
+                (
+                    await self.session.execute(
+                        sa.select(h.minutes)
+                        .where(same, h.minutes > minutes, h.n > 0)
+                        .order_by(h.minutes)
+                        .limit(1)
+                    )
+                ).scalar_one()
+            )
+        if not total:
+            below = minutes = 0
+        await self.session.execute(
+            sa.update(m).where(where).values(total=total, below=below, minutes=minutes)
         )
 
     async def loans_imported(self, province_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -442,11 +513,40 @@ def recount_selects(dialect: str) -> dict[str, sa.Select[Any]]:
     }
 
 
+def medians_of(histogram: Iterable[Sequence[Any]]) -> list[tuple[int, str, int, int, int, int]]:
+    """(province, kind, agency, total, below, minutes) of the lower middle rank, from
+    histogram rows (province, kind, agency, minutes, n) in any order."""
+    groups: dict[tuple[int, str, int], list[tuple[int, int]]] = {}
+    for province_id, kind, agency_id, minutes, n in histogram:
+        if int(n):
+            groups.setdefault((int(province_id), str(kind), int(agency_id)), []).append(
+                (int(minutes), int(n))
+            )
+    found = []
+    for (province_id, kind, agency_id), buckets in sorted(groups.items()):
+        buckets.sort()
+        total = sum(n for _, n in buckets)
+        low, below = (total + 1) // 2, 0
+        for minutes, n in buckets:
+            if below + n >= low:
+                found.append((province_id, kind, agency_id, total, below, minutes))
+                break
+            below += n
+    return found
+
+
 def rebuild_figures(connection: Connection) -> None:
     """Recount every figure table from the rows (the migration's backfill, bulk loads)."""
     selects = recount_selects(connection.dialect.name)
     for table in FIGURE_TABLES:
         connection.execute(sa.delete(table))
+        if table.name == ReportDurationMedian.__tablename__:
+            histogram = connection.execute(sa.select(*ReportDurationCount.__table__.columns))
+            fields = ("province_id", "kind", "agency_id", "total", "below", "minutes")
+            rows = [dict(zip(fields, row, strict=True)) for row in medians_of(histogram)]
+            if rows:
+                connection.execute(sa.insert(table), rows)
+            continue
         select = selects[table.name]
         names = [c.name for c in select.selected_columns]
         connection.execute(sa.insert(table).from_select(names, select))
@@ -455,9 +555,13 @@ def rebuild_figures(connection: Connection) -> None:
 Figures = dict[str, list[tuple[Any, ...]]]
 
 
+# Where a table's count is, for leaving out rows that count nothing.
+_COUNT_AT: Final = {LoanFigure.__tablename__: 5, ReportDurationMedian.__tablename__: 3}
+
+
 def _rows(result: Iterable[Sequence[Any]], name: str) -> list[tuple[Any, ...]]:
     """Rows with a non-zero count, normalised for comparison, in a stable order."""
-    count_at = 5 if name == LoanFigure.__tablename__ else -1
+    count_at = _COUNT_AT.get(name, -1)
     found = [tuple(int(v) if isinstance(v, int | Decimal) else v for v in row) for row in result]
     return sorted((row for row in found if row[count_at]), key=repr)
 
@@ -465,10 +569,13 @@ def _rows(result: Iterable[Sequence[Any]], name: str) -> list[tuple[Any, ...]]:
 async def recount_figures(session: AsyncSession) -> Figures:
     """Every figure as counted from the rows now (the invariant's reference)."""
     dialect = session.get_bind().dialect.name
-    return {
+    found = {
         name: _rows(await session.execute(select), name)
         for name, select in recount_selects(dialect).items()
     }
+    medians = ReportDurationMedian.__tablename__
+    found[medians] = _rows(medians_of(found[ReportDurationCount.__tablename__]), medians)
+    return found
 
 
 async def maintained_figures(session: AsyncSession) -> Figures:

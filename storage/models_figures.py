@@ -80,3 +80,21 @@ class LoanFigure(Base):
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column(BigInteger, default=0)
     amount_rials: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDurationMedian(Base):
+    """Where each agency's median time lies in its histogram, kept as the histogram changes.
+
+    `minutes` is the bucket holding the lower middle rank, (total + 1) // 2, and `below`
+    counts the reports in the buckets under it. A change of one report moves it by at most
+    one non-empty bucket (a seek on the histogram's key), so /stats reads the medians from
+    these rows instead of ranking the histogram."""
+
+    __tablename__ = "report_duration_medians"
+
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    below: Mapped[int] = mapped_column(BigInteger, default=0)
+    minutes: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.dto import ReportEventDTO
 from storage.dto_figures import AgencyTiming, ReportExportRow
@@ -32,6 +33,7 @@ from storage.models_figures import (
     ReportCount,
     ReportCreatedSlot,
     ReportDurationCount,
+    ReportDurationMedian,
     ReportOpenDue,
 )
 
@@ -112,48 +114,40 @@ class StatsRepository:
     async def timings(self, province_id: int) -> list[AgencyTiming]:
         """Median time to first response and to resolution, per responsible agency.
 
-        From the duration histograms (minutes under an hour, hours above: the precision
-        /stats shows): a running sum per agency finds the bucket(s) holding the middle
-        rank(s), and an even count takes the mean of the two, like the exact median.
+        From the medians' positions kept on write (report_duration_medians) with their
+        bucket's count and, for an even total whose upper middle rank lies further up, the
+        next non-empty bucket: one row per agency and kind, whatever the number of reports.
+        Precision is the histogram's (minutes under an hour, hours above: what /stats shows).
         """
-        h = ReportDurationCount
-        partition = (h.kind, h.agency_id)
-        ranked = (
-            select(
-                h.kind,
-                h.agency_id,
-                h.minutes,
-                func.sum(h.n)
-                .over(partition_by=partition, order_by=h.minutes, rows=(None, 0))
-                .label("upto"),
-                h.n,
-                func.sum(h.n).over(partition_by=partition).label("total"),
-            )
-            .where(h.province_id == province_id, h.n != 0)
-            .subquery("ranked")
+        m, h = ReportDurationMedian, ReportDurationCount
+        upper = aliased(ReportDurationCount)
+        same = (
+            (upper.province_id == m.province_id)
+            & (upper.kind == m.kind)
+            & (upper.agency_id == m.agency_id)
         )
-        total, upto, n = ranked.c.total, ranked.c.upto, ranked.c.n
-        low = (total + 1) // 2  # the middle ranks, 1-based: equal for an odd total
-        high = total // 2 + 1
+        following = (
+            select(func.min(upper.minutes))
+            .where(same, upper.minutes > m.minutes, upper.n > 0)
+            .scalar_subquery()
+        )
         rows = await self.session.execute(
-            select(ranked.c.kind, ranked.c.agency_id, ranked.c.minutes, upto - n, n, total)
-            .where(upto >= low, upto - n < high)
-            .order_by(ranked.c.kind, ranked.c.agency_id, ranked.c.minutes)
+            select(m.kind, m.agency_id, m.total, m.below, m.minutes, h.n, following)
+            .join(
+                h,
+                (h.province_id == m.province_id)
+                & (h.kind == m.kind)
+                & (h.agency_id == m.agency_id)
+                & (h.minutes == m.minutes),
+            )
+            .where(m.province_id == province_id, m.total > 0)
         )
         found: dict[int, dict[str, tuple[int, float]]] = {}
-        middles: dict[tuple[str, int], list[float]] = defaultdict(list)
-        totals: dict[tuple[str, int], int] = {}
-        for kind, agency_id, minutes, before, count, all_ in rows:
-            all_ = int(all_)
-            totals[(kind, agency_id)] = all_
-            for rank in sorted({(all_ + 1) // 2, all_ // 2 + 1}):
-                if int(before) < rank <= int(before) + int(count):
-                    middles[(kind, agency_id)].append(minutes * 60.0)
-        for (kind, agency_id), values in middles.items():
-            found.setdefault(agency_id, {})[kind] = (
-                totals[(kind, agency_id)],
-                sum(values) / len(values),
-            )
+        for kind, agency_id, total, below, minutes, here, after in rows:
+            high = int(total) // 2 + 1  # the upper middle rank: the lower one for an odd total
+            second = minutes if high <= int(below) + int(here) else after
+            median = (minutes + (second if second is not None else minutes)) * 30.0
+            found.setdefault(agency_id, {})[kind] = (int(total), median)
         timings = []
         for agency_id, medians in sorted(found.items()):
             response = medians.get("response")

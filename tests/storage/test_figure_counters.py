@@ -10,7 +10,9 @@ and on PostgreSQL under scripts/with-postgres.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import timedelta
+from statistics import median
 
 from sqlalchemy import delete
 
@@ -19,7 +21,13 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.services.workflow import WorkflowError
 from storage import migrate
-from storage.figures import FIGURE_TABLES, rebuild_figures
+from storage.figures import (
+    FIGURE_TABLES,
+    FigureWriter,
+    duration_minutes,
+    medians_of,
+    rebuild_figures,
+)
 from storage.models_workflow import CauseKind
 from storage.repositories.stats import StatsRepository
 from tests.e2e.workflow_kit import Cast, file_report, services_of
@@ -173,3 +181,40 @@ async def test_an_upgrade_of_an_existing_database_backfills_the_figures(
         repo = StatsRepository(session)
         assert await repo.maintained_figures() == before
         assert await repo.recount_figures() == before
+
+
+async def test_the_median_kept_on_write_follows_any_change_of_the_histogram(
+    app: RounaqApp,
+) -> None:
+    """Many durations added and taken away at random (reassignments take them away): the
+    kept median position equals one computed from the histogram, and /stats' median
+    equals the exact median of the bucketed durations."""
+    services = services_of(app)
+    province_id = services.directory.province_id
+    rng = random.Random(11)
+    kept: dict[int, list[int]] = {1: [], 2: []}  # agency -> minutes buckets
+    for _ in range(40):
+        moves: Counter[tuple[str, int, int]] = Counter()
+        for _ in range(rng.randrange(1, 6)):
+            agency = rng.choice((1, 2))
+            if kept[agency] and rng.random() < 0.35:
+                minutes = kept[agency].pop(rng.randrange(len(kept[agency])))
+                moves[("response", agency, minutes)] -= 1
+            else:
+                minutes = duration_minutes(rng.choice((rng.randrange(3600), rng.randrange(9**6))))
+                kept[agency].append(minutes)
+                moves[("response", agency, minutes)] += 1
+        async with services.database.transaction() as session:
+            await FigureWriter(session).durations_changed(province_id, moves)
+        async with services.database.session() as session:
+            figures = await StatsRepository(session).maintained_figures()
+            timings = {t.agency_id: t for t in await StatsRepository(session).timings(province_id)}
+        assert figures["report_duration_medians"] == [
+            tuple(r) for r in medians_of(figures["report_duration_counts"])
+        ]
+        for agency, values in kept.items():
+            if values:
+                assert timings[agency].responded == len(values)
+                assert timings[agency].median_first_response_s == median(values) * 60
+            else:
+                assert agency not in timings or timings[agency].responded == 0

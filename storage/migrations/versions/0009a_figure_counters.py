@@ -1,10 +1,11 @@
 """figure counters: the counts behind /stats and /loans, kept on write, backfilled here
 
 report_counts (by status, category, agency, county, sector), report_created_slots (the
-weekly trend), report_open_due (overdue now), report_duration_counts (median times per
-agency) and loan_figures (the /loans breakdowns). The write paths keep them in the same
-transaction as the rows (storage/figures.py); this upgrade fills them from the existing
-rows with the same recount, so an upgraded database shows correct figures at once.
+weekly trend), report_open_due (overdue now), report_duration_counts and
+report_duration_medians (median times per agency) and loan_figures (the /loans
+breakdowns). The write paths keep them in the same transaction as the rows
+(storage/figures.py); this upgrade fills them from the existing rows with the same
+recount, so an upgraded database shows correct figures at once.
 
 Revision ID: 0009a_figure_counters
 Revises: 0008
@@ -76,6 +77,19 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "report_duration_medians",
+        _province(),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("agency_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("total", sa.BigInteger(), nullable=False),
+        sa.Column("below", sa.BigInteger(), nullable=False),
+        sa.Column("minutes", sa.Integer(), nullable=False),
+        _fk("report_duration_medians"),
+        sa.PrimaryKeyConstraint(
+            "province_id", "kind", "agency_id", name=op.f("pk_report_duration_medians")
+        ),
+    )
+    op.create_table(
         "loan_figures",
         _province(),
         sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
@@ -95,6 +109,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in (
         "loan_figures",
+        "report_duration_medians",
         "report_duration_counts",
         "report_open_due",
         "report_created_slots",
