@@ -16,12 +16,14 @@ from bot.services.loans import LoanService
 from bot.services.national import NationalService
 from bot.services.programs import ProgramService
 from bot.services.reports import ReportService
+from bot.services.staffing import StaffingService
 from bot.services.stats import StatsService
 from bot.services.throttle import UpdateThrottle
 from bot.services.units import UnitService
 from bot.services.users import UserService
 from bot.services.workflow import WorkflowService
 from bot.settings import Settings
+from bot.text import jalali_to_date
 from storage import migrate
 from storage.db import Database
 from storage.seed import load_dataset, seed_figures, seed_province
@@ -47,6 +49,7 @@ class Services:
     stats: StatsService
     exporter: Exporter
     throttle: UpdateThrottle
+    staffing: StaffingService
 
     async def close(self) -> None:
         await self.stats.close()
@@ -59,7 +62,7 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     await migrate.upgrade(database)
     dataset = load_dataset(settings.province)
     province_id = await seed_province(database, dataset)
-    await seed_figures(database, dataset, province_id)
+    await seed_figures(database, dataset, province_id, to_date=jalali_to_date)
     directory = Directory(database, dataset.province.code)
     await directory.reload()
     clock = clock or SystemClock()
@@ -94,4 +97,5 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         stats=StatsService(database, directory, clock),
         exporter=Exporter(database, directory, programs),
         throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
+        staffing=StaffingService(database, directory),
     )

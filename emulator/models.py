@@ -228,6 +228,8 @@ class CallbackAnswer:
     text: str | None
     show_alert: bool
     url: str | None
+    # The demo page shows each answer once, even across reloads of the page.
+    shown: bool = False
 
 
 @dataclass
@@ -248,6 +250,9 @@ class Stats:
     calls: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     too_many_requests: Counter[str] = field(default_factory=Counter)
+    # A reply_markup that asked for nothing (e.g. ``{}``), by its JSON: Telegram takes it as
+    # no markup, so it is not an error, but a bot that sends one built an empty keyboard.
+    empty_markups: Counter[str] = field(default_factory=Counter)
 
     @property
     def total_calls(self) -> int:
@@ -265,3 +270,4 @@ class Stats:
         self.calls.clear()
         self.errors.clear()
         self.too_many_requests.clear()
+        self.empty_markups.clear()

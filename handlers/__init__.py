@@ -7,6 +7,7 @@ from bot.menu import MenuCommand
 from handlers import (
     actions,
     admin,
+    apikeys,
     deadlines,
     digest,
     errors,
@@ -17,6 +18,8 @@ from handlers import (
     loans,
     myreports,
     national,
+    open311,
+    owner_answer,
     programs,
     prompt,
     registration,
@@ -34,6 +37,7 @@ MENU: list[MenuCommand] = [
     *inbox.COMMANDS,
     *hq.COMMANDS,
     *admin.COMMANDS,
+    *apikeys.COMMANDS,
     *digest.COMMANDS,
     *national.COMMANDS,
     *programs.COMMANDS,
@@ -55,6 +59,7 @@ def register_all(application: RounaqApp) -> None:
     report.register(application)
     # Before start: `/start inv_<code>` is an invite, not a greeting.
     admin.register(application)
+    apikeys.register(application)
     # Before myreports: its bare-tracking-number handler would take "100" typed as a percent.
     programs.register(application)
     loans.register(application)
@@ -67,5 +72,8 @@ def register_all(application: RounaqApp) -> None:
     deadlines.register(application)
     digest.register(application)
     national.register(application)
+    open311.register(application)
+    # Text no flow took, from an owner whose answer an agency awaits: offered as the answer.
+    owner_answer.register(application)
     fallback.register(application)
     errors.register(application)

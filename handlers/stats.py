@@ -74,6 +74,7 @@ async def chart_button(update: Update, context: RounaqContext) -> None:
         tr.t("stats.chart_title"),
         bars,
         axis_label=tr.t("stats.chart_axis"),
+        counts=True,
     )
     await context.bot.send_photo(
         _chat_id(update),

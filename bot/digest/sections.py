@@ -30,11 +30,13 @@ from bot.digest.figures import (
     LoansSection,
     ProgramsSection,
 )
+from bot.digest.staffing import UnstaffedSection
 from bot.formatting import escape
 from bot.services.directory import Directory
 from bot.services.hq import HQService
 from bot.services.loans import LoanService
 from bot.services.programs import ProgramService
+from bot.services.staffing import StaffingService
 from bot.views import status_label, tracking_number
 from storage.db import Database
 from storage.dto import ReportDTO
@@ -266,5 +268,6 @@ def default_registry(
             DecisionsSection(hq, directory),
             ProgramsSection(programs, directory),
             LoansSection(loans),
+            UnstaffedSection(StaffingService(database, directory)),
         ]
     )

@@ -29,6 +29,7 @@ COMMANDS: dict[str, set[str]] = {
     "laws": {"official", "secretariat", "admin"},
     "admin": {"admin"},
     "routing": {"admin"},
+    "apikeys": {"admin"},
     "digest": set(ROLES),
     "subscribe": set(ROLES),
     "unsubscribe": set(ROLES),

@@ -18,6 +18,7 @@ from bot.services.programs import Light, ProgramError
 from bot.services.reports import ReportDraft
 from bot.services.units import UnitDraft
 from bot.settings import Settings
+from bot.text import jalali_to_date
 from bot.views_figures import loans_summary
 from storage import migrate
 from storage.models import PermitStatus, Role
@@ -69,7 +70,12 @@ async def test_the_seed_loads_27_programs_once_and_keeps_edits(services: Service
     admin = principal(services, ADMIN, Role.ADMIN)
     await services.programs.edit(admin, first.id, "title_fa", "عنوان ویرایش‌شده")
     # A second start loads the data set again: nothing is added twice, nothing overwritten.
-    await seed_figures(services.database, load_dataset("qom"), services.directory.province_id)
+    await seed_figures(
+        services.database,
+        load_dataset("qom"),
+        services.directory.province_id,
+        to_date=jalali_to_date,
+    )
     async with services.database.session() as session:
         count = await session.scalar(select(func.count()).select_from(Program))
     assert count == 27
@@ -261,6 +267,10 @@ async def test_stats_medians_overdue_and_weekly_trend(
     )  # fmt: skip
     raw = d.category_by_code("raw_materials")
     assert raw is not None
+    # The agency has an officer, so the reports stay with it (not sent to the HQ).
+    agency = services.reports.routed_agency(raw.id, unit.sector_id, unit.county_id)
+    await services.users.touch(2001, first_name="مریم", last_name=None, username=None)
+    await services.users.grant(2001, Role.OFFICER, agency_id=agency.id)
     start = clock.now()
     reports = []
     for _ in range(3):
@@ -316,10 +326,10 @@ async def test_stats_medians_overdue_and_weekly_trend(
     assert later.weekly[-3][1] == 4
 
 
-async def test_migration_stairway(database_url: str) -> None:
+async def test_migration_stairway(empty_database_url: str) -> None:
     from storage.db import Database
 
-    database = Database(database_url)
+    database = Database(empty_database_url)
     try:
         await migrate.upgrade(database, "0003")
         await migrate.downgrade(database, "0001")

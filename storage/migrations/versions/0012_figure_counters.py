@@ -7,7 +7,7 @@ breakdowns). The write paths keep them in the same transaction as the rows
 (storage/figures.py); this upgrade fills them from the existing rows with the same
 recount, so an upgraded database shows correct figures at once.
 
-Revision ID: 0009a_figure_counters
+Revision ID: 0012_figure_counters
 Revises: 0008
 Create Date: 2026-12-02
 """
@@ -19,8 +19,8 @@ from alembic import op
 
 from storage.figures import rebuild_figures
 
-revision: str = "0009a_figure_counters"
-down_revision: str | None = "0008"
+revision: str = "0012_figure_counters"
+down_revision: str | None = "0011_open311"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
