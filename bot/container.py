@@ -10,12 +10,14 @@ from bot.digest.service import DigestService
 from bot.exports import Exporter
 from bot.services.admin import AdminService
 from bot.services.calendar import WorkCalendar
+from bot.services.compliance import ComplianceService
 from bot.services.directory import Directory
 from bot.services.hq import HQService
 from bot.services.loans import LoanService
 from bot.services.national import NationalService
 from bot.services.programs import ProgramService
 from bot.services.reports import ReportService
+from bot.services.sessions import SessionService
 from bot.services.staffing import StaffingService
 from bot.services.stats import StatsService
 from bot.services.throttle import UpdateThrottle
@@ -49,6 +51,8 @@ class Services:
     exporter: Exporter
     throttle: UpdateThrottle
     staffing: StaffingService
+    sessions: SessionService
+    compliance: ComplianceService
 
     async def close(self) -> None:
         await self.stats.close()
@@ -97,4 +101,6 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         exporter=Exporter(database, directory, programs),
         throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
         staffing=StaffingService(database, directory),
+        sessions=SessionService(database, directory, clock, calendar, hq),
+        compliance=ComplianceService(database, directory, clock, settings.tz),
     )

@@ -7,6 +7,7 @@ from bot.menu import MenuCommand
 from handlers import (
     actions,
     admin,
+    compliance,
     deadlines,
     digest,
     errors,
@@ -22,6 +23,7 @@ from handlers import (
     prompt,
     registration,
     report,
+    sessions,
     start,
     stats,
 )
@@ -34,6 +36,8 @@ MENU: list[MenuCommand] = [
     *myreports.COMMANDS,
     *inbox.COMMANDS,
     *hq.COMMANDS,
+    *sessions.COMMANDS,
+    *compliance.COMMANDS,
     *admin.COMMANDS,
     *digest.COMMANDS,
     *national.COMMANDS,
@@ -65,6 +69,8 @@ def register_all(application: RounaqApp) -> None:
     actions.register(application)
     inbox.register(application)
     hq.register(application)
+    sessions.register(application)
+    compliance.register(application)
     deadlines.register(application)
     digest.register(application)
     national.register(application)

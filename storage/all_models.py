@@ -10,6 +10,7 @@ from storage import (
     models_effects,  # noqa: F401  (actions' recorded results, the deadline notice outbox)
     models_loans,  # noqa: F401  (production-boom facilities)
     models_programs,  # noqa: F401  (the key programs, their progress and linked reports)
+    models_sessions,  # noqa: F401  (HQ sessions, attendance, positions, decision follow-up)
     models_workflow,  # noqa: F401  (agency workflow, HQ agenda, invites)
 )
 from storage.models import Base

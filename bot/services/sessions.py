@@ -1,0 +1,331 @@
+"""The Headquarters' session: scheduling, invitations, the ordered agenda, attendance,
+per-item outcomes, and issuing the minutes (which opens the objection windows).
+
+Decisions are written by `HQService.decide` (the reports' statuses and history move as
+for any decision); a session's decision keeps its objection window closed, and its
+agencies are not told, until the minutes are issued.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from bot.access import Permission, Principal, can_respond_to_decision
+from bot.clock import Clock
+from bot.services.calendar import WorkCalendar
+from bot.services.directory import Directory
+from bot.services.hq import HQService
+from bot.services.workflow import Audience, Notice, WorkflowError, check_length
+from storage.db import Database
+from storage.dto import ReportDTO
+from storage.dto_sessions import AgencySaid, PositionDTO, SessionDTO
+from storage.dto_workflow import AgendaItemDTO, DecisionDTO
+from storage.models_sessions import ItemOutcome, SessionStatus
+from storage.models_workflow import AgendaItemStatus
+from storage.repositories.sessions import SessionRepository
+from storage.repositories.workflow import WorkflowRepository
+
+NAME_MIN, NAME_MAX = 2, 200
+POSITION_MIN, POSITION_MAX = 5, 2000
+ITEM_REJECTED = "rejected"  # agenda_items.status of an item the session turned down
+
+
+@dataclass(frozen=True, slots=True)
+class ItemBrief:
+    """One agenda item as the agenda and the minutes present it."""
+
+    position: int
+    item: AgendaItemDTO
+    reports: tuple[ReportDTO, ...]
+    by_category: tuple[tuple[int, int], ...]  # (category id, reports), most first
+    by_county: tuple[tuple[int, int], ...]  # (county id, reports), most first
+    units: int
+    amount_rials: int
+    said: tuple[AgencySaid, ...]
+    positions: tuple[PositionDTO, ...]
+    outcome: str | None
+    decision: DecisionDTO | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPack:
+    session: SessionDTO
+    items: tuple[ItemBrief, ...]
+
+
+class SessionService:
+    def __init__(
+        self,
+        database: Database,
+        directory: Directory,
+        clock: Clock,
+        calendar: WorkCalendar,
+        hq: HQService,
+    ) -> None:
+        self._db = database
+        self._directory = directory
+        self._clock = clock
+        self._calendar = calendar
+        self._hq = hq
+
+    @property
+    def _province(self) -> int:
+        return self._directory.province_id
+
+    @staticmethod
+    def _require(principal: Principal) -> None:
+        if not principal.can(Permission.MANAGE_AGENDA):
+            raise WorkflowError("not_allowed")
+
+    @staticmethod
+    def check_name(text: str) -> str:
+        return check_length(text, NAME_MIN, NAME_MAX)
+
+    async def next_number(self) -> int:
+        async with self._db.session() as session:
+            return await SessionRepository(session).next_number(self._province)
+
+    async def schedule(
+        self,
+        principal: Principal,
+        *,
+        number: int,
+        starts_at: datetime,
+        place: str,
+        chair: str,
+    ) -> SessionDTO:
+        self._require(principal)
+        if starts_at < self._clock.now():
+            raise WorkflowError("date_past")
+        async with self._db.transaction() as session:
+            repo = SessionRepository(session)
+            existing = await repo.by_number(self._province, number)
+            if existing is not None:
+                return existing  # the same request handled again
+            session_id = await repo.add(
+                self._province,
+                number=number,
+                starts_at=starts_at,
+                place=self.check_name(place),
+                chair=self.check_name(chair),
+                created_by=principal.user_id,
+                now=self._clock.now(),
+            )
+            found = await repo.get(session_id, self._province)
+        assert found is not None
+        return found
+
+    async def sessions(self, principal: Principal) -> list[SessionDTO]:
+        self._require(principal)
+        async with self._db.session() as session:
+            return await SessionRepository(session).all(self._province)
+
+    async def get(self, principal: Principal, session_id: int) -> SessionDTO:
+        if not (principal.can(Permission.MANAGE_AGENDA) or principal.can(Permission.VIEW_PROVINCE)):
+            raise WorkflowError("not_allowed")
+        async with self._db.session() as session:
+            found = await SessionRepository(session).get(session_id, self._province)
+        if found is None:
+            raise WorkflowError("not_found")
+        return found
+
+    async def _open(self, principal: Principal, session_id: int) -> SessionDTO:
+        self._require(principal)
+        found = await self.get(principal, session_id)
+        if found.status != SessionStatus.SCHEDULED:
+            raise WorkflowError("not_now")
+        return found
+
+    async def invite(self, principal: Principal, session_id: int, agency_id: int) -> bool:
+        await self._open(principal, session_id)
+        if agency_id not in {a.id for a in self._directory.agencies}:
+            raise WorkflowError("bad_agency")
+        async with self._db.transaction() as session:
+            return await SessionRepository(session).toggle_invite(session_id, agency_id)
+
+    async def free_items(self, principal: Principal) -> list[AgendaItemDTO]:
+        """Scheduled agenda items that wait for no session yet."""
+        self._require(principal)
+        async with self._db.session() as session:
+            items = await WorkflowRepository(session).agenda_items(
+                self._province, status=AgendaItemStatus.SCHEDULED
+            )
+            waiting = await SessionRepository(session).waiting(i.id for i in items)
+        return [i for i in items if i.id not in waiting]
+
+    async def waiting(self, item_ids: Sequence[int]) -> dict[int, SessionDTO]:
+        """Agenda item -> the session it waits for (for /agenda)."""
+        async with self._db.session() as session:
+            repo = SessionRepository(session)
+            found = await repo.waiting(item_ids)
+            sessions = {s.id: s for s in await repo.all(self._province)}
+        return {item: sessions[s] for item, s in found.items() if s in sessions}
+
+    async def put_item(self, principal: Principal, session_id: int, item_id: int) -> None:
+        await self._open(principal, session_id)
+        async with self._db.transaction() as session:
+            item = await WorkflowRepository(session).agenda_item(item_id, self._province)
+            if item is None:
+                raise WorkflowError("not_found")
+            repo = SessionRepository(session)
+            if item.status != AgendaItemStatus.SCHEDULED or await repo.waiting([item_id]):
+                raise WorkflowError("not_now")
+            await repo.add_item(session_id, item_id)
+
+    async def pack(self, principal: Principal, session_id: int) -> SessionPack:
+        """The session with every item's background: what the agenda and minutes show."""
+        found = await self.get(principal, session_id)
+        briefs: list[ItemBrief] = []
+        async with self._db.session() as session:
+            work, repo = WorkflowRepository(session), SessionRepository(session)
+            item_ids = [i.agenda_item_id for i in found.items]
+            positions = await repo.positions(item_ids)
+            for entry in found.items:
+                item = await work.agenda_item(entry.agenda_item_id, self._province)
+                assert item is not None
+                reports = await work.reports(item.report_ids)
+                counties = await repo.unit_counties({r.unit_id for r in reports})
+                decision = await work.decision_of_item(item.id)
+                briefs.append(
+                    ItemBrief(
+                        position=entry.position,
+                        item=item,
+                        reports=tuple(reports),
+                        by_category=_ranked(Counter(r.category_id for r in reports)),
+                        by_county=_ranked(Counter(counties[r.unit_id] for r in reports)),
+                        units=len({r.unit_id for r in reports}),
+                        amount_rials=sum(r.amount_rials or 0 for r in reports),
+                        said=tuple(await repo.agency_said(item.report_ids)),
+                        positions=tuple(p for p in positions if p.agenda_item_id == item.id),
+                        outcome=entry.outcome,
+                        decision=decision,
+                    )
+                )
+        return SessionPack(found, tuple(briefs))
+
+    async def mark_agenda_sent(self, principal: Principal, session_id: int) -> SessionDTO:
+        found = await self._open(principal, session_id)
+        if not found.agencies or not found.items:
+            raise WorkflowError("nothing_selected")
+        async with self._db.transaction() as session:
+            await SessionRepository(session).mark(session_id, agenda_sent_at=self._clock.now())
+        return await self.get(principal, session_id)
+
+    async def write_position(
+        self, principal: Principal, item_id: int, agency_id: int, text: str
+    ) -> None:
+        """An invited agency's written position on an item of a session still to be held."""
+        if not can_respond_to_decision(principal, agency_id):
+            raise WorkflowError("not_found")
+        text = check_length(text, POSITION_MIN, POSITION_MAX)
+        async with self._db.transaction() as session:
+            repo = SessionRepository(session)
+            waiting = await repo.waiting([item_id])
+            if item_id not in waiting:
+                raise WorkflowError("not_now")
+            found = await repo.get(waiting[item_id], self._province)
+            if found is None or agency_id not in {a.agency_id for a in found.agencies}:
+                raise WorkflowError("not_found")
+            await repo.set_position(item_id, agency_id, text, principal.user_id, self._clock.now())
+
+    async def attend(
+        self, principal: Principal, session_id: int, agency_id: int, attendee: str
+    ) -> None:
+        await self._open(principal, session_id)
+        attendee = self.check_name(attendee)
+        async with self._db.transaction() as session:
+            if not await SessionRepository(session).attend(session_id, agency_id, attendee):
+                raise WorkflowError("not_found")
+
+    async def decide(
+        self,
+        principal: Principal,
+        session_id: int,
+        item_id: int,
+        *,
+        text: str,
+        agency_ids: Sequence[int],
+        deadline_days: int,
+        update_id: int | None = None,
+    ) -> tuple[DecisionDTO, list[Notice]]:
+        """The session's decision on an item; the owners are told now, the agencies when
+        the minutes are issued."""
+        found = await self._open(principal, session_id)
+        entry = next((i for i in found.items if i.agenda_item_id == item_id), None)
+        if entry is None:
+            raise WorkflowError("not_found")
+        if entry.outcome not in (None, ItemOutcome.DECIDED):
+            raise WorkflowError("not_now")
+        decision, notices = await self._hq.decide(
+            principal,
+            item_id,
+            text=text,
+            agency_ids=agency_ids,
+            deadline_days=deadline_days,
+            update_id=update_id,
+        )
+        async with self._db.transaction() as session:
+            repo = SessionRepository(session)
+            await repo.set_outcome(session_id, item_id, ItemOutcome.DECIDED, decision.id)
+            # Closed until the minutes go out: no one objects to what they were not sent.
+            await repo.open_windows([decision.id], decision.created_at)
+        return decision, [n for n in notices if n.audience is not Audience.AGENCY]
+
+    async def settle(
+        self, principal: Principal, session_id: int, item_id: int, outcome: str
+    ) -> None:
+        """Postponed (back to the pool for the next session) or rejected."""
+        if outcome not in (ItemOutcome.POSTPONED, ItemOutcome.REJECTED):
+            raise WorkflowError("not_now")
+        await self._open(principal, session_id)
+        async with self._db.transaction() as session:
+            if not await SessionRepository(session).set_outcome(session_id, item_id, outcome, None):
+                raise WorkflowError("not_now")
+            if outcome == ItemOutcome.REJECTED:
+                await WorkflowRepository(session).set_agenda_status(item_id, ITEM_REJECTED)
+
+    def objection_until(self, issued_at: datetime) -> datetime:
+        day = issued_at.astimezone(self._calendar.tz).date() + timedelta(
+            days=self._hq.objection_days
+        )
+        return datetime.combine(day, time(23, 59, 59), tzinfo=self._calendar.tz)
+
+    async def issue(self, principal: Principal, session_id: int) -> tuple[SessionDTO, list[Notice]]:
+        """Issue the minutes: the objection windows start and the agencies are told."""
+        found = await self._open(principal, session_id)
+        if any(i.outcome is None for i in found.items) or not found.items:
+            raise WorkflowError("session_unsettled")
+        now = self._clock.now()
+        until = self.objection_until(now)
+        decision_ids = [i.decision_id for i in found.items if i.decision_id is not None]
+        notices: list[Notice] = []
+        async with self._db.transaction() as session:
+            repo, work = SessionRepository(session), WorkflowRepository(session)
+            await repo.open_windows(decision_ids, until)
+            await repo.mark(session_id, status=SessionStatus.ISSUED, minutes_issued_at=now)
+            for decision_id in decision_ids:
+                decision = await work.decision(decision_id, self._province)
+                assert decision is not None
+                item = await work.agenda_item(decision.agenda_item_id, self._province)
+                assert item is not None
+                notices.extend(
+                    Notice(
+                        Audience.AGENCY,
+                        "decision",
+                        None,
+                        agency_id=a.agency_id,
+                        note=decision.text,
+                        decision_id=decision.id,
+                        subject=item.title,
+                        when=until,
+                    )
+                    for a in decision.agencies
+                )
+        return await self.get(principal, session_id), notices
+
+
+def _ranked(counts: Counter[int]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
