@@ -17,7 +17,7 @@ from bot.services.loans import LoanService
 from bot.services.national import NationalService
 from bot.services.programs import ProgramService
 from bot.services.reports import ReportService
-from bot.services.sessions import SessionService
+from bot.services.sessions import FollowUpService, SessionService
 from bot.services.staffing import StaffingService
 from bot.services.stats import StatsService
 from bot.services.throttle import UpdateThrottle
@@ -53,6 +53,7 @@ class Services:
     staffing: StaffingService
     sessions: SessionService
     compliance: ComplianceService
+    followups: FollowUpService
 
     async def close(self) -> None:
         await self.stats.close()
@@ -103,4 +104,5 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         staffing=StaffingService(database, directory),
         sessions=SessionService(database, directory, clock, calendar, hq),
         compliance=ComplianceService(database, directory, clock, settings.tz),
+        followups=FollowUpService(database, directory, clock),
     )

@@ -32,6 +32,7 @@ from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.sessions import ItemBrief, SessionPack
 from bot.text import JALALI_MONTHS_EN, JALALI_MONTHS_FA
+from storage.models_sessions import ItemOutcome
 
 OFFICE_FONT: Final = "B Nazanin"
 FALLBACK_FONT: Final = "Vazirmatn"
@@ -342,7 +343,7 @@ def _item(mc: MinutesContext, document: DocumentObject, brief: ItemBrief) -> Non
                 digits=fmt.short_date(decision.deadline_at),
             ),
         )
-    elif brief.outcome:
+    if brief.outcome and (brief.decision is None or brief.outcome != ItemOutcome.DECIDED):
         _para(mc, document, tr.t(f"sessions.outcome_{brief.outcome}"), bold=True)
 
 

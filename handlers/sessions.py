@@ -41,6 +41,7 @@ from handlers.common import deny
 from handlers.notify import deliver
 from handlers.ui import answer_quietly, callback, int_arg, keyboard, rows, send_chunks
 from storage.dto_sessions import SessionDTO
+from storage.models import Role
 from storage.models_sessions import ItemOutcome, SessionStatus
 
 COMMANDS = [MenuCommand("session", Permission.MANAGE_AGENDA)]
@@ -151,7 +152,7 @@ def _item_text(mc: MinutesContext, brief: ItemBrief, *, for_agency: int | None =
                 deadline=fmt.date(brief.decision.deadline_at),
             )
         )
-    elif brief.outcome:
+    if brief.outcome and (brief.decision is None or brief.outcome != ItemOutcome.DECIDED):
         lines.append(tr.t(f"sessions.outcome_{brief.outcome}"))
     return "\n".join(lines)
 
@@ -200,8 +201,15 @@ async def _session_view(
             [button("sessions.btn_send", "sa", sid), button("sessions.btn_attend", "at", sid)]
         )
         for b in pack.items:
-            if b.outcome is None:
-                n = fmt.plain_int(b.position)
+            n = fmt.plain_int(b.position)
+            if b.outcome is None and b.decision is not None:  # an overdue one, put back
+                buttons.append(
+                    [
+                        button("sessions.btn_reviewed", "rv", sid, b.item.id, n=n),
+                        button("sessions.btn_postpone", "pp", sid, b.item.id, n=n),
+                    ]
+                )
+            elif b.outcome is None:
                 buttons.append(
                     [
                         button("sessions.btn_decide", "d", sid, b.item.id, n=n),
@@ -359,8 +367,12 @@ async def session_button(update: Update, context: RounaqContext) -> None:
                 context, query.from_user.id, context.tr.t("hq.ask_decision"), "ss_decision",
                 session=ids[0], item=ids[1],
             )  # fmt: skip
-        elif verb in ("pp", "rj") and len(ids) == 2:
-            outcome = ItemOutcome.POSTPONED if verb == "pp" else ItemOutcome.REJECTED
+        elif verb in ("pp", "rj", "rv") and len(ids) == 2:
+            outcome = {
+                "pp": ItemOutcome.POSTPONED,
+                "rj": ItemOutcome.REJECTED,
+                "rv": ItemOutcome.REVIEWED,
+            }[verb]
             await sessions.settle(context.principal, ids[0], ids[1], outcome)
             await answer_quietly(query, tr.t(f"sessions.outcome_{outcome}"))
             text, markup = await _session_view(context, ids[0])
@@ -403,6 +415,19 @@ async def session_button(update: Update, context: RounaqContext) -> None:
             await _send_minutes_for_check(update, context, ids[0])
         elif verb == "is" and len(ids) == 1:
             await _issue(update, context, ids[0])
+        elif verb == "rq" and len(ids) == 2:
+            session = await context.services.followups.requeue(context.principal, ids[0], ids[1])
+            await answer_quietly(query)
+            await _say(
+                update,
+                context,
+                tr.t(
+                    "sessions.requeued",
+                    decision=fmt.plain_int(ids[0]),
+                    number=fmt.plain_int(session.number),
+                    date=fmt.date(session.starts_at),
+                ),
+            )
         else:
             await query.answer(tr.t("common.stale_button"), show_alert=True)
     except WorkflowError as error:
@@ -763,6 +788,57 @@ async def _issue(update: Update, context: RounaqContext, session_id: int) -> Non
             ),
         ),
     )
+
+
+# --- reminders and overdue marks (called by the deadline job) ------------------------------
+
+
+async def send_followups(context: RounaqContext) -> int:
+    """Remind agencies before a decision's deadline; after it, mark it overdue and tell
+    the agency and the secretariat. Returns the messages sent."""
+    services = context.services
+    followups = services.followups
+    now = services.clock.now()
+    sent = 0
+    for due in await followups.due(now):
+        chats = await _agency_chats(context, due.agency_id)
+        if due.kind == "overdue":
+            default = services.settings.default_language
+            hq_chats = [
+                (u.id, u.language or default)
+                for u in await services.users.holders(Role.SECRETARIAT)
+            ]
+        else:
+            hq_chats = []
+        for chat_id, lang in chats:
+            tr, fmt = _in_language(context, lang)
+            text = tr.t(
+                f"sessions.{due.kind}_agency",
+                decision=fmt.plain_int(due.decision.id),
+                subject=escape(due.title),
+                deadline=fmt.date(due.decision.deadline_at),
+            )
+            button = InlineKeyboardButton(
+                tr.t("hq.btn_implemented_n", id=fmt.plain_int(due.decision.id)),
+                callback_data=callback("dc", "i", due.decision.id, due.agency_id),
+            )
+            sent += await _send(context, chat_id, text, keyboard([button]))
+        for chat_id, lang in hq_chats:
+            tr, fmt = _in_language(context, lang)
+            text = tr.t(
+                "sessions.overdue_hq",
+                agency=escape(services.directory.agency(due.agency_id).name(lang)),
+                decision=fmt.plain_int(due.decision.id),
+                subject=escape(due.title),
+                deadline=fmt.date(due.decision.deadline_at),
+            )
+            button = InlineKeyboardButton(
+                tr.t("sessions.btn_requeue"),
+                callback_data=callback("ss", "rq", due.decision.id, due.agency_id),
+            )
+            sent += await _send(context, chat_id, text, keyboard([button]))
+        await followups.done(due, now)
+    return sent
 
 
 def register(application: RounaqApp) -> None:

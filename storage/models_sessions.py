@@ -24,7 +24,9 @@ class ItemOutcome:
     DECIDED = "decided"
     POSTPONED = "postponed"
     REJECTED = "rejected"
-    ALL = ("decided", "postponed", "rejected")
+    # An overdue decision put back on a later session, and followed up there.
+    REVIEWED = "reviewed"
+    ALL = ("decided", "postponed", "rejected", "reviewed")
 
 
 class HQSession(Base):

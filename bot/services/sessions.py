@@ -24,7 +24,7 @@ from storage.dto import ReportDTO
 from storage.dto_sessions import AgencySaid, PositionDTO, SessionDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 from storage.models_sessions import ItemOutcome, SessionStatus
-from storage.models_workflow import AgendaItemStatus
+from storage.models_workflow import AgencyResponse, AgendaItemStatus
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -277,8 +277,9 @@ class SessionService:
     async def settle(
         self, principal: Principal, session_id: int, item_id: int, outcome: str
     ) -> None:
-        """Postponed (back to the pool for the next session) or rejected."""
-        if outcome not in (ItemOutcome.POSTPONED, ItemOutcome.REJECTED):
+        """Postponed (back to the pool for the next session), rejected, or - for an overdue
+        decision put back on the agenda - reviewed."""
+        if outcome not in (ItemOutcome.POSTPONED, ItemOutcome.REJECTED, ItemOutcome.REVIEWED):
             raise WorkflowError("not_now")
         await self._open(principal, session_id)
         async with self._db.transaction() as session:
@@ -329,3 +330,92 @@ class SessionService:
 
 def _ranked(counts: Counter[int]) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpDue:
+    """An agency's share of a decision that needs a word: a reminder or the overdue mark."""
+
+    kind: str  # "reminder" | "overdue"
+    decision: DecisionDTO
+    title: str
+    agency_id: int
+
+
+class FollowUpService:
+    """Reminds an agency once before a decision's deadline and marks it overdue after.
+
+    Found by `due(now)`, marked by `done(...)` once told: a send that fails for a moment
+    leaves the mark unset, so the next run of the deadline job tries again.
+    """
+
+    def __init__(
+        self, database: Database, directory: Directory, clock: Clock, *, remind_days: int = 2
+    ) -> None:
+        self._db = database
+        self._directory = directory
+        self._clock = clock
+        self.remind_before = timedelta(days=remind_days)
+
+    async def due(self, now: datetime) -> list[FollowUpDue]:
+        async with self._db.session() as session:
+            work = WorkflowRepository(session)
+            decisions = await work.decisions(self._directory.province_id)
+            marks = {
+                (f.decision_id, f.agency_id): f
+                for f in await SessionRepository(session).followups(d.id for d in decisions)
+            }
+            titles = {i.id: i.title for i in await work.agenda_items(self._directory.province_id)}
+        found: list[FollowUpDue] = []
+        for decision in sorted(decisions, key=lambda d: d.id):
+            for answer in decision.agencies:
+                if answer.state == AgencyResponse.IMPLEMENTED:
+                    continue
+                mark = marks.get((decision.id, answer.agency_id))
+                if mark is not None and mark.upheld_at is not None:
+                    continue  # the objection stood: nothing is owed
+                title = titles.get(decision.agenda_item_id, "")
+                if now > decision.deadline_at:
+                    if mark is None or mark.overdue_at is None:
+                        found.append(FollowUpDue("overdue", decision, title, answer.agency_id))
+                elif now >= decision.deadline_at - self.remind_before and (
+                    mark is None or mark.reminded_at is None
+                ):
+                    found.append(FollowUpDue("reminder", decision, title, answer.agency_id))
+        return found
+
+    async def done(self, due: FollowUpDue, now: datetime) -> None:
+        field = "overdue_at" if due.kind == "overdue" else "reminded_at"
+        async with self._db.transaction() as session:
+            await SessionRepository(session).follow_up(
+                due.decision.id, due.agency_id, **{field: now}
+            )
+
+    async def requeue(self, principal: Principal, decision_id: int, agency_id: int) -> SessionDTO:
+        """Put an overdue decision's item on the next scheduled session's agenda."""
+        if not principal.can(Permission.MANAGE_AGENDA):
+            raise WorkflowError("not_allowed")
+        now = self._clock.now()
+        province = self._directory.province_id
+        async with self._db.transaction() as session:
+            repo, work = SessionRepository(session), WorkflowRepository(session)
+            decision = await work.decision(decision_id, province)
+            if decision is None:
+                raise WorkflowError("not_found")
+            if now <= decision.deadline_at:
+                raise WorkflowError("not_now")
+            upcoming = [
+                s
+                for s in await repo.all(province)
+                if s.status == SessionStatus.SCHEDULED and s.starts_at > now
+            ]
+            if not upcoming:
+                raise WorkflowError("no_session")
+            target = min(upcoming, key=lambda s: (s.starts_at, s.id))
+            if decision.agenda_item_id in await repo.waiting([decision.agenda_item_id]):
+                raise WorkflowError("already_queued")
+            await repo.add_item(target.id, decision.agenda_item_id)
+            await repo.follow_up(decision_id, agency_id, requeued_at=now)
+            found = await repo.get(target.id, province)
+        assert found is not None
+        return found

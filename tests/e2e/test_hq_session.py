@@ -28,7 +28,8 @@ from tests.e2e.session_kit import (
     recompute_board,
     rtl_everywhere,
 )
-from tests.e2e.workflow_kit import Cast, file_report, services_of
+from tests.e2e.test_hq_flow import run_deadline_job
+from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
 
 FA = Presenter("fa")
 EN = Presenter("en")
@@ -246,7 +247,24 @@ async def test_session_minutes_issue_and_compliance(
     await smt.press(smt_notice, "اجرا شد")
     done = await smt.say("سهمیهٔ گرانول در سامانهٔ بهین‌یاب اعلام شد.")
     assert "اجرای مصوبه ثبت شد" in done.text
+
+    # --- the bank is reminded once before its deadline, then marked overdue --------------
+    clock.set(rows[1].deadline_at - timedelta(days=1))
+    await run_deadline_job(app)
+    reminder = await bank.next("is due on")
+    assert "HQ decision No. 2" in reminder.text
+    assert "✅ #2 implemented" in reminder.button_texts
     clock.set(rows[1].deadline_at + timedelta(days=1))
+    await run_deadline_job(app)
+    await bank.next("marked overdue")
+    overdue = await hq.next("مصوبهٔ شمارهٔ ۲ را تا")
+    assert banks_name in overdue.text
+    await run_deadline_job(app)  # once each
+    assert sum("is due on" in t for t in bank.texts()) == 1
+    assert sum("marked overdue" in t for t in bank.texts()) == 1
+    assert sum("مصوبهٔ شمارهٔ ۲ را تا" in t for t in hq.texts()) == 1
+    # SMT implemented in time: neither reminded nor marked.
+    assert not any("یادآوری:" in t and "مصوبهٔ شمارهٔ ۱ ستاد" in t for t in smt.texts())
 
     board = await official.say("/compliance")
     expected = await recompute_board(app, clock.now())
@@ -272,6 +290,22 @@ async def test_session_minutes_issue_and_compliance(
     month = await official.press(board, "ماه")
     assert "آذر ۱۴۰۵" in month.text
     assert blocks[0].split("\n")[0] in month.text
+
+    # --- the overdue decision goes back on the next session's agenda ---------------------
+    pause(clock)
+    refused = await press_and_answer(emulator, hq, overdue, "بازگشت به دستور جلسهٔ بعد")
+    assert "جلسهٔ پیش رویی نیست" in refused
+    listing = await hq.say("/session")
+    await hq.press(listing, "جلسهٔ تازه")
+    await hq.say("۱۴۰۵/۱۰/۰۶ ۱۰:۰۰")
+    await hq.say("سالن شهید بهشتی استانداری")
+    await hq.say("معاون هماهنگی امور اقتصادی استاندار")
+    requeued = await hq.press(overdue, "بازگشت به دستور جلسهٔ بعد")
+    assert "مصوبهٔ شمارهٔ ۲ برای پیگیری در دستور جلسهٔ شمارهٔ ۲" in requeued.text
+    listing = await hq.say("/session")
+    second_session = await hq.press(listing, "جلسهٔ ۲")
+    assert "بند ۱: وثیقهٔ ۱۵۰ درصدی بانک‌ها" in second_session.text
+    assert "پیگیری شد ۱" in " ".join(second_session.button_texts)
 
 
 def pause(clock: ManualClock) -> None:
