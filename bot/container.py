@@ -77,7 +77,10 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     programs = ProgramService(database, directory, clock)
     hq = HQService(database, directory, clock, calendar, objection_days=settings.objection_days)
     loans = LoanService(database, directory, clock)
-    sections = default_registry(database, directory, hq=hq, programs=programs, loans=loans)
+    compliance = ComplianceService(database, directory, clock, settings.tz)
+    sections = default_registry(
+        database, directory, hq=hq, programs=programs, loans=loans, compliance=compliance
+    )
     return Services(
         settings=settings,
         database=database,
@@ -103,6 +106,6 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
         staffing=StaffingService(database, directory),
         sessions=SessionService(database, directory, clock, calendar, hq),
-        compliance=ComplianceService(database, directory, clock, settings.tz),
+        compliance=compliance,
         followups=FollowUpService(database, directory, clock),
     )

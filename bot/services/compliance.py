@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -89,11 +89,16 @@ def tally(
     upheld: set[tuple[int, int]],
     now: datetime,
 ) -> AgencyCompliance:
-    """One agency's line of the board from its decision rows."""
+    """One agency's line of the board from its decision rows, as it stood at `now`
+    (an implementation reported later does not count yet)."""
     on_time = late = overdue = objected = upheld_count = 0
     days: list[float] = []
     for decision, answer in rows:
-        if answer.state == AgencyResponse.IMPLEMENTED and answer.responded_at is not None:
+        if (
+            answer.state == AgencyResponse.IMPLEMENTED
+            and answer.responded_at is not None
+            and answer.responded_at <= now
+        ):
             if answer.responded_at <= decision.deadline_at:
                 on_time += 1
             else:
@@ -137,11 +142,15 @@ class ComplianceService:
             raise WorkflowError("not_allowed")
         now = self._clock.now()
         period = period_of(kind, now, self.tz)
+        return period, await self.lines(period.start, period.end, now)
+
+    async def lines(self, start: datetime, end: datetime, now: datetime) -> list[AgencyCompliance]:
+        """The board of decisions made in [start, end) and before `now`, as at `now`."""
         async with self._db.session() as session:
             decisions = [
                 d
                 for d in await WorkflowRepository(session).decisions(self._directory.province_id)
-                if period.start <= d.created_at < period.end
+                if start <= d.created_at < end and d.created_at <= now
             ]
             followups = await SessionRepository(session).followups(d.id for d in decisions)
         upheld = {(f.decision_id, f.agency_id) for f in followups if f.upheld_at is not None}
@@ -152,4 +161,19 @@ class ComplianceService:
         order = {a.id: i for i, a in enumerate(self._directory.agencies)}
         lines = [tally(a, rows, upheld, now) for a, rows in per_agency.items()]
         lines.sort(key=lambda c: (c.share, -c.overdue, -c.assigned, order.get(c.agency_id, 0)))
-        return period, lines
+        return lines
+
+    async def head(
+        self, now: datetime
+    ) -> tuple[Period, float, float | None, list[AgencyCompliance]]:
+        """For the weekly digest: this year's share implemented now and a week ago (None
+        if nothing had been decided then), and the board, worst first."""
+        period = period_of("year", now, self.tz)
+        lines = await self.lines(period.start, period.end, now)
+        before = await self.lines(period.start, period.end, now - timedelta(days=7))
+        return period, overall(lines) or 0.0, overall(before), lines
+
+
+def overall(lines: list[AgencyCompliance]) -> float | None:
+    assigned = sum(line.assigned for line in lines)
+    return sum(line.implemented for line in lines) / assigned if assigned else None

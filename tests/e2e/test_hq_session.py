@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from docx.shared import Cm
@@ -290,6 +290,15 @@ async def test_session_minutes_issue_and_compliance(
     month = await official.press(board, "ماه")
     assert "آذر ۱۴۰۵" in month.text
     assert blocks[0].split("\n")[0] in month.text
+
+    # --- the weekly digest (Saturday) carries the board's head --------------------------
+    clock.set(datetime(2026, 12, 12, 6, 30, tzinfo=UTC))  # Saturday 21 Azar 1405, 10:00
+    await official.send("/digest")
+    weekly = await official.next("اجرای مصوبات ستاد (هفتگی)")
+    assert "سال ۱۴۰۵: ۵۰٪ مصوبات اجرا شده است (۰ واحد درصد نسبت به هفتهٔ پیش)." in weekly.text
+    assert f"{banks_name}: ۰٪ (۰ از ۱)، معوق ۱" in weekly.text
+    head = weekly.text[weekly.text.index("اجرای مصوبات ستاد (هفتگی)") :]
+    assert head.index(banks_name) < head.index(smt_name)  # worst first
 
     # --- the overdue decision goes back on the next session's agenda ---------------------
     pause(clock)
