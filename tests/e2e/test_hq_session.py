@@ -5,12 +5,14 @@ objection windows, one decision implemented and one overdue, and /compliance."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from docx.shared import Cm
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.clock import ManualClock
@@ -36,6 +38,11 @@ EN = Presenter("en")
 # Where to keep a copy of the Persian minutes for a person to look at, if set.
 SAVE_MINUTES = os.environ.get("ROUNAQ_SAVE_MINUTES")
 LATIN_DIGIT = re.compile(r"[0-9]")
+
+
+def pause(clock: ManualClock) -> None:
+    """A minute between the secretariat's bursts: the bot throttles a user's updates."""
+    clock.advance(timedelta(minutes=1))
 
 
 async def test_session_minutes_issue_and_compliance(
@@ -316,7 +323,26 @@ async def test_session_minutes_issue_and_compliance(
     assert "بند ۱: وثیقهٔ ۱۵۰ درصدی بانک‌ها" in second_session.text
     assert "پیگیری شد ۱" in " ".join(second_session.button_texts)
 
-
-def pause(clock: ManualClock) -> None:
-    """A minute between the secretariat's bursts: the bot throttles a user's updates."""
-    clock.advance(timedelta(minutes=1))
+    # --- /export: the board, the decisions and their histories ---------------------------
+    choose = await official.say("/export")
+    export = await official.press(choose, "مصوبات ستاد · Excel")
+    assert export.document is not None
+    book = load_workbook(io.BytesIO(emulator.file_bytes(export.document.file_id)))
+    board_sheet, decisions_sheet, history_sheet = book.worksheets
+    assert board_sheet.title == "اجرای مصوبات به تفکیک دستگاه"
+    table = [list(r) for r in board_sheet.iter_rows(min_row=2, values_only=True)]
+    now_expected = await recompute_board(app, clock.now())
+    assert [r[0] for r in table] == [
+        services.directory.agency(e.agency_id).name("fa") for e in now_expected
+    ]
+    assert [r[1:5] for r in table] == [
+        [e.assigned, e.on_time, e.late, e.overdue] for e in now_expected
+    ]
+    assert [r[8] for r in table] == [round(e.share * 100, 1) for e in now_expected]
+    assert [r[0] for r in decisions_sheet.iter_rows(min_row=2, values_only=True)] == [1, 2]
+    steps = [(r[0], r[3]) for r in history_sheet.iter_rows(min_row=2, values_only=True)]
+    assert (1, "اجرا کرد") in steps
+    assert (2, "یادآوری شد") in steps
+    assert (2, "معوق شد") in steps
+    assert (2, "به دستور جلسه بازگشت") in steps
+    assert steps.count((1, "صورتجلسه صادر شد")) == 1
