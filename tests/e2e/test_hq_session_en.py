@@ -1,0 +1,107 @@
+"""The HQ session in English: a secretariat working in English schedules, decides and
+issues; the minutes are an English, left-to-right document with Latin digits."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.clock import ManualClock
+from bot.context import RounaqApp
+from bot.formatting import Presenter
+from bot.i18n import get_translator
+from emulator import BotApiEmulator
+from tests.e2e.session_kit import escalate, file_with_amount, open_docx, rtl_everywhere
+from tests.e2e.workflow_kit import SECRETARIAT_ID, Cast, file_report, services_of
+
+EN = Presenter("en")
+TR = get_translator("en")
+PERSIAN_DIGIT = re.compile(r"[۰-۹]")
+
+
+async def test_session_in_english(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    bank, hq = cast.bank_officer, cast.secretariat
+    services = services_of(app)
+    await services.users.set_language(SECRETARIAT_ID, "en")
+    await file_report(app, cast.other_owner, "bank_finance", unit_name="Qom Tiles")
+    await file_with_amount(
+        app, cast.other_owner, "bank_finance", "Collateral of 150% asked.", 2_500_000_000
+    )
+    await escalate(bank, "1405-0002", "Escalate", "The central bank's circular binds us.")
+    await hq.next("1405-0002")
+
+    agenda = await hq.say("/agenda")
+    await hq.press_only(agenda, "☐ 1405-0002")
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "☑ 1405-0002" in m.button_texts)
+    causes = await hq.press(agenda, "Bundle")
+    await hq.press(causes, TR.t("hq.cause_bank"))
+    await hq.say("Collateral rules of the lending banks")
+    created = await hq.say("1405/09/15")
+    assert TR.t("hq.bundled") in created.text
+    clock.advance(timedelta(minutes=1))
+
+    listing = await hq.say("/session")
+    await hq.press(listing, TR.t("sessions.btn_new"))
+    await hq.say("1405/09/15 10:00")
+    await hq.say("Governorate meeting hall")
+    view = await hq.say("The governor of Qom")
+    assert "HQ session No. 1" in view.text
+    assert "Sunday 15 Azar 1405 (1405/09/15), 10:00" in view.text
+    banks_name = services.directory.agency(cast.banks_id).name("en")
+    picker = await hq.press(view, TR.t("sessions.btn_invite"))
+    await hq.press_only(picker, banks_name)
+    picker = await emulator.wait_for_message(hq.id, lambda m: f"☑ {banks_name}" in m.button_texts)
+    view = await hq.press(picker, TR.t("sessions.btn_done"))
+    free = await hq.press(view, TR.t("sessions.btn_add"))
+    view = await hq.press(free, "Collateral rules")
+    assert "Item 1: Collateral rules of the lending banks" in view.text
+    await hq.press(view, TR.t("sessions.btn_send"))
+    to_bank = await bank.next("agenda for your agency")
+    assert EN.money(2_500_000_000) in to_bank.text
+    clock.advance(timedelta(minutes=1))
+
+    who = await hq.press(view, TR.t("sessions.btn_attend"))
+    await hq.press(who, banks_name)
+    await hq.say("Dr Rezaei, coordination director")
+    view = await hq.say("/session")
+    view = await hq.press(view, "Session 1")
+    await hq.press(view, TR.t("sessions.btn_decide", n="1"))
+    picker = await hq.say("Banks cut the collateral of licensed units to 100%.")
+    deadlines = await hq.press(picker, "Next")
+    decided = await hq.press(deadlines, TR.t("hq.days", days="10"))
+    assert "Decision No. 1 is recorded" in decided.text
+    view = await hq.next("HQ session No. 1")
+    clock.advance(timedelta(minutes=1))
+
+    await hq.press_only(view, TR.t("sessions.btn_minutes"))
+    draft = await emulator.wait_for_message(hq.id, lambda m: m.kind == "document")
+    assert draft.document is not None
+    assert draft.document.file_name == "minutes-1-en.docx"
+    docx = open_docx(emulator.file_bytes(draft.document.file_id))
+    assert docx.paragraphs[:3] == [
+        "Governorate of Qom",
+        "Qom Province Headquarters for Facilitation and Removal of Production Obstacles",
+        "Minutes of session No. 1",
+    ]
+    assert "Sunday 15 Azar 1405 (1405/09/15)" in docx.paragraphs[3]
+    no_bidi, no_rtl = rtl_everywhere(docx)
+    assert no_bidi > 0
+    assert no_rtl > 0  # left to right throughout
+    text = docx.all_text
+    assert PERSIAN_DIGIT.search(text) is None
+    assert f"Amounts named in the reports: {EN.money(2_500_000_000)}" in text
+    assert "Background: 1 reports from 1 production units." in text
+    assert "Dr Rezaei, coordination director" in text
+
+    issued = await hq.press(draft, TR.t("sessions.btn_issue"))
+    assert "are issued" in issued.text
+    got = await emulator.wait_for_message(bank.id, lambda m: m.kind == "document")
+    assert got.document is not None
+    assert got.document.file_name == "minutes-1-en.docx"
+    await bank.next("HQ decision No. 1")
+
+    board = await hq.say("/compliance")
+    assert "HQ decisions implemented, per agency · Year 1405" in board.text
+    assert f"{banks_name}: 0% implemented (0 of 1)" in board.text
