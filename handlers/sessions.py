@@ -43,6 +43,7 @@ from handlers.ui import answer_quietly, callback, int_arg, keyboard, rows, send_
 from storage.dto_sessions import SessionDTO
 from storage.models import Role
 from storage.models_sessions import ItemOutcome, SessionStatus
+from storage.models_workflow import AgencyResponse
 
 COMMANDS = [MenuCommand("session", Permission.MANAGE_AGENDA)]
 DRAFT_KEY = "session_decision_draft"
@@ -219,6 +220,28 @@ async def _session_view(
                 )
         buttons.append([button("sessions.btn_minutes", "m", sid)])
     elif context.principal.can(Permission.MANAGE_AGENDA):
+        upheld = await context.services.followups.upheld([b.decision for b in pack.items])
+        for b in pack.items:
+            for answer in b.decision.agencies if b.decision else ():
+                if answer.state != AgencyResponse.OBJECTED or (
+                    (answer.decision_id, answer.agency_id) in upheld
+                ):
+                    continue
+                name = context.services.directory.agency(answer.agency_id).name(context.lang)
+                buttons.append(
+                    [
+                        InlineKeyboardButton(
+                            tr.t(
+                                "sessions.btn_uphold",
+                                agency=name[:30],
+                                id=fmt.plain_int(answer.decision_id),
+                            ),
+                            callback_data=callback(
+                                "ss", "up", answer.decision_id, answer.agency_id
+                            ),
+                        )
+                    ]
+                )
         buttons.append(
             [
                 InlineKeyboardButton(
@@ -415,6 +438,17 @@ async def session_button(update: Update, context: RounaqContext) -> None:
             await _send_minutes_for_check(update, context, ids[0])
         elif verb == "is" and len(ids) == 1:
             await _issue(update, context, ids[0])
+        elif verb == "up" and len(ids) == 2:
+            title = await context.services.followups.uphold(context.principal, ids[0], ids[1])
+            await answer_quietly(query, tr.t("sessions.upheld"))
+            for chat_id, lang in await _agency_chats(context, ids[1]):
+                local_tr, local_fmt = _in_language(context, lang)
+                text = local_tr.t(
+                    "sessions.upheld_agency",
+                    decision=local_fmt.plain_int(ids[0]),
+                    subject=escape(title),
+                )
+                await _send(context, chat_id, text, None)
         elif verb == "rq" and len(ids) == 2:
             session = await context.services.followups.requeue(context.principal, ids[0], ids[1])
             await answer_quietly(query)

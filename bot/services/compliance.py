@@ -104,7 +104,7 @@ def tally(
             else:
                 late += 1
             days.append((answer.responded_at - decision.created_at).total_seconds() / 86400)
-        elif now > decision.deadline_at:
+        elif now > decision.deadline_at and (decision.id, agency_id) not in upheld:
             overdue += 1
         if answer.objection is not None:
             objected += 1

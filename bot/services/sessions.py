@@ -384,6 +384,13 @@ class FollowUpService:
                     found.append(FollowUpDue("reminder", decision, title, answer.agency_id))
         return found
 
+    async def upheld(self, decisions: Sequence[DecisionDTO | None]) -> set[tuple[int, int]]:
+        """(decision, agency) pairs whose objection the secretariat upheld."""
+        ids = [d.id for d in decisions if d is not None]
+        async with self._db.session() as session:
+            marks = await SessionRepository(session).followups(ids)
+        return {(m.decision_id, m.agency_id) for m in marks if m.upheld_at is not None}
+
     async def done(self, due: FollowUpDue, now: datetime) -> None:
         field = "overdue_at" if due.kind == "overdue" else "reminded_at"
         async with self._db.transaction() as session:
@@ -419,3 +426,22 @@ class FollowUpService:
             found = await repo.get(target.id, province)
         assert found is not None
         return found
+
+    async def uphold(self, principal: Principal, decision_id: int, agency_id: int) -> str:
+        """The secretariat accepts an agency's objection: nothing more is owed by it.
+        Returns the item's title."""
+        if not principal.can(Permission.MANAGE_AGENDA):
+            raise WorkflowError("not_allowed")
+        async with self._db.transaction() as session:
+            work = WorkflowRepository(session)
+            decision = await work.decision(decision_id, self._directory.province_id)
+            if decision is None:
+                raise WorkflowError("not_found")
+            answer = next((a for a in decision.agencies if a.agency_id == agency_id), None)
+            if answer is None or answer.state != AgencyResponse.OBJECTED:
+                raise WorkflowError("not_now")
+            await SessionRepository(session).follow_up(
+                decision_id, agency_id, upheld_at=self._clock.now()
+            )
+            item = await work.agenda_item(decision.agenda_item_id, self._directory.province_id)
+        return item.title if item else ""

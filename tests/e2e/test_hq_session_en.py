@@ -12,7 +12,13 @@ from bot.formatting import Presenter
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from tests.e2e.session_kit import escalate, file_with_amount, open_docx, rtl_everywhere
-from tests.e2e.workflow_kit import SECRETARIAT_ID, Cast, file_report, services_of
+from tests.e2e.workflow_kit import (
+    SECRETARIAT_ID,
+    Cast,
+    file_report,
+    press_and_answer,
+    services_of,
+)
 
 EN = Presenter("en")
 TR = get_translator("en")
@@ -100,8 +106,24 @@ async def test_session_in_english(
     got = await emulator.wait_for_message(bank.id, lambda m: m.kind == "document")
     assert got.document is not None
     assert got.document.file_name == "minutes-1-en.docx"
-    await bank.next("HQ decision No. 1")
+    notice = await bank.next("HQ decision No. 1")
 
     board = await hq.say("/compliance")
     assert "HQ decisions implemented, per agency · Year 1405" in board.text
     assert f"{banks_name}: 0% implemented (0 of 1)" in board.text
+
+    # The bank objects within the window; the secretariat upholds it.
+    await bank.press(notice, "Object")
+    await bank.say("Collateral is set by the central bank's circular, not by us.")
+    await hq.next("objected to decision No. 1")
+    clock.advance(timedelta(minutes=1))
+    listing = await hq.say("/session")
+    view = await hq.press(listing, "Session 1")
+    upheld = await press_and_answer(emulator, hq, view, "Uphold")
+    assert upheld == TR.t("sessions.upheld")
+    told = await bank.next("upheld your objection")
+    assert "decision No. 1" in told.text
+    clock.advance(timedelta(days=30))  # past the deadline: an upheld objection is not overdue
+    board = await hq.say("/compliance")
+    assert "objected 1 · objections upheld 1" in board.text
+    assert "overdue now 0" in board.text
