@@ -10,6 +10,7 @@ it. All numbers come through the Presenter, so Persian minutes carry Persian dig
 from __future__ import annotations
 
 import io
+import textwrap
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -163,6 +164,16 @@ def _cell(mc: MinutesContext, cell: object, text: str, *, bold: bool = False) ->
     _run(mc, paragraph, text, bold=bold, size=Pt(12))
 
 
+def _widths(table: Table, centimetres: Sequence[float]) -> None:
+    """Column widths (Word reads them from every cell, LibreOffice from the grid)."""
+    table.autofit = False
+    for column, width in zip(table.columns, centimetres, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, centimetres, strict=True):
+            cell.width = Cm(width)
+
+
 def _row(mc: MinutesContext, table: Table, values: Sequence[str]) -> None:
     row = table.add_row()  # type: ignore[no-untyped-call]  # python-docx leaves it untyped
     for cell, text in zip(row.cells, values, strict=True):
@@ -243,6 +254,7 @@ def build_minutes(mc: MinutesContext, pack: SessionPack) -> bytes:
             ],
         )
 
+    _widths(table, (1.8, 6.4, 5.8, 3.0))
     _para(mc, document, tr.t("sessions.doc_items"), bold=True, size=Pt(14))
     for brief in pack.items:
         _item(mc, document, brief)
@@ -370,6 +382,15 @@ def _with_fallback_font(data: bytes) -> bytes:
 # --- the decisions table as a picture ----------------------------------------------------
 
 
+def _wrap(text: str, width: int, lines: int) -> str:
+    """At most `lines` lines of `width` characters; an ellipsis says there was more."""
+    wrapped = textwrap.wrap(text, width) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+    return "\n".join(wrapped)
+
+
 def decisions_png(mc: MinutesContext, pack: SessionPack) -> bytes:
     """One page (A4 landscape proportions) with the session's decisions table."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -381,7 +402,7 @@ def decisions_png(mc: MinutesContext, pack: SessionPack) -> bytes:
     for brief in pack.items:
         decision = brief.decision
         if decision is not None:
-            text = decision.text if len(decision.text) <= 60 else decision.text[:59] + "…"
+            text = _wrap(decision.text, 60, 2)
             agencies = "\n".join(
                 directory.agency(a.agency_id).name(lang)[:40] for a in decision.agencies
             )

@@ -35,7 +35,7 @@ from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services
 
 FA = Presenter("fa")
 EN = Presenter("en")
-# Where to keep a copy of the Persian minutes for a person to look at, if set.
+# A folder to keep the Persian minutes and the decisions' picture in, for a person to see.
 SAVE_MINUTES = os.environ.get("ROUNAQ_SAVE_MINUTES")
 LATIN_DIGIT = re.compile(r"[0-9]")
 
@@ -167,7 +167,10 @@ async def test_session_minutes_issue_and_compliance(
     assert draft.document.file_name == "minutes-1-fa.docx"
     raw = emulator.file_bytes(draft.document.file_id)
     if SAVE_MINUTES:
-        await asyncio.to_thread(Path(SAVE_MINUTES).write_bytes, raw)
+        folder = Path(SAVE_MINUTES)
+        await asyncio.to_thread((folder / "hq-session-minutes-fa.docx").write_bytes, raw)
+        picture = emulator.file_bytes(preview.photo[-1].file_id)
+        await asyncio.to_thread((folder / "hq-session-decisions-fa.png").write_bytes, picture)
     docx = open_docx(raw)
     text = docx.all_text
 
