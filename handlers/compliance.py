@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.access import Permission
 from bot.charts import Bar, horizontal_bars
 from bot.context import RounaqApp, RounaqContext
-from bot.formatting import Presenter, escape
+from bot.formatting import Presenter, escape, split_message
 from bot.i18n import Translator
 from bot.menu import MenuCommand
 from bot.services.compliance import PERIODS, AgencyCompliance, Period
@@ -120,6 +120,11 @@ async def compliance_button(update: Update, context: RounaqContext) -> None:
     period, lines, text = await _board(context, kind)
     await query.answer()
     if parts[1] == "p":
+        if len(split_message(text)) > 1:  # more than one message holds: sent anew, in parts
+            chat = update.effective_chat
+            assert chat is not None
+            await send_chunks(context, chat.id, text, _buttons(context, kind))
+            return
         with suppress(BadRequest):  # the same period pressed twice
             await query.edit_message_text(text, reply_markup=_buttons(context, kind))
         return

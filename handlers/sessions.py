@@ -271,10 +271,14 @@ def _agency_picker(
     done: str,
     done_label: str = "sessions.btn_done",
 ) -> InlineKeyboardMarkup:
+    # The invitation picker's buttons carry the state they set, so a press handled twice
+    # does not undo itself; the decision draft lives in user_data and is toggled.
     buttons = [
         InlineKeyboardButton(
             ("☑ " if a.id in chosen else "☐ ") + a.name(context.lang)[:36],
-            callback_data=callback("ss", verb, first, a.id),
+            callback_data=callback(
+                "ss", verb, first, a.id, *([int(a.id not in chosen)] if verb == "ia" else [])
+            ),
         )
         for a in context.services.directory.agencies
     ]
@@ -325,8 +329,8 @@ async def session_button(update: Update, context: RounaqContext) -> None:
                 context, "ia", session.id, chosen, callback("ss", "v", session.id)
             )
             await _say(update, context, tr.t("sessions.pick_invited"), markup)
-        elif verb == "ia" and len(ids) == 2:
-            await sessions.invite(context.principal, ids[0], ids[1])
+        elif verb == "ia" and len(ids) == 3:
+            await sessions.invite(context.principal, ids[0], ids[1], invited=bool(ids[2]))
             session = await sessions.get(context.principal, ids[0])
             await query.answer()
             chosen = {a.agency_id for a in session.agencies}
@@ -498,8 +502,15 @@ async def got_when(update: Update, context: RounaqContext, data: dict[str, Any],
     if when < context.services.clock.now():
         await message.reply_text(tr.t("workflow.error_date_past"))
         return False
+    # The number is fixed now: the same answer handled twice schedules one session.
+    number = await context.services.sessions.next_number()
     await prompt.ask(
-        context, message.chat.id, tr.t("sessions.ask_place"), "ss_place", when=when.isoformat()
+        context,
+        message.chat.id,
+        tr.t("sessions.ask_place"),
+        "ss_place",
+        when=when.isoformat(),
+        number=number,
     )
     return True
 
@@ -516,7 +527,7 @@ async def got_place(
         return False
     await prompt.ask(
         context, message.chat.id, context.tr.t("sessions.ask_chair"), "ss_chair",
-        when=data.get("when"), place=place,
+        when=data.get("when"), place=place, number=data.get("number"),
     )  # fmt: skip
     return True
 

@@ -139,12 +139,14 @@ class SessionService:
             raise WorkflowError("not_now")
         return found
 
-    async def invite(self, principal: Principal, session_id: int, agency_id: int) -> bool:
+    async def invite(
+        self, principal: Principal, session_id: int, agency_id: int, invited: bool = True
+    ) -> None:
         await self._open(principal, session_id)
         if agency_id not in {a.id for a in self._directory.agencies}:
             raise WorkflowError("bad_agency")
         async with self._db.transaction() as session:
-            return await SessionRepository(session).toggle_invite(session_id, agency_id)
+            await SessionRepository(session).set_invite(session_id, agency_id, invited)
 
     async def free_items(self, principal: Principal) -> list[AgendaItemDTO]:
         """Scheduled agenda items that wait for no session yet."""

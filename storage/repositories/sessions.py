@@ -121,19 +121,18 @@ class SessionRepository:
             for r in rows
         ]
 
-    async def toggle_invite(self, session_id: int, agency_id: int) -> bool:
-        """Invite the agency, or withdraw the invitation; True if it is now invited."""
+    async def set_invite(self, session_id: int, agency_id: int, invited: bool) -> None:
+        """Invite the agency or withdraw the invitation (the same press twice: no change)."""
         row = await self.session.scalar(
             select(SessionAgency).where(
                 SessionAgency.session_id == session_id, SessionAgency.agency_id == agency_id
             )
         )
-        if row is not None:
+        if row is not None and not invited:
             await self.session.delete(row)
-            return False
-        self.session.add(SessionAgency(session_id=session_id, agency_id=agency_id))
-        await self.session.flush()
-        return True
+        elif row is None and invited:
+            self.session.add(SessionAgency(session_id=session_id, agency_id=agency_id))
+            await self.session.flush()
 
     async def attend(self, session_id: int, agency_id: int, attendee: str) -> bool:
         result = await self.session.execute(
