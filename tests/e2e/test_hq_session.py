@@ -115,7 +115,7 @@ async def test_session_minutes_issue_and_compliance(
     assert FA.money(25_000_000_000) in smt_agenda.text
     assert "تأمین سهمیه در اختیار وزارتخانه است." in smt_agenda.text
     bank_agenda = await bank.next("agenda for your agency")
-    assert "Background: 1 reports from 1 production units." in bank_agenda.text
+    assert "Background: reports 1, production units 1." in bank_agenda.text
     assert EN.money(150_000_000_000) in bank_agenda.text
     assert "Collateral rules come from the central bank." in bank_agenda.text
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.access import Principal
 from bot.clock import ManualClock
+from bot.container import Services
 from bot.context import RounaqApp
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
+from storage.models import Role
 from tests.e2e.session_kit import escalate, file_with_amount, open_docx, rtl_everywhere
 from tests.e2e.workflow_kit import (
     SECRETARIAT_ID,
@@ -21,6 +24,12 @@ from tests.e2e.workflow_kit import (
 )
 
 EN = Presenter("en")
+
+
+def cast_principal(services: Services, user_id: int) -> Principal:
+    return Principal(user_id, frozenset({Role.SECRETARIAT}), frozenset())
+
+
 TR = get_translator("en")
 PERSIAN_DIGIT = re.compile(r"[۰-۹]")
 
@@ -37,16 +46,24 @@ async def test_session_in_english(
     )
     await escalate(bank, "1405-0002", "Escalate", "The central bank's circular binds us.")
     await hq.next("1405-0002")
+    await escalate(bank, "1405-0001", "Escalate", "Account freezes are ordered by the courts.")
+    await hq.next("1405-0001")
 
-    agenda = await hq.say("/agenda")
-    await hq.press_only(agenda, "☐ 1405-0002")
-    agenda = await emulator.wait_for_message(hq.id, lambda m: "☑ 1405-0002" in m.button_texts)
-    causes = await hq.press(agenda, "Bundle")
-    await hq.press(causes, TR.t("hq.cause_bank"))
-    await hq.say("Collateral rules of the lending banks")
-    created = await hq.say("1405/09/15")
-    assert TR.t("hq.bundled") in created.text
-    clock.advance(timedelta(minutes=1))
+    for number, title in (
+        ("1405-0002", "Collateral rules of the lending banks"),
+        ("1405-0001", "Frozen accounts of licensed units"),
+    ):
+        agenda = await hq.say("/agenda")
+        await hq.press_only(agenda, f"☐ {number}")
+        agenda = await emulator.wait_for_message(
+            hq.id, lambda m, n=number: f"☑ {n}" in m.button_texts
+        )
+        causes = await hq.press(agenda, "Bundle")
+        await hq.press(causes, TR.t("hq.cause_bank"))
+        await hq.say(title)
+        created = await hq.say("1405/09/15")
+        assert TR.t("hq.bundled") in created.text
+        clock.advance(timedelta(minutes=1))
 
     listing = await hq.say("/session")
     await hq.press(listing, TR.t("sessions.btn_new"))
@@ -60,9 +77,12 @@ async def test_session_in_english(
     await hq.press_only(picker, banks_name)
     picker = await emulator.wait_for_message(hq.id, lambda m: f"☑ {banks_name}" in m.button_texts)
     view = await hq.press(picker, TR.t("sessions.btn_done"))
-    free = await hq.press(view, TR.t("sessions.btn_add"))
-    view = await hq.press(free, "Collateral rules")
+    for title in ("Collateral rules", "Frozen accounts"):
+        free = await hq.press(view, TR.t("sessions.btn_add"))
+        view = await hq.press(free, title)
     assert "Item 1: Collateral rules of the lending banks" in view.text
+    assert "Item 2: Frozen accounts of licensed units" in view.text
+    clock.advance(timedelta(minutes=1))
     await hq.press(view, TR.t("sessions.btn_send"))
     to_bank = await bank.next("agenda for your agency")
     assert EN.money(2_500_000_000) in to_bank.text
@@ -80,6 +100,9 @@ async def test_session_in_english(
     assert "Decision No. 1 is recorded" in decided.text
     view = await hq.next("HQ session No. 1")
     clock.advance(timedelta(minutes=1))
+    # Item 2 waits for a later session.
+    view = await hq.press(view, TR.t("sessions.btn_postpone", n="2"))
+    assert TR.t("sessions.outcome_postponed") in view.text
 
     await hq.press_only(view, TR.t("sessions.btn_minutes"))
     draft = await emulator.wait_for_message(hq.id, lambda m: m.kind == "document")
@@ -98,8 +121,10 @@ async def test_session_in_english(
     text = docx.all_text
     assert PERSIAN_DIGIT.search(text) is None
     assert f"Amounts named in the reports: {EN.money(2_500_000_000)}" in text
-    assert "Background: 1 reports from 1 production units." in text
+    assert "Background: reports 1, production units 1." in text
     assert "Dr Rezaei, coordination director" in text
+    assert "Item 2: Frozen accounts of licensed units" in text
+    assert TR.t("sessions.outcome_postponed") in text
 
     issued = await hq.press(draft, TR.t("sessions.btn_issue"))
     assert "are issued" in issued.text
@@ -107,6 +132,9 @@ async def test_session_in_english(
     assert got.document is not None
     assert got.document.file_name == "minutes-1-en.docx"
     notice = await bank.next("HQ decision No. 1")
+    # The postponed item is free again for the next session.
+    free_items = await services.sessions.free_items(cast_principal(services, SECRETARIAT_ID))
+    assert [i.title for i in free_items] == ["Frozen accounts of licensed units"]
 
     board = await hq.say("/compliance")
     assert "HQ decisions implemented, per agency · Year 1405" in board.text
