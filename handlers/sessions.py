@@ -787,7 +787,9 @@ async def _issue(update: Update, context: RounaqContext, session_id: int) -> Non
     query = update.callback_query
     assert query is not None
     tr, fmt, sessions = context.tr, context.fmt, context.services.sessions
-    session, notices = await sessions.issue(context.principal, session_id)
+    session, notices = await sessions.issue(
+        context.principal, session_id, update_id=update.update_id
+    )
     await answer_quietly(query)
     pack = await sessions.pack(context.principal, session_id)
     files: dict[str, bytes] = {}

@@ -8,6 +8,7 @@ agencies are not told, until the minutes are issued.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,13 +19,21 @@ from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.hq import HQService
-from bot.services.workflow import Audience, Notice, WorkflowError, check_length
+from bot.services.workflow import (
+    Audience,
+    Notice,
+    WorkflowError,
+    check_length,
+    dump_notices,
+    load_notices,
+)
 from storage.db import Database
 from storage.dto import ReportDTO
 from storage.dto_sessions import AgencySaid, PositionDTO, SessionDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 from storage.models_sessions import ItemOutcome, SessionStatus
 from storage.models_workflow import AgencyResponse, AgendaItemStatus
+from storage.repositories.effects import EffectRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -296,8 +305,22 @@ class SessionService:
         )
         return datetime.combine(day, time(23, 59, 59), tzinfo=self._calendar.tz)
 
-    async def issue(self, principal: Principal, session_id: int) -> tuple[SessionDTO, list[Notice]]:
-        """Issue the minutes: the objection windows start and the agencies are told."""
+    async def issue(
+        self, principal: Principal, session_id: int, *, update_id: int | None = None
+    ) -> tuple[SessionDTO, list[Notice]]:
+        """Issue the minutes: the objection windows start and the agencies are told.
+
+        The same update handled again (a send failed for a moment) gets the first result
+        back, so the minutes and notices go out again instead of "already issued".
+        """
+        if update_id is not None:
+            async with self._db.session() as session:
+                raw = await EffectRepository(session, self._province).recorded(
+                    update_id, "ss_issue"
+                )
+                if raw is not None:
+                    again = await load_notices(WorkflowRepository(session), json.loads(raw))
+                    return await self.get(principal, session_id), again
         found = await self._open(principal, session_id)
         if any(i.outcome is None for i in found.items) or not found.items:
             raise WorkflowError("session_unsettled")
@@ -326,6 +349,10 @@ class SessionService:
                         when=until,
                     )
                     for a in decision.agencies
+                )
+            if update_id is not None:
+                await EffectRepository(session, self._province).record(
+                    update_id, "ss_issue", json.dumps(dump_notices(notices)), now
                 )
         return await self.get(principal, session_id), notices
 
