@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 import jdatetime
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import Permission, can_respond_to_decision
 from bot.context import RounaqApp, RounaqContext
@@ -47,6 +47,7 @@ from storage.models_workflow import AgencyResponse
 
 COMMANDS = [MenuCommand("session", Permission.MANAGE_AGENDA)]
 DRAFT_KEY = "session_decision_draft"
+EDIT_KEY = "session_minutes_edit"  # the session whose edited minutes are awaited
 DEADLINE_CHOICES = (10, 20, 30, 60)
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})$")
 
@@ -453,6 +454,12 @@ async def session_button(update: Update, context: RounaqContext) -> None:
                     subject=escape(title),
                 )
                 await _send(context, chat_id, text, None)
+        elif verb == "ed" and len(ids) == 1:
+            await sessions.get(context.principal, ids[0])
+            await query.answer()
+            assert context.user_data is not None
+            context.user_data[EDIT_KEY] = ids[0]
+            await context.bot.send_message(query.from_user.id, tr.t("sessions.ask_edited"))
         elif verb == "rq" and len(ids) == 2:
             session = await context.services.followups.requeue(context.principal, ids[0], ids[1])
             await answer_quietly(query)
@@ -770,7 +777,12 @@ async def _send_minutes_for_check(update: Update, context: RounaqContext, sessio
                 InlineKeyboardButton(
                     tr.t("sessions.btn_issue"), callback_data=callback("ss", "is", session_id)
                 )
-            ]
+            ],
+            [
+                InlineKeyboardButton(
+                    tr.t("sessions.btn_edited"), callback_data=callback("ss", "ed", session_id)
+                )
+            ],
         )
     await context.bot.send_document(
         chat.id,
@@ -798,14 +810,15 @@ async def _issue(update: Update, context: RounaqContext, session_id: int) -> Non
         if not invited.attended:
             continue
         for chat_id, lang in await _agency_chats(context, invited.agency_id):
-            if lang not in files:
+            # The secretariat's edited file, when it sent one, is the minutes for everyone.
+            if session.minutes_file_id is None and lang not in files:
                 files[lang] = (await _minutes_files(context, pack, lang))[0]
             local_tr, local_fmt = _in_language(context, lang)
             try:
                 await context.bot.send_document(
                     chat_id,
-                    document=files[lang],
-                    filename=minutes_filename(session, lang),
+                    document=session.minutes_file_id or files[lang],
+                    filename=None if session.minutes_file_id else minutes_filename(session, lang),
                     caption=local_tr.t(
                         "sessions.minutes_to_agency",
                         number=local_fmt.plain_int(session.number),
@@ -835,6 +848,50 @@ async def _issue(update: Update, context: RounaqContext, session_id: int) -> Non
             ),
         ),
     )
+
+
+# --- the secretariat's edited minutes -----------------------------------------------------
+
+
+class _WaitingForMinutes(filters.MessageFilter):
+    """A private .docx from someone who pressed "send the edited minutes"."""
+
+    def __init__(self, application: RounaqApp) -> None:
+        super().__init__(name="WaitingForMinutes")
+        self._application = application
+
+    def filter(self, message: Message) -> bool:
+        user, document = message.from_user, message.document
+        if user is None or document is None or message.chat.type != message.chat.PRIVATE:
+            return False
+        data = self._application.user_data.get(user.id)
+        return bool(data and data.get(EDIT_KEY))
+
+
+async def got_edited_minutes(update: Update, context: RounaqContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    assert message.document is not None
+    assert context.user_data is not None
+    tr = context.tr
+    name = message.document.file_name or ""
+    if not name.lower().endswith(".docx"):
+        await message.reply_text(tr.t("sessions.edited_not_docx"))
+        return
+    session_id = int(context.user_data.get(EDIT_KEY) or 0)
+    try:
+        await context.services.sessions.keep_edited_minutes(
+            context.principal, session_id, message.document.file_id, name
+        )
+    except WorkflowError as error:
+        context.user_data.pop(EDIT_KEY, None)
+        await message.reply_text(error_text(tr, error))
+        return
+    context.user_data.pop(EDIT_KEY, None)
+    issue = InlineKeyboardButton(
+        tr.t("sessions.btn_issue"), callback_data=callback("ss", "is", session_id)
+    )
+    await message.reply_text(tr.t("sessions.edited_kept"), reply_markup=keyboard([issue]))
 
 
 # --- reminders and overdue marks (called by the deadline job) ------------------------------
@@ -891,6 +948,7 @@ async def send_followups(context: RounaqContext) -> int:
 def register(application: RounaqApp) -> None:
     application.add_handler(CommandHandler("session", session_command))
     application.add_handler(CallbackQueryHandler(session_button, pattern=r"^ss:"))
+    application.add_handler(MessageHandler(_WaitingForMinutes(application), got_edited_minutes))
     prompt.on(application, "ss_when", got_when)
     prompt.on(application, "ss_place", got_place)
     prompt.on(application, "ss_chair", got_chair)

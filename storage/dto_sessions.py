@@ -32,6 +32,8 @@ class SessionDTO:
     agenda_sent_at: datetime | None
     minutes_issued_at: datetime | None
     agencies: tuple[SessionAgencyDTO, ...] = ()
+    minutes_file_id: str | None = None
+    minutes_file_name: str | None = None
     items: tuple[SessionItemDTO, ...] = ()
 
 

@@ -44,6 +44,9 @@ class HQSession(Base):
     status: Mapped[str] = mapped_column(String(16), default=SessionStatus.SCHEDULED)
     agenda_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     minutes_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The secretariat's edited minutes (a Telegram file), issued instead of the generated.
+    minutes_file_id: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    minutes_file_name: Mapped[str | None] = mapped_column(String(256), nullable=True)
     created_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -299,6 +299,16 @@ class SessionService:
             if outcome == ItemOutcome.REJECTED:
                 await WorkflowRepository(session).set_agenda_status(item_id, ITEM_REJECTED)
 
+    async def keep_edited_minutes(
+        self, principal: Principal, session_id: int, file_id: str, file_name: str
+    ) -> None:
+        """The secretariat's edited minutes go out instead of the generated ones."""
+        await self._open(principal, session_id)
+        async with self._db.transaction() as session:
+            await SessionRepository(session).mark(
+                session_id, minutes_file_id=file_id, minutes_file_name=file_name[:256]
+            )
+
     def objection_until(self, issued_at: datetime) -> datetime:
         day = issued_at.astimezone(self._calendar.tz).date() + timedelta(
             days=self._hq.objection_days

@@ -116,6 +116,8 @@ class SessionRepository:
                 agenda_sent_at=r.agenda_sent_at,
                 minutes_issued_at=r.minutes_issued_at,
                 agencies=tuple(agencies[r.id]),
+                minutes_file_id=r.minutes_file_id,
+                minutes_file_name=r.minutes_file_name,
                 items=tuple(items[r.id]),
             )
             for r in rows

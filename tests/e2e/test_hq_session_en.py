@@ -3,6 +3,7 @@ issues; the minutes are an English, left-to-right document with Latin digits."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
@@ -126,6 +127,19 @@ async def test_session_in_english(
     assert "Item 2: Frozen accounts of licensed units" in text
     assert TR.t("sessions.outcome_postponed") in text
 
+    # The secretariat edits the file and sends it back: that version is issued.
+    clock.advance(timedelta(minutes=1))
+    ask = await hq.press(draft, TR.t("sessions.btn_edited"))
+    assert ask.text == TR.t("sessions.ask_edited")
+    docx.document.add_paragraph("Addendum: the deputy governor also attended.")
+    edited = io.BytesIO()
+    docx.document.save(edited)
+    await emulator.send_document(hq.id, b"not a docx", "notes.txt")
+    assert (await hq.next()).text == TR.t("sessions.edited_not_docx")
+    await emulator.send_document(hq.id, edited.getvalue(), "minutes-1-edited.docx")
+    kept = await hq.next()
+    assert kept.text == TR.t("sessions.edited_kept")
+
     # The first send of the minutes fails for a moment: the press is handled again, and
     # issuing (already done) sends them rather than refusing as "not possible".
     emulator.fail_method("sendDocument", 502, times=1)
@@ -133,7 +147,8 @@ async def test_session_in_english(
     assert "are issued" in issued.text
     got = await emulator.wait_for_message(bank.id, lambda m: m.kind == "document")
     assert got.document is not None
-    assert got.document.file_name == "minutes-1-en.docx"
+    assert got.document.file_name == "minutes-1-edited.docx"
+    assert emulator.file_bytes(got.document.file_id) == edited.getvalue()
     notice = await bank.next("HQ decision No. 1")
     # The postponed item is free again for the next session.
     free_items = await services.sessions.free_items(cast_principal(services, SECRETARIAT_ID))

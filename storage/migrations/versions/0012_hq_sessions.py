@@ -30,6 +30,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("agenda_sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("minutes_issued_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("minutes_file_id", sa.String(length=256), nullable=True),
+        sa.Column("minutes_file_name", sa.String(length=256), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
