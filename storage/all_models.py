@@ -12,6 +12,7 @@ from storage import (
     models_loans,  # noqa: F401  (production-boom facilities)
     models_open311,  # noqa: F401  (Open311 API keys and client tokens)
     models_programs,  # noqa: F401  (the key programs, their progress and linked reports)
+    models_sessions,  # noqa: F401  (HQ sessions, attendance, positions, decision follow-up)
     models_workflow,  # noqa: F401  (agency workflow, HQ agenda, invites)
 )
 from storage.models import Base

@@ -8,7 +8,7 @@ breakdowns). The write paths keep them in the same transaction as the rows
 recount, so an upgraded database shows correct figures at once.
 
 Revision ID: 0012_figure_counters
-Revises: 0008
+Revises: 0011_open311
 Create Date: 2026-12-02
 """
 
