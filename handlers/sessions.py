@@ -234,7 +234,7 @@ async def _session_view(
                         InlineKeyboardButton(
                             tr.t(
                                 "sessions.btn_uphold",
-                                agency=name[:30],
+                                agency=context.fmt.shorten(name, 30),
                                 id=fmt.plain_int(answer.decision_id),
                             ),
                             callback_data=callback(
@@ -276,7 +276,8 @@ def _agency_picker(
     # does not undo itself; the decision draft lives in user_data and is toggled.
     buttons = [
         InlineKeyboardButton(
-            ("☑ " if a.id in chosen else "☐ ") + a.name(context.lang)[:36],
+            ("☑ " if a.id in chosen else "☐ ")
+            + context.fmt.shorten(a.short_name(context.lang), 36),
             callback_data=callback(
                 "ss", verb, first, a.id, *([int(a.id not in chosen)] if verb == "ia" else [])
             ),
@@ -348,7 +349,11 @@ async def session_button(update: Update, context: RounaqContext) -> None:
             buttons = [
                 [
                     InlineKeyboardButton(
-                        tr.t("sessions.btn_put", id=fmt.plain_int(i.id), title=i.title[:40]),
+                        tr.t(
+                            "sessions.btn_put",
+                            id=fmt.plain_int(i.id),
+                            title=context.fmt.shorten(i.title, 40),
+                        ),
                         callback_data=callback("ss", "+", ids[0], i.id),
                     )
                 ]
@@ -371,7 +376,9 @@ async def session_button(update: Update, context: RounaqContext) -> None:
             people = [
                 InlineKeyboardButton(
                     ("✅ " if a.attended else "▫️ ")
-                    + context.services.directory.agency(a.agency_id).name(context.lang)[:36],
+                    + context.fmt.shorten(
+                        context.services.directory.agency(a.agency_id).short_name(context.lang), 36
+                    ),
                     callback_data=callback("ss", "ap", session.id, a.agency_id),
                 )
                 for a in session.agencies
