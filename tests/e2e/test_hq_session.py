@@ -83,13 +83,15 @@ async def test_session_minutes_issue_and_compliance(
 
     # --- invite two agencies, put two items on it ------------------------------------------
     picker = await hq.press(view, "دعوت از دستگاه‌ها")
-    smt_name = services.directory.agency(cast.smt_id).name("fa")
-    banks_name = services.directory.agency(cast.banks_id).name("fa")
-    await hq.press_only(picker, smt_name[:20])
+    smt_agency = services.directory.agency(cast.smt_id)
+    banks_agency = services.directory.agency(cast.banks_id)
+    smt_name, banks_name = smt_agency.name("fa"), banks_agency.name("fa")
+    # The picker's buttons carry the short names.
+    await hq.press_only(picker, smt_agency.short_name("fa"))
     picker = await emulator.wait_for_message(
         hq.id, lambda m: any(b.startswith("☑") for b in m.button_texts)
     )
-    await hq.press_only(picker, banks_name[:20])
+    await hq.press_only(picker, banks_agency.short_name("fa"))
     picker = await emulator.wait_for_message(
         hq.id, lambda m: sum(b.startswith("☑") for b in m.button_texts) == 2
     )
@@ -130,12 +132,12 @@ async def test_session_minutes_issue_and_compliance(
     listing = await hq.say("/session")
     view = await hq.press(listing, "جلسهٔ ۱")
     assert "نظر کتبی سازمان صنعت" in view.text
-    for name, person in (
-        (smt_name, "مهندس احمدی، معاون صنعتی"),
-        (banks_name, "دکتر رضایی، مدیر هماهنگی"),
+    for short, person in (
+        (smt_agency.short_name("fa"), "مهندس احمدی، معاون صنعتی"),
+        (banks_agency.short_name("fa"), "دکتر رضایی، مدیر هماهنگی"),
     ):
         who = await hq.press(view, "حاضران")
-        await hq.press(who, name[:20])
+        await hq.press(who, short)
         recorded = await hq.say(person)
         assert "حضور ثبت شد" in recorded.text
 
