@@ -248,6 +248,9 @@ class Stats:
     calls: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     too_many_requests: Counter[str] = field(default_factory=Counter)
+    # Every refused call in order, (method, status, description): a check can tell the
+    # bot's own mistakes (400) from the faults a test injected (5xx, 429).
+    rejected: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def total_calls(self) -> int:
@@ -265,3 +268,4 @@ class Stats:
         self.calls.clear()
         self.errors.clear()
         self.too_many_requests.clear()
+        self.rejected.clear()
