@@ -103,6 +103,7 @@ class WalkResult:
     report: str = ""
     elapsed: float = 0.0
     known: list[str] = field(default_factory=list)  # KNOWN_DEFECTS hits, for the record
+    chats: tuple[int, ...] = ()  # the chats involved in the failure
 
     @property
     def rate(self) -> float:
@@ -311,10 +312,13 @@ class Walk:
                 if known_defect(violation):
                     self.known.append(str(violation))
                     continue
+                involved = set(violation.chats)
+                if watch.actor_chat is not None:
+                    involved.add(watch.actor_chat)
                 return WalkResult(
                     seed, done, violation, index,
                     self.describe_failure(seed, index, violation, watch),
-                    time.monotonic() - started, self.known,
+                    time.monotonic() - started, self.known, tuple(involved),
                 )  # fmt: skip
         return WalkResult(seed, done, elapsed=time.monotonic() - started, known=self.known)
 
@@ -390,6 +394,12 @@ async def shrink(
             )
         return result.violation is not None and result.violation.invariant == target
 
+    # First guess: only what the people involved did (and the restarts and bursts).
+    involved = set(failure.violation.chats) | set(failure.chats)
+    mine = [s for s in steps if s.actor == SYSTEM or BY_KEY[s.actor].user_id in involved
+            or (s.group and GROUP_ID in involved)]  # fmt: skip
+    if len(mine) < len(steps) and await fails(mine):
+        steps = mine
     parts = 2
     while len(steps) >= 2 and time.monotonic() < until:
         size = max(1, len(steps) // parts)
