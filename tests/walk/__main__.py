@@ -26,8 +26,8 @@ from pathlib import Path
 
 os.environ.setdefault("ROUNAQ_I18N_STRICT", "1")
 
-from tests.walk.driver import WalkResult, run_walk, shrink  # noqa: E402
-from tests.walk.steps import dump_steps, load_steps  # noqa: E402
+from tests.walk.driver import WIDTH, WalkResult, run_walk, shrink
+from tests.walk.steps import dump_steps, load_steps
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -39,6 +39,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--process", action="store_true")
     parser.add_argument("--no-shrink", action="store_true")
+    parser.add_argument(
+        "--width", type=int, default=WIDTH, help="people acting at once (replay with the same)"
+    )
     return parser.parse_args(argv)
 
 
@@ -74,22 +77,28 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, steps: int) -
     async with asynccontextmanager(fresh)() as url:  # type: ignore[arg-type]
         result = await run_walk(
             url, workdir, seed=seed, steps=steps, replay=replay, process=args.process,
-            deadline=deadline,
+            deadline=deadline, width=args.width,
         )  # fmt: skip
     rate = f"{len(result.steps)} steps in {result.elapsed:.1f} s ({result.rate:.1f}/s)"
     if result.violation is None:
         print(f"seed {seed}: {rate}, nothing found; known defects hit: {len(result.known)}")
         return result
     print(result.report)
-    print(f"\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)}")
+    print(f"\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)} --width {args.width}")
     if not args.no_shrink:
-        steps = await shrink(fresh, workdir, result, process=args.process)  # type: ignore[arg-type]
-        saved = Path(f"walk-seed{seed}-shrunk.json").resolve()
-        saved.write_text(dump_steps(steps), encoding="utf-8")
+        steps = await shrink(
+            fresh,  # type: ignore[arg-type]
+            workdir,
+            result,
+            process=args.process,
+            width=args.width,
+        )
+        saved = Path(os.path.abspath(f"walk-seed{seed}-shrunk.json"))
+        await asyncio.to_thread(saved.write_text, dump_steps(steps), encoding="utf-8")
         print(f"shrunk to {len(steps)} steps ({saved}):")
         for index, step in enumerate(steps):
             print(f"  {index}: {step.describe()}")
-        print(f"replay: ./dev fuzz --seed {seed} --replay {saved}")
+        print(f"replay: ./dev fuzz --seed {seed} --replay {saved} --width {args.width}")
     return result
 
 

@@ -12,10 +12,10 @@ import asyncio
 import logging
 import random
 import time
-from datetime import timedelta
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import ManualClock
@@ -29,10 +29,14 @@ from tests.hardening.corpus import PNG
 from tests.walk import invariants as inv
 from tests.walk.known import known_defect
 from tests.walk.population import BY_KEY, GROUP_ID, add_to_emulator, seed
-from tests.walk.steps import SYSTEM, Step, choose, chat_of, inline_callbacks, visible
+from tests.walk.steps import SYSTEM, Step, chat_of, choose, inline_callbacks, visible
 
 # An update must be completely handled within this (a 429 burst adds its retry_after).
 ANSWER_BOUND = 20.0
+# People acting at once (--width). The bot handles different people concurrently, but on
+# SQLite their writes queue up: measured, 4 at once was slower than 1. 1 also replays
+# with no interleaving at all, exactly.
+WIDTH = 1
 TRAIL = 20  # steps of each chat shown with a failure
 # Time the walk's clock moves per step: people act a few seconds apart (a frozen clock
 # would have everyone throttled for ever), and a long walk crosses working days.
@@ -220,12 +224,14 @@ class Walk:
 
     # --- checking --------------------------------------------------------------------
 
-    async def check(self, step: Step, watch: inv.StepWatch) -> list[inv.Violation]:
+    async def check(self, watches: list[inv.StepWatch]) -> list[inv.Violation]:
+        """Every invariant, after a round of steps (each by a different person)."""
         emu = self.emu
         found: list[inv.Violation] = []
         errors = self.bot.errors
+        actor_chats = tuple(w.actor_chat for w in watches if w.actor_chat is not None)
         for line in errors[self.errors_seen :]:
-            found.append(inv.Violation("error-log", line[:500], ()))
+            found.append(inv.Violation("error-log", line[:500], actor_chats))
         self.errors_seen = len(errors)
         rejected = emu.stats.rejected
         for method, code, description in rejected[self.rejected_seen :]:
@@ -233,22 +239,24 @@ class Walk:
             # (bot/platform.py): a press of the shown choice, an update handled again.
             expected = method.startswith("editMessage") and "not modified" in description
             if code == 400 and not expected:
-                found.append(inv.Violation("bad-request", f"{method}: {description}"))
+                found.append(inv.Violation("bad-request", f"{method}: {description}", actor_chats))
         self.rejected_seen = len(rejected)
-        found += inv.check_answer(emu, watch)
-        messages = inv.new_bot_messages(emu, watch.cursors)
+        for watch in watches:
+            found += inv.check_answer(emu, watch)
+        cursors = watches[0].cursors
+        messages = inv.new_bot_messages(emu, cursors)
         version = await inv.rows_version(self.db)
         if version != self._version:
             self._rows, self._version = await inv.load_rows(self.db), version
             found += inv.check_history(self._rows)
         rows = self._rows
         for message in messages:
-            edited = message.created_seq <= watch.cursors.get(message.chat_id, 0)
+            edited = message.created_seq <= cursors.get(message.chat_id, 0)
             # A keyboard taken off a pressed message leaves its words as they were.
             if not (edited and message.edits and message.edits[-1].text == message.text):
                 found += inv.check_buttons(emu, message)
             found += inv.check_leaks(message, rows, self.agency_ids)
-        found += inv.check_duplicate_notices(messages, watch, watch.cursors)
+        found += inv.check_duplicate_notices(messages, set(actor_chats), cursors)
         return found
 
     def note(self, index: int, step: Step, watch: inv.StepWatch | None) -> None:
@@ -265,11 +273,8 @@ class Walk:
             self.trail.setdefault(chat, []).append(line)
 
     def describe_failure(
-        self, seed: int, index: int, violation: inv.Violation, watch: inv.StepWatch | None
+        self, seed: int, index: int, violation: inv.Violation, chats: set[int]
     ) -> str:
-        chats = set(violation.chats)
-        if watch is not None and watch.actor_chat is not None:
-            chats.add(watch.actor_chat)
         lines = [f"walk seed {seed}: step {index} broke {violation}"]
         for chat in sorted(chats) or [0]:
             lines.append(f"--- chat {chat}: its last {TRAIL} steps")
@@ -287,38 +292,64 @@ class Walk:
         replay: list[Step] | None = None,
         kills: bool = False,
         deadline: float | None = None,
+        width: int = 1,
     ) -> WalkResult:
+        """Rounds of up to `width` steps by different people, sent together and checked
+        together once the bot has handled them all (the bot handles different people
+        concurrently, so a round takes about as long as its slowest step). A restart or a
+        burst is a round of its own. Replaying the same list with the same width forms
+        the same rounds."""
         rng = random.Random(seed)
         done: list[Step] = []
         started = time.monotonic()
         total = len(replay) if replay is not None else count
-        for index in range(total):
+        pending: Step | None = None
+        index = 0
+        while index < total or pending is not None:
             if deadline is not None and time.monotonic() > deadline:
                 break
-            step = (
-                replay[index] if replay is not None else choose(rng, self.emu, index, kills=kills)
-            )
-            if isinstance(self.bot, InProcessBot):
-                self.bot.clock.advance(CLOCK_STEP)
-            watch = await self.perform(step)
-            done.append(step)
-            if watch is None:
-                self.note(index, step, None)
+            round_steps: list[Step] = []
+            while len(round_steps) < width and (pending is not None or index < total):
+                if pending is None:
+                    pending = (
+                        replay[index] if replay is not None
+                        else choose(rng, self.emu, index, kills=kills)
+                    )  # fmt: skip
+                    index += 1
+                alone = pending.actor == SYSTEM or (round_steps and round_steps[0].actor == SYSTEM)
+                if round_steps and (
+                    alone or pending.actor in {s.actor for s in round_steps}
+                    or (pending.group and any(s.group for s in round_steps))
+                ):  # fmt: skip
+                    break
+                round_steps.append(pending)
+                pending = None
+            watches: list[tuple[int, Step, inv.StepWatch | None]] = []
+            for step in round_steps:
+                if isinstance(self.bot, InProcessBot):
+                    self.bot.clock.advance(CLOCK_STEP)
+                watches.append((len(done), step, await self.perform(step)))
+                done.append(step)
+            live = [w for _, _, w in watches if w is not None]
+            if not live:
+                for number, step, _ in watches:
+                    self.note(number, step, None)
                 continue
             late = await self.settle()
-            violations = ([late] if late else []) + await self.check(step, watch)
-            self.note(index, step, watch)
+            violations = ([late] if late else []) + await self.check(live)
+            for number, step, watch in watches:
+                self.note(number, step, watch)
             for violation in violations:
                 if known_defect(violation):
                     self.known.append(str(violation))
                     continue
-                involved = set(violation.chats)
-                if watch.actor_chat is not None:
-                    involved.add(watch.actor_chat)
+                involved = set(violation.chats) | {
+                    w.actor_chat for w in live if w.actor_chat is not None
+                }
                 return WalkResult(
-                    seed, done, violation, index,
-                    self.describe_failure(seed, index, violation, watch),
-                    time.monotonic() - started, self.known, tuple(involved),
+                    seed, done, violation, len(done) - 1,
+                    self.describe_failure(seed, len(done) - 1, violation, involved),
+                    time.monotonic() - started, self.known, tuple(sorted(involved)),
                 )  # fmt: skip
         return WalkResult(seed, done, elapsed=time.monotonic() - started, known=self.known)
 
@@ -368,9 +399,12 @@ async def run_walk(
     replay: list[Step] | None = None,
     process: bool = False,
     deadline: float | None = None,
+    width: int = 1,
 ) -> WalkResult:
     async with walk_world(database_url, workdir, process=process) as walk:
-        return await walk.run(seed, steps, replay=replay, kills=process, deadline=deadline)
+        return await walk.run(
+            seed, steps, replay=replay, kills=process, deadline=deadline, width=width
+        )
 
 
 async def shrink(
@@ -380,6 +414,7 @@ async def shrink(
     *,
     budget: float = 120.0,
     process: bool = False,
+    width: int = 1,
 ) -> list[Step]:
     """Delta debugging of the step list: drop chunks while the same invariant still breaks."""
     assert failure.violation is not None

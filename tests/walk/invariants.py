@@ -222,7 +222,7 @@ def check_buttons(emu: BotApiEmulator, message: SentMessage) -> list[Violation]:
                 "buttons",
                 f"points at a button below but has none: «{text[:120]}»",
                 (message.chat_id,),
-            )  # fmt: skip
+            )
         )
     return found
 
@@ -270,14 +270,12 @@ def check_leaks(message: SentMessage, rows: Rows, agency_ids: dict[str, int]) ->
 
 
 def check_duplicate_notices(
-    messages: list[SentMessage], watch: StepWatch, cursors: dict[int, int]
+    messages: list[SentMessage], actor_chats: set[int], cursors: dict[int, int]
 ) -> list[Violation]:
     """A notice (a message to someone who did not act) is sent once per recipient."""
     seen: Counter[tuple[int, str]] = Counter()
     for message in messages:
-        if message.chat_id == watch.actor_chat or message.created_seq <= cursors.get(
-            message.chat_id, 0
-        ):
+        if message.chat_id in actor_chats or message.created_seq <= cursors.get(message.chat_id, 0):
             continue
         seen[(message.chat_id, message.source_text or message.text)] += 1
     return [

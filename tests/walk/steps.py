@@ -21,7 +21,8 @@ ALL_COMMANDS = (
     "/start", "/help", "/report", "/register", "/myreports", "/cancel", "/language",
     "/inbox", "/stats", "/digest", "/digest_settings", "/admin", "/routing", "/agenda",
     "/decisions", "/export", "/laws", "/loans", "/national", "/status", "/progress",
-    "/editprogram", "/importloans", "/senddigest", "/subscribe", "/unsubscribe", "/link 1 1405-0001",
+    "/editprogram", "/importloans", "/senddigest", "/subscribe", "/unsubscribe",
+    "/link 1 1405-0001",
 )  # fmt: skip
 MEDIA = ("contact_own", "contact_other", "photo", "document", "sticker", "forward", "edit")
 # Who acts how often: the owners drive the flows, the officers move the reports on.
