@@ -42,7 +42,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--width", type=int, default=WIDTH, help="people acting at once (replay with the same)"
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.out = Path.cwd()  # where a shrunk step list is saved
+    return args
 
 
 def _fresh(workdir: Path, postgres: bool) -> AsyncIterator[str]:
@@ -93,7 +95,7 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, steps: int) -
             process=args.process,
             width=args.width,
         )
-        saved = Path(os.path.abspath(f"walk-seed{seed}-shrunk.json"))
+        saved = args.out / f"walk-seed{seed}-shrunk.json"
         await asyncio.to_thread(saved.write_text, dump_steps(steps), encoding="utf-8")
         print(f"shrunk to {len(steps)} steps ({saved}):")
         for index, step in enumerate(steps):
