@@ -84,6 +84,7 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, steps: int) -
     rate = f"{len(result.steps)} steps in {result.elapsed:.1f} s ({result.rate:.1f}/s)"
     if result.violation is None:
         print(f"seed {seed}: {rate}, nothing found; known defects hit: {len(result.known)}")
+        print(f"  {result.summary}")
         return result
     print(result.report)
     print(f"\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)} --width {args.width}")

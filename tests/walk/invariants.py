@@ -235,7 +235,31 @@ def _recipient(chat_id: int) -> Actor | None:
     return BY_ID.get(chat_id)
 
 
-def check_leaks(message: SentMessage, rows: Rows, agency_ids: dict[str, int]) -> list[Violation]:
+_NUMBER = re.compile(r"(\d{4})\s*[-/]\s*0*(\d{1,6})(?!\d)")
+_BIDI = re.compile("[\u200e\u200f\u2066-\u2069\u061c]")
+
+
+def tracking_numbers(text: str) -> set[tuple[int, int]]:
+    """(year, seq) of every tracking number in the text, in any digits."""
+    plain = _BIDI.sub("", text.translate(_DIGITS))
+    return {(int(y), int(n)) for y, n in _NUMBER.findall(plain)}
+
+
+def typed_numbers(emu: BotApiEmulator, chat_id: int) -> set[tuple[int, int]]:
+    """Tracking numbers the person typed themselves: the bot may say them back."""
+    found: set[tuple[int, int]] = set()
+    for message in emu.messages(chat_id, include_user=True):
+        if not message.from_bot:
+            found |= tracking_numbers(message.text)
+    return found
+
+
+def check_leaks(
+    message: SentMessage,
+    rows: Rows,
+    agency_ids: dict[str, int],
+    typed: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+) -> list[Violation]:
     """Nobody sees what their role may not: another owner's words or phone, an internal
     note (owners), a report never sent to their agency (officers, the agency's group)."""
     chat = message.chat_id
@@ -262,6 +286,9 @@ def check_leaks(message: SentMessage, rows: Rows, agency_ids: dict[str, int]) ->
                 who = "the group" if chat == GROUP_ID else recipient.key if recipient else chat
                 found.append(Violation("leak", f"{who} saw {token} of another agency's report"))
     if owner_side:
+        others = {(r.year, r.seq) for r in rows.reports if r.owner_id != chat} - typed
+        for year, seq in tracking_numbers(text) & others:
+            found.append(Violation("leak", f"{chat} saw another owner's report {year}-{seq:04d}"))
         digits = digits_only(text)
         for user_id, phones in rows.phones.items():
             if user_id != chat and any(phone in digits for phone in phones):
@@ -283,3 +310,10 @@ def check_duplicate_notices(
         for (chat, text), n in seen.items()
         if n > 1
     ]
+
+
+def summary(rows: Rows) -> str:
+    """How far the flows got: a walk that files and moves no reports finds little."""
+    statuses = Counter(r.status for r in rows.reports)
+    kinds = Counter(e.kind for events in rows.events.values() for e in events)
+    return f"{len(rows.reports)} reports {dict(statuses)}; events {dict(kinds)}"

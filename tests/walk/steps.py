@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from emulator import BotApiEmulator, SentMessage
 from tests.walk.population import BY_KEY, CAST, GROUP_ID, Actor
-from tests.walk.texts import free_text
+from tests.walk.texts import free_text, normal_text
 
 SYSTEM = "-"
 # Every command the bot knows, to try one that is not on a person's menu.
@@ -32,6 +32,8 @@ ACTOR_WEIGHTS = {
     "ministry": 2,
 }  # fmt: skip
 GROUP_MEMBERS = ("officer_smt", "admin")
+FOLLOW = 0.75  # how often a person does what the bot asks rather than wander
+AMOUNTS = ("۵۰۰ میلیون", "2 میلیارد", "500000000", "١٢٠٠ میلیون")
 
 
 @dataclass(frozen=True)
@@ -108,27 +110,43 @@ def choose(rng: random.Random, emu: BotApiEmulator, index: int, *, kills: bool) 
     keyboard = [
         str(b.get("text", "")) for row in emu.current_reply_keyboard(chat_id) or [] for b in row
     ]
+    if rng.random() < FOLLOW:
+        # Go on with what the bot asks, so that flows complete: press one of the buttons
+        # it just showed, answer its question, or start something from the menu.
+        if latest_buttons:
+            return Step(key, "press", rng.choice(latest_buttons), group=group)
+        if keyboard:
+            return Step(key, "reply_kb", rng.choice(keyboard), group=group)
+        if latest is not None and _asks_amount(latest.text):
+            return Step(key, "text", rng.choice(AMOUNTS), group=group)
+        if latest is not None and _asks_text(latest.text):
+            return Step(key, "text", normal_text(rng, actor.user_id, index), group=group)
+        return Step(key, "text", rng.choice(menu_of(emu, actor)), group=group)
     roll = rng.random()
-    if latest_buttons and roll < 0.55:
-        return Step(key, "press", rng.choice(latest_buttons), group=group)
-    if keyboard and roll < 0.45:
-        return Step(key, "reply_kb", rng.choice(keyboard), group=group)
-    roll = rng.random()
-    if roll < 0.08:
+    if roll < 0.1:
         older = [d for m in messages[:-1] for d in inline_callbacks(m)]
         if older:
             return Step(key, "press", rng.choice(older), old=rng.random() < 0.5, group=group)
     if roll < 0.45:
         return Step(key, "text", free_text(rng, actor.user_id, index), group=group)
-    if roll < 0.7:
+    if roll < 0.65:
         menu = menu_of(emu, actor)
-        command = rng.choice(menu) if rng.random() < 0.8 else rng.choice(ALL_COMMANDS)
+        command = rng.choice(menu) if rng.random() < 0.7 else rng.choice(ALL_COMMANDS)
         return Step(key, "text", command, group=group)
-    if roll < 0.75:
+    if roll < 0.72:
         return Step(key, "text", "/cancel", group=group)
-    if roll < 0.8:
+    if roll < 0.75:
         return Step(key, "text", "/start", group=group)
     return Step(key, rng.choice(MEDIA), group=group)
+
+
+def _asks_amount(text: str) -> bool:
+    return "مبلغ" in text or "amount" in text.lower()
+
+
+def _asks_text(text: str) -> bool:
+    lowered = text.lower()
+    return any(w in lowered for w in ("بنویسید", "شرح دهید", "write", "describe", "type "))
 
 
 def people() -> tuple[Actor, ...]:

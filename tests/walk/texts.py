@@ -64,10 +64,14 @@ OTHER = (
 def free_text(rng: random.Random, user_id: int, step: int) -> str:
     """A text a person might send; normal answers most often."""
     roll = rng.random()
-    if roll < 0.55:
+    if roll < 0.65:
         return rng.choice(NORMAL).format(m=marker(user_id, step))
-    if roll < 0.75:
+    if roll < 0.8:
         return rng.choice(NUMBERS)
-    if roll < 0.85:
+    if roll < 0.88:
         return rng.choice(OTHER)
     return HOSTILE[rng.choice(sorted(HOSTILE))]
+
+
+def normal_text(rng: random.Random, user_id: int, step: int) -> str:
+    return rng.choice(NORMAL).format(m=marker(user_id, step))
