@@ -11,6 +11,7 @@ import logging
 import pytest
 
 from bot.context import RounaqApp
+from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from tests.hardening.flows import give_unit, press_data, services_of, wait_buttons
 from tests.people import Person
@@ -48,3 +49,15 @@ async def test_cancel_in_another_flow_does_not_break_an_open_report(
     assert not errors(caplog)
     # And the next /report starts afresh.
     assert (await owner.say("/report")).find_button("rep:cat:1") is not None
+
+
+async def test_cancel_with_nothing_open_is_not_an_unknown_command(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
+) -> None:
+    """Walk seed 1, step 10 (and most walks since): /cancel, offered by /help and the
+    menu, was answered "I don't know that command" when no flow was open."""
+    owner = people["owner"]
+    await services_of(app).users.touch(owner.id, first_name="رضا", last_name=None, username=None)
+    await services_of(app).users.set_language(owner.id, "fa")
+    answer = await owner.say("/cancel")
+    assert answer.text == get_translator("fa").t("common.nothing_to_cancel")
