@@ -81,7 +81,9 @@ class ProcessBot:
     """`python -m bot run`: real SIGTERM and SIGKILL; ERROR lines read from its log."""
 
     def __init__(self, settings: Settings, workdir: Path) -> None:
-        self.process = BotProcess(settings, workdir)
+        # Its clock is the real one: a person acting every second or so must not be
+        # throttled (the in-process walk moves its clock CLOCK_STEP per step instead).
+        self.process = BotProcess(settings, workdir, MAX_UPDATES_PER_MINUTE="100000")
 
     @property
     def errors(self) -> list[str]:
@@ -269,6 +271,7 @@ class Walk:
                 else set()
             )
             found += inv.check_leaks(message, rows, self.agency_ids, typed)
+            found += inv.check_counters(message, rows)
         found += inv.check_duplicate_notices(messages, set(actor_chats), cursors)
         return found
 

@@ -312,6 +312,43 @@ def check_duplicate_notices(
     ]
 
 
+def _stats_patterns() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """Per language: the /stats total line (its count captured) and the "none yet" line."""
+    from bot.i18n import get_translator
+
+    found = []
+    for lang in ("fa", "en"):
+        tr = get_translator(lang)
+        total = re.sub("<[^>]+>", "", tr.t("stats.total", count="\x00"))
+        head, _, tail = re.escape(total).partition("\x00")
+        empty = re.sub("<[^>]+>", "", tr.t("stats.empty"))
+        found.append((re.compile(head + r"([0-9۰-۹٬,]+)" + tail), re.compile(re.escape(empty))))
+    return found
+
+
+_STATS = _stats_patterns()
+
+
+def check_counters(message: SentMessage, rows: Rows) -> list[Violation]:
+    """What /stats shows agrees with a recount from the rows, now."""
+    stored = len(rows.reports)
+    text = _BIDI.sub("", message.text)
+    for total, empty in _STATS:
+        match = total.search(text)
+        shown = int(re.sub("[٬,]", "", match.group(1)).translate(_DIGITS)) if match else None
+        if shown is None and empty.search(text):
+            shown = 0
+        if shown is not None and shown != stored:
+            return [
+                Violation(
+                    "counters",
+                    f"/stats shows {shown} reports, the rows hold {stored}",
+                    (message.chat_id,),
+                )
+            ]
+    return []
+
+
 def summary(rows: Rows) -> str:
     """How far the flows got: a walk that files and moves no reports finds little."""
     statuses = Counter(r.status for r in rows.reports)
