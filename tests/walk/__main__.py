@@ -20,6 +20,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -85,6 +86,8 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, steps: int) -
     if result.violation is None:
         print(f"seed {seed}: {rate}, nothing found; known defects hit: {len(result.known)}")
         print(f"  {result.summary}")
+        for line, times in Counter(k[:90] for k in result.known).most_common():
+            print(f"  known x{times}: {line}")
         return result
     print(result.report)
     print(f"\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)} --width {args.width}")

