@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -77,6 +78,15 @@ class InProcessBot:
         await self.stop()
 
 
+_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # bot/cli.py's format
+
+
+def _exception_line(traceback: list[str]) -> str:
+    """The traceback's "Type: message" line (SQLAlchemy adds a "Background" line after)."""
+    found = [ln for ln in traceback if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b", ln)]
+    return found[-1] if found else (traceback[-1] if traceback else "")
+
+
 class ProcessBot:
     """`python -m bot run`: real SIGTERM and SIGKILL; ERROR lines read from its log."""
 
@@ -87,8 +97,16 @@ class ProcessBot:
 
     @property
     def errors(self) -> list[str]:
-        lines = self.process.log_text().splitlines() if self.process.log.exists() else []
-        return [ln for ln in lines if " ERROR " in ln or " CRITICAL " in ln or "Traceback" in ln]
+        """Each ERROR or CRITICAL record, with the last line of its traceback (the
+        exception itself), as the in-process trap reports them."""
+        text = self.process.log_text() if self.process.log.exists() else ""
+        records: list[list[str]] = []
+        for line in text.splitlines():
+            if _LOG_LINE.match(line):
+                records.append([line] if (" ERROR " in line or " CRITICAL " in line) else [])
+            elif records and records[-1] and line.strip():
+                records[-1].append(line.strip())
+        return [f"{r[0]} {_exception_line(r[1:])}" for r in records if r]
 
     async def start(self, emulator: BotApiEmulator) -> None:
         await self.process.start(emulator)

@@ -45,7 +45,7 @@ KNOWN_DEFECTS: tuple[KnownDefect, ...] = (
     ),
     KnownDefect(
         "error-log",
-        re.compile("(?i)BadRequest\\('Can't parse reply keyboard markup json object'\\)"),
+        re.compile(r"(?i)BadRequest\W+Can't parse reply keyboard markup json object"),
         "issue 11 #2: /digest sends an empty InlineKeyboardMarkup for some roles",
     ),
     KnownDefect(
