@@ -60,6 +60,16 @@ class BotProcess:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the process has used so far (from /proc/<pid>/stat)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text(encoding="utf-8")
+        except OSError:
+            return float("nan")
+        # Fields after the command name (which may hold spaces) start at the state (3rd).
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, lines: int = 20) -> str:
         try:
             return "\n".join(self.log_path.read_text(encoding="utf-8").splitlines()[-lines:])
@@ -117,12 +127,12 @@ async def forget_handled_updates(database_url: str) -> None:
     from sqlalchemy import delete
 
     from storage.db import Database
-    from storage.models_durability import BotState, ProcessedUpdate
+    from storage.models_durability import BotState, InboxUpdate
 
     database = Database(database_url)
     try:
         async with database.engine.begin() as connection:
-            for table in (ProcessedUpdate, BotState):
+            for table in (InboxUpdate, BotState):
                 await connection.execute(delete(table))
     finally:
         await database.dispose()

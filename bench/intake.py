@@ -12,7 +12,7 @@ import asyncio
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.harness import (
@@ -25,11 +25,12 @@ from bench.harness import (
     wait_events,
     wait_until_answering,
 )
-from bench.table import Table, percentile
+from bench.table import Table, commit, percentile
 from emulator import BotApiEmulator
 
 GOAL_RATIO = 0.6
 GOAL_P99_MS = 100.0
+GOAL_CPU_RATIO = 2.0
 
 
 @dataclass(frozen=True)
@@ -117,21 +118,35 @@ async def open_loop(
     return latencies, owners * len(script) / (loop.time() - start)
 
 
+@dataclass
+class Measured:
+    """One bot process: closed-loop throughput per owner count, its CPU, open-loop latency."""
+
+    throughput: dict[int, float] = field(default_factory=dict)  # owners -> updates/s
+    cpu_ms: dict[int, float] = field(default_factory=dict)  # owners -> CPU ms per update
+    latencies: list[float] = field(default_factory=list)
+    offered: float = 0.0
+
+
 async def measure(
-    command: Sequence[str], script: Sequence[Step], owners: int, *, latency_seconds: float = 0,
+    command: Sequence[str], script: Sequence[Step], owners: Sequence[int], *,
+    latency_seconds: float = 0, open_rate: float | None = None,
     env_extra: dict[str, str] | None = None,
-) -> tuple[float, list[float], float]:  # fmt: skip
+) -> Measured:  # fmt: skip
+    """Closed loops at each owner count (none if ``owners`` is empty), then the open loop
+    at ``open_rate`` (default: half the first closed loop's throughput)."""
     with tempfile.TemporaryDirectory(prefix="rounaq-bench-intake-") as directory:
         return await _measure(
-            Path(directory), command, script, owners, latency_seconds, env_extra or {}
+            Path(directory), command, script, owners, latency_seconds, open_rate, env_extra or {}
         )
 
 
 async def _measure(
-    workdir: Path, command: Sequence[str], script: Sequence[Step], owners: int,
-    latency_seconds: float, env_extra: dict[str, str],
-) -> tuple[float, list[float], float]:  # fmt: skip
+    workdir: Path, command: Sequence[str], script: Sequence[Step], owners: Sequence[int],
+    latency_seconds: float, open_rate: float | None, env_extra: dict[str, str],
+) -> Measured:  # fmt: skip
     database_url = f"sqlite+aiosqlite:///{workdir / 'intake.sqlite3'}"
+    result = Measured()
     async with emulator_without_limits() as emu:
         env = bot_environment(emu, database_url, **env_extra)
         async with bot_process(command, env, workdir=workdir) as bot:
@@ -142,52 +157,88 @@ async def _measure(
                 raise SystemExit(f"the bot did not start:\n{bot.log_tail()}") from None
             # Warm-up: the first conversations load code paths and fill caches.
             await closed_loop(emu, script, 5, 10_000)
-            throughput = await closed_loop(emu, script, owners, 100_000)
-            latencies: list[float] = []
-            offered = 0.0
-            if latency_seconds:
-                latencies, offered = await open_loop(
-                    emu, script, throughput / 2, latency_seconds, 500_000
+            for round_, count in enumerate(owners):
+                cpu_before = bot.cpu_seconds()
+                result.throughput[count] = await closed_loop(
+                    emu, script, count, 100_000 + round_ * 50_000
                 )
-    return throughput, latencies, offered
+                used = bot.cpu_seconds() - cpu_before
+                result.cpu_ms[count] = used * 1000 / (count * len(script))
+            if latency_seconds:
+                rate = open_rate or result.throughput[owners[0]] / 2
+                result.latencies, result.offered = await open_loop(
+                    emu, script, rate, latency_seconds, 500_000
+                )
+    return result
+
+
+# The HTTP clients compared by `--http` (bot.http): PTB's httpx at a few pool sizes, aiohttp.
+HTTP_CLIENTS = (("httpx", 16), ("httpx", 64), ("httpx", 256), ("aiohttp", 64), ("aiohttp", 256))
+# Half the as-deployed ceiling: 30 messages/s at ~1.5 messages per update is ~20 updates/s.
+QUICK_OPEN_RATE = 10.0
 
 
 def run(argv: list[str]) -> Table:
     parser = argparse.ArgumentParser(prog="python -m bench intake")
-    parser.add_argument("--owners", type=int, default=200, help="concurrent owners (K)")
+    parser.add_argument(
+        "--owners", type=int, nargs="+", default=[200, 50], help="concurrent owners (K), each"
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="open-loop duration")
-    parser.add_argument("--quick", action="store_true", help="50 owners, 8 s of open loop")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="50 owners, 6 s of open loop at a nominal half load (for CI: under a minute)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--http", action="store_true", help="also compare the HTTP clients (HTTP_CLIENTS)"
+    )
     args, _ = parser.parse_known_args(argv)
     if args.quick:
-        args.owners, args.seconds = min(args.owners, 50), min(args.seconds, 8.0)
-    return asyncio.run(_run(args.owners, args.seconds))
+        args.owners, args.seconds = [min(min(args.owners), 50)], min(args.seconds, 6.0)
+    return asyncio.run(_run(args.owners, args.seconds, quick=args.quick, http=args.http))
 
 
-async def _run(owners: int, seconds: float) -> Table:
-    echo, _, _ = await measure(ECHO_COMMAND, ECHO_SCRIPT, owners)
+async def _run(owners: list[int], seconds: float, *, quick: bool, http: bool) -> Table:
+    echo = await measure(ECHO_COMMAND, ECHO_SCRIPT, owners)
     # Like for like: the echo bot has no outbound limiter, so this run has none either.
-    uncapped, _, _ = await measure(
+    uncapped = await measure(
         ROUNAQ_COMMAND, ROUNAQ_SCRIPT, owners, env_extra={"MAX_MESSAGES_PER_SECOND": "0"}
     )
-    deployed, latencies, offered = await measure(
-        ROUNAQ_COMMAND, ROUNAQ_SCRIPT, owners, latency_seconds=seconds
-    )
-    table = Table("Intake: registration + report conversations over HTTP")
-    ratio = uncapped / echo
-    table.add("intake", f"echo bot, {owners} owners", "(ceiling)", f"{echo:.0f} updates/s")
-    table.add(
-        "intake", f"Rounaq, {owners} owners, no outbound cap", "", f"{uncapped:.0f} updates/s"
-    )
-    table.add("intake", "Rounaq / echo", f">= {GOAL_RATIO}", f"{ratio:.2f}", ratio >= GOAL_RATIO)
-    table.add(
-        "intake", f"Rounaq, {owners} owners, as deployed (30 msg/s cap)", "",
-        f"{deployed:.0f} updates/s",
+    # As deployed: the throughput (full runs), then owners arriving at half of it. A quick
+    # run skips the capped closed loop (it takes ~40 s at 20 updates/s) for a nominal rate.
+    deployed = await measure(
+        ROUNAQ_COMMAND, ROUNAQ_SCRIPT, [] if quick else owners[:1], latency_seconds=seconds,
+        open_rate=QUICK_OPEN_RATE if quick else None,
     )  # fmt: skip
+    table = Table(f"Intake: registration + report conversations over HTTP (commit {commit()})")
+    for count in owners:
+        e, r = echo.throughput[count], uncapped.throughput[count]
+        table.add("intake", f"echo bot, {count} owners", "(ceiling)", f"{e:.0f} updates/s")
+        table.add("intake", f"Rounaq, {count} owners, no outbound cap", "", f"{r:.0f} updates/s")
+        table.add(
+            "intake", f"Rounaq / echo, {count} owners", f">= {GOAL_RATIO} (moonshot 0.8)",
+            f"{r / e:.2f}", r / e >= GOAL_RATIO,
+        )  # fmt: skip
+        ec, rc = echo.cpu_ms[count], uncapped.cpu_ms[count]
+        table.add("intake", f"CPU per update, echo bot, {count} owners", "", f"{ec:.2f} ms")
+        table.add("intake", f"CPU per update, Rounaq, {count} owners", "", f"{rc:.2f} ms")
+        table.add(
+            "intake", f"CPU per update, Rounaq / echo, {count} owners", f"<= {GOAL_CPU_RATIO}",
+            f"{rc / ec:.2f}", rc / ec <= GOAL_CPU_RATIO,
+        )  # fmt: skip
+    if deployed.throughput:
+        count = owners[0]
+        table.add(
+            "intake", f"Rounaq, {count} owners, as deployed (30 msg/s cap)", "",
+            f"{deployed.throughput[count]:.0f} updates/s",
+        )  # fmt: skip
+    latencies = deployed.latencies
     p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
-    label = f"as deployed, open loop {offered:.0f} updates/s"
+    label = f"as deployed, open loop {deployed.offered:.0f} updates/s"
     table.add("intake", f"p50, {label}", "", f"{p50:.1f} ms")
     table.add("intake", f"p99, {label}", f"<= {GOAL_P99_MS:.0f} ms", f"{p99:.1f} ms",
               p99 <= GOAL_P99_MS)  # fmt: skip
+    if http:
+        await _compare_http(table, owners[0], echo.throughput[owners[0]])
     table.notes.append(
         f"{len(ROUNAQ_SCRIPT)} updates per owner: /start, language, /register, name, sector, "
         "county, permit, contact, /report, category, description, continue, submit; "
@@ -198,11 +249,29 @@ async def _run(owners: int, seconds: float) -> Table:
         "`python -m bot run` on a fresh SQLite file, the echo bot as `python -m bench.echo_bot`"
     )
     table.notes.append(
+        "CPU per update: the bot process's user + system CPU time (/proc/<pid>/stat) over "
+        "the closed loop, divided by the updates it handled"
+    )
+    table.notes.append(
         "as deployed, the bot sends at most MAX_MESSAGES_PER_SECOND=30 messages/s (Telegram's "
         "bot-wide limit), which bounds intake to ~20 updates/s whatever the processing cost"
     )
     table.notes.append(
         f"latency: from the update being queued to the last message/edit of its answer "
-        f"({len(latencies)} updates; owners arrive at half the deployed throughput)"
+        f"({len(latencies)} updates; owners arrive at "
+        + ("a nominal half load, 10 updates/s)" if quick else "half the deployed throughput)")
     )
     return table
+
+
+async def _compare_http(table: Table, owners: int, echo: float) -> None:
+    """Uncapped intake with each HTTP client (bot.http), against the same run's echo bot."""
+    for client, pool in HTTP_CLIENTS:
+        env = {"MAX_MESSAGES_PER_SECOND": "0", "HTTP_CLIENT": client, "HTTP_POOL_SIZE": str(pool)}
+        measured = await measure(ROUNAQ_COMMAND, ROUNAQ_SCRIPT, [owners], env_extra=env)
+        rate = measured.throughput[owners]
+        table.add(
+            "http", f"{client}, pool {pool}, {owners} owners, no outbound cap", "",
+            f"{rate:.0f} updates/s ({rate / echo:.2f} x echo)",
+            note=f"CPU {measured.cpu_ms[owners]:.2f} ms/update",
+        )  # fmt: skip

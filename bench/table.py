@@ -87,6 +87,27 @@ def machine() -> str:
     )
 
 
+def commit() -> str:
+    """The checkout's commit id (short), "-dirty" when it has uncommitted changes."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=10
+            )
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip()
+
+    head = git("rev-parse", "--short=10", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return f"{head}-dirty" if dirty else head
+
+
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile; values need not be sorted."""
     if not values:

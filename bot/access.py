@@ -32,6 +32,7 @@ class Permission(StrEnum):
     EDIT_PROGRAMS = "edit_programs"  # titles, agencies, schedule; loading a program set
     LINK_REPORTS = "link_reports"  # linking obstacle reports to a program
     IMPORT_LOANS = "import_loans"  # loading banks' facility spreadsheets
+    MANAGE_API_KEYS = "manage_api_keys"  # /apikeys: Open311 channels' keys
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -72,6 +73,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PROGRAMS,
             Permission.LINK_REPORTS,
             Permission.IMPORT_LOANS,
+            Permission.MANAGE_API_KEYS,
         }
     ),
 }
@@ -192,6 +194,18 @@ def sees_internal_notes(principal: Principal, report: ReportDTO) -> bool:
     """Internal agency notes: never to the owner; to the agency and HQ staff."""
     if report.agency_id in principal.agency_ids:
         return True
+    return principal.can(Permission.MANAGE_AGENDA) or principal.has(Role.ADMIN)
+
+
+def sees_owner_contact(principal: Principal, report: ReportDTO) -> bool:
+    """The owner's name and phone (given "so the experts can call"): the responsible
+    agency's officers and the HQ staff (secretariat, admins), as for internal notes.
+
+    Never other owners, other agencies or officials: officials read the figures, they do
+    not call owners.
+    """
+    if report.agency_id in principal.agency_ids:
+        return principal.can(Permission.WORK_INBOX)
     return principal.can(Permission.MANAGE_AGENDA) or principal.has(Role.ADMIN)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, cast
 
@@ -11,13 +10,14 @@ from telegram import BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
 
 from bot.access import Principal
 from bot.container import Services, build_services
 from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
-from bot.delivery import AckingUpdater, PerUserUpdateProcessor, RounaqApplication
+from bot.delivery import PerUserUpdateProcessor, RounaqApplication
+from bot.http import make_request
 from bot.i18n import get_translator, languages
+from bot.inbox import InboxQueue, UpdateInbox
 from bot.menu import bot_commands, visible_commands
 from bot.persistence import DatabasePersistence, RounaqBotData, bot_id_of
 from bot.platform import PROFILES, PlatformBot
@@ -40,7 +40,8 @@ def build_application(
     """The Application, not yet initialised. Services are built in post_init when not given.
 
     Conversations and user data persist in the database (bot.persistence); updates are
-    handled per user in order and acknowledged only once handled (bot.delivery).
+    stored in the inbox before they count as received (bot.inbox), handled per user in
+    order, and marked done with the state they left (bot.delivery).
     """
     token = token or settings.token
     if not token:
@@ -61,12 +62,12 @@ def build_application(
         rate_limiter=AIORateLimiter(
             overall_max_rate=settings.max_messages_per_second, max_retries=5
         ),
-        request=HTTPXRequest(
-            connection_pool_size=64,
+        request=make_request(
+            settings.http_client,
+            pool_size=settings.http_pool_size,
             read_timeout=settings.bot_api_timeout,
-            write_timeout=settings.bot_api_timeout,
         ),
-        get_updates_request=HTTPXRequest(read_timeout=40),
+        get_updates_request=make_request(settings.http_client, pool_size=1, read_timeout=40),
         profile=profile,
     )
     # The persistence uses the services' database; when the services are built at start
@@ -74,12 +75,16 @@ def build_application(
     persistence = DatabasePersistence(
         services.database if services is not None else None, bot_id_of(token)
     )
-    update_queue: asyncio.Queue[object] = asyncio.Queue()
+    # Every update is stored before it counts as received (bot.inbox): the poller stores
+    # its batches, and a webhook post is stored as PTB's handler puts it in this queue.
+    update_queue = InboxQueue()
+    update_queue.inbox = UpdateInbox(persistence)
     application = cast(
         RounaqApp,
         ApplicationBuilder()
         .application_class(RounaqApplication, kwargs={"prepare": prepare})
-        .updater(AckingUpdater(bot, update_queue))
+        .bot(bot)
+        .update_queue(update_queue)
         .context_types(ContextTypes(context=RounaqContext, bot_data=RounaqBotData))
         .persistence(persistence)
         .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))

@@ -15,9 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from bot.formatting import Presenter
+from bot.formatting import Presenter, strip_isolates
+from bot.text import shorten
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -70,7 +71,9 @@ class Bar:
 
 
 def _shorten(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
+    # matplotlib lays the text out itself; the isolates that help chat clients are not
+    # glyphs in the font.
+    return shorten(strip_isolates(label), MAX_LABEL)
 
 
 def _render(figure: Figure) -> bytes:
@@ -106,16 +109,29 @@ def horizontal_bars(
     *,
     axis_label: str = "",
     limit: float | None = None,
+    counts: bool = False,
 ) -> bytes:
     with chart_style():
-        return _render(horizontal_figure(fmt, title, bars, axis_label=axis_label, limit=limit))
+        return _render(
+            horizontal_figure(fmt, title, bars, axis_label=axis_label, limit=limit, counts=counts)
+        )
 
 
 def vertical_bars(
-    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = ""
+    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = "", counts: bool = False
 ) -> bytes:
     with chart_style():
-        return _render(vertical_figure(fmt, title, bars, axis_label=axis_label))
+        return _render(vertical_figure(fmt, title, bars, axis_label=axis_label, counts=counts))
+
+
+def _value_axis(axis: Any, fmt: Presenter, *, counts: bool) -> None:
+    """Ticks of the value axis in the reader's digits; whole numbers only for counts
+    (a count of ۰٫۲ reports means nothing)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    if counts:
+        axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, 0 if counts else 1)))
 
 
 def horizontal_figure(
@@ -125,6 +141,7 @@ def horizontal_figure(
     *,
     axis_label: str = "",
     limit: float | None = None,
+    counts: bool = False,
 ) -> Figure:
     """Bars from the reading side: in Persian the labels stand on the right and the bars
     grow leftwards, as a Persian reader expects; in English, the other way round.
@@ -142,7 +159,7 @@ def horizontal_figure(
     axes.set_xlim(0, top)
     for position, bar in zip(positions, bars, strict=True):
         axes.annotate(
-            bar.text,
+            strip_isolates(bar.text),
             (bar.value, position),
             xytext=(-4 if rtl else 4, 0),
             textcoords="offset points",
@@ -153,12 +170,12 @@ def horizontal_figure(
     if rtl:
         axes.invert_xaxis()
         axes.yaxis.tick_right()
-    from matplotlib.ticker import FuncFormatter
-
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, 1)))
-    axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
+    _value_axis(axes.xaxis, fmt, counts=counts)
+    axes.set_title(
+        strip_isolates(title), fontsize=12, fontweight="bold", loc="right" if rtl else "left"
+    )
     if axis_label:
-        axes.set_xlabel(axis_label)
+        axes.set_xlabel(strip_isolates(axis_label))
     for side in ("top", "left" if rtl else "right"):
         axes.spines[side].set_visible(False)
     axes.grid(axis="x", alpha=0.3)
@@ -166,7 +183,7 @@ def horizontal_figure(
 
 
 def vertical_figure(
-    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = ""
+    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = "", counts: bool = False
 ) -> Figure:
     """A series in time order (months, weeks): read right to left in Persian.
     Call inside `chart_style()`."""
@@ -187,7 +204,7 @@ def vertical_figure(
     axes.set_ylim(0, top)
     for position, bar in zip(positions, bars, strict=True):
         axes.annotate(
-            bar.text,
+            strip_isolates(bar.text),
             (position, bar.value),
             xytext=(0, 3),
             textcoords="offset points",
@@ -199,12 +216,12 @@ def vertical_figure(
         axes.invert_xaxis()
         axes.yaxis.tick_right()
         axes.yaxis.set_label_position("right")
-    from matplotlib.ticker import FuncFormatter
-
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, 1)))
-    axes.set_title(title, fontsize=12, fontweight="bold", loc="right" if rtl else "left")
+    _value_axis(axes.yaxis, fmt, counts=counts)
+    axes.set_title(
+        strip_isolates(title), fontsize=12, fontweight="bold", loc="right" if rtl else "left"
+    )
     if axis_label:
-        axes.set_ylabel(axis_label)
+        axes.set_ylabel(strip_isolates(axis_label))
     for side in ("top", "left" if rtl else "right"):
         axes.spines[side].set_visible(False)
     axes.grid(axis="y", alpha=0.3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -13,16 +14,56 @@ from urllib.parse import urlsplit
 from bot.redact import RedactingFilter
 from bot.settings import Settings
 
+# Libraries that narrate their routine work at INFO (alembic's plugins and migrations,
+# apscheduler's every job, PTB's start and stop): warnings only, unless LOG_LEVEL=DEBUG.
+LIBRARY_LOGGERS = ("alembic", "apscheduler", "telegram.ext", "aiohttp.access")
+# httpx and httpcore log every request URL, and the URL carries the token: never below WARNING.
+NEVER_VERBOSE = ("httpx", "httpcore")
+log = logging.getLogger("rounaq")
+
 
 def configure_logging(level: str = "INFO") -> None:
+    """The one place that sets up logging (LOG_LEVEL, or --log-level, for the bot's own)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
-    # httpx logs every request URL, and the URL carries the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        root.setLevel(level.upper())
+    except ValueError:  # a wrong LOG_LEVEL: Settings() refuses it next, with its own message
+        root.setLevel(logging.INFO)
+    debugging = root.level <= logging.DEBUG
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if debugging else logging.WARNING)
+    for name in NEVER_VERBOSE:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def startup_lines(settings: Settings) -> list[str]:
+    """What a newcomer needs at start: the version, the database (no password), the province."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from sqlalchemy.engine import make_url
+
+    try:
+        release = version("rounaq")
+    except PackageNotFoundError:  # run from a checkout without installing
+        release = "(not installed)"
+    try:
+        database = make_url(settings.database_url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL fails later with its own message; never echo it
+        database = "(unreadable DATABASE_URL)"
+    return [
+        f"Rounaq {release}",
+        f"database: {database}",
+        f"province: {settings.province}",
+    ]
+
+
+def announce(settings: Settings) -> None:
+    for line in startup_lines(settings):
+        log.info("%s", line)
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -34,6 +75,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             return 2
         print("BOT_TOKEN is not set: starting the local demo instead.", file=sys.stderr)
         return _demo(settings, args)
+    announce(settings)
     if getattr(args, "webhook", False):
         try:
             options = webhook_options(settings)
@@ -44,8 +86,10 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             **options, allowed_updates=None, drop_pending_updates=False
         )
         return 0
-    # Polling (the default): updates are confirmed to Telegram only once handled.
-    build_application(settings).run_polling(allowed_updates=None, drop_pending_updates=False)
+    # Polling (the default): updates are confirmed to Telegram once stored (bot.inbox).
+    from bot.runtime import serve
+
+    asyncio.run(serve(settings))
     return 0
 
 
@@ -107,6 +151,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
     host = getattr(args, "host", None) or settings.demo_host
     port = getattr(args, "port", None) or settings.demo_port
+    announce(settings)
     asyncio.run(run_demo(settings, host=host, port=port))
     return 0
 
@@ -139,7 +184,9 @@ def _import_loans(settings: Settings, args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="rounaq", description="Rounaq production-obstacles bot")
-    root.add_argument("--log-level", default="INFO")
+    root.add_argument(
+        "--log-level", default=None, help="the bot's log level (default: LOG_LEVEL, or INFO)"
+    )
     commands = root.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run the bot (the demo when BOT_TOKEN is unset)")
     run.add_argument("--port", type=int, default=None, help="demo page port")
@@ -170,10 +217,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    configure_logging(args.log_level)
+    configure_logging(args.log_level or os.environ.get("LOG_LEVEL") or "INFO")
     if args.command == "copy-db":
         return _copy_db(args)
     settings = Settings()
+    configure_logging(args.log_level or settings.log_level)  # LOG_LEVEL may be in .env
     if args.command == "demo":
         return _demo(settings, args)
     if args.command == "import-loans":

@@ -10,18 +10,22 @@ from bot.digest.service import DigestService
 from bot.exports import Exporter
 from bot.services.admin import AdminService
 from bot.services.calendar import WorkCalendar
+from bot.services.compliance import ComplianceService
 from bot.services.directory import Directory
 from bot.services.hq import HQService
 from bot.services.loans import LoanService
 from bot.services.national import NationalService
 from bot.services.programs import ProgramService
 from bot.services.reports import ReportService
+from bot.services.sessions import FollowUpService, SessionService
+from bot.services.staffing import StaffingService
 from bot.services.stats import StatsService
 from bot.services.throttle import UpdateThrottle
 from bot.services.units import UnitService
 from bot.services.users import UserService
 from bot.services.workflow import WorkflowService
 from bot.settings import Settings
+from bot.text import jalali_to_date
 from storage import migrate
 from storage.db import Database
 from storage.seed import load_dataset, seed_figures, seed_province
@@ -47,6 +51,10 @@ class Services:
     stats: StatsService
     exporter: Exporter
     throttle: UpdateThrottle
+    staffing: StaffingService
+    sessions: SessionService
+    compliance: ComplianceService
+    followups: FollowUpService
 
     async def close(self) -> None:
         await self.stats.close()
@@ -59,7 +67,7 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     await migrate.upgrade(database)
     dataset = load_dataset(settings.province)
     province_id = await seed_province(database, dataset)
-    await seed_figures(database, dataset, province_id)
+    await seed_figures(database, dataset, province_id, to_date=jalali_to_date)
     directory = Directory(database, dataset.province.code)
     await directory.reload()
     clock = clock or SystemClock()
@@ -70,7 +78,10 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     programs = ProgramService(database, directory, clock)
     hq = HQService(database, directory, clock, calendar, objection_days=settings.objection_days)
     loans = LoanService(database, directory, clock)
-    sections = default_registry(database, directory, hq=hq, programs=programs, loans=loans)
+    compliance = ComplianceService(database, directory, clock, settings.tz)
+    sections = default_registry(
+        database, directory, hq=hq, programs=programs, loans=loans, compliance=compliance
+    )
     return Services(
         settings=settings,
         database=database,
@@ -94,4 +105,8 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         stats=StatsService(database, directory, clock),
         exporter=Exporter(database, directory, programs),
         throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
+        staffing=StaffingService(database, directory),
+        sessions=SessionService(database, directory, clock, calendar, hq),
+        compliance=compliance,
+        followups=FollowUpService(database, directory, clock),
     )

@@ -10,6 +10,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.context import RounaqApp
 from bot.runtime import running_bot
@@ -102,14 +103,43 @@ async def seed_demo_figures(application_services: object) -> None:
         log.warning("demo loans were not imported: %s", result)
 
 
+EMULATOR_STATE_FILE = "demo-emulator.json"
+
+
+def demo_data_dir(settings: Settings) -> Path:
+    """Where the demo keeps its emulator: DEMO_DATA_DIR, else beside the SQLite file."""
+    if settings.demo_data_dir is not None:
+        return settings.demo_data_dir
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent
+    return Path("data")
+
+
+def demo_api_port(settings: Settings, port: int) -> int | None:
+    """API_PORT if set, else the port after the demo page's (none beside a random port)."""
+    if settings.api_port is not None:
+        return settings.api_port
+    return port + 1 if port else None
+
+
 @asynccontextmanager
 async def demo_session(
     settings: Settings, *, host: str, port: int
 ) -> AsyncIterator[tuple[BotApiEmulator, RounaqApp]]:
-    """The emulator with the demo people, and the bot running against it (tests use this)."""
+    """The emulator with the demo people, and the bot running against it (tests use this).
+
+    The emulator is kept in the demo's data dir: after a restart the page shows the same
+    chats, and update ids go on from where they were (the bot remembers the handled ones).
+    """
+    data_dir = demo_data_dir(settings)
+    data_dir.mkdir(parents=True, exist_ok=True)
     emulator = BotApiEmulator(
-        token=DEMO_TOKEN, bot_username="rounaq_demo_bot", host=host, port=port
-    )
+        token=DEMO_TOKEN, bot_username="rounaq_demo_bot", host=host, port=port,
+        state_path=data_dir / EMULATOR_STATE_FILE,
+    )  # fmt: skip
     await emulator.start()
     try:
         for persona in PERSONAS:
@@ -126,6 +156,11 @@ async def demo_session(
                 "bot_api_base_url": emulator.base_url,
                 "bot_api_file_url": emulator.base_file_url,
                 "admin_ids": admin_ids,
+                # The Open311 API and the dashboard are on in the demo, beside the page.
+                "api_port": demo_api_port(settings, port),
+                "api_listen": (
+                    settings.api_listen if "api_listen" in settings.model_fields_set else host
+                ),
             }
         )
         async with running_bot(demo_settings, token=DEMO_TOKEN) as application:
@@ -143,4 +178,9 @@ async def run_demo(settings: Settings, *, host: str, port: int) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with demo_session(settings, host=host, port=port) as (emulator, _):
         print(f"Rounaq demo: open {emulator.url}/ in a browser (Ctrl+C stops)", flush=True)
+        api_port = demo_api_port(settings, port)
+        if api_port is not None:
+            print(f"Dashboard and Open311 API: http://{host}:{api_port}/", flush=True)
+        if emulator.restored:
+            log.info("demo chats restored from %s", emulator.state_path)
         await stop.wait()

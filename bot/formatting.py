@@ -7,8 +7,10 @@ Nothing here touches process-wide state: no ``locale.setlocale``, no
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final, Literal, TypeAlias
@@ -19,26 +21,47 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from bot.text import JALALI_MONTHS_EN, JALALI_MONTHS_FA, to_persian_digits
+from bot.text import (
+    JALALI_MONTHS_EN,
+    JALALI_MONTHS_FA,
+    format_tracking_number,
+    shorten,
+    to_persian_digits,
+)
 
 __all__ = [
     "LANGUAGES",
+    "LRI",
+    "PDI",
+    "RTL_LANGUAGES",
     "TEHRAN",
     "Presenter",
+    "Words",
     "escape",
+    "format_number",
     "html_to_plain",
+    "isolate_ltr_runs",
     "split_message",
+    "strip_isolates",
     "telegram_length",
 ]
 
 LANGUAGES: Final = ("fa", "en")
+RTL_LANGUAGES: Final = frozenset({"fa"})
 TEHRAN: Final = ZoneInfo("Asia/Tehran")
 
+# Unicode isolates: a left-to-right token inside a Persian sentence keeps its own order
+# wherever it stands. Without them «۱۴۰۵-۰۰۰۱» after Persian letters shows as
+# «۰۰۰۱-۱۴۰۵» (the digits become Arabic numbers, and "-" between those is neutral),
+# and "/report" shows as "report/".
+LRI: Final = "\u2066"
+RLI: Final = "\u2067"
+FSI: Final = "\u2068"
+PDI: Final = "\u2069"
 _LRM: Final = "\u200e"
-_FA_SCALES: Final = ((10**9, "میلیارد"), (10**6, "میلیون"), (10**3, "هزار"))
-_EN_SCALES: Final = ((10**9, "billion"), (10**6, "million"))
-_FA_UNITS: Final = {"rial": "ریال", "toman": "تومان"}
-_EN_UNITS: Final = {"rial": ("rial", "rials"), "toman": ("toman", "tomans")}
+_ISOLATES_RE: Final = re.compile("[\u2066-\u2069]")
+_LATIN_RE: Final = re.compile("[A-Za-z]")
+_RTL_LETTER_RE: Final = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 Number: TypeAlias = int | float | Decimal
 AnyDate: TypeAlias = dt.datetime | dt.date | jdatetime.date
@@ -49,20 +72,205 @@ def _to_decimal(n: Number) -> Decimal:
     return n if isinstance(n, Decimal) else Decimal(str(n))
 
 
+def format_number(lang: str, n: Number, decimals: int = 0) -> str:
+    """Grouped number with at most ``decimals`` fraction digits (half-up, no trailing 0s).
+
+    fa: «۱۱٬۱۶۵٫۵» (a negative sign gets an LRM so it stays on the left in RTL text);
+    en: "11,165.5". ``٬`` and ``٫`` are Arabic-number separators, so a Persian figure
+    keeps its order in RTL text without isolates.
+    """
+    if decimals < 0:
+        raise ValueError("decimals must be >= 0")
+    value = _to_decimal(n).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if value == 0:
+        value = abs(value)  # no "-0"
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    if lang != "fa":
+        return str(format_decimal(value, format=pattern, locale="en"))
+    text = str(format_decimal(value, format=pattern, locale="fa", numbering_system="arabext"))
+    if text.startswith("-"):
+        text = _LRM + "\u2212" + text[1:]
+    return to_persian_digits(text)
+
+
+def strip_isolates(s: str) -> str:
+    """Without the isolate characters, for places that lay text out themselves (charts)."""
+    return _ISOLATES_RE.sub("", s)
+
+
+# A left-to-right run in a catalog message: a /command, or Latin words with what sits
+# between them ("Excel (xlsx)", "/link 3 1405-0012", a whole English sentence).
+_LTR_RUN_RE: Final = re.compile(
+    r"[/@]?[A-Za-z][A-Za-z0-9_.'’&+\-]*"
+    r"(?:[ ,:;!?()\-]+[/@]?[A-Za-z0-9][A-Za-z0-9_.'’&+\-]*)*[)]?"
+)
+# What a message holds that is not its own text: tags, entities, placeholders, and runs
+# already isolated.
+_NOT_TEXT_RE: Final = re.compile(
+    "(<code>.*?</code>|<[^<>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);"
+    "|\\{[A-Za-z_][A-Za-z0-9_]*\\}|\u2066[^\u2069]*\u2069)"
+)
+
+
+def _isolate_run(m: re.Match[str]) -> str:
+    run = m.group()
+    # A full stop after one Latin word ends the Persian sentence, not the word; an
+    # English sentence keeps its own.
+    keep = len(run)
+    while keep and (
+        run[keep - 1] in " ,:;(-"
+        or (run[keep - 1] in ".!?" and " " not in run[:keep])
+        or (run[keep - 1] == ")" and "(" not in run[:keep])
+    ):
+        keep -= 1
+    return LRI + run[:keep] + PDI + run[keep:]
+
+
+def isolate_ltr_runs(text: str) -> str:
+    """Wrap every left-to-right run of a right-to-left message in LRI…PDI.
+
+    Tags, entities, ``{placeholders}`` and runs already isolated are left alone: values
+    are isolated by the ``Presenter`` that formats them. A ``<code>`` span with Latin in
+    it gets LRMs around it instead. Idempotent.
+    """
+    parts = _NOT_TEXT_RE.split(text)
+    for i in range(0, len(parts), 2):  # even parts are plain text
+        parts[i] = _LTR_RUN_RE.sub(_isolate_run, parts[i])
+    for i in range(1, len(parts), 2):
+        # What is in <code> is copied with a tap and sent back ("/start inv_…"): no
+        # isolates inside it; marks outside keep it left to right.
+        if (
+            parts[i].startswith("<code>")
+            and _LATIN_RE.search(parts[i])
+            and not parts[i - 1].endswith(_LRM)
+        ):
+            parts[i] = _LRM + parts[i] + _LRM
+    return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The catalog's words for joining lists, separating fields and naming amounts."""
+
+    list_sep: str
+    list_last: str
+    field_sep: str
+    datetime: str
+    ellipsis: str
+    amount_and: str
+    thousand: str
+    million: str
+    billion: str
+    units: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # unit -> plural forms
+
+    @classmethod
+    def from_messages(cls, messages: Mapping[str, object]) -> Words:
+        """From a language's flattened catalog (the ``format.*`` keys)."""
+
+        def text(name: str) -> str:
+            value = messages.get(f"format.{name}")
+            if not isinstance(value, str):
+                raise KeyError(f"format.{name} missing from the catalog")
+            return value
+
+        def forms(unit: str) -> tuple[tuple[str, str], ...]:
+            value = messages.get(f"format.{unit}")
+            if not isinstance(value, Mapping):
+                raise KeyError(f"format.{unit} must be a plural message")
+            return tuple((str(k), str(v)) for k, v in value.items())
+
+        return cls(
+            list_sep=text("list_sep"),
+            list_last=text("list_last"),
+            field_sep=text("field_sep"),
+            datetime=text("datetime"),
+            ellipsis=text("ellipsis"),
+            amount_and=text("amount_and"),
+            thousand=text("thousand"),
+            million=text("million"),
+            billion=text("billion"),
+            units=(("rial", forms("rial")), ("toman", forms("toman"))),
+        )
+
+    def unit(self, unit: str, category: str) -> str:
+        forms = dict(dict(self.units)[unit])
+        return forms.get(category, forms["other"])
+
+
+def _plural_category(lang: str, n: Decimal) -> str:
+    return str(_plural_rule(lang)(n))
+
+
+@functools.cache
+def _plural_rule(lang: str) -> Callable[[Decimal], str]:
+    return Locale.parse(lang).plural_form
+
+
+@functools.cache
+def _catalog_words(lang: str) -> Words:
+    # Imported here: bot.i18n builds on this module.
+    from bot.i18n import get_translator
+
+    return Words.from_messages(get_translator(lang).messages)
+
+
 @dataclass(frozen=True, slots=True)
 class Presenter:
-    """How one user sees numbers, dates and amounts: ``Presenter("fa")``."""
+    """How one user sees numbers, dates, amounts and lists: ``Presenter("fa", tz)``.
+
+    The one way to build one: words come from the package's catalogs unless given.
+    """
 
     lang: str
     tz: ZoneInfo = field(default=TEHRAN)
+    words: Words | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
             raise ValueError(f"unsupported language {self.lang!r}; expected one of {LANGUAGES}")
+        if self.words is None:
+            object.__setattr__(self, "words", _catalog_words(self.lang))
 
     @property
     def is_fa(self) -> bool:
         return self.lang == "fa"
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.lang in RTL_LANGUAGES
+
+    @property
+    def _w(self) -> Words:
+        assert self.words is not None  # set in __post_init__
+        return self.words
+
+    # ---------------------------------------------------------------- direction
+
+    def ltr(self, s: str) -> str:
+        """A left-to-right token (tracking number, date, command) isolated in RTL text."""
+        if not self.is_rtl or not s or s.startswith(LRI):
+            return s
+        return LRI + s + PDI
+
+    def name(self, s: str) -> str:
+        """A name someone typed, HTML-escaped, and isolated (first-strong) when its
+        script runs the other way: a Latin name in Persian text, a Persian one in
+        English text, so the punctuation around it stays where the sentence put it."""
+        text = escape(s)
+        foreign = _LATIN_RE if self.is_rtl else _RTL_LETTER_RE
+        if foreign.search(text):
+            return FSI + text + PDI
+        return text
+
+    def embed(self, text: str, text_lang: str) -> str:
+        """A whole line in ``text_lang`` inside a message in this language."""
+        if (text_lang in RTL_LANGUAGES) == self.is_rtl:
+            return text
+        return (RLI if text_lang in RTL_LANGUAGES else LRI) + text + PDI
+
+    def tracking(self, year: int, seq: int) -> str:
+        """A report's tracking number: «⁦۱۴۰۵-۰۰۱۲⁩» / "1405-0012"."""
+        return self.ltr(self.digits(format_tracking_number(year, seq)))
 
     # ------------------------------------------------------------------ numbers
 
@@ -71,23 +279,8 @@ class Presenter:
         return to_persian_digits(s) if self.is_fa else s
 
     def number(self, n: Number, decimals: int = 0) -> str:
-        """Grouped number with at most ``decimals`` fraction digits (half-up, no trailing 0s).
-
-        fa: «۱۱٬۱۶۵٫۵» (a negative sign gets an LRM so it stays on the left in RTL text);
-        en: "11,165.5".
-        """
-        if decimals < 0:
-            raise ValueError("decimals must be >= 0")
-        value = _to_decimal(n).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        if value == 0:
-            value = abs(value)  # no "-0"
-        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-        if not self.is_fa:
-            return str(format_decimal(value, format=pattern, locale="en"))
-        text = str(format_decimal(value, format=pattern, locale="fa", numbering_system="arabext"))
-        if text.startswith("-"):
-            text = _LRM + "\u2212" + text[1:]
-        return to_persian_digits(text)
+        """Grouped number: «۱۱٬۱۶۵٫۵» / "11,165.5" (see ``format_number``)."""
+        return format_number(self.lang, n, decimals)
 
     def percent(self, x: Number, decimals: int = 0) -> str:
         """``percent(1.24)`` → «۱۲۴٪» / "124%"."""
@@ -96,6 +289,27 @@ class Presenter:
     def plain_int(self, n: int) -> str:
         """No grouping, for years and ids: «۱۴۰۵» / "1405"."""
         return self.digits(str(n))
+
+    # -------------------------------------------------------------------- lists
+
+    def join(self, items: Iterable[str]) -> str:
+        """«الف، ب، پ» / "a, b, c"."""
+        return self._w.list_sep.join(items)
+
+    def join_and(self, items: Iterable[str]) -> str:
+        """«الف، ب و پ» / "a, b and c"."""
+        listed = list(items)
+        if len(listed) < 2:
+            return "".join(listed)
+        return self._w.list_sep.join(listed[:-1]) + self._w.list_last + listed[-1]
+
+    def fields(self, *parts: str) -> str:
+        """Parts of one line side by side: «قم — ۷ روز» / "Qom · 7 days"."""
+        return self._w.field_sep.join(p for p in parts if p)
+
+    def shorten(self, label: str, limit: int) -> str:
+        """``label`` in at most ``limit`` characters, cut at a word boundary with "…"."""
+        return shorten(label, limit, self._w.ellipsis)
 
     # -------------------------------------------------------------------- dates
 
@@ -136,14 +350,14 @@ class Presenter:
 
     def datetime(self, value: dt.datetime) -> str:
         """«۷ آذر ۱۴۰۵، ۱۴:۰۵» / "28 Nov 2026, 14:05"."""
-        return f"{self.date(value)}{'،' if self.is_fa else ','} {self.time(value)}"
+        return self._w.datetime.format(date=self.date(value), time=self.time(value))
 
     def short_date(self, value: AnyDate) -> str:
-        """«۱۴۰۵/۰۹/۰۷» / "2026-11-28"."""
+        """«⁦۱۴۰۵/۰۹/۰۷⁩» (isolated) / "2026-11-28"."""
         day = self._local_day(value)
         if self.is_fa:
             j = self._jalali(day)
-            return self.digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
+            return self.ltr(self.digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}"))
         return day.isoformat()
 
     def weekday(self, value: AnyDate) -> str:
@@ -166,7 +380,7 @@ class Presenter:
     # -------------------------------------------------------------------- money
 
     def money(self, rials: int, unit: Literal["rial", "toman"] = "rial") -> str:
-        """An amount the way officials say it.
+        """An amount the way officials say it, in the catalog's words.
 
         fa: «۱۱ هزار و ۱۶۵ میلیارد ریال», «هزار و ۱۱۶٫۵ میلیارد تومان», «۹ هزار میلیارد
         ریال», «۲ میلیون و ۵۰۰ هزار ریال», «۷۵۰ ریال». Exact: below a billion every part is
@@ -178,20 +392,18 @@ class Presenter:
         if unit not in ("rial", "toman"):
             raise ValueError(f"unknown unit {unit!r}")
         value = Decimal(abs(rials)) / (10 if unit == "toman" else 1)
-        if self.is_fa:
-            text = f"{self._fa_amount(value)} {_FA_UNITS[unit]}"
-        else:
-            one, other = _EN_UNITS[unit]
-            noun = one if Locale.parse("en").plural_form(value) == "one" else other
-            text = f"{self._en_amount(value)} {noun}"
+        category = _plural_category(self.lang, value)
+        amount = self._fa_amount(value) if self.is_fa else self._en_amount(value)
+        text = f"{amount} {self._w.unit(unit, category)}"
         if rials < 0:
             return (_LRM + "\u2212" if self.is_fa else "-") + text
         return text
 
     def _fa_amount(self, value: Decimal) -> str:
+        w = self._w
         parts: list[str] = []
         rest = value
-        for scale, word in _FA_SCALES:
+        for scale, word in ((10**9, w.billion), (10**6, w.million), (10**3, w.thousand)):
             count = rest // scale
             if not count:
                 continue
@@ -206,10 +418,10 @@ class Presenter:
                 parts.append(f"{self.number(count, 1)} {word}")
         if rest or not parts:
             parts.append(self.number(rest, 1))
-        return " و ".join(parts)
+        return w.amount_and.join(parts)
 
     def _en_amount(self, value: Decimal) -> str:
-        for scale, word in _EN_SCALES:
+        for scale, word in ((10**9, self._w.billion), (10**6, self._w.million)):
             if value >= scale and (value * 100) % scale == 0:
                 return f"{self.number(value / scale, 2)} {word}"
         return self.number(value, 1)

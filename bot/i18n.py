@@ -25,7 +25,7 @@ from typing import Final, TypeAlias
 from babel import Locale
 
 import locales
-from bot.formatting import LANGUAGES, Presenter
+from bot.formatting import LANGUAGES, RTL_LANGUAGES, format_number, isolate_ltr_runs
 
 __all__ = [
     "DEFAULT_ROOT",
@@ -139,6 +139,16 @@ def _order(langs: Iterable[str]) -> list[str]:
     return sorted(langs, key=lambda lang: (lang != "fa", lang))
 
 
+def _isolated(messages: Mapping[str, Message]) -> Mapping[str, Message]:
+    out: dict[str, Message] = {}
+    for key, message in messages.items():
+        if isinstance(message, str):
+            out[key] = isolate_ltr_runs(message)
+        else:
+            out[key] = MappingProxyType({c: isolate_ltr_runs(f) for c, f in message.items()})
+    return MappingProxyType(out)
+
+
 @dataclass(frozen=True, eq=False)
 class Translator:
     """Messages of one language. Immutable except for the note of missing keys logged."""
@@ -146,13 +156,15 @@ class Translator:
     lang: str
     messages: Mapping[str, Message]
     strict: bool = False
-    presenter: Presenter = field(init=False)
     _plural_form: Callable[[int], str] = field(init=False, repr=False)
     _reported: set[str] = field(init=False, repr=False, default_factory=set)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "presenter", Presenter(self.lang))
         object.__setattr__(self, "_plural_form", Locale.parse(self.lang).plural_form)
+        if self.lang in RTL_LANGUAGES:
+            # Commands and Latin words in a Persian message are isolated once, here, so
+            # "/report" does not show as "report/"; values are isolated by the Presenter.
+            object.__setattr__(self, "messages", _isolated(self.messages))
 
     def _missing(self, key: str, problem: str) -> str:
         if self.strict:
@@ -175,9 +187,9 @@ class Translator:
         if isinstance(value, bool):
             return value
         if isinstance(value, int):
-            return self.presenter.number(value)
+            return format_number(self.lang, value)
         if isinstance(value, float | Decimal):
-            return self.presenter.number(value, 2)
+            return format_number(self.lang, value, 2)
         return value
 
     def t(self, key: str, /, **kwargs: object) -> str:

@@ -2,11 +2,11 @@
 
 PTB hands the persistence deep copies of user_data, chat_data, bot_data and the
 conversation states; this class turns them into JSON and *stages* what changed. Nothing is
-written until `commit()`, which writes every staged row, plus the ids of the updates whose
-handling produced them, in one transaction. The application commits after every update
-(bot.delivery.RounaqApplication), so the state a user sees is durable before the update is
-acknowledged to Telegram; PTB's own interval and its flush on shutdown commit whatever jobs
-changed in between.
+written until `commit()`, which writes every staged row, and marks done the inbox rows of
+the updates whose handling produced them (bot.inbox), in one transaction. The application
+commits after every update (bot.delivery.RounaqApplication), so the state a user sees is
+durable before the update counts as handled; PTB's own interval and its flush on shutdown
+commit whatever jobs changed in between.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ import asyncio
 import copy
 import json
 import logging
+from collections.abc import MutableMapping
 from datetime import timedelta
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage.db import Database
 from storage.models import utcnow
 from storage.repositories.botstate import BotStateRepository, StateKey
+from storage.repositories.inbox import InboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,17 @@ TRANSIENT_BOT_DATA_KEYS = frozenset(
         "figures_warmer",  # handlers.stats: the start-up warm-up of /stats and /loans
     }
 )
-# Telegram keeps an undelivered update for 24 hours; marks older than this are useless.
+# Telegram keeps an undelivered update for 24 hours; done inbox rows older than this are
+# useless.
 PROCESSED_RETENTION = timedelta(hours=48)
 
 _MISSING = object()
+
+# PTB's own aliases live in a private module (telegram.ext._utils.types); these are the
+# same shapes, spelled out.
+ConversationKey = tuple[int | str, ...]
+ConversationDict = MutableMapping[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 
 def bot_id_of(token: str) -> int:
@@ -217,7 +225,7 @@ class DatabasePersistence(BasePersistence[UserData, ChatData, RounaqBotData]):
             async with self.database.transaction() as session:
                 repo = BotStateRepository(session, self.bot_id)
                 await repo.write(changes, now)
-                await repo.mark_processed(handled, now)
+                await InboxRepository(session, self.bot_id).mark_done(handled, now)
             for key, data in changes:
                 if data is None:
                     self._written.pop(key, None)
@@ -235,10 +243,8 @@ class DatabasePersistence(BasePersistence[UserData, ChatData, RounaqBotData]):
         if update_id in self._handled:
             return True
         async with self.database.session() as session:
-            return await BotStateRepository(session, self.bot_id).is_processed(update_id)
+            return await InboxRepository(session, self.bot_id).is_done(update_id)
 
     async def prune(self) -> int:
         async with self.database.transaction() as session:
-            return await BotStateRepository(session, self.bot_id).prune_processed(
-                utcnow() - PROCESSED_RETENTION
-            )
+            return await InboxRepository(session, self.bot_id).prune(utcnow() - PROCESSED_RETENTION)

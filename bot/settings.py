@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.db import DEFAULT_DATABASE_URL
+
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 TELEGRAM_API_FILE_URL = "https://api.telegram.org/file/bot"
-DEFAULT_SQLITE_PATH = Path("data") / "rounaq.sqlite3"
 
 
 class PlatformName(StrEnum):
@@ -23,6 +24,13 @@ class PlatformName(StrEnum):
     TELEGRAM = "telegram"
     BALE = "bale"
     EMULATOR = "emulator"
+
+
+class HttpClient(StrEnum):
+    """The Bot API's HTTP client (bot.http); aiohttp measured faster (docs/benchmarks.md)."""
+
+    AIOHTTP = "aiohttp"
+    HTTPX = "httpx"
 
 
 class Settings(BaseSettings):
@@ -35,7 +43,7 @@ class Settings(BaseSettings):
     bot_api_file_url: str = TELEGRAM_API_FILE_URL
     # Empty means "guess from the base URL" (tapi.bale.ai means Bale).
     platform: PlatformName | None = None
-    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+    database_url: str = DEFAULT_DATABASE_URL
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Asia/Tehran"
     default_language: str = "fa"
@@ -45,6 +53,18 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     demo_host: str = "127.0.0.1"
     demo_port: int = 8080
+    # The Open311 API and the dashboard (bot.api): served when API_PORT is set.
+    api_port: int | None = None
+    api_listen: str = "127.0.0.1"
+    # A new API key's limits unless /apikeys names others: requests a minute, reports a day.
+    api_per_minute: int = 60
+    api_per_day: int = 200
+    # Where `rounaq demo` keeps its emulator (chats, update ids) between runs; empty means
+    # beside the SQLite file, or ./data with PostgreSQL.
+    demo_data_dir: Path | None = None
+    # The bot's own log level; libraries (alembic, apscheduler, httpx, telegram.ext) log
+    # warnings only, unless this is DEBUG (bot/cli.py configure_logging).
+    log_level: str = "INFO"
     # Abuse limits: how many reports one owner may submit per day, and updates per minute.
     max_reports_per_day: int = 10
     max_updates_per_minute: int = 40
@@ -70,6 +90,9 @@ class Settings(BaseSettings):
     warm_figures_on_start: bool = True
     # Seconds to wait for the Bot API's answer to a request (long polls wait longer).
     bot_api_timeout: float = 15.0
+    # The HTTP client for Bot API calls and its connection pool size (bot.http).
+    http_client: HttpClient = HttpClient.AIOHTTP
+    http_pool_size: int = Field(default=64, ge=1, le=1024)
     # Updates handled at once (different users; one user's are always one after another).
     max_concurrent_updates: int = 256
     # Webhook mode (`rounaq run --webhook`): Telegram posts to WEBHOOK_URL (https, behind a
@@ -117,6 +140,14 @@ class Settings(BaseSettings):
     def _valid_timezone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone, at start-up rather than at the first date
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
 
     @field_validator("default_language")
     @classmethod

@@ -8,6 +8,7 @@ pure (no I/O, no clock, no locale state) so it can be tested exhaustively.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Final
 
@@ -18,12 +19,14 @@ __all__ = [
     "JALALI_MONTHS_FA",
     "ZWNJ",
     "format_tracking_number",
+    "jalali_to_date",
     "normalize_for_match",
     "normalize_text",
     "parse_amount_rials",
     "parse_int",
     "parse_jalali_date",
     "parse_tracking_number",
+    "shorten",
     "to_latin_digits",
     "to_persian_digits",
 ]
@@ -100,6 +103,23 @@ def normalize_for_match(s: str) -> str:
     s = normalize_text(s).replace(ZWNJ, "")
     s = _MATCH_NOISE_RE.sub("", to_latin_digits(s)).casefold()
     return _WS_RE.sub(" ", s).strip()
+
+
+def shorten(label: str, limit: int, ellipsis: str = "…") -> str:
+    """``label`` in at most ``limit`` characters: cut at the last word boundary that fits,
+    with ``ellipsis`` after it, never inside a word (unless one word is longer than the
+    whole limit). A label that fits is returned as it is."""
+    if limit <= len(ellipsis):
+        raise ValueError("limit must leave room for the ellipsis")
+    label = label.strip()
+    if len(label) <= limit:
+        return label
+    room = limit - len(ellipsis)
+    head = label[: room + 1]  # one more: a space just after the cut means a whole word
+    cut = head.rfind(" ")  # a ZWNJ joins parts of one word: «شهرک‌های» is not cut there
+    if cut <= 0:
+        return label[:room].rstrip(" " + ZWNJ) + ellipsis
+    return head[:cut].rstrip(" ،,:;-—" + ZWNJ) + ellipsis
 
 
 # ---------------------------------------------------------------------------- integers
@@ -266,16 +286,31 @@ _TRACKING_RE: Final = re.compile(
 )
 
 
+# The same number the other way round, as a right-to-left line shows it ("0012-1405"):
+# then a separator is required, so "00121405" stays one reading.
+_TRACKING_REVERSED_RE: Final = re.compile(
+    rf"(?<![0-9])(?<![0-9][{_TRACKING_SEPS}])#?\s*([0-9]{{1,8}})\s*[{_TRACKING_SEPS}]\s*"
+    rf"(1[34][0-9]{{2}})(?![0-9]|[{_TRACKING_SEPS}][0-9])",
+    re.ASCII,
+)
+
+
 def parse_tracking_number(s: str) -> tuple[int, int] | None:
     """Find a tracking number like ``1405-0012`` in what the user typed.
 
     Any digit script; ``-`` ``‐`` ``–`` ``/`` ``_`` or a space between year and sequence,
     or nothing (then the first four digits are the year); a leading ``#`` and surrounding
     words are fine. The year must be 13xx or 14xx and the sequence at least 1. Dates
-    such as ``1405/09/07`` are not mistaken for one. Returns ``(year, seq)``.
+    such as ``1405/09/07`` are not mistaken for one. The reversed order ``0012-1405``
+    (what a copy of a right-to-left line may give) is read too. Returns ``(year, seq)``.
     """
-    for m in _TRACKING_RE.finditer(to_latin_digits(normalize_text(s))):
+    text = to_latin_digits(normalize_text(s))
+    for m in _TRACKING_RE.finditer(text):
         year, seq = int(m.group(1)), int(m.group(2))
+        if seq >= 1:
+            return year, seq
+    for m in _TRACKING_REVERSED_RE.finditer(text):
+        seq, year = int(m.group(1)), int(m.group(2))
         if seq >= 1:
             return year, seq
     return None
@@ -353,3 +388,14 @@ def parse_jalali_date(s: str) -> jdatetime.date | None:
         day = int(m.group(1)) if m.group(1) else 1
         return _jalali(_full_year(m.group(3)), _MONTH_NAMES[m.group(2)], day)
     return None
+
+
+def jalali_to_date(text: str | None) -> date | None:
+    """A Jalali date from a data file, as a Gregorian calendar day; ValueError if invalid."""
+    if text is None:
+        return None
+    parsed = parse_jalali_date(text)
+    if parsed is None:
+        raise ValueError(f"not a Jalali date: {text!r}")
+    day: date = parsed.togregorian()
+    return day

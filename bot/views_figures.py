@@ -17,7 +17,7 @@ from bot.services.directory import Directory
 from bot.services.loans import ImportResult, LoanOverview, Share
 from bot.services.programs import Light, ProgramPage, ProgramRollup, expected_progress
 from bot.services.stats import StatsSnapshot
-from bot.text import format_tracking_number
+from bot.text import shorten
 from bot.views import status_label
 from storage.dto import ProvinceDTO
 from storage.dto_figures import ProgramDTO
@@ -30,7 +30,7 @@ MAX_ERRORS_SHOWN: Final = 20
 
 
 def _preview(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 # ------------------------------------------------------------------------------ programs
@@ -149,7 +149,7 @@ def program_detail(
         lines.append(
             tr.t(
                 "programs.linked_line",
-                number=fmt.digits(format_tracking_number(report.year, report.seq)),
+                number=fmt.tracking(report.year, report.seq),
                 status=status_label(tr, report.status, staff=True),
                 category=escape(directory.category(report.category_id).name(lang)),
                 how=tr.t("programs.linked_by_hand") if report.explicit else "",
@@ -161,7 +161,7 @@ def program_detail(
 def progress_bars(tr: Translator, fmt: Presenter, programs: Sequence[ProgramDTO]) -> list[Bar]:
     return [
         Bar(
-            label=f"{fmt.plain_int(p.number)}. {p.title(tr.lang)}",
+            label=tr.t("programs.btn_pick", number=fmt.plain_int(p.number), title=p.title(tr.lang)),
             value=p.progress,
             text=fmt.percent(Decimal(p.progress) / 100),
         )
@@ -236,12 +236,20 @@ def loans_summary(tr: Translator, fmt: Presenter, overview: LoanOverview, unit: 
 
 
 def share_label(
-    tr: Translator, fmt: Presenter, directory: Directory, dimension: str, key: object
+    tr: Translator,
+    fmt: Presenter,
+    directory: Directory,
+    dimension: str,
+    key: object,
+    *,
+    short: bool = False,
 ) -> str:
+    """A breakdown row's label; ``short`` for a chart, where a bank's short name fits."""
     if key is None:
         return tr.t("loans.not_given")
     if dimension == "bank" and isinstance(key, int):
-        return directory.agency(key).name(tr.lang)
+        agency = directory.agency(key)
+        return agency.short_name(tr.lang) if short else agency.name(tr.lang)
     if dimension == "sector" and isinstance(key, int):
         return directory.sector(key).name(tr.lang)
     if dimension == "county" and isinstance(key, int):
@@ -298,7 +306,7 @@ def loan_bars(
     divisor = Decimal(10**9) * (10 if unit == "toman" else 1)
     return [
         Bar(
-            label=share_label(tr, fmt, directory, dimension, s.key),
+            label=share_label(tr, fmt, directory, dimension, s.key, short=True),
             value=float(Decimal(s.amount_rials) / divisor),
             text=fmt.money(s.amount_rials, unit),
         )
@@ -315,17 +323,17 @@ def import_summary(tr: Translator, fmt: Presenter, result: ImportResult) -> str:
         return text
     if result.duplicate_of is not None:
         name, when = result.duplicate_of
-        return tr.t("loans.import_duplicate", date=fmt.date(when), name=escape(name))
+        return tr.t("loans.import_duplicate", date=fmt.date(when), name=fmt.name(name))
     if result.format_error is not None:
         detail = result.format_detail
         if result.format_error == "missing_columns":
-            detail = "، ".join(tr.t(f"loans.column.{c.strip()}") for c in detail.split(","))
+            detail = fmt.join(tr.t(f"loans.column.{c.strip()}") for c in detail.split(","))
         return tr.t(f"loans.format.{result.format_error}", detail=escape(detail))
     lines = [tr.t("loans.import_refused")]
     for error in result.errors[:MAX_ERRORS_SHOWN]:
         reason = tr.t(f"loans.reason.{error.reason}")
         if error.value:
-            reason += " " + tr.t("loans.import_error_value", value=escape(error.value))
+            reason += " " + tr.t("loans.import_error_value", value=fmt.name(error.value))
         lines.append(tr.t("loans.import_error_line", row=fmt.plain_int(error.row), reason=reason))
     hidden = len(result.errors) - MAX_ERRORS_SHOWN
     if hidden > 0:
@@ -413,7 +421,8 @@ def agency_bars(
     tr: Translator, fmt: Presenter, directory: Directory, snapshot: StatsSnapshot
 ) -> list[Bar]:
     return [
-        Bar(directory.agency(a).name(tr.lang), n, fmt.number(n)) for a, n in snapshot.by_agency[:15]
+        Bar(directory.agency(a).short_name(tr.lang), n, fmt.number(n))
+        for a, n in snapshot.by_agency[:15]
     ]
 
 

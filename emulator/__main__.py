@@ -24,8 +24,8 @@ def add_sample_personas(emu: BotApiEmulator) -> None:
         emu.add_user(user_id, name, persona=persona)
 
 
-async def _serve(token: str, port: int) -> None:
-    async with BotApiEmulator(token, port=port) as emu:
+async def _serve(token: str, port: int, state: str | None) -> None:
+    async with BotApiEmulator(token, port=port, state_path=state) as emu:
         add_sample_personas(emu)
         print(f"chat page: {emu.url}/\nbase_url: {emu.base_url}\nfile url: {emu.base_file_url}")
         await asyncio.Event().wait()
@@ -35,9 +35,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--token", default="123456:TEST-token")
     parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--state", default=None, help="a file to keep chats and update ids in")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop the demo
-        asyncio.run(_serve(args.token, args.port))
+        asyncio.run(_serve(args.token, args.port, args.state))
 
 
 if __name__ == "__main__":

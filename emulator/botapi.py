@@ -7,6 +7,7 @@ Each method validates like Telegram and answers with the same JSON shapes, so PT
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -192,9 +193,16 @@ class BotApi:
         return plain, source, mode, entities
 
     def _markup(self, p: Params, *, inline_only: bool = False) -> JSON | None:
-        return validate_reply_markup(
-            p.get_json("reply_markup", "reply keyboard markup"), inline_only=inline_only
-        )
+        raw = p.values.get("reply_markup")
+        if raw == "":
+            return None  # the server reads an empty parameter as no markup
+        markup = p.get_json("reply_markup", "reply keyboard markup")
+        if markup is None and isinstance(raw, str):
+            raise bad_request("object expected as reply markup")  # the text "null"
+        result = validate_reply_markup(markup, inline_only=inline_only)
+        if result is None and markup is not None:
+            self.s.stats.empty_markups[raw if isinstance(raw, str) else json.dumps(raw)] += 1
+        return result
 
     def _reply_to(self, p: Params, chat: Chat) -> SentMessage | None:
         message_id = p.get_int("reply_to_message_id")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
+from . import persist
 from .botapi import BotApi
 from .faults import Fault
 from .files import image_size
@@ -35,6 +38,12 @@ _AUTO_ENTITIES = (
     ("mention", re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{4,31}")),
     ("url", re.compile(r"\bhttps?://[^\s]+")),
 )
+# "New person" users of the demo page get ids from here up, one more each time.
+NEW_PERSON_FIRST_ID = 9_000_001
+NEW_PERSON_LABEL = "فرد تازه · New person"
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+# Saving is coalesced: one write for a burst of changes, at most this often.
+SAVE_INTERVAL = 0.3
 
 
 def _detect_entities(text: str) -> list[JSON]:
@@ -58,6 +67,8 @@ class BotApiEmulator:
 
     ``rate_limits=None`` disables flood control. ``clock`` drives rate limits, fault
     durations and callback-query expiry, so tests can move time without sleeping.
+    ``state_path``: a file to keep the emulator in (the demo's), restored now if it exists
+    and saved while running, so update ids and chats survive a restart.
     """
 
     def __init__(
@@ -72,6 +83,7 @@ class BotApiEmulator:
         clock: Callable[[], float] = time.monotonic,
         strict_ampersand: bool = False,
         callback_timeout: float = 15.0,
+        state_path: Path | str | None = None,
     ) -> None:
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
         self.token = token
@@ -83,6 +95,9 @@ class BotApiEmulator:
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
+        self.state_path = Path(state_path) if state_path is not None else None
+        self.restored = self.state_path is not None and persist.load(self.state, self.state_path)
+        self._saver: asyncio.Task[None] | None = None
 
     # --- lifecycle -------------------------------------------------------------------
 
@@ -94,6 +109,8 @@ class BotApiEmulator:
         site = web.TCPSite(self._runner, self._host, self._port)
         await site.start()
         self._port = int(self._runner.addresses[0][1])
+        if self.state_path is not None:
+            self._saver = asyncio.create_task(self._keep_saved(), name="emulator-saver")
 
     async def stop(self) -> None:
         self.state.closing = True
@@ -101,6 +118,23 @@ class BotApiEmulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._saver is not None:
+            self._saver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._saver
+            self._saver = None
+        self.save()
+
+    def save(self) -> None:
+        """Write the state to ``state_path`` now (a no-op without one)."""
+        if self.state_path is not None:
+            persist.save(self.state, self.state_path)
+
+    async def _keep_saved(self) -> None:
+        while True:
+            await self.state.pulse.wait(3600.0)
+            await asyncio.sleep(SAVE_INTERVAL)  # let the rest of a burst land first
+            self.save()
 
     async def __aenter__(self) -> BotApiEmulator:
         await self.start()
@@ -152,14 +186,29 @@ class BotApiEmulator:
         """Add a user and their private chat (id == user id).
 
         ``started=False``: the user never opened the bot, so it gets 403 until they write.
+        A user restored from ``state_path`` keeps their chat and its history.
         """
         user = User(
             user_id, first_name, last_name, username, language_code, persona=persona,
             phone_number=phone_number or f"98912{user_id % 10_000_000:07d}",
         )  # fmt: skip
         self.state.users[user_id] = user
-        self.state.chats[user_id] = Chat(user_id, "private", user=user, started=started)
+        chat = self.state.chats.get(user_id)
+        if chat is not None and chat.type == "private" and self.state_path is not None:
+            chat.user = user
+        else:
+            self.state.chats[user_id] = Chat(user_id, "private", user=user, started=started)
         return user
+
+    def add_new_person(self, *, language_code: str = "fa") -> User:
+        """A person who has never written to the bot, with an id nobody had before."""
+        taken = [uid for uid in self.state.users if uid >= NEW_PERSON_FIRST_ID]
+        user_id = max(taken, default=NEW_PERSON_FIRST_ID - 1) + 1
+        number = str(user_id - NEW_PERSON_FIRST_ID + 1).translate(_PERSIAN_DIGITS)
+        return self.add_user(
+            user_id, f"تازه‌وارد {number}", language_code=language_code,
+            persona=NEW_PERSON_LABEL, started=False,
+        )  # fmt: skip
 
     def add_group(
         self,

@@ -77,17 +77,29 @@ async def messages(request: web.Request) -> web.StreamResponse:
     changed = [message_view(m) for m in chat.messages.values() if m.updated_seq > since]
     if request.query.get("read") == "1":
         chat.read_seq = chat.seq
-    answers_since = int(request.query.get("answers_since", "0"))
-    answers = emu.callback_answers(chat_id)[answers_since:]
+    everything = emu.state.answers.get(chat_id, [])
+    if request.query.get("answers") == "unshown":
+        # The page's way: each answer is shown once, whatever reloads or restarts follow.
+        answers = [a for a in everything if not a.shown]
+        for answer in answers:
+            answer.shown = True
+    else:
+        answers = everything[int(request.query.get("answers_since", "0")) :]
     return web.json_response(
         {
             "seq": chat.seq,
             "messages": changed,
             "reply_keyboard": emu.current_reply_keyboard(chat_id),
             "answers": [{"text": a.text, "show_alert": a.show_alert} for a in answers],
-            "answers_total": answers_since + len(answers),
+            "answers_total": len(everything),
         }
     )
+
+
+async def new_person(request: web.Request) -> web.StreamResponse:
+    """A brand-new person to try the first contact with: a fresh user id each time."""
+    user = _emu(request).add_new_person()
+    return web.json_response({"user_id": user.id, "name": user.full_name, "persona": user.persona})
 
 
 async def _json(request: web.Request) -> dict[str, Any]:
@@ -154,4 +166,5 @@ def add_demo_routes(app: web.Application) -> None:
     app.router.add_post("/_emu/press_reply", press_reply)
     app.router.add_post("/_emu/share_contact", share_contact)
     app.router.add_post("/_emu/send_photo", send_photo)
+    app.router.add_post("/_emu/new_person", new_person)
     app.router.add_get("/_emu/file/{file_id}", file)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import secrets
 import struct
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
 
 from .models import StoredFile
 
@@ -123,3 +127,33 @@ class FileStore:
 
     def by_path(self, file_path: str) -> StoredFile | None:
         return self._by_path.get(file_path)
+
+    # --- saving (emulator/persist.py) ------------------------------------------------
+
+    def dump(self) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """Every file's metadata, and the distinct contents by SHA-256 (thumbnails share)."""
+        blobs: dict[str, bytes] = {}
+        files = []
+        for stored in self._by_id.values():
+            digest = hashlib.sha256(stored.data).hexdigest()
+            blobs[digest] = stored.data
+            meta = asdict(stored)
+            del meta["data"]
+            files.append({**meta, "blob": digest})
+        sets = {id(group): [f.file_id for f in group] for group in self._photo_sets.values()}
+        return {"counter": self._counter, "files": files, "photo_sets": list(sets.values())}, blobs
+
+    def restore(self, saved: dict[str, Any], read_blob: Callable[[str], bytes | None]) -> None:
+        for meta in saved.get("files", []):
+            fields = {k: v for k, v in meta.items() if k != "blob"}
+            data = read_blob(str(meta["blob"]))
+            if data is None:
+                continue  # a lost file: its message still shows, without the picture
+            stored = StoredFile(**fields, data=data)
+            self._by_id[stored.file_id] = stored
+            self._by_path[stored.file_path] = stored
+        for ids in saved.get("photo_sets", []):
+            group = [self._by_id[i] for i in ids if i in self._by_id]
+            for stored in group:
+                self._photo_sets[stored.file_id] = group
+        self._counter = max(self._counter, int(saved.get("counter", 0)))

@@ -228,6 +228,8 @@ class CallbackAnswer:
     text: str | None
     show_alert: bool
     url: str | None
+    # The demo page shows each answer once, even across reloads of the page.
+    shown: bool = False
 
 
 @dataclass
@@ -251,6 +253,9 @@ class Stats:
     # Every refused call in order, (method, status, description): a check can tell the
     # bot's own mistakes (400) from the faults a test injected (5xx, 429).
     rejected: list[tuple[str, int, str]] = field(default_factory=list)
+    # A reply_markup that asked for nothing (e.g. ``{}``), by its JSON: Telegram takes it as
+    # no markup, so it is not an error, but a bot that sends one built an empty keyboard.
+    empty_markups: Counter[str] = field(default_factory=Counter)
 
     @property
     def total_calls(self) -> int:
@@ -269,3 +274,4 @@ class Stats:
         self.errors.clear()
         self.too_many_requests.clear()
         self.rejected.clear()
+        self.empty_markups.clear()

@@ -86,6 +86,16 @@ async def handle_index(request: web.Request) -> web.StreamResponse:
     return web.Response(text=page, content_type="text/html", charset="utf-8")
 
 
+async def handle_favicon(request: web.Request) -> web.StreamResponse:
+    from .favicon import favicon_ico
+
+    return web.Response(
+        body=favicon_ico(),
+        content_type="image/x-icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 @web.middleware
 async def _test_side_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A malformed call to the test side (/_emu/...) is the caller's mistake: 400, not 500."""
@@ -105,5 +115,6 @@ def build_app(emu: BotApiEmulator) -> web.Application:
     app.router.add_route("*", "/bot{token}/{method}", handle_api)
     app.router.add_get("/file/bot{token}/{path:.+}", handle_file)
     app.router.add_get("/", handle_index)
+    app.router.add_get("/favicon.ico", handle_favicon)
     add_demo_routes(app)
     return app

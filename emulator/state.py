@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +23,7 @@ from .ratelimit import RateLimiter, RateLimits
 
 # Telegram's default when allowed_updates is empty: everything but these three.
 _NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+FIRST_UPDATE_ID = 100_000_001
 
 
 class EmulatorState:
@@ -48,8 +48,9 @@ class EmulatorState:
         # (Telegram's at-least-once delivery): served once each, whatever the offset.
         self.history: dict[int, JSON] = {}
         self.redeliveries: list[JSON] = []
-        self._update_ids = itertools.count(100_000_001)
-        self._query_ids = itertools.count(4_200_000_000_000_000_001)
+        # Plain counters, so a saved emulator (emulator/persist.py) continues them.
+        self.next_update_id = FIRST_UPDATE_ID
+        self.next_query_id = 4_200_000_000_000_000_001
         self.allowed_updates: list[str] = []
         self.webhook_url: str | None = None
         self.commands: dict[tuple[str, str], list[JSON]] = {}
@@ -76,7 +77,8 @@ class EmulatorState:
         """Queue an update unless allowed_updates filters it out (Telegram drops those)."""
         if not self.is_allowed(update_type):
             return None
-        update_id = next(self._update_ids)
+        update_id = self.next_update_id
+        self.next_update_id += 1
         update = {"update_id": update_id, update_type: payload}
         self.updates.append(update)
         self.history[update_id] = update
@@ -84,7 +86,9 @@ class EmulatorState:
         return update
 
     def new_query_id(self) -> str:
-        return str(next(self._query_ids))
+        query_id = self.next_query_id
+        self.next_query_id += 1
+        return str(query_id)
 
     # --- messages --------------------------------------------------------------------
 

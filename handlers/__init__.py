@@ -7,6 +7,8 @@ from bot.menu import MenuCommand
 from handlers import (
     actions,
     admin,
+    apikeys,
+    compliance,
     deadlines,
     digest,
     errors,
@@ -17,10 +19,13 @@ from handlers import (
     loans,
     myreports,
     national,
+    open311,
+    owner_answer,
     programs,
     prompt,
     registration,
     report,
+    sessions,
     start,
     stats,
 )
@@ -33,7 +38,10 @@ MENU: list[MenuCommand] = [
     *myreports.COMMANDS,
     *inbox.COMMANDS,
     *hq.COMMANDS,
+    *sessions.COMMANDS,
+    *compliance.COMMANDS,
     *admin.COMMANDS,
+    *apikeys.COMMANDS,
     *digest.COMMANDS,
     *national.COMMANDS,
     *programs.COMMANDS,
@@ -55,6 +63,7 @@ def register_all(application: RounaqApp) -> None:
     report.register(application)
     # Before start: `/start inv_<code>` is an invite, not a greeting.
     admin.register(application)
+    apikeys.register(application)
     # Before myreports: its bare-tracking-number handler would take "100" typed as a percent.
     programs.register(application)
     loans.register(application)
@@ -64,8 +73,13 @@ def register_all(application: RounaqApp) -> None:
     actions.register(application)
     inbox.register(application)
     hq.register(application)
+    sessions.register(application)
+    compliance.register(application)
     deadlines.register(application)
     digest.register(application)
     national.register(application)
+    open311.register(application)
+    # Text no flow took, from an owner whose answer an agency awaits: offered as the answer.
+    owner_answer.register(application)
     fallback.register(application)
     errors.register(application)

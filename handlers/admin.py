@@ -21,13 +21,13 @@ from bot.i18n import get_translator
 from bot.menu import MenuCommand, bot_commands, visible_commands
 from bot.services.admin import GRANTABLE, INVITE_PREFIX
 from bot.services.workflow import WorkflowError
+from bot.text import normalize_text
 from bot.views import workflow_error
 from handlers import prompt
 from handlers.common import deny
 from handlers.ui import callback, int_arg, keyboard, rows, send_chunks
 from storage.dto import UserDTO
 from storage.models import Role
-from storage.repositories.reference import ReferenceRepository
 
 COMMANDS = [
     MenuCommand("admin", Permission.MANAGE_ROLES),
@@ -65,26 +65,21 @@ async def refresh_menu_of(context: RounaqContext, user_id: int) -> None:
 
 
 def _roles_text(context: RounaqContext, principal: Principal) -> str:
-    tr, directory, lang = context.tr, context.services.directory, context.lang
+    tr, fmt, directory, lang = context.tr, context.fmt, context.services.directory, context.lang
     parts = []
     for role in sorted(principal.roles, key=lambda r: GRANTABLE.index(r) if r in GRANTABLE else -1):
         name = tr.t(f"roles.{role.value}")
         if role is Role.OFFICER:
-            name += (
-                " ("
-                + "، ".join(
-                    escape(directory.agency(a).name(lang)) for a in sorted(principal.agency_ids)
-                )
-                + ")"
-            )
+            agencies = sorted(principal.agency_ids)
+            name += " (" + fmt.join(escape(directory.agency(a).name(lang)) for a in agencies) + ")"
         parts.append(name)
-    return "، ".join(parts) if lang == "fa" else ", ".join(parts)
+    return fmt.join(parts)
 
 
 # --- /admin ---------------------------------------------------------------------------
 
 
-def _home_markup(context: RounaqContext) -> InlineKeyboardMarkup:
+def _home_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
     tr = context.tr
     return keyboard(
         [InlineKeyboardButton(tr.t("admin.btn_find"), callback_data="adm:f")],
@@ -117,9 +112,7 @@ async def _bind_group(update: Update, context: RounaqContext, code: str) -> None
     if agency is None:
         await message.reply_text(context.tr.t("admin.no_agency", code=escape(code[:32])))
         return
-    async with context.services.database.transaction() as session:
-        await ReferenceRepository(session).set_agency_group(agency.id, message.chat.id)
-    await context.services.directory.reload()
+    await context.services.admin.bind_agency_group(context.principal, agency.id, message.chat.id)
     await message.reply_text(
         context.tr.t("admin.group_bound", agency=escape(agency.name(context.lang)))
     )
@@ -138,14 +131,16 @@ async def _show_user(update: Update, context: RounaqContext, query_text: str) ->
     return True
 
 
-async def _user_card(context: RounaqContext, user: UserDTO) -> tuple[str, InlineKeyboardMarkup]:
-    tr = context.tr
+async def _user_card(
+    context: RounaqContext, user: UserDTO
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    tr, fmt = context.tr, context.fmt
     principal = (await context.services.users.profile(user.id)).principal
     text = tr.t(
         "admin.user_card",
-        name=escape(user.first_name),
+        name=fmt.name(user.first_name),
         id=str(user.id),
-        username=escape("@" + user.username) if user.username else "—",
+        username=fmt.ltr(escape("@" + user.username)) if user.username else "—",
         roles=_roles_text(context, principal),
     )
     buttons: list[InlineKeyboardButton] = []
@@ -158,7 +153,8 @@ async def _user_card(context: RounaqContext, user: UserDTO) -> tuple[str, Inline
                 )
             )
             for agency_id in sorted(principal.agency_ids):
-                name = context.services.directory.agency(agency_id).code
+                agency = context.services.directory.agency(agency_id)
+                name = context.fmt.shorten(agency.short_name(context.lang), 24)
                 buttons.append(
                     InlineKeyboardButton(
                         tr.t("admin.btn_revoke", role=f"{tr.t('roles.officer')} {name}"),
@@ -182,7 +178,10 @@ async def _user_card(context: RounaqContext, user: UserDTO) -> tuple[str, Inline
 def _agency_rows(context: RounaqContext, *prefix: object) -> list[list[InlineKeyboardButton]]:
     return rows(
         [
-            InlineKeyboardButton(a.name(context.lang)[:40], callback_data=callback(*prefix, a.id))
+            InlineKeyboardButton(
+                context.fmt.shorten(a.short_name(context.lang), 40),
+                callback_data=callback(*prefix, a.id),
+            )
             for a in context.services.directory.agencies
         ],
         2,
@@ -280,16 +279,24 @@ async def _change_role(update: Update, context: RounaqContext, verb: str, args: 
 async def _send_invite(
     update: Update, context: RounaqContext, role: Role, agency_id: int | None
 ) -> None:
-    tr = context.tr
+    tr, fmt = context.tr, context.fmt
     code = await context.services.admin.create_invite(context.principal, role, agency_id)
     role_name = tr.t(f"roles.{role.value}")
     if agency_id is not None:
-        role_name += " — " + escape(context.services.directory.agency(agency_id).name(context.lang))
+        agency = escape(context.services.directory.agency(agency_id).name(context.lang))
+        role_name = fmt.fields(role_name, agency)
     link = f"https://t.me/{context.bot.username}?start={INVITE_PREFIX}{code}"
     await _edit_or_send(
         update,
         context,
-        tr.t("admin.invite", role=role_name, link=escape(link), code=f"{INVITE_PREFIX}{code}"),
+        tr.t(
+            "admin.invite",
+            role=role_name,
+            # On a line of its own a link keeps its order; an isolate character beside
+            # it could be taken into the link by a client's URL detection.
+            link=escape(link),
+            code=f"{INVITE_PREFIX}{code}",  # inside <code>, copied as it is
+        ),
         None,
     )
 
@@ -307,14 +314,16 @@ async def redeem(update: Update, context: RounaqContext) -> None:
     await services.users.touch(
         user.id, first_name=user.first_name, last_name=user.last_name, username=user.username
     )
-    code = (context.args or [""])[0].removeprefix(INVITE_PREFIX)
+    # A code copied from the message may bring the marks around it.
+    code = normalize_text((context.args or [""])[0]).removeprefix(INVITE_PREFIX)
     invite = await services.admin.redeem(user.id, code)
     if invite is None:
         await message.reply_text(context.tr.t("admin.invite_invalid"))
         return
     role_name = context.tr.t(f"roles.{invite.role}")
     if invite.agency_id is not None:
-        role_name += " — " + escape(services.directory.agency(invite.agency_id).name(context.lang))
+        agency = escape(services.directory.agency(invite.agency_id).name(context.lang))
+        role_name = context.fmt.fields(role_name, agency)
     context.principal = (await services.users.profile(user.id)).principal
     await message.reply_text(context.tr.t("admin.invite_redeemed", role=role_name))
     await refresh_menu_of(context, user.id)
@@ -323,9 +332,18 @@ async def redeem(update: Update, context: RounaqContext) -> None:
 # --- /routing -------------------------------------------------------------------------
 
 
-def _routing_text(context: RounaqContext) -> str:
+async def _routing_text(context: RounaqContext) -> str:
     tr, directory, lang, fmt = context.tr, context.services.directory, context.lang, context.fmt
+    # Agencies with no officer and no group: their reports go straight to the HQ.
+    unstaffed = await context.services.staffing.unstaffed()
+    mark = tr.t("admin.routing_unstaffed_mark")
+
+    def agency_name(agency_id: int) -> str:
+        name = escape(directory.agency(agency_id).name(lang))
+        return f"{name} {mark}" if agency_id in unstaffed else name
+
     lines = [tr.t("admin.routing_title")]
+    used: set[int] = set()
     for category in directory.categories:
         general = [
             r
@@ -337,28 +355,41 @@ def _routing_text(context: RounaqContext) -> str:
             tr.t(
                 "admin.routing_line",
                 category=escape(category.name(lang)),
-                agency=escape(directory.agency(agency_id).name(lang)),
+                agency=agency_name(agency_id),
                 days=fmt.number(category.deadline_days),
             )
         )
+        used.add(agency_id)
         for rule in directory.rules:
             if rule.category_id == category.id and rule.sector_id is not None:
                 lines.append(
                     tr.t(
                         "admin.routing_sector",
                         sector=escape(directory.sector(rule.sector_id).name(lang)),
-                        agency=escape(directory.agency(rule.agency_id).name(lang)),
+                        agency=agency_name(rule.agency_id),
                     )
                 )
+                used.add(rule.agency_id)
+    empty = [a for a in directory.agencies if a.id in unstaffed and a.id in used]
+    if empty:
+        lines += [
+            "",
+            tr.t(
+                "admin.routing_unstaffed",
+                mark=mark,
+                agencies=tr.t("admin.list_separator").join(escape(a.name(lang)) for a in empty),
+            ),
+        ]
     return "\n".join(lines)
 
 
-def _routing_markup(context: RounaqContext) -> InlineKeyboardMarkup:
+def _routing_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
     return keyboard(
         *rows(
             [
                 InlineKeyboardButton(
-                    c.name(context.lang)[:40], callback_data=callback("rt", "c", c.id)
+                    context.fmt.shorten(c.name(context.lang), 40),
+                    callback_data=callback("rt", "c", c.id),
                 )
                 for c in context.services.directory.categories
             ],
@@ -373,7 +404,7 @@ async def routing(update: Update, context: RounaqContext) -> None:
         return
     chat = update.effective_chat
     assert chat is not None
-    await send_chunks(context, chat.id, _routing_text(context), _routing_markup(context))
+    await send_chunks(context, chat.id, await _routing_text(context), _routing_markup(context))
 
 
 async def routing_button(update: Update, context: RounaqContext) -> None:
@@ -435,7 +466,8 @@ async def routing_button(update: Update, context: RounaqContext) -> None:
             await query.answer()
             sectors = [
                 InlineKeyboardButton(
-                    s.name(lang)[:40], callback_data=callback("rt", "a", ids[0], s.id)
+                    context.fmt.shorten(s.name(lang), 40),
+                    callback_data=callback("rt", "a", ids[0], s.id),
                 )
                 for s in directory.sectors
             ]
@@ -458,11 +490,15 @@ async def routing_button(update: Update, context: RounaqContext) -> None:
                 context.principal, ids[0], ids[2], sector_id=ids[1] or None
             )
             await query.answer(tr.t("admin.saved"))
-            await _edit_or_send(update, context, _routing_text(context), _routing_markup(context))
+            await _edit_or_send(
+                update, context, await _routing_text(context), _routing_markup(context)
+            )
         elif verb == "d" and len(ids) == 2:
             await context.services.admin.set_deadline(context.principal, ids[0], ids[1])
             await query.answer(tr.t("admin.saved"))
-            await _edit_or_send(update, context, _routing_text(context), _routing_markup(context))
+            await _edit_or_send(
+                update, context, await _routing_text(context), _routing_markup(context)
+            )
         else:
             await query.answer(tr.t("common.stale_button"), show_alert=True)
     except KeyError:

@@ -11,6 +11,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import RounaqApp, RounaqContext
 from handlers.common import DRAFT_KEYS
+from handlers.start import menu_buttons
+from handlers.ui import keyboard
 
 
 async def stale_button(update: Update, context: RounaqContext) -> None:
@@ -22,7 +24,10 @@ async def stale_button(update: Update, context: RounaqContext) -> None:
 async def unknown_command(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is not None and message.chat.type == message.chat.PRIVATE:
-        await message.reply_text(context.tr.t("common.unknown_command"))
+        await message.reply_text(
+            context.tr.t("common.unknown_command"),
+            reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+        )
 
 
 async def cancel_outside_flow(update: Update, context: RounaqContext) -> None:
@@ -45,7 +50,9 @@ async def stray_message(update: Update, context: RounaqContext) -> None:
         return
     in_flow = context.user_data is not None and any(k in context.user_data for k in DRAFT_KEYS)
     key = "common.flow_lost" if in_flow else "common.stray_message"
-    await message.reply_text(context.tr.t(key))
+    await message.reply_text(
+        context.tr.t(key), reply_markup=keyboard(*menu_buttons(context, with_help=True))
+    )
 
 
 async def private_only(update: Update, context: RounaqContext) -> None:

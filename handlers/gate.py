@@ -9,7 +9,6 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import LANG_KEY, RounaqApp, RounaqContext
-from bot.persistence import DatabasePersistence
 from bot.services.throttle import Verdict
 
 log = logging.getLogger(__name__)
@@ -18,8 +17,7 @@ log = logging.getLogger(__name__)
 async def load_principal(update: Update, context: RounaqContext) -> None:
     """Attach the principal and the language; drop bots, floods and edited messages.
 
-    An update whose handling was already committed (Telegram delivered it again, e.g.
-    after a crash before it was acknowledged) is dropped here, before anything happens.
+    An update delivered again never gets here: the inbox (bot.inbox) drops an id it holds.
     """
     user = update.effective_user
     if user is None:
@@ -32,13 +30,15 @@ async def load_principal(update: Update, context: RounaqContext) -> None:
         if verdict is Verdict.WARN:
             await _slow_down(update, context)
         raise ApplicationHandlerStop
-    persistence = context.application.persistence
-    if isinstance(persistence, DatabasePersistence) and await persistence.already_handled(
-        update.update_id
-    ):
-        log.info("update %s was handled before; skipped", update.update_id)
-        raise ApplicationHandlerStop
-    profile = await context.services.users.profile(user.id)
+    users = context.services.users
+    profile = await users.profile(user.id)
+    if not profile.known:
+        # Whatever someone's first update is (any command, a button on a forwarded message,
+        # a deep link), they exist from here on: every later step may refer to their row.
+        await users.touch(
+            user.id, first_name=user.first_name, last_name=user.last_name, username=user.username
+        )
+        profile = await users.profile(user.id)
     context.principal = profile.principal
     user_data = context.user_data
     if user_data is not None and LANG_KEY not in user_data:

@@ -28,6 +28,7 @@ from bot.views import tracking_number, workflow_error
 from handlers import prompt
 from handlers.common import deny
 from handlers.notify import deliver
+from handlers.sessions import waits_for
 from handlers.ui import (
     answer_quietly,
     callback,
@@ -92,7 +93,7 @@ def _report_line(context: RounaqContext, report: ReportDTO) -> str:
     return context.tr.t(
         "hq.report_line",
         number=tracking_number(context.fmt, report),
-        unit=escape(report.unit_name),
+        unit=context.fmt.name(report.unit_name),
         category=escape(directory.category(report.category_id).name(lang)),
         agency=escape(directory.agency(report.agency_id).name(lang)),
     )
@@ -114,8 +115,7 @@ def _item_line(context: RounaqContext, item: AgendaItemDTO) -> str:
 
 
 def _markup(buttons: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
-    """Telegram refuses an empty inline keyboard: no buttons means no markup."""
-    return keyboard(*buttons) if any(buttons) else None
+    return keyboard(*buttons)
 
 
 async def _agenda_view(
@@ -150,7 +150,11 @@ async def _agenda_view(
     if not escalated:
         lines.append(tr.t("hq.none_escalated"))
     lines.append(tr.t("hq.items_title", count=fmt.number(len(items))))
-    lines.extend(_item_line(context, item) for item in items[window])
+    waiting = await context.services.sessions.waiting([i.id for i in items[window]])
+    lines.extend(
+        _item_line(context, item) + waits_for(context, waiting.get(item.id))
+        for item in items[window]
+    )
     if selected:
         buttons.append(
             [
@@ -163,7 +167,7 @@ async def _agenda_view(
     for item in items[window]:
         row = [
             InlineKeyboardButton(
-                tr.t("hq.btn_item", id=fmt.plain_int(item.id), title=item.title[:30]),
+                tr.t("hq.btn_item", id=fmt.plain_int(item.id), title=fmt.shorten(item.title, 30)),
                 callback_data=callback("hq", "i", item.id),
             )
         ]
@@ -355,10 +359,13 @@ def _decision_draft(context: RounaqContext, item_id: int) -> dict[str, Any] | No
     return draft
 
 
-def _agency_picker(context: RounaqContext, item_id: int, chosen: list[int]) -> InlineKeyboardMarkup:
+def _agency_picker(
+    context: RounaqContext, item_id: int, chosen: list[int]
+) -> InlineKeyboardMarkup | None:
     buttons = [
         InlineKeyboardButton(
-            ("☑ " if a.id in chosen else "☐ ") + a.name(context.lang)[:36],
+            ("☑ " if a.id in chosen else "☐ ")
+            + context.fmt.shorten(a.short_name(context.lang), 36),
             callback_data=callback("hq", "a", item_id, a.id),
         )
         for a in context.services.directory.agencies
@@ -399,7 +406,7 @@ async def got_date(update: Update, context: RounaqContext, data: dict[str, Any],
         await message.reply_text(
             tr.t(
                 "common.invalid_date",
-                text=escape(text[:40]),
+                text=escape(context.fmt.shorten(text, 40)),
                 example=context.fmt.short_date(context.services.clock.now()),
             )
         )

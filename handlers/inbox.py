@@ -36,12 +36,12 @@ STATUS_FILTERS: tuple[str | None, ...] = (
 
 async def _render(
     context: RounaqContext, status: int, category: int, overdue: bool, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     tr, fmt, services = context.tr, context.fmt, context.services
     directory, lang = services.directory, context.lang
     flt = InboxFilter(STATUS_FILTERS[status], category or None, overdue)
     result = await services.workflow.inbox(context.principal, flt, page, PAGE_SIZE)
-    agencies = ", ".join(
+    agencies = fmt.join(
         escape(directory.agency(a).name(lang)) for a in sorted(context.principal.agency_ids)
     )
     status_name = (
@@ -69,7 +69,7 @@ async def _render(
             tr.t(
                 "inbox.line_overdue" if late else "inbox.line",
                 number=tracking_number(fmt, report),
-                unit=escape(report.unit_name),
+                unit=fmt.name(report.unit_name),
                 category=escape(directory.category(report.category_id).name(lang)),
                 status=status_label(tr, report.status, staff=True),
                 due=fmt.date(report.due_at),
@@ -138,7 +138,8 @@ async def on_button(update: Update, context: RounaqContext) -> None:
             )
         ] + [
             InlineKeyboardButton(
-                c.name(context.lang)[:40], callback_data=callback(PREFIX, status, c.id, overdue, 1)
+                context.fmt.shorten(c.name(context.lang), 40),
+                callback_data=callback(PREFIX, status, c.id, overdue, 1),
             )
             for c in context.services.directory.categories
         ]

@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot import charts
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
-from bot.formatting import escape, split_message
+from bot.formatting import split_message
 from bot.menu import MenuCommand
 from bot.services.loans import DIMENSIONS, LoanOverview
 from bot.text import parse_int
@@ -25,7 +25,10 @@ from bot.views_figures import (
 from handlers.common import deny
 from handlers.ui import callback, int_arg, keyboard, parse_callback, rows
 
-COMMANDS = [MenuCommand("loans", Permission.VIEW_PROVINCE)]
+COMMANDS = [
+    MenuCommand("loans", Permission.VIEW_PROVINCE),
+    MenuCommand("importloans", Permission.IMPORT_LOANS, in_menu=False),
+]
 
 PREFIX = "ln"  # ln:<view>:<unit>:<year>
 CHART = "lnc"  # lnc:<dimension>:<unit>:<year>
@@ -200,7 +203,7 @@ async def loans_file(update: Update, context: RounaqContext) -> None:
         await message.reply_text(tr.t("loans.import_too_big"))
         return
     name = document.file_name or "loans.xlsx"
-    await message.reply_text(tr.t("loans.import_working", name=escape(name)))
+    await message.reply_text(tr.t("loans.import_working", name=context.fmt.name(name)))
     file = await context.bot.get_file(document.file_id)
     data = bytes(await file.download_as_bytearray())
     result = await context.services.loans.import_file(

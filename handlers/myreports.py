@@ -12,11 +12,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape, split_message
 from bot.menu import MenuCommand
-from bot.text import parse_tracking_number
+from bot.text import format_tracking_number, parse_tracking_number
 from bot.views import report_list_line, report_with_history, tracking_number
 from handlers.actions import report_keyboard
 from handlers.common import deny
+from handlers.start import menu_buttons
 from handlers.ui import callback, int_arg, keyboard, pager_row, parse_callback, send_chunks
 
 COMMANDS = [MenuCommand("myreports", Permission.VIEW_OWN_REPORTS)]
@@ -25,7 +27,9 @@ PREFIX = "my"
 PAGE_SIZE = 5
 
 
-async def _render_page(context: RounaqContext, page: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _render_page(
+    context: RounaqContext, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     tr, fmt, directory = context.tr, context.fmt, context.services.directory
     result = await context.services.reports.owner_page(context.principal.user_id, page, PAGE_SIZE)
     if not result.total:
@@ -97,8 +101,10 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     tr, report = context.tr, view.report
     staff = context.principal.user_id != report.owner_id
     text = report_with_history(tr, context.fmt, context.services.directory, view, staff=staff)
-    # The buttons go under the last part: what this person can do with the report now.
-    await send_chunks(context, chat.id, text, await report_keyboard(context, report))
+    # The buttons go under the last part: what this person can do with the report now. A
+    # card in one message is redrawn in place by an action (handlers/actions).
+    whole = len(split_message(text)) == 1
+    await send_chunks(context, chat.id, text, await report_keyboard(context, report, card=whole))
     return True
 
 
@@ -132,6 +138,31 @@ async def files_button(update: Update, context: RounaqContext) -> None:
             await context.bot.send_document(chat.id, file.file_id, caption=caption)
 
 
+async def full_text_button(update: Update, context: RounaqContext) -> None:
+    """The whole description, however long, in as many messages as it takes."""
+    query = update.callback_query
+    assert query is not None
+    tr = context.tr
+    args = parse_callback(query.data, PREFIX, 2)
+    report_id = int_arg(args[1]) if args and args[0] == "t" else None
+    if report_id is None:
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return
+    view = await context.services.reports.view(context.principal, report_id)
+    chat = update.effective_chat
+    if view is None or chat is None:
+        await query.answer(tr.t("myreports.not_found"), show_alert=True)
+        return
+    await query.answer()
+    report = view.report
+    header = tr.t(
+        "myreports.full_text_title",
+        number=tracking_number(context.fmt, report),
+        length=context.fmt.number(len(report.description)),
+    )
+    await send_chunks(context, chat.id, header + "\n\n" + escape(report.description))
+
+
 async def open_button(update: Update, context: RounaqContext) -> None:
     query = update.callback_query
     assert query is not None
@@ -153,14 +184,30 @@ async def lookup_number(update: Update, context: RounaqContext) -> None:
     assert message.text is not None
     number = parse_tracking_number(message.text)
     if number is None:
+        # Digits that are not a tracking number (a phone, a year, "12345"): say what one
+        # looks like rather than nothing.
+        example = context.fmt.digits(format_tracking_number(1405, 1))
+        await message.reply_text(
+            context.tr.t("myreports.not_a_number", example=example),
+            reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+        )
         return
     view = await context.services.reports.find_by_number(context.principal, number)
     if view is None or not await show_report(update, context, view.report.id):
-        await message.reply_text(context.tr.t("myreports.not_found"))
+        await message.reply_text(
+            context.tr.t("myreports.not_found"),
+            reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+        )
 
 
-# A bare tracking number: digits in any script, an optional separator, nothing else of note.
-TRACKING_TEXT = filters.Regex(r"^\s*#?\s*[0-9۰-۹٠-٩]{2,4}\s*[-‐–/_ ]?\s*[0-9۰-۹٠-٩]{1,8}\s*$")
+# A bare number: digits in any script, in one group or two (either order) with an optional
+# separator, nothing else of note. Not a tracking number gets a hint, not silence. Bidi marks
+# and isolates around it come with a number copied from the bot's messages.
+_DIGITS = "[0-9۰-۹٠-٩]{1,8}"
+_MARKS = "\\s\u200e\u200f\u2066-\u2069"
+TRACKING_TEXT = filters.Regex(
+    rf"^[{_MARKS}]*#?\s*{_DIGITS}(?:\s*[-‐–/_ ]?\s*{_DIGITS})?[{_MARKS}]*$"
+)
 
 
 def register(application: RounaqApp) -> None:
@@ -171,6 +218,7 @@ def register(application: RounaqApp) -> None:
     application.add_handler(CallbackQueryHandler(page_button, pattern=rf"^{PREFIX}:p:"))
     application.add_handler(CallbackQueryHandler(open_button, pattern=rf"^{PREFIX}:o:"))
     application.add_handler(CallbackQueryHandler(files_button, pattern=rf"^{PREFIX}:f:"))
+    application.add_handler(CallbackQueryHandler(full_text_button, pattern=rf"^{PREFIX}:t:"))
     application.add_handler(
         # Private chats only: in an agency group, people type numbers to each other.
         MessageHandler(

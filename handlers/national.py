@@ -45,13 +45,15 @@ def render_rollup(tr: Translator, fmt: Presenter, lang: str, rollup: NationalRol
 
 
 def _statuses(tr: Translator, fmt: Presenter, by_status: Mapping[str, int]) -> str:
-    return " · ".join(
-        tr.t(
-            "national.status_count",
-            status=status_label(tr, status, staff=True),
-            n=fmt.number(count),
+    return fmt.fields(
+        *(
+            tr.t(
+                "national.status_count",
+                status=status_label(tr, status, staff=True),
+                n=fmt.number(count),
+            )
+            for status, count in sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))
         )
-        for status, count in sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))
     )
 
 

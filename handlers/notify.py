@@ -18,7 +18,7 @@ from bot.delivery import is_transient
 from bot.formatting import Presenter, escape
 from bot.i18n import Translator, get_translator
 from bot.services.reports import Submission
-from bot.services.workflow import Audience, Notice
+from bot.services.workflow import Audience, Notice, unstaffed_notices
 from bot.views import report_card, status_label, tracking_number
 from handlers.ui import callback, keyboard
 from storage.models import Role
@@ -53,8 +53,17 @@ async def send_safely(
     return True
 
 
-async def notify_agency_of_new_report(context: RounaqContext, submission: Submission) -> int:
-    """Post the new report to the agency's officers and group; returns how many got it."""
+async def notify_agency_of_new_report(
+    context: RounaqContext, submission: Submission, *, channel: str | None = None
+) -> int:
+    """Post the new report to the agency's officers and group; returns how many got it.
+
+    `channel` names the Open311 channel that filed it, so the agency sees where it came from.
+    An agency with nobody in the bot: the report went to the HQ (ReportService.submit),
+    so the secretariat gets it, and the admins are told whom the agency lacks.
+    """
+    if submission.unstaffed:
+        return await _notify_unstaffed(context, submission)
     services = context.services
     agency = submission.agency
     recipients: list[tuple[int, str]] = []
@@ -63,19 +72,26 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
     if agency.group_chat_id is not None:
         recipients.append((agency.group_chat_id, services.settings.default_language))
     delivered = 0
+    # Everyone here is the responsible agency (its officers, its group): they may call.
+    contact = await services.reports.agency_contact(submission.report) if recipients else None
     for chat_id, lang in recipients:
         tr = get_translator(lang)
         fmt = Presenter(lang=lang, tz=services.settings.tz)
         text = (
             tr.t("agency.new_report", agency=escape(agency.name(lang)))
             + "\n\n"
-            + report_card(tr, fmt, services.directory, submission.report, staff=True)
+            + report_card(
+                tr, fmt, services.directory, submission.report, staff=True, contact=contact
+            )
         )
+        if channel is not None:
+            text += "\n" + tr.t("open311.via_channel", channel=fmt.name(channel))
         markup = keyboard(
             [
+                # The notice is the report's card: accepting redraws it in place.
                 InlineKeyboardButton(
                     tr.t("workflow.btn_acc"),
-                    callback_data=callback("wf", ReportAction.ACCEPT, submission.report.id),
+                    callback_data=callback("wf", ReportAction.ACCEPT, submission.report.id, "c"),
                 ),
                 InlineKeyboardButton(
                     tr.t("agency.btn_open"), callback_data=callback("my", "o", submission.report.id)
@@ -93,6 +109,14 @@ async def notify_agency_of_new_report(context: RounaqContext, submission: Submis
     return delivered
 
 
+async def _notify_unstaffed(context: RounaqContext, submission: Submission) -> int:
+    report, agency = submission.report, submission.agency
+    log.warning(
+        "agency %s has no officers or group: report %s went to the HQ", agency.code, report.id
+    )
+    return await deliver(context, unstaffed_notices(context.services.directory, report))
+
+
 async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int, str]]:
     services = context.services
     default = services.settings.default_language
@@ -106,6 +130,8 @@ async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int,
         return [
             (u.id, u.language or default) for u in await services.users.holders(Role.SECRETARIAT)
         ]
+    if notice.audience is Audience.ADMIN:
+        return await services.digest.admin_chats()
     assert notice.agency_id is not None
     people = [
         (u.id, u.language or default) for u in await services.users.officers(notice.agency_id)
@@ -138,7 +164,7 @@ def notice_text(tr: Translator, fmt: Presenter, context: RounaqContext, notice: 
         text += "\n" + tr.t(
             "notify.report_line",
             number=tracking_number(fmt, report),
-            unit=escape(report.unit_name),
+            unit=fmt.name(report.unit_name),
             category=escape(directory.category(report.category_id).name(lang)),
             status=status_label(tr, report.status, staff=notice.audience is not Audience.OWNER),
         )

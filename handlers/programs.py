@@ -31,6 +31,7 @@ from bot.text import (
     parse_tracking_number,
 )
 from bot.views_figures import national_programs, program_detail, progress_bars, status_pages
+from handlers import steps
 from handlers.common import cancel, deny, reply_not_text
 from handlers.ui import (
     callback,
@@ -46,6 +47,10 @@ from handlers.ui import parse_callback as parse
 COMMANDS = [
     MenuCommand("status", Permission.VIEW_PROGRAMS),
     MenuCommand("progress", Permission.UPDATE_PROGRAMS),
+    # Tools that take arguments: in /help, not in the menu.
+    MenuCommand("editprogram", Permission.EDIT_PROGRAMS, in_menu=False),
+    MenuCommand("link", Permission.LINK_REPORTS, in_menu=False),
+    MenuCommand("unlink", Permission.LINK_REPORTS, in_menu=False),
 ]
 
 PREFIX = "pg"  # viewing
@@ -284,27 +289,32 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
     fmt = context.fmt
     buttons = [
         InlineKeyboardButton(
-            f"{fmt.plain_int(p.number)}. {p.title(context.lang)}"[:60],
+            context.tr.t(
+                "programs.btn_pick",
+                number=fmt.plain_int(p.number),
+                title=fmt.shorten(p.title(context.lang), 56),
+            ),
             callback_data=callback(FLOW, "p", p.id),
         )
         for p in programs
     ]
     await context.bot.send_message(
-        _chat_id(update), tr.t("programs.choose_program"), reply_markup=keyboard(*rows(buttons, 1))
+        _chat_id(update),
+        tr.t("programs.choose_program"),
+        reply_markup=steps.step_markup(context, keyboard(*rows(buttons, 1))),
     )
     return State.PROGRAM
 
 
 async def got_program(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    args = parse(query.data, FLOW, 2)
+    choice = steps.chosen(update, context)
+    args = parse(choice.data, FLOW, 2)
     program_id = int_arg(args[1]) if args and args[0] == "p" else None
     program = await context.services.programs.get(program_id) if program_id else None
     if program is None or not can_update_program(context.principal, program.agency_id):
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.PROGRAM
-    await query.answer()
+    await choice.answer()
     _draft(context)["program_id"] = program.id
     await _ask_percent(update, context, program.id)
     return State.PERCENT
@@ -314,6 +324,7 @@ async def _ask_percent(update: Update, context: RounaqContext, program_id: int) 
     program = await context.services.programs.get(program_id)
     assert program is not None
     fmt = context.fmt
+    steps.step_markup(context, None)  # a text step
     await context.bot.send_message(
         _chat_id(update),
         context.tr.t(
@@ -332,7 +343,7 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
     percent = parse_percent(message.text)
     if percent is None:
         await message.reply_text(
-            context.tr.t("programs.bad_percent", text=escape(message.text[:40]))
+            context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(message.text, 40)))
         )
         return State.PERCENT
     _draft(context)["percent"] = percent
@@ -353,12 +364,16 @@ async def got_note(update: Update, context: RounaqContext) -> int:
     _draft(context)["note"] = note
     await message.reply_text(
         context.tr.t("programs.ask_evidence"),
-        reply_markup=keyboard(
-            [
-                InlineKeyboardButton(
-                    context.tr.t("programs.btn_no_evidence"), callback_data=callback(FLOW, "n")
-                )
-            ]
+        reply_markup=steps.step_markup(
+            context,
+            keyboard(
+                [
+                    InlineKeyboardButton(
+                        context.tr.t("programs.btn_no_evidence"),
+                        callback_data=callback(FLOW, "n"),
+                    )
+                ]
+            ),
         ),
     )
     return State.EVIDENCE
@@ -382,10 +397,9 @@ async def got_evidence(update: Update, context: RounaqContext) -> int:
 
 
 async def no_evidence(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    choice = steps.chosen(update, context)
+    await choice.answer()
+    await choice.clear()
     _draft(context).pop("evidence", None)
     await _ask_date(update, context)
     return State.DATE
@@ -397,8 +411,15 @@ async def _ask_date(update: Update, context: RounaqContext) -> None:
     await context.bot.send_message(
         _chat_id(update),
         tr.t("programs.ask_date", example=fmt.short_date(today)),
-        reply_markup=keyboard(
-            [InlineKeyboardButton(tr.t("programs.btn_today"), callback_data=callback(FLOW, "t"))]
+        reply_markup=steps.step_markup(
+            context,
+            keyboard(
+                [
+                    InlineKeyboardButton(
+                        tr.t("programs.btn_today"), callback_data=callback(FLOW, "t")
+                    )
+                ]
+            ),
         ),
     )
 
@@ -413,16 +434,20 @@ async def got_date(update: Update, context: RounaqContext) -> int:
         await message.reply_text(
             context.tr.t(
                 "programs.error.bad_date",
-                text=escape(message.text[:40]),
+                text=escape(context.fmt.shorten(message.text, 40)),
                 example=context.fmt.short_date(today),
-            )
+            ),
+            reply_markup=steps.remembered_markup(context),
         )
         return State.DATE
     day: date = parsed.togregorian()
     try:
         context.services.programs.check_update(None, "", day)
     except ProgramError as error:
-        await message.reply_text(context.tr.t(f"programs.error.{error.reason}"))
+        await message.reply_text(
+            context.tr.t(f"programs.error.{error.reason}"),
+            reply_markup=steps.remembered_markup(context),
+        )
         return State.DATE
     _draft(context)["date"] = day.isoformat()
     await _confirm(update, context)
@@ -430,10 +455,9 @@ async def got_date(update: Update, context: RounaqContext) -> int:
 
 
 async def today_button(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    choice = steps.chosen(update, context)
+    await choice.answer()
+    await choice.clear()
     today = context.services.clock.now().astimezone(context.services.settings.tz).date()
     _draft(context)["date"] = today.isoformat()
     await _confirm(update, context)
@@ -456,21 +480,25 @@ async def _confirm(update: Update, context: RounaqContext) -> None:
     await context.bot.send_message(
         _chat_id(update),
         text,
-        reply_markup=keyboard(
-            [
-                InlineKeyboardButton(tr.t("programs.btn_save"), callback_data=callback(FLOW, "s")),
-                InlineKeyboardButton(tr.t("common.cancel"), callback_data=callback(FLOW, "x")),
-            ]
+        reply_markup=steps.step_markup(
+            context,
+            keyboard(
+                [
+                    InlineKeyboardButton(
+                        tr.t("programs.btn_save"), callback_data=callback(FLOW, "s")
+                    ),
+                    InlineKeyboardButton(tr.t("common.cancel"), callback_data=callback(FLOW, "x")),
+                ]
+            ),
         ),
     )
 
 
 async def save(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
+    choice = steps.chosen(update, context)
     draft, tr, fmt = _draft(context), context.tr, context.fmt
     if not {"program_id", "percent", "note", "date"} <= draft.keys():
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(tr.t("common.stale_button"), show_alert=True)
         return ConversationHandler.END
     evidence = Evidence(**draft["evidence"]) if draft.get("evidence") else None
     try:
@@ -483,10 +511,10 @@ async def save(update: Update, context: RounaqContext) -> int:
             evidence=evidence,
         )
     except ProgramError as error:
-        await query.answer(tr.t(f"programs.error.{error.reason}"), show_alert=True)
+        await choice.answer(tr.t(f"programs.error.{error.reason}"), show_alert=True)
         return ConversationHandler.END
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await choice.answer()
+    await choice.clear()
     assert context.user_data is not None
     context.user_data.pop(DRAFT_KEY, None)
     program = await context.services.programs.get(saved.program_id)
@@ -510,20 +538,13 @@ async def save(update: Update, context: RounaqContext) -> int:
 
 
 async def cancel_button(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    choice = steps.chosen(update, context)
+    await choice.answer()
+    await choice.clear()
     return await cancel(update, context)
 
 
-async def button_expected(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.tr.t("common.use_buttons"))
-
-
-def progress_conversation() -> ConversationHandler[RounaqContext]:
+def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
     text = filters.TEXT & ~filters.COMMAND
     files = filters.PHOTO | filters.Document.ALL
     with mixed_step_conversation():
@@ -533,10 +554,9 @@ def progress_conversation() -> ConversationHandler[RounaqContext]:
                 CallbackQueryHandler(begin_progress, pattern=rf"^{PREFIX}:u:"),
             ],
             states={
-                State.PROGRAM: [
-                    CallbackQueryHandler(got_program, pattern=rf"^{FLOW}:p:"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
+                State.PROGRAM: steps.button_state(
+                    application, CallbackQueryHandler(got_program, pattern=rf"^{FLOW}:p:")
+                ),
                 State.PERCENT: [
                     MessageHandler(text, got_percent),
                     MessageHandler(~filters.COMMAND, reply_not_text),
@@ -545,21 +565,22 @@ def progress_conversation() -> ConversationHandler[RounaqContext]:
                     MessageHandler(text, got_note),
                     MessageHandler(~filters.COMMAND, reply_not_text),
                 ],
-                State.EVIDENCE: [
-                    MessageHandler(files, got_evidence),
+                State.EVIDENCE: steps.button_state(
+                    application,
                     CallbackQueryHandler(no_evidence, pattern=rf"^{FLOW}:n$"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
-                State.DATE: [
-                    MessageHandler(text, got_date),
+                    also=[MessageHandler(files, got_evidence)],
+                ),
+                State.DATE: steps.button_state(
+                    application,
                     CallbackQueryHandler(today_button, pattern=rf"^{FLOW}:t$"),
-                    MessageHandler(~filters.COMMAND, reply_not_text),
-                ],
-                State.CONFIRM: [
+                    also=[MessageHandler(text, got_date)],
+                    hint="common.text_expected",
+                ),
+                State.CONFIRM: steps.button_state(
+                    application,
                     CallbackQueryHandler(save, pattern=rf"^{FLOW}:s$"),
                     CallbackQueryHandler(cancel_button, pattern=rf"^{FLOW}:x$"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
+                ),
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             name="progress",
@@ -596,7 +617,7 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
             number=fmt.plain_int(program.number),
             title=escape(program.title(context.lang)),
         ),
-        reply_markup=keyboard(*rows(buttons, 2)),
+        reply_markup=steps.step_markup(context, keyboard(*rows(buttons, 2))),
     )
     return EditState.FIELD
 
@@ -609,26 +630,29 @@ def _edit_draft(context: RounaqContext) -> dict[str, Any]:
 
 
 async def edit_field(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
+    choice = steps.chosen(update, context)
     tr = context.tr
-    args = parse(query.data, EDIT, 2)
+    args = parse(choice.data, EDIT, 2)
     field = args[1] if args and args[0] == "f" else ""
     if field not in (*TEXT_FIELDS, *DATE_FIELDS, "agency_id") or "program_id" not in _edit_draft(
         context
     ):
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(tr.t("common.stale_button"), show_alert=True)
         return EditState.FIELD
-    await query.answer()
+    await choice.answer()
     _edit_draft(context)["field"] = field
     label = tr.t(f"programs.field.{field}")
     if field == "agency_id":
         buttons = [
-            InlineKeyboardButton(a.name(context.lang)[:40], callback_data=callback(EDIT, "a", a.id))
+            InlineKeyboardButton(
+                context.fmt.shorten(a.short_name(context.lang), 40),
+                callback_data=callback(EDIT, "a", a.id),
+            )
             for a in context.services.directory.agencies
         ]
-        await query.edit_message_text(
-            tr.t("programs.edit_ask_agency"), reply_markup=keyboard(*rows(buttons, 2))
+        await choice.edit(
+            tr.t("programs.edit_ask_agency"),
+            steps.step_markup(context, keyboard(*rows(buttons, 2))),
         )
         return EditState.VALUE
     if field in DATE_FIELDS:
@@ -636,7 +660,8 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
         text = tr.t("programs.edit_ask_date", field=label, example=context.fmt.short_date(today))
     else:
         text = tr.t("programs.edit_ask", field=label)
-    await query.edit_message_text(text)
+    steps.step_markup(context, None)  # a text step
+    await choice.edit(text)
     return EditState.VALUE
 
 
@@ -674,7 +699,7 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
             await message.reply_text(
                 tr.t(
                     "programs.error.bad_date",
-                    text=escape(text[:40]),
+                    text=escape(context.fmt.shorten(text, 40)),
                     example=context.fmt.short_date(today),
                 )
             )
@@ -685,37 +710,37 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
             await message.reply_text(tr.t("programs.error.text_length"))
             return EditState.VALUE
         return await _apply_edit(update, context, text)
-    await message.reply_text(tr.t("common.use_buttons"))
+    await steps.reprompt(update, context)
     return EditState.VALUE
 
 
 async def edit_agency(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    args = parse(query.data, EDIT, 2)
+    choice = steps.chosen(update, context)
+    args = parse(choice.data, EDIT, 2)
     agency_id = int_arg(args[1]) if args and args[0] == "a" else None
     if agency_id is None or _edit_draft(context).get("field") != "agency_id":
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return EditState.VALUE
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await choice.answer()
+    await choice.clear()
     return await _apply_edit(update, context, agency_id)
 
 
-def edit_conversation() -> ConversationHandler[RounaqContext]:
+def edit_conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
     with mixed_step_conversation():
         return ConversationHandler(
             entry_points=[CommandHandler("editprogram", begin_edit)],
             states={
-                EditState.FIELD: [
-                    CallbackQueryHandler(edit_field, pattern=rf"^{EDIT}:f:"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
-                EditState.VALUE: [
+                EditState.FIELD: steps.button_state(
+                    application, CallbackQueryHandler(edit_field, pattern=rf"^{EDIT}:f:")
+                ),
+                # Text for most fields; the agency is a button (typed names count).
+                EditState.VALUE: steps.button_state(
+                    application,
                     CallbackQueryHandler(edit_agency, pattern=rf"^{EDIT}:a:"),
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, edit_value),
-                    MessageHandler(~filters.COMMAND, reply_not_text),
-                ],
+                    also=[MessageHandler(filters.TEXT & ~filters.COMMAND, edit_value)],
+                    hint="common.text_expected",
+                ),
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             name="program_edit",
@@ -775,7 +800,7 @@ async def link_command(update: Update, context: RounaqContext) -> None:
     except ProgramError as error:
         await message.reply_text(tr.t(f"programs.error.{error.reason}"))
         return
-    report = fmt.digits(f"{tracking[0]}-{tracking[1]:04d}")
+    report = fmt.tracking(*tracking)
     values = {"report": report, "number": fmt.plain_int(number)}
     if unlink:
         key = "programs.unlinked_ok" if changed else "programs.not_linked"
@@ -785,8 +810,8 @@ async def link_command(update: Update, context: RounaqContext) -> None:
 
 
 def register(application: RounaqApp) -> None:
-    application.add_handler(progress_conversation())
-    application.add_handler(edit_conversation())
+    application.add_handler(progress_conversation(application))
+    application.add_handler(edit_conversation(application))
     application.add_handler(CommandHandler("status", status))
     application.add_handler(CommandHandler(["link", "unlink"], link_command))
     application.add_handler(CallbackQueryHandler(list_button, pattern=rf"^{PREFIX}:l:"))

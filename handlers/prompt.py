@@ -17,7 +17,6 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
-from bot.persistence import DatabasePersistence
 from bot.text import normalize_text
 
 PENDING_KEY = "pending_input"
@@ -82,6 +81,8 @@ async def on_text(update: Update, context: RounaqContext) -> None:
     table: dict[str, PromptHandler] = context.bot_data.get(HANDLERS_KEY, {})
     handler = table.get(str(data.get("kind")))
     if handler is None:
+        # A prompt this version no longer knows (asked before an upgrade): say so, not nothing.
+        await message.reply_text(context.tr.t("common.flow_lost"))
         return
     try:
         # Normalised once here (Arabic ي/ك, bidi controls...): every prompt's text is
@@ -114,14 +115,9 @@ async def on_cancel(update: Update, context: RounaqContext) -> None:
 async def forget_on_command(update: Update, context: RounaqContext) -> None:
     """Any other command means the user moved on: stop waiting for their text.
 
-    Unless the command is an old one delivered again (already handled): then the user did
-    not move on, and a prompt asked since must keep waiting (the gate drops the rest).
+    An old command delivered again never gets here (the inbox drops an id it holds), so a
+    prompt asked since keeps waiting.
     """
-    persistence = context.application.persistence
-    if isinstance(persistence, DatabasePersistence) and await persistence.already_handled(
-        update.update_id
-    ):
-        return
     drop(context)
 
 

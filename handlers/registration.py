@@ -28,6 +28,7 @@ from bot.services.units import UNIT_NAME_MAX, TooManyUnitsError, UnitDraft
 from bot.text import normalize_text
 from bot.views import unit_summary
 from handlers.common import cancel, deny, reply_not_text
+from handlers.steps import button_state, chosen, step_markup
 from handlers.ui import callback, int_arg, keyboard, mixed_step_conversation, parse_callback, rows
 from storage.models import PermitStatus
 
@@ -84,46 +85,45 @@ async def got_name(update: Update, context: RounaqContext) -> int:
         for s in context.services.directory.sectors
     ]
     await message.reply_text(
-        tr.t("registration.ask_sector", name=escape(name)), reply_markup=keyboard(*rows(buttons, 3))
+        tr.t("registration.ask_sector", name=context.fmt.name(name)),
+        reply_markup=step_markup(context, keyboard(*rows(buttons, 3))),
     )
     return State.SECTOR
 
 
 async def got_sector(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    args = parse_callback(query.data, PREFIX, 2)
+    choice = chosen(update, context)
+    args = parse_callback(choice.data, PREFIX, 2)
     sector_id = int_arg(args[1]) if args and args[0] == "sec" else None
     directory = context.services.directory
     if sector_id is None or sector_id not in {s.id for s in directory.sectors}:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.SECTOR
-    await query.answer()
+    await choice.answer()
     _draft(context)["sector_id"] = sector_id
     lang = context.lang
     buttons = [
         InlineKeyboardButton(c.name(lang), callback_data=callback(PREFIX, "cty", c.id))
         for c in directory.counties
     ]
-    await query.edit_message_text(
+    await choice.edit(
         context.tr.t(
             "registration.ask_county", sector=escape(directory.sector(sector_id).name(lang))
         ),
-        reply_markup=keyboard(*rows(buttons, 3)),
+        step_markup(context, keyboard(*rows(buttons, 3))),
     )
     return State.COUNTY
 
 
 async def got_county(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    args = parse_callback(query.data, PREFIX, 2)
+    choice = chosen(update, context)
+    args = parse_callback(choice.data, PREFIX, 2)
     county_id = int_arg(args[1]) if args and args[0] == "cty" else None
     directory = context.services.directory
     if county_id is None or county_id not in {c.id for c in directory.counties}:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.COUNTY
-    await query.answer()
+    await choice.answer()
     _draft(context)["county_id"] = county_id
     tr = context.tr
     buttons = [
@@ -135,39 +135,41 @@ async def got_county(update: Update, context: RounaqContext) -> int:
         ]
         for p in PermitStatus
     ]
-    await query.edit_message_text(tr.t("registration.ask_permit"), reply_markup=keyboard(*buttons))
+    await choice.edit(tr.t("registration.ask_permit"), step_markup(context, keyboard(*buttons)))
     return State.PERMIT
 
 
 async def got_permit(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    args = parse_callback(query.data, PREFIX, 2)
+    choice = chosen(update, context)
+    args = parse_callback(choice.data, PREFIX, 2)
     valid = {p.value for p in PermitStatus}
     if not args or args[0] != "prm" or args[1] not in valid:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.PERMIT
-    await query.answer()
+    await choice.answer()
     _draft(context)["permit"] = args[1]
     tr = context.tr
-    await query.edit_message_text(
+    await choice.edit(
         tr.t("registration.permit_chosen", permit=tr.t(f"registration.permit_{args[1]}"))
     )
     await _ask_contact(update, context)
     return State.PHONE
 
 
-async def _ask_contact(update: Update, context: RounaqContext) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    tr = context.tr
-    contact_keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(tr.t("registration.btn_share_contact"), request_contact=True)]],
+def _contact_keyboard(context: RounaqContext) -> ReplyKeyboardMarkup:
+    # One-time: it hides once used, so every answer that stays in this step sends it again.
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(context.tr.t("registration.btn_share_contact"), request_contact=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
+
+
+async def _ask_contact(update: Update, context: RounaqContext, key: str = "ask_contact") -> None:
+    chat = update.effective_chat
+    assert chat is not None
     await context.bot.send_message(
-        chat.id, tr.t("registration.ask_contact"), reply_markup=contact_keyboard
+        chat.id, context.tr.t(f"registration.{key}"), reply_markup=_contact_keyboard(context)
     )
 
 
@@ -178,7 +180,7 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
     assert user is not None
     if message.contact.user_id != user.id:
         # Only the sender's own number: a forwarded or picked contact proves nothing.
-        await message.reply_text(context.tr.t("registration.not_own_contact"))
+        await _ask_contact(update, context, "not_own_contact")
         return State.PHONE
     draft = _draft(context)
     if not {"name", "sector_id", "county_id", "permit"} <= draft.keys():
@@ -221,20 +223,11 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
 
 
 async def contact_expected(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    await message.reply_text(context.tr.t("registration.contact_expected"))
+    await _ask_contact(update, context, "contact_expected")
     return State.PHONE
 
 
-async def button_expected(update: Update, context: RounaqContext) -> int | None:
-    message = update.effective_message
-    assert message is not None
-    await message.reply_text(context.tr.t("common.use_buttons"))
-    return None  # stay in the current state
-
-
-def conversation() -> ConversationHandler[RounaqContext]:
+def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
     text = filters.TEXT & ~filters.COMMAND
     with mixed_step_conversation():
         return ConversationHandler(
@@ -248,18 +241,15 @@ def conversation() -> ConversationHandler[RounaqContext]:
                     MessageHandler(text, got_name),
                     MessageHandler(~filters.COMMAND, reply_not_text),
                 ],
-                State.SECTOR: [
-                    CallbackQueryHandler(got_sector, pattern=rf"^{PREFIX}:"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
-                State.COUNTY: [
-                    CallbackQueryHandler(got_county, pattern=rf"^{PREFIX}:"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
-                State.PERMIT: [
-                    CallbackQueryHandler(got_permit, pattern=rf"^{PREFIX}:"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
+                State.SECTOR: button_state(
+                    application, CallbackQueryHandler(got_sector, pattern=rf"^{PREFIX}:")
+                ),
+                State.COUNTY: button_state(
+                    application, CallbackQueryHandler(got_county, pattern=rf"^{PREFIX}:")
+                ),
+                State.PERMIT: button_state(
+                    application, CallbackQueryHandler(got_permit, pattern=rf"^{PREFIX}:")
+                ),
                 State.PHONE: [
                     MessageHandler(filters.CONTACT, got_contact),
                     MessageHandler(~filters.COMMAND, contact_expected),
@@ -273,4 +263,4 @@ def conversation() -> ConversationHandler[RounaqContext]:
 
 
 def register(application: RounaqApp) -> None:
-    application.add_handler(conversation())
+    application.add_handler(conversation(application))

@@ -30,16 +30,16 @@ from bot.services.reports import (
     document_type_allowed,
 )
 from bot.text import normalize_text, parse_amount_rials
-from bot.views import tracking_number
+from bot.views import CARD_DESCRIPTION_PREVIEW, is_trimmed, preview, tracking_number
 from handlers.common import cancel, deny, reply_not_text
 from handlers.notify import notify_agency_of_new_report
+from handlers.steps import button_state, chosen, remembered_markup, reprompt, step_markup
 from handlers.ui import (
     callback,
     int_arg,
     keyboard,
     mixed_step_conversation,
     parse_callback,
-    remove_keyboard,
     rows,
 )
 
@@ -52,6 +52,7 @@ PREFIX = "rep"
 
 
 class State(IntEnum):
+    RESUME = 0  # /report again with a draft in hand: go on with it, or start over
     UNIT = 1
     CATEGORY = 2
     DESCRIPTION = 3
@@ -95,6 +96,45 @@ async def begin(update: Update, context: RounaqContext) -> int:
         return ConversationHandler.END
     if update.callback_query:
         await update.callback_query.answer()
+    draft = context.user_data.get(DRAFT_KEY) if context.user_data is not None else None
+    if isinstance(draft, dict) and "category_id" in draft:
+        # A draft in hand (the owner came back after a while, or a restart): /report must
+        # not throw away what they wrote. Ask first.
+        return await _ask_resume(update, context)
+    return await _start(update, context)
+
+
+async def _ask_resume(update: Update, context: RounaqContext) -> int:
+    tr = context.tr
+    buttons = keyboard(
+        [InlineKeyboardButton(tr.t("report.btn_resume"), callback_data=callback(PREFIX, "resume"))],
+        [InlineKeyboardButton(tr.t("report.btn_new"), callback_data=callback(PREFIX, "new"))],
+    )
+    await _send(
+        update, context, tr.t("report.resume_question"), reply_markup=step_markup(context, buttons)
+    )
+    return State.RESUME
+
+
+async def resume_draft(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    draft = _draft(context)
+    if "description" in draft:
+        return await _after_description(update, context)
+    await _ask_description(update, context)
+    return State.DESCRIPTION
+
+
+async def new_draft(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    return await _start(update, context)
+
+
+async def _start(update: Update, context: RounaqContext) -> int:
     tr = context.tr
     units = await context.services.units.of_owner(context.principal.user_id)
     if not units:
@@ -114,23 +154,29 @@ async def begin(update: Update, context: RounaqContext) -> int:
         await _ask_category(update, context)
         return State.CATEGORY
     buttons = [
-        InlineKeyboardButton(u.name[:40], callback_data=callback(PREFIX, "unit", u.id))
+        InlineKeyboardButton(
+            context.fmt.shorten(u.name, 40), callback_data=callback(PREFIX, "unit", u.id)
+        )
         for u in units
     ]
-    await _send(update, context, tr.t("report.ask_unit"), reply_markup=keyboard(*rows(buttons, 1)))
+    await _send(
+        update,
+        context,
+        tr.t("report.ask_unit"),
+        reply_markup=step_markup(context, keyboard(*rows(buttons, 1))),
+    )
     return State.UNIT
 
 
 async def got_unit(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    args = parse_callback(query.data, PREFIX, 2)
+    choice = chosen(update, context)
+    args = parse_callback(choice.data, PREFIX, 2)
     unit_id = int_arg(args[1]) if args and args[0] == "unit" else None
     own = {u.id for u in await context.services.units.of_owner(context.principal.user_id)}
     if unit_id is None or unit_id not in own:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.UNIT
-    await query.answer()
+    await choice.answer()
     _draft(context)["unit_id"] = unit_id
     await _ask_category(update, context)
     return State.CATEGORY
@@ -146,29 +192,34 @@ async def _ask_category(update: Update, context: RounaqContext) -> None:
         update,
         context,
         context.tr.t("report.ask_category"),
-        reply_markup=keyboard(*rows(buttons, 2)),
+        reply_markup=step_markup(context, keyboard(*rows(buttons, 2))),
     )
 
 
 async def got_category(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    args = parse_callback(query.data, PREFIX, 2)
+    choice = chosen(update, context)
+    args = parse_callback(choice.data, PREFIX, 2)
     category_id = int_arg(args[1]) if args and args[0] == "cat" else None
     directory = context.services.directory
     if category_id is None or category_id not in {c.id for c in directory.categories}:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.CATEGORY
-    await query.answer()
+    await choice.answer()
     draft = _draft(context)
     draft["category_id"] = category_id
     category = directory.category(category_id)
-    await query.edit_message_text(
+    await choice.edit(
         context.tr.t("report.category_chosen", category=escape(category.name(context.lang)))
     )
     if draft.get("description"):
         # Changing the category from the summary: everything else is already there.
         return await _after_description(update, context)
+    await _ask_description(update, context)
+    return State.DESCRIPTION
+
+
+async def _ask_description(update: Update, context: RounaqContext) -> None:
+    step_markup(context, None)  # a text step: no buttons to bring back
     await _send(
         update,
         context,
@@ -178,7 +229,6 @@ async def got_category(update: Update, context: RounaqContext) -> int:
             max=context.fmt.number(DESCRIPTION_MAX),
         ),
     )
-    return State.DESCRIPTION
 
 
 # --- description and files ---------------------------------------------------------------
@@ -230,12 +280,15 @@ async def _ask_attachments(update: Update, context: RounaqContext) -> int:
         update,
         context,
         text,
-        reply_markup=keyboard(
-            [
-                InlineKeyboardButton(
-                    tr.t("report.btn_continue"), callback_data=callback(PREFIX, "next")
-                )
-            ]
+        reply_markup=step_markup(
+            context,
+            keyboard(
+                [
+                    InlineKeyboardButton(
+                        tr.t("report.btn_continue"), callback_data=callback(PREFIX, "next")
+                    )
+                ]
+            ),
         ),
     )
     return State.ATTACH
@@ -286,22 +339,42 @@ async def got_file(update: Update, context: RounaqContext) -> int:
     assert message is not None
     error = _add_attachment(context, message)
     count = len(_draft(context).get("attachments", []))
-    await message.reply_text(error or context.tr.plural("report.attachments_so_far", count))
+    # With the "continue" button again: the one on the prompt may have scrolled away.
+    await message.reply_text(
+        error or context.tr.plural("report.attachments_so_far", count),
+        reply_markup=remembered_markup(context),
+    )
     return State.ATTACH
 
 
 async def attachments_done(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await remove_keyboard(query)
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
     return await _after_description(update, context)
 
 
-async def files_expected(update: Update, context: RounaqContext) -> int:
+async def more_description(update: Update, context: RounaqContext) -> int:
+    """Text after the description: the rest of a long paste (Telegram splits it), or more
+    words the owner wants in. It joins the description, up to the limit. (The Continue
+    label typed is taken as the press before this handler: see `button_state`.)"""
     message = update.effective_message
     assert message is not None
-    await message.reply_text(context.tr.t("report.files_expected"))
+    tr, fmt = context.tr, context.fmt
+    draft = _draft(context)
+    addition = normalize_text(message.text or "")
+    joined = (draft.get("description", "") + "\n" + addition).strip()
+    if len(joined) > DESCRIPTION_MAX:
+        # The draft keeps what it had: nothing typed so far is lost.
+        text = tr.t(
+            "report.description_over",
+            max=fmt.number(DESCRIPTION_MAX),
+            length=fmt.number(len(draft.get("description", ""))),
+        )
+    else:
+        draft["description"] = joined
+        text = tr.t("report.description_added", length=fmt.number(len(joined)))
+    await message.reply_text(text, reply_markup=remembered_markup(context))
     return State.ATTACH
 
 
@@ -316,12 +389,15 @@ async def _after_description(update: Update, context: RounaqContext) -> int:
             update,
             context,
             tr.t("report.ask_amount"),
-            reply_markup=keyboard(
-                [
-                    InlineKeyboardButton(
-                        tr.t("report.btn_skip"), callback_data=callback(PREFIX, "skip")
-                    )
-                ]
+            reply_markup=step_markup(
+                context,
+                keyboard(
+                    [
+                        InlineKeyboardButton(
+                            tr.t("report.btn_skip"), callback_data=callback(PREFIX, "skip")
+                        )
+                    ]
+                ),
             ),
         )
         return State.AMOUNT
@@ -337,17 +413,16 @@ async def got_amount(update: Update, context: RounaqContext) -> int:
     assert message.text is not None
     amount = parse_amount_rials(message.text)
     if amount is None or not amount_allowed(amount):
-        await message.reply_text(context.tr.t("report.amount_invalid"))
+        await reprompt(update, context, "report.amount_invalid")
         return State.AMOUNT
     _draft(context)["amount"] = amount
     return await _show_summary(update, context)
 
 
 async def skip_amount(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await remove_keyboard(query)
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
     _draft(context)["amount"] = None
     return await _show_summary(update, context)
 
@@ -368,7 +443,7 @@ async def _show_summary(update: Update, context: RounaqContext) -> int:
     agency = context.services.reports.routed_agency(category.id, unit.sector_id, unit.county_id)
     lines = [
         tr.t("report.summary_title"),
-        tr.t("report.card_unit", unit=escape(unit.name)),
+        tr.t("report.card_unit", unit=fmt.name(unit.name)),
         tr.t("report.card_category", category=escape(category.name(lang))),
         tr.t("report.summary_agency", agency=escape(agency.name(lang))),
     ]
@@ -376,7 +451,13 @@ async def _show_summary(update: Update, context: RounaqContext) -> int:
         lines.append(tr.t("report.card_amount", amount=fmt.money(draft["amount"])))
     if draft.get("attachments"):
         lines.append(tr.plural("report.card_attachments", len(draft["attachments"])))
-    lines += ["", escape(draft["description"]), "", tr.t("report.confirm_question")]
+    # A long description is shown by its start, so the summary stays one message; the
+    # whole of it is submitted.
+    description = draft["description"]
+    lines += ["", escape(preview(description, CARD_DESCRIPTION_PREVIEW))]
+    if is_trimmed(description):
+        lines.append(tr.t("report.summary_trimmed", length=fmt.number(len(description))))
+    lines += ["", tr.t("report.confirm_question")]
     buttons = keyboard(
         [InlineKeyboardButton(tr.t("report.btn_submit"), callback_data=callback(PREFIX, "submit"))],
         [
@@ -389,53 +470,41 @@ async def _show_summary(update: Update, context: RounaqContext) -> int:
         ],
         [InlineKeyboardButton(tr.t("report.btn_cancel"), callback_data=callback(PREFIX, "cancel"))],
     )
-    await _send(update, context, "\n".join(lines), reply_markup=buttons)
+    await _send(update, context, "\n".join(lines), reply_markup=step_markup(context, buttons))
     return State.CONFIRM
 
 
 async def edit_description(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await remove_keyboard(query)
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
     _draft(context).pop("description", None)
-    await _send(
-        update,
-        context,
-        context.tr.t(
-            "report.ask_description",
-            min=context.fmt.number(DESCRIPTION_MIN),
-            max=context.fmt.number(DESCRIPTION_MAX),
-        ),
-    )
+    await _ask_description(update, context)
     return State.DESCRIPTION
 
 
 async def edit_category(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await remove_keyboard(query)
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
     _draft(context).pop("amount", None)  # the new category may not be financial
     await _ask_category(update, context)
     return State.CATEGORY
 
 
 async def cancel_button(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await remove_keyboard(query)
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
     return await cancel(update, context)
 
 
 async def submit(update: Update, context: RounaqContext) -> int:
-    query = update.callback_query
-    assert query is not None
+    choice = chosen(update, context)
     draft = _draft(context)
     tr = context.tr
     if not {"unit_id", "category_id", "description"} <= draft.keys():
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        await choice.answer(tr.t("common.stale_button"), show_alert=True)
         return ConversationHandler.END
     report_draft = ReportDraft(
         unit_id=draft["unit_id"],
@@ -449,22 +518,29 @@ async def submit(update: Update, context: RounaqContext) -> int:
             context.principal.user_id, report_draft, update_id=update.update_id
         )
     except ReportError as error:
-        await query.answer()
-        await _send(update, context, tr.t(f"report.error_{error.reason}"))
-        return (
-            ConversationHandler.END
-            if error.reason in {"daily_limit", "unit_not_yours"}
-            else State.CONFIRM
+        await choice.answer()
+        ends = error.reason in {"daily_limit", "unit_not_yours"}
+        # Staying at the summary: its buttons again, so the owner can fix and submit.
+        await _send(
+            update,
+            context,
+            tr.t(f"report.error_{error.reason}"),
+            reply_markup=None if ends else remembered_markup(context),
         )
+        if ends and context.user_data is not None:
+            # Nothing left to resume: the next /report starts afresh.
+            context.user_data.pop(DRAFT_KEY, None)
+        return ConversationHandler.END if ends else State.CONFIRM
     # The report is committed; only now is the owner told it was received.
-    await query.answer()
+    await choice.answer()
     report, fmt = submission.report, context.fmt
-    await remove_keyboard(query)
+    await choice.clear()
+    # Sent to the HQ because nobody is at the agency: said so, and no deadline promised.
     await _send(
         update,
         context,
         tr.t(
-            "report.submitted",
+            "report.submitted_unstaffed" if submission.unstaffed else "report.submitted",
             number=tracking_number(fmt, report),
             agency=escape(submission.agency.name(context.lang)),
             due=fmt.date(report.due_at),
@@ -490,13 +566,7 @@ async def submit(update: Update, context: RounaqContext) -> int:
     return ConversationHandler.END
 
 
-async def button_expected(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    assert message is not None
-    await message.reply_text(context.tr.t("common.use_buttons"))
-
-
-def conversation() -> ConversationHandler[RounaqContext]:
+def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
     text = filters.TEXT & ~filters.COMMAND
     files = filters.PHOTO | filters.Document.ALL
     with mixed_step_conversation():
@@ -507,35 +577,41 @@ def conversation() -> ConversationHandler[RounaqContext]:
                 CallbackQueryHandler(begin, pattern=r"^menu:report$"),
             ],
             states={
-                State.UNIT: [
-                    CallbackQueryHandler(got_unit, pattern=rf"^{PREFIX}:unit:"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
-                State.CATEGORY: [
-                    CallbackQueryHandler(got_category, pattern=rf"^{PREFIX}:cat:"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
+                State.RESUME: button_state(
+                    application,
+                    CallbackQueryHandler(resume_draft, pattern=rf"^{PREFIX}:resume$"),
+                    CallbackQueryHandler(new_draft, pattern=rf"^{PREFIX}:new$"),
+                ),
+                State.UNIT: button_state(
+                    application, CallbackQueryHandler(got_unit, pattern=rf"^{PREFIX}:unit:")
+                ),
+                State.CATEGORY: button_state(
+                    application, CallbackQueryHandler(got_category, pattern=rf"^{PREFIX}:cat:")
+                ),
                 State.DESCRIPTION: [
                     MessageHandler(text | files, got_description),
                     MessageHandler(~filters.COMMAND, reply_not_text),
                 ],
-                State.ATTACH: [
-                    MessageHandler(files, got_file),
+                State.ATTACH: button_state(
+                    application,
                     CallbackQueryHandler(attachments_done, pattern=rf"^{PREFIX}:next$"),
-                    MessageHandler(~filters.COMMAND, files_expected),
-                ],
-                State.AMOUNT: [
-                    MessageHandler(text, got_amount),
+                    # Text here is the rest of a long description (Telegram splits a paste).
+                    also=[MessageHandler(files, got_file), MessageHandler(text, more_description)],
+                    hint="report.files_expected",
+                ),
+                State.AMOUNT: button_state(
+                    application,
                     CallbackQueryHandler(skip_amount, pattern=rf"^{PREFIX}:skip$"),
-                    MessageHandler(~filters.COMMAND, reply_not_text),
-                ],
-                State.CONFIRM: [
+                    also=[MessageHandler(text, got_amount)],
+                    hint="common.text_expected",
+                ),
+                State.CONFIRM: button_state(
+                    application,
                     CallbackQueryHandler(submit, pattern=rf"^{PREFIX}:submit$"),
                     CallbackQueryHandler(edit_description, pattern=rf"^{PREFIX}:edit:desc$"),
                     CallbackQueryHandler(edit_category, pattern=rf"^{PREFIX}:edit:cat$"),
                     CallbackQueryHandler(cancel_button, pattern=rf"^{PREFIX}:cancel$"),
-                    MessageHandler(~filters.COMMAND, button_expected),
-                ],
+                ),
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             name="report",
@@ -545,4 +621,4 @@ def conversation() -> ConversationHandler[RounaqContext]:
 
 
 def register(application: RounaqApp) -> None:
-    application.add_handler(conversation())
+    application.add_handler(conversation(application))

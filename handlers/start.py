@@ -10,9 +10,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
-from bot.formatting import escape
+from bot.formatting import Presenter
 from bot.i18n import get_translator, languages
-from bot.menu import MenuCommand, bot_commands, visible_commands
+from bot.menu import MenuCommand, bot_commands, help_text, visible_commands
 from handlers.ui import callback, keyboard, parse_callback
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,11 @@ COMMANDS = [
 LANG_PREFIX = "lang"
 
 
-def menu_buttons(context: RounaqContext) -> list[list[InlineKeyboardButton]]:
-    """Shortcuts on the greeting, by what this principal may do."""
+def menu_buttons(
+    context: RounaqContext, *, with_help: bool = False
+) -> list[list[InlineKeyboardButton]]:
+    """Shortcuts on the greeting and on every "what can I do here" answer, by what this
+    principal may do (the fallback adds a help button: its text points to the buttons)."""
     tr, principal = context.tr, context.principal
     buttons: list[list[InlineKeyboardButton]] = []
     if principal.can(Permission.SUBMIT_REPORT):
@@ -41,13 +44,14 @@ def menu_buttons(context: RounaqContext) -> list[list[InlineKeyboardButton]]:
         buttons.append(
             [InlineKeyboardButton(tr.t("start.btn_myreports"), callback_data="menu:myreports")]
         )
+    if with_help:
+        buttons.append([InlineKeyboardButton(tr.t("start.btn_help"), callback_data="menu:help")])
     return buttons
 
 
 async def refresh_menu(context: RounaqContext, chat_id: int) -> None:
     """Show this user the commands their roles allow, in their language."""
-    registry: list[MenuCommand] = context.bot_data.get("menu_commands", COMMANDS)
-    commands = visible_commands(registry, context.principal)
+    commands = visible_commands(_registry(context), context.principal)
     try:
         await context.bot.set_my_commands(
             bot_commands(context.tr, commands), scope=BotCommandScopeChat(chat_id)
@@ -77,8 +81,8 @@ async def greet(update: Update, context: RounaqContext) -> None:
         return
     tr, principal = context.tr, context.principal
     role = tr.t(f"roles.{principal.primary_role.value}")
-    text = tr.t("start.greeting", name=escape(user.first_name), role=role)
-    text += "\n\n" + tr.t(f"help.{principal.primary_role.value}")
+    text = tr.t("start.greeting", name=context.fmt.name(user.first_name), role=role)
+    text += "\n\n" + help_text(tr, _registry(context), principal)
     await context.bot.send_message(chat.id, text, reply_markup=keyboard(*menu_buttons(context)))
     if chat.type == chat.PRIVATE:
         await refresh_menu(context, chat.id)
@@ -94,8 +98,12 @@ async def ask_language(update: Update, context: RounaqContext) -> None:
         )
         for lang in languages()
     ]
-    # Both languages at once: the user has not chosen one yet.
-    text = "\n".join(get_translator(lang).t("start.choose_language") for lang in languages())
+    # Both languages at once: the user has not chosen one yet. Each line keeps its own
+    # direction, so the English line's full stop stays at its end in an RTL message.
+    host = Presenter(languages()[0])
+    text = "\n".join(
+        host.embed(get_translator(lang).t("start.choose_language"), lang) for lang in languages()
+    )
     await context.bot.send_message(chat.id, text, reply_markup=keyboard(buttons))
 
 
@@ -119,23 +127,28 @@ async def choose_language(update: Update, context: RounaqContext) -> None:
     await greet(update, context)
 
 
+async def help_button(update: Update, context: RounaqContext) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await help_command(update, context)
+
+
 async def help_command(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    tr, principal = context.tr, context.principal
-    parts = [tr.t(f"help.{role.value}") for role in sorted(principal.roles, key=_role_order)]
-    await message.reply_text("\n\n".join(parts))
+    await message.reply_text(help_text(context.tr, _registry(context), context.principal))
 
 
-def _role_order(role: object) -> int:
-    order = ["owner", "officer", "official", "secretariat", "ministry", "admin"]
-    value = getattr(role, "value", "")
-    return order.index(value) if value in order else len(order)
+def _registry(context: RounaqContext) -> list[MenuCommand]:
+    """The command table (handlers.MENU), which also builds the menu."""
+    registry: list[MenuCommand] = context.bot_data.get("menu_commands", COMMANDS)
+    return registry
 
 
 def register(application: RounaqApp) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CallbackQueryHandler(help_button, pattern=r"^menu:help$"))
     application.add_handler(CommandHandler("language", language_command))
     application.add_handler(CallbackQueryHandler(choose_language, pattern=rf"^{LANG_PREFIX}:"))

@@ -14,6 +14,7 @@ from bot.app import START_HOOKS_KEY, STOP_HOOKS_KEY
 from bot.container import Services
 from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
 from bot.exports import Table, to_csv, to_xlsx
+from bot.exports_decisions import decision_tables
 from bot.menu import MenuCommand
 from bot.views_figures import agency_bars, stats_text
 from bot.warmup import Warmer
@@ -28,7 +29,7 @@ COMMANDS = [
 PREFIX = "st"
 EXPORT = "ex"
 WARMER_KEY = "figures_warmer"  # bot_data: the start-up warm-up (transient, bot.persistence)
-WHAT = ("reports", "loans", "programs")
+WHAT = ("reports", "loans", "programs", "decisions")
 FORMATS = ("xlsx", "csv")
 
 
@@ -74,6 +75,7 @@ async def chart_button(update: Update, context: RounaqContext) -> None:
         tr.t("stats.chart_title"),
         bars,
         axis_label=tr.t("stats.chart_axis"),
+        counts=True,
     )
     await context.bot.send_photo(
         _chat_id(update),
@@ -123,6 +125,16 @@ async def export_button(update: Update, context: RounaqContext) -> None:
         tables, truncated = await exporter.reports(tr, fmt)
     elif what == "loans":
         tables = await exporter.loans(tr, fmt)
+    elif what == "decisions":
+        services = context.services
+        tables = await decision_tables(
+            services.database,
+            services.directory,
+            services.compliance,
+            tr,
+            fmt,
+            services.clock.now(),
+        )
     else:
         tables = await exporter.programs(tr, fmt)
     if file_format == "xlsx":
@@ -142,7 +154,8 @@ async def export_button(update: Update, context: RounaqContext) -> None:
 
 
 async def _warm(services: Services) -> None:
-    await services.stats.snapshot()
+    # /stats needs no warming (it reads the figures kept on write); the loans overview is
+    # cached per import, so the first /loans after a restart is served from memory.
     await services.loans.overview()
 
 

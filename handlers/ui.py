@@ -57,7 +57,6 @@ def pager_row(tr: Translator, prefix: str, page: int, pages: int) -> list[Inline
     """« previous | page x/y | next » ; empty when everything fits on one page."""
     if pages <= 1:
         return []
-    fmt = tr.presenter
     row: list[InlineKeyboardButton] = []
     if page > 1:
         row.append(
@@ -65,7 +64,7 @@ def pager_row(tr: Translator, prefix: str, page: int, pages: int) -> list[Inline
         )
     row.append(
         InlineKeyboardButton(
-            tr.t("common.page", page=fmt.digits(str(page)), pages=fmt.digits(str(pages))),
+            tr.t("common.page", page=page, pages=pages),
             callback_data=callback(prefix, page),
         )
     )
@@ -76,8 +75,14 @@ def pager_row(tr: Translator, prefix: str, page: int, pages: int) -> list[Inline
     return row
 
 
-def keyboard(*button_rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([r for r in button_rows if r])
+def keyboard(*button_rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup | None:
+    """The buttons as a markup, or None when there are none.
+
+    PTB sends an empty InlineKeyboardMarkup as `{}`; no buttons must mean no reply_markup
+    at all, so every keyboard is built here.
+    """
+    filled = [r for r in button_rows if r]
+    return InlineKeyboardMarkup(filled) if filled else None
 
 
 @contextmanager

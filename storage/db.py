@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 _WRITE_OPTION = "rounaq_write"
+# Where the database lives when DATABASE_URL is unset (relative to the working directory).
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/rounaq.sqlite3"
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:

@@ -32,6 +32,13 @@ class ProvinceDTO(Named):
 class AgencyDTO(Named):
     kind: str
     group_chat_id: int | None
+    short_name_fa: str | None = None
+    short_name_en: str | None = None
+
+    def short_name(self, lang: str) -> str:
+        """The short name where the data set gives one (buttons, charts), else the name."""
+        short = self.short_name_fa if lang == "fa" else self.short_name_en
+        return short or self.name(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,15 @@ class ReportDTO:
 
 
 @dataclass(frozen=True, slots=True)
+class OwnerContactDTO:
+    """Who filed a report and how to reach them: for the agency and the HQ only."""
+
+    name: str
+    username: str | None
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportEventDTO:
     id: int
     report_id: int
@@ -112,6 +128,8 @@ class ReportEventDTO:
     note: str | None
     internal: bool
     created_at: datetime
+    # The Open311 channel that made this step; None for the messenger chat.
+    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,6 +161,9 @@ class Agency(Base):
     name_fa: Mapped[str] = mapped_column(String(256))
     name_en: Mapped[str] = mapped_column(String(256))
     kind: Mapped[str] = mapped_column(String(32))
+    # What buttons and charts show when the full name does not fit (optional).
+    short_name_fa: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    short_name_en: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # The agency's officers' group, where reports are posted with action buttons.
     group_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -299,6 +302,8 @@ class Report(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The update that created it: Telegram may deliver an update twice.
     source_update_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Where it came from: NULL is the messenger chat, else an Open311 channel's name.
+    channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ReportAttachment(Base):
@@ -336,3 +341,5 @@ class ReportEvent(Base):
     # Internal notes of an agency are never shown to the owner.
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The Open311 channel that made this step; NULL is the messenger chat.
+    channel: Mapped[str | None] = mapped_column(String(64), nullable=True)

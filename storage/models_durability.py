@@ -1,4 +1,4 @@
-"""Durable bot state: python-telegram-bot's persistence and the updates already handled.
+"""Durable bot state: python-telegram-bot's persistence and the inbox of received updates.
 
 Both are keyed by the bot's id (the number before the colon in its token), so one database
 can serve several provinces' bots without their conversations or update ids colliding.
@@ -31,12 +31,20 @@ class BotState(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ProcessedUpdate(Base):
-    """An update whose handling (and the state it left) is committed: never handle it again."""
+class InboxUpdate(Base):
+    """One update as the Bot API sent it, stored before it is confirmed (the durable inbox).
 
-    __tablename__ = "processed_updates"
-    __table_args__ = (Index("ix_processed_updates_handled_at", "handled_at"),)
+    The row is written when the update arrives (one transaction per getUpdates batch, or per
+    webhook post) and marked done in the same transaction as the state its handling left;
+    rows not done are handled again, in order, after a restart. A second arrival of the same
+    id is ignored, which is the one "handled exactly once" guard of the update path.
+    """
+
+    __tablename__ = "update_inbox"
+    __table_args__ = (Index("ix_update_inbox_done", "bot_id", "done_at"),)
 
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    payload: Mapped[str] = mapped_column(Text)  # the update's JSON
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.text import parse_jalali_date  # pure text parsing: no bot wiring comes with it
 from storage.db import Database
 from storage.models import Agency, Category, County, Province, RoutingRule, Sector
 from storage.models_loans import LoanQuota, LoanReportedTotal
@@ -46,6 +46,8 @@ class NamedSpec(_Strict):
 
 class AgencySpec(NamedSpec):
     kind: str
+    short_name_fa: str | None = None
+    short_name_en: str | None = None
 
 
 class CategorySpec(NamedSpec):
@@ -130,6 +132,7 @@ async def seed_province(database: Database, dataset: Dataset) -> int:
         counties = await _add_missing(session, County, pid, dataset.counties)
         sectors = await _add_missing(session, Sector, pid, dataset.sectors)
         agencies = await _add_missing(session, Agency, pid, dataset.agencies)
+        await _fill_short_names(session, pid, dataset.agencies)
         categories = await _add_missing(session, Category, pid, dataset.categories, agencies)
         if first_load:
             # The routing table is admin-editable data: seeded once, never overwritten.
@@ -168,7 +171,9 @@ async def _add_missing(
             "position": position,
         }
         if isinstance(spec, AgencySpec):
-            fields["kind"] = spec.kind
+            fields.update(
+                kind=spec.kind, short_name_fa=spec.short_name_fa, short_name_en=spec.short_name_en
+            )
         if isinstance(spec, CategorySpec):
             assert agencies is not None
             fields.update(
@@ -181,6 +186,23 @@ async def _add_missing(
         await session.flush()
         existing[spec.code] = row.id
     return existing
+
+
+async def _fill_short_names(
+    session: AsyncSession, province_id: int, specs: list[AgencySpec]
+) -> None:
+    """Short names the data set gained since the agencies were created (0009c added the
+    columns); only empty ones are filled, so an admin's edit stays."""
+    by_code = {spec.code: spec for spec in specs}
+    rows = await session.scalars(select(Agency).where(Agency.province_id == province_id))
+    for row in rows:
+        spec = by_code.get(row.code)
+        if spec is None:
+            continue
+        if row.short_name_fa is None and spec.short_name_fa:
+            row.short_name_fa = spec.short_name_fa
+        if row.short_name_en is None and spec.short_name_en:
+            row.short_name_en = spec.short_name_en
 
 
 # --- the officials' figures: key programs, loan quotas and reported loan totals ----------
@@ -242,18 +264,15 @@ def figures_spec(dataset: Dataset) -> FiguresSpec:
     return FiguresSpec.model_validate(dataset.model_extra or {})
 
 
-def jalali_to_date(text: str | None) -> date | None:
-    """A Jalali date from a data file, as a Gregorian calendar day; ValueError if invalid."""
-    if text is None:
-        return None
-    parsed = parse_jalali_date(text)
-    if parsed is None:
-        raise ValueError(f"not a Jalali date: {text!r}")
-    day: date = parsed.togregorian()
-    return day
+# A data file's Jalali date (or None) as a calendar day; ValueError if it is not one. The
+# caller passes it (bot.text.jalali_to_date): reading dates as people write them is the
+# bot's business, and storage imports nothing from the bot.
+DateParser = Callable[[str | None], date | None]
 
 
-async def seed_figures(database: Database, dataset: Dataset, province_id: int) -> None:
+async def seed_figures(
+    database: Database, dataset: Dataset, province_id: int, *, to_date: DateParser
+) -> None:
     """Add the data set's programs, quotas and reported totals that are missing.
 
     Idempotent, and never overwrites: programs are matched by code (or number), quotas by
@@ -301,8 +320,8 @@ async def seed_figures(database: Database, dataset: Dataset, province_id: int) -
                     category_id=categories[program.category] if program.category else None,
                     target_fa=program.target_fa,
                     target_en=program.target_en,
-                    starts_on=jalali_to_date(program.starts),
-                    due_on=jalali_to_date(program.due),
+                    starts_on=to_date(program.starts),
+                    due_on=to_date(program.due),
                     progress=0,
                 )
             )
@@ -347,6 +366,6 @@ async def seed_figures(database: Database, dataset: Dataset, province_id: int) -
                     amount_rials=total.amount_rials,
                     note_fa=total.note_fa,
                     note_en=total.note_en,
-                    reported_on=jalali_to_date(total.reported_on),
+                    reported_on=to_date(total.reported_on),
                 )
             )

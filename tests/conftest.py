@@ -11,6 +11,8 @@ import os
 # Every catalog key the code uses must exist: fail loudly in tests, not in production.
 os.environ.setdefault("ROUNAQ_I18N_STRICT", "1")
 
+import asyncio
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
+from bot.container import build_services
 from bot.context import RounaqApp
 from bot.runtime import running_bot
 from bot.settings import Settings
@@ -38,18 +41,57 @@ def _backends() -> list[str]:
     return backends
 
 
+# Migrating every revision and loading the province costs more than most tests themselves,
+# so it is done once per session into a template that each test copies: the SQLite file,
+# or PostgreSQL's CREATE DATABASE ... TEMPLATE. The migrations' own tests (stairway,
+# idempotence) start from an empty database instead: `empty_database_url`.
+
+
+async def _migrate_and_seed(url: str) -> None:
+    """Exactly what the bot does to a new database at its first start."""
+    services = await build_services(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+    await services.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "rounaq.sqlite3"
+    asyncio.run(_migrate_and_seed(f"sqlite+aiosqlite:///{path}"))
+    # Every connection is closed, so the WAL is folded into the file: one file to copy.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    for url in _postgres_database(os.environ["TEST_POSTGRES_URL"]):
+        asyncio.run(_migrate_and_seed(url))
+        yield url.rpartition("/")[2]
+
+
 @pytest.fixture(params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own for the test, migrated to head with the province loaded."""
+    if request.param == "sqlite":
+        path = tmp_path / "rounaq.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    yield from _postgres_database(os.environ["TEST_POSTGRES_URL"], template=template)
+
+
+@pytest.fixture(params=_backends())
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own with nothing in it, not even the migrations' version table."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'rounaq.sqlite3'}"
         return
     yield from _postgres_database(os.environ["TEST_POSTGRES_URL"])
 
 
-def _postgres_database(server_url: str) -> Iterator[str]:
-    """A fresh database per test on the CI's throw-away PostgreSQL cluster."""
-    import asyncio
-
+def _postgres_database(server_url: str, template: str | None = None) -> Iterator[str]:
+    """A fresh database on the CI's throw-away PostgreSQL cluster, dropped afterwards."""
     import asyncpg
 
     name = f"rounaq_test_{uuid.uuid4().hex[:12]}"
@@ -62,7 +104,8 @@ def _postgres_database(server_url: str) -> Iterator[str]:
         finally:
             await connection.close()
 
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    copy = f' TEMPLATE "{template}"' if template else ""
+    asyncio.run(run(f'CREATE DATABASE "{name}"{copy}'))
     base, _, _ = server_url.rpartition("/")
     try:
         yield f"{base}/{name}"

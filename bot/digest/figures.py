@@ -25,7 +25,7 @@ from bot.digest.content import (
     SharedByAgencies,
     SharedByLanguage,
 )
-from bot.formatting import escape
+from bot.formatting import Presenter, escape
 from bot.services.directory import Directory
 from bot.services.hq import DecisionView, HQService, agency_state
 from bot.services.loans import LoanService
@@ -45,8 +45,8 @@ def decision_button(recipient: Recipient, view: DecisionView) -> Button:
     )
 
 
-def _names(directory: Directory, lang: str, agency_ids: Sequence[int]) -> str:
-    return "، ".join(escape(directory.agency(a).name(lang)) for a in agency_ids)
+def _names(fmt: Presenter, directory: Directory, lang: str, agency_ids: Sequence[int]) -> str:
+    return fmt.join(escape(directory.agency(a).name(lang)) for a in agency_ids)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class DecisionsSection(SharedByLanguage):
                     title=escape(view.item.title),
                     state=tr.t(f"hq.state_{view.state}"),
                     deadline=fmt.date(view.decision.deadline_at),
-                    agencies=_names(self.directory, lang, waiting),
+                    agencies=_names(fmt, self.directory, lang, waiting),
                 )
             )
         buttons = tuple(decision_button(recipient, v) for v in due[:MAX_BUTTONS_PER_SECTION])
@@ -151,7 +151,7 @@ class ProgramsSection(SharedByLanguage):
         lines = [tr.t("digest_figures.programs_total", n=len(posted))]
         for item in posted[:TOP_LINES]:
             program, latest = item.program, item.updates[-1]
-            note = latest.note if len(latest.note) <= NOTE_PREVIEW else latest.note[:79] + "…"
+            note = fmt.shorten(latest.note, NOTE_PREVIEW)
             lines.append(
                 tr.t(
                     "digest_figures.program_line",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from bot.digest.compliance import ComplianceSection
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
     PROVINCE_ROLES,
@@ -30,11 +31,14 @@ from bot.digest.figures import (
     LoansSection,
     ProgramsSection,
 )
+from bot.digest.staffing import UnstaffedSection
 from bot.formatting import escape
+from bot.services.compliance import ComplianceService
 from bot.services.directory import Directory
 from bot.services.hq import HQService
 from bot.services.loans import LoanService
 from bot.services.programs import ProgramService
+from bot.services.staffing import StaffingService
 from bot.views import status_label, tracking_number
 from storage.db import Database
 from storage.dto import ReportDTO
@@ -253,8 +257,10 @@ def default_registry(
     hq: HQService,
     programs: ProgramService,
     loans: LoanService,
+    compliance: ComplianceService | None = None,
 ) -> SectionRegistry:
     """The digest's sections, in the order they appear. Features add theirs here."""
+    weekly = [ComplianceSection(compliance, directory)] if compliance is not None else []
     return SectionRegistry(
         [
             OwnerSection(database, directory),
@@ -264,7 +270,9 @@ def default_registry(
             NewReportsSection(database, directory),
             BehindSection(database, directory),
             DecisionsSection(hq, directory),
+            *weekly,
             ProgramsSection(programs, directory),
             LoansSection(loans),
+            UnstaffedSection(StaffingService(database, directory)),
         ]
     )

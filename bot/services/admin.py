@@ -94,6 +94,14 @@ class AdminService:
         )
         return invite
 
+    async def bind_agency_group(self, principal: Principal, agency_id: int, chat_id: int) -> None:
+        """Post the agency's new reports, with their buttons, in this group chat."""
+        self._require(principal, Permission.MANAGE_ROLES)
+        self._directory.agency(agency_id)  # KeyError for a forged id
+        async with self._db.transaction() as session:
+            await ReferenceRepository(session).set_agency_group(agency_id, chat_id)
+        await self._directory.reload()
+
     # --- routing and deadlines --------------------------------------------------------
 
     async def set_route(

@@ -17,12 +17,13 @@ from pydantic import ValidationError
 from bot.access import Permission, Principal, can_update_program
 from bot.clock import Clock
 from bot.services.directory import Directory
+from bot.text import jalali_to_date
 from storage.db import Database
 from storage.dto import ProvinceDTO
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
 from storage.repositories.programs import ProgramRepository
 from storage.repositories.reports import ReportRepository
-from storage.seed import FiguresSpec, jalali_to_date
+from storage.seed import FiguresSpec
 
 STALE_AFTER: Final = timedelta(days=30)
 # How far behind the straight line from start to due date a program may be and stay green.

@@ -9,20 +9,31 @@ from datetime import timedelta
 
 import jdatetime
 
-from bot.access import Principal, can_view_report, sees_internal_notes
+from bot.access import Principal, can_view_report, sees_internal_notes, sees_owner_contact
 from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.routing import route
+from bot.services.staffing import UNSTAFFED_EVENT, unstaffed_ids
 from storage.db import Database
-from storage.dto import AgencyDTO, AttachmentDTO, Page, ReportDTO, ReportEventDTO
+from storage.dto import (
+    AgencyDTO,
+    AttachmentDTO,
+    OwnerContactDTO,
+    Page,
+    ReportDTO,
+    ReportEventDTO,
+)
 from storage.models import ReportStatus
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
+from storage.repositories.workflow import WorkflowRepository
 
 DESCRIPTION_MIN = 10
-DESCRIPTION_MAX = 3000
+# Generous: a long paste arrives as several messages (Telegram splits at 4,096), joined in
+# the draft. Cards show a trimmed start; the full text is kept and shown on demand.
+DESCRIPTION_MAX = 20_000
 MAX_ATTACHMENTS = 10
 MAX_AMOUNT_RIALS = 10**16  # ten million billion rials: anything above is a typo
 NOTIFIED_EVENT = "notified"  # internal: the agency's officers and group were sent the report
@@ -76,6 +87,8 @@ class Submission:
     agency: AgencyDTO
     # True when the same update was processed before: nothing new was stored.
     duplicate: bool
+    # The agency had nobody in the bot (no officer, no group): the report went to the HQ.
+    unstaffed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +98,8 @@ class ReportView:
     attachments: tuple[AttachmentDTO, ...]
     # Who did what, by name: for the agency and HQ staff only, never for the owner.
     actors: Mapping[int, str] = field(default_factory=dict)
+    # The owner's name and phone: for the responsible agency and the HQ (access.py).
+    contact: OwnerContactDTO | None = None
 
 
 def amount_allowed(amount: int) -> bool:
@@ -128,8 +143,14 @@ class ReportService:
         return self._directory.agency(agency_id)
 
     async def submit(
-        self, owner_id: int, draft: ReportDraft, *, update_id: int | None = None
+        self,
+        owner_id: int,
+        draft: ReportDraft,
+        *,
+        update_id: int | None = None,
+        channel: str | None = None,
     ) -> Submission:
+        """File a report; `channel` names an Open311 channel that filed it for the owner."""
         category = self._directory.category(draft.category_id)
         if not DESCRIPTION_MIN <= len(draft.description) <= DESCRIPTION_MAX:
             raise ReportError("description_length")
@@ -144,7 +165,13 @@ class ReportService:
             if update_id is not None:
                 earlier = await reports.by_source_update(owner_id, update_id)
                 if earlier is not None:
-                    return Submission(earlier, self._directory.agency(earlier.agency_id), True)
+                    history = await reports.events(earlier.id, include_internal=False)
+                    return Submission(
+                        earlier,
+                        self._directory.agency(earlier.agency_id),
+                        True,
+                        unstaffed=any(e.kind == UNSTAFFED_EVENT for e in history),
+                    )
             unit = await UnitRepository(session).get(draft.unit_id)
             # One database may hold several provinces: the unit must be this bot's.
             if unit is None or unit.owner_id != owner_id or unit.province_id != province_id:
@@ -157,6 +184,8 @@ class ReportService:
             year = jdatetime.date.fromgregorian(date=local.date()).year
             seq = await reports.next_sequence(province_id, year)
             due_at = self._calendar.add_working_days(now, category.deadline_days)
+            # Nobody at the agency would ever see it: it goes to the HQ's queue at once.
+            unstaffed = agency.id in await unstaffed_ids(session, self._directory)
             report_id = await reports.add(
                 province_id=province_id,
                 year=year,
@@ -167,10 +196,11 @@ class ReportService:
                 agency_id=agency.id,
                 description=draft.description,
                 amount_rials=draft.amount_rials,
-                status=ReportStatus.REFERRED.value,
+                status=(ReportStatus.ESCALATED if unstaffed else ReportStatus.REFERRED).value,
                 due_at=due_at,
                 source_update_id=update_id,
                 created_at=now,
+                channel=channel,
             )
             await reports.add_event(
                 report_id,
@@ -178,6 +208,7 @@ class ReportService:
                 actor_id=owner_id,
                 to_status=ReportStatus.SUBMITTED.value,
                 created_at=now,
+                channel=channel,
             )
             await reports.add_event(
                 report_id,
@@ -187,12 +218,22 @@ class ReportService:
                 agency_id=agency.id,
                 created_at=now,
             )
+            if unstaffed:
+                await reports.add_event(
+                    report_id,
+                    UNSTAFFED_EVENT,
+                    from_status=ReportStatus.REFERRED.value,
+                    to_status=ReportStatus.ESCALATED.value,
+                    agency_id=agency.id,
+                    created_at=now,
+                )
+                await WorkflowRepository(session).save_tracking(report_id, escalated_at=now)
             await reports.add_attachments(
                 report_id, [_attachment_fields(a) for a in draft.attachments]
             )
             report = await reports.get(report_id)
         assert report is not None
-        return Submission(report, agency, False)
+        return Submission(report, agency, False, unstaffed=unstaffed)
 
     async def agency_notified(self, report_id: int) -> bool:
         """Whether the agency was told of this report (an internal "notified" event)."""
@@ -235,6 +276,11 @@ class ReportService:
             staff = sees_internal_notes(principal, report)
             events = await repo.events(report_id, include_internal=staff)
             attachments = await repo.attachments(report_id)
+            contact = (
+                await repo.owner_contact(report_id)
+                if sees_owner_contact(principal, report)
+                else None
+            )
             actors: dict[int, str] = {}
             if staff:
                 users = UserRepository(session)
@@ -242,7 +288,7 @@ class ReportService:
                     user = await users.get(actor_id)
                     if user is not None:
                         actors[actor_id] = user.first_name
-        return ReportView(report, tuple(events), tuple(attachments), actors)
+        return ReportView(report, tuple(events), tuple(attachments), actors, contact)
 
     async def find_by_number(
         self, principal: Principal, number: tuple[int, int]
@@ -252,6 +298,12 @@ class ReportService:
         if report is None:
             return None
         return await self.view(principal, report.id)
+
+    async def agency_contact(self, report: ReportDTO) -> OwnerContactDTO | None:
+        """The owner's contact for messages that only the responsible agency receives (its
+        officers' notices, its group); anyone else goes through `view`'s check."""
+        async with self._db.session() as session:
+            return await ReportRepository(session).owner_contact(report.id)
 
     async def get(self, report_id: int) -> ReportDTO | None:
         async with self._db.session() as session:

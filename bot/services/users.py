@@ -24,6 +24,8 @@ _USERNAME_RE: Final = re.compile(r"@?[A-Za-z0-9_]{1,64}", re.ASCII)
 class UserProfile:
     language: str | None
     principal: Principal
+    # False until the person has a users row: the gate creates it on their first update.
+    known: bool = True
 
 
 class UserService:
@@ -38,11 +40,15 @@ class UserService:
     async def touch(
         self, user_id: int, *, first_name: str, last_name: str | None, username: str | None
     ) -> UserDTO:
-        """Record who the user is (at /start and registration, not on every message)."""
+        """Record who the user is (their first update, /start and invites, not every message)."""
         async with self._db.transaction() as session:
-            return await UserRepository(session).upsert(
+            user = await UserRepository(session).upsert(
                 user_id, first_name=first_name, last_name=last_name, username=username
             )
+        cached = self._profiles.get(user_id)
+        if cached is not None and not cached.known:
+            self._profiles.pop(user_id, None)
+        return user
 
     async def profile(self, user_id: int) -> UserProfile:
         cached = self._profiles.get(user_id)
@@ -55,6 +61,7 @@ class UserService:
         profile = UserProfile(
             language=user.language if user else None,
             principal=Principal.from_grants(user_id, grants, admin=user_id in self._admin_ids),
+            known=user is not None,
         )
         self._profiles[user_id] = profile
         return profile

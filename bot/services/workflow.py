@@ -29,6 +29,7 @@ from bot.access import Permission, Principal, ReportAction, may
 from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
+from bot.services.staffing import UNSTAFFED_EVENT, unstaffed_ids
 from storage.db import Database
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import TrackingDTO
@@ -105,6 +106,7 @@ EVENT_KINDS: frozenset[str] = frozenset(EVENT_OF.values()) | {
     "decided",
     "decision_objected",
     "decision_implemented",
+    "unstaffed",
 }
 
 
@@ -112,6 +114,7 @@ class Audience(StrEnum):
     OWNER = "owner"
     AGENCY = "agency"  # its officers and its group chat
     SECRETARIAT = "secretariat"
+    ADMIN = "admin"  # the admins: something only they can fix (an agency with no one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +191,16 @@ async def load_notices(repo: WorkflowRepository, raw: Sequence[dict[str, Any]]) 
             )
         )
     return notices
+
+
+def unstaffed_notices(directory: Directory, report: ReportDTO) -> list[Notice]:
+    """A report went to the HQ because its agency has nobody in the bot: the secretariat
+    gets it, the admins are told whom to add (the agency's code rides in `subject`)."""
+    agency = directory.agency(report.agency_id)
+    return [
+        Notice(Audience.SECRETARIAT, "unstaffed", report, agency_id=agency.id),
+        Notice(Audience.ADMIN, "unstaffed", report, agency_id=agency.id, subject=agency.code),
+    ]
 
 
 class WorkflowError(Exception):
@@ -280,6 +293,13 @@ class WorkflowService:
 
     def is_overdue(self, report: ReportDTO, now: datetime | None = None) -> bool:
         return report.status in CLOCK_RUNNING and report.due_at < (now or self._clock.now())
+
+    async def open_questions(self, owner_id: int, limit: int = 8) -> list[ReportDTO]:
+        """The owner's reports awaiting their answer to the agency's question."""
+        async with self._db.session() as session:
+            return await ReportRepository(session).of_owner_in_status(
+                owner_id, self._directory.province_id, S.AWAITING_OWNER.value, limit=limit
+            )
 
     async def not_removed_counts(self) -> dict[int, int]:
         async with self._db.session() as session:
@@ -418,6 +438,20 @@ class WorkflowService:
                 await events.add_event(
                     report_id, follow, from_status=before, to_status=target, created_at=now
                 )
+            if action is A.REASSIGN and event_agency in await unstaffed_ids(
+                session, self._directory
+            ):
+                # Nobody at the new agency would see it: to the HQ's queue at once.
+                await repo.update_report(report_id, now=now, status=S.ESCALATED.value)
+                await repo.save_tracking(report_id, escalated_at=now)
+                await events.add_event(
+                    report_id,
+                    UNSTAFFED_EVENT,
+                    from_status=S.REFERRED.value,
+                    to_status=S.ESCALATED.value,
+                    agency_id=event_agency,
+                    created_at=now,
+                )
             after = await repo.lock_report(report_id)
             assert after is not None
             notices = self._notices(action, report, after, note)
@@ -474,6 +508,8 @@ class WorkflowService:
             return [Notice(owner, "resolved", after, note=note)]
         if action is A.REJECT:
             return [Notice(owner, "rejected", after, note=note)]
+        if action is A.REASSIGN and after.status == S.ESCALATED:
+            return [*unstaffed_notices(self._directory, after), Notice(owner, "escalated", after)]
         if action is A.REASSIGN:
             return [
                 Notice(agency, "reassigned", after, agency_id=after.agency_id),

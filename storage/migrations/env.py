@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.all_models import metadata as target_metadata
-from storage.db import Database
+from storage.db import DEFAULT_DATABASE_URL, Database
 
 config = context.config
 
@@ -50,11 +51,13 @@ def run_migrations_online() -> None:
         # Called from storage.migrate inside the application's own event loop.
         _run(connection)
         return
-    url = config.get_main_option("sqlalchemy.url")
-    if not url:
-        from bot.settings import Settings
-
-        url = Settings().database_url
+    # The `alembic` CLI (new revisions): the URL from alembic.ini, else DATABASE_URL as the
+    # bot reads it, else the bot's default SQLite file.
+    url = (
+        config.get_main_option("sqlalchemy.url")
+        or os.environ.get("DATABASE_URL")
+        or DEFAULT_DATABASE_URL
+    )
     asyncio.run(_run_with_new_engine(url))
 
 

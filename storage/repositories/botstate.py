@@ -1,8 +1,8 @@
-"""PTB's persisted state and the ledger of handled updates (see storage.models_durability)."""
+"""PTB's persisted state (see storage.models_durability)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
-from storage.models_durability import BotState, ProcessedUpdate
+from storage.models_durability import BotState
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,30 +70,3 @@ class BotStateRepository:
                     tuple_(BotState.kind, BotState.scope, BotState.key).in_(deletes),
                 )
             )
-
-    async def mark_processed(self, update_ids: Iterable[int], now: datetime) -> None:
-        rows = [{"bot_id": self.bot_id, "update_id": u, "handled_at": now} for u in update_ids]
-        if not rows:
-            return
-        insert = upsert_insert(self.session, ProcessedUpdate)
-        # A redelivered update that the gate skipped is marked again: keep the first mark.
-        await self.session.execute(
-            insert.on_conflict_do_nothing(index_elements=["bot_id", "update_id"]), rows
-        )
-
-    async def is_processed(self, update_id: int) -> bool:
-        found = await self.session.scalar(
-            select(ProcessedUpdate.update_id).where(
-                ProcessedUpdate.bot_id == self.bot_id, ProcessedUpdate.update_id == update_id
-            )
-        )
-        return found is not None
-
-    async def prune_processed(self, before: datetime) -> int:
-        """Forget marks older than Telegram keeps undelivered updates (24 hours)."""
-        result = await self.session.execute(
-            delete(ProcessedUpdate).where(
-                ProcessedUpdate.bot_id == self.bot_id, ProcessedUpdate.handled_at < before
-            )
-        )
-        return int(getattr(result, "rowcount", 0) or 0)

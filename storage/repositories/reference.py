@@ -43,7 +43,17 @@ class ReferenceRepository:
             select(Agency).where(Agency.province_id == province_id).order_by(Agency.position)
         )
         return [
-            AgencyDTO(r.id, r.code, r.name_fa, r.name_en, r.kind, r.group_chat_id) for r in rows
+            AgencyDTO(
+                r.id,
+                r.code,
+                r.name_fa,
+                r.name_en,
+                r.kind,
+                r.group_chat_id,
+                r.short_name_fa,
+                r.short_name_en,
+            )
+            for r in rows
         ]
 
     async def categories(self, province_id: int) -> list[CategoryDTO]:

@@ -10,8 +10,17 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
-from storage.dto import AttachmentDTO, Page, ReportDTO, ReportEventDTO
-from storage.models import Report, ReportAttachment, ReportEvent, TrackingCounter, Unit, utcnow
+from storage.dto import AttachmentDTO, OwnerContactDTO, Page, ReportDTO, ReportEventDTO
+from storage.figures import FigureWriter, ReportState
+from storage.models import (
+    Report,
+    ReportAttachment,
+    ReportEvent,
+    TrackingCounter,
+    Unit,
+    User,
+    utcnow,
+)
 
 
 def _report_select() -> Select[Report, str]:
@@ -51,6 +60,7 @@ def _event_dto(row: ReportEvent) -> ReportEventDTO:
         note=row.note,
         internal=row.internal,
         created_at=row.created_at,
+        channel=row.channel,
     )
 
 
@@ -88,6 +98,7 @@ class ReportRepository:
         due_at: datetime,
         source_update_id: int | None = None,
         created_at: datetime | None = None,
+        channel: str | None = None,
     ) -> int:
         now = created_at or utcnow()
         row = Report(
@@ -105,9 +116,17 @@ class ReportRepository:
             created_at=now,
             updated_at=now,
             source_update_id=source_update_id,
+            channel=channel,
         )
         self.session.add(row)
         await self.session.flush()
+        await FigureWriter(self.session).report_added(
+            province_id=province_id,
+            unit_id=unit_id,
+            category_id=category_id,
+            state=ReportState(status, agency_id, due_at),
+            created_at=now,
+        )
         return row.id
 
     async def add_event(
@@ -122,7 +141,17 @@ class ReportRepository:
         note: str | None = None,
         internal: bool = False,
         created_at: datetime | None = None,
+        channel: str | None = None,
     ) -> None:
+        created_at = created_at or utcnow()
+        # Before the event is added: the writer compares it with the report's earlier ones.
+        await FigureWriter(self.session).event_added(
+            report_id=report_id,
+            kind=kind,
+            actor_id=actor_id,
+            to_status=to_status,
+            created_at=created_at,
+        )
         self.session.add(
             ReportEvent(
                 report_id=report_id,
@@ -133,7 +162,8 @@ class ReportRepository:
                 agency_id=agency_id,
                 note=note,
                 internal=internal,
-                created_at=created_at or utcnow(),
+                created_at=created_at,
+                channel=channel,
             )
         )
 
@@ -181,6 +211,22 @@ class ReportRepository:
         )
         return await self.get(report_id) if report_id is not None else None
 
+    async def of_owner_in_status(
+        self, owner_id: int, province_id: int, status: str, *, limit: int
+    ) -> list[ReportDTO]:
+        """The owner's reports in one status, the most recently changed first."""
+        rows = await self.session.execute(
+            _report_select()
+            .where(
+                Report.owner_id == owner_id,
+                Report.province_id == province_id,
+                Report.status == status,
+            )
+            .order_by(Report.updated_at.desc(), Report.id.desc())
+            .limit(limit)
+        )
+        return [_dto(report, unit_name) for report, unit_name in rows]
+
     async def of_owner(
         self, owner_id: int, province_id: int, *, page: int, page_size: int
     ) -> Page[ReportDTO]:
@@ -215,6 +261,23 @@ class ReportRepository:
             stmt = stmt.where(ReportEvent.internal.is_(False))
         rows = await self.session.scalars(stmt.order_by(ReportEvent.id))
         return [_event_dto(r) for r in rows]
+
+    async def owner_contact(self, report_id: int) -> OwnerContactDTO | None:
+        """The owner's name and the phone given with the report's unit."""
+        row = (
+            await self.session.execute(
+                select(User.first_name, User.last_name, User.username, Unit.phone)
+                .select_from(Report)
+                .join(Unit, Unit.id == Report.unit_id)
+                .join(User, User.id == Report.owner_id)
+                .where(Report.id == report_id)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        first, last, username, phone = row
+        name = " ".join(p for p in (first, last) if p)
+        return OwnerContactDTO(name=name, username=username, phone=phone)
 
     async def attachments(self, report_id: int) -> list[AttachmentDTO]:
         rows = await self.session.scalars(

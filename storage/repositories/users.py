@@ -124,6 +124,21 @@ class UserRepository:
         result = await self.session.execute(stmt)
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def staffed_agencies(self, province_id: int, officer_role: str) -> set[int]:
+        """The agencies with at least one officer who has not blocked the bot."""
+        rows = await self.session.scalars(
+            select(UserRole.agency_id)
+            .join(User, User.id == UserRole.user_id)
+            .where(
+                UserRole.role == officer_role,
+                UserRole.province_id == province_id,
+                UserRole.agency_id.is_not(None),
+                User.blocked_at.is_(None),
+            )
+            .distinct()
+        )
+        return {int(a) for a in rows if a is not None}
+
     async def holders(
         self, role: str, province_id: int, *, agency_id: int | None = None
     ) -> list[UserDTO]:

@@ -17,6 +17,7 @@ from handlers.digest import runner_of
 from storage.dto import ReportDTO
 from storage.models import PermitStatus, Report, Role
 from storage.repositories.reports import ReportRepository
+from tests.e2e.owner_kit import staff_every_agency
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -83,6 +84,7 @@ async def file_report(
 ) -> ReportDTO:
     category = services.directory.category_by_code(category_code)
     assert category is not None
+    await staff_every_agency(services)  # the reports stay with their agencies
     clock.set(when)
     submission = await services.reports.submit(owner_id, ReportDraft(unit_id, category.id, text))
     return submission.report

@@ -3,14 +3,19 @@ an agency's group acts on reports from the group message."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.context import RounaqApp
+from bot.i18n import get_translator
+from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.models import Role, RoutingRule, UserRole
 from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 from tests.people import Person
+
+FA = get_translator("fa")
 
 
 async def test_admin_grants_and_revokes_by_username(
@@ -57,7 +62,9 @@ async def test_one_time_invite_makes_an_officer(
     home = await admin.say("/admin")
     roles = await admin.press(home, "دعوت یک‌بارمصرف")
     agencies = await admin.press(roles, "کارشناس دستگاه")
-    await admin.press_only(agencies, "سازمان صنعت، معدن و تجارت")
+    smt = services_of(app).directory.agency_by_code("smt")
+    assert smt is not None
+    await admin.press_only(agencies, smt.short_name("fa"))  # the data set's short name
     invite = await emulator.wait_for_message(admin.id, lambda m: "start=inv_" in m.text)
     code = invite.text.split("/start ")[1].split()[0]
     assert code.startswith("inv_")
@@ -87,10 +94,12 @@ async def test_routing_and_deadlines_are_edited_by_the_admin(
     services = services_of(app)
     table = await admin.say("/routing")
     assert "جدول ارجاع" in table.text
-    assert "تأمین مواد اولیه ← سازمان صنعت، معدن و تجارت استان قم · ۷ روز" in table.text
+    route = {"category": "تأمین مواد اولیه", "agency": "سازمان صنعت، معدن و تجارت استان قم"}
+    assert FA.t("admin.routing_line", **route, days=7) in table.text
     card = await admin.press(table, "تأمین مواد اولیه")
     await admin.press_only(card, "۱۰ روز")
-    table = await emulator.wait_for_message(admin.id, lambda m: "· ۱۰ روز" in m.text)
+    ten = FA.t("admin.routing_line", **route, days=10)
+    table = await emulator.wait_for_message(admin.id, lambda m: ten in m.text)
     category = services.directory.category_by_code("raw_materials")
     assert category is not None
     assert category.deadline_days == 10
@@ -127,6 +136,22 @@ async def test_routing_and_deadlines_are_edited_by_the_admin(
     await emulator.press_raw(officer.id, officer.id, denied.message_id, f"rt:d:{category.id}:3")
     await emulator.wait_until(lambda: len(alerts(emulator, officer.id)) >= 1)
     assert services.directory.category(category.id).deadline_days == 10
+
+
+async def test_only_an_admin_binds_an_agency_group(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    services = services_of(app)
+    group_id = -1001234567891
+    emulator.add_group(group_id, "کارشناسان صمت", members=[cast.officer.id, cast.admin.id])
+    await emulator.send_text(cast.officer.id, "/admin group smt", chat_id=group_id)
+    not_allowed = get_translator("fa").t("common.not_allowed")
+    await emulator.wait_for_message(group_id, lambda m: m.text == not_allowed)
+    # The service checks too: it is the one the handler calls, not a repository behind it.
+    officer = (await services.users.profile(cast.officer.id)).principal
+    with pytest.raises(WorkflowError):
+        await services.admin.bind_agency_group(officer, cast.smt_id, group_id)
+    assert services.directory.agency(cast.smt_id).group_chat_id is None
 
 
 async def test_agency_group_takes_a_report_from_the_group_message(

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from bot.demo import demo_session
+from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.settings import Settings
 
@@ -215,7 +216,8 @@ async def test_owner_reports_in_the_browser_and_the_officer_sees_it(
     await expect_direction(notice, "rtl")
     # The officer (Persian) accepts it, then asks the owner a question.
     await click_button(page, label(fa, "workflow.btn_acc"))
-    await bot_says(page, fa.t("workflow.done_acc"))
+    # The notice is the report's card: it is redrawn in place, "in progress".
+    await bot_says(page, fa.t("status.in_progress"))
     await click_button(page, label(fa, "workflow.btn_ask"))
     await bot_says(page, visible(fa.t("workflow.ask_ask", number="")).split("<")[0][:20])
     await say(page, "لطفاً شمارهٔ نامهٔ درخواست پروانه را بفرستید.")
@@ -247,7 +249,7 @@ async def test_owner_reports_in_the_browser_and_the_officer_sees_it(
     card = await bot_says(page, tr.t("status.in_progress"))
     assert unit in await card.inner_text()
     await say(page, "/stats")
-    one = tr.presenter.number(1)
+    one = Presenter(lang).number(1)
     figures = await bot_says(page, visible(tr.t("stats.total", count=one)))
     text = await figures.inner_text()
     assert visible(tr.t("stats.line", label=tr.t("status.in_progress"), count=one)) in text, text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from bot.demo import PERSONAS, _grant_personas, seed_demo_figures
+from bot.formatting import Presenter
 from emulator import BotApiEmulator
 from tests.e2e.workflow_kit import file_report, services_of
 from tests.people import Person
@@ -14,8 +15,8 @@ PARTS: dict[int, list[str]] = {
     1001: ["/myreports", "/report"],
     2001: ["/inbox", "/decisions"],
     2002: ["/inbox", "/decisions"],
-    3001: ["/decisions", "/laws", "/status", "/loans", "/stats"],
-    5001: ["/agenda", "/decisions", "/laws"],
+    3001: ["/decisions", "/laws", "/status", "/loans", "/stats", "/compliance"],
+    5001: ["/agenda", "/decisions", "/laws", "/session", "/compliance"],
     4001: ["/admin", "/routing"],
     6001: ["/national", "/status", "/loans"],
 }
@@ -43,7 +44,7 @@ async def test_demo_personas_play_their_parts(app: RounaqApp, emulator: BotApiEm
     notice = await people[5001].next("به ستاد ارجاع شد")
     assert "۱۴۰۵-۰۰۰۱" in notice.text
     agenda = await people[5001].say("/agenda")
-    assert "☐ ۱۴۰۵-۰۰۰۱" in agenda.button_texts
+    assert f"☐ {Presenter('fa').tracking(1405, 1)}" in agenda.button_texts
     # ...and the bank officer sees nothing of SMT's.
     bank_inbox = await people[2002].say("/inbox")
     assert "۱۴۰۵-۰۰۰۱" not in bank_inbox.text

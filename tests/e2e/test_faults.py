@@ -8,6 +8,7 @@ The Bot API faults do not depend on the database, so this module runs on SQLite 
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -32,8 +33,11 @@ from tests.people import Person
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'rounaq.sqlite3'}"
+def database_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """SQLite only (the faults are a file's), from the session's migrated template."""
+    path = tmp_path / "rounaq.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture

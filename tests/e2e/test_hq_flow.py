@@ -14,11 +14,14 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.context import RounaqApp
+from bot.formatting import Presenter
 from emulator import BotApiEmulator
 from handlers.deadlines import JOB_NAME
 from storage.models import Report, ReportEvent
 from storage.models_workflow import DecisionAgency
 from tests.e2e.workflow_kit import Cast, file_report, services_of
+
+FA = Presenter("fa")
 
 
 async def run_deadline_job(app: RounaqApp) -> None:
@@ -83,9 +86,11 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
     agenda = await hq.say("/agenda")
     assert "۱۴۰۵-۰۰۰۱" in agenda.text
     assert "۱۴۰۵-۰۰۰۲" in agenda.text
-    await hq.press_only(agenda, "☐ ۱۴۰۵-۰۰۰۱")
-    agenda = await emulator.wait_for_message(hq.id, lambda m: "☑ ۱۴۰۵-۰۰۰۱" in m.button_texts)
-    await hq.press_only(agenda, "☐ ۱۴۰۵-۰۰۰۲")
+    # The labels carry the number as every screen shows it (isolated, one order).
+    one, two = FA.tracking(1405, 1), FA.tracking(1405, 2)
+    await hq.press_only(agenda, f"☐ {one}")
+    agenda = await emulator.wait_for_message(hq.id, lambda m: f"☑ {one}" in m.button_texts)
+    await hq.press_only(agenda, f"☐ {two}")
     agenda = await emulator.wait_for_message(hq.id, lambda m: "تجمیع" in " ".join(m.button_texts))
     causes = await hq.press(agenda, "تجمیع")
     ask_title = await hq.press(causes, "قانون یا مقررات")
@@ -120,7 +125,7 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
     assert "اعتراض" in " ".join(smt_notice.button_texts)
     bank_notice = await bank.next("HQ decision No. 1")
     assert "Object" in " ".join(bank_notice.button_texts)
-    await owner.next("مصوبهٔ ستاد دربارهٔ گزارش ۱۴۰۵-۰۰۰۱")
+    await owner.next(f"مصوبهٔ ستاد دربارهٔ گزارش {FA.tracking(1405, 1)}")
     await other.next("The HQ has decided on your report 1405-0002")
     assert set((await statuses(app)).values()) == {"decided"}
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from bot.access import ReportAction
 from bot.clock import ManualClock
 from bot.context import RounaqApp
+from bot.formatting import strip_isolates
 from emulator import BotApiEmulator
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 
 
 def order(text: str) -> list[str]:
-    return [line.split(" · ")[0].strip("⏰ ") for line in text.split("\n") if "۱۴۰۵-" in line]
+    # Each report's line starts with its number, isolated so it reads in one order.
+    return [m.group() for m in re.finditer("۱۴۰۵-[۰-۹]{4}", strip_isolates(text))]
 
 
 async def test_inbox_orders_filters_and_pages(

@@ -9,11 +9,13 @@ import pytest
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import Presenter
+from bot.i18n import get_translator
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.loans import LoanService
 from bot.services.reports import ReportDraft, ReportError, ReportService
 from bot.services.units import UnitDraft, UnitService
+from bot.text import jalali_to_date
 from emulator import BotApiEmulator
 from storage.models import PermitStatus, Role
 from storage.seed import Dataset, load_dataset, seed_figures, seed_province
@@ -23,6 +25,7 @@ from tests.e2e.durability_helpers import (
     report_up_to_attachments,
     services_of,
 )
+from tests.e2e.owner_kit import staff_every_agency
 from tests.loan_files import GOOD_ROWS, HEADER, TITLE_ROW, make_csv, rows_with
 from tests.people import Person
 
@@ -44,9 +47,10 @@ async def second_province_with_reports(app: RounaqApp, clock: ManualClock, repor
     services = services_of(app)
     isfahan = isfahan_dataset()
     province_id = await seed_province(services.database, isfahan)
-    await seed_figures(services.database, isfahan, province_id)
+    await seed_figures(services.database, isfahan, province_id, to_date=jalali_to_date)
     directory = Directory(services.database, "isfahan")
     await directory.reload()
+    await staff_every_agency(services, directory)  # the reports stay with their agencies
     await services.users.touch(1501, first_name="Ali", last_name=None, username=None)
     unit = await UnitService(services.database, directory).register(
         1501,
@@ -95,9 +99,11 @@ async def test_the_ministry_sees_every_province_and_others_do_not(
     await services.users.grant(minister.id, Role.MINISTRY)
     answer = await minister.say("/national")
     assert "همهٔ استان‌ها" in answer.text
-    assert "قم</b>: ۱ گزارش · ۱ گذشته از مهلت" in (answer.source_text or "")
-    assert "اصفهان</b>: ۳ گزارش · ۳ گذشته از مهلت" in (answer.source_text or "")
-    assert "جمع کل</b>: ۴ گزارش · ۴ گذشته از مهلت" in (answer.source_text or "")
+    fa = get_translator("fa")
+    source = answer.source_text or ""
+    assert fa.t("national.province_line", province="قم", reports=1, overdue=1) in source
+    assert fa.t("national.province_line", province="اصفهان", reports=3, overdue=3) in source
+    assert fa.t("national.total_line", reports=4, overdue=4) in source
     assert "ارجاع‌شده ۴" in answer.text
     refused = await owner.say("/national")
     assert "دسترسی ندارید" in refused.text
@@ -149,19 +155,19 @@ async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
     status = await minister.say("/status")
     source = status.source_text or ""
     assert "برنامه‌های کلیدی در همهٔ استان‌ها" in status.text
-    assert f"قم</b>: {fmt.number(programs)} برنامه · میانگین پیشرفت ۲٪" in source  # 54 / 27
-    assert f"اصفهان</b>: {fmt.number(programs)} برنامه · میانگین پیشرفت ۰٪" in source
-    assert f"جمع کل</b>: {fmt.number(2 * programs)} برنامه · میانگین پیشرفت ۱٪" in source
+    assert f"قم</b>: {fmt.number(programs)} برنامه — میانگین پیشرفت ۲٪" in source  # 54 / 27
+    assert f"اصفهان</b>: {fmt.number(programs)} برنامه — میانگین پیشرفت ۰٪" in source
+    assert f"جمع کل</b>: {fmt.number(2 * programs)} برنامه — میانگین پیشرفت ۱٪" in source
     assert "🟢 ۱" in status.text  # Qom's updated program is on track
 
     loans = await minister.say("/loans")
     text = loans.text
     assert "در همهٔ استان‌ها — سال ۱۳۹۸" in text
     assert "قم: سهمیه ۹ هزار میلیارد ریال" in text
-    assert "۴ هزار و ۵۰۰ میلیارد ریال به ۳ طرح · تحقق ۵۰٪" in text  # Qom's imported rows
-    assert "۲ هزار و ۵۰۰ میلیارد ریال به ۱ طرح · تحقق ۲۸٪" in text  # Isfahan's
+    assert "۴ هزار و ۵۰۰ میلیارد ریال به ۳ طرح — تحقق ۵۰٪" in text  # Qom's imported rows
+    assert "۲ هزار و ۵۰۰ میلیارد ریال به ۱ طرح — تحقق ۲۸٪" in text  # Isfahan's
     assert "جمع کل: سهمیه ۱۸ هزار میلیارد ریال" in text
-    assert "۷ هزار میلیارد ریال به ۴ طرح · تحقق ۳۹٪" in text
+    assert "۷ هزار میلیارد ریال به ۴ طرح — تحقق ۳۹٪" in text
     # Each source's announced total stays on its own line, per province: never summed.
     assert text.count("۱۱ هزار و ۱۶۵ میلیارد ریال") == 2
     assert "۲۲ هزار و ۳۳۰" not in text

@@ -9,12 +9,14 @@ from openpyxl import load_workbook
 
 from bot.context import RounaqApp
 from bot.formatting import telegram_length
+from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
 from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit, services_of
 from tests.loan_files import make_csv, make_xlsx, rows_with
 from tests.people import Person
 
+FA = get_translator("fa")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -92,8 +94,8 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
     loans = await official.say("/loans")
     assert "تسهیلات رونق تولید — سال ۱۳۹۸" in loans.text
     assert "سهمیهٔ استان: ۹ هزار میلیارد ریال" in loans.text
-    assert "۱۱ هزار و ۱۶۵ میلیارد ریال برای ۱٬۱۶۰ طرح · تحقق ۱۲۴٪" in loans.text
-    assert "۱۱ هزار میلیارد ریال · تحقق ۱۲۲٪" in loans.text
+    assert "۱۱ هزار و ۱۶۵ میلیارد ریال برای ۱٬۱۶۰ طرح — تحقق ۱۲۴٪" in loans.text
+    assert "۱۱ هزار میلیارد ریال — تحقق ۱۲۲٪" in loans.text
     assert "رئیس سازمان صنعت، معدن و تجارت" in loans.text
     tomans = await official.press(loans, "به تومان")
     assert "هزار و ۱۱۶٫۵ میلیارد تومان" in tomans.text
@@ -104,7 +106,8 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
     assert "۴ ردیف" in done.text
     assert "۵ هزار و ۳۰۰ میلیارد ریال" in done.text
     loans = await official.say("/loans")
-    assert "پرداخت‌شده: ۴ هزار و ۵۰۰ میلیارد ریال به ۳ طرح · تحقق ۵۰٪" in loans.text
+    paid = {"amount": "۴ هزار و ۵۰۰ میلیارد ریال", "count": 3, "percent": "۵۰٪"}
+    assert FA.t("loans.records_paid", **paid) in (loans.source_text or "")
     assert "۱۱ هزار و ۱۶۵ میلیارد ریال" in loans.text  # the sources stay as reported
     by_bank = await official.press(loans, "بانک عامل")
     assert "بانک ملی ایران: ۲ هزار و ۵۰۰ میلیارد ریال" in by_bank.text
@@ -167,7 +170,7 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
 
     # Exports arrive as documents officials can open.
     menu = await official.say("/export")
-    await official.press_only(menu, "تسهیلات · Excel")
+    await official.press_only(menu, FA.t("stats.btn_loans_xlsx"))
     sheet = await emulator.wait_for_message(official.id, lambda m: m.kind == "document")
     assert sheet.document is not None
     workbook = load_workbook(io.BytesIO(emulator.file_bytes(sheet.document.file_id)))
@@ -175,7 +178,7 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
     assert rows[0][0] == "واحد"
     assert len(rows) == 5
     assert {r[4] for r in rows[1:]} == {2_500 * 10**9, 1_500 * 10**9, 500 * 10**9, 800 * 10**9}
-    await official.press_only(menu, "گزارش‌ها · CSV")
+    await official.press_only(menu, FA.t("stats.btn_reports_csv"))
     report_csv = await emulator.wait_for_message(
         official.id, lambda m: m.kind == "document" and m.message_id != sheet.message_id
     )

@@ -38,8 +38,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def database_url() -> Iterator[str]:
-    yield from _postgres_database(os.environ["TEST_POSTGRES_URL"])
+def database_url(postgres_template: str) -> Iterator[str]:
+    yield from _postgres_database(os.environ["TEST_POSTGRES_URL"], template=postgres_template)
 
 
 def server_options() -> str:

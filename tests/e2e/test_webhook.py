@@ -3,6 +3,7 @@ a repeated post changes nothing. The bot runs as a process, the test plays Teleg
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+async def wait_listening(port: int, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+    """PTB registers the webhook (setWebhook) before its server listens: wait for both."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
 
 
 async def post(port: int, update: dict[str, Any], secret: str | None) -> int:
@@ -56,6 +74,7 @@ async def test_webhook_mode_checks_the_secret_and_handles_an_update_once(
             lambda: emulator.state.webhook_url is not None or not bot.alive, timeout=30
         )
         assert emulator.state.webhook_url == PUBLIC_URL, bot.log_text()[-2000:]
+        await wait_listening(port)
 
         await owner.send("/start")
         (start,) = emulator.take_updates()

@@ -59,7 +59,7 @@ async def test_token_is_redacted_from_logs_errors_and_admin_reports(
     person = await new_person(app, emulator, 7101)
     await person.send("/boom")
     await person.next("خطایی")  # the user gets the generic apology, nothing more
-    report = await emulator.wait_for_message(ADMIN_ID, lambda m: "Rounaq error" in m.text)
+    report = await emulator.wait_for_message(ADMIN_ID, lambda m: "/boom" in m.text)
 
     logged = log_output.getvalue()
     assert "LeakyError" in logged  # the error was logged, with its traceback...
@@ -68,8 +68,9 @@ async def test_token_is_redacted_from_logs_errors_and_admin_reports(
     assert "<redacted-token>" in logged
     assert TOKEN not in logged  # ...all without the token
     assert TOKEN.split(":")[1] not in logged
+    # The admin gets a short notice (the error's kind and id), never the traceback.
     assert "LeakyError" in report.text
-    assert "<redacted-token>" in report.text
+    assert "Traceback" not in report.text
     for message in emulator.messages(ADMIN_ID) + emulator.messages(person.id):
         assert TOKEN not in message.text
         assert TOKEN not in (message.source_text or "")

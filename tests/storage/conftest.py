@@ -11,9 +11,20 @@ import pytest
 from bot.clock import ManualClock
 from bot.container import Services, build_services
 from bot.settings import Settings
+from storage.db import Database
 from tests.e2e.conftest import cast
 
-__all__ = ["cast", "services"]
+__all__ = ["cast", "database", "services"]
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """The test's own database, migrated with the province loaded; no services."""
+    db = Database(database_url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +37,9 @@ async def fill(url: str, reports: int) -> None:
         directory = services.directory
         for owner in (1001, 1002, 2001):
             await services.users.touch(owner, first_name="مالک", last_name=None, username=None)
-        await services.users.grant(2001, Role.OFFICER, agency_id=directory.agencies[0].id)
+        # Every agency has its officer: no report goes to the HQ for want of one.
+        for agency in directory.agencies:
+            await services.users.grant(2001, Role.OFFICER, agency_id=agency.id)
         unit = await services.units.register(
             1001,
             UnitDraft(
@@ -81,10 +84,18 @@ async def counts(url: str) -> dict[str, int]:
         await database.dispose()
 
 
+@pytest.fixture
+def source(tmp_path: Path, sqlite_template: Path) -> str:
+    """A SQLite province to copy from: migrated and loaded (the session's template)."""
+    path = tmp_path / "province.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
 def test_copy_sqlite_into_a_fresh_database_and_keep_working(
-    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+    source: str, empty_database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = f"sqlite+aiosqlite:///{tmp_path / 'province.sqlite3'}"
+    database_url = empty_database_url
     asyncio.run(fill(source, reports=25))
 
     assert main(["copy-db", "--from", source, "--to", database_url, "--batch-size", "7"]) == 0
@@ -127,9 +138,9 @@ def test_copy_sqlite_into_a_fresh_database_and_keep_working(
 
 
 def test_a_non_empty_target_is_refused_unless_forced(
-    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+    source: str, empty_database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = f"sqlite+aiosqlite:///{tmp_path / 'province.sqlite3'}"
+    database_url = empty_database_url
     asyncio.run(fill(source, reports=3))
     assert main(["copy-db", "--from", source, "--to", database_url]) == 0
     capsys.readouterr()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
-import pytest
+from sqlalchemy import inspect
 
 from storage import migrate
 from storage.db import Database
@@ -14,16 +13,6 @@ from storage.repositories.digest import DeliveryRepository, SubscriptionReposito
 
 NOW = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
 DAY = date(2026, 11, 28)
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await migrate.upgrade(db)
-    try:
-        yield db
-    finally:
-        await db.dispose()
 
 
 async def test_creating_a_days_rows_is_idempotent_and_bulk(database: Database) -> None:
@@ -97,8 +86,22 @@ async def test_default_subscription_respects_an_earlier_choice(database: Databas
         assert await repo.due("08:00", "10:00") == [1]
 
 
+DIGEST_TABLES = {"digest_deliveries", "digest_subscriptions"}
+
+
+async def _table_names(database: Database) -> set[str]:
+    async with database.engine.connect() as connection:
+        return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+
+
 async def test_the_digest_migration_goes_down_and_up(database: Database) -> None:
     await migrate.downgrade(database, "0001")
+    assert not DIGEST_TABLES & await _table_names(database)
     await migrate.upgrade(database)
+    assert await _table_names(database) >= DIGEST_TABLES
+    # The tables it made again work: a day's row is created and waits to be sent.
     async with database.transaction() as session:
         await DeliveryRepository(session).create(DAY, [1], now=NOW)
+    async with database.session() as session:
+        pending = await DeliveryRepository(session).pending(DAY, after_id=0, limit=10)
+    assert [(row.chat_id, row.state) for row in pending] == [(1, DeliveryState.PENDING.value)]

@@ -41,8 +41,8 @@ async def tables(database: Database) -> set[str]:
     return set(names) - {"alembic_version"}
 
 
-async def test_every_revision_goes_up_down_and_up_again(database_url: str) -> None:
-    database = Database(database_url)
+async def test_every_revision_goes_up_down_and_up_again(empty_database_url: str) -> None:
+    database = Database(empty_database_url)
     try:
         walked = []
         for revision in revisions_base_first():
@@ -78,14 +78,14 @@ async def test_every_revision_goes_up_down_and_up_again(database_url: str) -> No
         await database.dispose()
 
 
-async def test_migrating_twice_changes_nothing(database_url: str) -> None:
-    database = Database(database_url)
+async def test_migrating_twice_changes_nothing(empty_database_url: str) -> None:
+    database = Database(empty_database_url)
     try:
         await migrate.upgrade(database)
         first = await tables(database)
         await migrate.upgrade(database)
         assert await tables(database) == first
-        assert {"bot_state", "processed_updates"} <= first
+        assert {"bot_state", "update_inbox"} <= first
     finally:
         await database.dispose()
 

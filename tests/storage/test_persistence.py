@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from copy import deepcopy
 from pathlib import Path
 
@@ -12,19 +11,9 @@ from sqlalchemy import func, select
 from bot.persistence import DatabasePersistence, RounaqBotData, bot_id_of
 from storage import migrate
 from storage.db import Database
-from storage.models_durability import BotState, ProcessedUpdate
+from storage.models_durability import BotState, InboxUpdate
 
 BOT = 987654321
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await migrate.upgrade(db)
-    try:
-        yield db
-    finally:
-        await db.dispose()
 
 
 async def rows(database: Database) -> int:
@@ -103,7 +92,7 @@ async def test_a_failed_commit_keeps_everything_staged(database_url: str, tmp_pa
     await persistence.commit()
     assert not persistence.pending
     async with database.session() as session:
-        assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 1
+        assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 1
     assert await DatabasePersistence(database, BOT).get_conversations("report") == {(1001, 1001): 4}
     await database.dispose()
     await broken.dispose()

@@ -21,8 +21,8 @@ async def _tables(database: Database) -> set[str]:
         return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
 
 
-async def test_stairway_0002(database_url: str) -> None:
-    database = Database(database_url)
+async def test_stairway_0002(empty_database_url: str) -> None:
+    database = Database(empty_database_url)
     try:
         await migrate.upgrade(database, "0002")
         assert await _tables(database) >= WORKFLOW_TABLES

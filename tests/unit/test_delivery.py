@@ -1,4 +1,4 @@
-"""bot.delivery: the ledger behind the getUpdates offset, per-user ordering, what is transient."""
+"""bot.delivery: per-user ordering and what is transient (the inbox: tests/storage)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from telegram import Chat, Message, Update, User
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery import DeliveryLedger, PerUserUpdateProcessor, backoff, is_transient
+from bot.delivery import PerUserUpdateProcessor, backoff, is_transient
 
 DATE = datetime(2026, 11, 28, tzinfo=UTC)
 
@@ -26,26 +26,6 @@ def message_update(update_id: int, user_id: int) -> Update:
     user = User(user_id, "u", is_bot=False)
     chat = Chat(user_id, "private")
     return Update(update_id, message=Message(update_id, DATE, chat, from_user=user, text="x"))
-
-
-def test_the_offset_waits_for_the_oldest_update_still_in_flight() -> None:
-    ledger = DeliveryLedger()
-    assert ledger.offset() is None  # nothing seen: no confirmation at all
-    batch = [message_update(i, 1) for i in (10, 11, 12)]
-    assert [u.update_id for u in ledger.accept(batch)] == [10, 11, 12]
-    assert ledger.offset() == 10
-    ledger.done(11)
-    ledger.done(12)
-    assert ledger.offset() == 10  # 10 is still being handled: confirm nothing
-    # Telegram returns the unconfirmed ones again with a new one: only the new one is fresh.
-    again = [*batch, message_update(13, 2)]
-    assert [u.update_id for u in ledger.accept(again)] == [13]
-    ledger.done(10)
-    assert ledger.offset() == 13
-    ledger.done(13)
-    assert ledger.offset() == 14
-    assert not ledger.busy
-    assert ledger.accept([message_update(12, 1)]) == []  # a redelivery of a handled one
 
 
 async def test_one_user_in_order_different_users_at_once() -> None:

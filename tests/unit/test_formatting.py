@@ -80,7 +80,7 @@ def test_dates_fa_are_jalali_in_tehran_time() -> None:
     assert FA.date(UTC_EVENING) == "۷ آذر ۱۴۰۵"
     assert FA.datetime(UTC_EVENING) == "۷ آذر ۱۴۰۵، ۱۴:۰۵"
     assert FA.time(UTC_EVENING) == "۱۴:۰۵"
-    assert FA.short_date(UTC_EVENING) == "۱۴۰۵/۰۹/۰۷"
+    assert FA.short_date(UTC_EVENING) == "\u2066۱۴۰۵/۰۹/۰۷\u2069"  # isolated: LTR in RTL
     assert FA.weekday(UTC_EVENING) == "شنبه"
 
 
@@ -103,7 +103,7 @@ def test_naive_datetimes_are_utc_and_dates_are_days() -> None:
     assert FA.datetime(dt.datetime(2026, 11, 28, 10, 35)) == "۷ آذر ۱۴۰۵، ۱۴:۰۵"
     assert FA.date(dt.date(2026, 11, 28)) == "۷ آذر ۱۴۰۵"
     assert EN.date(jdatetime.date(1405, 9, 7)) == "28 Nov 2026"
-    assert FA.short_date(jdatetime.date(1405, 1, 1)) == "۱۴۰۵/۰۱/۰۱"
+    assert FA.short_date(jdatetime.date(1405, 1, 1)) == "\u2066۱۴۰۵/۰۱/۰۱\u2069"
 
 
 def test_nowruz_and_month_names() -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
+from bot.formatting import Presenter
 from bot.i18n import (
     DEFAULT_ROOT,
     CatalogError,
@@ -190,8 +191,7 @@ def test_translator(catalog_root: Path) -> None:
     assert en.plural("demo.items", 0) == "0 items"
     assert en.plural("demo.items", 1234) == "1,234 items"
     assert fa.plural("demo.items", 1234) == "۱٬۲۳۴ مورد"
-    assert fa.plural("demo.items", 1405, n=fa.presenter.plain_int(1405)) == "۱۴۰۵ مورد"
-    assert fa.presenter.lang == "fa"
+    assert fa.plural("demo.items", 1405, n=Presenter("fa").plain_int(1405)) == "۱۴۰۵ مورد"
     assert fa.t("demo.hello", name=12500) == "سلام ۱۲٬۵۰۰"  # numbers are localised
 
 

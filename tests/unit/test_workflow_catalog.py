@@ -33,7 +33,8 @@ NOTICES = {
         "reassigned", "answered", "info", "withdrawn", "confirmed", "not_removed",
         "overdue", "escalated", "decision",
     ],
-    Audience.SECRETARIAT: ["escalated", "decision_objected", "decision_implemented"],
+    Audience.SECRETARIAT: ["escalated", "decision_objected", "decision_implemented", "unstaffed"],
+    Audience.ADMIN: ["unstaffed"],
 }  # fmt: skip
 REASONS = [
     "not_found", "not_now", "note_length", "bad_agency", "not_allowed", "title_length",

@@ -1,0 +1,99 @@
+"""Serving the Open311 API and the dashboard beside the bot when API_PORT is set.
+
+The aiohttp site starts with the bot (a start hook) and stops before the bot's connection
+closes (a stop hook). A report filed through the API is announced to its agency exactly as
+a chat report is: the same notice, once, recorded as sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.api.keys import ApiKeyService
+from bot.api.limits import MinuteLimiter
+from bot.api.open311 import Filed, Open311Service
+from bot.api.server import ApiContext, build_web_app
+from bot.app import START_HOOKS_KEY, STOP_HOOKS_KEY
+from bot.container import Services
+from bot.context import SERVICES_KEY, RounaqApp, RounaqContext
+from handlers.notify import notify_agency_of_new_report
+
+log = logging.getLogger(__name__)
+
+
+def key_service(services: Services) -> ApiKeyService:
+    settings = services.settings
+    return ApiKeyService(
+        services.database,
+        services.directory,
+        services.clock,
+        per_minute=settings.api_per_minute,
+        per_day=settings.api_per_day,
+    )
+
+
+def api_context(application: RounaqApp) -> ApiContext:
+    services: Services = application.bot_data[SERVICES_KEY]
+
+    async def on_filed(filed: Filed) -> None:
+        reports = services.reports
+        submission = filed.submission
+        if not submission.duplicate or not await reports.agency_notified(submission.report.id):
+            context = RounaqContext(application)
+            await notify_agency_of_new_report(context, submission, channel=filed.channel)
+            await reports.mark_agency_notified(submission.report.id, submission.agency.id)
+
+    from bot.api.dashboard import Dashboard  # matplotlib loads only when the API is on
+
+    return ApiContext(
+        open311=Open311Service(
+            services.database,
+            services.directory,
+            services.reports,
+            services.clock,
+            services.settings.tz,
+        ),
+        keys=key_service(services),
+        limiter=MinuteLimiter(services.clock),
+        on_filed=on_filed,
+        default_language=services.settings.default_language,
+        pages=Dashboard(services),
+    )
+
+
+@dataclass
+class _Site:
+    runner: web.AppRunner | None = None
+
+
+def register(application: RounaqApp) -> None:
+    site = _Site()
+
+    async def start(app: RounaqApp) -> None:
+        services: Services = app.bot_data[SERVICES_KEY]
+        port = services.settings.api_port
+        if port is None:
+            return
+        listen = services.settings.api_listen
+        runner = web.AppRunner(build_web_app(api_context(app)), access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, listen, port).start()
+        except OSError as error:
+            # The chat matters more than the screen: the bot goes on without the API.
+            await runner.cleanup()
+            log.error("the Open311 API cannot listen on %s:%s: %s", listen, port, error)
+            return
+        site.runner = runner
+        log.info("Open311 API and dashboard on http://%s:%s/", listen, port)
+
+    async def stop(_app: RounaqApp) -> None:
+        if site.runner is not None:
+            runner, site.runner = site.runner, None
+            await runner.cleanup()
+
+    application.bot_data.setdefault(START_HOOKS_KEY, []).append(start)
+    application.bot_data.setdefault(STOP_HOOKS_KEY, []).append(stop)

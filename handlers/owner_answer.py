@@ -1,0 +1,146 @@
+"""Text an owner types while an agency waits for their answer is offered as that answer.
+
+Without it, an answer typed without first pressing "answer the question" was lost (the
+owner got the generic hint). Now, when the owner has a report awaiting their answer and
+writes something no flow took, the bot asks: "send this as your answer to 1405-0003?"
+(one tap), or which report it answers when several wait. The text is kept in the user's
+data (persisted with it, so a restart in between loses nothing) until it is sent or
+dismissed; only the latest such text is kept.
+
+Callback data: `oa:<report id>` sends the kept text as the answer to that report;
+`oa:x` dismisses it. The answer goes through `WorkflowService.act` like any other.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from telegram import InlineKeyboardButton, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.access import ReportAction
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape
+from bot.services.workflow import WorkflowError
+from bot.text import normalize_text
+from bot.views import preview, status_label, tracking_number, workflow_error
+from handlers import fallback
+from handlers.notify import deliver
+from handlers.ui import answer_quietly, callback, int_arg, keyboard, parse_callback, rows
+
+PREFIX = "oa"
+DISMISS = "x"
+KEPT_KEY = "unsent_answer"  # user_data: {"text": ..., "reports": [ids offered]}
+QUOTE_PREVIEW = 200
+
+
+async def on_text(update: Update, context: RounaqContext) -> None:
+    """Private text no flow took: an answer if a question waits, else the usual hint."""
+    message = update.effective_message
+    assert message is not None
+    questions = await context.services.workflow.open_questions(context.principal.user_id)
+    if not questions or context.user_data is None or not message.text:
+        await fallback.stray_message(update, context)
+        return
+    tr, fmt = context.tr, context.fmt
+    text = normalize_text(message.text)
+    context.user_data[KEPT_KEY] = {"text": text, "reports": [r.id for r in questions]}
+    quote = escape(preview(text, QUOTE_PREVIEW))
+    if len(questions) == 1:
+        report = questions[0]
+        prompt = tr.t("workflow.offer_answer", number=tracking_number(fmt, report), quote=quote)
+        choices = [
+            InlineKeyboardButton(
+                tr.t("workflow.btn_send_answer"), callback_data=callback(PREFIX, report.id)
+            )
+        ]
+    else:
+        prompt = tr.t("workflow.offer_answer_which", quote=quote)
+        choices = [
+            InlineKeyboardButton(
+                tr.t(
+                    "workflow.btn_answer_to",
+                    number=tracking_number(fmt, r),
+                    unit=preview(r.unit_name, 24),
+                ),
+                callback_data=callback(PREFIX, r.id),
+            )
+            for r in questions
+        ]
+    dismiss = InlineKeyboardButton(
+        tr.t("workflow.btn_not_an_answer"), callback_data=callback(PREFIX, DISMISS)
+    )
+    await message.reply_text(prompt, reply_markup=keyboard(*rows(choices, 1), [dismiss]))
+
+
+async def on_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    tr, fmt = context.tr, context.fmt
+    args = parse_callback(query.data, PREFIX, 1)
+    kept = context.user_data.get(KEPT_KEY) if context.user_data is not None else None
+    if args and args[0] == DISMISS:
+        if context.user_data is not None:
+            context.user_data.pop(KEPT_KEY, None)
+        await answer_quietly(query)
+        with suppress(BadRequest):
+            await query.edit_message_text(tr.t("workflow.answer_dismissed"))
+        return
+    workflow = context.services.workflow
+    report_id = int_arg(args[0]) if args else None
+    # The same press handled again after a failed send: its outcome, not a new check.
+    earlier = await workflow.replay(update.update_id)
+    if earlier is None:
+        if (
+            report_id is None
+            or not isinstance(kept, dict)
+            or report_id not in kept.get("reports", [])
+            or not isinstance(kept.get("text"), str)
+        ):
+            await query.answer(tr.t("common.stale_button"), show_alert=True)
+            return
+        try:
+            earlier = await workflow.act(
+                context.principal,
+                ReportAction.ANSWER,
+                report_id,
+                note=kept["text"],
+                update_id=update.update_id,
+            )
+        except WorkflowError as error:
+            await query.answer(workflow_error(tr, error), show_alert=True)
+            return
+    if context.user_data is not None:
+        context.user_data.pop(KEPT_KEY, None)
+    report = earlier.report
+    done = (
+        tr.t("workflow.done_ans")
+        + "\n"
+        + tr.t(
+            "workflow.now_status",
+            number=tracking_number(fmt, report),
+            status=status_label(tr, report.status),
+        )
+    )
+    with suppress(BadRequest):  # unchanged: the same press handled again
+        await query.edit_message_text(
+            done,
+            reply_markup=keyboard(
+                [
+                    InlineKeyboardButton(
+                        tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
+                    )
+                ]
+            ),
+        )
+    await answer_quietly(query, tr.t("workflow.done_ans"))
+    await deliver(context, earlier.notices)
+
+
+def register(application: RounaqApp) -> None:
+    """Registered just before the fallback: it sees only the text every flow declined."""
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_text)
+    )
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))

@@ -1,0 +1,163 @@
+"""Steps that ask for a button: the buttons come back with every re-prompt, and typing a
+button's label (either language, Arabic ي/ك, with or without its emoji) counts as pressing it.
+
+A flow sends a button step's prompt with `step_markup(context, markup)`, which remembers the
+buttons (in user_data, so a restart keeps them). The step's handlers come from
+`button_state(...)`: the callback handlers, then the same callbacks reached by a typed label,
+then whatever else the step accepts, then a re-prompt that sends the remembered buttons.
+The callbacks read what was chosen through `chosen(update, context)`, which is the same for
+a press and for a typed label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import RounaqApp, RounaqContext
+from bot.text import normalize_for_match
+from handlers.ui import answer_quietly, remove_keyboard
+
+STEP_KEY = "step_buttons"
+_SYMBOLS = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def label_key(text: str) -> str:
+    """How a label is compared: letters and digits only (no emoji, quotes or bullets)."""
+    return _SPACES.sub(" ", _SYMBOLS.sub(" ", normalize_for_match(text))).strip()
+
+
+def step_markup(
+    context: RounaqContext, markup: InlineKeyboardMarkup | None
+) -> InlineKeyboardMarkup | None:
+    """Remember a button step's buttons (for re-prompts and typed labels); returns them."""
+    if context.user_data is None:
+        return markup
+    if markup is None:
+        context.user_data.pop(STEP_KEY, None)
+        return markup
+    context.user_data[STEP_KEY] = [
+        [[b.text, b.callback_data] for b in row if isinstance(b.callback_data, str)]
+        for row in markup.inline_keyboard
+    ]
+    return markup
+
+
+def remembered_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
+    rows = context.user_data.get(STEP_KEY) if context.user_data is not None else None
+    if not isinstance(rows, list):
+        return None
+    buttons = [
+        [InlineKeyboardButton(str(label), callback_data=str(data)) for label, data in row]
+        for row in rows
+        if row
+    ]
+    return InlineKeyboardMarkup(buttons) if buttons else None
+
+
+def _typed_data(rows: Any, text: str | None) -> str | None:
+    if not isinstance(rows, list) or not text:
+        return None
+    key = label_key(text)
+    if not key:
+        return None
+    for row in rows:
+        for label, data in row:
+            if label_key(str(label)) == key:
+                return str(data)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button chosen by a press or by typing its label."""
+
+    data: str
+    query: CallbackQuery | None
+    message: Message | None
+
+    async def answer(self, text: str | None = None, *, show_alert: bool = False) -> None:
+        if self.query is not None:
+            await answer_quietly(self.query, text, show_alert=show_alert)
+        elif text and self.message is not None:
+            await self.message.reply_text(text)
+
+    async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Replace the pressed message; a typed choice gets a new message instead."""
+        if self.query is not None:
+            await self.query.edit_message_text(text, reply_markup=markup)
+        elif self.message is not None:
+            await self.message.reply_text(text, reply_markup=markup)
+
+    async def clear(self) -> None:
+        """Take the buttons off the pressed message (a typed choice pressed none)."""
+        if self.query is not None:
+            await remove_keyboard(self.query)
+
+
+def chosen(update: Update, context: RounaqContext) -> Choice:
+    """What was chosen: the pressed button's data, or the data of the typed label."""
+    if update.callback_query is not None:
+        return Choice(update.callback_query.data or "", update.callback_query, None)
+    message = update.effective_message
+    rows = context.user_data.get(STEP_KEY) if context.user_data is not None else None
+    data = _typed_data(rows, message.text if message is not None else None)
+    return Choice(data or "", None, message)
+
+
+class _TypedLabel(filters.MessageFilter):
+    """Text equal to a label of the buttons the user was last asked to press."""
+
+    def __init__(self, application: RounaqApp) -> None:
+        super().__init__(name="TypedLabel")
+        self._application = application
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None or message.chat.type != message.chat.PRIVATE:
+            return False
+        data = self._application.user_data.get(user.id)
+        return _typed_data(data.get(STEP_KEY) if data else None, message.text) is not None
+
+
+async def reprompt(
+    update: Update, context: RounaqContext, hint_key: str = "common.use_buttons"
+) -> None:
+    """The hint, with the step's buttons again."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.tr.t(hint_key), reply_markup=remembered_markup(context))
+
+
+def button_state(
+    application: RounaqApp,
+    *buttons: CallbackQueryHandler[RounaqContext, Any],
+    also: Sequence[BaseHandler[Update, RounaqContext, Any]] = (),
+    hint: str = "common.use_buttons",
+) -> list[BaseHandler[Update, RounaqContext, Any]]:
+    """A step's handlers: its buttons, the same by typed label, `also`, then a re-prompt."""
+
+    async def by_label(update: Update, context: RounaqContext) -> object:
+        data = chosen(update, context).data
+        for handler in buttons:
+            pattern = handler.pattern
+            if pattern is None or (isinstance(pattern, re.Pattern) and pattern.match(data)):
+                return await handler.callback(update, context)
+        await reprompt(update, context, hint)
+        return None
+
+    async def again(update: Update, context: RounaqContext) -> None:
+        await reprompt(update, context, hint)
+
+    return [
+        *buttons,
+        MessageHandler(filters.TEXT & ~filters.COMMAND & _TypedLabel(application), by_label),
+        *also,
+        MessageHandler(~filters.COMMAND, again),
+    ]

@@ -1,0 +1,42 @@
+"""What the Open311 API reads: public fields of reports, and channels' keys and tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PublicRequestDTO:
+    """A report as anyone may see it: no owner, unit name, description, note or actor."""
+
+    id: int
+    year: int
+    seq: int
+    status: str
+    category_id: int
+    agency_id: int
+    county_id: int
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime
+    channel: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyDTO:
+    id: int
+    channel: str
+    key_prefix: str
+    per_minute: int
+    per_day: int
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientTokenDTO:
+    id: int
+    token: str
+    channel: str
+    report_id: int | None

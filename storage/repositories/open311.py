@@ -1,0 +1,241 @@
+"""Open311 queries: public report rows, channels' keys and the tokens of their POSTs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dto_open311 import ApiKeyDTO, ClientTokenDTO, PublicRequestDTO
+from storage.models import Report, Unit
+from storage.models_open311 import ApiClientToken, ApiKey
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFilter:
+    province_id: int
+    category_ids: Sequence[int] | None = None
+    statuses: Sequence[str] | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+PublicRow = Select[int, int, int, str, int, int, int, datetime, datetime, datetime, str | None]
+
+
+def _public_select() -> PublicRow:
+    # Only public columns are ever selected: a private one cannot leak from here.
+    return select(
+        Report.id,
+        Report.year,
+        Report.seq,
+        Report.status,
+        Report.category_id,
+        Report.agency_id,
+        Unit.county_id,
+        Report.created_at,
+        Report.updated_at,
+        Report.due_at,
+        Report.channel,
+    ).join(Unit, Unit.id == Report.unit_id)
+
+
+def _row(row: Any) -> PublicRequestDTO:
+    return PublicRequestDTO(
+        id=row.id,
+        year=row.year,
+        seq=row.seq,
+        status=row.status,
+        category_id=row.category_id,
+        agency_id=row.agency_id,
+        county_id=row.county_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        due_at=row.due_at,
+        channel=row.channel,
+    )
+
+
+def _key_dto(row: ApiKey) -> ApiKeyDTO:
+    return ApiKeyDTO(
+        id=row.id,
+        channel=row.channel,
+        key_prefix=row.key_prefix,
+        per_minute=row.per_minute,
+        per_day=row.per_day,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class Open311Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def requests(
+        self, where: RequestFilter, *, limit: int, offset: int
+    ) -> list[PublicRequestDTO]:
+        stmt = _public_select().where(Report.province_id == where.province_id)
+        if where.category_ids is not None:
+            stmt = stmt.where(Report.category_id.in_(where.category_ids))
+        if where.statuses is not None:
+            stmt = stmt.where(Report.status.in_(where.statuses))
+        if where.start is not None:
+            stmt = stmt.where(Report.created_at >= where.start)
+        if where.end is not None:
+            stmt = stmt.where(Report.created_at <= where.end)
+        rows = await self.session.execute(
+            stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit).offset(offset)
+        )
+        return [_row(row) for row in rows]
+
+    async def request(self, province_id: int, year: int, seq: int) -> PublicRequestDTO | None:
+        row = (
+            await self.session.execute(
+                _public_select().where(
+                    Report.province_id == province_id, Report.year == year, Report.seq == seq
+                )
+            )
+        ).first()
+        return _row(row) if row is not None else None
+
+    async def request_by_id(self, report_id: int) -> PublicRequestDTO | None:
+        row = (await self.session.execute(_public_select().where(Report.id == report_id))).first()
+        return _row(row) if row is not None else None
+
+    # --- keys ---------------------------------------------------------------------------
+
+    async def add_key(
+        self,
+        *,
+        province_id: int,
+        channel: str,
+        key_hash: str,
+        key_prefix: str,
+        per_minute: int,
+        per_day: int,
+        created_by: int | None,
+        created_at: datetime,
+    ) -> ApiKeyDTO:
+        row = ApiKey(
+            province_id=province_id,
+            channel=channel,
+            key_hash=key_hash,
+            key_prefix=key_prefix,
+            per_minute=per_minute,
+            per_day=per_day,
+            created_by=created_by,
+            created_at=created_at,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _key_dto(row)
+
+    async def keys(self, province_id: int) -> list[ApiKeyDTO]:
+        rows = await self.session.scalars(
+            select(ApiKey).where(ApiKey.province_id == province_id).order_by(ApiKey.id)
+        )
+        return [_key_dto(r) for r in rows]
+
+    async def key_by_hash(self, province_id: int, key_hash: str) -> ApiKeyDTO | None:
+        row = await self.session.scalar(
+            select(ApiKey).where(ApiKey.province_id == province_id, ApiKey.key_hash == key_hash)
+        )
+        return _key_dto(row) if row is not None else None
+
+    async def revoke_key(self, province_id: int, key_id: int, when: datetime) -> bool:
+        result = await self.session.execute(
+            update(ApiKey)
+            .where(
+                ApiKey.province_id == province_id,
+                ApiKey.id == key_id,
+                ApiKey.revoked_at.is_(None),
+            )
+            .values(revoked_at=when)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    # --- client tokens ------------------------------------------------------------------
+
+    async def claim_token(
+        self, *, province_id: int, channel: str, token: str, api_key_id: int, when: datetime
+    ) -> ClientTokenDTO | None:
+        """Claim a token for a new POST; None when the channel used it before."""
+        row = ApiClientToken(
+            province_id=province_id,
+            channel=channel,
+            token=token,
+            api_key_id=api_key_id,
+            created_at=when,
+        )
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            return None
+        return ClientTokenDTO(id=row.id, token=token, channel=channel, report_id=None)
+
+    async def token(self, province_id: int, channel: str, token: str) -> ClientTokenDTO | None:
+        row = await self.session.scalar(
+            select(ApiClientToken).where(
+                ApiClientToken.province_id == province_id,
+                ApiClientToken.channel == channel,
+                ApiClientToken.token == token,
+            )
+        )
+        return ClientTokenDTO(row.id, row.token, row.channel, row.report_id) if row else None
+
+    async def tokens(self, province_id: int, token: str) -> list[ClientTokenDTO]:
+        rows = await self.session.scalars(
+            select(ApiClientToken)
+            .where(ApiClientToken.province_id == province_id, ApiClientToken.token == token)
+            .order_by(ApiClientToken.id)
+        )
+        return [ClientTokenDTO(r.id, r.token, r.channel, r.report_id) for r in rows]
+
+    async def set_token_report(
+        self, province_id: int, channel: str, token: str, report_id: int
+    ) -> None:
+        await self.session.execute(
+            update(ApiClientToken)
+            .where(
+                ApiClientToken.province_id == province_id,
+                ApiClientToken.channel == channel,
+                ApiClientToken.token == token,
+            )
+            .values(report_id=report_id)
+        )
+
+    async def release_token(self, province_id: int, channel: str, token: str) -> None:
+        """Forget a claim whose report was refused, so the channel may fix and retry."""
+        row = await self.session.scalar(
+            select(ApiClientToken).where(
+                ApiClientToken.province_id == province_id,
+                ApiClientToken.channel == channel,
+                ApiClientToken.token == token,
+                ApiClientToken.report_id.is_(None),
+            )
+        )
+        if row is not None:
+            await self.session.delete(row)
+
+    async def filed_since(self, api_key_id: int, since: datetime) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(ApiClientToken)
+            .where(ApiClientToken.api_key_id == api_key_id, ApiClientToken.created_at >= since)
+        )
+        return int(count or 0)
+
+    async def oldest_filed_since(self, api_key_id: int, since: datetime) -> datetime | None:
+        value = await self.session.scalar(
+            select(func.min(ApiClientToken.created_at)).where(
+                ApiClientToken.api_key_id == api_key_id, ApiClientToken.created_at >= since
+            )
+        )
+        return value if isinstance(value, datetime) else None

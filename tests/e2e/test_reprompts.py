@@ -1,0 +1,214 @@
+"""Every step that asks for a button: wrong input brings the same buttons back, and typing a
+button's label (Arabic ي/ك, without its emoji) counts as pressing it. Over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.context import RounaqApp
+from bot.i18n import get_translator
+from bot.runtime import running_bot
+from bot.services.units import UnitDraft
+from bot.settings import Settings
+from emulator import BotApiEmulator, SentMessage
+from storage.models import PermitStatus
+from tests.e2e.durability_helpers import cast_of, owner_registered, report_up_to_attachments
+from tests.e2e.workflow_kit import Cast, services_of
+from tests.people import Person
+
+FA = get_translator("fa")
+EN = get_translator("en")
+DESCRIPTION = "تأمین نخ و رنگ از بازار آزاد با قیمت سه برابر؛ تولید نیمه متوقف است."
+
+
+async def add_unit(app: RounaqApp, person: Person, name: str) -> None:
+    services = services_of(app)
+    sector = services.directory.sector_by_code("carpet")
+    county = services.directory.county_by_code("qom")
+    assert sector is not None
+    assert county is not None
+    await services.units.register(
+        person.id, UnitDraft(name, sector.id, county.id, PermitStatus.LICENSED, "09121234567")
+    )
+
+
+Walk = Callable[[RounaqApp, Cast], Awaitable[tuple[Person, SentMessage]]]
+
+
+async def reg_sector(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    await cast.owner.say("/register")
+    return cast.owner, await cast.owner.say("واحد آزمایشی")
+
+
+async def reg_county(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, sectors = await reg_sector(app, cast)
+    return person, await person.press(sectors, "فرش")
+
+
+async def reg_permit(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, counties = await reg_county(app, cast)
+    return person, await person.press(counties, "قم")
+
+
+async def report_unit(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    await add_unit(app, cast.owner, "فرش ممتاز قم")
+    await add_unit(app, cast.owner, "سوهان گز")
+    return cast.owner, await cast.owner.say("/report")
+
+
+async def report_category(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    await add_unit(app, cast.owner, "فرش ممتاز قم")
+    return cast.owner, await cast.owner.say("/report")
+
+
+async def report_category_en(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    await add_unit(app, cast.other_owner, "Qom Carpets")
+    return cast.other_owner, await cast.other_owner.say("/report")
+
+
+async def report_attach(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, categories = await report_category(app, cast)
+    await person.press_only(categories, "مواد اولیه")
+    await person.next("شرح")
+    return person, await person.say(DESCRIPTION)
+
+
+async def report_amount(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, ask_files = await report_attach(app, cast)
+    await person.press_only(ask_files, FA.t("report.btn_continue"))
+    return person, await person.next("مبلغ")
+
+
+async def report_confirm(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, _ = await report_amount(app, cast)
+    return person, await person.say("۵۰۰ میلیون")
+
+
+async def report_resume(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, _ = await report_attach(app, cast)
+    return person, await person.say("/report")
+
+
+async def progress_program(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    return cast.officer, await cast.officer.say("/progress")
+
+
+async def progress_evidence(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, programs = await progress_program(app, cast)
+    await person.press(programs, "تأمین مواد اولیه")
+    await person.say("۴۰")
+    return person, await person.say("قرارداد تأمین نخ با بورس کالا بسته شد")
+
+
+async def progress_date(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, ask = await progress_evidence(app, cast)
+    await person.press_only(ask, FA.t("programs.btn_no_evidence"))
+    return person, await person.next("تاریخ")
+
+
+async def progress_confirm(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, ask = await progress_date(app, cast)
+    await person.press_only(ask, FA.t("programs.btn_today"))
+    return person, await person.next("۴۰٪")
+
+
+async def edit_field(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    return cast.admin, await cast.admin.say("/editprogram 1")
+
+
+async def edit_agency(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+    person, fields = await edit_field(app, cast)
+    return person, await person.press(fields, FA.t("programs.field.agency_id"))
+
+
+STEPS: dict[str, Walk] = {
+    "registration: sector": reg_sector,
+    "registration: county": reg_county,
+    "registration: permit": reg_permit,
+    "report: unit": report_unit,
+    "report: category": report_category,
+    "report: category (en)": report_category_en,
+    "report: attachments": report_attach,
+    "report: amount": report_amount,
+    "report: confirm": report_confirm,
+    "report: resume the draft": report_resume,
+    "progress: program": progress_program,
+    "progress: evidence": progress_evidence,
+    "progress: date": progress_date,
+    "progress: confirm": progress_confirm,
+    "editprogram: field": edit_field,
+    "editprogram: agency": edit_agency,
+}
+
+
+def arabic_keyboard(label: str) -> str:
+    """The label as typed on an Arabic keyboard, without its emoji or arrows."""
+    kept = "".join(ch for ch in label if ch.isalnum() or ch.isspace() or ch == "\u200c")
+    return kept.strip().replace("ی", "ي").replace("ک", "ك")
+
+
+@pytest.mark.parametrize("wrong", ["text", "sticker"])
+@pytest.mark.parametrize("step", list(STEPS))
+async def test_wrong_input_brings_the_buttons_back(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, step: str, wrong: str
+) -> None:
+    person, prompt = await STEPS[step](app, cast)
+    assert prompt.buttons, (step, prompt.text)
+    if wrong == "sticker":
+        await emulator.send_sticker(person.id)
+        reply = await person.next()
+    else:
+        reply = await person.say("چیز نامربوط xyz")
+    assert reply.button_texts == prompt.button_texts, (step, reply.text)
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+async def test_a_typed_label_counts_as_pressing_it(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, step: str
+) -> None:
+    person, prompt = await STEPS[step](app, cast)
+    label = prompt.button_texts[0]
+    reply = await person.say(arabic_keyboard(label))
+    hints = {
+        tr.t(key)
+        for tr in (FA, EN)
+        for key in ("common.use_buttons", "common.text_expected", "report.files_expected")
+    }
+    assert reply.text not in hints, (step, label, reply.text)
+    assert reply.button_texts != prompt.button_texts or reply.text != prompt.text, step
+
+
+async def test_the_attachment_step_after_a_restart_takes_a_typed_continue(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """The defect as found: "ادامه" typed at the attachment step, and /report keeps the draft."""
+    person, _ = await report_attach(app, cast)
+    moved_on = await person.say("ادامه")
+    assert "مبلغ" in moved_on.text
+    again = await person.say("/report")
+    assert again.text == FA.t("report.resume_question")
+    resumed = await person.press(again, FA.t("report.btn_resume"))
+    if "مبلغ" not in resumed.text:
+        resumed = await person.next("مبلغ")
+    summary = await person.say("۵۰۰ میلیون")
+    assert DESCRIPTION in summary.text
+
+
+async def test_after_a_restart_the_attachment_step_still_has_its_button(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    """The defect as found after a restart: "ادامه" typed, and the button shown again."""
+    owner, officer = cast_of(emulator)
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        await owner_registered(app, owner, officer)
+        await report_up_to_attachments(owner)
+    async with running_bot(settings, clock=clock, poll_timeout=1):
+        await emulator.send_voice(owner.id)
+        again = await owner.next()
+        assert again.text == FA.t("report.files_expected")
+        assert again.button_texts == [FA.t("report.btn_continue")]
+        moved_on = await owner.say("ادامه")
+        assert "مبلغ" in moved_on.text

@@ -1,0 +1,41 @@
+"""A chart of counts has whole-number ticks: "۰٫۲ reports" means nothing."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot import charts
+from bot.charts import Bar
+from bot.formatting import Presenter
+
+FA = Presenter("fa")
+EN = Presenter("en")
+
+
+def tick_labels(figure: Figure, axis: str) -> list[str]:
+    FigureCanvasAgg(figure).draw()  # ticks are placed when drawn
+    axes = figure.axes[0]
+    labels = axes.get_xticklabels() if axis == "x" else axes.get_yticklabels()
+    return [label.get_text() for label in labels if label.get_text()]
+
+
+@pytest.mark.parametrize("fmt", [FA, EN])
+@pytest.mark.parametrize("counts", [[1, 1], [1], [2, 1, 1], [3, 0]])
+def test_counts_get_integer_ticks(fmt: Presenter, counts: list[int]) -> None:
+    bars = [Bar(f"agency {i}", n, fmt.number(n)) for i, n in enumerate(counts)]
+    with charts.chart_style():
+        horizontal = tick_labels(charts.horizontal_figure(fmt, "t", bars, counts=True), "x")
+        vertical = tick_labels(charts.vertical_figure(fmt, "t", bars, counts=True), "y")
+    for label in horizontal + vertical:
+        assert "٫" not in label
+        assert "." not in label
+    assert len(horizontal) >= 2
+
+
+def test_amounts_keep_their_fractions() -> None:
+    bars = [Bar("a", 0.5, "۰٫۵"), Bar("b", 1.2, "۱٫۲")]
+    with charts.chart_style():
+        labels = tick_labels(charts.horizontal_figure(FA, "t", bars), "x")
+    assert any("٫" in label for label in labels)
