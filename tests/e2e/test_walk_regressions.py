@@ -14,6 +14,7 @@ from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from tests.hardening.flows import give_unit, press_data, services_of, wait_buttons
+from tests.hardening.steps_more import _reach_percent
 from tests.people import Person
 
 LOST = "اطلاعات این گزارش از دست رفت"
@@ -61,3 +62,27 @@ async def test_cancel_with_nothing_open_is_not_an_unknown_command(
     await services_of(app).users.set_language(owner.id, "fa")
     answer = await owner.say("/cancel")
     assert answer.text == get_translator("fa").t("common.nothing_to_cancel")
+
+
+async def test_a_report_waiting_at_a_button_leaves_another_flows_text_alone(
+    app: RounaqApp,
+    emulator: BotApiEmulator,
+    people: dict[str, Person],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Walk seed 1, step 755: an officer with a unit left /report at its category buttons
+    for /progress; the percentage typed there was taken by the report flow as a wrong
+    answer ("please choose one of the buttons", with no buttons: /progress had replaced
+    them). The text now reaches the flow that asked for it."""
+    officer = people["officer"]
+    services = services_of(app)
+    await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
+    await services.users.set_language(officer.id, "fa")
+    await give_unit(app, officer)
+    await officer.send("/report")
+    await wait_buttons(officer, "rep:cat:")
+    await _reach_percent(app, officer)
+    answer = await officer.say("۴۵٪")
+    fa = get_translator("fa")
+    assert answer.text.startswith(fa.t("programs.ask_note")[:20]), answer.text
+    assert not errors(caplog)
