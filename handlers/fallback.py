@@ -6,7 +6,7 @@ see only what every feature before them declined.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
@@ -27,6 +27,19 @@ async def unknown_command(update: Update, context: RounaqContext) -> None:
         await message.reply_text(
             context.tr.t("common.unknown_command"),
             reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+        )
+
+
+async def cancel_outside_flow(update: Update, context: RounaqContext) -> None:
+    """/cancel with no flow open (the flows handle their own): say so, rather than call
+    the command the menu and /help offer unknown; drop any draft left behind."""
+    if context.user_data is not None:
+        for key in DRAFT_KEYS:
+            context.user_data.pop(key, None)
+    message = update.effective_message
+    if message is not None and message.chat.type == message.chat.PRIVATE:
+        await message.reply_text(
+            context.tr.t("common.nothing_to_cancel"), reply_markup=ReplyKeyboardRemove()
         )
 
 
@@ -58,6 +71,7 @@ def register(application: RounaqApp) -> None:
         CommandHandler(PRIVATE_ONLY_COMMANDS, private_only, filters=filters.ChatType.GROUPS)
     )
     application.add_handler(CallbackQueryHandler(stale_button))
+    application.add_handler(CommandHandler("cancel", cancel_outside_flow))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, stray_message)

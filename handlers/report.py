@@ -68,6 +68,19 @@ def _draft(context: RounaqContext) -> dict[str, Any]:
     return draft
 
 
+def _draft_lost(context: RounaqContext) -> bool:
+    """The draft lacks what its earlier steps stored: a /cancel in another flow open beside
+    this one discards every draft (handlers/common.py) but ends only that other flow."""
+    return not {"unit_id", "category_id"} <= _draft(context).keys()
+
+
+async def _start_again(update: Update, context: RounaqContext) -> int:
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    await _send(update, context, context.tr.t("report.restart"))
+    return ConversationHandler.END
+
+
 async def _send(update: Update, context: RounaqContext, text: str, **kwargs: Any) -> Message:
     chat = update.effective_chat
     assert chat is not None
@@ -237,6 +250,8 @@ def _check_description(context: RounaqContext, raw: str) -> tuple[str | None, st
 async def got_description(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
+    if _draft_lost(context):
+        return await _start_again(update, context)
     raw = message.text or message.caption or ""
     if message.photo or message.document:
         error = _add_attachment(context, message)
@@ -364,6 +379,8 @@ async def more_description(update: Update, context: RounaqContext) -> int:
 
 
 async def _after_description(update: Update, context: RounaqContext) -> int:
+    if _draft_lost(context):
+        return await _start_again(update, context)
     draft = _draft(context)
     category = context.services.directory.category(draft["category_id"])
     if category.financial and "amount" not in draft:
@@ -414,6 +431,8 @@ async def skip_amount(update: Update, context: RounaqContext) -> int:
 
 
 async def _show_summary(update: Update, context: RounaqContext) -> int:
+    if _draft_lost(context):
+        return await _start_again(update, context)
     draft = _draft(context)
     tr, fmt, directory, lang = context.tr, context.fmt, context.services.directory, context.lang
     unit = await context.services.units.get(draft["unit_id"])
