@@ -514,12 +514,18 @@ async def submit(update: Update, context: RounaqContext) -> int:
     await choice.answer()
     report, fmt = submission.report, context.fmt
     await choice.clear()
-    # Sent to the HQ because nobody is at the agency: said so, and no deadline promised.
+    # In the HQ's queue (nobody at the agency, or the HQ's own kind of obstacle): said so,
+    # and no deadline promised.
+    key = "report.submitted"
+    if submission.unstaffed:
+        key = "report.submitted_unstaffed"
+    elif submission.to_hq:
+        key = "report.submitted_hq"
     await _send(
         update,
         context,
         tr.t(
-            "report.submitted_unstaffed" if submission.unstaffed else "report.submitted",
+            key,
             number=tracking_number(fmt, report),
             agency=escape(submission.agency.name(context.lang)),
             due=fmt.date(report.due_at),

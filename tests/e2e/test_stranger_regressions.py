@@ -1,0 +1,94 @@
+"""Defects found by using Rounaq as strangers would (the demo, every persona, careless
+input), each pinned by what the person saw. Over HTTP, against the Bot API emulator."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.context import RounaqApp
+from bot.i18n import get_translator
+from emulator import BotApiEmulator
+from storage.models import Report, ReportEvent
+from tests.e2e.owner_kit import register_unit, submit_by_chat
+from tests.e2e.test_unstaffed_agency import admin_digest
+from tests.e2e.workflow_kit import Cast, file_report, services_of
+
+FA = get_translator("fa")
+
+
+async def test_a_report_of_the_hqs_own_kind_is_not_called_unstaffed(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner reporting "قوانین و مقررات مزاحم تولید" (or "سایر موانع") was told
+    the HQ secretariat "has no expert in this system yet, so your report went straight to
+    the HQ secretariat"; the admin was asked to name an officer for the HQ secretariat or
+    to send `/admin group hq_secretariat`; /routing and the digest flagged the HQ itself.
+    The HQ's own kind of obstacle is in the HQ's queue by design: nobody is missing."""
+    owner, admin, hq = cast.owner, cast.admin, cast.secretariat
+    services = services_of(app)
+    secretariat = services.directory.agency_by_code("hq_secretariat")
+    assert secretariat is not None
+    await register_unit(app, owner)
+
+    table = await admin.say("/routing")
+    laws_line = next(line for line in table.text.splitlines() if "قوانین و مقررات" in line)
+    assert "⚠️" not in laws_line
+    unstaffed_note = next((line for line in table.text.splitlines() if "بی‌کارشناس" in line), "")
+    assert secretariat.name_fa not in unstaffed_note
+
+    confirmation = await submit_by_chat(
+        owner, "قوانین", "بخشنامهٔ تازهٔ گمرک واردات مواد اولیه را متوقف کرده است."
+    )
+    assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+    assert "هنوز کارشناسی" not in confirmation.text
+    assert "با خود ستاد است" in confirmation.text
+    assert "مهلت پاسخ" not in confirmation.text  # the HQ's queue has no agency deadline
+
+    told = await emulator.wait_for_message(hq.id, lambda m: "یکراست به ستاد" in m.text)
+    assert "۱۴۰۵-۰۰۰۱" in told.text
+    # Notices go out in one pass, the secretariat's first: by now an admin alert would be in.
+    assert not any("کارشناس یا گروهی" in t for t in admin.texts())
+
+    async with services.database.session() as session:
+        report = (await session.scalars(select(Report))).one()
+        kinds = list(
+            await session.scalars(
+                select(ReportEvent.kind)
+                .where(ReportEvent.report_id == report.id, ReportEvent.internal.is_(False))
+                .order_by(ReportEvent.id)
+            )
+        )
+    assert report.status == "escalated"
+    assert kinds == ["submitted", "routed"]
+    queue = await services.hq.escalated((await services.users.profile(hq.id)).principal)
+    assert report.id in [r.id for r in queue]
+    card = await hq.say("1405-0001")
+    assert "کسی در" not in card.text
+    assert FA.t("digest.section_unstaffed") not in await admin_digest(app, admin.id)
+
+
+async def test_an_officer_reassigning_to_the_hq_puts_the_report_in_its_queue(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """The sibling: "↪️ ارجاع به دستگاه دیگر" → the HQ secretariat marked it ⚠️ and raised the
+    same false alarm; it is a referral to the HQ like "⬆️ ارجاع به ستاد"."""
+    owner, officer, admin, hq = cast.owner, cast.officer, cast.admin, cast.secretariat
+    services = services_of(app)
+    secretariat = services.directory.agency_by_code("hq_secretariat")
+    assert secretariat is not None
+    await file_report(app, owner, "raw_materials")
+    card = await officer.say("1405-0001")
+    picker = await officer.press(card, "ارجاع به دستگاه دیگر")
+    label = next(t for t in picker.button_texts if secretariat.name_fa[:20] in t)
+    assert not label.startswith("⚠️")
+    await officer.press_only(picker, label)
+
+    told = await emulator.wait_for_message(hq.id, lambda m: "به ستاد ارجاع شد" in m.text)
+    assert "۱۴۰۵-۰۰۰۱" in told.text
+    await owner.next("ستاد")
+    assert not any("کارشناس یا گروهی" in t for t in admin.texts())
+    async with services.database.session() as session:
+        report = (await session.scalars(select(Report))).one()
+    assert report.status == "escalated"
+    queue = await services.hq.escalated((await services.users.profile(hq.id)).principal)
+    assert report.id in [r.id for r in queue]
