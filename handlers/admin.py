@@ -268,6 +268,11 @@ async def _change_role(update: Update, context: RounaqContext, verb: str, args: 
             await admin_service.grant(context.principal, user_id, role, agency_id)
         else:
             await admin_service.revoke(context.principal, user_id, role, agency_id)
+            # An admin named in ADMIN_IDS stays one whatever the database says: never
+            # answer "saved" for a role the person still holds.
+            if (await context.services.users.profile(user_id)).principal.has(role):
+                await query.answer(tr.t("admin.revoke_in_settings"), show_alert=True)
+                return
     await query.answer(tr.t("admin.saved"))
     await refresh_menu_of(context, user_id)
     user = await context.services.users.get(user_id)

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
-from storage.models import Report, ReportEvent
+from storage.models import Report, ReportEvent, Role
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.test_unstaffed_agency import admin_digest
-from tests.e2e.workflow_kit import Cast, file_report, services_of
+from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
 
 FA = get_translator("fa")
 
@@ -92,3 +92,20 @@ async def test_an_officer_reassigning_to_the_hq_puts_the_report_in_its_queue(
     assert report.status == "escalated"
     queue = await services.hq.escalated((await services.users.profile(hq.id)).principal)
     assert report.id in [r.id for r in queue]
+
+
+async def test_removing_an_admin_named_in_the_settings_does_not_say_saved(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the admin opened their own card (an ADMIN_IDS admin), pressed "➖ مدیر سامانه",
+    got "ذخیره شد." and the card still said "مدیر سامانه": the role cannot be removed in the
+    bot, yet the person was told it was. An admin removing a departed colleague this way
+    would believe it done."""
+    admin = cast.admin
+    card = await admin.say(f"/admin {admin.id}")
+    assert "➖ مدیر سامانه" in card.button_texts
+    answer = await press_and_answer(emulator, admin, card, "➖ مدیر سامانه")
+    assert "ذخیره" not in answer
+    assert answer == FA.t("admin.revoke_in_settings")
+    profile = await services_of(app).users.profile(admin.id)
+    assert profile.principal.has(Role.ADMIN)
