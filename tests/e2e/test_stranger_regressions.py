@@ -109,3 +109,20 @@ async def test_removing_an_admin_named_in_the_settings_does_not_say_saved(
     assert answer == FA.t("admin.revoke_in_settings")
     profile = await services_of(app).users.profile(admin.id)
     assert profile.principal.has(Role.ADMIN)
+
+
+async def test_a_flow_left_for_another_command_says_how_to_leave_it(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner pressed /report, looked at /myreports instead, then asked "سلام وضعیت
+    گزارش من چه شد" and was told only "لطفاً یکی از دکمه‌ها را انتخاب کنید." under the
+    category buttons: still in a flow they had left, with no word of the way out."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    categories = await owner.say("/report")
+    await owner.say("/myreports")
+    reply = await owner.say("سلام وضعیت گزارش من چه شد")
+    assert reply.button_texts == categories.button_texts
+    assert "/cancel" in reply.text
+    assert (await owner.say("/cancel")).text == FA.t("common.cancelled")
+    assert "/cancel" not in (await owner.say("سلام")).text
