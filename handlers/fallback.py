@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
-from handlers.common import DRAFT_KEYS
+from handlers.common import DRAFT_KEYS, cancel
 from handlers.start import menu_buttons
 from handlers.ui import keyboard
 
@@ -28,6 +28,23 @@ async def unknown_command(update: Update, context: RounaqContext) -> None:
             context.tr.t("common.unknown_command"),
             reply_markup=keyboard(*menu_buttons(context, with_help=True)),
         )
+
+
+async def cancel_anywhere(update: Update, context: RounaqContext) -> None:
+    """/cancel outside the conversations and text prompts (which handle their own): it is
+    in everyone's /help and command menu, so it is never an unknown command. It drops any
+    draft held outside a conversation (the HQ's half-made decision); with nothing under
+    way it says so, with the menu."""
+    message = update.effective_message
+    if message is None or message.chat.type != message.chat.PRIVATE:
+        return
+    if context.user_data is not None and any(k in context.user_data for k in DRAFT_KEYS):
+        await cancel(update, context)
+        return
+    await message.reply_text(
+        context.tr.t("common.nothing_to_cancel"),
+        reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+    )
 
 
 async def stray_message(update: Update, context: RounaqContext) -> None:
@@ -58,6 +75,7 @@ def register(application: RounaqApp) -> None:
         CommandHandler(PRIVATE_ONLY_COMMANDS, private_only, filters=filters.ChatType.GROUPS)
     )
     application.add_handler(CallbackQueryHandler(stale_button))
+    application.add_handler(CommandHandler("cancel", cancel_anywhere))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, stray_message)

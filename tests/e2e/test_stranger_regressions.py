@@ -126,3 +126,44 @@ async def test_a_flow_left_for_another_command_says_how_to_leave_it(
     assert "/cancel" in reply.text
     assert (await owner.say("/cancel")).text == FA.t("common.cancelled")
     assert "/cancel" not in (await owner.say("سلام")).text
+
+
+async def test_text_typed_at_the_hq_decisions_button_steps_is_told_it_does_not_fit(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat, asked "مهلت اجرا چند روز کاری باشد؟", typed "۲۰ روز" and got
+    the owners' hint ("برای ثبت مانع تولید /report ... را بزنید"), as if nothing were under
+    way; /cancel then left the half-made decision in place."""
+    owner, hq = cast.owner, cast.secretariat
+    await file_report(app, owner, "tax")  # nobody at the tax office: straight to the HQ
+    agenda = await hq.say("/agenda")
+    await hq.press_only(agenda, "☐ ۱۴۰۵-۰۰۰۱")
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "تجمیع" in " ".join(m.button_texts))
+    causes = await hq.press(agenda, "تجمیع")
+    await hq.press(causes, "علت دیگر")
+    await hq.say("مالیات علی‌الرأس")
+    item = await hq.say("۱۴۰۵/۱۰/۱۵")
+    await hq.press(item, "ثبت مصوبه")
+    agencies = await hq.say("ادارهٔ مالیات تا پایان ماه معافیت را اعمال کند.")
+    deadline = await hq.press(agencies, "بعدی")
+    assert "روز" in deadline.text
+
+    reply = await hq.say("۲۰ روز")
+    assert reply.text == FA.t("common.flow_lost")
+    assert reply.text != FA.t("common.stray_message")
+    assert (await hq.say("/cancel")).text == FA.t("common.cancelled")
+    label = next(t for t in deadline.button_texts if "۲۰" in t)
+    answer = await press_and_answer(emulator, hq, deadline, label)
+    assert answer == FA.t("common.stale_button")  # the draft went with /cancel
+
+
+async def test_cancel_with_nothing_under_way_is_not_an_unknown_command(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: /cancel, listed in every role's /help as "لغو مرحلهٔ جاری", answered "این دستور
+    را نمی‌شناسم" whenever no conversation was under way, for a brand-new person too."""
+    for person in (cast.owner, cast.official, cast.secretariat):
+        reply = await person.say("/cancel")
+        assert reply.text != FA.t("common.unknown_command")
+        assert reply.text == FA.t("common.nothing_to_cancel"), person.id
+        assert reply.button_texts  # the menu, as for any "what can I do here" answer
