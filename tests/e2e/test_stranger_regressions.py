@@ -9,7 +9,9 @@ from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Report, ReportEvent, Role
+from tests.e2e.durability_helpers import finish_report, report_up_to_attachments
 from tests.e2e.owner_kit import register_unit, submit_by_chat
+from tests.e2e.test_officials import _tiny_png
 from tests.e2e.test_unstaffed_agency import admin_digest
 from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
 
@@ -167,3 +169,21 @@ async def test_cancel_with_nothing_under_way_is_not_an_unknown_command(
         assert reply.text != FA.t("common.unknown_command")
         assert reply.text == FA.t("common.nothing_to_cancel"), person.id
         assert reply.button_texts  # the menu, as for any "what can I do here" answer
+
+
+async def test_a_photos_caption_at_the_attachment_step_is_kept(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: at "اگر عکس یا سندی دارید بفرستید" an owner sent a photo captioned with the
+    letter's number; the photo was kept, the caption silently dropped (typed text at the
+    same step is added to the description). The officer never saw those words."""
+    owner, officer = cast.owner, cast.officer
+    await register_unit(app, owner)
+    ask_files = await report_up_to_attachments(owner)
+    await emulator.send_photo(owner.id, _tiny_png(), caption="نامهٔ ادارهٔ برق شمارهٔ ۴۵۶")
+    told = await owner.next("پیوست")
+    assert "به شرح افزوده شد" in told.text
+    await finish_report(owner, ask_files)
+    await officer.next("۱۴۰۵-۰۰۰۱")
+    card = await officer.say("1405-0001")
+    assert "نامهٔ ادارهٔ برق شمارهٔ ۴۵۶" in card.text
