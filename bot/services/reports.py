@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import jdatetime
@@ -15,6 +15,7 @@ from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.routing import route
 from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
+from bot.text import dialable_phone
 from storage.db import Database
 from storage.dto import (
     AgencyDTO,
@@ -278,7 +279,7 @@ class ReportService:
             events = await repo.events(report_id, include_internal=staff)
             attachments = await repo.attachments(report_id)
             contact = (
-                await repo.owner_contact(report_id)
+                _dialable(await repo.owner_contact(report_id))
                 if sees_owner_contact(principal, report)
                 else None
             )
@@ -304,7 +305,7 @@ class ReportService:
         """The owner's contact for messages that only the responsible agency receives (its
         officers' notices, its group); anyone else goes through `view`'s check."""
         async with self._db.session() as session:
-            return await ReportRepository(session).owner_contact(report.id)
+            return _dialable(await ReportRepository(session).owner_contact(report.id))
 
     async def get(self, report_id: int) -> ReportDTO | None:
         async with self._db.session() as session:
@@ -320,3 +321,10 @@ def _attachment_fields(attachment: Attachment) -> dict[str, object]:
         "mime_type": attachment.mime_type,
         "size": attachment.size,
     }
+
+
+def _dialable(contact: OwnerContactDTO | None) -> OwnerContactDTO | None:
+    """The officer calls this number: in a form a phone dials (bot.text.dialable_phone)."""
+    if contact is None or not contact.phone:
+        return contact
+    return replace(contact, phone=dialable_phone(contact.phone))

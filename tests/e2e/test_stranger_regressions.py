@@ -187,3 +187,17 @@ async def test_a_photos_caption_at_the_attachment_step_is_kept(
     await officer.next("۱۴۰۵-۰۰۰۱")
     card = await officer.say("1405-0001")
     assert "نامهٔ ادارهٔ برق شمارهٔ ۴۵۶" in card.text
+
+
+async def test_the_officer_sees_the_owners_phone_in_a_form_a_phone_dials(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the SMT officer's card read "صاحب واحد: رضا — ☎️ 989120001001", the number as
+    Telegram shares a contact (no "+"): dialled as shown from an Iranian phone, it fails."""
+    owner, officer = cast.owner, cast.officer
+    await register_unit(app, owner, phone="989120001001")
+    await submit_by_chat(owner, "مواد اولیه")
+    notice = await officer.next("۱۴۰۵-۰۰۰۱")
+    assert "+989120001001" in notice.text
+    card = await officer.say("1405-0001")
+    assert "+989120001001" in card.text
