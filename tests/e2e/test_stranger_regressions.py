@@ -201,3 +201,28 @@ async def test_the_officer_sees_the_owners_phone_in_a_form_a_phone_dials(
     assert "+989120001001" in notice.text
     card = await officer.say("1405-0001")
     assert "+989120001001" in card.text
+
+
+async def test_admin_group_sent_in_private_says_where_it_belongs(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: following /routing's hint ("در گروه دستگاه /admin group کد را بفرستید"), the
+    admin sent "/admin group tax" in their private chat and was told "چنین کاربری نیست"
+    (it searched for a user named "group")."""
+    admin = cast.admin
+    reply = await admin.say("/admin group tax")
+    assert "چنین کاربری نیست" not in reply.text
+    assert reply.text.startswith("/admin group کد را در گروه خود دستگاه بفرستید")
+    assert "/admin group tax" in reply.text  # the tax office has no one yet
+    assert "/admin group smt" not in reply.text  # the SMT has its officer
+
+
+async def test_editprogram_with_a_number_that_names_no_program_says_so(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: "/editprogram 999" answered "شمارهٔ برنامه را هم بنویسید، مثلاً /editprogram 3",
+    asking for the number the admin had just written."""
+    reply = await cast.admin.say("/editprogram 999")
+    assert reply.text == FA.t("programs.not_found")
+    usage = await cast.admin.say("/editprogram")
+    assert usage.text.startswith("شمارهٔ برنامه را هم بنویسید")
