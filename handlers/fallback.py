@@ -13,6 +13,7 @@ from bot.context import RounaqApp, RounaqContext
 from handlers.common import DRAFT_KEYS, cancel
 from handlers.start import menu_buttons
 from handlers.ui import keyboard
+from storage.models import Role
 
 
 async def stale_button(update: Update, context: RounaqContext) -> None:
@@ -53,10 +54,15 @@ async def stray_message(update: Update, context: RounaqContext) -> None:
     if message is None or message.chat.type != message.chat.PRIVATE:
         return
     in_flow = context.user_data is not None and any(k in context.user_data for k in DRAFT_KEYS)
-    key = "common.flow_lost" if in_flow else "common.stray_message"
-    await message.reply_text(
-        context.tr.t(key), reply_markup=keyboard(*menu_buttons(context, with_help=True))
-    )
+    tr, role = context.tr, context.principal.primary_role
+    if in_flow:
+        text = tr.t("common.flow_lost")
+    elif role is Role.OWNER:
+        text = tr.t("common.stray_message")
+    else:
+        # Staff are pointed at their own work, not only at filing a report.
+        text = tr.t("common.stray_message_staff", role=tr.t(f"roles.{role.value}"))
+    await message.reply_text(text, reply_markup=keyboard(*menu_buttons(context, with_help=True)))
 
 
 async def private_only(update: Update, context: RounaqContext) -> None:

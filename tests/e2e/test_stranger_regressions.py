@@ -226,3 +226,16 @@ async def test_editprogram_with_a_number_that_names_no_program_says_so(
     assert reply.text == FA.t("programs.not_found")
     usage = await cast.admin.say("/editprogram")
     assert usage.text.startswith("شمارهٔ برنامه را هم بنویسید")
+
+
+async def test_staff_typing_outside_a_flow_are_pointed_at_their_own_work(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the SMT officer, the official and the admin each typed "سلام" and were told
+    only "برای ثبت مانع تولید /report و برای پیگیری /myreports را بزنید" — an owner's hint."""
+    for person, role in ((cast.officer, "officer"), (cast.official, "official")):
+        reply = await person.say("سلام")
+        assert reply.text != FA.t("common.stray_message"), role
+        assert FA.t(f"roles.{role}") in reply.text
+        assert "/help" in reply.text
+    assert (await cast.owner.say("سلام")).text == FA.t("common.stray_message")
