@@ -239,3 +239,17 @@ async def test_staff_typing_outside_a_flow_are_pointed_at_their_own_work(
         assert FA.t(f"roles.{role}") in reply.text
         assert "/help" in reply.text
     assert (await cast.owner.say("سلام")).text == FA.t("common.stray_message")
+
+
+async def test_loans_takes_a_gregorian_year_and_ignores_an_absurd_one(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: "/loans 2019" (an English user's year) answered "تسهیلات رونق تولید — سال ۲۰۱۹ /
+    سهمیهٔ استان برای این سال ثبت نشده است", and "/loans 99999999999999999999" a title with
+    a twenty-digit year, instead of 1398's figures (the year that starts in 2019)."""
+    official = cast.official
+    asked = await official.say("/loans 2019")
+    assert "سال ۱۳۹۸" in asked.text
+    assert "۹ هزار میلیارد ریال" in asked.text  # the province's 1398 quota
+    absurd = await official.say("/loans 99999999999999999999")
+    assert "۹۹۹۹" not in absurd.text
