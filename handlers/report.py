@@ -339,11 +339,12 @@ async def got_file(update: Update, context: RounaqContext) -> int:
     assert message is not None
     error = _add_attachment(context, message)
     count = len(_draft(context).get("attachments", []))
+    text = error or context.tr.plural("report.attachments_so_far", count)
+    if error is None and message.caption:
+        # A caption is the owner's words about the file: kept as typed text is, never lost.
+        text += "\n" + _join_description(context, message.caption)
     # With the "continue" button again: the one on the prompt may have scrolled away.
-    await message.reply_text(
-        error or context.tr.plural("report.attachments_so_far", count),
-        reply_markup=remembered_markup(context),
-    )
+    await message.reply_text(text, reply_markup=remembered_markup(context))
     return State.ATTACH
 
 
@@ -360,22 +361,25 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     label typed is taken as the press before this handler: see `button_state`.)"""
     message = update.effective_message
     assert message is not None
+    text = _join_description(context, message.text or "")
+    await message.reply_text(text, reply_markup=remembered_markup(context))
+    return State.ATTACH
+
+
+def _join_description(context: RounaqContext, words: str) -> str:
+    """Add words to the draft's description, up to the limit; returns what to tell."""
     tr, fmt = context.tr, context.fmt
     draft = _draft(context)
-    addition = normalize_text(message.text or "")
-    joined = (draft.get("description", "") + "\n" + addition).strip()
+    joined = (draft.get("description", "") + "\n" + normalize_text(words)).strip()
     if len(joined) > DESCRIPTION_MAX:
         # The draft keeps what it had: nothing typed so far is lost.
-        text = tr.t(
+        return tr.t(
             "report.description_over",
             max=fmt.number(DESCRIPTION_MAX),
             length=fmt.number(len(draft.get("description", ""))),
         )
-    else:
-        draft["description"] = joined
-        text = tr.t("report.description_added", length=fmt.number(len(joined)))
-    await message.reply_text(text, reply_markup=remembered_markup(context))
-    return State.ATTACH
+    draft["description"] = joined
+    return tr.t("report.description_added", length=fmt.number(len(joined)))
 
 
 async def _after_description(update: Update, context: RounaqContext) -> int:
@@ -535,12 +539,18 @@ async def submit(update: Update, context: RounaqContext) -> int:
     await choice.answer()
     report, fmt = submission.report, context.fmt
     await choice.clear()
-    # Sent to the HQ because nobody is at the agency: said so, and no deadline promised.
+    # In the HQ's queue (nobody at the agency, or the HQ's own kind of obstacle): said so,
+    # and no deadline promised.
+    key = "report.submitted"
+    if submission.unstaffed:
+        key = "report.submitted_unstaffed"
+    elif submission.to_hq:
+        key = "report.submitted_hq"
     await _send(
         update,
         context,
         tr.t(
-            "report.submitted_unstaffed" if submission.unstaffed else "report.submitted",
+            key,
             number=tracking_number(fmt, report),
             agency=escape(submission.agency.name(context.lang)),
             due=fmt.date(report.due_at),

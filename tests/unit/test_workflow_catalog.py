@@ -126,7 +126,7 @@ def test_permissions_by_role() -> None:
         Role.MINISTRY: {"view_province", "view_national", "view_programs"},
         Role.ADMIN: {
             "view_province", "view_decisions", "manage_roles", "edit_routing", "broadcast",
-            "view_programs", "edit_programs", "link_reports", "import_loans",
+            "view_programs", "edit_programs", "link_reports", "import_loans", "manage_api_keys",
         },
     }  # fmt: skip
     for role, permissions in expected.items():
