@@ -10,12 +10,14 @@ from bot.digest.service import DigestService
 from bot.exports import Exporter
 from bot.services.admin import AdminService
 from bot.services.calendar import WorkCalendar
+from bot.services.compliance import ComplianceService
 from bot.services.directory import Directory
 from bot.services.hq import HQService
 from bot.services.loans import LoanService
 from bot.services.national import NationalService
 from bot.services.programs import ProgramService
 from bot.services.reports import ReportService
+from bot.services.sessions import FollowUpService, SessionService
 from bot.services.staffing import StaffingService
 from bot.services.stats import StatsService
 from bot.services.throttle import UpdateThrottle
@@ -50,6 +52,9 @@ class Services:
     exporter: Exporter
     throttle: UpdateThrottle
     staffing: StaffingService
+    sessions: SessionService
+    compliance: ComplianceService
+    followups: FollowUpService
 
     async def close(self) -> None:
         await self.stats.close()
@@ -73,7 +78,10 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     programs = ProgramService(database, directory, clock)
     hq = HQService(database, directory, clock, calendar, objection_days=settings.objection_days)
     loans = LoanService(database, directory, clock)
-    sections = default_registry(database, directory, hq=hq, programs=programs, loans=loans)
+    compliance = ComplianceService(database, directory, clock, settings.tz)
+    sections = default_registry(
+        database, directory, hq=hq, programs=programs, loans=loans, compliance=compliance
+    )
     return Services(
         settings=settings,
         database=database,
@@ -98,4 +106,7 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         exporter=Exporter(database, directory, programs),
         throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
         staffing=StaffingService(database, directory),
+        sessions=SessionService(database, directory, clock, calendar, hq),
+        compliance=compliance,
+        followups=FollowUpService(database, directory, clock),
     )

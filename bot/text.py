@@ -76,6 +76,15 @@ def to_persian_digits(s: str) -> str:
     return s.translate(_TO_PERSIAN)
 
 
+def dialable_phone(raw: str) -> str:
+    """A phone number as someone can dial it: Telegram shares a contact's number in
+    international form without its "+" (989121234567), which no phone dials as such."""
+    digits = to_latin_digits(raw.strip()).replace(" ", "")
+    if digits.isdigit() and not digits.startswith("0"):
+        return "+" + digits
+    return digits
+
+
 def normalize_text(s: str) -> str:
     """Clean free text for storage and display, keeping its meaning and spelling.
 

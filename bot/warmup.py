@@ -1,9 +1,9 @@
 """Warming the officials' figure caches at start-up, in the background.
 
-On a province with a million reports the first /stats computes for seconds; the loans'
-aggregate likewise after a restart. A start hook computes both while the bot already
-answers, so the first official to ask gets cached figures. A stop cancels the warm-up
-(its result is only a cache), so shutting down never waits for it.
+The loans overview is cached in memory per import; a start hook computes it while the bot
+already answers, so the first official to ask gets it from memory. (/stats has no cache:
+it reads the figures kept on write.) A stop cancels the warm-up (its result is only a
+cache), so shutting down never waits for it.
 """
 
 from __future__ import annotations

@@ -113,6 +113,7 @@ class BotApi:
             if exc.description == err.POLL_CONFLICT:
                 raise
             stats.errors[name] += 1
+            stats.rejected.append((name, exc.code, exc.description))
             if exc.code == 429:
                 stats.too_many_requests[name] += 1
             raise

@@ -250,6 +250,9 @@ class Stats:
     calls: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     too_many_requests: Counter[str] = field(default_factory=Counter)
+    # Every refused call in order, (method, status, description): a check can tell the
+    # bot's own mistakes (400) from the faults a test injected (5xx, 429).
+    rejected: list[tuple[str, int, str]] = field(default_factory=list)
     # A reply_markup that asked for nothing (e.g. ``{}``), by its JSON: Telegram takes it as
     # no markup, so it is not an error, but a bot that sends one built an empty keyboard.
     empty_markups: Counter[str] = field(default_factory=Counter)
@@ -270,4 +273,5 @@ class Stats:
         self.calls.clear()
         self.errors.clear()
         self.too_many_requests.clear()
+        self.rejected.clear()
         self.empty_markups.clear()

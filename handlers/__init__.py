@@ -9,6 +9,7 @@ from handlers import (
     actions,
     admin,
     apikeys,
+    compliance,
     deadlines,
     digest,
     errors,
@@ -25,6 +26,7 @@ from handlers import (
     prompt,
     registration,
     report,
+    sessions,
     start,
     stats,
 )
@@ -37,6 +39,8 @@ MENU: list[MenuCommand] = [
     *myreports.COMMANDS,
     *inbox.COMMANDS,
     *hq.COMMANDS,
+    *sessions.COMMANDS,
+    *compliance.COMMANDS,
     *admin.COMMANDS,
     *apikeys.COMMANDS,
     *digest.COMMANDS,
@@ -70,6 +74,8 @@ def register_all(application: RounaqApp) -> None:
     actions.register(application)
     inbox.register(application)
     hq.register(application)
+    sessions.register(application)
+    compliance.register(application)
     deadlines.register(application)
     digest.register(application)
     national.register(application)

@@ -214,13 +214,32 @@ async def admin(update: Update, context: RounaqContext) -> None:
     if message is None:
         return
     args = context.args or []
-    if len(args) == 2 and args[0] == "group" and message.chat.type != message.chat.PRIVATE:
-        await _bind_group(update, context, args[1])
+    if args and args[0] == "group":
+        if len(args) == 2 and message.chat.type != message.chat.PRIVATE:
+            await _bind_group(update, context, args[1])
+        else:
+            # Sent here from the /routing hint: it binds the chat it is sent in, so it
+            # belongs in the agency's group, never a search for a user named "group".
+            await message.reply_text(await _group_where(context))
         return
     if args:
         await _show_user(update, context, " ".join(args))
         return
     await message.reply_text(context.tr.t("admin.home"), reply_markup=_home_markup(context))
+
+
+async def _group_where(context: RounaqContext) -> str:
+    """Where /admin group goes, with the command ready for each agency that lacks anyone."""
+    tr, directory = context.tr, context.services.directory
+    empty = await context.services.staffing.unstaffed()
+    lines = [
+        tr.t("admin.group_where_line", agency=escape(a.name(context.lang)), code=escape(a.code))
+        for a in directory.agencies
+        if a.id in empty
+    ]
+    if lines:
+        lines.insert(0, tr.t("admin.group_where_title"))
+    return "\n".join([tr.t("admin.group_where"), *lines])
 
 
 async def _bind_group(update: Update, context: RounaqContext, code: str) -> None:
@@ -373,9 +392,15 @@ async def grant(update: Update, context: RounaqContext, query: CallbackQuery, da
 async def revoke(
     update: Update, context: RounaqContext, query: CallbackQuery, data: Revoke
 ) -> None:
+    role = Role(data.role)
     await context.services.admin.revoke(
-        context.principal, data.user_id, Role(data.role), data.agency_id or None
+        context.principal, data.user_id, role, data.agency_id or None
     )
+    # An admin named in ADMIN_IDS stays one whatever the database says: never answer
+    # "saved" for a role the person still holds.
+    if (await context.services.users.profile(data.user_id)).principal.has(role):
+        await query.answer(context.tr.t("admin.revoke_in_settings"), show_alert=True)
+        return
     await _role_changed(update, context, query, data.user_id)
 
 

@@ -15,6 +15,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
 from bot.state import runtime_of
 from handlers.notify import deliver
+from handlers.sessions import send_followups
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ async def check_deadlines(context: RounaqContext) -> None:
             log.warning("deadline notices: delivery paused until the next run (%s)", exc)
             return
         await workflow.notice_sent(outbox_id)
+    # HQ decisions: one reminder before the deadline, the overdue mark after it.
+    sent += await send_followups(context)
     if sent:
         log.info("deadline check: %d messages delivered", sent)
 

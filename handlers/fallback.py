@@ -10,9 +10,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
-from handlers.common import DRAFT_KEYS
+from handlers.common import DRAFT_KEYS, cancel
 from handlers.start import menu_buttons
 from handlers.ui import keyboard
+from storage.models import Role
 
 
 async def stale_button(update: Update, context: RounaqContext) -> None:
@@ -30,16 +31,38 @@ async def unknown_command(update: Update, context: RounaqContext) -> None:
         )
 
 
+async def cancel_anywhere(update: Update, context: RounaqContext) -> None:
+    """/cancel outside the conversations and text prompts (which handle their own): it is
+    in everyone's /help and command menu, so it is never an unknown command. It drops any
+    draft held outside a conversation (the HQ's half-made decision); with nothing under
+    way it says so, with the menu."""
+    message = update.effective_message
+    if message is None or message.chat.type != message.chat.PRIVATE:
+        return
+    if context.user_data is not None and any(k in context.user_data for k in DRAFT_KEYS):
+        await cancel(update, context)
+        return
+    await message.reply_text(
+        context.tr.t("common.nothing_to_cancel"),
+        reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+    )
+
+
 async def stray_message(update: Update, context: RounaqContext) -> None:
     """Text or media outside any flow, in a private chat: point to the menu."""
     message = update.effective_message
     if message is None or message.chat.type != message.chat.PRIVATE:
         return
     in_flow = context.user_data is not None and any(k in context.user_data for k in DRAFT_KEYS)
-    key = "common.flow_lost" if in_flow else "common.stray_message"
-    await message.reply_text(
-        context.tr.t(key), reply_markup=keyboard(*menu_buttons(context, with_help=True))
-    )
+    tr, role = context.tr, context.principal.primary_role
+    if in_flow:
+        text = tr.t("common.flow_lost")
+    elif role is Role.OWNER:
+        text = tr.t("common.stray_message")
+    else:
+        # Staff are pointed at their own work, not only at filing a report.
+        text = tr.t("common.stray_message_staff", role=tr.t(f"roles.{role.value}"))
+    await message.reply_text(text, reply_markup=keyboard(*menu_buttons(context, with_help=True)))
 
 
 async def private_only(update: Update, context: RounaqContext) -> None:
@@ -58,6 +81,7 @@ def register(application: RounaqApp) -> None:
         CommandHandler(PRIVATE_ONLY_COMMANDS, private_only, filters=filters.ChatType.GROUPS)
     )
     application.add_handler(CallbackQueryHandler(stale_button))
+    application.add_handler(CommandHandler("cancel", cancel_anywhere))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, stray_message)

@@ -26,6 +26,7 @@ from bot.views import tracking_number, workflow_error
 from handlers import prompt
 from handlers.declare import command, press
 from handlers.notify import deliver
+from handlers.sessions import waits_for
 from handlers.ui import (
     answer_quietly,
     callback,
@@ -142,7 +143,11 @@ async def _agenda_view(
     if not escalated:
         lines.append(tr.t("hq.none_escalated"))
     lines.append(tr.t("hq.items_title", count=fmt.number(len(items))))
-    lines.extend(_item_line(context, item) for item in items[window])
+    waiting = await context.services.sessions.waiting([i.id for i in items[window]])
+    lines.extend(
+        _item_line(context, item) + waits_for(context, waiting.get(item.id))
+        for item in items[window]
+    )
     if selected:
         buttons.append(
             [

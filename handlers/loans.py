@@ -101,11 +101,25 @@ def _render(context: RounaqContext, overview: LoanOverview, view: str, unit_code
     return loans_breakdown(tr, fmt, directory, overview, view, unit)
 
 
+# A Gregorian year typed (an English user's "2019") is the Jalali year that starts in it.
+GREGORIAN_OFFSET = 621
+
+
+def loans_year(arg: str) -> int | None:
+    """The Jalali year asked for; None (the latest) for what cannot be one."""
+    year = parse_int(arg)
+    if year is not None and 1900 <= year <= 2200:
+        year -= GREGORIAN_OFFSET
+    if year is None or not 1300 <= year <= 1600:
+        return None
+    return year
+
+
 async def loans(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    year = parse_int(context.args[0]) if context.args else None
+    year = loans_year(context.args[0]) if context.args else None
     if context.principal.can(Permission.VIEW_NATIONAL):
         await _national(message, context, year)
         return

@@ -64,6 +64,9 @@ async def notify_agency_of_new_report(
     """
     if submission.unstaffed:
         return await _notify_unstaffed(context, submission)
+    if submission.to_hq:
+        # The HQ's own kind of obstacle: the secretariat is its agency; nobody lacks anyone.
+        return await deliver(context, [Notice(Audience.SECRETARIAT, "direct", submission.report)])
     services = context.services
     agency = submission.agency
     recipients: list[tuple[int, str]] = []

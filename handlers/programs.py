@@ -617,7 +617,9 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
     number = parse_int(context.args[0]) if context.args else None
     program = await context.services.programs.by_number(number) if number else None
     if program is None:
-        await message.reply_text(tr.t("programs.edit_usage"))
+        # A number given that names no program is told so, not asked for a number again.
+        key = "programs.not_found" if context.args else "programs.edit_usage"
+        await message.reply_text(tr.t(key))
         return ConversationHandler.END
     assert context.user_data is not None
     context.user_data[EDIT_KEY] = {"program_id": program.id, "number": program.number}

@@ -112,6 +112,19 @@ def _draft(context: RounaqContext) -> dict[str, Any]:
     return draft
 
 
+def _draft_lost(context: RounaqContext) -> bool:
+    """The draft lacks what its earlier steps stored: a /cancel in another flow open beside
+    this one discards every draft (handlers/common.py) but ends only that other flow."""
+    return not {"unit_id", "category_id"} <= _draft(context).keys()
+
+
+async def _start_again(update: Update, context: RounaqContext) -> int:
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    await _send(update, context, context.tr.t("report.restart"))
+    return ConversationHandler.END
+
+
 async def _send(update: Update, context: RounaqContext, text: str, **kwargs: Any) -> Message:
     chat = update.effective_chat
     assert chat is not None
@@ -276,6 +289,8 @@ def _check_description(context: RounaqContext, raw: str) -> tuple[str | None, st
 async def got_description(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
+    if _draft_lost(context):
+        return await _start_again(update, context)
     raw = message.text or message.caption or ""
     if message.photo or message.document:
         error = _add_attachment(context, message)
@@ -363,11 +378,12 @@ async def got_file(update: Update, context: RounaqContext) -> int:
     assert message is not None
     error = _add_attachment(context, message)
     count = len(_draft(context).get("attachments", []))
+    text = error or context.tr.plural("report.attachments_so_far", count)
+    if error is None and message.caption:
+        # A caption is the owner's words about the file: kept as typed text is, never lost.
+        text += "\n" + _join_description(context, message.caption)
     # With the "continue" button again: the one on the prompt may have scrolled away.
-    await message.reply_text(
-        error or context.tr.plural("report.attachments_so_far", count),
-        reply_markup=remembered_markup(context),
-    )
+    await message.reply_text(text, reply_markup=remembered_markup(context))
     return State.ATTACH
 
 
@@ -384,25 +400,30 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     label typed is taken as the press before this handler: see `button_state`.)"""
     message = update.effective_message
     assert message is not None
-    tr, fmt = context.tr, context.fmt
-    draft = _draft(context)
-    addition = normalize_text(message.text or "")
-    joined = (draft.get("description", "") + "\n" + addition).strip()
-    if len(joined) > DESCRIPTION_MAX:
-        # The draft keeps what it had: nothing typed so far is lost.
-        text = tr.t(
-            "report.description_over",
-            max=fmt.number(DESCRIPTION_MAX),
-            length=fmt.number(len(draft.get("description", ""))),
-        )
-    else:
-        draft["description"] = joined
-        text = tr.t("report.description_added", length=fmt.number(len(joined)))
+    text = _join_description(context, message.text or "")
     await message.reply_text(text, reply_markup=remembered_markup(context))
     return State.ATTACH
 
 
+def _join_description(context: RounaqContext, words: str) -> str:
+    """Add words to the draft's description, up to the limit; returns what to tell."""
+    tr, fmt = context.tr, context.fmt
+    draft = _draft(context)
+    joined = (draft.get("description", "") + "\n" + normalize_text(words)).strip()
+    if len(joined) > DESCRIPTION_MAX:
+        # The draft keeps what it had: nothing typed so far is lost.
+        return tr.t(
+            "report.description_over",
+            max=fmt.number(DESCRIPTION_MAX),
+            length=fmt.number(len(draft.get("description", ""))),
+        )
+    draft["description"] = joined
+    return tr.t("report.description_added", length=fmt.number(len(joined)))
+
+
 async def _after_description(update: Update, context: RounaqContext) -> int:
+    if _draft_lost(context):
+        return await _start_again(update, context)
     draft = _draft(context)
     category = context.services.directory.category(draft["category_id"])
     if category.financial and "amount" not in draft:
@@ -453,6 +474,8 @@ async def skip_amount(update: Update, context: RounaqContext) -> int:
 
 
 async def _show_summary(update: Update, context: RounaqContext) -> int:
+    if _draft_lost(context):
+        return await _start_again(update, context)
     draft = _draft(context)
     tr, fmt, directory, lang = context.tr, context.fmt, context.services.directory, context.lang
     unit = await context.services.units.get(draft["unit_id"])
@@ -555,12 +578,18 @@ async def submit(update: Update, context: RounaqContext) -> int:
     await choice.answer()
     report, fmt = submission.report, context.fmt
     await choice.clear()
-    # Sent to the HQ because nobody is at the agency: said so, and no deadline promised.
+    # In the HQ's queue (nobody at the agency, or the HQ's own kind of obstacle): said so,
+    # and no deadline promised.
+    key = "report.submitted"
+    if submission.unstaffed:
+        key = "report.submitted_unstaffed"
+    elif submission.to_hq:
+        key = "report.submitted_hq"
     await _send(
         update,
         context,
         tr.t(
-            "report.submitted_unstaffed" if submission.unstaffed else "report.submitted",
+            key,
             number=tracking_number(fmt, report),
             agency=escape(submission.agency.name(context.lang)),
             due=fmt.date(report.due_at),

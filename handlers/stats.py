@@ -14,13 +14,14 @@ from bot.callback_data import CallbackData
 from bot.container import Services
 from bot.context import RounaqApp, RounaqContext
 from bot.exports import Table, to_csv, to_xlsx
+from bot.exports_decisions import decision_tables
 from bot.state import runtime_of
 from bot.views_figures import agency_bars, stats_text
 from bot.warmup import Warmer
 from handlers.declare import button, command
 from handlers.ui import keyboard, send_chunks
 
-WHAT = ("reports", "loans", "programs")
+WHAT = ("reports", "loans", "programs", "decisions")
 FORMATS = ("xlsx", "csv")
 
 
@@ -113,6 +114,16 @@ async def export_button(
         tables, truncated = await exporter.reports(tr, fmt)
     elif what == "loans":
         tables = await exporter.loans(tr, fmt)
+    elif what == "decisions":
+        services = context.services
+        tables = await decision_tables(
+            services.database,
+            services.directory,
+            services.compliance,
+            tr,
+            fmt,
+            services.clock.now(),
+        )
     else:
         tables = await exporter.programs(tr, fmt)
     if file_format == "xlsx":
@@ -132,7 +143,8 @@ async def export_button(
 
 
 async def _warm(services: Services) -> None:
-    await services.stats.snapshot()
+    # /stats needs no warming (it reads the figures kept on write); the loans overview is
+    # cached per import, so the first /loans after a restart is served from memory.
     await services.loans.overview()
 
 

@@ -126,6 +126,32 @@ class _TypedLabel(filters.MessageFilter):
         return _typed_data(data.get(STEP_KEY) if data else None, message.text) is not None
 
 
+class _StepShown(filters.MessageFilter):
+    """The buttons last shown to the person are this step's. With two flows open (a report
+    waiting at a button while /progress asks for a percentage), a message meant for the
+    other flow is left to it instead of being taken for a wrong answer here."""
+
+    def __init__(self, application: RounaqApp, patterns: Sequence[object]) -> None:
+        super().__init__(name="StepShown")
+        self._application = application
+        self._patterns = patterns
+
+    def _ours(self, data: object) -> bool:
+        return any(
+            not isinstance(p, re.Pattern) or p.match(str(data)) is not None for p in self._patterns
+        )
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None or message.chat.type != message.chat.PRIVATE:
+            return False
+        stored = self._application.user_data.get(user.id)
+        rows = stored.get(STEP_KEY) if stored else None
+        if not isinstance(rows, list):
+            return False
+        return any(self._ours(data) for row in rows for _label, data in row)
+
+
 async def reprompt(
     update: Update, context: RounaqContext, hint_key: str = "common.use_buttons"
 ) -> None:
@@ -155,9 +181,12 @@ def button_state(
     async def again(update: Update, context: RounaqContext) -> None:
         await reprompt(update, context, hint)
 
+    shown = _StepShown(application, [handler.pattern for handler in buttons])
     return [
         *buttons,
-        MessageHandler(filters.TEXT & ~filters.COMMAND & _TypedLabel(application), by_label),
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & _TypedLabel(application) & shown, by_label
+        ),
         *also,
-        MessageHandler(~filters.COMMAND, again),
+        MessageHandler(~filters.COMMAND & shown, again),
     ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from bot.digest.compliance import ComplianceSection
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
     PROVINCE_ROLES,
@@ -32,6 +33,7 @@ from bot.digest.figures import (
 )
 from bot.digest.staffing import UnstaffedSection
 from bot.formatting import escape
+from bot.services.compliance import ComplianceService
 from bot.services.directory import Directory
 from bot.services.hq import HQService
 from bot.services.loans import LoanService
@@ -255,8 +257,10 @@ def default_registry(
     hq: HQService,
     programs: ProgramService,
     loans: LoanService,
+    compliance: ComplianceService | None = None,
 ) -> SectionRegistry:
     """The digest's sections, in the order they appear. Features add theirs here."""
+    weekly = [ComplianceSection(compliance, directory)] if compliance is not None else []
     return SectionRegistry(
         [
             OwnerSection(database, directory),
@@ -266,6 +270,7 @@ def default_registry(
             NewReportsSection(database, directory),
             BehindSection(database, directory),
             DecisionsSection(hq, directory),
+            *weekly,
             ProgramsSection(programs, directory),
             LoansSection(loans),
             UnstaffedSection(StaffingService(database, directory)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import jdatetime
@@ -14,7 +14,8 @@ from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.routing import route
-from bot.services.staffing import UNSTAFFED_EVENT, unstaffed_ids
+from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
+from bot.text import dialable_phone
 from storage.db import Database
 from storage.dto import (
     AgencyDTO,
@@ -89,6 +90,8 @@ class Submission:
     duplicate: bool
     # The agency had nobody in the bot (no officer, no group): the report went to the HQ.
     unstaffed: bool = False
+    # The category is the HQ secretariat's own: the report is in the HQ's queue at once.
+    to_hq: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,7 @@ class ReportService:
                         self._directory.agency(earlier.agency_id),
                         True,
                         unstaffed=any(e.kind == UNSTAFFED_EVENT for e in history),
+                        to_hq=is_hq(self._directory.agency(earlier.agency_id)),
                     )
             unit = await UnitRepository(session).get(draft.unit_id)
             # One database may hold several provinces: the unit must be this bot's.
@@ -184,8 +188,10 @@ class ReportService:
             year = jdatetime.date.fromgregorian(date=local.date()).year
             seq = await reports.next_sequence(province_id, year)
             due_at = self._calendar.add_working_days(now, category.deadline_days)
-            # Nobody at the agency would ever see it: it goes to the HQ's queue at once.
-            unstaffed = agency.id in await unstaffed_ids(session, self._directory)
+            # Routed to the HQ secretariat itself, or nobody at the agency would ever see it:
+            # either way it goes to the HQ's queue at once.
+            to_hq = is_hq(agency)
+            unstaffed = not to_hq and agency.id in await unstaffed_ids(session, self._directory)
             report_id = await reports.add(
                 province_id=province_id,
                 year=year,
@@ -196,7 +202,9 @@ class ReportService:
                 agency_id=agency.id,
                 description=draft.description,
                 amount_rials=draft.amount_rials,
-                status=(ReportStatus.ESCALATED if unstaffed else ReportStatus.REFERRED).value,
+                status=(
+                    ReportStatus.ESCALATED if unstaffed or to_hq else ReportStatus.REFERRED
+                ).value,
                 due_at=due_at,
                 source_update_id=update_id,
                 created_at=now,
@@ -214,7 +222,8 @@ class ReportService:
                 report_id,
                 "routed",
                 from_status=ReportStatus.SUBMITTED.value,
-                to_status=ReportStatus.REFERRED.value,
+                # Routed to the HQ itself: this one step puts it in the HQ's queue.
+                to_status=(ReportStatus.ESCALATED if to_hq else ReportStatus.REFERRED).value,
                 agency_id=agency.id,
                 created_at=now,
             )
@@ -227,13 +236,14 @@ class ReportService:
                     agency_id=agency.id,
                     created_at=now,
                 )
+            if unstaffed or to_hq:
                 await WorkflowRepository(session).save_tracking(report_id, escalated_at=now)
             await reports.add_attachments(
                 report_id, [_attachment_fields(a) for a in draft.attachments]
             )
             report = await reports.get(report_id)
         assert report is not None
-        return Submission(report, agency, False, unstaffed=unstaffed)
+        return Submission(report, agency, False, unstaffed=unstaffed, to_hq=to_hq)
 
     async def agency_notified(self, report_id: int) -> bool:
         """Whether the agency was told of this report (an internal "notified" event)."""
@@ -277,7 +287,7 @@ class ReportService:
             events = await repo.events(report_id, include_internal=staff)
             attachments = await repo.attachments(report_id)
             contact = (
-                await repo.owner_contact(report_id)
+                _dialable(await repo.owner_contact(report_id))
                 if sees_owner_contact(principal, report)
                 else None
             )
@@ -303,7 +313,7 @@ class ReportService:
         """The owner's contact for messages that only the responsible agency receives (its
         officers' notices, its group); anyone else goes through `view`'s check."""
         async with self._db.session() as session:
-            return await ReportRepository(session).owner_contact(report.id)
+            return _dialable(await ReportRepository(session).owner_contact(report.id))
 
     async def get(self, report_id: int) -> ReportDTO | None:
         async with self._db.session() as session:
@@ -319,3 +329,10 @@ def _attachment_fields(attachment: Attachment) -> dict[str, object]:
         "mime_type": attachment.mime_type,
         "size": attachment.size,
     }
+
+
+def _dialable(contact: OwnerContactDTO | None) -> OwnerContactDTO | None:
+    """The officer calls this number: in a form a phone dials (bot.text.dialable_phone)."""
+    if contact is None or not contact.phone:
+        return contact
+    return replace(contact, phone=dialable_phone(contact.phone))

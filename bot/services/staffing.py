@@ -25,6 +25,14 @@ from storage.repositories.users import UserRepository
 
 # The history event of a report sent to the HQ because its agency had nobody in the bot.
 UNSTAFFED_EVENT = "unstaffed"
+# The data set's kind of the HQ secretariat's own agency: its desk is the secretariat's
+# queue (/agenda), worked by the secretariat role, never an officer's inbox.
+HQ_KIND = "hq"
+
+
+def is_hq(agency: AgencyDTO) -> bool:
+    """The HQ secretariat itself: a report routed there is in the HQ's queue at once."""
+    return agency.kind == HQ_KIND
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +47,11 @@ async def unstaffed_ids(session: AsyncSession, directory: Directory) -> set[int]
     staffed = await UserRepository(session).staffed_agencies(
         directory.province_id, Role.OFFICER.value
     )
-    return {a.id for a in directory.agencies if a.id not in staffed and a.group_chat_id is None}
+    return {
+        a.id
+        for a in directory.agencies
+        if not is_hq(a) and a.id not in staffed and a.group_chat_id is None
+    }
 
 
 class StaffingService:

@@ -29,7 +29,7 @@ from bot.access import Permission, Principal, ReportAction, may
 from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
-from bot.services.staffing import UNSTAFFED_EVENT, unstaffed_ids
+from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
 from storage.db import Database
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import TrackingDTO
@@ -438,15 +438,22 @@ class WorkflowService:
                 await events.add_event(
                     report_id, follow, from_status=before, to_status=target, created_at=now
                 )
-            if action is A.REASSIGN and event_agency in await unstaffed_ids(
-                session, self._directory
+            to_hq = (
+                action is A.REASSIGN
+                and event_agency is not None
+                and is_hq(self._directory.agency(event_agency))
+            )
+            if to_hq or (
+                action is A.REASSIGN
+                and event_agency in await unstaffed_ids(session, self._directory)
             ):
-                # Nobody at the new agency would see it: to the HQ's queue at once.
+                # Sent to the HQ itself, or nobody at the new agency would see it: to the
+                # HQ's queue at once.
                 await repo.update_report(report_id, now=now, status=S.ESCALATED.value)
                 await repo.save_tracking(report_id, escalated_at=now)
                 await events.add_event(
                     report_id,
-                    UNSTAFFED_EVENT,
+                    "escalated" if to_hq else UNSTAFFED_EVENT,
                     from_status=S.REFERRED.value,
                     to_status=S.ESCALATED.value,
                     agency_id=event_agency,
@@ -509,6 +516,12 @@ class WorkflowService:
         if action is A.REJECT:
             return [Notice(owner, "rejected", after, note=note)]
         if action is A.REASSIGN and after.status == S.ESCALATED:
+            if is_hq(self._directory.agency(after.agency_id)):
+                # Referred to the HQ by way of reassigning: as any referral to the HQ.
+                return [
+                    Notice(Audience.SECRETARIAT, "escalated", after, agency_id=before.agency_id),
+                    Notice(owner, "escalated", after),
+                ]
             return [*unstaffed_notices(self._directory, after), Notice(owner, "escalated", after)]
         if action is A.REASSIGN:
             return [

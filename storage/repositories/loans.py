@@ -16,6 +16,8 @@ from storage.dto_figures import (
     LoanQuotaDTO,
     LoanReportedDTO,
 )
+from storage.figures import LOAN_COLUMNS, FigureWriter
+from storage.models_figures import LoanFigure
 from storage.models_loans import (
     LoanFacility,
     LoanImport,
@@ -57,32 +59,32 @@ class LoanRepository:
         ]
 
     async def years(self, province_id: int) -> list[int]:
+        """Years with imported facilities (from the figures kept by each import)."""
         rows = await self.session.scalars(
-            select(LoanFacility.year)
-            .where(LoanFacility.province_id == province_id)
-            .group_by(LoanFacility.year)
-            .order_by(LoanFacility.year)
+            select(LoanFigure.year)
+            .where(LoanFigure.province_id == province_id, LoanFigure.dimension == "stage")
+            .group_by(LoanFigure.year)
+            .order_by(LoanFigure.year)
         )
         return list(rows)
 
     async def grouped(self, province_id: int, year: int, dimension: str) -> list[LoanGroupRow]:
-        """(stage, key) -> count, sum for one breakdown: a small GROUP BY per dimension,
-        so the result stays as small as the dimension (a few dozen rows), not its product."""
-        f = LoanFacility
-        column = {
-            "bank": f.bank_id,
-            "sector": f.sector_id,
-            "county": f.county_id,
-            "type": f.loan_type,
-            "stage": f.stage,
-            "month": f.month,
-        }[dimension]
+        """(stage, key) -> count, sum for one breakdown, as each import added to it."""
+        if dimension not in LOAN_COLUMNS:
+            raise KeyError(dimension)
+        f = LoanFigure
         rows = await self.session.execute(
-            select(f.stage, column, func.count(), func.sum(f.amount_rials))
-            .where(f.province_id == province_id, f.year == year)
-            .group_by(f.stage, column)
+            select(f.stage, f.key, f.count, f.amount_rials).where(
+                f.province_id == province_id, f.year == year, f.dimension == dimension
+            )
         )
-        return [LoanGroupRow(r[0], r[1], int(r[2]), int(r[3] or 0)) for r in rows]
+        typed = dimension not in ("type", "stage")  # ids and months are numbers
+        return [
+            LoanGroupRow(
+                stage, (int(key) if key else None) if typed else key, int(count), int(amount)
+            )
+            for stage, key, count, amount in rows
+        ]
 
     async def added_since(self, province_id: int, since: datetime) -> LoanAdded:
         """Files imported since `since`, and what they added to the latest year they touch,
@@ -157,6 +159,8 @@ class LoanRepository:
                     for row in rows
                 ],
             )
+            # The breakdowns /loans reads, in this same transaction: fresh once committed.
+            await FigureWriter(self.session).loans_imported(province_id, rows)
         return batch.id
 
     async def facilities(

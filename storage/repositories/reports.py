@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
 from storage.dto import AttachmentDTO, OwnerContactDTO, Page, ReportDTO, ReportEventDTO
+from storage.figures import FigureWriter, ReportState
 from storage.models import (
     Report,
     ReportAttachment,
@@ -119,6 +120,13 @@ class ReportRepository:
         )
         self.session.add(row)
         await self.session.flush()
+        await FigureWriter(self.session).report_added(
+            province_id=province_id,
+            unit_id=unit_id,
+            category_id=category_id,
+            state=ReportState(status, agency_id, due_at),
+            created_at=now,
+        )
         return row.id
 
     async def add_event(
@@ -135,6 +143,15 @@ class ReportRepository:
         created_at: datetime | None = None,
         channel: str | None = None,
     ) -> None:
+        created_at = created_at or utcnow()
+        # Before the event is added: the writer compares it with the report's earlier ones.
+        await FigureWriter(self.session).event_added(
+            report_id=report_id,
+            kind=kind,
+            actor_id=actor_id,
+            to_status=to_status,
+            created_at=created_at,
+        )
         self.session.add(
             ReportEvent(
                 report_id=report_id,
@@ -145,7 +162,7 @@ class ReportRepository:
                 agency_id=agency_id,
                 note=note,
                 internal=internal,
-                created_at=created_at or utcnow(),
+                created_at=created_at,
                 channel=channel,
             )
         )

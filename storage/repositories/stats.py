@@ -1,155 +1,172 @@
-"""Report statistics for officials: every figure is a GROUP BY in the database."""
+"""Report statistics for officials, read from the figures kept on write (storage/figures.py).
+
+Every read here touches the small figure tables (a few thousand rows at most) plus, for
+"overdue now", the reports due in the current due bucket through the inbox index; none
+scans the reports.
+"""
 
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from storage.dialect import seconds_between
 from storage.dto import ReportEventDTO
 from storage.dto_figures import AgencyTiming, ReportExportRow
+from storage.figures import (
+    DUE_BUCKET_S,
+    EPOCH,
+    OPEN_STATUSES,
+    SLOT_S,
+    Figures,
+    epoch_s,
+    maintained_figures,
+    recount_figures,
+)
 from storage.models import Report, ReportEvent, Unit
-
-# Events that are not a response: the owner's submission and the automatic routing.
-NOT_RESPONSES = ("submitted", "routed")
+from storage.models_figures import (
+    ReportCount,
+    ReportCreatedSlot,
+    ReportDurationCount,
+    ReportDurationMedian,
+    ReportOpenDue,
+)
 
 
 class StatsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def by_status_category_agency(self, province_id: int) -> list[tuple[str, int, int, int]]:
-        """(status, category_id, agency_id, count): three breakdowns from one scan."""
+    async def counts(self, province_id: int) -> dict[str, dict[str, int]]:
+        """dimension (status, category, agency, county, sector) -> key -> reports."""
         rows = await self.session.execute(
-            select(Report.status, Report.category_id, Report.agency_id, func.count())
-            .where(Report.province_id == province_id)
-            .group_by(Report.status, Report.category_id, Report.agency_id)
-        )
-        return [(r[0], r[1], r[2], int(r[3])) for r in rows]
-
-    async def by_county_sector(self, province_id: int) -> list[tuple[int, int, int]]:
-        """(county_id, sector_id, count) of reports, by their unit's county and sector."""
-        rows = await self.session.execute(
-            select(Unit.county_id, Unit.sector_id, func.count())
-            .select_from(Report)
-            .join(Unit, Unit.id == Report.unit_id)
-            .where(Report.province_id == province_id)
-            .group_by(Unit.county_id, Unit.sector_id)
-        )
-        return [(r[0], r[1], int(r[2])) for r in rows]
-
-    async def overdue_by_agency(
-        self, province_id: int, now: datetime, open_statuses: Sequence[str]
-    ) -> dict[int, int]:
-        # IN over the open statuses (not NOT IN the closed ones): one index range per status.
-        rows = await self.session.execute(
-            select(Report.agency_id, func.count())
-            .where(
-                Report.province_id == province_id,
-                Report.status.in_(open_statuses),
-                Report.due_at < now,
+            select(ReportCount.dimension, ReportCount.key, ReportCount.n).where(
+                ReportCount.province_id == province_id, ReportCount.n != 0
             )
-            .group_by(Report.agency_id)
         )
-        return {r[0]: int(r[1]) for r in rows}
+        found: dict[str, dict[str, int]] = defaultdict(dict)
+        for dimension, key, n in rows:
+            found[dimension][key] = int(n)
+        return found
+
+    async def overdue_by_agency(self, province_id: int, now: datetime) -> dict[int, int]:
+        """Open reports past their due time, per agency: the due buckets wholly past, plus
+        the current bucket's reports due before now (counted on the inbox index)."""
+        current = epoch_s(now) // DUE_BUCKET_S
+        d = ReportOpenDue
+        rows = await self.session.execute(
+            select(
+                d.agency_id,
+                func.sum(case((d.bucket < current, d.n), else_=0)),
+                func.sum(case((d.bucket == current, d.n), else_=0)),
+            )
+            .where(d.province_id == province_id, d.bucket <= current)
+            .group_by(d.agency_id)
+        )
+        overdue: dict[int, int] = {}
+        in_current: list[int] = []
+        for agency_id, past, now_bucket in rows:
+            if past:
+                overdue[agency_id] = int(past)
+            if now_bucket:
+                in_current.append(agency_id)
+        if in_current:
+            since = EPOCH + timedelta(seconds=current * DUE_BUCKET_S)
+            partial = await self.session.execute(
+                select(Report.agency_id, func.count())
+                .where(
+                    Report.province_id == province_id,
+                    Report.agency_id.in_(sorted(in_current)),
+                    Report.status.in_(OPEN_STATUSES),
+                    Report.due_at >= since,
+                    Report.due_at < now,
+                )
+                .group_by(Report.agency_id)
+            )
+            for agency_id, n in partial:
+                overdue[agency_id] = overdue.get(agency_id, 0) + int(n)
+        return {a: n for a, n in overdue.items() if n}
 
     async def weekly(self, province_id: int, week_starts: Sequence[datetime]) -> list[int]:
         """Reports created in each week [start[i], start[i+1]); the last bound is exclusive.
 
-        One range scan with a CASE per week: portable, and it uses the created_at index.
-        """
-        buckets = [
-            func.sum(
-                case(
-                    (and_(Report.created_at >= lo, Report.created_at < hi), 1),
-                    else_=0,
-                )
+        Week starts are local midnights, which fall on the 15-minute slots' boundaries. One
+        key range per week, summed without a CASE per row (a week is 672 slot rows)."""
+        slots = [epoch_s(start) // SLOT_S for start in week_starts]
+        s = ReportCreatedSlot
+        weeks = [
+            select(literal(i).label("week"), func.coalesce(func.sum(s.n), 0).label("n")).where(
+                s.province_id == province_id, s.slot >= lo, s.slot < hi
             )
-            for lo, hi in itertools.pairwise(week_starts)
+            for i, (lo, hi) in enumerate(itertools.pairwise(slots))
         ]
-        row = (
-            await self.session.execute(
-                select(*buckets).where(
-                    Report.province_id == province_id,
-                    Report.created_at >= week_starts[0],
-                    Report.created_at < week_starts[-1],
-                )
-            )
-        ).one()
-        return [int(v or 0) for v in row]
+        found = dict((await self.session.execute(union_all(*weeks))).tuples().all())
+        return [int(found.get(i) or 0) for i in range(len(slots) - 1)]
 
-    async def timings(self, province_id: int, resolved: Sequence[str]) -> list[AgencyTiming]:
+    async def timings(self, province_id: int) -> list[AgencyTiming]:
         """Median time to first response and to resolution, per responsible agency.
 
-        First response: the first event by someone other than the owner that is not the
-        submission or the routing (an officer accepting, answering, asking, resolving...).
-        Resolution: the first event that moved the report to a resolved status. Medians are
-        computed with window functions (ROW_NUMBER/COUNT), which SQLite and PostgreSQL share.
+        From the medians' positions kept on write (report_duration_medians) with their
+        bucket's count and, for an even total whose upper middle rank lies further up, the
+        next non-empty bucket: one row per agency and kind, whatever the number of reports.
+        Precision is the histogram's (minutes under an hour, hours above: what /stats shows).
         """
-        dialect = self.session.get_bind().dialect.name
-        e, r = ReportEvent, Report
-        is_response = and_(
-            e.actor_id.is_not(None), e.actor_id != r.owner_id, e.kind.not_in(NOT_RESPONSES)
+        m, h = ReportDurationMedian, ReportDurationCount
+        upper = aliased(ReportDurationCount)
+        same = (
+            (upper.province_id == m.province_id)
+            & (upper.kind == m.kind)
+            & (upper.agency_id == m.agency_id)
         )
-        firsts = (
-            select(
-                r.agency_id.label("agency_id"),
-                r.created_at.label("created_at"),
-                func.min(case((is_response, e.created_at))).label("responded_at"),
-                func.min(case((e.to_status.in_(resolved), e.created_at))).label("resolved_at"),
-            )
-            .join(e, e.report_id == r.id)
-            .where(r.province_id == province_id)
-            .group_by(r.id, r.agency_id, r.created_at)
-            .cte("firsts")
+        following = (
+            select(func.min(upper.minutes))
+            .where(same, upper.minutes > m.minutes, upper.n > 0)
+            .scalar_subquery()
         )
-        result: dict[int, dict[str, tuple[int, float | None]]] = {}
-        for name, column in (
-            ("response", firsts.c.responded_at),
-            ("resolution", firsts.c.resolved_at),
-        ):
-            seconds = seconds_between(dialect, column, firsts.c.created_at)
-            durations = (
-                select(firsts.c.agency_id.label("agency_id"), seconds.label("d"))
-                .where(column.is_not(None))
-                .cte(f"d_{name}")
+        rows = await self.session.execute(
+            select(m.kind, m.agency_id, m.total, m.below, m.minutes, h.n, following)
+            .join(
+                h,
+                (h.province_id == m.province_id)
+                & (h.kind == m.kind)
+                & (h.agency_id == m.agency_id)
+                & (h.minutes == m.minutes),
             )
-            ranked = select(
-                durations.c.agency_id,
-                durations.c.d,
-                func.row_number()
-                .over(partition_by=durations.c.agency_id, order_by=durations.c.d)
-                .label("rn"),
-                func.count().over(partition_by=durations.c.agency_id).label("n"),
-            ).subquery("ranked")
-            middle = ranked.c.rn.in_(
-                [(ranked.c.n + 1) / literal_column("2"), (ranked.c.n + 2) / literal_column("2")]
-            )
-            rows = await self.session.execute(
-                select(ranked.c.agency_id, func.avg(ranked.c.d), func.max(ranked.c.n))
-                .where(middle)
-                .group_by(ranked.c.agency_id)
-            )
-            for agency_id, median, n in rows:
-                result.setdefault(agency_id, {})[name] = (int(n), float(median))
+            .where(m.province_id == province_id, m.total > 0)
+        )
+        found: dict[int, dict[str, tuple[int, float]]] = {}
+        for kind, agency_id, total, below, minutes, here, after in rows:
+            high = int(total) // 2 + 1  # the upper middle rank: the lower one for an odd total
+            second = minutes if high <= int(below) + int(here) else after
+            median = (minutes + (second if second is not None else minutes)) * 30.0
+            found.setdefault(agency_id, {})[kind] = (int(total), median)
         timings = []
-        for agency_id, values in sorted(result.items()):
-            response = values.get("response", (0, None))
-            resolution = values.get("resolution", (0, None))
+        for agency_id, medians in sorted(found.items()):
+            response = medians.get("response")
+            resolution = medians.get("resolution")
             timings.append(
                 AgencyTiming(
                     agency_id=agency_id,
-                    responded=response[0],
-                    median_first_response_s=response[1],
-                    resolved=resolution[0],
-                    median_resolution_s=resolution[1],
+                    responded=response[0] if response else 0,
+                    median_first_response_s=response[1] if response else None,
+                    resolved=resolution[0] if resolution else 0,
+                    median_resolution_s=resolution[1] if resolution else None,
                 )
             )
         return timings
+
+    async def maintained_figures(self) -> Figures:
+        """The figures as the write paths kept them (compare with recount_figures)."""
+        return await maintained_figures(self.session)
+
+    async def recount_figures(self) -> Figures:
+        """The same figures counted from the rows now: the invariant's reference."""
+        return await recount_figures(self.session)
 
     async def latest_reports(self, province_id: int, limit: int) -> list[ReportExportRow]:
         """The newest reports with their unit's name, county and sector (exports)."""

@@ -18,6 +18,7 @@ from storage.dto_workflow import (
     InviteDTO,
     TrackingDTO,
 )
+from storage.figures import FigureWriter, ReportState
 from storage.models import Report
 from storage.models_workflow import (
     AgencyResponse,
@@ -121,12 +122,17 @@ class WorkflowRepository:
         row = await self.session.get(Report, report_id)
         if row is None:
             raise LookupError(report_id)
-        if status is not None:
-            row.status = status
-        if agency_id is not None:
-            row.agency_id = agency_id
-        if due_at is not None:
-            row.due_at = due_at
+        before = ReportState(row.status, row.agency_id, row.due_at)
+        after = ReportState(
+            status if status is not None else row.status,
+            agency_id if agency_id is not None else row.agency_id,
+            due_at if due_at is not None else row.due_at,
+        )
+        if after != before:
+            await FigureWriter(self.session).report_changed(
+                report_id=report_id, province_id=row.province_id, before=before, after=after
+            )
+        row.status, row.agency_id, row.due_at = after.status, after.agency_id, after.due_at
         if closed is True:
             row.closed_at = now
         elif closed is False:

@@ -39,7 +39,10 @@ async def test_admin_grants_and_revokes_by_username(
     assert (await owner.say("/laws")).text == "شما به این بخش دسترسی ندارید."
 
     # Officer of an agency: pick the agency.
-    picker = await admin.press(card, "➕ کارشناس دستگاه")
+    await admin.press_only(card, "➕ کارشناس دستگاه")
+    picker = await emulator.wait_for_message(
+        admin.id, lambda m: any("بانک‌های عامل" in t for t in m.button_texts)
+    )
     await press_and_answer(emulator, admin, picker, "بانک‌های عامل")
     services = services_of(app)
     profile = await services.users.profile(owner.id)

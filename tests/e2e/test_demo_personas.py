@@ -15,8 +15,8 @@ PARTS: dict[int, list[str]] = {
     1001: ["/myreports", "/report"],
     2001: ["/inbox", "/decisions"],
     2002: ["/inbox", "/decisions"],
-    3001: ["/decisions", "/laws", "/status", "/loans", "/stats"],
-    5001: ["/agenda", "/decisions", "/laws"],
+    3001: ["/decisions", "/laws", "/status", "/loans", "/stats", "/compliance"],
+    5001: ["/agenda", "/decisions", "/laws", "/session", "/compliance"],
     4001: ["/admin", "/routing"],
     6001: ["/national", "/status", "/loans"],
 }

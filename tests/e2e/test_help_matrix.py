@@ -65,6 +65,6 @@ async def test_the_ministry_help_lists_its_commands(
     services = services_of(app)
     await services.users.grant(cast.other_owner.id, Role.MINISTRY)
     commands = set(listed((await cast.other_owner.say("/help")).text))
-    ministry = {"national", "status", "loans", "stats", "export", "laws", "myreports"}
+    ministry = {"national", "status", "loans", "stats", "export", "laws", "myreports", "compliance"}
     digest = {"digest", "subscribe", "unsubscribe", "digest_settings"}
     assert commands == EVERYONE | ministry | digest

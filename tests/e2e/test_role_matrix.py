@@ -27,6 +27,8 @@ COMMANDS: dict[str, set[str]] = {
     "agenda": {"secretariat"},
     "decisions": {"officer", "official", "secretariat", "admin"},
     "laws": {"official", "secretariat", "admin"},
+    "session": {"secretariat"},
+    "compliance": {"official", "secretariat", "admin"},
     "admin": {"admin"},
     "routing": {"admin"},
     "apikeys": {"admin"},

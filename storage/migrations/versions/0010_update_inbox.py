@@ -5,7 +5,7 @@ arrived, and marked done in the transaction that commits the state its handling 
 The done mark is what processed_updates recorded, so that table goes.
 
 Revision ID: 0010_update_inbox
-Revises: 0008
+Revises: 0009c_short_names
 Create Date: 2026-12-02
 """
 

@@ -7,7 +7,7 @@ report_events.channel name where a report (and each step of its history) came fr
 is the messenger chat.
 
 Revision ID: 0011_open311
-Revises: 0008
+Revises: 0010_update_inbox
 Create Date: 2026-12-02
 """
 

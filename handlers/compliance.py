@@ -1,0 +1,149 @@
+"""/compliance: the HQ decisions' compliance board per agency, worst first, with a chart.
+
+Callback data `cp:p:<period>` (the board for a Jalali month, season or year) and
+`cp:c:<period>` (its chart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import suppress
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.access import Permission
+from bot.charts import Bar, horizontal_bars
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import Presenter, escape, split_message
+from bot.i18n import Translator
+from bot.menu import MenuCommand
+from bot.services.compliance import PERIODS, AgencyCompliance, Period
+from bot.services.directory import Directory
+from handlers.common import deny
+from handlers.ui import callback, keyboard, send_chunks
+
+COMMANDS = [MenuCommand("compliance", Permission.VIEW_PROVINCE)]
+DEFAULT_PERIOD = "year"
+
+
+def _allowed(context: RounaqContext) -> bool:
+    p = context.principal
+    return p.can(Permission.VIEW_PROVINCE) or p.can(Permission.MANAGE_AGENDA)
+
+
+def period_label(tr: Translator, fmt: Presenter, period: Period) -> str:
+    if period.kind == "month":
+        return fmt.month_year(period.year, period.index)
+    if period.kind == "season":
+        return tr.t(f"sessions.season_{period.index}", year=fmt.plain_int(period.year))
+    return tr.t("sessions.year", year=fmt.plain_int(period.year))
+
+
+def board_text(
+    tr: Translator,
+    fmt: Presenter,
+    directory: Directory,
+    period: Period,
+    lines: list[AgencyCompliance],
+) -> str:
+    parts = [tr.t("sessions.board_title", period=period_label(tr, fmt, period))]
+    if not lines:
+        parts.append(tr.t("sessions.board_empty"))
+    for line in lines:
+        parts.append(
+            tr.t(
+                "sessions.board_line",
+                agency=escape(directory.agency(line.agency_id).name(fmt.lang)),
+                share=fmt.percent(line.share),
+                done=fmt.number(line.implemented),
+                assigned=fmt.number(line.assigned),
+                on_time=fmt.number(line.on_time),
+                late=fmt.number(line.late),
+                overdue=fmt.number(line.overdue),
+                objected=fmt.number(line.objected),
+                upheld=fmt.number(line.upheld),
+                median=(
+                    fmt.number(line.median_days, 1)
+                    if line.median_days is not None
+                    else tr.t("sessions.none")
+                ),
+            )
+        )
+    return "\n\n".join(parts)
+
+
+def _buttons(context: RounaqContext, current: str) -> InlineKeyboardMarkup | None:
+    tr = context.tr
+    periods = [
+        InlineKeyboardButton(
+            ("• " if kind == current else "") + tr.t(f"sessions.period_{kind}"),
+            callback_data=callback("cp", "p", kind),
+        )
+        for kind in PERIODS
+    ]
+    chart = InlineKeyboardButton(
+        tr.t("sessions.btn_chart"), callback_data=callback("cp", "c", current)
+    )
+    return keyboard(periods, [chart])
+
+
+async def _board(context: RounaqContext, kind: str) -> tuple[Period, list[AgencyCompliance], str]:
+    period, lines = await context.services.compliance.board(context.principal, kind)
+    text = board_text(context.tr, context.fmt, context.services.directory, period, lines)
+    return period, lines, text
+
+
+async def compliance(update: Update, context: RounaqContext) -> None:
+    if not _allowed(context):
+        await deny(update, context)
+        return
+    _, _, text = await _board(context, DEFAULT_PERIOD)
+    chat = update.effective_chat
+    assert chat is not None
+    await send_chunks(context, chat.id, text, _buttons(context, DEFAULT_PERIOD))
+
+
+async def compliance_button(update: Update, context: RounaqContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    tr, fmt = context.tr, context.fmt
+    if not _allowed(context):
+        await deny(update, context)
+        return
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or parts[2] not in PERIODS or parts[1] not in ("p", "c"):
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return
+    kind = parts[2]
+    period, lines, text = await _board(context, kind)
+    await query.answer()
+    if parts[1] == "p":
+        if len(split_message(text)) > 1:  # more than one message holds: sent anew, in parts
+            chat = update.effective_chat
+            assert chat is not None
+            await send_chunks(context, chat.id, text, _buttons(context, kind))
+            return
+        with suppress(BadRequest):  # the same period pressed twice
+            await query.edit_message_text(text, reply_markup=_buttons(context, kind))
+        return
+    directory = context.services.directory
+    bars = [
+        Bar(
+            directory.agency(line.agency_id).name(fmt.lang),
+            line.share * 100,
+            fmt.percent(line.share),
+        )
+        for line in lines
+    ]
+    title = tr.t("sessions.chart_title", period=period_label(tr, fmt, period))
+    png = await asyncio.to_thread(horizontal_bars, fmt, title, bars, limit=100)
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_photo(chat.id, png, caption=title)
+
+
+def register(application: RounaqApp) -> None:
+    application.add_handler(CommandHandler("compliance", compliance))
+    application.add_handler(CallbackQueryHandler(compliance_button, pattern=r"^cp:"))

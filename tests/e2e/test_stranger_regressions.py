@@ -1,0 +1,256 @@
+"""Defects found by using Rounaq as strangers would (the demo, every persona, careless
+input), each pinned by what the person saw. Over HTTP, against the Bot API emulator."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.context import RounaqApp
+from bot.i18n import get_translator
+from emulator import BotApiEmulator
+from storage.models import Report, ReportEvent, Role
+from tests.e2e.durability_helpers import finish_report, report_up_to_attachments
+from tests.e2e.owner_kit import register_unit, submit_by_chat
+from tests.e2e.test_officials import _tiny_png
+from tests.e2e.test_unstaffed_agency import admin_digest
+from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
+
+FA = get_translator("fa")
+
+
+async def test_a_report_of_the_hqs_own_kind_is_not_called_unstaffed(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner reporting "قوانین و مقررات مزاحم تولید" (or "سایر موانع") was told
+    the HQ secretariat "has no expert in this system yet, so your report went straight to
+    the HQ secretariat"; the admin was asked to name an officer for the HQ secretariat or
+    to send `/admin group hq_secretariat`; /routing and the digest flagged the HQ itself.
+    The HQ's own kind of obstacle is in the HQ's queue by design: nobody is missing."""
+    owner, admin, hq = cast.owner, cast.admin, cast.secretariat
+    services = services_of(app)
+    secretariat = services.directory.agency_by_code("hq_secretariat")
+    assert secretariat is not None
+    await register_unit(app, owner)
+
+    table = await admin.say("/routing")
+    laws_line = next(line for line in table.text.splitlines() if "قوانین و مقررات" in line)
+    assert "⚠️" not in laws_line
+    unstaffed_note = next((line for line in table.text.splitlines() if "بی‌کارشناس" in line), "")
+    assert secretariat.name_fa not in unstaffed_note
+
+    confirmation = await submit_by_chat(
+        owner, "قوانین", "بخشنامهٔ تازهٔ گمرک واردات مواد اولیه را متوقف کرده است."
+    )
+    assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+    assert "هنوز کارشناسی" not in confirmation.text
+    assert "با خود ستاد است" in confirmation.text
+    assert "مهلت پاسخ" not in confirmation.text  # the HQ's queue has no agency deadline
+
+    told = await emulator.wait_for_message(hq.id, lambda m: "یکراست به ستاد" in m.text)
+    assert "۱۴۰۵-۰۰۰۱" in told.text
+    # Notices go out in one pass, the secretariat's first: by now an admin alert would be in.
+    assert not any("کارشناس یا گروهی" in t for t in admin.texts())
+
+    async with services.database.session() as session:
+        report = (await session.scalars(select(Report))).one()
+        kinds = list(
+            await session.scalars(
+                select(ReportEvent.kind)
+                .where(ReportEvent.report_id == report.id, ReportEvent.internal.is_(False))
+                .order_by(ReportEvent.id)
+            )
+        )
+    assert report.status == "escalated"
+    assert kinds == ["submitted", "routed"]
+    queue = await services.hq.escalated((await services.users.profile(hq.id)).principal)
+    assert report.id in [r.id for r in queue]
+    card = await hq.say("1405-0001")
+    assert "کسی در" not in card.text
+    assert FA.t("digest.section_unstaffed") not in await admin_digest(app, admin.id)
+
+
+async def test_an_officer_reassigning_to_the_hq_puts_the_report_in_its_queue(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """The sibling: "↪️ ارجاع به دستگاه دیگر" → the HQ secretariat marked it ⚠️ and raised the
+    same false alarm; it is a referral to the HQ like "⬆️ ارجاع به ستاد"."""
+    owner, officer, admin, hq = cast.owner, cast.officer, cast.admin, cast.secretariat
+    services = services_of(app)
+    secretariat = services.directory.agency_by_code("hq_secretariat")
+    assert secretariat is not None
+    await file_report(app, owner, "raw_materials")
+    card = await officer.say("1405-0001")
+    picker = await officer.press(card, "ارجاع به دستگاه دیگر")
+    label = next(t for t in picker.button_texts if secretariat.short_name("fa") in t)
+    assert not label.startswith("⚠️")
+    await officer.press_only(picker, label)
+
+    told = await emulator.wait_for_message(hq.id, lambda m: "به ستاد ارجاع شد" in m.text)
+    assert "۱۴۰۵-۰۰۰۱" in told.text
+    await owner.next("ستاد")
+    assert not any("کارشناس یا گروهی" in t for t in admin.texts())
+    async with services.database.session() as session:
+        report = (await session.scalars(select(Report))).one()
+    assert report.status == "escalated"
+    queue = await services.hq.escalated((await services.users.profile(hq.id)).principal)
+    assert report.id in [r.id for r in queue]
+
+
+async def test_removing_an_admin_named_in_the_settings_does_not_say_saved(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the admin opened their own card (an ADMIN_IDS admin), pressed "➖ مدیر سامانه",
+    got "ذخیره شد." and the card still said "مدیر سامانه": the role cannot be removed in the
+    bot, yet the person was told it was. An admin removing a departed colleague this way
+    would believe it done."""
+    admin = cast.admin
+    card = await admin.say(f"/admin {admin.id}")
+    assert "➖ مدیر سامانه" in card.button_texts
+    answer = await press_and_answer(emulator, admin, card, "➖ مدیر سامانه")
+    assert "ذخیره" not in answer
+    assert answer == FA.t("admin.revoke_in_settings")
+    profile = await services_of(app).users.profile(admin.id)
+    assert profile.principal.has(Role.ADMIN)
+
+
+async def test_a_flow_left_for_another_command_says_how_to_leave_it(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner pressed /report, looked at /myreports instead, then asked "سلام وضعیت
+    گزارش من چه شد" and was told only "لطفاً یکی از دکمه‌ها را انتخاب کنید." under the
+    category buttons: still in a flow they had left, with no word of the way out."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    categories = await owner.say("/report")
+    await owner.say("/myreports")
+    reply = await owner.say("سلام وضعیت گزارش من چه شد")
+    assert reply.button_texts == categories.button_texts
+    assert "/cancel" in reply.text
+    assert (await owner.say("/cancel")).text == FA.t("common.cancelled")
+    assert "/cancel" not in (await owner.say("سلام")).text
+
+
+async def test_text_typed_at_the_hq_decisions_button_steps_is_told_it_does_not_fit(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat, asked "مهلت اجرا چند روز کاری باشد؟", typed "۲۰ روز" and got
+    the owners' hint ("برای ثبت مانع تولید /report ... را بزنید"), as if nothing were under
+    way; /cancel then left the half-made decision in place."""
+    owner, hq = cast.owner, cast.secretariat
+    await file_report(app, owner, "tax")  # nobody at the tax office: straight to the HQ
+    agenda = await hq.say("/agenda")
+    await hq.press_only(agenda, "☐ \u2066۱۴۰۵-۰۰۰۱\u2069")  # labels isolate the number
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "تجمیع" in " ".join(m.button_texts))
+    causes = await hq.press(agenda, "تجمیع")
+    await hq.press(causes, "علت دیگر")
+    await hq.say("مالیات علی‌الرأس")
+    item = await hq.say("۱۴۰۵/۱۰/۱۵")
+    await hq.press(item, "ثبت مصوبه")
+    agencies = await hq.say("ادارهٔ مالیات تا پایان ماه معافیت را اعمال کند.")
+    deadline = await hq.press(agencies, "بعدی")
+    assert "روز" in deadline.text
+
+    reply = await hq.say("۲۰ روز")
+    assert reply.text == FA.t("common.flow_lost")
+    assert reply.text != FA.t("common.stray_message")
+    assert (await hq.say("/cancel")).text == FA.t("common.cancelled")
+    label = next(t for t in deadline.button_texts if "۲۰" in t)
+    answer = await press_and_answer(emulator, hq, deadline, label)
+    assert answer == FA.t("common.stale_button")  # the draft went with /cancel
+
+
+async def test_cancel_with_nothing_under_way_is_not_an_unknown_command(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: /cancel, listed in every role's /help as "لغو مرحلهٔ جاری", answered "این دستور
+    را نمی‌شناسم" whenever no conversation was under way, for a brand-new person too."""
+    for person in (cast.owner, cast.official, cast.secretariat):
+        reply = await person.say("/cancel")
+        assert reply.text != FA.t("common.unknown_command")
+        assert reply.text == FA.t("common.nothing_to_cancel"), person.id
+        assert reply.button_texts  # the menu, as for any "what can I do here" answer
+
+
+async def test_a_photos_caption_at_the_attachment_step_is_kept(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: at "اگر عکس یا سندی دارید بفرستید" an owner sent a photo captioned with the
+    letter's number; the photo was kept, the caption silently dropped (typed text at the
+    same step is added to the description). The officer never saw those words."""
+    owner, officer = cast.owner, cast.officer
+    await register_unit(app, owner)
+    ask_files = await report_up_to_attachments(owner)
+    await emulator.send_photo(owner.id, _tiny_png(), caption="نامهٔ ادارهٔ برق شمارهٔ ۴۵۶")
+    told = await owner.next("پیوست")
+    assert "به شرح افزوده شد" in told.text
+    await finish_report(owner, ask_files)
+    await officer.next("۱۴۰۵-۰۰۰۱")
+    card = await officer.say("1405-0001")
+    assert "نامهٔ ادارهٔ برق شمارهٔ ۴۵۶" in card.text
+
+
+async def test_the_officer_sees_the_owners_phone_in_a_form_a_phone_dials(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the SMT officer's card read "صاحب واحد: رضا — ☎️ 989120001001", the number as
+    Telegram shares a contact (no "+"): dialled as shown from an Iranian phone, it fails."""
+    owner, officer = cast.owner, cast.officer
+    await register_unit(app, owner, phone="989120001001")
+    await submit_by_chat(owner, "مواد اولیه")
+    notice = await officer.next("۱۴۰۵-۰۰۰۱")
+    assert "+989120001001" in notice.text
+    card = await officer.say("1405-0001")
+    assert "+989120001001" in card.text
+
+
+async def test_admin_group_sent_in_private_says_where_it_belongs(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: following /routing's hint ("در گروه دستگاه /admin group کد را بفرستید"), the
+    admin sent "/admin group tax" in their private chat and was told "چنین کاربری نیست"
+    (it searched for a user named "group")."""
+    admin = cast.admin
+    reply = await admin.say("/admin group tax")
+    assert "چنین کاربری نیست" not in reply.text
+    shown = reply.text.replace("\u200e", "")  # the marks that keep the command left to right
+    assert shown.startswith("/admin group کد را در گروه خود دستگاه بفرستید")
+    assert "/admin group tax" in reply.text  # the tax office has no one yet
+    assert "/admin group smt" not in reply.text  # the SMT has its officer
+
+
+async def test_editprogram_with_a_number_that_names_no_program_says_so(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: "/editprogram 999" answered "شمارهٔ برنامه را هم بنویسید، مثلاً /editprogram 3",
+    asking for the number the admin had just written."""
+    reply = await cast.admin.say("/editprogram 999")
+    assert reply.text == FA.t("programs.not_found")
+    usage = await cast.admin.say("/editprogram")
+    assert usage.text.startswith("شمارهٔ برنامه را هم بنویسید")
+
+
+async def test_staff_typing_outside_a_flow_are_pointed_at_their_own_work(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the SMT officer, the official and the admin each typed "سلام" and were told
+    only "برای ثبت مانع تولید /report و برای پیگیری /myreports را بزنید" — an owner's hint."""
+    for person, role in ((cast.officer, "officer"), (cast.official, "official")):
+        reply = await person.say("سلام")
+        assert reply.text != FA.t("common.stray_message"), role
+        assert FA.t(f"roles.{role}") in reply.text
+        assert "/help" in reply.text
+    assert (await cast.owner.say("سلام")).text == FA.t("common.stray_message")
+
+
+async def test_loans_takes_a_gregorian_year_and_ignores_an_absurd_one(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: "/loans 2019" (an English user's year) answered "تسهیلات رونق تولید — سال ۲۰۱۹ /
+    سهمیهٔ استان برای این سال ثبت نشده است", and "/loans 99999999999999999999" a title with
+    a twenty-digit year, instead of 1398's figures (the year that starts in 2019)."""
+    official = cast.official
+    asked = await official.say("/loans 2019")
+    assert "سال ۱۳۹۸" in asked.text
+    assert "۹ هزار میلیارد ریال" in asked.text  # the province's 1398 quota
+    absurd = await official.say("/loans 99999999999999999999")
+    assert "۹۹۹۹" not in absurd.text

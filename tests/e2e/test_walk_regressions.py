@@ -1,0 +1,88 @@
+"""Defects the random walk (tests/walk) found, each kept as a regular end-to-end test.
+
+Each test names the walk that found it; the steps are the walk's shrunk reproducer,
+written out by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.context import RounaqApp
+from bot.i18n import get_translator
+from emulator import BotApiEmulator
+from tests.hardening.flows import give_unit, press_data, services_of, wait_buttons
+from tests.hardening.steps_more import _reach_percent
+from tests.people import Person
+
+LOST = "اطلاعات این گزارش از دست رفت"
+
+
+def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_cancel_in_another_flow_does_not_break_an_open_report(
+    app: RounaqApp,
+    emulator: BotApiEmulator,
+    people: dict[str, Person],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Walk seed 1, step 749: a report at its description step, a registration begun
+    beside it and cancelled (/cancel discards every draft), then the description and
+    "continue": the report flow failed on its lost draft (KeyError 'category_id') and the
+    owner got "an error occurred". Now the owner is told the draft was lost."""
+    owner = people["owner"]
+    await services_of(app).users.touch(owner.id, first_name="رضا", last_name=None, username=None)
+    await services_of(app).users.set_language(owner.id, "fa")
+    await give_unit(app, owner)
+    categories = await owner.say("/report")
+    await press_data(owner, categories, "rep:cat:")
+    await owner.next("شرح")
+    await owner.say("/start")
+    await press_data(owner, await wait_buttons(owner, "menu:register"), "menu:register")
+    await owner.next("نام واحد")
+    await owner.say("/cancel")
+    answer = await owner.say("تأمین نخ و رنگ با قیمت سه برابر از بازار آزاد")
+    assert LOST in answer.text, answer.text
+    assert not errors(caplog)
+    # And the next /report starts afresh.
+    assert (await owner.say("/report")).find_button("rep:cat:1") is not None
+
+
+async def test_cancel_with_nothing_open_is_not_an_unknown_command(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
+) -> None:
+    """Walk seed 1, step 10 (and most walks since): /cancel, offered by /help and the
+    menu, was answered "I don't know that command" when no flow was open."""
+    owner = people["owner"]
+    await services_of(app).users.touch(owner.id, first_name="رضا", last_name=None, username=None)
+    await services_of(app).users.set_language(owner.id, "fa")
+    answer = await owner.say("/cancel")
+    assert answer.text == get_translator("fa").t("common.nothing_to_cancel")
+
+
+async def test_a_report_waiting_at_a_button_leaves_another_flows_text_alone(
+    app: RounaqApp,
+    emulator: BotApiEmulator,
+    people: dict[str, Person],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Walk seed 1, step 755: an officer with a unit left /report at its category buttons
+    for /progress; the percentage typed there was taken by the report flow as a wrong
+    answer ("please choose one of the buttons", with no buttons: /progress had replaced
+    them). The text now reaches the flow that asked for it."""
+    officer = people["officer"]
+    services = services_of(app)
+    await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
+    await services.users.set_language(officer.id, "fa")
+    await give_unit(app, officer)
+    await officer.send("/report")
+    await wait_buttons(officer, "rep:cat:")
+    await _reach_percent(app, officer)
+    answer = await officer.say("۴۵٪")
+    fa = get_translator("fa")
+    assert answer.text.startswith(fa.t("programs.ask_note")[:20]), answer.text
+    assert not errors(caplog)

@@ -1,0 +1,132 @@
+"""`./dev fuzz`: run the walk by hand.
+
+  ./dev fuzz --seed N --steps M       replay that walk exactly (what a failure prints)
+  ./dev fuzz --minutes N              new seeds, one after another, for N minutes
+  ./dev fuzz --replay steps.json      a saved (e.g. shrunk) step list
+  --postgres                          on PostgreSQL (TEST_POSTGRES_URL, or scripts/with-postgres)
+  --process                           the bot as `python -m bot run`: real SIGTERM and SIGKILL
+  --no-shrink                         report a failure without shrinking its step list
+
+A failure prints the seed, the broken invariant, the last steps of every chat involved,
+and (unless --no-shrink) a shrunk step list saved as JSON for --replay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+os.environ.setdefault("ROUNAQ_I18N_STRICT", "1")
+
+from tests.walk.driver import WIDTH, WalkResult, run_walk, shrink
+from tests.walk.steps import dump_steps, load_steps
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="./dev fuzz", description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--minutes", type=float)
+    parser.add_argument("--replay", type=Path)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--process", action="store_true")
+    parser.add_argument("--no-shrink", action="store_true")
+    parser.add_argument(
+        "--width", type=int, default=WIDTH, help="people acting at once (replay with the same)"
+    )
+    args = parser.parse_args(argv)
+    args.out = Path.cwd()  # where a shrunk step list is saved
+    return args
+
+
+def _fresh(workdir: Path, postgres: bool) -> AsyncIterator[str]:
+    """A new empty database per walk (a shrink replays many)."""
+
+    async def fresh() -> AsyncIterator[str]:
+        if not postgres:
+            handle, name = tempfile.mkstemp(suffix=".sqlite3", dir=workdir)
+            os.close(handle)
+            os.unlink(name)
+            yield f"sqlite+aiosqlite:///{name}"
+            return
+        from tests.conftest import _postgres_database
+
+        server = os.environ.get("TEST_POSTGRES_URL")
+        if not server:
+            raise SystemExit("--postgres needs TEST_POSTGRES_URL (run under scripts/with-postgres)")
+        databases = _postgres_database(server)
+        url = await asyncio.to_thread(next, databases)
+        try:
+            yield url
+        finally:
+            await asyncio.to_thread(next, databases, None)
+
+    return fresh  # type: ignore[return-value]
+
+
+async def _one(args: argparse.Namespace, workdir: Path, seed: int, steps: int) -> WalkResult:
+    fresh = _fresh(workdir, args.postgres)
+    replay = load_steps(args.replay.read_text()) if args.replay else None
+    deadline = None
+    async with asynccontextmanager(fresh)() as url:  # type: ignore[arg-type]
+        result = await run_walk(
+            url, workdir, seed=seed, steps=steps, replay=replay, process=args.process,
+            deadline=deadline, width=args.width,
+        )  # fmt: skip
+    rate = f"{len(result.steps)} steps in {result.elapsed:.1f} s ({result.rate:.1f}/s)"
+    if result.violation is None:
+        print(f"seed {seed}: {rate}, nothing found; known defects hit: {len(result.known)}")
+        print(f"  {result.summary}")
+        for line, times in Counter(k[:90] for k in result.known).most_common():
+            print(f"  known x{times}: {line}")
+        return result
+    print(result.report)
+    print(f"\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)} --width {args.width}")
+    if not args.no_shrink:
+        steps = await shrink(
+            fresh,  # type: ignore[arg-type]
+            workdir,
+            result,
+            process=args.process,
+            width=args.width,
+        )
+        saved = args.out / f"walk-seed{seed}-shrunk.json"
+        await asyncio.to_thread(saved.write_text, dump_steps(steps), encoding="utf-8")
+        print(f"shrunk to {len(steps)} steps ({saved}):")
+        for index, step in enumerate(steps):
+            print(f"  {index}: {step.describe()}")
+        print(f"replay: ./dev fuzz --seed {seed} --replay {saved} --width {args.width}")
+    return result
+
+
+async def main(argv: list[str]) -> int:
+    args = _arguments(argv)
+    with tempfile.TemporaryDirectory(prefix="rounaq-walk-") as tmp:
+        workdir = Path(tmp)
+        if args.minutes is None:
+            seed = args.seed if args.seed is not None else random.randrange(1, 10**6)
+            result = await _one(args, workdir, seed, args.steps)
+            return 0 if result.violation is None else 1
+        until = time.monotonic() + args.minutes * 60
+        total = 0
+        while time.monotonic() < until:
+            seed = random.randrange(1, 10**6)
+            result = await _one(args, workdir, seed, args.steps)
+            total += len(result.steps)
+            if result.violation is not None:
+                return 1
+        print(f"{total} steps in {args.minutes} minutes, nothing found")
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1:])))

@@ -1,0 +1,36 @@
+"""The random walk in the test suite: fixed seeds, on SQLite and (with TEST_POSTGRES_URL,
+as ./dev test and .ci/run provide) on PostgreSQL.
+
+Longer walks with new seeds are not a test: run `./dev fuzz --minutes N`. A failure here
+prints its seed and the last steps of every chat involved; `./dev fuzz --seed N --steps M`
+replays it exactly and shrinks it to a short step list.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.walk.driver import run_walk
+
+pytestmark = pytest.mark.slow
+
+# Per database: len(SEEDS) * STEPS random steps. Issue 12's goal is 5,000; measured on
+# the shared 2-core machine (12-14 steps/s, load 5-9), 3,000 is what fits in about four
+# minutes per database. ROUNAQ_WALK_STEPS raises it where there is time (2,500 per seed
+# was run clean on both databases). Two walks rather than one: each starts from the
+# seeded population again, and a second seed takes paths the first did not.
+SEEDS = (1, 2)
+STEPS = int(os.environ.get("ROUNAQ_WALK_STEPS", "1500"))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+async def test_random_walk(database_url: str, tmp_path: Path, seed: int) -> None:
+    result = await run_walk(database_url, tmp_path, seed=seed, steps=STEPS)
+    assert result.violation is None, (
+        f"{result.report}\n\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)}"
+        + (" --postgres" if database_url.startswith("postgresql") else "")
+    )
+    assert len(result.steps) == STEPS
