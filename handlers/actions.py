@@ -220,7 +220,12 @@ async def _press(
                     InlineKeyboardButton(
                         tr.t("workflow.btn_withdraw_yes"),
                         callback_data=Act(WITHDRAW_CONFIRMED, report.id).pack(),
-                    )
+                    ),
+                    # "No" opens the report again: it stays as it was, in front of them.
+                    InlineKeyboardButton(
+                        tr.t("workflow.btn_withdraw_no"),
+                        callback_data=callback("my", "o", report.id),
+                    ),
                 ]
             ),
         )

@@ -174,6 +174,11 @@ async def test_owner_withdraws_and_adds_information(
 
     confirm = await owner.press(view, "پس گرفتن گزارش")
     assert "پس گرفته شود" in confirm.text
+    # "No" keeps the report and shows it again.
+    kept = await owner.press(confirm, "خیر")
+    assert "۱۴۰۵-۰۰۰۱" in kept.text
+    assert (await report_row(app, report.id)).status != "withdrawn"
+    confirm = await owner.press(view, "پس گرفتن گزارش")
     await owner.press_only(confirm, "بله")
     await officer.next("پس گرفت")
     row = await report_row(app, report.id)
