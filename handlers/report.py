@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -20,6 +20,7 @@ from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
+from bot.i18n import Translator
 from bot.services.reports import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
@@ -319,18 +320,16 @@ async def _ask_attachments(update: Update, context: RounaqContext) -> int:
         update,
         context,
         text,
-        reply_markup=step_markup(
-            context,
-            keyboard(
-                [
-                    InlineKeyboardButton(
-                        tr.t("report.btn_continue"), callback_data=AttachmentsDone().pack()
-                    )
-                ]
-            ),
-        ),
+        reply_markup=step_markup(context, _continue_markup(tr)),
     )
     return State.ATTACH
+
+
+def _continue_markup(tr: Translator) -> InlineKeyboardMarkup | None:
+    button = InlineKeyboardButton(
+        tr.t("report.btn_continue"), callback_data=AttachmentsDone().pack()
+    )
+    return keyboard([button])
 
 
 def _add_attachment(context: RounaqContext, message: Message) -> str | None:
@@ -383,7 +382,9 @@ async def got_file(update: Update, context: RounaqContext) -> int:
         # A caption is the owner's words about the file: kept as typed text is, never lost.
         text += "\n" + _join_description(context, message.caption)
     # With the "continue" button again: the one on the prompt may have scrolled away.
-    await message.reply_text(text, reply_markup=remembered_markup(context))
+    # Its own Continue, remembered again: another flow opened meanwhile may have replaced
+    # the buttons this step remembered.
+    await message.reply_text(text, reply_markup=step_markup(context, _continue_markup(context.tr)))
     return State.ATTACH
 
 
@@ -401,7 +402,9 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
     text = _join_description(context, message.text or "")
-    await message.reply_text(text, reply_markup=remembered_markup(context))
+    # Its own Continue, remembered again: another flow opened meanwhile may have replaced
+    # the buttons this step remembered.
+    await message.reply_text(text, reply_markup=step_markup(context, _continue_markup(context.tr)))
     return State.ATTACH
 
 

@@ -30,10 +30,12 @@ _BUTTON_BELOW = re.compile(
     r"دکمه(?:ٔ|‌های)? زیر|یکی از دکمه‌ها|buttons? below|one of the buttons", re.IGNORECASE
 )
 
-# Status changes outside TRANSITIONS: submission and routing, the deadline clock, the
-# owner's "not removed" (reopened, or escalated the second time), and the HQ's agenda.
+# Status changes outside TRANSITIONS: submission and routing (to the agency, or straight to
+# the HQ for the HQ's own categories), the deadline clock, the owner's "not removed"
+# (reopened, or escalated the second time), and the HQ's agenda.
 _SYSTEM_MOVES: frozenset[tuple[str | None, str]] = frozenset(
-    {(None, S.SUBMITTED), (S.SUBMITTED, S.REFERRED), (S.RESOLVED, S.REOPENED)}
+    {(None, S.SUBMITTED), (S.SUBMITTED, S.REFERRED), (S.SUBMITTED, S.ESCALATED)}
+    | {(S.RESOLVED, S.REOPENED)}
     | {(S.RESOLVED, S.ESCALATED)}
     | {(status, S.ESCALATED) for status in CLOCK_RUNNING}
     | {(S.ESCALATED, S.ON_AGENDA), (S.ON_AGENDA, S.DECIDED)}
