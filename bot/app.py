@@ -20,7 +20,7 @@ from bot.i18n import get_translator, languages
 from bot.inbox import InboxQueue, UpdateInbox
 from bot.menu import bot_commands, visible_commands
 from bot.persistence import DatabasePersistence, RounaqBotData, bot_id_of
-from bot.platform import PROFILES, PlatformBot
+from bot.platform import PROFILES, PlatformBot, PlatformRequest
 from bot.redact import register_secret
 from bot.settings import Settings
 from bot.state import Runtime, runtime_of
@@ -57,10 +57,13 @@ def build_application(
         rate_limiter=AIORateLimiter(
             overall_max_rate=settings.max_messages_per_second, max_retries=5
         ),
-        request=make_request(
-            settings.http_client,
-            pool_size=settings.http_pool_size,
-            read_timeout=settings.bot_api_timeout,
+        request=PlatformRequest(
+            make_request(
+                settings.http_client,
+                pool_size=settings.http_pool_size,
+                read_timeout=settings.bot_api_timeout,
+            ),
+            profile,
         ),
         get_updates_request=make_request(settings.http_client, pool_size=1, read_timeout=40),
         profile=profile,
