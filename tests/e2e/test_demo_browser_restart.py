@@ -170,6 +170,11 @@ async def test_the_page_survives_a_restart_and_a_copied_tracking_number_is_found
     sent = [m for m in demo.emulator.messages(OWNER) if first_line[:10] in m.text][-1]
     clock = tehran_clock(sent.date).translate(PERSIAN)
     await expect(submitted.get_by_test_id("message-time")).to_have_text(clock)
+    # The person's own "/start" is in no language: its time follows the Persian chat's.
+    start_bubble = page.get_by_test_id("user-message").filter(has_text="/start").first
+    await expect(start_bubble.get_by_test_id("message-time")).to_have_text(
+        re.compile("^[۰-۹]{2}:[۰-۹]{2}$")
+    )
     day = jdatetime.date.fromgregorian(date=datetime.fromtimestamp(sent.date, TEHRAN).date())
     # "چهارشنبه ۱۱ آذر ۱۴۰۵": the day, then the year at the end, with no Latin comma.
     await expect(page.get_by_test_id("day-divider").last).to_have_text(
