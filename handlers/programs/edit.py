@@ -21,11 +21,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import ProgramError
-from bot.text import (
-    normalize_text,
-    parse_int,
-    parse_jalali_date,
-)
+from bot.text import normalize_text, parse_int, parse_jalali_date
 from handlers import steps
 from handlers.common import cancel
 from handlers.declare import command

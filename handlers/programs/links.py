@@ -7,10 +7,7 @@ from telegram import Update
 from bot.access import Permission
 from bot.context import RounaqContext
 from bot.services.programs import ProgramError
-from bot.text import (
-    parse_int,
-    parse_tracking_number,
-)
+from bot.text import parse_int, parse_tracking_number
 from handlers.declare import command
 
 

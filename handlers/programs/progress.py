@@ -17,11 +17,7 @@ from bot.access import Permission, can_update_program
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import Evidence, ProgramError
-from bot.text import (
-    normalize_text,
-    parse_jalali_date,
-    parse_percent,
-)
+from bot.text import normalize_text, parse_jalali_date, parse_percent
 from handlers import steps
 from handlers.common import cancel, reply_not_text
 from handlers.declare import command, guarded

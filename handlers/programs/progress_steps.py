@@ -13,10 +13,7 @@ from bot import views_programs
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from handlers import steps
-from handlers.ui import (
-    chat_id,
-    keyboard,
-)
+from handlers.ui import chat_id, keyboard
 
 DRAFT_KEY = "progress_draft"
 MAX_FILE_NAME = 200

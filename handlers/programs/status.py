@@ -14,9 +14,7 @@ from bot.access import Permission, can_update_program
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.formatting import split_message
-from bot.text import (
-    parse_int,
-)
+from bot.text import parse_int
 from bot.views_figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.declare import command, stale
 from handlers.ui import (

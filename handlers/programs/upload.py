@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import (
-    MessageHandler,
-    filters,
-)
+from telegram.ext import MessageHandler, filters
 
 from bot.access import Permission
 from bot.context import RounaqContext
