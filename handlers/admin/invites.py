@@ -5,23 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    Update,
-)
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.services.admin import GRANTABLE, INVITE_PREFIX
 from bot.text import normalize_text
-from handlers.admin.common import (
-    GRANTABLE_VALUES,
-    agency_rows,
-    edit_or_send,
-    refresh_menu_of,
-)
+from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
 from handlers.ui import keyboard, rows
 from storage.models import Role
 

@@ -6,12 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Update,
-)
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import views_admin
 from bot.callback_data import CallbackData
@@ -19,12 +14,7 @@ from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.services.admin import GRANTABLE
 from handlers import prompt
-from handlers.admin.common import (
-    GRANTABLE_VALUES,
-    agency_rows,
-    edit_or_send,
-    refresh_menu_of,
-)
+from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
 from handlers.admin.invites import Invite
 from handlers.admin.routing import RoutingHome
 from handlers.ui import keyboard, rows

@@ -25,12 +25,7 @@ from bot.text import normalize_text, parse_int, parse_jalali_date
 from handlers import steps
 from handlers.common import cancel
 from handlers.declare import command
-from handlers.ui import (
-    chat_id,
-    keyboard,
-    mixed_step_conversation,
-    rows,
-)
+from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
 
 EDIT_KEY = "program_edit"
 DATE_FIELDS = ("starts_on", "due_on")

@@ -36,12 +36,7 @@ from handlers.programs.progress_steps import (
     draft,
 )
 from handlers.programs.status import OpenButton, UpdateButton
-from handlers.ui import (
-    chat_id,
-    keyboard,
-    mixed_step_conversation,
-    rows,
-)
+from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
 
 
 async def begin_progress(update: Update, context: RounaqContext) -> int:

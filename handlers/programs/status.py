@@ -17,16 +17,11 @@ from bot.formatting import split_message
 from bot.text import parse_int
 from bot.views_figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.declare import command, stale
-from handlers.ui import (
-    chat_id,
-    keyboard,
-    pager_row,
-    rows,
-    send_chunks,
-)
+from handlers.ui import chat_id, keyboard, pager_row, rows, send_chunks
 
 
-# Viewing (`pg:`), the progress-update flow (`pgf:`) and the admin's edit flow (`pge:`).
+# Viewing (`pg:`); the progress flow's are `pgf:` (progress_steps), the edit flow's `pge:` (edit).
+# UpdateButton opens the progress flow from a program's page.
 @dataclass(frozen=True, slots=True)
 class ListButton(CallbackData, prefix="pg:l"):
     page: int

@@ -7,23 +7,12 @@ from telegram.ext import ConversationHandler
 
 from bot import views_report
 from bot.context import RounaqContext
-from bot.services.reports import (
-    Attachment,
-    ReportDraft,
-    ReportError,
-    Submission,
-    amount_allowed,
-)
+from bot.services.reports import Attachment, ReportDraft, ReportError, Submission, amount_allowed
 from bot.text import parse_amount_rials
 from handlers.common import cancel
 from handlers.myreports import OpenButton
 from handlers.notify import notify_agency_of_new_report
-from handlers.report.draft import (
-    DRAFT_KEY,
-    State,
-    draft,
-    send,
-)
+from handlers.report.draft import DRAFT_KEY, State, draft, send
 from handlers.report.prompts import ask_category, ask_description, show_summary
 from handlers.steps import chosen, remembered_markup, reprompt
 from handlers.ui import keyboard

@@ -15,12 +15,7 @@ from handlers.report.draft import (
     draft,
     send,
 )
-from handlers.report.prompts import (
-    after_description,
-    ask_category,
-    ask_description,
-    ask_resume,
-)
+from handlers.report.prompts import after_description, ask_category, ask_description, ask_resume
 from handlers.steps import chosen, step_markup
 from handlers.ui import keyboard, rows
 

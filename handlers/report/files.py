@@ -14,12 +14,7 @@ from bot.services.reports import (
     document_type_allowed,
 )
 from bot.text import normalize_text
-from handlers.report.draft import (
-    State,
-    draft,
-    draft_lost,
-    start_again,
-)
+from handlers.report.draft import State, draft, draft_lost, start_again
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
 from handlers.steps import chosen, step_markup
 
