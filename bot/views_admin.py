@@ -27,6 +27,37 @@ def roles_text(tr: Translator, fmt: Presenter, directory: Directory, principal: 
     return fmt.join(parts)
 
 
+def role_name(
+    tr: Translator, fmt: Presenter, directory: Directory, role: str, agency_id: int | None
+) -> str:
+    """A role as an invite names it: an officer's with the agency."""
+    name = tr.t(f"roles.{role}")
+    if agency_id is None:
+        return name
+    return fmt.fields(name, escape(directory.agency(agency_id).name(tr.lang)))
+
+
+def invite(
+    tr: Translator,
+    fmt: Presenter,
+    directory: Directory,
+    *,
+    role: str,
+    agency_id: int | None,
+    code: str,
+    link: str,
+) -> str:
+    """An invite to forward: the role, the link and the code to type."""
+    return tr.t(
+        "admin.invite",
+        role=role_name(tr, fmt, directory, role, agency_id),
+        # On a line of its own a link keeps its order; an isolate character beside it
+        # could be taken into the link by a client's URL detection.
+        link=escape(link),
+        code=code,  # inside <code>, copied as it is
+    )
+
+
 def user_card(
     tr: Translator, fmt: Presenter, directory: Directory, user: UserDTO, principal: Principal
 ) -> str:

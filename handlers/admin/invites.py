@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 
+from bot import views_admin
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
-from bot.formatting import escape
 from bot.services.admin import GRANTABLE, INVITE_PREFIX
 from bot.text import normalize_text
 from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
@@ -69,26 +69,18 @@ async def invite_officer(
 async def send_invite(
     update: Update, context: RounaqContext, role: Role, agency_id: int | None
 ) -> None:
-    tr, fmt = context.tr, context.fmt
     code = await context.services.admin.create_invite(context.principal, role, agency_id)
-    role_name = tr.t(f"roles.{role.value}")
-    if agency_id is not None:
-        agency = escape(context.services.directory.agency(agency_id).name(context.lang))
-        role_name = fmt.fields(role_name, agency)
     link = f"https://t.me/{context.bot.username}?start={INVITE_PREFIX}{code}"
-    await edit_or_send(
-        update,
-        context,
-        tr.t(
-            "admin.invite",
-            role=role_name,
-            # On a line of its own a link keeps its order; an isolate character beside
-            # it could be taken into the link by a client's URL detection.
-            link=escape(link),
-            code=f"{INVITE_PREFIX}{code}",  # inside <code>, copied as it is
-        ),
-        None,
+    text = views_admin.invite(
+        context.tr,
+        context.fmt,
+        context.services.directory,
+        role=role.value,
+        agency_id=agency_id,
+        code=f"{INVITE_PREFIX}{code}",
+        link=link,
     )
+    await edit_or_send(update, context, text, None)
 
 
 async def redeem(update: Update, context: RounaqContext) -> None:
@@ -106,10 +98,9 @@ async def redeem(update: Update, context: RounaqContext) -> None:
     if invite is None:
         await message.reply_text(context.tr.t("admin.invite_invalid"))
         return
-    role_name = context.tr.t(f"roles.{invite.role}")
-    if invite.agency_id is not None:
-        agency = escape(services.directory.agency(invite.agency_id).name(context.lang))
-        role_name = context.fmt.fields(role_name, agency)
+    role_name = views_admin.role_name(
+        context.tr, context.fmt, services.directory, invite.role, invite.agency_id
+    )
     context.principal = (await services.users.profile(user.id)).principal
     await message.reply_text(context.tr.t("admin.invite_redeemed", role=role_name))
     await refresh_menu_of(context, user.id)

@@ -85,6 +85,15 @@ def rendered(lang: str) -> list[str]:
             UserDTO(7, "Ali", "ali", None, None, False),
             officer,  # type: ignore[arg-type]
         ),
+        views_admin.invite(
+            tr,
+            fmt,
+            directory,
+            role="officer",
+            agency_id=1,
+            code="inv_abc",
+            link="https://t.me/x",  # type: ignore[arg-type]
+        ),
         views_admin.group_where(tr, directory, {2}),  # type: ignore[arg-type]
         views_admin.category_card(tr, fmt, CATEGORY),
         views_admin.routing_overview(tr, fmt, directory, {2}),  # type: ignore[arg-type]
