@@ -227,3 +227,9 @@ def sees_owner_contact(principal: Principal, report: ReportDTO) -> bool:
 def can_update_program(principal: Principal, program_agency_id: int) -> bool:
     """Progress is posted by the officers of the program's responsible agency, no one else."""
     return principal.can(Permission.UPDATE_PROGRAMS) and program_agency_id in principal.agency_ids
+
+
+def can_manage_digest(principal: Principal, *, private_chat: bool) -> bool:
+    """A private chat's digest is its user's own; a group's or a channel's is the bot's
+    admins' to turn on, off or change."""
+    return private_chat or principal.can(Permission.MANAGE_CHAT_DIGESTS)

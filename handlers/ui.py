@@ -6,7 +6,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
@@ -108,3 +108,10 @@ async def send_chunks(
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await context.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+
+
+def chat_id(update: Update) -> int:
+    """The chat an update came from (every update a handler here receives has one)."""
+    chat = update.effective_chat
+    assert chat is not None
+    return chat.id

@@ -1,0 +1,96 @@
+"""What /admin and /routing share: a refusal as the press's alert, redrawing the pressed
+message, the agency picker, and the menu of someone whose roles changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from contextlib import suppress
+from typing import Any, TypeVar
+
+from telegram import (
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
+
+from bot.callback_data import CallbackData
+from bot.context import RounaqContext
+from bot.i18n import get_translator
+from bot.menu import bot_commands, visible_commands
+from bot.services.admin import GRANTABLE
+from bot.services.workflow import WorkflowError
+from bot.views import workflow_error
+from handlers.declare import stale
+from handlers.ui import rows
+
+GRANTABLE_VALUES = frozenset(r.value for r in GRANTABLE)
+
+
+D = TypeVar("D", bound=CallbackData)
+Press = Callable[[Update, RounaqContext, CallbackQuery, D], Coroutine[Any, Any, None]]
+
+
+def alerting(callback: Press[D], *, unknown_is_stale: bool = False) -> Press[D]:
+    """A refusal from the admin service is the press's answer, an alert; so is an id the
+    directory does not know (a stale button, on /routing's)."""
+
+    async def run(update: Update, context: RounaqContext, query: CallbackQuery, data: D) -> None:
+        try:
+            await callback(update, context, query, data)
+        except KeyError:
+            if unknown_is_stale:
+                await stale(query, context)
+            else:
+                await query.answer(
+                    workflow_error(context.tr, WorkflowError("not_now")), show_alert=True
+                )
+        except (WorkflowError, ValueError) as error:
+            known = error if isinstance(error, WorkflowError) else WorkflowError("not_now")
+            await query.answer(workflow_error(context.tr, known), show_alert=True)
+
+    return run
+
+
+async def edit_or_send(
+    update: Update, context: RounaqContext, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+        except BadRequest:
+            return  # not modified
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def refresh_menu_of(context: RounaqContext, user_id: int) -> None:
+    """After a role change, show the person the commands their roles now allow."""
+    services = context.services
+    profile = await services.users.profile(user_id)
+    tr = get_translator(profile.language or services.settings.default_language)
+    with suppress(TelegramError):  # a menu is a convenience; the role itself is granted
+        await context.bot.set_my_commands(
+            bot_commands(tr, visible_commands(context.runtime.menu, profile.principal)),
+            scope=BotCommandScopeChat(user_id),
+        )
+
+
+def agency_rows(
+    context: RounaqContext, data: Callable[[int], CallbackData]
+) -> list[list[InlineKeyboardButton]]:
+    return rows(
+        [
+            InlineKeyboardButton(
+                context.fmt.shorten(a.short_name(context.lang), 40),
+                callback_data=data(a.id).pack(),
+            )
+            for a in context.services.directory.agencies
+        ],
+        2,
+    )

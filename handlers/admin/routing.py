@@ -1,0 +1,167 @@
+"""/routing: where each category's reports go (by sector too) and its deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import views_admin
+from bot.callback_data import CallbackData
+from bot.context import RounaqContext
+from handlers.admin.common import agency_rows, edit_or_send
+from handlers.ui import keyboard, rows, send_chunks
+
+DEADLINE_CHOICES = (3, 5, 7, 10, 15, 20, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingHome(CallbackData, prefix="rt:home"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCategory(CallbackData, prefix="rt:c"):
+    category_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickSector(CallbackData, prefix="rt:sp"):
+    category_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickAgency(CallbackData, prefix="rt:a"):
+    category_id: int
+    sector_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetRoute(CallbackData, prefix="rt:s"):
+    category_id: int
+    sector_id: int
+    agency_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetDeadline(CallbackData, prefix="rt:d"):
+    category_id: int
+    days: int
+
+
+async def routing_text(context: RounaqContext) -> str:
+    unstaffed = await context.services.staffing.unstaffed()
+    return views_admin.routing_overview(
+        context.tr, context.fmt, context.services.directory, unstaffed
+    )
+
+
+def routing_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
+    return keyboard(
+        *rows(
+            [
+                InlineKeyboardButton(
+                    context.fmt.shorten(c.name(context.lang), 40),
+                    callback_data=RouteCategory(c.id).pack(),
+                )
+                for c in context.services.directory.categories
+            ],
+            2,
+        )
+    )
+
+
+async def routing(update: Update, context: RounaqContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    await send_chunks(context, chat.id, await routing_text(context), routing_markup(context))
+
+
+async def routing_home(
+    update: Update, context: RounaqContext, query: CallbackQuery, _: RoutingHome
+) -> None:
+    await query.answer()
+    await routing(update, context)
+
+
+async def route_category(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: RouteCategory
+) -> None:
+    tr, fmt = context.tr, context.fmt
+    category = context.services.directory.category(data.category_id)
+    await query.answer()
+    days = [
+        InlineKeyboardButton(
+            ("• " if d == category.deadline_days else "")
+            + tr.t("admin.btn_days", days=fmt.number(d)),
+            callback_data=SetDeadline(category.id, d).pack(),
+        )
+        for d in DEADLINE_CHOICES
+    ]
+    buttons = [
+        [
+            InlineKeyboardButton(
+                tr.t("admin.btn_route_all"), callback_data=PickAgency(category.id, 0).pack()
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                tr.t("admin.btn_route_sector"), callback_data=PickSector(category.id).pack()
+            )
+        ],
+        *rows(days, 4),
+    ]
+    text = views_admin.category_card(tr, fmt, category)
+    await edit_or_send(update, context, text, keyboard(*buttons))
+
+
+async def pick_sector(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: PickSector
+) -> None:
+    directory = context.services.directory
+    directory.category(data.category_id)
+    await query.answer()
+    sectors = [
+        InlineKeyboardButton(
+            context.fmt.shorten(s.name(context.lang), 40),
+            callback_data=PickAgency(data.category_id, s.id).pack(),
+        )
+        for s in directory.sectors
+    ]
+    markup = keyboard(*rows(sectors, 2))
+    await edit_or_send(update, context, context.tr.t("admin.pick_sector"), markup)
+
+
+async def pick_agency(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: PickAgency
+) -> None:
+    directory = context.services.directory
+    directory.category(data.category_id)
+    if data.sector_id:
+        directory.sector(data.sector_id)
+    await query.answer()
+    markup = keyboard(
+        *agency_rows(context, lambda a: SetRoute(data.category_id, data.sector_id, a))
+    )
+    await edit_or_send(update, context, context.tr.t("admin.pick_agency"), markup)
+
+
+async def set_route(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: SetRoute
+) -> None:
+    await context.services.admin.set_route(
+        context.principal, data.category_id, data.agency_id, sector_id=data.sector_id or None
+    )
+    await _routing_saved(update, context, query)
+
+
+async def set_deadline(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: SetDeadline
+) -> None:
+    await context.services.admin.set_deadline(context.principal, data.category_id, data.days)
+    await _routing_saved(update, context, query)
+
+
+async def _routing_saved(update: Update, context: RounaqContext, query: CallbackQuery) -> None:
+    await query.answer(context.tr.t("admin.saved"))
+    await edit_or_send(update, context, await routing_text(context), routing_markup(context))

@@ -1,0 +1,207 @@
+"""/editprogram: an admin changes one field of a program."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+import jdatetime
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.access import Permission
+from bot.callback_data import CallbackData
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape
+from bot.services.programs import ProgramError
+from bot.text import normalize_text, parse_int, parse_jalali_date
+from handlers import steps
+from handlers.common import cancel
+from handlers.declare import command
+from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
+
+EDIT_KEY = "program_edit"
+DATE_FIELDS = ("starts_on", "due_on")
+TEXT_FIELDS = ("title_fa", "title_en", "target_fa", "target_en")
+EDIT_FIELDS = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class EditField(CallbackData, prefix="pge:f"):
+    field: str
+
+    def valid(self) -> bool:
+        return self.field in EDIT_FIELDS
+
+
+@dataclass(frozen=True, slots=True)
+class EditAgency(CallbackData, prefix="pge:a"):
+    agency_id: int
+
+
+class EditState(IntEnum):
+    FIELD = 11
+    VALUE = 12
+
+
+async def begin_edit(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    tr, fmt = context.tr, context.fmt
+    number = parse_int(context.args[0]) if context.args else None
+    program = await context.services.programs.by_number(number) if number else None
+    if program is None:
+        # A number given that names no program is told so, not asked for a number again.
+        key = "programs.not_found" if context.args else "programs.edit_usage"
+        await message.reply_text(tr.t(key))
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data[EDIT_KEY] = {"program_id": program.id, "number": program.number}
+    buttons = [
+        InlineKeyboardButton(tr.t(f"programs.field.{f}"), callback_data=EditField(f).pack())
+        for f in EDIT_FIELDS
+    ]
+    await message.reply_text(
+        tr.t(
+            "programs.edit_choose",
+            number=fmt.plain_int(program.number),
+            title=escape(program.title(context.lang)),
+        ),
+        reply_markup=steps.step_markup(context, keyboard(*rows(buttons, 2))),
+    )
+    return EditState.FIELD
+
+
+def _edit_draft(context: RounaqContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft = context.user_data.setdefault(EDIT_KEY, {})
+    assert isinstance(draft, dict)
+    return draft
+
+
+async def edit_field(update: Update, context: RounaqContext) -> int:
+    choice = steps.chosen(update, context)
+    tr = context.tr
+    picked = EditField.unpack(choice.data)
+    field = picked.field if picked else ""
+    if not field or "program_id" not in _edit_draft(context):
+        await choice.answer(tr.t("common.stale_button"), show_alert=True)
+        return EditState.FIELD
+    await choice.answer()
+    _edit_draft(context)["field"] = field
+    label = tr.t(f"programs.field.{field}")
+    if field == "agency_id":
+        buttons = [
+            InlineKeyboardButton(
+                context.fmt.shorten(a.short_name(context.lang), 40),
+                callback_data=EditAgency(a.id).pack(),
+            )
+            for a in context.services.directory.agencies
+        ]
+        await choice.edit(
+            tr.t("programs.edit_ask_agency"),
+            steps.step_markup(context, keyboard(*rows(buttons, 2))),
+        )
+        return EditState.VALUE
+    if field in DATE_FIELDS:
+        today = context.services.clock.now().astimezone(context.settings.tz).date()
+        text = tr.t("programs.edit_ask_date", field=label, example=context.fmt.short_date(today))
+    else:
+        text = tr.t("programs.edit_ask", field=label)
+    steps.step_markup(context, None)  # a text step
+    await choice.edit(text)
+    return EditState.VALUE
+
+
+async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int:
+    draft, tr = _edit_draft(context), context.tr
+    try:
+        await context.services.programs.edit(
+            context.principal, int(draft["program_id"]), str(draft["field"]), value
+        )
+    except ProgramError as error:
+        await context.bot.send_message(chat_id(update), tr.t(f"programs.error.{error.reason}"))
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data.pop(EDIT_KEY, None)
+    await context.bot.send_message(
+        chat_id(update),
+        tr.t("programs.edit_done", number=context.fmt.plain_int(int(draft["number"]))),
+    )
+    return ConversationHandler.END
+
+
+async def edit_value(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    draft, tr = _edit_draft(context), context.tr
+    field = draft.get("field")
+    text = normalize_text(message.text)
+    if field in DATE_FIELDS:
+        if text in (tr.t("programs.edit_clear"), "-"):
+            return await _apply_edit(update, context, None)
+        parsed: jdatetime.date | None = parse_jalali_date(text)
+        if parsed is None:
+            today = context.services.clock.now().astimezone(context.settings.tz).date()
+            await message.reply_text(
+                tr.t(
+                    "programs.error.bad_date",
+                    text=escape(context.fmt.shorten(text, 40)),
+                    example=context.fmt.short_date(today),
+                )
+            )
+            return EditState.VALUE
+        return await _apply_edit(update, context, parsed.togregorian())
+    if field in TEXT_FIELDS:
+        if not 1 <= len(text) <= 500:
+            await message.reply_text(tr.t("programs.error.text_length"))
+            return EditState.VALUE
+        return await _apply_edit(update, context, text)
+    await steps.reprompt(update, context)
+    return EditState.VALUE
+
+
+async def edit_agency(update: Update, context: RounaqContext) -> int:
+    choice = steps.chosen(update, context)
+    picked = EditAgency.unpack(choice.data)
+    if picked is None or _edit_draft(context).get("field") != "agency_id":
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return EditState.VALUE
+    await choice.answer()
+    await choice.clear()
+    return await _apply_edit(update, context, picked.agency_id)
+
+
+def edit_conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
+    with mixed_step_conversation():
+        return ConversationHandler(
+            entry_points=[EDITPROGRAM.handler()],
+            states={
+                EditState.FIELD: steps.button_state(
+                    application, CallbackQueryHandler(edit_field, pattern=EditField.pattern())
+                ),
+                # Text for most fields; the agency is a button (typed names count).
+                EditState.VALUE: steps.button_state(
+                    application,
+                    CallbackQueryHandler(edit_agency, pattern=EditAgency.pattern()),
+                    also=[MessageHandler(filters.TEXT & ~filters.COMMAND, edit_value)],
+                    hint="common.text_expected",
+                ),
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="program_edit",
+            persistent=True,
+            allow_reentry=True,
+        )
+
+
+# A tool that takes an argument: in /help, not in the menu.
+EDITPROGRAM = command("editprogram", begin_edit, needs=Permission.EDIT_PROGRAMS, in_menu=False)

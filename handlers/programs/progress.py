@@ -1,0 +1,307 @@
+"""/progress: an officer posts a program's progress (percent, note, evidence, date, confirm)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.access import Permission, can_update_program
+from bot.context import RounaqApp, RounaqContext
+from bot.formatting import escape
+from bot.services.programs import Evidence, ProgramError
+from bot.text import normalize_text, parse_jalali_date, parse_percent
+from handlers import steps
+from handlers.common import cancel, reply_not_text
+from handlers.declare import command, guarded
+from handlers.programs.progress_steps import (
+    DRAFT_KEY,
+    MAX_FILE_NAME,
+    Cancel,
+    NoEvidence,
+    PickProgram,
+    Save,
+    State,
+    Today,
+    ask_date,
+    ask_percent,
+    confirm,
+    draft,
+)
+from handlers.programs.status import OpenButton, UpdateButton
+from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
+
+
+async def begin_progress(update: Update, context: RounaqContext) -> int:
+    principal, tr = context.principal, context.tr
+    programs = context.services.programs.updatable(principal, await context.services.programs.all())
+    query = update.callback_query
+    if query is not None:
+        pressed = UpdateButton.unpack(query.data if isinstance(query.data, str) else None)
+        program_id = pressed.program_id if pressed else None
+        chosen = next((p for p in programs if p.id == program_id), None)
+        if chosen is None:
+            await query.answer(tr.t("programs.error.not_your_agency"), show_alert=True)
+            return ConversationHandler.END
+        await query.answer()
+        assert context.user_data is not None
+        context.user_data[DRAFT_KEY] = {"program_id": chosen.id}
+        await ask_percent(update, context, chosen.id)
+        return State.PERCENT
+    if not programs:
+        await context.bot.send_message(chat_id(update), tr.t("programs.no_programs"))
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data[DRAFT_KEY] = {}
+    if len(programs) == 1:
+        draft(context)["program_id"] = programs[0].id
+        await ask_percent(update, context, programs[0].id)
+        return State.PERCENT
+    fmt = context.fmt
+    buttons = [
+        InlineKeyboardButton(
+            context.tr.t(
+                "programs.btn_pick",
+                number=fmt.plain_int(p.number),
+                title=fmt.shorten(p.title(context.lang), 56),
+            ),
+            callback_data=PickProgram(p.id).pack(),
+        )
+        for p in programs
+    ]
+    await context.bot.send_message(
+        chat_id(update),
+        tr.t("programs.choose_program"),
+        reply_markup=steps.step_markup(context, keyboard(*rows(buttons, 1))),
+    )
+    return State.PROGRAM
+
+
+async def got_program(update: Update, context: RounaqContext) -> int:
+    choice = steps.chosen(update, context)
+    picked = PickProgram.unpack(choice.data)
+    program = await context.services.programs.get(picked.program_id) if picked else None
+    if program is None or not can_update_program(context.principal, program.agency_id):
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return State.PROGRAM
+    await choice.answer()
+    draft(context)["program_id"] = program.id
+    await ask_percent(update, context, program.id)
+    return State.PERCENT
+
+
+async def got_percent(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    percent = parse_percent(message.text)
+    if percent is None:
+        await message.reply_text(
+            context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(message.text, 40)))
+        )
+        return State.PERCENT
+    draft(context)["percent"] = percent
+    await message.reply_text(context.tr.t("programs.ask_note"))
+    return State.NOTE
+
+
+async def got_note(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    note = normalize_text(message.text)
+    try:
+        context.services.programs.check_update(None, note or "-", None)
+    except ProgramError as error:
+        await message.reply_text(context.tr.t(f"programs.error.{error.reason}"))
+        return State.NOTE
+    draft(context)["note"] = note
+    await message.reply_text(
+        context.tr.t("programs.ask_evidence"),
+        reply_markup=steps.step_markup(
+            context,
+            keyboard(
+                [
+                    InlineKeyboardButton(
+                        context.tr.t("programs.btn_no_evidence"),
+                        callback_data=NoEvidence().pack(),
+                    )
+                ]
+            ),
+        ),
+    )
+    return State.EVIDENCE
+
+
+async def got_evidence(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    if message.photo:
+        photo = message.photo[-1]
+        draft(context)["evidence"] = {"kind": "photo", "file_id": photo.file_id}
+    elif message.document is not None:
+        name = (message.document.file_name or "")[:MAX_FILE_NAME] or None
+        draft(context)["evidence"] = {
+            "kind": "document",
+            "file_id": message.document.file_id,
+            "file_name": name,
+        }
+    await ask_date(update, context)
+    return State.DATE
+
+
+async def no_evidence(update: Update, context: RounaqContext) -> int:
+    choice = steps.chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    draft(context).pop("evidence", None)
+    await ask_date(update, context)
+    return State.DATE
+
+
+async def got_date(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    parsed = parse_jalali_date(message.text)
+    today = context.services.clock.now().astimezone(context.settings.tz).date()
+    if parsed is None:
+        await message.reply_text(
+            context.tr.t(
+                "programs.error.bad_date",
+                text=escape(context.fmt.shorten(message.text, 40)),
+                example=context.fmt.short_date(today),
+            ),
+            reply_markup=steps.remembered_markup(context),
+        )
+        return State.DATE
+    day: date = parsed.togregorian()
+    try:
+        context.services.programs.check_update(None, "", day)
+    except ProgramError as error:
+        await message.reply_text(
+            context.tr.t(f"programs.error.{error.reason}"),
+            reply_markup=steps.remembered_markup(context),
+        )
+        return State.DATE
+    draft(context)["date"] = day.isoformat()
+    await confirm(update, context)
+    return State.CONFIRM
+
+
+async def today_button(update: Update, context: RounaqContext) -> int:
+    choice = steps.chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    today = context.services.clock.now().astimezone(context.settings.tz).date()
+    draft(context)["date"] = today.isoformat()
+    await confirm(update, context)
+    return State.CONFIRM
+
+
+async def save(update: Update, context: RounaqContext) -> int:
+    choice = steps.chosen(update, context)
+    values, tr, fmt = draft(context), context.tr, context.fmt
+    if not {"program_id", "percent", "note", "date"} <= values.keys():
+        await choice.answer(tr.t("common.stale_button"), show_alert=True)
+        return ConversationHandler.END
+    evidence = Evidence(**values["evidence"]) if values.get("evidence") else None
+    try:
+        saved = await context.services.programs.post_update(
+            context.principal,
+            int(values["program_id"]),
+            percent=int(values["percent"]),
+            note=str(values["note"]),
+            reported_on=date.fromisoformat(values["date"]),
+            evidence=evidence,
+        )
+    except ProgramError as error:
+        await choice.answer(tr.t(f"programs.error.{error.reason}"), show_alert=True)
+        return ConversationHandler.END
+    await choice.answer()
+    await choice.clear()
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    program = await context.services.programs.get(saved.program_id)
+    assert program is not None
+    await context.bot.send_message(
+        chat_id(update),
+        tr.t(
+            "programs.saved",
+            number=fmt.plain_int(program.number),
+            percent=fmt.percent(saved.percent / 100),
+        ),
+        reply_markup=keyboard(
+            [
+                InlineKeyboardButton(
+                    tr.t("programs.btn_list"), callback_data=OpenButton(program.number).pack()
+                )
+            ]
+        ),
+    )
+    return ConversationHandler.END
+
+
+async def cancel_button(update: Update, context: RounaqContext) -> int:
+    choice = steps.chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    return await cancel(update, context)
+
+
+def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    files = filters.PHOTO | filters.Document.ALL
+    with mixed_step_conversation():
+        return ConversationHandler(
+            entry_points=[
+                PROGRESS.handler(),
+                CallbackQueryHandler(
+                    guarded(begin_progress, Permission.UPDATE_PROGRAMS),
+                    pattern=UpdateButton.pattern(),
+                ),
+            ],
+            states={
+                State.PROGRAM: steps.button_state(
+                    application, CallbackQueryHandler(got_program, pattern=PickProgram.pattern())
+                ),
+                State.PERCENT: [
+                    MessageHandler(text, got_percent),
+                    MessageHandler(~filters.COMMAND, reply_not_text),
+                ],
+                State.NOTE: [
+                    MessageHandler(text, got_note),
+                    MessageHandler(~filters.COMMAND, reply_not_text),
+                ],
+                State.EVIDENCE: steps.button_state(
+                    application,
+                    CallbackQueryHandler(no_evidence, pattern=NoEvidence.pattern()),
+                    also=[MessageHandler(files, got_evidence)],
+                ),
+                State.DATE: steps.button_state(
+                    application,
+                    CallbackQueryHandler(today_button, pattern=Today.pattern()),
+                    also=[MessageHandler(text, got_date)],
+                    hint="common.text_expected",
+                ),
+                State.CONFIRM: steps.button_state(
+                    application,
+                    CallbackQueryHandler(save, pattern=Save.pattern()),
+                    CallbackQueryHandler(cancel_button, pattern=Cancel.pattern()),
+                ),
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="progress",
+            persistent=True,
+            allow_reentry=True,
+        )
+
+
+PROGRESS = command("progress", begin_progress, needs=Permission.UPDATE_PROGRAMS)

@@ -1,0 +1,129 @@
+"""The amount, the summary's buttons, and the submission."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import ConversationHandler
+
+from bot import views_report
+from bot.context import RounaqContext
+from bot.services.reports import Attachment, ReportDraft, ReportError, Submission, amount_allowed
+from bot.text import parse_amount_rials
+from handlers.common import cancel
+from handlers.myreports import OpenButton
+from handlers.notify import notify_agency_of_new_report
+from handlers.report.draft import DRAFT_KEY, State, draft, send
+from handlers.report.prompts import ask_category, ask_description, show_summary
+from handlers.steps import chosen, remembered_markup, reprompt
+from handlers.ui import keyboard
+
+
+async def got_amount(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    amount = parse_amount_rials(message.text)
+    if amount is None or not amount_allowed(amount):
+        await reprompt(update, context, "report.amount_invalid")
+        return State.AMOUNT
+    draft(context)["amount"] = amount
+    return await show_summary(update, context)
+
+
+async def skip_amount(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    draft(context)["amount"] = None
+    return await show_summary(update, context)
+
+
+async def edit_description(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    draft(context).pop("description", None)
+    await ask_description(update, context)
+    return State.DESCRIPTION
+
+
+async def edit_category(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    draft(context).pop("amount", None)  # the new category may not be financial
+    await ask_category(update, context)
+    return State.CATEGORY
+
+
+async def cancel_button(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    return await cancel(update, context)
+
+
+async def submit(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    values = draft(context)
+    if not {"unit_id", "category_id", "description"} <= values.keys():
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return ConversationHandler.END
+    report_draft = ReportDraft(
+        unit_id=values["unit_id"],
+        category_id=values["category_id"],
+        description=values["description"],
+        amount_rials=values.get("amount"),
+        attachments=tuple(Attachment(**a) for a in values.get("attachments", [])),
+    )
+    try:
+        submission = await context.services.reports.submit(
+            context.principal.user_id, report_draft, update_id=update.update_id
+        )
+    except ReportError as error:
+        await choice.answer()
+        return await _refused(update, context, error)
+    # The report is committed; only now is the owner told it was received.
+    await choice.answer()
+    await choice.clear()
+    await _received(update, context, submission)
+    # The draft goes last: if anything above fails for a moment, the press is handled
+    # again from the same draft (and the service recognises the report as stored).
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    return ConversationHandler.END
+
+
+async def _refused(update: Update, context: RounaqContext, error: ReportError) -> int:
+    ends = error.reason in {"daily_limit", "unit_not_yours"}
+    # Staying at the summary: its buttons again, so the owner can fix and submit.
+    await send(
+        update,
+        context,
+        context.tr.t(f"report.error_{error.reason}"),
+        reply_markup=None if ends else remembered_markup(context),
+    )
+    if ends and context.user_data is not None:
+        # Nothing left to resume: the next /report starts afresh.
+        context.user_data.pop(DRAFT_KEY, None)
+    return ConversationHandler.END if ends else State.CONFIRM
+
+
+async def _received(update: Update, context: RounaqContext, submission: Submission) -> None:
+    """The owner's receipt, then the agency's notice (once, however often this runs)."""
+    tr, report = context.tr, submission.report
+    open_report = InlineKeyboardButton(
+        tr.t("myreports.btn_open"), callback_data=OpenButton(report.id).pack()
+    )
+    await send(
+        update,
+        context,
+        views_report.submitted(tr, context.fmt, submission),
+        reply_markup=keyboard([open_report]),
+    )
+    # A duplicate is this same press handled again (a retry after a failure, or a
+    # redelivery after a crash): the agency is told unless that already happened.
+    reports = context.services.reports
+    if not submission.duplicate or not await reports.agency_notified(report.id):
+        await notify_agency_of_new_report(context, submission)
+        await reports.mark_agency_notified(report.id, submission.agency.id)

@@ -1,0 +1,101 @@
+"""The report draft: its button kinds, the flow's states, and where the draft is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import ConversationHandler
+
+from bot.callback_data import CallbackData
+from bot.context import RounaqContext
+
+DRAFT_KEY = "report_draft"
+
+
+@dataclass(frozen=True, slots=True)
+class PickUnit(CallbackData, prefix="rep:unit"):
+    unit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickCategory(CallbackData, prefix="rep:cat"):
+    category_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Resume(CallbackData, prefix="rep:resume"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class NewDraft(CallbackData, prefix="rep:new"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentsDone(CallbackData, prefix="rep:next"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SkipAmount(CallbackData, prefix="rep:skip"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Submit(CallbackData, prefix="rep:submit"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EditDescription(CallbackData, prefix="rep:edit:desc"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EditCategory(CallbackData, prefix="rep:edit:cat"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CancelReport(CallbackData, prefix="rep:cancel"):
+    pass
+
+
+class State(IntEnum):
+    RESUME = 0  # /report again with a draft in hand: go on with it, or start over
+    UNIT = 1
+    CATEGORY = 2
+    DESCRIPTION = 3
+    ATTACH = 4
+    AMOUNT = 5
+    CONFIRM = 6
+
+
+def draft(context: RounaqContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft = context.user_data.setdefault(DRAFT_KEY, {})
+    assert isinstance(draft, dict)
+    return draft
+
+
+def draft_lost(context: RounaqContext) -> bool:
+    """The draft lacks what its earlier steps stored: a /cancel in another flow open beside
+    this one discards every draft (handlers/common.py) but ends only that other flow."""
+    return not {"unit_id", "category_id"} <= draft(context).keys()
+
+
+async def start_again(update: Update, context: RounaqContext) -> int:
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    await send(update, context, context.tr.t("report.restart"))
+    return ConversationHandler.END
+
+
+async def send(update: Update, context: RounaqContext, text: str, **kwargs: Any) -> Message:
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.bot.send_message(chat.id, text, **kwargs)

@@ -1,0 +1,117 @@
+"""/report begins: go on with a draft or start over, then the unit and the category."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import ConversationHandler
+
+from bot.context import RounaqContext
+from bot.formatting import escape
+from handlers.report.draft import (
+    DRAFT_KEY,
+    PickCategory,
+    PickUnit,
+    State,
+    draft,
+    send,
+)
+from handlers.report.prompts import after_description, ask_category, ask_description, ask_resume
+from handlers.steps import chosen, step_markup
+from handlers.ui import keyboard, rows
+
+
+async def begin(update: Update, context: RounaqContext) -> int:
+    if update.callback_query:
+        await update.callback_query.answer()
+    draft = context.user_data.get(DRAFT_KEY) if context.user_data is not None else None
+    if isinstance(draft, dict) and "category_id" in draft:
+        # A draft in hand (the owner came back after a while, or a restart): /report must
+        # not throw away what they wrote. Ask first.
+        return await ask_resume(update, context)
+    return await _start(update, context)
+
+
+async def resume_draft(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    values = draft(context)
+    if "description" in values:
+        return await after_description(update, context)
+    await ask_description(update, context)
+    return State.DESCRIPTION
+
+
+async def new_draft(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    return await _start(update, context)
+
+
+async def _start(update: Update, context: RounaqContext) -> int:
+    tr = context.tr
+    units = await context.services.units.of_owner(context.principal.user_id)
+    if not units:
+        await send(
+            update,
+            context,
+            tr.t("report.no_units"),
+            reply_markup=keyboard(
+                [InlineKeyboardButton(tr.t("start.btn_register"), callback_data="menu:register")]
+            ),
+        )
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data[DRAFT_KEY] = {"attachments": []}
+    if len(units) == 1:
+        draft(context)["unit_id"] = units[0].id
+        await ask_category(update, context)
+        return State.CATEGORY
+    buttons = [
+        InlineKeyboardButton(context.fmt.shorten(u.name, 40), callback_data=PickUnit(u.id).pack())
+        for u in units
+    ]
+    await send(
+        update,
+        context,
+        tr.t("report.ask_unit"),
+        reply_markup=step_markup(context, keyboard(*rows(buttons, 1))),
+    )
+    return State.UNIT
+
+
+async def got_unit(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    picked = PickUnit.unpack(choice.data)
+    unit_id = picked.unit_id if picked else None
+    own = {u.id for u in await context.services.units.of_owner(context.principal.user_id)}
+    if unit_id is None or unit_id not in own:
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return State.UNIT
+    await choice.answer()
+    draft(context)["unit_id"] = unit_id
+    await ask_category(update, context)
+    return State.CATEGORY
+
+
+async def got_category(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    picked = PickCategory.unpack(choice.data)
+    category_id = picked.category_id if picked else None
+    directory = context.services.directory
+    if category_id is None or category_id not in {c.id for c in directory.categories}:
+        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return State.CATEGORY
+    await choice.answer()
+    values = draft(context)
+    values["category_id"] = category_id
+    category = directory.category(category_id)
+    await choice.edit(
+        context.tr.t("report.category_chosen", category=escape(category.name(context.lang)))
+    )
+    if values.get("description"):
+        # Changing the category from the summary: everything else is already there.
+        return await after_description(update, context)
+    await ask_description(update, context)
+    return State.DESCRIPTION

@@ -1,0 +1,147 @@
+"""The description and its files: typed text, a long paste in parts, photos and documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message, Update
+
+from bot.context import RounaqContext
+from bot.services.reports import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    MAX_ATTACHMENTS,
+    document_type_allowed,
+)
+from bot.text import normalize_text
+from handlers.report.draft import State, draft, draft_lost, start_again
+from handlers.report.prompts import after_description, ask_attachments, continue_markup
+from handlers.steps import chosen, step_markup
+
+
+def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str | None]:
+    """(description, error message)."""
+    text = normalize_text(raw)
+    fmt = context.fmt
+    if len(text) < DESCRIPTION_MIN:
+        return None, context.tr.t("report.description_short", min=fmt.number(DESCRIPTION_MIN))
+    if len(text) > DESCRIPTION_MAX:
+        return None, context.tr.t(
+            "report.description_long", max=fmt.number(DESCRIPTION_MAX), length=fmt.number(len(text))
+        )
+    return text, None
+
+
+async def got_description(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    if draft_lost(context):
+        return await start_again(update, context)
+    raw = message.text or message.caption or ""
+    if message.photo or message.document:
+        error = add_attachment(context, message)
+        if error:
+            await message.reply_text(error)
+            return State.DESCRIPTION
+        if not raw:
+            await message.reply_text(context.tr.t("report.file_received_need_text"))
+            return State.DESCRIPTION
+    description, error = check_description(context, raw)
+    if description is None:
+        assert error is not None
+        await message.reply_text(error)
+        return State.DESCRIPTION
+    draft(context)["description"] = description
+    return await ask_attachments(update, context)
+
+
+def add_attachment(context: RounaqContext, message: Message) -> str | None:
+    """Store the file's id (never its bytes); an error message if it is refused."""
+    tr = context.tr
+    values = draft(context)
+    attachments: list[dict[str, Any]] = values.setdefault("attachments", [])
+    if len(attachments) >= MAX_ATTACHMENTS:
+        return tr.t("report.too_many_files", max=context.fmt.number(MAX_ATTACHMENTS))
+    limit = context.settings.max_upload_bytes
+    if message.photo:
+        photo = message.photo[-1]  # the largest size
+        if photo.file_size and photo.file_size > limit:
+            return tr.t("report.file_too_big", max=context.fmt.number(limit // (1024 * 1024)))
+        attachments.append(
+            {
+                "kind": "photo",
+                "file_id": photo.file_id,
+                "file_unique_id": photo.file_unique_id,
+                "size": photo.file_size,
+            }
+        )
+        return None
+    document = message.document
+    assert document is not None
+    if document.file_size and document.file_size > limit:
+        return tr.t("report.file_too_big", max=context.fmt.number(limit // (1024 * 1024)))
+    if not document_type_allowed(document.mime_type, document.file_name):
+        return tr.t("limits.file_type")
+    attachments.append(
+        {
+            "kind": "document",
+            "file_id": document.file_id,
+            "file_unique_id": document.file_unique_id,
+            "file_name": document.file_name,
+            "mime_type": document.mime_type,
+            "size": document.file_size,
+        }
+    )
+    return None
+
+
+async def got_file(update: Update, context: RounaqContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    error = add_attachment(context, message)
+    count = len(draft(context).get("attachments", []))
+    text = error or context.tr.plural("report.attachments_so_far", count)
+    if error is None and message.caption:
+        # A caption is the owner's words about the file: kept as typed text is, never lost.
+        text += "\n" + join_description(context, message.caption)
+    # With the "continue" button again: the one on the prompt may have scrolled away.
+    # Its own Continue, remembered again: another flow opened meanwhile may have replaced
+    # the buttons this step remembered.
+    await message.reply_text(text, reply_markup=step_markup(context, continue_markup(context.tr)))
+    return State.ATTACH
+
+
+async def attachments_done(update: Update, context: RounaqContext) -> int:
+    choice = chosen(update, context)
+    await choice.answer()
+    await choice.clear()
+    return await after_description(update, context)
+
+
+async def more_description(update: Update, context: RounaqContext) -> int:
+    """Text after the description: the rest of a long paste (Telegram splits it), or more
+    words the owner wants in. It joins the description, up to the limit. (The Continue
+    label typed is taken as the press before this handler: see `button_state`.)"""
+    message = update.effective_message
+    assert message is not None
+    text = join_description(context, message.text or "")
+    # Its own Continue, remembered again: another flow opened meanwhile may have replaced
+    # the buttons this step remembered.
+    await message.reply_text(text, reply_markup=step_markup(context, continue_markup(context.tr)))
+    return State.ATTACH
+
+
+def join_description(context: RounaqContext, words: str) -> str:
+    """Add words to the draft's description, up to the limit; returns what to tell."""
+    tr, fmt = context.tr, context.fmt
+    values = draft(context)
+    joined = (values.get("description", "") + "\n" + normalize_text(words)).strip()
+    if len(joined) > DESCRIPTION_MAX:
+        # The draft keeps what it had: nothing typed so far is lost.
+        return tr.t(
+            "report.description_over",
+            max=fmt.number(DESCRIPTION_MAX),
+            length=fmt.number(len(values.get("description", ""))),
+        )
+    values["description"] = joined
+    return tr.t("report.description_added", length=fmt.number(len(joined)))

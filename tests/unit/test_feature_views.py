@@ -1,0 +1,124 @@
+"""The views moved out of the handlers (/progress, /report, /admin, /routing, the digest's
+settings) render in the reader's language only, and escape what people typed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot import views_admin, views_digest, views_programs, views_report
+from bot.access import Principal
+from bot.formatting import Presenter
+from bot.i18n import get_translator
+from bot.services.reports import Submission
+from storage.dto import AgencyDTO, CategoryDTO, Named, ReportDTO, RoutingRuleDTO, UserDTO
+from storage.dto_figures import ProgramDTO
+from storage.models import Role
+
+PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
+WHEN = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+AGENCY = AgencyDTO(1, "smt", "صمت <الف>", "Industry <A>", "agency", None)
+EMPTY_AGENCY = AgencyDTO(2, "tax", "مالیات", "Tax office", "agency", None)
+CATEGORY = CategoryDTO(5, "tax", "مالیات", "Tax", True, 7, 2)
+PROGRAM = ProgramDTO(
+    id=3,
+    number=3,
+    code="p3",
+    title_fa="برنامه <ب>",
+    title_en="Program <B>",
+    agency_id=1,
+    theme="",
+    category_id=None,
+    target_fa=None,
+    target_en=None,
+    starts_on=None,
+    due_on=None,
+    progress=40,
+    last_update_at=WHEN,
+)
+
+
+@dataclass
+class FakeDirectory:
+    """What the views ask of the directory."""
+
+    agencies: list[AgencyDTO] = field(default_factory=lambda: [AGENCY, EMPTY_AGENCY])
+    categories: list[CategoryDTO] = field(default_factory=lambda: [CATEGORY])
+    rules: list[RoutingRuleDTO] = field(default_factory=lambda: [RoutingRuleDTO(1, 5, 9, None, 1)])
+
+    def agency(self, agency_id: int) -> AgencyDTO:
+        return next(a for a in self.agencies if a.id == agency_id)
+
+    def sector(self, sector_id: int) -> Named:
+        return Named(sector_id, "food", "غذایی", "Food")
+
+
+def rendered(lang: str) -> list[str]:
+    tr, fmt, directory = get_translator(lang), Presenter(lang), FakeDirectory()
+    officer = Principal(7, frozenset({Role.OWNER, Role.OFFICER}), frozenset({1}))
+    report = ReportDTO(
+        1, 1, 1404, 12, 4, "unit", 7, 5, 1, "text", None, "submitted", WHEN, WHEN, WHEN, None
+    )
+    return [
+        views_programs.ask_percent(tr, fmt, PROGRAM),
+        views_programs.progress_confirm(
+            tr, fmt, PROGRAM, percent=55, day=date(2026, 11, 28), evidence=True, note="<x>"
+        ),
+        views_report.draft_summary(
+            tr,
+            fmt,
+            unit_name="Unit",
+            category=CATEGORY,
+            agency=AGENCY,
+            amount=1_000_000,
+            attachments=2,
+            description="word <b>bold</b> " * 200,
+        ),
+        views_report.submitted(tr, fmt, Submission(report, AGENCY, duplicate=False)),
+        views_admin.user_card(
+            tr,
+            fmt,
+            directory,
+            UserDTO(7, "Ali", "ali", None, None, False),
+            officer,  # type: ignore[arg-type]
+        ),
+        views_admin.invite(
+            tr,
+            fmt,
+            directory,
+            role="officer",
+            agency_id=1,
+            code="inv_abc",
+            link="https://t.me/x",  # type: ignore[arg-type]
+        ),
+        views_admin.group_where(tr, directory, {2}),  # type: ignore[arg-type]
+        views_admin.category_card(tr, fmt, CATEGORY),
+        views_admin.routing_overview(tr, fmt, directory, {2}),  # type: ignore[arg-type]
+        views_digest.settings_text(tr, fmt, "07:30", WHEN),
+        views_digest.settings_text(tr, fmt, None, WHEN),
+        views_digest.switched(tr, fmt, on=True, title="<News>", time="07:30"),
+        views_digest.switched(tr, fmt, on=True, title=None, time="07:30", created=False),
+        views_digest.switched(tr, fmt, on=False, title=None, time=""),
+    ]
+
+
+def test_english_views_have_no_persian_letter() -> None:
+    for text in rendered("en"):
+        assert PERSIAN_LETTER.search(text) is None, text
+
+
+def test_persian_views_are_persian() -> None:
+    assert all(PERSIAN_LETTER.search(text) for text in rendered("fa"))
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_typed_and_directory_text_is_escaped(lang: str) -> None:
+    for text in rendered(lang):
+        assert "<x>" not in text
+        assert "<A>" not in text
+        assert "<B>" not in text
+        assert "<b>bold" not in text
+        assert "<News>" not in text
