@@ -262,7 +262,15 @@ async def test_session_minutes_issue_and_compliance(
 
     # --- the bank is reminded once before its deadline, then marked overdue --------------
     clock.set(rows[1].deadline_at - timedelta(days=1))
-    await run_deadline_job(app)
+    # The job is killed right after the reminder's mark is committed, before any send:
+    # the reminder waits in the outbox, written in the same transaction as its mark.
+    owed = await services.followups.run(clock.now())
+    assert [(n.kind, n.decision_id, n.agency_id) for n in owed] == [
+        ("followup_reminder", rows[1].id, cast.banks_id)
+    ]
+    assert not any("is due on" in t for t in bank.texts())
+    assert await services.followups.run(clock.now()) == []  # marked: not owed twice
+    await run_deadline_job(app)  # the job after the restart delivers it, once
     reminder = await bank.next("is due on")
     assert "HQ decision No. 2" in reminder.text
     assert "✅ #2 implemented" in reminder.button_texts
