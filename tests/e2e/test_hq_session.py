@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import Presenter
+from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models_sessions import HQSession, SessionItem
 from storage.models_workflow import AgendaItem, Decision
@@ -34,6 +35,7 @@ from tests.e2e.test_hq_flow import run_deadline_job
 from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
 
 FA = Presenter("fa")
+FA_TR = get_translator("fa")
 EN = Presenter("en")
 # A folder to keep the Persian minutes and the decisions' picture in, for a person to see.
 SAVE_MINUTES = os.environ.get("ROUNAQ_SAVE_MINUTES")
@@ -222,6 +224,18 @@ async def test_session_minutes_issue_and_compliance(
     assert "دبیر ستاد" in text
     assert "استاندار قم" in docx.document.tables[-1].rows[1].cells[0].text
     assert "امیر" in docx.document.tables[-1].rows[1].cells[1].text
+
+    # Waiting for an edited version: a wrong input is answered in Persian, with the step's
+    # buttons; the stop button ends the wait.
+    pause(clock)
+    ask = await hq.press(draft, "نسخهٔ ویرایش‌شده")
+    waiting_buttons = [FA_TR.t("sessions.btn_issue"), FA_TR.t("sessions.btn_stop_waiting")]
+    assert ask.button_texts == waiting_buttons
+    wrong = await hq.say("این هم اصلاحات من")
+    assert wrong.text == FA_TR.t("sessions.edited_expected")
+    assert wrong.button_texts == waiting_buttons
+    stopped = await hq.press(wrong, FA_TR.t("sessions.btn_stop_waiting"))
+    assert stopped.text == FA_TR.t("sessions.edited_stopped")
 
     # --- issue: the attending agencies get it, the objection windows start -------------------
     clock.advance(timedelta(hours=2))
