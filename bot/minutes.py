@@ -281,6 +281,8 @@ def build_minutes(mc: MinutesContext, pack: SessionPack) -> bytes:
 def background_lines(mc: MinutesContext, brief: ItemBrief) -> list[str]:
     """The item's background: its reports counted by category and county, the amounts."""
     tr, fmt, directory, lang = mc.tr, mc.fmt, mc.directory, mc.lang
+    if not brief.reports:  # the HQ put it on its agenda itself
+        return [tr.t("sessions.doc_no_reports")]
     sep = tr.t("sessions.list_separator")
     lines = [
         tr.t(

@@ -34,7 +34,7 @@ from storage.dto import ReportDTO
 from storage.dto_sessions import AgencySaid, PositionDTO, SessionDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 from storage.models_sessions import ItemOutcome, SessionStatus
-from storage.models_workflow import AgencyResponse, AgendaItemStatus
+from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
 from storage.repositories.effects import EffectRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.workflow import WorkflowRepository
@@ -187,6 +187,27 @@ class SessionService:
             if item.status != AgendaItemStatus.SCHEDULED or await repo.waiting([item_id]):
                 raise WorkflowError("not_now")
             await repo.add_item(session_id, item_id)
+
+    async def add_own_item(
+        self, principal: Principal, session_id: int, *, title: str, cause_kind: str
+    ) -> int:
+        """An item the HQ puts on a session's agenda itself, with no report behind it (a
+        strategy to approve, a program to follow up)."""
+        session_dto = await self._open(principal, session_id)
+        title = HQService.check_title(title)
+        if cause_kind not in CauseKind.ALL:
+            raise WorkflowError("not_now")
+        async with self._db.transaction() as session:
+            item_id = await WorkflowRepository(session).add_agenda_item(
+                self._province,
+                title=title,
+                cause_kind=cause_kind,
+                session_date=session_dto.starts_at.astimezone(self._calendar.tz).date(),
+                created_by=principal.user_id,
+                now=self._clock.now(),
+            )
+            await SessionRepository(session).add_item(session_id, item_id)
+        return item_id
 
     async def pack(self, principal: Principal, session_id: int) -> SessionPack:
         """The session with every item's background: what the agenda and minutes show."""
