@@ -519,6 +519,8 @@ class FollowUpService:
             if decision.agenda_item_id in await repo.waiting([decision.agenda_item_id]):
                 raise WorkflowError("already_queued")
             await repo.add_item(target.id, decision.agenda_item_id)
+            # The agency that let it run overdue answers for it at that session.
+            await repo.set_invite(target.id, agency_id, True)
             await repo.follow_up(decision_id, agency_id, requeued_at=now)
             found = await repo.get(target.id, province)
         assert found is not None

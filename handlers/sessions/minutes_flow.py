@@ -17,7 +17,15 @@ from bot.minutes import MinutesContext, build_minutes, decisions_png
 from bot.services.sessions import SessionPack
 from bot.services.workflow import WorkflowError
 from handlers.notify import deliver
-from handlers.sessions.buttons import Issue, Minutes, Requeue, SendEdited, StopWaiting, Uphold
+from handlers.sessions.buttons import (
+    Issue,
+    Minutes,
+    Requeue,
+    SendEdited,
+    StopWaiting,
+    Uphold,
+    ViewSession,
+)
 from handlers.sessions.common import (
     EDIT_KEY,
     agency_chats,
@@ -237,10 +245,14 @@ async def requeue(
     followups, fmt = context.services.followups, context.fmt
     session = await followups.requeue(context.principal, pressed.decision, pressed.agency)
     await answer_quietly(query)
+    agency = context.services.directory.agency(pressed.agency).name(context.lang)
     text = context.tr.t(
         "sessions.requeued",
         decision=fmt.plain_int(pressed.decision),
         number=fmt.plain_int(session.number),
         date=fmt.date(session.starts_at),
+        agency=escape(agency),
     )
-    await say(update, context, text)
+    label = context.tr.t("sessions.btn_open", number=fmt.plain_int(session.number))
+    button = InlineKeyboardButton(label, callback_data=ViewSession(session.id).pack())
+    await say(update, context, text, keyboard([button]))

@@ -96,6 +96,15 @@ def item_text(mc: MinutesContext, brief: ItemBrief, *, for_agency: int | None = 
                 deadline=fmt.date(brief.decision.deadline_at),
             )
         )
+    if brief.decision is not None and brief.outcome is None:  # an overdue one, put back
+        owing = [
+            directory.agency(a.agency_id).name(lang)
+            for a in brief.decision.agencies
+            if a.state != AgencyResponse.IMPLEMENTED
+        ]
+        if owing:
+            agencies = escape(tr.t("sessions.list_separator").join(owing))
+            lines.append(tr.t("sessions.requeued_line", agencies=agencies))
     if brief.outcome and (brief.decision is None or brief.outcome != ItemOutcome.DECIDED):
         lines.append(tr.t(f"sessions.outcome_{brief.outcome}"))
     return "\n".join(lines)

@@ -343,11 +343,14 @@ async def test_session_minutes_issue_and_compliance(
     await hq.say("۱۴۰۵/۱۰/۰۶ ۱۰:۰۰")
     await hq.say("سالن شهید بهشتی استانداری")
     await hq.say("معاون هماهنگی امور اقتصادی استاندار")
+    # One button on the overdue notice puts it back; the bank is invited to answer for it.
     requeued = await hq.press(overdue, "بازگشت به دستور جلسهٔ بعد")
     assert "مصوبهٔ شمارهٔ ۲ برای پیگیری در دستور جلسهٔ شمارهٔ ۲" in requeued.text
-    listing = await hq.say("/session")
-    second_session = await hq.press(listing, "جلسهٔ ۲")
+    assert f"و {banks_name} به آن جلسه دعوت شد" in requeued.text
+    second_session = await hq.press(requeued, "جلسهٔ ۲")
     assert "بند ۱: وثیقهٔ ۱۵۰ درصدی بانک‌ها" in second_session.text
+    assert FA_TR.t("sessions.requeued_line", agencies=banks_name) in second_session.text
+    assert f"دستگاه‌های دعوت‌شده: {banks_name}" in second_session.text
     assert "پیگیری شد ۱" in " ".join(second_session.button_texts)
 
     # --- /export: the board, the decisions and their histories ---------------------------

@@ -67,7 +67,9 @@ async def test_session_in_english(
         clock.advance(timedelta(minutes=1))
 
     listing = await hq.say("/session")
-    await hq.press(listing, TR.t("sessions.btn_new"))
+    ask_when = await hq.press(listing, TR.t("sessions.btn_new"))
+    # The example is a Jalali date (the parser's calendar), in Latin digits.
+    assert "like 1405/09/07 10:00 (Jalali)" in ask_when.text
     await hq.say("1405/09/15 10:00")
     await hq.say("Governorate meeting hall")
     view = await hq.say("The governor of Qom")
