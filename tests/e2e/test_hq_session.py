@@ -214,6 +214,8 @@ async def test_session_minutes_issue_and_compliance(
     assert text.count("سابقه: ۱ گزارش از ۱ واحد تولیدی.") == 2
     assert "به تفکیک شهرستان: قم (۱)" in text
     assert "نظر کتبی سازمان صنعت" in text
+    # A Latin sentence is embedded left to right: its full stop stays after "bank".
+    assert "\u202aCollateral rules come from the central bank.\u202c" in text
     for decision in rows:
         assert decision.text in text
         assert (
@@ -224,6 +226,9 @@ async def test_session_minutes_issue_and_compliance(
     assert "دبیر ستاد" in text
     assert "استاندار قم" in docx.document.tables[-1].rows[1].cells[0].text
     assert "امیر" in docx.document.tables[-1].rows[1].cells[1].text
+    sign_row = docx.document.tables[-1].rows[2]
+    assert sign_row.height is not None
+    assert sign_row.height >= Cm(2)  # room to sign
 
     # Waiting for an edited version: a wrong input is answered in Persian, with the step's
     # buttons; the stop button ends the wait.
