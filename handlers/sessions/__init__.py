@@ -76,6 +76,10 @@ def register(application: RounaqApp) -> None:
         MessageHandler(waiting & filters.Document.ALL, minutes_flow.got_edited_minutes)
     )
     application.add_handler(CommandHandler("cancel", minutes_flow.cancel_edit, filters=waiting))
+    # Any other new command ends the wait. Group -3: the prompts' handler takes every
+    # command in group -2 (one handler per group), and the gate's TypeHandler all of -1.
+    other_command = filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/cancel\b")
+    application.add_handler(MessageHandler(other_command & waiting, minutes_flow.moved_on), -3)
     application.add_handler(MessageHandler(waiting & ~filters.COMMAND, minutes_flow.not_a_docx))
     prompt.on(application, "ss_when", schedule.got_when)
     prompt.on(application, "ss_place", schedule.got_place)

@@ -181,6 +181,13 @@ async def cancel_edit(update: Update, context: RounaqContext) -> None:
     await say(update, context, context.tr.t("common.cancelled"))
 
 
+async def moved_on(update: Update, context: RounaqContext) -> None:
+    """Another command while the edited minutes are awaited: the user moved on, as with
+    any prompt (handlers/prompt.py); the draft's buttons still offer both ways."""
+    if context.user_data is not None:
+        context.user_data.pop(EDIT_KEY, None)
+
+
 async def _ask_again(update: Update, context: RounaqContext, key: str) -> None:
     assert context.user_data is not None
     session_id = int(context.user_data.get(EDIT_KEY) or 0)

@@ -149,6 +149,12 @@ async def test_session_in_english(
     await emulator.send_document(hq.id, b"PK-not-taken", "minutes-1-late.docx")
     assert (await hq.next()).text != TR.t("sessions.edited_kept")
     clock.advance(timedelta(minutes=1))
+    # Another command ends the wait too, as it ends any prompt.
+    await hq.press(draft, TR.t("sessions.btn_edited"))
+    await hq.say("/session")
+    after = await hq.say("a note, not the minutes")
+    assert after.text != TR.t("sessions.edited_expected")
+    clock.advance(timedelta(minutes=1))
     ask = await hq.press(draft, TR.t("sessions.btn_edited"))
     stopped = await hq.press(ask, TR.t("sessions.btn_stop_waiting"))
     assert stopped.text == TR.t("sessions.edited_stopped")
