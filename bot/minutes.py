@@ -408,14 +408,9 @@ def _wrap(text: str, width: int, lines: int) -> str:
     return "\n".join(wrapped)
 
 
-def decisions_png(mc: MinutesContext, pack: SessionPack) -> bytes:
-    """One page with the session's decisions table (laid out on A4 landscape, cropped)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.transforms import Bbox
-
+def _decision_rows(mc: MinutesContext, pack: SessionPack) -> list[list[str]]:
+    """One row per item: its number, title, decision (or outcome), agencies, deadline."""
     tr, fmt, directory, lang = mc.tr, mc.fmt, mc.directory, mc.lang
-    header = tr.t("sessions.png_header").split("|")
     rows: list[list[str]] = []
     for brief in pack.items:
         decision = brief.decision
@@ -432,6 +427,18 @@ def decisions_png(mc: MinutesContext, pack: SessionPack) -> bytes:
         rows.append(
             [fmt.plain_int(brief.position), shorten(brief.item.title, 50), text, agencies, deadline]
         )
+    return rows
+
+
+def decisions_png(mc: MinutesContext, pack: SessionPack) -> bytes:
+    """One page with the session's decisions table (laid out on A4 landscape, cropped)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
+
+    tr, fmt = mc.tr, mc.fmt
+    header = tr.t("sessions.png_header").split("|")
+    rows = _decision_rows(mc, pack)
     if mc.rtl:  # the first column stands on the right
         header = header[::-1]
         rows = [r[::-1] for r in rows]
