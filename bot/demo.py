@@ -10,6 +10,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from bot.context import RounaqApp
@@ -104,6 +105,48 @@ async def seed_demo_figures(application_services: object) -> None:
         log.warning("demo loans were not imported: %s", result)
 
 
+# The HQ session a stranger finds on /session as the secretariat: next week, the two
+# agencies of the demo invited, and two items from the province's strategy document
+# (the seed's own session), put on the agenda by the HQ itself.
+DEMO_SESSION_PLACE = "سالن جلسات استانداری قم"
+DEMO_SESSION_CHAIR = "استاندار قم"
+DEMO_SESSION_AGENCIES = ("smt", "banks")
+DEMO_SESSION_ITEMS = (
+    ("تأمین مواد اولیهٔ واحدهای تولیدی و نظارت بر مصرف آن", "input"),
+    ("اجرای تکالیف دولتی بانک‌ها برای تسهیل نقدینگی واحدهای صنعتی", "bank"),
+)
+DEMO_SESSION_DAYS_AHEAD = 7
+
+
+async def seed_demo_session(application_services: object) -> None:
+    """Demo mode only: one scheduled HQ session with its agenda (once; a restart keeps it)."""
+    from bot.access import Principal
+    from bot.container import Services
+
+    assert isinstance(application_services, Services)
+    services = application_services
+    secretariat = next(p for p in PERSONAS if p.role is Role.SECRETARIAT)
+    principal = Principal(secretariat.user_id, frozenset({Role.SECRETARIAT}), frozenset())
+    sessions = services.sessions
+    if await sessions.sessions(principal):
+        return
+    tz = services.settings.tz
+    day = (services.clock.now() + timedelta(days=DEMO_SESSION_DAYS_AHEAD)).astimezone(tz)
+    session = await sessions.schedule(
+        principal,
+        number=await sessions.next_number(),
+        starts_at=datetime.combine(day.date(), time(10, 0), tzinfo=tz),
+        place=DEMO_SESSION_PLACE,
+        chair=DEMO_SESSION_CHAIR,
+    )
+    for code in DEMO_SESSION_AGENCIES:
+        agency = services.directory.agency_by_code(code)
+        if agency is not None:
+            await sessions.invite(principal, session.id, agency.id)
+    for title, cause in DEMO_SESSION_ITEMS:
+        await sessions.add_own_item(principal, session.id, title=title, cause_kind=cause)
+
+
 EMULATOR_STATE_FILE = "demo-emulator.json"
 
 
@@ -168,6 +211,7 @@ async def demo_session(
             services = runtime_of(application).services
             await _grant_personas(services)
             await seed_demo_figures(services)
+            await seed_demo_session(services)
             yield emulator, application
     finally:
         await emulator.stop()

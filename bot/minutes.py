@@ -20,7 +20,7 @@ from typing import Final
 import jdatetime
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -34,6 +34,7 @@ from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.sessions import ItemBrief, SessionPack
 from bot.text import JALALI_MONTHS_EN, JALALI_MONTHS_FA, shorten
+from storage.dto_sessions import SessionDTO
 from storage.models_sessions import ItemOutcome
 
 OFFICE_FONT: Final = "B Nazanin"
@@ -92,6 +93,23 @@ class MinutesContext:
 
 
 # --- low-level RTL helpers -------------------------------------------------------------
+
+LRE, PDF = "\u202a", "\u202c"  # embeddings: Word and LibreOffice both honour them
+
+
+def _typed(mc: MinutesContext, text: str) -> str:
+    """Text someone typed, as a Persian document shows it: a Latin sentence is embedded
+    left to right, so its final full stop stays after its last word (in a right-to-left
+    paragraph a trailing "." would otherwise move to the sentence's left end)."""
+    if not mc.rtl:
+        return text
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return LRE + text + PDF
+        if kind in ("R", "AL"):
+            return text
+    return text
 
 
 def _on(parent: object, tag: str) -> None:
@@ -191,9 +209,62 @@ def _row(mc: MinutesContext, table: Table, values: Sequence[str]) -> None:
 # --- the document ----------------------------------------------------------------------
 
 
+def _heading(mc: MinutesContext, document: DocumentObject, session: SessionDTO) -> None:
+    """The governorate, the HQ, the session's number, its date in words and digits."""
+    tr, fmt = mc.tr, mc.fmt
+    province = mc.directory.province.name(mc.lang)
+    local = session.starts_at.astimezone(fmt.tz)
+    j = jdatetime.date.fromgregorian(date=local.date())
+    for key, size in (("sessions.doc_governorate", 14), ("sessions.doc_hq", 14)):
+        _para(mc, document, tr.t(key, province=province), bold=True, align="center", size=Pt(size))
+    title = tr.t("sessions.doc_title", number=fmt.plain_int(session.number))
+    _para(mc, document, title, bold=True, align="center", size=Pt(16))
+    when = tr.t(
+        "sessions.doc_when",
+        date=date_in_words(fmt, j, fmt.weekday(local)),
+        time=fmt.time(session.starts_at),
+    )
+    _para(mc, document, when, align="center")
+    place = tr.t(
+        "sessions.doc_place", place=_typed(mc, session.place), chair=_typed(mc, session.chair)
+    )
+    _para(mc, document, place, align="center")
+
+
+def _section_title(mc: MinutesContext, document: DocumentObject, text: str) -> None:
+    """A part's title, with room above it (after a table it would stick to the grid)."""
+    paragraph = _para(mc, document, text, bold=True, size=Pt(14))
+    paragraph.paragraph_format.space_before = Pt(14)
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def _attendance(mc: MinutesContext, document: DocumentObject, session: SessionDTO) -> None:
+    tr, fmt = mc.tr, mc.fmt
+    _section_title(mc, document, tr.t("sessions.doc_attendance"))
+    table = _table(mc, document, tr.t("sessions.doc_attendance_header").split("|"))
+    for number, invited in enumerate(session.agencies, start=1):
+        values = [
+            fmt.plain_int(number),
+            mc.directory.agency(invited.agency_id).name(mc.lang),
+            _typed(mc, invited.attendee) if invited.attendee else "—",
+            tr.t("sessions.present" if invited.attended else "sessions.absent"),
+        ]
+        _row(mc, table, values)
+    _widths(table, (1.8, 6.4, 5.8, 3.0))
+
+
+def _signatures(mc: MinutesContext, document: DocumentObject, session: SessionDTO) -> None:
+    """The chair's and the secretary's names, with room under them to sign."""
+    tr = mc.tr
+    _section_title(mc, document, tr.t("sessions.doc_signatures"))
+    table = _table(mc, document, [tr.t("sessions.doc_chair"), tr.t("sessions.doc_secretary")])
+    _row(mc, table, [_typed(mc, session.chair), _typed(mc, mc.secretary)])
+    _row(mc, table, [tr.t("sessions.doc_sign"), tr.t("sessions.doc_sign")])
+    sign = table.rows[-1]
+    sign.height, sign.height_rule = Cm(2.2), WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
 def build_minutes(mc: MinutesContext, pack: SessionPack) -> bytes:
-    tr, fmt, directory, lang = mc.tr, mc.fmt, mc.directory, mc.lang
-    session = pack.session
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
@@ -204,74 +275,12 @@ def build_minutes(mc: MinutesContext, pack: SessionPack) -> bytes:
     normal = document.styles["Normal"]
     _fonts(normal.element.get_or_add_rPr(), BODY_SIZE)
 
-    province = directory.province.name(lang)
-    local = session.starts_at.astimezone(fmt.tz)
-    j = jdatetime.date.fromgregorian(date=local.date())
-    _para(
-        mc,
-        document,
-        tr.t("sessions.doc_governorate", province=province),
-        bold=True,
-        align="center",
-        size=Pt(14),
-    )
-    _para(
-        mc,
-        document,
-        tr.t("sessions.doc_hq", province=province),
-        bold=True,
-        align="center",
-        size=Pt(14),
-    )
-    _para(
-        mc,
-        document,
-        tr.t("sessions.doc_title", number=fmt.plain_int(session.number)),
-        bold=True,
-        align="center",
-        size=Pt(16),
-    )
-    _para(
-        mc,
-        document,
-        tr.t(
-            "sessions.doc_when",
-            date=date_in_words(fmt, j, fmt.weekday(local)),
-            time=fmt.time(session.starts_at),
-        ),
-        align="center",
-    )
-    _para(
-        mc,
-        document,
-        tr.t("sessions.doc_place", place=session.place, chair=session.chair),
-        align="center",
-    )
-
-    _para(mc, document, tr.t("sessions.doc_attendance"), bold=True, size=Pt(14))
-    table = _table(mc, document, tr.t("sessions.doc_attendance_header").split("|"))
-    for number, invited in enumerate(session.agencies, start=1):
-        _row(
-            mc,
-            table,
-            [
-                fmt.plain_int(number),
-                directory.agency(invited.agency_id).name(lang),
-                invited.attendee or "—",
-                tr.t("sessions.present" if invited.attended else "sessions.absent"),
-            ],
-        )
-
-    _widths(table, (1.8, 6.4, 5.8, 3.0))
-    _para(mc, document, tr.t("sessions.doc_items"), bold=True, size=Pt(14))
+    _heading(mc, document, pack.session)
+    _attendance(mc, document, pack.session)
+    _section_title(mc, document, mc.tr.t("sessions.doc_items"))
     for brief in pack.items:
         _item(mc, document, brief)
-
-    _para(mc, document, "")
-    _para(mc, document, tr.t("sessions.doc_signatures"), bold=True)
-    signatures = _table(mc, document, [tr.t("sessions.doc_chair"), tr.t("sessions.doc_secretary")])
-    _row(mc, signatures, [session.chair, mc.secretary])
-    _row(mc, signatures, [tr.t("sessions.doc_sign"), tr.t("sessions.doc_sign")])
+    _signatures(mc, document, pack.session)
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -281,6 +290,8 @@ def build_minutes(mc: MinutesContext, pack: SessionPack) -> bytes:
 def background_lines(mc: MinutesContext, brief: ItemBrief) -> list[str]:
     """The item's background: its reports counted by category and county, the amounts."""
     tr, fmt, directory, lang = mc.tr, mc.fmt, mc.directory, mc.lang
+    if not brief.reports:  # the HQ put it on its agenda itself
+        return [tr.t("sessions.doc_no_reports")]
     sep = tr.t("sessions.list_separator")
     lines = [
         tr.t(
@@ -312,12 +323,10 @@ def background_lines(mc: MinutesContext, brief: ItemBrief) -> list[str]:
 
 def _item(mc: MinutesContext, document: DocumentObject, brief: ItemBrief) -> None:
     tr, fmt, directory, lang = mc.tr, mc.fmt, mc.directory, mc.lang
-    _para(
-        mc,
-        document,
-        tr.t("sessions.doc_item", number=fmt.plain_int(brief.position), title=brief.item.title),
-        bold=True,
-    )
+    title = _typed(mc, brief.item.title)
+    head = tr.t("sessions.doc_item", number=fmt.plain_int(brief.position), title=title)
+    # An item's title and its first lines start a page together.
+    _para(mc, document, head, bold=True).paragraph_format.keep_with_next = True
     for line in background_lines(mc, brief):
         _para(mc, document, line)
     for said in brief.said:
@@ -328,7 +337,7 @@ def _item(mc: MinutesContext, document: DocumentObject, brief: ItemBrief) -> Non
                 tr.t(
                     "sessions.doc_said",
                     agency=directory.agency(said.agency_id).name(lang),
-                    text=said.note,
+                    text=_typed(mc, said.note),
                 ),
             )
     for position in brief.positions:
@@ -338,7 +347,7 @@ def _item(mc: MinutesContext, document: DocumentObject, brief: ItemBrief) -> Non
             tr.t(
                 "sessions.doc_position",
                 agency=directory.agency(position.agency_id).name(lang),
-                text=position.text,
+                text=_typed(mc, position.text),
             ),
         )
     if brief.decision is not None:
@@ -349,7 +358,7 @@ def _item(mc: MinutesContext, document: DocumentObject, brief: ItemBrief) -> Non
             tr.t("sessions.doc_decision", number=fmt.plain_int(decision.id)),
             bold=True,
         )
-        _para(mc, document, decision.text)
+        _para(mc, document, _typed(mc, decision.text))
         agencies = tr.t("sessions.list_separator").join(
             directory.agency(a.agency_id).name(lang) for a in decision.agencies
         )
@@ -399,13 +408,9 @@ def _wrap(text: str, width: int, lines: int) -> str:
     return "\n".join(wrapped)
 
 
-def decisions_png(mc: MinutesContext, pack: SessionPack) -> bytes:
-    """One page (A4 landscape proportions) with the session's decisions table."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
+def _decision_rows(mc: MinutesContext, pack: SessionPack) -> list[list[str]]:
+    """One row per item: its number, title, decision (or outcome), agencies, deadline."""
     tr, fmt, directory, lang = mc.tr, mc.fmt, mc.directory, mc.lang
-    header = tr.t("sessions.png_header").split("|")
     rows: list[list[str]] = []
     for brief in pack.items:
         decision = brief.decision
@@ -422,6 +427,18 @@ def decisions_png(mc: MinutesContext, pack: SessionPack) -> bytes:
         rows.append(
             [fmt.plain_int(brief.position), shorten(brief.item.title, 50), text, agencies, deadline]
         )
+    return rows
+
+
+def decisions_png(mc: MinutesContext, pack: SessionPack) -> bytes:
+    """One page with the session's decisions table (laid out on A4 landscape, cropped)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
+
+    tr, fmt = mc.tr, mc.fmt
+    header = tr.t("sessions.png_header").split("|")
+    rows = _decision_rows(mc, pack)
     if mc.rtl:  # the first column stands on the right
         header = header[::-1]
         rows = [r[::-1] for r in rows]
@@ -447,6 +464,15 @@ def decisions_png(mc: MinutesContext, pack: SessionPack) -> bytes:
             table.set_fontsize(9)
             table.scale(1, 3.2)
             table.auto_set_column_width(list(range(len(header))))
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()  # type: ignore[no-untyped-call]
+        # Cropped to the title and the table: the chat shows the page's content, not its
+        # white half.
+        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+        parts = [axes.title.get_window_extent(renderer)]
+        if rows:
+            parts.append(table.get_window_extent(renderer))
+        box = Bbox.union(parts).transformed(figure.dpi_scale_trans.inverted())
         buffer = io.BytesIO()
-        FigureCanvasAgg(figure).print_png(buffer)  # type: ignore[no-untyped-call]
+        figure.savefig(buffer, format="png", bbox_inches=box.padded(0.3))
     return buffer.getvalue()

@@ -1,36 +1,47 @@
 """/compliance: the HQ decisions' compliance board per agency, worst first, with a chart.
 
-Callback data `cp:p:<period>` (the board for a Jalali month, season or year) and
-`cp:c:<period>` (its chart).
+Buttons: `BoardPeriod` (`cp:p:<period>`, the board for a Jalali month, season or year)
+and `BoardChart` (`cp:c:<period>`, its chart). The secretariat sees it too: its role
+holds VIEW_PROVINCE.
 """
 
 from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import Permission
+from bot.callback_data import CallbackData
 from bot.charts import Bar, horizontal_bars
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import Presenter, escape, split_message
 from bot.i18n import Translator
-from bot.menu import MenuCommand
 from bot.services.compliance import PERIODS, AgencyCompliance, Period
 from bot.services.directory import Directory
-from handlers.common import deny
-from handlers.ui import callback, keyboard, send_chunks
+from handlers.declare import button, command
+from handlers.ui import keyboard, send_chunks
 
-COMMANDS = [MenuCommand("compliance", Permission.VIEW_PROVINCE)]
 DEFAULT_PERIOD = "year"
 
 
-def _allowed(context: RounaqContext) -> bool:
-    p = context.principal
-    return p.can(Permission.VIEW_PROVINCE) or p.can(Permission.MANAGE_AGENDA)
+@dataclass(frozen=True, slots=True)
+class BoardPeriod(CallbackData, prefix="cp:p"):
+    period: str
+
+    def valid(self) -> bool:
+        return self.period in PERIODS
+
+
+@dataclass(frozen=True, slots=True)
+class BoardChart(CallbackData, prefix="cp:c"):
+    period: str
+
+    def valid(self) -> bool:
+        return self.period in PERIODS
 
 
 def period_label(tr: Translator, fmt: Presenter, period: Period) -> str:
@@ -79,12 +90,12 @@ def _buttons(context: RounaqContext, current: str) -> InlineKeyboardMarkup | Non
     periods = [
         InlineKeyboardButton(
             ("• " if kind == current else "") + tr.t(f"sessions.period_{kind}"),
-            callback_data=callback("cp", "p", kind),
+            callback_data=BoardPeriod(kind).pack(),
         )
         for kind in PERIODS
     ]
     chart = InlineKeyboardButton(
-        tr.t("sessions.btn_chart"), callback_data=callback("cp", "c", current)
+        tr.t("sessions.btn_chart"), callback_data=BoardChart(current).pack()
     )
     return keyboard(periods, [chart])
 
@@ -96,38 +107,33 @@ async def _board(context: RounaqContext, kind: str) -> tuple[Period, list[Agency
 
 
 async def compliance(update: Update, context: RounaqContext) -> None:
-    if not _allowed(context):
-        await deny(update, context)
-        return
     _, _, text = await _board(context, DEFAULT_PERIOD)
     chat = update.effective_chat
     assert chat is not None
     await send_chunks(context, chat.id, text, _buttons(context, DEFAULT_PERIOD))
 
 
-async def compliance_button(update: Update, context: RounaqContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    tr, fmt = context.tr, context.fmt
-    if not _allowed(context):
-        await deny(update, context)
-        return
-    parts = (query.data or "").split(":")
-    if len(parts) != 3 or parts[2] not in PERIODS or parts[1] not in ("p", "c"):
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
-        return
-    kind = parts[2]
-    period, lines, text = await _board(context, kind)
+async def period_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: BoardPeriod
+) -> None:
+    kind = pressed.period
+    _, _, text = await _board(context, kind)
     await query.answer()
-    if parts[1] == "p":
-        if len(split_message(text)) > 1:  # more than one message holds: sent anew, in parts
-            chat = update.effective_chat
-            assert chat is not None
-            await send_chunks(context, chat.id, text, _buttons(context, kind))
-            return
-        with suppress(BadRequest):  # the same period pressed twice
-            await query.edit_message_text(text, reply_markup=_buttons(context, kind))
+    if len(split_message(text)) > 1:  # more than one message holds: sent anew, in parts
+        chat = update.effective_chat
+        assert chat is not None
+        await send_chunks(context, chat.id, text, _buttons(context, kind))
         return
+    with suppress(BadRequest):  # the same period pressed twice
+        await query.edit_message_text(text, reply_markup=_buttons(context, kind))
+
+
+async def chart_button(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: BoardChart
+) -> None:
+    tr, fmt = context.tr, context.fmt
+    period, lines, _ = await _board(context, pressed.period)
+    await query.answer()
     directory = context.services.directory
     bars = [
         Bar(
@@ -144,6 +150,11 @@ async def compliance_button(update: Update, context: RounaqContext) -> None:
     await context.bot.send_photo(chat.id, png, caption=title)
 
 
+COMMANDS = [command("compliance", compliance, needs=Permission.VIEW_PROVINCE)]
+
+
 def register(application: RounaqApp) -> None:
-    application.add_handler(CommandHandler("compliance", compliance))
-    application.add_handler(CallbackQueryHandler(compliance_button, pattern=r"^cp:"))
+    for item in COMMANDS:
+        application.add_handler(item.handler())
+    application.add_handler(button(BoardPeriod, period_button, needs=Permission.VIEW_PROVINCE))
+    application.add_handler(button(BoardChart, chart_button, needs=Permission.VIEW_PROVINCE))

@@ -15,7 +15,6 @@ from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
 from bot.state import runtime_of
 from handlers.notify import deliver
-from handlers.sessions import send_followups
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,11 @@ JOB_NAME = "deadlines"
 async def check_deadlines(context: RounaqContext) -> None:
     services = context.services
     workflow = services.workflow
-    await workflow.run_deadlines(services.clock.now())
+    now = services.clock.now()
+    await workflow.run_deadlines(now)
+    # HQ decisions: one reminder before the deadline, the overdue mark after it; each
+    # mark is written with its notices in the outbox, delivered below with the rest.
+    await services.followups.run(now)
     sent = 0
     for outbox_id, notice in await workflow.unsent_notices():
         try:
@@ -36,8 +39,6 @@ async def check_deadlines(context: RounaqContext) -> None:
             log.warning("deadline notices: delivery paused until the next run (%s)", exc)
             return
         await workflow.notice_sent(outbox_id)
-    # HQ decisions: one reminder before the deadline, the overdue mark after it.
-    sent += await send_followups(context)
     if sent:
         log.info("deadline check: %d messages delivered", sent)
 

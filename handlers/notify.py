@@ -176,6 +176,22 @@ def notice_text(tr: Translator, fmt: Presenter, context: RounaqContext, notice: 
     return text
 
 
+def followup_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardButton]]:
+    """A decision's reminder or overdue mark: the agency reports it implemented; the
+    secretariat puts it back on the next session's agenda with one button."""
+    from handlers.sessions.buttons import Requeue  # the sessions feature imports this module
+
+    assert notice.decision_id is not None
+    assert notice.agency_id is not None
+    pair = (notice.decision_id, notice.agency_id)
+    if notice.audience is Audience.SECRETARIAT:
+        label, data = tr.t("sessions.btn_requeue"), Requeue(*pair).pack()
+    else:
+        number = Presenter(lang=tr.lang).plain_int(notice.decision_id)
+        label, data = tr.t("hq.btn_implemented_n", id=number), callback("dc", "i", *pair)
+    return [[InlineKeyboardButton(label, callback_data=data)]]
+
+
 def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardButton]]:
     report = notice.report
     rows: list[list[InlineKeyboardButton]] = []
@@ -194,6 +210,8 @@ def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardBu
                 ),
             ]
         )
+    if notice.kind.startswith("followup_"):
+        return followup_buttons(tr, notice)
     if notice.audience is Audience.SECRETARIAT and notice.decision_id is not None:
         rows.append(
             [

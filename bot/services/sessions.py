@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.access import Permission, Principal, can_respond_to_decision
 from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
@@ -32,7 +34,7 @@ from storage.dto import ReportDTO
 from storage.dto_sessions import AgencySaid, PositionDTO, SessionDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 from storage.models_sessions import ItemOutcome, SessionStatus
-from storage.models_workflow import AgencyResponse, AgendaItemStatus
+from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
 from storage.repositories.effects import EffectRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.workflow import WorkflowRepository
@@ -185,6 +187,27 @@ class SessionService:
             if item.status != AgendaItemStatus.SCHEDULED or await repo.waiting([item_id]):
                 raise WorkflowError("not_now")
             await repo.add_item(session_id, item_id)
+
+    async def add_own_item(
+        self, principal: Principal, session_id: int, *, title: str, cause_kind: str
+    ) -> int:
+        """An item the HQ puts on a session's agenda itself, with no report behind it (a
+        strategy to approve, a program to follow up)."""
+        session_dto = await self._open(principal, session_id)
+        title = HQService.check_title(title)
+        if cause_kind not in CauseKind.ALL:
+            raise WorkflowError("not_now")
+        async with self._db.transaction() as session:
+            item_id = await WorkflowRepository(session).add_agenda_item(
+                self._province,
+                title=title,
+                cause_kind=cause_kind,
+                session_date=session_dto.starts_at.astimezone(self._calendar.tz).date(),
+                created_by=principal.user_id,
+                now=self._clock.now(),
+            )
+            await SessionRepository(session).add_item(session_id, item_id)
+        return item_id
 
     async def pack(self, principal: Principal, session_id: int) -> SessionPack:
         """The session with every item's background: what the agenda and minutes show."""
@@ -381,11 +404,31 @@ class FollowUpDue:
     agency_id: int
 
 
+def followup_notices(due: FollowUpDue) -> list[Notice]:
+    """A reminder goes to the agency; the overdue mark to the agency and the secretariat
+    (whose copy carries the button that puts the decision back on the agenda)."""
+    audiences = [Audience.AGENCY] + [Audience.SECRETARIAT] * (due.kind == "overdue")
+    return [
+        Notice(
+            audience,
+            f"followup_{due.kind}",
+            None,
+            agency_id=due.agency_id,
+            decision_id=due.decision.id,
+            subject=due.title,
+            when=due.decision.deadline_at,
+        )
+        for audience in audiences
+    ]
+
+
 class FollowUpService:
     """Reminds an agency once before a decision's deadline and marks it overdue after.
 
-    Found by `due(now)`, marked by `done(...)` once told: a send that fails for a moment
-    leaves the mark unset, so the next run of the deadline job tries again.
+    `run(now)` writes each mark and the notices it owes in one transaction, the notices
+    into the deadline job's outbox (`notice_outbox`), which the job delivers and marks
+    sent one by one. A crash between the mark and the send loses nothing (the outbox
+    still holds the notice) and sends nothing twice (the mark is already there).
     """
 
     def __init__(
@@ -398,13 +441,16 @@ class FollowUpService:
 
     async def due(self, now: datetime) -> list[FollowUpDue]:
         async with self._db.session() as session:
-            work = WorkflowRepository(session)
-            decisions = await work.decisions(self._directory.province_id)
-            marks = {
-                (f.decision_id, f.agency_id): f
-                for f in await SessionRepository(session).followups(d.id for d in decisions)
-            }
-            titles = {i.id: i.title for i in await work.agenda_items(self._directory.province_id)}
+            return await self._due(session, now)
+
+    async def _due(self, session: AsyncSession, now: datetime) -> list[FollowUpDue]:
+        work = WorkflowRepository(session)
+        decisions = await work.decisions(self._directory.province_id)
+        marks = {
+            (f.decision_id, f.agency_id): f
+            for f in await SessionRepository(session).followups(d.id for d in decisions)
+        }
+        titles = {i.id: i.title for i in await work.agenda_items(self._directory.province_id)}
         found: list[FollowUpDue] = []
         for decision in sorted(decisions, key=lambda d: d.id):
             for answer in decision.agencies:
@@ -423,19 +469,31 @@ class FollowUpService:
                     found.append(FollowUpDue("reminder", decision, title, answer.agency_id))
         return found
 
+    async def run(self, now: datetime) -> list[Notice]:
+        """Mark what is due and put its notices in the outbox, in one transaction."""
+        notices: list[Notice] = []
+        async with self._db.transaction() as session:
+            repo = SessionRepository(session)
+            outbox = EffectRepository(session, self._province)
+            for due in await self._due(session, now):
+                field = "overdue_at" if due.kind == "overdue" else "reminded_at"
+                await repo.follow_up(due.decision.id, due.agency_id, **{field: now})
+                owed = followup_notices(due)
+                for notice in owed:
+                    await outbox.enqueue(json.dumps(dump_notices([notice])[0]), now)
+                notices.extend(owed)
+        return notices
+
+    @property
+    def _province(self) -> int:
+        return self._directory.province_id
+
     async def upheld(self, decisions: Sequence[DecisionDTO | None]) -> set[tuple[int, int]]:
         """(decision, agency) pairs whose objection the secretariat upheld."""
         ids = [d.id for d in decisions if d is not None]
         async with self._db.session() as session:
             marks = await SessionRepository(session).followups(ids)
         return {(m.decision_id, m.agency_id) for m in marks if m.upheld_at is not None}
-
-    async def done(self, due: FollowUpDue, now: datetime) -> None:
-        field = "overdue_at" if due.kind == "overdue" else "reminded_at"
-        async with self._db.transaction() as session:
-            await SessionRepository(session).follow_up(
-                due.decision.id, due.agency_id, **{field: now}
-            )
 
     async def requeue(self, principal: Principal, decision_id: int, agency_id: int) -> SessionDTO:
         """Put an overdue decision's item on the next scheduled session's agenda."""
@@ -461,6 +519,8 @@ class FollowUpService:
             if decision.agenda_item_id in await repo.waiting([decision.agenda_item_id]):
                 raise WorkflowError("already_queued")
             await repo.add_item(target.id, decision.agenda_item_id)
+            # The agency that let it run overdue answers for it at that session.
+            await repo.set_invite(target.id, agency_id, True)
             await repo.follow_up(decision_id, agency_id, requeued_at=now)
             found = await repo.get(target.id, province)
         assert found is not None

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.context import RounaqApp
-from bot.demo import PERSONAS, _grant_personas, seed_demo_figures
+from bot.demo import (
+    DEMO_SESSION_AGENCIES,
+    DEMO_SESSION_CHAIR,
+    DEMO_SESSION_ITEMS,
+    PERSONAS,
+    _grant_personas,
+    seed_demo_figures,
+    seed_demo_session,
+)
 from bot.formatting import Presenter
+from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from tests.e2e.workflow_kit import file_report, services_of
 from tests.people import Person
 
 DENIED = "شما به این بخش دسترسی ندارید."
+TR = get_translator("fa")
+
+
+def shown(key: str, **values: str) -> str:
+    """A catalog text as the chat shows it (the emulator keeps the text, not the tags)."""
+    return re.sub(r"<[^>]+>", "", TR.t(key, **values))
+
+
+FA = Presenter("fa")
 # What each demo person comes to do, by user id.
 PARTS: dict[int, list[str]] = {
     1001: ["/myreports", "/report"],
@@ -102,3 +122,38 @@ async def test_the_demo_walkthrough_ends_with_each_person_getting_their_digest(
     await emulator.wait_for_message(4001, lambda m: "ارسال گزارش روزانه" in m.text)
     # The bank officer had nothing new: no digest at all.
     assert not [m for m in emulator.messages(2002) if HEADER in m.text]
+
+
+async def test_the_demo_secretariat_finds_a_scheduled_session_with_its_agenda(
+    app: RounaqApp, emulator: BotApiEmulator
+) -> None:
+    """A stranger playing the secretariat opens /session and finds the demo's session:
+    scheduled, two agencies invited, two items on its agenda, ready to be decided."""
+    people = {
+        p.user_id: Person(emulator, emulator.add_user(p.user_id, p.first_name, persona=p.label))
+        for p in PERSONAS
+    }
+    services = services_of(app)
+    await _grant_personas(services)
+    await seed_demo_session(services)
+    await seed_demo_session(services)  # a second demo start: the same one session
+    hq = people[5001]
+    listing = await hq.say("/session")
+    assert shown("sessions.list_title", count=FA.number(1)) in listing.text
+    view = await hq.press(listing, TR.t("sessions.btn_open", number=FA.plain_int(1)))
+    assert TR.t("sessions.status_scheduled") in view.text
+    assert DEMO_SESSION_CHAIR in view.text
+    for code in DEMO_SESSION_AGENCIES:
+        assert services.directory.agency_by_code(code).name("fa") in view.text  # type: ignore[union-attr]
+    for n, (title, _) in enumerate(DEMO_SESSION_ITEMS, start=1):
+        assert shown("sessions.item_head", number=FA.plain_int(n), title=title) in view.text
+    assert view.text.count(TR.t("sessions.doc_no_reports")) == 2
+    # The first item can be decided as any other.
+    await hq.press(view, TR.t("sessions.btn_decide", n=FA.plain_int(1)))
+    picker = await hq.say("صمت فهرست واحدهای نیازمند مواد اولیه را ظرف ۳۰ روز اعلام کند.")
+    smt = services.directory.agency_by_code("smt")
+    assert smt is not None
+    picker = await hq.press(picker, f"☐ {FA.shorten(smt.short_name('fa'), 36)}")
+    deadlines = await hq.press(picker, TR.t("hq.btn_next"))
+    decided = await hq.press(deadlines, TR.t("hq.days", days=FA.number(30)))
+    assert shown("sessions.decided", id=FA.plain_int(1), deadline="")[:10] in decided.text

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import Presenter
+from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models_sessions import HQSession, SessionItem
 from storage.models_workflow import AgendaItem, Decision
@@ -34,6 +35,7 @@ from tests.e2e.test_hq_flow import run_deadline_job
 from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
 
 FA = Presenter("fa")
+FA_TR = get_translator("fa")
 EN = Presenter("en")
 # A folder to keep the Persian minutes and the decisions' picture in, for a person to see.
 SAVE_MINUTES = os.environ.get("ROUNAQ_SAVE_MINUTES")
@@ -212,6 +214,8 @@ async def test_session_minutes_issue_and_compliance(
     assert text.count("سابقه: ۱ گزارش از ۱ واحد تولیدی.") == 2
     assert "به تفکیک شهرستان: قم (۱)" in text
     assert "نظر کتبی سازمان صنعت" in text
+    # A Latin sentence is embedded left to right: its full stop stays after "bank".
+    assert "\u202aCollateral rules come from the central bank.\u202c" in text
     for decision in rows:
         assert decision.text in text
         assert (
@@ -222,6 +226,21 @@ async def test_session_minutes_issue_and_compliance(
     assert "دبیر ستاد" in text
     assert "استاندار قم" in docx.document.tables[-1].rows[1].cells[0].text
     assert "امیر" in docx.document.tables[-1].rows[1].cells[1].text
+    sign_row = docx.document.tables[-1].rows[2]
+    assert sign_row.height is not None
+    assert sign_row.height >= Cm(2)  # room to sign
+
+    # Waiting for an edited version: a wrong input is answered in Persian, with the step's
+    # buttons; the stop button ends the wait.
+    pause(clock)
+    ask = await hq.press(draft, "نسخهٔ ویرایش‌شده")
+    waiting_buttons = [FA_TR.t("sessions.btn_issue"), FA_TR.t("sessions.btn_stop_waiting")]
+    assert ask.button_texts == waiting_buttons
+    wrong = await hq.say("این هم اصلاحات من")
+    assert wrong.text == FA_TR.t("sessions.edited_expected")
+    assert wrong.button_texts == waiting_buttons
+    stopped = await hq.press(wrong, FA_TR.t("sessions.btn_stop_waiting"))
+    assert stopped.text == FA_TR.t("sessions.edited_stopped")
 
     # --- issue: the attending agencies get it, the objection windows start -------------------
     clock.advance(timedelta(hours=2))
@@ -262,7 +281,15 @@ async def test_session_minutes_issue_and_compliance(
 
     # --- the bank is reminded once before its deadline, then marked overdue --------------
     clock.set(rows[1].deadline_at - timedelta(days=1))
-    await run_deadline_job(app)
+    # The job is killed right after the reminder's mark is committed, before any send:
+    # the reminder waits in the outbox, written in the same transaction as its mark.
+    owed = await services.followups.run(clock.now())
+    assert [(n.kind, n.decision_id, n.agency_id) for n in owed] == [
+        ("followup_reminder", rows[1].id, cast.banks_id)
+    ]
+    assert not any("is due on" in t for t in bank.texts())
+    assert await services.followups.run(clock.now()) == []  # marked: not owed twice
+    await run_deadline_job(app)  # the job after the restart delivers it, once
     reminder = await bank.next("is due on")
     assert "HQ decision No. 2" in reminder.text
     assert "✅ #2 implemented" in reminder.button_texts
@@ -321,11 +348,14 @@ async def test_session_minutes_issue_and_compliance(
     await hq.say("۱۴۰۵/۱۰/۰۶ ۱۰:۰۰")
     await hq.say("سالن شهید بهشتی استانداری")
     await hq.say("معاون هماهنگی امور اقتصادی استاندار")
+    # One button on the overdue notice puts it back; the bank is invited to answer for it.
     requeued = await hq.press(overdue, "بازگشت به دستور جلسهٔ بعد")
     assert "مصوبهٔ شمارهٔ ۲ برای پیگیری در دستور جلسهٔ شمارهٔ ۲" in requeued.text
-    listing = await hq.say("/session")
-    second_session = await hq.press(listing, "جلسهٔ ۲")
+    assert f"و {banks_name} به آن جلسه دعوت شد" in requeued.text
+    second_session = await hq.press(requeued, "جلسهٔ ۲")
     assert "بند ۱: وثیقهٔ ۱۵۰ درصدی بانک‌ها" in second_session.text
+    assert FA_TR.t("sessions.requeued_line", agencies=banks_name) in second_session.text
+    assert f"دستگاه‌های دعوت‌شده: {banks_name}" in second_session.text
     assert "پیگیری شد ۱" in " ".join(second_session.button_texts)
 
     # --- /export: the board, the decisions and their histories ---------------------------

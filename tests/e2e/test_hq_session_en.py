@@ -67,7 +67,9 @@ async def test_session_in_english(
         clock.advance(timedelta(minutes=1))
 
     listing = await hq.say("/session")
-    await hq.press(listing, TR.t("sessions.btn_new"))
+    ask_when = await hq.press(listing, TR.t("sessions.btn_new"))
+    # The example is a Jalali date (the parser's calendar), in Latin digits.
+    assert "like 1405/09/07 10:00 (Jalali)" in ask_when.text
     await hq.say("1405/09/15 10:00")
     await hq.say("Governorate meeting hall")
     view = await hq.say("The governor of Qom")
@@ -131,6 +133,35 @@ async def test_session_in_english(
     clock.advance(timedelta(minutes=1))
     ask = await hq.press(draft, TR.t("sessions.btn_edited"))
     assert ask.text == TR.t("sessions.ask_edited")
+    waiting_buttons = [TR.t("sessions.btn_issue"), TR.t("sessions.btn_stop_waiting")]
+    assert ask.button_texts == waiting_buttons
+    # Anything but a .docx is answered with what is awaited and the step's buttons.
+    await hq.send("Here are my corrections: add the deputy governor.")
+    await emulator.send_sticker(hq.id)
+    await emulator.send_photo(hq.id, b"\x89PNG\r\n\x1a\n")
+    for _ in range(3):
+        again = await hq.next()
+        assert again.text == TR.t("sessions.edited_expected")
+        assert again.button_texts == waiting_buttons
+    # /cancel ends the wait: a .docx sent after it is not taken for the minutes.
+    cancelled = await hq.say("/cancel")
+    assert cancelled.text == TR.t("common.cancelled")
+    await emulator.send_document(hq.id, b"PK-not-taken", "minutes-1-late.docx")
+    assert (await hq.next()).text != TR.t("sessions.edited_kept")
+    clock.advance(timedelta(minutes=1))
+    # Another command ends the wait too, as it ends any prompt.
+    await hq.press(draft, TR.t("sessions.btn_edited"))
+    await hq.say("/session")
+    after = await hq.say("a note, not the minutes")
+    assert after.text != TR.t("sessions.edited_expected")
+    clock.advance(timedelta(minutes=1))
+    ask = await hq.press(draft, TR.t("sessions.btn_edited"))
+    stopped = await hq.press(ask, TR.t("sessions.btn_stop_waiting"))
+    assert stopped.text == TR.t("sessions.edited_stopped")
+    await hq.send("still there?")
+    assert TR.t("sessions.edited_expected") not in (await hq.next()).text
+    clock.advance(timedelta(minutes=1))
+    ask = await hq.press(draft, TR.t("sessions.btn_edited"))
     docx.document.add_paragraph("Addendum: the deputy governor also attended.")
     edited = io.BytesIO()
     docx.document.save(edited)

@@ -14,6 +14,7 @@ from bot.callback_data import MAX_CALLBACK_BYTES, CallbackData
 from handlers import (
     actions,
     admin,
+    compliance,
     digest,
     inbox,
     loans,
@@ -23,6 +24,7 @@ from handlers import (
     start,
     stats,
 )
+from handlers.sessions import buttons as session_buttons
 
 # Kinds with text fields take only the values their feature knows: one valid example each.
 TEXT_EXAMPLES: dict[type[CallbackData], list[CallbackData]] = {
@@ -42,6 +44,10 @@ TEXT_EXAMPLES: dict[type[CallbackData], list[CallbackData]] = {
     digest.PickTime: [digest.PickTime("0730"), digest.PickTime("2100")],
     digest.ToggleSection: [digest.ToggleSection("inbox")],
     programs.EditField: [programs.EditField("agency_id"), programs.EditField("title_fa")],
+    compliance.BoardPeriod: [compliance.BoardPeriod(p) for p in ("month", "season", "year")],
+    compliance.BoardChart: [compliance.BoardChart("year")],
+    # Int kinds whose values are checked too: valid examples (0 days is no deadline).
+    session_buttons.PickDeadline: [session_buttons.PickDeadline(7, 10)],
 }
 BIG = 10**18 - 1  # the most digits an int field takes
 
@@ -53,6 +59,8 @@ def _fields(kind: type[CallbackData]) -> list[type]:
 
 def examples(kind: type[CallbackData]) -> list[CallbackData]:
     types = _fields(kind)
+    if kind in TEXT_EXAMPLES:
+        return TEXT_EXAMPLES[kind]
     if str in types:
         assert kind in TEXT_EXAMPLES, f"add an example of {kind.__name__} here"
         return TEXT_EXAMPLES[kind]
@@ -64,6 +72,10 @@ KINDS = CallbackData.kinds()
 
 def test_kinds_are_declared() -> None:
     assert {"ex", "st:c", "ln", "lnc", "my:o", "ib", "ib:c", "ak:r"} <= {k.prefix for k in KINDS}
+    # The HQ session's and the compliance board's buttons, one kind per verb.
+    session_verbs = {"new", "v", "iv", "ia", "ai", "+", "sa", "po", "at", "ap", "d", "pp", "rj"}
+    session_verbs |= {"rv", "a", "n", "dl", "m", "is", "ed", "ec", "up", "rq"}
+    assert {f"ss:{v}" for v in session_verbs} | {"cp:p", "cp:c"} <= {k.prefix for k in KINDS}
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: f"{k.__module__}.{k.__name__}")
@@ -118,6 +130,9 @@ def test_text_fields_refuse_unknown_values() -> None:
     assert loans.ViewButton.unpack("ln:sum:usd:1404") is None
     assert inbox.ViewButton.unpack("ib:9:0:0:1") is None
     assert digest.PickTime.unpack("dg:t:7am") is None
+    assert compliance.BoardPeriod.unpack("cp:p:decade") is None
+    assert session_buttons.PickDeadline.unpack("ss:dl:7:11") is None
+    assert session_buttons.InviteAgency.unpack("ss:ia:1:2:2") is None
 
 
 def test_wire_format_of_buttons_already_sent() -> None:
@@ -128,6 +143,9 @@ def test_wire_format_of_buttons_already_sent() -> None:
     assert actions.ActOnCard.unpack("wf:acc:12:c") == actions.ActOnCard("acc", 12)
     assert actions.Reassign.unpack("wf:rsg:12:5") == actions.Reassign(12, 5)
     assert actions.Act.unpack("wf:acc:12:c") is None
+    assert session_buttons.PutItem.unpack("ss:+:1:9") == session_buttons.PutItem(1, 9)
+    assert session_buttons.NewSession.unpack("ss:new") == session_buttons.NewSession()
+    assert compliance.BoardChart.unpack("cp:c:season") == compliance.BoardChart("season")
     # Kinds sharing a prefix do not take each other's presses.
     assert not re.match(inbox.ViewButton.pattern(), "ib:c:1:0")
 

@@ -1,0 +1,89 @@
+"""The Headquarters' session in the chat: /session.
+
+The secretariat schedules a session (date and time, place, chair), invites agencies,
+puts agenda items on it, sends the agenda, records who attended and what was decided,
+checks the minutes (DOCX and a PNG of the decisions) and issues them. Invited agencies'
+officers write their position on an item. Every button is a typed kind (`buttons.py`,
+`ss:<verb>:<ids>` on the wire) with one handler, declared here with its permission.
+
+    schedule.py      /session, a new session, one session's view, invitations
+    agenda.py        items on the agenda, the agenda to the agencies, positions
+    meeting.py       attendance and each item's outcome (decisions with their deadline)
+    minutes_flow.py  the minutes to check, the edited version, issuing; objections upheld,
+                     an overdue decision back on the next agenda
+Reminders and overdue marks are written with their notices by `FollowUpService.run`
+(the deadline job, handlers/deadlines.py, delivers them through the notice outbox).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot.access import Permission
+from bot.context import RounaqApp
+from handlers import prompt
+from handlers.declare import button, command
+from handlers.sessions import agenda, meeting, minutes_flow, schedule
+from handlers.sessions import buttons as b
+from handlers.sessions.common import alerting
+from handlers.sessions.views import waits_for
+from storage.models_sessions import ItemOutcome
+
+__all__ = ["COMMANDS", "register", "waits_for"]
+
+COMMANDS = [command("session", schedule.session_command, needs=Permission.MANAGE_AGENDA)]
+
+# The secretariat's buttons (MANAGE_AGENDA), one handler per kind.
+SECRETARIAT_BUTTONS: list[tuple[type[Any], Any]] = [
+    (b.NewSession, schedule.new_session),
+    (b.ViewSession, schedule.view_session),
+    (b.Invite, schedule.invite),
+    (b.InviteAgency, schedule.invite_agency),
+    (b.AddItems, agenda.add_items),
+    (b.PutItem, agenda.put_item),
+    (b.SendAgenda, agenda.send_agenda),
+    (b.Attendance, meeting.attendance),
+    (b.Attendee, meeting.attendee),
+    (b.Decide, meeting.decide),
+    (b.Postpone, meeting.settle(ItemOutcome.POSTPONED)),
+    (b.Reject, meeting.settle(ItemOutcome.REJECTED)),
+    (b.Reviewed, meeting.settle(ItemOutcome.REVIEWED)),
+    (b.PickAgency, meeting.pick_agency),
+    (b.AgenciesPicked, meeting.agencies_picked),
+    (b.PickDeadline, meeting.pick_deadline),
+    (b.Minutes, minutes_flow.minutes),
+    (b.Issue, minutes_flow.issue),
+    (b.SendEdited, minutes_flow.send_edited),
+    (b.StopWaiting, minutes_flow.stop_waiting),
+    (b.Uphold, minutes_flow.uphold),
+    (b.Requeue, minutes_flow.requeue),
+]
+
+
+def register(application: RounaqApp) -> None:
+    for item in COMMANDS:
+        application.add_handler(item.handler())
+    for kind, callback in SECRETARIAT_BUTTONS:
+        application.add_handler(button(kind, alerting(callback), needs=Permission.MANAGE_AGENDA))
+    # An officer's position: the agency is checked against the press (it is not a role).
+    application.add_handler(button(b.WritePosition, alerting(agenda.write_position)))
+    # The edited minutes, while awaited: the .docx, /cancel, or anything else (answered
+    # with the step's buttons). Before the fallback, which would call it a stray message.
+    waiting = minutes_flow.WaitingForMinutes(application)
+    application.add_handler(
+        MessageHandler(waiting & filters.Document.ALL, minutes_flow.got_edited_minutes)
+    )
+    application.add_handler(CommandHandler("cancel", minutes_flow.cancel_edit, filters=waiting))
+    # Any other new command ends the wait. Group -3: the prompts' handler takes every
+    # command in group -2 (one handler per group), and the gate's TypeHandler all of -1.
+    other_command = filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/cancel\b")
+    application.add_handler(MessageHandler(other_command & waiting, minutes_flow.moved_on), -3)
+    application.add_handler(MessageHandler(waiting & ~filters.COMMAND, minutes_flow.not_a_docx))
+    prompt.on(application, "ss_when", schedule.got_when)
+    prompt.on(application, "ss_place", schedule.got_place)
+    prompt.on(application, "ss_chair", schedule.got_chair)
+    prompt.on(application, "ss_attendee", meeting.got_attendee)
+    prompt.on(application, "ss_decision", meeting.got_decision)
+    prompt.on(application, "ss_position", agenda.got_position)

@@ -1,0 +1,130 @@
+"""What the session's screens share: error text, the date line, the agency's chats, a
+send that tells a blocked chat from a transient failure, and the WorkflowError answer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from contextlib import suppress
+from typing import Any, TypeVar
+
+import jdatetime
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.callback_data import CallbackData
+from bot.context import RounaqContext
+from bot.delivery import is_transient
+from bot.formatting import Presenter
+from bot.i18n import Translator, get_translator
+from bot.minutes import MinutesContext, date_in_words
+from bot.services.workflow import WorkflowError
+from bot.views import workflow_error
+from handlers.ui import answer_quietly, keyboard, rows, send_chunks
+from storage.dto_sessions import SessionDTO
+
+DRAFT_KEY = "session_decision_draft"
+EDIT_KEY = "session_minutes_edit"  # the session whose edited minutes are awaited
+
+T = TypeVar("T", bound=CallbackData)
+Press = Callable[[Update, RounaqContext, CallbackQuery, T], Coroutine[Any, Any, None]]
+
+
+def error_text(tr: Translator, error: WorkflowError) -> str:
+    key = f"sessions.error_{error.reason}"
+    return tr.t(key) if tr.has(key) else workflow_error(tr, error)
+
+
+def alerting(callback: Press[T]) -> Press[T]:
+    """A refused action (WorkflowError) is answered on the button, as an alert."""
+
+    async def run(update: Update, context: RounaqContext, query: CallbackQuery, data: T) -> None:
+        try:
+            await callback(update, context, query, data)
+        except WorkflowError as error:
+            await answer_quietly(query, error_text(context.tr, error), show_alert=True)
+
+    return run
+
+
+def when_text(tr: Translator, fmt: Presenter, session: SessionDTO) -> str:
+    local = session.starts_at.astimezone(fmt.tz)
+    j = jdatetime.date.fromgregorian(date=local.date())
+    return tr.t(
+        "sessions.when", date=date_in_words(fmt, j, fmt.weekday(local)), time=fmt.time(local)
+    )
+
+
+def minutes_context(context: RounaqContext) -> MinutesContext:
+    return MinutesContext(context.tr, context.fmt, context.services.directory, "")
+
+
+def in_language(context: RounaqContext, lang: str) -> tuple[Translator, Presenter]:
+    return get_translator(lang), Presenter(lang=lang, tz=context.services.settings.tz)
+
+
+def chat_of(update: Update) -> int:
+    chat = update.effective_chat
+    assert chat is not None
+    return chat.id
+
+
+async def say(
+    update: Update, context: RounaqContext, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    await send_chunks(context, chat_of(update), text, markup)
+
+
+async def agency_chats(context: RounaqContext, agency_id: int) -> list[tuple[int, str]]:
+    """The agency's officers (each in their language) and its group chat."""
+    services = context.services
+    default = services.settings.default_language
+    chats = [(u.id, u.language or default) for u in await services.users.officers(agency_id)]
+    group = services.directory.agency(agency_id).group_chat_id
+    if group is not None:
+        chats.append((group, default))
+    return chats
+
+
+async def reached(send: Awaitable[object]) -> bool:
+    """Await a send: False for a chat that cannot get it (blocked, gone); a transient
+    failure propagates, so the update is handled again."""
+    try:
+        await send
+    except Forbidden:
+        return False
+    except TelegramError as exc:
+        if is_transient(exc):
+            raise
+        return False
+    return True
+
+
+async def send_to(
+    context: RounaqContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    return await reached(send_chunks(context, chat_id, text, markup))
+
+
+def agency_picker(
+    context: RounaqContext,
+    chosen: set[int],
+    make: Callable[[int, bool], CallbackData],
+    done: CallbackData,
+    done_label: str = "sessions.btn_done",
+) -> InlineKeyboardMarkup | None:
+    """Every agency as a ☑/☐ toggle (`make(agency, chosen)` is its button), then done."""
+    buttons = [
+        InlineKeyboardButton(
+            ("☑ " if a.id in chosen else "☐ ")
+            + context.fmt.shorten(a.short_name(context.lang), 36),
+            callback_data=make(a.id, a.id in chosen).pack(),
+        )
+        for a in context.services.directory.agencies
+    ]
+    finish = InlineKeyboardButton(context.tr.t(done_label), callback_data=done.pack())
+    return keyboard(*rows(buttons, 2), [finish])
+
+
+async def edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    with suppress(BadRequest):  # the same state pressed twice
+        await query.edit_message_reply_markup(markup)

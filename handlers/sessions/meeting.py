@@ -1,0 +1,230 @@
+"""The session itself: who attended, and each item's outcome (a decision with its
+agencies and deadline, postponed, rejected, or an overdue one followed up)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import RounaqContext
+from bot.formatting import escape
+from bot.services.workflow import WorkflowError
+from handlers import prompt
+from handlers.notify import deliver
+from handlers.sessions.buttons import (
+    DEADLINE_CHOICES,
+    AgenciesPicked,
+    Attendance,
+    Attendee,
+    Decide,
+    PickAgency,
+    PickDeadline,
+    Postpone,
+    Reject,
+    Reviewed,
+)
+from handlers.sessions.common import (
+    DRAFT_KEY,
+    Press,
+    agency_picker,
+    edit_markup,
+    error_text,
+    say,
+)
+from handlers.sessions.views import session_view
+from handlers.ui import answer_quietly, keyboard, rows
+
+# --- attendance ------------------------------------------------------------------------
+
+
+async def attendance(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: Attendance
+) -> None:
+    session = await context.services.sessions.get(context.principal, pressed.session)
+    await query.answer()
+    directory, fmt = context.services.directory, context.fmt
+    people = [
+        InlineKeyboardButton(
+            ("✅ " if a.attended else "▫️ ")
+            + fmt.shorten(directory.agency(a.agency_id).short_name(context.lang), 36),
+            callback_data=Attendee(session.id, a.agency_id).pack(),
+        )
+        for a in session.agencies
+    ]
+    if not people:
+        await say(update, context, context.tr.t("sessions.error_nothing_selected"))
+        return
+    await say(update, context, context.tr.t("sessions.pick_attendee"), keyboard(*rows(people, 1)))
+
+
+async def attendee(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: Attendee
+) -> None:
+    await context.services.sessions.get(context.principal, pressed.session)
+    await query.answer()
+    agency = context.services.directory.agency(pressed.agency).name(context.lang)
+    await prompt.ask(
+        context, query.from_user.id, context.tr.t("sessions.ask_attendee", agency=escape(agency)),
+        "ss_attendee", session=pressed.session, agency=pressed.agency,
+    )  # fmt: skip
+
+
+async def got_attendee(
+    update: Update, context: RounaqContext, data: dict[str, Any], text: str
+) -> bool:
+    message = update.effective_message
+    assert message is not None
+    session_id = int(data.get("session", 0))
+    try:
+        await context.services.sessions.attend(
+            context.principal, session_id, int(data.get("agency", 0)), text
+        )
+    except WorkflowError as error:
+        await message.reply_text(error_text(context.tr, error))
+        return error.reason != "note_length"
+    await message.reply_text(context.tr.t("sessions.attended"))
+    return True
+
+
+# --- outcomes without a decision ---------------------------------------------------------
+
+
+def settle(outcome: str) -> Press[Postpone | Reject | Reviewed]:
+    """The press that gives an item this outcome and shows the session again."""
+
+    async def run(
+        update: Update,
+        context: RounaqContext,
+        query: CallbackQuery,
+        pressed: Postpone | Reject | Reviewed,
+    ) -> None:
+        await context.services.sessions.settle(
+            context.principal, pressed.session, pressed.item, outcome
+        )
+        await answer_quietly(query, context.tr.t(f"sessions.outcome_{outcome}"))
+        text, markup = await session_view(context, pressed.session)
+        await say(update, context, text, markup)
+
+    return run
+
+
+# --- a decision: its text, its agencies, its deadline ------------------------------------
+
+
+def _draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:
+    assert context.user_data is not None
+    draft = context.user_data.get(DRAFT_KEY)
+    if not isinstance(draft, dict) or draft.get("item") != item_id:
+        return None
+    return draft
+
+
+def _picker(context: RounaqContext, item_id: int, chosen: set[int]) -> InlineKeyboardMarkup | None:
+    return agency_picker(
+        context,
+        chosen,
+        lambda agency, _: PickAgency(item_id, agency),
+        AgenciesPicked(item_id),
+        "hq.btn_next",
+    )
+
+
+async def decide(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: Decide
+) -> None:
+    await context.services.sessions.get(context.principal, pressed.session)
+    await query.answer()
+    await prompt.ask(
+        context, query.from_user.id, context.tr.t("hq.ask_decision"), "ss_decision",
+        session=pressed.session, item=pressed.item,
+    )  # fmt: skip
+
+
+async def got_decision(
+    update: Update, context: RounaqContext, data: dict[str, Any], text: str
+) -> bool:
+    message = update.effective_message
+    assert message is not None
+    item_id, session_id = int(data.get("item", 0)), int(data.get("session", 0))
+    try:
+        decision_text = context.services.hq.check_text(text)
+        _, reports, _ = await context.services.hq.item(context.principal, item_id)
+    except WorkflowError as error:
+        await message.reply_text(error_text(context.tr, error))
+        return error.reason != "note_length"
+    chosen = sorted({r.agency_id for r in reports})
+    assert context.user_data is not None
+    context.user_data[DRAFT_KEY] = {
+        "item": item_id, "session": session_id, "text": decision_text, "agencies": chosen,
+    }  # fmt: skip
+    picker = _picker(context, item_id, set(chosen))
+    await message.reply_text(context.tr.t("hq.pick_agencies"), reply_markup=picker)
+    return True
+
+
+async def pick_agency(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: PickAgency
+) -> None:
+    draft = _draft(context, pressed.item)
+    if draft is None:
+        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        return
+    picked: list[int] = draft["agencies"]
+    if pressed.agency in picked:
+        picked.remove(pressed.agency)
+    elif pressed.agency in {a.id for a in context.services.directory.agencies}:
+        picked.append(pressed.agency)
+    await query.answer()
+    await edit_markup(query, _picker(context, pressed.item, set(picked)))
+
+
+async def agencies_picked(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: AgenciesPicked
+) -> None:
+    tr, fmt = context.tr, context.fmt
+    draft = _draft(context, pressed.item)
+    if draft is None or not draft["agencies"]:
+        await query.answer(tr.t("hq.pick_agencies"), show_alert=True)
+        return
+    await query.answer()
+    choices = [
+        InlineKeyboardButton(
+            tr.t("hq.days", days=fmt.number(d)),
+            callback_data=PickDeadline(pressed.item, d).pack(),
+        )
+        for d in DEADLINE_CHOICES
+    ]
+    await say(update, context, tr.t("hq.pick_deadline"), keyboard(choices))
+
+
+async def pick_deadline(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: PickDeadline
+) -> None:
+    tr, fmt = context.tr, context.fmt
+    draft = _draft(context, pressed.item)
+    if draft is None:
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return
+    session_id = int(draft["session"])
+    decision, notices = await context.services.sessions.decide(
+        context.principal,
+        session_id,
+        pressed.item,
+        text=draft["text"],
+        agency_ids=draft["agencies"],
+        deadline_days=pressed.days,
+        update_id=update.update_id,
+    )
+    await answer_quietly(query)
+    decided = tr.t(
+        "sessions.decided",
+        id=fmt.plain_int(decision.id),
+        deadline=fmt.date(decision.deadline_at),
+    )
+    await say(update, context, decided)
+    await deliver(context, notices)
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    text, markup = await session_view(context, session_id)
+    await say(update, context, text, markup)

@@ -1,0 +1,156 @@
+"""/session: the list, a new session (date and time, place, chair), one session's view
+and its invitations."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import jdatetime
+from telegram import CallbackQuery, Update
+
+from bot.context import RounaqContext
+from bot.formatting import Presenter
+from bot.services.workflow import WorkflowError
+from bot.text import normalize_for_match, parse_jalali_date
+from handlers import prompt
+from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
+from handlers.sessions.common import agency_picker, edit_markup, error_text, say
+from handlers.sessions.views import list_view, session_view
+
+_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})$")
+
+
+async def session_command(update: Update, context: RounaqContext) -> None:
+    text, markup = await list_view(context)
+    await say(update, context, text, markup)
+
+
+def jalali_example(fmt: Presenter, now: datetime) -> str:
+    """Today as the date is typed: Jalali, in the user's digits (English users too: a
+    Gregorian example would be refused by the Jalali parser)."""
+    j = jdatetime.date.fromgregorian(date=now.astimezone(fmt.tz).date())
+    return fmt.ltr(fmt.digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}"))
+
+
+async def new_session(
+    update: Update, context: RounaqContext, query: CallbackQuery, _: NewSession
+) -> None:
+    await query.answer()
+    example = jalali_example(context.fmt, context.services.clock.now())
+    text = context.tr.t("sessions.ask_when", example=example)
+    await prompt.ask(context, query.from_user.id, text, "ss_when")
+
+
+async def view_session(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: ViewSession
+) -> None:
+    text, markup = await session_view(context, pressed.session)
+    await query.answer()
+    await say(update, context, text, markup)
+
+
+def _invitations(context: RounaqContext, session_id: int, chosen: set[int]) -> Any:
+    # The buttons carry the state they set, so a press handled twice does not undo itself.
+    return agency_picker(
+        context,
+        chosen,
+        lambda agency, on: InviteAgency(session_id, agency, int(not on)),
+        ViewSession(session_id),
+    )
+
+
+async def invite(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: Invite
+) -> None:
+    session = await context.services.sessions.get(context.principal, pressed.session)
+    await query.answer()
+    markup = _invitations(context, session.id, {a.agency_id for a in session.agencies})
+    await say(update, context, context.tr.t("sessions.pick_invited"), markup)
+
+
+async def invite_agency(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: InviteAgency
+) -> None:
+    sessions = context.services.sessions
+    await sessions.invite(
+        context.principal, pressed.session, pressed.agency, invited=bool(pressed.invited)
+    )
+    session = await sessions.get(context.principal, pressed.session)
+    await query.answer()
+    chosen = {a.agency_id for a in session.agencies}
+    await edit_markup(query, _invitations(context, session.id, chosen))
+
+
+def parse_when(text: str, tz: Any) -> datetime | None:
+    """«۱۴۰۵/۱۰/۱۵ ۱۰:۰۰» -> an aware datetime; the time is required."""
+    cleaned = normalize_for_match(text).strip()
+    match = _TIME_RE.search(cleaned)
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    day = parse_jalali_date(cleaned[: match.start()].strip())
+    if day is None or hour > 23 or minute > 59:
+        return None
+    g = day.togregorian()
+    return datetime(g.year, g.month, g.day, hour, minute, tzinfo=tz)
+
+
+async def got_when(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
+    message = update.effective_message
+    assert message is not None
+    tr, fmt, now = context.tr, context.fmt, context.services.clock.now()
+    when = parse_when(text, context.services.settings.tz)
+    if when is None:
+        await message.reply_text(tr.t("sessions.bad_when", example=jalali_example(fmt, now)))
+        return False
+    if when < now:
+        await message.reply_text(tr.t("workflow.error_date_past"))
+        return False
+    # The number is fixed now: the same answer handled twice schedules one session.
+    number = await context.services.sessions.next_number()
+    await prompt.ask(
+        context, message.chat.id, tr.t("sessions.ask_place"), "ss_place",
+        when=when.isoformat(), number=number,
+    )  # fmt: skip
+    return True
+
+
+async def got_place(
+    update: Update, context: RounaqContext, data: dict[str, Any], text: str
+) -> bool:
+    message = update.effective_message
+    assert message is not None
+    try:
+        place = context.services.sessions.check_name(text)
+    except WorkflowError as error:
+        await message.reply_text(error_text(context.tr, error))
+        return False
+    await prompt.ask(
+        context, message.chat.id, context.tr.t("sessions.ask_chair"), "ss_chair",
+        when=data.get("when"), place=place, number=data.get("number"),
+    )  # fmt: skip
+    return True
+
+
+async def got_chair(
+    update: Update, context: RounaqContext, data: dict[str, Any], text: str
+) -> bool:
+    message = update.effective_message
+    assert message is not None
+    sessions = context.services.sessions
+    try:
+        session = await sessions.schedule(
+            context.principal,
+            number=int(data.get("number") or await sessions.next_number()),
+            starts_at=datetime.fromisoformat(str(data.get("when"))),
+            place=str(data.get("place", "")),
+            chair=text,
+        )
+    except WorkflowError as error:
+        await message.reply_text(error_text(context.tr, error))
+        return error.reason not in ("note_length",)
+    view, markup = await session_view(context, session.id)
+    await say(update, context, context.tr.t("sessions.scheduled") + "\n\n" + view, markup)
+    return True
