@@ -13,6 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
 from bot.access import ReportAction
+from bot.buttons_hq import AgendaHome, Implemented, Object, ViewDecision
+from bot.buttons_reports import Act, ActOnCard, OpenButton
 from bot.context import RounaqContext
 from bot.delivery import is_transient
 from bot.formatting import Presenter, escape
@@ -20,7 +22,7 @@ from bot.i18n import Translator, get_translator
 from bot.services.reports import Submission
 from bot.services.workflow import Audience, Notice, unstaffed_notices
 from bot.views import report_card, status_label, tracking_number
-from handlers.ui import callback, keyboard
+from handlers.ui import keyboard
 from storage.models import Role
 
 log = logging.getLogger(__name__)
@@ -94,10 +96,10 @@ async def notify_agency_of_new_report(
                 # The notice is the report's card: accepting redraws it in place.
                 InlineKeyboardButton(
                     tr.t("workflow.btn_acc"),
-                    callback_data=callback("wf", ReportAction.ACCEPT, submission.report.id, "c"),
+                    callback_data=ActOnCard(ReportAction.ACCEPT.value, submission.report.id).pack(),
                 ),
                 InlineKeyboardButton(
-                    tr.t("agency.btn_open"), callback_data=callback("my", "o", submission.report.id)
+                    tr.t("agency.btn_open"), callback_data=OpenButton(submission.report.id).pack()
                 ),
             ]
         )
@@ -186,11 +188,11 @@ def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardBu
             [
                 InlineKeyboardButton(
                     tr.t("hq.btn_implemented"),
-                    callback_data=callback("dc", "i", notice.decision_id, notice.agency_id),
+                    callback_data=Implemented(notice.decision_id, notice.agency_id).pack(),
                 ),
                 InlineKeyboardButton(
                     tr.t("hq.btn_object"),
-                    callback_data=callback("dc", "o", notice.decision_id, notice.agency_id),
+                    callback_data=Object(notice.decision_id, notice.agency_id).pack(),
                 ),
             ]
         )
@@ -198,7 +200,7 @@ def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardBu
         rows.append(
             [
                 InlineKeyboardButton(
-                    tr.t("hq.btn_decision"), callback_data=callback("dc", "v", notice.decision_id)
+                    tr.t("hq.btn_decision"), callback_data=ViewDecision(notice.decision_id).pack()
                 )
             ]
         )
@@ -213,19 +215,19 @@ def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardBu
         actions = [ReportAction.ACCEPT] if notice.kind == "reassigned" else []
     row = [
         InlineKeyboardButton(
-            tr.t(f"workflow.btn_{a.value}"), callback_data=callback("wf", a, report.id)
+            tr.t(f"workflow.btn_{a.value}"), callback_data=Act(a.value, report.id).pack()
         )
         for a in actions
     ]
     if row:
         rows.append(row)
     open_row = [
-        InlineKeyboardButton(
-            tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
-        )
+        InlineKeyboardButton(tr.t("myreports.btn_open"), callback_data=OpenButton(report.id).pack())
     ]
     if notice.audience is Audience.SECRETARIAT:
-        open_row.append(InlineKeyboardButton(tr.t("hq.btn_agenda"), callback_data="hq:home"))
+        open_row.append(
+            InlineKeyboardButton(tr.t("hq.btn_agenda"), callback_data=AgendaHome().pack())
+        )
     rows.append(open_row)
     return rows
 

@@ -6,7 +6,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
@@ -108,3 +108,35 @@ async def send_chunks(
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await context.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+
+
+def page_count(count: int, size: int) -> int:
+    return max(1, -(-count // size))
+
+
+async def say(
+    update: Update,
+    context: RounaqContext,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """A view sent to the chat the update came from (a command's or a pressed button's)."""
+    chat = update.effective_chat
+    if chat is not None:
+        await send_chunks(context, chat.id, text, markup)
+
+
+async def redraw(
+    update: Update,
+    context: RounaqContext,
+    query: CallbackQuery,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    """The pressed message shows the view instead (a page, a toggled mark); a view one
+    message cannot hold is sent anew, in parts, the buttons under the last."""
+    if len(split_message(text)) > 1:
+        await say(update, context, text, markup)
+        return
+    with suppress(BadRequest):  # "message is not modified": the same view pressed twice
+        await query.edit_message_text(text, reply_markup=markup)

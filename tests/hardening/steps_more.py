@@ -202,7 +202,7 @@ async def _reach_title(app: RounaqApp, person: Person) -> None:
 
 
 def _selected(app: RounaqApp, user_id: int) -> list[int] | None:
-    from handlers.hq import SELECTION_KEY
+    from handlers.agenda import SELECTION_KEY
 
     value = app.user_data.get(user_id, {}).get(SELECTION_KEY)
     return list(value) if isinstance(value, list) else None
