@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from bot import charts
 from bot.access import Permission, can_update_program
+from bot.buttons_programs import OpenButton
 from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
@@ -55,11 +56,6 @@ EDIT_FIELDS = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *D
 @dataclass(frozen=True, slots=True)
 class ListButton(CallbackData, prefix="pg:l"):
     page: int
-
-
-@dataclass(frozen=True, slots=True)
-class OpenButton(CallbackData, prefix="pg:o"):
-    number: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 Officials and the secretariat get decisions due or overdue, program updates posted in the
 period and the loan figures with what imports added; agency officers get the decisions
-awaiting their agency. Detail buttons are /decisions' own ViewDecision and /status'
-`pg:o:<number>`, whose handlers check the presser's access, as the report buttons do.
+awaiting their agency. Detail buttons are /decisions' own ViewDecision and /status' own
+OpenButton, whose handlers check the presser's access, as the report buttons do.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Final
 
 from bot.buttons_hq import ViewDecision
+from bot.buttons_programs import OpenButton
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
     PROVINCE_ROLES,
@@ -167,7 +168,7 @@ class ProgramsSection(SharedByLanguage):
         buttons = tuple(
             Button(
                 tr.t("digest_figures.btn_program", number=fmt.plain_int(p.program.number)),
-                f"pg:o:{p.program.number}",  # /status' own "open" callback (handlers.programs)
+                OpenButton(p.program.number).pack(),
             )
             for p in posted[:MAX_BUTTONS_PER_SECTION]
         )
