@@ -195,7 +195,9 @@ async def _reach_title(app: RounaqApp, person: Person) -> None:
     await staff(app, person, Role.SECRETARIAT)
     report = await _escalated(app, person)
     anchor = await person.say("/agenda")
-    query = await person.emu.press_raw(person.id, person.id, anchor.message_id, f"hq:t:{report.id}")
+    query = await person.emu.press_raw(
+        person.id, person.id, anchor.message_id, f"hq:t:{report.id}:1"
+    )
     await person.emu.wait_for_answer(query)
     assert _selected(app, person.id) == [report.id]
     await ask_by_button(person, "hq:k:law")
