@@ -110,11 +110,14 @@ async def view_decision(
     await say(update, context, text, keyboard(*_decision_buttons(context, view.decision)))
 
 
-async def _ask_answer(
-    context: RounaqContext, query: CallbackQuery, data: Implemented | Object, verdict: str
+VERDICT_OF = {Implemented: AgencyResponse.IMPLEMENTED, Object: AgencyResponse.OBJECTED}
+
+
+async def answer(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: Implemented | Object
 ) -> None:
     """Ask the agency for its evidence or its objection, if the decision names it."""
-    tr = context.tr
+    tr, verdict = context.tr, VERDICT_OF[type(data)]
     view = None
     if can_respond_to_decision(context.principal, data.agency_id):
         view = await context.services.hq.decision(context.principal, data.decision_id)
@@ -132,18 +135,6 @@ async def _ask_answer(
         agency=data.agency_id,
     )
     await query.answer(None if asked else tr.t("workflow.open_private"), show_alert=not asked)
-
-
-async def implemented(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: Implemented
-) -> None:
-    await _ask_answer(context, query, data, AgencyResponse.IMPLEMENTED)
-
-
-async def object_to(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: Object
-) -> None:
-    await _ask_answer(context, query, data, AgencyResponse.OBJECTED)
 
 
 async def got_response(

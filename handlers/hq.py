@@ -58,8 +58,8 @@ def register(application: RounaqApp) -> None:
         button(PickDeadline, decide.pick_deadline, needs=AGENDA),
         button(DecisionsPage, decisions.turn_page, needs=DECISIONS),
         button(ViewDecision, decisions.view_decision, needs=DECISIONS),
-        button(Implemented, decisions.implemented, needs=DECISIONS),
-        button(Object, decisions.object_to, needs=DECISIONS),
+        button(Implemented, decisions.answer, needs=DECISIONS),
+        button(Object, decisions.answer, needs=DECISIONS),
         button(LawsCsv, decisions.laws_file, needs=Permission.VIEW_LAWS),
     ):
         application.add_handler(handler)
