@@ -194,19 +194,15 @@ async def pick_cause(
 async def add_to_item(
     update: Update, context: RounaqContext, query: CallbackQuery, data: AddToItem
 ) -> None:
-    try:
-        item_id, notices = await context.services.hq.bundle(
-            context.principal,
-            _selection(context),
-            title="",
-            cause_kind="",
-            session_date=context.services.clock.now().date(),
-            item_id=data.item_id,
-            update_id=update.update_id,
-        )
-    except WorkflowError as error:
-        await answer_quietly(query, workflow_error(context.tr, error), show_alert=True)
-        return
+    item_id, notices = await context.services.hq.bundle(
+        context.principal,
+        _selection(context),
+        title="",
+        cause_kind="",
+        session_date=context.services.clock.now().date(),
+        item_id=data.item_id,
+        update_id=update.update_id,
+    )
     _selection(context).clear()
     await answer_quietly(query, context.tr.t("hq.added"))
     text, markup = await _item_view(context, item_id)
@@ -218,11 +214,7 @@ async def open_item(
     update: Update, context: RounaqContext, query: CallbackQuery, data: OpenItem
 ) -> None:
     # Built before answering: a refusal is the press's answer (an alert).
-    try:
-        text, markup = await _item_view(context, data.item_id)
-    except WorkflowError as error:
-        await answer_quietly(query, workflow_error(context.tr, error), show_alert=True)
-        return
+    text, markup = await _item_view(context, data.item_id)
     await query.answer()
     await say(update, context, text, markup)
 

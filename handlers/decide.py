@@ -55,11 +55,7 @@ def _agency_picker(
 async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, data: Decide
 ) -> None:
-    try:
-        await context.services.hq.item(context.principal, data.item_id)
-    except WorkflowError as error:
-        await answer_quietly(query, workflow_error(context.tr, error), show_alert=True)
-        return
+    await context.services.hq.item(context.principal, data.item_id)  # refused: an alert
     await query.answer()
     await prompt.ask(
         context,
@@ -140,18 +136,14 @@ async def pick_deadline(
     if draft is None:
         await stale(query, context)
         return
-    try:
-        decision, notices = await context.services.hq.decide(
-            context.principal,
-            data.item_id,
-            text=draft["text"],
-            agency_ids=draft["agencies"],
-            deadline_days=data.days,
-            update_id=update.update_id,
-        )
-    except WorkflowError as error:
-        await answer_quietly(query, workflow_error(context.tr, error), show_alert=True)
-        return
+    decision, notices = await context.services.hq.decide(
+        context.principal,
+        data.item_id,
+        text=draft["text"],
+        agency_ids=draft["agencies"],
+        deadline_days=data.days,
+        update_id=update.update_id,
+    )
     await answer_quietly(query)
     await say(update, context, decided_text(context.tr, context.fmt, decision))
     await deliver(context, notices)

@@ -9,6 +9,8 @@ import pytest
 
 from bot.context import RounaqApp
 from bot.i18n import get_translator
+from bot.services.workflow import WorkflowError
+from bot.views import workflow_error
 from emulator import BotApiEmulator
 from handlers.agenda import SELECTION_KEY
 from tests.e2e.workflow_kit import Cast, file_report
@@ -40,3 +42,22 @@ async def test_stale_hq_buttons_get_the_stale_answer(
     assert answer.text == STALE, data
     assert not app.user_data[hq.id].get(SELECTION_KEY)
     assert len(hq.texts()) == 1  # only /agenda's answer: nothing asked, nothing sent
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [("hq:i:999999", "not_found"), ("hq:d:999999", "not_found"), ("hq:+:999999", "not_found")],
+)
+async def test_a_refused_hq_press_is_answered_with_the_reason(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, data: str, reason: str
+) -> None:
+    """The HQ service's refusal is the press's alert (handlers/declare.button), not an error."""
+    report = await file_report(app, cast.owner, "raw_materials")
+    hq = cast.secretariat
+    anchor = await hq.say("/agenda")
+    app.user_data[hq.id][SELECTION_KEY] = [report.id]
+    query = await emulator.press_raw(hq.id, hq.id, anchor.message_id, data)
+    answer = await emulator.wait_for_answer(query)
+    assert answer.show_alert
+    assert answer.text == workflow_error(get_translator("fa"), WorkflowError(reason)), data
+    assert len(hq.texts()) == 1
