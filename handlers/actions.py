@@ -79,11 +79,8 @@ async def _press(
         toast = tr.t(f"workflow.done_{_action_of(earlier.event)}")
         await _after(update, context, earlier, card=private_card, toast=toast)
         return
-    try:
-        report = await workflow.check(context.principal, action, report_id)
-    except WorkflowError as error:
-        await query.answer(workflow_error(tr, error), show_alert=True)
-        return
+    # A refusal (not found, not now) is the press's alert: handlers/declare.button.
+    report = await workflow.check(context.principal, action, report_id)
     follow_up = action in TEXT_ACTIONS or (action is A.REASSIGN and extra is None)
     if private_card and message is not None and (follow_up or code == A.WITHDRAW):
         # A follow-up message asks for more; the card is redrawn once the action is done.
@@ -108,13 +105,9 @@ async def _act(
     *,
     card: bool,
 ) -> None:
-    try:
-        outcome = await context.services.workflow.act(
-            context.principal, action, report_id, agency_id=agency_id, update_id=update.update_id
-        )
-    except WorkflowError as error:
-        await query.answer(workflow_error(context.tr, error), show_alert=True)
-        return
+    outcome = await context.services.workflow.act(
+        context.principal, action, report_id, agency_id=agency_id, update_id=update.update_id
+    )
     toast = context.tr.t(f"workflow.done_{action.value}")
     await _after(update, context, outcome, card=card, toast=toast)
 
