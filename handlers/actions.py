@@ -2,10 +2,10 @@
 
 Callback data is `wf:<action>:<report id>` (reassign adds the agency id; a button on the
 report's card adds `c`, so the card is redrawn in place after the action: handlers/card.py);
-the kinds are in bot/buttons_reports.py. Nothing in it is
-trusted: the workflow service locks the report, checks the presser's right with
-`bot.access.may` and the move against its transition table before anything changes, and
-a forged or stale button gets the same answer as a report that does not exist.
+the kinds are in bot/buttons_reports.py. Nothing in it is trusted: the workflow service
+locks the report, checks the presser's right with `bot.access.may` and the move against
+its transition table before anything changes, and a forged or stale button gets the same
+answer as a report that does not exist.
 """
 
 from __future__ import annotations
@@ -92,13 +92,12 @@ async def _press(
     elif action is A.WITHDRAW and code != WITHDRAW_CONFIRMED:
         await _confirm_withdrawal(query, context, report)
     else:
-        await _act(update, context, query, action, report_id, extra, card=private_card)
+        await _act(update, context, action, report_id, extra, card=private_card)
 
 
 async def _act(
     update: Update,
     context: RounaqContext,
-    query: CallbackQuery,
     action: ReportAction,
     report_id: int,
     agency_id: int | None,
