@@ -2,7 +2,8 @@
 
 Each recipient gets the message in their own language, with the tracking number and a
 button to open the report (plus the buttons that answer it: answer a question, say
-whether the obstacle is removed, object to or implement a decision).
+whether the obstacle is removed, object to or implement a decision). The words are
+bot/views_notify.py's; the buttons are their features' kinds (bot/buttons_*.py).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from bot.buttons_hq import AgendaHome, Implemented, Object, ViewDecision
 from bot.buttons_reports import Act, ActOnCard, OpenButton
 from bot.context import RounaqContext
 from bot.delivery import is_transient
-from bot.formatting import Presenter, escape
+from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
 from bot.services.reports import Submission
 from bot.services.workflow import Audience, Notice, unstaffed_notices
-from bot.views import report_card, status_label, tracking_number
+from bot.views_notify import new_report_text, notice_text
 from handlers.ui import keyboard
 from storage.models import Role
 
@@ -82,15 +83,15 @@ async def notify_agency_of_new_report(
     for chat_id, lang in recipients:
         tr = get_translator(lang)
         fmt = Presenter(lang=lang, tz=services.settings.tz)
-        text = (
-            tr.t("agency.new_report", agency=escape(agency.name(lang)))
-            + "\n\n"
-            + report_card(
-                tr, fmt, services.directory, submission.report, staff=True, contact=contact
-            )
+        text = new_report_text(
+            tr,
+            fmt,
+            services.directory,
+            agency,
+            submission.report,
+            contact=contact,
+            channel=channel,
         )
-        if channel is not None:
-            text += "\n" + tr.t("open311.via_channel", channel=fmt.name(channel))
         markup = keyboard(
             [
                 # The notice is the report's card: accepting redraws it in place.
@@ -145,37 +146,6 @@ async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int,
     if group is not None:
         people.append((group, default))
     return people
-
-
-def notice_text(tr: Translator, fmt: Presenter, context: RounaqContext, notice: Notice) -> str:
-    directory = context.services.directory
-    lang = tr.lang
-    agency = directory.agency(notice.agency_id).name(lang) if notice.agency_id else ""
-    report = notice.report
-    if report is not None and not agency:
-        agency = directory.agency(report.agency_id).name(lang)
-    when = ""
-    if notice.when is not None:
-        when = fmt.date(notice.when)
-    text = tr.t(
-        f"notify.{notice.audience.value}_{notice.kind}",
-        number=tracking_number(fmt, report) if report else "",
-        agency=escape(agency),
-        subject=escape(notice.subject or ""),
-        when=when,
-        decision=fmt.plain_int(notice.decision_id or 0),
-    )
-    if report is not None:
-        text += "\n" + tr.t(
-            "notify.report_line",
-            number=tracking_number(fmt, report),
-            unit=fmt.name(report.unit_name),
-            category=escape(directory.category(report.category_id).name(lang)),
-            status=status_label(tr, report.status, staff=notice.audience is not Audience.OWNER),
-        )
-    if notice.note:
-        text += "\n\n" + tr.t("notify.quote", note=escape(notice.note))
-    return text
 
 
 def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardButton]]:
@@ -240,7 +210,7 @@ async def deliver(context: RounaqContext, notices: list[Notice] | tuple[Notice, 
         for chat_id, lang in await _recipients(context, notice):
             tr = get_translator(lang)
             fmt = Presenter(lang=lang, tz=tz)
-            text = notice_text(tr, fmt, context, notice)
+            text = notice_text(tr, fmt, context.services.directory, notice)
             markup = keyboard(*notice_buttons(tr, notice))
             if await send_safely(context, chat_id, text, reply_markup=markup):
                 delivered += 1

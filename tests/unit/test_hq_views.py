@@ -1,13 +1,15 @@
-"""The HQ's text (bot/views_hq.py) in English holds no Persian letter; user text is escaped;
-the laws file is the list the view shows."""
+"""The HQ's text (bot/views_hq.py) and the notices (bot/views_notify.py) in English hold no
+Persian letter; user text is escaped; the laws file is the list the view shows."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -17,6 +19,7 @@ from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.services.directory import Directory
 from bot.services.hq import DecisionView, HQService, LawItem
+from bot.services.workflow import Audience, Notice
 from bot.views_hq import (
     agenda_text,
     decided_text,
@@ -25,11 +28,13 @@ from bot.views_hq import (
     item_text,
     laws_text,
 )
+from bot.views_notify import new_report_text, notice_text
 from storage.dto import AgencyDTO, CategoryDTO, ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 PERSIAN = re.compile(r"[\u0600-\u06ff]")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -94,3 +99,26 @@ def test_the_laws_file_lists_what_the_view_shows() -> None:
     assert rows[0] == tr.t("hq.csv_header").split("|")
     assert [r[5] for r in rows[1:]] == [tr.t("hq.state_objected"), tr.t("hq.state_scheduled")]
     assert rows[1][4] == DECISION.text
+
+
+def test_every_notice_in_english_has_no_persian_letter() -> None:
+    """Each `notify.<audience>_<kind>` the catalog holds, rendered as its recipients see it."""
+    tr, fmt = get_translator("en"), Presenter("en")
+    directory = cast(Directory, FakeDirectory())
+    catalog = tomllib.loads((ROOT / "locales" / "en" / "notify.toml").read_text())
+    kinds = [
+        (audience, key.removeprefix(f"{audience.value}_"))
+        for key in catalog
+        for audience in Audience
+        if key.startswith(f"{audience.value}_")
+    ]
+    assert len(kinds) > 10
+    for audience, kind in kinds:
+        notice = Notice(audience, kind, REPORT, 1, "Not <ours>", 9, "VAT <law>", date(2026, 12, 20))
+        text = notice_text(tr, fmt, directory, notice)
+        assert not PERSIAN.search(text), (audience, kind, text)
+        assert "<ours>" not in text
+    new = new_report_text(
+        tr, fmt, directory, directory.agency(1), REPORT, contact=None, channel="kiosk"
+    )
+    assert not PERSIAN.search(new), new
