@@ -111,7 +111,7 @@ async def _agenda_view(
         label = tr.t("hq.btn_bundle", count=fmt.number(len(selected)))
         buttons.append([InlineKeyboardButton(label, callback_data=StartBundle().pack())])
     buttons.extend(_item_row(context, i, selected) for i in items[window])
-    buttons.append(pager_row(tr, AgendaPage.prefix, page, pages))
+    buttons.append(pager_row(tr, AgendaPage, page, pages))
     return text, keyboard(*buttons)
 
 

@@ -79,7 +79,7 @@ async def _decisions_view(
         context.services.clock.now(),
     )
     buttons = [row for view in shown for row in _decision_buttons(context, view.decision)]
-    buttons.append(pager_row(context.tr, DecisionsPage.prefix, page, pages))
+    buttons.append(pager_row(context.tr, DecisionsPage, page, pages))
     return text, keyboard(*buttons)
 
 

@@ -49,7 +49,7 @@ async def _render_page(
                 )
             ]
         )
-    buttons.append(pager_row(tr, PageButton.prefix, result.page, result.pages))
+    buttons.append(pager_row(tr, PageButton, result.page, result.pages))
     return "\n\n".join(lines), keyboard(*buttons)
 
 

@@ -173,3 +173,15 @@ def test_pack_refuses_oversize_and_separators() -> None:
         stats.ExportButton("a" * 70, "csv").pack()
     with pytest.raises(ValueError, match="ASCII word"):
         stats.ExportButton("a:b", "csv").pack()
+
+
+def test_pager_buttons_are_the_features_page_kinds() -> None:
+    from bot.i18n import get_translator
+    from handlers.ui import pager_row
+
+    tr = get_translator("en")
+    row = pager_row(tr, hq.AgendaPage, 2, 3)
+    assert [b.callback_data for b in row] == ["hq:pg:1", "hq:pg:2", "hq:pg:3"]
+    row = pager_row(tr, lambda page: inbox.ViewButton(1, 3, 0, page), 1, 2)
+    assert [b.callback_data for b in row] == ["ib:1:3:0:1", "ib:1:3:0:2"]
+    assert pager_row(tr, reports.PageButton, 1, 1) == []
