@@ -9,7 +9,7 @@ from bot.context import RounaqContext
 
 # Keys in user_data that hold a flow's half-typed draft; /cancel clears them all, and a
 # stray message while one is held is told it does not fit the step (handlers/fallback.py).
-# "decision_draft": the HQ's decision between its text and its deadline (handlers/hq.py).
+# "decision_draft": the HQ's decision between its text and its deadline (handlers/decide.py).
 DRAFT_KEYS = ("unit_draft", "report_draft", "progress_draft", "program_edit", "decision_draft")
 
 

@@ -5,7 +5,8 @@ line (bot.menu reads it as a MenuCommand) and, through `.handler()`, the Command
 with its guard. `button(ExportButton, export_button, needs=...)` is the
 CallbackQueryHandler matched by the kind; the callback gets the pressed query and the
 unpacked data, already checked. The guard is written here once: "not allowed" for a
-principal without the permission, the stale-button answer for data that does not unpack.
+principal without the permission, the stale-button answer for data that does not unpack,
+the service's refusal (a WorkflowError) as the press's alert.
 Services keep their own checks (jobs and the CLI call them too).
 """
 
@@ -23,7 +24,10 @@ from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.menu import MenuCommand
+from bot.services.workflow import WorkflowError
+from bot.views import workflow_error
 from handlers.common import deny
+from handlers.ui import answer_quietly
 
 CommandCallback = Callable[[Update, RounaqContext], Coroutine[Any, Any, Any]]
 QueryCallback = Callable[[Update, RounaqContext, CallbackQuery], Coroutine[Any, Any, Any]]
@@ -96,14 +100,20 @@ def button(
     needs: Permission | None = None,
 ) -> CallbackQueryHandler[RounaqContext, Any]:
     """The handler for one button kind: permission first (a denied user learns nothing of
-    the data), then the data, then the callback with both."""
+    the data), then the data, then the callback with both; a WorkflowError it raises is
+    answered as an alert."""
 
     async def with_data(update: Update, context: RounaqContext, query: CallbackQuery) -> Any:
         data = kind.unpack(query.data if isinstance(query.data, str) else None)
         if data is None:
             await stale(query, context)
             return None
-        return await callback(update, context, query, data)
+        try:
+            return await callback(update, context, query, data)
+        except WorkflowError as error:
+            # The service's refusal (not found, not now) is the press's answer.
+            await answer_quietly(query, workflow_error(context.tr, error), show_alert=True)
+            return None
 
     return CallbackQueryHandler(query_guarded(with_data, needs), pattern=kind.pattern())
 

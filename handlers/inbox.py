@@ -128,7 +128,10 @@ async def _render(
     )
     buttons.append(
         pager_row(
-            tr, f"{ViewButton.prefix}:{status}:{category}:{int(overdue)}", result.page, result.pages
+            tr,
+            lambda page: ViewButton(status, category, int(overdue), page),
+            result.page,
+            result.pages,
         )
     )
     return "\n\n".join(lines), keyboard(*buttons)

@@ -7,43 +7,25 @@ checked by the report service on every press, never trusted from the button.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import MessageHandler, filters
 
 from bot.access import Permission
-from bot.callback_data import CallbackData
+
+# The kinds live below handlers/ (many features put them on their messages); OpenButton is
+# imported from here by those that read it as /myreports' own.
+from bot.buttons_reports import FilesButton, FullTextButton, PageButton
+from bot.buttons_reports import OpenButton as OpenButton
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
 from bot.text import format_tracking_number, parse_tracking_number
 from bot.views import report_list_line, report_with_history, tracking_number
-from handlers.actions import report_keyboard
+from handlers.card import report_keyboard
 from handlers.declare import button, command, press, stale
 from handlers.start import menu_buttons
 from handlers.ui import keyboard, pager_row, send_chunks
 
 PAGE_SIZE = 5
-
-
-@dataclass(frozen=True, slots=True)
-class PageButton(CallbackData, prefix="my:p"):
-    page: int
-
-
-@dataclass(frozen=True, slots=True)
-class OpenButton(CallbackData, prefix="my:o"):
-    report_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class FilesButton(CallbackData, prefix="my:f"):
-    report_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class FullTextButton(CallbackData, prefix="my:t"):
-    report_id: int
 
 
 async def _render_page(
@@ -67,7 +49,7 @@ async def _render_page(
                 )
             ]
         )
-    buttons.append(pager_row(tr, PageButton.prefix, result.page, result.pages))
+    buttons.append(pager_row(tr, PageButton, result.page, result.pages))
     return "\n\n".join(lines), keyboard(*buttons)
 
 

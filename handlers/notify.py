@@ -2,7 +2,8 @@
 
 Each recipient gets the message in their own language, with the tracking number and a
 button to open the report (plus the buttons that answer it: answer a question, say
-whether the obstacle is removed, object to or implement a decision).
+whether the obstacle is removed, object to or implement a decision). The words are
+bot/views_notify.py's; the buttons are their features' kinds (bot/buttons_*.py).
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
 from bot.access import ReportAction
+from bot.buttons_hq import AgendaHome, Implemented, Object, ViewDecision
+from bot.buttons_reports import Act, ActOnCard, OpenButton
 from bot.context import RounaqContext
 from bot.delivery import is_transient
-from bot.formatting import Presenter, escape
+from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
 from bot.services.reports import Submission
 from bot.services.workflow import Audience, Notice, unstaffed_notices
-from bot.views import report_card, status_label, tracking_number
-from handlers.ui import callback, keyboard
+from bot.views_notify import new_report_text, notice_text
+from handlers.ui import keyboard
 from storage.models import Role
 
 log = logging.getLogger(__name__)
@@ -80,24 +83,24 @@ async def notify_agency_of_new_report(
     for chat_id, lang in recipients:
         tr = get_translator(lang)
         fmt = Presenter(lang=lang, tz=services.settings.tz)
-        text = (
-            tr.t("agency.new_report", agency=escape(agency.name(lang)))
-            + "\n\n"
-            + report_card(
-                tr, fmt, services.directory, submission.report, staff=True, contact=contact
-            )
+        text = new_report_text(
+            tr,
+            fmt,
+            services.directory,
+            agency,
+            submission.report,
+            contact=contact,
+            channel=channel,
         )
-        if channel is not None:
-            text += "\n" + tr.t("open311.via_channel", channel=fmt.name(channel))
         markup = keyboard(
             [
                 # The notice is the report's card: accepting redraws it in place.
                 InlineKeyboardButton(
                     tr.t("workflow.btn_acc"),
-                    callback_data=callback("wf", ReportAction.ACCEPT, submission.report.id, "c"),
+                    callback_data=ActOnCard(ReportAction.ACCEPT.value, submission.report.id).pack(),
                 ),
                 InlineKeyboardButton(
-                    tr.t("agency.btn_open"), callback_data=callback("my", "o", submission.report.id)
+                    tr.t("agency.btn_open"), callback_data=OpenButton(submission.report.id).pack()
                 ),
             ]
         )
@@ -145,37 +148,6 @@ async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int,
     return people
 
 
-def notice_text(tr: Translator, fmt: Presenter, context: RounaqContext, notice: Notice) -> str:
-    directory = context.services.directory
-    lang = tr.lang
-    agency = directory.agency(notice.agency_id).name(lang) if notice.agency_id else ""
-    report = notice.report
-    if report is not None and not agency:
-        agency = directory.agency(report.agency_id).name(lang)
-    when = ""
-    if notice.when is not None:
-        when = fmt.date(notice.when)
-    text = tr.t(
-        f"notify.{notice.audience.value}_{notice.kind}",
-        number=tracking_number(fmt, report) if report else "",
-        agency=escape(agency),
-        subject=escape(notice.subject or ""),
-        when=when,
-        decision=fmt.plain_int(notice.decision_id or 0),
-    )
-    if report is not None:
-        text += "\n" + tr.t(
-            "notify.report_line",
-            number=tracking_number(fmt, report),
-            unit=fmt.name(report.unit_name),
-            category=escape(directory.category(report.category_id).name(lang)),
-            status=status_label(tr, report.status, staff=notice.audience is not Audience.OWNER),
-        )
-    if notice.note:
-        text += "\n\n" + tr.t("notify.quote", note=escape(notice.note))
-    return text
-
-
 def followup_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardButton]]:
     """A decision's reminder or overdue mark: the agency reports it implemented; the
     secretariat puts it back on the next session's agenda with one button."""
@@ -188,7 +160,7 @@ def followup_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboard
         label, data = tr.t("sessions.btn_requeue"), Requeue(*pair).pack()
     else:
         number = Presenter(lang=tr.lang).plain_int(notice.decision_id)
-        label, data = tr.t("hq.btn_implemented_n", id=number), callback("dc", "i", *pair)
+        label, data = tr.t("hq.btn_implemented_n", id=number), Implemented(*pair).pack()
     return [[InlineKeyboardButton(label, callback_data=data)]]
 
 
@@ -202,11 +174,11 @@ def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardBu
             [
                 InlineKeyboardButton(
                     tr.t("hq.btn_implemented"),
-                    callback_data=callback("dc", "i", notice.decision_id, notice.agency_id),
+                    callback_data=Implemented(notice.decision_id, notice.agency_id).pack(),
                 ),
                 InlineKeyboardButton(
                     tr.t("hq.btn_object"),
-                    callback_data=callback("dc", "o", notice.decision_id, notice.agency_id),
+                    callback_data=Object(notice.decision_id, notice.agency_id).pack(),
                 ),
             ]
         )
@@ -216,7 +188,7 @@ def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardBu
         rows.append(
             [
                 InlineKeyboardButton(
-                    tr.t("hq.btn_decision"), callback_data=callback("dc", "v", notice.decision_id)
+                    tr.t("hq.btn_decision"), callback_data=ViewDecision(notice.decision_id).pack()
                 )
             ]
         )
@@ -231,19 +203,19 @@ def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardBu
         actions = [ReportAction.ACCEPT] if notice.kind == "reassigned" else []
     row = [
         InlineKeyboardButton(
-            tr.t(f"workflow.btn_{a.value}"), callback_data=callback("wf", a, report.id)
+            tr.t(f"workflow.btn_{a.value}"), callback_data=Act(a.value, report.id).pack()
         )
         for a in actions
     ]
     if row:
         rows.append(row)
     open_row = [
-        InlineKeyboardButton(
-            tr.t("myreports.btn_open"), callback_data=callback("my", "o", report.id)
-        )
+        InlineKeyboardButton(tr.t("myreports.btn_open"), callback_data=OpenButton(report.id).pack())
     ]
     if notice.audience is Audience.SECRETARIAT:
-        open_row.append(InlineKeyboardButton(tr.t("hq.btn_agenda"), callback_data="hq:home"))
+        open_row.append(
+            InlineKeyboardButton(tr.t("hq.btn_agenda"), callback_data=AgendaHome().pack())
+        )
     rows.append(open_row)
     return rows
 
@@ -256,7 +228,7 @@ async def deliver(context: RounaqContext, notices: list[Notice] | tuple[Notice, 
         for chat_id, lang in await _recipients(context, notice):
             tr = get_translator(lang)
             fmt = Presenter(lang=lang, tz=tz)
-            text = notice_text(tr, fmt, context, notice)
+            text = notice_text(tr, fmt, context.services.directory, notice)
             markup = keyboard(*notice_buttons(tr, notice))
             if await send_safely(context, chat_id, text, reply_markup=markup):
                 delivered += 1

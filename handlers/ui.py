@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.formatting import split_message
 from bot.i18n import Translator
@@ -43,25 +44,30 @@ def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[Inl
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
-def pager_row(tr: Translator, prefix: str, page: int, pages: int) -> list[InlineKeyboardButton]:
-    """« previous | page x/y | next » ; empty when everything fits on one page."""
+def pager_row(
+    tr: Translator, page_button: Callable[[int], CallbackData] | str, page: int, pages: int
+) -> list[InlineKeyboardButton]:
+    """« previous | page x/y | next » ; empty when everything fits on one page.
+
+    `page_button`: the feature's kind for a page (`AgendaPage`, or a function giving the
+    kind with the view's other fields); a bare prefix still works for kinds not typed yet.
+    """
     if pages <= 1:
         return []
+
+    def data(number: int) -> str:
+        if isinstance(page_button, str):
+            return callback(page_button, number)
+        return page_button(number).pack()
+
     row: list[InlineKeyboardButton] = []
     if page > 1:
-        row.append(
-            InlineKeyboardButton(tr.t("common.prev"), callback_data=callback(prefix, page - 1))
-        )
+        row.append(InlineKeyboardButton(tr.t("common.prev"), callback_data=data(page - 1)))
     row.append(
-        InlineKeyboardButton(
-            tr.t("common.page", page=page, pages=pages),
-            callback_data=callback(prefix, page),
-        )
+        InlineKeyboardButton(tr.t("common.page", page=page, pages=pages), callback_data=data(page))
     )
     if page < pages:
-        row.append(
-            InlineKeyboardButton(tr.t("common.next"), callback_data=callback(prefix, page + 1))
-        )
+        row.append(InlineKeyboardButton(tr.t("common.next"), callback_data=data(page + 1)))
     return row
 
 
@@ -115,3 +121,35 @@ def chat_id(update: Update) -> int:
     chat = update.effective_chat
     assert chat is not None
     return chat.id
+
+
+def page_count(count: int, size: int) -> int:
+    return max(1, -(-count // size))
+
+
+async def say(
+    update: Update,
+    context: RounaqContext,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """A view sent to the chat the update came from (a command's or a pressed button's)."""
+    chat = update.effective_chat
+    if chat is not None:
+        await send_chunks(context, chat.id, text, markup)
+
+
+async def redraw(
+    update: Update,
+    context: RounaqContext,
+    query: CallbackQuery,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    """The pressed message shows the view instead (a page, a toggled mark); a view one
+    message cannot hold is sent anew, in parts, the buttons under the last."""
+    if len(split_message(text)) > 1:
+        await say(update, context, text, markup)
+        return
+    with suppress(BadRequest):  # "message is not modified": the same view pressed twice
+        await query.edit_message_text(text, reply_markup=markup)

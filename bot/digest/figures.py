@@ -2,8 +2,8 @@
 
 Officials and the secretariat get decisions due or overdue, program updates posted in the
 period and the loan figures with what imports added; agency officers get the decisions
-awaiting their agency. Detail buttons reuse /decisions' `dc:v:<id>` and /status'
-`pg:o:<number>`, whose handlers check the presser's access, as the report buttons do.
+awaiting their agency. Detail buttons are /decisions' own ViewDecision and /status' own
+OpenButton, whose handlers check the presser's access, as the report buttons do.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Final
 
+from bot.buttons_hq import ViewDecision
+from bot.buttons_programs import OpenButton
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
     PROVINCE_ROLES,
@@ -41,7 +43,7 @@ NOTE_PREVIEW: Final = 80
 def decision_button(recipient: Recipient, view: DecisionView) -> Button:
     return Button(
         recipient.tr.t("digest_figures.btn_decision", id=recipient.fmt.plain_int(view.decision.id)),
-        f"dc:v:{view.decision.id}",  # /decisions' own "view" callback (handlers.hq)
+        ViewDecision(view.decision.id).pack(),
     )
 
 
@@ -166,7 +168,7 @@ class ProgramsSection(SharedByLanguage):
         buttons = tuple(
             Button(
                 tr.t("digest_figures.btn_program", number=fmt.plain_int(p.program.number)),
-                f"pg:o:{p.program.number}",  # /status' own "open" callback (handlers.programs)
+                OpenButton(p.program.number).pack(),
             )
             for p in posted[:MAX_BUTTONS_PER_SECTION]
         )

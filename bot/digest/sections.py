@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from bot.buttons_reports import OpenButton
 from bot.digest.compliance import ComplianceSection
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
@@ -48,15 +49,14 @@ from storage.repositories.digest import DeliveryRepository, DigestQueries
 
 OWNER_LINES = 10
 
-# The detail button reuses /myreports' "open" callback, whose handler applies the access
-# rules for whoever presses it (a group member included).
-OPEN_PREFIX, OPEN_ACTION = "my", "o"
+# The detail button is /myreports' own OpenButton, whose handler applies the access rules
+# for whoever presses it (a group member included).
 
 
 def open_report_button(recipient: Recipient, report: ReportDTO) -> Button:
     return Button(
         recipient.tr.t("digest.btn_report", number=tracking_number(recipient.fmt, report)),
-        f"{OPEN_PREFIX}:{OPEN_ACTION}:{report.id}",  # a few bytes: far under the 64-byte limit
+        OpenButton(report.id).pack(),
     )
 
 

@@ -14,6 +14,7 @@ from telegram.ext import (
 )
 
 from bot.access import Permission, can_update_program
+from bot.buttons_programs import OpenButton
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import Evidence, ProgramError
@@ -35,7 +36,7 @@ from handlers.programs.progress_steps import (
     confirm,
     draft,
 )
-from handlers.programs.status import OpenButton, UpdateButton
+from handlers.programs.status import UpdateButton
 from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
 
 

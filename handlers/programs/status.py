@@ -11,6 +11,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Update
 
 from bot import charts
 from bot.access import Permission, can_update_program
+from bot.buttons_programs import OpenButton
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.formatting import split_message
@@ -21,15 +22,11 @@ from handlers.ui import chat_id, keyboard, pager_row, rows, send_chunks
 
 
 # Viewing (`pg:`); the progress flow's are `pgf:` (progress_steps), the edit flow's `pge:` (edit).
-# UpdateButton opens the progress flow from a program's page.
+# UpdateButton opens the progress flow from a program's page; OpenButton lives in bot/
+# because the digest's program lines carry it too.
 @dataclass(frozen=True, slots=True)
 class ListButton(CallbackData, prefix="pg:l"):
     page: int
-
-
-@dataclass(frozen=True, slots=True)
-class OpenButton(CallbackData, prefix="pg:o"):
-    number: int
 
 
 @dataclass(frozen=True, slots=True)

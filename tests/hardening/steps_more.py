@@ -195,14 +195,16 @@ async def _reach_title(app: RounaqApp, person: Person) -> None:
     await staff(app, person, Role.SECRETARIAT)
     report = await _escalated(app, person)
     anchor = await person.say("/agenda")
-    query = await person.emu.press_raw(person.id, person.id, anchor.message_id, f"hq:t:{report.id}")
+    query = await person.emu.press_raw(
+        person.id, person.id, anchor.message_id, f"hq:t:{report.id}:1"
+    )
     await person.emu.wait_for_answer(query)
     assert _selected(app, person.id) == [report.id]
     await ask_by_button(person, "hq:k:law")
 
 
 def _selected(app: RounaqApp, user_id: int) -> list[int] | None:
-    from handlers.hq import SELECTION_KEY
+    from handlers.agenda import SELECTION_KEY
 
     value = app.user_data.get(user_id, {}).get(SELECTION_KEY)
     return list(value) if isinstance(value, list) else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 
 import pytest
 
@@ -70,13 +69,12 @@ def test_csv_and_xlsx_exports_quote_formulas() -> None:
 
 
 def test_the_laws_csv_quotes_formulas() -> None:
-    from handlers.hq import laws_csv
+    from bot.exports_hq import laws_csv
 
     now = datetime(2026, 11, 28, tzinfo=UTC)
     item = AgendaItemDTO(1, '=IMPORTXML("http://x")', "law", date(2026, 12, 1), "decided", now)
     decision = DecisionDTO(1, 1, "@evil", now, now, now)
-    context = SimpleNamespace(tr=get_translator("fa"), fmt=Presenter("fa"))
-    data = laws_csv(context, [LawItem(item, decision, "pending")])  # type: ignore[arg-type]
+    data = laws_csv(get_translator("fa"), Presenter("fa"), [LawItem(item, decision, "pending")])
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[1][1] == '\'=IMPORTXML("http://x")'
     assert rows[1][4] == "'@evil"

@@ -1,0 +1,146 @@
+"""A report's card: its buttons (what this person can do with it now, its text, its
+files) and redrawing it in place after an action, in a private chat or an agency group.
+
+A follow-up to a press on the card (a picker, a confirmation, a prompt) remembers the
+card it came from, so the card, not a new message, shows the result.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest
+
+from bot.access import ReportAction
+from bot.buttons_reports import Act, ActOnCard, FilesButton, FullTextButton
+from bot.context import RounaqContext
+from bot.formatting import escape, split_message
+from bot.i18n import Translator
+from bot.services.workflow import Outcome
+from bot.views import is_trimmed, report_card, report_with_history
+from handlers.ui import keyboard, rows, send_chunks
+from storage.dto import ReportDTO
+
+# user_data: the card a follow-up (a picker, a confirmation, a prompt) came from, by report.
+CARDS_KEY = "wf_cards"
+MAX_REMEMBERED_CARDS = 20
+
+
+def action_button(
+    tr: Translator, report: ReportDTO, action: ReportAction, *, card: bool = False
+) -> InlineKeyboardButton:
+    data = (ActOnCard if card else Act)(action.value, report.id)
+    return InlineKeyboardButton(tr.t(f"workflow.btn_{action.value}"), callback_data=data.pack())
+
+
+def action_rows(
+    tr: Translator, report: ReportDTO, actions: list[ReportAction], *, card: bool = False
+) -> list[list[InlineKeyboardButton]]:
+    return rows([action_button(tr, report, a, card=card) for a in actions], 2)
+
+
+async def report_keyboard(
+    context: RounaqContext, report: ReportDTO, *, card: bool = True
+) -> InlineKeyboardMarkup | None:
+    """What this person can do with this report now, and its files, as buttons (None: none).
+
+    `card`: the buttons sit under the whole card (one message), which an action redraws.
+    Only people who may see the report get its card, and the files button is checked
+    again when pressed (handlers/myreports.files_button).
+    """
+    tr = context.tr
+    actions = await context.services.workflow.available(context.principal, report)
+    found = action_rows(tr, report, actions, card=card)
+    if is_trimmed(report.description):
+        label = tr.t("myreports.btn_full_text")
+        found.append([InlineKeyboardButton(label, callback_data=FullTextButton(report.id).pack())])
+    if report.attachments:
+        label = tr.t("myreports.btn_files", n=report.attachments)
+        found.append([InlineKeyboardButton(label, callback_data=FilesButton(report.id).pack())])
+    return keyboard(*found)
+
+
+def remember_card(context: RounaqContext, report_id: int, chat_id: int, message_id: int) -> None:
+    """The card a follow-up came from, kept with the user's data (it survives a restart)."""
+    if context.user_data is None:
+        return
+    cards: dict[str, list[int]] = context.user_data.setdefault(CARDS_KEY, {})
+    cards.pop(str(report_id), None)
+    cards[str(report_id)] = [chat_id, message_id]
+    while len(cards) > MAX_REMEMBERED_CARDS:
+        cards.pop(next(iter(cards)))
+
+
+def remembered_card(context: RounaqContext, report_id: int) -> tuple[int, int] | None:
+    cards = context.user_data.get(CARDS_KEY) if context.user_data is not None else None
+    found = cards.get(str(report_id)) if isinstance(cards, dict) else None
+    if isinstance(found, list) and len(found) == 2:
+        return int(found[0]), int(found[1])
+    return None
+
+
+def forget_card(context: RounaqContext, report_id: int) -> None:
+    cards = context.user_data.get(CARDS_KEY) if context.user_data is not None else None
+    if isinstance(cards, dict):
+        cards.pop(str(report_id), None)
+
+
+async def redraw_group_message(
+    context: RounaqContext, outcome: Outcome, actor: str, chat_id: int, message_id: int
+) -> None:
+    """An agency group's message shows who took the report and what they did; the owner's
+    phone only while the report is still that agency's."""
+    tr, fmt, report = context.tr, context.fmt, outcome.report
+    agency = context.services.directory.agency(report.agency_id)
+    contact = (
+        await context.services.reports.agency_contact(report)
+        if agency.group_chat_id == chat_id
+        else None
+    )
+    text = (
+        tr.t("workflow.group_header", agency=escape(agency.name(context.lang)))
+        + "\n\n"
+        + report_card(tr, fmt, context.services.directory, report, staff=True, contact=contact)
+        + "\n\n"
+        + tr.t(
+            f"workflow.by_{outcome.event}",
+            name=context.fmt.name(actor),
+            when=fmt.datetime(report.updated_at),
+        )
+    )
+    markup = await report_keyboard(context, report)
+    # The message may be gone or unchanged; the private confirmation suffices then.
+    with suppress(BadRequest):
+        await context.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+
+
+async def redraw_card(
+    context: RounaqContext, report: ReportDTO, chat_id: int, message_id: int
+) -> None:
+    """Redraw the card in place; if it cannot be edited, send it anew (and take the old
+    one's buttons off if that still can be done)."""
+    tr, fmt, directory = context.tr, context.fmt, context.services.directory
+    view = await context.services.reports.view(context.principal, report.id)
+    staff = context.principal.user_id != report.owner_id
+    if view is None:
+        # No longer this person's to see (reassigned away): the card says where it went.
+        text = report_card(tr, fmt, directory, report, staff=staff)
+        markup = None
+    else:
+        text = report_with_history(tr, fmt, directory, view, staff=staff)
+        markup = await report_keyboard(context, view.report, card=len(split_message(text)) == 1)
+    if len(split_message(text)) == 1:
+        try:
+            await context.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+            return
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return  # already shows this (the same press handled again)
+    with suppress(BadRequest):
+        await context.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    await send_chunks(context, chat_id, text, markup)

@@ -1,0 +1,124 @@
+"""The HQ's text (bot/views_hq.py) and the notices (bot/views_notify.py) in English hold no
+Persian letter; user text is escaped; the laws file is the list the view shows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import cast
+
+import pytest
+
+from bot.exports_hq import laws_csv
+from bot.formatting import Presenter
+from bot.i18n import get_translator
+from bot.services.directory import Directory
+from bot.services.hq import DecisionView, HQService, LawItem
+from bot.services.workflow import Audience, Notice
+from bot.views_hq import (
+    agenda_text,
+    decided_text,
+    decision_text,
+    decisions_text,
+    item_text,
+    laws_text,
+)
+from bot.views_notify import new_report_text, notice_text
+from storage.dto import AgencyDTO, CategoryDTO, ReportDTO
+from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
+
+NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+PERSIAN = re.compile(r"[\u0600-\u06ff]")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class FakeDirectory:
+    """The names the views ask the directory for."""
+
+    def agency(self, agency_id: int) -> AgencyDTO:
+        return AgencyDTO(agency_id, "smt", "سازمان صمت", "Industry <Org>", "x", None)
+
+    def category(self, category_id: int) -> CategoryDTO:
+        return CategoryDTO(category_id, "raw", "مواد اولیه", "Raw materials", False, 7, 1)
+
+
+REPORT = ReportDTO(
+    7, 1, 1405, 12, 3, "Qom Carpets", 1001, 1, 1, "text", None, "escalated", NOW, NOW, NOW, None
+)
+ITEM = AgendaItemDTO(4, "VAT <law> art. 12", "law", date(2026, 12, 20), "decided", NOW, (7,))
+ANSWERS = (
+    DecisionAgencyDTO(9, 1, "objected", "Not ours", None, 2001, NOW),
+    DecisionAgencyDTO(9, 2, "pending", None, None, None, None),
+)
+DECISION = DecisionDTO(
+    9, 4, "Supply at the <set> price", NOW + timedelta(days=10), NOW, NOW, ANSWERS
+)
+VIEW = DecisionView(DECISION, ITEM, "objected")
+
+
+def every_view(lang: str) -> list[str]:
+    tr, fmt = get_translator(lang), Presenter(lang)
+    directory = cast(Directory, FakeDirectory())
+    laws = [LawItem(ITEM, DECISION, "objected"), LawItem(ITEM, None, None)]
+    return [
+        agenda_text(tr, fmt, directory, (1, [REPORT]), (1, [ITEM]), {4: "\nwaits"}),
+        agenda_text(tr, fmt, directory, (0, []), (0, []), {}),
+        item_text(tr, fmt, directory, ITEM, [REPORT], VIEW, NOW),
+        decision_text(tr, fmt, directory, VIEW, NOW),
+        decided_text(tr, fmt, DECISION),
+        decisions_text(tr, fmt, directory, [VIEW], [VIEW], HQService.shares([VIEW]), NOW),
+        decisions_text(tr, fmt, directory, [], [], [], NOW),
+        laws_text(tr, fmt, laws),
+        laws_text(tr, fmt, []),
+    ]
+
+
+def test_english_views_have_no_persian_letter() -> None:
+    for text in every_view("en"):
+        assert text
+        assert not PERSIAN.search(text), text
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_user_text_is_escaped(lang: str) -> None:
+    for text in every_view(lang):
+        for raw in ("<law>", "<set>", "<Org>"):
+            assert raw not in text
+
+
+def test_the_laws_file_lists_what_the_view_shows() -> None:
+    tr, fmt = get_translator("en"), Presenter("en")
+    data = laws_csv(tr, fmt, [LawItem(ITEM, DECISION, "objected"), LawItem(ITEM, None, None)])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == tr.t("hq.csv_header").split("|")
+    assert [r[5] for r in rows[1:]] == [tr.t("hq.state_objected"), tr.t("hq.state_scheduled")]
+    assert rows[1][4] == DECISION.text
+
+
+def test_every_notice_in_english_has_no_persian_letter() -> None:
+    """Each `notify.<audience>_<kind>` the catalog holds, rendered as its recipients see it."""
+    tr, fmt = get_translator("en"), Presenter("en")
+    directory = cast(Directory, FakeDirectory())
+    catalog = tomllib.loads((ROOT / "locales" / "en" / "notify.toml").read_text())
+    kinds = [
+        (audience, key.removeprefix(f"{audience.value}_"))
+        for key in catalog
+        for audience in Audience
+        if key.startswith(f"{audience.value}_")
+    ]
+    assert len(kinds) > 10
+    for audience, kind in kinds:
+        notice = Notice(audience, kind, REPORT, 1, "Not <ours>", 9, "VAT <law>", date(2026, 12, 20))
+        text = notice_text(tr, fmt, directory, notice)
+        assert not PERSIAN.search(text), (audience, kind, text)
+        assert "<ours>" not in text
+    new = new_report_text(
+        tr, fmt, directory, directory.agency(1), REPORT, contact=None, channel="kiosk"
+    )
+    assert not PERSIAN.search(new), new
