@@ -25,6 +25,7 @@ from storage.models_sessions import (
     SessionItem,
 )
 from storage.models_workflow import Decision
+from storage.repositories.rows import by_parent, of_province, to_dto
 
 # Events whose note is the agency speaking (not the owner, not the HQ's own steps).
 AGENCY_KINDS = ("escalation_requested", "rejected", "resolved", "answered_note", "question")
@@ -79,49 +80,20 @@ class SessionRepository:
         return (await self._dtos([row]))[0] if row else None
 
     async def all(self, province_id: int) -> list[SessionDTO]:
-        rows = await self.session.scalars(
-            select(HQSession)
-            .where(HQSession.province_id == province_id)
-            .order_by(HQSession.starts_at.desc(), HQSession.id.desc())
+        rows = await of_province(
+            self.session, HQSession, province_id, HQSession.starts_at.desc(), HQSession.id.desc()
         )
-        return await self._dtos(list(rows))
+        return await self._dtos(rows)
 
     async def _dtos(self, rows: Sequence[HQSession]) -> list[SessionDTO]:
         ids = [r.id for r in rows]
-        agencies: dict[int, list[SessionAgencyDTO]] = {i: [] for i in ids}
-        items: dict[int, list[SessionItemDTO]] = {i: [] for i in ids}
-        if ids:
-            for a in await self.session.scalars(
-                select(SessionAgency)
-                .where(SessionAgency.session_id.in_(ids))
-                .order_by(SessionAgency.id)
-            ):
-                agencies[a.session_id].append(SessionAgencyDTO(a.agency_id, a.attended, a.attendee))
-            for i in await self.session.scalars(
-                select(SessionItem)
-                .where(SessionItem.session_id.in_(ids))
-                .order_by(SessionItem.position)
-            ):
-                items[i.session_id].append(
-                    SessionItemDTO(i.agenda_item_id, i.position, i.outcome, i.decision_id)
-                )
-        return [
-            SessionDTO(
-                id=r.id,
-                number=r.number,
-                starts_at=r.starts_at,
-                place=r.place,
-                chair=r.chair,
-                status=r.status,
-                agenda_sent_at=r.agenda_sent_at,
-                minutes_issued_at=r.minutes_issued_at,
-                agencies=tuple(agencies[r.id]),
-                minutes_file_id=r.minutes_file_id,
-                minutes_file_name=r.minutes_file_name,
-                items=tuple(items[r.id]),
-            )
-            for r in rows
-        ]
+        agencies = await by_parent(
+            self.session, SessionAgencyDTO, SessionAgency.session_id, ids, SessionAgency.id
+        )
+        items = await by_parent(
+            self.session, SessionItemDTO, SessionItem.session_id, ids, SessionItem.position
+        )
+        return [to_dto(SessionDTO, r, agencies=agencies[r.id], items=items[r.id]) for r in rows]
 
     async def set_invite(self, session_id: int, agency_id: int, invited: bool) -> None:
         """Invite the agency or withdraw the invitation (the same press twice: no change)."""
