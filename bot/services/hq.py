@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Permission, Principal, can_respond_to_decision
 from bot.clock import Clock
+from bot.services.base import CalendarService
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.workflow import (
@@ -94,7 +95,7 @@ class LawItem:
     state: str | None
 
 
-class HQService:
+class HQService(CalendarService):
     def __init__(
         self,
         database: Database,
@@ -104,15 +105,8 @@ class HQService:
         *,
         objection_days: int = 15,
     ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-        self._calendar = calendar
+        super().__init__(database, directory, clock, calendar)
         self.objection_days = objection_days
-
-    @property
-    def _province(self) -> int:
-        return self._directory.province_id
 
     @staticmethod
     def check_title(title: str) -> str:

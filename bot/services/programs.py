@@ -15,10 +15,8 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from bot.access import Permission, Principal, can_update_program
-from bot.clock import Clock
-from bot.services.directory import Directory
+from bot.services.base import ProvinceService, RefusedError
 from bot.text import jalali_to_date
-from storage.db import Database
 from storage.dto import ProvinceDTO
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
 from storage.repositories.programs import ProgramRepository
@@ -42,13 +40,8 @@ class Light(StrEnum):
     DONE = "done"  # 100%
 
 
-class ProgramError(Exception):
+class ProgramError(RefusedError):
     """A refused action; `reason` is a catalog key suffix."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(reason, detail)
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +109,7 @@ class ProgramRollup:
     lights: Mapping[Light, int]
 
 
-class ProgramService:
-    def __init__(self, database: Database, directory: Directory, clock: Clock) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-
+class ProgramService(ProvinceService):
     def _today(self, now: datetime) -> date:
         """The calendar day in the province: dates officers type are local days."""
         return now.astimezone(ZoneInfo(self._directory.province.timezone)).date()

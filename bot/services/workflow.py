@@ -27,6 +27,7 @@ from typing import Any
 
 from bot.access import Permission, Principal, ReportAction, may
 from bot.clock import Clock
+from bot.services.base import CalendarService, RefusedError
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
@@ -203,7 +204,7 @@ def unstaffed_notices(directory: Directory, report: ReportDTO) -> list[Notice]:
     ]
 
 
-class WorkflowError(Exception):
+class WorkflowError(RefusedError):
     """A refused action; `reason` is a catalog key suffix (workflow.error_<reason>).
 
     A length refusal carries the limits it was checked against, so the message states
@@ -212,7 +213,6 @@ class WorkflowError(Exception):
 
     def __init__(self, reason: str, *, limits: tuple[int, int] | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
         self.limits = limits
 
 
@@ -248,7 +248,7 @@ def available(principal: Principal, report: ReportDTO, tracking: TrackingDTO) ->
     ]
 
 
-class WorkflowService:
+class WorkflowService(CalendarService):
     def __init__(
         self,
         database: Database,
@@ -258,10 +258,7 @@ class WorkflowService:
         *,
         grace_days: int = 3,
     ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-        self._calendar = calendar
+        super().__init__(database, directory, clock, calendar)
         self._grace_days = grace_days
 
     # --- reading ----------------------------------------------------------------------
