@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.access import Principal
 from bot.clock import ManualClock
-from bot.container import Services, build_services
+from bot.container import Services
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.services.programs import Light, ProgramError
 from bot.services.reports import ReportDraft
 from bot.services.units import UnitDraft
-from bot.settings import Settings
 from bot.text import jalali_to_date
 from bot.views_figures import loans_summary
 from storage import migrate
@@ -32,17 +31,8 @@ OWNER, OFFICER, OTHER_OFFICER, OFFICIAL, ADMIN = 1001, 2001, 2002, 3001, 4001
 
 
 @pytest.fixture
-async def services(database_url: str, clock: ManualClock) -> AsyncIterator[Services]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url,
-        admin_ids=frozenset({ADMIN}),
-    )
-    built = await build_services(settings, clock=clock)
-    try:
-        yield built
-    finally:
-        await built.close()
+def service_settings() -> dict[str, Any]:
+    return {"admin_ids": frozenset({ADMIN})}
 
 
 def principal(services: Services, user_id: int, *roles: Role, agency: str = "") -> Principal:
