@@ -23,16 +23,13 @@ DEADLINE_MIN, DEADLINE_MAX = 1, 60
 
 
 class AdminService(ProvinceService):
+    refused = WorkflowError
+
     def __init__(
         self, database: Database, directory: Directory, users: UserService, clock: Clock
     ) -> None:
         super().__init__(database, directory, clock)
         self._users = users
-
-    @staticmethod
-    def _require(principal: Principal, permission: Permission) -> None:
-        if not principal.can(permission):
-            raise WorkflowError("not_allowed")
 
     def _check_role(self, role: Role, agency_id: int | None) -> None:
         if role not in GRANTABLE:

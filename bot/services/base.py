@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from bot.access import Permission, Principal
 from bot.clock import Clock
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
@@ -20,10 +23,18 @@ class RefusedError(Exception):
 class ProvinceService:
     """A service over one province's data: its database, its directory and the clock."""
 
+    # What a missing permission raises; a service with its own error class names it here.
+    refused: ClassVar[type[RefusedError]] = RefusedError
+
     def __init__(self, database: Database, directory: Directory, clock: Clock) -> None:
         self._db = database
         self._directory = directory
         self._clock = clock
+
+    def _require(self, principal: Principal, permission: Permission) -> None:
+        """The service's own check: it is also called from jobs and the CLI, past any handler."""
+        if not principal.can(permission):
+            raise self.refused("not_allowed")
 
     @property
     def _province(self) -> int:

@@ -95,7 +95,35 @@ class LawItem:
     state: str | None
 
 
+async def _move(
+    session: AsyncSession,
+    principal: Principal,
+    report: ReportDTO,
+    status: ReportStatus,
+    kind: str,
+    note: str,
+    now: datetime,
+) -> ReportDTO:
+    """One report moved to `status` by the HQ, the step in its history; the report as it is now."""
+    repo = WorkflowRepository(session)
+    await repo.update_report(report.id, now=now, status=status.value)
+    await ReportRepository(session).add_event(
+        report.id,
+        kind,
+        actor_id=principal.user_id,
+        from_status=report.status,
+        to_status=status.value,
+        note=note,
+        created_at=now,
+    )
+    after = await repo.lock_report(report.id)
+    assert after is not None
+    return after
+
+
 class HQService(CalendarService):
+    refused = WorkflowError
+
     def __init__(
         self,
         database: Database,
@@ -117,11 +145,6 @@ class HQService(CalendarService):
     def check_text(text: str) -> str:
         """A decision's text or an agency's answer to it; refused outside TEXT_MIN..TEXT_MAX."""
         return check_length(text, TEXT_MIN, TEXT_MAX)
-
-    @staticmethod
-    def _require(principal: Principal, permission: Permission) -> None:
-        if not principal.can(permission):
-            raise WorkflowError("not_allowed")
 
     async def _earlier(
         self, update_id: int | None, action: str
@@ -214,7 +237,6 @@ class HQService(CalendarService):
         notices: list[Notice] = []
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
-            events = ReportRepository(session)
             if item_id is None:
                 item_id = await repo.add_agenda_item(
                     self._province,
@@ -224,11 +246,7 @@ class HQService(CalendarService):
                     created_by=principal.user_id,
                     now=now,
                 )
-            item = await repo.agenda_item(item_id, self._province)
-            if item is None:
-                raise WorkflowError("not_found")
-            if item.status != AgendaItemStatus.SCHEDULED:
-                raise WorkflowError("not_now")
+            item = await self._scheduled_item(repo, item_id)
             for report_id in sorted(set(report_ids)):
                 report = await repo.lock_report(report_id)
                 tracking = await repo.tracking(report_id)
@@ -240,18 +258,9 @@ class HQService(CalendarService):
                 ):
                     raise WorkflowError("not_now")
                 await repo.save_tracking(report_id, agenda_item_id=item.id)
-                await repo.update_report(report_id, now=now, status=ReportStatus.ON_AGENDA.value)
-                await events.add_event(
-                    report_id,
-                    "bundled",
-                    actor_id=principal.user_id,
-                    from_status=report.status,
-                    to_status=ReportStatus.ON_AGENDA.value,
-                    note=item.title,
-                    created_at=now,
+                after = await _move(
+                    session, principal, report, ReportStatus.ON_AGENDA, "bundled", item.title, now
                 )
-                after = await repo.lock_report(report_id)
-                assert after is not None
                 notices.append(
                     Notice(
                         Audience.OWNER,
@@ -298,12 +307,7 @@ class HQService(CalendarService):
         notices: list[Notice] = []
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
-            events = ReportRepository(session)
-            item = await repo.agenda_item(item_id, self._province)
-            if item is None:
-                raise WorkflowError("not_found")
-            if item.status != AgendaItemStatus.SCHEDULED:
-                raise WorkflowError("not_now")
+            item = await self._scheduled_item(repo, item_id)
             decision_id = await repo.add_decision(
                 self._province,
                 agenda_item_id=item_id,
@@ -318,18 +322,9 @@ class HQService(CalendarService):
             for report_id in item.report_ids:
                 report = await repo.lock_report(report_id)
                 assert report is not None
-                await repo.update_report(report_id, now=now, status=ReportStatus.DECIDED.value)
-                await events.add_event(
-                    report_id,
-                    "decided",
-                    actor_id=principal.user_id,
-                    from_status=report.status,
-                    to_status=ReportStatus.DECIDED.value,
-                    note=text,
-                    created_at=now,
+                after = await _move(
+                    session, principal, report, ReportStatus.DECIDED, "decided", text, now
                 )
-                after = await repo.lock_report(report_id)
-                assert after is not None
                 notices.append(
                     Notice(Audience.OWNER, "decided", after, note=text, decision_id=decision_id)
                 )
@@ -350,6 +345,15 @@ class HQService(CalendarService):
                 )
             await self._record(session, update_id, "hq_decide", {"decision": decision.id}, notices)
         return decision, notices
+
+    async def _scheduled_item(self, repo: WorkflowRepository, item_id: int) -> AgendaItemDTO:
+        """The agenda item, still waiting for its session; refused otherwise."""
+        item = await repo.agenda_item(item_id, self._province)
+        if item is None:
+            raise WorkflowError("not_found")
+        if item.status != AgendaItemStatus.SCHEDULED:
+            raise WorkflowError("not_now")
+        return item
 
     def _end_of_day(self, now: datetime, days: int) -> datetime:
         day = now.astimezone(self._calendar.tz).date() + timedelta(days=days)
@@ -448,8 +452,7 @@ class HQService(CalendarService):
 
     async def decisions(self, principal: Principal) -> list[DecisionView]:
         """Every decision for HQ staff and officials; an officer sees their agencies' ones."""
-        if not principal.can(Permission.VIEW_DECISIONS):
-            raise WorkflowError("not_allowed")
+        self._require(principal, Permission.VIEW_DECISIONS)
         staff = principal.can(Permission.VIEW_PROVINCE) or principal.can(Permission.MANAGE_AGENDA)
         return await self._views(
             lambda d: staff or bool({a.agency_id for a in d.agencies} & principal.agency_ids)

@@ -110,6 +110,8 @@ class ProgramRollup:
 
 
 class ProgramService(ProvinceService):
+    refused = ProgramError
+
     def _today(self, now: datetime) -> date:
         """The calendar day in the province: dates officers type are local days."""
         return now.astimezone(ZoneInfo(self._directory.province.timezone)).date()
@@ -196,8 +198,7 @@ class ProgramService(ProvinceService):
             )
 
     async def edit(self, principal: Principal, program_id: int, field: str, value: Any) -> None:
-        if not principal.can(Permission.EDIT_PROGRAMS):
-            raise ProgramError("not_allowed")
+        self._require(principal, Permission.EDIT_PROGRAMS)
         if field == "agency_id" and value not in {a.id for a in self._directory.agencies}:
             raise ProgramError("unknown_agency")
         async with self._db.transaction() as session:
@@ -210,8 +211,7 @@ class ProgramService(ProvinceService):
     async def load_set(self, principal: Principal, data: bytes) -> LoadResult:
         """A program-set file (TOML, [[programs]] as in the data set): adds new programs and
         updates those with the same code; progress and history are kept."""
-        if not principal.can(Permission.EDIT_PROGRAMS):
-            raise ProgramError("not_allowed")
+        self._require(principal, Permission.EDIT_PROGRAMS)
         try:
             spec = FiguresSpec.model_validate(tomllib.loads(data.decode("utf-8-sig")))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -263,8 +263,7 @@ class ProgramService(ProvinceService):
         self, principal: Principal, number: int, tracking: tuple[int, int], *, link: bool = True
     ) -> bool:
         """Link (or unlink) a report to a program; False when nothing changed."""
-        if not principal.can(Permission.LINK_REPORTS):
-            raise ProgramError("not_allowed")
+        self._require(principal, Permission.LINK_REPORTS)
         province_id = self._directory.province_id
         async with self._db.transaction() as session:
             program = await ProgramRepository(session).by_number(province_id, number)

@@ -1,4 +1,4 @@
-"""Helpers every repository shares: DTOs from rows, and children fetched for many parents."""
+"""What every repository shares: DTOs from rows, rows of a province, get-or-add, children."""
 
 from __future__ import annotations
 
@@ -32,6 +32,16 @@ async def of_province(
     return list(await session.scalars(select(model).where(in_province).order_by(*order_by)))
 
 
+async def in_province(
+    session: AsyncSession, model: type[M], row_id: int, province_id: int
+) -> M | None:
+    """The row by its id if it belongs to this province (provinces may share one database)."""
+    row = await session.get(model, row_id)
+    if row is None or cast(Any, row).province_id != province_id:
+        return None
+    return row
+
+
 async def by_parent(
     session: AsyncSession,
     dto: type[D],
@@ -46,3 +56,12 @@ async def by_parent(
         for row in await session.scalars(rows):
             found[getattr(row, parent.key)].append(to_dto(dto, row))
     return {i: tuple(children) for i, children in found.items()}
+
+
+async def get_or_add(session: AsyncSession, model: type[M], **keys: Any) -> M:
+    """The row with these column values; a new one (added, not flushed) when there is none."""
+    row = await session.scalar(select(model).filter_by(**keys))
+    if row is None:
+        row = model(**keys)
+        session.add(row)
+    return row

@@ -30,7 +30,7 @@ from storage.models_workflow import (
     RoleInvite,
 )
 from storage.repositories.reports import _dto, _report_select
-from storage.repositories.rows import by_parent, of_province, to_dto
+from storage.repositories.rows import by_parent, in_province, of_province, to_dto
 
 _TRACKING_FIELDS = (
     "assignee_id",
@@ -255,11 +255,8 @@ class WorkflowRepository:
         return row.id
 
     async def agenda_item(self, item_id: int, province_id: int) -> AgendaItemDTO | None:
-        """The item if it exists in this province (provinces may share one database)."""
-        row = await self.session.get(AgendaItem, item_id)
-        if row is None or row.province_id != province_id:
-            return None
-        return (await self._items([row]))[0]
+        row = await in_province(self.session, AgendaItem, item_id, province_id)
+        return (await self._items([row]))[0] if row else None
 
     async def agenda_items(
         self, province_id: int, *, status: str | None = None, cause_kind: str | None = None
@@ -328,11 +325,8 @@ class WorkflowRepository:
         return row.id
 
     async def decision(self, decision_id: int, province_id: int) -> DecisionDTO | None:
-        """The decision if it exists in this province."""
-        row = await self.session.get(Decision, decision_id)
-        if row is None or row.province_id != province_id:
-            return None
-        return (await self._decisions([row]))[0]
+        row = await in_province(self.session, Decision, decision_id, province_id)
+        return (await self._decisions([row]))[0] if row else None
 
     async def decision_of_item(self, item_id: int) -> DecisionDTO | None:
         row = await self.session.scalar(select(Decision).where(Decision.agenda_item_id == item_id))
