@@ -1,4 +1,4 @@
-"""The real services over a test's database, without the bot."""
+"""The real services over a test's database, without the bot, and the rows tests start from."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from typing import Any
 
 from bot.clock import ManualClock
 from bot.container import Services, build_services
+from bot.services.units import UnitDraft
 from bot.settings import Settings
+from storage.dto import UnitDTO
+from storage.models import PermitStatus
 
 
 @asynccontextmanager
@@ -24,3 +27,22 @@ async def built_services(
         yield built
     finally:
         await built.close()
+
+
+async def register_unit(
+    services: Services,
+    owner_id: int,
+    name: str = "فرش ممتاز قم",
+    *,
+    sector: str = "carpet",
+    county: str = "qom",
+    phone: str = "09121234567",
+) -> UnitDTO:
+    """A licensed unit registered through the real service, its sector and county by code."""
+    sector_row = services.directory.sector_by_code(sector)
+    county_row = services.directory.county_by_code(county)
+    assert sector_row is not None
+    assert county_row is not None
+    return await services.units.register(
+        owner_id, UnitDraft(name, sector_row.id, county_row.id, PermitStatus.LICENSED, phone)
+    )

@@ -16,16 +16,16 @@ from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.services.programs import Light, ProgramError
 from bot.services.reports import ReportDraft
-from bot.services.units import UnitDraft
 from bot.text import jalali_to_date
 from bot.views_figures import loans_summary
 from storage import migrate
-from storage.models import PermitStatus, Role
+from storage.models import Role
 from storage.models_loans import LoanFacility
 from storage.models_programs import Program
 from storage.repositories.reports import ReportRepository
 from storage.seed import load_dataset, seed_figures
 from tests.loan_files import GOOD_ALL_RIALS, GOOD_PAID_RIALS, make_csv, make_xlsx, rows_with
+from tests.services_kit import register_unit
 
 OWNER, OFFICER, OTHER_OFFICER, OFFICIAL, ADMIN = 1001, 2001, 2002, 3001, 4001
 
@@ -204,11 +204,7 @@ async def test_behind_schedule_is_red(services: Services) -> None:
 async def test_reports_link_by_category_and_by_the_secretariat(services: Services) -> None:
     d = services.directory
     await services.users.touch(OWNER, first_name="رضا", last_name=None, username=None)
-    unit = await services.units.register(
-        OWNER,
-        UnitDraft("فرش نمونه", d.sector_by_code("carpet").id, d.county_by_code("qom").id,  # type: ignore[union-attr]
-                  PermitStatus.LICENSED, "09120000000"),
-    )  # fmt: skip
+    unit = await register_unit(services, OWNER, "فرش نمونه", phone="09120000000")
     raw = d.category_by_code("raw_materials")
     tax = d.category_by_code("tax")
     assert raw is not None
@@ -250,11 +246,9 @@ async def test_stats_medians_overdue_and_weekly_trend(
 ) -> None:
     d = services.directory
     await services.users.touch(OWNER, first_name="رضا", last_name=None, username=None)
-    unit = await services.units.register(
-        OWNER,
-        UnitDraft("سوهان نمونه", d.sector_by_code("sohan").id, d.county_by_code("kahak").id,  # type: ignore[union-attr]
-                  PermitStatus.LICENSED, "09120000000"),
-    )  # fmt: skip
+    unit = await register_unit(
+        services, OWNER, "سوهان نمونه", sector="sohan", county="kahak", phone="09120000000"
+    )
     raw = d.category_by_code("raw_materials")
     assert raw is not None
     # The agency has an officer, so the reports stay with it (not sent to the HQ).
