@@ -11,7 +11,6 @@ returns the first result and its notices instead of being refused as no longer p
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -29,15 +28,14 @@ from bot.services.workflow import (
     Notice,
     WorkflowError,
     check_length,
-    dump_notices,
-    load_notices,
+    recalled_effect,
+    record_effect,
 )
 from storage.db import Database
 from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 from storage.models import ReportStatus
 from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
-from storage.repositories.effects import EffectRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -149,16 +147,10 @@ class HQService(CalendarService):
     async def _earlier(
         self, update_id: int | None, action: str
     ) -> tuple[dict[str, Any], list[Notice]] | None:
-        """What an earlier handling of this update recorded for `action`, notices reloaded."""
         if update_id is None:
             return None
         async with self._db.session() as session:
-            raw = await EffectRepository(session, self._province).recorded(update_id, action)
-            if raw is None:
-                return None
-            payload = json.loads(raw)
-            notices = await load_notices(WorkflowRepository(session), payload["notices"])
-        return payload, notices
+            return await recalled_effect(session, self._province, update_id, action)
 
     async def _record(
         self,
@@ -168,11 +160,8 @@ class HQService(CalendarService):
         payload: dict[str, Any],
         notices: Sequence[Notice],
     ) -> None:
-        if update_id is None:
-            return
-        payload = {**payload, "notices": dump_notices(notices)}
-        await EffectRepository(session, self._province).record(
-            update_id, action, json.dumps(payload), self._clock.now()
+        await record_effect(
+            session, self._province, update_id, action, payload, notices, self._clock.now()
         )
 
     # --- the agenda -------------------------------------------------------------------

@@ -25,6 +25,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.access import Permission, Principal, ReportAction, may
 from bot.clock import Clock
 from bot.services.base import CalendarService, RefusedError
@@ -192,6 +194,36 @@ async def load_notices(repo: WorkflowRepository, raw: Sequence[dict[str, Any]]) 
             )
         )
     return notices
+
+
+async def record_effect(
+    session: AsyncSession,
+    province_id: int,
+    update_id: int | None,
+    action: str,
+    payload: dict[str, Any],
+    notices: Sequence[Notice],
+    now: datetime,
+) -> None:
+    """What handling this update did, with its notices, so a redelivered update is answered
+    from here instead of acting twice; nothing is kept without an update (a job, the CLI)."""
+    if update_id is None:
+        return
+    payload = {**payload, "notices": dump_notices(notices)}
+    await EffectRepository(session, province_id).record(update_id, action, json.dumps(payload), now)
+
+
+async def recalled_effect(
+    session: AsyncSession, province_id: int, update_id: int | None, action: str
+) -> tuple[dict[str, Any], list[Notice]] | None:
+    """What an earlier handling of this update recorded for `action`, notices reloaded."""
+    if update_id is None:
+        return None
+    raw = await EffectRepository(session, province_id).recorded(update_id, action)
+    if raw is None:
+        return None
+    payload = json.loads(raw)
+    return payload, await load_notices(WorkflowRepository(session), payload["notices"])
 
 
 def unstaffed_notices(directory: Directory, report: ReportDTO) -> list[Notice]:
@@ -459,25 +491,27 @@ class WorkflowService(CalendarService):
             after = await repo.lock_report(report_id)
             assert after is not None
             notices = self._notices(action, report, after, note)
-            if update_id is not None:
-                payload = {"report": report_id, "event": kind, "notices": dump_notices(notices)}
-                await EffectRepository(session, self._directory.province_id).record(
-                    update_id, EFFECT_ACTION, json.dumps(payload), now
-                )
+            await record_effect(
+                session,
+                self._directory.province_id,
+                update_id,
+                EFFECT_ACTION,
+                {"report": report_id, "event": kind},
+                notices,
+                now,
+            )
         return Outcome(after, kind, tuple(notices))
 
     async def replay(self, update_id: int) -> Outcome | None:
         """The outcome an earlier handling of this update committed, if there was one."""
         async with self._db.session() as session:
-            raw = await EffectRepository(session, self._directory.province_id).recorded(
-                update_id, EFFECT_ACTION
+            found = await recalled_effect(
+                session, self._directory.province_id, update_id, EFFECT_ACTION
             )
-            if raw is None:
+            if found is None:
                 return None
-            payload = json.loads(raw)
-            repo = WorkflowRepository(session)
+            payload, notices = found
             report = await ReportRepository(session).get(int(payload["report"]))
-            notices = await load_notices(repo, payload["notices"])
         if report is None:
             return None
         return Outcome(report, str(payload["event"]), tuple(notices))
