@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints make Alembic migrations (and SQLite batch mode) deterministic.
@@ -127,37 +127,39 @@ class Province(Base):
     dataset_version: Mapped[str] = mapped_column(String(64), default="")
 
 
-class County(Base):
+class _Coded:
+    """A row of a province's reference data, known by a code unique in its province."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[UniqueConstraint]:  # noqa: N805 - called with the class
+        # A new constraint per table: one constraint object cannot belong to two tables.
+        return (UniqueConstraint("province_id", "code"),)
+
+    # Sorted first, before the columns of the class, in the order the migrations made them.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), sort_order=-1)
+    code: Mapped[str] = mapped_column(String(32), sort_order=-1)
+
+
+class _ReferenceList(_Coded):
+    """An entry of one of a province's short reference lists: coded, named, ordered."""
+
+    name_fa: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str] = mapped_column(String(128))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class County(_ReferenceList, Base):
     __tablename__ = "counties"
-    __table_args__ = (UniqueConstraint("province_id", "code"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
-    code: Mapped[str] = mapped_column(String(32))
-    name_fa: Mapped[str] = mapped_column(String(128))
-    name_en: Mapped[str] = mapped_column(String(128))
-    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Sector(Base):
+class Sector(_ReferenceList, Base):
     __tablename__ = "sectors"
-    __table_args__ = (UniqueConstraint("province_id", "code"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
-    code: Mapped[str] = mapped_column(String(32))
-    name_fa: Mapped[str] = mapped_column(String(128))
-    name_en: Mapped[str] = mapped_column(String(128))
-    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Agency(Base):
+class Agency(_Coded, Base):
     __tablename__ = "agencies"
-    __table_args__ = (UniqueConstraint("province_id", "code"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
-    code: Mapped[str] = mapped_column(String(32))
     name_fa: Mapped[str] = mapped_column(String(256))
     name_en: Mapped[str] = mapped_column(String(256))
     kind: Mapped[str] = mapped_column(String(32))
@@ -169,13 +171,9 @@ class Agency(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Category(Base):
+class Category(_Coded, Base):
     __tablename__ = "categories"
-    __table_args__ = (UniqueConstraint("province_id", "code"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
-    code: Mapped[str] = mapped_column(String(32))
     name_fa: Mapped[str] = mapped_column(String(256))
     name_en: Mapped[str] = mapped_column(String(256))
     financial: Mapped[bool] = mapped_column(Boolean, default=False)

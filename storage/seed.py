@@ -118,13 +118,7 @@ async def seed_province(database: Database, dataset: Dataset) -> int:
         )
         first_load = province is None
         if province is None:
-            province = Province(
-                code=dataset.province.code,
-                name_fa=dataset.province.name_fa,
-                name_en=dataset.province.name_en,
-                strategy_year=dataset.province.strategy_year,
-                timezone=dataset.province.timezone,
-            )
+            province = Province(**dataset.province.model_dump())
             session.add(province)
             await session.flush()
         province.dataset_version = dataset.version
@@ -163,25 +157,12 @@ async def _add_missing(
     for position, spec in enumerate(specs):
         if spec.code in existing:
             continue
-        fields: dict[str, object] = {
-            "province_id": province_id,
-            "code": spec.code,
-            "name_fa": spec.name_fa,
-            "name_en": spec.name_en,
-            "position": position,
-        }
-        if isinstance(spec, AgencySpec):
-            fields.update(
-                kind=spec.kind, short_name_fa=spec.short_name_fa, short_name_en=spec.short_name_en
-            )
+        # The spec's fields are the row's columns; only the agency is named by its code.
+        fields = spec.model_dump(exclude={"default_agency"})
         if isinstance(spec, CategorySpec):
             assert agencies is not None
-            fields.update(
-                financial=spec.financial,
-                deadline_days=spec.deadline_days,
-                default_agency_id=agencies[spec.default_agency],
-            )
-        row = model(**fields)
+            fields["default_agency_id"] = agencies[spec.default_agency]
+        row = model(province_id=province_id, position=position, **fields)
         session.add(row)
         await session.flush()
         existing[spec.code] = row.id
@@ -311,15 +292,9 @@ async def seed_figures(
             session.add(
                 Program(
                     province_id=province_id,
-                    number=program.number,
-                    code=program.code,
-                    title_fa=program.title_fa,
-                    title_en=program.title_en,
+                    **program.model_dump(exclude={"agency", "category", "starts", "due"}),
                     agency_id=agencies[program.agency],
-                    theme=program.theme,
                     category_id=categories[program.category] if program.category else None,
-                    target_fa=program.target_fa,
-                    target_en=program.target_en,
                     starts_on=to_date(program.starts),
                     due_on=to_date(program.due),
                     progress=0,
@@ -335,15 +310,7 @@ async def seed_figures(
         for quota in spec.loan_quotas:
             if quota.year in quota_years:
                 continue
-            session.add(
-                LoanQuota(
-                    province_id=province_id,
-                    year=quota.year,
-                    amount_rials=quota.amount_rials,
-                    source_fa=quota.source_fa,
-                    source_en=quota.source_en,
-                )
-            )
+            session.add(LoanQuota(province_id=province_id, **quota.model_dump()))
         reported = {
             (code, year)
             for code, year in await session.execute(
@@ -358,14 +325,7 @@ async def seed_figures(
             session.add(
                 LoanReportedTotal(
                     province_id=province_id,
-                    source_code=total.source_code,
-                    source_fa=total.source_fa,
-                    source_en=total.source_en,
-                    year=total.year,
-                    projects=total.projects,
-                    amount_rials=total.amount_rials,
-                    note_fa=total.note_fa,
-                    note_en=total.note_en,
+                    **total.model_dump(exclude={"reported_on"}),
                     reported_on=to_date(total.reported_on),
                 )
             )

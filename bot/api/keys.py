@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.services.base import ProvinceService, RefusedError
 from bot.services.directory import Directory
 from storage.db import Database
 from storage.dto_open311 import ApiKeyDTO
@@ -30,13 +31,11 @@ class NewKey:
     secret: str  # shown once to the admin who made it, never stored
 
 
-class ApiKeyError(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class ApiKeyError(RefusedError):
+    """A key request refused; `reason` is an apikeys.error_* catalog key suffix."""
 
 
-class ApiKeyService:
+class ApiKeyService(ProvinceService):
     def __init__(
         self,
         database: Database,
@@ -46,9 +45,7 @@ class ApiKeyService:
         per_minute: int,
         per_day: int,
     ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
+        super().__init__(database, directory, clock)
         self.per_minute = per_minute
         self.per_day = per_day
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.i18n import get_translator, languages
+from bot.services.base import ProvinceService
 from bot.services.directory import Directory
 from bot.services.reports import ReportDraft, ReportError, ReportService, Submission
 from bot.text import format_tracking_number, to_latin_digits
@@ -131,7 +132,7 @@ def phone_digits(phone: str) -> str:
     return "".join(ch for ch in to_latin_digits(phone) if ch.isdigit())[-10:]
 
 
-class Open311Service:
+class Open311Service(ProvinceService):
     def __init__(
         self,
         database: Database,
@@ -140,10 +141,8 @@ class Open311Service:
         clock: Clock,
         tz: ZoneInfo,
     ) -> None:
-        self._db = database
-        self._directory = directory
+        super().__init__(database, directory, clock)
         self._reports = reports
-        self._clock = clock
         self.tz = tz
         # Locks live while someone holds or awaits them, then go (a weak mapping).
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (

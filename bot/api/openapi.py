@@ -6,167 +6,94 @@ from typing import Any
 
 JSON = dict[str, Any]
 
-_ERROR: JSON = {
-    "type": "array",
-    "minItems": 1,
-    "items": {
+
+def _closed(properties: JSON, *, optional: tuple[str, ...] = ()) -> JSON:
+    """An object with exactly these properties, every one required but the optional ones."""
+    return {
         "type": "object",
         "additionalProperties": False,
-        "required": ["code", "description"],
-        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
-    },
-}
+        "required": [name for name in properties if name not in optional],
+        "properties": properties,
+    }
+
+
+def _list(items: JSON, **bounds: int) -> JSON:
+    return {"type": "array", **{f"{k}Items": v for k, v in bounds.items()}, "items": items}
+
+
+_STRING: JSON = {"type": "string"}
 _DATETIME = {"type": "string", "format": "date-time"}
-_REQUEST: JSON = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": [
-        "service_request_id",
-        "status",
-        "status_notes",
-        "service_name",
-        "service_code",
-        "agency_responsible",
-        "requested_datetime",
-        "updated_datetime",
-        "expected_datetime",
-        "address",
-    ],
-    "properties": {
+_ERROR = _list(_closed({"code": {"type": "integer"}, "description": _STRING}), min=1)
+_REQUEST = _closed(
+    {
         "service_request_id": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{4,8}$"},
         "status": {"type": "string", "enum": ["open", "closed"]},
-        "status_notes": {"type": "string"},
-        "service_name": {"type": "string"},
-        "service_code": {"type": "string"},
-        "agency_responsible": {"type": "string"},
+        "status_notes": _STRING,
+        "service_name": _STRING,
+        "service_code": _STRING,
+        "agency_responsible": _STRING,
         "requested_datetime": _DATETIME,
         "updated_datetime": _DATETIME,
         "expected_datetime": {**_DATETIME, "nullable": True},
         "address": {"type": "string", "description": "The county"},
-    },
-}
-_SERVICE: JSON = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": [
-        "service_code",
-        "service_name",
-        "description",
-        "metadata",
-        "type",
-        "keywords",
-        "group",
-    ],
-    "properties": {
-        "service_code": {"type": "string"},
-        "service_name": {"type": "string"},
-        "description": {"type": "string"},
+    }
+)
+_SERVICE = _closed(
+    {
+        "service_code": _STRING,
+        "service_name": _STRING,
+        "description": _STRING,
         "metadata": {"type": "boolean"},
         "type": {"type": "string", "enum": ["realtime", "batch", "blackbox"]},
-        "keywords": {"type": "string"},
-        "group": {"type": "string"},
-    },
-}
-_ATTRIBUTE: JSON = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": [
-        "variable",
-        "code",
-        "datatype",
-        "required",
-        "datatype_description",
-        "order",
-        "description",
-    ],
-    "properties": {
+        "keywords": _STRING,
+        "group": _STRING,
+    }
+)
+_DATATYPES = ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+_ATTRIBUTE = _closed(
+    {
         "variable": {"type": "boolean"},
-        "code": {"type": "string"},
-        "datatype": {
-            "type": "string",
-            "enum": [
-                "string",
-                "number",
-                "datetime",
-                "text",
-                "singlevaluelist",
-                "multivaluelist",
-            ],
-        },
+        "code": _STRING,
+        "datatype": {"type": "string", "enum": _DATATYPES},
         "required": {"type": "boolean"},
-        "datatype_description": {"type": "string"},
+        "datatype_description": _STRING,
         "order": {"type": "integer"},
-        "description": {"type": "string"},
-        "values": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["key", "name"],
-                "properties": {"key": {"type": "string"}, "name": {"type": "string"}},
-            },
-        },
+        "description": _STRING,
+        "values": _list(_closed({"key": _STRING, "name": _STRING})),
     },
-}
-_DEFINITION: JSON = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["service_code", "attributes"],
-    "properties": {
-        "service_code": {"type": "string"},
-        "attributes": {"type": "array", "items": _ATTRIBUTE},
-    },
-}
-_FILED: JSON = {
-    "type": "array",
-    "minItems": 1,
-    "maxItems": 1,
-    "items": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["service_request_id", "token", "service_notice", "account_id"],
-        "properties": {
-            "service_request_id": {"type": "string"},
-            "token": {"type": "string"},
-            "service_notice": {"type": "string"},
+    optional=("values",),
+)
+_DEFINITION = _closed({"service_code": _STRING, "attributes": _list(_ATTRIBUTE)})
+_FILED = _list(
+    _closed(
+        {
+            "service_request_id": _STRING,
+            "token": _STRING,
+            "service_notice": _STRING,
             "account_id": {"type": "string", "nullable": True},
-        },
-    },
-}
-_TOKEN: JSON = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["service_request_id", "token"],
-        "properties": {"service_request_id": {"type": "string"}, "token": {"type": "string"}},
-    },
-}
-_DISCOVERY: JSON = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["changeset", "contact", "key_service", "endpoints"],
-    "properties": {
+        }
+    ),
+    min=1,
+    max=1,
+)
+_TOKEN = _list(_closed({"service_request_id": _STRING, "token": _STRING}))
+_ENDPOINT = _closed(
+    {
+        "specification": _STRING,
+        "url": _STRING,
         "changeset": _DATETIME,
-        "contact": {"type": "string"},
-        "key_service": {"type": "string"},
-        "endpoints": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["specification", "url", "changeset", "type", "formats"],
-                "properties": {
-                    "specification": {"type": "string"},
-                    "url": {"type": "string"},
-                    "changeset": _DATETIME,
-                    "type": {"type": "string"},
-                    "formats": {"type": "array", "items": {"type": "string"}},
-                },
-            },
-        },
-    },
-}
+        "type": _STRING,
+        "formats": _list(_STRING),
+    }
+)
+_DISCOVERY = _closed(
+    {
+        "changeset": _DATETIME,
+        "contact": _STRING,
+        "key_service": _STRING,
+        "endpoints": _list(_ENDPOINT),
+    }
+)
 
 
 def _ref(name: str) -> JSON:
@@ -179,15 +106,6 @@ def _json(schema: JSON, description: str) -> JSON:
 
 def _errors(*codes: int) -> JSON:
     return {str(code): _json(_ref("Errors"), "An error") for code in codes}
-
-
-_LANG: JSON = {
-    "name": "lang",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "fa or en; else Accept-Language; else the bot's default language",
-}
 
 
 def _path(name: str, description: str) -> JSON:
@@ -208,6 +126,9 @@ def _query(name: str, description: str, schema: JSON | None = None) -> JSON:
         "schema": schema or {"type": "string"},
         "description": description,
     }
+
+
+_LANG = _query("lang", "fa or en; else Accept-Language; else the bot's default language")
 
 
 def openapi_document() -> JSON:
@@ -238,11 +159,7 @@ def openapi_document() -> JSON:
                 "get": {
                     "operationId": "services",
                     "parameters": [_LANG],
-                    "responses": {
-                        "200": _json(
-                            {"type": "array", "items": _ref("Service")}, "Obstacle categories"
-                        )
-                    },
+                    "responses": {"200": _json(_list(_ref("Service")), "Obstacle categories")},
                 }
             },
             "/services/{service_code}.json": {
@@ -269,7 +186,7 @@ def openapi_document() -> JSON:
                         _LANG,
                     ],
                     "responses": {
-                        "200": _json({"type": "array", "items": _ref("ServiceRequest")}, "Reports"),
+                        "200": _json(_list(_ref("ServiceRequest")), "Reports"),
                         **_errors(400),
                     },
                 },
@@ -328,12 +245,7 @@ def openapi_document() -> JSON:
                     "parameters": [_path("service_request_id", "A tracking number"), _LANG],
                     "responses": {
                         "200": _json(
-                            {
-                                "type": "array",
-                                "minItems": 1,
-                                "maxItems": 1,
-                                "items": _ref("ServiceRequest"),
-                            },
+                            _list(_ref("ServiceRequest"), min=1, max=1),
                             "The report",
                         ),
                         **_errors(404),

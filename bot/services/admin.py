@@ -6,6 +6,7 @@ import secrets
 
 from bot.access import Permission, Principal
 from bot.clock import Clock
+from bot.services.base import ProvinceService
 from bot.services.directory import Directory
 from bot.services.users import UserService
 from bot.services.workflow import WorkflowError
@@ -21,19 +22,14 @@ GRANTABLE: tuple[Role, ...] = (Role.OFFICER, Role.OFFICIAL, Role.SECRETARIAT, Ro
 DEADLINE_MIN, DEADLINE_MAX = 1, 60
 
 
-class AdminService:
+class AdminService(ProvinceService):
+    refused = WorkflowError
+
     def __init__(
         self, database: Database, directory: Directory, users: UserService, clock: Clock
     ) -> None:
-        self._db = database
-        self._directory = directory
+        super().__init__(database, directory, clock)
         self._users = users
-        self._clock = clock
-
-    @staticmethod
-    def _require(principal: Principal, permission: Permission) -> None:
-        if not principal.can(permission):
-            raise WorkflowError("not_allowed")
 
     def _check_role(self, role: Role, agency_id: int | None) -> None:
         if role not in GRANTABLE:

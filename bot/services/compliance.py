@@ -16,6 +16,7 @@ import jdatetime
 
 from bot.access import Permission, Principal
 from bot.clock import Clock
+from bot.services.base import ProvinceService
 from bot.services.directory import Directory
 from bot.services.workflow import WorkflowError
 from storage.db import Database
@@ -122,11 +123,9 @@ def tally(
     )
 
 
-class ComplianceService:
+class ComplianceService(ProvinceService):
     def __init__(self, database: Database, directory: Directory, clock: Clock, tz: ZoneInfo):
-        self._db = database
-        self._directory = directory
-        self._clock = clock
+        super().__init__(database, directory, clock)
         self.tz = tz
 
     async def board(

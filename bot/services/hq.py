@@ -11,7 +11,6 @@ returns the first result and its notices instead of being refused as no longer p
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Permission, Principal, can_respond_to_decision
 from bot.clock import Clock
+from bot.services.base import CalendarService
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.workflow import (
@@ -28,15 +28,14 @@ from bot.services.workflow import (
     Notice,
     WorkflowError,
     check_length,
-    dump_notices,
-    load_notices,
+    recalled_effect,
+    record_effect,
 )
 from storage.db import Database
 from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 from storage.models import ReportStatus
 from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
-from storage.repositories.effects import EffectRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -94,7 +93,35 @@ class LawItem:
     state: str | None
 
 
-class HQService:
+async def _move(
+    session: AsyncSession,
+    principal: Principal,
+    report: ReportDTO,
+    status: ReportStatus,
+    kind: str,
+    note: str,
+    now: datetime,
+) -> ReportDTO:
+    """One report moved to `status` by the HQ, the step in its history; the report as it is now."""
+    repo = WorkflowRepository(session)
+    await repo.update_report(report.id, now=now, status=status.value)
+    await ReportRepository(session).add_event(
+        report.id,
+        kind,
+        actor_id=principal.user_id,
+        from_status=report.status,
+        to_status=status.value,
+        note=note,
+        created_at=now,
+    )
+    after = await repo.lock_report(report.id)
+    assert after is not None
+    return after
+
+
+class HQService(CalendarService):
+    refused = WorkflowError
+
     def __init__(
         self,
         database: Database,
@@ -104,15 +131,8 @@ class HQService:
         *,
         objection_days: int = 15,
     ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-        self._calendar = calendar
+        super().__init__(database, directory, clock, calendar)
         self.objection_days = objection_days
-
-    @property
-    def _province(self) -> int:
-        return self._directory.province_id
 
     @staticmethod
     def check_title(title: str) -> str:
@@ -124,24 +144,13 @@ class HQService:
         """A decision's text or an agency's answer to it; refused outside TEXT_MIN..TEXT_MAX."""
         return check_length(text, TEXT_MIN, TEXT_MAX)
 
-    @staticmethod
-    def _require(principal: Principal, permission: Permission) -> None:
-        if not principal.can(permission):
-            raise WorkflowError("not_allowed")
-
     async def _earlier(
         self, update_id: int | None, action: str
     ) -> tuple[dict[str, Any], list[Notice]] | None:
-        """What an earlier handling of this update recorded for `action`, notices reloaded."""
         if update_id is None:
             return None
         async with self._db.session() as session:
-            raw = await EffectRepository(session, self._province).recorded(update_id, action)
-            if raw is None:
-                return None
-            payload = json.loads(raw)
-            notices = await load_notices(WorkflowRepository(session), payload["notices"])
-        return payload, notices
+            return await recalled_effect(session, self._province, update_id, action)
 
     async def _record(
         self,
@@ -151,11 +160,8 @@ class HQService:
         payload: dict[str, Any],
         notices: Sequence[Notice],
     ) -> None:
-        if update_id is None:
-            return
-        payload = {**payload, "notices": dump_notices(notices)}
-        await EffectRepository(session, self._province).record(
-            update_id, action, json.dumps(payload), self._clock.now()
+        await record_effect(
+            session, self._province, update_id, action, payload, notices, self._clock.now()
         )
 
     # --- the agenda -------------------------------------------------------------------
@@ -220,7 +226,6 @@ class HQService:
         notices: list[Notice] = []
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
-            events = ReportRepository(session)
             if item_id is None:
                 item_id = await repo.add_agenda_item(
                     self._province,
@@ -230,11 +235,7 @@ class HQService:
                     created_by=principal.user_id,
                     now=now,
                 )
-            item = await repo.agenda_item(item_id, self._province)
-            if item is None:
-                raise WorkflowError("not_found")
-            if item.status != AgendaItemStatus.SCHEDULED:
-                raise WorkflowError("not_now")
+            item = await self._scheduled_item(repo, item_id)
             for report_id in sorted(set(report_ids)):
                 report = await repo.lock_report(report_id)
                 tracking = await repo.tracking(report_id)
@@ -246,18 +247,9 @@ class HQService:
                 ):
                     raise WorkflowError("not_now")
                 await repo.save_tracking(report_id, agenda_item_id=item.id)
-                await repo.update_report(report_id, now=now, status=ReportStatus.ON_AGENDA.value)
-                await events.add_event(
-                    report_id,
-                    "bundled",
-                    actor_id=principal.user_id,
-                    from_status=report.status,
-                    to_status=ReportStatus.ON_AGENDA.value,
-                    note=item.title,
-                    created_at=now,
+                after = await _move(
+                    session, principal, report, ReportStatus.ON_AGENDA, "bundled", item.title, now
                 )
-                after = await repo.lock_report(report_id)
-                assert after is not None
                 notices.append(
                     Notice(
                         Audience.OWNER,
@@ -304,12 +296,7 @@ class HQService:
         notices: list[Notice] = []
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
-            events = ReportRepository(session)
-            item = await repo.agenda_item(item_id, self._province)
-            if item is None:
-                raise WorkflowError("not_found")
-            if item.status != AgendaItemStatus.SCHEDULED:
-                raise WorkflowError("not_now")
+            item = await self._scheduled_item(repo, item_id)
             decision_id = await repo.add_decision(
                 self._province,
                 agenda_item_id=item_id,
@@ -324,18 +311,9 @@ class HQService:
             for report_id in item.report_ids:
                 report = await repo.lock_report(report_id)
                 assert report is not None
-                await repo.update_report(report_id, now=now, status=ReportStatus.DECIDED.value)
-                await events.add_event(
-                    report_id,
-                    "decided",
-                    actor_id=principal.user_id,
-                    from_status=report.status,
-                    to_status=ReportStatus.DECIDED.value,
-                    note=text,
-                    created_at=now,
+                after = await _move(
+                    session, principal, report, ReportStatus.DECIDED, "decided", text, now
                 )
-                after = await repo.lock_report(report_id)
-                assert after is not None
                 notices.append(
                     Notice(Audience.OWNER, "decided", after, note=text, decision_id=decision_id)
                 )
@@ -356,6 +334,15 @@ class HQService:
                 )
             await self._record(session, update_id, "hq_decide", {"decision": decision.id}, notices)
         return decision, notices
+
+    async def _scheduled_item(self, repo: WorkflowRepository, item_id: int) -> AgendaItemDTO:
+        """The agenda item, still waiting for its session; refused otherwise."""
+        item = await repo.agenda_item(item_id, self._province)
+        if item is None:
+            raise WorkflowError("not_found")
+        if item.status != AgendaItemStatus.SCHEDULED:
+            raise WorkflowError("not_now")
+        return item
 
     def _end_of_day(self, now: datetime, days: int) -> datetime:
         day = now.astimezone(self._calendar.tz).date() + timedelta(days=days)
@@ -454,8 +441,7 @@ class HQService:
 
     async def decisions(self, principal: Principal) -> list[DecisionView]:
         """Every decision for HQ staff and officials; an officer sees their agencies' ones."""
-        if not principal.can(Permission.VIEW_DECISIONS):
-            raise WorkflowError("not_allowed")
+        self._require(principal, Permission.VIEW_DECISIONS)
         staff = principal.can(Permission.VIEW_PROVINCE) or principal.can(Permission.MANAGE_AGENDA)
         return await self._views(
             lambda d: staff or bool({a.agency_id for a in d.agencies} & principal.agency_ids)

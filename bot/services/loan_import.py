@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import jdatetime
 
+from bot.services.base import RefusedError
 from bot.text import normalize_for_match, normalize_text, parse_amount_rials, parse_int
 from bot.text import parse_jalali_date as _parse_jalali
 from storage.models_loans import LoanStage, LoanType
@@ -75,13 +76,8 @@ _BANK_NOISE: Final = ("بانک", "ایران", "bank", "of iran", "iran")
 _YEAR_RANGE: Final = range(1300, 1500)
 
 
-class ImportFormatError(Exception):
+class ImportFormatError(RefusedError):
     """The file as a whole cannot be read; `reason` is a catalog key suffix."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(reason, detail)
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import Final
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
+from bot.services.base import ProvinceService
 from bot.services.directory import Directory
 from bot.services.loan_import import (
     ImportFormatError,
@@ -114,11 +115,9 @@ def content_hash(parsed: ParsedFile) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class LoanService:
+class LoanService(ProvinceService):
     def __init__(self, database: Database, directory: Directory, clock: Clock) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
+        super().__init__(database, directory, clock)
         # Facilities change only by imports (here or from the CLI in another process); the
         # cache is keyed by the latest import's id, so it is exact and /loans costs one
         # primary-key lookup instead of the aggregation.

@@ -15,10 +15,8 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from bot.access import Permission, Principal, can_update_program
-from bot.clock import Clock
-from bot.services.directory import Directory
+from bot.services.base import ProvinceService, RefusedError
 from bot.text import jalali_to_date
-from storage.db import Database
 from storage.dto import ProvinceDTO
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
 from storage.repositories.programs import ProgramRepository
@@ -42,13 +40,8 @@ class Light(StrEnum):
     DONE = "done"  # 100%
 
 
-class ProgramError(Exception):
+class ProgramError(RefusedError):
     """A refused action; `reason` is a catalog key suffix."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(reason, detail)
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +109,8 @@ class ProgramRollup:
     lights: Mapping[Light, int]
 
 
-class ProgramService:
-    def __init__(self, database: Database, directory: Directory, clock: Clock) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
+class ProgramService(ProvinceService):
+    refused = ProgramError
 
     def _today(self, now: datetime) -> date:
         """The calendar day in the province: dates officers type are local days."""
@@ -208,8 +198,7 @@ class ProgramService:
             )
 
     async def edit(self, principal: Principal, program_id: int, field: str, value: Any) -> None:
-        if not principal.can(Permission.EDIT_PROGRAMS):
-            raise ProgramError("not_allowed")
+        self._require(principal, Permission.EDIT_PROGRAMS)
         if field == "agency_id" and value not in {a.id for a in self._directory.agencies}:
             raise ProgramError("unknown_agency")
         async with self._db.transaction() as session:
@@ -222,8 +211,7 @@ class ProgramService:
     async def load_set(self, principal: Principal, data: bytes) -> LoadResult:
         """A program-set file (TOML, [[programs]] as in the data set): adds new programs and
         updates those with the same code; progress and history are kept."""
-        if not principal.can(Permission.EDIT_PROGRAMS):
-            raise ProgramError("not_allowed")
+        self._require(principal, Permission.EDIT_PROGRAMS)
         try:
             spec = FiguresSpec.model_validate(tomllib.loads(data.decode("utf-8-sig")))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -275,8 +263,7 @@ class ProgramService:
         self, principal: Principal, number: int, tracking: tuple[int, int], *, link: bool = True
     ) -> bool:
         """Link (or unlink) a report to a program; False when nothing changed."""
-        if not principal.can(Permission.LINK_REPORTS):
-            raise ProgramError("not_allowed")
+        self._require(principal, Permission.LINK_REPORTS)
         province_id = self._directory.province_id
         async with self._db.transaction() as session:
             program = await ProgramRepository(session).by_number(province_id, number)

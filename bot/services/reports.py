@@ -11,6 +11,7 @@ import jdatetime
 
 from bot.access import Principal, can_view_report, sees_internal_notes, sees_owner_contact
 from bot.clock import Clock
+from bot.services.base import CalendarService, RefusedError
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.routing import route
@@ -110,15 +111,11 @@ def amount_allowed(amount: int) -> bool:
     return 0 < amount <= MAX_AMOUNT_RIALS
 
 
-class ReportError(Exception):
+class ReportError(RefusedError):
     """A draft the service refuses; `reason` is a catalog key suffix."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
-
-class ReportService:
+class ReportService(CalendarService):
     def __init__(
         self,
         database: Database,
@@ -128,10 +125,7 @@ class ReportService:
         *,
         max_per_day: int = 10,
     ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-        self._calendar = calendar
+        super().__init__(database, directory, clock, calendar)
         self._max_per_day = max_per_day
 
     def routed_agency(self, category_id: int, sector_id: int, county_id: int) -> AgencyDTO:

@@ -14,9 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Final, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
-from bot.services.directory import Directory
-from storage.db import Database
+from bot.services.base import ProvinceService
 from storage.dto_figures import AgencyTiming
 from storage.figures import OPEN_STATUSES, RESOLVED_STATUSES
 from storage.models import CLOSED_REPORT_STATUSES
@@ -66,12 +64,7 @@ def week_starts(now: datetime, tz: ZoneInfo, weeks: int = WEEKS) -> list[datetim
     return [datetime.combine(d, time(0), tzinfo=tz).astimezone(now.tzinfo) for d in days]
 
 
-class StatsService:
-    def __init__(self, database: Database, directory: Directory, clock: Clock) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-
+class StatsService(ProvinceService):
     async def snapshot(self) -> StatsSnapshot:
         """The figures as of now (every committed report and event counted)."""
         now = self._clock.now()

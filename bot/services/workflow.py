@@ -25,8 +25,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.access import Permission, Principal, ReportAction, may
 from bot.clock import Clock
+from bot.services.base import CalendarService, RefusedError
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
@@ -193,6 +196,36 @@ async def load_notices(repo: WorkflowRepository, raw: Sequence[dict[str, Any]]) 
     return notices
 
 
+async def record_effect(
+    session: AsyncSession,
+    province_id: int,
+    update_id: int | None,
+    action: str,
+    payload: dict[str, Any],
+    notices: Sequence[Notice],
+    now: datetime,
+) -> None:
+    """What handling this update did, with its notices, so a redelivered update is answered
+    from here instead of acting twice; nothing is kept without an update (a job, the CLI)."""
+    if update_id is None:
+        return
+    payload = {**payload, "notices": dump_notices(notices)}
+    await EffectRepository(session, province_id).record(update_id, action, json.dumps(payload), now)
+
+
+async def recalled_effect(
+    session: AsyncSession, province_id: int, update_id: int | None, action: str
+) -> tuple[dict[str, Any], list[Notice]] | None:
+    """What an earlier handling of this update recorded for `action`, notices reloaded."""
+    if update_id is None:
+        return None
+    raw = await EffectRepository(session, province_id).recorded(update_id, action)
+    if raw is None:
+        return None
+    payload = json.loads(raw)
+    return payload, await load_notices(WorkflowRepository(session), payload["notices"])
+
+
 def unstaffed_notices(directory: Directory, report: ReportDTO) -> list[Notice]:
     """A report went to the HQ because its agency has nobody in the bot: the secretariat
     gets it, the admins are told whom to add (the agency's code rides in `subject`)."""
@@ -203,7 +236,7 @@ def unstaffed_notices(directory: Directory, report: ReportDTO) -> list[Notice]:
     ]
 
 
-class WorkflowError(Exception):
+class WorkflowError(RefusedError):
     """A refused action; `reason` is a catalog key suffix (workflow.error_<reason>).
 
     A length refusal carries the limits it was checked against, so the message states
@@ -212,7 +245,6 @@ class WorkflowError(Exception):
 
     def __init__(self, reason: str, *, limits: tuple[int, int] | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
         self.limits = limits
 
 
@@ -248,7 +280,7 @@ def available(principal: Principal, report: ReportDTO, tracking: TrackingDTO) ->
     ]
 
 
-class WorkflowService:
+class WorkflowService(CalendarService):
     def __init__(
         self,
         database: Database,
@@ -258,10 +290,7 @@ class WorkflowService:
         *,
         grace_days: int = 3,
     ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-        self._calendar = calendar
+        super().__init__(database, directory, clock, calendar)
         self._grace_days = grace_days
 
     # --- reading ----------------------------------------------------------------------
@@ -462,25 +491,27 @@ class WorkflowService:
             after = await repo.lock_report(report_id)
             assert after is not None
             notices = self._notices(action, report, after, note)
-            if update_id is not None:
-                payload = {"report": report_id, "event": kind, "notices": dump_notices(notices)}
-                await EffectRepository(session, self._directory.province_id).record(
-                    update_id, EFFECT_ACTION, json.dumps(payload), now
-                )
+            await record_effect(
+                session,
+                self._directory.province_id,
+                update_id,
+                EFFECT_ACTION,
+                {"report": report_id, "event": kind},
+                notices,
+                now,
+            )
         return Outcome(after, kind, tuple(notices))
 
     async def replay(self, update_id: int) -> Outcome | None:
         """The outcome an earlier handling of this update committed, if there was one."""
         async with self._db.session() as session:
-            raw = await EffectRepository(session, self._directory.province_id).recorded(
-                update_id, EFFECT_ACTION
+            found = await recalled_effect(
+                session, self._directory.province_id, update_id, EFFECT_ACTION
             )
-            if raw is None:
+            if found is None:
                 return None
-            payload = json.loads(raw)
-            repo = WorkflowRepository(session)
+            payload, notices = found
             report = await ReportRepository(session).get(int(payload["report"]))
-            notices = await load_notices(repo, payload["notices"])
         if report is None:
             return None
         return Outcome(report, str(payload["event"]), tuple(notices))

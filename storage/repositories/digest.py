@@ -21,6 +21,7 @@ from storage.models import (
 )
 from storage.models_digest import ChatKind, DeliveryState, DigestDelivery, DigestSubscription
 from storage.repositories.reports import ReportRepository
+from storage.repositories.rows import to_dto
 
 # A report in one of these states needs nothing more from its agency.
 CLOSED_STATUSES: frozenset[str] = CLOSED_REPORT_STATUSES
@@ -33,30 +34,12 @@ def _muted(value: str) -> frozenset[str]:
 
 
 def _subscription_dto(row: DigestSubscription) -> SubscriptionDTO:
-    return SubscriptionDTO(
-        id=row.id,
-        chat_id=row.chat_id,
-        kind=row.kind,
-        active=row.active,
-        send_time=row.send_time,
-        muted_sections=_muted(row.muted_sections),
-        language=row.language,
-        end_note=row.end_note,
-    )
+    return to_dto(SubscriptionDTO, row, muted_sections=_muted(row.muted_sections))
 
 
 def _delivery_dto(row: DigestDelivery) -> DeliveryDTO:
-    return DeliveryDTO(
-        id=row.id,
-        day=row.day,
-        chat_id=row.chat_id,
-        state=row.state,
-        attempts=row.attempts,
-        parts_sent=row.parts_sent,
-        message_ids=tuple(int(m) for m in row.message_ids.split(",") if m),
-        payload=row.payload,
-        last_error=row.last_error,
-        sent_at=row.sent_at,
+    return to_dto(
+        DeliveryDTO, row, message_ids=tuple(int(m) for m in row.message_ids.split(",") if m)
     )
 
 

@@ -25,6 +25,7 @@ from storage.models_loans import (
     LoanReportedTotal,
     LoanStage,
 )
+from storage.repositories.rows import of_province, to_dto
 
 
 class LoanRepository:
@@ -32,31 +33,18 @@ class LoanRepository:
         self.session = session
 
     async def quotas(self, province_id: int) -> list[LoanQuotaDTO]:
-        rows = await self.session.scalars(
-            select(LoanQuota).where(LoanQuota.province_id == province_id).order_by(LoanQuota.year)
-        )
-        return [LoanQuotaDTO(r.year, r.amount_rials, r.source_fa, r.source_en) for r in rows]
+        rows = await of_province(self.session, LoanQuota, province_id, LoanQuota.year)
+        return [to_dto(LoanQuotaDTO, r) for r in rows]
 
     async def reported(self, province_id: int) -> list[LoanReportedDTO]:
-        rows = await self.session.scalars(
-            select(LoanReportedTotal)
-            .where(LoanReportedTotal.province_id == province_id)
-            .order_by(LoanReportedTotal.year, LoanReportedTotal.id)
+        rows = await of_province(
+            self.session,
+            LoanReportedTotal,
+            province_id,
+            LoanReportedTotal.year,
+            LoanReportedTotal.id,
         )
-        return [
-            LoanReportedDTO(
-                source_code=r.source_code,
-                source_fa=r.source_fa,
-                source_en=r.source_en,
-                year=r.year,
-                projects=r.projects,
-                amount_rials=r.amount_rials,
-                note_fa=r.note_fa,
-                note_en=r.note_en,
-                reported_on=r.reported_on,
-            )
-            for r in rows
-        ]
+        return [to_dto(LoanReportedDTO, r) for r in rows]
 
     async def years(self, province_id: int) -> list[int]:
         """Years with imported facilities (from the figures kept by each import)."""
@@ -180,19 +168,5 @@ class LoanRepository:
             if not rows:
                 return
             for r in rows:
-                yield LoanFacilityDTO(
-                    id=r.id,
-                    unit_name=r.unit_name,
-                    bank_id=r.bank_id,
-                    sector_id=r.sector_id,
-                    county_id=r.county_id,
-                    amount_rials=r.amount_rials,
-                    loan_type=r.loan_type,
-                    stage=r.stage,
-                    year=r.year,
-                    applied_on=r.applied_on,
-                    approved_wg_on=r.approved_wg_on,
-                    approved_bank_on=r.approved_bank_on,
-                    paid_on=r.paid_on,
-                )
+                yield to_dto(LoanFacilityDTO, r)
             last_id = rows[-1].id

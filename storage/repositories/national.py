@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import ProvinceDTO
 from storage.models import CLOSED_REPORT_STATUSES, Province, Report
+from storage.repositories.rows import to_dto
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,17 +27,7 @@ class NationalRepository:
 
     async def provinces(self) -> list[ProvinceDTO]:
         rows = await self.session.scalars(select(Province).order_by(Province.id))
-        return [
-            ProvinceDTO(
-                id=r.id,
-                code=r.code,
-                name_fa=r.name_fa,
-                name_en=r.name_en,
-                strategy_year=r.strategy_year,
-                timezone=r.timezone,
-            )
-            for r in rows
-        ]
+        return [to_dto(ProvinceDTO, r) for r in rows]
 
     async def report_counts(self, now: datetime) -> list[StatusCount]:
         """Reports per province and status in one grouped query (index: province, created)."""

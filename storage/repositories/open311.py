@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.dto_open311 import ApiKeyDTO, ClientTokenDTO, PublicRequestDTO
 from storage.models import Report, Unit
 from storage.models_open311 import ApiClientToken, ApiKey
+from storage.repositories.rows import of_province, to_dto
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,31 +47,7 @@ def _public_select() -> PublicRow:
 
 
 def _row(row: Any) -> PublicRequestDTO:
-    return PublicRequestDTO(
-        id=row.id,
-        year=row.year,
-        seq=row.seq,
-        status=row.status,
-        category_id=row.category_id,
-        agency_id=row.agency_id,
-        county_id=row.county_id,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        due_at=row.due_at,
-        channel=row.channel,
-    )
-
-
-def _key_dto(row: ApiKey) -> ApiKeyDTO:
-    return ApiKeyDTO(
-        id=row.id,
-        channel=row.channel,
-        key_prefix=row.key_prefix,
-        per_minute=row.per_minute,
-        per_day=row.per_day,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-    )
+    return to_dto(PublicRequestDTO, row)
 
 
 class Open311Repository:
@@ -134,19 +111,17 @@ class Open311Repository:
         )
         self.session.add(row)
         await self.session.flush()
-        return _key_dto(row)
+        return to_dto(ApiKeyDTO, row)
 
     async def keys(self, province_id: int) -> list[ApiKeyDTO]:
-        rows = await self.session.scalars(
-            select(ApiKey).where(ApiKey.province_id == province_id).order_by(ApiKey.id)
-        )
-        return [_key_dto(r) for r in rows]
+        rows = await of_province(self.session, ApiKey, province_id, ApiKey.id)
+        return [to_dto(ApiKeyDTO, r) for r in rows]
 
     async def key_by_hash(self, province_id: int, key_hash: str) -> ApiKeyDTO | None:
         row = await self.session.scalar(
             select(ApiKey).where(ApiKey.province_id == province_id, ApiKey.key_hash == key_hash)
         )
-        return _key_dto(row) if row is not None else None
+        return to_dto(ApiKeyDTO, row) if row is not None else None
 
     async def revoke_key(self, province_id: int, key_id: int, when: datetime) -> bool:
         result = await self.session.execute(

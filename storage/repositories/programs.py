@@ -12,6 +12,7 @@ from storage.dialect import upsert_insert
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
 from storage.models import INT4_MAX, Report
 from storage.models_programs import Program, ProgramReportLink, ProgramUpdate
+from storage.repositories.rows import of_province, to_dto
 
 # Fields an admin may edit one by one; anything else goes through a program-set file.
 EDITABLE_FIELDS = frozenset(
@@ -19,54 +20,17 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-def _dto(row: Program) -> ProgramDTO:
-    return ProgramDTO(
-        id=row.id,
-        number=row.number,
-        code=row.code,
-        title_fa=row.title_fa,
-        title_en=row.title_en,
-        agency_id=row.agency_id,
-        theme=row.theme,
-        category_id=row.category_id,
-        target_fa=row.target_fa,
-        target_en=row.target_en,
-        starts_on=row.starts_on,
-        due_on=row.due_on,
-        progress=row.progress,
-        last_update_at=row.last_update_at,
-    )
-
-
-def _update_dto(row: ProgramUpdate) -> ProgramUpdateDTO:
-    return ProgramUpdateDTO(
-        id=row.id,
-        program_id=row.program_id,
-        percent=row.percent,
-        note=row.note,
-        reported_on=row.reported_on,
-        evidence_kind=row.evidence_kind,
-        evidence_file_id=row.evidence_file_id,
-        evidence_file_name=row.evidence_file_name,
-        author_id=row.author_id,
-        agency_id=row.agency_id,
-        created_at=row.created_at,
-    )
-
-
 class ProgramRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def all(self, province_id: int) -> list[ProgramDTO]:
-        rows = await self.session.scalars(
-            select(Program).where(Program.province_id == province_id).order_by(Program.number)
-        )
-        return [_dto(r) for r in rows]
+        rows = await of_province(self.session, Program, province_id, Program.number)
+        return [to_dto(ProgramDTO, r) for r in rows]
 
     async def get(self, program_id: int) -> ProgramDTO | None:
         row = await self.session.get(Program, program_id)
-        return _dto(row) if row else None
+        return to_dto(ProgramDTO, row) if row else None
 
     async def by_number(self, province_id: int, number: int) -> ProgramDTO | None:
         if not 0 < number <= INT4_MAX:
@@ -74,7 +38,7 @@ class ProgramRepository:
         row = await self.session.scalar(
             select(Program).where(Program.province_id == province_id, Program.number == number)
         )
-        return _dto(row) if row else None
+        return to_dto(ProgramDTO, row) if row else None
 
     async def updates(self, program_id: int, limit: int) -> list[ProgramUpdateDTO]:
         rows = await self.session.scalars(
@@ -83,7 +47,7 @@ class ProgramRepository:
             .order_by(ProgramUpdate.id.desc())
             .limit(limit)
         )
-        return [_update_dto(r) for r in rows]
+        return [to_dto(ProgramUpdateDTO, r) for r in rows]
 
     async def all_updates(self, province_id: int) -> list[ProgramUpdateDTO]:
         rows = await self.session.scalars(
@@ -92,7 +56,7 @@ class ProgramRepository:
             .where(Program.province_id == province_id)
             .order_by(Program.number, ProgramUpdate.id)
         )
-        return [_update_dto(r) for r in rows]
+        return [to_dto(ProgramUpdateDTO, r) for r in rows]
 
     async def updates_between(
         self, province_id: int, start: datetime, end: datetime
@@ -108,7 +72,7 @@ class ProgramRepository:
             )
             .order_by(Program.number, ProgramUpdate.id)
         )
-        return [_update_dto(r) for r in rows]
+        return [to_dto(ProgramUpdateDTO, r) for r in rows]
 
     async def evidence(self, update_id: int) -> tuple[str, str] | None:
         row = await self.session.get(ProgramUpdate, update_id)
@@ -155,7 +119,7 @@ class ProgramRepository:
             program.progress = percent
         program.last_update_at = now
         await self.session.flush()
-        return _update_dto(row)
+        return to_dto(ProgramUpdateDTO, row)
 
     async def edit(
         self, program_id: int, field: str, value: Any, *, by: int, now: datetime

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import AgencyDTO, CategoryDTO, Named, ProvinceDTO, RoutingRuleDTO
 from storage.models import Agency, Category, County, Province, RoutingRule, Sector
+from storage.repositories.rows import of_province, to_dto
 
 
 class ReferenceRepository:
@@ -17,71 +18,27 @@ class ReferenceRepository:
         row = await self.session.scalar(select(Province).where(Province.code == code))
         if row is None:
             return None
-        return ProvinceDTO(
-            id=row.id,
-            code=row.code,
-            name_fa=row.name_fa,
-            name_en=row.name_en,
-            strategy_year=row.strategy_year,
-            timezone=row.timezone,
-        )
+        return to_dto(ProvinceDTO, row)
 
     async def counties(self, province_id: int) -> list[Named]:
-        rows = await self.session.scalars(
-            select(County).where(County.province_id == province_id).order_by(County.position)
-        )
-        return [Named(r.id, r.code, r.name_fa, r.name_en) for r in rows]
+        rows = await of_province(self.session, County, province_id, County.position)
+        return [to_dto(Named, r) for r in rows]
 
     async def sectors(self, province_id: int) -> list[Named]:
-        rows = await self.session.scalars(
-            select(Sector).where(Sector.province_id == province_id).order_by(Sector.position)
-        )
-        return [Named(r.id, r.code, r.name_fa, r.name_en) for r in rows]
+        rows = await of_province(self.session, Sector, province_id, Sector.position)
+        return [to_dto(Named, r) for r in rows]
 
     async def agencies(self, province_id: int) -> list[AgencyDTO]:
-        rows = await self.session.scalars(
-            select(Agency).where(Agency.province_id == province_id).order_by(Agency.position)
-        )
-        return [
-            AgencyDTO(
-                r.id,
-                r.code,
-                r.name_fa,
-                r.name_en,
-                r.kind,
-                r.group_chat_id,
-                r.short_name_fa,
-                r.short_name_en,
-            )
-            for r in rows
-        ]
+        rows = await of_province(self.session, Agency, province_id, Agency.position)
+        return [to_dto(AgencyDTO, r) for r in rows]
 
     async def categories(self, province_id: int) -> list[CategoryDTO]:
-        rows = await self.session.scalars(
-            select(Category).where(Category.province_id == province_id).order_by(Category.position)
-        )
-        return [
-            CategoryDTO(
-                r.id,
-                r.code,
-                r.name_fa,
-                r.name_en,
-                r.financial,
-                r.deadline_days,
-                r.default_agency_id,
-            )
-            for r in rows
-        ]
+        rows = await of_province(self.session, Category, province_id, Category.position)
+        return [to_dto(CategoryDTO, r) for r in rows]
 
     async def routing_rules(self, province_id: int) -> list[RoutingRuleDTO]:
-        rows = await self.session.scalars(
-            select(RoutingRule)
-            .where(RoutingRule.province_id == province_id)
-            .order_by(RoutingRule.id)
-        )
-        return [
-            RoutingRuleDTO(r.id, r.category_id, r.sector_id, r.county_id, r.agency_id) for r in rows
-        ]
+        rows = await of_province(self.session, RoutingRule, province_id, RoutingRule.id)
+        return [to_dto(RoutingRuleDTO, r) for r in rows]
 
     async def set_agency_group(self, agency_id: int, chat_id: int | None) -> None:
         agency = await self.session.get(Agency, agency_id)

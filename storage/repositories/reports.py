@@ -21,6 +21,7 @@ from storage.models import (
     User,
     utcnow,
 )
+from storage.repositories.rows import to_dto
 
 
 def _report_select() -> Select[Report, str]:
@@ -28,40 +29,8 @@ def _report_select() -> Select[Report, str]:
 
 
 def _dto(row: Report, unit_name: str) -> ReportDTO:
-    return ReportDTO(
-        id=row.id,
-        province_id=row.province_id,
-        year=row.year,
-        seq=row.seq,
-        unit_id=row.unit_id,
-        unit_name=unit_name,
-        owner_id=row.owner_id,
-        category_id=row.category_id,
-        agency_id=row.agency_id,
-        description=row.description,
-        amount_rials=row.amount_rials,
-        status=row.status,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        due_at=row.due_at,
-        closed_at=row.closed_at,
-    )
-
-
-def _event_dto(row: ReportEvent) -> ReportEventDTO:
-    return ReportEventDTO(
-        id=row.id,
-        report_id=row.report_id,
-        actor_id=row.actor_id,
-        kind=row.kind,
-        from_status=row.from_status,
-        to_status=row.to_status,
-        agency_id=row.agency_id,
-        note=row.note,
-        internal=row.internal,
-        created_at=row.created_at,
-        channel=row.channel,
-    )
+    # The attachment count is filled in only where a caller asks for it.
+    return to_dto(ReportDTO, row, unit_name=unit_name, attachments=0)
 
 
 class ReportRepository:
@@ -260,7 +229,7 @@ class ReportRepository:
         if not include_internal:
             stmt = stmt.where(ReportEvent.internal.is_(False))
         rows = await self.session.scalars(stmt.order_by(ReportEvent.id))
-        return [_event_dto(r) for r in rows]
+        return [to_dto(ReportEventDTO, r) for r in rows]
 
     async def owner_contact(self, report_id: int) -> OwnerContactDTO | None:
         """The owner's name and the phone given with the report's unit."""

@@ -25,6 +25,7 @@ from storage.models_sessions import (
     SessionItem,
 )
 from storage.models_workflow import Decision
+from storage.repositories.rows import by_parent, get_or_add, in_province, of_province, to_dto
 
 # Events whose note is the agency speaking (not the owner, not the HQ's own steps).
 AGENCY_KINDS = ("escalation_requested", "rejected", "resolved", "answered_note", "question")
@@ -65,10 +66,8 @@ class SessionRepository:
         return row.id
 
     async def get(self, session_id: int, province_id: int) -> SessionDTO | None:
-        row = await self.session.get(HQSession, session_id)
-        if row is None or row.province_id != province_id:
-            return None
-        return (await self._dtos([row]))[0]
+        row = await in_province(self.session, HQSession, session_id, province_id)
+        return (await self._dtos([row]))[0] if row else None
 
     async def by_number(self, province_id: int, number: int) -> SessionDTO | None:
         row = await self.session.scalar(
@@ -79,49 +78,20 @@ class SessionRepository:
         return (await self._dtos([row]))[0] if row else None
 
     async def all(self, province_id: int) -> list[SessionDTO]:
-        rows = await self.session.scalars(
-            select(HQSession)
-            .where(HQSession.province_id == province_id)
-            .order_by(HQSession.starts_at.desc(), HQSession.id.desc())
+        rows = await of_province(
+            self.session, HQSession, province_id, HQSession.starts_at.desc(), HQSession.id.desc()
         )
-        return await self._dtos(list(rows))
+        return await self._dtos(rows)
 
     async def _dtos(self, rows: Sequence[HQSession]) -> list[SessionDTO]:
         ids = [r.id for r in rows]
-        agencies: dict[int, list[SessionAgencyDTO]] = {i: [] for i in ids}
-        items: dict[int, list[SessionItemDTO]] = {i: [] for i in ids}
-        if ids:
-            for a in await self.session.scalars(
-                select(SessionAgency)
-                .where(SessionAgency.session_id.in_(ids))
-                .order_by(SessionAgency.id)
-            ):
-                agencies[a.session_id].append(SessionAgencyDTO(a.agency_id, a.attended, a.attendee))
-            for i in await self.session.scalars(
-                select(SessionItem)
-                .where(SessionItem.session_id.in_(ids))
-                .order_by(SessionItem.position)
-            ):
-                items[i.session_id].append(
-                    SessionItemDTO(i.agenda_item_id, i.position, i.outcome, i.decision_id)
-                )
-        return [
-            SessionDTO(
-                id=r.id,
-                number=r.number,
-                starts_at=r.starts_at,
-                place=r.place,
-                chair=r.chair,
-                status=r.status,
-                agenda_sent_at=r.agenda_sent_at,
-                minutes_issued_at=r.minutes_issued_at,
-                agencies=tuple(agencies[r.id]),
-                minutes_file_id=r.minutes_file_id,
-                minutes_file_name=r.minutes_file_name,
-                items=tuple(items[r.id]),
-            )
-            for r in rows
-        ]
+        agencies = await by_parent(
+            self.session, SessionAgencyDTO, SessionAgency.session_id, ids, SessionAgency.id
+        )
+        items = await by_parent(
+            self.session, SessionItemDTO, SessionItem.session_id, ids, SessionItem.position
+        )
+        return [to_dto(SessionDTO, r, agencies=agencies[r.id], items=items[r.id]) for r in rows]
 
     async def set_invite(self, session_id: int, agency_id: int, invited: bool) -> None:
         """Invite the agency or withdraw the invitation (the same press twice: no change)."""
@@ -199,15 +169,9 @@ class SessionRepository:
     async def set_position(
         self, agenda_item_id: int, agency_id: int, text: str, by: int, now: datetime
     ) -> None:
-        row = await self.session.scalar(
-            select(ItemPosition).where(
-                ItemPosition.agenda_item_id == agenda_item_id,
-                ItemPosition.agency_id == agency_id,
-            )
+        row = await get_or_add(
+            self.session, ItemPosition, agenda_item_id=agenda_item_id, agency_id=agency_id
         )
-        if row is None:
-            row = ItemPosition(agenda_item_id=agenda_item_id, agency_id=agency_id)
-            self.session.add(row)
         row.text, row.written_by, row.written_at = text, by, now
         await self.session.flush()
 
@@ -262,23 +226,12 @@ class SessionRepository:
         rows = await self.session.scalars(
             select(DecisionFollowUp).where(DecisionFollowUp.decision_id.in_(ids))
         )
-        return [
-            FollowUpDTO(
-                r.decision_id, r.agency_id, r.reminded_at, r.overdue_at, r.upheld_at, r.requeued_at
-            )
-            for r in rows
-        ]
+        return [to_dto(FollowUpDTO, r) for r in rows]
 
     async def follow_up(self, decision_id: int, agency_id: int, **fields: object) -> None:
-        row = await self.session.scalar(
-            select(DecisionFollowUp).where(
-                DecisionFollowUp.decision_id == decision_id,
-                DecisionFollowUp.agency_id == agency_id,
-            )
+        row = await get_or_add(
+            self.session, DecisionFollowUp, decision_id=decision_id, agency_id=agency_id
         )
-        if row is None:
-            row = DecisionFollowUp(decision_id=decision_id, agency_id=agency_id)
-            self.session.add(row)
         for name, value in fields.items():
             setattr(row, name, value)
         await self.session.flush()

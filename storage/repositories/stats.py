@@ -36,6 +36,7 @@ from storage.models_figures import (
     ReportDurationMedian,
     ReportOpenDue,
 )
+from storage.repositories.rows import to_dto
 
 
 class StatsRepository:
@@ -204,19 +205,5 @@ class StatsRepository:
                 .where(ReportEvent.report_id.in_(chunk), ReportEvent.internal.is_(False))
                 .order_by(ReportEvent.report_id, ReportEvent.id)
             )
-            events.extend(
-                ReportEventDTO(
-                    id=r.id,
-                    report_id=r.report_id,
-                    actor_id=r.actor_id,
-                    kind=r.kind,
-                    from_status=r.from_status,
-                    to_status=r.to_status,
-                    agency_id=r.agency_id,
-                    note=r.note,
-                    internal=r.internal,
-                    created_at=r.created_at,
-                )
-                for r in rows
-            )
+            events.extend(to_dto(ReportEventDTO, r) for r in rows)
         return events

@@ -7,20 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import UnitDTO
 from storage.models import Unit
-
-
-def _dto(row: Unit) -> UnitDTO:
-    return UnitDTO(
-        id=row.id,
-        owner_id=row.owner_id,
-        name=row.name,
-        sector_id=row.sector_id,
-        county_id=row.county_id,
-        permit_status=row.permit_status,
-        phone=row.phone,
-        created_at=row.created_at,
-        province_id=row.province_id,
-    )
+from storage.repositories.rows import to_dto
 
 
 class UnitRepository:
@@ -51,11 +38,11 @@ class UnitRepository:
         )
         self.session.add(row)
         await self.session.flush()
-        return _dto(row)
+        return to_dto(UnitDTO, row)
 
     async def get(self, unit_id: int) -> UnitDTO | None:
         row = await self.session.get(Unit, unit_id)
-        return _dto(row) if row else None
+        return to_dto(UnitDTO, row) if row else None
 
     async def by_source_update(
         self, owner_id: int, province_id: int, update_id: int
@@ -67,7 +54,7 @@ class UnitRepository:
                 Unit.source_update_id == update_id,
             )
         )
-        return _dto(row) if row else None
+        return to_dto(UnitDTO, row) if row else None
 
     async def of_owner(self, owner_id: int, province_id: int) -> list[UnitDTO]:
         rows = await self.session.scalars(
@@ -75,7 +62,7 @@ class UnitRepository:
             .where(Unit.owner_id == owner_id, Unit.province_id == province_id)
             .order_by(Unit.id)
         )
-        return [_dto(r) for r in rows]
+        return [to_dto(UnitDTO, r) for r in rows]
 
     async def count_of_owner(self, owner_id: int, province_id: int) -> int:
         count = await self.session.scalar(

@@ -9,17 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import RoleGrant, UserDTO
 from storage.models import User, UserRole, utcnow
+from storage.repositories.rows import to_dto
 
 
 def _dto(row: User) -> UserDTO:
-    return UserDTO(
-        id=row.id,
-        first_name=row.first_name,
-        username=row.username,
-        language=row.language,
-        phone=row.phone,
-        blocked=row.blocked_at is not None,
-    )
+    return to_dto(UserDTO, row, blocked=row.blocked_at is not None)
 
 
 class UserRepository:

@@ -30,6 +30,7 @@ from storage.models_workflow import (
     RoleInvite,
 )
 from storage.repositories.reports import _dto, _report_select
+from storage.repositories.rows import by_parent, in_province, of_province, to_dto
 
 _TRACKING_FIELDS = (
     "assignee_id",
@@ -49,19 +50,7 @@ def inbox_page_statement(condition: ColumnElement[bool]) -> Select[Report, str]:
 
 
 def _tracking_dto(row: ReportTracking) -> TrackingDTO:
-    return TrackingDTO(row.report_id, **{name: getattr(row, name) for name in _TRACKING_FIELDS})
-
-
-def _decision_agency_dto(row: DecisionAgency) -> DecisionAgencyDTO:
-    return DecisionAgencyDTO(
-        decision_id=row.decision_id,
-        agency_id=row.agency_id,
-        state=row.state,
-        objection=row.objection,
-        evidence=row.evidence,
-        responded_by=row.responded_by,
-        responded_at=row.responded_at,
-    )
+    return to_dto(TrackingDTO, row)
 
 
 class WorkflowRepository:
@@ -266,11 +255,8 @@ class WorkflowRepository:
         return row.id
 
     async def agenda_item(self, item_id: int, province_id: int) -> AgendaItemDTO | None:
-        """The item if it exists in this province (provinces may share one database)."""
-        row = await self.session.get(AgendaItem, item_id)
-        if row is None or row.province_id != province_id:
-            return None
-        return (await self._items([row]))[0]
+        row = await in_province(self.session, AgendaItem, item_id, province_id)
+        return (await self._items([row]))[0] if row else None
 
     async def agenda_items(
         self, province_id: int, *, status: str | None = None, cause_kind: str | None = None
@@ -297,18 +283,7 @@ class WorkflowRepository:
             for item_id, report_id in pairs:
                 if item_id is not None:
                     linked[item_id].append(report_id)
-        return [
-            AgendaItemDTO(
-                id=r.id,
-                title=r.title,
-                cause_kind=r.cause_kind,
-                session_date=r.session_date,
-                status=r.status,
-                created_at=r.created_at,
-                report_ids=tuple(linked[r.id]),
-            )
-            for r in rows
-        ]
+        return [to_dto(AgendaItemDTO, r, report_ids=tuple(linked[r.id])) for r in rows]
 
     async def set_agenda_status(self, item_id: int, status: str) -> None:
         row = await self.session.get(AgendaItem, item_id)
@@ -350,49 +325,28 @@ class WorkflowRepository:
         return row.id
 
     async def decision(self, decision_id: int, province_id: int) -> DecisionDTO | None:
-        """The decision if it exists in this province."""
-        row = await self.session.get(Decision, decision_id)
-        if row is None or row.province_id != province_id:
-            return None
-        return (await self._decisions([row]))[0]
+        row = await in_province(self.session, Decision, decision_id, province_id)
+        return (await self._decisions([row]))[0] if row else None
 
     async def decision_of_item(self, item_id: int) -> DecisionDTO | None:
         row = await self.session.scalar(select(Decision).where(Decision.agenda_item_id == item_id))
         return (await self._decisions([row]))[0] if row else None
 
     async def decisions(self, province_id: int) -> list[DecisionDTO]:
-        rows = list(
-            await self.session.scalars(
-                select(Decision)
-                .where(Decision.province_id == province_id)
-                .order_by(Decision.created_at.desc(), Decision.id.desc())
-            )
+        rows = await of_province(
+            self.session, Decision, province_id, Decision.created_at.desc(), Decision.id.desc()
         )
         return await self._decisions(rows)
 
     async def _decisions(self, rows: Sequence[Decision]) -> list[DecisionDTO]:
-        ids = [r.id for r in rows]
-        agencies: dict[int, list[DecisionAgencyDTO]] = {i: [] for i in ids}
-        if ids:
-            found = await self.session.scalars(
-                select(DecisionAgency)
-                .where(DecisionAgency.decision_id.in_(ids))
-                .order_by(DecisionAgency.id)
-            )
-            for a in found:
-                agencies[a.decision_id].append(_decision_agency_dto(a))
-        return [
-            DecisionDTO(
-                id=r.id,
-                agenda_item_id=r.agenda_item_id,
-                text=r.text,
-                deadline_at=r.deadline_at,
-                objection_until=r.objection_until,
-                created_at=r.created_at,
-                agencies=tuple(agencies[r.id]),
-            )
-            for r in rows
-        ]
+        agencies = await by_parent(
+            self.session,
+            DecisionAgencyDTO,
+            DecisionAgency.decision_id,
+            [r.id for r in rows],
+            DecisionAgency.id,
+        )
+        return [to_dto(DecisionDTO, r, agencies=agencies[r.id]) for r in rows]
 
     async def respond(
         self,

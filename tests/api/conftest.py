@@ -9,23 +9,15 @@ from aiohttp.test_utils import TestClient
 
 from bot.api.server import ApiContext
 from bot.clock import ManualClock
-from bot.container import Services, build_services
-from bot.settings import Settings
+from bot.container import Services
 from tests.api.kit import Recorder, api_context, client_for
+from tests.services_kit import built_services
 
 
 @pytest.fixture
 async def services(database_url: str, clock: ManualClock) -> AsyncIterator[Services]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url,
-        max_reports_per_day=50,
-    )
-    built = await build_services(settings, clock=clock)
-    try:
+    async with built_services(database_url, clock, max_reports_per_day=50) as built:
         yield built
-    finally:
-        await built.close()
 
 
 @pytest.fixture

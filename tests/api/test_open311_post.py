@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.api.server import ApiContext
 from bot.clock import ManualClock
 from bot.container import Services
+from storage.dto import UnitDTO
 from storage.models import Report, ReportEvent
 from storage.repositories.open311 import Open311Repository
 from tests.api.kit import PHONE, PRIVATE, Recorder, seed_unit
@@ -22,6 +23,20 @@ URL = "/open311/v2/requests.json"
 
 def plain_category(services: Services) -> str:
     return next(c.code for c in services.directory.categories if not c.financial)
+
+
+def request_form(
+    services: Services, secret: str, unit: UnitDTO, description: str, **more: str
+) -> dict[str, str]:
+    """A POST for a category that asks no amount, the unit's owner by the registered phone."""
+    return {
+        "api_key": secret,
+        "service_code": plain_category(services),
+        "description": description,
+        "phone": PHONE,
+        "attribute[unit]": str(unit.id),
+        **more,
+    }
 
 
 async def post(client: Client, form: dict[str, str], status: int) -> Any:
@@ -71,13 +86,7 @@ async def test_keys_phone_and_attributes_are_checked(
 ) -> None:
     unit = await seed_unit(services)
     new = await context.keys.create("portal", created_by=4001, per_minute=1000, per_day=1000)
-    good = {
-        "api_key": new.secret,
-        "service_code": plain_category(services),
-        "description": "Customs has held our raw material for a month",
-        "phone": PHONE,
-        "attribute[unit]": str(unit.id),
-    }
+    good = request_form(services, new.secret, unit, "Customs has held our raw material for a month")
     await post(client, {**good, "api_key": "rq_forged"}, 403)
     await post(client, {**good, "phone": "+989120000000"}, 400)
     await post(client, {**good, "attribute[unit]": "999999"}, 400)
@@ -103,13 +112,7 @@ async def test_limits_per_key_answer_429_with_retry_after(
 ) -> None:
     unit = await seed_unit(services)
     new = await context.keys.create("estate office", created_by=4001, per_minute=100, per_day=2)
-    form = {
-        "api_key": new.secret,
-        "service_code": plain_category(services),
-        "description": "Electricity is cut every afternoon",
-        "phone": PHONE,
-        "attribute[unit]": str(unit.id),
-    }
+    form = request_form(services, new.secret, unit, "Electricity is cut every afternoon")
     await post(client, form, 201)
     await post(client, form, 201)
     response, body = await post(client, form, 429)
@@ -144,14 +147,9 @@ async def test_the_same_token_at_the_same_moment_files_one_report(
 ) -> None:
     unit = await seed_unit(services)
     new = await context.keys.create("twins", created_by=4001)
-    form = {
-        "api_key": new.secret,
-        "service_code": plain_category(services),
-        "description": "Two clerks pressed send on the same call",
-        "phone": PHONE,
-        "attribute[unit]": str(unit.id),
-        "token": "same",
-    }
+    form = request_form(
+        services, new.secret, unit, "Two clerks pressed send on the same call", token="same"
+    )
     answers = await asyncio.gather(*(client.post(URL, data=form) for _ in range(3)))
     assert sorted(a.status for a in answers) == [200, 200, 201]
     numbers = {(await a.json())[0]["service_request_id"] for a in answers}

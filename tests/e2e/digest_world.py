@@ -12,13 +12,12 @@ from bot.container import Services
 from bot.context import RounaqApp
 from bot.digest.runner import DigestRunner
 from bot.services.reports import ReportDraft
-from bot.services.units import UnitDraft
-from bot.state import runtime_of
 from handlers.digest import runner_of
 from storage.dto import ReportDTO
-from storage.models import PermitStatus, Report, Role
+from storage.models import Report, Role
 from storage.repositories.reports import ReportRepository
 from tests.e2e.owner_kit import staff_every_agency
+from tests.services_kit import register_unit
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -33,14 +32,14 @@ FRIDAY = tehran(2026, 11, 27, 10)
 SATURDAY_0930 = tehran(2026, 11, 28, 9, 30)
 
 
-def services_of(app: RounaqApp) -> Services:
-    services = runtime_of(app).services
-    assert isinstance(services, Services)
-    return services
-
-
 def runner(app: RounaqApp) -> DigestRunner:
     return runner_of(app)
+
+
+async def run_digest(app: RounaqApp) -> None:
+    """One digest run, as the daily job starts it, awaited to its end."""
+    runner(app).trigger()
+    await runner(app).wait()
 
 
 async def ensure_user(services: Services, user_id: int, name: str, language: str = "fa") -> None:
@@ -62,16 +61,7 @@ async def grant(
 async def unit_for(services: Services, owner_id: int, name: str) -> int:
     if await services.users.get(owner_id) is None:
         await ensure_user(services, owner_id, "Owner")
-    directory = services.directory
-    sector = directory.sector_by_code("carpet")
-    county = directory.county_by_code("qom")
-    assert sector is not None
-    assert county is not None
-    unit = await services.units.register(
-        owner_id,
-        UnitDraft(name, sector.id, county.id, PermitStatus.LICENSED, "09120000000"),
-    )
-    return unit.id
+    return (await register_unit(services, owner_id, name, phone="09120000000")).id
 
 
 async def file_report(

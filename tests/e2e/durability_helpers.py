@@ -1,24 +1,22 @@
-"""Shared steps for the durability and fault tests: a report half-way, counting effects."""
+"""Shared steps for the durability and fault tests: the cast, a registered owner, counting
+effects. The report conversation itself is in tests.e2e.report_steps."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from sqlalchemy import func, select
 
+from bot.clock import ManualClock
 from bot.container import Services
 from bot.context import RounaqApp
-from bot.state import runtime_of
-from emulator import BotApiEmulator, SentMessage
+from bot.runtime import running_bot
+from bot.settings import Settings
+from emulator import BotApiEmulator
 from storage.models import Report, Unit
 from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit
 from tests.people import Person
-
-DESCRIPTION = "تأمین نخ و رنگ از بازار آزاد با قیمت سه برابر؛ تولید نیمه متوقف است."
-
-
-def services_of(app: RounaqApp) -> Services:
-    services = runtime_of(app).services
-    assert isinstance(services, Services)
-    return services
 
 
 def cast_of(emulator: BotApiEmulator) -> tuple[Person, Person]:
@@ -34,24 +32,16 @@ async def owner_registered(app: RounaqApp, owner: Person, officer: Person) -> No
     await register_unit(owner, "کارخانه فرش ممتاز")
 
 
-async def report_up_to_attachments(owner: Person) -> SentMessage:
-    """/report → raw materials → the description; returns the "attach files?" prompt."""
-    ask_category = await owner.say("/report")
-    await owner.press_only(ask_category, "مواد اولیه")
-    await owner.next("شرح")
-    ask_files = await owner.say(DESCRIPTION)
-    assert "ادامه" in ask_files.button_texts[0]
-    return ask_files
-
-
-async def finish_report(owner: Person, ask_files: SentMessage) -> SentMessage:
-    """From the attachments prompt to the confirmation with the tracking number."""
-    await owner.press_only(ask_files, "ادامه")
-    await owner.next("مبلغ")
-    summary = await owner.say("۵۰۰ میلیون")
-    assert "پیش‌نمایش" in summary.text
-    await owner.press_only(summary, "ثبت گزارش")
-    return await owner.next("شمارهٔ پیگیری")
+@asynccontextmanager
+async def bot_with_owner(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> AsyncIterator[tuple[RounaqApp, Person, Person]]:
+    """The bot running in this process, the SMT officer made and the owner's unit registered
+    over the chat; yields the app, the owner and the officer."""
+    owner, officer = cast_of(emulator)
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        await owner_registered(app, owner, officer)
+        yield app, owner, officer
 
 
 async def count(services: Services, model: type[Report] | type[Unit]) -> int:

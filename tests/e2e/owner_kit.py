@@ -6,12 +6,12 @@ from __future__ import annotations
 from bot.container import Services
 from bot.context import RounaqApp
 from bot.services.directory import Directory
-from bot.services.units import UnitDraft
 from emulator import SentMessage
-from storage.models import PermitStatus
 from storage.repositories.reference import ReferenceRepository
+from tests.e2e.report_steps import up_to_description
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
+from tests.services_kit import register_unit as services_unit
 
 PHONE = "+989121234567"
 
@@ -19,14 +19,7 @@ PHONE = "+989121234567"
 async def register_unit(
     app: RounaqApp, owner: Person, name: str = "فرش ممتاز قم", phone: str = PHONE
 ) -> None:
-    services = services_of(app)
-    sector = services.directory.sector_by_code("carpet")
-    county = services.directory.county_by_code("qom")
-    assert sector is not None
-    assert county is not None
-    await services.units.register(
-        owner.id, UnitDraft(name, sector.id, county.id, PermitStatus.LICENSED, phone)
-    )
+    await services_unit(services_of(app), owner.id, name, phone=phone)
 
 
 async def submit_by_chat(
@@ -35,9 +28,7 @@ async def submit_by_chat(
     description: str = "تأمین نخ از بازار آزاد سه برابر گران شده؛ تولید نیمه متوقف است.",
 ) -> SentMessage:
     """Walk /report to the end (Persian labels); returns the bot's confirmation."""
-    categories = await owner.say("/report")
-    await owner.press_only(categories, category)
-    await owner.next("شرح")
+    await up_to_description(owner, category)
     files = await owner.say(description)
     await owner.press_only(files, "ادامه")
     step = await owner.emu.wait_for_message(

@@ -11,6 +11,7 @@ from bot.i18n import get_translator
 from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.models import Role, RoutingRule, UserRole
+from tests.e2e.report_steps import report_by_chat
 from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 from tests.people import Person
@@ -168,15 +169,9 @@ async def test_agency_group_takes_a_report_from_the_group_message(
     assert "سازمان صنعت" in bound.text
 
     await register_unit(owner, "سوهان ممتاز")
-    ask_category = await owner.say("/report")
-    await owner.press_only(ask_category, "مواد اولیه")
-    await owner.next("شرح")
-    ask_files = await owner.say("شکر و زعفران با نرخ آزاد؛ تولید سوهان متوقف است.")
-    await owner.press_only(ask_files, "ادامه")
-    await owner.next("مبلغ")
-    summary = await owner.say("۲۰۰ میلیون")
-    await owner.press_only(summary, "ثبت گزارش")
-    await owner.next("شمارهٔ پیگیری")
+    await report_by_chat(
+        owner, "شکر و زعفران با نرخ آزاد؛ تولید سوهان متوقف است.", amount="۲۰۰ میلیون"
+    )
 
     posted = await emulator.wait_for_message(group_id, lambda m: "گزارش مانع تولید تازه" in m.text)
     # A member who is not an officer of SMT cannot take it.

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from sqlalchemy import func, select
@@ -15,16 +17,16 @@ from sqlalchemy.engine import make_url
 
 from bot.container import build_services
 from bot.settings import Settings
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, SentMessage
 from storage.db import Database
 from storage.models import Report, Role, Unit
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.durability_helpers import (
+from tests.e2e.durability_helpers import cast_of, texts_with
+from tests.e2e.report_steps import (
     DESCRIPTION,
-    cast_of,
     finish_report,
     report_up_to_attachments,
-    texts_with,
+    summary_after,
 )
 from tests.e2e.test_report_flow import choose_persian, register_unit
 from tests.people import Person
@@ -43,6 +45,44 @@ async def prepare(settings: Settings, officer: Person) -> None:
         await services.users.grant(officer.id, Role.OFFICER, agency_id=agency.id)
     finally:
         await services.close()
+
+
+async def finished_once(
+    settings: Settings, emulator: BotApiEmulator, owner: Person, officer: Person
+) -> None:
+    """After the restart: the report stored once, the owner and the agency each told once,
+    and the bot still answering."""
+    await owner.next("مهلت پاسخ", wait=15)
+    await emulator.wait_for_message(officer.id, lambda m: NEW_REPORT in m.text)
+    assert await stored(settings) == (1, 1, [DESCRIPTION])
+    assert len(texts_with(owner, "مهلت پاسخ")) == 1
+    assert len(texts_with(officer, NEW_REPORT)) == 1
+    assert "۱۴۰" in (await owner.say("/myreports")).text
+
+
+class MidReport(NamedTuple):
+    bot: BotProcess
+    owner: Person
+    officer: Person
+    ask_files: SentMessage
+
+
+@asynccontextmanager
+async def bot_at_attachments(
+    settings: Settings, emulator: BotApiEmulator, tmp_path: Path
+) -> AsyncIterator[MidReport]:
+    """The bot as a process, the SMT officer made before it starts, and the owner registered
+    and at the report's "attach files?" step; the process is stopped on the way out."""
+    owner, officer = cast_of(emulator)
+    await prepare(settings, officer)
+    bot = BotProcess(settings, tmp_path)
+    await bot.start(emulator)
+    try:
+        await choose_persian(owner)
+        await register_unit(owner, "کارخانه فرش ممتاز")
+        yield MidReport(bot, owner, officer, await report_up_to_attachments(owner))
+    finally:
+        await bot.stop()
 
 
 async def stored(settings: Settings) -> tuple[int, int, list[str]]:
@@ -69,14 +109,7 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> 
 async def test_kill_9_in_the_middle_of_a_report(
     settings: Settings, emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
-    owner, officer = cast_of(emulator)
-    await prepare(settings, officer)
-    bot = BotProcess(settings, tmp_path)
-    await bot.start(emulator)
-    try:
-        await choose_persian(owner)
-        await register_unit(owner, "کارخانه فرش ممتاز")
-        ask_files = await report_up_to_attachments(owner)
+    async with bot_at_attachments(settings, emulator, tmp_path) as (bot, owner, officer, ask_files):
         await bot.kill9()
 
         await bot.start(emulator)
@@ -86,8 +119,6 @@ async def test_kill_9_in_the_middle_of_a_report(
         assert await stored(settings) == (1, 1, [DESCRIPTION])
         assert len(texts_with(officer, NEW_REPORT)) == 1
         assert "۱۴۰" in (await owner.say("/myreports")).text  # and it keeps answering
-    finally:
-        await bot.stop()
 
 
 async def test_kill_9_while_the_report_is_being_committed(
@@ -95,17 +126,8 @@ async def test_kill_9_while_the_report_is_being_committed(
 ) -> None:
     # A SQLite writer gives up on the lock after 0.5 s here (then retries), not 5 s.
     settings = settings.model_copy(update={"sqlite_busy_timeout_ms": 500})
-    owner, officer = cast_of(emulator)
-    await prepare(settings, officer)
-    bot = BotProcess(settings, tmp_path)
-    await bot.start(emulator)
-    try:
-        await choose_persian(owner)
-        await register_unit(owner, "کارخانه فرش ممتاز")
-        ask_files = await report_up_to_attachments(owner)
-        await owner.press_only(ask_files, "ادامه")
-        await owner.next("مبلغ")
-        summary = await owner.say("۵۰۰ میلیون")
+    async with bot_at_attachments(settings, emulator, tmp_path) as (bot, owner, officer, ask_files):
+        summary = await summary_after(owner, ask_files)
 
         # Another writer holds the lock the report's transaction needs, so the bot is
         # caught inside that transaction when it is killed.
@@ -119,14 +141,7 @@ async def test_kill_9_while_the_report_is_being_committed(
 
         # The press was never confirmed to Telegram: the new process gets it again.
         await bot.start(emulator)
-        await owner.next("مهلت پاسخ", wait=15)
-        await emulator.wait_for_message(officer.id, lambda m: NEW_REPORT in m.text)
-        assert await stored(settings) == (1, 1, [DESCRIPTION])
-        assert len(texts_with(owner, "مهلت پاسخ")) == 1
-        assert len(texts_with(officer, NEW_REPORT)) == 1
-        assert "۱۴۰" in (await owner.say("/myreports")).text
-    finally:
-        await bot.stop()
+        await finished_once(settings, emulator, owner, officer)
 
 
 class Lock:

@@ -4,7 +4,6 @@ with the keys, and the printable page fits A4. The bot runs with API_PORT set.""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,17 +11,12 @@ import pytest
 
 from bot.settings import Settings
 from emulator import BotApiEmulator
+from tests.e2e.ports import free_port
 from tests.e2e.test_demo_browser import BROWSER_ARGS, EXECUTABLE, _browser_available, snapshot
 from tests.e2e.workflow_kit import Cast, file_report
 
 pytestmark = pytest.mark.slow
 A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ from tests.e2e.digest_world import (
     file_report,
     grant,
     move,
-    runner,
-    services_of,
+    run_digest,
     tehran,
     unit_for,
 )
+from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
 HEADER_FA = "گزارش روزانهٔ رونق"
@@ -67,8 +67,7 @@ async def test_each_role_gets_its_own_digest_in_its_language(
     await stranger.send("/subscribe")
     await stranger.next("Daily digest on")
 
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
 
     # The official: province figures, in Persian digits and Jalali dates, with buttons.
     [official_digest] = [m for m in emulator.messages(official.id) if HEADER_FA in m.text]
@@ -121,8 +120,7 @@ async def test_each_role_gets_its_own_digest_in_its_language(
 
     # Another trigger the same day sends nothing again.
     sent_before = emulator.stats.calls["sendMessage"]
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
     assert emulator.stats.calls["sendMessage"] == sent_before
 
 
@@ -163,8 +161,7 @@ async def test_blocked_and_deleted_chats_end_their_subscription(
     emulator.delete_chat(people["officer"].id)
     clock.set(SATURDAY_0930)
 
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
 
     rows = await rows_by_chat(app)
     assert rows[people["official"].id].state == DeliveryState.BLOCKED
@@ -192,8 +189,7 @@ async def test_blocked_and_deleted_chats_end_their_subscription(
     # Tomorrow's run does not try them again.
     calls = emulator.stats.errors["sendMessage"]
     clock.set(tehran(2026, 11, 29, 9))
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
     assert emulator.stats.errors["sendMessage"] == calls
 
 
@@ -211,8 +207,7 @@ async def test_a_429_storm_delivers_everything_exactly_once(
     # Telegram answers 429 to every sendMessage for a while.
     emulator.fail_method("sendMessage", 429, retry_after=1, duration=1.5)
 
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
 
     assert emulator.stats.too_many_requests["sendMessage"] >= 1
     for user in readers:
@@ -233,21 +228,18 @@ async def test_owner_digest_only_when_something_changed_since_the_last_one(
     await move(services, report, "in_progress", actor=officer.id, when=FRIDAY)
 
     clock.set(SATURDAY_0930)
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
     assert len(digests(emulator, owner.id)) == 1
 
     # Sunday: nothing changed since Saturday's digest, so no message.
     clock.set(tehran(2026, 11, 29, 9))
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
     assert len(digests(emulator, owner.id)) == 1
 
     # Monday: resolved on Sunday afternoon; that is news.
     await move(services, report, "resolved", actor=officer.id, when=tehran(2026, 11, 29, 15))
     clock.set(tehran(2026, 11, 30, 9))
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
     latest = digests(emulator, owner.id)
     assert len(latest) == 2
     assert "رفع‌شده" in latest[-1]

@@ -23,10 +23,10 @@ from tests.e2e.digest_world import (
     ensure_user,
     file_report,
     grant,
-    runner,
-    services_of,
+    run_digest,
     unit_for,
 )
+from tests.e2e.workflow_kit import services_of
 from tests.loan_files import make_csv, rows_with
 from tests.people import Person
 
@@ -112,8 +112,7 @@ async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     assert imported.imported
 
     clock.set(SATURDAY_0930)
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
 
     # The official, in Persian: all three sections, with buttons to the details.
     [digest] = [m for m in emulator.messages(official.id) if HEADER_FA in m.text]
@@ -183,8 +182,7 @@ async def test_sections_without_news_stay_out(
     ).imported
 
     clock.set(SATURDAY_0930)
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
 
     [fa] = [m.text for m in emulator.messages(official.id) if HEADER_FA in m.text]
     [en] = [m.text for m in emulator.messages(reader.id) if HEADER_EN in m.text]

@@ -18,10 +18,10 @@ from tests.e2e.digest_world import (
     file_report,
     grant,
     runner,
-    services_of,
     tehran,
     unit_for,
 )
+from tests.e2e.workflow_kit import services_of
 
 HEADER = "گزارش روزانهٔ رونق"
 OWNER = 1001

@@ -19,11 +19,11 @@ from tests.e2e.digest_world import (
     file_report,
     grant,
     move,
-    runner,
-    services_of,
+    run_digest,
     tehran,
     unit_for,
 )
+from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
 HEADER = "گزارش روزانهٔ رونق"
@@ -112,8 +112,7 @@ async def test_the_schedule_follows_tehran_time_and_working_days(
 
     async def run_at(when: datetime) -> None:
         clock.set(when)
-        runner(app).trigger()
-        await runner(app).wait()
+        await run_digest(app)
 
     await run_at(tehran(2026, 11, 27, 9))  # Friday: the weekend, no digest
     assert digest_count(emulator, official.id) == 0
@@ -147,8 +146,7 @@ async def test_a_group_subscribed_by_an_admin_gets_the_province_digest(
     done = await emulator.wait_for_message(GROUP)
     assert "«ستاد استان»" in done.text
 
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
     [digest] = [m for m in emulator.messages(GROUP) if HEADER in m.text]
     assert "به تفکیک دستگاه اجرایی" in digest.text
     assert "گزارش‌های شما" not in digest.text
@@ -201,8 +199,7 @@ async def test_an_admin_signs_up_a_channel_from_their_own_chat(
     assert sub is not None
     assert (sub.kind, sub.active) == ("channel", True)
 
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
     assert digest_count(emulator, channel) == 1
 
     off = await admin.say(f"/unsubscribe {channel}")

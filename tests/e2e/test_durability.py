@@ -11,15 +11,17 @@ from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.models import Report, Unit
 from tests.e2e.durability_helpers import (
-    DESCRIPTION,
-    cast_of,
+    bot_with_owner,
     count,
-    finish_report,
-    owner_registered,
-    report_up_to_attachments,
-    services_of,
     texts_with,
 )
+from tests.e2e.report_steps import (
+    DESCRIPTION,
+    finish_report,
+    report_up_to_attachments,
+    summary_after,
+)
+from tests.e2e.workflow_kit import services_of
 
 NEW_REPORT_NOTICE = "گزارش مانع تولید تازه"
 
@@ -27,9 +29,7 @@ NEW_REPORT_NOTICE = "گزارش مانع تولید تازه"
 async def test_a_restart_mid_report_resumes_at_the_same_step_with_what_was_typed(
     settings: Settings, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
-    owner, officer = cast_of(emulator)
-    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
-        await owner_registered(app, owner, officer)
+    async with bot_with_owner(settings, emulator, clock) as (app, owner, officer):
         ask_files = await report_up_to_attachments(owner)
     # A graceful stop confirms every handled update to the Bot API before leaving.
     assert emulator.pending_updates() == []
@@ -48,14 +48,10 @@ async def test_a_restart_mid_report_resumes_at_the_same_step_with_what_was_typed
 async def test_the_report_is_committed_before_the_owner_is_told(
     settings: Settings, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
-    owner, officer = cast_of(emulator)
-    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+    async with bot_with_owner(settings, emulator, clock) as (app, owner, _officer):
         services = services_of(app)
-        await owner_registered(app, owner, officer)
         ask_files = await report_up_to_attachments(owner)
-        await owner.press_only(ask_files, "ادامه")
-        await owner.next("مبلغ")
-        summary = await owner.say("۵۰۰ میلیون")
+        summary = await summary_after(owner, ask_files)
         # Hold the next sendMessage (the confirmation) at the server, and look at the
         # database while the bot is telling the owner.
         sent_before = emulator.stats.calls["sendMessage"]
@@ -70,10 +66,8 @@ async def test_the_report_is_committed_before_the_owner_is_told(
 async def test_the_same_update_delivered_twice_changes_nothing(
     settings: Settings, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
-    owner, officer = cast_of(emulator)
-    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+    async with bot_with_owner(settings, emulator, clock) as (app, owner, officer):
         services = services_of(app)
-        await owner_registered(app, owner, officer)
         contact_update = emulator.update_ids("message")[-1]  # the shared contact
         ask_files = await report_up_to_attachments(owner)
         await finish_report(owner, ask_files)

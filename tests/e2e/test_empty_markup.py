@@ -12,8 +12,9 @@ from bot.context import RounaqApp
 from bot.demo import PERSONAS, _grant_personas, seed_demo_figures
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
-from tests.e2e.digest_world import ensure_user, services_of
+from tests.e2e.digest_world import ensure_user
 from tests.e2e.workflow_kit import file_report as file_report_as
+from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
 FA = get_translator("fa")

@@ -21,14 +21,14 @@ from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.models import Report
 from tests.e2e.durability_helpers import (
+    bot_with_owner,
     cast_of,
     count,
-    finish_report,
     owner_registered,
-    report_up_to_attachments,
-    services_of,
     texts_with,
 )
+from tests.e2e.report_steps import finish_report, report_up_to_attachments, up_to_description
+from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
 
@@ -55,12 +55,8 @@ async def agency_told_once(emulator: BotApiEmulator, officer: Person) -> None:
 async def test_bot_api_502_and_500_for_a_while(
     fault_settings: Settings, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
-    owner, officer = cast_of(emulator)
-    async with running_bot(fault_settings, clock=clock, poll_timeout=1) as app:
-        await owner_registered(app, owner, officer)
-        ask_category = await owner.say("/report")
-        await owner.press_only(ask_category, "مواد اولیه")
-        await owner.next("شرح")
+    async with bot_with_owner(fault_settings, emulator, clock) as (app, owner, officer):
+        await up_to_description(owner)
 
         # Replies fail with 502 three times: the update is handled again until they pass.
         emulator.fail_method("sendMessage", 502, times=3)
@@ -90,12 +86,8 @@ async def test_bot_api_502_and_500_for_a_while(
 async def test_bot_api_timeouts(
     fault_settings: Settings, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
-    owner, officer = cast_of(emulator)
-    async with running_bot(fault_settings, clock=clock, poll_timeout=1) as app:
-        await owner_registered(app, owner, officer)
-        ask_category = await owner.say("/report")
-        await owner.press_only(ask_category, "مواد اولیه")
-        await owner.next("شرح")
+    async with bot_with_owner(fault_settings, emulator, clock) as (app, owner, officer):
+        await up_to_description(owner)
         # The server holds the reply past the bot's timeout (and still delivers it, as
         # Telegram does): the bot handles the update again. The owner may see the prompt
         # twice — delivery is at least once — but the flow goes on from the right step.
@@ -113,9 +105,7 @@ async def test_bot_api_timeouts(
 async def test_a_429_storm(
     fault_settings: Settings, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
-    owner, officer = cast_of(emulator)
-    async with running_bot(fault_settings, clock=clock, poll_timeout=1) as app:
-        await owner_registered(app, owner, officer)
+    async with bot_with_owner(fault_settings, emulator, clock) as (app, owner, officer):
         ask_files = await report_up_to_attachments(owner)
         # Seven 429s in a row (retry_after 1 s): PTB's rate limiter waits out five, then
         # the update is handled again and the rest pass.

@@ -9,7 +9,8 @@ from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Role
-from tests.e2e.test_report_flow import make_officer, services_of
+from tests.e2e.test_report_flow import make_officer
+from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
 FA = get_translator("fa")

@@ -20,10 +20,10 @@ from emulator import BotApiEmulator
 from storage.db import Database
 from storage.models_durability import InboxUpdate
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.durability_helpers import DESCRIPTION, cast_of, report_up_to_attachments, texts_with
-from tests.e2e.test_crash import NEW_REPORT, prepare, stored, until
-from tests.e2e.test_report_flow import choose_persian, register_unit
-from tests.e2e.test_webhook import PUBLIC_URL, SECRET, free_port, post, wait_listening
+from tests.e2e.durability_helpers import texts_with
+from tests.e2e.ports import free_port
+from tests.e2e.test_crash import bot_at_attachments, finished_once, stored, until
+from tests.e2e.test_webhook import PUBLIC_URL, SECRET, post, wait_listening
 from tests.people import Person
 
 pytestmark = pytest.mark.slow
@@ -45,15 +45,7 @@ async def inbox_row(settings: Settings, update_id: int) -> InboxUpdate | None:
 async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_once(
     settings: Settings, emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
-    owner, officer = cast_of(emulator)
-    await prepare(settings, officer)
-    bot = BotProcess(settings, tmp_path)
-    await bot.start(emulator)
-    try:
-        await choose_persian(owner)
-        await register_unit(owner, "کارخانه فرش ممتاز")
-        ask_files = await report_up_to_attachments(owner)
-
+    async with bot_at_attachments(settings, emulator, tmp_path) as (bot, owner, officer, ask_files):
         # 1. Stored, not yet confirmed nor handled: the getUpdates that would confirm the
         # press is held at the server, and so is the handler's first call (the answer to
         # the press), so the process dies with the row stored and nothing else done.
@@ -106,15 +98,8 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
 
         emulator.clear_faults()
         await bot.start(emulator)
-        await owner.next("مهلت پاسخ", wait=15)
-        await emulator.wait_for_message(officer.id, lambda m: NEW_REPORT in m.text)
-        assert await stored(settings) == (1, 1, [DESCRIPTION])
+        await finished_once(settings, emulator, owner, officer)
         assert len(texts_with(owner, "مهلت پاسخ")) == 1
-        assert len(texts_with(officer, NEW_REPORT)) == 1
-        assert "۱۴۰" in (await owner.say("/myreports")).text  # and it keeps answering
-        assert len(texts_with(owner, "مهلت پاسخ")) == 1
-    finally:
-        await bot.stop()
 
 
 async def test_kill_9_after_a_webhook_post_was_answered_handles_it_after_the_restart(

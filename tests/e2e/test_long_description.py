@@ -9,11 +9,11 @@ from bot.context import RounaqApp
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.services.reports import DESCRIPTION_MAX
-from bot.services.units import UnitDraft
 from emulator import BotApiEmulator
-from storage.models import PermitStatus, Report
+from storage.models import Report
+from tests.e2e.owner_kit import register_unit
+from tests.e2e.report_steps import up_to_description
 from tests.e2e.workflow_kit import Cast, services_of
-from tests.people import Person
 
 FA = get_translator("fa")
 FA_FMT = Presenter("fa")
@@ -23,28 +23,14 @@ FIRST = (WORDS * 56).strip()  # ~3,600 characters: over the old 3,000 limit
 SECOND = ("ادامه: " + WORDS * 58).strip()
 
 
-async def register(app: RounaqApp, owner: Person) -> None:
-    services = services_of(app)
-    sector = services.directory.sector_by_code("carpet")
-    county = services.directory.county_by_code("qom")
-    assert sector is not None
-    assert county is not None
-    await services.units.register(
-        owner.id,
-        UnitDraft("فرش ممتاز قم", sector.id, county.id, PermitStatus.LICENSED, "09121234567"),
-    )
-
-
 async def test_a_long_description_is_kept_and_shown_in_full_on_demand(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
     owner, officer = cast.owner, cast.officer
     assert 3000 < len(FIRST) < 4096
     assert len(SECOND) < 4096
-    await register(app, owner)
-    categories = await owner.say("/report")
-    await owner.press_only(categories, "مواد اولیه")
-    await owner.next("شرح")
+    await register_unit(app, owner)
+    await up_to_description(owner)
 
     # Before: "شرح بلند است ... حداکثر ۳٬۰۰۰ نویسه" and the text had to be rewritten.
     files = await owner.say(FIRST)
@@ -115,10 +101,8 @@ async def test_over_the_limit_the_part_is_refused_and_the_draft_kept(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
     owner = cast.owner
-    await register(app, owner)
-    categories = await owner.say("/report")
-    await owner.press_only(categories, "مواد اولیه")
-    await owner.next("شرح")
+    await register_unit(app, owner)
+    await up_to_description(owner)
     await owner.say(FIRST)
     length = len(FIRST)
     while length + 1 + len(SECOND) <= DESCRIPTION_MAX:

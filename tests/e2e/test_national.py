@@ -19,13 +19,10 @@ from bot.text import jalali_to_date
 from emulator import BotApiEmulator
 from storage.models import PermitStatus, Role
 from storage.seed import Dataset, load_dataset, seed_figures, seed_province
-from tests.e2e.durability_helpers import (
-    finish_report,
-    owner_registered,
-    report_up_to_attachments,
-    services_of,
-)
+from tests.e2e.durability_helpers import owner_registered
 from tests.e2e.owner_kit import staff_every_agency
+from tests.e2e.report_steps import finish_report, report_up_to_attachments
+from tests.e2e.workflow_kit import services_of
 from tests.loan_files import GOOD_ROWS, HEADER, TITLE_ROW, make_csv, rows_with
 from tests.people import Person
 

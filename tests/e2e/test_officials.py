@@ -12,7 +12,9 @@ from bot.formatting import telegram_length
 from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
-from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit, services_of
+from tests.e2e.report_steps import SLOW_YARN, report_by_chat
+from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit
+from tests.e2e.workflow_kit import services_of
 from tests.loan_files import make_csv, make_xlsx, rows_with
 from tests.people import Person
 
@@ -139,15 +141,7 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
     # /stats once an owner has reported an obstacle.
     await choose_persian(owner)
     await register_unit(owner, "فرش نمونه قم")
-    ask_category = await owner.say("/report")
-    await owner.press_only(ask_category, "مواد اولیه")
-    await owner.next("شرح")
-    ask_files = await owner.say("نخ فرش در بازار پیدا نمی‌شود و تولید کند شده است.")
-    await owner.press_only(ask_files, "ادامه")
-    await owner.next("مبلغ")
-    summary = await owner.say("۲ میلیارد")
-    await owner.press_only(summary, "ثبت گزارش")
-    await owner.next("شمارهٔ پیگیری")
+    await report_by_chat(owner, SLOW_YARN, amount="۲ میلیارد")
     stats = await official.say("/stats")
     assert "آمار گزارش‌های مانع تولید" in stats.text
     assert "همهٔ گزارش‌ها: ۱" in stats.text

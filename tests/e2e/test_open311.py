@@ -20,16 +20,11 @@ from bot.settings import Settings
 from emulator import BotApiEmulator
 from handlers.open311 import key_service
 from storage.models import PermitStatus
+from tests.e2e.ports import free_port
 from tests.e2e.workflow_kit import Cast, press_and_answer, services_of
 from tests.people import Person
 
 KEY_RE = re.compile(r"rq_[A-Za-z0-9_\-]+")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -24,13 +24,14 @@ from tests.e2e.digest_world import (
     ensure_user,
     grant,
     move,
-    runner,
+    run_digest,
     unit_for,
 )
 from tests.e2e.digest_world import file_report as file_dated_report
+from tests.e2e.report_steps import report_up_to_attachments, submit, summary_after
 from tests.e2e.test_officials import make
-from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit, services_of
-from tests.e2e.workflow_kit import Cast, file_report
+from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit
+from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.people import Person
 
 FA, EN = get_translator("fa"), get_translator("en")
@@ -56,15 +57,10 @@ async def test_confirmation_card_and_list_show_one_order_and_copy_back(
     await make_officer(app, people["officer"], "smt")
     await choose_persian(owner)
     await register_unit(owner, UNIT)
-    ask_category = await owner.say("/report")
-    await owner.press_only(ask_category, "مجوز")
-    await owner.next("شرح")
-    ask_files = await owner.say(DESCRIPTION)
-    await owner.press_only(ask_files, "ادامه")
-    summary = await owner.next("پیش‌نمایش")
+    ask_files = await report_up_to_attachments(owner, DESCRIPTION, category="مجوز")
+    summary = await summary_after(owner, ask_files, amount=None)
     check_fa(without(source(summary), UNIT, DESCRIPTION))
-    await owner.press_only(summary, "ثبت گزارش")
-    confirmation = await owner.next("شمارهٔ پیگیری")
+    confirmation = await submit(owner, summary)
 
     report = (await services_of(app).reports.owner_page(owner.id, 1)).items[0]
     shown = tracking_number(Presenter("fa"), report)
@@ -180,8 +176,7 @@ async def test_every_digest_reads_right_in_its_language(
     await owner.send("/subscribe")
     await owner.next("گزارش روزانه فعال شد")
 
-    runner(app).trigger()
-    await runner(app).wait()
+    await run_digest(app)
 
     header_fa, header_en = "گزارش روزانهٔ رونق", "Rounaq daily digest"
     seen = 0

@@ -15,19 +15,17 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.models import Report
 from tests.conftest import _postgres_database
 from tests.e2e.durability_helpers import (
-    cast_of,
+    bot_with_owner,
     count,
-    owner_registered,
-    report_up_to_attachments,
-    services_of,
     texts_with,
 )
+from tests.e2e.report_steps import report_up_to_attachments
+from tests.e2e.workflow_kit import services_of
 
 DATA = os.environ.get("TEST_POSTGRES_DATA")
 BIN = os.environ.get("TEST_POSTGRES_BIN")
@@ -81,9 +79,7 @@ async def test_postgres_restarted_and_stopped_under_the_bot(
     clock: ManualClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    owner, officer = cast_of(emulator)
-    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
-        await owner_registered(app, owner, officer)
+    async with bot_with_owner(settings, emulator, clock) as (app, owner, officer):
         ask_files = await report_up_to_attachments(owner)
 
         # A restart between two steps: the pool's dead connections are replaced.

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.container import Services
 from bot.context import RounaqApp
-from bot.state import runtime_of
 from emulator import BotApiEmulator
 from storage.models import Report, ReportEvent, Role, Unit
+from tests.e2e.report_steps import report_by_chat, submit, summary_after
+from tests.e2e.workflow_kit import services_of
 from tests.people import Person
-
-
-def services_of(app: RounaqApp) -> Services:
-    services = runtime_of(app).services
-    assert isinstance(services, Services)
-    return services
 
 
 async def make_officer(app: RounaqApp, person: Person, agency_code: str) -> int:
@@ -72,16 +66,12 @@ async def test_owner_reports_and_the_agency_gets_it(
         "تأمین نخ و رنگ از بازار آزاد با قیمت سه برابر؛ تولید <نیمه> متوقف است."
     )
     assert "ادامه" in ask_files.button_texts[0]
-    await owner.press_only(ask_files, "ادامه")
-    await owner.next("مبلغ")
-    summary = await owner.say("۵۰۰ میلیون")
-    assert "پیش‌نمایش" in summary.text
+    summary = await summary_after(owner, ask_files)
     assert "سازمان صنعت، معدن و تجارت" in summary.text
     assert "۵۰۰ میلیون ریال" in summary.text
     assert "&lt;نیمه&gt;" in (summary.source_text or "")
 
-    await owner.press_only(summary, "ثبت گزارش")
-    confirmation = await owner.next("شمارهٔ پیگیری")
+    confirmation = await submit(owner, summary)
     assert "۱۴۰۵-۰۰۰۱" in confirmation.text
     assert "مهلت پاسخ" in confirmation.text
 
@@ -125,14 +115,9 @@ async def test_tracking_number_typed_in_any_digits(
     await make_officer(app, people["officer"], "smt")
     await choose_persian(owner)
     await register_unit(owner, "سوهان گز ممتاز")
-    ask_category = await owner.say("/report")
-    await owner.press_only(ask_category, "مجوز")
-    await owner.next("شرح")
-    ask_files = await owner.say("پروانهٔ بهره‌برداری شش ماه است در انتظار است.")
-    await owner.press_only(ask_files, "ادامه")
-    summary = await owner.next("پیش‌نمایش")
-    await owner.press_only(summary, "ثبت گزارش")
-    await owner.next("شمارهٔ پیگیری")
+    await report_by_chat(
+        owner, "پروانهٔ بهره‌برداری شش ماه است در انتظار است.", category="مجوز", amount=None
+    )
     for typed in ("۱۴۰۵-۱", "١٤٠٥/٠٠٠١", "#1405 0001"):
         found = await owner.say(typed)
         assert "سابقه" in found.text, typed

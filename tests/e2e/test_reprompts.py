@@ -11,28 +11,16 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from bot.runtime import running_bot
-from bot.services.units import UnitDraft
 from bot.settings import Settings
 from emulator import BotApiEmulator, SentMessage
-from storage.models import PermitStatus
-from tests.e2e.durability_helpers import cast_of, owner_registered, report_up_to_attachments
-from tests.e2e.workflow_kit import Cast, services_of
+from tests.e2e.durability_helpers import bot_with_owner
+from tests.e2e.owner_kit import register_unit
+from tests.e2e.report_steps import DESCRIPTION, report_up_to_attachments
+from tests.e2e.workflow_kit import Cast
 from tests.people import Person
 
 FA = get_translator("fa")
 EN = get_translator("en")
-DESCRIPTION = "تأمین نخ و رنگ از بازار آزاد با قیمت سه برابر؛ تولید نیمه متوقف است."
-
-
-async def add_unit(app: RounaqApp, person: Person, name: str) -> None:
-    services = services_of(app)
-    sector = services.directory.sector_by_code("carpet")
-    county = services.directory.county_by_code("qom")
-    assert sector is not None
-    assert county is not None
-    await services.units.register(
-        person.id, UnitDraft(name, sector.id, county.id, PermitStatus.LICENSED, "09121234567")
-    )
 
 
 Walk = Callable[[RounaqApp, Cast], Awaitable[tuple[Person, SentMessage]]]
@@ -54,26 +42,24 @@ async def reg_permit(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
 
 
 async def report_unit(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
-    await add_unit(app, cast.owner, "فرش ممتاز قم")
-    await add_unit(app, cast.owner, "سوهان گز")
+    await register_unit(app, cast.owner, "فرش ممتاز قم")
+    await register_unit(app, cast.owner, "سوهان گز")
     return cast.owner, await cast.owner.say("/report")
 
 
 async def report_category(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
-    await add_unit(app, cast.owner, "فرش ممتاز قم")
+    await register_unit(app, cast.owner, "فرش ممتاز قم")
     return cast.owner, await cast.owner.say("/report")
 
 
 async def report_category_en(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
-    await add_unit(app, cast.other_owner, "Qom Carpets")
+    await register_unit(app, cast.other_owner, "Qom Carpets")
     return cast.other_owner, await cast.other_owner.say("/report")
 
 
 async def report_attach(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
-    person, categories = await report_category(app, cast)
-    await person.press_only(categories, "مواد اولیه")
-    await person.next("شرح")
-    return person, await person.say(DESCRIPTION)
+    await register_unit(app, cast.owner)
+    return cast.owner, await report_up_to_attachments(cast.owner)
 
 
 async def report_amount(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
@@ -201,9 +187,7 @@ async def test_after_a_restart_the_attachment_step_still_has_its_button(
     settings: Settings, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
     """The defect as found after a restart: "ادامه" typed, and the button shown again."""
-    owner, officer = cast_of(emulator)
-    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
-        await owner_registered(app, owner, officer)
+    async with bot_with_owner(settings, emulator, clock) as (_app, owner, _officer):
         await report_up_to_attachments(owner)
     async with running_bot(settings, clock=clock, poll_timeout=1):
         await emulator.send_voice(owner.id)

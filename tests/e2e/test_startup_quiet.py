@@ -10,18 +10,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
+from tests.e2e.ports import free_port
+
 NOISY = ("alembic", "apscheduler", "telegram.ext")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_the_demo_starts_with_a_few_useful_lines(tmp_path: Path) -> None:

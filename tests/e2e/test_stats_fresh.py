@@ -12,6 +12,7 @@ from bot.i18n import get_translator
 from bot.views import status_label
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
+from tests.e2e.report_steps import SLOW_YARN, report_by_chat
 from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, services_of
 from tests.loan_files import make_csv, rows_with
@@ -32,15 +33,7 @@ def counted(lang: str, status: str, count: int) -> str:
 
 async def file_over_http(owner: Person) -> None:
     await register_unit(owner, "فرش نمونه قم")
-    ask_category = await owner.say("/report")
-    await owner.press_only(ask_category, "مواد اولیه")
-    await owner.next("شرح")
-    ask_files = await owner.say("نخ فرش در بازار پیدا نمی‌شود و تولید کند شده است.")
-    await owner.press_only(ask_files, "ادامه")
-    await owner.next("مبلغ")
-    summary = await owner.say("۲ میلیارد")
-    await owner.press_only(summary, "ثبت گزارش")
-    await owner.next("شمارهٔ پیگیری")
+    await report_by_chat(owner, SLOW_YARN, amount="۲ میلیارد")
 
 
 async def test_stats_counts_a_report_filed_a_moment_ago_and_its_resolution_at_once(

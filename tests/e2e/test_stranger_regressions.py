@@ -8,12 +8,19 @@ from sqlalchemy import select
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
-from storage.models import Report, ReportEvent, Role
-from tests.e2e.durability_helpers import finish_report, report_up_to_attachments
+from storage.models import Report, Role
 from tests.e2e.owner_kit import register_unit, submit_by_chat
+from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
 from tests.e2e.test_unstaffed_agency import admin_digest
-from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
+from tests.e2e.workflow_kit import (
+    Cast,
+    event_kinds,
+    file_report,
+    only_report,
+    press_and_answer,
+    services_of,
+)
 
 FA = get_translator("fa")
 
@@ -51,15 +58,8 @@ async def test_a_report_of_the_hqs_own_kind_is_not_called_unstaffed(
     # Notices go out in one pass, the secretariat's first: by now an admin alert would be in.
     assert not any("کارشناس یا گروهی" in t for t in admin.texts())
 
-    async with services.database.session() as session:
-        report = (await session.scalars(select(Report))).one()
-        kinds = list(
-            await session.scalars(
-                select(ReportEvent.kind)
-                .where(ReportEvent.report_id == report.id, ReportEvent.internal.is_(False))
-                .order_by(ReportEvent.id)
-            )
-        )
+    report = await only_report(app)
+    kinds = await event_kinds(app, report.id, public=True)
     assert report.status == "escalated"
     assert kinds == ["submitted", "routed"]
     queue = await services.hq.escalated((await services.users.profile(hq.id)).principal)

@@ -3,15 +3,13 @@ who can fix that is told. Over HTTP (issue 11, item 13)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
-from storage.models import Report, ReportEvent, Role
+from storage.models import Role
 from storage.models_digest import ChatKind
 from tests.e2e.owner_kit import register_unit, submit_by_chat
-from tests.e2e.workflow_kit import Cast, file_report, services_of
+from tests.e2e.workflow_kit import Cast, event_kinds, file_report, only_report, services_of
 
 FA = get_translator("fa")
 
@@ -53,15 +51,8 @@ async def test_report_to_an_empty_agency_goes_to_the_hq(
     assert "۱۴۰۵-۰۰۰۱" in told_admin.text
     assert "/admin group tax" in told_admin.text
 
-    async with services.database.session() as session:
-        report = (await session.scalars(select(Report))).one()
-        kinds = list(
-            await session.scalars(
-                select(ReportEvent.kind)
-                .where(ReportEvent.report_id == report.id, ReportEvent.internal.is_(False))
-                .order_by(ReportEvent.id)
-            )
-        )
+    report = await only_report(app)
+    kinds = await event_kinds(app, report.id, public=True)
     assert report.status == "escalated"
     assert kinds == ["submitted", "routed", "unstaffed"]
     # In the HQ's queue, with the reason in its history.
@@ -108,15 +99,8 @@ async def test_reassigning_to_an_empty_agency_sends_the_report_to_the_hq(
     told_admin = await emulator.wait_for_message(admin.id, lambda m: "کارشناس یا گروهی" in m.text)
     assert "/admin group customs" in told_admin.text
     await owner.next("دبیرخانهٔ ستاد")
-    async with services.database.session() as session:
-        report = (await session.scalars(select(Report))).one()
-        kinds = list(
-            await session.scalars(
-                select(ReportEvent.kind)
-                .where(ReportEvent.report_id == report.id, ReportEvent.internal.is_(False))
-                .order_by(ReportEvent.id)
-            )
-        )
+    report = await only_report(app)
+    kinds = await event_kinds(app, report.id, public=True)
     assert report.status == "escalated"
     assert report.agency_id == customs.id
     assert kinds[-2:] == ["reassigned", "unstaffed"]

@@ -13,7 +13,8 @@ import pytest
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
-from tests.hardening.flows import give_unit, press_data, services_of, wait_buttons
+from tests.e2e.workflow_kit import services_of
+from tests.hardening.flows import give_unit, press_data, wait_buttons
 from tests.hardening.steps_more import _reach_percent
 from tests.people import Person
 

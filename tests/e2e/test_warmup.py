@@ -11,7 +11,8 @@ from bot.state import runtime_of
 from bot.warmup import Warmer
 from emulator import BotApiEmulator
 from storage.models import Role
-from tests.e2e.digest_world import THURSDAY, ensure_user, file_report, services_of, unit_for
+from tests.e2e.digest_world import THURSDAY, ensure_user, file_report, unit_for
+from tests.e2e.workflow_kit import services_of
 from tests.loan_files import make_csv, rows_with
 from tests.people import Person
 

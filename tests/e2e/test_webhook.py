@@ -4,7 +4,6 @@ a repeated post changes nothing. The bot runs as a process, the test plays Teleg
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,11 @@ from bot.cli import webhook_options
 from bot.settings import PlatformName, Settings
 from emulator import BotApiEmulator
 from tests.e2e.bot_process import BotProcess
+from tests.e2e.ports import free_port
 from tests.people import Person
 
 SECRET = "s3cret-Token_for-tests"
 PUBLIC_URL = "https://rounaq.example.test/rounaq/hook"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def wait_listening(port: int, timeout: float = 30.0) -> None:  # noqa: ASYNC109

@@ -17,7 +17,7 @@ from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.models import Province, Report, ReportEvent
 from storage.models_workflow import AgendaItem, ReportTracking
-from tests.e2e.durability_helpers import finish_report, report_up_to_attachments
+from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
 from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, alerts, file_report, services_of

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from bot.container import Services
 from bot.context import RounaqApp
 from bot.services.reports import ReportDraft
-from bot.services.units import UnitDraft
 from bot.state import runtime_of
 from emulator import BotApiEmulator, SentMessage
 from storage.dto import ReportDTO
-from storage.models import PermitStatus, Role
+from storage.models import Report, ReportEvent, Role
 from tests.people import Person
+from tests.services_kit import register_unit
 
 SECRETARIAT_ID = 5001
 BANK_OFFICER_ID = 2002
@@ -26,6 +28,21 @@ def services_of(app: RounaqApp) -> Services:
     services = runtime_of(app).services
     assert isinstance(services, Services)
     return services
+
+
+async def only_report(app: RounaqApp) -> Report:
+    """The one report in the database (a test that filed exactly one)."""
+    async with services_of(app).database.session() as session:
+        return (await session.scalars(select(Report))).one()
+
+
+async def event_kinds(app: RounaqApp, report_id: int, *, public: bool = False) -> list[str]:
+    """The report's history as event kinds, oldest first; `public` leaves out internal notes."""
+    query = select(ReportEvent.kind).where(ReportEvent.report_id == report_id)
+    if public:
+        query = query.where(ReportEvent.internal.is_(False))
+    async with services_of(app).database.session() as session:
+        return list(await session.scalars(query.order_by(ReportEvent.id)))
 
 
 @dataclass
@@ -93,17 +110,7 @@ async def file_report(
 ) -> ReportDTO:
     services = services_of(app)
     units = await services.units.of_owner(owner.id)
-    if units:
-        unit = units[0]
-    else:
-        sector = services.directory.sector_by_code("carpet")
-        county = services.directory.county_by_code("qom")
-        assert sector is not None
-        assert county is not None
-        unit = await services.units.register(
-            owner.id,
-            UnitDraft(unit_name, sector.id, county.id, PermitStatus.LICENSED, "09121234567"),
-        )
+    unit = units[0] if units else await register_unit(services, owner.id, unit_name)
     found = services.directory.category_by_code(category)
     assert found is not None
     submission = await services.reports.submit(

@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
 
 from bot.settings import Settings
+
+PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
+GENERIC_ERROR = "خطایی پیش آمد"
+
+
+def clear(text: str) -> bool:
+    """An answer a person can act on: not empty, not the generic apology, in Persian."""
+    return bool(text.strip()) and GENERIC_ERROR not in text and bool(PERSIAN_LETTERS.search(text))
+
+
+def unhandled(label: str, records: list[logging.LogRecord]) -> list[str]:
+    """The failure for errors no handler caught since the last look; the trap is emptied."""
+    if not records:
+        return []
+    found = [f"{label}: unhandled error\n{describe(records)}"]
+    records.clear()
+    return found
+
+
+def judged(label: str, text: str, records: list[logging.LogRecord]) -> list[str]:
+    """What is wrong with one answer: unclear wording, and errors no handler caught."""
+    unclear = [] if clear(text) else [f"{label}: unclear answer {text[:80]!r}"]
+    return unclear + unhandled(label, records)
 
 
 @pytest.fixture

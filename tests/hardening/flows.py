@@ -6,21 +6,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.container import Services
 from bot.context import RounaqApp
 from bot.services.units import UnitDraft
-from bot.state import runtime_of
 from emulator import BotApiEmulator, SentMessage
 from storage.dto import UnitDTO
 from storage.models import PermitStatus
+from tests.e2e.workflow_kit import services_of
 from tests.hardening.corpus import CORPUS, Input
 from tests.people import Person
-
-
-def services_of(app: RounaqApp) -> Services:
-    services = runtime_of(app).services
-    assert isinstance(services, Services)
-    return services
 
 
 async def new_person(

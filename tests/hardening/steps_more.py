@@ -19,15 +19,9 @@ from emulator import SentMessage
 from storage.dto import ReportDTO
 from storage.dto_figures import ProgramDTO
 from storage.models import Role
+from tests.e2e.workflow_kit import services_of
 from tests.hardening.corpus import CORPUS, Input
-from tests.hardening.flows import (
-    Step,
-    give_unit,
-    has_button,
-    new_person,
-    services_of,
-    wait_buttons,
-)
+from tests.hardening.flows import Step, give_unit, has_button, new_person, wait_buttons
 from tests.people import Person
 
 A = ReportAction

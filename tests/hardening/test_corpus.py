@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -30,8 +29,9 @@ from storage.models import Report, ReportEvent, ReportStatus, Unit
 from storage.models_programs import Program, ProgramUpdate
 from storage.models_workflow import AgendaItem, Decision, DecisionAgency
 from tests.conftest import START
+from tests.e2e.workflow_kit import services_of
 from tests.hardening import steps_more
-from tests.hardening.conftest import describe
+from tests.hardening.conftest import clear, describe, unhandled
 from tests.hardening.corpus import Input
 from tests.hardening.flows import (
     Step,
@@ -40,15 +40,12 @@ from tests.hardening.flows import (
     new_person,
     press_data,
     press_for_new,
-    services_of,
     submit_report,
     to_report_description,
     wait_buttons,
 )
 from tests.people import Person
 
-PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
-GENERIC_ERROR = "خطایی پیش آمد"
 ANSWER_TIMEOUT = 5.0
 
 
@@ -239,11 +236,10 @@ async def test_every_odd_input_at_every_step(
             person = None
             continue
         text = answer if isinstance(answer, str) else answer.text
-        if not text.strip() or GENERIC_ERROR in text or not PERSIAN_LETTERS.search(text):
-            failures.append(f"{item.id}: unclear answer {text[:80]!r}")
-        if unhandled_errors:
-            failures.append(f"{item.id}: unhandled error\n{describe(unhandled_errors)}")
-            unhandled_errors.clear()
+        errors = unhandled(item.id, unhandled_errors)
+        failures += [] if clear(text) else [f"{item.id}: unclear answer {text[:80]!r}"]
+        if errors:
+            failures += errors
             person = None
             continue
         accepted = isinstance(answer, SentMessage) and step.accepted(answer)
@@ -252,9 +248,7 @@ async def test_every_odd_input_at_every_step(
                 await step.finish(app, person)
             except (TimeoutError, LookupError) as exc:
                 failures.append(f"{item.id}: accepted, but could not be carried through: {exc}")
-            if unhandled_errors:
-                failures.append(f"{item.id}: unhandled error\n{describe(unhandled_errors)}")
-                unhandled_errors.clear()
+            failures += unhandled(item.id, unhandled_errors)
         if accepted or item.id in step.leaves:
             person = None
     if person is not None:

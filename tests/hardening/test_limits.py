@@ -12,8 +12,9 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Report, ReportAttachment
+from tests.e2e.workflow_kit import services_of
 from tests.hardening.conftest import describe
-from tests.hardening.flows import give_unit, new_person, services_of, submit_report
+from tests.hardening.flows import give_unit, new_person, submit_report
 
 LIMIT = 4
 

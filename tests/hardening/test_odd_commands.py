@@ -24,8 +24,9 @@ from storage.models import Report, ReportEvent, Role, RoutingRule, UserRole
 from storage.models_loans import LoanFacility
 from storage.models_programs import Program, ProgramReportLink, ProgramUpdate
 from storage.models_workflow import AgendaItem, Decision, DecisionAgency
-from tests.hardening.conftest import describe
-from tests.hardening.flows import new_person, services_of
+from tests.e2e.workflow_kit import services_of
+from tests.hardening.conftest import clear, describe, judged, unhandled
+from tests.hardening.flows import new_person
 from tests.hardening.steps_more import (
     FA,
     agenda_item,
@@ -33,7 +34,6 @@ from tests.hardening.steps_more import (
     principal,
     staff,
 )
-from tests.hardening.test_corpus import GENERIC_ERROR, PERSIAN_LETTERS
 from tests.loan_files import GOOD_ROWS, make_csv, make_xlsx, rows_with
 from tests.people import Person
 
@@ -65,10 +65,6 @@ async def snapshot(app: RounaqApp) -> dict[str, object]:
         )
         counts["rules"] = await rows(RoutingRule, "category_id", "sector_id", "agency_id")
     return counts
-
-
-def clear(text: str) -> bool:
-    return bool(text.strip()) and GENERIC_ERROR not in text and bool(PERSIAN_LETTERS.search(text))
 
 
 class World:
@@ -140,11 +136,7 @@ async def test_commands_with_arguments(
         except TimeoutError:
             failures.append(f"{text}: no answer")
             continue
-        if not clear(answer.text):
-            failures.append(f"{text}: unclear answer {answer.text[:80]!r}")
-        if unhandled_errors:
-            failures.append(f"{text}: unhandled error\n{describe(unhandled_errors)}")
-            unhandled_errors.clear()
+        failures += judged(text, answer.text, unhandled_errors)
     assert not failures, "\n".join(failures)
     assert await snapshot(app) == before
 
@@ -279,11 +271,7 @@ async def test_forged_buttons_of_every_prefix(
                 text = (await person.emu.wait_for_message(person.id, after=cursor)).text
             except TimeoutError:
                 text = ""
-        if not clear(text):
-            failures.append(f"{data}: unclear answer {text[:80]!r}")
-        if unhandled_errors:
-            failures.append(f"{data}: unhandled error\n{describe(unhandled_errors)}")
-            unhandled_errors.clear()
+        failures += judged(data, text, unhandled_errors)
     assert not failures, "\n".join(failures)
     assert await snapshot(app) == before
     # Nobody was left waiting to type something a forged button asked for.
@@ -383,9 +371,7 @@ async def test_odd_loan_files_are_refused_and_store_nothing(
         )
         if not clear(answer.text) or expected not in answer.text:
             failures.append(f"{name} ({len(data)} bytes): {answer.text[:120]!r}")
-        if unhandled_errors:
-            failures.append(f"{name}: unhandled error\n{describe(unhandled_errors)}")
-            unhandled_errors.clear()
+        failures += unhandled(name, unhandled_errors)
     assert not failures, "\n".join(failures)
     assert await snapshot(app) == before
 

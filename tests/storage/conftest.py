@@ -5,16 +5,17 @@ The workflow cast (people with roles) is shared with the end-to-end tests."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
 from bot.clock import ManualClock
-from bot.container import Services, build_services
-from bot.settings import Settings
+from bot.container import Services
 from storage.db import Database
 from tests.e2e.conftest import cast
+from tests.services_kit import built_services
 
-__all__ = ["cast", "database", "services"]
+__all__ = ["cast", "database", "service_settings", "services"]
 
 
 @pytest.fixture
@@ -28,14 +29,14 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def services(database_url: str, clock: ManualClock) -> AsyncIterator[Services]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url,
-        max_reports_per_day=3,
-    )
-    built = await build_services(settings, clock=clock)
-    try:
+def service_settings() -> dict[str, Any]:
+    """The settings the test's services are built with; a module overrides this fixture."""
+    return {"max_reports_per_day": 3}
+
+
+@pytest.fixture
+async def services(
+    database_url: str, clock: ManualClock, service_settings: dict[str, Any]
+) -> AsyncIterator[Services]:
+    async with built_services(database_url, clock, **service_settings) as built:
         yield built
-    finally:
-        await built.close()

@@ -2,47 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.access import Principal
 from bot.clock import ManualClock
-from bot.container import Services, build_services
+from bot.container import Services
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.services.programs import Light, ProgramError
 from bot.services.reports import ReportDraft
-from bot.services.units import UnitDraft
-from bot.settings import Settings
 from bot.text import jalali_to_date
 from bot.views_figures import loans_summary
 from storage import migrate
-from storage.models import PermitStatus, Role
+from storage.models import Role
 from storage.models_loans import LoanFacility
 from storage.models_programs import Program
 from storage.repositories.reports import ReportRepository
 from storage.seed import load_dataset, seed_figures
 from tests.loan_files import GOOD_ALL_RIALS, GOOD_PAID_RIALS, make_csv, make_xlsx, rows_with
+from tests.services_kit import register_unit
 
 OWNER, OFFICER, OTHER_OFFICER, OFFICIAL, ADMIN = 1001, 2001, 2002, 3001, 4001
 
 
 @pytest.fixture
-async def services(database_url: str, clock: ManualClock) -> AsyncIterator[Services]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url,
-        admin_ids=frozenset({ADMIN}),
-    )
-    built = await build_services(settings, clock=clock)
-    try:
-        yield built
-    finally:
-        await built.close()
+def service_settings() -> dict[str, Any]:
+    return {"admin_ids": frozenset({ADMIN})}
 
 
 def principal(services: Services, user_id: int, *roles: Role, agency: str = "") -> Principal:
@@ -214,11 +204,7 @@ async def test_behind_schedule_is_red(services: Services) -> None:
 async def test_reports_link_by_category_and_by_the_secretariat(services: Services) -> None:
     d = services.directory
     await services.users.touch(OWNER, first_name="رضا", last_name=None, username=None)
-    unit = await services.units.register(
-        OWNER,
-        UnitDraft("فرش نمونه", d.sector_by_code("carpet").id, d.county_by_code("qom").id,  # type: ignore[union-attr]
-                  PermitStatus.LICENSED, "09120000000"),
-    )  # fmt: skip
+    unit = await register_unit(services, OWNER, "فرش نمونه", phone="09120000000")
     raw = d.category_by_code("raw_materials")
     tax = d.category_by_code("tax")
     assert raw is not None
@@ -260,11 +246,9 @@ async def test_stats_medians_overdue_and_weekly_trend(
 ) -> None:
     d = services.directory
     await services.users.touch(OWNER, first_name="رضا", last_name=None, username=None)
-    unit = await services.units.register(
-        OWNER,
-        UnitDraft("سوهان نمونه", d.sector_by_code("sohan").id, d.county_by_code("kahak").id,  # type: ignore[union-attr]
-                  PermitStatus.LICENSED, "09120000000"),
-    )  # fmt: skip
+    unit = await register_unit(
+        services, OWNER, "سوهان نمونه", sector="sohan", county="kahak", phone="09120000000"
+    )
     raw = d.category_by_code("raw_materials")
     assert raw is not None
     # The agency has an officer, so the reports stay with it (not sent to the HQ).

@@ -8,6 +8,7 @@ with the order computed here from all its open reports: past due first, then the
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import func, select
 
@@ -67,8 +68,8 @@ async def test_inbox_pages_follow_one_order(database_url: str) -> None:
                         chosen, key=lambda r: (r.due_at >= now, _neg(r.created_at), -r.id)
                     )
                 ]
-                seen: list[int] = []
-                first = await repo.inbox(
+                inbox = partial(
+                    repo.inbox,
                     world.province_id,
                     [world.busy_agency_id],
                     sorted(AGENCY_OPEN),
@@ -77,19 +78,11 @@ async def test_inbox_pages_follow_one_order(database_url: str) -> None:
                     overdue_only=overdue_only,
                     page_size=PAGE,
                 )
+                first = await inbox()
                 assert first.total == len(expected)
+                seen: list[int] = []
                 for page in range(1, first.pages + 1):
-                    result = await repo.inbox(
-                        world.province_id,
-                        [world.busy_agency_id],
-                        sorted(AGENCY_OPEN),
-                        now=now,
-                        category_id=category_id,
-                        overdue_only=overdue_only,
-                        page=page,
-                        page_size=PAGE,
-                    )
-                    seen += [r.id for r in result.items]
+                    seen += [r.id for r in (await inbox(page=page)).items]
                 assert seen == expected, (overdue_only, category_id)
     finally:
         await database.dispose()

@@ -7,16 +7,16 @@ joining, no Persian scale words or names).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import update
 
 from bot.access import Principal, ReportAction
-from bot.clock import ManualClock
-from bot.container import Services, build_services
+from bot.container import Services
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
 from bot.services.loan_import import RowError
@@ -24,7 +24,6 @@ from bot.services.loans import ImportResult
 from bot.services.reports import ReportDraft, ReportView
 from bot.services.units import UnitDraft
 from bot.services.workflow import WorkflowError
-from bot.settings import Settings
 from bot.views import (
     report_card,
     report_list_line,
@@ -63,17 +62,8 @@ DIMENSIONS = ("bank", "sector", "county", "type", "stage", "month")
 
 
 @pytest.fixture
-async def services(database_url: str, clock: ManualClock) -> AsyncIterator[Services]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url,
-        admin_ids=frozenset({ADMIN}),
-    )
-    built = await build_services(settings, clock=clock)
-    try:
-        yield built
-    finally:
-        await built.close()
+def service_settings() -> dict[str, Any]:
+    return {"admin_ids": frozenset({ADMIN})}
 
 
 def _principal(services: Services, user_id: int, *roles: Role, agency: str = "") -> Principal:

@@ -11,25 +11,17 @@ from sqlalchemy import func, select
 from bot.access import Principal
 from bot.container import Services
 from bot.services.reports import ReportDraft, ReportError
-from bot.services.units import UnitDraft
 from storage.dto import UnitDTO
-from storage.models import Agency, PermitStatus, Report, Role, RoutingRule
+from storage.models import Agency, Report, Role, RoutingRule
 from storage.seed import load_dataset, seed_province
+from tests.services_kit import register_unit
 
 OWNER, STRANGER, OFFICER = 1001, 1002, 2001
 
 
 async def _unit(services: Services, owner: int = OWNER, sector: str = "carpet") -> UnitDTO:
-    directory = services.directory
     await services.users.touch(owner, first_name="x", last_name=None, username=None)
-    sector_row = directory.sector_by_code(sector)
-    county = directory.county_by_code("qom")
-    assert sector_row is not None
-    assert county is not None
-    return await services.units.register(
-        owner,
-        UnitDraft("واحد نمونه", sector_row.id, county.id, PermitStatus.LICENSED, "+989120000000"),
-    )
+    return await register_unit(services, owner, "واحد نمونه", sector=sector, phone="+989120000000")
 
 
 def _draft(services: Services, unit: UnitDTO, category: str = "raw_materials") -> ReportDraft:

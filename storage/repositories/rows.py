@@ -1,0 +1,67 @@
+"""What every repository shares: DTOs from rows, rows of a province, get-or-add, children."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+D = TypeVar("D")
+M = TypeVar("M")
+
+
+def to_dto(dto: type[D], row: object, **given: Any) -> D:
+    """The DTO whose fields are read from the row's attributes of the same name.
+
+    `given` supplies the fields the row names differently or keeps in another form, so a
+    column added to both the model and the DTO needs no change here.
+    """
+    names = [f.name for f in fields(dto) if f.name not in given]  # type: ignore[arg-type]
+    return dto(**{name: getattr(row, name) for name in names}, **given)
+
+
+async def of_province(
+    session: AsyncSession, model: type[M], province_id: int, *order_by: Any
+) -> list[M]:
+    """A province's rows of one table, in the given order."""
+    in_province = cast(Any, model).province_id == province_id
+    return list(await session.scalars(select(model).where(in_province).order_by(*order_by)))
+
+
+async def in_province(
+    session: AsyncSession, model: type[M], row_id: int, province_id: int
+) -> M | None:
+    """The row by its id if it belongs to this province (provinces may share one database)."""
+    row = await session.get(model, row_id)
+    if row is None or cast(Any, row).province_id != province_id:
+        return None
+    return row
+
+
+async def by_parent(
+    session: AsyncSession,
+    dto: type[D],
+    parent: InstrumentedAttribute[int],
+    ids: Sequence[int],
+    *order_by: Any,
+) -> dict[int, tuple[D, ...]]:
+    """Each parent id's child rows as DTOs, in one query; a childless id maps to ()."""
+    found: dict[int, list[D]] = {i: [] for i in ids}
+    if ids:
+        rows = select(parent.class_).where(parent.in_(ids)).order_by(*order_by)
+        for row in await session.scalars(rows):
+            found[getattr(row, parent.key)].append(to_dto(dto, row))
+    return {i: tuple(children) for i, children in found.items()}
+
+
+async def get_or_add(session: AsyncSession, model: type[M], **keys: Any) -> M:
+    """The row with these column values; a new one (added, not flushed) when there is none."""
+    row = await session.scalar(select(model).filter_by(**keys))
+    if row is None:
+        row = model(**keys)
+        session.add(row)
+    return row

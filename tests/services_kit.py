@@ -1,0 +1,48 @@
+"""The real services over a test's database, without the bot, and the rows tests start from."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from bot.clock import ManualClock
+from bot.container import Services, build_services
+from bot.services.units import UnitDraft
+from bot.settings import Settings
+from storage.dto import UnitDTO
+from storage.models import PermitStatus
+
+
+@asynccontextmanager
+async def built_services(
+    database_url: str, clock: ManualClock, **settings: Any
+) -> AsyncIterator[Services]:
+    """Services built as the bot builds them; `settings` beside the database URL (no env file)."""
+    built = await build_services(
+        Settings(_env_file=None, database_url=database_url, **settings),  # type: ignore[call-arg]
+        clock=clock,
+    )
+    try:
+        yield built
+    finally:
+        await built.close()
+
+
+async def register_unit(
+    services: Services,
+    owner_id: int,
+    name: str = "فرش ممتاز قم",
+    *,
+    sector: str = "carpet",
+    county: str = "qom",
+    phone: str = "09121234567",
+) -> UnitDTO:
+    """A licensed unit registered through the real service, its sector and county by code."""
+    sector_row = services.directory.sector_by_code(sector)
+    county_row = services.directory.county_by_code(county)
+    assert sector_row is not None
+    assert county_row is not None
+    return await services.units.register(
+        owner_id, UnitDraft(name, sector_row.id, county_row.id, PermitStatus.LICENSED, phone)
+    )
