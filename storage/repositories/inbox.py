@@ -29,11 +29,15 @@ class InboxRepository:
             {"bot_id": self.bot_id, "update_id": u, "payload": p, "received_at": now}
             for u, p in updates
         ]
-        insert = upsert_insert(self.session, InboxUpdate)
+        # Rows as parameters (SQLAlchemy sends them as one multi-row INSERT), so the
+        # statement is compiled once, not for every batch; the Table skips ORM bookkeeping.
+        table = InboxUpdate.__table__
+        insert = upsert_insert(self.session, table)
         result = await self.session.execute(
-            insert.values(rows)
-            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
-            .returning(InboxUpdate.update_id)
+            insert.on_conflict_do_nothing(index_elements=["bot_id", "update_id"]).returning(
+                table.c.update_id
+            ),
+            rows,
         )
         return set(result.scalars())
 
