@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,12 +10,14 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_
 
 _WRITE_OPTION = "rounaq_write"
 # Where the database lives when DATABASE_URL is unset (relative to the working directory).
@@ -40,10 +43,21 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         # A write transaction takes the write lock up front (IMMEDIATE), so two writers queue
         # on busy_timeout instead of failing when both try to upgrade a read lock; readers
         # keep a deferred BEGIN and never block each other under WAL.
-        if conn.get_execution_options().get(_WRITE_OPTION):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
+        statement = (
+            "BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE_OPTION) else "BEGIN"
+        )
+        driver = conn.connection.driver_connection
+        if not hasattr(driver, "execute_fetchall"):  # not aiosqlite: SQLAlchemy's own path
+            conn.exec_driver_sql(statement)
+            return
+        # Every transaction begins here: one trip to aiosqlite's thread instead of the four
+        # of SQLAlchemy's cursor path (cursor, execute, fetch, close).
+        try:
+            await_(driver.execute_fetchall(statement))
+        except sqlite3.Error as exc:
+            # As SQLAlchemy would raise it: a locked database is an OperationalError, which
+            # the delivery retries (bot.delivery.is_transient).
+            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
 
 class Database:

@@ -368,13 +368,17 @@ class FigureWriter:
     ) -> None:
         if not rows:
             return
-        insert = upsert_insert(self.session, model).values(rows)
+        # The rows go as parameters (one executemany), not as literal VALUES: a statement
+        # with its rows built in has no cache key, so SQLAlchemy would compile it afresh on
+        # every filing. On the Table, not the mapped class: no ORM bulk bookkeeping.
         table = model.__table__
+        insert = upsert_insert(self.session, table)
         await self.session.execute(
             insert.on_conflict_do_update(
                 index_elements=keys,
                 set_={v: table.c[v] + insert.excluded[v] for v in values},
-            )
+            ),
+            rows,
         )
 
 

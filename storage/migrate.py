@@ -1,41 +1,99 @@
-"""Run Alembic migrations programmatically, inside the running event loop."""
+"""Run Alembic migrations programmatically, inside the running event loop.
+
+Alembic is imported when there is something to migrate: a start on a database already at
+head answers that with one query (`at_head`), so the bot does not pay Alembic's import and
+script scan (~0.3 s) at every start.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import Database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_REVISION = re.compile(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revisions() -> tuple[str, ...]:
+    from alembic.script import ScriptDirectory
+
     return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def script_heads() -> frozenset[str]:
+    """The heads as the revision files declare them, read as text (no Alembic import):
+    every `revision` that no file names as its `down_revision`. A test holds it equal to
+    Alembic's own answer."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found is None:
+            continue
+        revisions.add(found.group(1))
+        down = _DOWN_REVISION.search(source)
+        if down is not None:
+            parents.update(_QUOTED.findall(down.group(1)))
+    return frozenset(revisions - parents)
+
+
+async def stamped_revisions(database: Database) -> frozenset[str] | None:
+    """The revisions the database is stamped with; None when it has no version table."""
+    async with database.engine.connect() as connection:
+        try:
+            rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError:  # a new database: no version table yet
+            await connection.rollback()
+            return None
+        return frozenset(str(row[0]) for row in rows)
+
+
+async def at_head(database: Database) -> bool:
+    heads = script_heads()
+    return bool(heads) and await stamped_revisions(database) == heads
 
 
 def all_revisions() -> list[str]:
     """Revisions from the first to head, in upgrade order."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
 async def upgrade(database: Database, revision: str = "head") -> None:
+    if revision == "head" and await at_head(database):
+        return
+    from alembic import command
+
     await _run(database, lambda cfg: command.upgrade(cfg, revision))
 
 
 async def downgrade(database: Database, revision: str) -> None:
+    from alembic import command
+
     await _run(database, lambda cfg: command.downgrade(cfg, revision))
 
 

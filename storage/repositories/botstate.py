@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
@@ -54,8 +55,11 @@ class BotStateRepository:
             if data is not None
         ]
         deletes = [(k.kind, k.scope, k.key) for k, data in changes if data is None]
+        # On the Table, not the mapped class: a plain executemany, without the ORM's bulk
+        # bookkeeping (this runs once for every update the bot handles).
+        table = cast(Table, BotState.__table__)
         if upserts:
-            insert = upsert_insert(self.session, BotState)
+            insert = upsert_insert(self.session, table)
             await self.session.execute(
                 insert.on_conflict_do_update(
                     index_elements=["bot_id", "kind", "scope", "key"],
@@ -65,8 +69,8 @@ class BotStateRepository:
             )
         if deletes:
             await self.session.execute(
-                delete(BotState).where(
-                    BotState.bot_id == self.bot_id,
-                    tuple_(BotState.kind, BotState.scope, BotState.key).in_(deletes),
+                delete(table).where(
+                    table.c.bot_id == self.bot_id,
+                    tuple_(table.c.kind, table.c.scope, table.c.key).in_(deletes),
                 )
             )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
@@ -29,11 +30,15 @@ class InboxRepository:
             {"bot_id": self.bot_id, "update_id": u, "payload": p, "received_at": now}
             for u, p in updates
         ]
-        insert = upsert_insert(self.session, InboxUpdate)
+        # Rows as parameters (SQLAlchemy sends them as one multi-row INSERT), so the
+        # statement is compiled once, not for every batch; the Table skips ORM bookkeeping.
+        table = cast(Table, InboxUpdate.__table__)
+        insert = upsert_insert(self.session, table)
         result = await self.session.execute(
-            insert.values(rows)
-            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
-            .returning(InboxUpdate.update_id)
+            insert.on_conflict_do_nothing(index_elements=["bot_id", "update_id"]).returning(
+                table.c.update_id
+            ),
+            rows,
         )
         return set(result.scalars())
 
@@ -51,15 +56,16 @@ class InboxRepository:
         ids = sorted(update_ids)
         if not ids:
             return
+        # Core, not the ORM's bulk update: this runs once for every update handled.
+        table = cast(Table, InboxUpdate.__table__)
         result = await self.session.execute(
-            update(InboxUpdate)
+            update(table)
             .where(
-                InboxUpdate.bot_id == self.bot_id,
-                InboxUpdate.update_id.in_(ids),
-                InboxUpdate.done_at.is_(None),
+                table.c.bot_id == self.bot_id,
+                table.c.update_id.in_(ids),
+                table.c.done_at.is_(None),
             )
             .values(done_at=now)
-            .execution_options(synchronize_session=False)
         )
         if int(getattr(result, "rowcount", 0) or 0) == len(ids):
             return
