@@ -163,7 +163,7 @@ def _import_loans(settings: Settings, args: argparse.Namespace) -> int:
     from bot.container import build_services
     from bot.formatting import Presenter, html_to_plain
     from bot.i18n import get_translator
-    from bot.views_figures import import_summary
+    from bot.views.figures import import_summary
 
     path = Path(args.file)
     data = path.read_bytes()  # before the event loop starts: a plain blocking read

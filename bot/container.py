@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock
 from bot.digest.sections import default_registry
 from bot.digest.service import DigestService
-from bot.exports import Exporter
+from bot.exports.tables import Exporter
 from bot.services.admin import AdminService
 from bot.services.calendar import WorkCalendar
 from bot.services.compliance import ComplianceService

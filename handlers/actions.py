@@ -2,7 +2,7 @@
 
 Callback data is `wf:<action>:<report id>` (reassign adds the agency id; a button on the
 report's card adds `c`, so the card is redrawn in place after the action: handlers/card.py);
-the kinds are in bot/buttons_reports.py. Nothing in it is trusted: the workflow service
+the kinds are in bot/buttons/reports.py. Nothing in it is trusted: the workflow service
 locks the report, checks the presser's right with `bot.access.may` and the move against
 its transition table before anything changes, and a forged or stale button gets the same
 answer as a report that does not exist.
@@ -17,10 +17,10 @@ from telegram import CallbackQuery, InlineKeyboardButton, Update
 from telegram.error import BadRequest
 
 from bot.access import ReportAction
-from bot.buttons_reports import WITHDRAW_CONFIRMED, Act, ActOnCard, OpenButton, Reassign
+from bot.buttons.reports import WITHDRAW_CONFIRMED, Act, ActOnCard, OpenButton, Reassign
 from bot.context import RounaqApp, RounaqContext
 from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome, WorkflowError
-from bot.views import status_label, tracking_number, workflow_error
+from bot.views.common import status_label, tracking_number, workflow_error
 from handlers import prompt
 from handlers.card import (
     action_rows,

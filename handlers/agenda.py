@@ -1,6 +1,6 @@
 """/agenda: the secretariat bundles escalated reports into agenda items.
 
-The buttons (bot/buttons_hq.py) are declared in handlers/hq.py with MANAGE_AGENDA; the HQ
+The buttons (bot/buttons/hq.py) are declared in handlers/hq.py with MANAGE_AGENDA; the HQ
 service checks it again before writing. The selection of reports spans the agenda's pages
 and lives in user_data until it is bundled.
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.buttons_hq import (
+from bot.buttons.hq import (
     AddToItem,
     AgendaHome,
     AgendaPage,
@@ -21,16 +21,16 @@ from bot.buttons_hq import (
     StartBundle,
     ToggleReport,
 )
-from bot.buttons_reports import OpenButton
+from bot.buttons.reports import OpenButton
 from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.services.workflow import WorkflowError
 from bot.text import parse_jalali_date
-from bot.views import tracking_number, workflow_error
-from bot.views_hq import agenda_text, item_text
+from bot.views.common import tracking_number, workflow_error
+from bot.views.hq import agenda_text, item_text
+from bot.views.sessions import waits_for
 from handlers import prompt
 from handlers.notify import deliver
-from handlers.sessions import waits_for
 from handlers.ui import answer_quietly, keyboard, page_count, pager_row, redraw, rows, say
 from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO

@@ -13,12 +13,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
 from bot.access import ReportAction
-from bot.buttons_reports import Act, ActOnCard, FilesButton, FullTextButton
+from bot.buttons.reports import Act, ActOnCard, FilesButton, FullTextButton
 from bot.context import RounaqContext
 from bot.formatting import escape, split_message
 from bot.i18n import Translator
 from bot.services.workflow import Outcome
-from bot.views import is_trimmed, report_card, report_with_history
+from bot.views.common import is_trimmed, report_card, report_with_history
 from handlers.ui import keyboard, rows, send_chunks
 from storage.dto import ReportDTO
 

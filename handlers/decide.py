@@ -13,11 +13,11 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.buttons_hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadline, ToggleAgency
+from bot.buttons.hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadline, ToggleAgency
 from bot.context import RounaqContext
 from bot.services.workflow import WorkflowError
-from bot.views import workflow_error
-from bot.views_hq import decided_text
+from bot.views.common import workflow_error
+from bot.views.hq import decided_text
 from handlers import prompt
 from handlers.declare import stale
 from handlers.notify import deliver

@@ -13,12 +13,12 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.access import can_respond_to_decision
-from bot.buttons_hq import DecisionsPage, Implemented, LawsCsv, Object, ViewDecision
+from bot.buttons.hq import DecisionsPage, Implemented, LawsCsv, Object, ViewDecision
 from bot.context import RounaqContext
-from bot.exports_hq import LAWS_FILENAME, laws_csv
+from bot.exports.hq import LAWS_FILENAME, laws_csv
 from bot.services.workflow import WorkflowError
-from bot.views import workflow_error
-from bot.views_hq import decision_text, decisions_text, laws_text
+from bot.views.common import workflow_error
+from bot.views.hq import decision_text, decisions_text, laws_text
 from handlers import prompt
 from handlers.notify import deliver
 from handlers.ui import keyboard, page_count, pager_row, redraw, say

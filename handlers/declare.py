@@ -25,7 +25,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.menu import MenuCommand
 from bot.services.workflow import WorkflowError
-from bot.views import workflow_error
+from bot.views.common import workflow_error
 from handlers.common import deny
 from handlers.ui import answer_quietly
 

@@ -1,7 +1,7 @@
 """The Headquarters: /agenda (handlers/agenda.py and handlers/decide.py), /decisions and
 /laws (handlers/decisions.py), declared here once with their permissions.
 
-Each button kind (bot/buttons_hq.py) has its own handler, so the order below does not
+Each button kind (bot/buttons/hq.py) has its own handler, so the order below does not
 matter; a press no kind takes gets the stale-button answer from handlers/fallback.py.
 The HQ service checks the permission again before it writes.
 """
@@ -9,7 +9,7 @@ The HQ service checks the permission again before it writes.
 from __future__ import annotations
 
 from bot.access import Permission
-from bot.buttons_hq import (
+from bot.buttons.hq import (
     AddToItem,
     AgenciesChosen,
     AgendaHome,

@@ -17,7 +17,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.workflow import InboxFilter
-from bot.views import status_label, tracking_number
+from bot.views.common import status_label, tracking_number
 from handlers.declare import button, command, stale
 from handlers.myreports import OpenButton
 from handlers.ui import keyboard, pager_row, rows

@@ -16,7 +16,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import split_message
 from bot.services.loans import DIMENSIONS, LoanOverview
 from bot.text import parse_int
-from bot.views_figures import (
+from bot.views.figures import (
     import_summary,
     loan_bars,
     loans_breakdown,

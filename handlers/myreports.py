@@ -14,12 +14,12 @@ from bot.access import Permission
 
 # The kinds live below handlers/ (many features put them on their messages); OpenButton is
 # imported from here by those that read it as /myreports' own.
-from bot.buttons_reports import FilesButton, FullTextButton, PageButton
-from bot.buttons_reports import OpenButton as OpenButton
+from bot.buttons.reports import FilesButton, FullTextButton, PageButton
+from bot.buttons.reports import OpenButton as OpenButton
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
 from bot.text import format_tracking_number, parse_tracking_number
-from bot.views import report_list_line, report_with_history, tracking_number
+from bot.views.common import report_list_line, report_with_history, tracking_number
 from handlers.card import report_keyboard
 from handlers.declare import button, command, press, stale
 from handlers.start import menu_buttons

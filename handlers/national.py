@@ -11,7 +11,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import Presenter, escape, split_message
 from bot.i18n import Translator
 from bot.services.national import NationalRollup
-from bot.views import status_label
+from bot.views.common import status_label
 from handlers.declare import command
 
 

@@ -3,7 +3,7 @@
 Each recipient gets the message in their own language, with the tracking number and a
 button to open the report (plus the buttons that answer it: answer a question, say
 whether the obstacle is removed, object to or implement a decision). The words are
-bot/views_notify.py's; the buttons are their features' kinds (bot/buttons_*.py).
+bot/views/notify.py's; the buttons are their features' kinds (bot/buttons/).
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
 from bot.access import ReportAction
-from bot.buttons_hq import AgendaHome, Implemented, Object, ViewDecision
-from bot.buttons_reports import Act, ActOnCard, OpenButton
+from bot.buttons.hq import AgendaHome, Implemented, Object, ViewDecision
+from bot.buttons.reports import Act, ActOnCard, OpenButton
 from bot.context import RounaqContext
 from bot.delivery import is_transient
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
 from bot.services.reports import Submission
 from bot.services.workflow import Audience, Notice, unstaffed_notices
-from bot.views_notify import new_report_text, notice_text
+from bot.views.notify import new_report_text, notice_text
 from handlers.ui import keyboard
 from storage.models import Role
 

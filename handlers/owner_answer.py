@@ -26,7 +26,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.workflow import WorkflowError
 from bot.text import normalize_text
-from bot.views import preview, status_label, tracking_number, workflow_error
+from bot.views.common import preview, status_label, tracking_number, workflow_error
 from handlers import fallback
 from handlers.declare import button
 from handlers.myreports import OpenButton

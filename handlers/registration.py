@@ -27,7 +27,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.units import UNIT_NAME_MAX, TooManyUnitsError, UnitDraft
 from bot.text import normalize_text
-from bot.views import unit_summary
+from bot.views.common import unit_summary
 from handlers.common import cancel, reply_not_text
 from handlers.declare import command, guarded
 from handlers.steps import button_state, chosen, step_markup

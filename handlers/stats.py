@@ -13,10 +13,10 @@ from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.container import Services
 from bot.context import RounaqApp, RounaqContext
-from bot.exports import Table, to_csv, to_xlsx
-from bot.exports_decisions import decision_tables
+from bot.exports.decisions import decision_tables
+from bot.exports.tables import Table, to_csv, to_xlsx
 from bot.state import runtime_of
-from bot.views_figures import agency_bars, stats_text
+from bot.views.figures import agency_bars, stats_text
 from bot.warmup import Warmer
 from handlers.declare import button, command
 from handlers.ui import keyboard, send_chunks

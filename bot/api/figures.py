@@ -18,7 +18,7 @@ from bot.charts import Bar
 from bot.container import Services
 from bot.formatting import Presenter
 from bot.i18n import Translator
-from bot.views_figures import duration, loans_summary
+from bot.views.figures import duration, loans_summary
 from storage.models import CLOSED_REPORT_STATUSES
 
 TOP = 10

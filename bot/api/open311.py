@@ -23,7 +23,7 @@ from bot.services.base import ProvinceService
 from bot.services.directory import Directory
 from bot.services.reports import ReportDraft, ReportError, ReportService, Submission
 from bot.text import format_tracking_number, to_latin_digits
-from bot.views import status_label
+from bot.views.common import status_label
 from storage.db import Database
 from storage.dto import CategoryDTO
 from storage.dto_open311 import ApiKeyDTO, PublicRequestDTO

@@ -14,8 +14,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Final
 
-from bot.buttons_hq import ViewDecision
-from bot.buttons_programs import OpenButton
+from bot.buttons.hq import ViewDecision
+from bot.buttons.programs import OpenButton
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
     PROVINCE_ROLES,

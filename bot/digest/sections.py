@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from bot.buttons_reports import OpenButton
+from bot.buttons.reports import OpenButton
 from bot.digest.compliance import ComplianceSection
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
@@ -40,7 +40,7 @@ from bot.services.hq import HQService
 from bot.services.loans import LoanService
 from bot.services.programs import ProgramService
 from bot.services.staffing import StaffingService
-from bot.views import status_label, tracking_number
+from bot.views.common import status_label, tracking_number
 from storage.db import Database
 from storage.dto import ReportDTO
 from storage.models import Role

@@ -240,7 +240,7 @@ class WorkflowError(RefusedError):
     """A refused action; `reason` is a catalog key suffix (workflow.error_<reason>).
 
     A length refusal carries the limits it was checked against, so the message states
-    the same numbers the check used (bot.views.workflow_error fills {min} and {max}).
+    the same numbers the check used (bot.views.common.workflow_error fills {min} and {max}).
     """
 
     def __init__(self, reason: str, *, limits: tuple[int, int] | None = None) -> None:

@@ -22,7 +22,7 @@ from bot.i18n import get_translator
 from bot.menu import bot_commands, visible_commands
 from bot.services.admin import GRANTABLE
 from bot.services.workflow import WorkflowError
-from bot.views import workflow_error
+from bot.views.common import workflow_error
 from handlers.declare import stale
 from handlers.ui import rows
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 
-from bot import views_admin
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.services.admin import GRANTABLE, INVITE_PREFIX
 from bot.text import normalize_text
+from bot.views import admin as views_admin
 from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
 from handlers.ui import keyboard, rows
 from storage.models import Role

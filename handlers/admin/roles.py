@@ -8,11 +8,11 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import views_admin
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.services.admin import GRANTABLE
+from bot.views import admin as views_admin
 from handlers import prompt
 from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
 from handlers.admin.invites import Invite

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import views_admin
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
+from bot.views import admin as views_admin
 from handlers.admin.common import agency_rows, edit_or_send
 from handlers.ui import keyboard, rows, send_chunks
 

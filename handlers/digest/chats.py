@@ -8,7 +8,7 @@ from telegram import Chat, ChatFullInfo, Update
 from bot.access import can_manage_digest
 from bot.context import RounaqContext
 from bot.digest.content import Recipient
-from bot.views_digest import switched
+from bot.views.digest import switched
 from storage.dto_digest import SubscriptionDTO
 from storage.models_digest import ChatKind
 

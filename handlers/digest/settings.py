@@ -11,7 +11,7 @@ from telegram import CallbackQuery, Chat, InlineKeyboardButton, Update
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
-from bot.views_digest import settings_text
+from bot.views.digest import settings_text
 from handlers.common import deny
 from handlers.declare import stale
 from handlers.digest import chats

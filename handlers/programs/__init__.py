@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.access import Permission
-from bot.buttons_programs import OpenButton
+from bot.buttons.programs import OpenButton
 from bot.context import RounaqApp
 from handlers.declare import button
 from handlers.programs import edit, links, progress, status, upload

@@ -14,7 +14,7 @@ from telegram.ext import (
 )
 
 from bot.access import Permission, can_update_program
-from bot.buttons_programs import OpenButton
+from bot.buttons.programs import OpenButton
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import Evidence, ProgramError

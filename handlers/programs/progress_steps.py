@@ -9,9 +9,9 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 
-from bot import views_programs
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
+from bot.views import programs as views_programs
 from handlers import steps
 from handlers.ui import chat_id, keyboard
 

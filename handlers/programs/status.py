@@ -11,12 +11,12 @@ from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Update
 
 from bot import charts
 from bot.access import Permission, can_update_program
-from bot.buttons_programs import OpenButton
+from bot.buttons.programs import OpenButton
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.formatting import split_message
 from bot.text import parse_int
-from bot.views_figures import national_programs, program_detail, progress_bars, status_pages
+from bot.views.figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.declare import command, stale
 from handlers.ui import chat_id, keyboard, pager_row, rows, send_chunks
 

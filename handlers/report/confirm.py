@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import ConversationHandler
 
-from bot import views_report
 from bot.context import RounaqContext
 from bot.services.reports import Attachment, ReportDraft, ReportError, Submission, amount_allowed
 from bot.text import parse_amount_rials
+from bot.views import report as views_report
 from handlers.common import cancel
 from handlers.myreports import OpenButton
 from handlers.notify import notify_agency_of_new_report

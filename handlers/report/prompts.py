@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
-from bot import views_report
 from bot.context import RounaqContext
 from bot.i18n import Translator
 from bot.services.reports import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_ATTACHMENTS
+from bot.views import report as views_report
 from handlers.report.draft import (
     AttachmentsDone,
     CancelReport,

@@ -28,10 +28,9 @@ from handlers.declare import button, command
 from handlers.sessions import agenda, meeting, minutes_flow, schedule
 from handlers.sessions import buttons as b
 from handlers.sessions.common import alerting
-from handlers.sessions.views import waits_for
 from storage.models_sessions import ItemOutcome
 
-__all__ = ["COMMANDS", "register", "waits_for"]
+__all__ = ["COMMANDS", "register"]
 
 COMMANDS = [command("session", schedule.session_command, needs=Permission.MANAGE_AGENDA)]
 

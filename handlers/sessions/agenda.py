@@ -11,10 +11,11 @@ from bot.access import can_respond_to_decision
 from bot.context import RounaqContext
 from bot.minutes import MinutesContext
 from bot.services.workflow import WorkflowError
+from bot.views.sessions import head, item_text
 from handlers import prompt
 from handlers.sessions.buttons import AddItems, PutItem, SendAgenda, WritePosition
 from handlers.sessions.common import agency_chats, error_text, in_language, say, send_to
-from handlers.sessions.views import head, item_text, session_view
+from handlers.sessions.views import session_view
 from handlers.ui import answer_quietly, keyboard, rows
 
 

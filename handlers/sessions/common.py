@@ -1,5 +1,5 @@
-"""What the session's screens share: error text, the date line, the agency's chats, a
-send that tells a blocked chat from a transient failure, and the WorkflowError answer."""
+"""What the session's screens share: error text, the agency's chats, a send that tells a
+blocked chat from a transient failure, and the WorkflowError answer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import suppress
 from typing import Any, TypeVar
 
-import jdatetime
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -16,11 +15,10 @@ from bot.context import RounaqContext
 from bot.delivery import is_transient
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
-from bot.minutes import MinutesContext, date_in_words
+from bot.minutes import MinutesContext
 from bot.services.workflow import WorkflowError
-from bot.views import workflow_error
+from bot.views.common import workflow_error
 from handlers.ui import answer_quietly, keyboard, rows, send_chunks
-from storage.dto_sessions import SessionDTO
 
 DRAFT_KEY = "session_decision_draft"
 EDIT_KEY = "session_minutes_edit"  # the session whose edited minutes are awaited
@@ -44,14 +42,6 @@ def alerting(callback: Press[T]) -> Press[T]:
             await answer_quietly(query, error_text(context.tr, error), show_alert=True)
 
     return run
-
-
-def when_text(tr: Translator, fmt: Presenter, session: SessionDTO) -> str:
-    local = session.starts_at.astimezone(fmt.tz)
-    j = jdatetime.date.fromgregorian(date=local.date())
-    return tr.t(
-        "sessions.when", date=date_in_words(fmt, j, fmt.weekday(local)), time=fmt.time(local)
-    )
 
 
 def minutes_context(context: RounaqContext) -> MinutesContext:

@@ -1,5 +1,5 @@
-"""The session's screens: the list, one session with its items, and the line /agenda
-adds under an item put on a session."""
+"""The session's screens: the list, and one session with its items and buttons (their
+text is bot/views/sessions.py's)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
-from bot.formatting import escape
-from bot.minutes import MinutesContext, background_lines
-from bot.services.sessions import ItemBrief, SessionPack
+from bot.services.sessions import SessionPack
+from bot.views.sessions import head, item_text
 from handlers.sessions.buttons import (
     AddItems,
     Attendance,
@@ -25,24 +24,12 @@ from handlers.sessions.buttons import (
     Uphold,
     ViewSession,
 )
-from handlers.sessions.common import minutes_context, when_text
+from handlers.sessions.common import minutes_context
 from handlers.ui import keyboard
-from storage.dto_sessions import SessionDTO
-from storage.models_sessions import ItemOutcome, SessionStatus
+from storage.models_sessions import SessionStatus
 from storage.models_workflow import AgencyResponse
 
 Rows = list[list[InlineKeyboardButton]]
-
-
-def waits_for(context: RounaqContext, session: SessionDTO | None) -> str:
-    """The line /agenda adds under an item put on a session."""
-    if session is None:
-        return ""
-    return "\n" + context.tr.t(
-        "sessions.waits_for",
-        number=context.fmt.plain_int(session.number),
-        date=context.fmt.date(session.starts_at),
-    )
 
 
 async def list_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -64,68 +51,6 @@ async def list_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarkup |
         buttons.append([InlineKeyboardButton(label, callback_data=ViewSession(s.id).pack())])
     new = InlineKeyboardButton(tr.t("sessions.btn_new"), callback_data=NewSession().pack())
     return "\n".join(lines), keyboard(*buttons, [new])
-
-
-def item_text(mc: MinutesContext, brief: ItemBrief, *, for_agency: int | None = None) -> str:
-    tr, fmt, directory, lang = mc.tr, mc.fmt, mc.directory, mc.lang
-    lines = [
-        tr.t(
-            "sessions.item_head",
-            number=fmt.plain_int(brief.position),
-            title=escape(brief.item.title),
-        )
-    ]
-    lines.extend(escape(line) for line in background_lines(mc, brief))
-    for said in brief.said:
-        if said.agency_id is not None and for_agency in (None, said.agency_id):
-            agency = directory.agency(said.agency_id).name(lang)
-            lines.append(
-                tr.t("sessions.said_line", agency=escape(agency), text=escape(said.note[:300]))
-            )
-    for position in brief.positions:
-        agency = directory.agency(position.agency_id).name(lang)
-        lines.append(
-            tr.t("sessions.position_line", agency=escape(agency), text=escape(position.text[:600]))
-        )
-    if brief.decision is not None:
-        lines.append(
-            tr.t(
-                "sessions.decided_line",
-                id=fmt.plain_int(brief.decision.id),
-                text=escape(brief.decision.text[:600]),
-                deadline=fmt.date(brief.decision.deadline_at),
-            )
-        )
-    if brief.decision is not None and brief.outcome is None:  # an overdue one, put back
-        owing = [
-            directory.agency(a.agency_id).name(lang)
-            for a in brief.decision.agencies
-            if a.state != AgencyResponse.IMPLEMENTED
-        ]
-        if owing:
-            agencies = escape(tr.t("sessions.list_separator").join(owing))
-            lines.append(tr.t("sessions.requeued_line", agencies=agencies))
-    if brief.outcome and (brief.decision is None or brief.outcome != ItemOutcome.DECIDED):
-        lines.append(tr.t(f"sessions.outcome_{brief.outcome}"))
-    return "\n".join(lines)
-
-
-def head(mc: MinutesContext, session: SessionDTO) -> str:
-    tr, fmt, directory, lang = mc.tr, mc.fmt, mc.directory, mc.lang
-    invited = tr.t("sessions.list_separator").join(
-        directory.agency(a.agency_id).name(lang)
-        + (f" ({a.attendee})" if a.attended and a.attendee else "")
-        for a in session.agencies
-    )
-    return tr.t(
-        "sessions.head",
-        number=fmt.plain_int(session.number),
-        when=when_text(tr, fmt, session),
-        place=escape(session.place),
-        chair=escape(session.chair),
-        state=tr.t(f"sessions.status_{session.status}"),
-        invited=escape(invited) or tr.t("sessions.none"),
-    )
 
 
 def _scheduled_buttons(context: RounaqContext, pack: SessionPack) -> Rows:

@@ -6,7 +6,7 @@ from bot import charts
 from bot.context import RounaqApp
 from bot.formatting import Presenter
 from bot.i18n import get_translator
-from bot.views_figures import agency_bars
+from bot.views.figures import agency_bars
 from emulator import BotApiEmulator
 from storage.models import Role
 from tests.e2e.digest_world import ensure_user

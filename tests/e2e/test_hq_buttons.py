@@ -10,7 +10,7 @@ import pytest
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from bot.services.workflow import WorkflowError
-from bot.views import workflow_error
+from bot.views.common import workflow_error
 from emulator import BotApiEmulator
 from handlers.agenda import SELECTION_KEY
 from tests.e2e.workflow_kit import Cast, file_report

@@ -12,7 +12,7 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import LRI, PDI, Presenter
 from bot.i18n import get_translator
-from bot.views import tracking_number
+from bot.views.common import tracking_number
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
 from tests.display_rules import check_en, check_fa, zero_lookalikes

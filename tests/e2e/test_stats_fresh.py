@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from bot.i18n import get_translator
-from bot.views import status_label
+from bot.views.common import status_label
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
 from tests.e2e.report_steps import SLOW_YARN, report_by_chat

@@ -17,7 +17,7 @@ from bot.i18n import get_translator
 from bot.services.programs import Light, ProgramError
 from bot.services.reports import ReportDraft
 from bot.text import jalali_to_date
-from bot.views_figures import loans_summary
+from bot.views.figures import loans_summary
 from storage import migrate
 from storage.models import Role
 from storage.models_loans import LoanFacility

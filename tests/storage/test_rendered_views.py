@@ -24,7 +24,7 @@ from bot.services.loans import ImportResult
 from bot.services.reports import ReportDraft, ReportView
 from bot.services.units import UnitDraft
 from bot.services.workflow import WorkflowError
-from bot.views import (
+from bot.views.common import (
     report_card,
     report_list_line,
     report_with_history,
@@ -32,7 +32,7 @@ from bot.views import (
     unit_summary,
     workflow_error,
 )
-from bot.views_figures import (
+from bot.views.figures import (
     Unit,
     import_summary,
     loans_breakdown,

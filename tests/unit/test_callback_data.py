@@ -10,8 +10,8 @@ import typing
 import pytest
 
 import handlers  # noqa: F401  (imports every feature, declaring its kinds)
-from bot import buttons_hq as hq
-from bot import buttons_reports as reports
+from bot.buttons import hq as hq
+from bot.buttons import reports as reports
 from bot.callback_data import MAX_CALLBACK_BYTES, CallbackData
 from handlers import (
     admin,

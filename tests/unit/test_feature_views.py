@@ -9,11 +9,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot import views_admin, views_digest, views_programs, views_report
 from bot.access import Principal
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.services.reports import Submission
+from bot.views import admin as views_admin
+from bot.views import digest as views_digest
+from bot.views import programs as views_programs
+from bot.views import report as views_report
 from storage.dto import AgencyDTO, CategoryDTO, Named, ReportDTO, RoutingRuleDTO, UserDTO
 from storage.dto_figures import ProgramDTO
 from storage.models import Role

@@ -11,7 +11,7 @@ from bot.access import Permission, Principal, can_update_program
 from bot.formatting import Presenter, telegram_length
 from bot.i18n import get_translator
 from bot.services.programs import Light, traffic_light
-from bot.views_figures import duration, paginate, status_pages
+from bot.views.figures import duration, paginate, status_pages
 from storage.dto import AgencyDTO
 from storage.dto_figures import ProgramDTO
 from storage.models import Role

@@ -1,4 +1,4 @@
-"""The HQ's text (bot/views_hq.py) and the notices (bot/views_notify.py) in English hold no
+"""The HQ's text (bot/views/hq.py) and the notices (bot/views/notify.py) in English hold no
 Persian letter; user text is escaped; the laws file is the list the view shows."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import cast
 
 import pytest
 
-from bot.exports_hq import laws_csv
+from bot.exports.hq import laws_csv
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.services.directory import Directory
 from bot.services.hq import DecisionView, HQService, LawItem
 from bot.services.workflow import Audience, Notice
-from bot.views_hq import (
+from bot.views.hq import (
     agenda_text,
     decided_text,
     decision_text,
@@ -28,7 +28,7 @@ from bot.views_hq import (
     item_text,
     laws_text,
 )
-from bot.views_notify import new_report_text, notice_text
+from bot.views.notify import new_report_text, notice_text
 from storage.dto import AgencyDTO, CategoryDTO, ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.exports import Table, safe_cell, to_csv, to_xlsx
+from bot.exports.tables import Table, safe_cell, to_csv, to_xlsx
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.services.hq import TEXT_MAX, TEXT_MIN, TITLE_MAX, TITLE_MIN, HQService, LawItem
 from bot.services.reports import MAX_AMOUNT_RIALS, amount_allowed
 from bot.services.workflow import NOTE_MAX, NOTE_MIN, WorkflowError, check_length
-from bot.views import workflow_error
+from bot.views.common import workflow_error
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 
 
@@ -69,7 +69,7 @@ def test_csv_and_xlsx_exports_quote_formulas() -> None:
 
 
 def test_the_laws_csv_quotes_formulas() -> None:
-    from bot.exports_hq import laws_csv
+    from bot.exports.hq import laws_csv
 
     now = datetime(2026, 11, 28, tzinfo=UTC)
     item = AgendaItemDTO(1, '=IMPORTXML("http://x")', "law", date(2026, 12, 1), "decided", now)

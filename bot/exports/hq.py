@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.exports import Table, to_csv
+from bot.exports.tables import Table, to_csv
 from bot.formatting import Presenter
 from bot.i18n import Translator
 from bot.services.hq import LawItem
-from bot.views_hq import law_state
+from bot.views.hq import law_state
 
 LAWS_FILENAME = "obstructive-laws.csv"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.exports import Table
+from bot.exports.tables import Table
 from bot.formatting import Presenter
 from bot.i18n import Translator
 from bot.services.compliance import ComplianceService

@@ -13,7 +13,7 @@ from bot.formatting import Presenter, escape
 from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.hq import DecisionState, DecisionView, LawItem, Share, agency_state
-from bot.views import tracking_number
+from bot.views.common import tracking_number
 from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.formatting import Presenter, escape
 from bot.i18n import Translator
 from bot.services.reports import Submission
-from bot.views import CARD_DESCRIPTION_PREVIEW, is_trimmed, preview, tracking_number
+from bot.views.common import CARD_DESCRIPTION_PREVIEW, is_trimmed, preview, tracking_number
 from storage.dto import AgencyDTO, CategoryDTO
 
 

@@ -18,7 +18,7 @@ from bot.services.loans import ImportResult, LoanOverview, Share
 from bot.services.programs import Light, ProgramPage, ProgramRollup, expected_progress
 from bot.services.stats import StatsSnapshot
 from bot.text import shorten
-from bot.views import status_label
+from bot.views.common import status_label
 from storage.dto import ProvinceDTO
 from storage.dto_figures import ProgramDTO
 

@@ -7,7 +7,7 @@ from bot.formatting import Presenter, escape
 from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.workflow import Audience, Notice
-from bot.views import report_card, status_label, tracking_number
+from bot.views.common import report_card, status_label, tracking_number
 from storage.dto import AgencyDTO, OwnerContactDTO, ReportDTO
 
 
