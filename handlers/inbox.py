@@ -15,12 +15,13 @@ from telegram.error import BadRequest
 from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
-from bot.formatting import escape
 from bot.services.workflow import InboxFilter
-from bot.views.common import status_label, tracking_number
+from bot.views.common import tracking_number
+from bot.views.inbox import inbox_text, status_filter_name
 from handlers.declare import button, command, stale
 from handlers.myreports import OpenButton
 from handlers.ui import keyboard, pager_row, rows
+from storage.dto import Page, ReportDTO
 
 PAGE_SIZE = 5
 # None: every status the agency still works in.
@@ -61,80 +62,58 @@ class CategoryButton(CallbackData, prefix="ib:c"):
 async def _render(
     context: RounaqContext, status: int, category: int, overdue: bool, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    tr, fmt, services = context.tr, context.fmt, context.services
-    directory, lang = services.directory, context.lang
+    services = context.services
     flt = InboxFilter(STATUS_FILTERS[status], category or None, overdue)
     result = await services.workflow.inbox(context.principal, flt, page, PAGE_SIZE)
-    agencies = fmt.join(
-        escape(directory.agency(a).name(lang)) for a in sorted(context.principal.agency_ids)
-    )
-    status_name = (
-        tr.t("inbox.all_open") if flt.status is None else status_label(tr, flt.status, staff=True)
-    )
-    category_name = (
-        tr.t("inbox.all_categories")
-        if flt.category_id is None
-        else escape(directory.category(flt.category_id).name(lang))
-    )
-    lines = [
-        tr.t("inbox.title", agency=agencies, count=fmt.number(result.total)),
-        tr.t(
-            "inbox.filters",
-            status=status_name,
-            category=category_name,
-            overdue=tr.t("inbox.overdue_only") if overdue else tr.t("inbox.any_deadline"),
-        ),
-    ]
-    buttons: list[list[InlineKeyboardButton]] = []
     now = services.clock.now()
-    for report in result.items:
-        late = services.workflow.is_overdue(report, now)
-        lines.append(
-            tr.t(
-                "inbox.line_overdue" if late else "inbox.line",
-                number=tracking_number(fmt, report),
-                unit=fmt.name(report.unit_name),
-                category=escape(directory.category(report.category_id).name(lang)),
-                status=status_label(tr, report.status, staff=True),
-                due=fmt.date(report.due_at),
+    late = {r.id for r in result.items if services.workflow.is_overdue(r, now)}
+    text = inbox_text(
+        context.tr, context.fmt, services.directory, context.principal.agency_ids, flt, result, late
+    )
+    return text, _keyboard(context, ViewButton(status, category, int(overdue), page), result, late)
+
+
+def _keyboard(
+    context: RounaqContext, view: ViewButton, result: Page[ReportDTO], late: set[int]
+) -> InlineKeyboardMarkup | None:
+    """A button a report (overdue ones marked), the three filter switches, the pager."""
+    tr, fmt = context.tr, context.fmt
+    status, category, overdue = view.status, view.category, view.overdue
+    buttons = [
+        [
+            InlineKeyboardButton(
+                ("⏰ " if report.id in late else "") + tracking_number(fmt, report),
+                callback_data=OpenButton(report.id).pack(),
             )
-        )
-        buttons.append(
-            [
-                InlineKeyboardButton(
-                    ("⏰ " if late else "") + tracking_number(fmt, report),
-                    callback_data=OpenButton(report.id).pack(),
-                )
-            ]
-        )
-    if not result.total:
-        lines.append(tr.t("inbox.empty"))
+        ]
+        for report in result.items
+    ]
+    status_name = status_filter_name(tr, InboxFilter(STATUS_FILTERS[status]))
     next_status = (status + 1) % len(STATUS_FILTERS)
     buttons.append(
         [
             InlineKeyboardButton(
                 tr.t("inbox.btn_status", status=status_name),
-                callback_data=ViewButton(next_status, category, int(overdue), 1).pack(),
+                callback_data=ViewButton(next_status, category, overdue, 1).pack(),
             ),
             InlineKeyboardButton(
-                tr.t("inbox.btn_category"),
-                callback_data=CategoryButton(status, int(overdue)).pack(),
+                tr.t("inbox.btn_category"), callback_data=CategoryButton(status, overdue).pack()
             ),
             InlineKeyboardButton(
                 tr.t("inbox.btn_overdue_on" if overdue else "inbox.btn_overdue_off"),
-                callback_data=ViewButton(status, category, int(not overdue), 1).pack(),
+                callback_data=ViewButton(status, category, 1 - overdue, 1).pack(),
             ),
         ]
     )
     buttons.append(
         pager_row(
             tr,
-            lambda page: ViewButton(status, category, int(overdue), page),
+            lambda page: ViewButton(status, category, overdue, page),
             result.page,
             result.pages,
         )
     )
-    return "\n\n".join(lines), keyboard(*buttons)
+    return keyboard(*buttons)
 
 
 async def inbox(update: Update, context: RounaqContext) -> None:
