@@ -22,12 +22,12 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import ProgramError
 from bot.text import normalize_text, parse_int, parse_jalali_date
-from handlers import steps
+from handlers import drafts, steps
 from handlers.common import cancel
 from handlers.declare import command
 from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
 
-EDIT_KEY = "program_edit"
+EDIT_KEY = drafts.register("program_edit")
 DATE_FIELDS = ("starts_on", "due_on")
 TEXT_FIELDS = ("title_fa", "title_en", "target_fa", "target_en")
 EDIT_FIELDS = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)

@@ -19,11 +19,13 @@ from bot.i18n import Translator, get_translator
 from bot.minutes import MinutesContext, date_in_words
 from bot.services.workflow import WorkflowError
 from bot.views import workflow_error
+from handlers import drafts
 from handlers.ui import answer_quietly, keyboard, rows, send_chunks
 from storage.dto_sessions import SessionDTO
 
-DRAFT_KEY = "session_decision_draft"
-EDIT_KEY = "session_minutes_edit"  # the session whose edited minutes are awaited
+DRAFT_KEY = drafts.register("session_decision_draft")
+# The session whose edited minutes are awaited.
+EDIT_KEY = drafts.register("session_minutes_edit", "session_minutes")
 
 T = TypeVar("T", bound=CallbackData)
 Press = Callable[[Update, RounaqContext, CallbackQuery, T], Coroutine[Any, Any, None]]
