@@ -13,7 +13,7 @@ from telegram import CallbackQuery, Update
 from bot.context import RounaqContext
 from bot.formatting import Presenter
 from bot.services.workflow import WorkflowError
-from bot.text import normalize_for_match, parse_jalali_date
+from bot.text import normalize_for_match, parse_date
 from handlers import prompt
 from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
 from handlers.sessions.common import agency_picker, edit_markup, error_text, say
@@ -90,7 +90,7 @@ def parse_when(text: str, tz: Any) -> datetime | None:
     if match is None:
         return None
     hour, minute = int(match.group(1)), int(match.group(2))
-    day = parse_jalali_date(cleaned[: match.start()].strip())
+    day = parse_date(cleaned[: match.start()].strip())
     if day is None or hour > 23 or minute > 59:
         return None
     g = day.togregorian()

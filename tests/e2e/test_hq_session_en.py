@@ -204,3 +204,25 @@ async def test_session_in_english(
     board = await hq.say("/compliance")
     assert "objected 1 · objections upheld 1" in board.text
     assert "overdue now 0" in board.text
+
+
+async def test_english_bundle_takes_the_date_its_prompt_shows(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    """The bundle prompt shows an English secretary a Gregorian example: typing it (or
+    the same day in Persian digits) makes the item; it was "not a valid date"."""
+    bank, hq = cast.bank_officer, cast.secretariat
+    await services_of(app).users.set_language(SECRETARIAT_ID, "en")
+    await file_report(app, cast.other_owner, "bank_finance", unit_name="Qom Tiles")
+    await escalate(bank, "1405-0001", "Escalate", "The central bank's circular binds us.")
+    await hq.next("1405-0001")
+    agenda = await hq.say("/agenda")
+    await hq.press_only(agenda, "☐ 1405-0001")
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "☑ 1405-0001" in m.button_texts)
+    causes = await hq.press(agenda, "Bundle")
+    await hq.press(causes, TR.t("hq.cause_bank"))
+    example = EN.short_date(clock.now())
+    ask = await hq.say("Collateral rules of the lending banks")
+    assert ask.text == TR.t("hq.ask_date", example=example)
+    created = await hq.say(example)
+    assert TR.t("hq.bundled") in created.text, created.text
