@@ -209,8 +209,8 @@ async def test_session_in_english(
 async def test_english_bundle_takes_the_date_its_prompt_shows(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
 ) -> None:
-    """The bundle prompt shows an English secretary a Gregorian example: typing it (or
-    the same day in Persian digits) makes the item; it was "not a valid date"."""
+    """The bundle prompt shows an English secretary a Gregorian example: typing it makes
+    the item (it was "not a valid date"); the agenda then says "1 report"."""
     bank, hq = cast.bank_officer, cast.secretariat
     await services_of(app).users.set_language(SECRETARIAT_ID, "en")
     await file_report(app, cast.other_owner, "bank_finance", unit_name="Qom Tiles")
@@ -226,3 +226,8 @@ async def test_english_bundle_takes_the_date_its_prompt_shows(
     assert ask.text == TR.t("hq.ask_date", example=example)
     created = await hq.say(example)
     assert TR.t("hq.bundled") in created.text, created.text
+    # The agenda counts in English plural forms: "1 report", not "1 reports".
+    agenda = await hq.say("/agenda")
+    one = TR.plural("common.reports_count", 1, n=EN.number(1))
+    assert f"session of {EN.date(clock.now())} · {one}" in agenda.text, agenda.text
+    assert "1 reports" not in agenda.text
