@@ -68,13 +68,13 @@ async def test_session_in_english(
 
     listing = await hq.say("/session")
     ask_when = await hq.press(listing, TR.t("sessions.btn_new"))
-    # The example is a Jalali date (the parser's calendar), in Latin digits.
-    assert "like 1405/09/07 10:00 (Jalali)" in ask_when.text
-    await hq.say("1405/09/15 10:00")
+    # English dates are Gregorian on every screen: the example, and the day typed.
+    assert ask_when.text == TR.t("sessions.ask_when", example=EN.short_date(clock.now()))
+    await hq.say("2026-12-06 10:00")
     await hq.say("Governorate meeting hall")
     view = await hq.say("The governor of Qom")
     assert "HQ session No. 1" in view.text
-    assert "Sunday 15 Azar 1405 (1405/09/15), 10:00" in view.text
+    assert "When: Sunday 6 Dec 2026, 10:00" in view.text
     banks_name = services.directory.agency(cast.banks_id).name("en")
     picker = await hq.press(view, TR.t("sessions.btn_invite"))
     await hq.press_only(picker, banks_name)
@@ -117,7 +117,7 @@ async def test_session_in_english(
         "Qom Province Headquarters for Facilitation and Removal of Production Obstacles",
         "Minutes of session No. 1",
     ]
-    assert "Sunday 15 Azar 1405 (1405/09/15)" in docx.paragraphs[3]
+    assert "Sunday 6 Dec 2026" in docx.paragraphs[3]
     no_bidi, no_rtl = rtl_everywhere(docx)
     assert no_bidi > 0
     assert no_rtl > 0  # left to right throughout
