@@ -22,7 +22,7 @@ from bot.formatting import Presenter, strip_isolates
 from bot.i18n import Translator
 from bot.services.directory import Directory
 from bot.services.sessions import ItemBrief, SessionPack
-from bot.text import JALALI_MONTHS_EN, JALALI_MONTHS_FA, shorten
+from bot.text import JALALI_MONTHS_FA, shorten
 
 DOCX_MIME: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -51,12 +51,13 @@ def fa_day_in_words(day: int) -> str:
 
 
 def date_in_words(fmt: Presenter, j: jdatetime.date, weekday: str) -> str:
-    """«سه‌شنبه پانزدهم دی ماه ۱۴۰۵ (۱۴۰۵/۱۰/۱۵)» / "Tuesday 15 Dey 1405 (1405/10/15)"."""
+    """«سه‌شنبه پانزدهم دی ماه ۱۴۰۵ (۱۴۰۵/۱۰/۱۵)» / "Tuesday 5 Jan 2027": English is
+    Gregorian, as the Presenter writes every other English date (deadlines, lists)."""
+    if not fmt.is_fa:
+        return f"{weekday} {fmt.date(j)}"
     digits = fmt.digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
-    if fmt.is_fa:
-        month = JALALI_MONTHS_FA[j.month - 1]
-        return f"{weekday} {fa_day_in_words(j.day)} {month} ماه {fmt.plain_int(j.year)} ({digits})"
-    return f"{weekday} {j.day} {JALALI_MONTHS_EN[j.month - 1]} {j.year} ({digits})"
+    month = JALALI_MONTHS_FA[j.month - 1]
+    return f"{weekday} {fa_day_in_words(j.day)} {month} ماه {fmt.plain_int(j.year)} ({digits})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ __all__ = [
     "normalize_for_match",
     "normalize_text",
     "parse_amount_rials",
+    "parse_date",
     "parse_int",
     "parse_jalali_date",
     "parse_tracking_number",
@@ -396,6 +397,59 @@ def parse_jalali_date(s: str) -> jdatetime.date | None:
     if m is not None:
         day = int(m.group(1)) if m.group(1) else 1
         return _jalali(_full_year(m.group(3)), _MONTH_NAMES[m.group(2)], day)
+    return None
+
+
+_GREGORIAN_YEARS: Final = range(1900, 2100)
+_GREGORIAN_MONTHS: Final[dict[str, int]] = {
+    name: i
+    for i, names in enumerate(
+        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")),
+        1,
+    )
+    for name in names
+}  # fmt: skip
+_G_MONTH_RE: Final = "|".join(sorted(_GREGORIAN_MONTHS, key=len, reverse=True))
+# "28 Nov 2026" (as the Presenter writes an English date) or "November 28, 2026".
+_G_WORDY_RE: Final = re.compile(
+    rf"(?:([0-9]{{1,2}})\s*({_G_MONTH_RE})\.?|({_G_MONTH_RE})\.?\s*([0-9]{{1,2}}))"
+    rf"\s*,?\s*([0-9]{{4}})"
+)
+
+
+def _gregorian(year: int, month: int, day: int) -> jdatetime.date | None:
+    if year not in _GREGORIAN_YEARS:
+        return None
+    try:
+        return jdatetime.date.fromgregorian(date=date(year, month, day))
+    except ValueError:
+        return None
+
+
+def parse_date(s: str) -> jdatetime.date | None:
+    """A calendar day a user typed, in either calendar, told apart by its year: Jalali
+    (13xx/14xx, everything ``parse_jalali_date`` accepts) or Gregorian (19xx/20xx:
+    ``2026-11-28``, ``28/11/2026``, ``28 Nov 2026``, ``November 28, 2026``), in any
+    digit script. Returned as a ``jdatetime.date`` whichever calendar it was typed in."""
+    jalali = parse_jalali_date(s)
+    if jalali is not None:
+        return jalali
+    text = normalize_for_match(s)
+    m = _NUMERIC_DATE_RE.fullmatch(text)
+    if m is not None:
+        first, month, last = m.group(1), int(m.group(3)), m.group(4)
+        if len(first) == 4:
+            return _gregorian(int(first), month, int(last))
+        if len(last) == 4:
+            return _gregorian(int(last), month, int(first))
+        return None
+    m = _G_WORDY_RE.fullmatch(text)
+    if m is not None:
+        day = int(m.group(1) or m.group(4))
+        return _gregorian(int(m.group(5)), _GREGORIAN_MONTHS[m.group(2) or m.group(3)], day)
     return None
 
 

@@ -25,7 +25,7 @@ from bot.buttons.reports import OpenButton
 from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.services.workflow import WorkflowError
-from bot.text import parse_jalali_date
+from bot.text import parse_date
 from bot.views.common import tracking_number, workflow_error
 from bot.views.hq import agenda_text, item_text
 from bot.views.sessions import waits_for
@@ -244,7 +244,7 @@ async def got_date(update: Update, context: RounaqContext, data: dict[str, Any],
     message = update.effective_message
     assert message is not None
     tr = context.tr
-    day = parse_jalali_date(text)
+    day = parse_date(text)
     if day is None:
         await message.reply_text(
             tr.t(

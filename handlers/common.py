@@ -6,18 +6,12 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RounaqContext
-
-# Keys in user_data that hold a flow's half-typed draft; /cancel clears them all, and a
-# stray message while one is held is told it does not fit the step (handlers/fallback.py).
-# "decision_draft": the HQ's decision between its text and its deadline (handlers/decide.py).
-DRAFT_KEYS = ("unit_draft", "report_draft", "progress_draft", "program_edit", "decision_draft")
+from handlers import drafts
 
 
 async def cancel(update: Update, context: RounaqContext) -> int:
-    """Leave whatever flow the user is in; their drafts are discarded."""
-    if context.user_data is not None:
-        for key in DRAFT_KEYS:
-            context.user_data.pop(key, None)
+    """Leave every flow the user has open (handlers/drafts.py): one answer for all."""
+    drafts.drop_all(context.user_data)
     message = update.effective_message
     if message is not None:
         await message.reply_text(

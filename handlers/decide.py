@@ -18,13 +18,12 @@ from bot.context import RounaqContext
 from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
 from bot.views.hq import decided_text
-from handlers import prompt
+from handlers import drafts, prompt
 from handlers.declare import stale
 from handlers.notify import deliver
 from handlers.ui import answer_quietly, keyboard, redraw, rows, say
 
-# Listed in handlers.common.DRAFT_KEYS: /cancel drops it.
-DECISION_KEY = "decision_draft"
+DECISION_KEY = drafts.register("decision_draft")
 
 
 def _draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:

@@ -180,5 +180,5 @@ async def laws_file(
         query.from_user.id if update.effective_chat is None else update.effective_chat.id,
         document=laws_csv(context.tr, context.fmt, items),
         filename=LAWS_FILENAME,
-        caption=context.tr.t("hq.csv_caption", count=context.fmt.number(len(items))),
+        caption=context.tr.plural("hq.csv_caption", len(items), n=context.fmt.number(len(items))),
     )

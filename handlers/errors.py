@@ -17,13 +17,12 @@ from bot.delivery import RounaqApplication, is_transient
 from bot.formatting import escape
 from bot.i18n import Translator, get_translator
 from bot.redact import redact
-from handlers.common import DRAFT_KEYS
+from handlers import drafts
 
 log = logging.getLogger(__name__)
 
 # Commands and button data name what was being done; anything longer is the user's text.
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}")
-_PENDING_KEY = "pending_input"
 
 
 def new_error_id() -> str:
@@ -55,12 +54,7 @@ def activity(update: object, context: RounaqContext) -> Activity:
     if not isinstance(update, Update):
         return Activity("job", "")
     user_data = context.user_data if update.effective_user is not None else None
-    flows: list[str] = []
-    if user_data:
-        flows = [key.removesuffix("_draft") for key in DRAFT_KEYS if key in user_data]
-        pending = user_data.get(_PENDING_KEY)
-        if isinstance(pending, dict):
-            flows.append(str(pending.get("kind")))
+    flows = drafts.open_flows(user_data)
     if update.callback_query is not None:
         return Activity("button", update.callback_query.data or "?", tuple(flows))
     message = update.effective_message

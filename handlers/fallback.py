@@ -10,7 +10,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
-from handlers.common import DRAFT_KEYS, cancel
+from handlers import drafts
+from handlers.common import cancel
 from handlers.start import menu_buttons
 from handlers.ui import keyboard
 from storage.models import Role
@@ -39,7 +40,7 @@ async def cancel_anywhere(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None or message.chat.type != message.chat.PRIVATE:
         return
-    if context.user_data is not None and any(k in context.user_data for k in DRAFT_KEYS):
+    if drafts.any_open(context.user_data):
         await cancel(update, context)
         return
     await message.reply_text(
@@ -53,7 +54,7 @@ async def stray_message(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None or message.chat.type != message.chat.PRIVATE:
         return
-    in_flow = context.user_data is not None and any(k in context.user_data for k in DRAFT_KEYS)
+    in_flow = drafts.any_open(context.user_data)
     tr, role = context.tr, context.principal.primary_role
     if in_flow:
         text = tr.t("common.flow_lost")

@@ -19,8 +19,12 @@ from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
 from bot.state import runtime_of
 from bot.text import normalize_text
+from handlers import drafts
 
-PENDING_KEY = "pending_input"
+# Named by the kind of text awaited ("hq_title", "ss_decision"...).
+PENDING_KEY = drafts.register(
+    "pending_input", lambda value: str(value.get("kind")) if isinstance(value, dict) else "prompt"
+)
 
 # (update, context, data saved by ask(), the text) -> True when done, False to ask again.
 PromptHandler = Callable[[Update, RounaqContext, dict[str, Any], str], Awaitable[bool]]
@@ -104,7 +108,8 @@ async def on_other(update: Update, context: RounaqContext) -> None:
 
 
 async def on_cancel(update: Update, context: RounaqContext) -> None:
-    drop(context)
+    # Every open flow ends, not only the prompt: a report begun beside it goes too.
+    drafts.drop_all(context.user_data)
     message = update.effective_message
     if message is not None:
         await message.reply_text(context.tr.t("common.cancelled"))

@@ -28,13 +28,14 @@ from bot.formatting import escape
 from bot.services.units import UNIT_NAME_MAX, TooManyUnitsError, UnitDraft
 from bot.text import normalize_text
 from bot.views.common import unit_summary
+from handlers import drafts
 from handlers.common import cancel, reply_not_text
 from handlers.declare import command, guarded
 from handlers.steps import button_state, chosen, step_markup
 from handlers.ui import keyboard, mixed_step_conversation, rows
 from storage.models import PermitStatus
 
-DRAFT_KEY = "unit_draft"
+DRAFT_KEY = drafts.register("unit_draft")
 PREFIX = "reg"
 PERMITS = frozenset(p.value for p in PermitStatus)
 

@@ -28,6 +28,11 @@ def report_line(tr: Translator, fmt: Presenter, directory: Directory, report: Re
     )
 
 
+def reports_count(tr: Translator, fmt: Presenter, n: int) -> str:
+    """ "1 report", "3 reports" (the catalog's plural forms)."""
+    return tr.plural("common.reports_count", n, n=fmt.number(n))
+
+
 def item_line(tr: Translator, fmt: Presenter, item: AgendaItemDTO) -> str:
     return tr.t(
         "hq.item_line",
@@ -35,7 +40,7 @@ def item_line(tr: Translator, fmt: Presenter, item: AgendaItemDTO) -> str:
         title=escape(item.title),
         cause=tr.t(f"hq.cause_{item.cause_kind}"),
         date=fmt.date(item.session_date),
-        count=fmt.number(len(item.report_ids)),
+        reports=reports_count(tr, fmt, len(item.report_ids)),
     )
 
 
@@ -160,7 +165,7 @@ def laws_text(tr: Translator, fmt: Presenter, items: Sequence[LawItem]) -> str:
         tr.t(
             "hq.law_line",
             title=escape(law.item.title),
-            count=fmt.number(len(law.item.report_ids)),
+            reports=reports_count(tr, fmt, len(law.item.report_ids)),
             date=fmt.date(law.item.session_date),
             state=law_state(tr, law),
         )

@@ -21,13 +21,13 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import ProgramError
-from bot.text import normalize_text, parse_int, parse_jalali_date
-from handlers import steps
+from bot.text import normalize_text, parse_date, parse_int
+from handlers import drafts, steps
 from handlers.common import cancel
 from handlers.declare import command
 from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
 
-EDIT_KEY = "program_edit"
+EDIT_KEY = drafts.register("program_edit")
 DATE_FIELDS = ("starts_on", "due_on")
 TEXT_FIELDS = ("title_fa", "title_en", "target_fa", "target_en")
 EDIT_FIELDS = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)
@@ -148,7 +148,7 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
     if field in DATE_FIELDS:
         if text in (tr.t("programs.edit_clear"), "-"):
             return await _apply_edit(update, context, None)
-        parsed: jdatetime.date | None = parse_jalali_date(text)
+        parsed: jdatetime.date | None = parse_date(text)
         if parsed is None:
             today = context.services.clock.now().astimezone(context.settings.tz).date()
             await message.reply_text(

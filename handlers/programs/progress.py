@@ -18,7 +18,7 @@ from bot.buttons.programs import OpenButton
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import Evidence, ProgramError
-from bot.text import normalize_text, parse_jalali_date, parse_percent
+from bot.text import normalize_text, parse_date, parse_percent
 from handlers import steps
 from handlers.common import cancel, reply_not_text
 from handlers.declare import command, guarded
@@ -171,7 +171,7 @@ async def got_date(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
     assert message.text is not None
-    parsed = parse_jalali_date(message.text)
+    parsed = parse_date(message.text)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
     if parsed is None:
         await message.reply_text(

@@ -12,10 +12,10 @@ from telegram import InlineKeyboardButton, Update
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.views import programs as views_programs
-from handlers import steps
+from handlers import drafts, steps
 from handlers.ui import chat_id, keyboard
 
-DRAFT_KEY = "progress_draft"
+DRAFT_KEY = drafts.register("progress_draft")
 MAX_FILE_NAME = 200
 
 

@@ -11,8 +11,9 @@ from telegram.ext import ConversationHandler
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
+from handlers import drafts
 
-DRAFT_KEY = "report_draft"
+DRAFT_KEY = drafts.register("report_draft")
 
 
 @dataclass(frozen=True, slots=True)

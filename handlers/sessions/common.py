@@ -18,10 +18,12 @@ from bot.i18n import Translator, get_translator
 from bot.minutes import MinutesContext
 from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
+from handlers import drafts
 from handlers.ui import answer_quietly, keyboard, rows, send_chunks
 
-DRAFT_KEY = "session_decision_draft"
-EDIT_KEY = "session_minutes_edit"  # the session whose edited minutes are awaited
+DRAFT_KEY = drafts.register("session_decision_draft")
+# The session whose edited minutes are awaited.
+EDIT_KEY = drafts.register("session_minutes_edit", "session_minutes")
 
 T = TypeVar("T", bound=CallbackData)
 Press = Callable[[Update, RounaqContext, CallbackQuery, T], Coroutine[Any, Any, None]]

@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from bot.minutes import MinutesContext, build_minutes, decisions_png
 from bot.services.sessions import SessionPack
 from bot.services.workflow import WorkflowError
+from handlers import drafts
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
     Issue,
@@ -175,9 +176,9 @@ async def stop_waiting(
 
 
 async def cancel_edit(update: Update, context: RounaqContext) -> None:
-    """/cancel while the edited minutes are awaited: stop waiting."""
-    assert context.user_data is not None
-    context.user_data.pop(EDIT_KEY, None)
+    """/cancel while the edited minutes are awaited: stop waiting, and leave every other
+    flow open too (as /cancel anywhere does)."""
+    drafts.drop_all(context.user_data)
     await say(update, context, context.tr.t("common.cancelled"))
 
 

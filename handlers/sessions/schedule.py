@@ -7,13 +7,11 @@ import re
 from datetime import datetime
 from typing import Any
 
-import jdatetime
 from telegram import CallbackQuery, Update
 
 from bot.context import RounaqContext
-from bot.formatting import Presenter
 from bot.services.workflow import WorkflowError
-from bot.text import normalize_for_match, parse_jalali_date
+from bot.text import normalize_for_match, parse_date
 from handlers import prompt
 from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
 from handlers.sessions.common import agency_picker, edit_markup, error_text, say
@@ -27,18 +25,11 @@ async def session_command(update: Update, context: RounaqContext) -> None:
     await say(update, context, text, markup)
 
 
-def jalali_example(fmt: Presenter, now: datetime) -> str:
-    """Today as the date is typed: Jalali, in the user's digits (English users too: a
-    Gregorian example would be refused by the Jalali parser)."""
-    j = jdatetime.date.fromgregorian(date=now.astimezone(fmt.tz).date())
-    return fmt.ltr(fmt.digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}"))
-
-
 async def new_session(
     update: Update, context: RounaqContext, query: CallbackQuery, _: NewSession
 ) -> None:
     await query.answer()
-    example = jalali_example(context.fmt, context.services.clock.now())
+    example = context.fmt.short_date(context.services.clock.now())
     text = context.tr.t("sessions.ask_when", example=example)
     await prompt.ask(context, query.from_user.id, text, "ss_when")
 
@@ -90,7 +81,7 @@ def parse_when(text: str, tz: Any) -> datetime | None:
     if match is None:
         return None
     hour, minute = int(match.group(1)), int(match.group(2))
-    day = parse_jalali_date(cleaned[: match.start()].strip())
+    day = parse_date(cleaned[: match.start()].strip())
     if day is None or hour > 23 or minute > 59:
         return None
     g = day.togregorian()
@@ -103,7 +94,7 @@ async def got_when(update: Update, context: RounaqContext, data: dict[str, Any],
     tr, fmt, now = context.tr, context.fmt, context.services.clock.now()
     when = parse_when(text, context.services.settings.tz)
     if when is None:
-        await message.reply_text(tr.t("sessions.bad_when", example=jalali_example(fmt, now)))
+        await message.reply_text(tr.t("sessions.bad_when", example=fmt.short_date(now)))
         return False
     if when < now:
         await message.reply_text(tr.t("workflow.error_date_past"))

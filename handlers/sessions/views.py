@@ -44,7 +44,7 @@ async def list_view(context: RounaqContext) -> tuple[str, InlineKeyboardMarkup |
                 number=fmt.plain_int(s.number),
                 date=fmt.date(s.starts_at),
                 state=tr.t(f"sessions.status_{s.status}"),
-                items=fmt.number(len(s.items)),
+                items=tr.plural("sessions.items_count", len(s.items), n=fmt.number(len(s.items))),
             )
         )
         label = tr.t("sessions.btn_open", number=fmt.plain_int(s.number))

@@ -68,13 +68,13 @@ async def test_session_in_english(
 
     listing = await hq.say("/session")
     ask_when = await hq.press(listing, TR.t("sessions.btn_new"))
-    # The example is a Jalali date (the parser's calendar), in Latin digits.
-    assert "like 1405/09/07 10:00 (Jalali)" in ask_when.text
-    await hq.say("1405/09/15 10:00")
+    # English dates are Gregorian on every screen: the example, and the day typed.
+    assert ask_when.text == TR.t("sessions.ask_when", example=EN.short_date(clock.now()))
+    await hq.say("2026-12-06 10:00")
     await hq.say("Governorate meeting hall")
     view = await hq.say("The governor of Qom")
     assert "HQ session No. 1" in view.text
-    assert "Sunday 15 Azar 1405 (1405/09/15), 10:00" in view.text
+    assert "When: Sunday 6 Dec 2026, 10:00" in view.text
     banks_name = services.directory.agency(cast.banks_id).name("en")
     picker = await hq.press(view, TR.t("sessions.btn_invite"))
     await hq.press_only(picker, banks_name)
@@ -117,7 +117,7 @@ async def test_session_in_english(
         "Qom Province Headquarters for Facilitation and Removal of Production Obstacles",
         "Minutes of session No. 1",
     ]
-    assert "Sunday 15 Azar 1405 (1405/09/15)" in docx.paragraphs[3]
+    assert "Sunday 6 Dec 2026" in docx.paragraphs[3]
     no_bidi, no_rtl = rtl_everywhere(docx)
     assert no_bidi > 0
     assert no_rtl > 0  # left to right throughout
@@ -204,3 +204,30 @@ async def test_session_in_english(
     board = await hq.say("/compliance")
     assert "objected 1 · objections upheld 1" in board.text
     assert "overdue now 0" in board.text
+
+
+async def test_english_bundle_takes_the_date_its_prompt_shows(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    """The bundle prompt shows an English secretary a Gregorian example: typing it makes
+    the item (it was "not a valid date"); the agenda then says "1 report"."""
+    bank, hq = cast.bank_officer, cast.secretariat
+    await services_of(app).users.set_language(SECRETARIAT_ID, "en")
+    await file_report(app, cast.other_owner, "bank_finance", unit_name="Qom Tiles")
+    await escalate(bank, "1405-0001", "Escalate", "The central bank's circular binds us.")
+    await hq.next("1405-0001")
+    agenda = await hq.say("/agenda")
+    await hq.press_only(agenda, "☐ 1405-0001")
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "☑ 1405-0001" in m.button_texts)
+    causes = await hq.press(agenda, "Bundle")
+    await hq.press(causes, TR.t("hq.cause_bank"))
+    example = EN.short_date(clock.now())
+    ask = await hq.say("Collateral rules of the lending banks")
+    assert ask.text == TR.t("hq.ask_date", example=example)
+    created = await hq.say(example)
+    assert TR.t("hq.bundled") in created.text, created.text
+    # The agenda counts in English plural forms: "1 report", not "1 reports".
+    agenda = await hq.say("/agenda")
+    one = TR.plural("common.reports_count", 1, n=EN.number(1))
+    assert f"session of {EN.date(clock.now())} · {one}" in agenda.text, agenda.text
+    assert "1 reports" not in agenda.text

@@ -7,13 +7,19 @@ written out by hand.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 
+from bot.access import Principal
+from bot.clock import ManualClock
 from bot.context import RounaqApp
+from bot.formatting import Presenter
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
-from tests.e2e.workflow_kit import services_of
+from storage.models import Role
+from storage.models_workflow import CauseKind
+from tests.e2e.workflow_kit import SECRETARIAT_ID, Cast, press_and_answer, services_of
 from tests.hardening.flows import give_unit, press_data, wait_buttons
 from tests.hardening.steps_more import _reach_percent
 from tests.people import Person
@@ -51,6 +57,47 @@ async def test_cancel_in_another_flow_does_not_break_an_open_report(
     assert not errors(caplog)
     # And the next /report starts afresh.
     assert (await owner.say("/report")).find_button("rep:cat:1") is not None
+
+
+async def test_cancel_ends_a_session_decision_and_a_report_together(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    """A secretary who also owns a unit: an HQ session's decision picked half-way (its
+    agencies shown), then a report begun beside it. /cancel ends both, with one answer:
+    the session's decision draft used to survive it (it was missing from a hand-kept
+    list of drafts), so its picker still worked after "cancelled"."""
+    hq, services = cast.secretariat, services_of(app)
+    tr, fa = get_translator("fa"), Presenter("fa")
+    await give_unit(app, hq)
+    principal = Principal(SECRETARIAT_ID, frozenset({Role.SECRETARIAT}), frozenset())
+    when = clock.now() + timedelta(days=3)
+    session = await services.sessions.schedule(
+        principal, number=1, starts_at=when, place="تالار استانداری", chair="استاندار قم"
+    )
+    await services.sessions.add_own_item(
+        principal, session.id, title="تأمین مالی واحدهای کوچک", cause_kind=CauseKind.ALL[0]
+    )
+    listing = await hq.say("/session")
+    view = await hq.press(listing, tr.t("sessions.btn_open", number=fa.plain_int(1)))
+    await hq.press(view, tr.t("sessions.btn_decide", n=fa.plain_int(1)))
+    picker = await hq.say("بانک‌ها وثیقهٔ واحدهای دارای پروانه را به صد درصد کاهش دهند.")
+    assert picker.text == tr.t("hq.pick_agencies")
+    categories = await hq.say("/report")
+    await press_data(hq, categories, "rep:cat:")
+    await hq.next("شرح")
+    held = app.user_data[SECRETARIAT_ID]
+    assert {"session_decision_draft", "report_draft"} <= held.keys()
+
+    mark = emulator.cursor(hq.id)
+    assert (await hq.say("/cancel")).text == tr.t("common.cancelled")
+    assert not {"session_decision_draft", "report_draft"} & held.keys()
+    # The picker's next step finds no draft now.
+    alert = await press_and_answer(emulator, hq, picker, tr.t("hq.btn_next"))
+    assert alert == tr.t("hq.pick_agencies")
+    # Told once, not once per flow.
+    later = [m.text for m in emulator.messages(hq.id) if m.created_seq > mark]
+    assert later.count(tr.t("common.cancelled")) == 1
+    assert tr.t("hq.pick_deadline") not in later
 
 
 async def test_cancel_with_nothing_open_is_not_an_unknown_command(
