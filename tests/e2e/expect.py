@@ -36,8 +36,12 @@ def _render(key: str, lang: str, n: int | None, values: dict[str, object]) -> st
     if key not in tr.messages:
         raise KeyError(f"{lang}: no catalog key {key!r}")
     message = tr.messages[key]
-    filled = dict.fromkeys(placeholders(message) - {"n"}, _OPEN) | values
-    if is_plural(message):
+    plural = is_plural(message)
+    if n is not None and not plural:
+        values = {"n": n} | values
+    open_names = placeholders(message) - values.keys() - ({"n"} if plural else set())
+    filled = dict.fromkeys(open_names, _OPEN) | values
+    if plural:
         if n is None:
             raise TypeError(f"{key!r} is a plural message: pass n=")
         return tr.plural(key, n, **filled)
@@ -53,7 +57,9 @@ def parts(key: str, /, *, lang: str = "fa", n: int | None = None, **values: obje
 
 def fa(key: str, /, *, n: int | None = None, **values: object) -> str:
     """``key`` in Persian as the user sees it; every placeholder must be given."""
-    open_ = (placeholders(FA.messages[key]) - {"n"}) - values.keys()
+    message = FA.messages[key]
+    given = values.keys() | ({"n"} if n is not None or is_plural(message) else set())
+    open_ = placeholders(message) - given
     if open_:
         raise TypeError(f"{key!r} needs {sorted(open_)}: give them, or use says()/piece()")
     plain, _ = parse_html(_render(key, "fa", n, values))
