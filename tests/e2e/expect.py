@@ -7,12 +7,13 @@ language it expects: ``assert says(reply.text, "report.no_units")``.
 
 Placeholders a test does not pass are left open: the key's fixed text around them must
 appear, in order. Values that are numbers, dates or tracking numbers come from the
-Presenter (``FA_P``), as the bot renders them.
+Presenter (``FA_P``), as the bot renders them; values are plain text (escaped here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator, is_plural, placeholders
@@ -40,7 +41,9 @@ def _render(key: str, lang: str, n: int | None, values: dict[str, object]) -> st
     if n is not None and not plural:
         values = {"n": n} | values
     open_names = placeholders(message) - values.keys() - ({"n"} if plural else set())
-    filled = dict.fromkeys(open_names, _OPEN) | values
+    # Values are text as the user sees it; the bot escapes them into its HTML.
+    escaped = {k: escape(v, quote=False) if isinstance(v, str) else v for k, v in values.items()}
+    filled = dict.fromkeys(open_names, _OPEN) | escaped
     if plural:
         if n is None:
             raise TypeError(f"{key!r} is a plural message: pass n=")
