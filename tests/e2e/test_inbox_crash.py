@@ -21,6 +21,7 @@ from storage.db import Database
 from storage.models_durability import InboxUpdate
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.durability_helpers import DESCRIPTION, cast_of, report_up_to_attachments, texts_with
+from tests.e2e.expect import FA_P, piece
 from tests.e2e.test_crash import NEW_REPORT, prepare, stored, until
 from tests.e2e.test_report_flow import choose_persian, register_unit
 from tests.e2e.test_webhook import PUBLIC_URL, SECRET, free_port, post, wait_listening
@@ -29,6 +30,7 @@ from tests.people import Person
 pytestmark = pytest.mark.slow
 # Longer than the test: a request held this long never takes effect while the test runs.
 HELD = 120.0
+ASK_AMOUNT, RECEIPT = piece("report.ask_amount"), piece("report.submitted")
 
 
 async def inbox_row(settings: Settings, update_id: int) -> InboxUpdate | None:
@@ -70,7 +72,7 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
         await emulator.wait_until(lambda: emulator.stats.calls["answerCallbackQuery"] > 0)
         await bot.kill9()
         assert press in [u["update_id"] for u in emulator.pending_updates()]  # not confirmed
-        assert not texts_with(owner, "مبلغ")
+        assert not texts_with(owner, ASK_AMOUNT)
 
         emulator.clear_faults()
         await bot.start(emulator)
@@ -85,7 +87,7 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
             return row is not None and row.done_at is not None
 
         await until(done)
-        assert len(texts_with(owner, "مبلغ")) == 1  # the amount question, once
+        assert len(texts_with(owner, ASK_AMOUNT)) == 1  # the amount question, once
         summary = await owner.say("۵۰۰ میلیون")
 
         # 2. Committed, not yet told: every confirmation fails, so the process dies with
@@ -99,7 +101,7 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
 
         await until(committed_not_told)
         await bot.kill9()
-        assert not texts_with(owner, "مهلت پاسخ")
+        assert not texts_with(owner, RECEIPT)
         row = await inbox_row(settings, submit)
         assert row is not None
         assert row.done_at is None
@@ -109,10 +111,11 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
         await owner.next("مهلت پاسخ", wait=15)
         await emulator.wait_for_message(officer.id, lambda m: NEW_REPORT in m.text)
         assert await stored(settings) == (1, 1, [DESCRIPTION])
-        assert len(texts_with(owner, "مهلت پاسخ")) == 1
+        assert len(texts_with(owner, RECEIPT)) == 1
         assert len(texts_with(officer, NEW_REPORT)) == 1
-        assert "۱۴۰" in (await owner.say("/myreports")).text  # and it keeps answering
-        assert len(texts_with(owner, "مهلت پاسخ")) == 1
+        # And it keeps answering.
+        assert FA_P.tracking(1405, 1) in (await owner.say("/myreports")).text
+        assert len(texts_with(owner, RECEIPT)) == 1
     finally:
         await bot.stop()
 
