@@ -9,6 +9,7 @@ from bot.context import RounaqApp
 from bot.state import runtime_of
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Report, Unit
+from tests.e2e.expect import fa, says
 from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit
 from tests.people import Person
 
@@ -40,7 +41,7 @@ async def report_up_to_attachments(owner: Person) -> SentMessage:
     await owner.press_only(ask_category, "مواد اولیه")
     await owner.next("شرح")
     ask_files = await owner.say(DESCRIPTION)
-    assert "ادامه" in ask_files.button_texts[0]
+    assert fa("report.btn_continue") in ask_files.button_texts[0]
     return ask_files
 
 
@@ -49,7 +50,7 @@ async def finish_report(owner: Person, ask_files: SentMessage) -> SentMessage:
     await owner.press_only(ask_files, "ادامه")
     await owner.next("مبلغ")
     summary = await owner.say("۵۰۰ میلیون")
-    assert "پیش‌نمایش" in summary.text
+    assert says(summary.text, "report.summary_title")
     await owner.press_only(summary, "ثبت گزارش")
     return await owner.next("شمارهٔ پیگیری")
 

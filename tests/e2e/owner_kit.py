@@ -10,6 +10,7 @@ from bot.services.units import UnitDraft
 from emulator import SentMessage
 from storage.models import PermitStatus
 from storage.repositories.reference import ReferenceRepository
+from tests.e2e.expect import says
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
@@ -41,9 +42,10 @@ async def submit_by_chat(
     files = await owner.say(description)
     await owner.press_only(files, "ادامه")
     step = await owner.emu.wait_for_message(
-        owner.id, lambda m: "مبلغ" in m.text or "پیش‌نمایش" in m.text
+        owner.id,
+        lambda m: says(m.text, "report.ask_amount") or says(m.text, "report.summary_title"),
     )
-    if "مبلغ" in step.text and "پیش‌نمایش" not in step.text:
+    if not says(step.text, "report.summary_title"):
         await owner.press_only(step, "بدون مبلغ")
         step = await owner.next("پیش‌نمایش")
     await owner.press_only(step, "ثبت گزارش")
