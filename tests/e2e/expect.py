@@ -23,6 +23,7 @@ from emulator.html_parse import parse_html
 FA = get_translator("fa")
 EN = get_translator("en")
 FA_P = Presenter("fa")
+EN_P = Presenter("en")
 
 # A private-use character stands for a placeholder left open; no catalog uses it.
 _OPEN = "\ue000"

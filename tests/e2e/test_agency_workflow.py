@@ -8,7 +8,7 @@ from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Report, ReportEvent
 from storage.models_workflow import ReportTracking
-from tests.e2e.expect import FA_P, fa, labels, piece, says
+from tests.e2e.expect import EN, EN_P, FA_P, fa, labels, piece, says
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 
 
@@ -139,11 +139,15 @@ async def test_reassigned_report_goes_to_the_new_agency_and_routing_stays(
     assert says(picker.text, "workflow.pick_agency", number=T1)
     await officer.press_only(picker, "بانک‌های عامل")
 
+    banks = "Lending banks"  # the seed's agency, in English
     arrived = await bank.next("referred to Lending banks")
-    assert "1405-0001" in arrived.text
-    assert "Accept" in " ".join(arrived.button_texts)
+    assert says(arrived.text, "notify.agency_reassigned", lang="en", agency=banks)
+    assert EN_P.tracking(1405, 1) in arrived.text
+    assert EN.t("workflow.btn_acc") in arrived.button_texts
     told = await owner.next("was referred to Lending banks")
-    assert "1405-0001" in told.text  # English owner, English message, Latin digits
+    # English owner, English message, Latin digits.
+    number = EN_P.tracking(1405, 1)
+    assert says(told.text, "notify.owner_reassigned", lang="en", number=number, agency=banks)
 
     assert services.directory.rules == rules_before
     category = services.directory.category_by_code("raw_materials")
@@ -157,8 +161,8 @@ async def test_reassigned_report_goes_to_the_new_agency_and_routing_stays(
     await emulator.press_raw(officer.id, officer.id, opened.message_id, f"wf:acc:{report.id}")
     await emulator.wait_until(lambda: len(alerts(emulator, officer.id)) >= 1)
     assert alerts(emulator, officer.id)[-1] == fa("workflow.error_not_found")
-    toast = await press_and_answer(emulator, bank, arrived, "Accept")
-    assert "taken" in toast
+    toast = await press_and_answer(emulator, bank, arrived, EN.t("workflow.btn_acc"))
+    assert toast == EN.t("workflow.done_acc")
     kinds = [e.kind for e in await events_of(app, report.id)]
     assert kinds == ["submitted", "routed", "reassigned", "accepted"]
     reassigned = (await events_of(app, report.id))[2]

@@ -25,7 +25,7 @@ from tests.e2e.digest_world import (
     tehran,
     unit_for,
 )
-from tests.e2e.expect import FA_P, fa, piece, saying, says
+from tests.e2e.expect import EN_P, FA_P, fa, piece, saying, says
 from tests.people import Person
 
 HEADER_FA = piece("digest.header")
@@ -143,9 +143,9 @@ async def test_english_digest_and_preview_without_broadcast(
     clock.set(SATURDAY_0930)
 
     preview = await reader.say("/digest")
-    assert "Rounaq daily digest" in preview.text
-    assert "Saturday 28 Nov 2026" in preview.text
-    assert "Reports filed since 26 Nov 2026: 1" in preview.text
+    today = {"weekday": EN_P.weekday(SATURDAY_0930), "date": EN_P.date(SATURDAY_0930)}
+    assert says(preview.text, "digest.header", lang="en", **today)
+    assert says(preview.text, "digest.new_total", lang="en", since=EN_P.date(THURSDAY), n=1)
     assert "General Directorate of Tax Affairs" in preview.text
     assert await rows_by_chat(app) == {}  # a preview is not a delivery
 

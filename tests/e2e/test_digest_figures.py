@@ -149,7 +149,7 @@ async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     for title in EN_TITLES:
         assert title in english, title
     assert "Supplying raw materials" in english
-    assert "Escalated to the HQ in the period: 2" in english
+    assert says(english, "digest.figure_escalated", lang="en", n=2)
 
     # The officer: the decisions awaiting the SMT (both), not the province's figures.
     [officer_digest] = [m for m in emulator.messages(officer.id) if HEADER_FA in m.text]
