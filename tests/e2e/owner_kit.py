@@ -8,6 +8,7 @@ from bot.context import RounaqApp
 from bot.services.directory import Directory
 from emulator import SentMessage
 from storage.repositories.reference import ReferenceRepository
+from tests.e2e.expect import says
 from tests.e2e.report_steps import up_to_description
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
@@ -32,9 +33,10 @@ async def submit_by_chat(
     files = await owner.say(description)
     await owner.press_only(files, "ادامه")
     step = await owner.emu.wait_for_message(
-        owner.id, lambda m: "مبلغ" in m.text or "پیش‌نمایش" in m.text
+        owner.id,
+        lambda m: says(m.text, "report.ask_amount") or says(m.text, "report.summary_title"),
     )
-    if "مبلغ" in step.text and "پیش‌نمایش" not in step.text:
+    if not says(step.text, "report.summary_title"):
         await owner.press_only(step, "بدون مبلغ")
         step = await owner.next("پیش‌نمایش")
     await owner.press_only(step, "ثبت گزارش")

@@ -4,6 +4,7 @@ stop between: to inject a fault, restart the bot or look at the database half-wa
 from __future__ import annotations
 
 from emulator import SentMessage
+from tests.e2e.expect import fa, says
 from tests.people import Person
 
 DESCRIPTION = "تأمین نخ و رنگ از بازار آزاد با قیمت سه برابر؛ تولید نیمه متوقف است."
@@ -26,7 +27,7 @@ async def report_up_to_attachments(
     """/report → the category → the description; returns the "attach files?" prompt."""
     await up_to_description(owner, category)
     ask_files = await owner.say(description)
-    assert "ادامه" in ask_files.button_texts[0]
+    assert fa("report.btn_continue") in ask_files.button_texts[0]
     return ask_files
 
 
@@ -39,7 +40,7 @@ async def summary_after(
         return await owner.next("پیش‌نمایش")
     await owner.next("مبلغ")
     summary = await owner.say(amount)
-    assert "پیش‌نمایش" in summary.text
+    assert says(summary.text, "report.summary_title")
     return summary
 
 

@@ -11,6 +11,7 @@ from bot.i18n import get_translator
 from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.models import Role, RoutingRule, UserRole
+from tests.e2e.expect import FA_P, fa, saying, says
 from tests.e2e.report_steps import report_by_chat
 from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
@@ -26,18 +27,21 @@ async def test_admin_grants_and_revokes_by_username(
     card = await admin.say("/admin @reza")
     assert "رضا" in card.text
     assert "1001" in card.text
-    toast = await press_and_answer(emulator, admin, card, "➕ مقام استانی")
-    assert "ذخیره" in toast
-    card = await emulator.wait_for_message(admin.id, lambda m: "➖ مقام استانی" in m.button_texts)
-    assert "مقام استانی" in card.text
+    official = fa("roles.official")
+    toast = await press_and_answer(emulator, admin, card, fa("admin.btn_grant", role=official))
+    assert toast == fa("admin.saved")
+    revoke = fa("admin.btn_revoke", role=official)
+    card = await emulator.wait_for_message(admin.id, lambda m: revoke in m.button_texts)
+    roles = FA_P.join([fa("roles.owner"), official])
+    assert says(card.text, "admin.user_card", name="رضا", roles=roles)
     laws = await owner.say("/laws")
-    assert "دسترسی ندارید" not in laws.text
+    assert not says(laws.text, "common.not_allowed")
     menu = {c["command"] for c in emulator.commands[(f"chat:{owner.id}", "")]}
     assert "laws" in menu
     assert "admin" not in menu
 
-    await press_and_answer(emulator, admin, card, "➖ مقام استانی")
-    assert (await owner.say("/laws")).text == "شما به این بخش دسترسی ندارید."
+    await press_and_answer(emulator, admin, card, revoke)
+    assert (await owner.say("/laws")).text == fa("common.not_allowed")
 
     # Officer of an agency: pick the agency.
     await admin.press_only(card, "➕ کارشناس دستگاه")
@@ -56,7 +60,7 @@ async def test_admin_grants_and_revokes_by_username(
     found = await admin.press(await admin.next("مدیریت سامانه"), "یافتن فرد")
     assert "/cancel" in found.text
     missing = await admin.say("@nobody_here")
-    assert "چنین کاربری نیست" in missing.text
+    assert says(missing.text, "admin.user_not_found")
 
 
 async def test_one_time_invite_makes_an_officer(
@@ -74,21 +78,23 @@ async def test_one_time_invite_makes_an_officer(
     assert code.startswith("inv_")
     assert len(f"/start {code}") < 64
 
+    # Telegram's language_code is not used: a newcomer reads the default, Persian.
     newcomer = Person(emulator, emulator.add_user(2003, "Leila", language_code="en"))
     welcome = await newcomer.say(f"/start {code}")
-    assert "کارشناس دستگاه" in welcome.text or "officer" in welcome.text.lower()
+    assert says(welcome.text, "admin.invite_redeemed")
+    assert fa("roles.officer") in welcome.text
     inbox = await newcomer.say("/inbox")
-    assert "دسترسی ندارید" not in inbox.text
+    assert not says(inbox.text, "common.not_allowed")
     principal = (await services_of(app).users.profile(2003)).principal
     assert principal.has(Role.OFFICER)
     assert principal.agency_ids == {cast.smt_id}
 
     thief = Person(emulator, emulator.add_user(2004, "Eve", language_code="en"))
     refused = await thief.say(f"/start {code}")
-    assert "معتبر نیست" in refused.text or "not valid" in refused.text
+    assert says(refused.text, "admin.invite_invalid")
     assert not (await services_of(app).users.profile(2004)).principal.has(Role.OFFICER)
     guessed = await thief.say("/start inv_AAAAAAAAAAAAAAAA")
-    assert "معتبر نیست" in guessed.text or "not valid" in guessed.text
+    assert says(guessed.text, "admin.invite_invalid")
 
 
 async def test_routing_and_deadlines_are_edited_by_the_admin(
@@ -97,7 +103,7 @@ async def test_routing_and_deadlines_are_edited_by_the_admin(
     admin = cast.admin
     services = services_of(app)
     table = await admin.say("/routing")
-    assert "جدول ارجاع" in table.text
+    assert says(table.text, "admin.routing_title")
     route = {"category": "تأمین مواد اولیه", "agency": "سازمان صنعت، معدن و تجارت استان قم"}
     assert FA.t("admin.routing_line", **route, days=7) in table.text
     card = await admin.press(table, "تأمین مواد اولیه")
@@ -136,7 +142,7 @@ async def test_routing_and_deadlines_are_edited_by_the_admin(
     # Nobody else can, whatever they press.
     officer = cast.officer
     denied = await officer.say("/routing")
-    assert "دسترسی ندارید" in denied.text
+    assert says(denied.text, "common.not_allowed")
     await emulator.press_raw(officer.id, officer.id, denied.message_id, f"rt:d:{category.id}:3")
     await emulator.wait_until(lambda: len(alerts(emulator, officer.id)) >= 1)
     assert services.directory.category(category.id).deadline_days == 10
@@ -165,30 +171,30 @@ async def test_agency_group_takes_a_report_from_the_group_message(
     group_id = -1001234567890
     emulator.add_group(group_id, "کارشناسان صمت", members=[officer.id, admin.id])
     await emulator.send_text(admin.id, "/admin group smt", chat_id=group_id)
-    bound = await emulator.wait_for_message(group_id, lambda m: "این گروه" in m.text)
-    assert "سازمان صنعت" in bound.text
+    smt = "سازمان صنعت، معدن و تجارت استان قم"
+    bound = await emulator.wait_for_message(group_id, saying("admin.group_bound", agency=smt))
+    assert bound.text
 
     await register_unit(owner, "سوهان ممتاز")
     await report_by_chat(
         owner, "شکر و زعفران با نرخ آزاد؛ تولید سوهان متوقف است.", amount="۲۰۰ میلیون"
     )
 
-    posted = await emulator.wait_for_message(group_id, lambda m: "گزارش مانع تولید تازه" in m.text)
+    posted = await emulator.wait_for_message(group_id, saying("agency.new_report", agency=smt))
     # A member who is not an officer of SMT cannot take it.
     await emulator.press(admin.id, posted, "✋ پذیرش")
     await emulator.wait_until(lambda: len(alerts(emulator, admin.id)) >= 1)
-    assert "پیدا نشد" in alerts(emulator, admin.id)[-1]
+    assert alerts(emulator, admin.id)[-1] == fa("workflow.error_not_found")
     await emulator.press(officer.id, posted, "✋ پذیرش")
-    taken = await emulator.wait_for_message(group_id, lambda m: "پذیرفته‌شده به دست" in m.text)
+    taken = await emulator.wait_for_message(group_id, saying("workflow.by_accepted", name="مریم"))
     assert taken.message_id == posted.message_id  # the same message, updated
-    assert "مریم" in taken.text
-    assert "در دست بررسی" in taken.text
+    assert fa("status.in_progress") in taken.text
     await owner.next("پذیرفت")
 
     # Resolving from the group: the text is asked for privately, the group message updates.
     await emulator.press(officer.id, posted, "✅ رفع شد")
     prompt = await officer.next("/cancel")
-    assert "۱۴۰۵-۰۰۰۱" in prompt.text
+    assert FA_P.tracking(1405, 1) in prompt.text
     await officer.say("شکر از سهمیهٔ استانی تأمین شد.")
-    await emulator.wait_for_message(group_id, lambda m: "رفع‌شده به دست مریم" in m.text)
+    await emulator.wait_for_message(group_id, saying("workflow.by_resolved", name="مریم"))
     await owner.next("رفع‌شده اعلام کرد")

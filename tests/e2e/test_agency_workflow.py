@@ -8,6 +8,7 @@ from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Report, ReportEvent
 from storage.models_workflow import ReportTracking
+from tests.e2e.expect import EN, EN_P, FA_P, fa, labels, piece, says
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 
 
@@ -26,6 +27,10 @@ async def report_row(app: RounaqApp, report_id: int) -> Report:
         return row
 
 
+T1 = FA_P.tracking(1405, 1)
+SMT = "سازمان صنعت، معدن و تجارت استان قم"  # the seed's agency: data
+
+
 async def test_accept_question_answer_note_resolve_confirm(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
@@ -33,35 +38,35 @@ async def test_accept_question_answer_note_resolve_confirm(
     report = await file_report(app, owner, "raw_materials")
 
     inbox = await officer.say("/inbox")
-    assert "کارتابل" in inbox.text
-    assert "۱۴۰۵-۰۰۰۱" in inbox.text
-    assert "ارجاع‌شده" in inbox.text
+    assert says(inbox.text, "inbox.title", agency=SMT)
+    assert T1 in inbox.text
+    assert fa("status.referred") in inbox.text
     view = await officer.press(inbox, "۱۴۰۵-۰۰۰۱")
-    assert "سابقه" in view.text
-    assert "پذیرش" in " ".join(view.button_texts)
+    assert says(view.text, "history.title")
+    assert fa("workflow.btn_acc") in labels(view)
 
-    toast = await press_and_answer(emulator, officer, view, "پذیرش")
-    assert "پذیرفتید" in toast
-    accepted = await owner.next("پذیرفت")
-    assert "۱۴۰۵-۰۰۰۱" in accepted.text
-    assert "سازمان صنعت، معدن و تجارت" in accepted.text
-    assert "مشاهدهٔ گزارش" in accepted.button_texts[0]
+    toast = await press_and_answer(emulator, officer, view, fa("workflow.btn_acc"))
+    assert toast == fa("workflow.done_acc")
+    accepted = await owner.next(piece("notify.owner_accepted"))
+    assert says(accepted.text, "notify.owner_accepted", agency=SMT, number=T1)
+    assert fa("myreports.btn_open") in accepted.button_texts[0]
 
     # The officer's keyboard now offers the next steps, not "accept" again.
     opened = await officer.say("1405-0001")
-    assert "پذیرش" not in " ".join(opened.button_texts)
+    assert fa("workflow.btn_acc") not in labels(opened)
     prompt = await officer.press(opened, "پرسش از صاحب واحد")
     assert "/cancel" in prompt.text
     sent = await officer.say("لطفاً فاکتور خرید نخ را بفرستید؛ از کدام تأمین‌کننده <خریدید>؟")
-    assert "فرستاده شد" in sent.text
+    assert says(sent.text, "workflow.done_ask")
     question = await owner.next("پرسشی دارد")
     assert "&lt;خریدید&gt;" in (question.source_text or "")
-    assert "در انتظار پاسخ شما" in question.text
+    assert says(question.text, "notify.owner_question", agency=SMT, number=T1)
+    assert fa("status.awaiting_owner") in question.text
 
     ask_answer = await owner.press(question, "پاسخ به پرسش")
     assert "/cancel" in ask_answer.text
     done = await owner.say("از شرکت نساجی البرز؛ فاکتور پیوست است.")
-    assert "فرستاده شد" in done.text
+    assert says(done.text, "workflow.done_ans")
     answered = await officer.next("پاسخ داد")
     assert "نساجی البرز" in answered.text
 
@@ -75,22 +80,24 @@ async def test_accept_question_answer_note_resolve_confirm(
     assert "مریم" in staff_view.text  # who did what, for the agency
     owner_view = await owner.say("1405-0001")
     assert "فهرست سیاه" not in owner_view.text
-    assert "یادداشت داخلی" not in owner_view.text
+    assert fa("workflow.btn_note") not in labels(owner_view)
+    assert piece("history.note") not in owner_view.text
     assert "مریم" not in owner_view.text
 
     await officer.press(staff_view, "رفع شد")
     await officer.say("سهمیهٔ نخ از طریق بورس کالا تخصیص یافت.")
     resolved = await owner.next("رفع‌شده اعلام کرد")
     assert "بورس کالا" in resolved.text
-    assert any("مانع رفع شد" in b for b in resolved.button_texts)
+    assert says(resolved.text, "notify.owner_resolved", agency=SMT, number=T1)
+    assert fa("workflow.btn_ok") in labels(resolved)
 
     await owner.press_only(resolved, "مانع رفع شد")
     confirmed = await officer.next("تأیید کرد")
-    assert "۱۴۰۵-۰۰۰۱" in confirmed.text
+    assert says(confirmed.text, "notify.agency_confirmed", number=T1)
     # Pressing it twice (an old copy of the button) changes nothing.
     await emulator.press_raw(owner.id, owner.id, resolved.message_id, f"wf:ok:{report.id}")
     await emulator.wait_until(lambda: len(alerts(emulator, owner.id)) >= 1)
-    assert "وضعیت کنونی" in alerts(emulator, owner.id)[-1]
+    assert alerts(emulator, owner.id)[-1] == fa("workflow.error_not_now")
 
     row = await report_row(app, report.id)
     assert row.status == "resolved"
@@ -129,14 +136,18 @@ async def test_reassigned_report_goes_to_the_new_agency_and_routing_stays(
     report = await file_report(app, owner, "raw_materials", "We need working capital, not yarn.")
     opened = await officer.say("1405-0001")
     picker = await officer.press(opened, "ارجاع به دستگاه دیگر")
-    assert "جدول ارجاع تغییر نمی‌کند" in picker.text
+    assert says(picker.text, "workflow.pick_agency", number=T1)
     await officer.press_only(picker, "بانک‌های عامل")
 
+    banks = "Lending banks"  # the seed's agency, in English
     arrived = await bank.next("referred to Lending banks")
-    assert "1405-0001" in arrived.text
-    assert "Accept" in " ".join(arrived.button_texts)
+    assert says(arrived.text, "notify.agency_reassigned", lang="en", agency=banks)
+    assert EN_P.tracking(1405, 1) in arrived.text
+    assert EN.t("workflow.btn_acc") in arrived.button_texts
     told = await owner.next("was referred to Lending banks")
-    assert "1405-0001" in told.text  # English owner, English message, Latin digits
+    # English owner, English message, Latin digits.
+    number = EN_P.tracking(1405, 1)
+    assert says(told.text, "notify.owner_reassigned", lang="en", number=number, agency=banks)
 
     assert services.directory.rules == rules_before
     category = services.directory.category_by_code("raw_materials")
@@ -149,9 +160,9 @@ async def test_reassigned_report_goes_to_the_new_agency_and_routing_stays(
     # SMT has no say any more; the bank takes it from its own notice.
     await emulator.press_raw(officer.id, officer.id, opened.message_id, f"wf:acc:{report.id}")
     await emulator.wait_until(lambda: len(alerts(emulator, officer.id)) >= 1)
-    assert "پیدا نشد" in alerts(emulator, officer.id)[-1]
-    toast = await press_and_answer(emulator, bank, arrived, "Accept")
-    assert "taken" in toast
+    assert alerts(emulator, officer.id)[-1] == fa("workflow.error_not_found")
+    toast = await press_and_answer(emulator, bank, arrived, EN.t("workflow.btn_acc"))
+    assert toast == EN.t("workflow.done_acc")
     kinds = [e.kind for e in await events_of(app, report.id)]
     assert kinds == ["submitted", "routed", "reassigned", "accepted"]
     reassigned = (await events_of(app, report.id))[2]
@@ -165,18 +176,19 @@ async def test_owner_withdraws_and_adds_information(
     owner, officer = cast.owner, cast.officer
     report = await file_report(app, owner, "permits")
     view = await owner.say("1405-0001")
-    assert "پس گرفتن گزارش" in " ".join(view.button_texts)
-    assert "پذیرش" not in " ".join(view.button_texts)  # no agency buttons for the owner
+    assert fa("workflow.btn_wd") in labels(view)
+    assert fa("workflow.btn_acc") not in labels(view)  # no agency buttons for the owner
     await owner.press(view, "افزودن توضیح")
     await owner.say("پروانه از سال ۱۴۰۳ در جریان است.")
     info = await officer.next("توضیح افزود")
+    assert says(info.text, "notify.agency_info", number=T1)
     assert "۱۴۰۳" in info.text
 
     confirm = await owner.press(view, "پس گرفتن گزارش")
-    assert "پس گرفته شود" in confirm.text
+    assert says(confirm.text, "workflow.withdraw_confirm", number=T1)
     # "No" keeps the report and shows it again.
     kept = await owner.press(confirm, "خیر")
-    assert "۱۴۰۵-۰۰۰۱" in kept.text
+    assert T1 in kept.text
     assert (await report_row(app, report.id)).status != "withdrawn"
     confirm = await owner.press(view, "پس گرفتن گزارش")
     await owner.press_only(confirm, "بله")
@@ -201,12 +213,13 @@ async def test_not_removed_reopens_once_then_goes_to_the_hq(
     await resolve("سهمیه تخصیص یافت.")
     resolved = await owner.next("رفع‌شده اعلام کرد")
     prompt = await owner.press(resolved, "مانع رفع نشد")
-    assert "هنوز رفع نشده" in prompt.text
+    assert says(prompt.text, "workflow.ask_nr", number=T1)
     await owner.say("سهمیه تخصیص یافت اما هنوز تحویل نشده است.")
     bounced = await officer.next("رفع نشده است")
-    assert "به حساب" in bounced.text
+    assert says(bounced.text, "notify.agency_not_removed", number=T1, agency=SMT)
     reopened = await owner.next("بازگشایی شد")
-    assert "بازگشایی‌شده" in reopened.text
+    assert says(reopened.text, "notify.owner_reopened", number=T1, agency=SMT)
+    assert fa("status.reopened") in reopened.text
     row = await report_row(app, report.id)
     assert row.status == "reopened"
     assert row.closed_at is None
@@ -222,7 +235,7 @@ async def test_not_removed_reopens_once_then_goes_to_the_hq(
     await owner.press(second, "مانع رفع نشد")
     await owner.say("باز هم تحویل نشده است.")
     hq = await cast.secretariat.next("به ستاد ارجاع شد")
-    assert "۱۴۰۵-۰۰۰۱" in hq.text
+    assert says(hq.text, "notify.secretariat_escalated", number=T1, agency=SMT)
     await owner.next("دبیرخانهٔ ستاد")
     row = await report_row(app, report.id)
     assert row.status == "escalated"

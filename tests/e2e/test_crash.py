@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.models import Report, Role, Unit
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.durability_helpers import cast_of, texts_with
+from tests.e2e.expect import FA_P, piece, says
 from tests.e2e.report_steps import (
     DESCRIPTION,
     finish_report,
@@ -32,7 +33,9 @@ from tests.e2e.test_report_flow import choose_persian, register_unit
 from tests.people import Person
 
 pytestmark = pytest.mark.slow
-NEW_REPORT = "گزارش مانع تولید تازه"
+NEW_REPORT = piece("agency.new_report")
+RECEIPT = piece("report.submitted")  # the owner's receipt
+T1 = FA_P.tracking(1405, 1)
 
 
 async def prepare(settings: Settings, officer: Person) -> None:
@@ -55,9 +58,9 @@ async def finished_once(
     await owner.next("مهلت پاسخ", wait=15)
     await emulator.wait_for_message(officer.id, lambda m: NEW_REPORT in m.text)
     assert await stored(settings) == (1, 1, [DESCRIPTION])
-    assert len(texts_with(owner, "مهلت پاسخ")) == 1
+    assert len(texts_with(owner, RECEIPT)) == 1
     assert len(texts_with(officer, NEW_REPORT)) == 1
-    assert "۱۴۰" in (await owner.say("/myreports")).text
+    assert T1 in (await owner.say("/myreports")).text
 
 
 class MidReport(NamedTuple):
@@ -114,11 +117,11 @@ async def test_kill_9_in_the_middle_of_a_report(
 
         await bot.start(emulator)
         confirmation = await finish_report(owner, ask_files)
-        assert "مهلت پاسخ" in confirmation.text
+        assert says(confirmation.text, "report.submitted", number=T1)
         await emulator.wait_for_message(officer.id, lambda m: NEW_REPORT in m.text)
         assert await stored(settings) == (1, 1, [DESCRIPTION])
         assert len(texts_with(officer, NEW_REPORT)) == 1
-        assert "۱۴۰" in (await owner.say("/myreports")).text  # and it keeps answering
+        assert T1 in (await owner.say("/myreports")).text  # and it keeps answering
 
 
 async def test_kill_9_while_the_report_is_being_committed(
@@ -136,7 +139,7 @@ async def test_kill_9_while_the_report_is_being_committed(
         await release.wait_until_blocked()
         await bot.kill9()
         await release()
-        assert not texts_with(owner, "مهلت پاسخ")
+        assert not texts_with(owner, RECEIPT)
         assert (await stored(settings))[1] == 0
 
         # The press was never confirmed to Telegram: the new process gets it again.

@@ -11,6 +11,7 @@ import pytest
 
 from bot.settings import Settings
 from emulator import BotApiEmulator
+from tests.e2e.expect import FA_P, fa
 from tests.e2e.ports import free_port
 from tests.e2e.test_demo_browser import BROWSER_ARGS, EXECUTABLE, _browser_available, snapshot
 from tests.e2e.workflow_kit import Cast, file_report
@@ -56,7 +57,7 @@ async def test_dashboard_figures_session_keys_and_a4(
     await snapshot(page, "dashboard")
     # Every figure the dashboard shows by agency and in total is the chat's.
     total = await page.locator('[data-topic="overview"] td.value').first.inner_text()
-    assert f"همهٔ گزارش‌ها: {total}" in stats.text
+    assert fa("stats.total", count=total) in stats.text
     agency_rows = page.locator('[data-topic="agencies"] tr')
     assert await agency_rows.count() >= 1
     for i in range(await agency_rows.count()):
@@ -86,7 +87,7 @@ async def test_dashboard_figures_session_keys_and_a4(
     assert await current.get_attribute("data-topic") == "agencies"
     assert page.url.endswith("#3")
     assert await page.locator(".slide:visible").count() == 1
-    assert "۳" in await page.locator(".counter").inner_text()
+    assert FA_P.number(3) in await page.locator(".counter").inner_text()
     await snapshot(page, "dashboard-session")
     # The 27 programs take three screens of large type, each fitting the projector.
     await page.keyboard.press("End")

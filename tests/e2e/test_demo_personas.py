@@ -17,10 +17,12 @@ from bot.demo import (
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
+from tests.e2e.expect import FA_P, fa, piece, saying, says
 from tests.e2e.workflow_kit import file_report, services_of
 from tests.people import Person
 
-DENIED = "شما به این بخش دسترسی ندارید."
+DENIED = fa("common.not_allowed")
+T1 = FA_P.tracking(1405, 1)
 TR = get_translator("fa")
 
 
@@ -40,7 +42,7 @@ PARTS: dict[int, list[str]] = {
     4001: ["/admin", "/routing"],
     6001: ["/national", "/status", "/loans"],
 }
-HEADER = "گزارش روزانهٔ رونق"
+HEADER = piece("digest.header")
 
 
 async def test_demo_personas_play_their_parts(app: RounaqApp, emulator: BotApiEmulator) -> None:
@@ -62,12 +64,12 @@ async def test_demo_personas_play_their_parts(app: RounaqApp, emulator: BotApiEm
     await people[2001].press(opened, "ارجاع به ستاد")
     await people[2001].say("ریشهٔ مشکل سهمیهٔ ارزی است و در اختیار استان نیست.")
     notice = await people[5001].next("به ستاد ارجاع شد")
-    assert "۱۴۰۵-۰۰۰۱" in notice.text
+    assert says(notice.text, "notify.secretariat_escalated", number=T1)
     agenda = await people[5001].say("/agenda")
     assert f"☐ {Presenter('fa').tracking(1405, 1)}" in agenda.button_texts
     # ...and the bank officer sees nothing of SMT's.
     bank_inbox = await people[2002].say("/inbox")
-    assert "۱۴۰۵-۰۰۰۱" not in bank_inbox.text
+    assert T1 not in bank_inbox.text
 
 
 async def test_the_demo_walkthrough_ends_with_each_person_getting_their_digest(
@@ -93,33 +95,36 @@ async def test_the_demo_walkthrough_ends_with_each_person_getting_their_digest(
 
     # The official's figures, with the demo loans broken down by bank.
     official = people[3001]
-    assert "برنامه‌های کلیدی" in (await official.say("/status")).text
+    assert says((await official.say("/status")).text, "programs.title")
     loans = await official.say("/loans")
-    assert "۴ هزار و ۵۰۰ میلیارد ریال" in loans.text  # the demo's paid facilities
+    paid = FA_P.money(4_500 * 10**9)  # the demo's paid facilities
+    assert says(loans.text, "loans.records_paid", amount=paid)
     by_bank = await official.press(loans, "بانک")
     assert "بانک ملی" in by_bank.text
-    assert "همهٔ گزارش‌ها: ۱" in (await official.say("/stats")).text
+    assert says((await official.say("/stats")).text, "stats.total", count=1)
     # The ministry sees the roll-up across provinces.
-    assert "همهٔ استان‌ها" in (await people[6001].say("/loans")).text
-    assert "۱۴۰۵-۰۰۰۱" not in (await people[5001].say("/agenda")).text  # not escalated
+    assert says((await people[6001].say("/loans")).text, "national_figures.loans_title")
+    assert T1 not in (await people[5001].say("/agenda")).text  # not escalated
 
     # The admin sends today's digest: each person with news gets their own.
     await people[4001].say("/senddigest")
+    figures = fa("digest.section_figures")
     expected = {
-        1001: "گزارش‌های شما",  # the owner: their report was accepted
-        2001: "کارتابل دستگاه",  # the SMT officer: the agency's inbox
-        3001: "وضعیت گزارش‌ها",  # the official, the secretariat, the admin, the ministry
-        5001: "وضعیت گزارش‌ها",
-        4001: "وضعیت گزارش‌ها",
-        6001: "وضعیت گزارش‌ها",
+        1001: fa("digest.section_mine"),  # the owner: their report was accepted
+        2001: fa("digest.section_agency"),  # the SMT officer: the agency's inbox
+        3001: figures,  # the official, the secretariat, the admin, the ministry
+        5001: figures,
+        4001: figures,
+        6001: figures,
     }
     digests = {}
     for user_id, section in expected.items():
         digests[user_id] = await emulator.wait_for_message(user_id, lambda m: HEADER in m.text)
         assert section in digests[user_id].text, user_id
-    assert "کارتابل دستگاه" not in digests[3001].text
-    assert "تسهیلات رونق تولید" in digests[6001].text  # the demo loans, imported today
-    await emulator.wait_for_message(4001, lambda m: "ارسال گزارش روزانه" in m.text)
+    assert fa("digest.section_agency") not in digests[3001].text
+    # The demo loans, imported today.
+    assert fa("digest_figures.section_loans") in digests[6001].text
+    await emulator.wait_for_message(4001, saying("digest.admin_report"))
     # The bank officer had nothing new: no digest at all.
     assert not [m for m in emulator.messages(2002) if HEADER in m.text]
 

@@ -24,15 +24,17 @@ from tests.e2e.digest_world import (
     tehran,
     unit_for,
 )
+from tests.e2e.expect import EN_P, FA_P, fa, piece, saying, says
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
-HEADER_FA = "گزارش روزانهٔ رونق"
+HEADER_FA = piece("digest.header")
 
 
-def digests(emulator: BotApiEmulator, chat_id: int) -> list[str]:
-    return [m.text for m in emulator.messages(chat_id) if "Rounaq daily digest" in m.text
-            or HEADER_FA in m.text]  # fmt: skip
+def digests(emulator: BotApiEmulator, chat_id: int, lang: str = "fa") -> list[str]:
+    """The digests a chat got, in the language it should read them in."""
+    header = piece("digest.header", lang=lang)
+    return [m.text for m in emulator.messages(chat_id) if header in m.text]
 
 
 async def rows_by_chat(app: RounaqApp) -> dict[int, DigestDelivery]:
@@ -72,12 +74,14 @@ async def test_each_role_gets_its_own_digest_in_its_language(
     # The official: province figures, in Persian digits and Jalali dates, with buttons.
     [official_digest] = [m for m in emulator.messages(official.id) if HEADER_FA in m.text]
     text = official_digest.text
-    assert "شنبه ۷ آذر ۱۴۰۵" in text
-    assert "گزارش‌های ثبت‌شده از ۵ آذر ۱۴۰۵: ۲" in text  # Thursday and Friday, not 30 days ago
+    today = {"weekday": FA_P.weekday(SATURDAY_0930), "date": FA_P.date(SATURDAY_0930)}
+    assert says(text, "digest.header", **today)
+    # Thursday and Friday, not 30 days ago.
+    assert fa("digest.new_total", since=FA_P.date(THURSDAY), n=2) in text
     assert "مواد اولیه" in text
     assert "بانک" in text
-    assert "گذشته از مهلت پاسخ: ۱" in text
-    assert "دستگاه‌های اجرایی عقب‌مانده" in text
+    assert fa("digest.figure_overdue", n=1) in text
+    assert fa("digest.section_behind") in text
     assert "«" not in text
     assert "<کاشان>" not in text
     data = [d for _, d in (b for row in official_digest.buttons for b in row)]
@@ -85,29 +89,29 @@ async def test_each_role_gets_its_own_digest_in_its_language(
     assert f"my:o:{old.id}" in data  # the most overdue report
     # The detail button is /myreports' own, with its access check: the official may look.
     detail = await official.press(official_digest, f"my:o:{bank.id}")
-    assert "۱۴۰۵-۰۰۰۳" in detail.text
+    assert FA_P.tracking(1405, 3) in detail.text
 
     # The officer: the SMT inbox only, not the province's figures.
     [officer_digest] = [m.text for m in emulator.messages(officer.id) if HEADER_FA in m.text]
-    assert "کارتابل دستگاه" in officer_digest
-    assert "سازمان صنعت، معدن و تجارت" in officer_digest
-    assert "۲ گزارش باز، ۱ گزارش تازه" in officer_digest
-    assert "۱۴۰۵-۰۰۰۱" in officer_digest  # the overdue permits report
-    assert "عقب‌مانده" not in officer_digest
+    assert fa("digest.section_agency") in officer_digest
+    smt = "سازمان صنعت، معدن و تجارت استان قم"
+    assert fa("digest.agency_line", agency=smt, open=2, new=1) in officer_digest
+    assert FA_P.tracking(1405, 1) in officer_digest  # the overdue permits report
+    assert fa("digest.section_behind") not in officer_digest
     assert "بانک" not in officer_digest
 
     # The owner: what changed in their reports since the last digest.
     [owner_digest] = [m.text for m in emulator.messages(owner.id) if HEADER_FA in m.text]
-    assert "گزارش‌های شما" in owner_digest
-    assert "۱۴۰۵-۰۰۰۲" in owner_digest
-    assert "در دست بررسی" in owner_digest
-    assert "۱۴۰۵-۰۰۰۳" not in owner_digest  # nothing happened to it but its own filing
+    assert fa("digest.section_mine") in owner_digest
+    in_progress = {"number": FA_P.tracking(1405, 2), "status": fa("status.in_progress")}
+    assert says(owner_digest, "digest.mine_line", **in_progress)
+    # Nothing happened to the third but its own filing.
+    assert FA_P.tracking(1405, 3) not in owner_digest
 
     # An owner with nothing new gets nothing at all; the admin gets the run's summary.
-    assert digests(emulator, stranger.id) == []
-    summary = await emulator.wait_for_message(admin.id, lambda m: "ارسال گزارش روزانه" in m.text)
-    assert "ارسال‌شده: ۳" in summary.text
-    assert "بدون خبر تازه: ۱" in summary.text
+    assert digests(emulator, stranger.id, "en") == digests(emulator, stranger.id) == []
+    summary = await emulator.wait_for_message(admin.id, saying("digest.admin_report"))
+    assert says(summary.text, "digest.admin_report", sent=3, skipped=1)
 
     rows = await rows_by_chat(app)
     assert {c: r.state for c, r in rows.items()} == {
@@ -137,14 +141,14 @@ async def test_english_digest_and_preview_without_broadcast(
     clock.set(SATURDAY_0930)
 
     preview = await reader.say("/digest")
-    assert "Rounaq daily digest" in preview.text
-    assert "Saturday 28 Nov 2026" in preview.text
-    assert "Reports filed since 26 Nov 2026: 1" in preview.text
+    today = {"weekday": EN_P.weekday(SATURDAY_0930), "date": EN_P.date(SATURDAY_0930)}
+    assert says(preview.text, "digest.header", lang="en", **today)
+    assert says(preview.text, "digest.new_total", lang="en", since=EN_P.date(THURSDAY), n=1)
     assert "General Directorate of Tax Affairs" in preview.text
     assert await rows_by_chat(app) == {}  # a preview is not a delivery
 
     nothing = await people["owner"].say("/digest")
-    assert "خبر تازه‌ای" in nothing.text
+    assert says(nothing.text, "digest.nothing_today")
 
 
 async def test_blocked_and_deleted_chats_end_their_subscription(
@@ -181,10 +185,8 @@ async def test_blocked_and_deleted_chats_end_their_subscription(
     assert subs[people["other_owner"].id].active
     assert blocked_user is not None
     assert blocked_user.blocked_at is not None
-    summary = await emulator.wait_for_message(
-        people["admin"].id, lambda m: "ارسال گزارش روزانه" in m.text
-    )
-    assert "مسدود یا حذف‌شده: ۲" in summary.text
+    summary = await emulator.wait_for_message(people["admin"].id, saying("digest.admin_report"))
+    assert says(summary.text, "digest.admin_report", blocked=2)
 
     # Tomorrow's run does not try them again.
     calls = emulator.stats.errors["sendMessage"]
@@ -242,7 +244,7 @@ async def test_owner_digest_only_when_something_changed_since_the_last_one(
     await run_digest(app)
     latest = digests(emulator, owner.id)
     assert len(latest) == 2
-    assert "رفع‌شده" in latest[-1]
+    assert fa("status.resolved") in latest[-1]
     async with services.database.session() as session:
         states = Counter(r.state for r in (await session.scalars(select(DigestDelivery))).all())
     assert states == Counter({"sent": 2, "skipped": 1})

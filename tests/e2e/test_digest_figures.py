@@ -26,14 +26,16 @@ from tests.e2e.digest_world import (
     run_digest,
     unit_for,
 )
+from tests.e2e.expect import FA_P, fa, piece, says
 from tests.e2e.workflow_kit import services_of
 from tests.loan_files import make_csv, rows_with
 from tests.people import Person
 
-HEADER_FA, HEADER_EN = "گزارش روزانهٔ رونق", "Rounaq daily digest"
-FA_TITLES = ("مصوبه‌های ستاد", "پیشرفت برنامه‌های کلیدی", "تسهیلات رونق تولید")
-EN_TITLES = ("HQ decisions due or overdue", "Key programs' progress", "Production-boom facilities")
-OFFICER_TITLE_FA = "مصوبه‌های در انتظار اقدام دستگاه"
+HEADER_FA, HEADER_EN = piece("digest.header"), piece("digest.header", lang="en")
+SECTIONS = [f"digest_figures.section_{s}" for s in ("decisions", "programs", "loans")]
+FA_TITLES = tuple(fa(key) for key in SECTIONS)
+EN_TITLES = tuple(piece(key, lang="en") for key in SECTIONS)
+OFFICER_TITLE_FA = fa("digest_figures.section_agency_decisions")
 
 
 def button_data(message: object) -> list[str]:
@@ -119,39 +121,41 @@ async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     text = digest.text
     for title in FA_TITLES:
         assert title in text, title
-    assert "ارجاع به ستاد در این دوره: ۲" in text  # the officer's and the clock's
+    assert fa("digest.figure_escalated", n=2) in text  # the officer's and the clock's
     assert "سهمیهٔ ارزی <مواد اولیه>" in text  # escaped in HTML, shown as typed
     assert "مجوزهای معطل" not in text  # due in two months: not "due or overdue"
-    assert "در انتظار: سازمان صنعت، معدن و تجارت" in text
+    assert says(text, "digest_figures.decision_line", title="سهمیهٔ ارزی <مواد اولیه>")
+    assert "سازمان صنعت، معدن و تجارت استان قم" in text
     assert "تأمین مواد اولیه و نظارت بر مصرف آن" in text
-    assert "۴۰٪" in text
-    assert "۳ محموله مواد اولیه توزیع شد." in text
-    assert "سهمیهٔ استان" in text
-    assert "تحقق ۵۰٪" in text  # 4,500 of the 9,000 billion rials quota, from the imported rows
-    assert "۱ فایل" in text
+    note = "۳ محموله مواد اولیه توزیع شد."
+    assert says(text, "digest_figures.program_line", progress=FA_P.percent(0.4), note=note)
+    assert says(text, "digest_figures.loans_quota")
+    # 4,500 of the 9,000 billion rials quota, from the imported rows.
+    assert says(text, "digest_figures.loans_paid", percent=FA_P.percent(0.5))
+    assert says(text, "digest_figures.loans_added", files=1)
     data = button_data(digest)
     assert f"dc:v:{soon.id}" in data
     assert f"dc:v:{late.id}" not in data
     assert "pg:o:1" in data
     # The buttons are the features' own, with their access checks for whoever presses.
     card = await official.press(digest, f"dc:v:{soon.id}")
-    assert "مصوبهٔ شمارهٔ ۱" in card.text
+    assert says(card.text, "hq.decision_card", id=1)
     detail = await official.press(digest, "pg:o:1")
-    assert "برنامهٔ ۱" in detail.text
+    assert says(detail.text, "programs.detail_title", number=1)
 
     # The secretariat, in English.
     [english] = [m.text for m in emulator.messages(secretary.id) if HEADER_EN in m.text]
     for title in EN_TITLES:
         assert title in english, title
     assert "Supplying raw materials" in english
-    assert "Escalated to the HQ in the period: 2" in english
+    assert says(english, "digest.figure_escalated", lang="en", n=2)
 
     # The officer: the decisions awaiting the SMT (both), not the province's figures.
     [officer_digest] = [m for m in emulator.messages(officer.id) if HEADER_FA in m.text]
     assert OFFICER_TITLE_FA in officer_digest.text
     assert "سهمیهٔ ارزی <مواد اولیه>" in officer_digest.text
     assert "مجوزهای معطل" in officer_digest.text
-    assert "مهلت اعتراض" in officer_digest.text
+    assert says(officer_digest.text, "digest_figures.objection_until")
     for title in FA_TITLES:
         assert title not in officer_digest.text, title
     assert f"dc:v:{late.id}" in button_data(officer_digest)
@@ -184,13 +188,13 @@ async def test_sections_without_news_stay_out(
     clock.set(SATURDAY_0930)
     await run_digest(app)
 
-    [fa] = [m.text for m in emulator.messages(official.id) if HEADER_FA in m.text]
+    [persian] = [m.text for m in emulator.messages(official.id) if HEADER_FA in m.text]
     [en] = [m.text for m in emulator.messages(reader.id) if HEADER_EN in m.text]
     [officer_digest] = [m.text for m in emulator.messages(officer.id) if HEADER_FA in m.text]
-    assert "گزارش‌های تازه" in fa  # the digest itself is there
-    assert "New reports" in en
+    assert fa("digest.section_new") in persian  # the digest itself is there
+    assert piece("digest.section_new", lang="en") in en
     for title in FA_TITLES:
-        assert title not in fa, title
+        assert title not in persian, title
     for title in EN_TITLES:
         assert title not in en, title
     assert OFFICER_TITLE_FA not in officer_digest

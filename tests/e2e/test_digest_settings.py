@@ -23,10 +23,11 @@ from tests.e2e.digest_world import (
     tehran,
     unit_for,
 )
+from tests.e2e.expect import FA_P, fa, piece, saying, says
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
-HEADER = "گزارش روزانهٔ رونق"
+HEADER = piece("digest.header")
 GROUP = -1001234567890
 
 
@@ -49,19 +50,24 @@ async def test_subscribe_choose_time_and_sections_unsubscribe(
     await owner.send("/subscribe")
     await owner.next("گزارش روزانه فعال شد")
     screen = await owner.next("تنظیمات گزارش روزانه")
-    assert "ساعت ۰۸:۰۰" in screen.text
+    eight, ten = FA_P.digits("08:00"), FA_P.digits("10:00")
     # START is Saturday 10:30 in Tehran: today's 08:00 has passed, so Sunday's.
-    assert "گزارش بعدی: یک‌شنبه ۸ آذر ۱۴۰۵، ۰۸:۰۰" in screen.text
-    assert "✓ ۰۸:۰۰" in screen.button_texts
+    sunday = tehran(2026, 11, 29, 8)
+    next_one = f"{FA_P.weekday(sunday)} {FA_P.datetime(sunday)}"
+    assert fa("digest.settings_on", time=eight, next=next_one) in screen.text
+    assert fa("digest.btn_time_current", time=eight) in screen.button_texts
 
-    await owner.press_only(screen, "۱۰:۰۰")
-    edited = await emulator.wait_for_message(owner.id, lambda m: "✓ ۱۰:۰۰" in m.button_texts)
+    await owner.press_only(screen, ten)
+    ten_chosen = fa("digest.btn_time_current", time=ten)
+    edited = await emulator.wait_for_message(owner.id, lambda m: ten_chosen in m.button_texts)
     sub = await subscription(app, owner.id)
     assert sub is not None
     assert sub.send_time == "10:00"
 
-    await owner.press_only(edited, "گزارش‌های شما")
-    muted = await emulator.wait_for_message(owner.id, lambda m: "⬜ گزارش‌های شما" in m.button_texts)
+    mine = fa("digest.section_mine")
+    await owner.press_only(edited, mine)
+    mine_off = fa("digest.btn_section_off", name=mine)
+    muted = await emulator.wait_for_message(owner.id, lambda m: mine_off in m.button_texts)
     sub = await subscription(app, owner.id)
     assert sub is not None
     assert sub.muted_sections == "mine"
@@ -141,15 +147,15 @@ async def test_a_group_subscribed_by_an_admin_gets_the_province_digest(
 
     await emulator.send_text(official.id, "/subscribe", chat_id=GROUP)
     refused = await emulator.wait_for_message(GROUP)
-    assert "فقط مدیران سامانه" in refused.text
+    assert says(refused.text, "digest.admins_only")
     await emulator.send_text(admin.id, "/subscribe@rounaq_test_bot", chat_id=GROUP)
     done = await emulator.wait_for_message(GROUP)
-    assert "«ستاد استان»" in done.text
+    assert says(done.text, "digest.chat_subscribed", title="ستاد استان")
 
     await run_digest(app)
     [digest] = [m for m in emulator.messages(GROUP) if HEADER in m.text]
-    assert "به تفکیک دستگاه اجرایی" in digest.text
-    assert "گزارش‌های شما" not in digest.text
+    assert fa("digest.by_agency") in digest.text
+    assert fa("digest.section_mine") not in digest.text
     # Anyone in the group may press a detail button; /myreports' access check decides.
     assert any(d and d.startswith("my:o:") for row in digest.buttons for _, d in row)
 
@@ -168,10 +174,10 @@ async def test_an_admin_sends_the_digest_now_to_everyone(
     clock.set(tehran(2026, 11, 28, 9))
 
     denied = await officer.say("/senddigest")
-    assert "دسترسی ندارید" in denied.text
+    assert says(denied.text, "common.not_allowed")
     started = await admin.say("/senddigest")
-    assert "آغاز شد" in started.text
-    await emulator.wait_for_message(admin.id, lambda m: "ارسال گزارش روزانه" in m.text)
+    assert says(started.text, "digest.send_started")
+    await emulator.wait_for_message(admin.id, saying("digest.admin_report"))
     assert digest_count(emulator, official.id) == 1  # before their 14:00: an admin's call
     async with services.database.session() as session:
         rows = (await session.scalars(select(DigestDelivery))).all()
@@ -190,11 +196,11 @@ async def test_an_admin_signs_up_a_channel_from_their_own_chat(
     clock.set(tehran(2026, 11, 28, 9))
 
     refused = await official.say(f"/subscribe {channel}")
-    assert "فقط مدیران سامانه" in refused.text
+    assert says(refused.text, "digest.admins_only")
     unknown = await admin.say("/subscribe -100111")
-    assert "پیدا نشد" in unknown.text
+    assert says(unknown.text, "digest.chat_not_found")
     done = await admin.say(f"/subscribe {channel}")
-    assert "«اخبار ستاد»" in done.text
+    assert says(done.text, "digest.chat_subscribed", title="اخبار ستاد")
     sub = await subscription(app, channel)
     assert sub is not None
     assert (sub.kind, sub.active) == ("channel", True)
@@ -203,7 +209,7 @@ async def test_an_admin_signs_up_a_channel_from_their_own_chat(
     assert digest_count(emulator, channel) == 1
 
     off = await admin.say(f"/unsubscribe {channel}")
-    assert "غیرفعال شد" in off.text
+    assert says(off.text, "digest.chat_unsubscribed", title="اخبار ستاد")
     sub = await subscription(app, channel)
     assert sub is not None
     assert not sub.active

@@ -15,6 +15,7 @@ from tests.e2e.durability_helpers import (
     count,
     texts_with,
 )
+from tests.e2e.expect import FA_P, piece, says
 from tests.e2e.report_steps import (
     DESCRIPTION,
     finish_report,
@@ -23,7 +24,9 @@ from tests.e2e.report_steps import (
 )
 from tests.e2e.workflow_kit import services_of
 
-NEW_REPORT_NOTICE = "گزارش مانع تولید تازه"
+NEW_REPORT_NOTICE = piece("agency.new_report")
+T1 = FA_P.tracking(1405, 1)
+RECEIPT = piece("report.submitted")  # the owner's receipt
 
 
 async def test_a_restart_mid_report_resumes_at_the_same_step_with_what_was_typed(
@@ -37,12 +40,12 @@ async def test_a_restart_mid_report_resumes_at_the_same_step_with_what_was_typed
     # A new process: nothing in memory, the conversation and the draft come from the database.
     async with running_bot(settings, clock=clock, poll_timeout=1) as app:
         confirmation = await finish_report(owner, ask_files)
-        assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+        assert says(confirmation.text, "report.submitted", number=T1)
         async with services_of(app).database.session() as session:
             report = (await session.scalars(select(Report))).one()
         assert report.description == DESCRIPTION
         assert report.amount_rials == 500_000_000
-        await emulator.wait_for_message(officer.id, lambda m: "۱۴۰۵-۰۰۰۱" in m.text)
+        await emulator.wait_for_message(officer.id, lambda m: T1 in m.text)
 
 
 async def test_the_report_is_committed_before_the_owner_is_told(
@@ -59,7 +62,7 @@ async def test_the_report_is_committed_before_the_owner_is_told(
         await owner.press_only(summary, "ثبت گزارش")
         await emulator.wait_until(lambda: emulator.stats.calls["sendMessage"] > sent_before)
         assert await count(services, Report) == 1
-        assert not texts_with(owner, "مهلت پاسخ")  # not told yet, already stored
+        assert not texts_with(owner, RECEIPT)  # not told yet, already stored
         await owner.next("شمارهٔ پیگیری")
 
 
@@ -72,7 +75,7 @@ async def test_the_same_update_delivered_twice_changes_nothing(
         ask_files = await report_up_to_attachments(owner)
         await finish_report(owner, ask_files)
         submit_update = emulator.update_ids("callback_query")[-1]
-        await emulator.wait_for_message(officer.id, lambda m: "۱۴۰۵-۰۰۰۱" in m.text)
+        await emulator.wait_for_message(officer.id, lambda m: T1 in m.text)
         seen_by_owner = len(owner.texts())
         # Only the new-report notice counts: the officer is subscribed to the daily digest,
         # and a restart past the digest time rightly catches that up.
@@ -82,7 +85,7 @@ async def test_the_same_update_delivered_twice_changes_nothing(
         for update_id in (submit_update, contact_update):
             emulator.redeliver(update_id)
         # Whatever the bot does with the copies happens before it answers this.
-        assert "۱۴۰۵-۰۰۰۱" in (await owner.say("/myreports")).text
+        assert T1 in (await owner.say("/myreports")).text
         assert len(owner.texts()) == seen_by_owner + 1
         assert len(texts_with(officer, NEW_REPORT_NOTICE)) == seen_by_officer
 
@@ -91,9 +94,9 @@ async def test_the_same_update_delivered_twice_changes_nothing(
         services = services_of(app)
         for update_id in (submit_update, contact_update):
             emulator.redeliver(update_id)
-        assert "۱۴۰۵-۰۰۰۱" in (await owner.say("/myreports")).text
+        assert T1 in (await owner.say("/myreports")).text
         assert len(owner.texts()) == seen_by_owner + 2
         assert len(texts_with(officer, NEW_REPORT_NOTICE)) == seen_by_officer
         assert await count(services, Report) == 1
         assert await count(services, Unit) == 1
-        assert len(texts_with(owner, "مهلت پاسخ")) == 1
+        assert len(texts_with(owner, RECEIPT)) == 1

@@ -27,9 +27,13 @@ from tests.e2e.durability_helpers import (
     owner_registered,
     texts_with,
 )
+from tests.e2e.expect import FA_P, fa, piece, says
 from tests.e2e.report_steps import finish_report, report_up_to_attachments, up_to_description
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
+
+T1 = FA_P.tracking(1405, 1)
+ASK_FILES, ASK_AMOUNT = piece("report.ask_attachments"), piece("report.ask_amount")
 
 
 @pytest.fixture
@@ -48,8 +52,8 @@ def fault_settings(settings: Settings) -> Settings:
 
 
 async def agency_told_once(emulator: BotApiEmulator, officer: Person) -> None:
-    await emulator.wait_for_message(officer.id, lambda m: "۱۴۰۵-۰۰۰۱" in m.text, timeout=10)
-    assert len(texts_with(officer, "۱۴۰۵-۰۰۰۱")) == 1
+    await emulator.wait_for_message(officer.id, lambda m: T1 in m.text, timeout=10)
+    assert len(texts_with(officer, T1)) == 1
 
 
 async def test_bot_api_502_and_500_for_a_while(
@@ -61,9 +65,10 @@ async def test_bot_api_502_and_500_for_a_while(
         # Replies fail with 502 three times: the update is handled again until they pass.
         emulator.fail_method("sendMessage", 502, times=3)
         ask_files = await owner.say("تأمین نخ و رنگ از بازار آزاد؛ تولید نیمه متوقف است.")
-        assert "ادامه" in ask_files.button_texts[0]
+        assert fa("report.btn_continue") in ask_files.button_texts[0]
         assert emulator.stats.errors["sendMessage"] >= 3
-        assert len(texts_with(owner, "سندی دارید")) == 1  # the prompt once, not once per attempt
+        # The prompt once, not once per attempt.
+        assert len(texts_with(owner, ASK_FILES)) == 1
 
         # getUpdates fails with 500 for a second: the press waits, then is handled.
         emulator.fail_method("getUpdates", 500, duration=1.0)
@@ -77,10 +82,10 @@ async def test_bot_api_502_and_500_for_a_while(
         emulator.fail_method("sendMessage", 500, times=2)
         await owner.press_only(summary, "ثبت گزارش")
         confirmation = await owner.next("مهلت پاسخ", wait=10)
-        assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+        assert says(confirmation.text, "report.submitted", number=T1)
         await agency_told_once(emulator, officer)
         assert await count(services_of(app), Report) == 1
-        assert "۱۴۰۵-۰۰۰۱" in (await owner.say("/myreports")).text
+        assert T1 in (await owner.say("/myreports")).text
 
 
 async def test_bot_api_timeouts(
@@ -96,7 +101,7 @@ async def test_bot_api_timeouts(
         await emulator.wait_until(lambda: len(texts_with(owner, "سندی دارید")) == 2, timeout=5)
         emulator.delay_method("answerCallbackQuery", 1.5, times=1)
         confirmation = await finish_report(owner, ask_files)
-        assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+        assert says(confirmation.text, "report.submitted", number=T1)
         await agency_told_once(emulator, officer)
         assert await count(services_of(app), Report) == 1
 
@@ -113,7 +118,7 @@ async def test_a_429_storm(
         await owner.press_only(ask_files, "ادامه")
         await owner.next("مبلغ", wait=20)
         assert emulator.stats.too_many_requests["sendMessage"] == 7
-        assert len(texts_with(owner, "مبلغ")) == 1
+        assert len(texts_with(owner, ASK_AMOUNT)) == 1
         summary = await owner.say("۵۰۰ میلیون")
         await owner.press_only(summary, "ثبت گزارش")
         await owner.next("مهلت پاسخ")
@@ -149,12 +154,13 @@ async def test_sqlite_locked_by_another_writer(
                     lambda: sum("failed" in r.getMessage() for r in caplog.records) >= 2,
                     timeout=10,
                 )
-            assert not texts_with(owner, "مهلت پاسخ")  # nothing claimed while locked
+            # Nothing claimed while locked.
+            assert not texts_with(owner, piece("report.submitted"))
         finally:
             other.rollback()
             other.close()
         confirmation = await owner.next("مهلت پاسخ", wait=20)
-        assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+        assert says(confirmation.text, "report.submitted", number=T1)
         await agency_told_once(emulator, officer)
         assert await count(services_of(app), Report) == 1
-        assert "۱۴۰۵-۰۰۰۱" in (await owner.say("/myreports")).text
+        assert T1 in (await owner.say("/myreports")).text

@@ -9,6 +9,7 @@ from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Role
+from tests.e2e.expect import FA_P, says
 from tests.e2e.test_report_flow import make_officer
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
@@ -41,7 +42,7 @@ async def test_report_as_the_very_first_message_registers_and_reports(
     offer = await person.say("/report")
     assert FA.t("report.no_units") in offer.text
     ask_name = await person.press(offer, FA.t("start.btn_register"))
-    assert "نام واحد" in ask_name.text
+    assert says(ask_name.text, "registration.ask_name")
     await register_from_prompt(person, ask_name.text)
     summary = await person.next("مجوز")
     ask_category = await person.press(summary, FA.t("start.btn_report"))
@@ -55,7 +56,7 @@ async def test_report_as_the_very_first_message_registers_and_reports(
         preview = await person.next("پیش‌نمایش")
     await person.press_only(preview, FA.t("report.btn_submit"))
     confirmation = await person.next("شمارهٔ پیگیری")
-    assert "۱۴۰۵-۰۰۰۱" in confirmation.text
+    assert says(confirmation.text, "report.submitted", number=FA_P.tracking(1405, 1))
     user = await services_of(app).users.get(person.id)
     assert user is not None
     assert user.first_name == "نوید"
@@ -121,7 +122,8 @@ async def test_an_invite_link_as_the_very_first_message(
     code = await services.admin.create_invite(principal, Role.OFFICER, agency_id=smt.id)
     person = await newcomer(emulator)
     redeemed = await person.say(f"/start inv_{code}")
-    assert "سازمان صنعت" in redeemed.text
+    assert says(redeemed.text, "admin.invite_redeemed")
+    assert "سازمان صنعت" in redeemed.text  # the seed's agency, in the role's name
     inbox = await person.say("/inbox")
     assert FA.t("common.not_allowed") not in inbox.text
 

@@ -10,12 +10,18 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import strip_isolates
 from emulator import BotApiEmulator
+from tests.e2e.expect import FA_P, fa, labels, piece, saying, says
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 
 
 def order(text: str) -> list[str]:
     # Each report's line starts with its number, isolated so it reads in one order.
     return [m.group() for m in re.finditer("۱۴۰۵-[۰-۹]{4}", strip_isolates(text))]
+
+
+def num(seq: int) -> str:
+    """A tracking number as ``order`` lists it."""
+    return strip_isolates(FA_P.tracking(1405, seq))
 
 
 async def test_inbox_orders_filters_and_pages(
@@ -34,45 +40,42 @@ async def test_inbox_orders_filters_and_pages(
     await services.workflow.act(principal, ReportAction.ACCEPT, old.id + 1)
 
     inbox = await officer.say("/inbox")
-    assert "(۶)" in inbox.text
+    assert says(inbox.text, "inbox.title", count=6)
     # The overdue one first, then the newest.
-    assert order(inbox.text) == ["۱۴۰۵-۰۰۰۱", "۱۴۰۵-۰۰۰۶", "۱۴۰۵-۰۰۰۵", "۱۴۰۵-۰۰۰۴", "۱۴۰۵-۰۰۰۳"]
-    assert "⏰" in inbox.text
-    assert "مهلت پاسخ گذشته" in inbox.text
-    assert "۱۴۰۵-۰۰۰۷" not in inbox.text
+    assert order(inbox.text) == [num(1), num(6), num(5), num(4), num(3)]
+    assert says(inbox.text, "inbox.line_overdue", number=FA_P.tracking(1405, 1))
+    assert FA_P.tracking(1405, 7) not in inbox.text
 
-    await officer.press_only(inbox, "بعدی")
-    page2 = await emulator.wait_for_message(
-        officer.id, lambda m: "۲ از ۲" in " ".join(m.button_texts)
-    )
-    assert order(page2.text) == ["۱۴۰۵-۰۰۰۲"]
+    await officer.press_only(inbox, fa("common.next"))
+    second = fa("common.page", page=2, pages=2)
+    page2 = await emulator.wait_for_message(officer.id, lambda m: second in labels(m))
+    assert order(page2.text) == [num(2)]
 
-    await officer.press_only(page2, "☐ گذشته از مهلت")
-    late = await emulator.wait_for_message(
-        officer.id, lambda m: "☑ گذشته از مهلت" in m.button_texts
-    )
-    assert order(late.text) == ["۱۴۰۵-۰۰۰۱"]
+    overdue_off, overdue_on = fa("inbox.btn_overdue_off"), fa("inbox.btn_overdue_on")
+    await officer.press_only(page2, overdue_off)
+    late = await emulator.wait_for_message(officer.id, lambda m: overdue_on in m.button_texts)
+    assert order(late.text) == [num(1)]
 
-    await officer.press_only(late, "☑ گذشته از مهلت")
-    every = await emulator.wait_for_message(
-        officer.id, lambda m: "☐ گذشته از مهلت" in m.button_texts
-    )
-    await officer.press_only(every, "وضعیت:")  # all open → referred
-    referred = await emulator.wait_for_message(
-        officer.id, lambda m: "وضعیت: ارجاع‌شده" in " ".join(m.button_texts)
-    )
-    assert "۱۴۰۵-۰۰۰۲" not in order(referred.text)  # accepted: in progress now
-    await officer.press_only(referred, "وضعیت:")  # → in progress
+    await officer.press_only(late, overdue_on)
+    every = await emulator.wait_for_message(officer.id, lambda m: overdue_off in m.button_texts)
+    status_button = piece("inbox.btn_status")
+    await officer.press_only(every, status_button)  # all open → referred
+    referred_button = fa("inbox.btn_status", status=fa("status.referred"))
+    referred = await emulator.wait_for_message(officer.id, lambda m: referred_button in labels(m))
+    assert num(2) not in order(referred.text)  # accepted: in progress now
+    await officer.press_only(referred, status_button)  # → in progress
+    in_progress_button = fa("inbox.btn_status", status=fa("status.in_progress"))
     in_progress = await emulator.wait_for_message(
-        officer.id, lambda m: "وضعیت: در دست بررسی" in " ".join(m.button_texts)
+        officer.id, lambda m: in_progress_button in labels(m)
     )
-    assert order(in_progress.text) == ["۱۴۰۵-۰۰۰۲"]
+    assert order(in_progress.text) == [num(2)]
 
-    await officer.press_only(in_progress, "نوع مانع")
-    categories = await emulator.wait_for_message(
-        officer.id, lambda m: "همهٔ انواع" in " ".join(m.button_texts)
-    )
+    await officer.press_only(in_progress, fa("inbox.btn_category"))
+    every_kind = fa("inbox.all_categories")
+    categories = await emulator.wait_for_message(officer.id, lambda m: every_kind in labels(m))
     await officer.press_only(categories, "تأمین مواد اولیه")
-    raw = await emulator.wait_for_message(officer.id, lambda m: "نوع: تأمین مواد اولیه" in m.text)
+    raw = await emulator.wait_for_message(
+        officer.id, saying("inbox.filters", category="تأمین مواد اولیه")
+    )
     assert order(raw.text) == []  # in progress and raw materials: none
-    assert "گزارشی نیست" in raw.text
+    assert says(raw.text, "inbox.empty")

@@ -21,6 +21,7 @@ from storage.db import Database
 from storage.models_durability import InboxUpdate
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.durability_helpers import texts_with
+from tests.e2e.expect import piece
 from tests.e2e.ports import free_port
 from tests.e2e.test_crash import bot_at_attachments, finished_once, stored, until
 from tests.e2e.test_webhook import PUBLIC_URL, SECRET, post, wait_listening
@@ -29,6 +30,7 @@ from tests.people import Person
 pytestmark = pytest.mark.slow
 # Longer than the test: a request held this long never takes effect while the test runs.
 HELD = 120.0
+ASK_AMOUNT, RECEIPT = piece("report.ask_amount"), piece("report.submitted")
 
 
 async def inbox_row(settings: Settings, update_id: int) -> InboxUpdate | None:
@@ -62,7 +64,7 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
         await emulator.wait_until(lambda: emulator.stats.calls["answerCallbackQuery"] > 0)
         await bot.kill9()
         assert press in [u["update_id"] for u in emulator.pending_updates()]  # not confirmed
-        assert not texts_with(owner, "مبلغ")
+        assert not texts_with(owner, ASK_AMOUNT)
 
         emulator.clear_faults()
         await bot.start(emulator)
@@ -77,7 +79,7 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
             return row is not None and row.done_at is not None
 
         await until(done)
-        assert len(texts_with(owner, "مبلغ")) == 1  # the amount question, once
+        assert len(texts_with(owner, ASK_AMOUNT)) == 1  # the amount question, once
         summary = await owner.say("۵۰۰ میلیون")
 
         # 2. Committed, not yet told: every confirmation fails, so the process dies with
@@ -91,7 +93,7 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
 
         await until(committed_not_told)
         await bot.kill9()
-        assert not texts_with(owner, "مهلت پاسخ")
+        assert not texts_with(owner, RECEIPT)
         row = await inbox_row(settings, submit)
         assert row is not None
         assert row.done_at is None
@@ -99,7 +101,7 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
         emulator.clear_faults()
         await bot.start(emulator)
         await finished_once(settings, emulator, owner, officer)
-        assert len(texts_with(owner, "مهلت پاسخ")) == 1
+        assert len(texts_with(owner, RECEIPT)) == 1
 
 
 async def test_kill_9_after_a_webhook_post_was_answered_handles_it_after_the_restart(

@@ -11,6 +11,7 @@ from bot.i18n import get_translator
 from bot.services.reports import DESCRIPTION_MAX
 from emulator import BotApiEmulator
 from storage.models import Report
+from tests.e2e.expect import saying, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import up_to_description
 from tests.e2e.workflow_kit import Cast, services_of
@@ -34,7 +35,7 @@ async def test_a_long_description_is_kept_and_shown_in_full_on_demand(
 
     # Before: "شرح بلند است ... حداکثر ۳٬۰۰۰ نویسه" and the text had to be rewritten.
     files = await owner.say(FIRST)
-    assert "ادامه" in files.button_texts[0], files.text
+    assert FA.t("report.btn_continue") in files.button_texts[0], files.text
     added = await owner.say(SECOND)
     whole = FIRST + "\n" + SECOND
     assert added.text == FA.t("report.description_added", length=FA_FMT.number(len(whole)))
@@ -53,9 +54,9 @@ async def test_a_long_description_is_kept_and_shown_in_full_on_demand(
     assert report.description == whole  # stored whole
 
     # The officer's card is one message with a trimmed start and a "full text" button.
-    await emulator.wait_for_message(officer.id, lambda m: "تازه" in m.text)
+    await emulator.wait_for_message(officer.id, saying("agency.new_report"))
     card = await officer.say("1405-0001")
-    assert "سابقه" in card.text
+    assert says(card.text, "history.title")
     assert len(card.text) <= 4096
     assert "…" in card.text
     full = FA.t("myreports.btn_full_text")
@@ -116,7 +117,7 @@ async def test_over_the_limit_the_part_is_refused_and_the_draft_kept(
     )
     # Typing the button's label is pressing it, not more description.
     amount = await owner.say("ادامه")
-    assert "مبلغ" in amount.text
+    assert says(amount.text, "report.ask_amount")
     await owner.press_only(amount, "بدون مبلغ")
     summary = await owner.next("پیش‌نمایش")
     assert len(summary.text) <= 4096

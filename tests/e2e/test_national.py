@@ -20,6 +20,8 @@ from emulator import BotApiEmulator
 from storage.models import PermitStatus, Role
 from storage.seed import Dataset, load_dataset, seed_figures, seed_province
 from tests.e2e.durability_helpers import owner_registered
+from tests.e2e.expect import fa as fa_text
+from tests.e2e.expect import piece, says
 from tests.e2e.owner_kit import staff_every_agency
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.workflow_kit import services_of
@@ -95,15 +97,16 @@ async def test_the_ministry_sees_every_province_and_others_do_not(
     await services.users.touch(minister.id, first_name="سارا", last_name=None, username=None)
     await services.users.grant(minister.id, Role.MINISTRY)
     answer = await minister.say("/national")
-    assert "همهٔ استان‌ها" in answer.text
+    assert says(answer.text, "national.title")
     fa = get_translator("fa")
     source = answer.source_text or ""
     assert fa.t("national.province_line", province="قم", reports=1, overdue=1) in source
     assert fa.t("national.province_line", province="اصفهان", reports=3, overdue=3) in source
     assert fa.t("national.total_line", reports=4, overdue=4) in source
-    assert "ارجاع‌شده ۴" in answer.text
+    referred = fa_text("national.status_count", status=fa_text("status.referred"), n=4)
+    assert referred in answer.text
     refused = await owner.say("/national")
-    assert "دسترسی ندارید" in refused.text
+    assert says(refused.text, "common.not_allowed")
 
     rollup = await services.national.report_rollup()
     assert [(p.province.code, p.total) for p in rollup.provinces] == [("qom", 1), ("isfahan", 3)]
@@ -150,27 +153,46 @@ async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
     fmt = Presenter(lang="fa", tz=services.settings.tz)
 
     status = await minister.say("/status")
-    source = status.source_text or ""
-    assert "برنامه‌های کلیدی در همهٔ استان‌ها" in status.text
-    assert f"قم</b>: {fmt.number(programs)} برنامه — میانگین پیشرفت ۲٪" in source  # 54 / 27
-    assert f"اصفهان</b>: {fmt.number(programs)} برنامه — میانگین پیشرفت ۰٪" in source
-    assert f"جمع کل</b>: {fmt.number(2 * programs)} برنامه — میانگین پیشرفت ۱٪" in source
-    assert "🟢 ۱" in status.text  # Qom's updated program is on track
+    assert says(status.text, "national_figures.programs_title")
+    lines = {
+        "قم": (programs, 0.02),  # 54 / 27
+        "اصفهان": (programs, 0),
+        fa_text("national_figures.total"): (2 * programs, 0.01),
+    }
+    for province, (count, progress) in lines.items():
+        line = {"province": province, "programs": count, "progress": fmt.percent(progress)}
+        assert says(status.text, "national_figures.programs_line", **line), province
+    assert f"🟢 {fmt.number(1)}" in status.text  # Qom's updated program is on track
 
     loans = await minister.say("/loans")
     text = loans.text
-    assert "در همهٔ استان‌ها — سال ۱۳۹۸" in text
-    assert "قم: سهمیه ۹ هزار میلیارد ریال" in text
-    assert "۴ هزار و ۵۰۰ میلیارد ریال به ۳ طرح — تحقق ۵۰٪" in text  # Qom's imported rows
-    assert "۲ هزار و ۵۰۰ میلیارد ریال به ۱ طرح — تحقق ۲۸٪" in text  # Isfahan's
-    assert "جمع کل: سهمیه ۱۸ هزار میلیارد ریال" in text
-    assert "۷ هزار میلیارد ریال به ۴ طرح — تحقق ۳۹٪" in text
+    assert says(text, "national_figures.loans_title", year=fmt.plain_int(1398))
+    billion = 10**9
+    rows = [  # Qom's imported rows, Isfahan's one
+        ("قم", 9_000, 4_500, 3, 0.5),
+        ("اصفهان", 9_000, 2_500, 1, 0.28),
+    ]
+    for province, quota, paid, count, percent in rows:
+        figures = {
+            "quota": fmt.money(quota * billion),
+            "paid": fmt.money(paid * billion),
+            "count": count,
+            "percent": fmt.percent(percent),
+        }
+        assert says(text, "national_figures.loans_province", province=province, **figures)
+    total = {
+        "quota": fmt.money(18_000 * billion),
+        "paid": fmt.money(7_000 * billion),
+        "count": 4,
+        "percent": fmt.percent(0.39),
+    }
+    assert says(text, "national_figures.loans_total", **total)
     # Each source's announced total stays on its own line, per province: never summed.
-    assert text.count("۱۱ هزار و ۱۶۵ میلیارد ریال") == 2
-    assert "۲۲ هزار و ۳۳۰" not in text
+    assert text.count(fmt.money(11_165 * billion)) == 2
+    assert fmt.money(22_330 * billion) not in text
 
     # A provincial official keeps the province's own views.
     official = people["admin"]
     own = await official.say("/status")
-    assert "همهٔ استان‌ها" not in own.text
-    assert "برنامه‌های کلیدی سند راهبردی" in own.text
+    assert piece("national_figures.programs_title") not in own.text
+    assert says(own.text, "programs.title")

@@ -9,16 +9,15 @@ from openpyxl import load_workbook
 
 from bot.context import RounaqApp
 from bot.formatting import telegram_length
-from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
+from tests.e2e.expect import FA, FA_P, fa, labels, says
 from tests.e2e.report_steps import SLOW_YARN, report_by_chat
 from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit
 from tests.e2e.workflow_kit import services_of
 from tests.loan_files import make_csv, make_xlsx, rows_with
 from tests.people import Person
 
-FA = get_translator("fa")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,7 +46,7 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
 
     # /status: every program, at a glance, in messages Telegram accepts.
     status = await official.say("/status")
-    assert "برنامه‌های کلیدی" in status.text
+    assert says(status.text, "programs.title")
     assert "تأمین مواد اولیه و نظارت بر مصرف آن" in status.text
     assert "سازمان صنعت، معدن و تجارت استان قم" in status.text
     assert "⚪" in status.text  # nothing reported yet
@@ -62,62 +61,75 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
     assert photo_bytes(emulator, chart)[:8] == b"\x89PNG\r\n\x1a\n"
 
     detail = await official.say("/status ۲۷")
-    assert "برنامهٔ ۲۷" in detail.text
-    assert "۹ هزار میلیارد ریال" in detail.text
-    assert "ثبت پیشرفت" not in " ".join(detail.button_texts)  # officials do not post
+    assert says(detail.text, "programs.detail_title", number=27)
+    assert FA_P.money(9_000 * 10**9) in detail.text
+    assert fa("programs.btn_update") not in labels(detail)  # officials do not post
 
     # The SMT officer posts progress on program 1 through the guided flow.
     choose = await officer.say("/progress")
     ask_percent = await officer.press(choose, "تأمین مواد اولیه")
-    assert "درصد" in ask_percent.text
-    assert "۱۲۰" in (await officer.say("۱۲۰")).text  # refused, asked again
+    assert says(ask_percent.text, "programs.ask_percent", number=1)
+    refused = await officer.say("۱۲۰")  # refused, asked again
+    assert says(refused.text, "programs.bad_percent", text="۱۲۰")
     ask_note = await officer.say("۴۰٪")
-    assert "کوتاه" in ask_note.text
+    assert says(ask_note.text, "programs.ask_note")
     ask_evidence = await officer.say("قرارداد تأمین نخ با بورس کالا بسته شد")
     await emulator.send_photo(officer.id, _tiny_png())
     ask_date = await officer.next("تاریخ")
     confirm = await officer.press(ask_date, "امروز")
     if "پیش‌نمایش" not in confirm.text:
         confirm = await officer.next("پیش‌نمایش")
-    assert "۴۰٪" in confirm.text
-    assert "دارد" in confirm.text
+    forty = FA_P.percent(0.4)
+    assert says(
+        confirm.text, "programs.confirm", percent=forty, evidence=fa("programs.evidence_yes")
+    )
     assert ask_evidence is not None
     await officer.press_only(confirm, "ثبت گزارش")
     saved = await officer.next("ثبت شد")
-    assert "برنامهٔ ۱" in saved.text
+    assert says(saved.text, "programs.saved", number=1, percent=forty)
 
     detail = await official.say("/status 1")
-    assert "۴۰٪" in detail.text
+    assert says(detail.text, "programs.detail_progress", progress=forty)
     assert "🟢" in detail.text
     assert "قرارداد تأمین نخ" in detail.text
-    assert any("مستند" in b for b in detail.button_texts)
+    assert fa("programs.btn_evidence") in labels(detail)
 
     # /loans from the seed: the quota, and each source's figure apart.
     loans = await official.say("/loans")
-    assert "تسهیلات رونق تولید — سال ۱۳۹۸" in loans.text
-    assert "سهمیهٔ استان: ۹ هزار میلیارد ریال" in loans.text
-    assert "۱۱ هزار و ۱۶۵ میلیارد ریال برای ۱٬۱۶۰ طرح — تحقق ۱۲۴٪" in loans.text
-    assert "۱۱ هزار میلیارد ریال — تحقق ۱۲۲٪" in loans.text
+    year = FA_P.plain_int(1398)
+    billion = 10**9
+    assert says(loans.text, "loans.title", year=year)
+    assert says(loans.text, "loans.quota", amount=FA_P.money(9_000 * billion))
+    assert says(
+        loans.text,
+        "loans.reported_line",
+        amount=FA_P.money(11_165 * billion),
+        projects=FA.plural("loans.projects", 1160),
+        percent=FA_P.percent(1.24),
+    )
+    reported = {"amount": FA_P.money(11_000 * billion), "percent": FA_P.percent(1.22)}
+    assert says(loans.text, "loans.reported_line", **reported)
     assert "رئیس سازمان صنعت، معدن و تجارت" in loans.text
     tomans = await official.press(loans, "به تومان")
-    assert "هزار و ۱۱۶٫۵ میلیارد تومان" in tomans.text
+    assert FA_P.money(11_165 * billion, "toman") in tomans.text
 
     # An admin imports a bank's spreadsheet by sending it; the totals change.
     await emulator.send_document(admin.id, make_xlsx(rows_with()), "melli-1398.xlsx", XLSX)
     done = await admin.next("فایل وارد شد")
-    assert "۴ ردیف" in done.text
-    assert "۵ هزار و ۳۰۰ میلیارد ریال" in done.text
+    assert says(done.text, "loans.import_done", rows=4, amount=FA_P.money(5_300 * billion))
     loans = await official.say("/loans")
-    paid = {"amount": "۴ هزار و ۵۰۰ میلیارد ریال", "count": 3, "percent": "۵۰٪"}
+    paid = {"amount": FA_P.money(4_500 * billion), "count": 3, "percent": FA_P.percent(0.5)}
     assert FA.t("loans.records_paid", **paid) in (loans.source_text or "")
-    assert "۱۱ هزار و ۱۶۵ میلیارد ریال" in loans.text  # the sources stay as reported
+    # The sources stay as reported.
+    assert says(loans.text, "loans.reported_line", amount=FA_P.money(11_165 * billion))
     by_bank = await official.press(loans, "بانک عامل")
-    assert "بانک ملی ایران: ۲ هزار و ۵۰۰ میلیارد ریال" in by_bank.text
+    melli = {"label": "بانک ملی ایران", "amount": FA_P.money(2_500 * billion)}
+    assert says(by_bank.text, "loans.breakdown_line", **melli)
     by_month = await official.press(by_bank, "ماه")
-    assert "مرداد ۱۳۹۸" in by_month.text
+    assert FA_P.month_year(1398, 5) in by_month.text
     bank_chart = await official.press(by_month, "نمودار بانک‌ها")
     assert bank_chart.kind == "photo"
-    assert "بانک عامل" in bank_chart.text  # the caption
+    assert says(bank_chart.text, "loans.chart_bank_title", year=year)  # the caption
     assert len(photo_bytes(emulator, bank_chart)) > 10_000
 
     # A file with a broken row: nothing is imported, the row is named.
@@ -134,33 +146,33 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
     )
     await emulator.send_document(admin.id, make_csv(rows_with(broken)), "bad.csv", "text/csv")
     refused = await admin.next("وارد نشد")
-    assert "ردیف ۸: بانک شناخته نشد «بانک ناشناس»" in refused.text
+    value = fa("loans.import_error_value", value="بانک ناشناس")
+    reason = f"{fa('loans.reason.unknown_bank')} {value}"
+    assert says(refused.text, "loans.import_error_line", row=8, reason=reason)
     loans = await official.say("/loans")
-    assert "۴ هزار و ۵۰۰ میلیارد ریال" in loans.text
+    assert FA.t("loans.records_paid", **paid) in (loans.source_text or "")
 
     # /stats once an owner has reported an obstacle.
     await choose_persian(owner)
     await register_unit(owner, "فرش نمونه قم")
     await report_by_chat(owner, SLOW_YARN, amount="۲ میلیارد")
     stats = await official.say("/stats")
-    assert "آمار گزارش‌های مانع تولید" in stats.text
-    assert "همهٔ گزارش‌ها: ۱" in stats.text
-    assert "ارجاع‌شده: ۱" in stats.text
-    assert "سازمان صنعت، معدن و تجارت استان قم: ۱" in stats.text
-    assert "قم: ۱" in stats.text
-    assert "فرش: ۱" in stats.text
+    assert says(stats.text, "stats.title")
+    assert says(stats.text, "stats.total", count=1)
+    for label in (fa("status.referred"), "سازمان صنعت، معدن و تجارت استان قم", "قم", "فرش"):
+        assert fa("stats.line", label=label, count=1) in stats.text
     agencies_chart = await official.press(stats, "نمودار دستگاه‌ها")
     assert agencies_chart.kind == "photo"
 
     # The status page now lists the report as linked to program 1 (by its category).
     detail = await official.say("/status 1")
-    assert "۱۴۰۵-۰۰۰۱" in detail.text
+    assert FA_P.tracking(1405, 1) in detail.text
 
     # Owners see no province figures.
     denied = await owner.say("/loans")
-    assert "دسترسی" in denied.text
-    assert "دسترسی" in (await owner.say("/stats")).text
-    assert "دسترسی" in (await owner.say("/export")).text
+    assert says(denied.text, "common.not_allowed")
+    assert says((await owner.say("/stats")).text, "common.not_allowed")
+    assert says((await owner.say("/export")).text, "common.not_allowed")
 
     # Exports arrive as documents officials can open.
     menu = await official.say("/export")
@@ -169,7 +181,7 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
     assert sheet.document is not None
     workbook = load_workbook(io.BytesIO(emulator.file_bytes(sheet.document.file_id)))
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    assert rows[0][0] == "واحد"
+    assert rows[0][0] == fa("stats.col.unit")
     assert len(rows) == 5
     assert {r[4] for r in rows[1:]} == {2_500 * 10**9, 1_500 * 10**9, 500 * 10**9, 800 * 10**9}
     await official.press_only(menu, FA.t("stats.btn_reports_csv"))
@@ -201,7 +213,7 @@ async def test_forged_and_foreign_buttons_are_refused(
     assert emulator.callback_answers(officer.id)[0].show_alert
     # An officer is not an admin: a spreadsheet from them imports nothing.
     await emulator.send_document(officer.id, make_xlsx(rows_with()), "x.xlsx", XLSX)
-    assert "دسترسی" in (await officer.next()).text
+    assert says((await officer.next()).text, "common.not_allowed")
     overview = await services_of(app).loans.overview()
     assert overview.all_count == 0
 

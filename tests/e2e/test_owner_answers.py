@@ -14,6 +14,7 @@ from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.dto import ReportDTO
 from storage.models import ReportEvent
+from tests.e2e.expect import FA_P, labels, says
 from tests.e2e.workflow_kit import Cast, file_report, make_cast, services_of
 from tests.people import Person
 
@@ -45,13 +46,12 @@ async def test_a_typed_answer_is_offered_and_sent_with_one_tap(
     # No question yet: the usual hint.
     hint = await owner.say("سلام، خبری نشد؟")
     assert FA.t("workflow.btn_send_answer") not in hint.button_texts
-    assert "۱۴۰۵-۰۰۰۱" not in hint.text
+    assert FA_P.tracking(1405, 1) not in hint.text
 
     await ask(app, officer, report, "از کدام تأمین‌کننده خریدید؟")
     # Before: the generic hint, and the answer was lost.
     offer = await owner.say(ANSWER)
-    assert "۱۴۰۵-۰۰۰۱" in offer.text
-    assert ANSWER in offer.text
+    assert says(offer.text, "workflow.offer_answer", number=FA_P.tracking(1405, 1), quote=ANSWER)
     assert FA.t("workflow.btn_send_answer") in offer.button_texts
     await owner.press_only(offer, FA.t("workflow.btn_send_answer"))
     told = await officer.next("پاسخ داد")
@@ -76,9 +76,9 @@ async def test_several_open_questions_ask_which_and_not_an_answer_is_dropped(
 
     offer = await owner.say("شمارهٔ نامه ۱۲۳۴ مورخ ۱۴۰۵/۰۸/۰۱ است.")
     assert FA.t("workflow.offer_answer_which", quote="").split("\n")[0] in offer.text
-    labels = " ".join(offer.button_texts)
-    assert "۱۴۰۵-۰۰۰۱" in labels
-    assert "۱۴۰۵-۰۰۰۲" in labels
+    buttons = labels(offer)
+    assert FA_P.tracking(1405, 1) in buttons
+    assert FA_P.tracking(1405, 2) in buttons
     await owner.press_only(offer, "۱۴۰۵-۰۰۰۲")
     await officer.next("پاسخ داد")
     assert await answers(app, second.id) == ["شمارهٔ نامه ۱۲۳۴ مورخ ۱۴۰۵/۰۸/۰۱ است."]
@@ -86,7 +86,8 @@ async def test_several_open_questions_ask_which_and_not_an_answer_is_dropped(
 
     # Not an answer: nothing is sent, the kept text is dropped.
     offer = await owner.say("ببخشید اشتباه شد")
-    assert "۱۴۰۵-۰۰۰۱" in offer.text  # the only question left
+    # The only question left.
+    assert says(offer.text, "workflow.offer_answer", number=FA_P.tracking(1405, 1))
     await owner.press_only(offer, FA.t("workflow.btn_not_an_answer"))
     await emulator.wait_until(lambda: FA.t("workflow.answer_dismissed") in offer.text)
     assert "unsent_answer" not in app.user_data.get(owner.id, {})

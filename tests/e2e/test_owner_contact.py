@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
+from tests.e2e.expect import saying
 from tests.e2e.owner_kit import PHONE, register_unit, submit_by_chat
 from tests.e2e.workflow_kit import Cast
 
@@ -20,15 +21,15 @@ async def test_phone_visibility_matrix(
     owner, officer, admin = cast.owner, cast.officer, cast.admin
     emulator.add_group(GROUP, "کارشناسان صمت", members=[officer.id, admin.id])
     await emulator.send_text(admin.id, "/admin group smt", chat_id=GROUP)
-    await emulator.wait_for_message(GROUP, lambda m: "این گروه" in m.text)
+    await emulator.wait_for_message(GROUP, saying("admin.group_bound"))
     await register_unit(app, owner)
     await submit_by_chat(owner)
 
     # The agency's notices: its officer in private and its group.
-    notice = await emulator.wait_for_message(officer.id, lambda m: "تازه" in m.text)
+    notice = await emulator.wait_for_message(officer.id, saying("agency.new_report"))
     assert PHONE in notice.text
     assert "رضا" in notice.text
-    posted = await emulator.wait_for_message(GROUP, lambda m: "تازه" in m.text)
+    posted = await emulator.wait_for_message(GROUP, saying("agency.new_report"))
     assert PHONE in posted.text
 
     # Opening the report by its number: who sees the phone.
@@ -52,7 +53,7 @@ async def test_phone_visibility_matrix(
 
     # The group's message, updated after the officer accepts there, keeps it.
     await emulator.press(officer.id, posted, "✋ پذیرش")
-    taken = await emulator.wait_for_message(GROUP, lambda m: "پذیرفته‌شده به دست" in m.text)
+    taken = await emulator.wait_for_message(GROUP, saying("workflow.by_accepted"))
     assert PHONE in taken.text
     # The owner's own notices never carry it.
     accepted = await owner.next("پذیرفت")

@@ -11,6 +11,7 @@ from bot.context import RounaqApp
 from bot.runtime import running_bot
 from bot.settings import HttpClient, PlatformName, Settings
 from emulator import BotApiEmulator
+from tests.e2e.expect import fa, saying
 
 
 @pytest.fixture(params=list(HttpClient))
@@ -28,10 +29,10 @@ async def test_bale_gets_plain_text(bale_app: RounaqApp, emulator: BotApiEmulato
     await emulator.send_text(1001, "/start")
     choice = await emulator.wait_for_message(1001)
     await emulator.press(1001, choice, "lang:fa")
-    greeting = await emulator.wait_for_message(1001, lambda m: "خوش آمدید" in m.text)
+    greeting = await emulator.wait_for_message(1001, saying("start.greeting"))
     assert greeting.parse_mode is None
     assert "<b>" not in (greeting.source_text or greeting.text)
-    assert "صاحب واحد" in greeting.text  # the bold role survives as plain text
+    assert fa("roles.owner") in greeting.text  # the bold role survives as plain text
     await bale_app.bot.send_chat_action(1001, "typing")
     assert emulator.chat_actions(1001) == []
 

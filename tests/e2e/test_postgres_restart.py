@@ -24,6 +24,7 @@ from tests.e2e.durability_helpers import (
     count,
     texts_with,
 )
+from tests.e2e.expect import FA_P, fa, says
 from tests.e2e.report_steps import report_up_to_attachments
 from tests.e2e.workflow_kit import services_of
 
@@ -101,11 +102,12 @@ async def test_postgres_restarted_and_stopped_under_the_bot(
         finally:
             await pg_ctl("start", options)
         summary = await owner.next("پیش‌نمایش", wait=30)
-        assert "۵۰۰ میلیون ریال" in summary.text
+        assert FA_P.money(500_000_000) in summary.text
         await owner.press_only(summary, "ثبت گزارش")
         confirmation = await owner.next("مهلت پاسخ", wait=10)
-        assert "۱۴۰۵-۰۰۰۱" in confirmation.text
-        await emulator.wait_for_message(officer.id, lambda m: "۱۴۰۵-۰۰۰۱" in m.text)
-        assert len(texts_with(officer, "۱۴۰۵-۰۰۰۱")) == 1
-        assert len(texts_with(owner, "پیش‌نمایش")) == 1
+        number = FA_P.tracking(1405, 1)
+        assert says(confirmation.text, "report.submitted", number=number)
+        await emulator.wait_for_message(officer.id, lambda m: number in m.text)
+        assert len(texts_with(officer, number)) == 1
+        assert len(texts_with(owner, fa("report.summary_title"))) == 1
         assert await count(services_of(app), Report) == 1

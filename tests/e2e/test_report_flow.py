@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Report, ReportEvent, Role, Unit
+from tests.e2e.expect import FA_P, fa, saying, says
 from tests.e2e.report_steps import report_by_chat, submit, summary_after
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
@@ -25,16 +26,17 @@ async def make_officer(app: RounaqApp, person: Person, agency_code: str) -> int:
 
 async def choose_persian(person: Person) -> None:
     choice = await person.say("/start")
-    assert "زبان" in choice.text
-    assert "language" in choice.text
+    # Before a language is chosen the question is in both.
+    assert says(choice.text, "start.choose_language")
+    assert says(choice.text, "start.choose_language", lang="en")
     await person.press(choice, "فارسی")
     greeting = await person.next("خوش آمدید")
-    assert "صاحب واحد" in greeting.text
+    assert says(greeting.text, "start.greeting", role=fa("roles.owner"))
 
 
 async def register_unit(person: Person, name: str, sector: str = "فرش", county: str = "قم") -> None:
     ask = await person.say("/register")
-    assert "نام واحد" in ask.text
+    assert says(ask.text, "registration.ask_name")
     sectors = await person.say(name)
     counties = await person.press(sectors, sector)
     permits = await person.press(counties, county)
@@ -43,9 +45,9 @@ async def register_unit(person: Person, name: str, sector: str = "فرش", count
         contact_prompt = await person.next("شمارهٔ خودتان")
     assert contact_prompt.reply_keyboard is not None
     done = await person.share_contact()
-    assert "ثبت شد" in done.text
+    assert says(done.text, "registration.done")
     summary = await person.next("مجوز")
-    assert "ثبت مانع تولید" in summary.button_texts[0]
+    assert fa("start.btn_report") in summary.button_texts[0]
 
 
 async def test_owner_reports_and_the_agency_gets_it(
@@ -59,26 +61,24 @@ async def test_owner_reports_and_the_agency_gets_it(
     await register_unit(owner, "كارخانه <فرش> كاشي & پسران\u200f")
 
     ask_category = await owner.say("/report")
-    assert "نوع" in ask_category.text
+    assert says(ask_category.text, "report.ask_category")
     await owner.press_only(ask_category, "مواد اولیه")
     await owner.next("شرح")
     ask_files = await owner.say(
         "تأمین نخ و رنگ از بازار آزاد با قیمت سه برابر؛ تولید <نیمه> متوقف است."
     )
-    assert "ادامه" in ask_files.button_texts[0]
+    assert fa("report.btn_continue") in ask_files.button_texts[0]
     summary = await summary_after(owner, ask_files)
     assert "سازمان صنعت، معدن و تجارت" in summary.text
-    assert "۵۰۰ میلیون ریال" in summary.text
+    assert FA_P.money(500_000_000) in summary.text
     assert "&lt;نیمه&gt;" in (summary.source_text or "")
 
     confirmation = await submit(owner, summary)
-    assert "۱۴۰۵-۰۰۰۱" in confirmation.text
-    assert "مهلت پاسخ" in confirmation.text
+    number = FA_P.tracking(1405, 1)
+    assert says(confirmation.text, "report.submitted", number=number)
 
-    notice = await emulator.wait_for_message(
-        officer.id, lambda m: "گزارش مانع تولید تازه" in m.text
-    )
-    assert "۱۴۰۵-۰۰۰۱" in notice.text
+    notice = await emulator.wait_for_message(officer.id, saying("agency.new_report"))
+    assert number in notice.text
     assert "کارخانه <فرش> کاشی & پسران" in notice.text  # normalised and shown verbatim
     assert notice.parse_mode == "HTML"
 
@@ -94,18 +94,19 @@ async def test_owner_reports_and_the_agency_gets_it(
     assert [e.kind for e in events if e.kind != "notified"] == ["submitted", "routed"]
 
     listing = await owner.say("/myreports")
-    assert "۱۴۰۵-۰۰۰۱" in listing.text
-    assert "ارجاع‌شده" in listing.text
+    assert number in listing.text
+    assert fa("status.referred") in listing.text
     detail = await owner.press(listing, "۱۴۰۵-۰۰۰۱")
-    assert "سابقه" in detail.text
-    assert "ارجاع شد" in detail.text
+    assert says(detail.text, "history.title")
+    assert says(detail.text, "history.routed", agency="سازمان صنعت، معدن و تجارت استان قم")
 
     # The officer can open it from the notice; another owner cannot, even by number.
     opened = await officer.press(notice, "مشاهده")
-    assert "سابقه" in opened.text
+    assert says(opened.text, "history.title")
+    # No language chosen yet: the default, Persian (Telegram's language_code is not used).
     stranger = people["other_owner"]
     answer = await stranger.say("1405-0001")
-    assert "not found" in answer.text.lower() or "پیدا نشد" in answer.text
+    assert says(answer.text, "myreports.not_found")
 
 
 async def test_tracking_number_typed_in_any_digits(
@@ -120,7 +121,7 @@ async def test_tracking_number_typed_in_any_digits(
     )
     for typed in ("۱۴۰۵-۱", "١٤٠٥/٠٠٠١", "#1405 0001"):
         found = await owner.say(typed)
-        assert "سابقه" in found.text, typed
+        assert says(found.text, "history.title"), typed
 
 
 async def test_bad_input_gets_localised_answers_and_the_flow_goes_on(
@@ -130,9 +131,9 @@ async def test_bad_input_gets_localised_answers_and_the_flow_goes_on(
     await choose_persian(owner)
     ask = await owner.say("/register")
     await emulator.send_sticker(owner.id)
-    assert "متن" in (await owner.next()).text
+    assert says((await owner.next()).text, "common.text_expected")
     too_long = await owner.say("ب" * 5000)
-    assert "نویسه" in too_long.text
+    assert says(too_long.text, "registration.name_length")
     sectors = await owner.say("واحد آزمایشی")
     # A forged button (another flow's data, and garbage) is refused with an alert.
     await emulator.press_raw(owner.id, owner.id, sectors.message_id, "reg:sec:999999")
@@ -142,12 +143,12 @@ async def test_bad_input_gets_localised_answers_and_the_flow_goes_on(
     assert len(alerts) >= 2
     # ...and the real button still works.
     counties = await owner.press(sectors, "کفش")
-    assert "شهرستان" in counties.text
+    assert says(counties.text, "registration.ask_county", sector="کفش")
     assert ask is not None
     unknown = await owner.say("/nonsense")
-    assert "نمی‌شناسم" in unknown.text
+    assert says(unknown.text, "common.unknown_command")
     cancelled = await owner.say("/cancel")
-    assert "لغو" in cancelled.text
+    assert says(cancelled.text, "common.cancelled")
 
 
 async def test_report_needs_a_unit_first(
@@ -158,7 +159,7 @@ async def test_report_needs_a_unit_first(
     await owner.press(choice, "English")
     await owner.next("Hello")
     answer = await owner.say("/report")
-    assert "register" in answer.text.lower()
+    assert says(answer.text, "report.no_units", lang="en")
 
 
 async def test_owner_flows_stay_out_of_groups(
@@ -176,5 +177,5 @@ async def test_owner_flows_stay_out_of_groups(
     await emulator.wait_until(lambda: len(emulator.messages(group.id)) >= 3)
     # Exactly three answers, one per command: the number got none.
     replies = emulator.messages(group.id)
-    assert [m.text for m in replies] == ["این کار را در گفت‌وگوی خصوصی با ربات انجام دهید."] * 3
+    assert [m.text for m in replies] == [fa("common.private_only")] * 3
     assert emulator.current_reply_keyboard(group.id) is None

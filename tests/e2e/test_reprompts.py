@@ -14,6 +14,7 @@ from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.durability_helpers import bot_with_owner
+from tests.e2e.expect import says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import DESCRIPTION, report_up_to_attachments
 from tests.e2e.workflow_kit import Cast
@@ -173,7 +174,7 @@ async def test_the_attachment_step_after_a_restart_takes_a_typed_continue(
     """The defect as found: "ادامه" typed at the attachment step, and /report keeps the draft."""
     person, _ = await report_attach(app, cast)
     moved_on = await person.say("ادامه")
-    assert "مبلغ" in moved_on.text
+    assert says(moved_on.text, "report.ask_amount")
     again = await person.say("/report")
     assert again.text == FA.t("report.resume_question")
     resumed = await person.press(again, FA.t("report.btn_resume"))
@@ -195,4 +196,4 @@ async def test_after_a_restart_the_attachment_step_still_has_its_button(
         assert again.text == FA.t("report.files_expected")
         assert again.button_texts == [FA.t("report.btn_continue")]
         moved_on = await owner.say("ادامه")
-        assert "مبلغ" in moved_on.text
+        assert says(moved_on.text, "report.ask_amount")

@@ -15,6 +15,7 @@ from bot.access import ReportAction
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Report, RoutingRule, UserRole
+from tests.e2e.expect import fa
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 
 ROLES = ("owner", "officer", "official", "secretariat", "admin")
@@ -113,10 +114,10 @@ async def test_report_actions_by_role_with_forged_buttons(
                 assert not answer.show_alert, (role, code, answer.text)
             elif want == "not_now":
                 assert answer.show_alert, (role, code)
-                assert "وضعیت کنونی" in (answer.text or ""), (role, code)
+                assert answer.text == fa("workflow.error_not_now"), (role, code)
             else:
                 assert answer.show_alert, (role, code)
-                assert "پیدا نشد" in (answer.text or ""), (role, code)
+                assert answer.text == fa("workflow.error_not_found"), (role, code)
         # The owner's confirmed withdrawal, forged by anyone else.
         if role != "owner":
             query = await emulator.press_raw(
@@ -124,7 +125,7 @@ async def test_report_actions_by_role_with_forged_buttons(
             )
             answer = await emulator.wait_for_answer(query)
             assert answer.show_alert
-            assert "پیدا نشد" in (answer.text or "")
+            assert answer.text == fa("workflow.error_not_found")
     async with services_of(app).database.session() as session:
         row = await session.get(Report, report.id)
     assert row is not None

@@ -12,6 +12,7 @@ from bot.i18n import get_translator
 from bot.views.common import status_label
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
+from tests.e2e.expect import FA_P, says
 from tests.e2e.report_steps import SLOW_YARN, report_by_chat
 from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, services_of
@@ -77,8 +78,10 @@ async def test_loans_show_an_import_at_once(
 ) -> None:
     official, admin = cast.official, cast.admin
     before = await official.say("/loans")
-    assert "پرداخت‌شده:" not in before.text  # the seed has quotas and sources, no rows
+    # The seed has quotas and sources, no rows.
+    assert not says(before.text, "loans.records_paid")
     await emulator.send_document(admin.id, make_csv(rows_with()), "melli-1398.csv", "text/csv")
     await admin.next("فایل وارد شد")
     after = await official.say("/loans")
-    assert "پرداخت‌شده: ۴ هزار و ۵۰۰ میلیارد ریال به ۳ طرح" in after.text
+    paid = {"amount": FA_P.money(4_500 * 10**9), "count": 3}
+    assert says(after.text, "loans.records_paid", **paid)

@@ -9,6 +9,7 @@ from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Report, Role
+from tests.e2e.expect import FA_P, fa, labels, piece, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
@@ -23,6 +24,8 @@ from tests.e2e.workflow_kit import (
 )
 
 FA = get_translator("fa")
+T1 = FA_P.tracking(1405, 1)
+ADMIN_ALERT = piece("notify.admin_unstaffed")
 
 
 async def test_a_report_of_the_hqs_own_kind_is_not_called_unstaffed(
@@ -48,15 +51,15 @@ async def test_a_report_of_the_hqs_own_kind_is_not_called_unstaffed(
     confirmation = await submit_by_chat(
         owner, "قوانین", "بخشنامهٔ تازهٔ گمرک واردات مواد اولیه را متوقف کرده است."
     )
-    assert "۱۴۰۵-۰۰۰۱" in confirmation.text
-    assert "هنوز کارشناسی" not in confirmation.text
-    assert "با خود ستاد است" in confirmation.text
-    assert "مهلت پاسخ" not in confirmation.text  # the HQ's queue has no agency deadline
+    assert says(confirmation.text, "report.submitted_hq", number=T1)
+    assert not says(confirmation.text, "report.submitted_unstaffed")
+    # The HQ's queue has no agency deadline.
+    assert not says(confirmation.text, "report.submitted")
 
-    told = await emulator.wait_for_message(hq.id, lambda m: "یکراست به ستاد" in m.text)
-    assert "۱۴۰۵-۰۰۰۱" in told.text
+    told = await emulator.wait_for_message(hq.id, saying("notify.secretariat_direct", number=T1))
+    assert told.text
     # Notices go out in one pass, the secretariat's first: by now an admin alert would be in.
-    assert not any("کارشناس یا گروهی" in t for t in admin.texts())
+    assert not any(ADMIN_ALERT in t for t in admin.texts())
 
     report = await only_report(app)
     kinds = await event_kinds(app, report.id, public=True)
@@ -65,7 +68,7 @@ async def test_a_report_of_the_hqs_own_kind_is_not_called_unstaffed(
     queue = await services.hq.escalated((await services.users.profile(hq.id)).principal)
     assert report.id in [r.id for r in queue]
     card = await hq.say("1405-0001")
-    assert "کسی در" not in card.text
+    assert piece("history.unstaffed") not in card.text
     assert FA.t("digest.section_unstaffed") not in await admin_digest(app, admin.id)
 
 
@@ -85,10 +88,10 @@ async def test_an_officer_reassigning_to_the_hq_puts_the_report_in_its_queue(
     assert not label.startswith("⚠️")
     await officer.press_only(picker, label)
 
-    told = await emulator.wait_for_message(hq.id, lambda m: "به ستاد ارجاع شد" in m.text)
-    assert "۱۴۰۵-۰۰۰۱" in told.text
+    told = await emulator.wait_for_message(hq.id, saying("notify.secretariat_escalated"))
+    assert says(told.text, "notify.secretariat_escalated", number=T1)
     await owner.next("ستاد")
-    assert not any("کارشناس یا گروهی" in t for t in admin.texts())
+    assert not any(ADMIN_ALERT in t for t in admin.texts())
     async with services.database.session() as session:
         report = (await session.scalars(select(Report))).one()
     assert report.status == "escalated"
@@ -105,9 +108,10 @@ async def test_removing_an_admin_named_in_the_settings_does_not_say_saved(
     would believe it done."""
     admin = cast.admin
     card = await admin.say(f"/admin {admin.id}")
-    assert "➖ مدیر سامانه" in card.button_texts
-    answer = await press_and_answer(emulator, admin, card, "➖ مدیر سامانه")
-    assert "ذخیره" not in answer
+    revoke = fa("admin.btn_revoke", role=fa("roles.admin"))
+    assert revoke in card.button_texts
+    answer = await press_and_answer(emulator, admin, card, revoke)
+    assert fa("admin.saved") not in answer
     assert answer == FA.t("admin.revoke_in_settings")
     profile = await services_of(app).users.profile(admin.id)
     assert profile.principal.has(Role.ADMIN)
@@ -140,15 +144,16 @@ async def test_text_typed_at_the_hq_decisions_button_steps_is_told_it_does_not_f
     await file_report(app, owner, "tax")  # nobody at the tax office: straight to the HQ
     agenda = await hq.say("/agenda")
     await hq.press_only(agenda, "☐ \u2066۱۴۰۵-۰۰۰۱\u2069")  # labels isolate the number
-    agenda = await emulator.wait_for_message(hq.id, lambda m: "تجمیع" in " ".join(m.button_texts))
-    causes = await hq.press(agenda, "تجمیع")
+    bundle = piece("hq.btn_bundle")
+    agenda = await emulator.wait_for_message(hq.id, lambda m: bundle in labels(m))
+    causes = await hq.press(agenda, bundle)
     await hq.press(causes, "علت دیگر")
     await hq.say("مالیات علی‌الرأس")
     item = await hq.say("۱۴۰۵/۱۰/۱۵")
     await hq.press(item, "ثبت مصوبه")
     agencies = await hq.say("ادارهٔ مالیات تا پایان ماه معافیت را اعمال کند.")
     deadline = await hq.press(agencies, "بعدی")
-    assert "روز" in deadline.text
+    assert says(deadline.text, "hq.pick_deadline")
 
     reply = await hq.say("۲۰ روز")
     assert reply.text == FA.t("common.flow_lost")
@@ -182,7 +187,7 @@ async def test_a_photos_caption_at_the_attachment_step_is_kept(
     ask_files = await report_up_to_attachments(owner)
     await emulator.send_photo(owner.id, _tiny_png(), caption="نامهٔ ادارهٔ برق شمارهٔ ۴۵۶")
     told = await owner.next("پیوست")
-    assert "به شرح افزوده شد" in told.text
+    assert says(told.text, "report.description_added")
     await finish_report(owner, ask_files)
     await officer.next("۱۴۰۵-۰۰۰۱")
     card = await officer.say("1405-0001")
@@ -211,9 +216,8 @@ async def test_admin_group_sent_in_private_says_where_it_belongs(
     (it searched for a user named "group")."""
     admin = cast.admin
     reply = await admin.say("/admin group tax")
-    assert "چنین کاربری نیست" not in reply.text
-    shown = reply.text.replace("\u200e", "")  # the marks that keep the command left to right
-    assert shown.startswith("/admin group کد را در گروه خود دستگاه بفرستید")
+    assert piece("admin.user_not_found") not in reply.text
+    assert reply.text.startswith(fa("admin.group_where"))
     assert "/admin group tax" in reply.text  # the tax office has no one yet
     assert "/admin group smt" not in reply.text  # the SMT has its officer
 
@@ -226,7 +230,7 @@ async def test_editprogram_with_a_number_that_names_no_program_says_so(
     reply = await cast.admin.say("/editprogram 999")
     assert reply.text == FA.t("programs.not_found")
     usage = await cast.admin.say("/editprogram")
-    assert usage.text.startswith("شمارهٔ برنامه را هم بنویسید")
+    assert usage.text == fa("programs.edit_usage")
 
 
 async def test_staff_typing_outside_a_flow_are_pointed_at_their_own_work(
@@ -250,7 +254,8 @@ async def test_loans_takes_a_gregorian_year_and_ignores_an_absurd_one(
     a twenty-digit year, instead of 1398's figures (the year that starts in 2019)."""
     official = cast.official
     asked = await official.say("/loans 2019")
-    assert "سال ۱۳۹۸" in asked.text
-    assert "۹ هزار میلیارد ریال" in asked.text  # the province's 1398 quota
+    assert says(asked.text, "loans.title", year=FA_P.plain_int(1398))
+    # The province's 1398 quota.
+    assert says(asked.text, "loans.quota", amount=FA_P.money(9_000 * 10**9))
     absurd = await official.say("/loans 99999999999999999999")
-    assert "۹۹۹۹" not in absurd.text
+    assert FA_P.digits("9999") not in absurd.text

@@ -8,10 +8,12 @@ from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Role
 from storage.models_digest import ChatKind
+from tests.e2e.expect import FA_P, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.workflow_kit import Cast, event_kinds, file_report, only_report, services_of
 
 FA = get_translator("fa")
+T1 = FA_P.tracking(1405, 1)
 
 
 async def admin_digest(app: RounaqApp, admin_id: int) -> str:
@@ -40,15 +42,14 @@ async def test_report_to_an_empty_agency_goes_to_the_hq(
 
     confirmation = await submit_by_chat(owner, "مالیات", "مالیات علی‌الرأس سنگین برای واحد ما")
     # Honest: where it went, and no deadline promised.
-    assert "۱۴۰۵-۰۰۰۱" in confirmation.text
-    assert "دبیرخانهٔ ستاد" in confirmation.text
-    assert tax.name_fa in confirmation.text
-    assert "مهلت پاسخ" not in confirmation.text
+    unstaffed = {"number": T1, "agency": tax.name_fa}
+    assert says(confirmation.text, "report.submitted_unstaffed", **unstaffed)
+    assert not says(confirmation.text, "report.submitted")
 
-    told_hq = await emulator.wait_for_message(hq.id, lambda m: "مستقیم به ستاد" in m.text)
-    assert tax.name_fa in told_hq.text
-    told_admin = await emulator.wait_for_message(admin.id, lambda m: "کارشناس یا گروهی" in m.text)
-    assert "۱۴۰۵-۰۰۰۱" in told_admin.text
+    told_hq = await emulator.wait_for_message(hq.id, saying("notify.secretariat_unstaffed"))
+    assert says(told_hq.text, "notify.secretariat_unstaffed", **unstaffed)
+    told_admin = await emulator.wait_for_message(admin.id, saying("notify.admin_unstaffed"))
+    assert says(told_admin.text, "notify.admin_unstaffed", **unstaffed)
     assert "/admin group tax" in told_admin.text
 
     report = await only_report(app)
@@ -62,7 +63,8 @@ async def test_report_to_an_empty_agency_goes_to_the_hq(
     assert report.id in queue
     card = await hq.say("1405-0001")
     mine = await owner.say("1405-0001")
-    assert "مهلت پاسخ" not in mine.text  # no deadline promised on the card either
+    # No deadline promised on the card either.
+    assert not says(mine.text, "report.card_dates")
     assert FA.t("history.unstaffed", when="", agency=tax.name_fa).split("— ")[1] in card.text
 
     # The admins' digest lists the agency until it has someone.
@@ -77,7 +79,7 @@ async def test_report_to_an_empty_agency_goes_to_the_hq(
     assert "⚠️" not in tax_line
     assert FA.t("digest.section_unstaffed") not in await admin_digest(app, admin.id)
     second = await submit_by_chat(owner, "مالیات", "جریمهٔ دیرکرد مالیاتی بدون ابلاغ قبلی")
-    assert "مهلت پاسخ" in second.text
+    assert says(second.text, "report.submitted", number=FA_P.tracking(1405, 2))
     await emulator.wait_for_message(cast.other_owner.id, lambda m: "1405-0002" in m.text)
 
 
@@ -95,8 +97,8 @@ async def test_reassigning_to_an_empty_agency_sends_the_report_to_the_hq(
     assert label.startswith("⚠️")  # marked in the picker
     await officer.press_only(picker, label)
 
-    await emulator.wait_for_message(hq.id, lambda m: "مستقیم به ستاد" in m.text)
-    told_admin = await emulator.wait_for_message(admin.id, lambda m: "کارشناس یا گروهی" in m.text)
+    await emulator.wait_for_message(hq.id, saying("notify.secretariat_unstaffed", number=T1))
+    told_admin = await emulator.wait_for_message(admin.id, saying("notify.admin_unstaffed"))
     assert "/admin group customs" in told_admin.text
     await owner.next("دبیرخانهٔ ستاد")
     report = await only_report(app)

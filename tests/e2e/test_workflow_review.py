@@ -17,6 +17,7 @@ from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.models import Province, Report, ReportEvent
 from storage.models_workflow import AgendaItem, ReportTracking
+from tests.e2e.expect import FA_P, fa, says
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
 from tests.e2e.test_report_flow import register_unit
@@ -39,8 +40,7 @@ async def test_the_officer_receives_a_reports_photo_and_pdf(
     await officer.next("۱۴۰۵-۰۰۰۱")  # the agency is told of the new report
 
     view = await officer.say("1405-0001")
-    files_label = next((t for t in view.button_texts if "پیوست" in t), view.button_texts)
-    assert "۲" in files_label
+    assert fa("myreports.btn_files", n=2) in view.button_texts
     before = len(emulator.messages(officer.id))
     await officer.press_only(view, "پیوست")
     await emulator.wait_until(lambda: len(emulator.messages(officer.id)) >= before + 2)
@@ -48,7 +48,8 @@ async def test_the_officer_receives_a_reports_photo_and_pdf(
     assert [m.kind for m in sent] == ["photo", "document"]
     assert sent[1].document is not None
     assert emulator.file_bytes(sent[1].document.file_id) == PDF
-    assert "۱۴۰۵-۰۰۰۱" in sent[0].text
+    first = {"i": 1, "n": 2, "number": FA_P.tracking(1405, 1)}
+    assert says(sent[0].text, "myreports.file_caption", **first)
 
     # Someone who may not see the report gets nothing for the same (forged) button.
     stranger = cast.other_owner
@@ -80,19 +81,20 @@ async def test_agenda_and_decisions_are_paged_with_sixty_reports(
     ids = await _escalate_all(app, 60, cast, clock)
     hq = cast.secretariat
     agenda = await hq.say("/agenda")
-    assert "۱۴۰۵-۰۰۰۱" in agenda.text
-    assert "۱۴۰۵-۰۰۶۰" not in agenda.text
+    number = {n: FA_P.tracking(1405, n) for n in (1, 11, 60)}
+    assert number[1] in agenda.text
+    assert number[60] not in agenda.text
     assert _button_count(agenda.buttons) <= 100
-    pager = [t for t in agenda.button_texts if "۱ از ۶" in t]
+    pager = [t for t in agenda.button_texts if fa("common.page", page=1, pages=6) in t]
     assert pager, agenda.button_texts
     await hq.press_only(agenda, "بعدی")
-    await emulator.wait_until(lambda: "۱۴۰۵-۰۰۱۱" in emulator.messages(hq.id)[-1].text)
+    await emulator.wait_until(lambda: number[11] in emulator.messages(hq.id)[-1].text)
     second = emulator.messages(hq.id)[-1]
-    assert "۱۴۰۵-۰۰۰۱" not in second.text
+    assert number[1] not in second.text
     # Selecting on page 2 keeps page 2.
     await hq.press_only(second, "۱۴۰۵-۰۰۱۲")
     await emulator.wait_until(lambda: "☑" in " ".join(emulator.messages(hq.id)[-1].button_texts))
-    assert "۱۴۰۵-۰۰۱۱" in emulator.messages(hq.id)[-1].text
+    assert number[11] in emulator.messages(hq.id)[-1].text
 
     # Sixty decisions, each naming SMT: the officer's /decisions pages them too.
     services = services_of(app)
@@ -111,10 +113,12 @@ async def test_agenda_and_decisions_are_paged_with_sixty_reports(
         )  # fmt: skip
     listing = await cast.officer.say("/decisions")
     assert _button_count(listing.buttons) <= 100
-    assert [t for t in listing.button_texts if "۱ از ۱۲" in t], listing.button_texts
+    first_page = fa("common.page", page=1, pages=12)
+    assert [t for t in listing.button_texts if first_page in t], listing.button_texts
     await cast.officer.press_only(listing, "بعدی")
+    second_page = fa("common.page", page=2, pages=12)
     await emulator.wait_until(
-        lambda: any("۲ از ۱۲" in t for t in emulator.messages(cast.officer.id)[-1].button_texts)
+        lambda: any(second_page in t for t in emulator.messages(cast.officer.id)[-1].button_texts)
     )
     assert _button_count(emulator.messages(cast.officer.id)[-1].buttons) <= 100
 
@@ -175,13 +179,14 @@ async def test_officers_read_the_owners_status_as_the_owners(
         officer, ReportAction.ASK, report.id, note="فاکتور خرید را بفرستید."
     )
     staff_view = await cast.officer.say("1405-0001")
-    assert "در انتظار پاسخ صاحب واحد" in staff_view.text
-    assert "در انتظار پاسخ شما" not in staff_view.text
+    for_staff, for_owner = fa("status.awaiting_owner_staff"), fa("status.awaiting_owner")
+    assert for_staff in staff_view.text
+    assert for_owner not in staff_view.text
     inbox = await cast.officer.say("/inbox")
-    assert "در انتظار پاسخ صاحب واحد" in inbox.text
-    assert "در انتظار پاسخ شما" not in inbox.text
+    assert for_staff in inbox.text
+    assert for_owner not in inbox.text
     owner_view = await cast.owner.say("1405-0001")
-    assert "در انتظار پاسخ شما" in owner_view.text
+    assert for_owner in owner_view.text
 
 
 async def test_prompt_text_is_normalised_and_survives_a_redelivered_command(
@@ -196,7 +201,7 @@ async def test_prompt_text_is_normalised_and_survives_a_redelivered_command(
     emulator.redeliver(old_command)  # Telegram sends the old /inbox again
     # Arabic yeh and kaf, and a right-to-left override, as pasted from elsewhere.
     done = await officer.say("\u202eتأمين كننده در فهرست سياه است")
-    assert "یادداشت داخلی ثبت شد" in done.text
+    assert says(done.text, "workflow.done_note")
     async with services_of(app).database.session() as session:
         notes = list(
             await session.scalars(
