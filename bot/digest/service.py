@@ -20,6 +20,7 @@ from bot.digest.content import (
     render,
 )
 from bot.i18n import languages
+from bot.services.base import CalendarService
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.settings import Settings
@@ -41,7 +42,7 @@ class Prepared:
     digest_day: DigestDay
 
 
-class DigestService:
+class DigestService(CalendarService):
     def __init__(
         self,
         database: Database,
@@ -51,10 +52,7 @@ class DigestService:
         settings: Settings,
         registry: SectionRegistry,
     ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-        self._calendar = calendar
+        super().__init__(database, directory, clock, calendar)
         self._settings = settings
         self.registry = registry
 
@@ -155,7 +153,7 @@ class DigestService:
 
     async def recipients(self, chat_ids: Sequence[int]) -> dict[int, Recipient]:
         """Recipients for active subscriptions among `chat_ids`, in a few queries."""
-        province_id = self._directory.province_id
+        province_id = self._province
         async with self._db.session() as session:
             repo = SubscriptionRepository(session)
             subscriptions = {c: s for c, s in (await repo.by_chats(chat_ids)).items() if s.active}
@@ -282,7 +280,7 @@ class DigestService:
 
     async def admin_chats(self) -> list[tuple[int, str]]:
         """Who gets the end-of-run report: configured admins and admin role holders."""
-        province_id = self._directory.province_id
+        province_id = self._province
         async with self._db.session() as session:
             users = UserRepository(session)
             holders = await users.holders(Role.ADMIN.value, province_id)
