@@ -10,7 +10,8 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.services.workflow import WorkflowError
-from handlers import prompt
+from handlers import decision_draft, prompt
+from handlers.decision_draft import agency_picker, draft_of
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
     DEADLINE_CHOICES,
@@ -27,7 +28,6 @@ from handlers.sessions.buttons import (
 from handlers.sessions.common import (
     DRAFT_KEY,
     Press,
-    agency_picker,
     edit_markup,
     error_text,
     say,
@@ -113,11 +113,7 @@ def settle(outcome: str) -> Press[Postpone | Reject | Reviewed]:
 
 
 def _draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT_KEY)
-    if not isinstance(draft, dict) or draft.get("item") != item_id:
-        return None
-    return draft
+    return draft_of(context, DRAFT_KEY, item_id)
 
 
 def _picker(context: RounaqContext, item_id: int, chosen: set[int]) -> InlineKeyboardMarkup | None:
@@ -144,23 +140,10 @@ async def decide(
 async def got_decision(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
-    item_id, session_id = int(data.get("item", 0)), int(data.get("session", 0))
-    try:
-        decision_text = context.services.hq.check_text(text)
-        _, reports, _ = await context.services.hq.item(context.principal, item_id)
-    except WorkflowError as error:
-        await message.reply_text(error_text(context.tr, error))
-        return error.reason != "note_length"
-    chosen = sorted({r.agency_id for r in reports})
-    assert context.user_data is not None
-    context.user_data[DRAFT_KEY] = {
-        "item": item_id, "session": session_id, "text": decision_text, "agencies": chosen,
-    }  # fmt: skip
-    picker = _picker(context, item_id, set(chosen))
-    await message.reply_text(context.tr.t("hq.pick_agencies"), reply_markup=picker)
-    return True
+    return await decision_draft.got_text(
+        update, context, DRAFT_KEY, int(data.get("item", 0)), text,
+        picker=_picker, error_text=error_text, session=int(data.get("session", 0)),
+    )  # fmt: skip
 
 
 async def pick_agency(
@@ -182,20 +165,10 @@ async def pick_agency(
 async def agencies_picked(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: AgenciesPicked
 ) -> None:
-    tr, fmt = context.tr, context.fmt
     draft = _draft(context, pressed.item)
-    if draft is None or not draft["agencies"]:
-        await query.answer(tr.t("hq.pick_agencies"), show_alert=True)
-        return
-    await query.answer()
-    choices = [
-        InlineKeyboardButton(
-            tr.t("hq.days", days=fmt.number(d)),
-            callback_data=PickDeadline(pressed.item, d).pack(),
-        )
-        for d in DEADLINE_CHOICES
-    ]
-    await say(update, context, tr.t("hq.pick_deadline"), keyboard(choices))
+    await decision_draft.ask_deadline(
+        update, context, query, draft, DEADLINE_CHOICES, lambda d: PickDeadline(pressed.item, d)
+    )
 
 
 async def pick_deadline(

@@ -15,8 +15,9 @@ from bot.formatting import Presenter
 from bot.services.workflow import WorkflowError
 from bot.text import normalize_for_match, parse_jalali_date
 from handlers import prompt
+from handlers.decision_draft import agency_picker
 from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
-from handlers.sessions.common import agency_picker, edit_markup, error_text, say
+from handlers.sessions.common import edit_markup, error_text, say
 from handlers.sessions.views import list_view, session_view
 
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})$")
