@@ -8,7 +8,7 @@ state lives in user_data (per user), the handler table on the runtime (per appli
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from telegram import Message, Update
@@ -19,6 +19,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
 from bot.state import runtime_of
 from bot.text import normalize_text
+from handlers.awaited import Awaited
 
 PENDING_KEY = "pending_input"
 
@@ -56,19 +57,11 @@ def drop(context: RounaqContext) -> None:
         context.user_data.pop(PENDING_KEY, None)
 
 
-class _Waiting(filters.MessageFilter):
+class _Waiting(Awaited):
     """Private messages from a user the bot is waiting on for text."""
 
-    def __init__(self, application: RounaqApp) -> None:
-        super().__init__(name="WaitingForText")
-        self._application = application
-
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None or message.chat.type != message.chat.PRIVATE:
-            return False
-        data = self._application.user_data.get(user.id)
-        return bool(data and data.get(PENDING_KEY))
+    def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
+        return bool(user_data.get(PENDING_KEY))
 
 
 async def on_text(update: Update, context: RounaqContext) -> None:
@@ -120,7 +113,7 @@ async def forget_on_command(update: Update, context: RounaqContext) -> None:
 
 
 def register(application: RounaqApp) -> None:
-    waiting = _Waiting(application)
+    waiting = _Waiting(application, "WaitingForText")
     # Group -2 runs before the gate and everything else, without stopping them. It cannot
     # share the gate's group -1 (the gate's TypeHandler takes every update there), so it
     # asks the gate's question itself: see forget_on_command. Only a new message counts:
