@@ -8,7 +8,8 @@ state lives in user_data (per user), the handler table on the runtime (per appli
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import functools
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
 from telegram import Message, Update
@@ -17,6 +18,8 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
+from bot.i18n import Translator
+from bot.services.workflow import WorkflowError
 from bot.state import runtime_of
 from bot.text import normalize_text
 from handlers.awaited import Awaited
@@ -25,6 +28,31 @@ PENDING_KEY = "pending_input"
 
 # (update, context, data saved by ask(), the text) -> True when done, False to ask again.
 PromptHandler = Callable[[Update, RounaqContext, dict[str, Any], str], Awaitable[bool]]
+
+
+def refusing(
+    render: Callable[[Translator, WorkflowError], str], again: Collection[str] = ("note_length",)
+) -> Callable[[PromptHandler], PromptHandler]:
+    """A prompt's handler whose refusal (WorkflowError) is answered in words by `render`: a
+    reason in `again` (a text of the wrong length) asks for the text again, any other ends
+    the prompt."""
+
+    def wrap(handler: PromptHandler) -> PromptHandler:
+        @functools.wraps(handler)
+        async def run(
+            update: Update, context: RounaqContext, data: dict[str, Any], text: str
+        ) -> bool:
+            try:
+                return await handler(update, context, data, text)
+            except WorkflowError as error:
+                message = update.effective_message
+                assert message is not None
+                await message.reply_text(render(context.tr, error))
+                return error.reason not in again
+
+        return run
+
+    return wrap
 
 
 def on(application: RounaqApp, kind: str, handler: PromptHandler) -> None:

@@ -9,7 +9,6 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 
 from bot.context import RounaqContext
 from bot.formatting import escape
-from bot.services.workflow import WorkflowError
 from handlers import decision_draft, prompt
 from handlers.decision_draft import agency_picker, draft_of
 from handlers.notify import deliver
@@ -70,19 +69,15 @@ async def attendee(
     )  # fmt: skip
 
 
+@prompt.refusing(error_text)
 async def got_attendee(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     message = update.effective_message
     assert message is not None
-    session_id = int(data.get("session", 0))
-    try:
-        await context.services.sessions.attend(
-            context.principal, session_id, int(data.get("agency", 0)), text
-        )
-    except WorkflowError as error:
-        await message.reply_text(error_text(context.tr, error))
-        return error.reason != "note_length"
+    await context.services.sessions.attend(
+        context.principal, int(data.get("session", 0)), int(data.get("agency", 0)), text
+    )
     await message.reply_text(context.tr.t("sessions.attended"))
     return True
 
