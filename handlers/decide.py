@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 
 from bot.buttons_hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadline, ToggleAgency
 from bot.context import RounaqContext
 from bot.views import workflow_error
 from bot.views_hq import decided_text
 from handlers import decision_draft, prompt
-from handlers.decision_draft import agency_picker, draft_of
+from handlers.decision_draft import DecisionButtons, draft_of
 from handlers.declare import stale
 from handlers.notify import deliver
 from handlers.ui import answer_quietly, redraw, say
@@ -31,16 +31,7 @@ def _draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:
     return draft_of(context, DECISION_KEY, item_id)
 
 
-def _agency_picker(
-    context: RounaqContext, item_id: int, chosen: set[int]
-) -> InlineKeyboardMarkup | None:
-    return agency_picker(
-        context,
-        chosen,
-        lambda agency, _: ToggleAgency(item_id, agency),
-        AgenciesChosen(item_id),
-        "hq.btn_next",
-    )
+BUTTONS = DecisionButtons(ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES)
 
 
 async def decide(
@@ -62,7 +53,7 @@ async def got_decision_text(
 ) -> bool:
     return await decision_draft.got_text(
         update, context, DECISION_KEY, int(data.get("item", 0)), text,
-        picker=_agency_picker, error_text=workflow_error,
+        buttons=BUTTONS, error_text=workflow_error,
     )  # fmt: skip
 
 
@@ -80,7 +71,7 @@ async def toggle_agency(
     else:
         chosen.append(data.agency_id)
     await query.answer()
-    markup = _agency_picker(context, data.item_id, set(chosen))
+    markup = BUTTONS.picker(context, data.item_id, set(chosen))
     await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
 
 
@@ -88,9 +79,7 @@ async def agencies_chosen(
     update: Update, context: RounaqContext, query: CallbackQuery, data: AgenciesChosen
 ) -> None:
     draft = _draft(context, data.item_id)
-    await decision_draft.ask_deadline(
-        update, context, query, draft, DEADLINE_CHOICES, lambda d: PickDeadline(data.item_id, d)
-    )
+    await decision_draft.ask_deadline(update, context, query, data.item_id, draft, BUTTONS)
 
 
 async def pick_deadline(

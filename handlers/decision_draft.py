@@ -9,6 +9,7 @@ recorded the decision; each caller keeps its own buttons and its own service cal
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -18,9 +19,6 @@ from bot.context import RounaqContext
 from bot.i18n import Translator
 from bot.services.workflow import WorkflowError
 from handlers.ui import keyboard, rows, say
-
-# An item's agency picker, as drawn for the agencies chosen so far.
-Picker = Callable[[RounaqContext, int, set[int]], InlineKeyboardMarkup | None]
 
 
 def agency_picker(
@@ -43,6 +41,29 @@ def agency_picker(
     return keyboard(*rows(buttons, 2), [finish])
 
 
+@dataclass(frozen=True)
+class DecisionButtons:
+    """The caller's own button kinds for an item's draft: toggle(item, agency), done(item)
+    and deadline(item, days), with the deadlines offered."""
+
+    toggle: Callable[[int, int], CallbackData]
+    done: Callable[[int], CallbackData]
+    deadline: Callable[[int, int], CallbackData]
+    deadlines: tuple[int, ...]
+
+    def picker(
+        self, context: RounaqContext, item_id: int, chosen: set[int]
+    ) -> InlineKeyboardMarkup | None:
+        """The item's agencies as ☑/☐ toggles, then "next"."""
+        return agency_picker(
+            context,
+            chosen,
+            lambda agency, _: self.toggle(item_id, agency),
+            self.done(item_id),
+            "hq.btn_next",
+        )
+
+
 def draft_of(context: RounaqContext, key: str, item_id: int) -> dict[str, Any] | None:
     """The decision drafted under `key`, if it is this item's (an older button is stale)."""
     assert context.user_data is not None
@@ -59,7 +80,7 @@ async def got_text(
     item_id: int,
     text: str,
     *,
-    picker: Picker,
+    buttons: DecisionButtons,
     error_text: Callable[[Translator, WorkflowError], str],
     **extra: int,
 ) -> bool:
@@ -76,7 +97,7 @@ async def got_text(
     chosen = sorted({r.agency_id for r in reports})
     assert context.user_data is not None
     context.user_data[key] = {"item": item_id, **extra, "text": decision_text, "agencies": chosen}
-    markup = picker(context, item_id, set(chosen))
+    markup = buttons.picker(context, item_id, set(chosen))
     await message.reply_text(context.tr.t("hq.pick_agencies"), reply_markup=markup)
     return True
 
@@ -85,20 +106,21 @@ async def ask_deadline(
     update: Update,
     context: RounaqContext,
     query: CallbackQuery,
+    item_id: int,
     draft: dict[str, Any] | None,
-    choices: tuple[int, ...],
-    make: Callable[[int], CallbackData],
+    buttons: DecisionButtons,
 ) -> None:
-    """The agencies are chosen: the deadline, in days, as buttons (`make(days)`)."""
+    """The agencies are chosen: the deadline, in days, as buttons."""
     tr = context.tr
     if draft is None or not draft["agencies"]:
         await query.answer(tr.t("hq.pick_agencies"), show_alert=True)
         return
     await query.answer()
-    buttons = [
+    choices = [
         InlineKeyboardButton(
-            tr.t("hq.days", days=context.fmt.number(d)), callback_data=make(d).pack()
+            tr.t("hq.days", days=context.fmt.number(d)),
+            callback_data=buttons.deadline(item_id, d).pack(),
         )
-        for d in choices
+        for d in buttons.deadlines
     ]
-    await say(update, context, tr.t("hq.pick_deadline"), keyboard(buttons))
+    await say(update, context, tr.t("hq.pick_deadline"), keyboard(choices))

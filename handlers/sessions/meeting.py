@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.context import RounaqContext
 from bot.formatting import escape
 from handlers import decision_draft, prompt
-from handlers.decision_draft import agency_picker, draft_of
+from handlers.decision_draft import DecisionButtons, draft_of
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
     DEADLINE_CHOICES,
@@ -111,14 +111,7 @@ def _draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:
     return draft_of(context, DRAFT_KEY, item_id)
 
 
-def _picker(context: RounaqContext, item_id: int, chosen: set[int]) -> InlineKeyboardMarkup | None:
-    return agency_picker(
-        context,
-        chosen,
-        lambda agency, _: PickAgency(item_id, agency),
-        AgenciesPicked(item_id),
-        "hq.btn_next",
-    )
+BUTTONS = DecisionButtons(PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES)
 
 
 async def decide(
@@ -137,7 +130,7 @@ async def got_decision(
 ) -> bool:
     return await decision_draft.got_text(
         update, context, DRAFT_KEY, int(data.get("item", 0)), text,
-        picker=_picker, error_text=error_text, session=int(data.get("session", 0)),
+        buttons=BUTTONS, error_text=error_text, session=int(data.get("session", 0)),
     )  # fmt: skip
 
 
@@ -154,16 +147,14 @@ async def pick_agency(
     elif pressed.agency in {a.id for a in context.services.directory.agencies}:
         picked.append(pressed.agency)
     await query.answer()
-    await edit_markup(query, _picker(context, pressed.item, set(picked)))
+    await edit_markup(query, BUTTONS.picker(context, pressed.item, set(picked)))
 
 
 async def agencies_picked(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: AgenciesPicked
 ) -> None:
     draft = _draft(context, pressed.item)
-    await decision_draft.ask_deadline(
-        update, context, query, draft, DEADLINE_CHOICES, lambda d: PickDeadline(pressed.item, d)
-    )
+    await decision_draft.ask_deadline(update, context, query, pressed.item, draft, BUTTONS)
 
 
 async def pick_deadline(
