@@ -17,7 +17,7 @@ from bot.buttons_hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadlin
 from bot.context import RounaqContext
 from bot.views import workflow_error
 from bot.views_hq import decided_text
-from handlers import decision_draft, prompt
+from handlers import decision_draft
 from handlers.decision_draft import DecisionButtons, draft_of
 from handlers.declare import stale
 from handlers.notify import deliver
@@ -38,14 +38,7 @@ async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, data: Decide
 ) -> None:
     await context.services.hq.item(context.principal, data.item_id)  # refused: an alert
-    await query.answer()
-    await prompt.ask(
-        context,
-        query.from_user.id,
-        context.tr.t("hq.ask_decision"),
-        "hq_decision",
-        item=data.item_id,
-    )
+    await decision_draft.ask_text(context, query, "hq_decision", item=data.item_id)
 
 
 async def got_decision_text(

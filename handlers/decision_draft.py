@@ -18,6 +18,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.i18n import Translator
 from bot.services.workflow import WorkflowError
+from handlers import prompt
 from handlers.ui import keyboard, rows, say
 
 
@@ -71,6 +72,13 @@ def draft_of(context: RounaqContext, key: str, item_id: int) -> dict[str, Any] |
     if not isinstance(draft, dict) or draft.get("item") != item_id:
         return None
     return draft
+
+
+async def ask_text(context: RounaqContext, query: CallbackQuery, kind: str, **data: int) -> None:
+    """The press that starts a draft (its access already checked): the text is asked for,
+    and handed to the prompt handler registered for `kind` with `data`."""
+    await query.answer()
+    await prompt.ask(context, query.from_user.id, context.tr.t("hq.ask_decision"), kind, **data)
 
 
 async def got_text(

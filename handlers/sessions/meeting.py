@@ -118,11 +118,9 @@ async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: Decide
 ) -> None:
     await context.services.sessions.get(context.principal, pressed.session)
-    await query.answer()
-    await prompt.ask(
-        context, query.from_user.id, context.tr.t("hq.ask_decision"), "ss_decision",
-        session=pressed.session, item=pressed.item,
-    )  # fmt: skip
+    await decision_draft.ask_text(
+        context, query, "ss_decision", session=pressed.session, item=pressed.item
+    )
 
 
 async def got_decision(
