@@ -145,19 +145,9 @@ async def _ask_text(
         # The group's message or the card: redrawn once the text has been acted on.
         origin = {"chat": message.chat.id, "message": message.message_id, "card": on_card}
     text = context.tr.t(f"workflow.ask_{action.value}", number=tracking_number(context.fmt, report))
-    asked = await prompt.ask(
-        context,
-        query.from_user.id,
-        text,
-        PROMPT_KIND,
-        action=action.value,
-        report=report.id,
-        **origin,
+    await prompt.ask_presser(
+        context, query, text, PROMPT_KIND, action=action.value, report=report.id, **origin
     )
-    if not asked:
-        await query.answer(context.tr.t("workflow.open_private"), show_alert=True)
-        return
-    await query.answer()
 
 
 @prompt.refusing(workflow_error)

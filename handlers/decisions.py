@@ -124,16 +124,15 @@ async def answer(
         await query.answer(tr.t("workflow.error_not_found"), show_alert=True)
         return
     key = "hq.ask_objection" if verdict == AgencyResponse.OBJECTED else "hq.ask_evidence"
-    asked = await prompt.ask(
+    await prompt.ask_presser(
         context,
-        query.from_user.id,
+        query,
         tr.t(key, id=context.fmt.plain_int(data.decision_id)),
         PROMPT_KIND,
         verdict=verdict,
         decision=data.decision_id,
         agency=data.agency_id,
     )
-    await query.answer(None if asked else tr.t("workflow.open_private"), show_alert=not asked)
 
 
 @prompt.refusing(workflow_error)

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
@@ -73,6 +73,18 @@ async def ask(context: RounaqContext, user_id: int, text: str, kind: str, **data
         return False
     context.user_data[PENDING_KEY] = {"kind": kind, **data}
     return True
+
+
+async def ask_presser(
+    context: RounaqContext, query: CallbackQuery, text: str, kind: str, **data: Any
+) -> bool:
+    """`ask()` whoever pressed the button, and answer the press: quietly, or with an alert
+    to open a private chat with the bot when it cannot write to them."""
+    asked = await ask(context, query.from_user.id, text, kind, **data)
+    await query.answer(
+        None if asked else context.tr.t("workflow.open_private"), show_alert=not asked
+    )
+    return asked
 
 
 def pending(context: RounaqContext) -> dict[str, Any] | None:

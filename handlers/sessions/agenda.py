@@ -88,11 +88,10 @@ async def write_position(
     if not can_respond_to_decision(context.principal, pressed.agency):
         await query.answer(tr.t("workflow.error_not_found"), show_alert=True)
         return
-    asked = await prompt.ask(
-        context, query.from_user.id, tr.t("sessions.ask_position"), "ss_position",
+    await prompt.ask_presser(
+        context, query, tr.t("sessions.ask_position"), "ss_position",
         item=pressed.item, agency=pressed.agency,
     )  # fmt: skip
-    await query.answer(None if asked else tr.t("workflow.open_private"), show_alert=not asked)
 
 
 @prompt.refusing(error_text)
