@@ -20,11 +20,8 @@ from bot.digest.content import (
     render,
 )
 from bot.i18n import languages
-from bot.services.base import CalendarService
-from bot.services.calendar import WorkCalendar
-from bot.services.directory import Directory
+from bot.services.base import CalendarService, ServiceDeps
 from bot.settings import Settings
-from storage.db import Database
 from storage.dto_digest import DeliveryDTO, DeliveryTotals, SubscriptionDTO
 from storage.models import Role
 from storage.models_digest import ChatKind, DeliveryState
@@ -43,16 +40,8 @@ class Prepared:
 
 
 class DigestService(CalendarService):
-    def __init__(
-        self,
-        database: Database,
-        directory: Directory,
-        clock: Clock,
-        calendar: WorkCalendar,
-        settings: Settings,
-        registry: SectionRegistry,
-    ) -> None:
-        super().__init__(database, directory, clock, calendar)
+    def __init__(self, deps: ServiceDeps, settings: Settings, registry: SectionRegistry) -> None:
+        super().__init__(deps)
         self._settings = settings
         self.registry = registry
 

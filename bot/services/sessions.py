@@ -18,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Permission, Principal, can_respond_to_decision
 from bot.clock import Clock
-from bot.services.base import CalendarService
-from bot.services.calendar import WorkCalendar
+from bot.services.base import CalendarService, ServiceDeps
 from bot.services.directory import Directory
 from bot.services.hq import HQService
 from bot.services.workflow import (
@@ -72,15 +71,8 @@ class SessionPack:
 class SessionService(CalendarService):
     refused = WorkflowError
 
-    def __init__(
-        self,
-        database: Database,
-        directory: Directory,
-        clock: Clock,
-        calendar: WorkCalendar,
-        hq: HQService,
-    ) -> None:
-        super().__init__(database, directory, clock, calendar)
+    def __init__(self, deps: ServiceDeps, hq: HQService) -> None:
+        super().__init__(deps)
         self._hq = hq
 
     @staticmethod
