@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from bot.formatting import Presenter, strip_isolates
 from bot.text import shorten
@@ -170,15 +170,7 @@ def horizontal_figure(
     if rtl:
         axes.invert_xaxis()
         axes.yaxis.tick_right()
-    _value_axis(axes.xaxis, fmt, counts=counts)
-    axes.set_title(
-        strip_isolates(title), fontsize=12, fontweight="bold", loc="right" if rtl else "left"
-    )
-    if axis_label:
-        axes.set_xlabel(strip_isolates(axis_label))
-    for side in ("top", "left" if rtl else "right"):
-        axes.spines[side].set_visible(False)
-    axes.grid(axis="x", alpha=0.3)
+    _finish(axes, fmt, title, axis_label, values_on="x", counts=counts)
     return figure
 
 
@@ -216,13 +208,30 @@ def vertical_figure(
         axes.invert_xaxis()
         axes.yaxis.tick_right()
         axes.yaxis.set_label_position("right")
-    _value_axis(axes.yaxis, fmt, counts=counts)
+    _finish(axes, fmt, title, axis_label, values_on="y", counts=counts)
+    return figure
+
+
+def _finish(
+    axes: Any,
+    fmt: Presenter,
+    title: str,
+    axis_label: str,
+    *,
+    values_on: Literal["x", "y"],
+    counts: bool,
+) -> None:
+    """What both orientations end with: the value axis (`values_on`) and its label, the
+    title on the reader's side, no outer spines, a light grid along the values."""
+    rtl = fmt.is_fa
+    horizontal = values_on == "x"
+    _value_axis(axes.xaxis if horizontal else axes.yaxis, fmt, counts=counts)
     axes.set_title(
         strip_isolates(title), fontsize=12, fontweight="bold", loc="right" if rtl else "left"
     )
     if axis_label:
-        axes.set_ylabel(strip_isolates(axis_label))
+        set_label = axes.set_xlabel if horizontal else axes.set_ylabel
+        set_label(strip_isolates(axis_label))
     for side in ("top", "left" if rtl else "right"):
         axes.spines[side].set_visible(False)
-    axes.grid(axis="y", alpha=0.3)
-    return figure
+    axes.grid(axis=values_on, alpha=0.3)

@@ -9,6 +9,7 @@ from bot.digest.sections import default_registry
 from bot.digest.service import DigestService
 from bot.exports.tables import Exporter
 from bot.services.admin import AdminService
+from bot.services.base import ServiceDeps
 from bot.services.calendar import WorkCalendar
 from bot.services.compliance import ComplianceService
 from bot.services.directory import Directory
@@ -76,7 +77,8 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     )
     users = UserService(database, directory, settings.admin_ids)
     programs = ProgramService(database, directory, clock)
-    hq = HQService(database, directory, clock, calendar, objection_days=settings.objection_days)
+    deps = ServiceDeps(database, directory, clock, calendar)
+    hq = HQService(deps, objection_days=settings.objection_days)
     loans = LoanService(database, directory, clock)
     compliance = ComplianceService(database, directory, clock, settings.tz)
     sections = default_registry(
@@ -90,15 +92,11 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         directory=directory,
         users=users,
         units=UnitService(database, directory),
-        reports=ReportService(
-            database, directory, clock, calendar, max_per_day=settings.max_reports_per_day
-        ),
-        workflow=WorkflowService(
-            database, directory, clock, calendar, grace_days=settings.escalation_grace_days
-        ),
+        reports=ReportService(deps, max_per_day=settings.max_reports_per_day),
+        workflow=WorkflowService(deps, grace_days=settings.escalation_grace_days),
         hq=hq,
         admin=AdminService(database, directory, users, clock),
-        digest=DigestService(database, directory, clock, calendar, settings, sections),
+        digest=DigestService(deps, settings, sections),
         national=NationalService(database, clock),
         programs=programs,
         loans=loans,
@@ -106,7 +104,7 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         exporter=Exporter(database, directory, programs),
         throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
         staffing=StaffingService(database, directory),
-        sessions=SessionService(database, directory, clock, calendar, hq),
+        sessions=SessionService(deps, hq),
         compliance=compliance,
         followups=FollowUpService(database, directory, clock),
     )

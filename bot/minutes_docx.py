@@ -232,27 +232,14 @@ def _item(mc: MinutesContext, document: DocumentObject, brief: ItemBrief) -> Non
     _para(mc, document, head, bold=True).paragraph_format.keep_with_next = True
     for line in background_lines(mc, brief):
         _para(mc, document, line)
-    for said in brief.said:
-        if said.agency_id is not None:
-            _para(
-                mc,
-                document,
-                tr.t(
-                    "sessions.doc_said",
-                    agency=directory.agency(said.agency_id).name(lang),
-                    text=_typed(mc, said.note),
-                ),
-            )
-    for position in brief.positions:
-        _para(
-            mc,
-            document,
-            tr.t(
-                "sessions.doc_position",
-                agency=directory.agency(position.agency_id).name(lang),
-                text=_typed(mc, position.text),
-            ),
-        )
+    # What each agency said on the reports, then the positions written for the session.
+    spoken = [(s.agency_id, "sessions.doc_said", s.note) for s in brief.said]
+    spoken += [(p.agency_id, "sessions.doc_position", p.text) for p in brief.positions]
+    for agency_id, key, text in spoken:
+        if agency_id is None:
+            continue  # not written on an agency's behalf
+        agency = directory.agency(agency_id).name(lang)
+        _para(mc, document, tr.t(key, agency=agency, text=_typed(mc, text)))
     if brief.decision is not None:
         decision = brief.decision
         _para(

@@ -19,7 +19,7 @@ from telegram.error import BadRequest
 from bot.access import ReportAction
 from bot.buttons.reports import WITHDRAW_CONFIRMED, Act, ActOnCard, OpenButton, Reassign
 from bot.context import RounaqApp, RounaqContext
-from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome, WorkflowError
+from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome
 from bot.views.common import status_label, tracking_number, workflow_error
 from handlers import prompt
 from handlers.card import (
@@ -145,37 +145,21 @@ async def _ask_text(
         # The group's message or the card: redrawn once the text has been acted on.
         origin = {"chat": message.chat.id, "message": message.message_id, "card": on_card}
     text = context.tr.t(f"workflow.ask_{action.value}", number=tracking_number(context.fmt, report))
-    asked = await prompt.ask(
-        context,
-        query.from_user.id,
-        text,
-        PROMPT_KIND,
-        action=action.value,
-        report=report.id,
-        **origin,
+    await prompt.ask_presser(
+        context, query, text, PROMPT_KIND, action=action.value, report=report.id, **origin
     )
-    if not asked:
-        await query.answer(context.tr.t("workflow.open_private"), show_alert=True)
-        return
-    await query.answer()
 
 
+@prompt.refusing(workflow_error)
 async def on_text(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
-    message = update.effective_message
-    assert message is not None
-    tr = context.tr
     try:
         action = A(str(data["action"]))
         report_id = int(data["report"])
     except (KeyError, ValueError):
         return True
-    try:
-        outcome = await context.services.workflow.act(
-            context.principal, action, report_id, note=text, update_id=update.update_id
-        )
-    except WorkflowError as error:
-        await message.reply_text(workflow_error(tr, error))
-        return error.reason != "note_length"
+    outcome = await context.services.workflow.act(
+        context.principal, action, report_id, note=text, update_id=update.update_id
+    )
     await _after(
         update,
         context,

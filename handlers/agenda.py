@@ -219,16 +219,13 @@ async def open_item(
     await say(update, context, text, markup)
 
 
+@prompt.refusing(workflow_error, again=("title_length",))
 async def got_title(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     message = update.effective_message
     assert message is not None
-    try:
-        title = context.services.hq.check_title(text)
-    except WorkflowError as error:
-        await message.reply_text(workflow_error(context.tr, error))
-        return False
+    title = context.services.hq.check_title(text)
     await prompt.ask(
         context,
         message.chat.id,

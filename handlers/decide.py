@@ -11,84 +11,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 
 from bot.buttons.hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadline, ToggleAgency
 from bot.context import RounaqContext
-from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
 from bot.views.hq import decided_text
-from handlers import drafts, prompt
+from handlers import decision_draft, drafts
+from handlers.decision_draft import DecisionButtons, draft_of
 from handlers.declare import stale
 from handlers.notify import deliver
-from handlers.ui import answer_quietly, keyboard, redraw, rows, say
+from handlers.ui import answer_quietly, redraw, say
 
 DECISION_KEY = drafts.register("decision_draft")
 
 
 def _draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:
-    assert context.user_data is not None
-    draft = context.user_data.get(DECISION_KEY)
-    if not isinstance(draft, dict) or draft.get("item") != item_id:
-        return None
-    return draft
+    return draft_of(context, DECISION_KEY, item_id)
 
 
-def _agency_picker(
-    context: RounaqContext, item_id: int, chosen: list[int]
-) -> InlineKeyboardMarkup | None:
-    buttons = [
-        InlineKeyboardButton(
-            ("☑ " if a.id in chosen else "☐ ")
-            + context.fmt.shorten(a.short_name(context.lang), 36),
-            callback_data=ToggleAgency(item_id, a.id).pack(),
-        )
-        for a in context.services.directory.agencies
-    ]
-    done = InlineKeyboardButton(
-        context.tr.t("hq.btn_next"), callback_data=AgenciesChosen(item_id).pack()
-    )
-    return keyboard(*rows(buttons, 2), [done])
+BUTTONS = DecisionButtons(ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES)
 
 
 async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, data: Decide
 ) -> None:
     await context.services.hq.item(context.principal, data.item_id)  # refused: an alert
-    await query.answer()
-    await prompt.ask(
-        context,
-        query.from_user.id,
-        context.tr.t("hq.ask_decision"),
-        "hq_decision",
-        item=data.item_id,
-    )
+    await decision_draft.ask_text(context, query, "hq_decision", item=data.item_id)
 
 
 async def got_decision_text(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
-    item_id = int(data.get("item", 0))
-    try:
-        _, reports, _ = await context.services.hq.item(context.principal, item_id)
-    except WorkflowError as error:
-        await message.reply_text(workflow_error(context.tr, error))
-        return True
-    try:
-        decision_text = context.services.hq.check_text(text)
-    except WorkflowError as error:
-        await message.reply_text(workflow_error(context.tr, error))
-        return False
-    # The agencies of the bundled reports are named by default; the secretariat edits.
-    chosen = sorted({r.agency_id for r in reports})
-    assert context.user_data is not None
-    context.user_data[DECISION_KEY] = {"item": item_id, "text": decision_text, "agencies": chosen}
-    await message.reply_text(
-        context.tr.t("hq.pick_agencies"), reply_markup=_agency_picker(context, item_id, chosen)
-    )
-    return True
+    return await decision_draft.got_text(
+        update, context, DECISION_KEY, int(data.get("item", 0)), text,
+        buttons=BUTTONS, error_text=workflow_error,
+    )  # fmt: skip
 
 
 async def toggle_agency(
@@ -105,27 +63,15 @@ async def toggle_agency(
     else:
         chosen.append(data.agency_id)
     await query.answer()
-    markup = _agency_picker(context, data.item_id, chosen)
+    markup = BUTTONS.picker(context, data.item_id, set(chosen))
     await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
 
 
 async def agencies_chosen(
     update: Update, context: RounaqContext, query: CallbackQuery, data: AgenciesChosen
 ) -> None:
-    tr = context.tr
     draft = _draft(context, data.item_id)
-    if draft is None or not draft["agencies"]:
-        await query.answer(tr.t("hq.pick_agencies"), show_alert=True)
-        return
-    await query.answer()
-    choices = [
-        InlineKeyboardButton(
-            tr.t("hq.days", days=context.fmt.number(d)),
-            callback_data=PickDeadline(data.item_id, d).pack(),
-        )
-        for d in DEADLINE_CHOICES
-    ]
-    await say(update, context, tr.t("hq.pick_deadline"), keyboard(choices))
+    await decision_draft.ask_deadline(update, context, query, data.item_id, draft, BUTTONS)
 
 
 async def pick_deadline(

@@ -16,7 +16,6 @@ from bot.access import can_respond_to_decision
 from bot.buttons.hq import DecisionsPage, Implemented, LawsCsv, Object, ViewDecision
 from bot.context import RounaqContext
 from bot.exports.hq import LAWS_FILENAME, laws_csv
-from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
 from bot.views.hq import decision_text, decisions_text, laws_text
 from handlers import prompt
@@ -125,37 +124,32 @@ async def answer(
         await query.answer(tr.t("workflow.error_not_found"), show_alert=True)
         return
     key = "hq.ask_objection" if verdict == AgencyResponse.OBJECTED else "hq.ask_evidence"
-    asked = await prompt.ask(
+    await prompt.ask_presser(
         context,
-        query.from_user.id,
+        query,
         tr.t(key, id=context.fmt.plain_int(data.decision_id)),
         PROMPT_KIND,
         verdict=verdict,
         decision=data.decision_id,
         agency=data.agency_id,
     )
-    await query.answer(None if asked else tr.t("workflow.open_private"), show_alert=not asked)
 
 
+@prompt.refusing(workflow_error)
 async def got_response(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     message = update.effective_message
     assert message is not None
-    tr = context.tr
-    try:
-        notices = await context.services.hq.respond(
-            context.principal,
-            int(data.get("decision", 0)),
-            int(data.get("agency", 0)),
-            verdict=str(data.get("verdict")),
-            note=text,
-            update_id=update.update_id,
-        )
-    except WorkflowError as error:
-        await message.reply_text(workflow_error(tr, error))
-        return error.reason != "note_length"
-    await message.reply_text(tr.t(f"hq.responded_{data.get('verdict')}"))
+    notices = await context.services.hq.respond(
+        context.principal,
+        int(data.get("decision", 0)),
+        int(data.get("agency", 0)),
+        verdict=str(data.get("verdict")),
+        note=text,
+        update_id=update.update_id,
+    )
+    await message.reply_text(context.tr.t(f"hq.responded_{data.get('verdict')}"))
     await deliver(context, notices)
     return True
 

@@ -18,6 +18,7 @@ from bot.buttons.reports import FilesButton, FullTextButton, PageButton
 from bot.buttons.reports import OpenButton as OpenButton
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
+from bot.services.reports import ReportView
 from bot.text import format_tracking_number, parse_tracking_number
 from bot.views.common import report_list_line, report_with_history, tracking_number
 from handlers.card import report_keyboard
@@ -93,16 +94,28 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     return True
 
 
+async def _pressed_report(
+    update: Update, context: RounaqContext, query: CallbackQuery, report_id: int
+) -> tuple[ReportView, int] | None:
+    """The pressed report as this person may see it, and the chat to send it to; None once
+    the press is answered "not found" (not allowed looks the same)."""
+    view = await context.services.reports.view(context.principal, report_id)
+    chat = update.effective_chat
+    if view is None or chat is None:
+        await query.answer(context.tr.t("myreports.not_found"), show_alert=True)
+        return None
+    return view, chat.id
+
+
 async def files_button(
     update: Update, context: RounaqContext, query: CallbackQuery, data: FilesButton
 ) -> None:
     """Send the report's photos and documents again, by their Telegram file ids."""
     tr = context.tr
-    view = await context.services.reports.view(context.principal, data.report_id)
-    chat = update.effective_chat
-    if view is None or chat is None:
-        await query.answer(tr.t("myreports.not_found"), show_alert=True)
+    found = await _pressed_report(update, context, query, data.report_id)
+    if found is None:
         return
+    view, chat_id = found
     if not view.attachments:
         # The button is shown only for a report with files: this one was forged.
         await stale(query, context)
@@ -113,9 +126,9 @@ async def files_button(
     for i, file in enumerate(view.attachments, start=1):
         caption = tr.t("myreports.file_caption", number=number, i=context.fmt.number(i), n=total)
         if file.kind == "photo":
-            await context.bot.send_photo(chat.id, file.file_id, caption=caption)
+            await context.bot.send_photo(chat_id, file.file_id, caption=caption)
         else:
-            await context.bot.send_document(chat.id, file.file_id, caption=caption)
+            await context.bot.send_document(chat_id, file.file_id, caption=caption)
 
 
 async def full_text_button(
@@ -123,11 +136,10 @@ async def full_text_button(
 ) -> None:
     """The whole description, however long, in as many messages as it takes."""
     tr = context.tr
-    view = await context.services.reports.view(context.principal, data.report_id)
-    chat = update.effective_chat
-    if view is None or chat is None:
-        await query.answer(tr.t("myreports.not_found"), show_alert=True)
+    found = await _pressed_report(update, context, query, data.report_id)
+    if found is None:
         return
+    view, chat_id = found
     await query.answer()
     report = view.report
     header = tr.t(
@@ -135,7 +147,7 @@ async def full_text_button(
         number=tracking_number(context.fmt, report),
         length=context.fmt.number(len(report.description)),
     )
-    await send_chunks(context, chat.id, header + "\n\n" + escape(report.description))
+    await send_chunks(context, chat_id, header + "\n\n" + escape(report.description))
 
 
 async def open_button(

@@ -8,18 +8,22 @@ state lives in user_data (per user), the handler table on the runtime (per appli
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import functools
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
+from bot.i18n import Translator
+from bot.services.workflow import WorkflowError
 from bot.state import runtime_of
 from bot.text import normalize_text
 from handlers import drafts
+from handlers.awaited import Awaited
 
 # Named by the kind of text awaited ("hq_title", "ss_decision"...).
 PENDING_KEY = drafts.register(
@@ -28,6 +32,31 @@ PENDING_KEY = drafts.register(
 
 # (update, context, data saved by ask(), the text) -> True when done, False to ask again.
 PromptHandler = Callable[[Update, RounaqContext, dict[str, Any], str], Awaitable[bool]]
+
+
+def refusing(
+    render: Callable[[Translator, WorkflowError], str], again: Collection[str] = ("note_length",)
+) -> Callable[[PromptHandler], PromptHandler]:
+    """A prompt's handler whose refusal (WorkflowError) is answered in words by `render`: a
+    reason in `again` (a text of the wrong length) asks for the text again, any other ends
+    the prompt."""
+
+    def wrap(handler: PromptHandler) -> PromptHandler:
+        @functools.wraps(handler)
+        async def run(
+            update: Update, context: RounaqContext, data: dict[str, Any], text: str
+        ) -> bool:
+            try:
+                return await handler(update, context, data, text)
+            except WorkflowError as error:
+                message = update.effective_message
+                assert message is not None
+                await message.reply_text(render(context.tr, error))
+                return error.reason not in again
+
+        return run
+
+    return wrap
 
 
 def on(application: RounaqApp, kind: str, handler: PromptHandler) -> None:
@@ -50,6 +79,18 @@ async def ask(context: RounaqContext, user_id: int, text: str, kind: str, **data
     return True
 
 
+async def ask_presser(
+    context: RounaqContext, query: CallbackQuery, text: str, kind: str, **data: Any
+) -> bool:
+    """`ask()` whoever pressed the button, and answer the press: quietly, or with an alert
+    to open a private chat with the bot when it cannot write to them."""
+    asked = await ask(context, query.from_user.id, text, kind, **data)
+    await query.answer(
+        None if asked else context.tr.t("workflow.open_private"), show_alert=not asked
+    )
+    return asked
+
+
 def pending(context: RounaqContext) -> dict[str, Any] | None:
     value = context.user_data.get(PENDING_KEY) if context.user_data is not None else None
     return value if isinstance(value, dict) else None
@@ -60,19 +101,11 @@ def drop(context: RounaqContext) -> None:
         context.user_data.pop(PENDING_KEY, None)
 
 
-class _Waiting(filters.MessageFilter):
+class _Waiting(Awaited):
     """Private messages from a user the bot is waiting on for text."""
 
-    def __init__(self, application: RounaqApp) -> None:
-        super().__init__(name="WaitingForText")
-        self._application = application
-
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None or message.chat.type != message.chat.PRIVATE:
-            return False
-        data = self._application.user_data.get(user.id)
-        return bool(data and data.get(PENDING_KEY))
+    def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
+        return bool(user_data.get(PENDING_KEY))
 
 
 async def on_text(update: Update, context: RounaqContext) -> None:
@@ -125,7 +158,7 @@ async def forget_on_command(update: Update, context: RounaqContext) -> None:
 
 
 def register(application: RounaqApp) -> None:
-    waiting = _Waiting(application)
+    waiting = _Waiting(application, "WaitingForText")
     # Group -2 runs before the gate and everything else, without stopping them. It cannot
     # share the gate's group -1 (the gate's TypeHandler takes every update there), so it
     # asks the gate's question itself: see forget_on_command. Only a new message counts:

@@ -12,7 +12,7 @@ a press and for a typed label.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot.context import RounaqApp, RounaqContext
 from bot.text import normalize_for_match
+from handlers.awaited import Awaited
 from handlers.ui import answer_quietly, remove_keyboard
 
 STEP_KEY = "step_buttons"
@@ -111,29 +112,20 @@ def chosen(update: Update, context: RounaqContext) -> Choice:
     return Choice(data or "", None, message)
 
 
-class _TypedLabel(filters.MessageFilter):
+class _TypedLabel(Awaited):
     """Text equal to a label of the buttons the user was last asked to press."""
 
-    def __init__(self, application: RounaqApp) -> None:
-        super().__init__(name="TypedLabel")
-        self._application = application
-
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None or message.chat.type != message.chat.PRIVATE:
-            return False
-        data = self._application.user_data.get(user.id)
-        return _typed_data(data.get(STEP_KEY) if data else None, message.text) is not None
+    def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
+        return _typed_data(user_data.get(STEP_KEY), message.text) is not None
 
 
-class _StepShown(filters.MessageFilter):
+class _StepShown(Awaited):
     """The buttons last shown to the person are this step's. With two flows open (a report
     waiting at a button while /progress asks for a percentage), a message meant for the
     other flow is left to it instead of being taken for a wrong answer here."""
 
     def __init__(self, application: RounaqApp, patterns: Sequence[object]) -> None:
-        super().__init__(name="StepShown")
-        self._application = application
+        super().__init__(application)
         self._patterns = patterns
 
     def _ours(self, data: object) -> bool:
@@ -141,12 +133,8 @@ class _StepShown(filters.MessageFilter):
             not isinstance(p, re.Pattern) or p.match(str(data)) is not None for p in self._patterns
         )
 
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None or message.chat.type != message.chat.PRIVATE:
-            return False
-        stored = self._application.user_data.get(user.id)
-        rows = stored.get(STEP_KEY) if stored else None
+    def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
+        rows = user_data.get(STEP_KEY)
         if not isinstance(rows, list):
             return False
         return any(self._ours(data) for row in rows for _label, data in row)
@@ -185,7 +173,8 @@ def button_state(
     return [
         *buttons,
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & _TypedLabel(application) & shown, by_label
+            filters.TEXT & ~filters.COMMAND & _TypedLabel(application) & shown,
+            by_label,
         ),
         *also,
         MessageHandler(~filters.COMMAND & shown, again),

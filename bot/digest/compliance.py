@@ -57,4 +57,4 @@ class ComplianceSection(SharedByLanguage):
                     overdue=fmt.number(line.overdue),
                 )
             )
-        return Section(self.key, tr.t(self.title_key), tuple(text))
+        return self.section(recipient, text)

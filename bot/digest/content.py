@@ -107,7 +107,20 @@ class SectionProvider(Protocol):
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None: ...
 
 
-class SharedByLanguage:
+class Titled:
+    """A provider's section under its own key and title (`key` and `title_key` are the
+    provider's fields)."""
+
+    key: str
+    title_key: str
+
+    def section(
+        self, recipient: Recipient, lines: Iterable[str], buttons: Iterable[Button] = ()
+    ) -> Section:
+        return Section(self.key, recipient.tr.t(self.title_key), tuple(lines), tuple(buttons))
+
+
+class SharedByLanguage(Titled):
     """For providers whose section is the same for everyone in a language (the province's
     figures): built once per language and run."""
 
@@ -115,7 +128,7 @@ class SharedByLanguage:
         return recipient.lang
 
 
-class SharedByAgencies:
+class SharedByAgencies(Titled):
     """For officers' sections: the same for everyone of the same agencies and language."""
 
     def scope(self, recipient: Recipient) -> Hashable | None:

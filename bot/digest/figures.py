@@ -83,7 +83,7 @@ class DecisionsSection(SharedByLanguage):
                 )
             )
         buttons = tuple(decision_button(recipient, v) for v in due[:MAX_BUTTONS_PER_SECTION])
-        return Section(self.key, tr.t(self.title_key), tuple(lines), buttons)
+        return self.section(recipient, lines, buttons)
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class AgencyDecisionsSection(SharedByAgencies):
         if not lines:
             return None
         buttons = tuple(decision_button(recipient, v) for v in views[:MAX_BUTTONS_PER_SECTION])
-        return Section(self.key, tr.t(self.title_key), tuple(lines), buttons)
+        return self.section(recipient, lines, buttons)
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ class ProgramsSection(SharedByLanguage):
             )
             for p in posted[:MAX_BUTTONS_PER_SECTION]
         )
-        return Section(self.key, tr.t(self.title_key), tuple(lines), buttons)
+        return self.section(recipient, lines, buttons)
 
 
 @dataclass(frozen=True)
@@ -232,4 +232,4 @@ class LoansSection(SharedByLanguage):
                 since=fmt.date(day.start),
             )
         )
-        return Section(self.key, tr.t(self.title_key), tuple(lines))
+        return self.section(recipient, lines)

@@ -25,6 +25,7 @@ from bot.digest.content import (
     SectionRegistry,
     SharedByAgencies,
     SharedByLanguage,
+    Titled,
 )
 from bot.digest.figures import (
     AgencyDecisionsSection,
@@ -101,11 +102,10 @@ class NewReportsSection(SharedByLanguage, _Base):
             )
             for a in by_agency[:TOP_LINES]
         ]
-        return Section(
-            self.key,
-            tr.t(self.title_key),
-            tuple(lines),
-            tuple(open_report_button(recipient, r) for r in newest),
+        return self.section(
+            recipient,
+            lines,
+            (open_report_button(recipient, r) for r in newest),
         )
 
 
@@ -133,7 +133,7 @@ class FiguresSection(SharedByLanguage, _Base):
             tr.t("digest.figure_open", n=open_now),
             tr.t("digest.figure_overdue", n=overdue),
         )
-        return Section(self.key, tr.t(self.title_key), lines)
+        return self.section(recipient, lines)
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ class BehindSection(SharedByLanguage, _Base):
             for rank, a in enumerate(behind, start=1)
         )
         buttons = tuple(open_report_button(recipient, r) for r in oldest)
-        return Section(self.key, tr.t(self.title_key), lines, buttons)
+        return self.section(recipient, lines, buttons)
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ class AgencySection(SharedByAgencies, _Base):
                 buttons.append(open_report_button(recipient, report))
         if not lines:
             return None
-        return Section(self.key, tr.t(self.title_key), tuple(lines), tuple(buttons))
+        return self.section(recipient, lines, buttons)
 
     def _report_line(self, recipient: Recipient, report: ReportDTO, *, overdue: bool) -> str:
         tr, fmt = recipient.tr, recipient.fmt
@@ -214,7 +214,7 @@ class AgencySection(SharedByAgencies, _Base):
 
 
 @dataclass(frozen=True)
-class OwnerSection(_Base):
+class OwnerSection(Titled, _Base):
     """Owners: their reports that changed since their last digest, with the new status."""
 
     key: str = "mine"
@@ -247,7 +247,7 @@ class OwnerSection(_Base):
             for r in changed
         )
         buttons = tuple(open_report_button(recipient, r) for r in changed[:MAX_BUTTONS_PER_SECTION])
-        return Section(self.key, tr.t(self.title_key), lines, buttons)
+        return self.section(recipient, lines, buttons)
 
 
 def default_registry(

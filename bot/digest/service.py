@@ -20,10 +20,8 @@ from bot.digest.content import (
     render,
 )
 from bot.i18n import languages
-from bot.services.calendar import WorkCalendar
-from bot.services.directory import Directory
+from bot.services.base import CalendarService, ServiceDeps
 from bot.settings import Settings
-from storage.db import Database
 from storage.dto_digest import DeliveryDTO, DeliveryTotals, SubscriptionDTO
 from storage.models import Role
 from storage.models_digest import ChatKind, DeliveryState
@@ -41,20 +39,9 @@ class Prepared:
     digest_day: DigestDay
 
 
-class DigestService:
-    def __init__(
-        self,
-        database: Database,
-        directory: Directory,
-        clock: Clock,
-        calendar: WorkCalendar,
-        settings: Settings,
-        registry: SectionRegistry,
-    ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-        self._calendar = calendar
+class DigestService(CalendarService):
+    def __init__(self, deps: ServiceDeps, settings: Settings, registry: SectionRegistry) -> None:
+        super().__init__(deps)
         self._settings = settings
         self.registry = registry
 
@@ -155,7 +142,7 @@ class DigestService:
 
     async def recipients(self, chat_ids: Sequence[int]) -> dict[int, Recipient]:
         """Recipients for active subscriptions among `chat_ids`, in a few queries."""
-        province_id = self._directory.province_id
+        province_id = self._province
         async with self._db.session() as session:
             repo = SubscriptionRepository(session)
             subscriptions = {c: s for c, s in (await repo.by_chats(chat_ids)).items() if s.active}
@@ -282,7 +269,7 @@ class DigestService:
 
     async def admin_chats(self) -> list[tuple[int, str]]:
         """Who gets the end-of-run report: configured admins and admin role holders."""
-        province_id = self._directory.province_id
+        province_id = self._province
         async with self._db.session() as session:
             users = UserRepository(session)
             holders = await users.holders(Role.ADMIN.value, province_id)

@@ -34,4 +34,4 @@ class UnstaffedSection(SharedByLanguage):
             for s in stranded
         ]
         lines.append(tr.t("digest.unstaffed_fix"))
-        return Section(self.key, tr.t(self.title_key), tuple(lines))
+        return self.section(recipient, lines)

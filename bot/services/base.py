@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from bot.access import Permission, Principal
@@ -41,11 +42,20 @@ class ProvinceService:
         return self._directory.province_id
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceDeps:
+    """What a calendar service stands on, built once by the container: a dependency they
+    all gain is added here, not to each constructor."""
+
+    database: Database
+    directory: Directory
+    clock: Clock
+    calendar: WorkCalendar
+
+
 class CalendarService(ProvinceService):
     """A province service that counts deadlines in working days."""
 
-    def __init__(
-        self, database: Database, directory: Directory, clock: Clock, calendar: WorkCalendar
-    ) -> None:
-        super().__init__(database, directory, clock)
-        self._calendar = calendar
+    def __init__(self, deps: ServiceDeps) -> None:
+        super().__init__(deps.database, deps.directory, deps.clock)
+        self._calendar = deps.calendar

@@ -19,10 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Permission, Principal, can_respond_to_decision
-from bot.clock import Clock
-from bot.services.base import CalendarService
-from bot.services.calendar import WorkCalendar
-from bot.services.directory import Directory
+from bot.services.base import CalendarService, ServiceDeps
 from bot.services.workflow import (
     Audience,
     Notice,
@@ -31,7 +28,6 @@ from bot.services.workflow import (
     recalled_effect,
     record_effect,
 )
-from storage.db import Database
 from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 from storage.models import ReportStatus
@@ -122,16 +118,8 @@ async def _move(
 class HQService(CalendarService):
     refused = WorkflowError
 
-    def __init__(
-        self,
-        database: Database,
-        directory: Directory,
-        clock: Clock,
-        calendar: WorkCalendar,
-        *,
-        objection_days: int = 15,
-    ) -> None:
-        super().__init__(database, directory, clock, calendar)
+    def __init__(self, deps: ServiceDeps, *, objection_days: int = 15) -> None:
+        super().__init__(deps)
         self.objection_days = objection_days
 
     @staticmethod

@@ -10,14 +10,10 @@ from datetime import timedelta
 import jdatetime
 
 from bot.access import Principal, can_view_report, sees_internal_notes, sees_owner_contact
-from bot.clock import Clock
-from bot.services.base import CalendarService, RefusedError
-from bot.services.calendar import WorkCalendar
-from bot.services.directory import Directory
+from bot.services.base import CalendarService, RefusedError, ServiceDeps
 from bot.services.routing import route
 from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
 from bot.text import dialable_phone
-from storage.db import Database
 from storage.dto import (
     AgencyDTO,
     AttachmentDTO,
@@ -116,16 +112,8 @@ class ReportError(RefusedError):
 
 
 class ReportService(CalendarService):
-    def __init__(
-        self,
-        database: Database,
-        directory: Directory,
-        clock: Clock,
-        calendar: WorkCalendar,
-        *,
-        max_per_day: int = 10,
-    ) -> None:
-        super().__init__(database, directory, clock, calendar)
+    def __init__(self, deps: ServiceDeps, *, max_per_day: int = 10) -> None:
+        super().__init__(deps)
         self._max_per_day = max_per_day
 
     def routed_agency(self, category_id: int, sector_id: int, county_id: int) -> AgencyDTO:

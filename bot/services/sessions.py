@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Permission, Principal, can_respond_to_decision
 from bot.clock import Clock
-from bot.services.calendar import WorkCalendar
+from bot.services.base import CalendarService, ServiceDeps
 from bot.services.directory import Directory
 from bot.services.hq import HQService
 from bot.services.workflow import (
@@ -27,7 +27,8 @@ from bot.services.workflow import (
     WorkflowError,
     check_length,
     dump_notices,
-    load_notices,
+    recalled_effect,
+    record_effect,
 )
 from storage.db import Database
 from storage.dto import ReportDTO
@@ -67,29 +68,12 @@ class SessionPack:
     items: tuple[ItemBrief, ...]
 
 
-class SessionService:
-    def __init__(
-        self,
-        database: Database,
-        directory: Directory,
-        clock: Clock,
-        calendar: WorkCalendar,
-        hq: HQService,
-    ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
-        self._calendar = calendar
+class SessionService(CalendarService):
+    refused = WorkflowError
+
+    def __init__(self, deps: ServiceDeps, hq: HQService) -> None:
+        super().__init__(deps)
         self._hq = hq
-
-    @property
-    def _province(self) -> int:
-        return self._directory.province_id
-
-    @staticmethod
-    def _require(principal: Principal) -> None:
-        if not principal.can(Permission.MANAGE_AGENDA):
-            raise WorkflowError("not_allowed")
 
     @staticmethod
     def check_name(text: str) -> str:
@@ -108,7 +92,7 @@ class SessionService:
         place: str,
         chair: str,
     ) -> SessionDTO:
-        self._require(principal)
+        self._require(principal, Permission.MANAGE_AGENDA)
         if starts_at < self._clock.now():
             raise WorkflowError("date_past")
         async with self._db.transaction() as session:
@@ -130,7 +114,7 @@ class SessionService:
         return found
 
     async def sessions(self, principal: Principal) -> list[SessionDTO]:
-        self._require(principal)
+        self._require(principal, Permission.MANAGE_AGENDA)
         async with self._db.session() as session:
             return await SessionRepository(session).all(self._province)
 
@@ -144,7 +128,7 @@ class SessionService:
         return found
 
     async def _open(self, principal: Principal, session_id: int) -> SessionDTO:
-        self._require(principal)
+        self._require(principal, Permission.MANAGE_AGENDA)
         found = await self.get(principal, session_id)
         if found.status != SessionStatus.SCHEDULED:
             raise WorkflowError("not_now")
@@ -161,7 +145,7 @@ class SessionService:
 
     async def free_items(self, principal: Principal) -> list[AgendaItemDTO]:
         """Scheduled agenda items that wait for no session yet."""
-        self._require(principal)
+        self._require(principal, Permission.MANAGE_AGENDA)
         async with self._db.session() as session:
             items = await WorkflowRepository(session).agenda_items(
                 self._province, status=AgendaItemStatus.SCHEDULED
@@ -348,12 +332,9 @@ class SessionService:
         """
         if update_id is not None:
             async with self._db.session() as session:
-                raw = await EffectRepository(session, self._province).recorded(
-                    update_id, "ss_issue"
-                )
-                if raw is not None:
-                    again = await load_notices(WorkflowRepository(session), json.loads(raw))
-                    return await self.get(principal, session_id), again
+                earlier = await recalled_effect(session, self._province, update_id, "ss_issue")
+            if earlier is not None:
+                return await self.get(principal, session_id), earlier[1]
         found = await self._open(principal, session_id)
         if any(i.outcome is None for i in found.items) or not found.items:
             raise WorkflowError("session_unsettled")
@@ -383,10 +364,7 @@ class SessionService:
                     )
                     for a in decision.agencies
                 )
-            if update_id is not None:
-                await EffectRepository(session, self._province).record(
-                    update_id, "ss_issue", json.dumps(dump_notices(notices)), now
-                )
+            await record_effect(session, self._province, update_id, "ss_issue", {}, notices, now)
         return await self.get(principal, session_id), notices
 
 

@@ -28,12 +28,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Permission, Principal, ReportAction, may
-from bot.clock import Clock
-from bot.services.base import CalendarService, RefusedError
-from bot.services.calendar import WorkCalendar
+from bot.services.base import CalendarService, RefusedError, ServiceDeps
 from bot.services.directory import Directory
 from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
-from storage.db import Database
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import TrackingDTO
 from storage.models import CLOSED_REPORT_STATUSES, ReportStatus
@@ -281,16 +278,8 @@ def available(principal: Principal, report: ReportDTO, tracking: TrackingDTO) ->
 
 
 class WorkflowService(CalendarService):
-    def __init__(
-        self,
-        database: Database,
-        directory: Directory,
-        clock: Clock,
-        calendar: WorkCalendar,
-        *,
-        grace_days: int = 3,
-    ) -> None:
-        super().__init__(database, directory, clock, calendar)
+    def __init__(self, deps: ServiceDeps, *, grace_days: int = 3) -> None:
+        super().__init__(deps)
         self._grace_days = grace_days
 
     # --- reading ----------------------------------------------------------------------

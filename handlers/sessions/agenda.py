@@ -10,7 +10,6 @@ from telegram import CallbackQuery, InlineKeyboardButton, Update
 from bot.access import can_respond_to_decision
 from bot.context import RounaqContext
 from bot.minutes import MinutesContext
-from bot.services.workflow import WorkflowError
 from bot.views.sessions import head, item_text
 from handlers import prompt
 from handlers.sessions.buttons import AddItems, PutItem, SendAgenda, WritePosition
@@ -90,24 +89,20 @@ async def write_position(
     if not can_respond_to_decision(context.principal, pressed.agency):
         await query.answer(tr.t("workflow.error_not_found"), show_alert=True)
         return
-    asked = await prompt.ask(
-        context, query.from_user.id, tr.t("sessions.ask_position"), "ss_position",
+    await prompt.ask_presser(
+        context, query, tr.t("sessions.ask_position"), "ss_position",
         item=pressed.item, agency=pressed.agency,
     )  # fmt: skip
-    await query.answer(None if asked else tr.t("workflow.open_private"), show_alert=not asked)
 
 
+@prompt.refusing(error_text)
 async def got_position(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     message = update.effective_message
     assert message is not None
-    try:
-        await context.services.sessions.write_position(
-            context.principal, int(data.get("item", 0)), int(data.get("agency", 0)), text
-        )
-    except WorkflowError as error:
-        await message.reply_text(error_text(context.tr, error))
-        return error.reason != "note_length"
+    await context.services.sessions.write_position(
+        context.principal, int(data.get("item", 0)), int(data.get("agency", 0)), text
+    )
     await message.reply_text(context.tr.t("sessions.position_saved"))
     return True

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import suppress
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.callback_data import CallbackData
@@ -19,7 +19,7 @@ from bot.minutes import MinutesContext
 from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
 from handlers import drafts
-from handlers.ui import answer_quietly, keyboard, rows, send_chunks
+from handlers.ui import answer_quietly, send_chunks
 
 DRAFT_KEY = drafts.register("session_decision_draft")
 # The session whose edited minutes are awaited.
@@ -95,26 +95,6 @@ async def send_to(
     context: RounaqContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> bool:
     return await reached(send_chunks(context, chat_id, text, markup))
-
-
-def agency_picker(
-    context: RounaqContext,
-    chosen: set[int],
-    make: Callable[[int, bool], CallbackData],
-    done: CallbackData,
-    done_label: str = "sessions.btn_done",
-) -> InlineKeyboardMarkup | None:
-    """Every agency as a ☑/☐ toggle (`make(agency, chosen)` is its button), then done."""
-    buttons = [
-        InlineKeyboardButton(
-            ("☑ " if a.id in chosen else "☐ ")
-            + context.fmt.shorten(a.short_name(context.lang), 36),
-            callback_data=make(a.id, a.id in chosen).pack(),
-        )
-        for a in context.services.directory.agencies
-    ]
-    finish = InlineKeyboardButton(context.tr.t(done_label), callback_data=done.pack())
-    return keyboard(*rows(buttons, 2), [finish])
 
 
 async def edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.context import RounaqContext
 from bot.formatting import escape
-from bot.services.workflow import WorkflowError
-from handlers import prompt
+from handlers import decision_draft, prompt
+from handlers.decision_draft import DecisionButtons, draft_of
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
     DEADLINE_CHOICES,
@@ -27,7 +27,6 @@ from handlers.sessions.buttons import (
 from handlers.sessions.common import (
     DRAFT_KEY,
     Press,
-    agency_picker,
     edit_markup,
     error_text,
     say,
@@ -70,19 +69,15 @@ async def attendee(
     )  # fmt: skip
 
 
+@prompt.refusing(error_text)
 async def got_attendee(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     message = update.effective_message
     assert message is not None
-    session_id = int(data.get("session", 0))
-    try:
-        await context.services.sessions.attend(
-            context.principal, session_id, int(data.get("agency", 0)), text
-        )
-    except WorkflowError as error:
-        await message.reply_text(error_text(context.tr, error))
-        return error.reason != "note_length"
+    await context.services.sessions.attend(
+        context.principal, int(data.get("session", 0)), int(data.get("agency", 0)), text
+    )
     await message.reply_text(context.tr.t("sessions.attended"))
     return True
 
@@ -113,54 +108,28 @@ def settle(outcome: str) -> Press[Postpone | Reject | Reviewed]:
 
 
 def _draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT_KEY)
-    if not isinstance(draft, dict) or draft.get("item") != item_id:
-        return None
-    return draft
+    return draft_of(context, DRAFT_KEY, item_id)
 
 
-def _picker(context: RounaqContext, item_id: int, chosen: set[int]) -> InlineKeyboardMarkup | None:
-    return agency_picker(
-        context,
-        chosen,
-        lambda agency, _: PickAgency(item_id, agency),
-        AgenciesPicked(item_id),
-        "hq.btn_next",
-    )
+BUTTONS = DecisionButtons(PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES)
 
 
 async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: Decide
 ) -> None:
     await context.services.sessions.get(context.principal, pressed.session)
-    await query.answer()
-    await prompt.ask(
-        context, query.from_user.id, context.tr.t("hq.ask_decision"), "ss_decision",
-        session=pressed.session, item=pressed.item,
-    )  # fmt: skip
+    await decision_draft.ask_text(
+        context, query, "ss_decision", session=pressed.session, item=pressed.item
+    )
 
 
 async def got_decision(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
-    item_id, session_id = int(data.get("item", 0)), int(data.get("session", 0))
-    try:
-        decision_text = context.services.hq.check_text(text)
-        _, reports, _ = await context.services.hq.item(context.principal, item_id)
-    except WorkflowError as error:
-        await message.reply_text(error_text(context.tr, error))
-        return error.reason != "note_length"
-    chosen = sorted({r.agency_id for r in reports})
-    assert context.user_data is not None
-    context.user_data[DRAFT_KEY] = {
-        "item": item_id, "session": session_id, "text": decision_text, "agencies": chosen,
-    }  # fmt: skip
-    picker = _picker(context, item_id, set(chosen))
-    await message.reply_text(context.tr.t("hq.pick_agencies"), reply_markup=picker)
-    return True
+    return await decision_draft.got_text(
+        update, context, DRAFT_KEY, int(data.get("item", 0)), text,
+        buttons=BUTTONS, error_text=error_text, session=int(data.get("session", 0)),
+    )  # fmt: skip
 
 
 async def pick_agency(
@@ -176,26 +145,14 @@ async def pick_agency(
     elif pressed.agency in {a.id for a in context.services.directory.agencies}:
         picked.append(pressed.agency)
     await query.answer()
-    await edit_markup(query, _picker(context, pressed.item, set(picked)))
+    await edit_markup(query, BUTTONS.picker(context, pressed.item, set(picked)))
 
 
 async def agencies_picked(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: AgenciesPicked
 ) -> None:
-    tr, fmt = context.tr, context.fmt
     draft = _draft(context, pressed.item)
-    if draft is None or not draft["agencies"]:
-        await query.answer(tr.t("hq.pick_agencies"), show_alert=True)
-        return
-    await query.answer()
-    choices = [
-        InlineKeyboardButton(
-            tr.t("hq.days", days=fmt.number(d)),
-            callback_data=PickDeadline(pressed.item, d).pack(),
-        )
-        for d in DEADLINE_CHOICES
-    ]
-    await say(update, context, tr.t("hq.pick_deadline"), keyboard(choices))
+    await decision_draft.ask_deadline(update, context, query, pressed.item, draft, BUTTONS)
 
 
 async def pick_deadline(

@@ -6,17 +6,19 @@ decision back on the next session's agenda."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import filters
 
-from bot.context import RounaqApp, RounaqContext
+from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.i18n import Translator
 from bot.minutes import MinutesContext, build_minutes, decisions_png
 from bot.services.sessions import SessionPack
 from bot.services.workflow import WorkflowError
 from handlers import drafts
+from handlers.awaited import Awaited
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
     Issue,
@@ -137,19 +139,11 @@ async def issue(
 # --- the secretariat's edited minutes -----------------------------------------------------
 
 
-class WaitingForMinutes(filters.MessageFilter):
+class WaitingForMinutes(Awaited):
     """A private message from someone who pressed "send the edited minutes"."""
 
-    def __init__(self, application: RounaqApp) -> None:
-        super().__init__(name="WaitingForMinutes")
-        self._application = application
-
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None or message.chat.type != message.chat.PRIVATE:
-            return False
-        data = self._application.user_data.get(user.id)
-        return bool(data and data.get(EDIT_KEY))
+    def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
+        return bool(user_data.get(EDIT_KEY))
 
 
 async def send_edited(

@@ -10,11 +10,11 @@ from typing import Any
 from telegram import CallbackQuery, Update
 
 from bot.context import RounaqContext
-from bot.services.workflow import WorkflowError
 from bot.text import normalize_for_match, parse_date
 from handlers import prompt
+from handlers.decision_draft import agency_picker
 from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
-from handlers.sessions.common import agency_picker, edit_markup, error_text, say
+from handlers.sessions.common import edit_markup, error_text, say
 from handlers.sessions.views import list_view, session_view
 
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})$")
@@ -108,16 +108,13 @@ async def got_when(update: Update, context: RounaqContext, data: dict[str, Any],
     return True
 
 
+@prompt.refusing(error_text)
 async def got_place(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     message = update.effective_message
     assert message is not None
-    try:
-        place = context.services.sessions.check_name(text)
-    except WorkflowError as error:
-        await message.reply_text(error_text(context.tr, error))
-        return False
+    place = context.services.sessions.check_name(text)
     await prompt.ask(
         context, message.chat.id, context.tr.t("sessions.ask_chair"), "ss_chair",
         when=data.get("when"), place=place, number=data.get("number"),
@@ -125,23 +122,18 @@ async def got_place(
     return True
 
 
+@prompt.refusing(error_text)
 async def got_chair(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
     sessions = context.services.sessions
-    try:
-        session = await sessions.schedule(
-            context.principal,
-            number=int(data.get("number") or await sessions.next_number()),
-            starts_at=datetime.fromisoformat(str(data.get("when"))),
-            place=str(data.get("place", "")),
-            chair=text,
-        )
-    except WorkflowError as error:
-        await message.reply_text(error_text(context.tr, error))
-        return error.reason not in ("note_length",)
+    session = await sessions.schedule(
+        context.principal,
+        number=int(data.get("number") or await sessions.next_number()),
+        starts_at=datetime.fromisoformat(str(data.get("when"))),
+        place=str(data.get("place", "")),
+        chair=text,
+    )
     view, markup = await session_view(context, session.id)
     await say(update, context, context.tr.t("sessions.scheduled") + "\n\n" + view, markup)
     return True

@@ -10,6 +10,7 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import Presenter
 from bot.i18n import get_translator
+from bot.services.base import ServiceDeps
 from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.loans import LoanService
@@ -62,7 +63,7 @@ async def second_province_with_reports(app: RounaqApp, clock: ManualClock, repor
         ),
     )
     service = ReportService(
-        services.database, directory, clock, WorkCalendar(tz=services.settings.tz)
+        ServiceDeps(services.database, directory, clock, WorkCalendar(tz=services.settings.tz))
     )
     for i in range(reports):
         await service.submit(

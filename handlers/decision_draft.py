@@ -1,0 +1,134 @@
+"""The steps a decision is drafted in, written once for the HQ's agenda (handlers/decide.py)
+and a session's items (handlers/sessions/meeting.py): its text, the agencies it names (those
+of the item's reports by default, then ☑/☐ toggles) and the implementation deadline.
+
+The draft waits in user_data under the caller's key, for one item, until the caller has
+recorded the decision; each caller keeps its own buttons and its own service call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.callback_data import CallbackData
+from bot.context import RounaqContext
+from bot.i18n import Translator
+from bot.services.workflow import WorkflowError
+from handlers import prompt
+from handlers.ui import keyboard, rows, say
+
+
+def agency_picker(
+    context: RounaqContext,
+    chosen: set[int],
+    make: Callable[[int, bool], CallbackData],
+    done: CallbackData,
+    done_label: str = "sessions.btn_done",
+) -> InlineKeyboardMarkup | None:
+    """Every agency as a ☑/☐ toggle (`make(agency, chosen)` is its button), then done."""
+    buttons = [
+        InlineKeyboardButton(
+            ("☑ " if a.id in chosen else "☐ ")
+            + context.fmt.shorten(a.short_name(context.lang), 36),
+            callback_data=make(a.id, a.id in chosen).pack(),
+        )
+        for a in context.services.directory.agencies
+    ]
+    finish = InlineKeyboardButton(context.tr.t(done_label), callback_data=done.pack())
+    return keyboard(*rows(buttons, 2), [finish])
+
+
+@dataclass(frozen=True)
+class DecisionButtons:
+    """The caller's own button kinds for an item's draft: toggle(item, agency), done(item)
+    and deadline(item, days), with the deadlines offered."""
+
+    toggle: Callable[[int, int], CallbackData]
+    done: Callable[[int], CallbackData]
+    deadline: Callable[[int, int], CallbackData]
+    deadlines: tuple[int, ...]
+
+    def picker(
+        self, context: RounaqContext, item_id: int, chosen: set[int]
+    ) -> InlineKeyboardMarkup | None:
+        """The item's agencies as ☑/☐ toggles, then "next"."""
+        return agency_picker(
+            context,
+            chosen,
+            lambda agency, _: self.toggle(item_id, agency),
+            self.done(item_id),
+            "hq.btn_next",
+        )
+
+
+def draft_of(context: RounaqContext, key: str, item_id: int) -> dict[str, Any] | None:
+    """The decision drafted under `key`, if it is this item's (an older button is stale)."""
+    assert context.user_data is not None
+    draft = context.user_data.get(key)
+    if not isinstance(draft, dict) or draft.get("item") != item_id:
+        return None
+    return draft
+
+
+async def ask_text(context: RounaqContext, query: CallbackQuery, kind: str, **data: int) -> None:
+    """The press that starts a draft (its access already checked): the text is asked for,
+    and handed to the prompt handler registered for `kind` with `data`."""
+    await query.answer()
+    await prompt.ask(context, query.from_user.id, context.tr.t("hq.ask_decision"), kind, **data)
+
+
+async def got_text(
+    update: Update,
+    context: RounaqContext,
+    key: str,
+    item_id: int,
+    text: str,
+    *,
+    buttons: DecisionButtons,
+    error_text: Callable[[Translator, WorkflowError], str],
+    **extra: int,
+) -> bool:
+    """The decision's text: refused in words (a wrong length is asked again), or kept in
+    the draft with the item's agencies, which are then shown to edit."""
+    message = update.effective_message
+    assert message is not None
+    try:
+        decision_text = context.services.hq.check_text(text)
+        _, reports, _ = await context.services.hq.item(context.principal, item_id)
+    except WorkflowError as error:
+        await message.reply_text(error_text(context.tr, error))
+        return error.reason != "note_length"
+    chosen = sorted({r.agency_id for r in reports})
+    assert context.user_data is not None
+    context.user_data[key] = {"item": item_id, **extra, "text": decision_text, "agencies": chosen}
+    markup = buttons.picker(context, item_id, set(chosen))
+    await message.reply_text(context.tr.t("hq.pick_agencies"), reply_markup=markup)
+    return True
+
+
+async def ask_deadline(
+    update: Update,
+    context: RounaqContext,
+    query: CallbackQuery,
+    item_id: int,
+    draft: dict[str, Any] | None,
+    buttons: DecisionButtons,
+) -> None:
+    """The agencies are chosen: the deadline, in days, as buttons."""
+    tr = context.tr
+    if draft is None or not draft["agencies"]:
+        await query.answer(tr.t("hq.pick_agencies"), show_alert=True)
+        return
+    await query.answer()
+    choices = [
+        InlineKeyboardButton(
+            tr.t("hq.days", days=context.fmt.number(d)),
+            callback_data=buttons.deadline(item_id, d).pack(),
+        )
+        for d in buttons.deadlines
+    ]
+    await say(update, context, tr.t("hq.pick_deadline"), keyboard(choices))
