@@ -55,7 +55,12 @@ def _agency_picker(
 async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, data: Decide
 ) -> None:
-    await context.services.hq.item(context.principal, data.item_id)  # refused: an alert
+    _, _, decision = await context.services.hq.item(context.principal, data.item_id)
+    if decision is not None:  # an older view's button: the text, agencies and deadline
+        # would all be asked for, then refused at the last press
+        number = context.fmt.plain_int(decision.id)
+        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
+        return
     await query.answer()
     await prompt.ask(
         context,

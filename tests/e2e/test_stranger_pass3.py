@@ -7,10 +7,22 @@ import asyncio
 
 from bot.context import RounaqApp
 from bot.i18n import get_translator
-from emulator import BotApiEmulator
-from tests.e2e.workflow_kit import Cast
+from emulator import BotApiEmulator, SentMessage
+from tests.e2e.workflow_kit import Cast, file_report, press_and_answer
+from tests.people import Person
 
 FA = get_translator("fa")
+
+
+async def tax_item_by_chat(emulator: BotApiEmulator, hq: Person) -> SentMessage:
+    """/agenda → report 1405-0001 bundled into a new item ("another cause"); the item."""
+    agenda = await hq.say("/agenda")
+    await hq.press_only(agenda, "☐ \u2066۱۴۰۵-۰۰۰۱\u2069")  # labels isolate the number
+    agenda = await emulator.wait_for_message(hq.id, lambda m: "تجمیع" in " ".join(m.button_texts))
+    causes = await hq.press(agenda, "تجمیع")
+    await hq.press(causes, "علت دیگر")
+    await hq.say("مالیات علی‌الرأس")
+    return await hq.say("۱۴۰۵/۱۰/۱۵")
 
 
 async def test_an_empty_compliance_board_offers_no_chart_of_nothing(
@@ -49,3 +61,28 @@ async def test_the_loans_summary_has_no_summary_button_that_does_nothing(
     tomans = await official.press(loans, FA.t("loans.btn_toman"))
     assert FA.t("loans.btn_rial") in tomans.button_texts
     assert FA.t("loans.btn_summary") not in tomans.button_texts
+
+
+async def test_an_items_old_decide_button_says_it_is_decided_before_asking_anything(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat recorded decision 1 on an agenda item, then pressed
+    "🏛 ثبت مصوبه" on the item's message above it (it keeps its buttons): the bot asked for
+    the decision's text again, then the agencies, then the deadline, and only the last press
+    was refused with "not possible in the report's current state"."""
+    owner, hq = cast.owner, cast.secretariat
+    await file_report(app, owner, "tax")  # nobody at the tax office: straight to the HQ
+    item = await tax_item_by_chat(emulator, hq)
+    await hq.press(item, FA.t("hq.btn_decide"))
+    agencies = await hq.say("ادارهٔ مالیات تا پایان ماه معافیت را اعمال کند.")
+    deadline = await hq.press(agencies, FA.t("hq.btn_next"))
+    decided = await hq.press(deadline, FA.t("hq.days", days="۲۰"))
+    assert "مصوبهٔ شمارهٔ ۱ ثبت شد" in decided.text
+
+    sent = len(emulator.messages(hq.id))
+    answer = await press_and_answer(emulator, hq, item, FA.t("hq.btn_decide"))
+    assert answer == FA.t("hq.already_decided", id="۱")
+    await asyncio.sleep(0.5)  # a prompt for the text would be here by now
+    assert not any(
+        FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
+    )

@@ -12,6 +12,7 @@ from storage.models import Report, Role
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
+from tests.e2e.test_stranger_pass3 import tax_item_by_chat
 from tests.e2e.test_unstaffed_agency import admin_digest
 from tests.e2e.workflow_kit import (
     Cast,
@@ -138,13 +139,7 @@ async def test_text_typed_at_the_hq_decisions_button_steps_is_told_it_does_not_f
     way; /cancel then left the half-made decision in place."""
     owner, hq = cast.owner, cast.secretariat
     await file_report(app, owner, "tax")  # nobody at the tax office: straight to the HQ
-    agenda = await hq.say("/agenda")
-    await hq.press_only(agenda, "☐ \u2066۱۴۰۵-۰۰۰۱\u2069")  # labels isolate the number
-    agenda = await emulator.wait_for_message(hq.id, lambda m: "تجمیع" in " ".join(m.button_texts))
-    causes = await hq.press(agenda, "تجمیع")
-    await hq.press(causes, "علت دیگر")
-    await hq.say("مالیات علی‌الرأس")
-    item = await hq.say("۱۴۰۵/۱۰/۱۵")
+    item = await tax_item_by_chat(emulator, hq)
     await hq.press(item, "ثبت مصوبه")
     agencies = await hq.say("ادارهٔ مالیات تا پایان ماه معافیت را اعمال کند.")
     deadline = await hq.press(agencies, "بعدی")
