@@ -86,3 +86,24 @@ async def test_an_items_old_decide_button_says_it_is_decided_before_asking_anyth
     assert not any(
         FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
     )
+
+
+async def test_an_old_agendas_bundle_button_is_refused_before_asking_anything(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: after bundling report 1405-0001 into an item, the secretariat pressed the
+    earlier agenda's "تجمیع گزارش‌های انتخاب‌شده (۱)" again: the bot asked for the common
+    cause, the title and the session's date, and only then said "select at least one report
+    first". The press itself now says it, and so does an old cause button."""
+    owner, hq = cast.owner, cast.secretariat
+    await file_report(app, owner, "tax")
+    await tax_item_by_chat(emulator, hq)
+    agenda = next(m for m in emulator.messages(hq.id) if "تجمیع" in " ".join(m.button_texts))
+    causes = next(m for m in emulator.messages(hq.id) if "علت دیگر" in " ".join(m.button_texts))
+
+    sent = len(emulator.messages(hq.id))
+    refused = FA.t("workflow.error_nothing_selected")
+    assert await press_and_answer(emulator, hq, agenda, "تجمیع") == refused
+    assert await press_and_answer(emulator, hq, causes, "علت دیگر") == refused
+    await asyncio.sleep(0.5)  # a question would be here by now
+    assert not [m for m in emulator.messages(hq.id)[sent:] if m.from_bot]
