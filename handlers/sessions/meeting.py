@@ -34,6 +34,7 @@ from handlers.sessions.common import (
 )
 from handlers.sessions.views import session_view
 from handlers.ui import answer_quietly, keyboard, rows
+from storage.models_sessions import SessionStatus
 
 # --- attendance ------------------------------------------------------------------------
 
@@ -133,7 +134,15 @@ def _picker(context: RounaqContext, item_id: int, chosen: set[int]) -> InlineKey
 async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: Decide
 ) -> None:
-    await context.services.sessions.get(context.principal, pressed.session)
+    # An older view's button is refused here, not after the text, agencies and deadline.
+    found = await context.services.sessions.get(context.principal, pressed.session)
+    entry = next((i for i in found.items if i.agenda_item_id == pressed.item), None)
+    if entry is not None and entry.decision_id is not None:
+        number = context.fmt.plain_int(entry.decision_id)
+        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
+        return
+    if entry is None or entry.outcome is not None or found.status != SessionStatus.SCHEDULED:
+        raise WorkflowError("not_now")
     await query.answer()
     await prompt.ask(
         context, query.from_user.id, context.tr.t("hq.ask_decision"), "ss_decision",

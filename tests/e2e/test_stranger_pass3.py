@@ -4,11 +4,13 @@ pinned by what the person saw. Over HTTP, against the Bot API emulator."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
+from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
-from tests.e2e.workflow_kit import Cast, file_report, press_and_answer
+from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
 from tests.people import Person
 
 FA = get_translator("fa")
@@ -107,3 +109,36 @@ async def test_an_old_agendas_bundle_button_is_refused_before_asking_anything(
     assert await press_and_answer(emulator, hq, causes, "علت دیگر") == refused
     await asyncio.sleep(0.5)  # a question would be here by now
     assert not [m for m in emulator.messages(hq.id)[sent:] if m.from_bot]
+
+
+async def test_a_sessions_old_decision_button_says_the_item_is_decided(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    """The session's sibling of the agenda item's: "🏛 مصوبهٔ بند ۱" pressed again on the
+    session's earlier view, after the decision on item 1, asked for a whole second
+    decision and refused it at the deadline."""
+    hq = cast.secretariat
+    sessions = services_of(app).sessions
+    principal = (await services_of(app).users.profile(hq.id)).principal
+    starts = clock.now() + timedelta(days=2)
+    found = await sessions.schedule(
+        principal, number=1, starts_at=starts, place="استانداری", chair="استاندار"
+    )
+    await sessions.add_own_item(principal, found.id, title="راهبرد صادرات", cause_kind="other")
+    listing = await hq.say("/session")
+    view = await hq.press(listing, listing.button_texts[0])
+    decide = FA.t("sessions.btn_decide", n="۱")
+    await hq.press(view, decide)
+    agencies = await hq.say("سازمان صمت طرح صادرات را تا پایان ماه تدوین کند.")
+    agencies = await hq.press(agencies, "صمت")
+    deadline = await hq.press(agencies, FA.t("hq.btn_next"))
+    await hq.press(deadline, FA.t("hq.days", days="۲۰"))
+    assert (await sessions.get(principal, found.id)).items[0].decision_id == 1
+
+    sent = len(emulator.messages(hq.id))
+    answer = await press_and_answer(emulator, hq, view, decide)
+    assert answer == FA.t("hq.already_decided", id="۱")
+    await asyncio.sleep(0.5)  # a prompt for the text would be here by now
+    assert not any(
+        FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
+    )
