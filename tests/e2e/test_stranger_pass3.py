@@ -142,3 +142,25 @@ async def test_a_sessions_old_decision_button_says_the_item_is_decided(
     assert not any(
         FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
     )
+
+
+async def test_a_refused_press_on_a_stale_card_redraws_the_card(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the SMT officer's card of 1405-0001 still read "ارجاع‌شده" with ✋ پذیرش after the
+    owner had withdrawn the report; each button answered "not possible in the report's
+    current state" and the card went on showing the old state and the same buttons."""
+    owner, officer = cast.owner, cast.officer
+    await file_report(app, owner, "raw_materials")
+    card = await officer.say("1405-0001")
+    accept = FA.t("workflow.btn_acc")
+    assert accept in card.button_texts
+    mine = await owner.say("1405-0001")
+    confirm = await owner.press(mine, FA.t("workflow.btn_wd"))
+    await owner.press_only(confirm, confirm.button_texts[0])
+    await officer.next("پس گرفت")
+
+    answer = await press_and_answer(emulator, officer, card, accept)
+    assert answer == FA.t("workflow.error_not_now")
+    await emulator.wait_until(lambda: FA.t("status.withdrawn") in card.text)
+    assert accept not in card.button_texts
