@@ -19,7 +19,7 @@ from telegram.error import BadRequest
 from bot.access import ReportAction
 from bot.buttons.reports import WITHDRAW_CONFIRMED, Act, ActOnCard, OpenButton, Reassign
 from bot.context import RounaqApp, RounaqContext
-from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome
+from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome, WorkflowError
 from bot.views.common import status_label, tracking_number, workflow_error
 from handlers import prompt
 from handlers.card import (
@@ -80,7 +80,17 @@ async def _press(
         await _after(update, context, earlier, card=private_card, toast=toast)
         return
     # A refusal (not found, not now) is the press's alert: handlers/declare.button.
-    report = await workflow.check(context.principal, action, report_id)
+    try:
+        report = await workflow.check(context.principal, action, report_id)
+    except WorkflowError as error:
+        current = await context.services.reports.get(report_id)
+        if error.reason != "not_now" or not private_card or message is None or current is None:
+            raise
+        # The card still showed an older state (the owner answered or withdrew, a colleague
+        # acted): the alert says why, and the card now shows what can be done.
+        await answer_quietly(query, workflow_error(tr, error), show_alert=True)
+        await redraw_card(context, current, message.chat.id, message.message_id)
+        return
     follow_up = action in TEXT_ACTIONS or (action is A.REASSIGN and extra is None)
     if private_card and message is not None and (follow_up or code == A.WITHDRAW):
         # A follow-up message asks for more; the card is redrawn once the action is done.

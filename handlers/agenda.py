@@ -49,6 +49,14 @@ def _selection(context: RounaqContext) -> list[int]:
     return value
 
 
+def _require_selection(context: RounaqContext) -> None:
+    """Refused (the press's alert) with nothing selected: an older agenda's bundle button,
+    pressed once its reports were bundled, would ask for the cause, the title and the date
+    and only then be refused."""
+    if not _selection(context):
+        raise WorkflowError("nothing_selected")
+
+
 def _report_row(
     context: RounaqContext, report: ReportDTO, selected: list[int], page: int
 ) -> list[InlineKeyboardButton]:
@@ -174,6 +182,7 @@ async def start_bundle(
     update: Update, context: RounaqContext, query: CallbackQuery, _: StartBundle
 ) -> None:
     tr = context.tr
+    _require_selection(context)
     await query.answer()
     causes = [
         InlineKeyboardButton(tr.t(f"hq.cause_{k}"), callback_data=PickCause(k).pack())
@@ -185,6 +194,7 @@ async def start_bundle(
 async def pick_cause(
     update: Update, context: RounaqContext, query: CallbackQuery, data: PickCause
 ) -> None:
+    _require_selection(context)
     await query.answer()
     await prompt.ask(
         context, query.from_user.id, context.tr.t("hq.ask_title"), "hq_title", cause=data.cause

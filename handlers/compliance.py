@@ -85,7 +85,9 @@ def board_text(
     return "\n\n".join(parts)
 
 
-def _buttons(context: RounaqContext, current: str) -> InlineKeyboardMarkup | None:
+def _buttons(context: RounaqContext, current: str, charted: bool) -> InlineKeyboardMarkup | None:
+    """The periods, and the chart when the period has a decision to draw (an empty chart is
+    a picture of nothing)."""
     tr = context.tr
     periods = [
         InlineKeyboardButton(
@@ -97,7 +99,7 @@ def _buttons(context: RounaqContext, current: str) -> InlineKeyboardMarkup | Non
     chart = InlineKeyboardButton(
         tr.t("sessions.btn_chart"), callback_data=BoardChart(current).pack()
     )
-    return keyboard(periods, [chart])
+    return keyboard(periods, [chart] if charted else [])
 
 
 async def _board(context: RounaqContext, kind: str) -> tuple[Period, list[AgencyCompliance], str]:
@@ -107,25 +109,25 @@ async def _board(context: RounaqContext, kind: str) -> tuple[Period, list[Agency
 
 
 async def compliance(update: Update, context: RounaqContext) -> None:
-    _, _, text = await _board(context, DEFAULT_PERIOD)
+    _, lines, text = await _board(context, DEFAULT_PERIOD)
     chat = update.effective_chat
     assert chat is not None
-    await send_chunks(context, chat.id, text, _buttons(context, DEFAULT_PERIOD))
+    await send_chunks(context, chat.id, text, _buttons(context, DEFAULT_PERIOD, bool(lines)))
 
 
 async def period_button(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: BoardPeriod
 ) -> None:
     kind = pressed.period
-    _, _, text = await _board(context, kind)
+    _, lines, text = await _board(context, kind)
     await query.answer()
     if len(split_message(text)) > 1:  # more than one message holds: sent anew, in parts
         chat = update.effective_chat
         assert chat is not None
-        await send_chunks(context, chat.id, text, _buttons(context, kind))
+        await send_chunks(context, chat.id, text, _buttons(context, kind, bool(lines)))
         return
     with suppress(BadRequest):  # the same period pressed twice
-        await query.edit_message_text(text, reply_markup=_buttons(context, kind))
+        await query.edit_message_text(text, reply_markup=_buttons(context, kind, bool(lines)))
 
 
 async def chart_button(
@@ -133,6 +135,9 @@ async def chart_button(
 ) -> None:
     tr, fmt = context.tr, context.fmt
     period, lines, _ = await _board(context, pressed.period)
+    if not lines:  # an older board's chart button, pressed once its period had no decision
+        await query.answer(tr.t("sessions.board_empty"), show_alert=True)
+        return
     await query.answer()
     directory = context.services.directory
     bars = [

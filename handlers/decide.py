@@ -36,7 +36,12 @@ BUTTONS = DecisionButtons(ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_C
 async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, data: Decide
 ) -> None:
-    await context.services.hq.item(context.principal, data.item_id)  # refused: an alert
+    _, _, decision = await context.services.hq.item(context.principal, data.item_id)
+    if decision is not None:  # an older view's button: the text, agencies and deadline
+        # would all be asked for, then refused at the last press
+        number = context.fmt.plain_int(decision.id)
+        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
+        return
     await decision_draft.ask_text(context, query, "hq_decision", item=data.item_id)
 
 

@@ -66,10 +66,18 @@ def _markup(context: RounaqContext, overview: LoanOverview, view: str, unit_code
         for d in DIMENSIONS
     ]
     other_unit = "t" if unit_code == "r" else "r"
+    # No "summary" on the summary itself: pressed there, it answered with nothing new.
+    summary = (
+        []
+        if view == "sum"
+        else [
+            InlineKeyboardButton(
+                tr.t("loans.btn_summary"), callback_data=ViewButton("sum", unit_code, year).pack()
+            )
+        ]
+    )
     controls = [
-        InlineKeyboardButton(
-            tr.t("loans.btn_summary"), callback_data=ViewButton("sum", unit_code, year).pack()
-        ),
+        *summary,
         InlineKeyboardButton(
             tr.t("loans.btn_toman" if unit_code == "r" else "loans.btn_rial"),
             callback_data=ViewButton(view, other_unit, year).pack(),

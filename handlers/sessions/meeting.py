@@ -9,6 +9,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.context import RounaqContext
 from bot.formatting import escape
+from bot.services.workflow import WorkflowError
 from handlers import decision_draft, prompt
 from handlers.decision_draft import DecisionButtons, draft_of
 from handlers.notify import deliver
@@ -33,6 +34,7 @@ from handlers.sessions.common import (
 )
 from handlers.sessions.views import session_view
 from handlers.ui import answer_quietly, keyboard, rows
+from storage.models_sessions import SessionStatus
 
 # --- attendance ------------------------------------------------------------------------
 
@@ -117,7 +119,15 @@ BUTTONS = DecisionButtons(PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHO
 async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: Decide
 ) -> None:
-    await context.services.sessions.get(context.principal, pressed.session)
+    # An older view's button is refused here, not after the text, agencies and deadline.
+    found = await context.services.sessions.get(context.principal, pressed.session)
+    entry = next((i for i in found.items if i.agenda_item_id == pressed.item), None)
+    if entry is not None and entry.decision_id is not None:
+        number = context.fmt.plain_int(entry.decision_id)
+        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
+        return
+    if entry is None or entry.outcome is not None or found.status != SessionStatus.SCHEDULED:
+        raise WorkflowError("not_now")
     await decision_draft.ask_text(
         context, query, "ss_decision", session=pressed.session, item=pressed.item
     )

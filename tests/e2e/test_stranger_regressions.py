@@ -9,10 +9,11 @@ from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Report, Role
-from tests.e2e.expect import FA_P, fa, labels, piece, saying, says
+from tests.e2e.expect import FA_P, fa, piece, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
+from tests.e2e.test_stranger_pass3 import tax_item_by_chat
 from tests.e2e.test_unstaffed_agency import admin_digest
 from tests.e2e.workflow_kit import (
     Cast,
@@ -142,14 +143,7 @@ async def test_text_typed_at_the_hq_decisions_button_steps_is_told_it_does_not_f
     way; /cancel then left the half-made decision in place."""
     owner, hq = cast.owner, cast.secretariat
     await file_report(app, owner, "tax")  # nobody at the tax office: straight to the HQ
-    agenda = await hq.say("/agenda")
-    await hq.press_only(agenda, "☐ \u2066۱۴۰۵-۰۰۰۱\u2069")  # labels isolate the number
-    bundle = piece("hq.btn_bundle")
-    agenda = await emulator.wait_for_message(hq.id, lambda m: bundle in labels(m))
-    causes = await hq.press(agenda, bundle)
-    await hq.press(causes, "علت دیگر")
-    await hq.say("مالیات علی‌الرأس")
-    item = await hq.say("۱۴۰۵/۱۰/۱۵")
+    item = await tax_item_by_chat(emulator, hq)
     await hq.press(item, "ثبت مصوبه")
     agencies = await hq.say("ادارهٔ مالیات تا پایان ماه معافیت را اعمال کند.")
     deadline = await hq.press(agencies, "بعدی")
