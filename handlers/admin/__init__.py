@@ -23,6 +23,7 @@ from handlers.admin.common import Press, alerting
 from handlers.admin.invites import Invite, InviteOfficer, InviteRole
 from handlers.admin.roles import FindUser, Grant, GrantOfficer, PickOfficerAgency, Revoke
 from handlers.admin.routing import (
+    BackToRouting,
     PickAgency,
     PickSector,
     RouteCategory,
@@ -50,6 +51,7 @@ ROLE_BUTTONS: list[tuple[type[Any], Press[Any]]] = [
 ]
 ROUTING_BUTTONS: list[tuple[type[Any], Press[Any]]] = [
     (RoutingHome, routing.routing_home),
+    (BackToRouting, routing.back_to_routing),
     (RouteCategory, routing.route_category),
     (PickSector, routing.pick_sector),
     (PickAgency, routing.pick_agency),

@@ -21,6 +21,11 @@ class RoutingHome(CallbackData, prefix="rt:home"):
 
 
 @dataclass(frozen=True, slots=True)
+class BackToRouting(CallbackData, prefix="rt:b"):
+    """Back from a category's card to the table, in the same message."""
+
+
+@dataclass(frozen=True, slots=True)
 class RouteCategory(CallbackData, prefix="rt:c"):
     category_id: int
 
@@ -84,6 +89,17 @@ async def routing_home(
     await routing(update, context)
 
 
+async def back_to_routing(
+    update: Update, context: RounaqContext, query: CallbackQuery, _: BackToRouting
+) -> None:
+    await query.answer()
+    await edit_or_send(update, context, await routing_text(context), routing_markup(context))
+
+
+def _back(context: RounaqContext, target: CallbackData, key: str) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(context.tr.t(key), callback_data=target.pack())]
+
+
 async def route_category(
     update: Update, context: RounaqContext, query: CallbackQuery, data: RouteCategory
 ) -> None:
@@ -110,6 +126,7 @@ async def route_category(
             )
         ],
         *rows(days, 4),
+        _back(context, BackToRouting(), "admin.btn_back_routing"),
     ]
     text = views_admin.category_card(tr, fmt, category)
     await edit_or_send(update, context, text, keyboard(*buttons))
@@ -128,7 +145,8 @@ async def pick_sector(
         )
         for s in directory.sectors
     ]
-    markup = keyboard(*rows(sectors, 2))
+    back = _back(context, RouteCategory(data.category_id), "admin.btn_back")
+    markup = keyboard(*rows(sectors, 2), back)
     await edit_or_send(update, context, context.tr.t("admin.pick_sector"), markup)
 
 
@@ -140,8 +158,10 @@ async def pick_agency(
     if data.sector_id:
         directory.sector(data.sector_id)
     await query.answer()
+    target = PickSector(data.category_id) if data.sector_id else RouteCategory(data.category_id)
     markup = keyboard(
-        *agency_rows(context, lambda a: SetRoute(data.category_id, data.sector_id, a))
+        *agency_rows(context, lambda a: SetRoute(data.category_id, data.sector_id, a)),
+        _back(context, target, "admin.btn_back"),
     )
     await edit_or_send(update, context, context.tr.t("admin.pick_agency"), markup)
 

@@ -116,6 +116,16 @@ async def test_routing_and_deadlines_are_edited_by_the_admin(
 
     # Carpet makers' raw-material reports go to the lending banks from now on.
     card = await admin.press(table, "تأمین مواد اولیه")
+    # Every step has its way back, in the same message: agencies → sectors → card → table.
+    sectors = await admin.press(card, "برای یک بخش")
+    agencies = await admin.press(sectors, "فرش")
+    sectors = await admin.press(agencies, fa("admin.btn_back"))
+    assert says(sectors.text, "admin.pick_sector")
+    card = await admin.press(sectors, fa("admin.btn_back"))
+    table = await admin.press(card, fa("admin.btn_back_routing"))
+    assert says(table.text, "admin.routing_title")
+    assert table.message_id == card.message_id
+    card = await admin.press(table, "تأمین مواد اولیه")
     sectors = await admin.press(card, "برای یک بخش")
     agencies = await admin.press(sectors, "فرش")
     await admin.press_only(agencies, "بانک‌های عامل")
