@@ -21,6 +21,7 @@ from bot.formatting import escape, split_message
 from bot.services.reports import ReportView
 from bot.text import format_tracking_number, parse_tracking_number
 from bot.views.common import report_list_line, report_with_history, tracking_number
+from handlers import drafts
 from handlers.card import report_keyboard
 from handlers.declare import button, command, press, stale
 from handlers.start import menu_buttons
@@ -34,10 +35,15 @@ async def _render_page(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     tr, fmt, directory = context.tr, context.fmt, context.services.directory
     result = await context.services.reports.owner_page(context.principal.user_id, page, PAGE_SIZE)
+    # A report still being written is not in the list yet: say so, with the way back to it
+    # (the report button asks whether to continue it or start over).
+    drafting = "report" in drafts.open_flows(context.user_data)
     if not result.total:
-        return tr.t("myreports.empty"), keyboard(
-            [InlineKeyboardButton(tr.t("start.btn_report"), callback_data="menu:report")]
-        )
+        text = tr.t("myreports.empty")
+        label = tr.t("report.btn_resume" if drafting else "start.btn_report")
+        if drafting:
+            text += "\n\n" + tr.t("myreports.draft_open")
+        return text, keyboard([InlineKeyboardButton(label, callback_data="menu:report")])
     lines = [tr.plural("myreports.title", result.total)]
     buttons = []
     for report in result.items:
@@ -51,6 +57,11 @@ async def _render_page(
             ]
         )
     buttons.append(pager_row(tr, PageButton, result.page, result.pages))
+    if drafting:
+        lines.append(tr.t("myreports.draft_open"))
+        buttons.append(
+            [InlineKeyboardButton(tr.t("report.btn_resume"), callback_data="menu:report")]
+        )
     return "\n\n".join(lines), keyboard(*buttons)
 
 

@@ -10,6 +10,8 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
+from tests.e2e.owner_kit import register_unit
+from tests.e2e.report_steps import report_up_to_attachments, summary_after
 from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
 from tests.people import Person
 
@@ -164,3 +166,22 @@ async def test_a_refused_press_on_a_stale_card_redraws_the_card(
     assert answer == FA.t("workflow.error_not_now")
     await emulator.wait_until(lambda: FA.t("status.withdrawn") in card.text)
     assert accept not in card.button_texts
+
+
+async def test_my_reports_mid_report_points_back_to_the_unsent_draft(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: /myreports sent at a report's preview said "you have not reported anything
+    yet" and offered to report an obstacle, as if the report being written were gone. It
+    now says a report is not submitted yet, and its button leads back to that draft."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    ask_files = await report_up_to_attachments(owner)
+    summary = await summary_after(owner, ask_files)
+    assert summary.button_texts
+    mine = await owner.say("/myreports")
+    assert FA.t("myreports.draft_open") in mine.text
+    resume = FA.t("report.btn_resume")
+    assert resume in mine.button_texts
+    question = await owner.press(mine, resume)
+    assert FA.t("report.resume_question") in question.text
