@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.services.workflow import CLOCK_RUNNING, TRANSITIONS
 from emulator import BotApiEmulator, CallbackQuery, SentMessage
@@ -84,20 +84,6 @@ def is_unique_phone(phone: str) -> bool:
     """The walk's own phone numbers (seeded units, emulator users), not the corpus's."""
     digits = digits_only(phone)
     return "0913" in digits[:5] or "98935" in digits[:6]
-
-
-async def rows_version(database: Database) -> tuple[object, ...]:
-    """Changes whenever a report, an event, a unit or a user's phone is written (every
-    status change adds an event), so the rows are read again only then."""
-    async with database.session() as session:
-        result = await session.execute(
-            select(
-                select(func.max(ReportEvent.id)).scalar_subquery(),
-                select(func.count(Unit.id)).scalar_subquery(),
-                select(func.count(User.id)).where(User.phone.is_not(None)).scalar_subquery(),
-            )
-        )
-        return tuple(result.one())
 
 
 async def load_rows(database: Database) -> Rows:
