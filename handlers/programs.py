@@ -283,6 +283,19 @@ def _draft(context: RounaqContext) -> dict[str, Any]:
     return draft
 
 
+def _draft_lost(context: RounaqContext) -> bool:
+    """The draft lost its program: a /cancel in another flow open beside this one discards
+    every draft (handlers/common.py) but ends only that other flow."""
+    return "program_id" not in _draft(context)
+
+
+async def _start_again(update: Update, context: RounaqContext) -> int:
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT_KEY, None)
+    await context.bot.send_message(_chat_id(update), context.tr.t("programs.restart"))
+    return ConversationHandler.END
+
+
 async def begin_progress(update: Update, context: RounaqContext) -> int:
     principal, tr = context.principal, context.tr
     programs = context.services.programs.updatable(principal, await context.services.programs.all())
@@ -361,6 +374,8 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
     assert message.text is not None
+    if _draft_lost(context):
+        return await _start_again(update, context)
     percent = parse_percent(message.text)
     if percent is None:
         await message.reply_text(
@@ -376,6 +391,8 @@ async def got_note(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
     assert message.text is not None
+    if _draft_lost(context):
+        return await _start_again(update, context)
     note = normalize_text(message.text)
     try:
         context.services.programs.check_update(None, note or "-", None)
@@ -403,6 +420,8 @@ async def got_note(update: Update, context: RounaqContext) -> int:
 async def got_evidence(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
+    if _draft_lost(context):
+        return await _start_again(update, context)
     if message.photo:
         photo = message.photo[-1]
         _draft(context)["evidence"] = {"kind": "photo", "file_id": photo.file_id}
@@ -421,6 +440,8 @@ async def no_evidence(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     await choice.answer()
     await choice.clear()
+    if _draft_lost(context):
+        return await _start_again(update, context)
     _draft(context).pop("evidence", None)
     await _ask_date(update, context)
     return State.DATE
@@ -445,6 +466,8 @@ async def got_date(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
     assert message.text is not None
+    if _draft_lost(context):
+        return await _start_again(update, context)
     parsed = parse_jalali_date(message.text)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
     if parsed is None:
@@ -475,6 +498,8 @@ async def today_button(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     await choice.answer()
     await choice.clear()
+    if _draft_lost(context):
+        return await _start_again(update, context)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
     _draft(context)["date"] = today.isoformat()
     await _confirm(update, context)
