@@ -113,3 +113,23 @@ async def test_cancel_in_another_flow_does_not_break_an_open_progress_update(
     assert not errors(caplog)
     # And the next /progress starts afresh.
     assert (await officer.say("/progress")).text == fa.t("programs.choose_program")
+
+
+async def test_a_long_flood_that_the_update_retry_absorbs_logs_no_error(
+    app: RounaqApp,
+    emulator: BotApiEmulator,
+    people: dict[str, Person],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Long walk seed 856480 (SQLite), step 1842: two bursts of 429 in a row (six refused
+    sendMessage calls) outlasted the rate limiter's five retries. The update was handled
+    again and answered (bot.delivery), yet python-telegram-bot's limiter had logged an
+    ERROR for it. A flood the bot recovers from is a warning."""
+    owner = people["owner"]
+    await services_of(app).users.touch(owner.id, first_name="رضا", last_name=None, username=None)
+    emulator.fail_method("sendMessage", 429, times=6, retry_after=1)
+    await owner.send("/help")
+    # Six refusals a second apart, then the update handled again: answered in the end.
+    answer = await emulator.wait_for_message(owner.id, timeout=30)
+    assert answer.text
+    assert not errors(caplog)
