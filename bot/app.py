@@ -29,6 +29,21 @@ from storage.models import Role
 log = logging.getLogger(__name__)
 
 
+class _FloodRetried(logging.Filter):
+    """python-telegram-bot's rate limiter logs an ERROR when a 429 outlasts its retries,
+    then raises RetryAfter to the caller, which handles it: a handler's update is handled
+    again (bot.delivery), anything else logs what it could not do. Its own line is a
+    warning, so a flood the bot recovers from leaves no error in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and str(record.msg).startswith("Rate limit hit after"):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_FLOOD_RETRIED = _FloodRetried()
+
+
 def build_application(
     settings: Settings, services: Services | None = None, *, token: str | None = None
 ) -> RounaqApp:
@@ -47,6 +62,7 @@ def build_application(
         register_secret(settings.webhook_secret.get_secret_value())
     register_secret(make_url(settings.database_url).password)
     profile = PROFILES[settings.resolved_platform]
+    logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_FLOOD_RETRIED)
     bot = PlatformBot(
         token=token,
         base_url=settings.bot_api_base_url,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
 from datetime import date
+from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
@@ -38,6 +41,27 @@ from handlers.programs.progress_steps import (
 )
 from handlers.programs.status import UpdateButton
 from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
+
+Step = Callable[[Update, RounaqContext], Coroutine[Any, Any, int]]
+
+
+def needs_program(step: Step) -> Step:
+    """A step after the program was chosen. A /cancel in another flow open beside this one
+    drops every draft (handlers/drafts.py) but ends only that flow's conversation, so
+    this one may come back to a draft without its program: it says so and ends."""
+
+    @functools.wraps(step)
+    async def checked(update: Update, context: RounaqContext) -> int:
+        if "program_id" in draft(context):
+            return await step(update, context)
+        assert context.user_data is not None
+        context.user_data.pop(DRAFT_KEY, None)
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(chat_id(update), context.tr.t("programs.restart"))
+        return ConversationHandler.END
+
+    return checked
 
 
 async def begin_progress(update: Update, context: RounaqContext) -> int:
@@ -98,6 +122,7 @@ async def got_program(update: Update, context: RounaqContext) -> int:
     return State.PERCENT
 
 
+@needs_program
 async def got_percent(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
@@ -113,6 +138,7 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
     return State.NOTE
 
 
+@needs_program
 async def got_note(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
@@ -141,6 +167,7 @@ async def got_note(update: Update, context: RounaqContext) -> int:
     return State.EVIDENCE
 
 
+@needs_program
 async def got_evidence(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
@@ -158,6 +185,7 @@ async def got_evidence(update: Update, context: RounaqContext) -> int:
     return State.DATE
 
 
+@needs_program
 async def no_evidence(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     await choice.answer()
@@ -167,6 +195,7 @@ async def no_evidence(update: Update, context: RounaqContext) -> int:
     return State.DATE
 
 
+@needs_program
 async def got_date(update: Update, context: RounaqContext) -> int:
     message = update.effective_message
     assert message is not None
@@ -197,6 +226,7 @@ async def got_date(update: Update, context: RounaqContext) -> int:
     return State.CONFIRM
 
 
+@needs_program
 async def today_button(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     await choice.answer()
@@ -207,6 +237,7 @@ async def today_button(update: Update, context: RounaqContext) -> int:
     return State.CONFIRM
 
 
+@needs_program
 async def save(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     values, tr, fmt = draft(context), context.tr, context.fmt

@@ -134,3 +134,50 @@ async def test_a_report_waiting_at_a_button_leaves_another_flows_text_alone(
     fa = get_translator("fa")
     assert answer.text.startswith(fa.t("programs.ask_note")[:20]), answer.text
     assert not errors(caplog)
+
+
+async def test_cancel_in_another_flow_does_not_break_an_open_progress_update(
+    app: RounaqApp,
+    emulator: BotApiEmulator,
+    people: dict[str, Person],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Long walk seed 910446 (SQLite), step 473: an officer began registering a unit, then
+    a progress update (/progress) beside it, and sent /cancel: it ended the registration and
+    discarded every draft, the progress flow's too, while that flow stayed at its step. The
+    percentage, note, "no evidence" and "today" then crashed on the lost program
+    (KeyError 'program_id') and the officer got "an error occurred". Now the officer is
+    told the update was lost and starts again."""
+    officer = people["officer"]
+    services = services_of(app)
+    await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
+    await services.users.set_language(officer.id, "fa")
+    fa = get_translator("fa")
+    await officer.say("/register")
+    await _reach_percent(app, officer)
+    assert (await officer.say("/cancel")).text == fa.t("common.cancelled")
+    answer = await officer.say("۴۵٪")
+    assert answer.text == fa.t("programs.restart"), answer.text
+    assert not errors(caplog)
+    # And the next /progress starts afresh.
+    assert (await officer.say("/progress")).text == fa.t("programs.choose_program")
+
+
+async def test_a_long_flood_that_the_update_retry_absorbs_logs_no_error(
+    app: RounaqApp,
+    emulator: BotApiEmulator,
+    people: dict[str, Person],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Long walk seed 856480 (SQLite), step 1842: two bursts of 429 in a row (six refused
+    sendMessage calls) outlasted the rate limiter's five retries. The update was handled
+    again and answered (bot.delivery), yet python-telegram-bot's limiter had logged an
+    ERROR for it. A flood the bot recovers from is a warning."""
+    owner = people["owner"]
+    await services_of(app).users.touch(owner.id, first_name="رضا", last_name=None, username=None)
+    emulator.fail_method("sendMessage", 429, times=6, retry_after=1)
+    await owner.send("/help")
+    # Six refusals a second apart, then the update handled again: answered in the end.
+    answer = await emulator.wait_for_message(owner.id, timeout=30)
+    assert answer.text
+    assert not errors(caplog)

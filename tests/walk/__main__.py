@@ -2,6 +2,8 @@
 
   ./dev fuzz --seed N --steps M       replay that walk exactly (what a failure prints)
   ./dev fuzz --minutes N              new seeds, one after another, for N minutes
+  ./dev fuzz --total N                new seeds until N steps in all (with --minutes: both)
+  --keep-going                        after a failure, go on with the next seed
   ./dev fuzz --replay steps.json      a saved (e.g. shrunk) step list
   --postgres                          on PostgreSQL (TEST_POSTGRES_URL, or scripts/with-postgres)
   --process                           the bot as `python -m bot run`: real SIGTERM and SIGKILL
@@ -36,6 +38,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int)
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--minutes", type=float)
+    parser.add_argument("--total", type=int, help="new seeds until this many steps in all")
+    parser.add_argument("--keep-going", action="store_true", help="go on after a failure")
     parser.add_argument("--replay", type=Path)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--process", action="store_true")
@@ -43,9 +47,10 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--width", type=int, default=WIDTH, help="people acting at once (replay with the same)"
     )
-    args = parser.parse_args(argv)
-    args.out = Path.cwd()  # where a shrunk step list is saved
-    return args
+    parser.add_argument(
+        "--out", type=Path, default=Path.cwd(), help="where a shrunk step list is saved"
+    )
+    return parser.parse_args(argv)
 
 
 def _fresh(workdir: Path, postgres: bool) -> AsyncIterator[str]:
@@ -90,7 +95,10 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, steps: int) -
             print(f"  known x{times}: {line}")
         return result
     print(result.report)
-    print(f"\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)} --width {args.width}")
+    where = (" --postgres" if args.postgres else "") + (
+        f" --width {args.width}" if args.width != WIDTH else ""
+    )
+    print(f"\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)}{where}")
     if not args.no_shrink:
         steps = await shrink(
             fresh,  # type: ignore[arg-type]
@@ -104,7 +112,7 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, steps: int) -
         print(f"shrunk to {len(steps)} steps ({saved}):")
         for index, step in enumerate(steps):
             print(f"  {index}: {step.describe()}")
-        print(f"replay: ./dev fuzz --seed {seed} --replay {saved} --width {args.width}")
+        print(f"replay: ./dev fuzz --seed {seed} --replay {saved}{where}")
     return result
 
 
@@ -112,20 +120,29 @@ async def main(argv: list[str]) -> int:
     args = _arguments(argv)
     with tempfile.TemporaryDirectory(prefix="rounaq-walk-") as tmp:
         workdir = Path(tmp)
-        if args.minutes is None:
+        if args.minutes is None and args.total is None:
             seed = args.seed if args.seed is not None else random.randrange(1, 10**6)
             result = await _one(args, workdir, seed, args.steps)
             return 0 if result.violation is None else 1
-        until = time.monotonic() + args.minutes * 60
-        total = 0
-        while time.monotonic() < until:
+        until = time.monotonic() + (args.minutes * 60 if args.minutes is not None else 1e12)
+        total, walks, failed = 0, 0, []
+        while time.monotonic() < until and (args.total is None or total < args.total):
             seed = random.randrange(1, 10**6)
             result = await _one(args, workdir, seed, args.steps)
             total += len(result.steps)
+            walks += 1
             if result.violation is not None:
+                failed.append(seed)
+            stamp = time.strftime("%H:%M:%S", time.gmtime())
+            print(f"{stamp} UTC: {total} steps in {walks} walks; failed seeds: {failed or 'none'}")
+            sys.stdout.flush()
+            if failed and not args.keep_going:
                 return 1
-        print(f"{total} steps in {args.minutes} minutes, nothing found")
-        return 0
+        print(
+            f"{total} steps in {walks} walks, "
+            + (f"failed: {failed}" if failed else "nothing found")
+        )
+        return 1 if failed else 0
 
 
 if __name__ == "__main__":

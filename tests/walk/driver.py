@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-
 from bot.clock import ManualClock
 from bot.runtime import running_bot
 from bot.settings import Settings
@@ -33,6 +30,7 @@ from tests.hardening.corpus import PNG
 from tests.walk import invariants as inv
 from tests.walk.known import known_defect
 from tests.walk.population import BY_ID, BY_KEY, GROUP_ID, add_to_emulator, seed
+from tests.walk.probe import Probe
 from tests.walk.steps import SYSTEM, Step, chat_of, choose, inline_callbacks, visible
 
 # An update must be completely handled within this (a 429 burst adds its retry_after).
@@ -45,6 +43,8 @@ TRAIL = 20  # steps of each chat shown with a failure
 # Time the walk's clock moves per step: people act a few seconds apart (a frozen clock
 # would have everyone throttled for ever), and a long walk crosses working days.
 CLOCK_STEP = timedelta(seconds=12)
+# How often settle looks at the inbox while the bot works (a look costs microseconds).
+POLL = 0.001
 
 
 class InProcessBot:
@@ -163,7 +163,7 @@ class Walk:
         self.known: list[str] = []
         self.agency_ids: dict[str, int] = {}
         self._rows = inv.Rows()
-        self._inbox: bool | None = None  # does the bot keep a durable inbox table?
+        self.probe = Probe(str(db.url.render_as_string(hide_password=False)))
         self._version: tuple[object, ...] = ()
 
     # --- doing -----------------------------------------------------------------------
@@ -182,30 +182,16 @@ class Walk:
             await self.emu.wait_until(
                 lambda: not state.updates and not state.redeliveries, timeout=ANSWER_BOUND
             )
-            while await self._inbox_undone():
+            while await self.probe.undone():
                 if loop.time() > deadline:
                     raise TimeoutError
-                await asyncio.sleep(0.003)
+                await asyncio.sleep(POLL)
         except TimeoutError:
             pending = [next(k for k in u if k != "update_id") for u in state.updates]
             return inv.Violation(
                 "answer", f"updates not handled within {ANSWER_BOUND}s: {pending or 'inbox'}"
             )
         return None
-
-    async def _inbox_undone(self) -> bool:
-        if self._inbox is False:
-            return False
-        try:
-            async with self.db.session() as session:
-                undone = await session.scalar(
-                    text("SELECT count(*) FROM update_inbox WHERE done_at IS NULL")
-                )
-        except DBAPIError:
-            self._inbox = False  # no durable inbox in this version of the bot
-            return False
-        self._inbox = True
-        return bool(undone)
 
     async def perform(self, step: Step) -> inv.StepWatch | None:
         """Do the step; None when it cannot apply (a shrunk replay lost its button)."""
@@ -304,7 +290,7 @@ class Walk:
             found += inv.check_answer(emu, watch)
         cursors = watches[0].cursors
         messages = inv.new_bot_messages(emu, cursors)
-        version = await inv.rows_version(self.db)
+        version = await self.probe.version()
         if version != self._version:
             self._rows, self._version = await inv.load_rows(self.db), version
             found += inv.check_history(self._rows)
@@ -441,8 +427,8 @@ async def walk_world(
         )
         db = Database(database_url)
         await bot.start(emulator)
+        walk = Walk(emulator, bot, db)
         try:
-            walk = Walk(emulator, bot, db)
             await emulator.send_text(ADMIN_ID, "/admin group smt", chat_id=GROUP_ID)
             await emulator.wait_for_message(GROUP_ID)
             await walk.settle()
@@ -457,6 +443,7 @@ async def walk_world(
         finally:
             emulator.clear_faults()
             await bot.stop()
+            await walk.probe.close()
             await db.dispose()
 
 

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.services.workflow import CLOCK_RUNNING, TRANSITIONS
 from emulator import BotApiEmulator, CallbackQuery, SentMessage
@@ -74,6 +74,9 @@ class Rows:
     phones: dict[int, set[str]] = field(default_factory=dict)  # user id -> unique phones
     texts: list[tuple[str, int, set[int]]] = field(default_factory=list)  # text, owner, agencies
     internal_notes: list[str] = field(default_factory=list)
+    # owner id -> tracking numbers quoted in the words of their own reports (the
+    # description, a note the agency wrote to them): the bot may show them back.
+    quoted: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
 
 
 def digits_only(text: str) -> str:
@@ -84,20 +87,6 @@ def is_unique_phone(phone: str) -> bool:
     """The walk's own phone numbers (seeded units, emulator users), not the corpus's."""
     digits = digits_only(phone)
     return "0913" in digits[:5] or "98935" in digits[:6]
-
-
-async def rows_version(database: Database) -> tuple[object, ...]:
-    """Changes whenever a report, an event, a unit or a user's phone is written (every
-    status change adds an event), so the rows are read again only then."""
-    async with database.session() as session:
-        result = await session.execute(
-            select(
-                select(func.max(ReportEvent.id)).scalar_subquery(),
-                select(func.count(Unit.id)).scalar_subquery(),
-                select(func.count(User.id)).where(User.phone.is_not(None)).scalar_subquery(),
-            )
-        )
-        return tuple(result.one())
 
 
 async def load_rows(database: Database) -> Rows:
@@ -120,6 +109,9 @@ async def load_rows(database: Database) -> Rows:
         words = [report.description, unit_names.get(report.unit_id, "")]
         words += [e.note or "" for e in events if not e.internal]
         rows.texts.append(("\n".join(words), report.owner_id, agencies))
+        quoted = tracking_numbers("\n".join(words))
+        if quoted:
+            rows.quoted.setdefault(report.owner_id, set()).update(quoted)
         rows.internal_notes += [e.note for e in events if e.internal and e.note]
     return rows
 
@@ -308,7 +300,10 @@ def check_leaks(
                 who = "the group" if chat == GROUP_ID else recipient.key if recipient else chat
                 found.append(Violation("leak", f"{who} saw {token} of another agency's report"))
     if owner_side:
-        others = {(r.year, r.seq) for r in rows.reports if r.owner_id != chat} - typed
+        # A number typed by the person, or quoted by staff in a note on their own report
+        # (an officer may write "see 1405-0001"), is words shown back, not a report shown.
+        seen_as_words = typed | rows.quoted.get(chat, set())
+        others = {(r.year, r.seq) for r in rows.reports if r.owner_id != chat} - seen_as_words
         for year, seq in tracking_numbers(text) & others:
             found.append(Violation("leak", f"{chat} saw another owner's report {year}-{seq:04d}"))
         digits = digits_only(text)

@@ -28,7 +28,7 @@ class Actor:
     kind: str  # new, owner, officer, official, secretariat, admin, ministry
     lang: str = "fa"
     agency: str | None = None  # officers: the agency code
-    units: int = 0  # owners: units registered before the walk
+    units: tuple[str, ...] = ()  # owners: the sectors of the units registered before the walk
     started: bool = True  # False: never pressed /start, not in the database
 
     @property
@@ -37,15 +37,28 @@ class Actor:
         return self.kind in ("new", "owner")
 
 
+# Officers staff the agencies the seeded units' reports route to (storage/datasets/qom.toml):
+# SMT (raw materials, permits, mining; with a group chat), the banks, tax, social security,
+# power, industrial estates, environment, customs, and heritage and tourism (a carpet
+# unit's markets). Agriculture, gas and regional water stay unstaffed on purpose, so an
+# agricultural or kiln unit's reports go to the HQ ("unstaffed"), beside the HQ's own
+# categories (laws, other).
 CAST: tuple[Actor, ...] = (
     Actor("new_fa", 9001, "نوید", "new", started=False),
     Actor("new_en", 9002, "Nora", "new", lang="en", started=False),
-    Actor("owner_a", 1001, "رضا", "owner", units=1),
-    Actor("owner_b", 1003, "زهرا", "owner", units=2),
+    Actor("owner_a", 1001, "رضا", "owner", units=("carpet",)),
+    Actor("owner_b", 1003, "زهرا", "owner", units=("shoes", "construction_materials")),
     Actor("owner_none", 1004, "کاوه", "owner"),
-    Actor("owner_en", 1002, "Sam", "owner", lang="en", units=1),
+    Actor("owner_en", 1002, "Sam", "owner", lang="en", units=("agriculture",)),
     Actor("officer_smt", 2001, "مریم", "officer", agency="smt"),
     Actor("officer_bank", 2002, "حسین", "officer", agency="banks"),
+    Actor("officer_tax", 2003, "علی", "officer", agency="tax"),
+    Actor("officer_ss", 2004, "نرگس", "officer", agency="social_security"),
+    Actor("officer_power", 2005, "بهرام", "officer", agency="power"),
+    Actor("officer_estates", 2006, "لیلا", "officer", agency="industrial_estates"),
+    Actor("officer_env", 2007, "Erin", "officer", lang="en", agency="environment"),
+    Actor("officer_customs", 2008, "جواد", "officer", agency="customs"),
+    Actor("officer_heritage", 2009, "مینا", "officer", agency="heritage_tourism"),
     Actor("official", 3001, "سارا", "official"),
     Actor("secretariat", 5001, "امیر", "secretariat"),
     Actor("admin", ADMIN_ID, "مدیر", "admin"),
@@ -96,12 +109,14 @@ async def seed(settings: Settings) -> None:
                 await services.users.grant(
                     actor.user_id, role, agency_id=agency.id if agency else None
                 )
-            for index in range(actor.units):
+            for index, sector in enumerate(actor.units):
+                found = directory.sector_by_code(sector)
+                assert found is not None, sector
                 await services.units.register(
                     actor.user_id,
                     UnitDraft(
                         name=f"کارگاه {actor.name} {index + 1}",
-                        sector_id=directory.sectors[index % len(directory.sectors)].id,
+                        sector_id=found.id,
                         county_id=directory.counties[index % len(directory.counties)].id,
                         permit_status=PermitStatus.LICENSED,
                         phone=unit_phone(actor.user_id, index),

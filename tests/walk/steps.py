@@ -28,11 +28,15 @@ MEDIA = ("contact_own", "contact_other", "photo", "document", "sticker", "forwar
 # Who acts how often: the owners drive the flows, the officers move the reports on.
 ACTOR_WEIGHTS = {
     "new_fa": 4, "new_en": 3, "owner_a": 10, "owner_b": 8, "owner_none": 5, "owner_en": 6,
-    "officer_smt": 10, "officer_bank": 8, "official": 3, "secretariat": 5, "admin": 3,
-    "ministry": 2,
+    "officer_smt": 8, "officer_bank": 6, "officer_tax": 3, "officer_ss": 3, "officer_power": 3,
+    "officer_estates": 3, "officer_env": 3, "officer_customs": 3, "officer_heritage": 3,
+    "official": 3, "secretariat": 5, "admin": 3, "ministry": 2,
 }  # fmt: skip
 GROUP_MEMBERS = ("officer_smt", "admin")
-FOLLOW = 0.75  # how often a person does what the bot asks rather than wander
+# How often a person does what the bot asks rather than wander: owners more often, so that
+# reports get filed and the officers have something to accept, answer and decide.
+FOLLOW = 0.75
+FOLLOW_OWNER = 0.85
 AMOUNTS = ("۵۰۰ میلیون", "2 میلیارد", "500000000", "١٢٠٠ میلیون")
 
 
@@ -110,16 +114,17 @@ def choose(rng: random.Random, emu: BotApiEmulator, index: int, *, kills: bool) 
     keyboard = [
         str(b.get("text", "")) for row in emu.current_reply_keyboard(chat_id) or [] for b in row
     ]
-    if rng.random() < FOLLOW:
+    if rng.random() < (FOLLOW_OWNER if actor.is_owner_side else FOLLOW):
         # Go on with what the bot asks, so that flows complete: press one of the buttons
         # it just showed, answer its question, or start something from the menu.
-        if latest_buttons:
+        asks_text = latest is not None and _asks_text(latest.text)
+        if latest_buttons and not (asks_text and rng.random() < 0.5):
             return Step(key, "press", rng.choice(latest_buttons), group=group)
         if keyboard:
             return Step(key, "reply_kb", rng.choice(keyboard), group=group)
         if latest is not None and _asks_amount(latest.text):
             return Step(key, "text", rng.choice(AMOUNTS), group=group)
-        if latest is not None and _asks_text(latest.text):
+        if asks_text:
             return Step(key, "text", normal_text(rng, actor.user_id, index), group=group)
         return Step(key, "text", rng.choice(menu_of(emu, actor)), group=group)
     roll = rng.random()

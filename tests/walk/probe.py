@@ -1,0 +1,69 @@
+"""Cheap looks at the database from outside, for what the driver asks after every step:
+is every stored update handled, and did the rows the invariants read change.
+
+Asked after every step (and the first many times while the bot works), so a look must
+cost microseconds, not a pooled SQLAlchemy session: on SQLite a plain read-only sqlite3
+connection in this thread (WAL: it never blocks the bot's writer), on PostgreSQL one
+asyncpg connection kept open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+UNDONE = "SELECT count(*) FROM update_inbox WHERE done_at IS NULL"
+# Changes whenever a report, an event, a unit or a user's phone is written (every status
+# change adds an event), so the rows are read again only then.
+VERSION = (
+    "SELECT (SELECT max(id) FROM report_events), (SELECT count(*) FROM units),"
+    " (SELECT count(*) FROM users WHERE phone IS NOT NULL)"
+)
+
+
+class Probe:
+    def __init__(self, database_url: str) -> None:
+        self.url = make_url(database_url)
+        self._sqlite: sqlite3.Connection | None = None
+        self._pg: Any = None  # asyncpg.Connection
+        self._inbox: bool | None = None  # does the bot keep a durable inbox table?
+
+    async def _rows(self, sql: str) -> tuple[Any, ...]:
+        if self.url.get_backend_name() == "sqlite":
+            if self._sqlite is None:
+                uri = f"file:{self.url.database}?mode=ro"
+                self._sqlite = sqlite3.connect(uri, uri=True, isolation_level=None)
+            return tuple(self._sqlite.execute(sql).fetchone())
+        if self._pg is None:
+            import asyncpg
+
+            dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._pg = await asyncpg.connect(dsn)
+        return tuple(await self._pg.fetchrow(sql))
+
+    async def undone(self) -> bool:
+        """Stored updates whose handling has not committed yet."""
+        if self._inbox is False:
+            return False
+        try:
+            (count,) = await self._rows(UNDONE)
+        except Exception as exc:
+            if "update_inbox" not in str(exc):
+                raise
+            self._inbox = False  # no durable inbox in this version of the bot
+            return False
+        self._inbox = True
+        return bool(count)
+
+    async def version(self) -> tuple[Any, ...]:
+        return await self._rows(VERSION)
+
+    async def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+        if self._pg is not None:
+            await self._pg.close()
+            self._pg = None
