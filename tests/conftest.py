@@ -49,7 +49,7 @@ def _backends() -> list[str]:
 
 async def _migrate_and_seed(url: str) -> None:
     """Exactly what the bot does to a new database at its first start."""
-    services = await build_services(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+    services = await build_services(Settings(_env_file=None, database_url=url))
     await services.close()
 
 
@@ -92,7 +92,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 
 def _postgres_database(server_url: str, template: str | None = None) -> Iterator[str]:
     """A fresh database on the CI's throw-away PostgreSQL cluster, dropped afterwards."""
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no py.typed marker
 
     name = f"rounaq_test_{uuid.uuid4().hex[:12]}"
     dsn = server_url.replace("postgresql+asyncpg://", "postgresql://")
@@ -132,8 +132,8 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 @pytest.fixture
 def settings(database_url: str, emulator: BotApiEmulator) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=TOKEN,  # type: ignore[arg-type]
+        _env_file=None,
+        bot_token=TOKEN,
         bot_api_base_url=emulator.base_url,
         bot_api_file_url=emulator.base_file_url,
         database_url=database_url,

@@ -20,7 +20,7 @@ async def built_services(
 ) -> AsyncIterator[Services]:
     """Services built as the bot builds them; `settings` beside the database URL (no env file)."""
     built = await build_services(
-        Settings(_env_file=None, database_url=database_url, **settings),  # type: ignore[call-arg]
+        Settings(_env_file=None, database_url=database_url, **settings),
         clock=clock,
     )
     try:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient
 
 from bot.api.server import ApiContext
 from bot.clock import ManualClock
 from bot.container import Services
-from tests.api.kit import Recorder, api_context, client_for
+from tests.api.kit import Client, Recorder, api_context, client_for
 from tests.services_kit import built_services
 
 
@@ -31,7 +30,7 @@ def context(services: Services, recorder: Recorder) -> ApiContext:
 
 
 @pytest.fixture
-async def client(context: ApiContext) -> AsyncIterator[TestClient[object, object]]:
+async def client(context: ApiContext) -> AsyncIterator[Client]:
     client = await client_for(context)
     try:
         yield client

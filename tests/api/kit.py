@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.web import Application, Request
 
 from bot.api.dashboard import Dashboard
 from bot.api.keys import ApiKeyService
@@ -16,6 +17,8 @@ from bot.services.reports import ReportDraft
 from bot.services.units import UnitDraft
 from storage.dto import UnitDTO
 from storage.models import PermitStatus
+
+Client = TestClient[Request, Application]
 
 # Private facts the seeded data carries; no API answer may contain any of them.
 OWNER_NAME = "Khosrow-Private-Owner"
@@ -53,8 +56,8 @@ def api_context(services: Services, recorder: Recorder) -> ApiContext:
     )
 
 
-async def client_for(context: ApiContext) -> TestClient[object, object]:
-    client: TestClient[object, object] = TestClient(TestServer(build_web_app(context)))
+async def client_for(context: ApiContext) -> Client:
+    client: Client = TestClient(TestServer(build_web_app(context)))
     await client.start_server()
     return client
 

@@ -3,14 +3,19 @@ data; its figures are the /stats figures, in Persian digits and Jalali dates by 
 
 from __future__ import annotations
 
-from aiohttp.test_utils import TestClient
-
 from bot.container import Services
 from bot.formatting import Presenter
 from bot.i18n import get_translator
-from tests.api.kit import OWNER_LAST, OWNER_NAME, PHONE, UNIT_NAME, seed_reports, seed_unit
+from tests.api.kit import (
+    OWNER_LAST,
+    OWNER_NAME,
+    PHONE,
+    UNIT_NAME,
+    Client,
+    seed_reports,
+    seed_unit,
+)
 
-Client = TestClient[object, object]
 PAGES = ("/", "/session", "/print")
 CHARTS = ("categories", "agencies", "weekly")
 

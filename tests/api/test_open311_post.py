@@ -6,7 +6,6 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.api.server import ApiContext
@@ -15,9 +14,8 @@ from bot.container import Services
 from storage.dto import UnitDTO
 from storage.models import Report, ReportEvent
 from storage.repositories.open311 import Open311Repository
-from tests.api.kit import PHONE, PRIVATE, Recorder, seed_unit
+from tests.api.kit import PHONE, PRIVATE, Client, Recorder, seed_unit
 
-Client = TestClient[object, object]
 URL = "/open311/v2/requests.json"
 
 

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from aiohttp.test_utils import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +26,16 @@ from bot.clock import ManualClock
 from bot.container import Services, build_services
 from bot.settings import Settings
 from storage.dto import UnitDTO
-from tests.api.kit import PHONE, PRIVATE, Recorder, api_context, client_for, seed_reports, seed_unit
+from tests.api.kit import (
+    PHONE,
+    PRIVATE,
+    Client,
+    Recorder,
+    api_context,
+    client_for,
+    seed_reports,
+    seed_unit,
+)
 from tests.api.schema_check import problems, response_schema
 
 DOCUMENT = openapi_document()
@@ -44,7 +52,7 @@ PROPERTY_SETTINGS = settings(
 class World:
     loop: asyncio.AbstractEventLoop
     services: Services
-    client: TestClient[object, object]
+    client: Client
     key: NewKey
     unit: UnitDTO
 
@@ -72,7 +80,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     async def build() -> World:
         services = await build_services(
             Settings(
-                _env_file=None,  # type: ignore[call-arg]
+                _env_file=None,
                 database_url=f"sqlite+aiosqlite:///{path}",
                 max_reports_per_day=10_000,
             ),

@@ -6,16 +6,13 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from aiohttp.test_utils import TestClient
-
 from bot.clock import ManualClock
 from bot.container import Services
 from bot.i18n import get_translator
 from bot.text import format_tracking_number
 from storage.models import ReportStatus
-from tests.api.kit import PRIVATE, seed_reports, seed_unit
+from tests.api.kit import PRIVATE, Client, seed_reports, seed_unit
 
-Client = TestClient[object, object]
 BASE = "/open311/v2"
 PUBLIC_FIELDS = {
     "service_request_id",

@@ -12,6 +12,7 @@ from datetime import datetime
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from sqlalchemy import select
 
 from bot.context import RounaqApp
@@ -74,7 +75,7 @@ class DocxView:
         cells = [c.text for t in self.document.tables for row in t.rows for c in row.cells]
         return "\n".join(self.paragraphs + cells)
 
-    def every_paragraph(self) -> list[object]:
+    def every_paragraph(self) -> list[Paragraph]:
         found = list(self.document.paragraphs)
         for table in self.document.tables:
             for row in table.rows:
@@ -94,13 +95,13 @@ def rtl_everywhere(view: DocxView) -> tuple[int, int]:
     """(paragraphs with text lacking w:bidi, runs lacking w:rtl): both 0 when all is RTL."""
     no_bidi = no_rtl = 0
     for paragraph in view.every_paragraph():
-        p = paragraph._p  # type: ignore[attr-defined]
-        if not paragraph.text:  # type: ignore[attr-defined]
+        p = paragraph._p
+        if not paragraph.text:
             continue
         ppr = p.pPr
         if ppr is None or ppr.find(qn("w:bidi")) is None:
             no_bidi += 1
-        for run in paragraph.runs:  # type: ignore[attr-defined]
+        for run in paragraph.runs:
             rpr = run._r.rPr
             if rpr is None or rpr.find(qn("w:rtl")) is None:
                 no_rtl += 1

@@ -22,7 +22,7 @@ import pytest
 
 from bot.demo import demo_session
 from bot.formatting import Presenter
-from bot.i18n import get_translator
+from bot.i18n import Translator, get_translator
 from bot.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -62,7 +62,7 @@ def _browser_available() -> None:
 async def demo(tmp_path: Path) -> AsyncIterator[str]:
     """The demo (emulator + bot + personas) on a free port with a temp SQLite file."""
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
         # Figures warmed at start stay fresh for a minute (bot.services.stats), longer than
         # this walk takes: the official's /stats must be computed after the report.
@@ -149,7 +149,7 @@ def visible(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html).splitlines()[0].strip()
 
 
-def label(tr: Any, key: str) -> str:
+def label(tr: Translator, key: str) -> str:
     """A button's words without its leading emoji (headless Chromium may lack the font)."""
     return tr.t(key).split(" ", 1)[-1]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo
 import jdatetime
 import pytest
 
+from bot.context import RounaqApp
 from bot.demo import demo_session
 from bot.i18n import get_translator
 from bot.settings import Settings
@@ -54,7 +56,9 @@ class Demo:
     settings: Settings
     port: int = 0
     emulator: BotApiEmulator | None = None
-    _session: Any = field(default=None, repr=False)
+    _session: AbstractAsyncContextManager[tuple[BotApiEmulator, RounaqApp]] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def url(self) -> str:
@@ -76,7 +80,7 @@ class Demo:
 @pytest.fixture
 async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
         warm_figures_on_start=False,
     )

@@ -21,7 +21,7 @@ OWNER = 1001
 
 def demo_settings(tmp_path: Path) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
         warm_figures_on_start=False,
     )

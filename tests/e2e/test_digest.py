@@ -74,8 +74,8 @@ async def test_each_role_gets_its_own_digest_in_its_language(
     # The official: province figures, in Persian digits and Jalali dates, with buttons.
     [official_digest] = [m for m in emulator.messages(official.id) if HEADER_FA in m.text]
     text = official_digest.text
-    today = {"weekday": FA_P.weekday(SATURDAY_0930), "date": FA_P.date(SATURDAY_0930)}
-    assert says(text, "digest.header", **today)
+    today = FA_P.date(SATURDAY_0930)
+    assert says(text, "digest.header", weekday=FA_P.weekday(SATURDAY_0930), date=today)
     # Thursday and Friday, not 30 days ago.
     assert fa("digest.new_total", since=FA_P.date(THURSDAY), n=2) in text
     assert "مواد اولیه" in text
@@ -103,8 +103,8 @@ async def test_each_role_gets_its_own_digest_in_its_language(
     # The owner: what changed in their reports since the last digest.
     [owner_digest] = [m.text for m in emulator.messages(owner.id) if HEADER_FA in m.text]
     assert fa("digest.section_mine") in owner_digest
-    in_progress = {"number": FA_P.tracking(1405, 2), "status": fa("status.in_progress")}
-    assert says(owner_digest, "digest.mine_line", **in_progress)
+    in_progress = fa("status.in_progress")
+    assert says(owner_digest, "digest.mine_line", number=FA_P.tracking(1405, 2), status=in_progress)
     # Nothing happened to the third but its own filing.
     assert FA_P.tracking(1405, 3) not in owner_digest
 
@@ -141,8 +141,8 @@ async def test_english_digest_and_preview_without_broadcast(
     clock.set(SATURDAY_0930)
 
     preview = await reader.say("/digest")
-    today = {"weekday": EN_P.weekday(SATURDAY_0930), "date": EN_P.date(SATURDAY_0930)}
-    assert says(preview.text, "digest.header", lang="en", **today)
+    weekday, today = EN_P.weekday(SATURDAY_0930), EN_P.date(SATURDAY_0930)
+    assert says(preview.text, "digest.header", lang="en", weekday=weekday, date=today)
     assert says(preview.text, "digest.new_total", lang="en", since=EN_P.date(THURSDAY), n=1)
     assert "General Directorate of Tax Affairs" in preview.text
     assert await rows_by_chat(app) == {}  # a preview is not a delivery

@@ -3,6 +3,8 @@ order and in any digits (and only by those who may see the report)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 
 from bot.context import RounaqApp
@@ -60,7 +62,7 @@ async def test_media_and_odd_messages_outside_a_flow_get_an_answer(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
 ) -> None:
     owner = people["owner"]
-    senders = [
+    senders: list[Callable[[], Awaitable[object]]] = [
         lambda: emulator.send_sticker(owner.id),
         lambda: emulator.send_voice(owner.id),
         lambda: emulator.send_location(owner.id, 34.6, 50.9),

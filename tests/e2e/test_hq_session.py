@@ -180,6 +180,8 @@ async def test_session_minutes_issue_and_compliance(
 
     # Layout: A4, right to left everywhere, the office font with Vazirmatn as fallback.
     section = docx.document.sections[0]
+    assert section.page_width is not None
+    assert section.page_height is not None
     assert abs(section.page_width - Cm(21)) < Cm(0.05)
     assert abs(section.page_height - Cm(29.7)) < Cm(0.05)
     assert rtl_everywhere(docx) == (0, 0)

@@ -13,7 +13,7 @@ from bot.container import Services
 from bot.context import RounaqApp
 from bot.formatting import Presenter
 from bot.i18n import get_translator
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
 from tests.e2e.session_kit import escalate, file_with_amount, open_docx, rtl_everywhere
 from tests.e2e.workflow_kit import (
@@ -56,9 +56,11 @@ async def test_session_in_english(
     ):
         agenda = await hq.say("/agenda")
         await hq.press_only(agenda, f"☐ {number}")
-        agenda = await emulator.wait_for_message(
-            hq.id, lambda m, n=number: f"☑ {n}" in m.button_texts
-        )
+
+        def ticked(m: SentMessage, n: str = number) -> bool:
+            return f"☑ {n}" in m.button_texts
+
+        agenda = await emulator.wait_for_message(hq.id, ticked)
         causes = await hq.press(agenda, "Bundle")
         await hq.press(causes, TR.t("hq.cause_bank"))
         await hq.say(title)

@@ -161,8 +161,13 @@ async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
         fa_text("national_figures.total"): (2 * programs, 0.01),
     }
     for province, (count, progress) in lines.items():
-        line = {"province": province, "programs": count, "progress": fmt.percent(progress)}
-        assert says(status.text, "national_figures.programs_line", **line), province
+        assert says(
+            status.text,
+            "national_figures.programs_line",
+            province=province,
+            programs=count,
+            progress=fmt.percent(progress),
+        ), province
     assert f"🟢 {fmt.number(1)}" in status.text  # Qom's updated program is on track
 
     loans = await minister.say("/loans")
@@ -174,20 +179,23 @@ async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
         ("اصفهان", 9_000, 2_500, 1, 0.28),
     ]
     for province, quota, paid, count, percent in rows:
-        figures = {
-            "quota": fmt.money(quota * billion),
-            "paid": fmt.money(paid * billion),
-            "count": count,
-            "percent": fmt.percent(percent),
-        }
-        assert says(text, "national_figures.loans_province", province=province, **figures)
-    total = {
-        "quota": fmt.money(18_000 * billion),
-        "paid": fmt.money(7_000 * billion),
-        "count": 4,
-        "percent": fmt.percent(0.39),
-    }
-    assert says(text, "national_figures.loans_total", **total)
+        assert says(
+            text,
+            "national_figures.loans_province",
+            province=province,
+            quota=fmt.money(quota * billion),
+            paid=fmt.money(paid * billion),
+            count=count,
+            percent=fmt.percent(percent),
+        )
+    assert says(
+        text,
+        "national_figures.loans_total",
+        quota=fmt.money(18_000 * billion),
+        paid=fmt.money(7_000 * billion),
+        count=4,
+        percent=fmt.percent(0.39),
+    )
     # Each source's announced total stays on its own line, per province: never summed.
     assert text.count(fmt.money(11_165 * billion)) == 2
     assert fmt.money(22_330 * billion) not in text

@@ -107,8 +107,8 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
         projects=FA.plural("loans.projects", 1160),
         percent=FA_P.percent(1.24),
     )
-    reported = {"amount": FA_P.money(11_000 * billion), "percent": FA_P.percent(1.22)}
-    assert says(loans.text, "loans.reported_line", **reported)
+    reported = FA_P.money(11_000 * billion)
+    assert says(loans.text, "loans.reported_line", amount=reported, percent=FA_P.percent(1.22))
     assert "رئیس سازمان صنعت، معدن و تجارت" in loans.text
     tomans = await official.press(loans, "به تومان")
     assert FA_P.money(11_165 * billion, "toman") in tomans.text
@@ -123,8 +123,8 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
     # The sources stay as reported.
     assert says(loans.text, "loans.reported_line", amount=FA_P.money(11_165 * billion))
     by_bank = await official.press(loans, "بانک عامل")
-    melli = {"label": "بانک ملی ایران", "amount": FA_P.money(2_500 * billion)}
-    assert says(by_bank.text, "loans.breakdown_line", **melli)
+    melli = FA_P.money(2_500 * billion)
+    assert says(by_bank.text, "loans.breakdown_line", label="بانک ملی ایران", amount=melli)
     by_month = await official.press(by_bank, "ماه")
     assert FA_P.month_year(1398, 5) in by_month.text
     bank_chart = await official.press(by_month, "نمودار بانک‌ها")

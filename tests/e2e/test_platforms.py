@@ -54,8 +54,8 @@ async def test_bale_file_captions_are_plain_and_the_file_arrives(
 
 
 def test_platform_is_guessed_from_the_base_url() -> None:
-    bale = Settings(_env_file=None, bot_api_base_url="https://tapi.bale.ai/bot")  # type: ignore[call-arg]
-    telegram = Settings(_env_file=None)  # type: ignore[call-arg]
+    bale = Settings(_env_file=None, bot_api_base_url="https://tapi.bale.ai/bot")
+    telegram = Settings(_env_file=None)
     assert bale.resolved_platform is PlatformName.BALE
     assert telegram.resolved_platform is PlatformName.TELEGRAM
 

@@ -17,6 +17,7 @@ from emulator import BotApiEmulator
 from storage.models import Report, RoutingRule, UserRole
 from tests.e2e.expect import fa
 from tests.e2e.workflow_kit import Cast, file_report, services_of
+from tests.people import Person
 
 ROLES = ("owner", "officer", "official", "secretariat", "admin")
 DENIED = "شما به این بخش دسترسی ندارید."
@@ -80,7 +81,11 @@ async def test_commands_by_role(app: RounaqApp, emulator: BotApiEmulator, cast: 
     people = cast.everyone()
     for role, person in people.items():
         await person.say("/start")
-        await emulator.wait_until(lambda p=person: (f"chat:{p.id}", "") in emulator.commands)
+
+        def has_menu(p: Person = person) -> bool:
+            return (f"chat:{p.id}", "") in emulator.commands
+
+        await emulator.wait_until(has_menu)
         menu = {c["command"] for c in emulator.commands[(f"chat:{person.id}", "")]}
         assert menu == MENUS[role], role
         for command, allowed in (COMMANDS | UNLISTED).items():

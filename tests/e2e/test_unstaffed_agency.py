@@ -42,14 +42,13 @@ async def test_report_to_an_empty_agency_goes_to_the_hq(
 
     confirmation = await submit_by_chat(owner, "مالیات", "مالیات علی‌الرأس سنگین برای واحد ما")
     # Honest: where it went, and no deadline promised.
-    unstaffed = {"number": T1, "agency": tax.name_fa}
-    assert says(confirmation.text, "report.submitted_unstaffed", **unstaffed)
+    assert says(confirmation.text, "report.submitted_unstaffed", number=T1, agency=tax.name_fa)
     assert not says(confirmation.text, "report.submitted")
 
     told_hq = await emulator.wait_for_message(hq.id, saying("notify.secretariat_unstaffed"))
-    assert says(told_hq.text, "notify.secretariat_unstaffed", **unstaffed)
+    assert says(told_hq.text, "notify.secretariat_unstaffed", number=T1, agency=tax.name_fa)
     told_admin = await emulator.wait_for_message(admin.id, saying("notify.admin_unstaffed"))
-    assert says(told_admin.text, "notify.admin_unstaffed", **unstaffed)
+    assert says(told_admin.text, "notify.admin_unstaffed", number=T1, agency=tax.name_fa)
     assert "/admin group tax" in told_admin.text
 
     report = await only_report(app)

@@ -78,4 +78,5 @@ async def test_the_bot_stops_cleanly_right_after_starting_with_the_warm_up(
     warm = settings.model_copy(update={"warm_figures_on_start": True})
     async with running_bot(warm, clock=clock, poll_timeout=1) as app:
         warmer = runtime_of(app).warmer
+    assert warmer is not None  # warm_figures_on_start makes one
     assert warmer.done  # finished or cancelled by the stop hook, never left running

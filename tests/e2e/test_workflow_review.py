@@ -48,8 +48,8 @@ async def test_the_officer_receives_a_reports_photo_and_pdf(
     assert [m.kind for m in sent] == ["photo", "document"]
     assert sent[1].document is not None
     assert emulator.file_bytes(sent[1].document.file_id) == PDF
-    first = {"i": 1, "n": 2, "number": FA_P.tracking(1405, 1)}
-    assert says(sent[0].text, "myreports.file_caption", **first)
+    first = FA_P.tracking(1405, 1)
+    assert says(sent[0].text, "myreports.file_caption", i=1, n=2, number=first)
 
     # Someone who may not see the report gets nothing for the same (forged) button.
     stranger = cast.other_owner
@@ -71,7 +71,7 @@ async def _escalate_all(app: RounaqApp, count: int, cast: Cast, clock: ManualClo
     return ids
 
 
-def _button_count(markup_rows: list[list[tuple[str, object]]]) -> int:
+def _button_count(markup_rows: list[list[tuple[str, str | None]]]) -> int:
     return sum(len(row) for row in markup_rows)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -47,7 +48,7 @@ def settings(settings: Settings, settings_overrides: dict[str, Any]) -> Settings
 
 
 @pytest.fixture
-def unhandled_errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+def unhandled_errors(caplog: pytest.LogCaptureFixture) -> Iterator[list[logging.LogRecord]]:
     """ERROR records from any logger (the error handler's first of all), as they happen.
 
     Tests assert this is empty at the end: every odd input must be answered by design,
@@ -64,7 +65,7 @@ def unhandled_errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord
     trap = _Trap()
     root = logging.getLogger()
     root.addHandler(trap)
-    yield records  # type: ignore[misc]
+    yield records
     root.removeHandler(trap)
 
 

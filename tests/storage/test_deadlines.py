@@ -102,7 +102,7 @@ async def test_reassignment_and_reopening_restart_the_clock(
 
 def test_settings_weekend_and_holidays_feed_the_calendar() -> None:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         weekend_days="thu, fri",
         holidays="1405/09/10, 2026-12-02",
     )

@@ -19,7 +19,7 @@ async def test_at_head_only_when_stamped_with_every_head(empty_database_url: str
         assert not await migrate.at_head(database)
         older = migrate.all_revisions()[-2]
         await migrate.upgrade(database, older)
-        assert await migrate.stamped_revisions(database) == {older}
+        assert await migrate.stamped_revisions(database) == frozenset({older})
         assert not await migrate.at_head(database)
         await migrate.upgrade(database)  # "head": not at head yet, so Alembic runs
         assert await migrate.stamped_revisions(database) == migrate.script_heads()

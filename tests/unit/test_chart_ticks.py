@@ -15,7 +15,8 @@ EN = Presenter("en")
 
 
 def tick_labels(figure: Figure, axis: str) -> list[str]:
-    FigureCanvasAgg(figure).draw()  # ticks are placed when drawn
+    # Ticks are placed when drawn; matplotlib leaves the Agg canvas's draw() unannotated.
+    FigureCanvasAgg(figure).draw()  # type: ignore[no-untyped-call]
     axes = figure.axes[0]
     labels = axes.get_xticklabels() if axis == "x" else axes.get_yticklabels()
     return [label.get_text() for label in labels if label.get_text()]

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no types; types-PyYAML is not a dev dependency
 
 from bot.settings import Settings
 

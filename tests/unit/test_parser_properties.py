@@ -169,7 +169,10 @@ cells = st.one_of(odd_text, st.integers(-(10**20), 10**20), st.floats(), st.none
 def test_any_rows_under_a_good_header_are_parsed_or_listed_as_errors(
     rows: list[list[object]],
 ) -> None:
-    table = [(1, list(HEADER)), *((i, row) for i, row in enumerate(rows, start=2))]
+    table: list[tuple[int, list[object]]] = [
+        (1, list(HEADER)),
+        *((i, row) for i, row in enumerate(rows, start=2)),
+    ]
     try:
         parsed = parse_loans(table, REFERENCE)
     except ImportFormatError as error:

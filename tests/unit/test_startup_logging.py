@@ -43,14 +43,14 @@ def test_debug_lets_libraries_speak_but_never_the_token_carrying_http_log() -> N
 
 
 def test_log_level_setting() -> None:
-    assert Settings(_env_file=None, log_level="debug").log_level == "DEBUG"  # type: ignore[call-arg]
+    assert Settings(_env_file=None, log_level="debug").log_level == "DEBUG"
     with pytest.raises(ValidationError):
-        Settings(_env_file=None, log_level="chatty")  # type: ignore[call-arg]
+        Settings(_env_file=None, log_level="chatty")
 
 
 def test_start_lines_name_version_database_and_province_without_the_password() -> None:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url="postgresql+asyncpg://rounaq:s3cret-pass@db.example:5432/rounaq",
         province="qom",
     )

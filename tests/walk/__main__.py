@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -53,7 +53,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _fresh(workdir: Path, postgres: bool) -> AsyncIterator[str]:
+def _fresh(workdir: Path, postgres: bool) -> Callable[[], AsyncIterator[str]]:
     """A new empty database per walk (a shrink replays many)."""
 
     async def fresh() -> AsyncIterator[str]:
@@ -75,16 +75,16 @@ def _fresh(workdir: Path, postgres: bool) -> AsyncIterator[str]:
         finally:
             await asyncio.to_thread(next, databases, None)
 
-    return fresh  # type: ignore[return-value]
+    return fresh
 
 
-async def _one(args: argparse.Namespace, workdir: Path, seed: int, steps: int) -> WalkResult:
+async def _one(args: argparse.Namespace, workdir: Path, seed: int, count: int) -> WalkResult:
     fresh = _fresh(workdir, args.postgres)
     replay = load_steps(args.replay.read_text()) if args.replay else None
     deadline = None
-    async with asynccontextmanager(fresh)() as url:  # type: ignore[arg-type]
+    async with asynccontextmanager(fresh)() as url:
         result = await run_walk(
-            url, workdir, seed=seed, steps=steps, replay=replay, process=args.process,
+            url, workdir, seed=seed, steps=count, replay=replay, process=args.process,
             deadline=deadline, width=args.width,
         )  # fmt: skip
     rate = f"{len(result.steps)} steps in {result.elapsed:.1f} s ({result.rate:.1f}/s)"
@@ -101,7 +101,7 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, steps: int) -
     print(f"\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)}{where}")
     if not args.no_shrink:
         steps = await shrink(
-            fresh,  # type: ignore[arg-type]
+            fresh,
             workdir,
             result,
             process=args.process,

@@ -140,8 +140,8 @@ class WalkResult:
 
 def walk_settings(database_url: str, emulator: BotApiEmulator) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=TOKEN,  # type: ignore[arg-type]
+        _env_file=None,
+        bot_token=TOKEN,
         bot_api_base_url=emulator.base_url,
         bot_api_file_url=emulator.base_file_url,
         database_url=database_url,
