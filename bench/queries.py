@@ -80,7 +80,7 @@ async def database_for(
             yield f"sqlite+aiosqlite:///{Path(directory) / 'province.sqlite3'}"
         return
     assert server_url is not None
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     name = f"rounaq_bench_{uuid.uuid4().hex[:10]}"
     dsn = server_url.replace("postgresql+asyncpg://", "postgresql://")

@@ -73,7 +73,7 @@ def is_transient(error: BaseException | None) -> bool:
 
 
 def _asyncpg_transient(error: BaseException) -> bool:
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     return isinstance(
         error,

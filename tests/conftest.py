@@ -92,7 +92,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 
 def _postgres_database(server_url: str, template: str | None = None) -> Iterator[str]:
     """A fresh database on the CI's throw-away PostgreSQL cluster, dropped afterwards."""
-    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no py.typed marker
+    import asyncpg
 
     name = f"rounaq_test_{uuid.uuid4().hex[:12]}"
     dsn = server_url.replace("postgresql+asyncpg://", "postgresql://")

@@ -179,7 +179,7 @@ async def hold_write_lock(settings: Settings, bot: BotProcess) -> Lock:
 
         return Lock(sqlite_blocked, sqlite_release)
 
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
     holder = await asyncpg.connect(dsn)
