@@ -106,7 +106,8 @@ class StatsRepository:
             )
             for i, (lo, hi) in enumerate(itertools.pairwise(slots))
         ]
-        found = dict((await self.session.execute(union_all(*weeks))).tuples().all())
+        rows = (await self.session.execute(union_all(*weeks))).all()
+        found: dict[int, int] = {int(week): int(n) for week, n in rows}
         return [int(found.get(i) or 0) for i in range(len(slots) - 1)]
 
     async def timings(self, province_id: int) -> list[AgencyTiming]:
