@@ -268,6 +268,11 @@ def typed_numbers(emu: BotApiEmulator, chat_id: int) -> set[tuple[int, int]]:
     return found
 
 
+def contains_marker(text: str, token: str) -> bool:
+    """A marker as a whole token: zq2001x124 (step 124) is not in zq2001x1242 (step 1242)."""
+    return re.search(re.escape(token) + r"(?!\d)", text) is not None
+
+
 def check_leaks(
     message: SentMessage,
     rows: Rows,
@@ -292,10 +297,12 @@ def check_leaks(
         if owner_side and recipient is not None:
             if author is not None and author.is_owner_side and author.user_id != chat:
                 found.append(Violation("leak", f"{recipient.key} saw {author.key}'s {token}"))
-            if any(token in note for note in rows.internal_notes):
+            if any(contains_marker(note, token) for note in rows.internal_notes):
                 found.append(Violation("leak", f"{recipient.key} saw internal note {token}"))
         if agency is not None and author is not None and author.is_owner_side:
-            holders = [agencies for words, _, agencies in rows.texts if token in words]
+            holders = [
+                agencies for words, _, agencies in rows.texts if contains_marker(words, token)
+            ]
             if holders and not any(agency in agencies for agencies in holders):
                 who = "the group" if chat == GROUP_ID else recipient.key if recipient else chat
                 found.append(Violation("leak", f"{who} saw {token} of another agency's report"))
