@@ -269,3 +269,26 @@ def get_translator(lang: str) -> Translator:
 def languages() -> list[str]:
     """Languages the package has catalogs for, fa first."""
     return default_catalogs().languages()
+
+
+@functools.cache
+def _keys_by_text(lang: str) -> Mapping[str, str]:
+    """Each fixed message of `lang` (one with no values to fill) by its text."""
+    found: dict[str, str] = {}
+    for key, message in get_translator(lang).messages.items():
+        if isinstance(message, str) and "{" not in message:
+            found.setdefault(message, key)
+    return MappingProxyType(found)
+
+
+def relabel(text: str, lang: str) -> str:
+    """A fixed label (a button's, from a catalog) said again in `lang`; other text as it is.
+
+    Buttons remembered for a later re-prompt keep the words they were shown with: after the
+    person switches language mid-flow, the re-prompt speaks the new one, so must its buttons.
+    """
+    for other in languages():
+        key = _keys_by_text(other).get(text) if other != lang else None
+        if key is not None and get_translator(lang).has(key):
+            return get_translator(lang).t(key)
+    return text

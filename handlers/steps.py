@@ -20,6 +20,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
+from bot.i18n import relabel
 from bot.text import normalize_for_match
 from handlers.awaited import Awaited
 from handlers.ui import answer_quietly, remove_keyboard
@@ -54,8 +55,12 @@ def remembered_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
     rows = context.user_data.get(STEP_KEY) if context.user_data is not None else None
     if not isinstance(rows, list):
         return None
+    # In the person's language now: they may have switched it since (/language mid-flow).
     buttons = [
-        [InlineKeyboardButton(str(label), callback_data=str(data)) for label, data in row]
+        [
+            InlineKeyboardButton(relabel(str(label), context.lang), callback_data=str(data))
+            for label, data in row
+        ]
         for row in rows
         if row
     ]

@@ -19,6 +19,8 @@ from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Role
 from storage.models_workflow import CauseKind
+from tests.e2e.owner_kit import register_unit
+from tests.e2e.report_steps import report_up_to_attachments
 from tests.e2e.workflow_kit import SECRETARIAT_ID, Cast, press_and_answer, services_of
 from tests.hardening.flows import give_unit, press_data, wait_buttons
 from tests.hardening.steps_more import _reach_percent
@@ -181,3 +183,23 @@ async def test_a_long_flood_that_the_update_retry_absorbs_logs_no_error(
     answer = await emulator.wait_for_message(owner.id, timeout=30)
     assert answer.text
     assert not errors(caplog)
+
+
+async def test_a_reprompt_after_switching_language_mid_report_has_its_buttons_relabelled(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Long walk, seed 366204 (PostgreSQL): a Persian owner at the attachments step switched
+    to English and sent a contact; the re-prompt said, in English, to press "Continue", but
+    the button it carried was the remembered Persian "ادامه"."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    ask_files = await report_up_to_attachments(owner)
+    assert get_translator("fa").t("report.btn_continue") in ask_files.button_texts[0]
+    choice = await owner.say("/language")
+    await owner.press_only(choice, "lang:en")
+    await emulator.send_contact(owner.id, "09120000000", contact_user_id=owner.id)
+    en = get_translator("en")
+    reprompt = await emulator.wait_for_message(
+        owner.id, lambda m: en.t("report.btn_continue") in " ".join(m.button_texts)
+    )
+    assert "ادامه" not in " ".join(reprompt.button_texts)
