@@ -167,7 +167,9 @@ async def hold_write_lock(settings: Settings, bot: BotProcess) -> Lock:
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
         assert url.database is not None
-        other = sqlite3.connect(url.database, isolation_level=None, timeout=0)
+        # A few seconds' patience: the bot may be in one of its own short writes (the
+        # inbox row, the state of the update just answered) when the test takes the lock.
+        other = sqlite3.connect(url.database, isolation_level=None, timeout=10)
         other.execute("BEGIN IMMEDIATE")
 
         async def sqlite_blocked() -> bool:
