@@ -81,4 +81,6 @@ def test_gregorian_in_any_digit_script(day: dt.date, script: str) -> None:
 
 @given(st.text(max_size=30))
 def test_parse_date_never_raises(s: str) -> None:
-    parse_date(s)
+    """Any text: a Jalali date or None, never an exception or another type."""
+    parsed = parse_date(s)
+    assert parsed is None or isinstance(parsed, jdatetime.date)
