@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, ParamSpec
 
 from bot.formatting import Presenter, strip_isolates
 from bot.text import shorten
@@ -100,28 +100,6 @@ def chart_style() -> Iterator[None]:
     register_fonts()
     with _lock, matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": 10}):
         yield
-
-
-def horizontal_bars(
-    fmt: Presenter,
-    title: str,
-    bars: Sequence[Bar],
-    *,
-    axis_label: str = "",
-    limit: float | None = None,
-    counts: bool = False,
-) -> bytes:
-    with chart_style():
-        return _render(
-            horizontal_figure(fmt, title, bars, axis_label=axis_label, limit=limit, counts=counts)
-        )
-
-
-def vertical_bars(
-    fmt: Presenter, title: str, bars: Sequence[Bar], *, axis_label: str = "", counts: bool = False
-) -> bytes:
-    with chart_style():
-        return _render(vertical_figure(fmt, title, bars, axis_label=axis_label, counts=counts))
 
 
 def _value_axis(axis: Any, fmt: Presenter, *, counts: bool) -> None:
@@ -235,3 +213,21 @@ def _finish(
     for side in ("top", "left" if rtl else "right"):
         axes.spines[side].set_visible(False)
     axes.grid(axis=values_on, alpha=0.3)
+
+
+_P = ParamSpec("_P")
+
+
+def _as_png(draw: Callable[_P, Figure]) -> Callable[_P, bytes]:
+    """The drawing's PNG bytes, drawn under the chart style (and its lock)."""
+
+    def png(*args: _P.args, **kwargs: _P.kwargs) -> bytes:
+        with chart_style():
+            return _render(draw(*args, **kwargs))
+
+    return png
+
+
+# The chat's charts: the same drawings the web board shows, as PNG files.
+horizontal_bars = _as_png(horizontal_figure)
+vertical_bars = _as_png(vertical_figure)

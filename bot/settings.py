@@ -6,7 +6,7 @@ import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -120,20 +120,16 @@ class Settings(BaseSettings):
     def _parse_weekend(cls, value: object) -> object:
         from bot.services.calendar import parse_weekend
 
-        if isinstance(value, str):
-            value = [p for p in value.replace(";", ",").split(",") if p.strip()]
-        if isinstance(value, list | tuple | set | frozenset):
-            return parse_weekend(int(v) if str(v).strip().isdigit() else str(v) for v in value)
-        return value
+        items = _listed(value)
+        if items is None:
+            return value
+        return parse_weekend(int(v) if str(v).strip().isdigit() else str(v) for v in items)
 
     @field_validator("holidays", mode="before")
     @classmethod
     def _parse_holidays(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [p for p in value.replace(";", ",").split(",") if p.strip()]
-        if isinstance(value, list | tuple | set | frozenset):
-            return frozenset(_holiday(v) for v in value)
-        return value
+        items = _listed(value)
+        return value if items is None else frozenset(_holiday(v) for v in items)
 
     @field_validator("timezone")
     @classmethod
@@ -207,6 +203,16 @@ class Settings(BaseSettings):
         if self.bot_api_base_url.startswith(("http://127.", "http://localhost")):
             return PlatformName.EMULATOR
         return PlatformName.TELEGRAM
+
+
+def _listed(value: object) -> list[Any] | None:
+    """The items of a list setting, from an env string ("a, b; c") or a sequence;
+    None for any other value, which pydantic then refuses with its own message."""
+    if isinstance(value, str):
+        return [p for p in value.replace(";", ",").split(",") if p.strip()]
+    if isinstance(value, list | tuple | set | frozenset):
+        return list(value)
+    return None
 
 
 def _holiday(value: object) -> date:

@@ -333,55 +333,50 @@ class BotApi:
     async def send_photo(self, p: Params) -> Any:
         chat = self._writable(p)
         upload = p.get_file("photo")
-        if upload is not None:
-            size = image_size(upload.data)
-            if size is None:
-                raise bad_request("IMAGE_PROCESS_FAILED")
-            if len(upload.data) > MAX_PHOTO_BYTES:
-                raise bad_request("PHOTO_INVALID_DIMENSIONS")
-            sizes = None
-        else:
+        if upload is None:
             ref = p.get_str("photo")
             if not ref:
                 raise bad_request("there is no photo in the request")
             sizes = self.s.files.photo_set(self._reuse(ref, "photo").file_id)
-        text, source, mode, entities = self._caption(p)
-        markup = self._markup(p)
-        reply_to = self._reply_to(p, chat)
-        self._rate(chat)
-        if sizes is None:
-            assert upload is not None
-            assert size is not None
-            sizes = self.s.files.add_photo(upload.data, size)
-        message = self._bot_message(
-            chat, kind="photo", text=text, source_text=source, parse_mode=mode,
-            entities=entities, reply_markup=markup, reply_to=reply_to, photo=sizes,
-        )  # fmt: skip
-        return message.to_json()
+            return self._send_file(p, chat, "photo", lambda: sizes)
+        size = image_size(upload.data)
+        if size is None:
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        if len(upload.data) > MAX_PHOTO_BYTES:
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        return self._send_file(p, chat, "photo", lambda: self.s.files.add_photo(upload.data, size))
 
     async def send_document(self, p: Params) -> Any:
         chat = self._writable(p)
         upload = p.get_file("document")
-        stored: StoredFile | None = None
         if upload is None:
             ref = p.get_str("document")
             if not ref:
                 raise bad_request("there is no document in the request")
             stored = self._reuse(ref, "document")
-        elif len(upload.data) > MAX_DOCUMENT_BYTES:
+            return self._send_file(p, chat, "document", lambda: stored)
+        if len(upload.data) > MAX_DOCUMENT_BYTES:
             raise ApiError(413, "Request Entity Too Large")
-        elif not upload.data:
+        if not upload.data:
             raise bad_request("file must be non-empty")
+        return self._send_file(
+            p,
+            chat,
+            "document",
+            lambda: self.s.files.add_document(upload.data, upload.filename, upload.content_type),
+        )
+
+    def _send_file(self, p: Params, chat: Chat, kind: str, store: Callable[[], object]) -> Any:
+        """A photo or document message with its caption. The caption, markup, reply and the
+        chat's rate are checked before `store` keeps a new upload, so a refused send leaves
+        no file behind."""
         text, source, mode, entities = self._caption(p)
         markup = self._markup(p)
         reply_to = self._reply_to(p, chat)
         self._rate(chat)
-        if stored is None:
-            assert upload is not None
-            stored = self.s.files.add_document(upload.data, upload.filename, upload.content_type)
         message = self._bot_message(
-            chat, kind="document", text=text, source_text=source, parse_mode=mode,
-            entities=entities, reply_markup=markup, reply_to=reply_to, document=stored,
+            chat, kind=kind, text=text, source_text=source, parse_mode=mode,
+            entities=entities, reply_markup=markup, reply_to=reply_to, **{kind: store()},
         )  # fmt: skip
         return message.to_json()
 

@@ -225,15 +225,7 @@ class FigureWriter:
         return {k: self._minutes(v, created) for k, v in moments.items()}
 
     async def _counts(self, province_id: int, counts: Counter[tuple[str, str]]) -> None:
-        await self._add(
-            ReportCount,
-            ["province_id", "dimension", "key"],
-            [
-                {"province_id": province_id, "dimension": d, "key": k, "n": n}
-                for (d, k), n in sorted(counts.items())
-                if n
-            ],
-        )
+        await self._add_deltas(ReportCount, ["dimension", "key"], province_id, counts)
 
     async def _open_due(
         self, province_id: int, before: tuple[int, int] | None, after: tuple[int, int] | None
@@ -243,29 +235,14 @@ class FigureWriter:
             moves[before] -= 1
         if after is not None:
             moves[after] += 1
-        await self._add(
-            ReportOpenDue,
-            ["province_id", "agency_id", "bucket"],
-            [
-                {"province_id": province_id, "agency_id": a, "bucket": b, "n": n}
-                for (a, b), n in sorted(moves.items())
-                if n
-            ],
-        )
+        await self._add_deltas(ReportOpenDue, ["agency_id", "bucket"], province_id, moves)
 
     async def durations_changed(
         self, province_id: int, moves: Counter[tuple[str, int, int]]
     ) -> None:
         """Apply (kind, agency, minutes) -> delta to the histograms and their medians."""
-        await self._add(
-            ReportDurationCount,
-            ["province_id", "kind", "agency_id", "minutes"],
-            [
-                {"province_id": province_id, "kind": k, "agency_id": a, "minutes": m, "n": n}
-                for (k, a, m), n in sorted(moves.items())
-                if n
-            ],
-        )
+        keys = ["kind", "agency_id", "minutes"]
+        await self._add_deltas(ReportDurationCount, keys, province_id, moves)
         changes: dict[tuple[str, int], list[tuple[int, int]]] = {}
         for (kind, agency_id, minutes), n in sorted(moves.items()):
             if n:
@@ -358,6 +335,18 @@ class FigureWriter:
             ],
             ("count", "amount_rials"),
         )
+
+    async def _add_deltas(
+        self, model: Any, keys: list[str], province_id: int, deltas: Counter[Any]
+    ) -> None:
+        """Add each non-zero delta to the province's counter row named by its key tuple,
+        whose parts are the columns `keys`, in sorted key order (a steady lock order)."""
+        rows = [
+            {"province_id": province_id, **dict(zip(keys, key, strict=True)), "n": n}
+            for key, n in sorted(deltas.items())
+            if n
+        ]
+        await self._add(model, ["province_id", *keys], rows)
 
     async def _add(
         self,

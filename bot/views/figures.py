@@ -20,7 +20,7 @@ from bot.services.stats import StatsSnapshot
 from bot.text import shorten
 from bot.views.common import status_label
 from storage.dto import ProvinceDTO
-from storage.dto_figures import ProgramDTO
+from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
 
 Unit = Literal["rial", "toman"]
 PAGE_BUDGET: Final = 3800  # under Telegram's 4096, leaving room for the header
@@ -88,6 +88,31 @@ def status_pages(
 def program_detail(
     tr: Translator, fmt: Presenter, directory: Directory, page: ProgramPage, today: date
 ) -> str:
+    history = [_history_line(tr, fmt, update) for update in page.updates]
+    linked = [_linked_line(tr, fmt, directory, report) for report in page.linked]
+    return "\n".join(
+        [
+            *_program_facts(tr, fmt, directory, page, today),
+            *_block(tr.t("programs.history_title"), history, tr.t("programs.history_empty")),
+            *_block(
+                tr.plural("programs.linked_title", page.linked_total),
+                linked,
+                tr.t("programs.linked_empty"),
+            ),
+        ]
+    )
+
+
+def _block(title: str, lines: list[str], empty: str) -> list[str]:
+    """A titled block of a detail page, after a blank line; `empty` stands in for no lines."""
+    return ["", title, *(lines or [empty])]
+
+
+def _program_facts(
+    tr: Translator, fmt: Presenter, directory: Directory, page: ProgramPage, today: date
+) -> list[str]:
+    """The program's head: title and light, agency, progress, then target, schedule and
+    category where it has them."""
     program, lang = page.program, tr.lang
     updated = (
         tr.t("programs.updated_on", date=fmt.date(program.last_update_at))
@@ -129,33 +154,29 @@ def program_detail(
     if program.category_id is not None:
         category = directory.category(program.category_id).name(lang)
         lines.append(tr.t("programs.detail_category", category=escape(category)))
-    lines += ["", tr.t("programs.history_title")]
-    if not page.updates:
-        lines.append(tr.t("programs.history_empty"))
-    for update in page.updates:
-        lines.append(
-            tr.t(
-                "programs.history_line",
-                date=fmt.date(update.reported_on),
-                percent=fmt.percent(Decimal(update.percent) / 100),
-                note=escape(_preview(update.note, NOTE_PREVIEW)),
-                evidence=" 📎" if update.evidence_file_id else "",
-            )
-        )
-    lines += ["", tr.plural("programs.linked_title", page.linked_total)]
-    if not page.linked:
-        lines.append(tr.t("programs.linked_empty"))
-    for report in page.linked:
-        lines.append(
-            tr.t(
-                "programs.linked_line",
-                number=fmt.tracking(report.year, report.seq),
-                status=status_label(tr, report.status, staff=True),
-                category=escape(directory.category(report.category_id).name(lang)),
-                how=tr.t("programs.linked_by_hand") if report.explicit else "",
-            )
-        )
-    return "\n".join(lines)
+    return lines
+
+
+def _history_line(tr: Translator, fmt: Presenter, update: ProgramUpdateDTO) -> str:
+    return tr.t(
+        "programs.history_line",
+        date=fmt.date(update.reported_on),
+        percent=fmt.percent(Decimal(update.percent) / 100),
+        note=escape(_preview(update.note, NOTE_PREVIEW)),
+        evidence=" 📎" if update.evidence_file_id else "",
+    )
+
+
+def _linked_line(
+    tr: Translator, fmt: Presenter, directory: Directory, report: LinkedReportDTO
+) -> str:
+    return tr.t(
+        "programs.linked_line",
+        number=fmt.tracking(report.year, report.seq),
+        status=status_label(tr, report.status, staff=True),
+        category=escape(directory.category(report.category_id).name(tr.lang)),
+        how=tr.t("programs.linked_by_hand") if report.explicit else "",
+    )
 
 
 def progress_bars(tr: Translator, fmt: Presenter, programs: Sequence[ProgramDTO]) -> list[Bar]:

@@ -21,7 +21,7 @@ from storage.models import (
 )
 from storage.models_digest import ChatKind, DeliveryState, DigestDelivery, DigestSubscription
 from storage.repositories.reports import ReportRepository
-from storage.repositories.rows import to_dto
+from storage.repositories.rows import Repository, to_dto
 
 # A report in one of these states needs nothing more from its agency.
 CLOSED_STATUSES: frozenset[str] = CLOSED_REPORT_STATUSES
@@ -43,10 +43,7 @@ def _delivery_dto(row: DigestDelivery) -> DeliveryDTO:
     )
 
 
-class SubscriptionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class SubscriptionRepository(Repository):
     async def get(self, chat_id: int) -> SubscriptionDTO | None:
         row = await self.session.scalar(
             select(DigestSubscription).where(DigestSubscription.chat_id == chat_id)
@@ -163,10 +160,7 @@ class SubscriptionRepository:
         return found
 
 
-class DeliveryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class DeliveryRepository(Repository):
     async def create(self, day: date, chat_ids: Sequence[int], *, now: datetime) -> None:
         """One pending row per chat for the day; rows that exist are left as they are, so
         calling this again (a second trigger, a restart) never re-queues anyone."""

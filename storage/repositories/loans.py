@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto_figures import (
     LoanAdded,
@@ -25,26 +24,16 @@ from storage.models_loans import (
     LoanReportedTotal,
     LoanStage,
 )
-from storage.repositories.rows import of_province, to_dto
+from storage.repositories.rows import Repository, to_dto
 
 
-class LoanRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class LoanRepository(Repository):
     async def quotas(self, province_id: int) -> list[LoanQuotaDTO]:
-        rows = await of_province(self.session, LoanQuota, province_id, LoanQuota.year)
-        return [to_dto(LoanQuotaDTO, r) for r in rows]
+        return await self.province_dtos(LoanQuotaDTO, LoanQuota, province_id, LoanQuota.year)
 
     async def reported(self, province_id: int) -> list[LoanReportedDTO]:
-        rows = await of_province(
-            self.session,
-            LoanReportedTotal,
-            province_id,
-            LoanReportedTotal.year,
-            LoanReportedTotal.id,
-        )
-        return [to_dto(LoanReportedDTO, r) for r in rows]
+        order = (LoanReportedTotal.year, LoanReportedTotal.id)
+        return await self.province_dtos(LoanReportedDTO, LoanReportedTotal, province_id, *order)
 
     async def years(self, province_id: int) -> list[int]:
         """Years with imported facilities (from the figures kept by each import)."""

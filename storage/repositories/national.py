@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import ProvinceDTO
 from storage.models import CLOSED_REPORT_STATUSES, Province, Report
-from storage.repositories.rows import to_dto
+from storage.repositories.rows import Repository, to_dto
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +20,7 @@ class StatusCount:
     overdue: int  # still open past the response deadline
 
 
-class NationalRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class NationalRepository(Repository):
     async def provinces(self) -> list[ProvinceDTO]:
         rows = await self.session.scalars(select(Province).order_by(Province.id))
         return [to_dto(ProvinceDTO, r) for r in rows]

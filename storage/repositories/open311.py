@@ -9,12 +9,11 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto_open311 import ApiKeyDTO, ClientTokenDTO, PublicRequestDTO
 from storage.models import Report, Unit
 from storage.models_open311 import ApiClientToken, ApiKey
-from storage.repositories.rows import of_province, to_dto
+from storage.repositories.rows import Repository, to_dto
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +49,7 @@ def _row(row: Any) -> PublicRequestDTO:
     return to_dto(PublicRequestDTO, row)
 
 
-class Open311Repository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class Open311Repository(Repository):
     async def requests(
         self, where: RequestFilter, *, limit: int, offset: int
     ) -> list[PublicRequestDTO]:
@@ -109,13 +105,11 @@ class Open311Repository:
             created_by=created_by,
             created_at=created_at,
         )
-        self.session.add(row)
-        await self.session.flush()
+        await self.flushed(row)
         return to_dto(ApiKeyDTO, row)
 
     async def keys(self, province_id: int) -> list[ApiKeyDTO]:
-        rows = await of_province(self.session, ApiKey, province_id, ApiKey.id)
-        return [to_dto(ApiKeyDTO, r) for r in rows]
+        return await self.province_dtos(ApiKeyDTO, ApiKey, province_id, ApiKey.id)
 
     async def key_by_hash(self, province_id: int, key_hash: str) -> ApiKeyDTO | None:
         row = await self.session.scalar(

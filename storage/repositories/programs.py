@@ -6,13 +6,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
 from storage.models import INT4_MAX, Report
 from storage.models_programs import Program, ProgramReportLink, ProgramUpdate
-from storage.repositories.rows import of_province, to_dto
+from storage.repositories.rows import Repository, to_dto
 
 # Fields an admin may edit one by one; anything else goes through a program-set file.
 EDITABLE_FIELDS = frozenset(
@@ -20,13 +19,9 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-class ProgramRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ProgramRepository(Repository):
     async def all(self, province_id: int) -> list[ProgramDTO]:
-        rows = await of_province(self.session, Program, province_id, Program.number)
-        return [to_dto(ProgramDTO, r) for r in rows]
+        return await self.province_dtos(ProgramDTO, Program, province_id, Program.number)
 
     async def get(self, program_id: int) -> ProgramDTO | None:
         row = await self.session.get(Program, program_id)

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import AgencyDTO, CategoryDTO, Named, ProvinceDTO, RoutingRuleDTO
 from storage.models import Agency, Category, County, Province, RoutingRule, Sector
-from storage.repositories.rows import of_province, to_dto
+from storage.repositories.rows import Repository, to_dto
 
 
-class ReferenceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ReferenceRepository(Repository):
     async def province(self, code: str) -> ProvinceDTO | None:
         row = await self.session.scalar(select(Province).where(Province.code == code))
         if row is None:
@@ -21,24 +17,19 @@ class ReferenceRepository:
         return to_dto(ProvinceDTO, row)
 
     async def counties(self, province_id: int) -> list[Named]:
-        rows = await of_province(self.session, County, province_id, County.position)
-        return [to_dto(Named, r) for r in rows]
+        return await self.province_dtos(Named, County, province_id, County.position)
 
     async def sectors(self, province_id: int) -> list[Named]:
-        rows = await of_province(self.session, Sector, province_id, Sector.position)
-        return [to_dto(Named, r) for r in rows]
+        return await self.province_dtos(Named, Sector, province_id, Sector.position)
 
     async def agencies(self, province_id: int) -> list[AgencyDTO]:
-        rows = await of_province(self.session, Agency, province_id, Agency.position)
-        return [to_dto(AgencyDTO, r) for r in rows]
+        return await self.province_dtos(AgencyDTO, Agency, province_id, Agency.position)
 
     async def categories(self, province_id: int) -> list[CategoryDTO]:
-        rows = await of_province(self.session, Category, province_id, Category.position)
-        return [to_dto(CategoryDTO, r) for r in rows]
+        return await self.province_dtos(CategoryDTO, Category, province_id, Category.position)
 
     async def routing_rules(self, province_id: int) -> list[RoutingRuleDTO]:
-        rows = await of_province(self.session, RoutingRule, province_id, RoutingRule.id)
-        return [to_dto(RoutingRuleDTO, r) for r in rows]
+        return await self.province_dtos(RoutingRuleDTO, RoutingRule, province_id, RoutingRule.id)
 
     async def set_agency_group(self, agency_id: int, chat_id: int | None) -> None:
         agency = await self.session.get(Agency, agency_id)

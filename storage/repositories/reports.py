@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
 from storage.dto import AttachmentDTO, OwnerContactDTO, Page, ReportDTO, ReportEventDTO
@@ -21,7 +20,7 @@ from storage.models import (
     User,
     utcnow,
 )
-from storage.repositories.rows import to_dto
+from storage.repositories.rows import Repository, to_dto
 
 
 def _report_select() -> Select[Report, str]:
@@ -33,10 +32,7 @@ def _dto(row: Report, unit_name: str) -> ReportDTO:
     return to_dto(ReportDTO, row, unit_name=unit_name, attachments=0)
 
 
-class ReportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ReportRepository(Repository):
     async def next_sequence(self, province_id: int, year: int) -> int:
         """Hand out the next tracking sequence for a year, atomically on both dialects."""
         insert = upsert_insert(self.session, TrackingCounter)
@@ -87,8 +83,7 @@ class ReportRepository:
             source_update_id=source_update_id,
             channel=channel,
         )
-        self.session.add(row)
-        await self.session.flush()
+        await self.flushed(row)
         await FigureWriter(self.session).report_added(
             province_id=province_id,
             unit_id=unit_id,

@@ -65,3 +65,23 @@ async def get_or_add(session: AsyncSession, model: type[M], **keys: Any) -> M:
         row = model(**keys)
         session.add(row)
     return row
+
+
+class Repository:
+    """A repository works inside the caller's session; the caller owns the transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def province_dtos(
+        self, dto: type[D], model: type[Any], province_id: int, *order_by: Any
+    ) -> list[D]:
+        """A province's rows of one table as DTOs, in the given order."""
+        rows = await of_province(self.session, model, province_id, *order_by)
+        return [to_dto(dto, row) for row in rows]
+
+    async def flushed(self, row: M) -> M:
+        """The new row added and flushed, so its id and server defaults are set."""
+        self.session.add(row)
+        await self.session.flush()
+        return row

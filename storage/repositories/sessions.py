@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto_sessions import (
     AgencySaid,
@@ -25,16 +24,20 @@ from storage.models_sessions import (
     SessionItem,
 )
 from storage.models_workflow import Decision
-from storage.repositories.rows import by_parent, get_or_add, in_province, of_province, to_dto
+from storage.repositories.rows import (
+    Repository,
+    by_parent,
+    get_or_add,
+    in_province,
+    of_province,
+    to_dto,
+)
 
 # Events whose note is the agency speaking (not the owner, not the HQ's own steps).
 AGENCY_KINDS = ("escalation_requested", "rejected", "resolved", "answered_note", "question")
 
 
-class SessionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class SessionRepository(Repository):
     async def next_number(self, province_id: int) -> int:
         found = await self.session.scalar(
             select(func.max(HQSession.number)).where(HQSession.province_id == province_id)
@@ -61,8 +64,7 @@ class SessionRepository:
             created_by=created_by,
             created_at=now,
         )
-        self.session.add(row)
-        await self.session.flush()
+        await self.flushed(row)
         return row.id
 
     async def get(self, session_id: int, province_id: int) -> SessionDTO | None:

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, literal, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.dto import ReportEventDTO
@@ -36,13 +35,10 @@ from storage.models_figures import (
     ReportDurationMedian,
     ReportOpenDue,
 )
-from storage.repositories.rows import to_dto
+from storage.repositories.rows import Repository, to_dto
 
 
-class StatsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class StatsRepository(Repository):
     async def counts(self, province_id: int) -> dict[str, dict[str, int]]:
         """dimension (status, category, agency, county, sector) -> key -> reports."""
         rows = await self.session.execute(

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import UnitDTO
 from storage.models import Unit
-from storage.repositories.rows import to_dto
+from storage.repositories.rows import Repository, to_dto
 
 
-class UnitRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class UnitRepository(Repository):
     async def add(
         self,
         *,
@@ -36,8 +32,7 @@ class UnitRepository:
             phone=phone,
             source_update_id=source_update_id,
         )
-        self.session.add(row)
-        await self.session.flush()
+        await self.flushed(row)
         return to_dto(UnitDTO, row)
 
     async def get(self, unit_id: int) -> UnitDTO | None:

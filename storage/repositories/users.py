@@ -5,21 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import RoleGrant, UserDTO
 from storage.models import User, UserRole, utcnow
-from storage.repositories.rows import to_dto
+from storage.repositories.rows import Repository, to_dto
 
 
 def _dto(row: User) -> UserDTO:
     return to_dto(UserDTO, row, blocked=row.blocked_at is not None)
 
 
-class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class UserRepository(Repository):
     async def get(self, user_id: int) -> UserDTO | None:
         row = await self.session.get(User, user_id)
         return _dto(row) if row else None

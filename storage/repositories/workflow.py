@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import unindexed
 from storage.dto import Page, ReportDTO
@@ -30,7 +29,7 @@ from storage.models_workflow import (
     RoleInvite,
 )
 from storage.repositories.reports import _dto, _report_select
-from storage.repositories.rows import by_parent, in_province, of_province, to_dto
+from storage.repositories.rows import Repository, by_parent, in_province, of_province, to_dto
 
 _TRACKING_FIELDS = (
     "assignee_id",
@@ -53,10 +52,7 @@ def _tracking_dto(row: ReportTracking) -> TrackingDTO:
     return to_dto(TrackingDTO, row)
 
 
-class WorkflowRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class WorkflowRepository(Repository):
     # --- reports and their tracking ----------------------------------------------------
 
     async def lock_report(self, report_id: int) -> ReportDTO | None:
@@ -250,8 +246,7 @@ class WorkflowRepository:
             created_by=created_by,
             created_at=now,
         )
-        self.session.add(row)
-        await self.session.flush()
+        await self.flushed(row)
         return row.id
 
     async def agenda_item(self, item_id: int, province_id: int) -> AgendaItemDTO | None:
@@ -313,8 +308,7 @@ class WorkflowRepository:
             created_by=created_by,
             created_at=now,
         )
-        self.session.add(row)
-        await self.session.flush()
+        await self.flushed(row)
         for agency_id in agency_ids:
             self.session.add(
                 DecisionAgency(
