@@ -320,7 +320,11 @@ class BotApi:
             required=False,
         )  # fmt: skip
 
-    def _reuse(self, ref: str, kind: str) -> StoredFile:
+    def _reuse(self, p: Params, kind: str) -> StoredFile:
+        """The stored file that the parameter `kind` names by its file_id (a file sent before)."""
+        ref = p.get_str(kind)
+        if not ref:
+            raise bad_request(f"there is no {kind} in the request")
         if ref.lower().startswith(("http://", "https://")):
             raise bad_request("failed to get HTTP URL content")  # no network here
         stored = self.s.files.get(ref)
@@ -334,10 +338,7 @@ class BotApi:
         chat = self._writable(p)
         upload = p.get_file("photo")
         if upload is None:
-            ref = p.get_str("photo")
-            if not ref:
-                raise bad_request("there is no photo in the request")
-            sizes = self.s.files.photo_set(self._reuse(ref, "photo").file_id)
+            sizes = self.s.files.photo_set(self._reuse(p, "photo").file_id)
             return self._send_file(p, chat, "photo", lambda: sizes)
         size = image_size(upload.data)
         if size is None:
@@ -350,10 +351,7 @@ class BotApi:
         chat = self._writable(p)
         upload = p.get_file("document")
         if upload is None:
-            ref = p.get_str("document")
-            if not ref:
-                raise bad_request("there is no document in the request")
-            stored = self._reuse(ref, "document")
+            stored = self._reuse(p, "document")
             return self._send_file(p, chat, "document", lambda: stored)
         if len(upload.data) > MAX_DOCUMENT_BYTES:
             raise ApiError(413, "Request Entity Too Large")

@@ -131,6 +131,95 @@ def _query(name: str, description: str, schema: JSON | None = None) -> JSON:
 _LANG = _query("lang", "fa or en; else Accept-Language; else the bot's default language")
 
 
+def _get(operation_id: str, parameters: list[JSON] | None, ok: JSON, *errors: int) -> JSON:
+    """A GET operation: its parameters (none for None), the 200 answer and its error codes."""
+    operation: JSON = {"operationId": operation_id}
+    if parameters is not None:
+        operation["parameters"] = parameters
+    operation["responses"] = {"200": ok, **_errors(*errors)}
+    return {"get": operation}
+
+
+def _described(description: str) -> JSON:
+    return {"type": "string", "description": description}
+
+
+_REQUESTS_QUERY = [
+    _query("service_request_id", "Tracking numbers, comma-separated"),
+    _query("service_code", "Category codes, comma-separated"),
+    _query("status", "open, closed or both, comma-separated"),
+    _query("start_date", "ISO 8601; without an offset, Tehran time"),
+    _query("end_date", "ISO 8601; without an offset, Tehran time"),
+    _query("page", "From 1", {"type": "string"}),
+    _query("page_size", "1 to 200 (50)", {"type": "string"}),
+    _LANG,
+]
+
+_FILING_FORM: JSON = {
+    "type": "object",
+    "required": ["api_key", "service_code", "description", "phone", "attribute[unit]"],
+    "properties": {
+        "api_key": {"type": "string"},
+        "service_code": {"type": "string"},
+        "description": {"type": "string"},
+        "phone": _described("The unit's registered phone"),
+        "attribute[unit]": _described("The unit's number"),
+        "attribute[amount]": _described("Rials, for financial categories"),
+        "attribute[sector]": {"type": "string"},
+        "token": _described("The channel's idempotency token"),
+    },
+}
+
+_CREATE_REQUEST: JSON = {
+    "operationId": "createRequest",
+    "parameters": [_LANG],
+    "requestBody": {
+        "required": True,
+        "content": {"application/x-www-form-urlencoded": {"schema": _FILING_FORM}},
+    },
+    "responses": {
+        "201": _json(_ref("Filed"), "Filed"),
+        "200": _json(_ref("Filed"), "Filed before with this token"),
+        **_errors(400, 403, 413, 429),
+    },
+}
+
+
+def _paths() -> JSON:
+    one_request = _list(_ref("ServiceRequest"), min=1, max=1)
+    return {
+        "/openapi.json": _get("openapi", None, _json({"type": "object"}, "This document")),
+        "/discovery.json": _get("discovery", [_LANG], _json(_ref("Discovery"), "Endpoints")),
+        "/services.json": _get(
+            "services", [_LANG], _json(_list(_ref("Service")), "Obstacle categories")
+        ),
+        "/services/{service_code}.json": _get(
+            "serviceDefinition",
+            [_path("service_code", "A category's code"), _LANG],
+            _json(_ref("ServiceDefinition"), "Extra attributes"),
+            404,
+        ),
+        "/requests.json": {
+            **_get(
+                "requests", _REQUESTS_QUERY, _json(_list(_ref("ServiceRequest")), "Reports"), 400
+            ),
+            "post": _CREATE_REQUEST,
+        },
+        "/requests/{service_request_id}.json": _get(
+            "request",
+            [_path("service_request_id", "A tracking number"), _LANG],
+            _json(one_request, "The report"),
+            404,
+        ),
+        "/tokens/{token}.json": _get(
+            "token",
+            [_path("token", "A channel's token"), _LANG],
+            _json(_ref("Tokens"), "The report filed with it"),
+            404,
+        ),
+    }
+
+
 def openapi_document() -> JSON:
     return {
         "openapi": "3.0.3",
@@ -141,128 +230,7 @@ def openapi_document() -> JSON:
             "requests. Public fields only.",
         },
         "servers": [{"url": "/open311/v2"}],
-        "paths": {
-            "/openapi.json": {
-                "get": {
-                    "operationId": "openapi",
-                    "responses": {"200": _json({"type": "object"}, "This document")},
-                }
-            },
-            "/discovery.json": {
-                "get": {
-                    "operationId": "discovery",
-                    "parameters": [_LANG],
-                    "responses": {"200": _json(_ref("Discovery"), "Endpoints")},
-                }
-            },
-            "/services.json": {
-                "get": {
-                    "operationId": "services",
-                    "parameters": [_LANG],
-                    "responses": {"200": _json(_list(_ref("Service")), "Obstacle categories")},
-                }
-            },
-            "/services/{service_code}.json": {
-                "get": {
-                    "operationId": "serviceDefinition",
-                    "parameters": [_path("service_code", "A category's code"), _LANG],
-                    "responses": {
-                        "200": _json(_ref("ServiceDefinition"), "Extra attributes"),
-                        **_errors(404),
-                    },
-                }
-            },
-            "/requests.json": {
-                "get": {
-                    "operationId": "requests",
-                    "parameters": [
-                        _query("service_request_id", "Tracking numbers, comma-separated"),
-                        _query("service_code", "Category codes, comma-separated"),
-                        _query("status", "open, closed or both, comma-separated"),
-                        _query("start_date", "ISO 8601; without an offset, Tehran time"),
-                        _query("end_date", "ISO 8601; without an offset, Tehran time"),
-                        _query("page", "From 1", {"type": "string"}),
-                        _query("page_size", "1 to 200 (50)", {"type": "string"}),
-                        _LANG,
-                    ],
-                    "responses": {
-                        "200": _json(_list(_ref("ServiceRequest")), "Reports"),
-                        **_errors(400),
-                    },
-                },
-                "post": {
-                    "operationId": "createRequest",
-                    "parameters": [_LANG],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/x-www-form-urlencoded": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": [
-                                        "api_key",
-                                        "service_code",
-                                        "description",
-                                        "phone",
-                                        "attribute[unit]",
-                                    ],
-                                    "properties": {
-                                        "api_key": {"type": "string"},
-                                        "service_code": {"type": "string"},
-                                        "description": {"type": "string"},
-                                        "phone": {
-                                            "type": "string",
-                                            "description": "The unit's registered phone",
-                                        },
-                                        "attribute[unit]": {
-                                            "type": "string",
-                                            "description": "The unit's number",
-                                        },
-                                        "attribute[amount]": {
-                                            "type": "string",
-                                            "description": "Rials, for financial categories",
-                                        },
-                                        "attribute[sector]": {"type": "string"},
-                                        "token": {
-                                            "type": "string",
-                                            "description": "The channel's idempotency token",
-                                        },
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "responses": {
-                        "201": _json(_ref("Filed"), "Filed"),
-                        "200": _json(_ref("Filed"), "Filed before with this token"),
-                        **_errors(400, 403, 413, 429),
-                    },
-                },
-            },
-            "/requests/{service_request_id}.json": {
-                "get": {
-                    "operationId": "request",
-                    "parameters": [_path("service_request_id", "A tracking number"), _LANG],
-                    "responses": {
-                        "200": _json(
-                            _list(_ref("ServiceRequest"), min=1, max=1),
-                            "The report",
-                        ),
-                        **_errors(404),
-                    },
-                }
-            },
-            "/tokens/{token}.json": {
-                "get": {
-                    "operationId": "token",
-                    "parameters": [_path("token", "A channel's token"), _LANG],
-                    "responses": {
-                        "200": _json(_ref("Tokens"), "The report filed with it"),
-                        **_errors(404),
-                    },
-                }
-            },
-        },
+        "paths": _paths(),
         "components": {
             "schemas": {
                 "Errors": _ERROR,

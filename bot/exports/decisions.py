@@ -8,20 +8,28 @@ the reports' history (one event per report of the item, the same step each time)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.exports.tables import Table
 from bot.formatting import Presenter
 from bot.i18n import Translator
-from bot.services.compliance import ComplianceService
+from bot.services.compliance import AgencyCompliance, ComplianceService
 from bot.services.directory import Directory
 from bot.services.hq import decision_state
 from storage.db import Database
+from storage.dto import ReportEventDTO
+from storage.dto_sessions import FollowUpDTO, SessionDTO
+from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.stats import StatsRepository
 from storage.repositories.workflow import WorkflowRepository
 
 STEP_OF_EVENT = {"decision_objected": "objected", "decision_implemented": "implemented"}
+
+
+# A history line: decision id, when, agency name, step, note.
+Step = tuple[int, datetime, str, str, str]
 
 
 async def decision_tables(
@@ -34,20 +42,7 @@ async def decision_tables(
 ) -> list[Table]:
     lang, c = tr.lang, "sessions.col_"
     _, board = await compliance.board(None, "year")
-    board_rows: list[list[object]] = [
-        [
-            directory.agency(line.agency_id).name(lang),
-            line.assigned,
-            line.on_time,
-            line.late,
-            line.overdue,
-            line.objected,
-            line.upheld,
-            line.median_days if line.median_days is not None else "",
-            round(line.share * 100, 1),
-        ]
-        for line in board
-    ]
+    board_rows = [_board_row(directory, lang, line) for line in board]
     province = directory.province_id
     async with database.session() as session:
         work, repo = WorkflowRepository(session), SessionRepository(session)
@@ -60,10 +55,9 @@ async def decision_tables(
         )
     session_of = {i.decision_id: s for s in sessions for i in s.items if i.decision_id is not None}
     decision_rows: list[list[object]] = []
-    history: list[tuple[int, datetime, str, str, str]] = []
+    history: list[Step] = []
     for d in decisions:
-        item = items[d.agenda_item_id]
-        held = session_of.get(d.id)
+        item, held = items[d.agenda_item_id], session_of.get(d.id)
         decision_rows.append(
             [
                 d.id,
@@ -79,33 +73,8 @@ async def decision_tables(
                 tr.t(f"hq.state_{decision_state(d, now)}"),
             ]
         )
-        for a in d.agencies:
-            history.append(
-                (d.id, d.created_at, directory.agency(a.agency_id).name(lang), "named", "")
-            )
-        if held is not None and held.minutes_issued_at is not None:
-            history.append((d.id, held.minutes_issued_at, "", "issued", ""))
-        seen: set[tuple[str, int | None, datetime]] = set()
-        for e in events:
-            step = STEP_OF_EVENT.get(e.kind)
-            if step is None or e.report_id not in item.report_ids:
-                continue
-            key = (e.kind, e.agency_id, e.created_at)
-            if key in seen:
-                continue
-            seen.add(key)
-            agency = directory.agency(e.agency_id).name(lang) if e.agency_id else ""
-            history.append((d.id, e.created_at, agency, step, e.note or ""))
-    for f in followups:
-        agency = directory.agency(f.agency_id).name(lang)
-        for step, when in (
-            ("reminded", f.reminded_at),
-            ("overdue", f.overdue_at),
-            ("upheld", f.upheld_at),
-            ("requeued", f.requeued_at),
-        ):
-            if when is not None:
-                history.append((f.decision_id, when, agency, step, ""))
+        history += _decision_steps(directory, lang, d, item, held, events)
+    history += _followup_steps(directory, lang, followups)
     history.sort(key=lambda h: (h[0], h[1]))
     history_rows: list[list[object]] = [
         [d, fmt.datetime(when), agency, tr.t(f"sessions.step_{step}"), note]
@@ -130,3 +99,66 @@ async def decision_tables(
             history_rows,
         ),
     ]  # fmt: skip
+
+
+def _board_row(directory: Directory, lang: str, line: AgencyCompliance) -> list[object]:
+    return [
+        directory.agency(line.agency_id).name(lang),
+        line.assigned,
+        line.on_time,
+        line.late,
+        line.overdue,
+        line.objected,
+        line.upheld,
+        line.median_days if line.median_days is not None else "",
+        round(line.share * 100, 1),
+    ]
+
+
+def _decision_steps(
+    directory: Directory,
+    lang: str,
+    decision: DecisionDTO,
+    item: AgendaItemDTO,
+    held: SessionDTO | None,
+    events: Sequence[ReportEventDTO],
+) -> list[Step]:
+    """The agencies named, the minutes issued, and the objections and implementations
+    from the item's reports: one event per report, so each step is kept once."""
+    d = decision.id
+    steps: list[Step] = [
+        (d, decision.created_at, directory.agency(a.agency_id).name(lang), "named", "")
+        for a in decision.agencies
+    ]
+    if held is not None and held.minutes_issued_at is not None:
+        steps.append((d, held.minutes_issued_at, "", "issued", ""))
+    seen: set[tuple[str, int | None, datetime]] = set()
+    for e in events:
+        step = STEP_OF_EVENT.get(e.kind)
+        if step is None or e.report_id not in item.report_ids:
+            continue
+        key = (e.kind, e.agency_id, e.created_at)
+        if key in seen:
+            continue
+        seen.add(key)
+        agency = directory.agency(e.agency_id).name(lang) if e.agency_id else ""
+        steps.append((d, e.created_at, agency, step, e.note or ""))
+    return steps
+
+
+def _followup_steps(
+    directory: Directory, lang: str, followups: Sequence[FollowUpDTO]
+) -> list[Step]:
+    """Reminded, marked overdue, objection upheld and put back on an agenda, per agency."""
+    steps: list[Step] = []
+    for f in followups:
+        agency = directory.agency(f.agency_id).name(lang)
+        for step, when in (
+            ("reminded", f.reminded_at),
+            ("overdue", f.overdue_at),
+            ("upheld", f.upheld_at),
+            ("requeued", f.requeued_at),
+        ):
+            if when is not None:
+                steps.append((f.decision_id, when, agency, step, ""))
+    return steps

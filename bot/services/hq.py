@@ -203,11 +203,7 @@ class HQService(CalendarService):
             return int(earlier[0]["item"]), earlier[1]
         title = title.strip()
         if item_id is None:
-            title = self.check_title(title)
-            if cause_kind not in CauseKind.ALL:
-                raise WorkflowError("not_now")
-            if session_date < self._clock.now().astimezone(self._calendar.tz).date():
-                raise WorkflowError("date_past")
+            title = self._check_new_item(title, cause_kind, session_date)
         if not report_ids:
             raise WorkflowError("nothing_selected")
         now = self._clock.now()
@@ -225,19 +221,7 @@ class HQService(CalendarService):
                 )
             item = await self._scheduled_item(repo, item_id)
             for report_id in sorted(set(report_ids)):
-                report = await repo.lock_report(report_id)
-                tracking = await repo.tracking(report_id)
-                if (
-                    report is None
-                    or report.province_id != self._province
-                    or report.status != ReportStatus.ESCALATED
-                    or tracking.agenda_item_id is not None
-                ):
-                    raise WorkflowError("not_now")
-                await repo.save_tracking(report_id, agenda_item_id=item.id)
-                after = await _move(
-                    session, principal, report, ReportStatus.ON_AGENDA, "bundled", item.title, now
-                )
+                after = await self._put_on_agenda(session, principal, report_id, item, now)
                 notices.append(
                     Notice(
                         Audience.OWNER,
@@ -249,6 +233,39 @@ class HQService(CalendarService):
                 )
             await self._record(session, update_id, "hq_bundle", {"item": item_id}, notices)
         return item_id, notices
+
+    def _check_new_item(self, title: str, cause_kind: str, session_date: date) -> str:
+        """The new item's title, checked with its cause and session date."""
+        title = self.check_title(title)
+        if cause_kind not in CauseKind.ALL:
+            raise WorkflowError("not_now")
+        if session_date < self._clock.now().astimezone(self._calendar.tz).date():
+            raise WorkflowError("date_past")
+        return title
+
+    async def _put_on_agenda(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        report_id: int,
+        item: AgendaItemDTO,
+        now: datetime,
+    ) -> ReportDTO:
+        """An escalated report, not on any item yet, goes on this one."""
+        repo = WorkflowRepository(session)
+        report = await repo.lock_report(report_id)
+        tracking = await repo.tracking(report_id)
+        if (
+            report is None
+            or report.province_id != self._province
+            or report.status != ReportStatus.ESCALATED
+            or tracking.agenda_item_id is not None
+        ):
+            raise WorkflowError("not_now")
+        await repo.save_tracking(report_id, agenda_item_id=item.id)
+        return await _move(
+            session, principal, report, ReportStatus.ON_AGENDA, "bundled", item.title, now
+        )
 
     # --- decisions --------------------------------------------------------------------
 
@@ -272,10 +289,7 @@ class HQService(CalendarService):
             if found is not None:
                 return found, earlier[1]
         text = self.check_text(text)
-        known = {a.id for a in self._directory.agencies}
-        agencies = sorted(set(agency_ids))
-        if not agencies or not set(agencies) <= known:
-            raise WorkflowError("bad_agency")
+        agencies = self._check_agencies(agency_ids)
         if not 1 <= deadline_days <= MAX_DEADLINE_DAYS:
             raise WorkflowError("not_now")
         now = self._clock.now()
@@ -307,21 +321,29 @@ class HQService(CalendarService):
                 )
             decision = await repo.decision(decision_id, self._province)
             assert decision is not None
-            for agency_id in agencies:
-                notices.append(
-                    Notice(
-                        Audience.AGENCY,
-                        "decision",
-                        None,
-                        agency_id=agency_id,
-                        note=text,
-                        decision_id=decision.id,
-                        subject=item.title,
-                        when=objection_until,
-                    )
+            notices += [
+                Notice(
+                    Audience.AGENCY,
+                    "decision",
+                    None,
+                    agency_id=agency_id,
+                    note=text,
+                    decision_id=decision.id,
+                    subject=item.title,
+                    when=objection_until,
                 )
+                for agency_id in agencies
+            ]
             await self._record(session, update_id, "hq_decide", {"decision": decision.id}, notices)
         return decision, notices
+
+    def _check_agencies(self, agency_ids: Sequence[int]) -> list[int]:
+        """The decision's agencies, sorted once each; refused when none or unknown."""
+        known = {a.id for a in self._directory.agencies}
+        agencies = sorted(set(agency_ids))
+        if not agencies or not set(agencies) <= known:
+            raise WorkflowError("bad_agency")
+        return agencies
 
     async def _scheduled_item(self, repo: WorkflowRepository, item_id: int) -> AgendaItemDTO:
         """The agenda item, still waiting for its session; refused otherwise."""
@@ -354,12 +376,7 @@ class HQService(CalendarService):
             return earlier[1]
         note = self.check_text(note)
         now = self._clock.now()
-        if verdict == AgencyResponse.OBJECTED:
-            expected = [AgencyResponse.PENDING]
-        elif verdict == AgencyResponse.IMPLEMENTED:
-            expected = [AgencyResponse.PENDING, AgencyResponse.OBJECTED]
-        else:
-            raise WorkflowError("not_now")
+        expected = _answerable_states(verdict)
         kind = f"decision_{verdict}"
         notices: list[Notice] = []
         async with self._db.transaction() as session:
@@ -478,3 +495,13 @@ class HQService(CalendarService):
                 state = decision_state(decision, now) if decision else None
                 result.append(LawItem(item, decision, state))
         return result
+
+
+def _answerable_states(verdict: str) -> list[str]:
+    """The states an agency's answer may follow: an objection only a pending decision; an
+    implementation a pending or an objected one."""
+    if verdict == AgencyResponse.OBJECTED:
+        return [AgencyResponse.PENDING]
+    if verdict == AgencyResponse.IMPLEMENTED:
+        return [AgencyResponse.PENDING, AgencyResponse.OBJECTED]
+    raise WorkflowError("not_now")

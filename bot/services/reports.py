@@ -5,9 +5,10 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import jdatetime
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Principal, can_view_report, sees_internal_notes, sees_owner_contact
 from bot.services.base import CalendarService, RefusedError, ServiceDeps
@@ -137,27 +138,15 @@ class ReportService(CalendarService):
     ) -> Submission:
         """File a report; `channel` names an Open311 channel that filed it for the owner."""
         category = self._directory.category(draft.category_id)
-        if not DESCRIPTION_MIN <= len(draft.description) <= DESCRIPTION_MAX:
-            raise ReportError("description_length")
-        if draft.amount_rials is not None and not amount_allowed(draft.amount_rials):
-            raise ReportError("amount_range")
-        if len(draft.attachments) > MAX_ATTACHMENTS:
-            raise ReportError("too_many_attachments")
+        _check_draft(draft)
         now = self._clock.now()
         province_id = self._directory.province_id
         async with self._db.transaction() as session:
             reports = ReportRepository(session)
             if update_id is not None:
-                earlier = await reports.by_source_update(owner_id, update_id)
+                earlier = await self._earlier(reports, owner_id, update_id)
                 if earlier is not None:
-                    history = await reports.events(earlier.id, include_internal=False)
-                    return Submission(
-                        earlier,
-                        self._directory.agency(earlier.agency_id),
-                        True,
-                        unstaffed=any(e.kind == UNSTAFFED_EVENT for e in history),
-                        to_hq=is_hq(self._directory.agency(earlier.agency_id)),
-                    )
+                    return earlier
             unit = await UnitRepository(session).get(draft.unit_id)
             # One database may hold several provinces: the unit must be this bot's.
             if unit is None or unit.owner_id != owner_id or unit.province_id != province_id:
@@ -200,32 +189,30 @@ class ReportService(CalendarService):
                 created_at=now,
                 channel=channel,
             )
-            await reports.add_event(
-                report_id,
-                "routed",
-                from_status=ReportStatus.SUBMITTED.value,
-                # Routed to the HQ itself: this one step puts it in the HQ's queue.
-                to_status=(ReportStatus.ESCALATED if to_hq else ReportStatus.REFERRED).value,
-                agency_id=agency.id,
-                created_at=now,
-            )
-            if unstaffed:
-                await reports.add_event(
-                    report_id,
-                    UNSTAFFED_EVENT,
-                    from_status=ReportStatus.REFERRED.value,
-                    to_status=ReportStatus.ESCALATED.value,
-                    agency_id=agency.id,
-                    created_at=now,
-                )
-            if unstaffed or to_hq:
-                await WorkflowRepository(session).save_tracking(report_id, escalated_at=now)
+            await _record_routing(session, report_id, agency.id, to_hq, unstaffed, now)
             await reports.add_attachments(
                 report_id, [_attachment_fields(a) for a in draft.attachments]
             )
             report = await reports.get(report_id)
         assert report is not None
         return Submission(report, agency, False, unstaffed=unstaffed, to_hq=to_hq)
+
+    async def _earlier(
+        self, reports: ReportRepository, owner_id: int, update_id: int
+    ) -> Submission | None:
+        """The submission this update already filed (handled again after a failure)."""
+        earlier = await reports.by_source_update(owner_id, update_id)
+        if earlier is None:
+            return None
+        history = await reports.events(earlier.id, include_internal=False)
+        agency = self._directory.agency(earlier.agency_id)
+        return Submission(
+            earlier,
+            agency,
+            True,
+            unstaffed=any(e.kind == UNSTAFFED_EVENT for e in history),
+            to_hq=is_hq(agency),
+        )
 
     async def agency_notified(self, report_id: int) -> bool:
         """Whether the agency was told of this report (an internal "notified" event)."""
@@ -318,3 +305,45 @@ def _dialable(contact: OwnerContactDTO | None) -> OwnerContactDTO | None:
     if contact is None or not contact.phone:
         return contact
     return replace(contact, phone=dialable_phone(contact.phone))
+
+
+def _check_draft(draft: ReportDraft) -> None:
+    """Refuse a draft whose description, amount or attachments are out of bounds."""
+    if not DESCRIPTION_MIN <= len(draft.description) <= DESCRIPTION_MAX:
+        raise ReportError("description_length")
+    if draft.amount_rials is not None and not amount_allowed(draft.amount_rials):
+        raise ReportError("amount_range")
+    if len(draft.attachments) > MAX_ATTACHMENTS:
+        raise ReportError("too_many_attachments")
+
+
+async def _record_routing(
+    session: AsyncSession,
+    report_id: int,
+    agency_id: int,
+    to_hq: bool,
+    unstaffed: bool,
+    now: datetime,
+) -> None:
+    """The routing step of a new report. Routed to the HQ itself, that one step puts it in
+    the HQ's queue; routed to an agency where nobody would see it, a second step does."""
+    reports = ReportRepository(session)
+    await reports.add_event(
+        report_id,
+        "routed",
+        from_status=ReportStatus.SUBMITTED.value,
+        to_status=(ReportStatus.ESCALATED if to_hq else ReportStatus.REFERRED).value,
+        agency_id=agency_id,
+        created_at=now,
+    )
+    if unstaffed:
+        await reports.add_event(
+            report_id,
+            UNSTAFFED_EVENT,
+            from_status=ReportStatus.REFERRED.value,
+            to_status=ReportStatus.ESCALATED.value,
+            agency_id=agency_id,
+            created_at=now,
+        )
+    if unstaffed or to_hq:
+        await WorkflowRepository(session).save_tracking(report_id, escalated_at=now)

@@ -381,58 +381,9 @@ class WorkflowService(CalendarService):
             assert report is not None
             before = report.status
             kind = EVENT_OF[action]
-            notices: list[Notice] = []
-            target = transition.target.value if transition.target else None
-            event_agency: int | None = None
-
-            if action is A.ACCEPT:
-                await repo.save_tracking(report_id, assignee_id=actor)
-            elif action is A.ASK:
-                await repo.save_tracking(
-                    report_id, paused_at=now, assignee_id=tracking.assignee_id or actor
-                )
-            elif action is A.ANSWER:
-                await self._resume_clock(repo, report, tracking, now)
-            elif action is A.REASSIGN:
-                new_agency = self._new_agency(report, agency_id)
-                category = self._directory.category(report.category_id)
-                await repo.update_report(
-                    report_id,
-                    now=now,
-                    agency_id=new_agency,
-                    due_at=self._calendar.add_working_days(now, category.deadline_days),
-                )
-                await repo.save_tracking(
-                    report_id, assignee_id=None, paused_at=None, overdue_at=None, reminded_at=None
-                )
-                event_agency = new_agency
-            elif action is A.ESCALATE:
-                await repo.save_tracking(report_id, escalated_at=now, paused_at=None)
-            elif action is A.CONFIRM:
-                await repo.save_tracking(report_id, verdict="removed")
-            elif action is A.NOT_REMOVED:
-                # Counts against the agency that resolved it: the event names that agency.
-                event_agency = report.agency_id
-                if tracking.reopen_count >= 1:
-                    target = S.ESCALATED.value
-                    await repo.save_tracking(report_id, verdict="not_removed", escalated_at=now)
-                else:
-                    category = self._directory.category(report.category_id)
-                    await repo.update_report(
-                        report_id,
-                        now=now,
-                        due_at=self._calendar.add_working_days(now, category.deadline_days),
-                        closed=False,
-                    )
-                    await repo.save_tracking(
-                        report_id,
-                        verdict=None,
-                        reopen_count=tracking.reopen_count + 1,
-                        overdue_at=None,
-                        reminded_at=None,
-                        escalated_at=None,
-                    )
-
+            target, event_agency = await self._apply(
+                repo, action, report, tracking, agency_id, actor, now
+            )
             closing = target in (S.RESOLVED, S.REJECTED, S.WITHDRAWN)
             if target is not None:
                 await repo.update_report(
@@ -456,27 +407,8 @@ class WorkflowService(CalendarService):
                 await events.add_event(
                     report_id, follow, from_status=before, to_status=target, created_at=now
                 )
-            to_hq = (
-                action is A.REASSIGN
-                and event_agency is not None
-                and is_hq(self._directory.agency(event_agency))
-            )
-            if to_hq or (
-                action is A.REASSIGN
-                and event_agency in await unstaffed_ids(session, self._directory)
-            ):
-                # Sent to the HQ itself, or nobody at the new agency would see it: to the
-                # HQ's queue at once.
-                await repo.update_report(report_id, now=now, status=S.ESCALATED.value)
-                await repo.save_tracking(report_id, escalated_at=now)
-                await events.add_event(
-                    report_id,
-                    "escalated" if to_hq else UNSTAFFED_EVENT,
-                    from_status=S.REFERRED.value,
-                    to_status=S.ESCALATED.value,
-                    agency_id=event_agency,
-                    created_at=now,
-                )
+            if action is A.REASSIGN and event_agency is not None:
+                await self._escalate_unreachable(repo, events, report_id, event_agency, now)
             after = await repo.lock_report(report_id)
             assert after is not None
             notices = self._notices(action, report, after, note)
@@ -490,6 +422,97 @@ class WorkflowService(CalendarService):
                 now,
             )
         return Outcome(after, kind, tuple(notices))
+
+    async def _apply(
+        self,
+        repo: WorkflowRepository,
+        action: ReportAction,
+        report: ReportDTO,
+        tracking: TrackingDTO,
+        agency_id: int | None,
+        actor: int,
+        now: datetime,
+    ) -> tuple[str | None, int | None]:
+        """What the action changes besides the status: the tracking row, and for some the
+        agency or the deadline. Returns the status to move to (None: it stays) and the
+        agency the event names."""
+        report_id = report.id
+        transition = TRANSITIONS[action]
+        target = transition.target.value if transition.target else None
+        if action is A.ACCEPT:
+            await repo.save_tracking(report_id, assignee_id=actor)
+        elif action is A.ASK:
+            await repo.save_tracking(
+                report_id, paused_at=now, assignee_id=tracking.assignee_id or actor
+            )
+        elif action is A.ANSWER:
+            await self._resume_clock(repo, report, tracking, now)
+        elif action is A.REASSIGN:
+            new_agency = self._new_agency(report, agency_id)
+            await repo.update_report(
+                report_id, now=now, agency_id=new_agency, due_at=self._due(report, now)
+            )
+            await repo.save_tracking(
+                report_id, assignee_id=None, paused_at=None, overdue_at=None, reminded_at=None
+            )
+            return target, new_agency
+        elif action is A.ESCALATE:
+            await repo.save_tracking(report_id, escalated_at=now, paused_at=None)
+        elif action is A.CONFIRM:
+            await repo.save_tracking(report_id, verdict="removed")
+        elif action is A.NOT_REMOVED:
+            # Counts against the agency that resolved it: the event names that agency.
+            escalated = await self._not_removed(repo, report, tracking, now)
+            return (S.ESCALATED.value if escalated else target), report.agency_id
+        return target, None
+
+    async def _not_removed(
+        self, repo: WorkflowRepository, report: ReportDTO, tracking: TrackingDTO, now: datetime
+    ) -> bool:
+        """The owner says the obstacle is still there: reopened with a new deadline the first
+        time, escalated to the HQ the second (True)."""
+        if tracking.reopen_count >= 1:
+            await repo.save_tracking(report.id, verdict="not_removed", escalated_at=now)
+            return True
+        await repo.update_report(report.id, now=now, due_at=self._due(report, now), closed=False)
+        await repo.save_tracking(
+            report.id,
+            verdict=None,
+            reopen_count=tracking.reopen_count + 1,
+            overdue_at=None,
+            reminded_at=None,
+            escalated_at=None,
+        )
+        return False
+
+    def _due(self, report: ReportDTO, now: datetime) -> datetime:
+        """A fresh deadline for the report: its category's working days from now."""
+        category = self._directory.category(report.category_id)
+        return self._calendar.add_working_days(now, category.deadline_days)
+
+    async def _escalate_unreachable(
+        self,
+        repo: WorkflowRepository,
+        events: ReportRepository,
+        report_id: int,
+        agency_id: int,
+        now: datetime,
+    ) -> None:
+        """A report sent to the HQ itself, or to an agency where nobody would see it, goes to
+        the HQ's queue at once."""
+        to_hq = is_hq(self._directory.agency(agency_id))
+        if not to_hq and agency_id not in await unstaffed_ids(repo.session, self._directory):
+            return
+        await repo.update_report(report_id, now=now, status=S.ESCALATED.value)
+        await repo.save_tracking(report_id, escalated_at=now)
+        await events.add_event(
+            report_id,
+            "escalated" if to_hq else UNSTAFFED_EVENT,
+            from_status=S.REFERRED.value,
+            to_status=S.ESCALATED.value,
+            agency_id=agency_id,
+            created_at=now,
+        )
 
     async def replay(self, update_id: int) -> Outcome | None:
         """The outcome an earlier handling of this update committed, if there was one."""

@@ -24,8 +24,7 @@ class ProgramRepository(Repository):
         return await self.province_dtos(ProgramDTO, Program, province_id, Program.number)
 
     async def get(self, program_id: int) -> ProgramDTO | None:
-        row = await self.session.get(Program, program_id)
-        return to_dto(ProgramDTO, row) if row else None
+        return await self.dto_by_id(ProgramDTO, Program, program_id)
 
     async def by_number(self, province_id: int, number: int) -> ProgramDTO | None:
         if not 0 < number <= INT4_MAX:
@@ -121,13 +120,8 @@ class ProgramRepository(Repository):
     ) -> bool:
         if field not in EDITABLE_FIELDS:
             raise ValueError(f"{field} is not editable")
-        row = await self.session.get(Program, program_id)
-        if row is None:
-            return False
-        setattr(row, field, value)
-        row.updated_by = by
-        row.updated_at = now
-        return True
+        changes = {field: value, "updated_by": by, "updated_at": now}
+        return await self.change(Program, program_id, **changes)
 
     async def upsert(self, province_id: int, fields: dict[str, Any], *, by: int | None) -> bool:
         """Insert a program or update the one with the same code; True when it was new."""

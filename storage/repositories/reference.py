@@ -32,9 +32,7 @@ class ReferenceRepository(Repository):
         return await self.province_dtos(RoutingRuleDTO, RoutingRule, province_id, RoutingRule.id)
 
     async def set_agency_group(self, agency_id: int, chat_id: int | None) -> None:
-        agency = await self.session.get(Agency, agency_id)
-        if agency is not None:
-            agency.group_chat_id = chat_id
+        await self.change(Agency, agency_id, group_chat_id=chat_id)
 
     async def set_route(
         self,
@@ -75,6 +73,4 @@ class ReferenceRepository(Repository):
             existing.updated_by = updated_by
 
     async def set_deadline(self, category_id: int, days: int) -> None:
-        category = await self.session.get(Category, category_id)
-        if category is not None:
-            category.deadline_days = days
+        await self.change(Category, category_id, deadline_days=days)

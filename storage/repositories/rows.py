@@ -80,6 +80,20 @@ class Repository:
         rows = await of_province(self.session, model, province_id, *order_by)
         return [to_dto(dto, row) for row in rows]
 
+    async def dto_by_id(self, dto: type[D], model: type[Any], row_id: object) -> D | None:
+        """The row with this primary key as a DTO; None when there is none."""
+        row = await self.session.get(model, row_id)
+        return None if row is None else to_dto(dto, row)
+
+    async def change(self, model: type[Any], row_id: object, **values: Any) -> bool:
+        """Set these columns of the row with this primary key; False when there is none."""
+        row = await self.session.get(model, row_id)
+        if row is None:
+            return False
+        for name, value in values.items():
+            setattr(row, name, value)
+        return True
+
     async def flushed(self, row: M) -> M:
         """The new row added and flushed, so its id and server defaults are set."""
         self.session.add(row)

@@ -36,8 +36,7 @@ class UnitRepository(Repository):
         return to_dto(UnitDTO, row)
 
     async def get(self, unit_id: int) -> UnitDTO | None:
-        row = await self.session.get(Unit, unit_id)
-        return to_dto(UnitDTO, row) if row else None
+        return await self.dto_by_id(UnitDTO, Unit, unit_id)
 
     async def by_source_update(
         self, owner_id: int, province_id: int, update_id: int

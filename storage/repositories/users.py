@@ -45,19 +45,13 @@ class UserRepository(Repository):
         return _dto(row)
 
     async def set_language(self, user_id: int, language: str) -> None:
-        row = await self.session.get(User, user_id)
-        if row is not None:
-            row.language = language
+        await self.change(User, user_id, language=language)
 
     async def set_phone(self, user_id: int, phone: str) -> None:
-        row = await self.session.get(User, user_id)
-        if row is not None:
-            row.phone = phone
+        await self.change(User, user_id, phone=phone)
 
     async def mark_blocked(self, user_id: int, when: datetime | None = None) -> None:
-        row = await self.session.get(User, user_id)
-        if row is not None:
-            row.blocked_at = when or utcnow()
+        await self.change(User, user_id, blocked_at=when or utcnow())
 
     async def roles(self, user_id: int, province_id: int) -> list[RoleGrant]:
         rows = await self.session.execute(

@@ -281,9 +281,7 @@ class WorkflowRepository(Repository):
         return [to_dto(AgendaItemDTO, r, report_ids=tuple(linked[r.id])) for r in rows]
 
     async def set_agenda_status(self, item_id: int, status: str) -> None:
-        row = await self.session.get(AgendaItem, item_id)
-        if row is not None:
-            row.status = status
+        await self.change(AgendaItem, item_id, status=status)
 
     # --- decisions --------------------------------------------------------------------
 
