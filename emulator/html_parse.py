@@ -158,16 +158,7 @@ def parse_html(text: str, *, strict_ampersand: bool = False) -> tuple[str, list[
         # An end tag.
         if not stack:
             raise HtmlParseError(f"Unexpected end tag at byte offset {begin_bytes}")
-        i += 1
-        name_start = i
-        while not _is_space(at(i)) and at(i) != ">":
-            i += 1
-        end_name = text[name_start:i].lower()
-        while at(i) != "" and _is_space(at(i)):
-            i += 1
-        if at(i) != ">":
-            raise HtmlParseError(f"Unclosed end tag at byte offset {begin_bytes}")
-        i += 1
+        end_name, i = _end_tag_name(text, i + 1, begin_bytes)
         top = stack[-1]
         if end_name and end_name != top.tag:
             raise HtmlParseError(
@@ -190,6 +181,25 @@ def parse_html(text: str, *, strict_ampersand: bool = False) -> tuple[str, list[
             entity.pop("language", None)
     entities.sort(key=lambda e: (e["offset"], -e["length"], order.get(id(e), 0)))
     return "".join(out), entities
+
+
+def _end_tag_name(text: str, i: int, begin_bytes: int) -> tuple[str, int]:
+    """The name of the end tag whose name starts at `i` (may be empty: "</>") and the index
+    past its '>'."""
+    n = len(text)
+
+    def at(k: int) -> str:
+        return text[k] if k < n else ""
+
+    name_start = i
+    while not _is_space(at(i)) and at(i) != ">":
+        i += 1
+    end_name = text[name_start:i].lower()
+    while at(i) != "" and _is_space(at(i)):
+        i += 1
+    if at(i) != ">":
+        raise HtmlParseError(f"Unclosed end tag at byte offset {begin_bytes}")
+    return end_name, i + 1
 
 
 def _parse_attributes(text: str, i: int, opened: _Open, begin_bytes: int) -> int:
@@ -230,46 +240,61 @@ def _parse_attributes(text: str, i: int, opened: _Open, begin_bytes: int) -> int
             i += 1
         if at(i) == "":
             raise HtmlParseError(f'Unclosed start tag "{tag}" at byte offset {begin_bytes}')
-        value_chars: list[str] = []
-        if at(i) not in ("'", '"'):
-            # An unquoted name token: letters, digits, periods and hyphens; case-insensitive.
-            token_start = i
-            while at(i) != "" and (at(i).isascii() and (at(i).isalnum() or at(i) in ".-")):
-                i += 1
-            value = text[token_start:i].lower()
-            if not _is_space(at(i)) and at(i) != ">":
-                raise HtmlParseError(
-                    f"Unexpected end of name token at byte offset {_byte_offset(text, token_start)}"
-                )
-        else:
-            quote = text[i]
-            i += 1
-            while at(i) != "" and at(i) != quote:
-                if at(i) == "&":
-                    decoded = _decode_entity(text, i)
-                    if decoded is not None:
-                        value_chars.append(decoded[0])
-                        i = decoded[1]
-                        continue
-                value_chars.append(text[i])
-                i += 1
-            if at(i) == quote:
-                i += 1
-            value = "".join(value_chars)
+        value, i = _attribute_value(text, i)
         if at(i) == "":
             raise HtmlParseError(f"Unclosed start tag at byte offset {begin_bytes}")
-        lname = name.lower()
-        if tag == "a" and lname == "href":
-            opened.argument = value
-        elif tag == "code" and lname == "class" and value.startswith("language-"):
-            opened.argument = value[len("language-") :]
-        elif tag == "span" and lname == "class" and value.startswith("tg-"):
-            opened.argument = value[len("tg-") :]
-        elif tag == "tg-emoji" and lname == "emoji-id":
-            opened.argument = value
-        elif tag == "blockquote" and lname == "expandable":
-            opened.expandable = True
+        _set_attribute(opened, name.lower(), value)
     return i
+
+
+def _attribute_value(text: str, i: int) -> tuple[str, int]:
+    """An attribute's value at `i` (quoted, with entities decoded, or a bare name token)
+    and the index after it."""
+    n = len(text)
+
+    def at(k: int) -> str:
+        return text[k] if k < n else ""
+
+    if at(i) not in ("'", '"'):
+        # An unquoted name token: letters, digits, periods and hyphens; case-insensitive.
+        token_start = i
+        while at(i) != "" and (at(i).isascii() and (at(i).isalnum() or at(i) in ".-")):
+            i += 1
+        if not _is_space(at(i)) and at(i) != ">":
+            raise HtmlParseError(
+                f"Unexpected end of name token at byte offset {_byte_offset(text, token_start)}"
+            )
+        return text[token_start:i].lower(), i
+    quote = text[i]
+    i += 1
+    value_chars: list[str] = []
+    while at(i) != "" and at(i) != quote:
+        if at(i) == "&":
+            decoded = _decode_entity(text, i)
+            if decoded is not None:
+                value_chars.append(decoded[0])
+                i = decoded[1]
+                continue
+        value_chars.append(text[i])
+        i += 1
+    if at(i) == quote:
+        i += 1
+    return "".join(value_chars), i
+
+
+def _set_attribute(opened: _Open, lname: str, value: str) -> None:
+    """Keep the one attribute each tag may carry; others are ignored."""
+    tag = opened.tag
+    if tag == "a" and lname == "href":
+        opened.argument = value
+    elif tag == "code" and lname == "class" and value.startswith("language-"):
+        opened.argument = value[len("language-") :]
+    elif tag == "span" and lname == "class" and value.startswith("tg-"):
+        opened.argument = value[len("tg-") :]
+    elif tag == "tg-emoji" and lname == "emoji-id":
+        opened.argument = value
+    elif tag == "blockquote" and lname == "expandable":
+        opened.expandable = True
 
 
 def _emit(opened: _Open, length: int, inner_text: str, entities: list[JSON]) -> None:

@@ -426,7 +426,7 @@ def _text(column: Any) -> Any:
 
 def recount_selects(dialect: str) -> dict[str, sa.Select[Any]]:
     """Each figure table's rows, computed from the reports, events and facilities."""
-    r, u, e, f = _reports, _units, _events, _loans
+    r, u, f = _reports, _units, _loans
     count = sa.func.count().label("n")
     by_report = [
         sa.select(
@@ -447,6 +447,36 @@ def recount_selects(dialect: str) -> dict[str, sa.Select[Any]]:
     ]
     slot = (epoch_sql(dialect, r.c.created_at) // SLOT_S).label("slot")
     due = (epoch_sql(dialect, r.c.due_at) // DUE_BUCKET_S).label("bucket")
+    durations = _duration_selects(dialect)
+    loans = [
+        sa.select(
+            f.c.province_id,
+            f.c.year,
+            sa.literal(dimension, sa.String(8)).label("dimension"),
+            f.c.stage,
+            _text(f.c[column]).label("key"),
+            sa.func.count().label("count"),
+            sa.func.coalesce(sa.func.sum(f.c.amount_rials), 0).label("amount_rials"),
+        ).group_by(f.c.province_id, f.c.year, f.c.stage, f.c[column])
+        for dimension, column in LOAN_COLUMNS.items()
+    ]
+    return {
+        "report_counts": sa.union_all(*by_report).subquery().select(),
+        "report_created_slots": sa.select(r.c.province_id, slot, count).group_by(
+            r.c.province_id, slot
+        ),
+        "report_open_due": sa.select(r.c.province_id, r.c.agency_id, due, count)
+        .where(r.c.status.in_(OPEN_STATUSES))
+        .group_by(r.c.province_id, r.c.agency_id, due),
+        "report_duration_counts": sa.union_all(*durations).subquery().select(),
+        "loan_figures": sa.union_all(*loans).subquery().select(),
+    }
+
+
+def _duration_selects(dialect: str) -> list[sa.Select[Any]]:
+    """The histograms of minutes to each report's first response and first resolution,
+    per province and agency."""
+    r, e = _reports, _events
     is_response = sa.and_(
         e.c.actor_id.is_not(None),
         e.c.actor_id != r.c.owner_id,
@@ -481,29 +511,7 @@ def recount_selects(dialect: str) -> dict[str, sa.Select[Any]]:
             .where(firsts.c[kind].is_not(None))
             .group_by(firsts.c.province_id, firsts.c.agency_id, minutes)
         )
-    loans = [
-        sa.select(
-            f.c.province_id,
-            f.c.year,
-            sa.literal(dimension, sa.String(8)).label("dimension"),
-            f.c.stage,
-            _text(f.c[column]).label("key"),
-            sa.func.count().label("count"),
-            sa.func.coalesce(sa.func.sum(f.c.amount_rials), 0).label("amount_rials"),
-        ).group_by(f.c.province_id, f.c.year, f.c.stage, f.c[column])
-        for dimension, column in LOAN_COLUMNS.items()
-    ]
-    return {
-        "report_counts": sa.union_all(*by_report).subquery().select(),
-        "report_created_slots": sa.select(r.c.province_id, slot, count).group_by(
-            r.c.province_id, slot
-        ),
-        "report_open_due": sa.select(r.c.province_id, r.c.agency_id, due, count)
-        .where(r.c.status.in_(OPEN_STATUSES))
-        .group_by(r.c.province_id, r.c.agency_id, due),
-        "report_duration_counts": sa.union_all(*durations).subquery().select(),
-        "loan_figures": sa.union_all(*loans).subquery().select(),
-    }
+    return durations
 
 
 def medians_of(histogram: Iterable[Sequence[Any]]) -> list[tuple[int, str, int, int, int, int]]:

@@ -261,71 +261,82 @@ async def seed_figures(
     """
     spec = figures_spec(dataset)
     async with database.transaction() as session:
-        agencies: dict[str, int] = dict(
-            (
-                await session.execute(
-                    select(Agency.code, Agency.id).where(Agency.province_id == province_id)
-                )
-            ).all()
+        await _seed_programs(session, spec, province_id, to_date)
+        await _seed_loans(session, spec, province_id, to_date)
+
+
+async def _code_ids(
+    session: AsyncSession, model: type[Agency | Category], province_id: int
+) -> dict[str, int]:
+    """The province's rows of a coded table (agencies, categories): code -> id."""
+    rows = await session.execute(
+        select(model.code, model.id).where(model.province_id == province_id)
+    )
+    return dict(rows.all())
+
+
+async def _seed_programs(
+    session: AsyncSession, spec: FiguresSpec, province_id: int, to_date: DateParser
+) -> None:
+    """The programs not there yet, by code or number; their agency and category must exist."""
+    agencies = await _code_ids(session, Agency, province_id)
+    categories = await _code_ids(session, Category, province_id)
+    existing = (
+        await session.execute(
+            select(Program.code, Program.number).where(Program.province_id == province_id)
         )
-        categories: dict[str, int] = dict(
-            (
-                await session.execute(
-                    select(Category.code, Category.id).where(Category.province_id == province_id)
-                )
-            ).all()
+    ).all()
+    codes = {row[0] for row in existing}
+    numbers = {row[1] for row in existing}
+    for program in spec.programs:
+        if program.code in codes or program.number in numbers:
+            continue
+        if program.agency not in agencies:
+            raise ValueError(f"program {program.number}: unknown agency {program.agency!r}")
+        if program.category is not None and program.category not in categories:
+            raise ValueError(f"program {program.number}: unknown category")
+        session.add(
+            Program(
+                province_id=province_id,
+                **program.model_dump(exclude={"agency", "category", "starts", "due"}),
+                agency_id=agencies[program.agency],
+                category_id=categories[program.category] if program.category else None,
+                starts_on=to_date(program.starts),
+                due_on=to_date(program.due),
+                progress=0,
+            )
         )
-        existing = (
-            await session.execute(
-                select(Program.code, Program.number).where(Program.province_id == province_id)
+
+
+async def _seed_loans(
+    session: AsyncSession, spec: FiguresSpec, province_id: int, to_date: DateParser
+) -> None:
+    """The loan quotas (by year) and reported totals (by source and year) not there yet."""
+    quota_years = set(
+        (
+            await session.scalars(
+                select(LoanQuota.year).where(LoanQuota.province_id == province_id)
             )
         ).all()
-        codes = {row[0] for row in existing}
-        numbers = {row[1] for row in existing}
-        for program in spec.programs:
-            if program.code in codes or program.number in numbers:
-                continue
-            if program.agency not in agencies:
-                raise ValueError(f"program {program.number}: unknown agency {program.agency!r}")
-            if program.category is not None and program.category not in categories:
-                raise ValueError(f"program {program.number}: unknown category")
-            session.add(
-                Program(
-                    province_id=province_id,
-                    **program.model_dump(exclude={"agency", "category", "starts", "due"}),
-                    agency_id=agencies[program.agency],
-                    category_id=categories[program.category] if program.category else None,
-                    starts_on=to_date(program.starts),
-                    due_on=to_date(program.due),
-                    progress=0,
-                )
-            )
-        quota_years = set(
-            (
-                await session.scalars(
-                    select(LoanQuota.year).where(LoanQuota.province_id == province_id)
-                )
-            ).all()
-        )
-        for quota in spec.loan_quotas:
-            if quota.year in quota_years:
-                continue
+    )
+    for quota in spec.loan_quotas:
+        if quota.year not in quota_years:
             session.add(LoanQuota(province_id=province_id, **quota.model_dump()))
-        reported = {
-            (code, year)
-            for code, year in await session.execute(
-                select(LoanReportedTotal.source_code, LoanReportedTotal.year).where(
-                    LoanReportedTotal.province_id == province_id
-                )
+    reported = {
+        (code, year)
+        for code, year in await session.execute(
+            select(LoanReportedTotal.source_code, LoanReportedTotal.year).where(
+                LoanReportedTotal.province_id == province_id
             )
-        }
-        for total in spec.loan_reports:
-            if (total.source_code, total.year) in reported:
-                continue
-            session.add(
-                LoanReportedTotal(
-                    province_id=province_id,
-                    **total.model_dump(exclude={"reported_on"}),
-                    reported_on=to_date(total.reported_on),
-                )
+        )
+    }
+    for total in spec.loan_reports:
+        if (total.source_code, total.year) in reported:
+            continue
+        session.add(
+            LoanReportedTotal(
+                province_id=province_id,
+                **total.model_dump(exclude={"reported_on"}),
+                reported_on=to_date(total.reported_on),
             )
+        )

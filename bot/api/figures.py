@@ -18,6 +18,8 @@ from bot.charts import Bar
 from bot.container import Services
 from bot.formatting import Presenter
 from bot.i18n import Translator
+from bot.services.directory import Directory
+from bot.services.stats import StatsSnapshot
 from bot.views.figures import duration, loans_summary
 from storage.models import CLOSED_REPORT_STATUSES
 
@@ -58,17 +60,8 @@ async def build_board(services: Services, tr: Translator, fmt: Presenter) -> Boa
     by_category = [(directory.category(c).name(lang), n) for c, n in snapshot.by_category]
     by_agency = [(directory.agency(a).name(lang), n) for a, n in snapshot.by_agency]
     weekly = [(fmt.date(week), n) for week, n in snapshot.weekly]
-    open_count = sum(n for status, n in snapshot.by_status if status not in CLOSED_REPORT_STATUSES)
     topics: list[Topic] = [
-        Topic(
-            "overview",
-            tr.t("dashboard.overview"),
-            (
-                Row(tr.t("dashboard.total"), fmt.number(snapshot.total)),
-                Row(tr.t("dashboard.open"), fmt.number(open_count)),
-                Row(tr.t("dashboard.overdue"), fmt.number(snapshot.overdue_total)),
-            ),
-        ),
+        _overview(tr, fmt, snapshot),
         Topic(
             "categories",
             tr.t("dashboard.by_category"),
@@ -82,34 +75,9 @@ async def build_board(services: Services, tr: Translator, fmt: Presenter) -> Boa
             chart="agencies" if by_agency else None,
         ),
         Topic("weekly", tr.t("dashboard.weekly"), _rows(fmt, weekly), chart="weekly"),
-        Topic(
-            "timing",
-            tr.t("dashboard.timing"),
-            tuple(
-                Row(
-                    directory.agency(t.agency_id).name(lang),
-                    duration(tr, fmt, t.median_first_response_s),
-                )
-                for t in snapshot.timings
-            )
-            or (Row(tr.t("stats.timing_none"), ""),),
-        ),
+        _timing(tr, fmt, directory, snapshot),
+        await _programs(services, tr, fmt),
     ]
-    programs = await services.programs.all()
-    topics.append(
-        Topic(
-            "programs",
-            tr.t("dashboard.programs", count=len(programs)),
-            tuple(
-                Row(
-                    f"{fmt.plain_int(p.number)}. {p.title(lang)}",
-                    fmt.percent(Decimal(p.progress) / 100),
-                    light=services.programs.light(p).value,
-                )
-                for p in programs
-            ),
-        )
-    )
     overview = await services.loans.overview()
     topics.append(
         Topic(
@@ -130,6 +98,45 @@ async def build_board(services: Services, tr: Translator, fmt: Presenter) -> Boa
         topics=tuple(topics),
         bars=bars,
     )
+
+
+def _overview(tr: Translator, fmt: Presenter, snapshot: StatsSnapshot) -> Topic:
+    open_count = sum(n for status, n in snapshot.by_status if status not in CLOSED_REPORT_STATUSES)
+    return Topic(
+        "overview",
+        tr.t("dashboard.overview"),
+        (
+            Row(tr.t("dashboard.total"), fmt.number(snapshot.total)),
+            Row(tr.t("dashboard.open"), fmt.number(open_count)),
+            Row(tr.t("dashboard.overdue"), fmt.number(snapshot.overdue_total)),
+        ),
+    )
+
+
+def _timing(tr: Translator, fmt: Presenter, directory: Directory, snapshot: StatsSnapshot) -> Topic:
+    """Each agency's median time to a first response."""
+    rows = tuple(
+        Row(
+            directory.agency(t.agency_id).name(tr.lang),
+            duration(tr, fmt, t.median_first_response_s),
+        )
+        for t in snapshot.timings
+    )
+    return Topic("timing", tr.t("dashboard.timing"), rows or (Row(tr.t("stats.timing_none"), ""),))
+
+
+async def _programs(services: Services, tr: Translator, fmt: Presenter) -> Topic:
+    """The key programs with their progress and traffic light."""
+    programs = await services.programs.all()
+    rows = tuple(
+        Row(
+            f"{fmt.plain_int(p.number)}. {p.title(tr.lang)}",
+            fmt.percent(Decimal(p.progress) / 100),
+            light=services.programs.light(p).value,
+        )
+        for p in programs
+    )
+    return Topic("programs", tr.t("dashboard.programs", count=len(programs)), rows)
 
 
 def _rows(fmt: Presenter, rows: Sequence[tuple[str, int]]) -> tuple[Row, ...]:

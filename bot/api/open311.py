@@ -25,8 +25,8 @@ from bot.services.reports import ReportDraft, ReportError, ReportService, Submis
 from bot.text import format_tracking_number, to_latin_digits
 from bot.views.common import status_label
 from storage.db import Database
-from storage.dto import CategoryDTO
-from storage.dto_open311 import ApiKeyDTO, PublicRequestDTO
+from storage.dto import CategoryDTO, UnitDTO
+from storage.dto_open311 import ApiKeyDTO, ClientTokenDTO, PublicRequestDTO
 from storage.models import CLOSED_REPORT_STATUSES, ReportStatus
 from storage.repositories.open311 import Open311Repository, RequestFilter
 from storage.repositories.units import UnitRepository
@@ -319,45 +319,18 @@ class Open311Service(ProvinceService):
         province_id = self._directory.province_id
         now = self._clock.now()
         async with self._db.transaction() as session:
-            repo = Open311Repository(session)
-            claim = await repo.token(province_id, key.channel, token)
-            if claim is None:
-                if await repo.filed_since(key.id, now - DAY) >= key.per_day:
-                    oldest = await repo.oldest_filed_since(key.id, now - DAY)
-                    wait = (oldest + DAY - now) if oldest else DAY
-                    raise Open311Error(
-                        429, "per_day", retry_after=max(1, math.ceil(wait.total_seconds()))
-                    )
-                claim = await repo.claim_token(
-                    province_id=province_id,
-                    channel=key.channel,
-                    token=token,
-                    api_key_id=key.id,
-                    when=now,
-                )
-                if claim is None:  # claimed by a concurrent POST a moment ago
-                    claim = await repo.token(province_id, key.channel, token)
-            assert claim is not None
+            claim = await self._claim(Open311Repository(session), key, token, now)
             unit = await UnitRepository(session).get(filing.unit_id)
         if claim.report_id is not None:
             earlier = await self._reports.get(claim.report_id)
             assert earlier is not None
             agency = self._directory.agency(earlier.agency_id)
             return Filed(Submission(earlier, agency, True), token, key.channel)
-        # One answer for "no such unit" and "not that phone": numbers cannot be probed.
-        if (
-            unit is None
-            or unit.province_id != province_id
-            or not phone_digits(filing.phone)
-            or phone_digits(unit.phone) != phone_digits(filing.phone)
-        ):
+        problem = self._unit_problem(unit, filing)
+        if problem is not None:
             await self._release(key.channel, token)
-            raise Open311Error(400, "unit")
-        if filing.sector_code is not None:
-            sector = self._directory.sector_by_code(filing.sector_code)
-            if sector is None or sector.id != unit.sector_id:
-                await self._release(key.channel, token)
-                raise Open311Error(400, "sector")
+            raise Open311Error(400, problem)
+        assert unit is not None
         draft = ReportDraft(
             unit_id=unit.id,
             category_id=category.id,
@@ -378,6 +351,43 @@ class Open311Service(ProvinceService):
                 province_id, key.channel, token, submission.report.id
             )
         return Filed(submission, token, key.channel)
+
+    async def _claim(
+        self, repo: Open311Repository, key: ApiKeyDTO, token: str, now: datetime
+    ) -> ClientTokenDTO:
+        """The channel's token, claimed now unless it was before; a new claim counts against
+        the key's daily limit."""
+        province_id = self._directory.province_id
+        claim = await repo.token(province_id, key.channel, token)
+        if claim is not None:
+            return claim
+        if await repo.filed_since(key.id, now - DAY) >= key.per_day:
+            oldest = await repo.oldest_filed_since(key.id, now - DAY)
+            wait = (oldest + DAY - now) if oldest else DAY
+            raise Open311Error(429, "per_day", retry_after=max(1, math.ceil(wait.total_seconds())))
+        claim = await repo.claim_token(
+            province_id=province_id, channel=key.channel, token=token, api_key_id=key.id, when=now
+        )
+        if claim is None:  # claimed by a concurrent POST a moment ago
+            claim = await repo.token(province_id, key.channel, token)
+        assert claim is not None
+        return claim
+
+    def _unit_problem(self, unit: UnitDTO | None, filing: Filing) -> str | None:
+        """Why the filing may not name this unit ("unit" or "sector"); None when it may.
+        One answer for "no such unit" and "not that phone": numbers cannot be probed."""
+        if (
+            unit is None
+            or unit.province_id != self._directory.province_id
+            or not phone_digits(filing.phone)
+            or phone_digits(unit.phone) != phone_digits(filing.phone)
+        ):
+            return "unit"
+        if filing.sector_code is not None:
+            sector = self._directory.sector_by_code(filing.sector_code)
+            if sector is None or sector.id != unit.sector_id:
+                return "sector"
+        return None
 
     async def _release(self, channel: str, token: str) -> None:
         async with self._db.transaction() as session:

@@ -15,7 +15,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
@@ -415,26 +415,12 @@ class _RowParser:
             county_id = self._counties(_text(cell("county")))
             if county_id is None:
                 bad("unknown_county", cell("county"))
-        dates: dict[str, jdatetime.date | None] = {}
-        for column in DATE_COLUMNS:
-            raw = cell(column)
-            dates[column] = _parse_date(raw) if _text(raw) else None
-            if _text(raw) and dates[column] is None:
-                bad("bad_date", raw)
-        if _text(cell("date")):
-            # A single "date" column is the date of the stage the row is at.
-            generic = _parse_date(cell("date"))
-            if generic is None:
-                bad("bad_date", cell("date"))
-            elif stage is not None and dates[STAGE_DATE[stage]] is None:
-                dates[STAGE_DATE[stage]] = generic
+        dates = _row_dates(cell, stage, bad)
         stage_date = dates[STAGE_DATE[stage]] if stage is not None else None
         year: int | None = None
         if _text(cell("year")):
-            year = parse_int(_text(cell("year")))
-            if year is not None and year < 100:
-                year += 1400 if year < 70 else 1300  # «۹۸» is 1398, as in «سال ۹۸»
-            if year not in _YEAR_RANGE:
+            year = _written_year(_text(cell("year")))
+            if year is None:
                 bad("bad_year", cell("year"))
         else:
             known = stage_date or next((d for d in dates.values() if d is not None), None)
@@ -465,3 +451,32 @@ class _RowParser:
         for column, day in dates.items():
             row[column] = day.togregorian() if day is not None else None
         return row, errors
+
+
+def _row_dates(
+    cell: Callable[[str], Any], stage: LoanStage | None, bad: Callable[[str, Any], None]
+) -> dict[str, jdatetime.date | None]:
+    """The row's dates by column; a single "date" column is the date of the stage the row
+    is at. A date that cannot be read is reported through `bad`."""
+    dates: dict[str, jdatetime.date | None] = {}
+    for column in DATE_COLUMNS:
+        raw = cell(column)
+        dates[column] = _parse_date(raw) if _text(raw) else None
+        if _text(raw) and dates[column] is None:
+            bad("bad_date", raw)
+    if _text(cell("date")):
+        generic = _parse_date(cell("date"))
+        if generic is None:
+            bad("bad_date", cell("date"))
+        elif stage is not None and dates[STAGE_DATE[stage]] is None:
+            dates[STAGE_DATE[stage]] = generic
+    return dates
+
+
+def _written_year(text: str) -> int | None:
+    """A year as written in its column, two digits allowed («۹۸» is 1398, as in «سال ۹۸»);
+    None when it is not a year in range."""
+    year = parse_int(text)
+    if year is not None and year < 100:
+        year += 1400 if year < 70 else 1300
+    return year if year in _YEAR_RANGE else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 
 from storage.dialect import upsert_insert
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
@@ -17,6 +17,10 @@ from storage.repositories.rows import Repository, to_dto
 EDITABLE_FIELDS = frozenset(
     {"title_fa", "title_en", "agency_id", "target_fa", "target_en", "starts_on", "due_on"}
 )
+
+
+# The columns of a LinkedReportDTO but `explicit`, in its order.
+_LinkedRows = Select[int, int, int, str, int, int, datetime]
 
 
 class ProgramRepository(Repository):
@@ -204,14 +208,8 @@ class ProgramRepository(Repository):
                 )
                 or 0
             )
-            rows = await self.session.execute(
-                select(*columns)
-                .where(by_category, Report.province_id == province_id)
-                .order_by(Report.created_at.desc(), Report.id.desc())
-                .limit(limit)
-            )
-            for row in rows:
-                items[row.id] = LinkedReportDTO(*row, explicit=False)
+            in_category = select(*columns).where(by_category, Report.province_id == province_id)
+            items.update(await self._latest(in_category, limit, explicit=False))
             linked_ids = await self.session.scalars(
                 select(ProgramReportLink.report_id).where(
                     ProgramReportLink.program_id == program.id
@@ -224,13 +222,18 @@ class ProgramRepository(Repository):
             await self.session.scalar(select(func.count()).select_from(explicit_other.subquery()))
             or 0
         )
-        rows = await self.session.execute(
-            explicit_other.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
-        )
-        for row in rows:
-            items[row.id] = LinkedReportDTO(*row, explicit=True)
+        items.update(await self._latest(explicit_other, limit, explicit=True))
         ordered = sorted(items.values(), key=lambda r: (r.created_at, r.id), reverse=True)
         return total, ordered[:limit]
+
+    async def _latest(
+        self, reports: _LinkedRows, limit: int, *, explicit: bool
+    ) -> dict[int, LinkedReportDTO]:
+        """The newest `limit` of these linked reports, by id."""
+        rows = await self.session.execute(
+            reports.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
+        )
+        return {row.id: LinkedReportDTO(*row, explicit=explicit) for row in rows}
 
 
 def _explicit(item: LinkedReportDTO) -> LinkedReportDTO:
