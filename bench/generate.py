@@ -17,6 +17,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ import jdatetime
 from sqlalchemy import Table, insert, text
 
 from bot.container import build_services
+from bot.services.directory import Directory
 from bot.settings import Settings
 from storage.db import Database
 from storage.figures import rebuild_figures
@@ -152,61 +154,14 @@ async def generate(
         def _fast(cursor: Any) -> None:
             cursor.execute("PRAGMA synchronous=OFF")
 
-    rng = random.Random(seed)
-    owners = [OWNER_ID_BASE + i for i in range(1, units + 1)]
-    world = World(
-        province_id=directory.province_id,
-        owners=owners,
-        unit_ids=[],
-        unit_owner={},
-        agency_ids=[a.id for a in directory.agencies],
-        category_ids=[c.id for c in directory.categories],
-        reports=reports,
-        scale=reports / 1_000_000,
-        rng=rng,
-        timings=timings,
-    )
-    sectors = world.sector_ids = [s.id for s in directory.sectors]
-    counties = world.county_ids = [c.id for c in directory.counties]
-    world.bank_ids = [a.id for a in directory.agencies if a.kind == "bank" and a.code != "banks"]
-    busy = directory.agency_by_code(BUSY_AGENCY_CODE)
-    world.busy_agency_id = busy.id if busy is not None else world.agency_ids[0]
-    world.officials = [OFFICIAL_ID_BASE + i for i in range(1, officials + 1)]
+    world = _world(directory, units, reports, officials, random.Random(seed), timings)
     try:
-        mark = time.perf_counter()
-        await _staff(database, world)
-        timings["staff"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        await bulk_insert(
-            database,
-            User.__table__,  # type: ignore[arg-type]
-            (
-                {"id": uid, "first_name": f"مالک {i}", "language": "fa", "created_at": FIRST_DAY}
-                for i, uid in enumerate(owners, 1)
-            ),
-        )
-        permits = [p.value for p in PermitStatus]
-        unit_rows: list[dict[str, Any]] = [
-            {
-                "id": i,
-                "province_id": world.province_id,
-                "owner_id": owners[i - 1],
-                "name": f"واحد تولیدی شمارهٔ {i}",
-                "sector_id": rng.choice(sectors),
-                "county_id": rng.choice(counties),
-                "permit_status": rng.choice(permits),
-                "phone": f"+98912{i:07d}",
-                "created_at": FIRST_DAY,
-            }
-            for i in range(1, units + 1)
-        ]
-        await bulk_insert(database, Unit.__table__, iter(unit_rows))  # type: ignore[arg-type]
-        world.unit_ids = [int(r["id"]) for r in unit_rows]
-        world.unit_owner = {int(r["id"]): int(r["owner_id"]) for r in unit_rows}
-        timings["owners + units"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        counters = await _reports_and_events(database, world)
-        timings["reports + events"] = time.perf_counter() - mark
+        with _timed(timings, "staff"):
+            await _staff(database, world)
+        with _timed(timings, "owners + units"):
+            await _owners_and_units(database, world)
+        with _timed(timings, "reports + events"):
+            counters = await _reports_and_events(database, world)
         async with database.engine.begin() as connection:
             # New reports must continue each year's sequence, not collide with it.
             await connection.execute(
@@ -217,22 +172,88 @@ async def generate(
                 ],
             )
         for function in EXTENSIONS:
-            mark = time.perf_counter()
-            await function(database, world)
-            timings[function.__name__] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        async with database.engine.begin() as connection:
-            # The bulk rows bypassed the repositories: count the figures they keep from them.
-            await connection.run_sync(rebuild_figures)
-        timings["figures"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        async with database.engine.begin() as connection:
-            await connection.execute(text("ANALYZE"))
-        timings["analyze"] = time.perf_counter() - mark
+            with _timed(timings, function.__name__):
+                await function(database, world)
+        with _timed(timings, "figures"):
+            async with database.engine.begin() as connection:
+                # The bulk rows bypassed the repositories: count the figures they keep.
+                await connection.run_sync(rebuild_figures)
+        with _timed(timings, "analyze"):
+            async with database.engine.begin() as connection:
+                await connection.execute(text("ANALYZE"))
     finally:
         await database.dispose()
     timings["total"] = time.perf_counter() - started
     return world
+
+
+def _world(
+    directory: Directory,
+    units: int,
+    reports: int,
+    officials: int,
+    rng: random.Random,
+    timings: dict[str, float],
+) -> World:
+    """The province as seeded, and the ids the bulk rows will use."""
+    world = World(
+        province_id=directory.province_id,
+        owners=[OWNER_ID_BASE + i for i in range(1, units + 1)],
+        unit_ids=[],
+        unit_owner={},
+        agency_ids=[a.id for a in directory.agencies],
+        category_ids=[c.id for c in directory.categories],
+        reports=reports,
+        scale=reports / 1_000_000,
+        rng=rng,
+        timings=timings,
+    )
+    world.sector_ids = [s.id for s in directory.sectors]
+    world.county_ids = [c.id for c in directory.counties]
+    world.bank_ids = [a.id for a in directory.agencies if a.kind == "bank" and a.code != "banks"]
+    busy = directory.agency_by_code(BUSY_AGENCY_CODE)
+    world.busy_agency_id = busy.id if busy is not None else world.agency_ids[0]
+    world.officials = [OFFICIAL_ID_BASE + i for i in range(1, officials + 1)]
+    return world
+
+
+@contextmanager
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Time the block into `timings[name]` (seconds)."""
+    mark = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - mark
+
+
+async def _owners_and_units(database: Database, world: World) -> None:
+    """One user per owner and one unit each, in a random sector and county."""
+    rng, owners = world.rng, world.owners
+    await bulk_insert(
+        database,
+        User.__table__,  # type: ignore[arg-type]
+        (
+            {"id": uid, "first_name": f"مالک {i}", "language": "fa", "created_at": FIRST_DAY}
+            for i, uid in enumerate(owners, 1)
+        ),
+    )
+    permits = [p.value for p in PermitStatus]
+    unit_rows: list[dict[str, Any]] = [
+        {
+            "id": i,
+            "province_id": world.province_id,
+            "owner_id": owner_id,
+            "name": f"واحد تولیدی شمارهٔ {i}",
+            "sector_id": rng.choice(world.sector_ids),
+            "county_id": rng.choice(world.county_ids),
+            "permit_status": rng.choice(permits),
+            "phone": f"+98912{i:07d}",
+            "created_at": FIRST_DAY,
+        }
+        for i, owner_id in enumerate(owners, 1)
+    ]
+    await bulk_insert(database, Unit.__table__, iter(unit_rows))  # type: ignore[arg-type]
+    world.unit_ids = [int(r["id"]) for r in unit_rows]
+    world.unit_owner = {int(r["id"]): int(r["owner_id"]) for r in unit_rows}
 
 
 def _on_connect(database: Database) -> Callable[[Callable[[Any], None]], None]:
@@ -339,37 +360,17 @@ async def _reports_and_events(database: Database, world: World) -> dict[int, int
                 "due_at": due, "closed_at": done if status in closed else None,
                 "source_update_id": None,
             }  # fmt: skip
-            history: list[tuple[str, str | None, str, int | None, int | None, datetime]] = [
+            history: list[Step] = [
                 ("submitted", None, "submitted", None, owner, created),
                 ("routed", "submitted", "referred", agency, None, created),
             ]
             if status != "referred":
                 # An officer of the agency acted (accepted, asked, resolved...).
                 history.append(("status", "referred", status, agency, officer, done))
-            events = []
-            for kind, old, new, agency_id, actor, when in history:
-                event_id += 1
-                events.append(
-                    {
-                        "id": event_id, "report_id": n, "actor_id": actor, "kind": kind,
-                        "from_status": old, "to_status": new, "agency_id": agency_id,
-                        "note": None, "internal": False, "created_at": when,
-                    }
-                )  # fmt: skip
-            tracking = None
+            events = _event_rows(event_id, n, history)
+            event_id += len(events)
             late = due < world.end and status in ("referred", "in_progress", "reopened")
-            if status not in closed and (status != "referred" or late):
-                # Open and taken up or past due: the workflow's row (assignee, the deadline
-                # job's marks: overdue and reminded once, within the escalation grace).
-                tracking = {
-                    "report_id": n, "reopen_count": 0,
-                    "assignee_id": None if status == "referred" else officer,
-                    "paused_at": done if status == "awaiting_owner" else None,
-                    "overdue_at": due if late else None,
-                    "reminded_at": due if late else None,
-                    "escalated_at": done if status in ("escalated", "on_agenda") else None,
-                }  # fmt: skip
-            yield report, events, tracking
+            yield report, events, _tracking_row(n, status, officer, done, due, late)
 
     report_batch: list[dict[str, Any]] = []
     event_batch: list[dict[str, Any]] = []
@@ -385,6 +386,39 @@ async def _reports_and_events(database: Database, world: World) -> dict[int, int
     if report_batch:
         await _flush(database, report_batch, event_batch, tracking_batch)
     return counters
+
+
+# A history step: kind, from status, to status, agency, actor, when.
+Step = tuple[str, str | None, str, int | None, int | None, datetime]
+
+
+def _event_rows(last_id: int, report_id: int, history: list[Step]) -> list[dict[str, Any]]:
+    """The report's event rows, numbered on from `last_id`."""
+    return [
+        {
+            "id": last_id + k, "report_id": report_id, "actor_id": actor, "kind": kind,
+            "from_status": old, "to_status": new, "agency_id": agency_id,
+            "note": None, "internal": False, "created_at": when,
+        }
+        for k, (kind, old, new, agency_id, actor, when) in enumerate(history, 1)
+    ]  # fmt: skip
+
+
+def _tracking_row(
+    report_id: int, status: str, officer: int, done: datetime, due: datetime, late: bool
+) -> dict[str, Any] | None:
+    """Open and taken up or past due: the workflow's row (assignee, the deadline job's
+    marks: overdue and reminded once, within the escalation grace); None otherwise."""
+    if status in CLOSED_REPORT_STATUSES or (status == "referred" and not late):
+        return None
+    return {
+        "report_id": report_id, "reopen_count": 0,
+        "assignee_id": None if status == "referred" else officer,
+        "paused_at": done if status == "awaiting_owner" else None,
+        "overdue_at": due if late else None,
+        "reminded_at": due if late else None,
+        "escalated_at": done if status in ("escalated", "on_agenda") else None,
+    }  # fmt: skip
 
 
 async def _flush(

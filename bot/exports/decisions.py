@@ -58,21 +58,7 @@ async def decision_tables(
     history: list[Step] = []
     for d in decisions:
         item, held = items[d.agenda_item_id], session_of.get(d.id)
-        decision_rows.append(
-            [
-                d.id,
-                held.number if held else "",
-                item.title,
-                d.text,
-                tr.t("sessions.list_separator").join(
-                    directory.agency(a.agency_id).name(lang) for a in d.agencies
-                ),
-                fmt.short_date(d.created_at),
-                fmt.short_date(d.deadline_at),
-                fmt.short_date(d.objection_until),
-                tr.t(f"hq.state_{decision_state(d, now)}"),
-            ]
-        )
+        decision_rows.append(_decision_row(tr, fmt, directory, d, item, held, now))
         history += _decision_steps(directory, lang, d, item, held, events)
     history += _followup_steps(directory, lang, followups)
     history.sort(key=lambda h: (h[0], h[1]))
@@ -112,6 +98,30 @@ def _board_row(directory: Directory, lang: str, line: AgencyCompliance) -> list[
         line.upheld,
         line.median_days if line.median_days is not None else "",
         round(line.share * 100, 1),
+    ]
+
+
+def _decision_row(
+    tr: Translator,
+    fmt: Presenter,
+    directory: Directory,
+    d: DecisionDTO,
+    item: AgendaItemDTO,
+    held: SessionDTO | None,
+    now: datetime,
+) -> list[object]:
+    return [
+        d.id,
+        held.number if held else "",
+        item.title,
+        d.text,
+        tr.t("sessions.list_separator").join(
+            directory.agency(a.agency_id).name(tr.lang) for a in d.agencies
+        ),
+        fmt.short_date(d.created_at),
+        fmt.short_date(d.deadline_at),
+        fmt.short_date(d.objection_until),
+        tr.t(f"hq.state_{decision_state(d, now)}"),
     ]
 
 

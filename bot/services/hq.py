@@ -321,19 +321,7 @@ class HQService(CalendarService):
                 )
             decision = await repo.decision(decision_id, self._province)
             assert decision is not None
-            notices += [
-                Notice(
-                    Audience.AGENCY,
-                    "decision",
-                    None,
-                    agency_id=agency_id,
-                    note=text,
-                    decision_id=decision.id,
-                    subject=item.title,
-                    when=objection_until,
-                )
-                for agency_id in agencies
-            ]
+            notices += _agency_notices(decision.id, agencies, text, item.title, objection_until)
             await self._record(session, update_id, "hq_decide", {"decision": decision.id}, notices)
         return decision, notices
 
@@ -400,16 +388,9 @@ class HQService(CalendarService):
             item = await repo.agenda_item(decision.agenda_item_id, self._province)
             assert item is not None
             for report_id in item.report_ids:
-                await events.add_event(
-                    report_id,
-                    kind,
-                    actor_id=principal.user_id,
-                    agency_id=agency_id,
-                    note=note,
-                    created_at=now,
+                report = await _answer_on_report(
+                    events, report_id, kind, principal.user_id, agency_id, note, now
                 )
-                report = await ReportRepository(session).get(report_id)
-                assert report is not None
                 notices.append(Notice(Audience.OWNER, kind, report, agency_id=agency_id, note=note))
             notices.append(
                 Notice(
@@ -497,6 +478,24 @@ class HQService(CalendarService):
         return result
 
 
+async def _answer_on_report(
+    events: ReportRepository,
+    report_id: int,
+    kind: str,
+    actor_id: int,
+    agency_id: int,
+    note: str,
+    now: datetime,
+) -> ReportDTO:
+    """The agency's answer goes into the history of each report of the item."""
+    await events.add_event(
+        report_id, kind, actor_id=actor_id, agency_id=agency_id, note=note, created_at=now
+    )
+    report = await events.get(report_id)
+    assert report is not None
+    return report
+
+
 def _answerable_states(verdict: str) -> list[str]:
     """The states an agency's answer may follow: an objection only a pending decision; an
     implementation a pending or an objected one."""
@@ -505,3 +504,22 @@ def _answerable_states(verdict: str) -> list[str]:
     if verdict == AgencyResponse.IMPLEMENTED:
         return [AgencyResponse.PENDING, AgencyResponse.OBJECTED]
     raise WorkflowError("not_now")
+
+
+def _agency_notices(
+    decision_id: int, agency_ids: list[int], text: str, title: str, objection_until: datetime
+) -> list[Notice]:
+    """Each named agency is told of the decision and until when it may object."""
+    return [
+        Notice(
+            Audience.AGENCY,
+            "decision",
+            None,
+            agency_id=agency_id,
+            note=text,
+            decision_id=decision_id,
+            subject=title,
+            when=objection_until,
+        )
+        for agency_id in agency_ids
+    ]

@@ -22,6 +22,7 @@ from storage.dto import (
     Page,
     ReportDTO,
     ReportEventDTO,
+    UnitDTO,
 )
 from storage.models import ReportStatus
 from storage.repositories.reports import ReportRepository
@@ -143,14 +144,10 @@ class ReportService(CalendarService):
         province_id = self._directory.province_id
         async with self._db.transaction() as session:
             reports = ReportRepository(session)
-            if update_id is not None:
-                earlier = await self._earlier(reports, owner_id, update_id)
-                if earlier is not None:
-                    return earlier
-            unit = await UnitRepository(session).get(draft.unit_id)
-            # One database may hold several provinces: the unit must be this bot's.
-            if unit is None or unit.owner_id != owner_id or unit.province_id != province_id:
-                raise ReportError("unit_not_yours")
+            earlier = await self._earlier(reports, owner_id, update_id)
+            if earlier is not None:
+                return earlier
+            unit = await self._owned_unit(UnitRepository(session), owner_id, draft.unit_id)
             since = now - timedelta(days=1)
             if await reports.count_created_since(owner_id, since) >= self._max_per_day:
                 raise ReportError("daily_limit")
@@ -198,9 +195,11 @@ class ReportService(CalendarService):
         return Submission(report, agency, False, unstaffed=unstaffed, to_hq=to_hq)
 
     async def _earlier(
-        self, reports: ReportRepository, owner_id: int, update_id: int
+        self, reports: ReportRepository, owner_id: int, update_id: int | None
     ) -> Submission | None:
         """The submission this update already filed (handled again after a failure)."""
+        if update_id is None:
+            return None
         earlier = await reports.by_source_update(owner_id, update_id)
         if earlier is None:
             return None
@@ -213,6 +212,17 @@ class ReportService(CalendarService):
             unstaffed=any(e.kind == UNSTAFFED_EVENT for e in history),
             to_hq=is_hq(agency),
         )
+
+    async def _owned_unit(self, units: UnitRepository, owner_id: int, unit_id: int) -> UnitDTO:
+        """The owner's unit in this province: one database may hold several provinces."""
+        unit = await units.get(unit_id)
+        if (
+            unit is None
+            or unit.owner_id != owner_id
+            or unit.province_id != self._directory.province_id
+        ):
+            raise ReportError("unit_not_yours")
+        return unit
 
     async def agency_notified(self, report_id: int) -> bool:
         """Whether the agency was told of this report (an internal "notified" event)."""

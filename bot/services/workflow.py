@@ -366,10 +366,7 @@ class WorkflowService(CalendarService):
             earlier = await self.replay(update_id)
             if earlier is not None:
                 return earlier
-        transition = TRANSITIONS[action]
-        note = (note or "").strip() or None
-        if transition.needs_note or note is not None:
-            note = check_length(note or "", NOTE_MIN, NOTE_MAX)
+        note = _checked_note(action, note)
         now = self._clock.now()
         actor = principal.user_id
         async with self._db.transaction() as session:
@@ -385,12 +382,9 @@ class WorkflowService(CalendarService):
                 repo, action, report, tracking, agency_id, actor, now
             )
             closing = target in (S.RESOLVED, S.REJECTED, S.WITHDRAWN)
-            if target is not None:
-                await repo.update_report(
-                    report_id, now=now, status=target, closed=True if closing else None
-                )
-            else:
-                await repo.update_report(report_id, now=now)
+            await repo.update_report(
+                report_id, now=now, status=target, closed=True if closing else None
+            )
             await events.add_event(
                 report_id,
                 kind,
@@ -678,3 +672,12 @@ class WorkflowService(CalendarService):
             await EffectRepository(session, self._directory.province_id).mark_sent(
                 outbox_id, self._clock.now()
             )
+
+
+def _checked_note(action: ReportAction, note: str | None) -> str | None:
+    """The action's note, trimmed; None for a blank one unless the action needs a note,
+    which is then refused for its length."""
+    note = (note or "").strip() or None
+    if TRANSITIONS[action].needs_note or note is not None:
+        return check_length(note or "", NOTE_MIN, NOTE_MAX)
+    return note
