@@ -75,20 +75,17 @@ def _months(world: World) -> list[tuple[int, int, date, date]]:
     return months
 
 
-@extension
-async def loans(database: Database, world: World) -> None:
-    """One bank sheet imported per Jalali month, holding the facilities whose stage date
-    falls in it; the latest was imported just before the generation's end (so the digest
-    has loan news). Facilities grow over the years, as the programme did."""
-    rng = world.rng
+def _monthly_imports(
+    world: World, total: int
+) -> tuple[list[dict[str, Any]], dict[int, tuple[int, int, date, date]]]:
+    """One import row a Jalali month, `total` facilities spread over them (later months
+    busier), and each import's month by its id."""
     months = _months(world)
-    total = max(1, round(LOANS * world.scale))
-    weights = [1.0 + i / len(months) * 2 for i in range(len(months))]  # later months busier
+    weights = [1.0 + i / len(months) * 2 for i in range(len(months))]
     share = sum(weights)
-    stages = ([s.value for s, _ in STAGES], [w for _, w in STAGES])
     made = 0
     imports: list[dict[str, Any]] = []
-    spans: dict[int, tuple[int, int, date, date]] = {}  # import id -> its month
+    spans: dict[int, tuple[int, int, date, date]] = {}
     for index, (year, month, first, last) in enumerate(months):
         count = (
             total - made
@@ -112,6 +109,17 @@ async def loans(database: Database, world: World) -> None:
                 "created_at": min(imported, world.end - timedelta(hours=1)),
             }
         )
+    return imports, spans
+
+
+@extension
+async def loans(database: Database, world: World) -> None:
+    """One bank sheet imported per Jalali month, holding the facilities whose stage date
+    falls in it; the latest was imported just before the generation's end (so the digest
+    has loan news). Facilities grow over the years, as the programme did."""
+    rng = world.rng
+    imports, spans = _monthly_imports(world, max(1, round(LOANS * world.scale)))
+    stages = ([s.value for s, _ in STAGES], [w for _, w in STAGES])
     totals: dict[int, int] = {}
     order = [s.value for s in LoanStage]
     steps = ("applied_on", "approved_wg_on", "approved_bank_on", "paid_on")

@@ -137,22 +137,9 @@ def parse_html(text: str, *, strict_ampersand: bool = False) -> tuple[str, list[
         begin_bytes = _byte_offset(text, begin)
         i += 1
         if at(i) != "/":
-            while not _is_space(at(i)) and at(i) != ">":
-                i += 1
-            if at(i) == "":
-                raise HtmlParseError(f"Unclosed start tag at byte offset {begin_bytes}")
-            tag = text[begin + 1 : i].lower()
-            if tag not in ALLOWED_TAGS:
-                raise HtmlParseError(f'Unsupported start tag "{tag}" at byte offset {begin_bytes}')
-            opened = _Open(tag, "", utf16, len(out), opened_count)
+            opened, i = _start_tag(text, begin, utf16, len(out), opened_count)
             opened_count += 1
-            i = _parse_attributes(text, i, opened, begin_bytes)
-            if tag == "span" and opened.argument != "spoiler":
-                raise HtmlParseError(
-                    f'Tag "span" must have class "tg-spoiler" at byte offset {begin_bytes}'
-                )
             stack.append(opened)
-            i += 1  # past '>'
             continue
 
         # An end tag.
@@ -181,6 +168,34 @@ def parse_html(text: str, *, strict_ampersand: bool = False) -> tuple[str, list[
             entity.pop("language", None)
     entities.sort(key=lambda e: (e["offset"], -e["length"], order.get(id(e), 0)))
     return "".join(out), entities
+
+
+def _start_tag(
+    text: str, begin: int, utf16_offset: int, text_index: int, order: int
+) -> tuple[_Open, int]:
+    """The start tag whose "<" is at `begin`, with its attribute, opened where the output
+    stands now; and the index past its '>'."""
+    n = len(text)
+
+    def at(k: int) -> str:
+        return text[k] if k < n else ""
+
+    begin_bytes = _byte_offset(text, begin)
+    i = begin + 1
+    while not _is_space(at(i)) and at(i) != ">":
+        i += 1
+    if at(i) == "":
+        raise HtmlParseError(f"Unclosed start tag at byte offset {begin_bytes}")
+    tag = text[begin + 1 : i].lower()
+    if tag not in ALLOWED_TAGS:
+        raise HtmlParseError(f'Unsupported start tag "{tag}" at byte offset {begin_bytes}')
+    opened = _Open(tag, "", utf16_offset, text_index, order)
+    i = _parse_attributes(text, i, opened, begin_bytes)
+    if tag == "span" and opened.argument != "spoiler":
+        raise HtmlParseError(
+            f'Tag "span" must have class "tg-spoiler" at byte offset {begin_bytes}'
+        )
+    return opened, i + 1  # past '>'
 
 
 def _end_tag_name(text: str, i: int, begin_bytes: int) -> tuple[str, int]:

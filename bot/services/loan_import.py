@@ -406,15 +406,8 @@ class _RowParser:
         stage = parse_stage(_text(cell("stage")))
         if stage is None:
             bad("bad_stage", cell("stage"))
-        sector_id = county_id = None
-        if _text(cell("sector")):
-            sector_id = self._sectors(_text(cell("sector")))
-            if sector_id is None:
-                bad("unknown_sector", cell("sector"))
-        if _text(cell("county")):
-            county_id = self._counties(_text(cell("county")))
-            if county_id is None:
-                bad("unknown_county", cell("county"))
+        sector_id = _optional_id(cell("sector"), self._sectors, "unknown_sector", bad)
+        county_id = _optional_id(cell("county"), self._counties, "unknown_county", bad)
         dates = _row_dates(cell, stage, bad)
         stage_date = dates[STAGE_DATE[stage]] if stage is not None else None
         year: int | None = None
@@ -451,6 +444,18 @@ class _RowParser:
         for column, day in dates.items():
             row[column] = day.togregorian() if day is not None else None
         return row, errors
+
+
+def _optional_id(
+    value: Any, lookup: Callable[[str], int | None], reason: str, bad: Callable[[str, Any], None]
+) -> int | None:
+    """The id an optional column names; an unknown name is reported through `bad`."""
+    if not _text(value):
+        return None
+    found = lookup(_text(value))
+    if found is None:
+        bad(reason, value)
+    return found
 
 
 def _row_dates(
