@@ -294,7 +294,7 @@ class HQService(CalendarService):
             raise WorkflowError("not_now")
         now = self._clock.now()
         deadline = self._calendar.add_working_days(now, deadline_days)
-        objection_until = self._end_of_day(now, self.objection_days)
+        objection_until = self.objection_until(now)
         notices: list[Notice] = []
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
@@ -342,8 +342,10 @@ class HQService(CalendarService):
             raise WorkflowError("not_now")
         return item
 
-    def _end_of_day(self, now: datetime, days: int) -> datetime:
-        day = now.astimezone(self._calendar.tz).date() + timedelta(days=days)
+    def objection_until(self, start: datetime) -> datetime:
+        """The end of the objection window opened at `start`: the end of the day
+        `objection_days` later, in the province's time zone."""
+        day = start.astimezone(self._calendar.tz).date() + timedelta(days=self.objection_days)
         return datetime.combine(day, time(23, 59, 59), tzinfo=self._calendar.tz)
 
     async def respond(

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -317,10 +317,7 @@ class SessionService(CalendarService):
             )
 
     def objection_until(self, issued_at: datetime) -> datetime:
-        day = issued_at.astimezone(self._calendar.tz).date() + timedelta(
-            days=self._hq.objection_days
-        )
-        return datetime.combine(day, time(23, 59, 59), tzinfo=self._calendar.tz)
+        return self._hq.objection_until(issued_at)
 
     async def issue(
         self, principal: Principal, session_id: int, *, update_id: int | None = None
