@@ -7,7 +7,6 @@ per-day]` makes one and shows it once (only its hash is kept).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 
@@ -25,7 +24,6 @@ from storage.models import INT4_MAX
 DIGITS = re.compile(r"^[0-9]{1,12}$")
 
 
-@dataclass(frozen=True, slots=True)
 class RevokeButton(CallbackData, prefix="ak:r"):
     key_id: int
 

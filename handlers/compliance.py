@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -28,7 +27,6 @@ from handlers.ui import keyboard, send_chunks
 DEFAULT_PERIOD = "year"
 
 
-@dataclass(frozen=True, slots=True)
 class BoardPeriod(CallbackData, prefix="cp:p"):
     period: str
 
@@ -36,7 +34,6 @@ class BoardPeriod(CallbackData, prefix="cp:p"):
         return self.period in PERIODS
 
 
-@dataclass(frozen=True, slots=True)
 class BoardChart(CallbackData, prefix="cp:c"):
     period: str
 

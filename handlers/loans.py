@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Message, Update
@@ -32,7 +31,6 @@ CHART_DIMENSIONS = ("bank", "month")
 Unit = Literal["rial", "toman"]
 
 
-@dataclass(frozen=True, slots=True)
 class ViewButton(CallbackData, prefix="ln"):
     view: str
     unit: str
@@ -42,7 +40,6 @@ class ViewButton(CallbackData, prefix="ln"):
         return self.view in VIEWS and self.unit in UNITS
 
 
-@dataclass(frozen=True, slots=True)
 class ChartButton(CallbackData, prefix="lnc"):
     dimension: str
     unit: str

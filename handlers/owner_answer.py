@@ -14,7 +14,6 @@ Callback data: `oa:<report id>` sends the kept text as the answer to that report
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 from telegram.error import BadRequest
@@ -37,14 +36,11 @@ KEPT_KEY = "unsent_answer"  # user_data: {"text": ..., "reports": [ids offered]}
 QUOTE_PREVIEW = 200
 
 
-@dataclass(frozen=True, slots=True)
 class SendAnswer(CallbackData, prefix="oa"):
     report_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class Dismiss(CallbackData, prefix="oa:x"):
-    pass
+class Dismiss(CallbackData, prefix="oa:x"): ...
 
 
 async def on_text(update: Update, context: RounaqContext) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -40,17 +39,14 @@ PREFIX = "reg"
 PERMITS = frozenset(p.value for p in PermitStatus)
 
 
-@dataclass(frozen=True, slots=True)
 class PickSector(CallbackData, prefix="reg:sec"):
     sector_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class PickCounty(CallbackData, prefix="reg:cty"):
     county_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class PickPermit(CallbackData, prefix="reg:prm"):
     permit: str
 

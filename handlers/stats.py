@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Update
 from telegram.constants import ChatAction
@@ -25,12 +24,10 @@ WHAT = ("reports", "loans", "programs", "decisions")
 FORMATS = ("xlsx", "csv")
 
 
-@dataclass(frozen=True, slots=True)
 class ChartButton(CallbackData, prefix="st:c"):
     """The chart under /stats."""
 
 
-@dataclass(frozen=True, slots=True)
 class ExportButton(CallbackData, prefix="ex"):
     what: str
     format: str

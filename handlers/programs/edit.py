@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -33,7 +32,6 @@ TEXT_FIELDS = ("title_fa", "title_en", "target_fa", "target_en")
 EDIT_FIELDS = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
 class EditField(CallbackData, prefix="pge:f"):
     field: str
 
@@ -41,7 +39,6 @@ class EditField(CallbackData, prefix="pge:f"):
         return self.field in EDIT_FIELDS
 
 
-@dataclass(frozen=True, slots=True)
 class EditAgency(CallbackData, prefix="pge:a"):
     agency_id: int
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 from typing import Any
@@ -19,29 +18,20 @@ DRAFT_KEY = drafts.register("progress_draft")
 MAX_FILE_NAME = 200
 
 
-@dataclass(frozen=True, slots=True)
 class PickProgram(CallbackData, prefix="pgf:p"):
     program_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class NoEvidence(CallbackData, prefix="pgf:n"):
-    pass
+class NoEvidence(CallbackData, prefix="pgf:n"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Today(CallbackData, prefix="pgf:t"):
-    pass
+class Today(CallbackData, prefix="pgf:t"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Save(CallbackData, prefix="pgf:s"):
-    pass
+class Save(CallbackData, prefix="pgf:s"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Cancel(CallbackData, prefix="pgf:x"):
-    pass
+class Cancel(CallbackData, prefix="pgf:x"): ...
 
 
 class State(IntEnum):

@@ -4,7 +4,6 @@ update's evidence file again."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Update
@@ -24,22 +23,17 @@ from handlers.ui import chat_id, keyboard, pager_row, rows, send_chunks
 # Viewing (`pg:`); the progress flow's are `pgf:` (progress_steps), the edit flow's `pge:` (edit).
 # UpdateButton opens the progress flow from a program's page; OpenButton lives in bot/
 # because the digest's program lines carry it too.
-@dataclass(frozen=True, slots=True)
 class ListButton(CallbackData, prefix="pg:l"):
     page: int
 
 
-@dataclass(frozen=True, slots=True)
-class ChartButton(CallbackData, prefix="pg:c"):
-    pass
+class ChartButton(CallbackData, prefix="pg:c"): ...
 
 
-@dataclass(frozen=True, slots=True)
 class EvidenceButton(CallbackData, prefix="pg:e"):
     update_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class UpdateButton(CallbackData, prefix="pg:u"):
     program_id: int
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -16,54 +15,36 @@ from handlers import drafts
 DRAFT_KEY = drafts.register("report_draft")
 
 
-@dataclass(frozen=True, slots=True)
 class PickUnit(CallbackData, prefix="rep:unit"):
     unit_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class PickCategory(CallbackData, prefix="rep:cat"):
     category_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class Resume(CallbackData, prefix="rep:resume"):
-    pass
+class Resume(CallbackData, prefix="rep:resume"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class NewDraft(CallbackData, prefix="rep:new"):
-    pass
+class NewDraft(CallbackData, prefix="rep:new"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class AttachmentsDone(CallbackData, prefix="rep:next"):
-    pass
+class AttachmentsDone(CallbackData, prefix="rep:next"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class SkipAmount(CallbackData, prefix="rep:skip"):
-    pass
+class SkipAmount(CallbackData, prefix="rep:skip"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Submit(CallbackData, prefix="rep:submit"):
-    pass
+class Submit(CallbackData, prefix="rep:submit"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class EditDescription(CallbackData, prefix="rep:edit:desc"):
-    pass
+class EditDescription(CallbackData, prefix="rep:edit:desc"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class EditCategory(CallbackData, prefix="rep:edit:cat"):
-    pass
+class EditCategory(CallbackData, prefix="rep:edit:cat"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class CancelReport(CallbackData, prefix="rep:cancel"):
-    pass
+class CancelReport(CallbackData, prefix="rep:cancel"): ...
 
 
 class State(IntEnum):
