@@ -45,3 +45,24 @@ def drop_all(user_data: MutableMapping[str, Any] | None) -> None:
     if user_data is not None:
         for key in _NAMES:
             user_data.pop(key, None)
+
+
+def of(user_data: MutableMapping[str, Any] | None, key: str) -> dict[str, Any]:
+    """The flow's draft under `key`, begun empty when there is none."""
+    assert user_data is not None
+    draft = user_data.setdefault(key, {})
+    assert isinstance(draft, dict)
+    return draft
+
+
+def begin(user_data: MutableMapping[str, Any] | None, key: str, **values: Any) -> dict[str, Any]:
+    """A new draft under `key` (replacing any earlier one), holding `values`."""
+    assert user_data is not None
+    draft = user_data[key] = dict(values)
+    return draft
+
+
+def drop(user_data: MutableMapping[str, Any] | None, key: str) -> None:
+    """The flow's draft thrown away: it ended, or what it held no longer holds."""
+    if user_data is not None:
+        user_data.pop(key, None)

@@ -10,7 +10,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -22,9 +21,8 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import Evidence, ProgramError
 from bot.text import normalize_text, parse_date, parse_percent
-from handlers import steps
-from handlers.common import cancel, reply_not_text
-from handlers.declare import command, guarded
+from handlers import drafts, flow, steps
+from handlers.declare import command
 from handlers.programs.progress_steps import (
     DRAFT_KEY,
     MAX_FILE_NAME,
@@ -40,7 +38,7 @@ from handlers.programs.progress_steps import (
     draft,
 )
 from handlers.programs.status import UpdateButton
-from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
+from handlers.ui import chat_id, keyboard, rows
 
 Step = Callable[[Update, RounaqContext], Coroutine[Any, Any, int]]
 
@@ -54,8 +52,7 @@ def needs_program(step: Step) -> Step:
     async def checked(update: Update, context: RounaqContext) -> int:
         if "program_id" in draft(context):
             return await step(update, context)
-        assert context.user_data is not None
-        context.user_data.pop(DRAFT_KEY, None)
+        drafts.drop(context.user_data, DRAFT_KEY)
         if update.callback_query is not None:
             await update.callback_query.answer()
         await context.bot.send_message(chat_id(update), context.tr.t("programs.restart"))
@@ -76,15 +73,13 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
             await query.answer(tr.t("programs.error.not_your_agency"), show_alert=True)
             return ConversationHandler.END
         await query.answer()
-        assert context.user_data is not None
-        context.user_data[DRAFT_KEY] = {"program_id": chosen.id}
+        drafts.begin(context.user_data, DRAFT_KEY, program_id=chosen.id)
         await ask_percent(update, context, chosen.id)
         return State.PERCENT
     if not programs:
         await context.bot.send_message(chat_id(update), tr.t("programs.no_programs"))
         return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data[DRAFT_KEY] = {}
+    drafts.begin(context.user_data, DRAFT_KEY)
     if len(programs) == 1:
         draft(context)["program_id"] = programs[0].id
         await ask_percent(update, context, programs[0].id)
@@ -124,13 +119,11 @@ async def got_program(update: Update, context: RounaqContext) -> int:
 
 @needs_program
 async def got_percent(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    percent = parse_percent(message.text)
+    message, text = flow.typed(update)
+    percent = parse_percent(text)
     if percent is None:
         await message.reply_text(
-            context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(message.text, 40)))
+            context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(text, 40)))
         )
         return State.PERCENT
     draft(context)["percent"] = percent
@@ -140,10 +133,8 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
 
 @needs_program
 async def got_note(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    note = normalize_text(message.text)
+    message, text = flow.typed(update)
+    note = normalize_text(text)
     try:
         context.services.programs.check_update(None, note or "-", None)
     except ProgramError as error:
@@ -187,9 +178,7 @@ async def got_evidence(update: Update, context: RounaqContext) -> int:
 
 @needs_program
 async def no_evidence(update: Update, context: RounaqContext) -> int:
-    choice = steps.chosen(update, context)
-    await choice.answer()
-    await choice.clear()
+    await flow.pressed(update, context)
     draft(context).pop("evidence", None)
     await ask_date(update, context)
     return State.DATE
@@ -197,16 +186,14 @@ async def no_evidence(update: Update, context: RounaqContext) -> int:
 
 @needs_program
 async def got_date(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    parsed = parse_date(message.text)
+    message, text = flow.typed(update)
+    parsed = parse_date(text)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
     if parsed is None:
         await message.reply_text(
             context.tr.t(
                 "programs.error.bad_date",
-                text=escape(context.fmt.shorten(message.text, 40)),
+                text=escape(context.fmt.shorten(text, 40)),
                 example=context.fmt.short_date(today),
             ),
             reply_markup=steps.remembered_markup(context),
@@ -228,9 +215,7 @@ async def got_date(update: Update, context: RounaqContext) -> int:
 
 @needs_program
 async def today_button(update: Update, context: RounaqContext) -> int:
-    choice = steps.chosen(update, context)
-    await choice.answer()
-    await choice.clear()
+    await flow.pressed(update, context)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
     draft(context)["date"] = today.isoformat()
     await confirm(update, context)
@@ -259,8 +244,7 @@ async def save(update: Update, context: RounaqContext) -> int:
         return ConversationHandler.END
     await choice.answer()
     await choice.clear()
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
+    drafts.drop(context.user_data, DRAFT_KEY)
     program = await context.services.programs.get(saved.program_id)
     assert program is not None
     await context.bot.send_message(
@@ -281,59 +265,36 @@ async def save(update: Update, context: RounaqContext) -> int:
     return ConversationHandler.END
 
 
-async def cancel_button(update: Update, context: RounaqContext) -> int:
-    choice = steps.chosen(update, context)
-    await choice.answer()
-    await choice.clear()
-    return await cancel(update, context)
-
-
 def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
-    text = filters.TEXT & ~filters.COMMAND
     files = filters.PHOTO | filters.Document.ALL
-    with mixed_step_conversation():
-        return ConversationHandler(
-            entry_points=[
-                PROGRESS.handler(),
-                CallbackQueryHandler(
-                    guarded(begin_progress, Permission.UPDATE_PROGRAMS),
-                    pattern=UpdateButton.pattern(),
-                ),
-            ],
-            states={
-                State.PROGRAM: steps.button_state(
-                    application, CallbackQueryHandler(got_program, pattern=PickProgram.pattern())
-                ),
-                State.PERCENT: [
-                    MessageHandler(text, got_percent),
-                    MessageHandler(~filters.COMMAND, reply_not_text),
-                ],
-                State.NOTE: [
-                    MessageHandler(text, got_note),
-                    MessageHandler(~filters.COMMAND, reply_not_text),
-                ],
-                State.EVIDENCE: steps.button_state(
-                    application,
-                    CallbackQueryHandler(no_evidence, pattern=NoEvidence.pattern()),
-                    also=[MessageHandler(files, got_evidence)],
-                ),
-                State.DATE: steps.button_state(
-                    application,
-                    CallbackQueryHandler(today_button, pattern=Today.pattern()),
-                    also=[MessageHandler(text, got_date)],
-                    hint="common.text_expected",
-                ),
-                State.CONFIRM: steps.button_state(
-                    application,
-                    CallbackQueryHandler(save, pattern=Save.pattern()),
-                    CallbackQueryHandler(cancel_button, pattern=Cancel.pattern()),
-                ),
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            name="progress",
-            persistent=True,
-            allow_reentry=True,
-        )
+    return flow.conversation(
+        "progress",
+        PROGRESS,
+        {
+            State.PROGRAM: steps.button_state(
+                application, CallbackQueryHandler(got_program, pattern=PickProgram.pattern())
+            ),
+            State.PERCENT: flow.text_step(got_percent),
+            State.NOTE: flow.text_step(got_note),
+            State.EVIDENCE: steps.button_state(
+                application,
+                CallbackQueryHandler(no_evidence, pattern=NoEvidence.pattern()),
+                also=[MessageHandler(files, got_evidence)],
+            ),
+            State.DATE: steps.button_state(
+                application,
+                CallbackQueryHandler(today_button, pattern=Today.pattern()),
+                also=[MessageHandler(flow.TEXT, got_date)],
+                hint="common.text_expected",
+            ),
+            State.CONFIRM: steps.button_state(
+                application,
+                CallbackQueryHandler(save, pattern=Save.pattern()),
+                CallbackQueryHandler(flow.cancel_button, pattern=Cancel.pattern()),
+            ),
+        },
+        entry_button=UpdateButton.pattern(),
+    )
 
 
 PROGRESS = command("progress", begin_progress, needs=Permission.UPDATE_PROGRAMS)

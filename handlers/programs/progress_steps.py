@@ -44,10 +44,7 @@ class State(IntEnum):
 
 
 def draft(context: RounaqContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.setdefault(DRAFT_KEY, {})
-    assert isinstance(draft, dict)
-    return draft
+    return drafts.of(context.user_data, DRAFT_KEY)
 
 
 async def ask_percent(update: Update, context: RounaqContext, program_id: int) -> None:

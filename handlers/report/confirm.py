@@ -9,7 +9,7 @@ from bot.context import RounaqContext
 from bot.services.reports import Attachment, ReportDraft, ReportError, Submission, amount_allowed
 from bot.text import parse_amount_rials
 from bot.views import report as views_report
-from handlers.common import cancel
+from handlers import drafts, flow
 from handlers.myreports import OpenButton
 from handlers.notify import notify_agency_of_new_report
 from handlers.report.draft import DRAFT_KEY, State, draft, send
@@ -19,10 +19,8 @@ from handlers.ui import keyboard
 
 
 async def got_amount(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    amount = parse_amount_rials(message.text)
+    _message, text = flow.typed(update)
+    amount = parse_amount_rials(text)
     if amount is None or not amount_allowed(amount):
         await reprompt(update, context, "report.amount_invalid")
         return State.AMOUNT
@@ -31,36 +29,23 @@ async def got_amount(update: Update, context: RounaqContext) -> int:
 
 
 async def skip_amount(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
+    await flow.pressed(update, context)
     draft(context)["amount"] = None
     return await show_summary(update, context)
 
 
 async def edit_description(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
+    await flow.pressed(update, context)
     draft(context).pop("description", None)
     await ask_description(update, context)
     return State.DESCRIPTION
 
 
 async def edit_category(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
+    await flow.pressed(update, context)
     draft(context).pop("amount", None)  # the new category may not be financial
     await ask_category(update, context)
     return State.CATEGORY
-
-
-async def cancel_button(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
-    return await cancel(update, context)
 
 
 async def submit(update: Update, context: RounaqContext) -> int:
@@ -89,8 +74,7 @@ async def submit(update: Update, context: RounaqContext) -> int:
     await _received(update, context, submission)
     # The draft goes last: if anything above fails for a moment, the press is handled
     # again from the same draft (and the service recognises the report as stored).
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
+    drafts.drop(context.user_data, DRAFT_KEY)
     return ConversationHandler.END
 
 

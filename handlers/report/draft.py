@@ -58,10 +58,7 @@ class State(IntEnum):
 
 
 def draft(context: RounaqContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.setdefault(DRAFT_KEY, {})
-    assert isinstance(draft, dict)
-    return draft
+    return drafts.of(context.user_data, DRAFT_KEY)
 
 
 def draft_lost(context: RounaqContext) -> bool:
@@ -71,8 +68,7 @@ def draft_lost(context: RounaqContext) -> bool:
 
 
 async def start_again(update: Update, context: RounaqContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
+    drafts.drop(context.user_data, DRAFT_KEY)
     await send(update, context, context.tr.t("report.restart"))
     return ConversationHandler.END
 

@@ -14,9 +14,10 @@ from bot.services.reports import (
     document_type_allowed,
 )
 from bot.text import normalize_text
+from handlers import flow
 from handlers.report.draft import State, draft, draft_lost, start_again
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
-from handlers.steps import chosen, step_markup
+from handlers.steps import step_markup
 
 
 def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str | None]:
@@ -112,9 +113,7 @@ async def got_file(update: Update, context: RounaqContext) -> int:
 
 
 async def attachments_done(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
+    await flow.pressed(update, context)
     return await after_description(update, context)
 
 
