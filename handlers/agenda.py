@@ -31,7 +31,16 @@ from bot.views.hq import agenda_text, item_text
 from bot.views.sessions import waits_for
 from handlers import prompt
 from handlers.notify import deliver
-from handlers.ui import answer_quietly, keyboard, page_count, pager_row, redraw, rows, say
+from handlers.ui import (
+    answer_quietly,
+    keyboard,
+    message_of,
+    page_count,
+    pager_row,
+    redraw,
+    rows,
+    say,
+)
 from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO
 from storage.models_workflow import CauseKind
@@ -233,8 +242,7 @@ async def open_item(
 async def got_title(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     title = context.services.hq.check_title(text)
     await prompt.ask(
         context,
@@ -248,8 +256,7 @@ async def got_title(
 
 
 async def got_date(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr = context.tr
     day = parse_date(text)
     if day is None:

@@ -18,7 +18,7 @@ from bot.formatting import escape
 from bot.text import to_latin_digits
 from handlers.declare import button, command
 from handlers.open311 import key_service
-from handlers.ui import keyboard, send_chunks
+from handlers.ui import keyboard, message_of, send_chunks
 from storage.models import INT4_MAX
 
 DIGITS = re.compile(r"^[0-9]{1,12}$")
@@ -43,8 +43,7 @@ async def apikeys(update: Update, context: RounaqContext) -> None:
 
 
 async def _create(update: Update, context: RounaqContext, args: list[str]) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr = context.tr
     limits: list[int] = []
     words = list(args)
@@ -79,8 +78,7 @@ async def _create(update: Update, context: RounaqContext, args: list[str]) -> No
 
 
 async def _list(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr, fmt = context.tr, context.fmt
     keys = await key_service(context.services).list()
     if not keys:

@@ -19,7 +19,7 @@ from bot.context import RounaqContext
 from bot.i18n import Translator
 from bot.services.workflow import WorkflowError
 from handlers import prompt
-from handlers.ui import keyboard, rows, say
+from handlers.ui import keyboard, message_of, rows, say
 
 
 def agency_picker(
@@ -94,8 +94,7 @@ async def got_text(
 ) -> bool:
     """The decision's text: refused in words (a wrong length is asked again), or kept in
     the draft with the item's agencies, which are then shown to edit."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     try:
         decision_text = context.services.hq.check_text(text)
         _, reports, _ = await context.services.hq.item(context.principal, item_id)

@@ -26,7 +26,7 @@ from bot.context import RounaqContext
 from handlers.common import cancel, reply_not_text
 from handlers.declare import Command, guarded
 from handlers.steps import Choice, chosen
-from handlers.ui import mixed_step_conversation
+from handlers.ui import message_of, mixed_step_conversation
 
 Kind = TypeVar("Kind", bound=CallbackData)
 StepHandlers = list[BaseHandler[Update, RounaqContext, Any]]
@@ -73,8 +73,7 @@ def text_step(
 
 def typed(update: Update) -> tuple[Message, str]:
     """The message a text step took, and its text (the step's filter let only text in)."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     assert message.text is not None
     return message, message.text
 

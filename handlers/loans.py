@@ -23,7 +23,7 @@ from bot.views.figures import (
     national_loans,
 )
 from handlers.declare import button, command, guarded
-from handlers.ui import keyboard, rows
+from handlers.ui import keyboard, message_of, rows
 
 VIEWS = ("sum", *DIMENSIONS)
 UNITS = {"r": "rial", "t": "toman"}
@@ -194,8 +194,7 @@ async def import_help(update: Update, context: RounaqContext) -> None:
 
 async def loans_file(update: Update, context: RounaqContext) -> None:
     """An admin sends a bank's CSV or XLSX: all rows are imported, or none."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     assert message.document is not None
     tr, document = context.tr, message.document
     if (document.file_size or 0) > context.settings.max_upload_bytes:

@@ -25,7 +25,7 @@ from handlers import drafts
 from handlers.card import report_keyboard
 from handlers.declare import button, command, press, stale
 from handlers.start import menu_buttons
-from handlers.ui import keyboard, pager_row, send_chunks
+from handlers.ui import keyboard, message_of, pager_row, send_chunks
 
 PAGE_SIZE = 5
 
@@ -172,8 +172,7 @@ async def open_button(
 
 async def lookup_number(update: Update, context: RounaqContext) -> None:
     """A message that is just a tracking number opens that report, if it is the user's to see."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     assert message.text is not None
     number = parse_tracking_number(message.text)
     if number is None:

@@ -6,7 +6,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
@@ -121,6 +121,13 @@ def chat_id(update: Update) -> int:
     chat = update.effective_chat
     assert chat is not None
     return chat.id
+
+
+def message_of(update: Update) -> Message:
+    """The message an update carries (a command's, a text step's, a prompt's answer)."""
+    message = update.effective_message
+    assert message is not None
+    return message
 
 
 def page_count(count: int, size: int) -> int:

@@ -16,7 +16,7 @@ from handlers import prompt
 from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
 from handlers.admin.invites import Invite
 from handlers.admin.routing import RoutingHome
-from handlers.ui import keyboard, rows
+from handlers.ui import keyboard, message_of, rows
 from storage.dto import UserDTO
 from storage.models import Role
 
@@ -86,8 +86,7 @@ async def _group_where(context: RounaqContext) -> str:
 
 
 async def _bind_group(update: Update, context: RounaqContext, code: str) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     agency = context.services.directory.agency_by_code(code)
     if agency is None:
         await message.reply_text(context.tr.t("admin.no_agency", code=escape(code[:32])))

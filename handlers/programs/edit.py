@@ -21,7 +21,7 @@ from bot.services.programs import ProgramError
 from bot.text import normalize_text, parse_date, parse_int
 from handlers import drafts, flow, steps
 from handlers.declare import command
-from handlers.ui import chat_id, keyboard, rows
+from handlers.ui import chat_id, keyboard, message_of, rows
 
 EDIT_KEY = drafts.register("program_edit")
 DATE_FIELDS = ("starts_on", "due_on")
@@ -46,8 +46,7 @@ class EditState(IntEnum):
 
 
 async def begin_edit(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr, fmt = context.tr, context.fmt
     number = parse_int(context.args[0]) if context.args else None
     program = await context.services.programs.by_number(number) if number else None

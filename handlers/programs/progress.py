@@ -38,7 +38,7 @@ from handlers.programs.progress_steps import (
     draft,
 )
 from handlers.programs.status import UpdateButton
-from handlers.ui import chat_id, keyboard, rows
+from handlers.ui import chat_id, keyboard, message_of, rows
 
 Step = Callable[[Update, RounaqContext], Coroutine[Any, Any, int]]
 
@@ -160,8 +160,7 @@ async def got_note(update: Update, context: RounaqContext) -> int:
 
 @needs_program
 async def got_evidence(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     if message.photo:
         photo = message.photo[-1]
         draft(context)["evidence"] = {"kind": "photo", "file_id": photo.file_id}

@@ -18,6 +18,7 @@ from handlers import flow
 from handlers.report.draft import State, draft, draft_lost, start_again
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
 from handlers.steps import step_markup
+from handlers.ui import message_of
 
 
 def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str | None]:
@@ -34,8 +35,7 @@ def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str
 
 
 async def got_description(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     if draft_lost(context):
         return await start_again(update, context)
     raw = message.text or message.caption or ""
@@ -97,8 +97,7 @@ def add_attachment(context: RounaqContext, message: Message) -> str | None:
 
 
 async def got_file(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     error = add_attachment(context, message)
     count = len(draft(context).get("attachments", []))
     text = error or context.tr.plural("report.attachments_so_far", count)
@@ -121,8 +120,7 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     """Text after the description: the rest of a long paste (Telegram splits it), or more
     words the owner wants in. It joins the description, up to the limit. (The Continue
     label typed is taken as the press before this handler: see `button_state`.)"""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     text = join_description(context, message.text or "")
     # Its own Continue, remembered again: another flow opened meanwhile may have replaced
     # the buttons this step remembered.

@@ -33,7 +33,7 @@ from handlers.sessions.common import (
     say,
 )
 from handlers.sessions.views import session_view
-from handlers.ui import answer_quietly, keyboard, rows
+from handlers.ui import answer_quietly, keyboard, message_of, rows
 from storage.models_sessions import SessionStatus
 
 # --- attendance ------------------------------------------------------------------------
@@ -75,8 +75,7 @@ async def attendee(
 async def got_attendee(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     await context.services.sessions.attend(
         context.principal, int(data.get("session", 0)), int(data.get("agency", 0)), text
     )
