@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -128,6 +128,24 @@ def message_of(update: Update) -> Message:
     message = update.effective_message
     assert message is not None
     return message
+
+
+PageRenderer = Callable[[RounaqContext, int], Awaitable[tuple[str, InlineKeyboardMarkup | None]]]
+
+
+async def show_page(
+    update: Update, context: RounaqContext, render: PageRenderer, page: int = 1
+) -> None:
+    """A paged list's page: in place of the list when a page button was pressed, else as
+    the reply to the command."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        text, markup = await render(context, page)
+        await query.edit_message_text(text, reply_markup=markup)
+        return
+    text, markup = await render(context, page)
+    await message_of(update).reply_text(text, reply_markup=markup)
 
 
 def page_count(count: int, size: int) -> int:

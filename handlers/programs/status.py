@@ -17,7 +17,7 @@ from bot.formatting import split_message
 from bot.text import parse_int
 from bot.views.figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.declare import command, stale
-from handlers.ui import chat_id, keyboard, pager_row, rows, send_chunks
+from handlers.ui import chat_id, keyboard, pager_row, rows, send_chunks, show_page
 
 
 # Viewing (`pg:`); the progress flow's are `pgf:` (progress_steps), the edit flow's `pge:` (edit).
@@ -81,16 +81,13 @@ async def status(update: Update, context: RounaqContext) -> None:
         for chunk in split_message(national_programs(context.tr, context.fmt, rows)):
             await message.reply_text(chunk)
         return
-    text, markup = await _status_page(context, 1)
-    await message.reply_text(text, reply_markup=markup)
+    await show_page(update, context, _status_page)
 
 
 async def list_button(
     update: Update, context: RounaqContext, query: CallbackQuery, data: ListButton
 ) -> None:
-    await query.answer()
-    text, markup = await _status_page(context, data.page)
-    await query.edit_message_text(text, reply_markup=markup)
+    await show_page(update, context, _status_page, data.page)
 
 
 async def _send_program(update: Update, context: RounaqContext, number: int) -> bool:
