@@ -29,6 +29,7 @@ from handlers.steps import Choice, chosen
 from handlers.ui import message_of, mixed_step_conversation
 
 Kind = TypeVar("Kind", bound=CallbackData)
+Step = Callable[[Update, RounaqContext], Coroutine[Any, Any, Any]]
 StepHandlers = list[BaseHandler[Update, RounaqContext, Any]]
 TEXT = filters.TEXT & ~filters.COMMAND
 
@@ -60,8 +61,13 @@ def conversation(
         )
 
 
+def on(kind: type[CallbackData], step: Step) -> CallbackQueryHandler[RounaqContext, Any]:
+    """A step's handler for the presses of one button kind."""
+    return CallbackQueryHandler(step, pattern=kind.pattern())
+
+
 def text_step(
-    on_text: Callable[[Update, RounaqContext], Coroutine[Any, Any, Any]],
+    on_text: Step,
     *,
     also: BaseFilter | None = None,
 ) -> StepHandlers:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -32,7 +31,7 @@ from handlers.steps import button_state, step_markup
 from handlers.ui import keyboard, rows
 from storage.models import PermitStatus
 
-DRAFT_KEY = drafts.register("unit_draft")
+DRAFT = drafts.Draft("unit_draft")
 PREFIX = "reg"
 PERMITS = frozenset(p.value for p in PermitStatus)
 
@@ -60,15 +59,11 @@ class State(IntEnum):
     PHONE = 5
 
 
-def _draft(context: RounaqContext) -> dict[str, Any]:
-    return drafts.of(context.user_data, DRAFT_KEY)
-
-
 async def begin(update: Update, context: RounaqContext) -> int:
     """Entry from /register or the greeting's button."""
     if update.callback_query:
         await update.callback_query.answer()
-    drafts.begin(context.user_data, DRAFT_KEY)
+    DRAFT.begin(context)
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_message(chat.id, context.tr.t("registration.ask_name"))
@@ -83,7 +78,7 @@ async def got_name(update: Update, context: RounaqContext) -> int:
             context.tr.t("registration.name_length", max=context.fmt.number(UNIT_NAME_MAX))
         )
         return State.NAME
-    _draft(context)["name"] = name
+    DRAFT.of(context)["name"] = name
     tr, lang = context.tr, context.lang
     buttons = [
         InlineKeyboardButton(s.name(lang), callback_data=PickSector(s.id).pack())
@@ -103,7 +98,7 @@ async def got_sector(update: Update, context: RounaqContext) -> int:
     if got is None:
         return State.SECTOR
     choice, picked = got
-    _draft(context)["sector_id"] = picked.sector_id
+    DRAFT.of(context)["sector_id"] = picked.sector_id
     lang = context.lang
     buttons = [
         InlineKeyboardButton(c.name(lang), callback_data=PickCounty(c.id).pack())
@@ -124,7 +119,7 @@ async def got_county(update: Update, context: RounaqContext) -> int:
     if got is None:
         return State.COUNTY
     choice, picked = got
-    _draft(context)["county_id"] = picked.county_id
+    DRAFT.of(context)["county_id"] = picked.county_id
     tr = context.tr
     buttons = [
         [
@@ -144,7 +139,7 @@ async def got_permit(update: Update, context: RounaqContext) -> int:
     if got is None:
         return State.PERMIT
     choice, picked = got
-    _draft(context)["permit"] = picked.permit
+    DRAFT.of(context)["permit"] = picked.permit
     tr = context.tr
     await choice.edit(
         tr.t("registration.permit_chosen", permit=tr.t(f"registration.permit_{picked.permit}"))
@@ -179,7 +174,7 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
         # Only the sender's own number: a forwarded or picked contact proves nothing.
         await _ask_contact(update, context, "not_own_contact")
         return State.PHONE
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     if not {"name", "sector_id", "county_id", "permit"} <= draft.keys():
         # The draft was lost (e.g. an old conversation after a restart): start again.
         await message.reply_text(
@@ -214,7 +209,7 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
     )
     # The draft goes last: a reply that fails for a moment gets the contact handled again
     # from the same draft (the unit is recognised by the update's id, not stored twice).
-    drafts.drop(context.user_data, DRAFT_KEY)
+    DRAFT.drop(context)
     return ConversationHandler.END
 
 

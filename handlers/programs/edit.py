@@ -8,7 +8,6 @@ from typing import Any
 import jdatetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     ConversationHandler,
     MessageHandler,
 )
@@ -23,7 +22,7 @@ from handlers import drafts, flow, steps
 from handlers.declare import command
 from handlers.ui import chat_id, keyboard, message_of, rows
 
-EDIT_KEY = drafts.register("program_edit")
+DRAFT = drafts.Draft("program_edit")
 DATE_FIELDS = ("starts_on", "due_on")
 TEXT_FIELDS = ("title_fa", "title_en", "target_fa", "target_en")
 EDIT_FIELDS = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)
@@ -55,7 +54,7 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
         key = "programs.not_found" if context.args else "programs.edit_usage"
         await message.reply_text(tr.t(key))
         return ConversationHandler.END
-    drafts.begin(context.user_data, EDIT_KEY, program_id=program.id, number=program.number)
+    DRAFT.begin(context, program_id=program.id, number=program.number)
     buttons = [
         InlineKeyboardButton(tr.t(f"programs.field.{f}"), callback_data=EditField(f).pack())
         for f in EDIT_FIELDS
@@ -71,19 +70,13 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
     return EditState.FIELD
 
 
-def _edit_draft(context: RounaqContext) -> dict[str, Any]:
-    return drafts.of(context.user_data, EDIT_KEY)
-
-
 async def edit_field(update: Update, context: RounaqContext) -> int:
-    got = await flow.pick(
-        update, context, EditField, lambda _: "program_id" in _edit_draft(context)
-    )
+    got = await flow.pick(update, context, EditField, lambda _: "program_id" in DRAFT.of(context))
     if got is None:
         return EditState.FIELD
     choice, picked = got
     tr, field = context.tr, picked.field
-    _edit_draft(context)["field"] = field
+    DRAFT.of(context)["field"] = field
     label = tr.t(f"programs.field.{field}")
     if field == "agency_id":
         buttons = [
@@ -109,7 +102,7 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
 
 
 async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int:
-    draft, tr = _edit_draft(context), context.tr
+    draft, tr = DRAFT.of(context), context.tr
     try:
         await context.services.programs.edit(
             context.principal, int(draft["program_id"]), str(draft["field"]), value
@@ -117,7 +110,7 @@ async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int
     except ProgramError as error:
         await context.bot.send_message(chat_id(update), tr.t(f"programs.error.{error.reason}"))
         return ConversationHandler.END
-    drafts.drop(context.user_data, EDIT_KEY)
+    DRAFT.drop(context)
     await context.bot.send_message(
         chat_id(update),
         tr.t("programs.edit_done", number=context.fmt.plain_int(int(draft["number"]))),
@@ -127,7 +120,7 @@ async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int
 
 async def edit_value(update: Update, context: RounaqContext) -> int:
     message, typed = flow.typed(update)
-    draft, tr = _edit_draft(context), context.tr
+    draft, tr = DRAFT.of(context), context.tr
     field = draft.get("field")
     text = normalize_text(typed)
     if field in DATE_FIELDS:
@@ -156,7 +149,7 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
 
 async def edit_agency(update: Update, context: RounaqContext) -> int:
     got = await flow.pick(
-        update, context, EditAgency, lambda _: _edit_draft(context).get("field") == "agency_id"
+        update, context, EditAgency, lambda _: DRAFT.of(context).get("field") == "agency_id"
     )
     if got is None:
         return EditState.VALUE
@@ -170,13 +163,11 @@ def edit_conversation(application: RounaqApp) -> ConversationHandler[RounaqConte
         "program_edit",
         EDITPROGRAM,
         {
-            EditState.FIELD: steps.button_state(
-                application, CallbackQueryHandler(edit_field, pattern=EditField.pattern())
-            ),
+            EditState.FIELD: steps.button_state(application, flow.on(EditField, edit_field)),
             # Text for most fields; the agency is a button (typed names count).
             EditState.VALUE: steps.button_state(
                 application,
-                CallbackQueryHandler(edit_agency, pattern=EditAgency.pattern()),
+                flow.on(EditAgency, edit_agency),
                 also=[MessageHandler(flow.TEXT, edit_value)],
                 hint="common.text_expected",
             ),

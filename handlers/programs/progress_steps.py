@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import IntEnum
-from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 
@@ -14,7 +13,7 @@ from bot.views import programs as views_programs
 from handlers import drafts, steps
 from handlers.ui import chat_id, keyboard
 
-DRAFT_KEY = drafts.register("progress_draft")
+DRAFT = drafts.Draft("progress_draft")
 MAX_FILE_NAME = 200
 
 
@@ -43,10 +42,6 @@ class State(IntEnum):
     CONFIRM = 6
 
 
-def draft(context: RounaqContext) -> dict[str, Any]:
-    return drafts.of(context.user_data, DRAFT_KEY)
-
-
 async def ask_percent(update: Update, context: RounaqContext, program_id: int) -> None:
     program = await context.services.programs.get(program_id)
     assert program is not None
@@ -71,7 +66,7 @@ async def ask_date(update: Update, context: RounaqContext) -> None:
 
 
 async def confirm(update: Update, context: RounaqContext) -> None:
-    values, tr = draft(context), context.tr
+    values, tr = DRAFT.of(context), context.tr
     program = await context.services.programs.get(int(values["program_id"]))
     assert program is not None
     text = views_programs.progress_confirm(

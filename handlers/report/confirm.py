@@ -9,10 +9,10 @@ from bot.context import RounaqContext
 from bot.services.reports import Attachment, ReportDraft, ReportError, Submission, amount_allowed
 from bot.text import parse_amount_rials
 from bot.views import report as views_report
-from handlers import drafts, flow
+from handlers import flow
 from handlers.myreports import OpenButton
 from handlers.notify import notify_agency_of_new_report
-from handlers.report.draft import DRAFT_KEY, State, draft, send
+from handlers.report.draft import DRAFT, State, send
 from handlers.report.prompts import ask_category, ask_description, show_summary
 from handlers.steps import chosen, remembered_markup, reprompt
 from handlers.ui import keyboard
@@ -24,33 +24,33 @@ async def got_amount(update: Update, context: RounaqContext) -> int:
     if amount is None or not amount_allowed(amount):
         await reprompt(update, context, "report.amount_invalid")
         return State.AMOUNT
-    draft(context)["amount"] = amount
+    DRAFT.of(context)["amount"] = amount
     return await show_summary(update, context)
 
 
 async def skip_amount(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    draft(context)["amount"] = None
+    DRAFT.of(context)["amount"] = None
     return await show_summary(update, context)
 
 
 async def edit_description(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    draft(context).pop("description", None)
+    DRAFT.of(context).pop("description", None)
     await ask_description(update, context)
     return State.DESCRIPTION
 
 
 async def edit_category(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    draft(context).pop("amount", None)  # the new category may not be financial
+    DRAFT.of(context).pop("amount", None)  # the new category may not be financial
     await ask_category(update, context)
     return State.CATEGORY
 
 
 async def submit(update: Update, context: RounaqContext) -> int:
     choice = chosen(update, context)
-    values = draft(context)
+    values = DRAFT.of(context)
     if not {"unit_id", "category_id", "description"} <= values.keys():
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return ConversationHandler.END
@@ -74,7 +74,7 @@ async def submit(update: Update, context: RounaqContext) -> int:
     await _received(update, context, submission)
     # The draft goes last: if anything above fails for a moment, the press is handled
     # again from the same draft (and the service recognises the report as stored).
-    drafts.drop(context.user_data, DRAFT_KEY)
+    DRAFT.drop(context)
     return ConversationHandler.END
 
 
@@ -87,9 +87,9 @@ async def _refused(update: Update, context: RounaqContext, error: ReportError) -
         context.tr.t(f"report.error_{error.reason}"),
         reply_markup=None if ends else remembered_markup(context),
     )
-    if ends and context.user_data is not None:
+    if ends:
         # Nothing left to resume: the next /report starts afresh.
-        context.user_data.pop(DRAFT_KEY, None)
+        DRAFT.drop(context)
     return ConversationHandler.END if ends else State.CONFIRM
 
 

@@ -12,7 +12,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from handlers import drafts
 
-DRAFT_KEY = drafts.register("report_draft")
+DRAFT = drafts.Draft("report_draft")
 
 
 class PickUnit(CallbackData, prefix="rep:unit"):
@@ -57,18 +57,14 @@ class State(IntEnum):
     CONFIRM = 6
 
 
-def draft(context: RounaqContext) -> dict[str, Any]:
-    return drafts.of(context.user_data, DRAFT_KEY)
-
-
 def draft_lost(context: RounaqContext) -> bool:
     """The draft lacks what its earlier steps stored: a /cancel in another flow open beside
     this one discards every draft (handlers/common.py) but ends only that other flow."""
-    return not {"unit_id", "category_id"} <= draft(context).keys()
+    return not {"unit_id", "category_id"} <= DRAFT.of(context).keys()
 
 
 async def start_again(update: Update, context: RounaqContext) -> int:
-    drafts.drop(context.user_data, DRAFT_KEY)
+    DRAFT.drop(context)
     await send(update, context, context.tr.t("report.restart"))
     return ConversationHandler.END
 

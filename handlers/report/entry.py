@@ -7,13 +7,12 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RounaqContext
 from bot.formatting import escape
-from handlers import drafts, flow
+from handlers import flow
 from handlers.report.draft import (
-    DRAFT_KEY,
+    DRAFT,
     PickCategory,
     PickUnit,
     State,
-    draft,
     send,
 )
 from handlers.report.prompts import after_description, ask_category, ask_description, ask_resume
@@ -24,8 +23,8 @@ from handlers.ui import keyboard, rows
 async def begin(update: Update, context: RounaqContext) -> int:
     if update.callback_query:
         await update.callback_query.answer()
-    draft = context.user_data.get(DRAFT_KEY) if context.user_data is not None else None
-    if isinstance(draft, dict) and "category_id" in draft:
+    held = DRAFT.held(context)
+    if held is not None and "category_id" in held:
         # A draft in hand (the owner came back after a while, or a restart): /report must
         # not throw away what they wrote. Ask first.
         return await ask_resume(update, context)
@@ -34,7 +33,7 @@ async def begin(update: Update, context: RounaqContext) -> int:
 
 async def resume_draft(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    values = draft(context)
+    values = DRAFT.of(context)
     if "description" in values:
         return await after_description(update, context)
     await ask_description(update, context)
@@ -59,9 +58,9 @@ async def _start(update: Update, context: RounaqContext) -> int:
             ),
         )
         return ConversationHandler.END
-    drafts.begin(context.user_data, DRAFT_KEY, attachments=[])
+    DRAFT.begin(context, attachments=[])
     if len(units) == 1:
-        draft(context)["unit_id"] = units[0].id
+        DRAFT.of(context)["unit_id"] = units[0].id
         await ask_category(update, context)
         return State.CATEGORY
     buttons = [
@@ -82,7 +81,7 @@ async def got_unit(update: Update, context: RounaqContext) -> int:
     got = await flow.pick(update, context, PickUnit, lambda p: p.unit_id in own)
     if got is None:
         return State.UNIT
-    draft(context)["unit_id"] = got[1].unit_id
+    DRAFT.of(context)["unit_id"] = got[1].unit_id
     await ask_category(update, context)
     return State.CATEGORY
 
@@ -94,7 +93,7 @@ async def got_category(update: Update, context: RounaqContext) -> int:
     if got is None:
         return State.CATEGORY
     choice, picked = got
-    values = draft(context)
+    values = DRAFT.of(context)
     values["category_id"] = picked.category_id
     category = directory.category(picked.category_id)
     await choice.edit(

@@ -15,7 +15,7 @@ from bot.services.reports import (
 )
 from bot.text import normalize_text
 from handlers import flow
-from handlers.report.draft import State, draft, draft_lost, start_again
+from handlers.report.draft import DRAFT, State, draft_lost, start_again
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
 from handlers.steps import step_markup
 from handlers.ui import message_of
@@ -52,14 +52,14 @@ async def got_description(update: Update, context: RounaqContext) -> int:
         assert error is not None
         await message.reply_text(error)
         return State.DESCRIPTION
-    draft(context)["description"] = description
+    DRAFT.of(context)["description"] = description
     return await ask_attachments(update, context)
 
 
 def add_attachment(context: RounaqContext, message: Message) -> str | None:
     """Store the file's id (never its bytes); an error message if it is refused."""
     tr = context.tr
-    values = draft(context)
+    values = DRAFT.of(context)
     attachments: list[dict[str, Any]] = values.setdefault("attachments", [])
     if len(attachments) >= MAX_ATTACHMENTS:
         return tr.t("report.too_many_files", max=context.fmt.number(MAX_ATTACHMENTS))
@@ -99,7 +99,7 @@ def add_attachment(context: RounaqContext, message: Message) -> str | None:
 async def got_file(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
     error = add_attachment(context, message)
-    count = len(draft(context).get("attachments", []))
+    count = len(DRAFT.of(context).get("attachments", []))
     text = error or context.tr.plural("report.attachments_so_far", count)
     if error is None and message.caption:
         # A caption is the owner's words about the file: kept as typed text is, never lost.
@@ -131,7 +131,7 @@ async def more_description(update: Update, context: RounaqContext) -> int:
 def join_description(context: RounaqContext, words: str) -> str:
     """Add words to the draft's description, up to the limit; returns what to tell."""
     tr, fmt = context.tr, context.fmt
-    values = draft(context)
+    values = DRAFT.of(context)
     joined = (values.get("description", "") + "\n" + normalize_text(words)).strip()
     if len(joined) > DESCRIPTION_MAX:
         # The draft keeps what it had: nothing typed so far is lost.
