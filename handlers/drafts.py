@@ -1,9 +1,10 @@
 """The flows' half-made work in user_data, declared by each flow where it is defined.
 
 A flow declares its draft at import (`DRAFT = drafts.Draft("report_draft")`, or
-`KEY = drafts.register("pending_input")` for a key it manages itself); /cancel drops every registered key at once, so two flows open are both ended; the error
-handler names the open flows in its log, and the fallback tells a stray message that it
-does not fit the step. Nothing is listed by hand elsewhere.
+`KEY = drafts.register("pending_input")` for a key it manages itself); /cancel drops
+every registered key at once, so two flows open are both ended; the error handler names
+the open flows in its log, and the fallback tells a stray message that it does not fit
+the step. Nothing is listed by hand elsewhere.
 """
 
 from __future__ import annotations

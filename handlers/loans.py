@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Literal
 
-from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
 from telegram.ext import MessageHandler, filters
 
-from bot import charts
 from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
@@ -23,7 +21,7 @@ from bot.views.figures import (
     national_loans,
 )
 from handlers.declare import button, command, guarded
-from handlers.ui import keyboard, message_of, rows
+from handlers.ui import keyboard, message_of, rows, send_chart
 
 VIEWS = ("sum", *DIMENSIONS)
 UNITS = {"r": "rial", "t": "toman"}
@@ -173,12 +171,14 @@ async def chart_button(
     bars = loan_bars(tr, fmt, context.services.directory, shares, dimension, unit)
     title = tr.t(f"loans.chart_{dimension}_title", year=fmt.plain_int(overview.year))
     axis = tr.t(f"loans.chart_unit_{unit}")
-    draw = charts.vertical_bars if dimension == "month" else charts.horizontal_bars
-    png = await asyncio.to_thread(draw, fmt, title, bars, axis_label=axis)
-    chat = update.effective_chat
-    assert chat is not None
-    await context.bot.send_photo(
-        chat.id, InputFile(png, filename=f"loans-{dimension}.png"), caption=title
+    await send_chart(
+        update,
+        context,
+        title,
+        bars,
+        filename=f"loans-{dimension}.png",
+        vertical=dimension == "month",
+        axis_label=axis,
     )
 
 

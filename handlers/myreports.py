@@ -29,7 +29,7 @@ from handlers import drafts
 from handlers.card import report_keyboard
 from handlers.declare import button, command, press, stale
 from handlers.start import menu_buttons
-from handlers.ui import keyboard, message_of, pager_row, send_chunks, show_page
+from handlers.ui import keyboard, message_of, page_turner, pager_row, send_chunks, show_page
 
 PAGE_SIZE = 5
 
@@ -73,10 +73,7 @@ async def my_reports(update: Update, context: RounaqContext) -> None:
     await show_page(update, context, _render_page)
 
 
-async def page_button(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: PageButton
-) -> None:
-    await show_page(update, context, _render_page, data.page)
+page_button = page_turner(_render_page)
 
 
 async def menu_button(update: Update, context: RounaqContext, query: CallbackQuery) -> None:

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import warnings
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from typing import Any, Protocol
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
+from bot import charts
 from bot.callback_data import CallbackData
+from bot.charts import Bar
 from bot.context import RounaqContext
 from bot.formatting import split_message
 from bot.i18n import Translator
@@ -148,6 +160,42 @@ async def show_page(
     await message_of(update).reply_text(text, reply_markup=markup)
 
 
+class PageData(Protocol):
+    @property
+    def page(self) -> int: ...
+
+
+def page_turner(
+    render: PageRenderer,
+) -> Callable[[Update, RounaqContext, CallbackQuery, PageData], Coroutine[Any, Any, None]]:
+    """A paged list's page buttons: the page pressed, in place of the list."""
+
+    async def turn(
+        update: Update, context: RounaqContext, query: CallbackQuery, data: PageData
+    ) -> None:
+        await show_page(update, context, render, data.page)
+
+    return turn
+
+
+async def send_chart(
+    update: Update,
+    context: RounaqContext,
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    filename: str | None = None,
+    vertical: bool = False,
+    **options: Any,
+) -> None:
+    """Bars drawn off the event loop (a chart takes a moment) and sent to the update's
+    chat with their title as the caption; `options` go to the drawing."""
+    draw = charts.vertical_bars if vertical else charts.horizontal_bars
+    png = await asyncio.to_thread(functools.partial(draw, context.fmt, title, bars, **options))
+    photo = png if filename is None else InputFile(png, filename=filename)
+    await context.bot.send_photo(chat_id(update), photo, caption=title)
+
+
 def page_count(count: int, size: int) -> int:
     return max(1, -(-count // size))
 
@@ -162,6 +210,19 @@ async def say(
     chat = update.effective_chat
     if chat is not None:
         await send_chunks(context, chat.id, text, markup)
+
+
+async def answer_with(
+    update: Update,
+    context: RounaqContext,
+    query: CallbackQuery,
+    view: tuple[str, InlineKeyboardMarkup | None],
+) -> None:
+    """A press answered with a view sent to its chat. The caller builds the view before
+    calling: a refusal while building it is then the press's answer (an alert)."""
+    await query.answer()
+    text, markup = view
+    await say(update, context, text, markup)
 
 
 async def redraw(

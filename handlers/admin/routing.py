@@ -8,6 +8,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.views import admin as views_admin
 from handlers.admin.common import agency_rows, edit_or_send
+from handlers.declare import as_button
 from handlers.ui import keyboard, rows, send_chunks
 
 DEADLINE_CHOICES = (3, 5, 7, 10, 15, 20, 30)
@@ -76,11 +77,7 @@ async def routing(update: Update, context: RounaqContext) -> None:
     await send_chunks(context, chat.id, await routing_text(context), routing_markup(context))
 
 
-async def routing_home(
-    update: Update, context: RounaqContext, query: CallbackQuery, _: RoutingHome
-) -> None:
-    await query.answer()
-    await routing(update, context)
+routing_home = as_button(routing)
 
 
 async def back_to_routing(

@@ -3,12 +3,10 @@ update's evidence file again."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 
-from bot import charts
 from bot.access import Permission, can_update_program
 from bot.buttons.programs import OpenButton
 from bot.callback_data import CallbackData
@@ -17,7 +15,16 @@ from bot.formatting import split_message
 from bot.text import parse_int
 from bot.views.figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.declare import command, stale
-from handlers.ui import chat_id, keyboard, pager_row, rows, send_chunks, show_page
+from handlers.ui import (
+    chat_id,
+    keyboard,
+    page_turner,
+    pager_row,
+    rows,
+    send_chart,
+    send_chunks,
+    show_page,
+)
 
 
 # Viewing (`pg:`); the progress flow's are `pgf:` (progress_steps), the edit flow's `pge:` (edit).
@@ -84,10 +91,7 @@ async def status(update: Update, context: RounaqContext) -> None:
     await show_page(update, context, _status_page)
 
 
-async def list_button(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: ListButton
-) -> None:
-    await show_page(update, context, _status_page, data.page)
+list_button = page_turner(_status_page)
 
 
 async def _send_program(update: Update, context: RounaqContext, number: int) -> bool:
@@ -139,18 +143,14 @@ async def chart_button(
     await query.answer()
     tr, fmt = context.tr, context.fmt
     programs = await context.services.programs.all()
-    png = await asyncio.to_thread(
-        charts.horizontal_bars,
-        fmt,
+    await send_chart(
+        update,
+        context,
         tr.t("programs.chart_title"),
         progress_bars(tr, fmt, programs),
+        filename="programs.png",
         axis_label=tr.t("programs.chart_axis"),
         limit=110,
-    )
-    await context.bot.send_photo(
-        chat_id(update),
-        InputFile(png, filename="programs.png"),
-        caption=tr.t("programs.chart_title"),
     )
 
 

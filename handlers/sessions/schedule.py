@@ -16,7 +16,7 @@ from handlers.decision_draft import agency_picker
 from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
 from handlers.sessions.common import edit_markup, error_text, say
 from handlers.sessions.views import list_view, session_view
-from handlers.ui import message_of
+from handlers.ui import answer_with, message_of
 
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})$")
 
@@ -38,9 +38,7 @@ async def new_session(
 async def view_session(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: ViewSession
 ) -> None:
-    text, markup = await session_view(context, pressed.session)
-    await query.answer()
-    await say(update, context, text, markup)
+    await answer_with(update, context, query, await session_view(context, pressed.session))
 
 
 def _invitations(context: RounaqContext, session_id: int, chosen: set[int]) -> Any:
