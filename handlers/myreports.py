@@ -29,7 +29,15 @@ from handlers import drafts
 from handlers.card import report_keyboard
 from handlers.declare import button, command, press, stale
 from handlers.start import menu_buttons
-from handlers.ui import keyboard, message_of, page_turner, pager_row, send_chunks, show_page
+from handlers.ui import (
+    answer_opened,
+    keyboard,
+    message_of,
+    page_turner,
+    pager_row,
+    send_chunks,
+    show_page,
+)
 
 PAGE_SIZE = 5
 
@@ -162,10 +170,8 @@ async def full_text_button(
 async def open_button(
     update: Update, context: RounaqContext, query: CallbackQuery, data: OpenButton
 ) -> None:
-    if not await show_report(update, context, data.report_id):
-        await query.answer(context.tr.t("myreports.not_found"), show_alert=True)
-        return
-    await query.answer()
+    opened = await show_report(update, context, data.report_id)
+    await answer_opened(query, context, opened, "myreports.not_found")
 
 
 async def lookup_number(update: Update, context: RounaqContext) -> None:

@@ -212,6 +212,17 @@ async def say(
         await send_chunks(context, chat.id, text, markup)
 
 
+async def answer_opened(
+    query: CallbackQuery, context: RounaqContext, opened: bool, not_found_key: str
+) -> None:
+    """A press that opens something, answered once it is sent: quietly, or with
+    `not_found_key` as an alert when there was nothing (this person may see) to open."""
+    if opened:
+        await query.answer()
+    else:
+        await query.answer(context.tr.t(not_found_key), show_alert=True)
+
+
 async def answer_with(
     update: Update,
     context: RounaqContext,

@@ -16,6 +16,7 @@ from bot.text import parse_int
 from bot.views.figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.declare import command, stale
 from handlers.ui import (
+    answer_opened,
     chat_id,
     keyboard,
     page_turner,
@@ -131,10 +132,8 @@ async def _send_program(update: Update, context: RounaqContext, number: int) -> 
 async def open_button(
     update: Update, context: RounaqContext, query: CallbackQuery, data: OpenButton
 ) -> None:
-    if not await _send_program(update, context, data.number):
-        await query.answer(context.tr.t("programs.not_found"), show_alert=True)
-        return
-    await query.answer()
+    opened = await _send_program(update, context, data.number)
+    await answer_opened(query, context, opened, "programs.not_found")
 
 
 async def chart_button(
