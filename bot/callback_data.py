@@ -42,14 +42,28 @@ class CallbackData:
         cls, *, prefix: str | None = None, suffix: str = "", **kwargs: Any
     ) -> None:
         super().__init_subclass__(**kwargs)
+        if prefix is None and "prefix" in cls.__dict__:
+            # A kind rebuilt by @dataclass(slots=True), the older way to declare one.
+            CallbackData._kinds[(cls.prefix, cls.suffix)] = cls
+            return
         # In place (no slots): the class keeps its identity for the registry below.
         dataclasses.dataclass(frozen=True)(cls)
+        # Immutability is CallbackData's own (below), so that a kind still decorated the
+        # older way is made a dataclass again without a clash.
+        delattr(cls, "__setattr__")
+        delattr(cls, "__delattr__")
         if prefix is None:
             return  # a shared shape: its subclasses are the kinds
         if (prefix, suffix) in CallbackData._kinds:
             raise ValueError(f"callback prefix {prefix!r} is declared twice")
         cls.prefix, cls.suffix = prefix, suffix
         CallbackData._kinds[(prefix, suffix)] = cls
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
     @classmethod
     def kinds(cls) -> list[type[CallbackData]]:

@@ -203,6 +203,23 @@ def test_kinds_are_frozen_dataclasses_and_shapes_are_not_kinds() -> None:
             item: int
 
 
+def test_a_kind_decorated_the_older_way_still_works() -> None:
+    """`@dataclass(frozen=True, slots=True)` above a kind (how kinds were declared before)
+    is harmless: a branch declaring one that way merges without an import error."""
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Older(CallbackData, prefix="zz:older"):
+        number: int
+
+    try:
+        assert Older.unpack("zz:older:5") == Older(5)
+        assert Older(5).pack() == "zz:older:5"
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            Older(5).number = 6  # type: ignore[misc]
+    finally:
+        CallbackData._kinds.pop(("zz:older", ""))  # a test kind: no feature handles it
+
+
 def test_pack_refuses_oversize_and_separators() -> None:
     with pytest.raises(ValueError, match="64 bytes"):
         stats.ExportButton("a" * 70, "csv").pack()
