@@ -2,10 +2,13 @@
 CallbackData). The wire format is the prefix and the fields joined by ":", the same
 strings the bot sent before the classes existed, so buttons in old messages keep working.
 
-    @dataclass(frozen=True, slots=True)
     class ExportButton(CallbackData, prefix="ex"):
         what: str
         fmt: str
+
+A subclass is made a frozen dataclass by the declaration itself (no decorator to repeat on
+every kind). A subclass without a prefix is a shared shape, not a kind: kinds that carry
+the same fields derive from it (`class OpenButton(ReportButton, prefix="my:o"): ...`).
 
 `ExportButton("loans", "csv").pack() == "ex:loans:csv"`; `ExportButton.unpack(data)` gives
 the instance back, or None for data of another kind, a wrong arity, a non-number where a
@@ -17,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, dataclass_transform
 
 MAX_CALLBACK_BYTES = 64
 _MAX_INT_DIGITS = 18  # an id, a page: never a number Python would take seconds to parse
@@ -28,6 +31,7 @@ _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
 _FIELD_TYPES: dict[type, list[tuple[str, type]]] = {}
 
 
+@dataclass_transform(frozen_default=True)
 class CallbackData:
     prefix: ClassVar[str]
     # A constant after the fields, e.g. `wf:<action>:<report>:c` for a button on a card.
@@ -35,17 +39,31 @@ class CallbackData:
     _kinds: ClassVar[dict[tuple[str, str], type[CallbackData]]] = {}
 
     def __init_subclass__(
-        cls, *, prefix: str | None = None, suffix: str | None = None, **kwargs: Any
+        cls, *, prefix: str | None = None, suffix: str = "", **kwargs: Any
     ) -> None:
         super().__init_subclass__(**kwargs)
+        if prefix is None and "prefix" in cls.__dict__:
+            # A kind rebuilt by @dataclass(slots=True), the older way to declare one.
+            CallbackData._kinds[(cls.prefix, cls.suffix)] = cls
+            return
+        # In place (no slots): the class keeps its identity for the registry below.
+        dataclasses.dataclass(frozen=True)(cls)
+        # Immutability is CallbackData's own (below), so that a kind still decorated the
+        # older way is made a dataclass again without a clash.
+        delattr(cls, "__setattr__")
+        delattr(cls, "__delattr__")
         if prefix is None:
-            # @dataclass(slots=True) builds the class again, with the prefix already set.
-            prefix, suffix = cls.__dict__["prefix"], cls.__dict__.get("suffix", "")
-            assert isinstance(prefix, str)
-        elif (prefix, suffix or "") in CallbackData._kinds:
+            return  # a shared shape: its subclasses are the kinds
+        if (prefix, suffix) in CallbackData._kinds:
             raise ValueError(f"callback prefix {prefix!r} is declared twice")
-        cls.prefix, cls.suffix = prefix, suffix or ""
-        CallbackData._kinds[(cls.prefix, cls.suffix)] = cls
+        cls.prefix, cls.suffix = prefix, suffix
+        CallbackData._kinds[(prefix, suffix)] = cls
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
     @classmethod
     def kinds(cls) -> list[type[CallbackData]]:

@@ -13,7 +13,6 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 
 from bot.buttons.hq import (
     AddToItem,
-    AgendaHome,
     AgendaPage,
     Decide,
     OpenItem,
@@ -30,8 +29,19 @@ from bot.views.common import tracking_number, workflow_error
 from bot.views.hq import agenda_text, item_text
 from bot.views.sessions import waits_for
 from handlers import prompt
+from handlers.declare import as_button
 from handlers.notify import deliver
-from handlers.ui import answer_quietly, keyboard, page_count, pager_row, redraw, rows, say
+from handlers.ui import (
+    answer_quietly,
+    answer_with,
+    keyboard,
+    message_of,
+    page_count,
+    pager_row,
+    redraw,
+    rows,
+    say,
+)
 from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO
 from storage.models_workflow import CauseKind
@@ -148,9 +158,7 @@ async def agenda(update: Update, context: RounaqContext) -> None:
     await say(update, context, text, markup)
 
 
-async def home(update: Update, context: RounaqContext, query: CallbackQuery, _: AgendaHome) -> None:
-    await query.answer()
-    await agenda(update, context)
+home = as_button(agenda)
 
 
 async def _redraw_agenda(
@@ -223,18 +231,14 @@ async def add_to_item(
 async def open_item(
     update: Update, context: RounaqContext, query: CallbackQuery, data: OpenItem
 ) -> None:
-    # Built before answering: a refusal is the press's answer (an alert).
-    text, markup = await _item_view(context, data.item_id)
-    await query.answer()
-    await say(update, context, text, markup)
+    await answer_with(update, context, query, await _item_view(context, data.item_id))
 
 
 @prompt.refusing(workflow_error, again=("title_length",))
 async def got_title(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     title = context.services.hq.check_title(text)
     await prompt.ask(
         context,
@@ -248,8 +252,7 @@ async def got_title(
 
 
 async def got_date(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr = context.tr
     day = parse_date(text)
     if day is None:

@@ -7,7 +7,6 @@ per-day]` makes one and shows it once (only its hash is kept).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 
@@ -19,13 +18,12 @@ from bot.formatting import escape
 from bot.text import to_latin_digits
 from handlers.declare import button, command
 from handlers.open311 import key_service
-from handlers.ui import keyboard, send_chunks
+from handlers.ui import keyboard, message_of, send_chunks
 from storage.models import INT4_MAX
 
 DIGITS = re.compile(r"^[0-9]{1,12}$")
 
 
-@dataclass(frozen=True, slots=True)
 class RevokeButton(CallbackData, prefix="ak:r"):
     key_id: int
 
@@ -45,8 +43,7 @@ async def apikeys(update: Update, context: RounaqContext) -> None:
 
 
 async def _create(update: Update, context: RounaqContext, args: list[str]) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr = context.tr
     limits: list[int] = []
     words = list(args)
@@ -81,8 +78,7 @@ async def _create(update: Update, context: RounaqContext, args: list[str]) -> No
 
 
 async def _list(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr, fmt = context.tr, context.fmt
     keys = await key_service(context.services).list()
     if not keys:

@@ -7,41 +7,38 @@ holds VIEW_PROVINCE.
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import suppress
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.access import Permission
 from bot.callback_data import CallbackData
-from bot.charts import Bar, horizontal_bars
+from bot.charts import Bar
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import Presenter, escape, split_message
 from bot.i18n import Translator
 from bot.services.compliance import PERIODS, AgencyCompliance, Period
 from bot.services.directory import Directory
 from handlers.declare import button, command
-from handlers.ui import keyboard, send_chunks
+from handlers.ui import keyboard, send_chart, send_chunks
 
 DEFAULT_PERIOD = "year"
 
 
-@dataclass(frozen=True, slots=True)
-class BoardPeriod(CallbackData, prefix="cp:p"):
+class OnPeriod(CallbackData):
+    """The board over one of its periods (the shape of its two kinds, not a kind itself)."""
+
     period: str
 
     def valid(self) -> bool:
         return self.period in PERIODS
 
 
-@dataclass(frozen=True, slots=True)
-class BoardChart(CallbackData, prefix="cp:c"):
-    period: str
+class BoardPeriod(OnPeriod, prefix="cp:p"): ...
 
-    def valid(self) -> bool:
-        return self.period in PERIODS
+
+class BoardChart(OnPeriod, prefix="cp:c"): ...
 
 
 def period_label(tr: Translator, fmt: Presenter, period: Period) -> str:
@@ -149,10 +146,7 @@ async def chart_button(
         for line in lines
     ]
     title = tr.t("sessions.chart_title", period=period_label(tr, fmt, period))
-    png = await asyncio.to_thread(horizontal_bars, fmt, title, bars, limit=100)
-    chat = update.effective_chat
-    assert chat is not None
-    await context.bot.send_photo(chat.id, png, caption=title)
+    await send_chart(update, context, title, bars, limit=100)
 
 
 COMMANDS = [command("compliance", compliance, needs=Permission.VIEW_PROVINCE)]

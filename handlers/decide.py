@@ -18,7 +18,7 @@ from bot.context import RounaqContext
 from bot.views.common import workflow_error
 from bot.views.hq import decided_text
 from handlers import decision_draft, drafts
-from handlers.decision_draft import DecisionButtons, draft_of
+from handlers.decision_draft import DecisionDraft
 from handlers.declare import stale
 from handlers.notify import deliver
 from handlers.ui import answer_quietly, redraw, say
@@ -26,11 +26,7 @@ from handlers.ui import answer_quietly, redraw, say
 DECISION_KEY = drafts.register("decision_draft")
 
 
-def _draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:
-    return draft_of(context, DECISION_KEY, item_id)
-
-
-BUTTONS = DecisionButtons(ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES)
+DECISION = DecisionDraft(DECISION_KEY, ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES)
 
 
 async def decide(
@@ -49,15 +45,15 @@ async def got_decision_text(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     return await decision_draft.got_text(
-        update, context, DECISION_KEY, int(data.get("item", 0)), text,
-        buttons=BUTTONS, error_text=workflow_error,
+        update, context, int(data.get("item", 0)), text,
+        decision=DECISION, error_text=workflow_error,
     )  # fmt: skip
 
 
 async def toggle_agency(
     update: Update, context: RounaqContext, query: CallbackQuery, data: ToggleAgency
 ) -> None:
-    draft = _draft(context, data.item_id)
+    draft = DECISION.of(context, data.item_id)
     known = {a.id for a in context.services.directory.agencies}
     if draft is None or data.agency_id not in known:
         await stale(query, context)
@@ -68,21 +64,20 @@ async def toggle_agency(
     else:
         chosen.append(data.agency_id)
     await query.answer()
-    markup = BUTTONS.picker(context, data.item_id, set(chosen))
+    markup = DECISION.picker(context, data.item_id, set(chosen))
     await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
 
 
 async def agencies_chosen(
     update: Update, context: RounaqContext, query: CallbackQuery, data: AgenciesChosen
 ) -> None:
-    draft = _draft(context, data.item_id)
-    await decision_draft.ask_deadline(update, context, query, data.item_id, draft, BUTTONS)
+    await decision_draft.ask_deadline(update, context, query, data.item_id, DECISION)
 
 
 async def pick_deadline(
     update: Update, context: RounaqContext, query: CallbackQuery, data: PickDeadline
 ) -> None:
-    draft = _draft(context, data.item_id)
+    draft = DECISION.of(context, data.item_id)
     if draft is None:
         await stale(query, context)
         return

@@ -19,7 +19,7 @@ from bot.context import RounaqContext
 from bot.i18n import Translator
 from bot.services.workflow import WorkflowError
 from handlers import prompt
-from handlers.ui import keyboard, rows, say
+from handlers.ui import keyboard, message_of, rows, say
 
 
 def agency_picker(
@@ -43,14 +43,24 @@ def agency_picker(
 
 
 @dataclass(frozen=True)
-class DecisionButtons:
-    """The caller's own button kinds for an item's draft: toggle(item, agency), done(item)
-    and deadline(item, days), with the deadlines offered."""
+class DecisionDraft:
+    """The caller's draft: its user_data key, and its own button kinds for an item's
+    draft: toggle(item, agency), done(item) and deadline(item, days), with the deadlines
+    offered."""
 
+    key: str
     toggle: Callable[[int, int], CallbackData]
     done: Callable[[int], CallbackData]
     deadline: Callable[[int, int], CallbackData]
     deadlines: tuple[int, ...]
+
+    def of(self, context: RounaqContext, item_id: int) -> dict[str, Any] | None:
+        """The decision being drafted, if it is this item's (an older button is stale)."""
+        assert context.user_data is not None
+        draft = context.user_data.get(self.key)
+        if not isinstance(draft, dict) or draft.get("item") != item_id:
+            return None
+        return draft
 
     def picker(
         self, context: RounaqContext, item_id: int, chosen: set[int]
@@ -65,15 +75,6 @@ class DecisionButtons:
         )
 
 
-def draft_of(context: RounaqContext, key: str, item_id: int) -> dict[str, Any] | None:
-    """The decision drafted under `key`, if it is this item's (an older button is stale)."""
-    assert context.user_data is not None
-    draft = context.user_data.get(key)
-    if not isinstance(draft, dict) or draft.get("item") != item_id:
-        return None
-    return draft
-
-
 async def ask_text(context: RounaqContext, query: CallbackQuery, kind: str, **data: int) -> None:
     """The press that starts a draft (its access already checked): the text is asked for,
     and handed to the prompt handler registered for `kind` with `data`."""
@@ -84,18 +85,16 @@ async def ask_text(context: RounaqContext, query: CallbackQuery, kind: str, **da
 async def got_text(
     update: Update,
     context: RounaqContext,
-    key: str,
     item_id: int,
     text: str,
     *,
-    buttons: DecisionButtons,
+    decision: DecisionDraft,
     error_text: Callable[[Translator, WorkflowError], str],
     **extra: int,
 ) -> bool:
     """The decision's text: refused in words (a wrong length is asked again), or kept in
     the draft with the item's agencies, which are then shown to edit."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     try:
         decision_text = context.services.hq.check_text(text)
         _, reports, _ = await context.services.hq.item(context.principal, item_id)
@@ -104,8 +103,9 @@ async def got_text(
         return error.reason != "note_length"
     chosen = sorted({r.agency_id for r in reports})
     assert context.user_data is not None
-    context.user_data[key] = {"item": item_id, **extra, "text": decision_text, "agencies": chosen}
-    markup = buttons.picker(context, item_id, set(chosen))
+    draft = {"item": item_id, **extra, "text": decision_text, "agencies": chosen}
+    context.user_data[decision.key] = draft
+    markup = decision.picker(context, item_id, set(chosen))
     await message.reply_text(context.tr.t("hq.pick_agencies"), reply_markup=markup)
     return True
 
@@ -115,11 +115,10 @@ async def ask_deadline(
     context: RounaqContext,
     query: CallbackQuery,
     item_id: int,
-    draft: dict[str, Any] | None,
-    buttons: DecisionButtons,
+    decision: DecisionDraft,
 ) -> None:
     """The agencies are chosen: the deadline, in days, as buttons."""
-    tr = context.tr
+    tr, draft = context.tr, decision.of(context, item_id)
     if draft is None or not draft["agencies"]:
         await query.answer(tr.t("hq.pick_agencies"), show_alert=True)
         return
@@ -127,8 +126,8 @@ async def ask_deadline(
     choices = [
         InlineKeyboardButton(
             tr.t("hq.days", days=context.fmt.number(d)),
-            callback_data=buttons.deadline(item_id, d).pack(),
+            callback_data=decision.deadline(item_id, d).pack(),
         )
-        for d in buttons.deadlines
+        for d in decision.deadlines
     ]
     await say(update, context, tr.t("hq.pick_deadline"), keyboard(choices))

@@ -20,7 +20,7 @@ from bot.views.common import workflow_error
 from bot.views.hq import decision_text, decisions_text, laws_text
 from handlers import prompt
 from handlers.notify import deliver
-from handlers.ui import keyboard, page_count, pager_row, redraw, say
+from handlers.ui import keyboard, message_of, page_count, pager_row, redraw, say
 from storage.dto_workflow import DecisionDTO
 from storage.models_workflow import AgencyResponse
 
@@ -139,8 +139,7 @@ async def answer(
 async def got_response(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     notices = await context.services.hq.respond(
         context.principal,
         int(data.get("decision", 0)),

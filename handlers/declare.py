@@ -118,6 +118,19 @@ def button(
     return CallbackQueryHandler(query_guarded(with_data, needs), pattern=kind.pattern())
 
 
+def as_button(
+    command: CommandCallback,
+) -> Callable[[Update, RounaqContext, CallbackQuery, Any], Coroutine[Any, Any, None]]:
+    """A button that does what a command does: the press answered, then the command's reply
+    (the agenda from a notice's button, /routing from /admin's)."""
+
+    async def run(update: Update, context: RounaqContext, query: CallbackQuery, _: Any) -> None:
+        await query.answer()
+        await command(update, context)
+
+    return run
+
+
 def press(
     pattern: str, callback: QueryCallback, *, needs: Permission | None = None
 ) -> CallbackQueryHandler[RounaqContext, Any]:

@@ -100,20 +100,33 @@ async def on_error(update: object, context: RounaqContext) -> None:
         user_id,
         exc_info=error,
     )
-    services = context.services
-    if isinstance(update, Update) and update.effective_chat is not None:
-        lang = (
-            context.lang
-            if update.effective_user is not None
-            else services.settings.default_language
-        )
-        # In a flow the step is unchanged: say so, and how to leave it.
-        key = "common.error_in_flow" if action.flows else "common.error_generic"
-        try:
-            await context.bot.send_message(update.effective_chat.id, get_translator(lang).t(key))
-        except TelegramError:
-            log.warning("could not tell the user about error %s", error_id)
+    await _tell_user(update, context, error_id, action)
     kind = type(error).__name__ if error is not None else "?"
+    await _tell_admins(context, error_id, user_id, action, kind)
+
+
+async def _tell_user(
+    update: object, context: RounaqContext, error_id: str, action: Activity
+) -> None:
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    lang = (
+        context.lang
+        if update.effective_user is not None
+        else context.services.settings.default_language
+    )
+    # In a flow the step is unchanged: say so, and how to leave it.
+    key = "common.error_in_flow" if action.flows else "common.error_generic"
+    try:
+        await context.bot.send_message(update.effective_chat.id, get_translator(lang).t(key))
+    except TelegramError:
+        log.warning("could not tell the user about error %s", error_id)
+
+
+async def _tell_admins(
+    context: RounaqContext, error_id: str, user_id: int | None, action: Activity, kind: str
+) -> None:
+    services = context.services
     for admin_id in sorted(services.settings.admin_ids):
         language = (await services.users.profile(admin_id)).language
         tr = get_translator(language or services.settings.default_language)

@@ -7,7 +7,6 @@ index into STATUS_FILTERS, category 0 for all); `ib:c:<status>:<overdue>` picks 
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -34,7 +33,6 @@ STATUS_FILTERS: tuple[str | None, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
 class ViewButton(CallbackData, prefix="ib"):
     """The whole view: status (an index into STATUS_FILTERS), category (0: all), overdue
     (0 or 1) and page."""
@@ -48,7 +46,6 @@ class ViewButton(CallbackData, prefix="ib"):
         return self.status < len(STATUS_FILTERS) and self.overdue in (0, 1)
 
 
-@dataclass(frozen=True, slots=True)
 class CategoryButton(CallbackData, prefix="ib:c"):
     """Pick a category for the view with this status and overdue switch."""
 

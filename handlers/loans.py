@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from typing import Any, Literal
 
-from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
 from telegram.ext import MessageHandler, filters
 
-from bot import charts
 from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
@@ -24,7 +21,7 @@ from bot.views.figures import (
     national_loans,
 )
 from handlers.declare import button, command, guarded
-from handlers.ui import keyboard, rows
+from handlers.ui import keyboard, message_of, rows, send_chart
 
 VIEWS = ("sum", *DIMENSIONS)
 UNITS = {"r": "rial", "t": "toman"}
@@ -32,7 +29,6 @@ CHART_DIMENSIONS = ("bank", "month")
 Unit = Literal["rial", "toman"]
 
 
-@dataclass(frozen=True, slots=True)
 class ViewButton(CallbackData, prefix="ln"):
     view: str
     unit: str
@@ -42,7 +38,6 @@ class ViewButton(CallbackData, prefix="ln"):
         return self.view in VIEWS and self.unit in UNITS
 
 
-@dataclass(frozen=True, slots=True)
 class ChartButton(CallbackData, prefix="lnc"):
     dimension: str
     unit: str
@@ -176,12 +171,14 @@ async def chart_button(
     bars = loan_bars(tr, fmt, context.services.directory, shares, dimension, unit)
     title = tr.t(f"loans.chart_{dimension}_title", year=fmt.plain_int(overview.year))
     axis = tr.t(f"loans.chart_unit_{unit}")
-    draw = charts.vertical_bars if dimension == "month" else charts.horizontal_bars
-    png = await asyncio.to_thread(draw, fmt, title, bars, axis_label=axis)
-    chat = update.effective_chat
-    assert chat is not None
-    await context.bot.send_photo(
-        chat.id, InputFile(png, filename=f"loans-{dimension}.png"), caption=title
+    await send_chart(
+        update,
+        context,
+        title,
+        bars,
+        filename=f"loans-{dimension}.png",
+        vertical=dimension == "month",
+        axis_label=axis,
     )
 
 
@@ -197,8 +194,7 @@ async def import_help(update: Update, context: RounaqContext) -> None:
 
 async def loans_file(update: Update, context: RounaqContext) -> None:
     """An admin sends a bank's CSV or XLSX: all rows are imported, or none."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     assert message.document is not None
     tr, document = context.tr, message.document
     if (document.file_size or 0) > context.settings.max_upload_bytes:

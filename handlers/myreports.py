@@ -7,6 +7,10 @@ checked by the report service on every press, never trusted from the button.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import MessageHandler, filters
 
@@ -14,7 +18,7 @@ from bot.access import Permission
 
 # The kinds live below handlers/ (many features put them on their messages); OpenButton is
 # imported from here by those that read it as /myreports' own.
-from bot.buttons.reports import FilesButton, FullTextButton, PageButton
+from bot.buttons.reports import FilesButton, FullTextButton, OnReport, PageButton
 from bot.buttons.reports import OpenButton as OpenButton
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape, split_message
@@ -25,7 +29,15 @@ from handlers import drafts
 from handlers.card import report_keyboard
 from handlers.declare import button, command, press, stale
 from handlers.start import menu_buttons
-from handlers.ui import keyboard, pager_row, send_chunks
+from handlers.ui import (
+    answer_opened,
+    keyboard,
+    message_of,
+    page_turner,
+    pager_row,
+    send_chunks,
+    show_page,
+)
 
 PAGE_SIZE = 5
 
@@ -66,19 +78,10 @@ async def _render_page(
 
 
 async def my_reports(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    text, markup = await _render_page(context, 1)
-    await message.reply_text(text, reply_markup=markup)
+    await show_page(update, context, _render_page)
 
 
-async def page_button(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: PageButton
-) -> None:
-    await query.answer()
-    text, markup = await _render_page(context, data.page)
-    await query.edit_message_text(text, reply_markup=markup)
+page_button = page_turner(_render_page)
 
 
 async def menu_button(update: Update, context: RounaqContext, query: CallbackQuery) -> None:
@@ -105,28 +108,35 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     return True
 
 
-async def _pressed_report(
-    update: Update, context: RounaqContext, query: CallbackQuery, report_id: int
-) -> tuple[ReportView, int] | None:
-    """The pressed report as this person may see it, and the chat to send it to; None once
-    the press is answered "not found" (not allowed looks the same)."""
-    view = await context.services.reports.view(context.principal, report_id)
-    chat = update.effective_chat
-    if view is None or chat is None:
-        await query.answer(context.tr.t("myreports.not_found"), show_alert=True)
-        return None
-    return view, chat.id
+ReportPress = Callable[[RounaqContext, CallbackQuery, ReportView, int], Coroutine[Any, Any, None]]
 
 
+def pressed_report(
+    body: ReportPress,
+) -> Callable[[Update, RounaqContext, CallbackQuery, OnReport], Coroutine[Any, Any, None]]:
+    """A button about one report: `body` gets the report as this person may see it and the
+    chat to send to. A report they may not see is answered "not found", as a gone one is."""
+
+    @functools.wraps(body)
+    async def run(
+        update: Update, context: RounaqContext, query: CallbackQuery, data: OnReport
+    ) -> None:
+        view = await context.services.reports.view(context.principal, data.report_id)
+        chat = update.effective_chat
+        if view is None or chat is None:
+            await query.answer(context.tr.t("myreports.not_found"), show_alert=True)
+            return
+        await body(context, query, view, chat.id)
+
+    return run
+
+
+@pressed_report
 async def files_button(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: FilesButton
+    context: RounaqContext, query: CallbackQuery, view: ReportView, chat_id: int
 ) -> None:
     """Send the report's photos and documents again, by their Telegram file ids."""
     tr = context.tr
-    found = await _pressed_report(update, context, query, data.report_id)
-    if found is None:
-        return
-    view, chat_id = found
     if not view.attachments:
         # The button is shown only for a report with files: this one was forged.
         await stale(query, context)
@@ -142,18 +152,14 @@ async def files_button(
             await context.bot.send_document(chat_id, file.file_id, caption=caption)
 
 
+@pressed_report
 async def full_text_button(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: FullTextButton
+    context: RounaqContext, query: CallbackQuery, view: ReportView, chat_id: int
 ) -> None:
     """The whole description, however long, in as many messages as it takes."""
-    tr = context.tr
-    found = await _pressed_report(update, context, query, data.report_id)
-    if found is None:
-        return
-    view, chat_id = found
     await query.answer()
     report = view.report
-    header = tr.t(
+    header = context.tr.t(
         "myreports.full_text_title",
         number=tracking_number(context.fmt, report),
         length=context.fmt.number(len(report.description)),
@@ -164,16 +170,13 @@ async def full_text_button(
 async def open_button(
     update: Update, context: RounaqContext, query: CallbackQuery, data: OpenButton
 ) -> None:
-    if not await show_report(update, context, data.report_id):
-        await query.answer(context.tr.t("myreports.not_found"), show_alert=True)
-        return
-    await query.answer()
+    opened = await show_report(update, context, data.report_id)
+    await answer_opened(query, context, opened, "myreports.not_found")
 
 
 async def lookup_number(update: Update, context: RounaqContext) -> None:
     """A message that is just a tracking number opens that report, if it is the user's to see."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     assert message.text is not None
     number = parse_tracking_number(message.text)
     if number is None:

@@ -14,7 +14,6 @@ Callback data: `oa:<report id>` sends the kept text as the answer to that report
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 from telegram.error import BadRequest
@@ -31,26 +30,22 @@ from handlers import fallback
 from handlers.declare import button
 from handlers.myreports import OpenButton
 from handlers.notify import deliver
-from handlers.ui import answer_quietly, keyboard, rows
+from handlers.ui import answer_quietly, keyboard, message_of, rows
 
 KEPT_KEY = "unsent_answer"  # user_data: {"text": ..., "reports": [ids offered]}
 QUOTE_PREVIEW = 200
 
 
-@dataclass(frozen=True, slots=True)
 class SendAnswer(CallbackData, prefix="oa"):
     report_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class Dismiss(CallbackData, prefix="oa:x"):
-    pass
+class Dismiss(CallbackData, prefix="oa:x"): ...
 
 
 async def on_text(update: Update, context: RounaqContext) -> None:
     """Private text no flow took: an answer if a question waits, else the usual hint."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     questions = await context.services.workflow.open_questions(context.principal.user_id)
     if not questions or context.user_data is None or not message.text:
         await fallback.stray_message(update, context)

@@ -24,6 +24,7 @@ from bot.state import runtime_of
 from bot.text import normalize_text
 from handlers import drafts
 from handlers.awaited import Awaited
+from handlers.ui import message_of
 
 # Named by the kind of text awaited ("hq_title", "ss_decision"...).
 PENDING_KEY = drafts.register(
@@ -49,8 +50,7 @@ def refusing(
             try:
                 return await handler(update, context, data, text)
             except WorkflowError as error:
-                message = update.effective_message
-                assert message is not None
+                message = message_of(update)
                 await message.reply_text(render(context.tr, error))
                 return error.reason not in again
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -15,7 +13,6 @@ from telegram import (
 )
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -28,29 +25,25 @@ from bot.formatting import escape
 from bot.services.units import UNIT_NAME_MAX, TooManyUnitsError, UnitDraft
 from bot.text import normalize_text
 from bot.views.common import unit_summary
-from handlers import drafts
-from handlers.common import cancel, reply_not_text
-from handlers.declare import command, guarded
-from handlers.steps import button_state, chosen, step_markup
-from handlers.ui import keyboard, mixed_step_conversation, rows
+from handlers import drafts, flow
+from handlers.declare import command
+from handlers.steps import button_state, step_markup
+from handlers.ui import keyboard, rows
 from storage.models import PermitStatus
 
-DRAFT_KEY = drafts.register("unit_draft")
+DRAFT = drafts.Draft("unit_draft")
 PREFIX = "reg"
 PERMITS = frozenset(p.value for p in PermitStatus)
 
 
-@dataclass(frozen=True, slots=True)
 class PickSector(CallbackData, prefix="reg:sec"):
     sector_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class PickCounty(CallbackData, prefix="reg:cty"):
     county_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class PickPermit(CallbackData, prefix="reg:prm"):
     permit: str
 
@@ -66,19 +59,11 @@ class State(IntEnum):
     PHONE = 5
 
 
-def _draft(context: RounaqContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.setdefault(DRAFT_KEY, {})
-    assert isinstance(draft, dict)
-    return draft
-
-
 async def begin(update: Update, context: RounaqContext) -> int:
     """Entry from /register or the greeting's button."""
     if update.callback_query:
         await update.callback_query.answer()
-    assert context.user_data is not None
-    context.user_data[DRAFT_KEY] = {}
+    DRAFT.begin(context)
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_message(chat.id, context.tr.t("registration.ask_name"))
@@ -86,16 +71,14 @@ async def begin(update: Update, context: RounaqContext) -> int:
 
 
 async def got_name(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    name = normalize_text(message.text)
+    message, text = flow.typed(update)
+    name = normalize_text(text)
     if not 2 <= len(name) <= UNIT_NAME_MAX:
         await message.reply_text(
             context.tr.t("registration.name_length", max=context.fmt.number(UNIT_NAME_MAX))
         )
         return State.NAME
-    _draft(context)["name"] = name
+    DRAFT.of(context)["name"] = name
     tr, lang = context.tr, context.lang
     buttons = [
         InlineKeyboardButton(s.name(lang), callback_data=PickSector(s.id).pack())
@@ -109,15 +92,13 @@ async def got_name(update: Update, context: RounaqContext) -> int:
 
 
 async def got_sector(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    picked = PickSector.unpack(choice.data)
-    sector_id = picked.sector_id if picked else None
     directory = context.services.directory
-    if sector_id is None or sector_id not in {s.id for s in directory.sectors}:
-        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+    sectors = {s.id for s in directory.sectors}
+    got = await flow.pick(update, context, PickSector, lambda p: p.sector_id in sectors)
+    if got is None:
         return State.SECTOR
-    await choice.answer()
-    _draft(context)["sector_id"] = sector_id
+    choice, picked = got
+    DRAFT.of(context)["sector_id"] = picked.sector_id
     lang = context.lang
     buttons = [
         InlineKeyboardButton(c.name(lang), callback_data=PickCounty(c.id).pack())
@@ -125,7 +106,7 @@ async def got_sector(update: Update, context: RounaqContext) -> int:
     ]
     await choice.edit(
         context.tr.t(
-            "registration.ask_county", sector=escape(directory.sector(sector_id).name(lang))
+            "registration.ask_county", sector=escape(directory.sector(picked.sector_id).name(lang))
         ),
         step_markup(context, keyboard(*rows(buttons, 3))),
     )
@@ -133,15 +114,12 @@ async def got_sector(update: Update, context: RounaqContext) -> int:
 
 
 async def got_county(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    picked_county = PickCounty.unpack(choice.data)
-    county_id = picked_county.county_id if picked_county else None
-    directory = context.services.directory
-    if county_id is None or county_id not in {c.id for c in directory.counties}:
-        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+    counties = {c.id for c in context.services.directory.counties}
+    got = await flow.pick(update, context, PickCounty, lambda p: p.county_id in counties)
+    if got is None:
         return State.COUNTY
-    await choice.answer()
-    _draft(context)["county_id"] = county_id
+    choice, picked = got
+    DRAFT.of(context)["county_id"] = picked.county_id
     tr = context.tr
     buttons = [
         [
@@ -157,13 +135,11 @@ async def got_county(update: Update, context: RounaqContext) -> int:
 
 
 async def got_permit(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    picked = PickPermit.unpack(choice.data)
-    if picked is None:
-        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+    got = await flow.pick(update, context, PickPermit)
+    if got is None:
         return State.PERMIT
-    await choice.answer()
-    _draft(context)["permit"] = picked.permit
+    choice, picked = got
+    DRAFT.of(context)["permit"] = picked.permit
     tr = context.tr
     await choice.edit(
         tr.t("registration.permit_chosen", permit=tr.t(f"registration.permit_{picked.permit}"))
@@ -198,7 +174,7 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
         # Only the sender's own number: a forwarded or picked contact proves nothing.
         await _ask_contact(update, context, "not_own_contact")
         return State.PHONE
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     if not {"name", "sector_id", "county_id", "permit"} <= draft.keys():
         # The draft was lost (e.g. an old conversation after a restart): start again.
         await message.reply_text(
@@ -233,8 +209,7 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
     )
     # The draft goes last: a reply that fails for a moment gets the contact handled again
     # from the same draft (the unit is recognised by the update's id, not stored twice).
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
+    DRAFT.drop(context)
     return ConversationHandler.END
 
 
@@ -250,39 +225,22 @@ COMMANDS = [
 
 
 def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    with mixed_step_conversation():
-        return ConversationHandler(
-            entry_points=[
-                COMMANDS[0].handler(),
-                CallbackQueryHandler(
-                    guarded(begin, Permission.REGISTER_UNIT), pattern=r"^menu:register$"
-                ),
+    pattern = rf"^{PREFIX}:"
+    return flow.conversation(
+        "registration",
+        COMMANDS[0],
+        {
+            State.NAME: flow.text_step(got_name),
+            State.SECTOR: button_state(application, CallbackQueryHandler(got_sector, pattern)),
+            State.COUNTY: button_state(application, CallbackQueryHandler(got_county, pattern)),
+            State.PERMIT: button_state(application, CallbackQueryHandler(got_permit, pattern)),
+            State.PHONE: [
+                MessageHandler(filters.CONTACT, got_contact),
+                MessageHandler(~filters.COMMAND, contact_expected),
             ],
-            states={
-                State.NAME: [
-                    MessageHandler(text, got_name),
-                    MessageHandler(~filters.COMMAND, reply_not_text),
-                ],
-                State.SECTOR: button_state(
-                    application, CallbackQueryHandler(got_sector, pattern=rf"^{PREFIX}:")
-                ),
-                State.COUNTY: button_state(
-                    application, CallbackQueryHandler(got_county, pattern=rf"^{PREFIX}:")
-                ),
-                State.PERMIT: button_state(
-                    application, CallbackQueryHandler(got_permit, pattern=rf"^{PREFIX}:")
-                ),
-                State.PHONE: [
-                    MessageHandler(filters.CONTACT, got_contact),
-                    MessageHandler(~filters.COMMAND, contact_expected),
-                ],
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            name="registration",
-            persistent=True,
-            allow_reentry=True,
-        )
+        },
+        entry_button=r"^menu:register$",
+    )
 
 
 def register(application: RounaqApp) -> None:

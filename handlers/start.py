@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from telegram import BotCommandScopeChat, CallbackQuery, InlineKeyboardButton, Update
 from telegram.error import TelegramError
@@ -28,7 +27,6 @@ COMMANDS = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
 class ChooseLanguage(CallbackData, prefix="lang"):
     lang: str
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Update
 from telegram.constants import ChatAction
 
-from bot import charts
 from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.container import Services
@@ -19,30 +17,22 @@ from bot.state import runtime_of
 from bot.views.figures import agency_bars, stats_text
 from bot.warmup import Warmer
 from handlers.declare import button, command
-from handlers.ui import keyboard, send_chunks
+from handlers.ui import chat_id, keyboard, send_chart, send_chunks
 
 WHAT = ("reports", "loans", "programs", "decisions")
 FORMATS = ("xlsx", "csv")
 
 
-@dataclass(frozen=True, slots=True)
 class ChartButton(CallbackData, prefix="st:c"):
     """The chart under /stats."""
 
 
-@dataclass(frozen=True, slots=True)
 class ExportButton(CallbackData, prefix="ex"):
     what: str
     format: str
 
     def valid(self) -> bool:
         return self.what in WHAT and self.format in FORMATS
-
-
-def _chat_id(update: Update) -> int:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
 
 
 async def stats(update: Update, context: RounaqContext) -> None:
@@ -69,18 +59,14 @@ async def chart_button(
     tr, fmt = context.tr, context.fmt
     snapshot = await context.services.stats.snapshot()
     bars = agency_bars(tr, fmt, context.services.directory, snapshot)
-    png = await asyncio.to_thread(
-        charts.horizontal_bars,
-        fmt,
+    await send_chart(
+        update,
+        context,
         tr.t("stats.chart_title"),
         bars,
+        filename="reports-by-agency.png",
         axis_label=tr.t("stats.chart_axis"),
         counts=True,
-    )
-    await context.bot.send_photo(
-        _chat_id(update),
-        InputFile(png, filename="reports-by-agency.png"),
-        caption=tr.t("stats.chart_title"),
     )
 
 
@@ -107,7 +93,7 @@ async def export_button(
     what, file_format = pressed.what, pressed.format
     await query.answer()
     tr, fmt, exporter = context.tr, context.fmt, context.services.exporter
-    await context.bot.send_chat_action(_chat_id(update), ChatAction.UPLOAD_DOCUMENT)
+    await context.bot.send_chat_action(chat_id(update), ChatAction.UPLOAD_DOCUMENT)
     truncated = False
     tables: list[Table]
     if what == "reports":
@@ -136,7 +122,7 @@ async def export_button(
     if truncated:
         caption += "\n" + tr.t("stats.export_truncated", count=len(tables[0].rows))
     await context.bot.send_document(
-        _chat_id(update),
+        chat_id(update),
         InputFile(data, filename=f"rounaq-{what}-{stamp}.{file_format}"),
         caption=caption,
     )

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from typing import Any, Protocol
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
+from bot import charts
 from bot.callback_data import CallbackData
+from bot.charts import Bar
 from bot.context import RounaqContext
 from bot.formatting import split_message
 from bot.i18n import Translator
@@ -123,6 +135,67 @@ def chat_id(update: Update) -> int:
     return chat.id
 
 
+def message_of(update: Update) -> Message:
+    """The message an update carries (a command's, a text step's, a prompt's answer)."""
+    message = update.effective_message
+    assert message is not None
+    return message
+
+
+PageRenderer = Callable[[RounaqContext, int], Awaitable[tuple[str, InlineKeyboardMarkup | None]]]
+
+
+async def show_page(
+    update: Update, context: RounaqContext, render: PageRenderer, page: int = 1
+) -> None:
+    """A paged list's page: in place of the list when a page button was pressed, else as
+    the reply to the command."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        text, markup = await render(context, page)
+        await query.edit_message_text(text, reply_markup=markup)
+        return
+    text, markup = await render(context, page)
+    await message_of(update).reply_text(text, reply_markup=markup)
+
+
+class PageData(Protocol):
+    @property
+    def page(self) -> int: ...
+
+
+def page_turner(
+    render: PageRenderer,
+) -> Callable[[Update, RounaqContext, CallbackQuery, PageData], Coroutine[Any, Any, None]]:
+    """A paged list's page buttons: the page pressed, in place of the list."""
+
+    async def turn(
+        update: Update, context: RounaqContext, query: CallbackQuery, data: PageData
+    ) -> None:
+        await show_page(update, context, render, data.page)
+
+    return turn
+
+
+async def send_chart(
+    update: Update,
+    context: RounaqContext,
+    title: str,
+    bars: Sequence[Bar],
+    *,
+    filename: str | None = None,
+    vertical: bool = False,
+    **options: Any,
+) -> None:
+    """Bars drawn off the event loop (a chart takes a moment) and sent to the update's
+    chat with their title as the caption; `options` go to the drawing."""
+    draw = charts.vertical_bars if vertical else charts.horizontal_bars
+    png = await asyncio.to_thread(functools.partial(draw, context.fmt, title, bars, **options))
+    photo = png if filename is None else InputFile(png, filename=filename)
+    await context.bot.send_photo(chat_id(update), photo, caption=title)
+
+
 def page_count(count: int, size: int) -> int:
     return max(1, -(-count // size))
 
@@ -137,6 +210,30 @@ async def say(
     chat = update.effective_chat
     if chat is not None:
         await send_chunks(context, chat.id, text, markup)
+
+
+async def answer_opened(
+    query: CallbackQuery, context: RounaqContext, opened: bool, not_found_key: str
+) -> None:
+    """A press that opens something, answered once it is sent: quietly, or with
+    `not_found_key` as an alert when there was nothing (this person may see) to open."""
+    if opened:
+        await query.answer()
+    else:
+        await query.answer(context.tr.t(not_found_key), show_alert=True)
+
+
+async def answer_with(
+    update: Update,
+    context: RounaqContext,
+    query: CallbackQuery,
+    view: tuple[str, InlineKeyboardMarkup | None],
+) -> None:
+    """A press answered with a view sent to its chat. The caller builds the view before
+    calling: a refusal while building it is then the press's answer (an alert)."""
+    await query.answer()
+    text, markup = view
+    await say(update, context, text, markup)
 
 
 async def redraw(

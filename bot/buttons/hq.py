@@ -7,25 +7,37 @@ and handlers/decisions.py. The wire formats are the ones buttons already sent ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.callback_data import CallbackData
 from storage.models_workflow import CauseKind
 
 DEADLINE_CHOICES = (10, 20, 30, 60)
 
 
-@dataclass(frozen=True, slots=True)
+# The shapes several kinds share (not kinds themselves).
+class Page(CallbackData):
+    page: int
+
+
+class OnItem(CallbackData):
+    """An agenda item."""
+
+    item_id: int
+
+
+class DecisionAgency(CallbackData):
+    """A decision, as it concerns one of the agencies it names."""
+
+    decision_id: int
+    agency_id: int
+
+
 class AgendaHome(CallbackData, prefix="hq:home"):
     """The agenda, sent anew (from a notice to the secretariat)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AgendaPage(CallbackData, prefix="hq:pg"):
-    page: int
+class AgendaPage(Page, prefix="hq:pg"): ...
 
 
-@dataclass(frozen=True, slots=True)
 class ToggleReport(CallbackData, prefix="hq:t"):
     """Select or unselect an escalated report for bundling; the page it was pressed on."""
 
@@ -33,12 +45,10 @@ class ToggleReport(CallbackData, prefix="hq:t"):
     page: int
 
 
-@dataclass(frozen=True, slots=True)
 class StartBundle(CallbackData, prefix="hq:b"):
     """Bundle the selection into a new agenda item: the cause is asked first."""
 
 
-@dataclass(frozen=True, slots=True)
 class PickCause(CallbackData, prefix="hq:k"):
     cause: str
 
@@ -46,26 +56,17 @@ class PickCause(CallbackData, prefix="hq:k"):
         return self.cause in CauseKind.ALL
 
 
-@dataclass(frozen=True, slots=True)
-class AddToItem(CallbackData, prefix="hq:+"):
+class AddToItem(OnItem, prefix="hq:+"):
     """Add the selection to an existing agenda item."""
 
-    item_id: int
+
+class OpenItem(OnItem, prefix="hq:i"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class OpenItem(CallbackData, prefix="hq:i"):
-    item_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Decide(CallbackData, prefix="hq:d"):
+class Decide(OnItem, prefix="hq:d"):
     """Record the decision on an agenda item: its text is asked first."""
 
-    item_id: int
 
-
-@dataclass(frozen=True, slots=True)
 class ToggleAgency(CallbackData, prefix="hq:a"):
     """Name or unname an agency in the decision being drafted."""
 
@@ -73,12 +74,9 @@ class ToggleAgency(CallbackData, prefix="hq:a"):
     agency_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class AgenciesChosen(CallbackData, prefix="hq:n"):
-    item_id: int
+class AgenciesChosen(OnItem, prefix="hq:n"): ...
 
 
-@dataclass(frozen=True, slots=True)
 class PickDeadline(CallbackData, prefix="hq:dl"):
     item_id: int
     days: int
@@ -87,32 +85,20 @@ class PickDeadline(CallbackData, prefix="hq:dl"):
         return self.days in DEADLINE_CHOICES
 
 
-@dataclass(frozen=True, slots=True)
 class LawsCsv(CallbackData, prefix="hq:csv"):
     """The obstructive-laws list as a file (officials may press it too)."""
 
 
-@dataclass(frozen=True, slots=True)
-class DecisionsPage(CallbackData, prefix="dc:p"):
-    page: int
+class DecisionsPage(Page, prefix="dc:p"): ...
 
 
-@dataclass(frozen=True, slots=True)
 class ViewDecision(CallbackData, prefix="dc:v"):
     decision_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class Implemented(CallbackData, prefix="dc:i"):
+class Implemented(DecisionAgency, prefix="dc:i"):
     """The agency reports the decision implemented (evidence is asked)."""
 
-    decision_id: int
-    agency_id: int
 
-
-@dataclass(frozen=True, slots=True)
-class Object(CallbackData, prefix="dc:o"):
+class Object(DecisionAgency, prefix="dc:o"):
     """The agency objects to the decision (its reasons are asked)."""
-
-    decision_id: int
-    agency_id: int

@@ -4,11 +4,8 @@ handlers/programs/status.py, which checks the presser's access on every press.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.callback_data import CallbackData
 
 
-@dataclass(frozen=True, slots=True)
 class OpenButton(CallbackData, prefix="pg:o"):
     number: int

@@ -9,8 +9,6 @@ handlers/actions.py. Nothing in them is trusted: each press is checked again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.access import ReportAction
 from bot.callback_data import CallbackData
 
@@ -18,29 +16,27 @@ WITHDRAW_CONFIRMED = "wdy"
 ACTION_CODES = frozenset({a.value for a in ReportAction} | {WITHDRAW_CONFIRMED})
 
 
-@dataclass(frozen=True, slots=True)
 class PageButton(CallbackData, prefix="my:p"):
     page: int
 
 
-@dataclass(frozen=True, slots=True)
-class OpenButton(CallbackData, prefix="my:o"):
+class OnReport(CallbackData):
+    """The shape of a button about one report (not a kind itself)."""
+
     report_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class FilesButton(CallbackData, prefix="my:f"):
-    report_id: int
+class OpenButton(OnReport, prefix="my:o"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class FullTextButton(CallbackData, prefix="my:t"):
-    report_id: int
+class FilesButton(OnReport, prefix="my:f"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Act(CallbackData, prefix="wf"):
-    """An action on a report (`wdy`: the withdrawal, confirmed)."""
+class FullTextButton(OnReport, prefix="my:t"): ...
+
+
+class ActionOnReport(CallbackData):
+    """The shape of an action on a report (`wdy`: the withdrawal, confirmed)."""
 
     action: str
     report_id: int
@@ -49,18 +45,14 @@ class Act(CallbackData, prefix="wf"):
         return self.action in ACTION_CODES
 
 
-@dataclass(frozen=True, slots=True)
-class ActOnCard(CallbackData, prefix="wf", suffix="c"):
+class Act(ActionOnReport, prefix="wf"):
+    """An action pressed anywhere but on the report's card."""
+
+
+class ActOnCard(ActionOnReport, prefix="wf", suffix="c"):
     """The same, pressed on the report's card: the card itself shows the result."""
 
-    action: str
-    report_id: int
 
-    def valid(self) -> bool:
-        return self.action in ACTION_CODES
-
-
-@dataclass(frozen=True, slots=True)
 class Reassign(CallbackData, prefix="wf:rsg"):
     """Reassignment to the agency picked."""
 

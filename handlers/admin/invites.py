@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.callback_data import CallbackData
@@ -17,12 +15,9 @@ from handlers.ui import keyboard, rows
 from storage.models import Role
 
 
-@dataclass(frozen=True, slots=True)
-class Invite(CallbackData, prefix="adm:inv"):
-    pass
+class Invite(CallbackData, prefix="adm:inv"): ...
 
 
-@dataclass(frozen=True, slots=True)
 class InviteRole(CallbackData, prefix="adm:ir"):
     role: str
 
@@ -30,7 +25,6 @@ class InviteRole(CallbackData, prefix="adm:ir"):
         return self.role in GRANTABLE_VALUES
 
 
-@dataclass(frozen=True, slots=True)
 class InviteOfficer(CallbackData, prefix="adm:ia"):
     agency_id: int
 

@@ -3,7 +3,6 @@ revoke buttons."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -17,31 +16,28 @@ from handlers import prompt
 from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
 from handlers.admin.invites import Invite
 from handlers.admin.routing import RoutingHome
-from handlers.ui import keyboard, rows
+from handlers.ui import keyboard, message_of, rows
 from storage.dto import UserDTO
 from storage.models import Role
 
 
 # /admin's buttons (`adm:`): find a user, and a user card's grant/revoke (role values;
 # agency 0 for none). Invites have their own (invites.py).
-@dataclass(frozen=True, slots=True)
-class FindUser(CallbackData, prefix="adm:f"):
-    pass
+class FindUser(CallbackData, prefix="adm:f"): ...
 
 
-@dataclass(frozen=True, slots=True)
 class PickOfficerAgency(CallbackData, prefix="adm:go"):
     user_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class GrantOfficer(CallbackData, prefix="adm:ga"):
     user_id: int
     agency_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class Grant(CallbackData, prefix="adm:g"):
+class RoleChange(CallbackData):
+    """A grantable role (agency 0: none) given to or taken from a user; not a kind itself."""
+
     user_id: int
     role: str
     agency_id: int
@@ -50,14 +46,10 @@ class Grant(CallbackData, prefix="adm:g"):
         return self.role in GRANTABLE_VALUES
 
 
-@dataclass(frozen=True, slots=True)
-class Revoke(CallbackData, prefix="adm:r"):
-    user_id: int
-    role: str
-    agency_id: int
+class Grant(RoleChange, prefix="adm:g"): ...
 
-    def valid(self) -> bool:
-        return self.role in GRANTABLE_VALUES
+
+class Revoke(RoleChange, prefix="adm:r"): ...
 
 
 def _home_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
@@ -94,8 +86,7 @@ async def _group_where(context: RounaqContext) -> str:
 
 
 async def _bind_group(update: Update, context: RounaqContext, code: str) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     agency = context.services.directory.agency_by_code(code)
     if agency is None:
         await message.reply_text(context.tr.t("admin.no_agency", code=escape(code[:32])))

@@ -2,53 +2,48 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.views import admin as views_admin
 from handlers.admin.common import agency_rows, edit_or_send
+from handlers.declare import as_button
 from handlers.ui import keyboard, rows, send_chunks
 
 DEADLINE_CHOICES = (3, 5, 7, 10, 15, 20, 30)
 
 
-@dataclass(frozen=True, slots=True)
-class RoutingHome(CallbackData, prefix="rt:home"):
-    pass
+class OnCategory(CallbackData):
+    """A category's route (the shape of two kinds, not a kind itself)."""
+
+    category_id: int
 
 
-@dataclass(frozen=True, slots=True)
+class RoutingHome(CallbackData, prefix="rt:home"): ...
+
+
 class BackToRouting(CallbackData, prefix="rt:b"):
     """Back from a category's card to the table, in the same message."""
 
 
-@dataclass(frozen=True, slots=True)
-class RouteCategory(CallbackData, prefix="rt:c"):
-    category_id: int
+class RouteCategory(OnCategory, prefix="rt:c"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class PickSector(CallbackData, prefix="rt:sp"):
-    category_id: int
+class PickSector(OnCategory, prefix="rt:sp"): ...
 
 
-@dataclass(frozen=True, slots=True)
 class PickAgency(CallbackData, prefix="rt:a"):
     category_id: int
     sector_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class SetRoute(CallbackData, prefix="rt:s"):
     category_id: int
     sector_id: int
     agency_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class SetDeadline(CallbackData, prefix="rt:d"):
     category_id: int
     days: int
@@ -82,11 +77,7 @@ async def routing(update: Update, context: RounaqContext) -> None:
     await send_chunks(context, chat.id, await routing_text(context), routing_markup(context))
 
 
-async def routing_home(
-    update: Update, context: RounaqContext, query: CallbackQuery, _: RoutingHome
-) -> None:
-    await query.answer()
-    await routing(update, context)
+routing_home = as_button(routing)
 
 
 async def back_to_routing(

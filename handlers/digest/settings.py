@@ -4,7 +4,6 @@ changes one thing and redraws the screen."""
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Chat, InlineKeyboardButton, Update
@@ -22,17 +21,12 @@ TIMES_PER_ROW = 4
 
 
 # The settings screen's buttons (`dg:`).
-@dataclass(frozen=True, slots=True)
-class TurnOn(CallbackData, prefix="dg:on"):
-    pass
+class TurnOn(CallbackData, prefix="dg:on"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class TurnOff(CallbackData, prefix="dg:off"):
-    pass
+class TurnOff(CallbackData, prefix="dg:off"): ...
 
 
-@dataclass(frozen=True, slots=True)
 class PickTime(CallbackData, prefix="dg:t"):
     hhmm: str  # "0730": a colon cannot travel in a field
 
@@ -40,7 +34,6 @@ class PickTime(CallbackData, prefix="dg:t"):
         return len(self.hhmm) == 4 and self.hhmm.isascii() and self.hhmm.isdigit()
 
 
-@dataclass(frozen=True, slots=True)
 class ToggleSection(CallbackData, prefix="dg:s"):
     section: str
 

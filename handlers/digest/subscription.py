@@ -12,7 +12,7 @@ from bot.digest.content import Part
 from handlers.digest.chats import may_manage, recipient, switch
 from handlers.digest.jobs import runner_of
 from handlers.digest.settings import settings_screen
-from handlers.ui import keyboard
+from handlers.ui import keyboard, message_of
 
 
 async def send_parts(context: RounaqContext, chat_id: int, parts: list[Part]) -> None:
@@ -62,8 +62,7 @@ async def _set_subscription(update: Update, context: RounaqContext, *, on: bool)
 
 
 async def _set_other_chat(update: Update, context: RounaqContext, target: str, *, on: bool) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr = context.tr
     # The rule for the target's kind (a group or channel), checked before it is looked up:
     # someone who may not learns nothing about the chat.

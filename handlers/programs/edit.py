@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 import jdatetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot.access import Permission
@@ -22,18 +18,16 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import ProgramError
 from bot.text import normalize_text, parse_date, parse_int
-from handlers import drafts, steps
-from handlers.common import cancel
+from handlers import drafts, flow, steps
 from handlers.declare import command
-from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
+from handlers.ui import chat_id, keyboard, message_of, rows
 
-EDIT_KEY = drafts.register("program_edit")
+DRAFT = drafts.Draft("program_edit")
 DATE_FIELDS = ("starts_on", "due_on")
 TEXT_FIELDS = ("title_fa", "title_en", "target_fa", "target_en")
 EDIT_FIELDS = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
 class EditField(CallbackData, prefix="pge:f"):
     field: str
 
@@ -41,7 +35,6 @@ class EditField(CallbackData, prefix="pge:f"):
         return self.field in EDIT_FIELDS
 
 
-@dataclass(frozen=True, slots=True)
 class EditAgency(CallbackData, prefix="pge:a"):
     agency_id: int
 
@@ -52,8 +45,7 @@ class EditState(IntEnum):
 
 
 async def begin_edit(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr, fmt = context.tr, context.fmt
     number = parse_int(context.args[0]) if context.args else None
     program = await context.services.programs.by_number(number) if number else None
@@ -62,8 +54,7 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
         key = "programs.not_found" if context.args else "programs.edit_usage"
         await message.reply_text(tr.t(key))
         return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data[EDIT_KEY] = {"program_id": program.id, "number": program.number}
+    DRAFT.begin(context, program_id=program.id, number=program.number)
     buttons = [
         InlineKeyboardButton(tr.t(f"programs.field.{f}"), callback_data=EditField(f).pack())
         for f in EDIT_FIELDS
@@ -79,23 +70,13 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
     return EditState.FIELD
 
 
-def _edit_draft(context: RounaqContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.setdefault(EDIT_KEY, {})
-    assert isinstance(draft, dict)
-    return draft
-
-
 async def edit_field(update: Update, context: RounaqContext) -> int:
-    choice = steps.chosen(update, context)
-    tr = context.tr
-    picked = EditField.unpack(choice.data)
-    field = picked.field if picked else ""
-    if not field or "program_id" not in _edit_draft(context):
-        await choice.answer(tr.t("common.stale_button"), show_alert=True)
+    got = await flow.pick(update, context, EditField, lambda _: "program_id" in DRAFT.of(context))
+    if got is None:
         return EditState.FIELD
-    await choice.answer()
-    _edit_draft(context)["field"] = field
+    choice, picked = got
+    tr, field = context.tr, picked.field
+    DRAFT.of(context)["field"] = field
     label = tr.t(f"programs.field.{field}")
     if field == "agency_id":
         buttons = [
@@ -121,7 +102,7 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
 
 
 async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int:
-    draft, tr = _edit_draft(context), context.tr
+    draft, tr = DRAFT.of(context), context.tr
     try:
         await context.services.programs.edit(
             context.principal, int(draft["program_id"]), str(draft["field"]), value
@@ -129,8 +110,7 @@ async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int
     except ProgramError as error:
         await context.bot.send_message(chat_id(update), tr.t(f"programs.error.{error.reason}"))
         return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data.pop(EDIT_KEY, None)
+    DRAFT.drop(context)
     await context.bot.send_message(
         chat_id(update),
         tr.t("programs.edit_done", number=context.fmt.plain_int(int(draft["number"]))),
@@ -139,12 +119,10 @@ async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int
 
 
 async def edit_value(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    draft, tr = _edit_draft(context), context.tr
+    message, typed = flow.typed(update)
+    draft, tr = DRAFT.of(context), context.tr
     field = draft.get("field")
-    text = normalize_text(message.text)
+    text = normalize_text(typed)
     if field in DATE_FIELDS:
         if text in (tr.t("programs.edit_clear"), "-"):
             return await _apply_edit(update, context, None)
@@ -170,37 +148,31 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
 
 
 async def edit_agency(update: Update, context: RounaqContext) -> int:
-    choice = steps.chosen(update, context)
-    picked = EditAgency.unpack(choice.data)
-    if picked is None or _edit_draft(context).get("field") != "agency_id":
-        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+    got = await flow.pick(
+        update, context, EditAgency, lambda _: DRAFT.of(context).get("field") == "agency_id"
+    )
+    if got is None:
         return EditState.VALUE
-    await choice.answer()
+    choice, picked = got
     await choice.clear()
     return await _apply_edit(update, context, picked.agency_id)
 
 
 def edit_conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
-    with mixed_step_conversation():
-        return ConversationHandler(
-            entry_points=[EDITPROGRAM.handler()],
-            states={
-                EditState.FIELD: steps.button_state(
-                    application, CallbackQueryHandler(edit_field, pattern=EditField.pattern())
-                ),
-                # Text for most fields; the agency is a button (typed names count).
-                EditState.VALUE: steps.button_state(
-                    application,
-                    CallbackQueryHandler(edit_agency, pattern=EditAgency.pattern()),
-                    also=[MessageHandler(filters.TEXT & ~filters.COMMAND, edit_value)],
-                    hint="common.text_expected",
-                ),
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            name="program_edit",
-            persistent=True,
-            allow_reentry=True,
-        )
+    return flow.conversation(
+        "program_edit",
+        EDITPROGRAM,
+        {
+            EditState.FIELD: steps.button_state(application, flow.on(EditField, edit_field)),
+            # Text for most fields; the agency is a button (typed names count).
+            EditState.VALUE: steps.button_state(
+                application,
+                flow.on(EditAgency, edit_agency),
+                also=[MessageHandler(flow.TEXT, edit_value)],
+                hint="common.text_expected",
+            ),
+        },
+    )
 
 
 # A tool that takes an argument: in /help, not in the menu.

@@ -9,11 +9,11 @@ from bot.context import RounaqContext
 from bot.services.programs import ProgramError
 from bot.text import parse_int, parse_tracking_number
 from handlers.declare import command
+from handlers.ui import message_of
 
 
 async def link_command(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     assert message.text is not None
     tr, fmt = context.tr, context.fmt
     unlink = message.text.lstrip().startswith("/unlink")

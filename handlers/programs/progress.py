@@ -9,8 +9,6 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -22,11 +20,10 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import Evidence, ProgramError
 from bot.text import normalize_text, parse_date, parse_percent
-from handlers import steps
-from handlers.common import cancel, reply_not_text
-from handlers.declare import command, guarded
+from handlers import flow, steps
+from handlers.declare import command
 from handlers.programs.progress_steps import (
-    DRAFT_KEY,
+    DRAFT,
     MAX_FILE_NAME,
     Cancel,
     NoEvidence,
@@ -37,10 +34,9 @@ from handlers.programs.progress_steps import (
     ask_date,
     ask_percent,
     confirm,
-    draft,
 )
 from handlers.programs.status import UpdateButton
-from handlers.ui import chat_id, keyboard, mixed_step_conversation, rows
+from handlers.ui import chat_id, keyboard, message_of, rows
 
 Step = Callable[[Update, RounaqContext], Coroutine[Any, Any, int]]
 
@@ -52,10 +48,9 @@ def needs_program(step: Step) -> Step:
 
     @functools.wraps(step)
     async def checked(update: Update, context: RounaqContext) -> int:
-        if "program_id" in draft(context):
+        if "program_id" in DRAFT.of(context):
             return await step(update, context)
-        assert context.user_data is not None
-        context.user_data.pop(DRAFT_KEY, None)
+        DRAFT.drop(context)
         if update.callback_query is not None:
             await update.callback_query.answer()
         await context.bot.send_message(chat_id(update), context.tr.t("programs.restart"))
@@ -76,17 +71,15 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
             await query.answer(tr.t("programs.error.not_your_agency"), show_alert=True)
             return ConversationHandler.END
         await query.answer()
-        assert context.user_data is not None
-        context.user_data[DRAFT_KEY] = {"program_id": chosen.id}
+        DRAFT.begin(context, program_id=chosen.id)
         await ask_percent(update, context, chosen.id)
         return State.PERCENT
     if not programs:
         await context.bot.send_message(chat_id(update), tr.t("programs.no_programs"))
         return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data[DRAFT_KEY] = {}
+    DRAFT.begin(context)
     if len(programs) == 1:
-        draft(context)["program_id"] = programs[0].id
+        DRAFT.of(context)["program_id"] = programs[0].id
         await ask_percent(update, context, programs[0].id)
         return State.PERCENT
     fmt = context.fmt
@@ -117,39 +110,35 @@ async def got_program(update: Update, context: RounaqContext) -> int:
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.PROGRAM
     await choice.answer()
-    draft(context)["program_id"] = program.id
+    DRAFT.of(context)["program_id"] = program.id
     await ask_percent(update, context, program.id)
     return State.PERCENT
 
 
 @needs_program
 async def got_percent(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    percent = parse_percent(message.text)
+    message, text = flow.typed(update)
+    percent = parse_percent(text)
     if percent is None:
         await message.reply_text(
-            context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(message.text, 40)))
+            context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(text, 40)))
         )
         return State.PERCENT
-    draft(context)["percent"] = percent
+    DRAFT.of(context)["percent"] = percent
     await message.reply_text(context.tr.t("programs.ask_note"))
     return State.NOTE
 
 
 @needs_program
 async def got_note(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    note = normalize_text(message.text)
+    message, text = flow.typed(update)
+    note = normalize_text(text)
     try:
         context.services.programs.check_update(None, note or "-", None)
     except ProgramError as error:
         await message.reply_text(context.tr.t(f"programs.error.{error.reason}"))
         return State.NOTE
-    draft(context)["note"] = note
+    DRAFT.of(context)["note"] = note
     await message.reply_text(
         context.tr.t("programs.ask_evidence"),
         reply_markup=steps.step_markup(
@@ -169,14 +158,13 @@ async def got_note(update: Update, context: RounaqContext) -> int:
 
 @needs_program
 async def got_evidence(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     if message.photo:
         photo = message.photo[-1]
-        draft(context)["evidence"] = {"kind": "photo", "file_id": photo.file_id}
+        DRAFT.of(context)["evidence"] = {"kind": "photo", "file_id": photo.file_id}
     elif message.document is not None:
         name = (message.document.file_name or "")[:MAX_FILE_NAME] or None
-        draft(context)["evidence"] = {
+        DRAFT.of(context)["evidence"] = {
             "kind": "document",
             "file_id": message.document.file_id,
             "file_name": name,
@@ -187,26 +175,22 @@ async def got_evidence(update: Update, context: RounaqContext) -> int:
 
 @needs_program
 async def no_evidence(update: Update, context: RounaqContext) -> int:
-    choice = steps.chosen(update, context)
-    await choice.answer()
-    await choice.clear()
-    draft(context).pop("evidence", None)
+    await flow.pressed(update, context)
+    DRAFT.of(context).pop("evidence", None)
     await ask_date(update, context)
     return State.DATE
 
 
 @needs_program
 async def got_date(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    parsed = parse_date(message.text)
+    message, text = flow.typed(update)
+    parsed = parse_date(text)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
     if parsed is None:
         await message.reply_text(
             context.tr.t(
                 "programs.error.bad_date",
-                text=escape(context.fmt.shorten(message.text, 40)),
+                text=escape(context.fmt.shorten(text, 40)),
                 example=context.fmt.short_date(today),
             ),
             reply_markup=steps.remembered_markup(context),
@@ -221,18 +205,16 @@ async def got_date(update: Update, context: RounaqContext) -> int:
             reply_markup=steps.remembered_markup(context),
         )
         return State.DATE
-    draft(context)["date"] = day.isoformat()
+    DRAFT.of(context)["date"] = day.isoformat()
     await confirm(update, context)
     return State.CONFIRM
 
 
 @needs_program
 async def today_button(update: Update, context: RounaqContext) -> int:
-    choice = steps.chosen(update, context)
-    await choice.answer()
-    await choice.clear()
+    await flow.pressed(update, context)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
-    draft(context)["date"] = today.isoformat()
+    DRAFT.of(context)["date"] = today.isoformat()
     await confirm(update, context)
     return State.CONFIRM
 
@@ -240,7 +222,7 @@ async def today_button(update: Update, context: RounaqContext) -> int:
 @needs_program
 async def save(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
-    values, tr, fmt = draft(context), context.tr, context.fmt
+    values, tr, fmt = DRAFT.of(context), context.tr, context.fmt
     if not {"program_id", "percent", "note", "date"} <= values.keys():
         await choice.answer(tr.t("common.stale_button"), show_alert=True)
         return ConversationHandler.END
@@ -259,8 +241,7 @@ async def save(update: Update, context: RounaqContext) -> int:
         return ConversationHandler.END
     await choice.answer()
     await choice.clear()
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
+    DRAFT.drop(context)
     program = await context.services.programs.get(saved.program_id)
     assert program is not None
     await context.bot.send_message(
@@ -281,59 +262,34 @@ async def save(update: Update, context: RounaqContext) -> int:
     return ConversationHandler.END
 
 
-async def cancel_button(update: Update, context: RounaqContext) -> int:
-    choice = steps.chosen(update, context)
-    await choice.answer()
-    await choice.clear()
-    return await cancel(update, context)
-
-
 def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
-    text = filters.TEXT & ~filters.COMMAND
     files = filters.PHOTO | filters.Document.ALL
-    with mixed_step_conversation():
-        return ConversationHandler(
-            entry_points=[
-                PROGRESS.handler(),
-                CallbackQueryHandler(
-                    guarded(begin_progress, Permission.UPDATE_PROGRAMS),
-                    pattern=UpdateButton.pattern(),
-                ),
-            ],
-            states={
-                State.PROGRAM: steps.button_state(
-                    application, CallbackQueryHandler(got_program, pattern=PickProgram.pattern())
-                ),
-                State.PERCENT: [
-                    MessageHandler(text, got_percent),
-                    MessageHandler(~filters.COMMAND, reply_not_text),
-                ],
-                State.NOTE: [
-                    MessageHandler(text, got_note),
-                    MessageHandler(~filters.COMMAND, reply_not_text),
-                ],
-                State.EVIDENCE: steps.button_state(
-                    application,
-                    CallbackQueryHandler(no_evidence, pattern=NoEvidence.pattern()),
-                    also=[MessageHandler(files, got_evidence)],
-                ),
-                State.DATE: steps.button_state(
-                    application,
-                    CallbackQueryHandler(today_button, pattern=Today.pattern()),
-                    also=[MessageHandler(text, got_date)],
-                    hint="common.text_expected",
-                ),
-                State.CONFIRM: steps.button_state(
-                    application,
-                    CallbackQueryHandler(save, pattern=Save.pattern()),
-                    CallbackQueryHandler(cancel_button, pattern=Cancel.pattern()),
-                ),
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            name="progress",
-            persistent=True,
-            allow_reentry=True,
-        )
+    return flow.conversation(
+        "progress",
+        PROGRESS,
+        {
+            State.PROGRAM: steps.button_state(application, flow.on(PickProgram, got_program)),
+            State.PERCENT: flow.text_step(got_percent),
+            State.NOTE: flow.text_step(got_note),
+            State.EVIDENCE: steps.button_state(
+                application,
+                flow.on(NoEvidence, no_evidence),
+                also=[MessageHandler(files, got_evidence)],
+            ),
+            State.DATE: steps.button_state(
+                application,
+                flow.on(Today, today_button),
+                also=[MessageHandler(flow.TEXT, got_date)],
+                hint="common.text_expected",
+            ),
+            State.CONFIRM: steps.button_state(
+                application,
+                flow.on(Save, save),
+                flow.on(Cancel, flow.cancel_button),
+            ),
+        },
+        entry_button=UpdateButton.pattern(),
+    )
 
 
 PROGRESS = command("progress", begin_progress, needs=Permission.UPDATE_PROGRAMS)

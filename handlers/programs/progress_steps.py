@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
-from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 
@@ -15,33 +13,24 @@ from bot.views import programs as views_programs
 from handlers import drafts, steps
 from handlers.ui import chat_id, keyboard
 
-DRAFT_KEY = drafts.register("progress_draft")
+DRAFT = drafts.Draft("progress_draft")
 MAX_FILE_NAME = 200
 
 
-@dataclass(frozen=True, slots=True)
 class PickProgram(CallbackData, prefix="pgf:p"):
     program_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class NoEvidence(CallbackData, prefix="pgf:n"):
-    pass
+class NoEvidence(CallbackData, prefix="pgf:n"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Today(CallbackData, prefix="pgf:t"):
-    pass
+class Today(CallbackData, prefix="pgf:t"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Save(CallbackData, prefix="pgf:s"):
-    pass
+class Save(CallbackData, prefix="pgf:s"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Cancel(CallbackData, prefix="pgf:x"):
-    pass
+class Cancel(CallbackData, prefix="pgf:x"): ...
 
 
 class State(IntEnum):
@@ -51,13 +40,6 @@ class State(IntEnum):
     EVIDENCE = 4
     DATE = 5
     CONFIRM = 6
-
-
-def draft(context: RounaqContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.setdefault(DRAFT_KEY, {})
-    assert isinstance(draft, dict)
-    return draft
 
 
 async def ask_percent(update: Update, context: RounaqContext, program_id: int) -> None:
@@ -84,7 +66,7 @@ async def ask_date(update: Update, context: RounaqContext) -> None:
 
 
 async def confirm(update: Update, context: RounaqContext) -> None:
-    values, tr = draft(context), context.tr
+    values, tr = DRAFT.of(context), context.tr
     program = await context.services.programs.get(int(values["program_id"]))
     assert program is not None
     text = views_programs.progress_confirm(

@@ -3,13 +3,10 @@ update's evidence file again."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 
-from bot import charts
 from bot.access import Permission, can_update_program
 from bot.buttons.programs import OpenButton
 from bot.callback_data import CallbackData
@@ -18,28 +15,33 @@ from bot.formatting import split_message
 from bot.text import parse_int
 from bot.views.figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.declare import command, stale
-from handlers.ui import chat_id, keyboard, pager_row, rows, send_chunks
+from handlers.ui import (
+    answer_opened,
+    chat_id,
+    keyboard,
+    page_turner,
+    pager_row,
+    rows,
+    send_chart,
+    send_chunks,
+    show_page,
+)
 
 
 # Viewing (`pg:`); the progress flow's are `pgf:` (progress_steps), the edit flow's `pge:` (edit).
 # UpdateButton opens the progress flow from a program's page; OpenButton lives in bot/
 # because the digest's program lines carry it too.
-@dataclass(frozen=True, slots=True)
 class ListButton(CallbackData, prefix="pg:l"):
     page: int
 
 
-@dataclass(frozen=True, slots=True)
-class ChartButton(CallbackData, prefix="pg:c"):
-    pass
+class ChartButton(CallbackData, prefix="pg:c"): ...
 
 
-@dataclass(frozen=True, slots=True)
 class EvidenceButton(CallbackData, prefix="pg:e"):
     update_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class UpdateButton(CallbackData, prefix="pg:u"):
     program_id: int
 
@@ -87,16 +89,10 @@ async def status(update: Update, context: RounaqContext) -> None:
         for chunk in split_message(national_programs(context.tr, context.fmt, rows)):
             await message.reply_text(chunk)
         return
-    text, markup = await _status_page(context, 1)
-    await message.reply_text(text, reply_markup=markup)
+    await show_page(update, context, _status_page)
 
 
-async def list_button(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: ListButton
-) -> None:
-    await query.answer()
-    text, markup = await _status_page(context, data.page)
-    await query.edit_message_text(text, reply_markup=markup)
+list_button = page_turner(_status_page)
 
 
 async def _send_program(update: Update, context: RounaqContext, number: int) -> bool:
@@ -136,10 +132,8 @@ async def _send_program(update: Update, context: RounaqContext, number: int) -> 
 async def open_button(
     update: Update, context: RounaqContext, query: CallbackQuery, data: OpenButton
 ) -> None:
-    if not await _send_program(update, context, data.number):
-        await query.answer(context.tr.t("programs.not_found"), show_alert=True)
-        return
-    await query.answer()
+    opened = await _send_program(update, context, data.number)
+    await answer_opened(query, context, opened, "programs.not_found")
 
 
 async def chart_button(
@@ -148,18 +142,14 @@ async def chart_button(
     await query.answer()
     tr, fmt = context.tr, context.fmt
     programs = await context.services.programs.all()
-    png = await asyncio.to_thread(
-        charts.horizontal_bars,
-        fmt,
+    await send_chart(
+        update,
+        context,
         tr.t("programs.chart_title"),
         progress_bars(tr, fmt, programs),
+        filename="programs.png",
         axis_label=tr.t("programs.chart_axis"),
         limit=110,
-    )
-    await context.bot.send_photo(
-        chat_id(update),
-        InputFile(png, filename="programs.png"),
-        caption=tr.t("programs.chart_title"),
     )
 
 

@@ -10,12 +10,12 @@ from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.services.programs import ProgramError
 from handlers.declare import guarded
+from handlers.ui import message_of
 
 
 async def program_set_file(update: Update, context: RounaqContext) -> None:
     """An admin sends a TOML program set: new programs are added, known ones updated."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     assert message.document is not None
     tr = context.tr
     if (message.document.file_size or 0) > context.settings.max_upload_bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -17,94 +16,65 @@ from telegram.ext import (
 
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
-from handlers.common import cancel, reply_not_text
-from handlers.declare import command, guarded
-from handlers.report.confirm import (
-    cancel_button,
-    edit_category,
-    edit_description,
-    got_amount,
-    skip_amount,
-    submit,
-)
-from handlers.report.draft import (
-    AttachmentsDone,
-    CancelReport,
-    EditCategory,
-    EditDescription,
-    NewDraft,
-    PickCategory,
-    PickUnit,
-    Resume,
-    SkipAmount,
-    State,
-    Submit,
-)
-from handlers.report.entry import begin, got_category, got_unit, new_draft, resume_draft
-from handlers.report.files import attachments_done, got_description, got_file, more_description
+from handlers import flow
+from handlers.declare import command
+from handlers.report import confirm, draft, entry, files
+from handlers.report.draft import State
 from handlers.steps import button_state
-from handlers.ui import mixed_step_conversation
 
 # Private only: the flow posts a contact keyboard and the owner's details.
 COMMANDS = [
-    command("report", begin, needs=Permission.SUBMIT_REPORT, filters=filters.ChatType.PRIVATE)
+    command("report", entry.begin, needs=Permission.SUBMIT_REPORT, filters=filters.ChatType.PRIVATE)
 ]
 
 
 def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    files = filters.PHOTO | filters.Document.ALL
-    with mixed_step_conversation():
-        return ConversationHandler(
-            entry_points=[
-                COMMANDS[0].handler(),
-                CallbackQueryHandler(
-                    guarded(begin, Permission.SUBMIT_REPORT), pattern=r"^menu:report$"
-                ),
-            ],
-            states={
-                State.RESUME: button_state(
-                    application,
-                    CallbackQueryHandler(resume_draft, pattern=Resume.pattern()),
-                    CallbackQueryHandler(new_draft, pattern=NewDraft.pattern()),
-                ),
-                State.UNIT: button_state(
-                    application, CallbackQueryHandler(got_unit, pattern=rf"^{PickUnit.prefix}:")
-                ),
-                State.CATEGORY: button_state(
-                    application,
-                    CallbackQueryHandler(got_category, pattern=rf"^{PickCategory.prefix}:"),
-                ),
-                State.DESCRIPTION: [
-                    MessageHandler(text | files, got_description),
-                    MessageHandler(~filters.COMMAND, reply_not_text),
+    attached = filters.PHOTO | filters.Document.ALL
+    return flow.conversation(
+        "report",
+        COMMANDS[0],
+        {
+            State.RESUME: button_state(
+                application,
+                flow.on(draft.Resume, entry.resume_draft),
+                flow.on(draft.NewDraft, entry.new_draft),
+            ),
+            # By prefix: a forged or old unit or category is answered by the step itself.
+            State.UNIT: button_state(
+                application,
+                CallbackQueryHandler(entry.got_unit, pattern=rf"^{draft.PickUnit.prefix}:"),
+            ),
+            State.CATEGORY: button_state(
+                application,
+                CallbackQueryHandler(entry.got_category, pattern=rf"^{draft.PickCategory.prefix}:"),
+            ),
+            State.DESCRIPTION: flow.text_step(files.got_description, also=attached),
+            State.ATTACH: button_state(
+                application,
+                flow.on(draft.AttachmentsDone, files.attachments_done),
+                # Text here is the rest of a long description (Telegram splits a paste).
+                also=[
+                    MessageHandler(attached, files.got_file),
+                    MessageHandler(flow.TEXT, files.more_description),
                 ],
-                State.ATTACH: button_state(
-                    application,
-                    CallbackQueryHandler(attachments_done, pattern=AttachmentsDone.pattern()),
-                    # Text here is the rest of a long description (Telegram splits a paste).
-                    also=[MessageHandler(files, got_file), MessageHandler(text, more_description)],
-                    hint="report.files_expected",
-                ),
-                State.AMOUNT: button_state(
-                    application,
-                    CallbackQueryHandler(skip_amount, pattern=SkipAmount.pattern()),
-                    also=[MessageHandler(text, got_amount)],
-                    hint="common.text_expected",
-                ),
-                State.CONFIRM: button_state(
-                    application,
-                    CallbackQueryHandler(submit, pattern=Submit.pattern()),
-                    CallbackQueryHandler(edit_description, pattern=EditDescription.pattern()),
-                    CallbackQueryHandler(edit_category, pattern=EditCategory.pattern()),
-                    CallbackQueryHandler(cancel_button, pattern=CancelReport.pattern()),
-                ),
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            name="report",
-            persistent=True,
-            allow_reentry=True,
-        )
+                hint="report.files_expected",
+            ),
+            State.AMOUNT: button_state(
+                application,
+                flow.on(draft.SkipAmount, confirm.skip_amount),
+                also=[MessageHandler(flow.TEXT, confirm.got_amount)],
+                hint="common.text_expected",
+            ),
+            State.CONFIRM: button_state(
+                application,
+                flow.on(draft.Submit, confirm.submit),
+                flow.on(draft.EditDescription, confirm.edit_description),
+                flow.on(draft.EditCategory, confirm.edit_category),
+                flow.on(draft.CancelReport, flow.cancel_button),
+            ),
+        },
+        entry_button=r"^menu:report$",
+    )
 
 
 def register(application: RounaqApp) -> None:

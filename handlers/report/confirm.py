@@ -9,63 +9,48 @@ from bot.context import RounaqContext
 from bot.services.reports import Attachment, ReportDraft, ReportError, Submission, amount_allowed
 from bot.text import parse_amount_rials
 from bot.views import report as views_report
-from handlers.common import cancel
+from handlers import flow
 from handlers.myreports import OpenButton
 from handlers.notify import notify_agency_of_new_report
-from handlers.report.draft import DRAFT_KEY, State, draft, send
+from handlers.report.draft import DRAFT, State, send
 from handlers.report.prompts import ask_category, ask_description, show_summary
 from handlers.steps import chosen, remembered_markup, reprompt
 from handlers.ui import keyboard
 
 
 async def got_amount(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    amount = parse_amount_rials(message.text)
+    _message, text = flow.typed(update)
+    amount = parse_amount_rials(text)
     if amount is None or not amount_allowed(amount):
         await reprompt(update, context, "report.amount_invalid")
         return State.AMOUNT
-    draft(context)["amount"] = amount
+    DRAFT.of(context)["amount"] = amount
     return await show_summary(update, context)
 
 
 async def skip_amount(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
-    draft(context)["amount"] = None
+    await flow.pressed(update, context)
+    DRAFT.of(context)["amount"] = None
     return await show_summary(update, context)
 
 
 async def edit_description(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
-    draft(context).pop("description", None)
+    await flow.pressed(update, context)
+    DRAFT.of(context).pop("description", None)
     await ask_description(update, context)
     return State.DESCRIPTION
 
 
 async def edit_category(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
-    draft(context).pop("amount", None)  # the new category may not be financial
+    await flow.pressed(update, context)
+    DRAFT.of(context).pop("amount", None)  # the new category may not be financial
     await ask_category(update, context)
     return State.CATEGORY
 
 
-async def cancel_button(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
-    return await cancel(update, context)
-
-
 async def submit(update: Update, context: RounaqContext) -> int:
     choice = chosen(update, context)
-    values = draft(context)
+    values = DRAFT.of(context)
     if not {"unit_id", "category_id", "description"} <= values.keys():
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return ConversationHandler.END
@@ -89,8 +74,7 @@ async def submit(update: Update, context: RounaqContext) -> int:
     await _received(update, context, submission)
     # The draft goes last: if anything above fails for a moment, the press is handled
     # again from the same draft (and the service recognises the report as stored).
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
+    DRAFT.drop(context)
     return ConversationHandler.END
 
 
@@ -103,9 +87,9 @@ async def _refused(update: Update, context: RounaqContext, error: ReportError) -
         context.tr.t(f"report.error_{error.reason}"),
         reply_markup=None if ends else remembered_markup(context),
     )
-    if ends and context.user_data is not None:
+    if ends:
         # Nothing left to resume: the next /report starts afresh.
-        context.user_data.pop(DRAFT_KEY, None)
+        DRAFT.drop(context)
     return ConversationHandler.END if ends else State.CONFIRM
 
 

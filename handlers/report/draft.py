@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -13,57 +12,39 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from handlers import drafts
 
-DRAFT_KEY = drafts.register("report_draft")
+DRAFT = drafts.Draft("report_draft")
 
 
-@dataclass(frozen=True, slots=True)
 class PickUnit(CallbackData, prefix="rep:unit"):
     unit_id: int
 
 
-@dataclass(frozen=True, slots=True)
 class PickCategory(CallbackData, prefix="rep:cat"):
     category_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class Resume(CallbackData, prefix="rep:resume"):
-    pass
+class Resume(CallbackData, prefix="rep:resume"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class NewDraft(CallbackData, prefix="rep:new"):
-    pass
+class NewDraft(CallbackData, prefix="rep:new"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class AttachmentsDone(CallbackData, prefix="rep:next"):
-    pass
+class AttachmentsDone(CallbackData, prefix="rep:next"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class SkipAmount(CallbackData, prefix="rep:skip"):
-    pass
+class SkipAmount(CallbackData, prefix="rep:skip"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Submit(CallbackData, prefix="rep:submit"):
-    pass
+class Submit(CallbackData, prefix="rep:submit"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class EditDescription(CallbackData, prefix="rep:edit:desc"):
-    pass
+class EditDescription(CallbackData, prefix="rep:edit:desc"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class EditCategory(CallbackData, prefix="rep:edit:cat"):
-    pass
+class EditCategory(CallbackData, prefix="rep:edit:cat"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class CancelReport(CallbackData, prefix="rep:cancel"):
-    pass
+class CancelReport(CallbackData, prefix="rep:cancel"): ...
 
 
 class State(IntEnum):
@@ -76,22 +57,14 @@ class State(IntEnum):
     CONFIRM = 6
 
 
-def draft(context: RounaqContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.setdefault(DRAFT_KEY, {})
-    assert isinstance(draft, dict)
-    return draft
-
-
 def draft_lost(context: RounaqContext) -> bool:
     """The draft lacks what its earlier steps stored: a /cancel in another flow open beside
     this one discards every draft (handlers/common.py) but ends only that other flow."""
-    return not {"unit_id", "category_id"} <= draft(context).keys()
+    return not {"unit_id", "category_id"} <= DRAFT.of(context).keys()
 
 
 async def start_again(update: Update, context: RounaqContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
+    DRAFT.drop(context)
     await send(update, context, context.tr.t("report.restart"))
     return ConversationHandler.END
 

@@ -7,24 +7,24 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RounaqContext
 from bot.formatting import escape
+from handlers import flow
 from handlers.report.draft import (
-    DRAFT_KEY,
+    DRAFT,
     PickCategory,
     PickUnit,
     State,
-    draft,
     send,
 )
 from handlers.report.prompts import after_description, ask_category, ask_description, ask_resume
-from handlers.steps import chosen, step_markup
+from handlers.steps import step_markup
 from handlers.ui import keyboard, rows
 
 
 async def begin(update: Update, context: RounaqContext) -> int:
     if update.callback_query:
         await update.callback_query.answer()
-    draft = context.user_data.get(DRAFT_KEY) if context.user_data is not None else None
-    if isinstance(draft, dict) and "category_id" in draft:
+    held = DRAFT.held(context)
+    if held is not None and "category_id" in held:
         # A draft in hand (the owner came back after a while, or a restart): /report must
         # not throw away what they wrote. Ask first.
         return await ask_resume(update, context)
@@ -32,10 +32,8 @@ async def begin(update: Update, context: RounaqContext) -> int:
 
 
 async def resume_draft(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
-    values = draft(context)
+    await flow.pressed(update, context)
+    values = DRAFT.of(context)
     if "description" in values:
         return await after_description(update, context)
     await ask_description(update, context)
@@ -43,9 +41,7 @@ async def resume_draft(update: Update, context: RounaqContext) -> int:
 
 
 async def new_draft(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
+    await flow.pressed(update, context)
     return await _start(update, context)
 
 
@@ -62,10 +58,9 @@ async def _start(update: Update, context: RounaqContext) -> int:
             ),
         )
         return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data[DRAFT_KEY] = {"attachments": []}
+    DRAFT.begin(context, attachments=[])
     if len(units) == 1:
-        draft(context)["unit_id"] = units[0].id
+        DRAFT.of(context)["unit_id"] = units[0].id
         await ask_category(update, context)
         return State.CATEGORY
     buttons = [
@@ -82,31 +77,25 @@ async def _start(update: Update, context: RounaqContext) -> int:
 
 
 async def got_unit(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    picked = PickUnit.unpack(choice.data)
-    unit_id = picked.unit_id if picked else None
     own = {u.id for u in await context.services.units.of_owner(context.principal.user_id)}
-    if unit_id is None or unit_id not in own:
-        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+    got = await flow.pick(update, context, PickUnit, lambda p: p.unit_id in own)
+    if got is None:
         return State.UNIT
-    await choice.answer()
-    draft(context)["unit_id"] = unit_id
+    DRAFT.of(context)["unit_id"] = got[1].unit_id
     await ask_category(update, context)
     return State.CATEGORY
 
 
 async def got_category(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    picked = PickCategory.unpack(choice.data)
-    category_id = picked.category_id if picked else None
     directory = context.services.directory
-    if category_id is None or category_id not in {c.id for c in directory.categories}:
-        await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
+    known = {c.id for c in directory.categories}
+    got = await flow.pick(update, context, PickCategory, lambda p: p.category_id in known)
+    if got is None:
         return State.CATEGORY
-    await choice.answer()
-    values = draft(context)
-    values["category_id"] = category_id
-    category = directory.category(category_id)
+    choice, picked = got
+    values = DRAFT.of(context)
+    values["category_id"] = picked.category_id
+    category = directory.category(picked.category_id)
     await choice.edit(
         context.tr.t("report.category_chosen", category=escape(category.name(context.lang)))
     )

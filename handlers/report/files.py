@@ -14,9 +14,11 @@ from bot.services.reports import (
     document_type_allowed,
 )
 from bot.text import normalize_text
-from handlers.report.draft import State, draft, draft_lost, start_again
+from handlers import flow
+from handlers.report.draft import DRAFT, State, draft_lost, start_again
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
-from handlers.steps import chosen, step_markup
+from handlers.steps import step_markup
+from handlers.ui import message_of
 
 
 def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str | None]:
@@ -33,8 +35,7 @@ def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str
 
 
 async def got_description(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     if draft_lost(context):
         return await start_again(update, context)
     raw = message.text or message.caption or ""
@@ -51,14 +52,14 @@ async def got_description(update: Update, context: RounaqContext) -> int:
         assert error is not None
         await message.reply_text(error)
         return State.DESCRIPTION
-    draft(context)["description"] = description
+    DRAFT.of(context)["description"] = description
     return await ask_attachments(update, context)
 
 
 def add_attachment(context: RounaqContext, message: Message) -> str | None:
     """Store the file's id (never its bytes); an error message if it is refused."""
     tr = context.tr
-    values = draft(context)
+    values = DRAFT.of(context)
     attachments: list[dict[str, Any]] = values.setdefault("attachments", [])
     if len(attachments) >= MAX_ATTACHMENTS:
         return tr.t("report.too_many_files", max=context.fmt.number(MAX_ATTACHMENTS))
@@ -96,10 +97,9 @@ def add_attachment(context: RounaqContext, message: Message) -> str | None:
 
 
 async def got_file(update: Update, context: RounaqContext) -> int:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     error = add_attachment(context, message)
-    count = len(draft(context).get("attachments", []))
+    count = len(DRAFT.of(context).get("attachments", []))
     text = error or context.tr.plural("report.attachments_so_far", count)
     if error is None and message.caption:
         # A caption is the owner's words about the file: kept as typed text is, never lost.
@@ -112,9 +112,7 @@ async def got_file(update: Update, context: RounaqContext) -> int:
 
 
 async def attachments_done(update: Update, context: RounaqContext) -> int:
-    choice = chosen(update, context)
-    await choice.answer()
-    await choice.clear()
+    await flow.pressed(update, context)
     return await after_description(update, context)
 
 
@@ -122,8 +120,7 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     """Text after the description: the rest of a long paste (Telegram splits it), or more
     words the owner wants in. It joins the description, up to the limit. (The Continue
     label typed is taken as the press before this handler: see `button_state`.)"""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     text = join_description(context, message.text or "")
     # Its own Continue, remembered again: another flow opened meanwhile may have replaced
     # the buttons this step remembered.
@@ -134,7 +131,7 @@ async def more_description(update: Update, context: RounaqContext) -> int:
 def join_description(context: RounaqContext, words: str) -> str:
     """Add words to the draft's description, up to the limit; returns what to tell."""
     tr, fmt = context.tr, context.fmt
-    values = draft(context)
+    values = DRAFT.of(context)
     joined = (values.get("description", "") + "\n" + normalize_text(words)).strip()
     if len(joined) > DESCRIPTION_MAX:
         # The draft keeps what it had: nothing typed so far is lost.

@@ -10,6 +10,7 @@ from bot.i18n import Translator
 from bot.services.reports import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_ATTACHMENTS
 from bot.views import report as views_report
 from handlers.report.draft import (
+    DRAFT,
     AttachmentsDone,
     CancelReport,
     EditCategory,
@@ -20,7 +21,6 @@ from handlers.report.draft import (
     SkipAmount,
     State,
     Submit,
-    draft,
     draft_lost,
     send,
     start_again,
@@ -70,7 +70,7 @@ async def ask_description(update: Update, context: RounaqContext) -> None:
 
 async def ask_attachments(update: Update, context: RounaqContext) -> int:
     tr = context.tr
-    count = len(draft(context).get("attachments", []))
+    count = len(DRAFT.of(context).get("attachments", []))
     text = tr.t("report.ask_attachments", max=context.fmt.number(MAX_ATTACHMENTS))
     if count:
         text += "\n" + tr.plural("report.attachments_so_far", count)
@@ -93,7 +93,7 @@ def continue_markup(tr: Translator) -> InlineKeyboardMarkup | None:
 async def after_description(update: Update, context: RounaqContext) -> int:
     if draft_lost(context):
         return await start_again(update, context)
-    values = draft(context)
+    values = DRAFT.of(context)
     category = context.services.directory.category(values["category_id"])
     if category.financial and "amount" not in values:
         tr = context.tr
@@ -119,7 +119,7 @@ async def after_description(update: Update, context: RounaqContext) -> int:
 async def show_summary(update: Update, context: RounaqContext) -> int:
     if draft_lost(context):
         return await start_again(update, context)
-    values = draft(context)
+    values = DRAFT.of(context)
     tr = context.tr
     unit = await context.services.units.get(values["unit_id"])
     if unit is None:

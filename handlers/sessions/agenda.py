@@ -15,7 +15,7 @@ from handlers import prompt
 from handlers.sessions.buttons import AddItems, PutItem, SendAgenda, WritePosition
 from handlers.sessions.common import agency_chats, error_text, in_language, say, send_to
 from handlers.sessions.views import session_view
-from handlers.ui import answer_quietly, keyboard, rows
+from handlers.ui import answer_quietly, keyboard, message_of, rows
 
 
 async def add_items(
@@ -99,8 +99,7 @@ async def write_position(
 async def got_position(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     await context.services.sessions.write_position(
         context.principal, int(data.get("item", 0)), int(data.get("agency", 0)), text
     )

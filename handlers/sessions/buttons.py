@@ -3,31 +3,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.callback_data import CallbackData
 
 DEADLINE_CHOICES = (10, 20, 30, 60)
 
 
-@dataclass(frozen=True, slots=True)
+# The shapes several verbs share (not kinds themselves).
+class OnSession(CallbackData):
+    session: int
+
+
+class OnItem(CallbackData):
+    """An agenda item, in the session it is discussed in."""
+
+    session: int
+    item: int
+
+
+class ItemAgency(CallbackData):
+    item: int
+    agency: int
+
+
+class DecisionAgency(CallbackData):
+    """A decision, as it concerns one of the agencies it names."""
+
+    decision: int
+    agency: int
+
+
 class NewSession(CallbackData, prefix="ss:new"):
     """Schedule a new session."""
 
 
-@dataclass(frozen=True, slots=True)
-class ViewSession(CallbackData, prefix="ss:v"):
-    session: int
+class ViewSession(OnSession, prefix="ss:v"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Invite(CallbackData, prefix="ss:iv"):
+class Invite(OnSession, prefix="ss:iv"):
     """Open the invitation picker."""
 
-    session: int
 
-
-@dataclass(frozen=True, slots=True)
 class InviteAgency(CallbackData, prefix="ss:ia"):
     """The state the press sets (1 invited, 0 not): a press handled twice stays put."""
 
@@ -39,81 +54,48 @@ class InviteAgency(CallbackData, prefix="ss:ia"):
         return self.invited in (0, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class AddItems(CallbackData, prefix="ss:ai"):
-    session: int
+class AddItems(OnSession, prefix="ss:ai"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class PutItem(CallbackData, prefix="ss:+"):
-    session: int
-    item: int
+class PutItem(OnItem, prefix="ss:+"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class SendAgenda(CallbackData, prefix="ss:sa"):
-    session: int
+class SendAgenda(OnSession, prefix="ss:sa"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class WritePosition(CallbackData, prefix="ss:po"):
+class WritePosition(ItemAgency, prefix="ss:po"):
     """An invited agency's officer writes its position on an item."""
 
-    item: int
-    agency: int
+
+class Attendance(OnSession, prefix="ss:at"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Attendance(CallbackData, prefix="ss:at"):
-    session: int
-
-
-@dataclass(frozen=True, slots=True)
 class Attendee(CallbackData, prefix="ss:ap"):
     session: int
     agency: int
 
 
-@dataclass(frozen=True, slots=True)
-class Decide(CallbackData, prefix="ss:d"):
-    session: int
-    item: int
+class Decide(OnItem, prefix="ss:d"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Postpone(CallbackData, prefix="ss:pp"):
-    session: int
-    item: int
+class Postpone(OnItem, prefix="ss:pp"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Reject(CallbackData, prefix="ss:rj"):
-    session: int
-    item: int
+class Reject(OnItem, prefix="ss:rj"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Reviewed(CallbackData, prefix="ss:rv"):
+class Reviewed(OnItem, prefix="ss:rv"):
     """An overdue decision put back on the agenda was followed up."""
 
-    session: int
-    item: int
 
-
-@dataclass(frozen=True, slots=True)
-class PickAgency(CallbackData, prefix="ss:a"):
+class PickAgency(ItemAgency, prefix="ss:a"):
     """Toggle an agency in the decision draft."""
 
-    item: int
-    agency: int
 
-
-@dataclass(frozen=True, slots=True)
 class AgenciesPicked(CallbackData, prefix="ss:n"):
     item: int
 
 
-@dataclass(frozen=True, slots=True)
 class PickDeadline(CallbackData, prefix="ss:dl"):
     item: int
     days: int
@@ -122,41 +104,23 @@ class PickDeadline(CallbackData, prefix="ss:dl"):
         return self.days in DEADLINE_CHOICES
 
 
-@dataclass(frozen=True, slots=True)
-class Minutes(CallbackData, prefix="ss:m"):
+class Minutes(OnSession, prefix="ss:m"):
     """The minutes to check: the DOCX and the decisions' picture."""
 
-    session: int
+
+class Issue(OnSession, prefix="ss:is"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Issue(CallbackData, prefix="ss:is"):
-    session: int
-
-
-@dataclass(frozen=True, slots=True)
-class SendEdited(CallbackData, prefix="ss:ed"):
+class SendEdited(OnSession, prefix="ss:ed"):
     """The secretariat will send its edited DOCX."""
 
-    session: int
 
-
-@dataclass(frozen=True, slots=True)
-class StopWaiting(CallbackData, prefix="ss:ec"):
+class StopWaiting(OnSession, prefix="ss:ec"):
     """No edited DOCX after all."""
 
-    session: int
+
+class Uphold(DecisionAgency, prefix="ss:up"): ...
 
 
-@dataclass(frozen=True, slots=True)
-class Uphold(CallbackData, prefix="ss:up"):
-    decision: int
-    agency: int
-
-
-@dataclass(frozen=True, slots=True)
-class Requeue(CallbackData, prefix="ss:rq"):
+class Requeue(DecisionAgency, prefix="ss:rq"):
     """An overdue decision back on the next session's agenda."""
-
-    decision: int
-    agency: int

@@ -11,7 +11,7 @@ from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.services.workflow import WorkflowError
 from handlers import decision_draft, prompt
-from handlers.decision_draft import DecisionButtons, draft_of
+from handlers.decision_draft import DecisionDraft
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
     DEADLINE_CHOICES,
@@ -33,7 +33,7 @@ from handlers.sessions.common import (
     say,
 )
 from handlers.sessions.views import session_view
-from handlers.ui import answer_quietly, keyboard, rows
+from handlers.ui import answer_quietly, keyboard, message_of, rows
 from storage.models_sessions import SessionStatus
 
 # --- attendance ------------------------------------------------------------------------
@@ -75,8 +75,7 @@ async def attendee(
 async def got_attendee(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     await context.services.sessions.attend(
         context.principal, int(data.get("session", 0)), int(data.get("agency", 0)), text
     )
@@ -109,11 +108,7 @@ def settle(outcome: str) -> Press[Postpone | Reject | Reviewed]:
 # --- a decision: its text, its agencies, its deadline ------------------------------------
 
 
-def _draft(context: RounaqContext, item_id: int) -> dict[str, Any] | None:
-    return draft_of(context, DRAFT_KEY, item_id)
-
-
-BUTTONS = DecisionButtons(PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES)
+DECISION = DecisionDraft(DRAFT_KEY, PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES)
 
 
 async def decide(
@@ -137,15 +132,15 @@ async def got_decision(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     return await decision_draft.got_text(
-        update, context, DRAFT_KEY, int(data.get("item", 0)), text,
-        buttons=BUTTONS, error_text=error_text, session=int(data.get("session", 0)),
+        update, context, int(data.get("item", 0)), text,
+        decision=DECISION, error_text=error_text, session=int(data.get("session", 0)),
     )  # fmt: skip
 
 
 async def pick_agency(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: PickAgency
 ) -> None:
-    draft = _draft(context, pressed.item)
+    draft = DECISION.of(context, pressed.item)
     if draft is None:
         await query.answer(context.tr.t("common.stale_button"), show_alert=True)
         return
@@ -155,21 +150,20 @@ async def pick_agency(
     elif pressed.agency in {a.id for a in context.services.directory.agencies}:
         picked.append(pressed.agency)
     await query.answer()
-    await edit_markup(query, BUTTONS.picker(context, pressed.item, set(picked)))
+    await edit_markup(query, DECISION.picker(context, pressed.item, set(picked)))
 
 
 async def agencies_picked(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: AgenciesPicked
 ) -> None:
-    draft = _draft(context, pressed.item)
-    await decision_draft.ask_deadline(update, context, query, pressed.item, draft, BUTTONS)
+    await decision_draft.ask_deadline(update, context, query, pressed.item, DECISION)
 
 
 async def pick_deadline(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: PickDeadline
 ) -> None:
     tr, fmt = context.tr, context.fmt
-    draft = _draft(context, pressed.item)
+    draft = DECISION.of(context, pressed.item)
     if draft is None:
         await query.answer(tr.t("common.stale_button"), show_alert=True)
         return

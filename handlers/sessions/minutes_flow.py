@@ -39,7 +39,7 @@ from handlers.sessions.common import (
     say,
     send_to,
 )
-from handlers.ui import answer_quietly, keyboard
+from handlers.ui import answer_quietly, keyboard, message_of
 from storage.dto_sessions import SessionDTO
 from storage.models_sessions import SessionStatus
 
@@ -196,8 +196,7 @@ async def not_a_docx(update: Update, context: RounaqContext) -> None:
 
 
 async def got_edited_minutes(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     assert message.document is not None
     assert context.user_data is not None
     name = message.document.file_name or ""

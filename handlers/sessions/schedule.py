@@ -16,6 +16,7 @@ from handlers.decision_draft import agency_picker
 from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
 from handlers.sessions.common import edit_markup, error_text, say
 from handlers.sessions.views import list_view, session_view
+from handlers.ui import answer_with, message_of
 
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})$")
 
@@ -37,9 +38,7 @@ async def new_session(
 async def view_session(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: ViewSession
 ) -> None:
-    text, markup = await session_view(context, pressed.session)
-    await query.answer()
-    await say(update, context, text, markup)
+    await answer_with(update, context, query, await session_view(context, pressed.session))
 
 
 def _invitations(context: RounaqContext, session_id: int, chosen: set[int]) -> Any:
@@ -89,8 +88,7 @@ def parse_when(text: str, tz: Any) -> datetime | None:
 
 
 async def got_when(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     tr, fmt, now = context.tr, context.fmt, context.services.clock.now()
     when = parse_when(text, context.services.settings.tz)
     if when is None:
@@ -112,8 +110,7 @@ async def got_when(update: Update, context: RounaqContext, data: dict[str, Any],
 async def got_place(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     place = context.services.sessions.check_name(text)
     await prompt.ask(
         context, message.chat.id, context.tr.t("sessions.ask_chair"), "ss_chair",

@@ -184,6 +184,42 @@ def test_wire_format_of_buttons_already_sent() -> None:
     assert not re.match(inbox.ViewButton.pattern(), "ib:c:1:0")
 
 
+def test_kinds_are_frozen_dataclasses_and_shapes_are_not_kinds() -> None:
+    """The declaration alone makes a kind a frozen dataclass; a shared shape (fields and
+    checks several kinds carry) takes no presses itself, its kinds inherit its checks."""
+    item = session_buttons.Postpone(3, 9)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        item.item = 4  # type: ignore[misc]
+    assert item == session_buttons.Postpone(3, 9)
+    assert hash(item) == hash(session_buttons.Postpone(3, 9))
+    assert session_buttons.Reject.unpack(item.pack()) is None  # same shape, another kind
+    shapes = {session_buttons.OnItem, session_buttons.OnSession, reports.ActionOnReport}
+    assert not shapes & set(KINDS)
+    assert reports.ActOnCard.unpack("wf:zzz:12:c") is None  # the shape's valid()
+    assert admin.Revoke.unpack("adm:r:5:owner:0") is None
+    with pytest.raises(ValueError, match="declared twice"):
+
+        class Again(CallbackData, prefix="ss:pp"):
+            item: int
+
+
+def test_a_kind_decorated_the_older_way_still_works() -> None:
+    """`@dataclass(frozen=True, slots=True)` above a kind (how kinds were declared before)
+    is harmless: a branch declaring one that way merges without an import error."""
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Older(CallbackData, prefix="zz:older"):
+        number: int
+
+    try:
+        assert Older.unpack("zz:older:5") == Older(5)
+        assert Older(5).pack() == "zz:older:5"
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            Older(5).number = 6  # type: ignore[misc]
+    finally:
+        CallbackData._kinds.pop(("zz:older", ""))  # a test kind: no feature handles it
+
+
 def test_pack_refuses_oversize_and_separators() -> None:
     with pytest.raises(ValueError, match="64 bytes"):
         stats.ExportButton("a" * 70, "csv").pack()

@@ -32,3 +32,23 @@ def test_drop_all_ends_every_open_flow_and_leaves_the_rest() -> None:
 def test_open_flows_are_named_for_the_log() -> None:
     user_data = {"report_draft": {}, "pending_input": {"kind": "ss_decision"}}
     assert sorted(drafts.open_flows(user_data)) == ["report", "ss_decision"]
+
+
+class _Context:
+    def __init__(self, user_data: dict[str, object] | None) -> None:
+        self.user_data = user_data
+
+
+def test_a_declared_draft_is_read_begun_and_dropped_through_its_handle() -> None:
+    from handlers.report.draft import DRAFT
+
+    assert DRAFT.key in set(drafts.keys())  # declaring it registered it with /cancel
+    context = _Context({"lang": "fa"})
+    assert DRAFT.held(context) is None
+    DRAFT.of(context)["unit_id"] = 3  # begun empty on first use
+    assert DRAFT.held(context) == {"unit_id": 3}
+    DRAFT.begin(context, attachments=[])  # a new draft replaces the old one
+    assert DRAFT.of(context) == {"attachments": []}
+    DRAFT.drop(context)
+    assert context.user_data == {"lang": "fa"}
+    DRAFT.drop(_Context(None))  # no user data (a channel post): nothing to drop
