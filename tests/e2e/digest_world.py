@@ -17,6 +17,7 @@ from storage.dto import ReportDTO
 from storage.models import Report, Role
 from storage.repositories.reports import ReportRepository
 from tests.e2e.owner_kit import staff_every_agency
+from tests.people import Person
 from tests.services_kit import register_unit
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -56,6 +57,22 @@ async def grant(
         assert agency is not None
         agency_id = agency.id
     await services.users.grant(user_id, role, agency_id=agency_id)
+
+
+async def meet_the_readers(
+    services: Services, people: dict[str, Person], *, english_role: Role | None = None
+) -> None:
+    """The digest's usual readers: the owner (رضا), the SMT officer (مریم) and the official
+    (سارا) in Persian, `other_owner` (Sam) in English, holding `english_role` if given.
+    Granting a staff role subscribes the reader; owners opt in."""
+    await ensure_user(services, people["owner"].id, "رضا")
+    await ensure_user(services, people["other_owner"].id, "Sam", "en")
+    await ensure_user(services, people["officer"].id, "مریم")
+    await ensure_user(services, people["official"].id, "سارا")
+    await grant(services, people["officer"].id, Role.OFFICER, "smt")
+    await grant(services, people["official"].id, Role.OFFICIAL)
+    if english_role is not None:
+        await grant(services, people["other_owner"].id, english_role)
 
 
 async def unit_for(services: Services, owner_id: int, name: str) -> int:

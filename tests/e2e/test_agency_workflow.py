@@ -8,7 +8,7 @@ from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Report, ReportEvent
 from storage.models_workflow import ReportTracking
-from tests.e2e.expect import EN, EN_P, FA_P, fa, labels, piece, says
+from tests.e2e.expect import EN, EN_P, T1, fa, labels, piece, says
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 
 
@@ -27,7 +27,6 @@ async def report_row(app: RounaqApp, report_id: int) -> Report:
         return row
 
 
-T1 = FA_P.tracking(1405, 1)
 SMT = "سازمان صنعت، معدن و تجارت استان قم"  # the seed's agency: data
 
 

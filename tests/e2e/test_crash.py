@@ -22,7 +22,7 @@ from storage.db import Database
 from storage.models import Report, Role, Unit
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.durability_helpers import cast_of, texts_with
-from tests.e2e.expect import FA_P, piece, says
+from tests.e2e.expect import T1, piece, says
 from tests.e2e.report_steps import (
     DESCRIPTION,
     finish_report,
@@ -35,7 +35,6 @@ from tests.people import Person
 pytestmark = pytest.mark.slow
 NEW_REPORT = piece("agency.new_report")
 RECEIPT = piece("report.submitted")  # the owner's receipt
-T1 = FA_P.tracking(1405, 1)
 
 
 async def prepare(settings: Settings, officer: Person) -> None:

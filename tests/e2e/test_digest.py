@@ -19,6 +19,7 @@ from tests.e2e.digest_world import (
     ensure_user,
     file_report,
     grant,
+    meet_the_readers,
     move,
     run_digest,
     tehran,
@@ -49,13 +50,7 @@ async def test_each_role_gets_its_own_digest_in_its_language(
     services = services_of(app)
     owner, stranger = people["owner"], people["other_owner"]
     officer, official, admin = people["officer"], people["official"], people["admin"]
-    await ensure_user(services, owner.id, "رضا")
-    await ensure_user(services, stranger.id, "Sam", "en")
-    await ensure_user(services, officer.id, "مریم")
-    await ensure_user(services, official.id, "سارا")
-    # Granting the roles subscribes the officer and the official; owners opt in.
-    await grant(services, officer.id, Role.OFFICER, "smt")
-    await grant(services, official.id, Role.OFFICIAL)
+    await meet_the_readers(services, people)
     unit = await unit_for(services, owner.id, "فرش <کاشان> و پسران")
 
     old = await file_report(services, clock, owner.id, unit, "permits", THURSDAY - days(30))

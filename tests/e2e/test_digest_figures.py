@@ -10,7 +10,6 @@ from datetime import date
 
 from bot.access import ReportAction
 from bot.clock import ManualClock
-from bot.container import Services
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Role
@@ -20,9 +19,8 @@ from tests.e2e.digest_world import (
     SATURDAY_0930,
     THURSDAY,
     days,
-    ensure_user,
     file_report,
-    grant,
+    meet_the_readers,
     run_digest,
     unit_for,
 )
@@ -42,18 +40,6 @@ def button_data(message: object) -> list[str]:
     return [data for row in message.buttons for _, data in row]  # type: ignore[attr-defined]
 
 
-async def cast(services: Services, people: dict[str, Person], *, english_role: Role) -> None:
-    """The owner, the SMT officer and the official in Persian; `other_owner` in English
-    with `english_role`."""
-    await ensure_user(services, people["owner"].id, "رضا")
-    await ensure_user(services, people["officer"].id, "مریم")
-    await ensure_user(services, people["official"].id, "سارا")
-    await ensure_user(services, people["other_owner"].id, "Sam", "en")
-    await grant(services, people["officer"].id, Role.OFFICER, "smt")
-    await grant(services, people["official"].id, Role.OFFICIAL)
-    await grant(services, people["other_owner"].id, english_role)
-
-
 async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
 ) -> None:
@@ -61,7 +47,7 @@ async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     owner, officer, official = people["owner"], people["officer"], people["official"]
     secretary = people["other_owner"]  # the secretariat, reading in English
     admin = people["admin"]
-    await cast(services, people, english_role=Role.SECRETARIAT)
+    await meet_the_readers(services, people, english_role=Role.SECRETARIAT)
     smt = services.directory.agency_by_code("smt")
     banks = services.directory.agency_by_code("banks")
     assert smt is not None
@@ -176,7 +162,7 @@ async def test_sections_without_news_stay_out(
     services = services_of(app)
     owner, officer, official = people["owner"], people["officer"], people["official"]
     reader = people["other_owner"]
-    await cast(services, people, english_role=Role.OFFICIAL)
+    await meet_the_readers(services, people, english_role=Role.OFFICIAL)
     unit = await unit_for(services, owner.id, "سوهان")
     await file_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)
     # A loan file imported long before the period is no news today.

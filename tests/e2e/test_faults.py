@@ -27,12 +27,11 @@ from tests.e2e.durability_helpers import (
     owner_registered,
     texts_with,
 )
-from tests.e2e.expect import FA_P, fa, piece, says
+from tests.e2e.expect import T1, fa, piece, says
 from tests.e2e.report_steps import finish_report, report_up_to_attachments, up_to_description
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
-T1 = FA_P.tracking(1405, 1)
 ASK_FILES, ASK_AMOUNT = piece("report.ask_attachments"), piece("report.ask_amount")
 
 

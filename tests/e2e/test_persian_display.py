@@ -21,8 +21,7 @@ from tests.e2e.digest_world import (
     SATURDAY_0930,
     THURSDAY,
     days,
-    ensure_user,
-    grant,
+    meet_the_readers,
     move,
     run_digest,
     unit_for,
@@ -161,13 +160,7 @@ async def test_every_digest_reads_right_in_its_language(
     services = services_of(app)
     owner, reader = people["owner"], people["other_owner"]
     officer, official = people["officer"], people["official"]
-    await ensure_user(services, owner.id, "رضا")
-    await ensure_user(services, reader.id, "Sam", "en")
-    await ensure_user(services, officer.id, "مریم")
-    await ensure_user(services, official.id, "سارا")
-    await grant(services, officer.id, Role.OFFICER, "smt")
-    await grant(services, official.id, Role.OFFICIAL)
-    await grant(services, reader.id, Role.OFFICIAL)
+    await meet_the_readers(services, people, english_role=Role.OFFICIAL)
     unit = await unit_for(services, owner.id, UNIT)
     await file_dated_report(services, clock, owner.id, unit, "permits", THURSDAY - days(30))
     fresh = await file_dated_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)

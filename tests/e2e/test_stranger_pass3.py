@@ -67,6 +67,19 @@ async def test_the_loans_summary_has_no_summary_button_that_does_nothing(
     assert FA.t("loans.btn_summary") not in tomans.button_texts
 
 
+async def assert_decided_without_asking(
+    emulator: BotApiEmulator, hq: Person, message: SentMessage, button: str
+) -> None:
+    """Pressing an old decide button answers "decision 1 is recorded" and asks nothing."""
+    sent = len(emulator.messages(hq.id))
+    answer = await press_and_answer(emulator, hq, message, button)
+    assert answer == FA.t("hq.already_decided", id="۱")
+    await asyncio.sleep(0.5)  # a prompt for the text would be here by now
+    assert not any(
+        FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
+    )
+
+
 async def test_an_items_old_decide_button_says_it_is_decided_before_asking_anything(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
@@ -83,13 +96,7 @@ async def test_an_items_old_decide_button_says_it_is_decided_before_asking_anyth
     decided = await hq.press(deadline, FA.t("hq.days", days="۲۰"))
     assert "مصوبهٔ شمارهٔ ۱ ثبت شد" in decided.text
 
-    sent = len(emulator.messages(hq.id))
-    answer = await press_and_answer(emulator, hq, item, FA.t("hq.btn_decide"))
-    assert answer == FA.t("hq.already_decided", id="۱")
-    await asyncio.sleep(0.5)  # a prompt for the text would be here by now
-    assert not any(
-        FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
-    )
+    await assert_decided_without_asking(emulator, hq, item, FA.t("hq.btn_decide"))
 
 
 async def test_an_old_agendas_bundle_button_is_refused_before_asking_anything(
@@ -137,13 +144,7 @@ async def test_a_sessions_old_decision_button_says_the_item_is_decided(
     await hq.press(deadline, FA.t("hq.days", days="۲۰"))
     assert (await sessions.get(principal, found.id)).items[0].decision_id == 1
 
-    sent = len(emulator.messages(hq.id))
-    answer = await press_and_answer(emulator, hq, view, decide)
-    assert answer == FA.t("hq.already_decided", id="۱")
-    await asyncio.sleep(0.5)  # a prompt for the text would be here by now
-    assert not any(
-        FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
-    )
+    await assert_decided_without_asking(emulator, hq, view, decide)
 
 
 async def test_a_refused_press_on_a_stale_card_redraws_the_card(

@@ -8,12 +8,11 @@ from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Role
 from storage.models_digest import ChatKind
-from tests.e2e.expect import FA_P, saying, says
+from tests.e2e.expect import FA_P, T1, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.workflow_kit import Cast, event_kinds, file_report, only_report, services_of
 
 FA = get_translator("fa")
-T1 = FA_P.tracking(1405, 1)
 
 
 async def admin_digest(app: RounaqApp, admin_id: int) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.container import Services
 from bot.context import RounaqApp
+from bot.demo import PERSONAS, _grant_personas
 from bot.services.reports import ReportDraft
 from bot.state import runtime_of
 from emulator import BotApiEmulator, SentMessage
@@ -139,3 +140,13 @@ async def press_and_answer(
     query = await emulator.press(person.id, message, label)
     answer = await emulator.wait_for_answer(query)
     return answer.text or ""
+
+
+async def demo_people(app: RounaqApp, emulator: BotApiEmulator) -> dict[int, Person]:
+    """The demo's personas as chat users, by user id, holding the roles bot.demo grants."""
+    people = {
+        p.user_id: Person(emulator, emulator.add_user(p.user_id, p.first_name, persona=p.label))
+        for p in PERSONAS
+    }
+    await _grant_personas(services_of(app))
+    return people
