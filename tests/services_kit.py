@@ -10,7 +10,7 @@ from bot.clock import ManualClock
 from bot.container import Services, build_services
 from bot.services.units import UnitDraft
 from bot.settings import Settings
-from storage.dto import UnitDTO
+from storage.dto import AgencyDTO, UnitDTO
 from storage.models import PermitStatus
 
 
@@ -46,3 +46,10 @@ async def register_unit(
     return await services.units.register(
         owner_id, UnitDraft(name, sector_row.id, county_row.id, PermitStatus.LICENSED, phone)
     )
+
+
+def seeded_agency(services: Services, code: str) -> AgencyDTO:
+    """The seeded agency with this code; the test stops here if the seed lacks it."""
+    agency = services.directory.agency_by_code(code)
+    assert agency is not None, code
+    return agency

@@ -31,6 +31,7 @@ from tests.e2e.report_steps import (
 )
 from tests.e2e.test_report_flow import choose_persian, register_unit
 from tests.people import Person
+from tests.services_kit import seeded_agency
 
 pytestmark = pytest.mark.slow
 NEW_REPORT = piece("agency.new_report")
@@ -41,8 +42,7 @@ async def prepare(settings: Settings, officer: Person) -> None:
     """Migrate and load the province, and make the SMT officer, before the bot starts."""
     services = await build_services(settings)
     try:
-        agency = services.directory.agency_by_code("smt")
-        assert agency is not None
+        agency = seeded_agency(services, "smt")
         await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
         await services.users.grant(officer.id, Role.OFFICER, agency_id=agency.id)
     finally:

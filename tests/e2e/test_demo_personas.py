@@ -17,6 +17,7 @@ from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from tests.e2e.expect import FA_P, T1, fa, piece, saying, says
 from tests.e2e.workflow_kit import demo_people, file_report, services_of
+from tests.services_kit import seeded_agency
 
 DENIED = fa("common.not_allowed")
 TR = get_translator("fa")
@@ -140,8 +141,7 @@ async def test_the_demo_secretariat_finds_a_scheduled_session_with_its_agenda(
     # The first item can be decided as any other.
     await hq.press(view, TR.t("sessions.btn_decide", n=FA.plain_int(1)))
     picker = await hq.say("صمت فهرست واحدهای نیازمند مواد اولیه را ظرف ۳۰ روز اعلام کند.")
-    smt = services.directory.agency_by_code("smt")
-    assert smt is not None
+    smt = seeded_agency(services, "smt")
     picker = await hq.press(picker, f"☐ {FA.shorten(smt.short_name('fa'), 36)}")
     deadlines = await hq.press(picker, TR.t("hq.btn_next"))
     decided = await hq.press(deadlines, TR.t("hq.days", days=FA.number(30)))

@@ -13,6 +13,7 @@ from tests.e2e.expect import FA_P, says
 from tests.e2e.test_report_flow import make_officer
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
+from tests.services_kit import seeded_agency
 
 FA = get_translator("fa")
 
@@ -115,8 +116,7 @@ async def test_an_invite_link_as_the_very_first_message(
     services = services_of(app)
     admin = people["admin"]
     await services.users.touch(admin.id, first_name="مدیر", last_name=None, username=None)
-    smt = services.directory.agency_by_code("smt")
-    assert smt is not None
+    smt = seeded_agency(services, "smt")
 
     principal = (await services.users.profile(admin.id)).principal
     code = await services.admin.create_invite(principal, Role.OFFICER, agency_id=smt.id)

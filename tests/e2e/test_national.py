@@ -28,6 +28,7 @@ from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.workflow_kit import services_of
 from tests.loan_files import GOOD_ROWS, HEADER, TITLE_ROW, make_csv, rows_with
 from tests.people import Person
+from tests.services_kit import seeded_agency
 
 
 def isfahan_dataset() -> Dataset:
@@ -138,8 +139,7 @@ async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
     # Qom's SMT reports progress on program 1.
     officer = people["officer"]
     await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
-    smt = services.directory.agency_by_code("smt")
-    assert smt is not None
+    smt = seeded_agency(services, "smt")
     await services.users.grant(officer.id, Role.OFFICER, agency_id=smt.id)
     [program] = [p for p in await services.programs.all() if p.number == 1]
     principal = (await services.users.profile(officer.id)).principal

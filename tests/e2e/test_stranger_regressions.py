@@ -23,6 +23,7 @@ from tests.e2e.workflow_kit import (
     press_and_answer,
     services_of,
 )
+from tests.services_kit import seeded_agency
 
 FA = get_translator("fa")
 ADMIN_ALERT = piece("notify.admin_unstaffed")
@@ -38,8 +39,7 @@ async def test_a_report_of_the_hqs_own_kind_is_not_called_unstaffed(
     The HQ's own kind of obstacle is in the HQ's queue by design: nobody is missing."""
     owner, admin, hq = cast.owner, cast.admin, cast.secretariat
     services = services_of(app)
-    secretariat = services.directory.agency_by_code("hq_secretariat")
-    assert secretariat is not None
+    secretariat = seeded_agency(services, "hq_secretariat")
     await register_unit(app, owner)
 
     table = await admin.say("/routing")
@@ -79,8 +79,7 @@ async def test_an_officer_reassigning_to_the_hq_puts_the_report_in_its_queue(
     same false alarm; it is a referral to the HQ like "⬆️ ارجاع به ستاد"."""
     owner, officer, admin, hq = cast.owner, cast.officer, cast.admin, cast.secretariat
     services = services_of(app)
-    secretariat = services.directory.agency_by_code("hq_secretariat")
-    assert secretariat is not None
+    secretariat = seeded_agency(services, "hq_secretariat")
     await file_report(app, owner, "raw_materials")
     card = await officer.say("1405-0001")
     picker = await officer.press(card, "ارجاع به دستگاه دیگر")

@@ -11,6 +11,7 @@ from storage.models_digest import ChatKind
 from tests.e2e.expect import FA_P, T1, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.workflow_kit import Cast, event_kinds, file_report, only_report, services_of
+from tests.services_kit import seeded_agency
 
 FA = get_translator("fa")
 
@@ -28,8 +29,7 @@ async def test_report_to_an_empty_agency_goes_to_the_hq(
 ) -> None:
     owner, admin, hq = cast.owner, cast.admin, cast.secretariat
     services = services_of(app)
-    tax = services.directory.agency_by_code("tax")
-    assert tax is not None
+    tax = seeded_agency(services, "tax")
     await register_unit(app, owner)
 
     # /routing marks the tax office before anything happens.
@@ -86,8 +86,7 @@ async def test_reassigning_to_an_empty_agency_sends_the_report_to_the_hq(
 ) -> None:
     owner, officer, admin, hq = cast.owner, cast.officer, cast.admin, cast.secretariat
     services = services_of(app)
-    customs = services.directory.agency_by_code("customs")
-    assert customs is not None
+    customs = seeded_agency(services, "customs")
     await file_report(app, owner, "raw_materials")
     card = await officer.say("1405-0001")
     picker = await officer.press(card, "ارجاع به دستگاه دیگر")

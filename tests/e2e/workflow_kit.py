@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from bot.access import Principal
 from bot.container import Services
 from bot.context import RounaqApp
 from bot.demo import PERSONAS, _grant_personas
@@ -29,6 +30,11 @@ def services_of(app: RounaqApp) -> Services:
     services = runtime_of(app).services
     assert isinstance(services, Services)
     return services
+
+
+async def principal_of(app: RounaqApp, person: Person) -> Principal:
+    """What the services see of ``person`` now: roles and agency, read from the database."""
+    return (await services_of(app).users.profile(person.id)).principal
 
 
 async def only_report(app: RounaqApp) -> Report:
