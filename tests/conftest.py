@@ -147,6 +147,18 @@ def bot_settings(database_url: str, emulator: BotApiEmulator, **overrides: Any) 
     )
 
 
+def demo_settings(tmp_path: Path) -> Settings:
+    """The demo's settings (emulator and personas come with `demo_session`) on a SQLite file
+    in `tmp_path`. Figures are not warmed at start: warmed, they stay fresh for a minute
+    (bot.services.stats), longer than a walk through the demo takes, and a figure asked for
+    after a report would not count it."""
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
+        warm_figures_on_start=False,
+    )
+
+
 @pytest.fixture
 def settings(database_url: str, emulator: BotApiEmulator) -> Settings:
     return bot_settings(database_url, emulator)

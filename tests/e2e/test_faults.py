@@ -24,11 +24,11 @@ from tests.e2e.durability_helpers import (
     bot_with_owner,
     cast_of,
     count,
-    owner_registered,
     texts_with,
 )
 from tests.e2e.expect import T1, fa, piece, says
 from tests.e2e.report_steps import finish_report, report_up_to_attachments, up_to_description
+from tests.e2e.test_report_flow import owner_registered
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 

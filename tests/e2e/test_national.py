@@ -20,11 +20,11 @@ from bot.text import jalali_to_date
 from emulator import BotApiEmulator
 from storage.models import PermitStatus, Role
 from storage.seed import Dataset, load_dataset, seed_figures, seed_province
-from tests.e2e.durability_helpers import owner_registered
 from tests.e2e.expect import fa as fa_text
 from tests.e2e.expect import piece, says
 from tests.e2e.owner_kit import staff_every_agency
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
+from tests.e2e.test_report_flow import owner_registered
 from tests.e2e.workflow_kit import services_of
 from tests.loan_files import GOOD_ROWS, HEADER, TITLE_ROW, make_csv, rows_with
 from tests.people import Person

@@ -30,7 +30,7 @@ from tests.e2e.digest_world import file_report as file_dated_report
 from tests.e2e.expect import says
 from tests.e2e.report_steps import report_up_to_attachments, submit, summary_after
 from tests.e2e.test_officials import make
-from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit
+from tests.e2e.test_report_flow import owner_registered
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.people import Person
 
@@ -54,9 +54,7 @@ async def test_confirmation_card_and_list_show_one_order_and_copy_back(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
 ) -> None:
     owner = people["owner"]
-    await make_officer(app, people["officer"], "smt")
-    await choose_persian(owner)
-    await register_unit(owner, UNIT)
+    await owner_registered(app, owner, people["officer"], unit=UNIT)
     ask_files = await report_up_to_attachments(owner, DESCRIPTION, category="مجوز")
     summary = await summary_after(owner, ask_files, amount=None)
     check_fa(without(source(summary), UNIT, DESCRIPTION))

@@ -50,6 +50,15 @@ async def register_unit(person: Person, name: str, sector: str = "فرش", count
     assert fa("start.btn_report") in summary.button_texts[0]
 
 
+async def owner_registered(
+    app: RounaqApp, owner: Person, officer: Person, unit: str = "کارخانه فرش ممتاز"
+) -> None:
+    """`officer` made an SMT officer; `owner` chose Persian and registered `unit` by chat."""
+    await make_officer(app, officer, "smt")
+    await choose_persian(owner)
+    await register_unit(owner, unit)
+
+
 async def test_owner_reports_and_the_agency_gets_it(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
 ) -> None:
@@ -113,9 +122,7 @@ async def test_tracking_number_typed_in_any_digits(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
 ) -> None:
     owner = people["owner"]
-    await make_officer(app, people["officer"], "smt")
-    await choose_persian(owner)
-    await register_unit(owner, "سوهان گز ممتاز")
+    await owner_registered(app, owner, people["officer"], unit="سوهان گز ممتاز")
     await report_by_chat(
         owner, "پروانهٔ بهره‌برداری شش ماه است در انتظار است.", category="مجوز", amount=None
     )
