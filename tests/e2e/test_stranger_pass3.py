@@ -12,7 +12,7 @@ from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import report_up_to_attachments, summary_after
-from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
+from tests.e2e.workflow_kit import Cast, file_report, officers_card, press_and_answer, services_of
 from tests.people import Person
 
 FA = get_translator("fa")
@@ -154,8 +154,7 @@ async def test_a_refused_press_on_a_stale_card_redraws_the_card(
     owner had withdrawn the report; each button answered "not possible in the report's
     current state" and the card went on showing the old state and the same buttons."""
     owner, officer = cast.owner, cast.officer
-    await file_report(app, owner, "raw_materials")
-    card = await officer.say("1405-0001")
+    card = await officers_card(app, cast)
     accept = FA.t("workflow.btn_acc")
     assert accept in card.button_texts
     mine = await owner.say("1405-0001")

@@ -19,6 +19,7 @@ from tests.e2e.workflow_kit import (
     Cast,
     event_kinds,
     file_report,
+    officers_card,
     only_report,
     press_and_answer,
     services_of,
@@ -80,8 +81,7 @@ async def test_an_officer_reassigning_to_the_hq_puts_the_report_in_its_queue(
     owner, officer, admin, hq = cast.owner, cast.officer, cast.admin, cast.secretariat
     services = services_of(app)
     secretariat = seeded_agency(services, "hq_secretariat")
-    await file_report(app, owner, "raw_materials")
-    card = await officer.say("1405-0001")
+    card = await officers_card(app, cast)
     picker = await officer.press(card, "ارجاع به دستگاه دیگر")
     label = next(t for t in picker.button_texts if secretariat.short_name("fa") in t)
     assert not label.startswith("⚠️")

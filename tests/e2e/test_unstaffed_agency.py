@@ -10,7 +10,13 @@ from storage.models import Role
 from storage.models_digest import ChatKind
 from tests.e2e.expect import FA_P, T1, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
-from tests.e2e.workflow_kit import Cast, event_kinds, file_report, only_report, services_of
+from tests.e2e.workflow_kit import (
+    Cast,
+    event_kinds,
+    officers_card,
+    only_report,
+    services_of,
+)
 from tests.services_kit import seeded_agency
 
 FA = get_translator("fa")
@@ -87,8 +93,7 @@ async def test_reassigning_to_an_empty_agency_sends_the_report_to_the_hq(
     owner, officer, admin, hq = cast.owner, cast.officer, cast.admin, cast.secretariat
     services = services_of(app)
     customs = seeded_agency(services, "customs")
-    await file_report(app, owner, "raw_materials")
-    card = await officer.say("1405-0001")
+    card = await officers_card(app, cast)
     picker = await officer.press(card, "ارجاع به دستگاه دیگر")
     label = next(t for t in picker.button_texts if customs.short_name("fa")[:10] in t)
     assert label.startswith("⚠️")  # marked in the picker

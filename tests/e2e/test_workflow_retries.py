@@ -10,15 +10,14 @@ from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from tests.e2e.expect import FA_P, fa, piece, says
 from tests.e2e.test_hq_flow import run_deadline_job
-from tests.e2e.workflow_kit import Cast, file_report
+from tests.e2e.workflow_kit import Cast, file_report, officers_card
 
 
 async def test_429_after_accept_still_tells_the_owner_once(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
 ) -> None:
     owner, officer = cast.owner, cast.officer
-    await file_report(app, owner, "raw_materials")
-    view = await officer.say("1405-0001")
+    view = await officers_card(app, cast)
     # The next seven messages are refused with 429: more than the rate limiter's own five
     # retries, so the owner's notice (sent after the commit) fails and the whole update is
     # handled again.

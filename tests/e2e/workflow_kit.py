@@ -126,6 +126,13 @@ async def file_report(
     return submission.report
 
 
+async def officers_card(app: RounaqApp, cast: Cast) -> SentMessage:
+    """The owner files a raw-materials report (1405-0001, routed to SMT) and the SMT officer
+    opens it by its number: the officer's card, with the agency's buttons."""
+    await file_report(app, cast.owner, "raw_materials")
+    return await cast.officer.say("1405-0001")
+
+
 async def reply_to_prompt(person: Person, prompt: SentMessage, text: str) -> SentMessage:
     """Write the text a button asked for; returns the bot's answer."""
     assert "/cancel" in prompt.text, prompt.text
