@@ -91,6 +91,31 @@ def has_button(message: SentMessage, prefix: str) -> bool:
     return any(d and d.startswith(prefix) for row in message.buttons for _, d in row)
 
 
+Action = Callable[[RounaqApp, Person], Awaitable[None]]
+
+
+def type_then_buttons(text: str, prefix: str) -> Action:
+    """A step's valid continuation: type ``text``; the bot answers with a button whose data
+    starts with ``prefix`` (the next step's)."""
+
+    async def go_on(app: RounaqApp, person: Person) -> None:
+        await person.send(text)
+        await wait_buttons(person, prefix)
+
+    return go_on
+
+
+def in_turn(*actions: Action) -> Action:
+    """The actions one after another: a step is reached by reaching the one before it and
+    going on from there."""
+
+    async def run(app: RounaqApp, person: Person) -> None:
+        for action in actions:
+            await action(app, person)
+
+    return run
+
+
 @dataclass(frozen=True)
 class Step:
     """A point in a flow where the bot waits for the user's input."""

@@ -37,11 +37,13 @@ from tests.hardening.flows import (
     Step,
     give_unit,
     has_button,
+    in_turn,
     new_person,
     press_data,
     press_for_new,
     submit_report,
     to_report_description,
+    type_then_buttons,
     wait_buttons,
 )
 from tests.people import Person
@@ -62,14 +64,10 @@ async def _reach_name(app: RounaqApp, person: Person) -> None:
     await person.say("/register")
 
 
-async def _name_go_on(app: RounaqApp, person: Person) -> None:
-    await person.send("کارگاه سالم")
-    await wait_buttons(person, "reg:sec:")
+_name_go_on = type_then_buttons("کارگاه سالم", "reg:sec:")
 
 
-async def _reach_sector(app: RounaqApp, person: Person) -> None:
-    await _reach_name(app, person)
-    await _name_go_on(app, person)
+_reach_sector = in_turn(_reach_name, _name_go_on)
 
 
 async def _sector_go_on(app: RounaqApp, person: Person) -> None:
@@ -104,9 +102,7 @@ async def _reach_description(app: RounaqApp, person: Person) -> None:
     await to_report_description(app, person, "permits")
 
 
-async def _description_go_on(app: RounaqApp, person: Person) -> None:
-    await person.send("شرح معتبر یک مانع تولید برای ادامهٔ کار")
-    await wait_buttons(person, "rep:next")
+_description_go_on = type_then_buttons("شرح معتبر یک مانع تولید برای ادامهٔ کار", "rep:next")
 
 
 async def _reach_amount(app: RounaqApp, person: Person) -> None:
@@ -117,9 +113,7 @@ async def _reach_amount(app: RounaqApp, person: Person) -> None:
     await wait_buttons(person, "rep:skip")
 
 
-async def _amount_go_on(app: RounaqApp, person: Person) -> None:
-    await person.send("۵۰۰ میلیون تومان")
-    await wait_buttons(person, "rep:submit")
+_amount_go_on = type_then_buttons("۵۰۰ میلیون تومان", "rep:submit")
 
 
 async def _reach_confirm(app: RounaqApp, person: Person) -> None:
