@@ -39,10 +39,9 @@ async def answers(app: RounaqApp, report_id: int) -> list[str | None]:
 
 
 async def test_a_typed_answer_is_offered_and_sent_with_one_tap(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
     owner, officer = cast.owner, cast.officer
-    report = await file_report(app, owner, "raw_materials")
     # No question yet: the usual hint.
     hint = await owner.say("سلام، خبری نشد؟")
     assert FA.t("workflow.btn_send_answer") not in hint.button_texts

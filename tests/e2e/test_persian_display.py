@@ -14,6 +14,7 @@ from bot.formatting import LRI, PDI, Presenter
 from bot.i18n import get_translator
 from bot.views.common import tracking_number
 from emulator import BotApiEmulator, SentMessage
+from storage.dto import ReportDTO
 from storage.models import Role
 from tests.display_rules import check_en, check_fa, zero_lookalikes
 from tests.e2e.digest_world import (
@@ -101,9 +102,8 @@ async def test_english_screens_have_no_persian(
 
 
 async def test_status_routing_and_stats_have_no_dot_beside_a_digit(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
-    report = await file_report(app, cast.owner, "raw_materials")
     official, admin = cast.official, cast.admin
     await make(app, admin, Role.ADMIN)
     linked = await admin.say(f"/link 1 {report.year}-{report.seq:04d}")

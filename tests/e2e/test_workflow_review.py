@@ -15,6 +15,7 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
+from storage.dto import ReportDTO
 from storage.models import Province, Report, ReportEvent
 from storage.models_workflow import AgendaItem, ReportTracking
 from tests.e2e.expect import FA_P, fa, says
@@ -171,9 +172,8 @@ async def test_a_forged_hq_button_naming_another_provinces_item_is_refused(
 
 
 async def test_officers_read_the_owners_status_as_the_owners(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
-    report = await file_report(app, cast.owner, "raw_materials")
     officer = (await services_of(app).users.profile(cast.officer.id)).principal
     await services_of(app).workflow.act(
         officer, ReportAction.ASK, report.id, note="فاکتور خرید را بفرستید."
@@ -190,9 +190,8 @@ async def test_officers_read_the_owners_status_as_the_owners(
 
 
 async def test_prompt_text_is_normalised_and_survives_a_redelivered_command(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
-    report = await file_report(app, cast.owner, "raw_materials")
     officer = cast.officer
     await officer.say("/inbox")
     old_command = emulator.update_ids("message")[-1]

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.access import ReportAction
 from bot.clock import ManualClock
 from bot.context import RounaqApp
@@ -15,16 +13,10 @@ from bot.services.calendar import WorkCalendar
 from bot.services.workflow import Audience
 from bot.settings import Settings
 from storage.dto import ReportDTO
-from tests.e2e.workflow_kit import Cast, file_report, principal_of, services_of
+from tests.e2e.workflow_kit import Cast, principal_of, services_of
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 SECOND = timedelta(seconds=1)
-
-
-@pytest.fixture
-async def report(app: RounaqApp, cast: Cast) -> ReportDTO:
-    """A raw-materials report the owner filed at the clock's start (a Saturday), due at SMT."""
-    return await file_report(app, cast.owner, "raw_materials")
 
 
 def end_of(day: date) -> datetime:
