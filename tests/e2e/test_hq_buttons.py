@@ -14,7 +14,7 @@ from bot.views.common import workflow_error
 from emulator import BotApiEmulator
 from handlers.agenda import SELECTION_KEY
 from storage.dto import ReportDTO
-from tests.e2e.workflow_kit import Cast
+from tests.e2e.workflow_kit import Cast, press_data
 
 STALE = get_translator("fa").t("common.stale_button")
 
@@ -37,8 +37,7 @@ async def test_stale_hq_buttons_get_the_stale_answer(
 ) -> None:
     hq = cast.secretariat
     anchor = await hq.say("/agenda")
-    query = await emulator.press_raw(hq.id, hq.id, anchor.message_id, data)
-    answer = await emulator.wait_for_answer(query)
+    answer = await press_data(emulator, hq, anchor, data)
     assert answer.show_alert, (data, answer.text)
     assert answer.text == STALE, data
     assert not app.user_data[hq.id].get(SELECTION_KEY)
@@ -56,8 +55,7 @@ async def test_a_refused_hq_press_is_answered_with_the_reason(
     hq = cast.secretariat
     anchor = await hq.say("/agenda")
     app.user_data[hq.id][SELECTION_KEY] = [report.id]
-    query = await emulator.press_raw(hq.id, hq.id, anchor.message_id, data)
-    answer = await emulator.wait_for_answer(query)
+    answer = await press_data(emulator, hq, anchor, data)
     assert answer.show_alert
     assert answer.text == workflow_error(get_translator("fa"), WorkflowError(reason)), data
     assert len(hq.texts()) == 1

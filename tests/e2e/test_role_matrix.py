@@ -17,7 +17,7 @@ from emulator import BotApiEmulator
 from storage.dto import ReportDTO
 from storage.models import Report, RoutingRule, UserRole
 from tests.e2e.expect import fa
-from tests.e2e.workflow_kit import Cast, file_report, services_of
+from tests.e2e.workflow_kit import Cast, file_report, press_data, services_of
 from tests.people import Person
 
 ROLES = ("owner", "officer", "official", "secretariat", "admin")
@@ -171,8 +171,7 @@ async def test_forged_and_guessed_callbacks_change_nothing(
     async with services.database.session() as session:
         roles_before = await session.scalar(select(func.count()).select_from(UserRole))
         rules_before = await session.scalar(select(func.count()).select_from(RoutingRule))
-    query = await emulator.press_raw(stranger.id, stranger.id, anchor.message_id, data)
-    answer = await emulator.wait_for_answer(query)
+    answer = await press_data(emulator, stranger, anchor, data)
     assert answer.show_alert, (data, answer.text)
     async with services.database.session() as session:
         assert await session.scalar(select(func.count()).select_from(UserRole)) == roles_before

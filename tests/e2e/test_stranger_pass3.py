@@ -12,7 +12,14 @@ from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import report_up_to_attachments, summary_after
-from tests.e2e.workflow_kit import Cast, file_report, officers_card, press_and_answer, services_of
+from tests.e2e.workflow_kit import (
+    Cast,
+    file_report,
+    officers_card,
+    press_and_answer,
+    press_data,
+    services_of,
+)
 from tests.people import Person
 
 FA = get_translator("fa")
@@ -44,8 +51,7 @@ async def test_an_empty_compliance_board_offers_no_chart_of_nothing(
     assert FA.t("sessions.btn_chart") not in month.button_texts
 
     sent = len(emulator.messages(official.id))
-    query = await emulator.press_raw(official.id, official.id, board.message_id, "cp:c:year")
-    answer = await emulator.wait_for_answer(query)
+    answer = await press_data(emulator, official, board, "cp:c:year")
     assert answer.show_alert
     assert answer.text == FA.t("sessions.board_empty")
     await asyncio.sleep(0.5)  # an empty chart would be on its way by now

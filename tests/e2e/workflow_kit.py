@@ -16,7 +16,7 @@ from bot.context import RounaqApp
 from bot.demo import PERSONAS, _grant_personas
 from bot.services.reports import ReportDraft
 from bot.state import runtime_of
-from emulator import BotApiEmulator, SentMessage
+from emulator import BotApiEmulator, CallbackAnswer, SentMessage
 from storage.dto import ReportDTO
 from storage.models import Report, ReportEvent, Role
 from tests.people import Person
@@ -141,6 +141,15 @@ async def reply_to_prompt(person: Person, prompt: SentMessage, text: str) -> Sen
 
 def alerts(emulator: BotApiEmulator, user_id: int) -> list[str]:
     return [a.text or "" for a in emulator.callback_answers(user_id) if a.show_alert]
+
+
+async def press_data(
+    emulator: BotApiEmulator, person: Person, message: SentMessage, data: str
+) -> CallbackAnswer:
+    """Press a button carrying ``data`` on ``message`` in ``person``'s private chat, whether
+    or not the message shows it (a stale or forged press); the bot's answer to that press."""
+    query = await emulator.press_raw(person.id, person.id, message.message_id, data)
+    return await emulator.wait_for_answer(query)
 
 
 async def press_and_answer(
