@@ -105,6 +105,18 @@ def type_then_buttons(text: str, prefix: str) -> Action:
     return go_on
 
 
+def press_then_buttons(prefix: str, next_prefix: str) -> Action:
+    """A step's valid continuation: press the step's button (data starting with ``prefix``);
+    the bot answers with a button whose data starts with ``next_prefix``."""
+
+    async def go_on(app: RounaqApp, person: Person) -> None:
+        message = await wait_buttons(person, prefix)
+        await press_data(person, message, prefix)
+        await wait_buttons(person, next_prefix)
+
+    return go_on
+
+
 def in_turn(*actions: Action) -> Action:
     """The actions one after another: a step is reached by reaching the one before it and
     going on from there."""

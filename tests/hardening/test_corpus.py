@@ -41,6 +41,7 @@ from tests.hardening.flows import (
     new_person,
     press_data,
     press_for_new,
+    press_then_buttons,
     submit_report,
     to_report_description,
     type_then_buttons,
@@ -70,19 +71,22 @@ _name_go_on = type_then_buttons("کارگاه سالم", "reg:sec:")
 _reach_sector = in_turn(_reach_name, _name_go_on)
 
 
-async def _sector_go_on(app: RounaqApp, person: Person) -> None:
-    message = await wait_buttons(person, "reg:sec:")
-    await press_data(person, message, "reg:sec:")
-    await wait_buttons(person, "reg:cty:")
+_sector_go_on = press_then_buttons("reg:sec:", "reg:cty:")
+
+
+async def _county_and_permit(person: Person) -> None:
+    """From the county buttons: the first county, then a licensed permit; the bot asks for
+    the phone number with a reply keyboard."""
+    counties = await wait_buttons(person, "reg:cty:")
+    permits = await press_for_new_or_edit(person, counties, "reg:cty:", "reg:prm:")
+    await press_data(person, permits, "reg:prm:licensed")
+    await person.emu.wait_for_message(person.id, lambda m: m.reply_keyboard is not None)
 
 
 async def _reach_phone(app: RounaqApp, person: Person) -> None:
     await _reach_sector(app, person)
     await _sector_go_on(app, person)
-    counties = await wait_buttons(person, "reg:cty:")
-    permits = await press_for_new_or_edit(person, counties, "reg:cty:", "reg:prm:")
-    await press_data(person, permits, "reg:prm:licensed")
-    await person.emu.wait_for_message(person.id, lambda m: m.reply_keyboard is not None)
+    await _county_and_permit(person)
 
 
 async def press_for_new_or_edit(
@@ -124,18 +128,12 @@ async def _reach_confirm(app: RounaqApp, person: Person) -> None:
     await wait_buttons(person, "rep:submit")
 
 
-async def _confirm_go_on(app: RounaqApp, person: Person) -> None:
-    summary = await wait_buttons(person, "rep:submit")
-    await press_data(person, summary, "rep:submit")
-    await wait_buttons(person, "my:o:")
+_confirm_go_on = press_then_buttons("rep:submit", "my:o:")
 
 
 async def _finish_registration(app: RounaqApp, person: Person) -> None:
     await _sector_go_on(app, person)
-    counties = await wait_buttons(person, "reg:cty:")
-    permits = await press_for_new_or_edit(person, counties, "reg:cty:", "reg:prm:")
-    await press_data(person, permits, "reg:prm:licensed")
-    await person.emu.wait_for_message(person.id, lambda m: m.reply_keyboard is not None)
+    await _county_and_permit(person)
     await _phone_go_on(app, person)
 
 
