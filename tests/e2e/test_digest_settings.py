@@ -31,11 +31,14 @@ HEADER = piece("digest.header")
 GROUP = -1001234567890
 
 
-async def subscription(app: RounaqApp, chat_id: int) -> DigestSubscription | None:
+async def subscription(app: RounaqApp, chat_id: int) -> DigestSubscription:
+    """The chat's subscription row as stored now; the test stops here if there is none."""
     async with services_of(app).database.session() as session:
-        return await session.scalar(
+        found = await session.scalar(
             select(DigestSubscription).where(DigestSubscription.chat_id == chat_id)
         )
+    assert found is not None, chat_id
+    return found
 
 
 def digest_count(emulator: BotApiEmulator, chat_id: int) -> int:
@@ -61,7 +64,6 @@ async def test_subscribe_choose_time_and_sections_unsubscribe(
     ten_chosen = fa("digest.btn_time_current", time=ten)
     edited = await emulator.wait_for_message(owner.id, lambda m: ten_chosen in m.button_texts)
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert sub.send_time == "10:00"
 
     mine = fa("digest.section_mine")
@@ -69,7 +71,6 @@ async def test_subscribe_choose_time_and_sections_unsubscribe(
     mine_off = fa("digest.btn_section_off", name=mine)
     muted = await emulator.wait_for_message(owner.id, lambda m: mine_off in m.button_texts)
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert sub.muted_sections == "mine"
 
     # A forged time or section is refused and changes nothing.
@@ -78,18 +79,15 @@ async def test_subscribe_choose_time_and_sections_unsubscribe(
     await emulator.wait_until(lambda: len(emulator.callback_answers(owner.id)) >= 4)
     assert [a.show_alert for a in emulator.callback_answers(owner.id)][-2:] == [True, True]
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert (sub.send_time, sub.muted_sections) == ("10:00", "mine")
 
     await owner.send("/unsubscribe")
     await owner.next("غیرفعال شد")
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert not sub.active
     # Granting a role later does not sign them up again against their choice.
     await grant(services_of(app), owner.id, Role.OFFICIAL)
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert not sub.active
 
 
@@ -202,7 +200,6 @@ async def test_an_admin_signs_up_a_channel_from_their_own_chat(
     done = await admin.say(f"/subscribe {channel}")
     assert says(done.text, "digest.chat_subscribed", title="اخبار ستاد")
     sub = await subscription(app, channel)
-    assert sub is not None
     assert (sub.kind, sub.active) == ("channel", True)
 
     await run_digest(app)
@@ -211,5 +208,4 @@ async def test_an_admin_signs_up_a_channel_from_their_own_chat(
     off = await admin.say(f"/unsubscribe {channel}")
     assert says(off.text, "digest.chat_unsubscribed", title="اخبار ستاد")
     sub = await subscription(app, channel)
-    assert sub is not None
     assert not sub.active
