@@ -59,6 +59,12 @@ async def grant(
     await services.users.grant(user_id, role, agency_id=agency_id)
 
 
+async def make_official(services: Services, user_id: int, name: str) -> None:
+    """A Persian-speaking provincial official; the grant subscribes them to the digest."""
+    await ensure_user(services, user_id, name)
+    await grant(services, user_id, Role.OFFICIAL)
+
+
 async def meet_the_readers(
     services: Services, people: dict[str, Person], *, english_role: Role | None = None
 ) -> None:

@@ -19,6 +19,7 @@ from tests.e2e.digest_world import (
     ensure_user,
     file_report,
     grant,
+    make_official,
     meet_the_readers,
     move,
     run_digest,
@@ -152,8 +153,7 @@ async def test_blocked_and_deleted_chats_end_their_subscription(
     services = services_of(app)
     readers = [people["official"], people["officer"], people["other_owner"]]
     for person in readers:
-        await ensure_user(services, person.id, person.user.first_name)
-        await grant(services, person.id, Role.OFFICIAL)
+        await make_official(services, person.id, person.user.first_name)
     unit = await unit_for(services, people["owner"].id, "واحد")
     await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
     emulator.block(people["official"].id)
@@ -196,8 +196,7 @@ async def test_a_429_storm_delivers_everything_exactly_once(
     services = services_of(app)
     readers = [emulator.add_user(6000 + i, f"Official {i}") for i in range(12)]
     for user in readers:
-        await ensure_user(services, user.id, user.first_name)
-        await grant(services, user.id, Role.OFFICIAL)
+        await make_official(services, user.id, user.first_name)
     unit = await unit_for(services, people["owner"].id, "واحد")
     await file_report(services, clock, people["owner"].id, unit, "energy", THURSDAY)
     clock.set(SATURDAY_0930)

@@ -18,6 +18,7 @@ from tests.e2e.digest_world import (
     ensure_user,
     file_report,
     grant,
+    make_official,
     move,
     run_digest,
     tehran,
@@ -96,8 +97,7 @@ async def test_the_schedule_follows_tehran_time_and_working_days(
 ) -> None:
     services = services_of(app)
     official, owner = people["official"], people["owner"]
-    await ensure_user(services, official.id, "سارا")
-    await grant(services, official.id, Role.OFFICIAL)
+    await make_official(services, official.id, "سارا")
     unit = await unit_for(services, owner.id, "واحد")
     report = await file_report(services, clock, owner.id, unit, "tax", THURSDAY)
     await services.digest.subscribe(owner.id, ChatKind.USER)
