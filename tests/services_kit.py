@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.clock import ManualClock
 from bot.container import Services, build_services
+from bot.services.directory import Directory
 from bot.services.units import UnitDraft
 from bot.settings import Settings
 from storage.dto import AgencyDTO, UnitDTO
@@ -27,6 +28,18 @@ async def built_services(
         yield built
     finally:
         await built.close()
+
+
+def licensed_unit(directory: Directory, name: str, phone: str) -> UnitDraft:
+    """A licensed unit in the data set's first sector and county, for a test where the
+    place does not matter."""
+    return UnitDraft(
+        name=name,
+        sector_id=directory.sectors[0].id,
+        county_id=directory.counties[0].id,
+        permit_status=PermitStatus.LICENSED,
+        phone=phone,
+    )
 
 
 async def register_unit(

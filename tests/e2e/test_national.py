@@ -15,10 +15,10 @@ from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.loans import LoanService
 from bot.services.reports import ReportDraft, ReportError, ReportService
-from bot.services.units import UnitDraft, UnitService
+from bot.services.units import UnitService
 from bot.text import jalali_to_date
 from emulator import BotApiEmulator
-from storage.models import PermitStatus, Role
+from storage.models import Role
 from storage.seed import Dataset, load_dataset, seed_figures, seed_province
 from tests.e2e.expect import fa as fa_text
 from tests.e2e.expect import piece, says
@@ -28,7 +28,7 @@ from tests.e2e.test_report_flow import owner_registered
 from tests.e2e.workflow_kit import services_of
 from tests.loan_files import GOOD_ROWS, HEADER, TITLE_ROW, make_csv, rows_with
 from tests.people import Person
-from tests.services_kit import seeded_agency
+from tests.services_kit import licensed_unit, seeded_agency
 
 
 def isfahan_dataset() -> Dataset:
@@ -55,13 +55,7 @@ async def second_province_with_reports(app: RounaqApp, clock: ManualClock, repor
     await services.users.touch(1501, first_name="Ali", last_name=None, username=None)
     unit = await UnitService(services.database, directory).register(
         1501,
-        UnitDraft(
-            name="کاشی کاشان",
-            sector_id=directory.sectors[0].id,
-            county_id=directory.counties[0].id,
-            permit_status=PermitStatus.LICENSED,
-            phone="989130000000",
-        ),
+        licensed_unit(directory, "کاشی کاشان", "989130000000"),
     )
     service = ReportService(
         ServiceDeps(services.database, directory, clock, WorkCalendar(tz=services.settings.tz))

@@ -7,13 +7,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.context import RounaqApp
-from bot.services.units import UnitDraft
 from emulator import BotApiEmulator, SentMessage
 from storage.dto import UnitDTO
-from storage.models import PermitStatus
 from tests.e2e.workflow_kit import services_of
 from tests.hardening.corpus import CORPUS, Input
 from tests.people import Person
+from tests.services_kit import licensed_unit
 
 
 async def new_person(
@@ -32,13 +31,7 @@ async def give_unit(app: RounaqApp, person: Person, name: str = "کارگاه آ
     directory = services.directory
     return await services.units.register(
         person.id,
-        UnitDraft(
-            name=name,
-            sector_id=directory.sectors[0].id,
-            county_id=directory.counties[0].id,
-            permit_status=PermitStatus.LICENSED,
-            phone=f"+98912{person.id:07d}",
-        ),
+        licensed_unit(directory, name, f"+98912{person.id:07d}"),
     )
 
 
