@@ -11,13 +11,11 @@ from bot.i18n import get_translator
 from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.models import Role, RoutingRule, UserRole
-from tests.e2e.expect import FA_P, fa, saying, says
+from tests.e2e.expect import FA, FA_P, fa, saying, says
 from tests.e2e.report_steps import report_by_chat
 from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 from tests.people import Person
-
-FA = get_translator("fa")
 
 
 async def test_admin_grants_and_revokes_by_username(

@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
-from tests.e2e.expect import fa, labels, saying, says
+from tests.e2e.expect import FA, fa, labels, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.workflow_kit import Cast, alerts, officers_card, press_and_answer
 from tests.people import Person
 
-FA = get_translator("fa")
 IN_PROGRESS = FA.t("status.in_progress")
 AWAITING = FA.t("status.awaiting_owner_staff")
 HISTORY = re.sub(r"<[^>]+>", "", FA.t("history.title"))

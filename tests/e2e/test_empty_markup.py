@@ -10,14 +10,13 @@ import pytest
 
 from bot.context import RounaqApp
 from bot.demo import seed_demo_figures
-from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from tests.e2e.digest_world import ensure_user
+from tests.e2e.expect import FA
 from tests.e2e.workflow_kit import demo_people, services_of
 from tests.e2e.workflow_kit import file_report as file_report_as
 from tests.people import Person
 
-FA = get_translator("fa")
 HEADER = "گزارش روزانهٔ رونق"
 
 

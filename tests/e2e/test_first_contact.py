@@ -6,16 +6,13 @@ from __future__ import annotations
 import pytest
 
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Role
-from tests.e2e.expect import FA_P, says
+from tests.e2e.expect import FA, FA_P, says
 from tests.e2e.test_report_flow import make_officer
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 from tests.services_kit import seeded_agency
-
-FA = get_translator("fa")
 
 
 async def newcomer(emulator: BotApiEmulator, user_id: int = 7001) -> Person:

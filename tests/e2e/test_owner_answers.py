@@ -8,17 +8,15 @@ from sqlalchemy import select
 from bot.access import ReportAction
 from bot.clock import ManualClock
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.dto import ReportDTO
 from storage.models import ReportEvent
-from tests.e2e.expect import FA_P, labels, says
+from tests.e2e.expect import FA, FA_P, labels, says
 from tests.e2e.workflow_kit import Cast, file_report, make_cast, services_of
 from tests.people import Person
 
-FA = get_translator("fa")
 ANSWER = "از شرکت نساجی البرز خریدیم؛ فاکتور را فردا می‌فرستم."
 
 

@@ -14,13 +14,12 @@ from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.durability_helpers import bot_with_owner
-from tests.e2e.expect import says
+from tests.e2e.expect import FA, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import DESCRIPTION, report_up_to_attachments
 from tests.e2e.workflow_kit import Cast
 from tests.people import Person
 
-FA = get_translator("fa")
 EN = get_translator("en")
 
 

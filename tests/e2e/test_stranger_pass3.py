@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from bot.clock import ManualClock
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
+from tests.e2e.expect import FA
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import report_up_to_attachments, summary_after
 from tests.e2e.workflow_kit import (
@@ -21,8 +21,6 @@ from tests.e2e.workflow_kit import (
     services_of,
 )
 from tests.people import Person
-
-FA = get_translator("fa")
 
 
 async def tax_item_by_chat(emulator: BotApiEmulator, hq: Person) -> SentMessage:

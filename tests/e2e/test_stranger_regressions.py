@@ -6,10 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Report, Role
-from tests.e2e.expect import FA_P, T1, fa, piece, saying, says
+from tests.e2e.expect import FA, FA_P, T1, fa, piece, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
@@ -26,7 +25,6 @@ from tests.e2e.workflow_kit import (
 )
 from tests.services_kit import seeded_agency
 
-FA = get_translator("fa")
 ADMIN_ALERT = piece("notify.admin_unstaffed")
 
 

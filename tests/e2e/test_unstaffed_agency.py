@@ -4,11 +4,10 @@ who can fix that is told. Over HTTP (issue 11, item 13)."""
 from __future__ import annotations
 
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Role
 from storage.models_digest import ChatKind
-from tests.e2e.expect import FA_P, T1, saying, says
+from tests.e2e.expect import FA, FA_P, T1, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.workflow_kit import (
     Cast,
@@ -18,8 +17,6 @@ from tests.e2e.workflow_kit import (
     services_of,
 )
 from tests.services_kit import seeded_agency
-
-FA = get_translator("fa")
 
 
 async def admin_digest(app: RounaqApp, admin_id: int) -> str:
