@@ -125,5 +125,14 @@ async def move(
         )
 
 
+async def thursdays_report(
+    services: Services, clock: ManualClock, owner_id: int, category_code: str
+) -> ReportDTO:
+    """The owner registers a unit ("واحد") and files a report in the category on Thursday of
+    the test week: the one piece of news a digest on Saturday has to tell."""
+    unit = await unit_for(services, owner_id, "واحد")
+    return await file_report(services, clock, owner_id, unit, category_code, THURSDAY)
+
+
 def days(n: float) -> timedelta:
     return timedelta(days=n)

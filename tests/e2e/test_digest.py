@@ -24,6 +24,7 @@ from tests.e2e.digest_world import (
     move,
     run_digest,
     tehran,
+    thursdays_report,
     unit_for,
 )
 from tests.e2e.expect import EN_P, FA_P, fa, piece, saying, says
@@ -154,8 +155,7 @@ async def test_blocked_and_deleted_chats_end_their_subscription(
     readers = [people["official"], people["officer"], people["other_owner"]]
     for person in readers:
         await make_official(services, person.id, person.user.first_name)
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+    await thursdays_report(services, clock, people["owner"].id, "tax")
     emulator.block(people["official"].id)
     emulator.delete_chat(people["officer"].id)
     clock.set(SATURDAY_0930)
@@ -197,8 +197,7 @@ async def test_a_429_storm_delivers_everything_exactly_once(
     readers = [emulator.add_user(6000 + i, f"Official {i}") for i in range(12)]
     for user in readers:
         await make_official(services, user.id, user.first_name)
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "energy", THURSDAY)
+    await thursdays_report(services, clock, people["owner"].id, "energy")
     clock.set(SATURDAY_0930)
     # Telegram answers 429 to every sendMessage for a while.
     emulator.fail_method("sendMessage", 429, retry_after=1, duration=1.5)
@@ -218,8 +217,7 @@ async def test_owner_digest_only_when_something_changed_since_the_last_one(
     services = services_of(app)
     owner, officer = people["owner"], people["officer"]
     await ensure_user(services, owner.id, "رضا")
-    unit = await unit_for(services, owner.id, "واحد")
-    report = await file_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)
+    report = await thursdays_report(services, clock, owner.id, "raw_materials")
     await services.digest.subscribe(owner.id, ChatKind.USER)
     await move(services, report, "in_progress", actor=officer.id, when=FRIDAY)
 

@@ -12,12 +12,10 @@ from emulator import BotApiEmulator
 from storage.models_digest import DigestDelivery
 from tests.e2e.digest_world import (
     SATURDAY_0930,
-    THURSDAY,
-    file_report,
     make_official,
     runner,
     tehran,
-    unit_for,
+    thursdays_report,
 )
 from tests.e2e.workflow_kit import services_of
 
@@ -41,8 +39,7 @@ async def test_a_crash_mid_broadcast_is_completed_by_the_next_start_exactly_once
         services = services_of(app)
         for user in readers:
             await make_official(services, user.id, user.first_name)
-        unit = await unit_for(services, OWNER, "واحد")
-        await file_report(services, clock, OWNER, unit, "tax", THURSDAY)
+        await thursdays_report(services, clock, OWNER, "tax")
         clock.set(SATURDAY_0930)
         # Each message takes Telegram 0.3 s to accept, so at any moment a few are in
         # flight: the stop below always lands between a send and its answer.
@@ -81,8 +78,7 @@ async def test_a_missed_time_is_sent_once_when_the_bot_comes_back(
     async with running_bot(settings, clock=clock, poll_timeout=1) as app:
         services = services_of(app)
         await make_official(services, official.id, "سارا")
-        unit = await unit_for(services, OWNER, "واحد")
-        await file_report(services, clock, OWNER, unit, "tax", THURSDAY)
+        await thursdays_report(services, clock, OWNER, "tax")
         clock.set(tehran(2026, 11, 28, 7, 0))
         runner(app).trigger()  # too early: nothing is due yet
         await runner(app).wait()

@@ -14,15 +14,13 @@ from storage.models_digest import ChatKind, DigestDelivery, DigestSubscription
 from tests.e2e.digest_world import (
     FRIDAY,
     TEHRAN,
-    THURSDAY,
     ensure_user,
-    file_report,
     grant,
     make_official,
     move,
     run_digest,
     tehran,
-    unit_for,
+    thursdays_report,
 )
 from tests.e2e.expect import FA_P, fa, piece, saying, says
 from tests.e2e.workflow_kit import services_of
@@ -98,8 +96,7 @@ async def test_the_schedule_follows_tehran_time_and_working_days(
     services = services_of(app)
     official, owner = people["official"], people["owner"]
     await make_official(services, official.id, "سارا")
-    unit = await unit_for(services, owner.id, "واحد")
-    report = await file_report(services, clock, owner.id, unit, "tax", THURSDAY)
+    report = await thursdays_report(services, clock, owner.id, "tax")
     await services.digest.subscribe(owner.id, ChatKind.USER)
     await services.digest.set_time(owner.id, "10:00")
     await move(services, report, "in_progress", actor=official.id, when=FRIDAY)
@@ -139,8 +136,7 @@ async def test_a_group_subscribed_by_an_admin_gets_the_province_digest(
     services = services_of(app)
     admin, official = people["admin"], people["official"]
     emulator.add_group(GROUP, "ستاد استان", members=[admin.id, official.id])
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+    await thursdays_report(services, clock, people["owner"].id, "tax")
     clock.set(tehran(2026, 11, 28, 9))
 
     await emulator.send_text(official.id, "/subscribe", chat_id=GROUP)
@@ -167,8 +163,7 @@ async def test_an_admin_sends_the_digest_now_to_everyone(
     await ensure_user(services, officer.id, "مریم")
     await grant(services, official.id, Role.OFFICIAL)
     await services.digest.set_time(official.id, "14:00")
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+    await thursdays_report(services, clock, people["owner"].id, "tax")
     clock.set(tehran(2026, 11, 28, 9))
 
     denied = await officer.say("/senddigest")
@@ -189,8 +184,7 @@ async def test_an_admin_signs_up_a_channel_from_their_own_chat(
     admin, official = people["admin"], people["official"]
     channel = -1009876543210
     emulator.add_group(channel, "اخبار ستاد", chat_type="channel")
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+    await thursdays_report(services, clock, people["owner"].id, "tax")
     clock.set(tehran(2026, 11, 28, 9))
 
     refused = await official.say(f"/subscribe {channel}")
