@@ -19,6 +19,7 @@ from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator, is_plural, placeholders
 from emulator import SentMessage
 from emulator.html_parse import parse_html
+from tests.people import Person
 
 FA = get_translator("fa")
 EN = get_translator("en")
@@ -96,6 +97,22 @@ def saying(
 ) -> Callable[[SentMessage], bool]:
     """A ``wait_for_message`` predicate: the next message that ``says`` ``key``."""
     return lambda m: says(m.text, key, lang=lang, n=n, **values)
+
+
+async def replied(
+    person: Person,
+    text: str,
+    key: str,
+    /,
+    *,
+    lang: str = "fa",
+    n: int | None = None,
+    **values: object,
+) -> SentMessage:
+    """``person`` sends ``text``; the bot's reply must say ``key`` (see ``says``). The reply."""
+    reply = await person.say(text)
+    assert says(reply.text, key, lang=lang, n=n, **values), (key, reply.text)
+    return reply
 
 
 def labels(message: SentMessage) -> str:
