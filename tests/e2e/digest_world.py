@@ -15,6 +15,7 @@ from bot.services.reports import ReportDraft
 from handlers.digest import runner_of
 from storage.dto import ReportDTO
 from storage.models import Report, Role
+from storage.models_digest import ChatKind
 from storage.repositories.reports import ReportRepository
 from tests.e2e.owner_kit import staff_every_agency
 from tests.people import Person
@@ -132,6 +133,16 @@ async def thursdays_report(
     the test week: the one piece of news a digest on Saturday has to tell."""
     unit = await unit_for(services, owner_id, "واحد")
     return await file_report(services, clock, owner_id, unit, category_code, THURSDAY)
+
+
+async def subscribed_owners_report(
+    services: Services, clock: ManualClock, owner_id: int, category_code: str
+) -> ReportDTO:
+    """`thursdays_report`, the owner having opted in to the digest (owners are not signed
+    up by a grant)."""
+    report = await thursdays_report(services, clock, owner_id, category_code)
+    await services.digest.subscribe(owner_id, ChatKind.USER)
+    return report
 
 
 def days(n: float) -> timedelta:

@@ -10,7 +10,7 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Role, User
-from storage.models_digest import ChatKind, DeliveryState, DigestDelivery, DigestSubscription
+from storage.models_digest import DeliveryState, DigestDelivery, DigestSubscription
 from tests.e2e.digest_world import (
     FRIDAY,
     SATURDAY_0930,
@@ -23,6 +23,7 @@ from tests.e2e.digest_world import (
     meet_the_readers,
     move,
     run_digest,
+    subscribed_owners_report,
     tehran,
     thursdays_report,
     unit_for,
@@ -217,8 +218,7 @@ async def test_owner_digest_only_when_something_changed_since_the_last_one(
     services = services_of(app)
     owner, officer = people["owner"], people["officer"]
     await ensure_user(services, owner.id, "رضا")
-    report = await thursdays_report(services, clock, owner.id, "raw_materials")
-    await services.digest.subscribe(owner.id, ChatKind.USER)
+    report = await subscribed_owners_report(services, clock, owner.id, "raw_materials")
     await move(services, report, "in_progress", actor=officer.id, when=FRIDAY)
 
     clock.set(SATURDAY_0930)

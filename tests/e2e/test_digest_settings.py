@@ -10,7 +10,7 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Role
-from storage.models_digest import ChatKind, DigestDelivery, DigestSubscription
+from storage.models_digest import DigestDelivery, DigestSubscription
 from tests.e2e.digest_world import (
     FRIDAY,
     TEHRAN,
@@ -19,6 +19,7 @@ from tests.e2e.digest_world import (
     make_official,
     move,
     run_digest,
+    subscribed_owners_report,
     tehran,
     thursdays_report,
 )
@@ -96,8 +97,7 @@ async def test_the_schedule_follows_tehran_time_and_working_days(
     services = services_of(app)
     official, owner = people["official"], people["owner"]
     await make_official(services, official.id, "سارا")
-    report = await thursdays_report(services, clock, owner.id, "tax")
-    await services.digest.subscribe(owner.id, ChatKind.USER)
+    report = await subscribed_owners_report(services, clock, owner.id, "tax")
     await services.digest.set_time(owner.id, "10:00")
     await move(services, report, "in_progress", actor=official.id, when=FRIDAY)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import LRI, PDI, Presenter
-from bot.i18n import get_translator
 from bot.views.common import tracking_number
 from emulator import BotApiEmulator, SentMessage
 from storage.dto import ReportDTO
@@ -28,14 +27,13 @@ from tests.e2e.digest_world import (
     unit_for,
 )
 from tests.e2e.digest_world import file_report as file_dated_report
-from tests.e2e.expect import says
+from tests.e2e.expect import EN, FA, says
 from tests.e2e.report_steps import report_up_to_attachments, submit, summary_after
 from tests.e2e.test_officials import make
 from tests.e2e.test_report_flow import owner_registered
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.people import Person
 
-FA, EN = get_translator("fa"), get_translator("en")
 UNIT = "سوهان گز ممتاز"
 DESCRIPTION = "پروانهٔ بهره‌برداری شش ماه است در انتظار است."
 
