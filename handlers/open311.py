@@ -35,6 +35,17 @@ def key_service(services: Services) -> ApiKeyService:
     )
 
 
+def open311_service(services: Services) -> Open311Service:
+    """The Open311 service over the bot's services (the API's tests build theirs with it)."""
+    return Open311Service(
+        services.database,
+        services.directory,
+        services.reports,
+        services.clock,
+        services.settings.tz,
+    )
+
+
 def api_context(application: RounaqApp) -> ApiContext:
     services = runtime_of(application).services
 
@@ -49,13 +60,7 @@ def api_context(application: RounaqApp) -> ApiContext:
     from bot.api.dashboard import Dashboard  # matplotlib loads only when the API is on
 
     return ApiContext(
-        open311=Open311Service(
-            services.database,
-            services.directory,
-            services.reports,
-            services.clock,
-            services.settings.tz,
-        ),
+        open311=open311_service(services),
         keys=key_service(services),
         limiter=MinuteLimiter(services.clock),
         on_filed=on_filed,

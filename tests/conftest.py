@@ -17,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,8 +130,9 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
         yield emu
 
 
-@pytest.fixture
-def settings(database_url: str, emulator: BotApiEmulator) -> Settings:
+def bot_settings(database_url: str, emulator: BotApiEmulator, **overrides: Any) -> Settings:
+    """The bot's settings against this emulator and database, with the test admin;
+    `overrides` set anything else (the random walk shortens the Bot API timeout)."""
     return Settings(
         _env_file=None,
         bot_token=TOKEN,
@@ -141,7 +143,25 @@ def settings(database_url: str, emulator: BotApiEmulator) -> Settings:
         # The clock stands still in tests: a snapshot warmed at start would stay fresh
         # while a test adds reports. tests/e2e/test_warmup.py turns it on.
         warm_figures_on_start=False,
+        **overrides,
     )
+
+
+def demo_settings(tmp_path: Path) -> Settings:
+    """The demo's settings (emulator and personas come with `demo_session`) on a SQLite file
+    in `tmp_path`. Figures are not warmed at start: warmed, they stay fresh for a minute
+    (bot.services.stats), longer than a walk through the demo takes, and a figure asked for
+    after a report would not count it."""
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
+        warm_figures_on_start=False,
+    )
+
+
+@pytest.fixture
+def settings(database_url: str, emulator: BotApiEmulator) -> Settings:
+    return bot_settings(database_url, emulator)
 
 
 @pytest.fixture

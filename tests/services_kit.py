@@ -8,9 +8,10 @@ from typing import Any
 
 from bot.clock import ManualClock
 from bot.container import Services, build_services
+from bot.services.directory import Directory
 from bot.services.units import UnitDraft
 from bot.settings import Settings
-from storage.dto import UnitDTO
+from storage.dto import AgencyDTO, UnitDTO
 from storage.models import PermitStatus
 
 
@@ -27,6 +28,18 @@ async def built_services(
         yield built
     finally:
         await built.close()
+
+
+def licensed_unit(directory: Directory, name: str, phone: str) -> UnitDraft:
+    """A licensed unit in the data set's first sector and county, for a test where the
+    place does not matter."""
+    return UnitDraft(
+        name=name,
+        sector_id=directory.sectors[0].id,
+        county_id=directory.counties[0].id,
+        permit_status=PermitStatus.LICENSED,
+        phone=phone,
+    )
 
 
 async def register_unit(
@@ -46,3 +59,10 @@ async def register_unit(
     return await services.units.register(
         owner_id, UnitDraft(name, sector_row.id, county_row.id, PermitStatus.LICENSED, phone)
     )
+
+
+def seeded_agency(services: Services, code: str) -> AgencyDTO:
+    """The seeded agency with this code; the test stops here if the seed lacks it."""
+    agency = services.directory.agency_by_code(code)
+    assert agency is not None, code
+    return agency

@@ -10,13 +10,13 @@ from aiohttp.web import Application, Request
 from bot.api.dashboard import Dashboard
 from bot.api.keys import ApiKeyService
 from bot.api.limits import MinuteLimiter
-from bot.api.open311 import Filed, Open311Service
+from bot.api.open311 import Filed
 from bot.api.server import ApiContext, build_web_app
 from bot.container import Services
 from bot.services.reports import ReportDraft
-from bot.services.units import UnitDraft
+from handlers.open311 import open311_service
 from storage.dto import UnitDTO
-from storage.models import PermitStatus
+from tests.services_kit import licensed_unit
 
 Client = TestClient[Request, Application]
 
@@ -39,13 +39,7 @@ class Recorder:
 
 def api_context(services: Services, recorder: Recorder) -> ApiContext:
     return ApiContext(
-        open311=Open311Service(
-            services.database,
-            services.directory,
-            services.reports,
-            services.clock,
-            services.settings.tz,
-        ),
+        open311=open311_service(services),
         keys=ApiKeyService(
             services.database, services.directory, services.clock, per_minute=5, per_day=3
         ),
@@ -67,13 +61,7 @@ async def seed_unit(services: Services, owner_id: int = 1001) -> UnitDTO:
     directory = services.directory
     return await services.units.register(
         owner_id,
-        UnitDraft(
-            name=UNIT_NAME,
-            sector_id=directory.sectors[0].id,
-            county_id=directory.counties[0].id,
-            permit_status=PermitStatus.LICENSED,
-            phone=PHONE,
-        ),
+        licensed_unit(directory, UNIT_NAME, PHONE),
     )
 
 

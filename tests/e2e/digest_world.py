@@ -15,8 +15,10 @@ from bot.services.reports import ReportDraft
 from handlers.digest import runner_of
 from storage.dto import ReportDTO
 from storage.models import Report, Role
+from storage.models_digest import ChatKind
 from storage.repositories.reports import ReportRepository
 from tests.e2e.owner_kit import staff_every_agency
+from tests.people import Person
 from tests.services_kit import register_unit
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -56,6 +58,28 @@ async def grant(
         assert agency is not None
         agency_id = agency.id
     await services.users.grant(user_id, role, agency_id=agency_id)
+
+
+async def make_official(services: Services, user_id: int, name: str) -> None:
+    """A Persian-speaking provincial official; the grant subscribes them to the digest."""
+    await ensure_user(services, user_id, name)
+    await grant(services, user_id, Role.OFFICIAL)
+
+
+async def meet_the_readers(
+    services: Services, people: dict[str, Person], *, english_role: Role | None = None
+) -> None:
+    """The digest's usual readers: the owner (رضا), the SMT officer (مریم) and the official
+    (سارا) in Persian, `other_owner` (Sam) in English, holding `english_role` if given.
+    Granting a staff role subscribes the reader; owners opt in."""
+    await ensure_user(services, people["owner"].id, "رضا")
+    await ensure_user(services, people["other_owner"].id, "Sam", "en")
+    await ensure_user(services, people["officer"].id, "مریم")
+    await ensure_user(services, people["official"].id, "سارا")
+    await grant(services, people["officer"].id, Role.OFFICER, "smt")
+    await grant(services, people["official"].id, Role.OFFICIAL)
+    if english_role is not None:
+        await grant(services, people["other_owner"].id, english_role)
 
 
 async def unit_for(services: Services, owner_id: int, name: str) -> int:
@@ -100,6 +124,25 @@ async def move(
             agency_id=report.agency_id,
             created_at=when,
         )
+
+
+async def thursdays_report(
+    services: Services, clock: ManualClock, owner_id: int, category_code: str
+) -> ReportDTO:
+    """The owner registers a unit ("واحد") and files a report in the category on Thursday of
+    the test week: the one piece of news a digest on Saturday has to tell."""
+    unit = await unit_for(services, owner_id, "واحد")
+    return await file_report(services, clock, owner_id, unit, category_code, THURSDAY)
+
+
+async def subscribed_owners_report(
+    services: Services, clock: ManualClock, owner_id: int, category_code: str
+) -> ReportDTO:
+    """`thursdays_report`, the owner having opted in to the digest (owners are not signed
+    up by a grant)."""
+    report = await thursdays_report(services, clock, owner_id, category_code)
+    await services.digest.subscribe(owner_id, ChatKind.USER)
+    return report
 
 
 def days(n: float) -> timedelta:

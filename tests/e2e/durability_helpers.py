@@ -15,7 +15,7 @@ from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.models import Report, Unit
-from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit
+from tests.e2e.test_report_flow import owner_registered
 from tests.people import Person
 
 
@@ -24,12 +24,6 @@ def cast_of(emulator: BotApiEmulator) -> tuple[Person, Person]:
     owner = Person(emulator, emulator.add_user(1001, "رضا", username="reza"))
     officer = Person(emulator, emulator.add_user(2001, "مریم", username="maryam"))
     return owner, officer
-
-
-async def owner_registered(app: RounaqApp, owner: Person, officer: Person) -> None:
-    await make_officer(app, officer, "smt")
-    await choose_persian(owner)
-    await register_unit(owner, "کارخانه فرش ممتاز")
 
 
 @asynccontextmanager

@@ -19,11 +19,15 @@ from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator, is_plural, placeholders
 from emulator import SentMessage
 from emulator.html_parse import parse_html
+from tests.people import Person
 
 FA = get_translator("fa")
 EN = get_translator("en")
 FA_P = Presenter("fa")
 EN_P = Presenter("en")
+# The first report of the Jalali year 1405, as a Persian user reads its tracking number:
+# most scenarios file exactly one report and look for it by this.
+T1 = FA_P.tracking(1405, 1)
 
 # A private-use character stands for a placeholder left open; no catalog uses it.
 _OPEN = "\ue000"
@@ -93,6 +97,22 @@ def saying(
 ) -> Callable[[SentMessage], bool]:
     """A ``wait_for_message`` predicate: the next message that ``says`` ``key``."""
     return lambda m: says(m.text, key, lang=lang, n=n, **values)
+
+
+async def replied(
+    person: Person,
+    text: str,
+    key: str,
+    /,
+    *,
+    lang: str = "fa",
+    n: int | None = None,
+    **values: object,
+) -> SentMessage:
+    """``person`` sends ``text``; the bot's reply must say ``key`` (see ``says``). The reply."""
+    reply = await person.say(text)
+    assert says(reply.text, key, lang=lang, n=n, **values), (key, reply.text)
+    return reply
 
 
 def labels(message: SentMessage) -> str:

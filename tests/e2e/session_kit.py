@@ -16,10 +16,12 @@ from docx.text.paragraph import Paragraph
 from sqlalchemy import select
 
 from bot.context import RounaqApp
+from bot.services.compliance import AgencyCompliance
 from bot.services.reports import ReportDraft
 from emulator import BotApiEmulator, SentMessage
 from storage.dto import ReportDTO
 from storage.models import Report
+from storage.models_sessions import DecisionFollowUp
 from storage.models_workflow import AgencyResponse, Decision, DecisionAgency
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
@@ -108,23 +110,9 @@ def rtl_everywhere(view: DocxView) -> tuple[int, int]:
     return no_bidi, no_rtl
 
 
-@dataclass(frozen=True)
-class Expected:
-    agency_id: int
-    assigned: int
-    on_time: int
-    late: int
-    overdue: int
-    objected: int
-    median_days: float | None
-
-    @property
-    def share(self) -> float:
-        return (self.on_time + self.late) / self.assigned
-
-
-async def recompute_board(app: RounaqApp, now: datetime) -> list[Expected]:
-    """The board from the rows, independently of bot.services.compliance."""
+async def recompute_board(app: RounaqApp, now: datetime) -> list[AgencyCompliance]:
+    """The board from the rows, counted independently of bot.services.compliance (only its
+    record type is shared). An objection the secretariat upheld is not overdue."""
     async with services_of(app).database.session() as session:
         rows = await session.execute(
             select(DecisionAgency, Decision).join(
@@ -134,6 +122,11 @@ async def recompute_board(app: RounaqApp, now: datetime) -> list[Expected]:
         per: dict[int, list[tuple[DecisionAgency, Decision]]] = {}
         for answer, decision in rows:
             per.setdefault(answer.agency_id, []).append((answer, decision))
+        upheld = {
+            (f.decision_id, f.agency_id)
+            for f in await session.scalars(select(DecisionFollowUp))
+            if f.upheld_at is not None
+        }
     result = []
     for agency_id, pairs in per.items():
         done = [
@@ -146,7 +139,7 @@ async def recompute_board(app: RounaqApp, now: datetime) -> list[Expected]:
             if a.responded_at
         ]
         result.append(
-            Expected(
+            AgencyCompliance(
                 agency_id=agency_id,
                 assigned=len(pairs),
                 on_time=on_time,
@@ -154,9 +147,12 @@ async def recompute_board(app: RounaqApp, now: datetime) -> list[Expected]:
                 overdue=sum(
                     1
                     for a, d in pairs
-                    if a.state != AgencyResponse.IMPLEMENTED and now > d.deadline_at
+                    if a.state != AgencyResponse.IMPLEMENTED
+                    and now > d.deadline_at
+                    and (d.id, agency_id) not in upheld
                 ),
                 objected=sum(1 for a, _ in pairs if a.objection is not None),
+                upheld=sum(1 for a, d in pairs if (d.id, agency_id) in upheld),
                 median_days=round(statistics.median(days), 1) if days else None,
             )
         )

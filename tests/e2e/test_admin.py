@@ -11,13 +11,11 @@ from bot.i18n import get_translator
 from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.models import Role, RoutingRule, UserRole
-from tests.e2e.expect import FA_P, fa, saying, says
+from tests.e2e.expect import FA, FA_P, fa, replied, saying, says
 from tests.e2e.report_steps import report_by_chat
 from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 from tests.people import Person
-
-FA = get_translator("fa")
 
 
 async def test_admin_grants_and_revokes_by_username(
@@ -59,8 +57,7 @@ async def test_admin_grants_and_revokes_by_username(
     await admin.send("/admin")
     found = await admin.press(await admin.next("مدیریت سامانه"), "یافتن فرد")
     assert "/cancel" in found.text
-    missing = await admin.say("@nobody_here")
-    assert says(missing.text, "admin.user_not_found")
+    await replied(admin, "@nobody_here", "admin.user_not_found")
 
 
 async def test_one_time_invite_makes_an_officer(
@@ -80,8 +77,7 @@ async def test_one_time_invite_makes_an_officer(
 
     # Telegram's language_code is not used: a newcomer reads the default, Persian.
     newcomer = Person(emulator, emulator.add_user(2003, "Leila", language_code="en"))
-    welcome = await newcomer.say(f"/start {code}")
-    assert says(welcome.text, "admin.invite_redeemed")
+    welcome = await replied(newcomer, f"/start {code}", "admin.invite_redeemed")
     assert fa("roles.officer") in welcome.text
     inbox = await newcomer.say("/inbox")
     assert not says(inbox.text, "common.not_allowed")
@@ -90,11 +86,9 @@ async def test_one_time_invite_makes_an_officer(
     assert principal.agency_ids == {cast.smt_id}
 
     thief = Person(emulator, emulator.add_user(2004, "Eve", language_code="en"))
-    refused = await thief.say(f"/start {code}")
-    assert says(refused.text, "admin.invite_invalid")
+    await replied(thief, f"/start {code}", "admin.invite_invalid")
     assert not (await services_of(app).users.profile(2004)).principal.has(Role.OFFICER)
-    guessed = await thief.say("/start inv_AAAAAAAAAAAAAAAA")
-    assert says(guessed.text, "admin.invite_invalid")
+    await replied(thief, "/start inv_AAAAAAAAAAAAAAAA", "admin.invite_invalid")
 
 
 async def test_routing_and_deadlines_are_edited_by_the_admin(
@@ -102,8 +96,7 @@ async def test_routing_and_deadlines_are_edited_by_the_admin(
 ) -> None:
     admin = cast.admin
     services = services_of(app)
-    table = await admin.say("/routing")
-    assert says(table.text, "admin.routing_title")
+    table = await replied(admin, "/routing", "admin.routing_title")
     route = {"category": "تأمین مواد اولیه", "agency": "سازمان صنعت، معدن و تجارت استان قم"}
     assert FA.t("admin.routing_line", **route, days=7) in table.text
     card = await admin.press(table, "تأمین مواد اولیه")
@@ -151,8 +144,7 @@ async def test_routing_and_deadlines_are_edited_by_the_admin(
 
     # Nobody else can, whatever they press.
     officer = cast.officer
-    denied = await officer.say("/routing")
-    assert says(denied.text, "common.not_allowed")
+    denied = await replied(officer, "/routing", "common.not_allowed")
     await emulator.press_raw(officer.id, officer.id, denied.message_id, f"rt:d:{category.id}:3")
     await emulator.wait_until(lambda: len(alerts(emulator, officer.id)) >= 1)
     assert services.directory.category(category.id).deadline_days == 10

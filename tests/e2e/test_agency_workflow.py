@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
+from storage.dto import ReportDTO
 from storage.models import Report, ReportEvent
 from storage.models_workflow import ReportTracking
-from tests.e2e.expect import EN, EN_P, FA_P, fa, labels, piece, says
+from tests.e2e.expect import EN, EN_P, T1, fa, labels, piece, says
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 
 
@@ -27,15 +28,13 @@ async def report_row(app: RounaqApp, report_id: int) -> Report:
         return row
 
 
-T1 = FA_P.tracking(1405, 1)
 SMT = "سازمان صنعت، معدن و تجارت استان قم"  # the seed's agency: data
 
 
 async def test_accept_question_answer_note_resolve_confirm(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
     owner, officer = cast.owner, cast.officer
-    report = await file_report(app, owner, "raw_materials")
 
     inbox = await officer.say("/inbox")
     assert says(inbox.text, "inbox.title", agency=SMT)
@@ -199,10 +198,9 @@ async def test_owner_withdraws_and_adds_information(
 
 
 async def test_not_removed_reopens_once_then_goes_to_the_hq(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
     owner, officer = cast.owner, cast.officer
-    report = await file_report(app, owner, "raw_materials")
     services = services_of(app)
 
     async def resolve(text: str) -> None:

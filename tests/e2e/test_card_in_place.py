@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
-from tests.e2e.expect import fa, labels, saying, says
+from tests.e2e.expect import FA, fa, labels, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
-from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer
+from tests.e2e.workflow_kit import Cast, alerts, officers_card, press_and_answer
 from tests.people import Person
 
-FA = get_translator("fa")
 IN_PROGRESS = FA.t("status.in_progress")
 AWAITING = FA.t("status.awaiting_owner_staff")
 HISTORY = re.sub(r"<[^>]+>", "", FA.t("history.title"))
@@ -32,8 +30,7 @@ async def test_officer_card_follows_every_action(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
     owner, officer = cast.owner, cast.officer
-    await file_report(app, owner, "raw_materials")
-    card = await officer.say("1405-0001")
+    card = await officers_card(app, cast)
     assert FA.t("status.referred") in card.text
     before = sent_count(emulator, officer)
 
@@ -120,9 +117,8 @@ async def test_the_new_report_notice_is_the_card_and_follow_ups_redraw_it(
 async def test_a_card_that_cannot_be_edited_is_sent_anew(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
-    owner, officer = cast.owner, cast.officer
-    await file_report(app, owner, "raw_materials")
-    card = await officer.say("1405-0001")
+    officer = cast.officer
+    card = await officers_card(app, cast)
     prompt = await officer.press(card, "پرسش از صاحب واحد")
     assert "/cancel" in prompt.text
     card.deleted = True  # the officer deleted the card meanwhile

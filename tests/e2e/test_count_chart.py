@@ -5,15 +5,14 @@ from __future__ import annotations
 from bot import charts
 from bot.context import RounaqApp
 from bot.formatting import Presenter
-from bot.i18n import get_translator
 from bot.views.figures import agency_bars
 from emulator import BotApiEmulator
 from storage.models import Role
 from tests.e2e.digest_world import ensure_user
+from tests.e2e.expect import FA
 from tests.e2e.workflow_kit import file_report, services_of
 from tests.people import Person
 
-FA = get_translator("fa")
 FA_FMT = Presenter("fa")
 
 

@@ -22,7 +22,7 @@ from storage.db import Database
 from storage.models import Report, Role, Unit
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.durability_helpers import cast_of, texts_with
-from tests.e2e.expect import FA_P, piece, says
+from tests.e2e.expect import T1, piece, says
 from tests.e2e.report_steps import (
     DESCRIPTION,
     finish_report,
@@ -31,19 +31,18 @@ from tests.e2e.report_steps import (
 )
 from tests.e2e.test_report_flow import choose_persian, register_unit
 from tests.people import Person
+from tests.services_kit import seeded_agency
 
 pytestmark = pytest.mark.slow
 NEW_REPORT = piece("agency.new_report")
 RECEIPT = piece("report.submitted")  # the owner's receipt
-T1 = FA_P.tracking(1405, 1)
 
 
 async def prepare(settings: Settings, officer: Person) -> None:
     """Migrate and load the province, and make the SMT officer, before the bot starts."""
     services = await build_services(settings)
     try:
-        agency = services.directory.agency_by_code("smt")
-        assert agency is not None
+        agency = seeded_agency(services, "smt")
         await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
         await services.users.grant(officer.id, Role.OFFICER, agency_id=agency.id)
     finally:

@@ -23,7 +23,7 @@ import pytest
 from bot.demo import demo_session
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
-from bot.settings import Settings
+from tests.conftest import demo_settings
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's package; elsewhere whatever `chromium` is on PATH.
@@ -61,14 +61,8 @@ def _browser_available() -> None:
 @pytest.fixture
 async def demo(tmp_path: Path) -> AsyncIterator[str]:
     """The demo (emulator + bot + personas) on a free port with a temp SQLite file."""
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
-        # Figures warmed at start stay fresh for a minute (bot.services.stats), longer than
-        # this walk takes: the official's /stats must be computed after the report.
-        warm_figures_on_start=False,
-    )
-    async with demo_session(settings, host="127.0.0.1", port=0) as (emulator, _):
+    # Not warmed at start: the official's /stats must be computed after the report.
+    async with demo_session(demo_settings(tmp_path), host="127.0.0.1", port=0) as (emulator, _):
         yield emulator.url
 
 

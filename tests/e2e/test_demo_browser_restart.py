@@ -28,6 +28,7 @@ from bot.i18n import get_translator
 from bot.settings import Settings
 from emulator import BotApiEmulator, CallbackAnswer
 from emulator.core import NEW_PERSON_FIRST_ID
+from tests.conftest import demo_settings
 from tests.e2e.test_demo_browser import (
     BROWSER_ARGS,
     EXECUTABLE,
@@ -79,12 +80,7 @@ class Demo:
 
 @pytest.fixture
 async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
-        warm_figures_on_start=False,
-    )
-    running = Demo(settings)
+    running = Demo(demo_settings(tmp_path))
     await running.start()
     try:
         yield running

@@ -9,20 +9,17 @@ from bot.demo import (
     DEMO_SESSION_AGENCIES,
     DEMO_SESSION_CHAIR,
     DEMO_SESSION_ITEMS,
-    PERSONAS,
-    _grant_personas,
     seed_demo_figures,
     seed_demo_session,
 )
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
-from tests.e2e.expect import FA_P, fa, piece, saying, says
-from tests.e2e.workflow_kit import file_report, services_of
-from tests.people import Person
+from tests.e2e.expect import FA_P, T1, fa, piece, saying, says
+from tests.e2e.workflow_kit import demo_people, file_report, services_of
+from tests.services_kit import seeded_agency
 
 DENIED = fa("common.not_allowed")
-T1 = FA_P.tracking(1405, 1)
 TR = get_translator("fa")
 
 
@@ -46,11 +43,7 @@ HEADER = piece("digest.header")
 
 
 async def test_demo_personas_play_their_parts(app: RounaqApp, emulator: BotApiEmulator) -> None:
-    people = {
-        p.user_id: Person(emulator, emulator.add_user(p.user_id, p.first_name, persona=p.label))
-        for p in PERSONAS
-    }
-    await _grant_personas(services_of(app))
+    people = await demo_people(app, emulator)
     assert set(people) == set(PARTS)
     for user_id, commands in PARTS.items():
         for command in commands:
@@ -75,12 +68,8 @@ async def test_demo_personas_play_their_parts(app: RounaqApp, emulator: BotApiEm
 async def test_the_demo_walkthrough_ends_with_each_person_getting_their_digest(
     app: RounaqApp, emulator: BotApiEmulator
 ) -> None:
-    people = {
-        p.user_id: Person(emulator, emulator.add_user(p.user_id, p.first_name, persona=p.label))
-        for p in PERSONAS
-    }
+    people = await demo_people(app, emulator)
     services = services_of(app)
-    await _grant_personas(services)
     await seed_demo_figures(services)
     await seed_demo_figures(services)  # a second demo start: already imported, not doubled
     overview = await services.loans.overview()
@@ -134,12 +123,8 @@ async def test_the_demo_secretariat_finds_a_scheduled_session_with_its_agenda(
 ) -> None:
     """A stranger playing the secretariat opens /session and finds the demo's session:
     scheduled, two agencies invited, two items on its agenda, ready to be decided."""
-    people = {
-        p.user_id: Person(emulator, emulator.add_user(p.user_id, p.first_name, persona=p.label))
-        for p in PERSONAS
-    }
+    people = await demo_people(app, emulator)
     services = services_of(app)
-    await _grant_personas(services)
     await seed_demo_session(services)
     await seed_demo_session(services)  # a second demo start: the same one session
     hq = people[5001]
@@ -156,8 +141,7 @@ async def test_the_demo_secretariat_finds_a_scheduled_session_with_its_agenda(
     # The first item can be decided as any other.
     await hq.press(view, TR.t("sessions.btn_decide", n=FA.plain_int(1)))
     picker = await hq.say("صمت فهرست واحدهای نیازمند مواد اولیه را ظرف ۳۰ روز اعلام کند.")
-    smt = services.directory.agency_by_code("smt")
-    assert smt is not None
+    smt = seeded_agency(services, "smt")
     picker = await hq.press(picker, f"☐ {FA.shorten(smt.short_name('fa'), 36)}")
     deadlines = await hq.press(picker, TR.t("hq.btn_next"))
     decided = await hq.press(deadlines, TR.t("hq.days", days=FA.number(30)))

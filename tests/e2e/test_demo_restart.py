@@ -13,18 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.demo import EMULATOR_STATE_FILE, demo_session
-from bot.settings import Settings
 from emulator.state import FIRST_UPDATE_ID
+from tests.conftest import demo_settings
 
 OWNER = 1001
-
-
-def demo_settings(tmp_path: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
-        warm_figures_on_start=False,
-    )
 
 
 async def test_after_a_restart_the_demo_still_answers_and_keeps_its_chats(

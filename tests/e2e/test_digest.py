@@ -10,7 +10,7 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Role, User
-from storage.models_digest import ChatKind, DeliveryState, DigestDelivery, DigestSubscription
+from storage.models_digest import DeliveryState, DigestDelivery, DigestSubscription
 from tests.e2e.digest_world import (
     FRIDAY,
     SATURDAY_0930,
@@ -19,9 +19,13 @@ from tests.e2e.digest_world import (
     ensure_user,
     file_report,
     grant,
+    make_official,
+    meet_the_readers,
     move,
     run_digest,
+    subscribed_owners_report,
     tehran,
+    thursdays_report,
     unit_for,
 )
 from tests.e2e.expect import EN_P, FA_P, fa, piece, saying, says
@@ -49,13 +53,7 @@ async def test_each_role_gets_its_own_digest_in_its_language(
     services = services_of(app)
     owner, stranger = people["owner"], people["other_owner"]
     officer, official, admin = people["officer"], people["official"], people["admin"]
-    await ensure_user(services, owner.id, "رضا")
-    await ensure_user(services, stranger.id, "Sam", "en")
-    await ensure_user(services, officer.id, "مریم")
-    await ensure_user(services, official.id, "سارا")
-    # Granting the roles subscribes the officer and the official; owners opt in.
-    await grant(services, officer.id, Role.OFFICER, "smt")
-    await grant(services, official.id, Role.OFFICIAL)
+    await meet_the_readers(services, people)
     unit = await unit_for(services, owner.id, "فرش <کاشان> و پسران")
 
     old = await file_report(services, clock, owner.id, unit, "permits", THURSDAY - days(30))
@@ -157,10 +155,8 @@ async def test_blocked_and_deleted_chats_end_their_subscription(
     services = services_of(app)
     readers = [people["official"], people["officer"], people["other_owner"]]
     for person in readers:
-        await ensure_user(services, person.id, person.user.first_name)
-        await grant(services, person.id, Role.OFFICIAL)
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+        await make_official(services, person.id, person.user.first_name)
+    await thursdays_report(services, clock, people["owner"].id, "tax")
     emulator.block(people["official"].id)
     emulator.delete_chat(people["officer"].id)
     clock.set(SATURDAY_0930)
@@ -201,10 +197,8 @@ async def test_a_429_storm_delivers_everything_exactly_once(
     services = services_of(app)
     readers = [emulator.add_user(6000 + i, f"Official {i}") for i in range(12)]
     for user in readers:
-        await ensure_user(services, user.id, user.first_name)
-        await grant(services, user.id, Role.OFFICIAL)
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "energy", THURSDAY)
+        await make_official(services, user.id, user.first_name)
+    await thursdays_report(services, clock, people["owner"].id, "energy")
     clock.set(SATURDAY_0930)
     # Telegram answers 429 to every sendMessage for a while.
     emulator.fail_method("sendMessage", 429, retry_after=1, duration=1.5)
@@ -224,9 +218,7 @@ async def test_owner_digest_only_when_something_changed_since_the_last_one(
     services = services_of(app)
     owner, officer = people["owner"], people["officer"]
     await ensure_user(services, owner.id, "رضا")
-    unit = await unit_for(services, owner.id, "واحد")
-    report = await file_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)
-    await services.digest.subscribe(owner.id, ChatKind.USER)
+    report = await subscribed_owners_report(services, clock, owner.id, "raw_materials")
     await move(services, report, "in_progress", actor=officer.id, when=FRIDAY)
 
     clock.set(SATURDAY_0930)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.access import ReportAction
+from bot.access import Principal, ReportAction
 from bot.clock import ManualClock
 from bot.container import Services
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
+from storage.dto import ReportDTO
+from storage.dto_workflow import DecisionDTO
 from storage.models import Role
 from storage.models_workflow import CauseKind
 from tests.e2e.digest_world import (
@@ -20,9 +22,8 @@ from tests.e2e.digest_world import (
     SATURDAY_0930,
     THURSDAY,
     days,
-    ensure_user,
     file_report,
-    grant,
+    meet_the_readers,
     run_digest,
     unit_for,
 )
@@ -42,16 +43,26 @@ def button_data(message: object) -> list[str]:
     return [data for row in message.buttons for _, data in row]  # type: ignore[attr-defined]
 
 
-async def cast(services: Services, people: dict[str, Person], *, english_role: Role) -> None:
-    """The owner, the SMT officer and the official in Persian; `other_owner` in English
-    with `english_role`."""
-    await ensure_user(services, people["owner"].id, "رضا")
-    await ensure_user(services, people["officer"].id, "مریم")
-    await ensure_user(services, people["official"].id, "سارا")
-    await ensure_user(services, people["other_owner"].id, "Sam", "en")
-    await grant(services, people["officer"].id, Role.OFFICER, "smt")
-    await grant(services, people["official"].id, Role.OFFICIAL)
-    await grant(services, people["other_owner"].id, english_role)
+async def decided(
+    services: Services,
+    hq: Principal,
+    report: ReportDTO,
+    *,
+    title: str,
+    cause: str,
+    text: str,
+    agency_ids: list[int],
+    days: int,
+) -> DecisionDTO:
+    """The secretariat puts `report` on a new agenda item (`title`, `cause`) of the session
+    of Friday 27 Nov and decides `text` for the agencies, due in `days` days."""
+    item_id, _ = await services.hq.bundle(
+        hq, [report.id], title=title, cause_kind=cause, session_date=date(2026, 11, 27)
+    )
+    decision, _ = await services.hq.decide(
+        hq, item_id, text=text, agency_ids=agency_ids, deadline_days=days
+    )
+    return decision
 
 
 async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
@@ -61,7 +72,7 @@ async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     owner, officer, official = people["owner"], people["officer"], people["official"]
     secretary = people["other_owner"]  # the secretariat, reading in English
     admin = people["admin"]
-    await cast(services, people, english_role=Role.SECRETARIAT)
+    await meet_the_readers(services, people, english_role=Role.SECRETARIAT)
     smt = services.directory.agency_by_code("smt")
     banks = services.directory.agency_by_code("banks")
     assert smt is not None
@@ -86,21 +97,13 @@ async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     await services.workflow.run_deadlines(clock.now())
     # The secretariat decides both: one due within days (both agencies), one in two months.
     hq = (await services.users.profile(secretary.id)).principal
-    soon_item, _ = await services.hq.bundle(
-        hq, [by_hand.id], title="سهمیهٔ ارزی <مواد اولیه>", cause_kind=CauseKind.INPUT,
-        session_date=date(2026, 11, 27),
+    soon = await decided(
+        services, hq, by_hand, title="سهمیهٔ ارزی <مواد اولیه>", cause=CauseKind.INPUT,
+        text="بانک‌ها و صمت سهمیه را تأمین کنند.", agency_ids=[smt.id, banks.id], days=3,
     )  # fmt: skip
-    soon, _ = await services.hq.decide(
-        hq, soon_item, text="بانک‌ها و صمت سهمیه را تأمین کنند.",
-        agency_ids=[smt.id, banks.id], deadline_days=3,
-    )  # fmt: skip
-    late_item, _ = await services.hq.bundle(
-        hq, [by_clock.id], title="مجوزهای معطل", cause_kind=CauseKind.LAW,
-        session_date=date(2026, 11, 27),
-    )  # fmt: skip
-    late, _ = await services.hq.decide(
-        hq, late_item, text="صمت دستورالعمل مجوزها را اصلاح کند.",
-        agency_ids=[smt.id], deadline_days=60,
+    late = await decided(
+        services, hq, by_clock, title="مجوزهای معطل", cause=CauseKind.LAW,
+        text="صمت دستورالعمل مجوزها را اصلاح کند.", agency_ids=[smt.id], days=60,
     )  # fmt: skip
     # The SMT posts progress on its program, and the admin imports a bank's list.
     [program] = [p for p in await services.programs.all() if p.number == 1]
@@ -176,7 +179,7 @@ async def test_sections_without_news_stay_out(
     services = services_of(app)
     owner, officer, official = people["owner"], people["officer"], people["official"]
     reader = people["other_owner"]
-    await cast(services, people, english_role=Role.OFFICIAL)
+    await meet_the_readers(services, people, english_role=Role.OFFICIAL)
     unit = await unit_for(services, owner.id, "سوهان")
     await file_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)
     # A loan file imported long before the period is no news today.

@@ -9,17 +9,13 @@ from bot.clock import ManualClock
 from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator
-from storage.models import Role
 from storage.models_digest import DigestDelivery
 from tests.e2e.digest_world import (
     SATURDAY_0930,
-    THURSDAY,
-    ensure_user,
-    file_report,
-    grant,
+    make_official,
     runner,
     tehran,
-    unit_for,
+    thursdays_report,
 )
 from tests.e2e.workflow_kit import services_of
 
@@ -42,10 +38,8 @@ async def test_a_crash_mid_broadcast_is_completed_by_the_next_start_exactly_once
     async with running_bot(slow, clock=clock, poll_timeout=1) as app:
         services = services_of(app)
         for user in readers:
-            await ensure_user(services, user.id, user.first_name)
-            await grant(services, user.id, Role.OFFICIAL)
-        unit = await unit_for(services, OWNER, "واحد")
-        await file_report(services, clock, OWNER, unit, "tax", THURSDAY)
+            await make_official(services, user.id, user.first_name)
+        await thursdays_report(services, clock, OWNER, "tax")
         clock.set(SATURDAY_0930)
         # Each message takes Telegram 0.3 s to accept, so at any moment a few are in
         # flight: the stop below always lands between a send and its answer.
@@ -83,10 +77,8 @@ async def test_a_missed_time_is_sent_once_when_the_bot_comes_back(
 
     async with running_bot(settings, clock=clock, poll_timeout=1) as app:
         services = services_of(app)
-        await ensure_user(services, official.id, "سارا")
-        await grant(services, official.id, Role.OFFICIAL)
-        unit = await unit_for(services, OWNER, "واحد")
-        await file_report(services, clock, OWNER, unit, "tax", THURSDAY)
+        await make_official(services, official.id, "سارا")
+        await thursdays_report(services, clock, OWNER, "tax")
         clock.set(tehran(2026, 11, 28, 7, 0))
         runner(app).trigger()  # too early: nothing is due yet
         await runner(app).wait()

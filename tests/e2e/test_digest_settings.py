@@ -10,18 +10,18 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Role
-from storage.models_digest import ChatKind, DigestDelivery, DigestSubscription
+from storage.models_digest import DigestDelivery, DigestSubscription
 from tests.e2e.digest_world import (
     FRIDAY,
     TEHRAN,
-    THURSDAY,
     ensure_user,
-    file_report,
     grant,
+    make_official,
     move,
     run_digest,
+    subscribed_owners_report,
     tehran,
-    unit_for,
+    thursdays_report,
 )
 from tests.e2e.expect import FA_P, fa, piece, saying, says
 from tests.e2e.workflow_kit import services_of
@@ -31,11 +31,14 @@ HEADER = piece("digest.header")
 GROUP = -1001234567890
 
 
-async def subscription(app: RounaqApp, chat_id: int) -> DigestSubscription | None:
+async def subscription(app: RounaqApp, chat_id: int) -> DigestSubscription:
+    """The chat's subscription row as stored now; the test stops here if there is none."""
     async with services_of(app).database.session() as session:
-        return await session.scalar(
+        found = await session.scalar(
             select(DigestSubscription).where(DigestSubscription.chat_id == chat_id)
         )
+    assert found is not None, chat_id
+    return found
 
 
 def digest_count(emulator: BotApiEmulator, chat_id: int) -> int:
@@ -61,7 +64,6 @@ async def test_subscribe_choose_time_and_sections_unsubscribe(
     ten_chosen = fa("digest.btn_time_current", time=ten)
     edited = await emulator.wait_for_message(owner.id, lambda m: ten_chosen in m.button_texts)
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert sub.send_time == "10:00"
 
     mine = fa("digest.section_mine")
@@ -69,7 +71,6 @@ async def test_subscribe_choose_time_and_sections_unsubscribe(
     mine_off = fa("digest.btn_section_off", name=mine)
     muted = await emulator.wait_for_message(owner.id, lambda m: mine_off in m.button_texts)
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert sub.muted_sections == "mine"
 
     # A forged time or section is refused and changes nothing.
@@ -78,18 +79,15 @@ async def test_subscribe_choose_time_and_sections_unsubscribe(
     await emulator.wait_until(lambda: len(emulator.callback_answers(owner.id)) >= 4)
     assert [a.show_alert for a in emulator.callback_answers(owner.id)][-2:] == [True, True]
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert (sub.send_time, sub.muted_sections) == ("10:00", "mine")
 
     await owner.send("/unsubscribe")
     await owner.next("غیرفعال شد")
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert not sub.active
     # Granting a role later does not sign them up again against their choice.
     await grant(services_of(app), owner.id, Role.OFFICIAL)
     sub = await subscription(app, owner.id)
-    assert sub is not None
     assert not sub.active
 
 
@@ -98,11 +96,8 @@ async def test_the_schedule_follows_tehran_time_and_working_days(
 ) -> None:
     services = services_of(app)
     official, owner = people["official"], people["owner"]
-    await ensure_user(services, official.id, "سارا")
-    await grant(services, official.id, Role.OFFICIAL)
-    unit = await unit_for(services, owner.id, "واحد")
-    report = await file_report(services, clock, owner.id, unit, "tax", THURSDAY)
-    await services.digest.subscribe(owner.id, ChatKind.USER)
+    await make_official(services, official.id, "سارا")
+    report = await subscribed_owners_report(services, clock, owner.id, "tax")
     await services.digest.set_time(owner.id, "10:00")
     await move(services, report, "in_progress", actor=official.id, when=FRIDAY)
 
@@ -141,8 +136,7 @@ async def test_a_group_subscribed_by_an_admin_gets_the_province_digest(
     services = services_of(app)
     admin, official = people["admin"], people["official"]
     emulator.add_group(GROUP, "ستاد استان", members=[admin.id, official.id])
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+    await thursdays_report(services, clock, people["owner"].id, "tax")
     clock.set(tehran(2026, 11, 28, 9))
 
     await emulator.send_text(official.id, "/subscribe", chat_id=GROUP)
@@ -169,8 +163,7 @@ async def test_an_admin_sends_the_digest_now_to_everyone(
     await ensure_user(services, officer.id, "مریم")
     await grant(services, official.id, Role.OFFICIAL)
     await services.digest.set_time(official.id, "14:00")
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+    await thursdays_report(services, clock, people["owner"].id, "tax")
     clock.set(tehran(2026, 11, 28, 9))
 
     denied = await officer.say("/senddigest")
@@ -191,8 +184,7 @@ async def test_an_admin_signs_up_a_channel_from_their_own_chat(
     admin, official = people["admin"], people["official"]
     channel = -1009876543210
     emulator.add_group(channel, "اخبار ستاد", chat_type="channel")
-    unit = await unit_for(services, people["owner"].id, "واحد")
-    await file_report(services, clock, people["owner"].id, unit, "tax", THURSDAY)
+    await thursdays_report(services, clock, people["owner"].id, "tax")
     clock.set(tehran(2026, 11, 28, 9))
 
     refused = await official.say(f"/subscribe {channel}")
@@ -202,7 +194,6 @@ async def test_an_admin_signs_up_a_channel_from_their_own_chat(
     done = await admin.say(f"/subscribe {channel}")
     assert says(done.text, "digest.chat_subscribed", title="اخبار ستاد")
     sub = await subscription(app, channel)
-    assert sub is not None
     assert (sub.kind, sub.active) == ("channel", True)
 
     await run_digest(app)
@@ -211,5 +202,4 @@ async def test_an_admin_signs_up_a_channel_from_their_own_chat(
     off = await admin.say(f"/unsubscribe {channel}")
     assert says(off.text, "digest.chat_unsubscribed", title="اخبار ستاد")
     sub = await subscription(app, channel)
-    assert sub is not None
     assert not sub.active

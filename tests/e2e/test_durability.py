@@ -15,7 +15,7 @@ from tests.e2e.durability_helpers import (
     count,
     texts_with,
 )
-from tests.e2e.expect import FA_P, piece, says
+from tests.e2e.expect import T1, piece, says
 from tests.e2e.report_steps import (
     DESCRIPTION,
     finish_report,
@@ -25,7 +25,6 @@ from tests.e2e.report_steps import (
 from tests.e2e.workflow_kit import services_of
 
 NEW_REPORT_NOTICE = piece("agency.new_report")
-T1 = FA_P.tracking(1405, 1)
 RECEIPT = piece("report.submitted")  # the owner's receipt
 
 

@@ -9,15 +9,14 @@ import re
 import pytest
 
 from bot.context import RounaqApp
-from bot.demo import PERSONAS, _grant_personas, seed_demo_figures
-from bot.i18n import get_translator
+from bot.demo import seed_demo_figures
 from emulator import BotApiEmulator
 from tests.e2e.digest_world import ensure_user
+from tests.e2e.expect import FA
+from tests.e2e.workflow_kit import demo_people, services_of
 from tests.e2e.workflow_kit import file_report as file_report_as
-from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
-FA = get_translator("fa")
 HEADER = "گزارش روزانهٔ رونق"
 
 
@@ -27,12 +26,8 @@ async def test_digest_preview_for_staff_sends_no_empty_keyboard(
 ) -> None:
     """The demo's /digest for the staff: a part without buttons used to go out with an empty
     keyboard (`{}`), which the Bot API refused, and the whole command failed."""
-    people = {
-        p.user_id: Person(emulator, emulator.add_user(p.user_id, p.first_name, persona=p.label))
-        for p in PERSONAS
-    }
+    people = await demo_people(app, emulator)
     services = services_of(app)
-    await _grant_personas(services)
     await seed_demo_figures(services)
     await file_report_as(app, people[1001], "raw_materials")
     person = people[user_id]

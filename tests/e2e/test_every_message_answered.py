@@ -11,11 +11,10 @@ from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from tests.e2e.digest_world import ensure_user
-from tests.e2e.expect import FA_P, says
+from tests.e2e.expect import FA, FA_P, says
 from tests.e2e.workflow_kit import file_report, services_of
 from tests.people import Person
 
-FA = get_translator("fa")
 EN = get_translator("en")
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
+from bot.context import RounaqApp
 from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator
@@ -24,16 +26,16 @@ from tests.e2e.durability_helpers import (
     bot_with_owner,
     cast_of,
     count,
-    owner_registered,
     texts_with,
 )
-from tests.e2e.expect import FA_P, fa, piece, says
+from tests.e2e.expect import T1, fa, piece, says
 from tests.e2e.report_steps import finish_report, report_up_to_attachments, up_to_description
+from tests.e2e.test_report_flow import owner_registered
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
 
-T1 = FA_P.tracking(1405, 1)
 ASK_FILES, ASK_AMOUNT = piece("report.ask_attachments"), piece("report.ask_amount")
+YARN = "تأمین نخ و رنگ از بازار آزاد؛ تولید نیمه متوقف است."  # the description, typed
 
 
 @pytest.fixture
@@ -51,59 +53,67 @@ def fault_settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"bot_api_timeout": 1.0, "sqlite_busy_timeout_ms": 300})
 
 
-async def agency_told_once(emulator: BotApiEmulator, officer: Person) -> None:
+async def filed_once(app: RounaqApp, emulator: BotApiEmulator, officer: Person) -> None:
+    """Whatever failed on the way: one report stored, and the SMT officer told of it once."""
     await emulator.wait_for_message(officer.id, lambda m: T1 in m.text, timeout=10)
     assert len(texts_with(officer, T1)) == 1
+    assert await count(services_of(app), Report) == 1
+
+
+@pytest.fixture
+async def at_description(
+    fault_settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> AsyncIterator[tuple[RounaqApp, Person, Person]]:
+    """The bot under `fault_settings`, the owner's unit registered and /report asking for
+    the description; the app, the owner and the SMT officer."""
+    async with bot_with_owner(fault_settings, emulator, clock) as (app, owner, officer):
+        await up_to_description(owner)
+        yield app, owner, officer
 
 
 async def test_bot_api_502_and_500_for_a_while(
-    fault_settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+    emulator: BotApiEmulator, at_description: tuple[RounaqApp, Person, Person]
 ) -> None:
-    async with bot_with_owner(fault_settings, emulator, clock) as (app, owner, officer):
-        await up_to_description(owner)
+    app, owner, officer = at_description
+    # Replies fail with 502 three times: the update is handled again until they pass.
+    emulator.fail_method("sendMessage", 502, times=3)
+    ask_files = await owner.say(YARN)
+    assert fa("report.btn_continue") in ask_files.button_texts[0]
+    assert emulator.stats.errors["sendMessage"] >= 3
+    # The prompt once, not once per attempt.
+    assert len(texts_with(owner, ASK_FILES)) == 1
 
-        # Replies fail with 502 three times: the update is handled again until they pass.
-        emulator.fail_method("sendMessage", 502, times=3)
-        ask_files = await owner.say("تأمین نخ و رنگ از بازار آزاد؛ تولید نیمه متوقف است.")
-        assert fa("report.btn_continue") in ask_files.button_texts[0]
-        assert emulator.stats.errors["sendMessage"] >= 3
-        # The prompt once, not once per attempt.
-        assert len(texts_with(owner, ASK_FILES)) == 1
+    # getUpdates fails with 500 for a second: the press waits, then is handled.
+    emulator.fail_method("getUpdates", 500, duration=1.0)
+    await owner.press_only(ask_files, "ادامه")
+    await owner.next("مبلغ", wait=10)
+    assert emulator.stats.errors["getUpdates"] >= 1
 
-        # getUpdates fails with 500 for a second: the press waits, then is handled.
-        emulator.fail_method("getUpdates", 500, duration=1.0)
-        await owner.press_only(ask_files, "ادامه")
-        await owner.next("مبلغ", wait=10)
-        assert emulator.stats.errors["getUpdates"] >= 1
-
-        summary = await owner.say("۵۰۰ میلیون")
-        # The owner's confirmation fails after the report is committed: handled again,
-        # the report is not stored twice and the agency is still told, once.
-        emulator.fail_method("sendMessage", 500, times=2)
-        await owner.press_only(summary, "ثبت گزارش")
-        confirmation = await owner.next("مهلت پاسخ", wait=10)
-        assert says(confirmation.text, "report.submitted", number=T1)
-        await agency_told_once(emulator, officer)
-        assert await count(services_of(app), Report) == 1
-        assert T1 in (await owner.say("/myreports")).text
+    summary = await owner.say("۵۰۰ میلیون")
+    # The owner's confirmation fails after the report is committed: handled again,
+    # the report is not stored twice and the agency is still told, once.
+    emulator.fail_method("sendMessage", 500, times=2)
+    await owner.press_only(summary, "ثبت گزارش")
+    confirmation = await owner.next("مهلت پاسخ", wait=10)
+    assert says(confirmation.text, "report.submitted", number=T1)
+    await filed_once(app, emulator, officer)
+    assert T1 in (await owner.say("/myreports")).text
 
 
 async def test_bot_api_timeouts(
-    fault_settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+    emulator: BotApiEmulator, at_description: tuple[RounaqApp, Person, Person]
 ) -> None:
-    async with bot_with_owner(fault_settings, emulator, clock) as (app, owner, officer):
-        await up_to_description(owner)
-        # The server holds the reply past the bot's timeout (and still delivers it, as
-        # Telegram does): the bot handles the update again. The owner may see the prompt
-        # twice — delivery is at least once — but the flow goes on from the right step.
-        emulator.delay_method("sendMessage", 1.5, times=1)
-        ask_files = await owner.say("تأمین نخ و رنگ از بازار آزاد؛ تولید نیمه متوقف است.")
-        await emulator.wait_until(lambda: len(texts_with(owner, "سندی دارید")) == 2, timeout=5)
-        emulator.delay_method("answerCallbackQuery", 1.5, times=1)
-        confirmation = await finish_report(owner, ask_files)
-        assert says(confirmation.text, "report.submitted", number=T1)
-        await agency_told_once(emulator, officer)
-        assert await count(services_of(app), Report) == 1
+    app, owner, officer = at_description
+    # The server holds the reply past the bot's timeout (and still delivers it, as
+    # Telegram does): the bot handles the update again. The owner may see the prompt
+    # twice — delivery is at least once — but the flow goes on from the right step.
+    emulator.delay_method("sendMessage", 1.5, times=1)
+    ask_files = await owner.say(YARN)
+    await emulator.wait_until(lambda: len(texts_with(owner, "سندی دارید")) == 2, timeout=5)
+    emulator.delay_method("answerCallbackQuery", 1.5, times=1)
+    confirmation = await finish_report(owner, ask_files)
+    assert says(confirmation.text, "report.submitted", number=T1)
+    await filed_once(app, emulator, officer)
 
 
 @pytest.mark.slow
@@ -122,8 +132,7 @@ async def test_a_429_storm(
         summary = await owner.say("۵۰۰ میلیون")
         await owner.press_only(summary, "ثبت گزارش")
         await owner.next("مهلت پاسخ")
-        await agency_told_once(emulator, officer)
-        assert await count(services_of(app), Report) == 1
+        await filed_once(app, emulator, officer)
 
 
 async def test_sqlite_locked_by_another_writer(
@@ -161,6 +170,5 @@ async def test_sqlite_locked_by_another_writer(
             other.close()
         confirmation = await owner.next("مهلت پاسخ", wait=20)
         assert says(confirmation.text, "report.submitted", number=T1)
-        await agency_told_once(emulator, officer)
-        assert await count(services_of(app), Report) == 1
+        await filed_once(app, emulator, officer)
         assert T1 in (await owner.say("/myreports")).text

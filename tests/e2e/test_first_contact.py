@@ -6,15 +6,13 @@ from __future__ import annotations
 import pytest
 
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Role
-from tests.e2e.expect import FA_P, says
+from tests.e2e.expect import FA, FA_P, says
 from tests.e2e.test_report_flow import make_officer
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
-
-FA = get_translator("fa")
+from tests.services_kit import seeded_agency
 
 
 async def newcomer(emulator: BotApiEmulator, user_id: int = 7001) -> Person:
@@ -115,8 +113,7 @@ async def test_an_invite_link_as_the_very_first_message(
     services = services_of(app)
     admin = people["admin"]
     await services.users.touch(admin.id, first_name="مدیر", last_name=None, username=None)
-    smt = services.directory.agency_by_code("smt")
-    assert smt is not None
+    smt = seeded_agency(services, "smt")
 
     principal = (await services.users.profile(admin.id)).principal
     code = await services.admin.create_invite(principal, Role.OFFICER, agency_id=smt.id)

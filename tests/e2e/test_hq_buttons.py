@@ -13,7 +13,8 @@ from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
 from emulator import BotApiEmulator
 from handlers.agenda import SELECTION_KEY
-from tests.e2e.workflow_kit import Cast, file_report
+from storage.dto import ReportDTO
+from tests.e2e.workflow_kit import Cast, press_data
 
 STALE = get_translator("fa").t("common.stale_button")
 
@@ -30,14 +31,13 @@ STALE = get_translator("fa").t("common.stale_button")
         "dc:i:1",
     ],
 )
+@pytest.mark.usefixtures("report")
 async def test_stale_hq_buttons_get_the_stale_answer(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast, data: str
 ) -> None:
-    await file_report(app, cast.owner, "raw_materials")
     hq = cast.secretariat
     anchor = await hq.say("/agenda")
-    query = await emulator.press_raw(hq.id, hq.id, anchor.message_id, data)
-    answer = await emulator.wait_for_answer(query)
+    answer = await press_data(emulator, hq, anchor, data)
     assert answer.show_alert, (data, answer.text)
     assert answer.text == STALE, data
     assert not app.user_data[hq.id].get(SELECTION_KEY)
@@ -49,15 +49,13 @@ async def test_stale_hq_buttons_get_the_stale_answer(
     [("hq:i:999999", "not_found"), ("hq:d:999999", "not_found"), ("hq:+:999999", "not_found")],
 )
 async def test_a_refused_hq_press_is_answered_with_the_reason(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, data: str, reason: str
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, data: str, reason: str, report: ReportDTO
 ) -> None:
     """The HQ service's refusal is the press's alert (handlers/declare.button), not an error."""
-    report = await file_report(app, cast.owner, "raw_materials")
     hq = cast.secretariat
     anchor = await hq.say("/agenda")
     app.user_data[hq.id][SELECTION_KEY] = [report.id]
-    query = await emulator.press_raw(hq.id, hq.id, anchor.message_id, data)
-    answer = await emulator.wait_for_answer(query)
+    answer = await press_data(emulator, hq, anchor, data)
     assert answer.show_alert
     assert answer.text == workflow_error(get_translator("fa"), WorkflowError(reason)), data
     assert len(hq.texts()) == 1

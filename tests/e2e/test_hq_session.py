@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from docx.shared import Cm
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -47,11 +48,11 @@ def pause(clock: ManualClock) -> None:
     clock.advance(timedelta(minutes=1))
 
 
+@pytest.mark.usefixtures("report")
 async def test_session_minutes_issue_and_compliance(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
 ) -> None:
     smt, bank, hq, official = cast.officer, cast.bank_officer, cast.secretariat, cast.official
-    await file_report(app, cast.owner, "raw_materials")
     await file_report(app, cast.other_owner, "bank_finance", unit_name="Qom Tiles")
     services = services_of(app)
     first = await file_with_amount(

@@ -7,16 +7,14 @@ from sqlalchemy import select
 
 from bot.context import RounaqApp
 from bot.formatting import Presenter
-from bot.i18n import get_translator
 from bot.services.reports import DESCRIPTION_MAX
 from emulator import BotApiEmulator
 from storage.models import Report
-from tests.e2e.expect import saying, says
+from tests.e2e.expect import FA, saying, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import up_to_description
 from tests.e2e.workflow_kit import Cast, services_of
 
-FA = get_translator("fa")
 FA_FMT = Presenter("fa")
 # A paste of ~7,500 characters: Telegram delivers it as two messages.
 WORDS = "تأمین نخ از بازار آزاد سه برابر گران شده و تولید نیمه متوقف است "

@@ -15,19 +15,20 @@ from bot.services.calendar import WorkCalendar
 from bot.services.directory import Directory
 from bot.services.loans import LoanService
 from bot.services.reports import ReportDraft, ReportError, ReportService
-from bot.services.units import UnitDraft, UnitService
+from bot.services.units import UnitService
 from bot.text import jalali_to_date
 from emulator import BotApiEmulator
-from storage.models import PermitStatus, Role
+from storage.models import Role
 from storage.seed import Dataset, load_dataset, seed_figures, seed_province
-from tests.e2e.durability_helpers import owner_registered
 from tests.e2e.expect import fa as fa_text
 from tests.e2e.expect import piece, says
 from tests.e2e.owner_kit import staff_every_agency
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
+from tests.e2e.test_report_flow import owner_registered
 from tests.e2e.workflow_kit import services_of
 from tests.loan_files import GOOD_ROWS, HEADER, TITLE_ROW, make_csv, rows_with
 from tests.people import Person
+from tests.services_kit import licensed_unit, seeded_agency
 
 
 def isfahan_dataset() -> Dataset:
@@ -54,13 +55,7 @@ async def second_province_with_reports(app: RounaqApp, clock: ManualClock, repor
     await services.users.touch(1501, first_name="Ali", last_name=None, username=None)
     unit = await UnitService(services.database, directory).register(
         1501,
-        UnitDraft(
-            name="کاشی کاشان",
-            sector_id=directory.sectors[0].id,
-            county_id=directory.counties[0].id,
-            permit_status=PermitStatus.LICENSED,
-            phone="989130000000",
-        ),
+        licensed_unit(directory, "کاشی کاشان", "989130000000"),
     )
     service = ReportService(
         ServiceDeps(services.database, directory, clock, WorkCalendar(tz=services.settings.tz))
@@ -138,8 +133,7 @@ async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
     # Qom's SMT reports progress on program 1.
     officer = people["officer"]
     await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
-    smt = services.directory.agency_by_code("smt")
-    assert smt is not None
+    smt = seeded_agency(services, "smt")
     await services.users.grant(officer.id, Role.OFFICER, agency_id=smt.id)
     [program] = [p for p in await services.programs.all() if p.number == 1]
     principal = (await services.users.profile(officer.id)).principal

@@ -22,7 +22,7 @@ from handlers.open311 import key_service
 from storage.models import PermitStatus
 from tests.e2e.expect import says
 from tests.e2e.ports import free_port
-from tests.e2e.workflow_kit import Cast, press_and_answer, services_of
+from tests.e2e.workflow_kit import Cast, press_and_answer, press_data, services_of
 from tests.people import Person
 
 KEY_RE = re.compile(r"rq_[A-Za-z0-9_\-]+")
@@ -142,8 +142,7 @@ async def test_apikeys_odd_input_and_other_roles(
         assert (await emulator.wait_for_answer(query)).text == fa.t("common.stale_button")
     for person in (cast.owner, cast.officer, cast.official):
         assert (await person.say("/apikeys new intruder")).text == fa.t("common.not_allowed")
-        query = await emulator.press_raw(person.id, person.id, made.message_id, "ak:r:1")
-        answer = await emulator.wait_for_answer(query)
+        answer = await press_data(emulator, person, made, "ak:r:1")
         assert answer.text == fa.t("common.not_allowed")
     assert (await key_service(services_of(app)).list())[0].revoked_at is None
 

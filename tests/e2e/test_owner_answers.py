@@ -8,17 +8,15 @@ from sqlalchemy import select
 from bot.access import ReportAction
 from bot.clock import ManualClock
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.dto import ReportDTO
 from storage.models import ReportEvent
-from tests.e2e.expect import FA_P, labels, says
+from tests.e2e.expect import FA, FA_P, labels, says
 from tests.e2e.workflow_kit import Cast, file_report, make_cast, services_of
 from tests.people import Person
 
-FA = get_translator("fa")
 ANSWER = "از شرکت نساجی البرز خریدیم؛ فاکتور را فردا می‌فرستم."
 
 
@@ -39,10 +37,9 @@ async def answers(app: RounaqApp, report_id: int) -> list[str | None]:
 
 
 async def test_a_typed_answer_is_offered_and_sent_with_one_tap(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
     owner, officer = cast.owner, cast.officer
-    report = await file_report(app, owner, "raw_materials")
     # No question yet: the usual hint.
     hint = await owner.say("سلام، خبری نشد؟")
     assert FA.t("workflow.btn_send_answer") not in hint.button_texts

@@ -6,11 +6,10 @@ from __future__ import annotations
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
-from tests.e2e.expect import saying
+from tests.e2e.expect import FA, saying
 from tests.e2e.owner_kit import PHONE, register_unit, submit_by_chat
 from tests.e2e.workflow_kit import Cast
 
-FA = get_translator("fa")
 EN = get_translator("en")
 GROUP = -1001234567890
 

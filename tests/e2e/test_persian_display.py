@@ -11,9 +11,9 @@ from __future__ import annotations
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import LRI, PDI, Presenter
-from bot.i18n import get_translator
 from bot.views.common import tracking_number
 from emulator import BotApiEmulator, SentMessage
+from storage.dto import ReportDTO
 from storage.models import Role
 from tests.display_rules import check_en, check_fa, zero_lookalikes
 from tests.e2e.digest_world import (
@@ -21,21 +21,19 @@ from tests.e2e.digest_world import (
     SATURDAY_0930,
     THURSDAY,
     days,
-    ensure_user,
-    grant,
+    meet_the_readers,
     move,
     run_digest,
     unit_for,
 )
 from tests.e2e.digest_world import file_report as file_dated_report
-from tests.e2e.expect import says
+from tests.e2e.expect import EN, FA, says
 from tests.e2e.report_steps import report_up_to_attachments, submit, summary_after
 from tests.e2e.test_officials import make
-from tests.e2e.test_report_flow import choose_persian, make_officer, register_unit
+from tests.e2e.test_report_flow import owner_registered
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.people import Person
 
-FA, EN = get_translator("fa"), get_translator("en")
 UNIT = "سوهان گز ممتاز"
 DESCRIPTION = "پروانهٔ بهره‌برداری شش ماه است در انتظار است."
 
@@ -55,9 +53,7 @@ async def test_confirmation_card_and_list_show_one_order_and_copy_back(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
 ) -> None:
     owner = people["owner"]
-    await make_officer(app, people["officer"], "smt")
-    await choose_persian(owner)
-    await register_unit(owner, UNIT)
+    await owner_registered(app, owner, people["officer"], unit=UNIT)
     ask_files = await report_up_to_attachments(owner, DESCRIPTION, category="مجوز")
     summary = await summary_after(owner, ask_files, amount=None)
     check_fa(without(source(summary), UNIT, DESCRIPTION))
@@ -104,9 +100,8 @@ async def test_english_screens_have_no_persian(
 
 
 async def test_status_routing_and_stats_have_no_dot_beside_a_digit(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
-    report = await file_report(app, cast.owner, "raw_materials")
     official, admin = cast.official, cast.admin
     await make(app, admin, Role.ADMIN)
     linked = await admin.say(f"/link 1 {report.year}-{report.seq:04d}")
@@ -161,13 +156,7 @@ async def test_every_digest_reads_right_in_its_language(
     services = services_of(app)
     owner, reader = people["owner"], people["other_owner"]
     officer, official = people["officer"], people["official"]
-    await ensure_user(services, owner.id, "رضا")
-    await ensure_user(services, reader.id, "Sam", "en")
-    await ensure_user(services, officer.id, "مریم")
-    await ensure_user(services, official.id, "سارا")
-    await grant(services, officer.id, Role.OFFICER, "smt")
-    await grant(services, official.id, Role.OFFICIAL)
-    await grant(services, reader.id, Role.OFFICIAL)
+    await meet_the_readers(services, people, english_role=Role.OFFICIAL)
     unit = await unit_for(services, owner.id, UNIT)
     await file_dated_report(services, clock, owner.id, unit, "permits", THURSDAY - days(30))
     fresh = await file_dated_report(services, clock, owner.id, unit, "raw_materials", THURSDAY)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Report, ReportEvent, Role, Unit
-from tests.e2e.expect import FA_P, fa, saying, says
+from tests.e2e.expect import FA_P, fa, replied, saying, says
 from tests.e2e.report_steps import report_by_chat, submit, summary_after
 from tests.e2e.workflow_kit import services_of
 from tests.people import Person
@@ -35,8 +35,7 @@ async def choose_persian(person: Person) -> None:
 
 
 async def register_unit(person: Person, name: str, sector: str = "فرش", county: str = "قم") -> None:
-    ask = await person.say("/register")
-    assert says(ask.text, "registration.ask_name")
+    await replied(person, "/register", "registration.ask_name")
     sectors = await person.say(name)
     counties = await person.press(sectors, sector)
     permits = await person.press(counties, county)
@@ -50,6 +49,15 @@ async def register_unit(person: Person, name: str, sector: str = "فرش", count
     assert fa("start.btn_report") in summary.button_texts[0]
 
 
+async def owner_registered(
+    app: RounaqApp, owner: Person, officer: Person, unit: str = "کارخانه فرش ممتاز"
+) -> None:
+    """`officer` made an SMT officer; `owner` chose Persian and registered `unit` by chat."""
+    await make_officer(app, officer, "smt")
+    await choose_persian(owner)
+    await register_unit(owner, unit)
+
+
 async def test_owner_reports_and_the_agency_gets_it(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
 ) -> None:
@@ -60,8 +68,7 @@ async def test_owner_reports_and_the_agency_gets_it(
     # Arabic ي/ك, HTML characters and a zero-width mark, as a phone keyboard produces them.
     await register_unit(owner, "كارخانه <فرش> كاشي & پسران\u200f")
 
-    ask_category = await owner.say("/report")
-    assert says(ask_category.text, "report.ask_category")
+    ask_category = await replied(owner, "/report", "report.ask_category")
     await owner.press_only(ask_category, "مواد اولیه")
     await owner.next("شرح")
     ask_files = await owner.say(
@@ -105,17 +112,14 @@ async def test_owner_reports_and_the_agency_gets_it(
     assert says(opened.text, "history.title")
     # No language chosen yet: the default, Persian (Telegram's language_code is not used).
     stranger = people["other_owner"]
-    answer = await stranger.say("1405-0001")
-    assert says(answer.text, "myreports.not_found")
+    await replied(stranger, "1405-0001", "myreports.not_found")
 
 
 async def test_tracking_number_typed_in_any_digits(
     app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person]
 ) -> None:
     owner = people["owner"]
-    await make_officer(app, people["officer"], "smt")
-    await choose_persian(owner)
-    await register_unit(owner, "سوهان گز ممتاز")
+    await owner_registered(app, owner, people["officer"], unit="سوهان گز ممتاز")
     await report_by_chat(
         owner, "پروانهٔ بهره‌برداری شش ماه است در انتظار است.", category="مجوز", amount=None
     )
@@ -132,8 +136,7 @@ async def test_bad_input_gets_localised_answers_and_the_flow_goes_on(
     ask = await owner.say("/register")
     await emulator.send_sticker(owner.id)
     assert says((await owner.next()).text, "common.text_expected")
-    too_long = await owner.say("ب" * 5000)
-    assert says(too_long.text, "registration.name_length")
+    await replied(owner, "ب" * 5000, "registration.name_length")
     sectors = await owner.say("واحد آزمایشی")
     # A forged button (another flow's data, and garbage) is refused with an alert.
     await emulator.press_raw(owner.id, owner.id, sectors.message_id, "reg:sec:999999")
@@ -145,10 +148,8 @@ async def test_bad_input_gets_localised_answers_and_the_flow_goes_on(
     counties = await owner.press(sectors, "کفش")
     assert says(counties.text, "registration.ask_county", sector="کفش")
     assert ask is not None
-    unknown = await owner.say("/nonsense")
-    assert says(unknown.text, "common.unknown_command")
-    cancelled = await owner.say("/cancel")
-    assert says(cancelled.text, "common.cancelled")
+    await replied(owner, "/nonsense", "common.unknown_command")
+    await replied(owner, "/cancel", "common.cancelled")
 
 
 async def test_report_needs_a_unit_first(
@@ -158,8 +159,7 @@ async def test_report_needs_a_unit_first(
     choice = await owner.say("/start")
     await owner.press(choice, "English")
     await owner.next("Hello")
-    answer = await owner.say("/report")
-    assert says(answer.text, "report.no_units", lang="en")
+    await replied(owner, "/report", "report.no_units", lang="en")
 
 
 async def test_owner_flows_stay_out_of_groups(

@@ -14,17 +14,28 @@ from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.durability_helpers import bot_with_owner
-from tests.e2e.expect import says
+from tests.e2e.expect import FA, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import DESCRIPTION, report_up_to_attachments
 from tests.e2e.workflow_kit import Cast
 from tests.people import Person
 
-FA = get_translator("fa")
 EN = get_translator("en")
 
 
 Walk = Callable[[RounaqApp, Cast], Awaitable[tuple[Person, SentMessage]]]
+
+
+def pressed_on(walk: Walk, button: str, answer: str) -> Walk:
+    """The step after ``walk``'s: ``button`` pressed on its prompt; the bot's next message,
+    which holds ``answer``, is this step's prompt."""
+
+    async def step(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
+        person, prompt = await walk(app, cast)
+        await person.press_only(prompt, button)
+        return person, await person.next(answer)
+
+    return step
 
 
 async def reg_sector(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
@@ -63,10 +74,7 @@ async def report_attach(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage
     return cast.owner, await report_up_to_attachments(cast.owner)
 
 
-async def report_amount(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
-    person, ask_files = await report_attach(app, cast)
-    await person.press_only(ask_files, FA.t("report.btn_continue"))
-    return person, await person.next("مبلغ")
+report_amount = pressed_on(report_attach, FA.t("report.btn_continue"), "مبلغ")
 
 
 async def report_confirm(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
@@ -90,16 +98,8 @@ async def progress_evidence(app: RounaqApp, cast: Cast) -> tuple[Person, SentMes
     return person, await person.say("قرارداد تأمین نخ با بورس کالا بسته شد")
 
 
-async def progress_date(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
-    person, ask = await progress_evidence(app, cast)
-    await person.press_only(ask, FA.t("programs.btn_no_evidence"))
-    return person, await person.next("تاریخ")
-
-
-async def progress_confirm(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:
-    person, ask = await progress_date(app, cast)
-    await person.press_only(ask, FA.t("programs.btn_today"))
-    return person, await person.next("۴۰٪")
+progress_date = pressed_on(progress_evidence, FA.t("programs.btn_no_evidence"), "تاریخ")
+progress_confirm = pressed_on(progress_date, FA.t("programs.btn_today"), "۴۰٪")
 
 
 async def edit_field(app: RounaqApp, cast: Cast) -> tuple[Person, SentMessage]:

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from bot.access import ReportAction
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
+from storage.dto import ReportDTO
 from storage.models import Report, RoutingRule, UserRole
 from tests.e2e.expect import fa
-from tests.e2e.workflow_kit import Cast, file_report, services_of
+from tests.e2e.workflow_kit import Cast, file_report, press_data, services_of
 from tests.people import Person
 
 ROLES = ("owner", "officer", "official", "secretariat", "admin")
@@ -101,9 +102,8 @@ async def test_commands_by_role(app: RounaqApp, emulator: BotApiEmulator, cast: 
 
 
 async def test_report_actions_by_role_with_forged_buttons(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
-    report = await file_report(app, cast.owner, "raw_materials")
     people = cast.everyone()
     # "acc" changes the state, so it goes last.
     codes = sorted((a.value for a in ReportAction), key=lambda c: c == "acc")
@@ -161,18 +161,17 @@ async def test_report_actions_by_role_with_forged_buttons(
         "x" * 64,
     ],
 )
+@pytest.mark.usefixtures("report")
 async def test_forged_and_guessed_callbacks_change_nothing(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast, data: str
 ) -> None:
-    await file_report(app, cast.owner, "raw_materials")
     stranger = cast.other_owner
     anchor = await stranger.say("/help")
     services = services_of(app)
     async with services.database.session() as session:
         roles_before = await session.scalar(select(func.count()).select_from(UserRole))
         rules_before = await session.scalar(select(func.count()).select_from(RoutingRule))
-    query = await emulator.press_raw(stranger.id, stranger.id, anchor.message_id, data)
-    answer = await emulator.wait_for_answer(query)
+    answer = await press_data(emulator, stranger, anchor, data)
     assert answer.show_alert, (data, answer.text)
     async with services.database.session() as session:
         assert await session.scalar(select(func.count()).select_from(UserRole)) == roles_before

@@ -8,14 +8,19 @@ from datetime import timedelta
 
 from bot.clock import ManualClock
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator, SentMessage
+from tests.e2e.expect import FA
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import report_up_to_attachments, summary_after
-from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
+from tests.e2e.workflow_kit import (
+    Cast,
+    file_report,
+    officers_card,
+    press_and_answer,
+    press_data,
+    services_of,
+)
 from tests.people import Person
-
-FA = get_translator("fa")
 
 
 async def tax_item_by_chat(emulator: BotApiEmulator, hq: Person) -> SentMessage:
@@ -44,8 +49,7 @@ async def test_an_empty_compliance_board_offers_no_chart_of_nothing(
     assert FA.t("sessions.btn_chart") not in month.button_texts
 
     sent = len(emulator.messages(official.id))
-    query = await emulator.press_raw(official.id, official.id, board.message_id, "cp:c:year")
-    answer = await emulator.wait_for_answer(query)
+    answer = await press_data(emulator, official, board, "cp:c:year")
     assert answer.show_alert
     assert answer.text == FA.t("sessions.board_empty")
     await asyncio.sleep(0.5)  # an empty chart would be on its way by now
@@ -67,6 +71,19 @@ async def test_the_loans_summary_has_no_summary_button_that_does_nothing(
     assert FA.t("loans.btn_summary") not in tomans.button_texts
 
 
+async def assert_decided_without_asking(
+    emulator: BotApiEmulator, hq: Person, message: SentMessage, button: str
+) -> None:
+    """Pressing an old decide button answers "decision 1 is recorded" and asks nothing."""
+    sent = len(emulator.messages(hq.id))
+    answer = await press_and_answer(emulator, hq, message, button)
+    assert answer == FA.t("hq.already_decided", id="۱")
+    await asyncio.sleep(0.5)  # a prompt for the text would be here by now
+    assert not any(
+        FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
+    )
+
+
 async def test_an_items_old_decide_button_says_it_is_decided_before_asking_anything(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
@@ -83,13 +100,7 @@ async def test_an_items_old_decide_button_says_it_is_decided_before_asking_anyth
     decided = await hq.press(deadline, FA.t("hq.days", days="۲۰"))
     assert "مصوبهٔ شمارهٔ ۱ ثبت شد" in decided.text
 
-    sent = len(emulator.messages(hq.id))
-    answer = await press_and_answer(emulator, hq, item, FA.t("hq.btn_decide"))
-    assert answer == FA.t("hq.already_decided", id="۱")
-    await asyncio.sleep(0.5)  # a prompt for the text would be here by now
-    assert not any(
-        FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
-    )
+    await assert_decided_without_asking(emulator, hq, item, FA.t("hq.btn_decide"))
 
 
 async def test_an_old_agendas_bundle_button_is_refused_before_asking_anything(
@@ -137,13 +148,7 @@ async def test_a_sessions_old_decision_button_says_the_item_is_decided(
     await hq.press(deadline, FA.t("hq.days", days="۲۰"))
     assert (await sessions.get(principal, found.id)).items[0].decision_id == 1
 
-    sent = len(emulator.messages(hq.id))
-    answer = await press_and_answer(emulator, hq, view, decide)
-    assert answer == FA.t("hq.already_decided", id="۱")
-    await asyncio.sleep(0.5)  # a prompt for the text would be here by now
-    assert not any(
-        FA.t("hq.ask_decision") in m.text for m in emulator.messages(hq.id)[sent:] if m.from_bot
-    )
+    await assert_decided_without_asking(emulator, hq, view, decide)
 
 
 async def test_a_refused_press_on_a_stale_card_redraws_the_card(
@@ -153,8 +158,7 @@ async def test_a_refused_press_on_a_stale_card_redraws_the_card(
     owner had withdrawn the report; each button answered "not possible in the report's
     current state" and the card went on showing the old state and the same buttons."""
     owner, officer = cast.owner, cast.officer
-    await file_report(app, owner, "raw_materials")
-    card = await officer.say("1405-0001")
+    card = await officers_card(app, cast)
     accept = FA.t("workflow.btn_acc")
     assert accept in card.button_texts
     mine = await owner.say("1405-0001")

@@ -6,10 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Report, Role
-from tests.e2e.expect import FA_P, fa, piece, saying, says
+from tests.e2e.expect import FA, FA_P, T1, fa, piece, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
@@ -19,13 +18,13 @@ from tests.e2e.workflow_kit import (
     Cast,
     event_kinds,
     file_report,
+    officers_card,
     only_report,
     press_and_answer,
     services_of,
 )
+from tests.services_kit import seeded_agency
 
-FA = get_translator("fa")
-T1 = FA_P.tracking(1405, 1)
 ADMIN_ALERT = piece("notify.admin_unstaffed")
 
 
@@ -39,8 +38,7 @@ async def test_a_report_of_the_hqs_own_kind_is_not_called_unstaffed(
     The HQ's own kind of obstacle is in the HQ's queue by design: nobody is missing."""
     owner, admin, hq = cast.owner, cast.admin, cast.secretariat
     services = services_of(app)
-    secretariat = services.directory.agency_by_code("hq_secretariat")
-    assert secretariat is not None
+    secretariat = seeded_agency(services, "hq_secretariat")
     await register_unit(app, owner)
 
     table = await admin.say("/routing")
@@ -80,10 +78,8 @@ async def test_an_officer_reassigning_to_the_hq_puts_the_report_in_its_queue(
     same false alarm; it is a referral to the HQ like "⬆️ ارجاع به ستاد"."""
     owner, officer, admin, hq = cast.owner, cast.officer, cast.admin, cast.secretariat
     services = services_of(app)
-    secretariat = services.directory.agency_by_code("hq_secretariat")
-    assert secretariat is not None
-    await file_report(app, owner, "raw_materials")
-    card = await officer.say("1405-0001")
+    secretariat = seeded_agency(services, "hq_secretariat")
+    card = await officers_card(app, cast)
     picker = await officer.press(card, "ارجاع به دستگاه دیگر")
     label = next(t for t in picker.button_texts if secretariat.short_name("fa") in t)
     assert not label.startswith("⚠️")

@@ -4,16 +4,19 @@ who can fix that is told. Over HTTP (issue 11, item 13)."""
 from __future__ import annotations
 
 from bot.context import RounaqApp
-from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models import Role
 from storage.models_digest import ChatKind
-from tests.e2e.expect import FA_P, saying, says
+from tests.e2e.expect import FA, FA_P, T1, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
-from tests.e2e.workflow_kit import Cast, event_kinds, file_report, only_report, services_of
-
-FA = get_translator("fa")
-T1 = FA_P.tracking(1405, 1)
+from tests.e2e.workflow_kit import (
+    Cast,
+    event_kinds,
+    officers_card,
+    only_report,
+    services_of,
+)
+from tests.services_kit import seeded_agency
 
 
 async def admin_digest(app: RounaqApp, admin_id: int) -> str:
@@ -29,8 +32,7 @@ async def test_report_to_an_empty_agency_goes_to_the_hq(
 ) -> None:
     owner, admin, hq = cast.owner, cast.admin, cast.secretariat
     services = services_of(app)
-    tax = services.directory.agency_by_code("tax")
-    assert tax is not None
+    tax = seeded_agency(services, "tax")
     await register_unit(app, owner)
 
     # /routing marks the tax office before anything happens.
@@ -87,10 +89,8 @@ async def test_reassigning_to_an_empty_agency_sends_the_report_to_the_hq(
 ) -> None:
     owner, officer, admin, hq = cast.owner, cast.officer, cast.admin, cast.secretariat
     services = services_of(app)
-    customs = services.directory.agency_by_code("customs")
-    assert customs is not None
-    await file_report(app, owner, "raw_materials")
-    card = await officer.say("1405-0001")
+    customs = seeded_agency(services, "customs")
+    card = await officers_card(app, cast)
     picker = await officer.press(card, "ارجاع به دستگاه دیگر")
     label = next(t for t in picker.button_texts if customs.short_name("fa")[:10] in t)
     assert label.startswith("⚠️")  # marked in the picker

@@ -8,17 +8,17 @@ from datetime import timedelta
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
+from storage.dto import ReportDTO
 from tests.e2e.expect import FA_P, fa, piece, says
 from tests.e2e.test_hq_flow import run_deadline_job
-from tests.e2e.workflow_kit import Cast, file_report
+from tests.e2e.workflow_kit import Cast, officers_card
 
 
 async def test_429_after_accept_still_tells_the_owner_once(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
 ) -> None:
     owner, officer = cast.owner, cast.officer
-    await file_report(app, owner, "raw_materials")
-    view = await officer.say("1405-0001")
+    view = await officers_card(app, cast)
     # The next seven messages are refused with 429: more than the rate limiter's own five
     # retries, so the owner's notice (sent after the commit) fails and the whole update is
     # handled again.
@@ -38,10 +38,9 @@ async def test_429_after_accept_still_tells_the_owner_once(
 
 
 async def test_a_reminder_refused_by_the_bot_api_is_sent_on_the_next_run(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock, report: ReportDTO
 ) -> None:
     """The deadline step commits, the reminder's send gets 429: the next run delivers it."""
-    report = await file_report(app, cast.owner, "raw_materials")
     clock.set(report.due_at + timedelta(minutes=1))
     fault = emulator.fail_method("sendMessage", 429, retry_after=1)
     await run_deadline_job(app)

@@ -15,13 +15,14 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
+from storage.dto import ReportDTO
 from storage.models import Province, Report, ReportEvent
 from storage.models_workflow import AgendaItem, ReportTracking
 from tests.e2e.expect import FA_P, fa, says
 from tests.e2e.report_steps import finish_report, report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
 from tests.e2e.test_report_flow import register_unit
-from tests.e2e.workflow_kit import Cast, alerts, file_report, services_of
+from tests.e2e.workflow_kit import Cast, alerts, file_report, press_data, services_of
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -54,8 +55,7 @@ async def test_the_officer_receives_a_reports_photo_and_pdf(
     # Someone who may not see the report gets nothing for the same (forged) button.
     stranger = cast.other_owner
     anchor = await stranger.say("/myreports")
-    query = await emulator.press_raw(stranger.id, stranger.id, anchor.message_id, "my:f:1")
-    answer = await emulator.wait_for_answer(query)
+    answer = await press_data(emulator, stranger, anchor, "my:f:1")
     assert answer.show_alert
     assert not [m for m in emulator.messages(stranger.id) if m.kind in ("photo", "document")]
 
@@ -147,8 +147,7 @@ async def test_a_forged_hq_button_naming_another_provinces_item_is_refused(
     await hq.press_only(agenda, "۱۴۰۵-۰۰۰۱")  # selected, so "+" has something to add
     await emulator.wait_until(lambda: "☑" in " ".join(emulator.messages(hq.id)[-1].button_texts))
     for data in (f"hq:i:{foreign}", f"hq:d:{foreign}", f"hq:+:{foreign}"):
-        query = await emulator.press_raw(hq.id, hq.id, agenda.message_id, data)
-        answer = await emulator.wait_for_answer(query)
+        answer = await press_data(emulator, hq, agenda, data)
         assert answer.show_alert, data
     assert "موضوع اصفهان" not in " ".join(hq.texts())
     async with services.database.session() as session:
@@ -171,9 +170,8 @@ async def test_a_forged_hq_button_naming_another_provinces_item_is_refused(
 
 
 async def test_officers_read_the_owners_status_as_the_owners(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
-    report = await file_report(app, cast.owner, "raw_materials")
     officer = (await services_of(app).users.profile(cast.officer.id)).principal
     await services_of(app).workflow.act(
         officer, ReportAction.ASK, report.id, note="فاکتور خرید را بفرستید."
@@ -190,9 +188,8 @@ async def test_officers_read_the_owners_status_as_the_owners(
 
 
 async def test_prompt_text_is_normalised_and_survives_a_redelivered_command(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, report: ReportDTO
 ) -> None:
-    report = await file_report(app, cast.owner, "raw_materials")
     officer = cast.officer
     await officer.say("/inbox")
     old_command = emulator.update_ids("message")[-1]

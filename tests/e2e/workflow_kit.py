@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from bot.access import Principal
 from bot.container import Services
 from bot.context import RounaqApp
+from bot.demo import PERSONAS, _grant_personas
 from bot.services.reports import ReportDraft
 from bot.state import runtime_of
-from emulator import BotApiEmulator, SentMessage
+from emulator import BotApiEmulator, CallbackAnswer, SentMessage
 from storage.dto import ReportDTO
 from storage.models import Report, ReportEvent, Role
 from tests.people import Person
@@ -28,6 +30,11 @@ def services_of(app: RounaqApp) -> Services:
     services = runtime_of(app).services
     assert isinstance(services, Services)
     return services
+
+
+async def principal_of(app: RounaqApp, person: Person) -> Principal:
+    """What the services see of ``person`` now: roles and agency, read from the database."""
+    return (await services_of(app).users.profile(person.id)).principal
 
 
 async def only_report(app: RounaqApp) -> Report:
@@ -119,6 +126,13 @@ async def file_report(
     return submission.report
 
 
+async def officers_card(app: RounaqApp, cast: Cast) -> SentMessage:
+    """The owner files a raw-materials report (1405-0001, routed to SMT) and the SMT officer
+    opens it by its number: the officer's card, with the agency's buttons."""
+    await file_report(app, cast.owner, "raw_materials")
+    return await cast.officer.say("1405-0001")
+
+
 async def reply_to_prompt(person: Person, prompt: SentMessage, text: str) -> SentMessage:
     """Write the text a button asked for; returns the bot's answer."""
     assert "/cancel" in prompt.text, prompt.text
@@ -127,6 +141,15 @@ async def reply_to_prompt(person: Person, prompt: SentMessage, text: str) -> Sen
 
 def alerts(emulator: BotApiEmulator, user_id: int) -> list[str]:
     return [a.text or "" for a in emulator.callback_answers(user_id) if a.show_alert]
+
+
+async def press_data(
+    emulator: BotApiEmulator, person: Person, message: SentMessage, data: str
+) -> CallbackAnswer:
+    """Press a button carrying ``data`` on ``message`` in ``person``'s private chat, whether
+    or not the message shows it (a stale or forged press); the bot's answer to that press."""
+    query = await emulator.press_raw(person.id, person.id, message.message_id, data)
+    return await emulator.wait_for_answer(query)
 
 
 async def press_and_answer(
@@ -139,3 +162,13 @@ async def press_and_answer(
     query = await emulator.press(person.id, message, label)
     answer = await emulator.wait_for_answer(query)
     return answer.text or ""
+
+
+async def demo_people(app: RounaqApp, emulator: BotApiEmulator) -> dict[int, Person]:
+    """The demo's personas as chat users, by user id, holding the roles bot.demo grants."""
+    people = {
+        p.user_id: Person(emulator, emulator.add_user(p.user_id, p.first_name, persona=p.label))
+        for p in PERSONAS
+    }
+    await _grant_personas(services_of(app))
+    return people

@@ -7,13 +7,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.context import RounaqApp
-from bot.services.units import UnitDraft
 from emulator import BotApiEmulator, SentMessage
 from storage.dto import UnitDTO
-from storage.models import PermitStatus
 from tests.e2e.workflow_kit import services_of
 from tests.hardening.corpus import CORPUS, Input
 from tests.people import Person
+from tests.services_kit import licensed_unit
 
 
 async def new_person(
@@ -32,13 +31,7 @@ async def give_unit(app: RounaqApp, person: Person, name: str = "کارگاه آ
     directory = services.directory
     return await services.units.register(
         person.id,
-        UnitDraft(
-            name=name,
-            sector_id=directory.sectors[0].id,
-            county_id=directory.counties[0].id,
-            permit_status=PermitStatus.LICENSED,
-            phone=f"+98912{person.id:07d}",
-        ),
+        licensed_unit(directory, name, f"+98912{person.id:07d}"),
     )
 
 
@@ -89,6 +82,43 @@ async def wait_buttons(person: Person, prefix: str) -> SentMessage:
 
 def has_button(message: SentMessage, prefix: str) -> bool:
     return any(d and d.startswith(prefix) for row in message.buttons for _, d in row)
+
+
+Action = Callable[[RounaqApp, Person], Awaitable[None]]
+
+
+def type_then_buttons(text: str, prefix: str) -> Action:
+    """A step's valid continuation: type ``text``; the bot answers with a button whose data
+    starts with ``prefix`` (the next step's)."""
+
+    async def go_on(app: RounaqApp, person: Person) -> None:
+        await person.send(text)
+        await wait_buttons(person, prefix)
+
+    return go_on
+
+
+def press_then_buttons(prefix: str, next_prefix: str) -> Action:
+    """A step's valid continuation: press the step's button (data starting with ``prefix``);
+    the bot answers with a button whose data starts with ``next_prefix``."""
+
+    async def go_on(app: RounaqApp, person: Person) -> None:
+        message = await wait_buttons(person, prefix)
+        await press_data(person, message, prefix)
+        await wait_buttons(person, next_prefix)
+
+    return go_on
+
+
+def in_turn(*actions: Action) -> Action:
+    """The actions one after another: a step is reached by reaching the one before it and
+    going on from there."""
+
+    async def run(app: RounaqApp, person: Person) -> None:
+        for action in actions:
+            await action(app, person)
+
+    return run
 
 
 @dataclass(frozen=True)

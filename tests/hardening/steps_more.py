@@ -21,7 +21,15 @@ from storage.dto_figures import ProgramDTO
 from storage.models import Role
 from tests.e2e.workflow_kit import services_of
 from tests.hardening.corpus import CORPUS, Input
-from tests.hardening.flows import Step, give_unit, has_button, new_person, wait_buttons
+from tests.hardening.flows import (
+    Step,
+    give_unit,
+    has_button,
+    in_turn,
+    new_person,
+    type_then_buttons,
+    wait_buttons,
+)
 from tests.people import Person
 
 A = ReportAction
@@ -150,8 +158,9 @@ def _owner_prompt(action: ReportAction) -> Callable[[RounaqApp, Person], Awaitab
     return reach
 
 
-def _done(action: ReportAction) -> Callable[[SentMessage], bool]:
-    done = FA.t(f"workflow.done_{action.value}")
+def _answer_is(key: str) -> Callable[[SentMessage], bool]:
+    """The bot's answer holds the Persian text of catalog ``key``: the input was taken."""
+    done = FA.t(key)
     return lambda m: done in m.text
 
 
@@ -166,7 +175,7 @@ def _report_step(action: ReportAction, inputs: tuple[Input, ...] = SHARP) -> Ste
     return Step(
         f"report.{action.name.lower()}",
         _owner_prompt(action) if owner else _officer_prompt(action),
-        _done(action),
+        _answer_is(f"workflow.done_{action.value}"),
         _words_go_on,
         COMMANDS,
         inputs=inputs,
@@ -209,9 +218,7 @@ async def _title_go_on(app: RounaqApp, person: Person) -> None:
     await person.emu.wait_for_message(person.id, lambda m: "/cancel" in m.text)
 
 
-async def _reach_session_date(app: RounaqApp, person: Person) -> None:
-    await _reach_title(app, person)
-    await _title_go_on(app, person)
+_reach_session_date = in_turn(_reach_title, _title_go_on)
 
 
 async def _session_date_go_on(app: RounaqApp, person: Person) -> None:
@@ -234,9 +241,7 @@ async def _reach_decision(app: RounaqApp, person: Person) -> None:
     await ask_by_button(person, f"hq:d:{await agenda_item(app, person)}")
 
 
-async def _decision_go_on(app: RounaqApp, person: Person) -> None:
-    await person.send("بانک‌ها وثیقهٔ سفته را بپذیرند.")
-    await wait_buttons(person, "hq:a:")
+_decision_go_on = type_then_buttons("بانک‌ها وثیقهٔ سفته را بپذیرند.", "hq:a:")
 
 
 def _decision_response(verb: str) -> Callable[[RounaqApp, Person], Awaitable[None]]:
@@ -254,11 +259,6 @@ def _decision_response(verb: str) -> Callable[[RounaqApp, Person], Awaitable[Non
         await ask_by_button(person, f"dc:{verb}:{decision.id}:{smt.id}")
 
     return reach
-
-
-def _responded(verdict: str) -> Callable[[SentMessage], bool]:
-    done = FA.t(f"hq.responded_{verdict}")
-    return lambda m: done in m.text
 
 
 async def _response_go_on(app: RounaqApp, person: Person) -> None:
@@ -301,14 +301,10 @@ async def _percent_go_on(app: RounaqApp, person: Person) -> None:
     await person.next(FA.t("programs.ask_note")[:20])
 
 
-async def _reach_note(app: RounaqApp, person: Person) -> None:
-    await _reach_percent(app, person)
-    await _percent_go_on(app, person)
+_reach_note = in_turn(_reach_percent, _percent_go_on)
 
 
-async def _note_go_on(app: RounaqApp, person: Person) -> None:
-    await person.send("قرارداد پیمانکار امضا شد.")
-    await wait_buttons(person, "pgf:n")
+_note_go_on = type_then_buttons("قرارداد پیمانکار امضا شد.", "pgf:n")
 
 
 async def _reach_progress_date(app: RounaqApp, person: Person) -> None:
@@ -318,9 +314,7 @@ async def _reach_progress_date(app: RounaqApp, person: Person) -> None:
     await press(person, ask.message_id, "pgf:n", lambda m: has_button(m, "pgf:t"))
 
 
-async def _progress_date_go_on(app: RounaqApp, person: Person) -> None:
-    await person.send("1405/9/1")
-    await wait_buttons(person, "pgf:s")
+_progress_date_go_on = type_then_buttons("1405/9/1", "pgf:s")
 
 
 async def _save_progress(app: RounaqApp, person: Person) -> None:
@@ -398,7 +392,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "hq.objection",
         _decision_response("o"),
-        _responded("objected"),
+        _answer_is("hq.responded_objected"),
         _response_go_on,
         COMMANDS,
         inputs=SHARP,
@@ -406,7 +400,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "hq.evidence",
         _decision_response("i"),
-        _responded("implemented"),
+        _answer_is("hq.responded_implemented"),
         _response_go_on,
         COMMANDS,
         inputs=SHARP,

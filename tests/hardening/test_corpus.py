@@ -37,11 +37,14 @@ from tests.hardening.flows import (
     Step,
     give_unit,
     has_button,
+    in_turn,
     new_person,
     press_data,
     press_for_new,
+    press_then_buttons,
     submit_report,
     to_report_description,
+    type_then_buttons,
     wait_buttons,
 )
 from tests.people import Person
@@ -62,29 +65,28 @@ async def _reach_name(app: RounaqApp, person: Person) -> None:
     await person.say("/register")
 
 
-async def _name_go_on(app: RounaqApp, person: Person) -> None:
-    await person.send("کارگاه سالم")
-    await wait_buttons(person, "reg:sec:")
+_name_go_on = type_then_buttons("کارگاه سالم", "reg:sec:")
 
 
-async def _reach_sector(app: RounaqApp, person: Person) -> None:
-    await _reach_name(app, person)
-    await _name_go_on(app, person)
+_reach_sector = in_turn(_reach_name, _name_go_on)
 
 
-async def _sector_go_on(app: RounaqApp, person: Person) -> None:
-    message = await wait_buttons(person, "reg:sec:")
-    await press_data(person, message, "reg:sec:")
-    await wait_buttons(person, "reg:cty:")
+_sector_go_on = press_then_buttons("reg:sec:", "reg:cty:")
+
+
+async def _county_and_permit(person: Person) -> None:
+    """From the county buttons: the first county, then a licensed permit; the bot asks for
+    the phone number with a reply keyboard."""
+    counties = await wait_buttons(person, "reg:cty:")
+    permits = await press_for_new_or_edit(person, counties, "reg:cty:", "reg:prm:")
+    await press_data(person, permits, "reg:prm:licensed")
+    await person.emu.wait_for_message(person.id, lambda m: m.reply_keyboard is not None)
 
 
 async def _reach_phone(app: RounaqApp, person: Person) -> None:
     await _reach_sector(app, person)
     await _sector_go_on(app, person)
-    counties = await wait_buttons(person, "reg:cty:")
-    permits = await press_for_new_or_edit(person, counties, "reg:cty:", "reg:prm:")
-    await press_data(person, permits, "reg:prm:licensed")
-    await person.emu.wait_for_message(person.id, lambda m: m.reply_keyboard is not None)
+    await _county_and_permit(person)
 
 
 async def press_for_new_or_edit(
@@ -104,9 +106,7 @@ async def _reach_description(app: RounaqApp, person: Person) -> None:
     await to_report_description(app, person, "permits")
 
 
-async def _description_go_on(app: RounaqApp, person: Person) -> None:
-    await person.send("شرح معتبر یک مانع تولید برای ادامهٔ کار")
-    await wait_buttons(person, "rep:next")
+_description_go_on = type_then_buttons("شرح معتبر یک مانع تولید برای ادامهٔ کار", "rep:next")
 
 
 async def _reach_amount(app: RounaqApp, person: Person) -> None:
@@ -117,9 +117,7 @@ async def _reach_amount(app: RounaqApp, person: Person) -> None:
     await wait_buttons(person, "rep:skip")
 
 
-async def _amount_go_on(app: RounaqApp, person: Person) -> None:
-    await person.send("۵۰۰ میلیون تومان")
-    await wait_buttons(person, "rep:submit")
+_amount_go_on = type_then_buttons("۵۰۰ میلیون تومان", "rep:submit")
 
 
 async def _reach_confirm(app: RounaqApp, person: Person) -> None:
@@ -130,18 +128,12 @@ async def _reach_confirm(app: RounaqApp, person: Person) -> None:
     await wait_buttons(person, "rep:submit")
 
 
-async def _confirm_go_on(app: RounaqApp, person: Person) -> None:
-    summary = await wait_buttons(person, "rep:submit")
-    await press_data(person, summary, "rep:submit")
-    await wait_buttons(person, "my:o:")
+_confirm_go_on = press_then_buttons("rep:submit", "my:o:")
 
 
 async def _finish_registration(app: RounaqApp, person: Person) -> None:
     await _sector_go_on(app, person)
-    counties = await wait_buttons(person, "reg:cty:")
-    permits = await press_for_new_or_edit(person, counties, "reg:cty:", "reg:prm:")
-    await press_data(person, permits, "reg:prm:licensed")
-    await person.emu.wait_for_message(person.id, lambda m: m.reply_keyboard is not None)
+    await _county_and_permit(person)
     await _phone_go_on(app, person)
 
 

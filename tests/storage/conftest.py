@@ -12,10 +12,10 @@ import pytest
 from bot.clock import ManualClock
 from bot.container import Services
 from storage.db import Database
-from tests.e2e.conftest import cast
+from tests.e2e.conftest import cast, report
 from tests.services_kit import built_services
 
-__all__ = ["cast", "database", "service_settings", "services"]
+__all__ = ["cast", "database", "report", "service_settings", "services"]
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from bot.clock import ManualClock
 from bot.container import build_services
 from bot.persistence import DatabasePersistence
 from bot.services.reports import Attachment, ReportDraft
-from bot.services.units import UnitDraft
 from bot.settings import Settings
 from storage.copy import table_summary, tables_in_dependency_order
 from storage.db import Database
-from storage.models import PermitStatus, ReportEvent, Role, Unit
+from storage.models import ReportEvent, Role, Unit
+from tests.services_kit import licensed_unit
 
 START = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 BOT_ID = 987654321
@@ -42,13 +42,7 @@ async def fill(url: str, reports: int) -> None:
             await services.users.grant(2001, Role.OFFICER, agency_id=agency.id)
         unit = await services.units.register(
             1001,
-            UnitDraft(
-                name="فرش کاشان «نمونه»",
-                sector_id=directory.sectors[0].id,
-                county_id=directory.counties[0].id,
-                permit_status=PermitStatus.LICENSED,
-                phone="989120000000",
-            ),
+            licensed_unit(directory, "فرش کاشان «نمونه»", "989120000000"),
             update_id=7,
         )
         for i in range(reports):

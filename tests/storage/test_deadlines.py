@@ -12,8 +12,8 @@ from bot.context import RounaqApp
 from bot.services.calendar import WorkCalendar
 from bot.services.workflow import Audience
 from bot.settings import Settings
-from emulator import BotApiEmulator
-from tests.e2e.workflow_kit import Cast, file_report, services_of
+from storage.dto import ReportDTO
+from tests.e2e.workflow_kit import Cast, principal_of, services_of
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 SECOND = timedelta(seconds=1)
@@ -23,19 +23,15 @@ def end_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=TEHRAN).astimezone(UTC)
 
 
-async def test_due_date_counts_working_days_and_skips_friday(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
-) -> None:
+async def test_due_date_counts_working_days_and_skips_friday(report: ReportDTO) -> None:
     # Filed Saturday 28 Nov 2026; raw materials allow 7 working days: Sun..Thu, Sat, Sun.
-    report = await file_report(app, cast.owner, "raw_materials")
     assert report.due_at == end_of(date(2026, 12, 6))
 
 
 async def test_overdue_reminds_once_then_escalates_after_grace(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+    app: RounaqApp, cast: Cast, report: ReportDTO
 ) -> None:
     workflow = services_of(app).workflow
-    report = await file_report(app, cast.owner, "raw_materials")
     assert await workflow.run_deadlines(report.due_at - SECOND) == []
     notices = await workflow.run_deadlines(report.due_at + SECOND)
     assert [(n.audience, n.kind) for n in notices] == [(Audience.AGENCY, "overdue")]
@@ -56,22 +52,18 @@ async def test_overdue_reminds_once_then_escalates_after_grace(
 
 
 async def test_a_long_outage_escalates_without_a_useless_reminder(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+    app: RounaqApp, report: ReportDTO
 ) -> None:
     workflow = services_of(app).workflow
-    report = await file_report(app, cast.owner, "raw_materials")
     notices = await workflow.run_deadlines(report.due_at + timedelta(days=30))
     assert [n.kind for n in notices] == ["escalated", "escalated", "escalated"]
 
 
 async def test_the_clock_stops_while_the_owner_is_asked(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+    app: RounaqApp, cast: Cast, clock: ManualClock, report: ReportDTO
 ) -> None:
-    services = services_of(app)
-    workflow = services.workflow
-    officer = (await services.users.profile(cast.officer.id)).principal
-    owner = (await services.users.profile(cast.owner.id)).principal
-    report = await file_report(app, cast.owner, "raw_materials")
+    workflow = services_of(app).workflow
+    officer, owner = await principal_of(app, cast.officer), await principal_of(app, cast.owner)
     clock.advance(timedelta(days=1))  # Sunday
     await workflow.act(officer, ReportAction.ASK, report.id, note="کدام تأمین‌کننده؟")
     # Waiting for the owner is not the agency's delay: nothing becomes overdue.
@@ -83,12 +75,11 @@ async def test_the_clock_stops_while_the_owner_is_asked(
 
 
 async def test_reassignment_and_reopening_restart_the_clock(
-    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+    app: RounaqApp, cast: Cast, clock: ManualClock, report: ReportDTO
 ) -> None:
     services = services_of(app)
     workflow = services.workflow
-    officer = (await services.users.profile(cast.officer.id)).principal
-    report = await file_report(app, cast.owner, "raw_materials")
+    officer = await principal_of(app, cast.officer)
     clock.set(report.due_at + SECOND)
     await workflow.run_deadlines(clock.now())
     outcome = await workflow.act(officer, ReportAction.REASSIGN, report.id, agency_id=cast.banks_id)

@@ -31,7 +31,7 @@ from storage.figures import (
 from storage.models_workflow import CauseKind
 from storage.repositories.stats import StatsRepository
 from tests.e2e.owner_kit import staff_every_agency
-from tests.e2e.workflow_kit import Cast, file_report, services_of
+from tests.e2e.workflow_kit import Cast, file_report, principal_of, services_of
 from tests.loan_files import GOOD_ROWS, HEADER, make_csv
 
 CATEGORIES = ("raw_materials", "raw_materials", "bank_finance", "tax", "energy")
@@ -138,17 +138,36 @@ async def test_a_random_walk_of_writes_keeps_the_figures_equal_to_a_recount(
     assert {"acc", "res", "rsg", "nr", "hq"} <= done, done
 
 
+async def file_and_handle(
+    app: RounaqApp,
+    cast: Cast,
+    clock: ManualClock,
+    categories: tuple[str, ...],
+    *,
+    apart: timedelta,
+    resolve_after: timedelta | None = None,
+) -> None:
+    """The owner files a report in each category, `apart` in time; the SMT officer accepts
+    each one that reaches SMT and, with `resolve_after`, resolves it that much later."""
+    services = services_of(app)
+    officer = await principal_of(app, cast.officer)
+    for category in categories:
+        report = await file_report(app, cast.owner, category)
+        clock.advance(apart)
+        if report.agency_id == cast.smt_id:
+            await services.workflow.act(officer, ReportAction.ACCEPT, report.id)
+            if resolve_after is not None:
+                clock.advance(resolve_after)
+                await services.workflow.act(officer, ReportAction.RESOLVE, report.id, note="حل شد")
+
+
 async def test_a_rebuild_from_the_rows_gives_the_same_figures(
     app: RounaqApp, cast: Cast, clock: ManualClock
 ) -> None:
     """What the migration's backfill and bulk loads do: count the figures from the rows."""
     services = services_of(app)
-    officer = (await services.users.profile(cast.officer.id)).principal
-    for category in ("raw_materials", "raw_materials", "bank_finance"):
-        report = await file_report(app, cast.owner, category)
-        clock.advance(timedelta(hours=3))
-        if report.agency_id == cast.smt_id:
-            await services.workflow.act(officer, ReportAction.ACCEPT, report.id)
+    categories = ("raw_materials", "raw_materials", "bank_finance")
+    await file_and_handle(app, cast, clock, categories, apart=timedelta(hours=3))
     async with services.database.session() as session:
         maintained = await StatsRepository(session).maintained_figures()
     async with services.database.engine.begin() as connection:
@@ -164,14 +183,10 @@ async def test_an_upgrade_of_an_existing_database_backfills_the_figures(
 ) -> None:
     """Reports and loans written before the figure tables existed are counted on upgrade."""
     services = services_of(app)
-    officer = (await services.users.profile(cast.officer.id)).principal
-    for category in ("raw_materials", "raw_materials", "tax"):
-        report = await file_report(app, cast.owner, category)
-        clock.advance(timedelta(minutes=50))
-        if report.agency_id == cast.smt_id:
-            await services.workflow.act(officer, ReportAction.ACCEPT, report.id)
-            clock.advance(timedelta(hours=2))
-            await services.workflow.act(officer, ReportAction.RESOLVE, report.id, note="حل شد")
+    categories = ("raw_materials", "raw_materials", "tax")
+    await file_and_handle(
+        app, cast, clock, categories, apart=timedelta(minutes=50), resolve_after=timedelta(hours=2)
+    )
     assert (
         await services.loans.import_file(make_csv([HEADER, *GOOD_ROWS]), "a.csv", imported_by=None)
     ).imported

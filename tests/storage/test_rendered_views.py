@@ -49,6 +49,7 @@ from storage.models import Agency, PermitStatus, ReportStatus, Role
 from storage.seed import load_dataset, seed_province
 from tests.display_rules import check_en, check_fa
 from tests.loan_files import make_xlsx, rows_with
+from tests.services_kit import seeded_agency
 
 OWNER, OFFICER, ADMIN = 1001, 2001, 4001
 UNIT = "فرش ممتاز قم"
@@ -187,8 +188,7 @@ async def test_every_view_reads_right_in_both_languages(services: Services) -> N
 
 
 async def test_short_names_come_from_the_data_set_and_an_edit_stays(services: Services) -> None:
-    smt = services.directory.agency_by_code("smt")
-    assert smt is not None
+    smt = seeded_agency(services, "smt")
     assert smt.short_name("fa") == "صمت"
     assert smt.short_name("en") == "SMT"
     # A database from before 0009c has the columns empty; the next start fills them,
@@ -200,12 +200,9 @@ async def test_short_names_come_from_the_data_set_and_an_edit_stays(services: Se
         )
     await seed_province(services.database, load_dataset("qom"))
     await services.directory.reload()
-    smt, tax = services.directory.agency_by_code("smt"), services.directory.agency_by_code("tax")
-    assert smt is not None
-    assert tax is not None
+    smt, tax = seeded_agency(services, "smt"), seeded_agency(services, "tax")
     assert smt.short_name("fa") == "صمت"
     assert tax.short_name("fa") == "مالیات"
     assert tax.short_name("en") == "Tax affairs"
-    bank = services.directory.agency_by_code("melli")
-    assert bank is not None
+    bank = seeded_agency(services, "melli")
     assert bank.short_name("fa") == bank.name("fa")  # no short name: the name

@@ -24,7 +24,7 @@ from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator, CallbackQuery, RateLimits
 from storage.db import Database
-from tests.conftest import ADMIN_ID, START, TOKEN
+from tests.conftest import ADMIN_ID, START, TOKEN, bot_settings
 from tests.e2e.bot_process import BotProcess
 from tests.hardening.corpus import PNG
 from tests.walk import invariants as inv
@@ -139,17 +139,8 @@ class WalkResult:
 
 
 def walk_settings(database_url: str, emulator: BotApiEmulator) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot_token=TOKEN,
-        bot_api_base_url=emulator.base_url,
-        bot_api_file_url=emulator.base_file_url,
-        database_url=database_url,
-        admin_ids=frozenset({ADMIN_ID}),
-        warm_figures_on_start=False,
-        # A Bot API call gives up after 2 s and a 5xx burst is retried soon.
-        bot_api_timeout=2.0,
-    )
+    # A Bot API call gives up after 2 s and a 5xx burst is retried soon.
+    return bot_settings(database_url, emulator, bot_api_timeout=2.0)
 
 
 class Walk:
