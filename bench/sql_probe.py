@@ -1,7 +1,9 @@
 """`python -m bench.sql_probe ARGS...`: the bot (`python -m bot ARGS`), with every SQL
 statement and transaction boundary it runs appended to the file named by SQL_PROBE_LOG.
 
-One line per event: ``B`` begin, ``S <statement>``, ``C`` commit, ``R`` rollback. The
+One line per event: ``B`` begin, ``S <statement>``, ``C`` commit, ``R`` rollback, and ``T``
+for each trip to aiosqlite's worker thread (each costs a thread hand-off and a wake-up
+of the event loop; counted by wrapping aiosqlite's one dispatch method, bench only). The
 listeners are set on SQLAlchemy's Engine class, so they see every engine the bot builds
 without the bot knowing it is observed (bench.statements reads the file).
 """
@@ -37,6 +39,20 @@ def install(path: str) -> None:
     @event.listens_for(Engine, "rollback")
     def _rollback(_conn: Any) -> None:
         write("R")
+
+    _count_trips(write)
+
+
+def _count_trips(write: Any) -> None:
+    import aiosqlite
+
+    dispatch: Any = aiosqlite.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        write("T " + getattr(fn, "__qualname__", repr(fn)))
+        return await dispatch(self, fn, *args, **kwargs)
+
+    aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

@@ -20,8 +20,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.harness import bot_environment, bot_process, emulator_without_limits, latest_button
-from bench.harness import wait_events, wait_until_answering
+from bench.harness import (
+    bot_environment,
+    bot_process,
+    emulator_without_limits,
+    wait_events,
+    wait_until_answering,
+)
 from bench.intake import ROUNAQ_SCRIPT, Step
 from bench.table import Table, commit
 from emulator import BotApiEmulator
@@ -45,15 +50,23 @@ class Count:
         return sum(1 for line in self.lines if line == "B")
 
     @property
+    def trips(self) -> int:
+        return sum(1 for line in self.lines if line.startswith("T"))
+
+    @property
     def commits(self) -> int:
         return sum(1 for line in self.lines if line == "C")
+
+
+def _lines(log: Path) -> list[str]:
+    return log.read_text(encoding="utf-8").splitlines()
 
 
 async def _settled(log: Path, since: int) -> list[str]:
     """The log's lines after ``since`` once no line was added for QUIET_SECONDS."""
     size = -1
     while True:
-        lines = log.read_text(encoding="utf-8").splitlines()
+        lines = _lines(log)
         if len(lines) == size:
             return lines[since:]
         size = len(lines)
@@ -61,7 +74,7 @@ async def _settled(log: Path, since: int) -> list[str]:
 
 
 async def _step(emu: BotApiEmulator, log: Path, user: int, step: Step, label: str) -> Count:
-    before = len(log.read_text(encoding="utf-8").splitlines())
+    before = len(_lines(log))
     cursor = emu.cursor(user)
     try:
         await step.act(emu, user)
@@ -132,12 +145,14 @@ def run(argv: list[str]) -> Table:
     for count in counts:
         table.add(
             "statements", count.label, "", f"{count.statements} statements",
-            note=f"{count.transactions} transactions, {count.commits} commits",
+            note=f"{count.transactions} transactions, {count.commits} commits, "
+            f"{count.trips} aiosqlite trips",
         )  # fmt: skip
         if args.verbose:
             print(f"--- {count.label}")
             for line, times in Counter(count.lines).most_common():
                 print(f"  {times:3d} x {line[:150]}")
+            print("  order: " + " ".join(line[:1] for line in count.lines))
     for who in ("owner", "officer"):
         mine = [c for c in counts if c.label.startswith(who)]
         n = len(mine)
@@ -145,6 +160,7 @@ def run(argv: list[str]) -> Table:
             "statements", f"{who}: mean per update ({n} updates)", "",
             f"{sum(c.statements for c in mine) / n:.1f} statements",
             note=f"{sum(c.transactions for c in mine) / n:.1f} transactions, "
-            f"{sum(c.commits for c in mine) / n:.1f} commits",
+            f"{sum(c.commits for c in mine) / n:.1f} commits, "
+            f"{sum(c.trips for c in mine) / n:.1f} aiosqlite trips",
         )  # fmt: skip
     return table
