@@ -152,7 +152,10 @@ def run(argv: list[str]) -> Table:
             print(f"--- {count.label}")
             for line, times in Counter(count.lines).most_common():
                 print(f"  {times:3d} x {line[:150]}")
-            print("  order: " + " ".join(line[:1] for line in count.lines))
+            print("  in order (trips left out):")
+            for line in count.lines:
+                if not line.startswith("T"):
+                    print(f"    {line[:110]}")
     for who in ("owner", "officer"):
         mine = [c for c in counts if c.label.startswith(who)]
         n = len(mine)
