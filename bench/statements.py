@@ -1,11 +1,12 @@
 """Statements: SQL statements and transactions per update, counted, not timed.
 
-One owner holds the intake conversation (bench.intake's 13 steps), then an officer of the
-agency the report went to opens their inbox, the report, and accepts it. The bot runs under
-bench.sql_probe, which logs every statement and transaction boundary; each step's share is
-what the log gained between the step's action and the moment the log fell quiet after its
-answer. The counts are deterministic for a given code (nothing here depends on timing), so
-they compare commits exactly where CPU figures on a shared machine cannot.
+One owner holds the intake conversation (bench.intake's 13 steps), then an officer (of
+every agency, so the report is referred to a staffed one) opens their inbox, the report,
+and accepts it. The bot runs under bench.sql_probe, which logs every statement,
+transaction boundary and trip to aiosqlite's thread; each step's share is what the log
+gained between the step's action and the moment the log fell quiet after its answer. The
+counts do not depend on timing (one user at a time, background jobs idle in a short run),
+so they compare commits exactly where CPU figures on a shared machine cannot.
 
 `--verbose` prints each step's statements.
 """
