@@ -15,7 +15,7 @@ from bench.table import Table, machine
 
 # Run by `python -m bench` / `python -m bench all`, in this order, when present.
 ORDER = ("intake", "queries", "resources", "broadcast")
-_NOT_BENCHMARKS = frozenset({"table", "harness", "generate", "echo_bot"})
+_NOT_BENCHMARKS = frozenset({"table", "harness", "generate", "echo_bot", "sql_probe"})
 
 
 def available() -> list[str]:

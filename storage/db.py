@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,6 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -17,7 +23,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.util import await_
+from sqlalchemy.util import EMPTY_DICT, await_
 
 _WRITE_OPTION = "rounaq_write"
 # Where the database lives when DATABASE_URL is unset (relative to the working directory).
@@ -37,6 +43,16 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         cursor.close()
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see _on_begin).
         dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "reset")
+    def _on_reset(dbapi_connection: Any, _record: Any, state: Any) -> None:
+        # Instead of the pool's unconditional rollback on return (reset_on_return=None,
+        # below): a connection returned after its commit has nothing to roll back, and
+        # the rollback would cost a trip to aiosqlite's thread for every transaction.
+        if state.terminate_only or not state.asyncio_safe:
+            return
+        if dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -60,6 +76,59 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
             raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
 
+class _OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+    """SQLAlchemy's aiosqlite cursor, with fewer trips to aiosqlite's worker thread.
+
+    Each trip is a thread hand-off and a wake-up of the event loop. SQLAlchemy's cursor
+    makes four per query (open a cursor, execute, fetch, close) and three per write; this
+    one executes through aiosqlite's `Connection.execute` (which opens the cursor in the
+    same trip), fetches the rows in a second trip only when the statement returns any, and
+    never closes on the thread: a statement whose rows were all fetched, or that returns
+    none, is already finished in SQLite, and the cursor object is freed with the result.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, adapt_connection: Any) -> None:
+        # The base class opens a driver cursor here (a trip); execute() opens its own.
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection.driver_connection
+        self._cursor = None  # type: ignore[assignment]
+        self._soft_closed_memoized = EMPTY_DICT
+        self._rows = collections.deque()
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        async with self._adapt_connection._execute_mutex:
+            self._cursor = await self._connection.execute(operation, parameters)
+            if self._cursor.description:
+                self._rows = collections.deque(await self._cursor.fetchall())
+        return None
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        async with self._adapt_connection._execute_mutex:
+            self._cursor = await self._connection.executemany(operation, seq_of_parameters)
+        return None
+
+    async def _async_soft_close(self) -> None:
+        return None  # nothing left open on the thread (see the class docstring)
+
+    def close(self) -> None:
+        self._rows.clear()
+
+
+class _OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = _OneTripCursor
+
+
+class _OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
+    """aiosqlite as SQLAlchemy adapts it, with `_OneTripCursor` for every statement."""
+
+    def connect(self, *arg: Any, **kw: Any) -> _OneTripConnection:
+        adapted = super().connect(*arg, **kw)
+        return _OneTripConnection(self, adapted.driver_connection)
+
+
 class Database:
     """Owns the engine; hands out short-lived sessions and transactions."""
 
@@ -72,6 +141,11 @@ class Database:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             # The driver's own timeout (seconds) must not undercut the busy timeout.
             kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
+            if self.url.get_driver_name() == "aiosqlite":
+                import aiosqlite
+
+                kwargs["module"] = _OneTripDbapi(aiosqlite, sqlite3)
+                kwargs["pool_reset_on_return"] = None  # _configure_sqlite's reset instead
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from bot.access import DIGEST_BY_DEFAULT, Principal
@@ -47,7 +47,9 @@ class UserService:
             )
         cached = self._profiles.get(user_id)
         if cached is not None and not cached.known:
-            self._profiles.pop(user_id, None)
+            # The row is new: no roles can refer to it yet, nor a language, so the profile
+            # read before is exact once it says "known" (no second read of the same rows).
+            self._profiles[user_id] = replace(cached, known=True, language=user.language)
         return user
 
     async def profile(self, user_id: int) -> UserProfile:
@@ -87,7 +89,9 @@ class UserService:
     async def set_language(self, user_id: int, language: str) -> None:
         async with self._db.transaction() as session:
             await UserRepository(session).set_language(user_id, language)
-        self._profiles.pop(user_id, None)
+        cached = self._profiles.pop(user_id, None)
+        if cached is not None and cached.known:  # the row exists, so the language was set
+            self._profiles[user_id] = replace(cached, language=language)
 
     async def set_phone(self, user_id: int, phone: str) -> None:
         async with self._db.transaction() as session:

@@ -1,0 +1,108 @@
+"""SQLite statements cost fewer trips to aiosqlite's worker thread (storage.db): one per
+write, two per query, none to close a cursor, and no rollback when a committed
+connection goes back to the pool. Results, row counts and generated keys are unchanged,
+and a transaction left open is still rolled back before the connection is reused."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import Integer, String, insert, select, text, update
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.util import greenlet_spawn
+
+from storage.db import Database
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Item(_Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(20))
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'trips.sqlite3'}", busy_timeout_ms=200)
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_Base.metadata.create_all)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every function run on aiosqlite's thread (its one dispatch method)."""
+    seen: list[str] = []
+    dispatch: Any = aiosqlite.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(fn, "__name__", repr(fn)))
+        return await dispatch(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return seen
+
+
+async def test_a_write_transaction_is_four_trips_and_returns_keys_and_counts(
+    database: Database, trips: list[str]
+) -> None:
+    async with database.transaction() as session:
+        session.add(_Item(name="a"))
+        await session.flush()
+    trips.clear()
+    async with database.transaction() as session:
+        item = _Item(name="b")
+        session.add(item)
+        await session.flush()  # the generated key comes back
+        assert item.id == 2
+    # BEGIN IMMEDIATE, the INSERT, COMMIT; no cursor opened or closed, no rollback on return.
+    assert len(trips) == 3, trips
+    async with database.transaction() as session:
+        changed = await session.execute(update(_Item).where(_Item.id <= 2).values(name="c"))
+        assert changed.rowcount == 2  # type: ignore[attr-defined]
+        returned = await session.execute(insert(_Item).values(name="d").returning(_Item.id))
+        assert returned.scalar_one() == 3
+        await session.execute(insert(_Item), [{"name": "e"}, {"name": "f"}])  # executemany
+
+
+async def test_a_query_is_two_trips_with_its_rows_and_columns(
+    database: Database, trips: list[str]
+) -> None:
+    async with database.transaction() as session:
+        session.add_all([_Item(name="a"), _Item(name="b")])
+    trips.clear()
+    async with database.session() as session:
+        rows = (await session.execute(select(_Item.id, _Item.name).order_by(_Item.id))).all()
+        assert [(r.id, r.name) for r in rows] == [(1, "a"), (2, "b")]
+        assert await session.scalar(select(_Item.name).where(_Item.id == 9)) is None
+    # BEGIN, then execute + fetch per query, then the session's own rollback at close.
+    assert trips.count("execute") == 2
+    assert trips.count("fetchall") == 2
+    assert len(trips) == 6, trips
+
+
+async def test_a_transaction_left_open_is_rolled_back_before_reuse(database: Database) -> None:
+    def leave_open() -> None:
+        connection = database.engine.sync_engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute("INSERT INTO items (name) VALUES ('lost')")
+        finally:
+            connection.close()  # back to the pool holding the write lock: reset rolls back
+
+    await greenlet_spawn(leave_open)
+    async with database.transaction() as session:  # would wait for the lock and fail
+        await session.execute(text("INSERT INTO items (name) VALUES ('kept')"))
+    async with database.session() as session:
+        assert list(await session.scalars(select(_Item.name))) == ["kept"]
