@@ -106,3 +106,33 @@ async def test_a_transaction_left_open_is_rolled_back_before_reuse(database: Dat
         await session.execute(text("INSERT INTO items (name) VALUES ('kept')"))
     async with database.session() as session:
         assert list(await session.scalars(select(_Item.name))) == ["kept"]
+
+
+def test_the_adapter_names_storage_db_builds_on_are_there() -> None:
+    """storage.db overrides underscore names of SQLAlchemy's aiosqlite adapter (pinned
+    exactly in pyproject.toml); an upgrade that renames or reshapes them fails here first."""
+    import inspect
+
+    from sqlalchemy.dialects.sqlite import aiosqlite as adapter
+
+    cursor = adapter.AsyncAdapt_aiosqlite_cursor
+    for name in ("_execute_async", "_executemany_async", "_async_soft_close"):
+        assert inspect.iscoroutinefunction(getattr(cursor, name)), name
+    assert list(inspect.signature(cursor._execute_async).parameters) == [
+        "self",
+        "operation",
+        "parameters",
+    ]
+    assert list(inspect.signature(cursor._executemany_async).parameters) == [
+        "self",
+        "operation",
+        "seq_of_parameters",
+    ]
+    slots = {name for klass in cursor.__mro__ for name in getattr(klass, "__slots__", ())}
+    assert {"_adapt_connection", "_connection", "_cursor", "_rows", "_soft_closed_memoized"} <= (
+        slots
+    )
+    connection = adapter.AsyncAdapt_aiosqlite_connection
+    assert connection._cursor_cls is cursor
+    slots = {name for klass in connection.__mro__ for name in getattr(klass, "__slots__", ())}
+    assert "_execute_mutex" in slots or hasattr(connection, "_execute_mutex")
