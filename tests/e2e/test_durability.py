@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.clock import ManualClock
+from bot.context import RounaqApp
 from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator
@@ -15,7 +16,7 @@ from tests.e2e.durability_helpers import (
     count,
     texts_with,
 )
-from tests.e2e.expect import FA_P, piece, says
+from tests.e2e.expect import FA_P, fa, piece, says
 from tests.e2e.report_steps import (
     DESCRIPTION,
     finish_report,
@@ -23,6 +24,7 @@ from tests.e2e.report_steps import (
     summary_after,
 )
 from tests.e2e.workflow_kit import services_of
+from tests.people import Person
 
 NEW_REPORT_NOTICE = piece("agency.new_report")
 T1 = FA_P.tracking(1405, 1)
@@ -100,3 +102,53 @@ async def test_the_same_update_delivered_twice_changes_nothing(
         assert await count(services, Report) == 1
         assert await count(services, Unit) == 1
         assert len(texts_with(owner, RECEIPT)) == 1
+
+
+async def _stored_as_an_older_bot_left_it(
+    app: RounaqApp, owner: Person, draft: dict[str, object]
+) -> None:
+    """The owner's report draft replaced by `draft`, as a version of the bot before this
+    one stored it, and written to the database as the graceful stop would."""
+    user_data = app.user_data[owner.id]
+    user_data["report_draft"] = draft
+    assert app.persistence is not None
+    await app.persistence.update_user_data(owner.id, dict(user_data))
+
+
+async def test_a_draft_stored_by_an_older_version_goes_on_after_the_upgrade(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    """Upgraded mid-report: the draft in the database is the untyped dict of before (no
+    "skipped" flag, a key since retired). It still loads: unknown keys are ignored, missing
+    ones take their defaults, and the report is filed with what was typed."""
+    async with bot_with_owner(settings, emulator, clock) as (app, owner, _officer):
+        ask_files = await report_up_to_attachments(owner)
+        stored = dict(app.user_data[owner.id]["report_draft"])
+        old = {k: stored[k] for k in ("unit_id", "category_id", "description")}
+        await _stored_as_an_older_bot_left_it(app, owner, {**old, "attachments": [], "step": 4})
+
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        confirmation = await finish_report(owner, ask_files)
+        assert says(confirmation.text, "report.submitted", number=T1)
+        async with services_of(app).database.session() as session:
+            report = (await session.scalars(select(Report))).one()
+        assert report.description == DESCRIPTION
+
+
+async def test_a_draft_that_no_longer_fits_after_an_upgrade_is_restarted_politely(
+    settings: Settings, emulator: BotApiEmulator, clock: ManualClock
+) -> None:
+    """Upgraded mid-report, with a stored value the new version cannot trust (text where
+    the unit's id was): the draft is dropped, the owner is told to start again (no error),
+    and /report does start afresh."""
+    async with bot_with_owner(settings, emulator, clock) as (app, owner, _officer):
+        ask_files = await report_up_to_attachments(owner)
+        stored = dict(app.user_data[owner.id]["report_draft"])
+        await _stored_as_an_older_bot_left_it(app, owner, {**stored, "unit_id": "واحد ۱"})
+
+    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
+        await owner.press_only(ask_files, fa("report.btn_continue"))
+        assert (await owner.next(fa("report.restart")[:20])).text == fa("report.restart")
+        assert "report_draft" not in app.user_data[owner.id]
+        categories = await owner.say("/report")
+        assert says(categories.text, "report.ask_category")
