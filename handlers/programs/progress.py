@@ -163,21 +163,25 @@ async def got_note(update: Update, context: RounaqContext) -> int:
 @needs_program
 async def got_evidence(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
-    with DRAFT.edit(context) as draft:
-        if message.photo:
-            draft.evidence = Evidence("photo", message.photo[-1].file_id)
-        elif message.document is not None:
-            name = (message.document.file_name or "")[:MAX_FILE_NAME] or None
-            draft.evidence = Evidence("document", message.document.file_id, name)
-    await ask_date(update, context)
-    return State.DATE
+    evidence = None
+    if message.photo:
+        evidence = Evidence("photo", message.photo[-1].file_id)
+    elif message.document is not None:
+        name = (message.document.file_name or "")[:MAX_FILE_NAME] or None
+        evidence = Evidence("document", message.document.file_id, name)
+    return await _with_evidence(update, context, evidence)
 
 
 @needs_program
 async def no_evidence(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
+    return await _with_evidence(update, context, None)
+
+
+async def _with_evidence(update: Update, context: RounaqContext, evidence: Evidence | None) -> int:
+    """The evidence step answered (a file, or none): the date is asked next."""
     with DRAFT.edit(context) as draft:
-        draft.evidence = None
+        draft.evidence = evidence
     await ask_date(update, context)
     return State.DATE
 
@@ -206,18 +210,20 @@ async def got_date(update: Update, context: RounaqContext) -> int:
             reply_markup=steps.remembered_markup(context),
         )
         return State.DATE
-    with DRAFT.edit(context) as draft:
-        draft.date = day
-    await confirm(update, context)
-    return State.CONFIRM
+    return await _dated(update, context, day)
 
 
 @needs_program
 async def today_button(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
+    return await _dated(update, context, today)
+
+
+async def _dated(update: Update, context: RounaqContext, day: date) -> int:
+    """The date step answered (typed, or "today"): the update is shown to confirm."""
     with DRAFT.edit(context) as draft:
-        draft.date = today
+        draft.date = day
     await confirm(update, context)
     return State.CONFIRM
 

@@ -9,7 +9,7 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.runtime import running_bot
 from bot.settings import Settings
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, SentMessage
 from storage.models import Report, Unit
 from tests.e2e.durability_helpers import (
     bot_with_owner,
@@ -34,20 +34,27 @@ RECEIPT = piece("report.submitted")  # the owner's receipt
 async def test_a_restart_mid_report_resumes_at_the_same_step_with_what_was_typed(
     settings: Settings, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
-    async with bot_with_owner(settings, emulator, clock) as (app, owner, officer):
+    async with bot_with_owner(settings, emulator, clock) as (_app, owner, officer):
         ask_files = await report_up_to_attachments(owner)
     # A graceful stop confirms every handled update to the Bot API before leaving.
     assert emulator.pending_updates() == []
 
-    # A new process: nothing in memory, the conversation and the draft come from the database.
+    report = await _filed_after_a_restart(settings, clock, owner, ask_files)
+    assert report.description == DESCRIPTION
+    assert report.amount_rials == 500_000_000
+    await emulator.wait_for_message(officer.id, lambda m: T1 in m.text)
+
+
+async def _filed_after_a_restart(
+    settings: Settings, clock: ManualClock, owner: Person, ask_files: SentMessage
+) -> Report:
+    """A new process (nothing in memory: the conversation and the draft come from the
+    database) takes the owner from the attachments prompt to the receipt; the report."""
     async with running_bot(settings, clock=clock, poll_timeout=1) as app:
         confirmation = await finish_report(owner, ask_files)
         assert says(confirmation.text, "report.submitted", number=T1)
         async with services_of(app).database.session() as session:
-            report = (await session.scalars(select(Report))).one()
-        assert report.description == DESCRIPTION
-        assert report.amount_rials == 500_000_000
-        await emulator.wait_for_message(officer.id, lambda m: T1 in m.text)
+            return (await session.scalars(select(Report))).one()
 
 
 async def test_the_report_is_committed_before_the_owner_is_told(
@@ -127,12 +134,8 @@ async def test_a_draft_stored_by_an_older_version_goes_on_after_the_upgrade(
         old = {k: stored[k] for k in ("unit_id", "category_id", "description")}
         await _stored_as_an_older_bot_left_it(app, owner, {**old, "attachments": [], "step": 4})
 
-    async with running_bot(settings, clock=clock, poll_timeout=1) as app:
-        confirmation = await finish_report(owner, ask_files)
-        assert says(confirmation.text, "report.submitted", number=T1)
-        async with services_of(app).database.session() as session:
-            report = (await session.scalars(select(Report))).one()
-        assert report.description == DESCRIPTION
+    report = await _filed_after_a_restart(settings, clock, owner, ask_files)
+    assert report.description == DESCRIPTION
 
 
 async def test_a_draft_that_no_longer_fits_after_an_upgrade_is_restarted_politely(
