@@ -70,12 +70,14 @@ class DecisionDraft:
     def __post_init__(self) -> None:
         object.__setattr__(self, "store", drafts.Draft(self.key, DecisionFields))
 
-    def of(self, context: RounaqContext, item_id: int) -> DecisionFields | None:
+    def of(self, context: drafts.HasUserData, item_id: int) -> DecisionFields | None:
         """The decision being drafted, if it is this item's (an older button is stale)."""
         draft = self.store.held(context)
         return draft if draft is not None and draft.item == item_id else None
 
-    def toggled(self, context: RounaqContext, draft: DecisionFields, agency_id: int) -> set[int]:
+    def toggled(
+        self, context: drafts.HasUserData, draft: DecisionFields, agency_id: int
+    ) -> set[int]:
         """`agency_id` named by the draft or no longer, kept; the agencies named now."""
         if agency_id in draft.agencies:
             draft.agencies.remove(agency_id)
@@ -84,7 +86,7 @@ class DecisionDraft:
         self.store.put(context, draft)
         return set(draft.agencies)
 
-    def drop(self, context: RounaqContext) -> None:
+    def drop(self, context: drafts.HasUserData) -> None:
         """The decision recorded: the draft goes."""
         self.store.drop(context)
 

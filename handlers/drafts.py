@@ -99,7 +99,8 @@ class Draft(Generic[T]):
             return None
 
     def of(self, context: HasUserData) -> T:
-        """The draft, all defaults when none is open (nothing is stored until `put`)."""
+        """The draft, all defaults when none is open (nothing is stored until `put`). For
+        a flow whose fields all have defaults; one begun whole reads `held`."""
         held = self.held(context)
         return self.shape() if held is None else held
 

@@ -155,3 +155,21 @@ def test_a_wrong_date_is_unreadable() -> None:
         drafts.load(ProgressFields, {"date": "30/11/2026"})
     with pytest.raises(drafts.UnreadableDraftError):
         drafts.load(ProgressFields, {"date": 20261130})
+
+
+def test_a_decision_draft_missing_a_field_is_dropped_and_its_buttons_are_stale() -> None:
+    """A decision's draft is begun whole (text, agencies): one stored without its agencies
+    is not half a decision to go on with, but none."""
+    from handlers.decide import DECISION
+    from handlers.decision_draft import DecisionFields
+
+    context = _Context({"decision_draft": {"item": 4, "text": "مصوبه", "agencies": [2]}})
+    assert DECISION.of(context, 4) == DecisionFields(4, "مصوبه", [2])
+    assert DECISION.of(context, 5) is None  # another item's button
+    assert DECISION.toggled(context, DecisionFields(4, "مصوبه", [2]), 3) == {2, 3}
+    assert context.user_data == {
+        "decision_draft": {"item": 4, "text": "مصوبه", "agencies": [2, 3], "session": None}
+    }
+    context = _Context({"decision_draft": {"item": 4, "text": "مصوبه"}})
+    assert DECISION.of(context, 4) is None
+    assert context.user_data == {}
