@@ -64,19 +64,21 @@ class HasUserData(Protocol):
 
 
 class UnreadableDraftError(ValueError):
-    """A stored draft that does not fit its flow's dataclass (a value of the wrong type)."""
+    """A stored draft that does not fit its flow's dataclass (a value of the wrong type, a
+    field without a default missing)."""
 
 
 class Draft(Generic[T]):
-    """A flow's draft: a dataclass of its fields (every one defaulted, since a flow fills
-    them step by step), kept in user_data as a plain JSON dict (bot/persistence.py stores
+    """A flow's draft: a dataclass of its fields (defaulted where the flow fills them step
+    by step), kept in user_data as a plain JSON dict (bot/persistence.py stores
     user_data as JSON). Declaring it registers it with /cancel:
     `DRAFT = drafts.Draft("report_draft", ReportFields)`.
 
     A dict stored by an older version of the bot still loads: keys the dataclass no
     longer has are ignored, keys it lacks take their defaults (and the flow's own check for
-    what its earlier steps stored sends the polite restart). A value of the wrong type
-    cannot be trusted: that draft is dropped, read as no draft at all, and logged.
+    what its earlier steps stored sends the polite restart). A value of the wrong type, or
+    a field without a default missing, cannot be trusted: that draft is dropped, read as
+    no draft at all, and logged.
     """
 
     __slots__ = ("key", "shape")
