@@ -17,16 +17,15 @@ from bot.buttons.hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadlin
 from bot.context import RounaqContext
 from bot.views.common import workflow_error
 from bot.views.hq import decided_text
-from handlers import decision_draft, drafts
+from handlers import decision_draft
 from handlers.decision_draft import DecisionDraft
 from handlers.declare import stale
 from handlers.notify import deliver
 from handlers.ui import answer_quietly, redraw, say
 
-DECISION_KEY = drafts.register("decision_draft")
-
-
-DECISION = DecisionDraft(DECISION_KEY, ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES)
+DECISION = DecisionDraft(
+    "decision_draft", ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES
+)
 
 
 async def decide(
@@ -58,13 +57,9 @@ async def toggle_agency(
     if draft is None or data.agency_id not in known:
         await stale(query, context)
         return
-    chosen: list[int] = draft["agencies"]
-    if data.agency_id in chosen:
-        chosen.remove(data.agency_id)
-    else:
-        chosen.append(data.agency_id)
+    chosen = DECISION.toggled(context, draft, data.agency_id)
     await query.answer()
-    markup = DECISION.picker(context, data.item_id, set(chosen))
+    markup = DECISION.picker(context, data.item_id, chosen)
     await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
 
 
@@ -84,8 +79,8 @@ async def pick_deadline(
     decision, notices = await context.services.hq.decide(
         context.principal,
         data.item_id,
-        text=draft["text"],
-        agency_ids=draft["agencies"],
+        text=draft.text,
+        agency_ids=draft.agencies,
         deadline_days=data.days,
         update_id=update.update_id,
     )
@@ -94,5 +89,4 @@ async def pick_deadline(
     await deliver(context, notices)
     # The draft goes last: a retry after a failed send finds it and gets the recorded
     # decision back (the service knows this update).
-    assert context.user_data is not None
-    context.user_data.pop(DECISION_KEY, None)
+    DECISION.drop(context)

@@ -9,8 +9,7 @@ recorded the decision; each caller keeps its own buttons and its own service cal
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -18,7 +17,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.i18n import Translator
 from bot.services.workflow import WorkflowError
-from handlers import prompt
+from handlers import drafts, prompt
 from handlers.ui import keyboard, message_of, rows, say
 
 
@@ -42,6 +41,18 @@ def agency_picker(
     return keyboard(*rows(buttons, 2), [finish])
 
 
+@dataclass(slots=True)
+class DecisionFields:
+    """A decision being drafted for one item: begun whole once its text is accepted, so a
+    stored draft missing any of these (an older version's) is dropped and read as none,
+    and its buttons answer as stale ones do. `session` is a session item's."""
+
+    item: int
+    text: str
+    agencies: list[int]
+    session: int | None = None
+
+
 @dataclass(frozen=True)
 class DecisionDraft:
     """The caller's draft: its user_data key, and its own button kinds for an item's
@@ -53,14 +64,31 @@ class DecisionDraft:
     done: Callable[[int], CallbackData]
     deadline: Callable[[int, int], CallbackData]
     deadlines: tuple[int, ...]
+    # Declared with the draft, so /cancel ends it.
+    store: drafts.Draft[DecisionFields] = field(init=False)
 
-    def of(self, context: RounaqContext, item_id: int) -> dict[str, Any] | None:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "store", drafts.Draft(self.key, DecisionFields))
+
+    def of(self, context: drafts.HasUserData, item_id: int) -> DecisionFields | None:
         """The decision being drafted, if it is this item's (an older button is stale)."""
-        assert context.user_data is not None
-        draft = context.user_data.get(self.key)
-        if not isinstance(draft, dict) or draft.get("item") != item_id:
-            return None
-        return draft
+        draft = self.store.held(context)
+        return draft if draft is not None and draft.item == item_id else None
+
+    def toggled(
+        self, context: drafts.HasUserData, draft: DecisionFields, agency_id: int
+    ) -> set[int]:
+        """`agency_id` named by the draft or no longer, kept; the agencies named now."""
+        if agency_id in draft.agencies:
+            draft.agencies.remove(agency_id)
+        else:
+            draft.agencies.append(agency_id)
+        self.store.put(context, draft)
+        return set(draft.agencies)
+
+    def drop(self, context: drafts.HasUserData) -> None:
+        """The decision recorded: the draft goes."""
+        self.store.drop(context)
 
     def picker(
         self, context: RounaqContext, item_id: int, chosen: set[int]
@@ -90,7 +118,7 @@ async def got_text(
     *,
     decision: DecisionDraft,
     error_text: Callable[[Translator, WorkflowError], str],
-    **extra: int,
+    session: int | None = None,
 ) -> bool:
     """The decision's text: refused in words (a wrong length is asked again), or kept in
     the draft with the item's agencies, which are then shown to edit."""
@@ -102,9 +130,7 @@ async def got_text(
         await message.reply_text(error_text(context.tr, error))
         return error.reason != "note_length"
     chosen = sorted({r.agency_id for r in reports})
-    assert context.user_data is not None
-    draft = {"item": item_id, **extra, "text": decision_text, "agencies": chosen}
-    context.user_data[decision.key] = draft
+    decision.store.put(context, DecisionFields(item_id, decision_text, chosen, session))
     markup = decision.picker(context, item_id, set(chosen))
     await message.reply_text(context.tr.t("hq.pick_agencies"), reply_markup=markup)
     return True
@@ -119,7 +145,7 @@ async def ask_deadline(
 ) -> None:
     """The agencies are chosen: the deadline, in days, as buttons."""
     tr, draft = context.tr, decision.of(context, item_id)
-    if draft is None or not draft["agencies"]:
+    if draft is None or not draft.agencies:
         await query.answer(tr.t("hq.pick_agencies"), show_alert=True)
         return
     await query.answer()

@@ -1,8 +1,9 @@
 """What every multi-step flow (/register, /report, /progress, /editprogram) is built from:
 the conversation itself, a text step, a pick among buttons, a plain press, its Cancel.
 
-The buttons' side of a step (re-prompts, typed labels) is handlers/steps.py; the drafts'
-registry, which /cancel empties, is handlers/drafts.py.
+The buttons' side of a step (re-prompts, typed labels) is handlers/steps.py; a flow's
+draft (a dataclass of its fields, `drafts.Draft`, which /cancel drops with every other
+flow's) is handlers/drafts.py.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 
 from telegram import (
@@ -31,7 +32,33 @@ from handlers.steps import button_state, step_markup
 from handlers.ui import keyboard, rows
 from storage.models import PermitStatus
 
-DRAFT = drafts.Draft("unit_draft")
+
+@dataclass(slots=True)
+class UnitFields:
+    """The unit as far as the owner has told it; each step fills its field."""
+
+    name: str | None = None
+    sector_id: int | None = None
+    county_id: int | None = None
+    permit: str | None = None
+
+    def ready(self, phone: str) -> UnitDraft | None:
+        """The unit to register, or None when an earlier step's answer is missing (the
+        draft was lost, e.g. to /cancel in another flow)."""
+        if self.name is None or self.sector_id is None or self.county_id is None:
+            return None
+        if self.permit not in PERMITS:
+            return None
+        return UnitDraft(
+            name=self.name,
+            sector_id=self.sector_id,
+            county_id=self.county_id,
+            permit_status=PermitStatus(self.permit),
+            phone=phone,
+        )
+
+
+DRAFT = drafts.Draft("unit_draft", UnitFields)
 PREFIX = "reg"
 PERMITS = frozenset(p.value for p in PermitStatus)
 
@@ -63,7 +90,7 @@ async def begin(update: Update, context: RounaqContext) -> int:
     """Entry from /register or the greeting's button."""
     if update.callback_query:
         await update.callback_query.answer()
-    DRAFT.begin(context)
+    DRAFT.put(context, UnitFields())
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_message(chat.id, context.tr.t("registration.ask_name"))
@@ -78,7 +105,8 @@ async def got_name(update: Update, context: RounaqContext) -> int:
             context.tr.t("registration.name_length", max=context.fmt.number(UNIT_NAME_MAX))
         )
         return State.NAME
-    DRAFT.of(context)["name"] = name
+    with DRAFT.edit(context) as draft:
+        draft.name = name
     tr, lang = context.tr, context.lang
     buttons = [
         InlineKeyboardButton(s.name(lang), callback_data=PickSector(s.id).pack())
@@ -98,7 +126,8 @@ async def got_sector(update: Update, context: RounaqContext) -> int:
     if got is None:
         return State.SECTOR
     choice, picked = got
-    DRAFT.of(context)["sector_id"] = picked.sector_id
+    with DRAFT.edit(context) as draft:
+        draft.sector_id = picked.sector_id
     lang = context.lang
     buttons = [
         InlineKeyboardButton(c.name(lang), callback_data=PickCounty(c.id).pack())
@@ -119,7 +148,8 @@ async def got_county(update: Update, context: RounaqContext) -> int:
     if got is None:
         return State.COUNTY
     choice, picked = got
-    DRAFT.of(context)["county_id"] = picked.county_id
+    with DRAFT.edit(context) as draft:
+        draft.county_id = picked.county_id
     tr = context.tr
     buttons = [
         [
@@ -139,7 +169,8 @@ async def got_permit(update: Update, context: RounaqContext) -> int:
     if got is None:
         return State.PERMIT
     choice, picked = got
-    DRAFT.of(context)["permit"] = picked.permit
+    with DRAFT.edit(context) as draft:
+        draft.permit = picked.permit
     tr = context.tr
     await choice.edit(
         tr.t("registration.permit_chosen", permit=tr.t(f"registration.permit_{picked.permit}"))
@@ -174,25 +205,17 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
         # Only the sender's own number: a forwarded or picked contact proves nothing.
         await _ask_contact(update, context, "not_own_contact")
         return State.PHONE
-    draft = DRAFT.of(context)
-    if not {"name", "sector_id", "county_id", "permit"} <= draft.keys():
+    unit_draft = DRAFT.of(context).ready(message.contact.phone_number)
+    if unit_draft is None:
         # The draft was lost (e.g. an old conversation after a restart): start again.
+        DRAFT.drop(context)
         await message.reply_text(
             context.tr.t("registration.restart"), reply_markup=ReplyKeyboardRemove()
         )
         return ConversationHandler.END
-    phone = message.contact.phone_number
     try:
         unit = await context.services.units.register(
-            user.id,
-            UnitDraft(
-                name=draft["name"],
-                sector_id=draft["sector_id"],
-                county_id=draft["county_id"],
-                permit_status=PermitStatus(draft["permit"]),
-                phone=phone,
-            ),
-            update_id=update.update_id,
+            user.id, unit_draft, update_id=update.update_id
         )
     except TooManyUnitsError:
         await message.reply_text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -22,7 +23,17 @@ from handlers import drafts, flow, steps
 from handlers.declare import command
 from handlers.ui import chat_id, keyboard, message_of, rows
 
-DRAFT = drafts.Draft("program_edit")
+
+@dataclass(slots=True)
+class EditFields:
+    """The program being edited (its number to name it in the answer) and the field."""
+
+    program_id: int | None = None
+    number: int | None = None
+    field: str | None = None
+
+
+DRAFT = drafts.Draft("program_edit", EditFields)
 DATE_FIELDS = ("starts_on", "due_on")
 TEXT_FIELDS = ("title_fa", "title_en", "target_fa", "target_en")
 EDIT_FIELDS = ("title_fa", "title_en", "agency_id", "target_fa", "target_en", *DATE_FIELDS)
@@ -54,7 +65,7 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
         key = "programs.not_found" if context.args else "programs.edit_usage"
         await message.reply_text(tr.t(key))
         return ConversationHandler.END
-    DRAFT.begin(context, program_id=program.id, number=program.number)
+    DRAFT.put(context, EditFields(program.id, program.number))
     buttons = [
         InlineKeyboardButton(tr.t(f"programs.field.{f}"), callback_data=EditField(f).pack())
         for f in EDIT_FIELDS
@@ -71,12 +82,15 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
 
 
 async def edit_field(update: Update, context: RounaqContext) -> int:
-    got = await flow.pick(update, context, EditField, lambda _: "program_id" in DRAFT.of(context))
+    got = await flow.pick(
+        update, context, EditField, lambda _: DRAFT.of(context).program_id is not None
+    )
     if got is None:
         return EditState.FIELD
     choice, picked = got
     tr, field = context.tr, picked.field
-    DRAFT.of(context)["field"] = field
+    with DRAFT.edit(context) as draft:
+        draft.field = field
     label = tr.t(f"programs.field.{field}")
     if field == "agency_id":
         buttons = [
@@ -103,9 +117,11 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
 
 async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int:
     draft, tr = DRAFT.of(context), context.tr
+    if draft.program_id is None or draft.number is None or draft.field is None:
+        return await _lost(update, context)
     try:
         await context.services.programs.edit(
-            context.principal, int(draft["program_id"]), str(draft["field"]), value
+            context.principal, draft.program_id, draft.field, value
         )
     except ProgramError as error:
         await context.bot.send_message(chat_id(update), tr.t(f"programs.error.{error.reason}"))
@@ -113,15 +129,22 @@ async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int
     DRAFT.drop(context)
     await context.bot.send_message(
         chat_id(update),
-        tr.t("programs.edit_done", number=context.fmt.plain_int(int(draft["number"]))),
+        tr.t("programs.edit_done", number=context.fmt.plain_int(draft.number)),
     )
+    return ConversationHandler.END
+
+
+async def _lost(update: Update, context: RounaqContext) -> int:
+    """The draft lost (/cancel in another flow open beside this one): start again."""
+    DRAFT.drop(context)
+    await context.bot.send_message(chat_id(update), context.tr.t("programs.restart"))
     return ConversationHandler.END
 
 
 async def edit_value(update: Update, context: RounaqContext) -> int:
     message, typed = flow.typed(update)
     draft, tr = DRAFT.of(context), context.tr
-    field = draft.get("field")
+    field = draft.field
     text = normalize_text(typed)
     if field in DATE_FIELDS:
         if text in (tr.t("programs.edit_clear"), "-"):
@@ -149,7 +172,7 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
 
 async def edit_agency(update: Update, context: RounaqContext) -> int:
     got = await flow.pick(
-        update, context, EditAgency, lambda _: DRAFT.of(context).get("field") == "agency_id"
+        update, context, EditAgency, lambda _: DRAFT.of(context).field == "agency_id"
     )
     if got is None:
         return EditState.VALUE

@@ -28,6 +28,7 @@ from handlers.programs.progress_steps import (
     Cancel,
     NoEvidence,
     PickProgram,
+    ProgressFields,
     Save,
     State,
     Today,
@@ -48,7 +49,7 @@ def needs_program(step: Step) -> Step:
 
     @functools.wraps(step)
     async def checked(update: Update, context: RounaqContext) -> int:
-        if "program_id" in DRAFT.of(context):
+        if DRAFT.of(context).program_id is not None:
             return await step(update, context)
         DRAFT.drop(context)
         if update.callback_query is not None:
@@ -71,15 +72,14 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
             await query.answer(tr.t("programs.error.not_your_agency"), show_alert=True)
             return ConversationHandler.END
         await query.answer()
-        DRAFT.begin(context, program_id=chosen.id)
+        DRAFT.put(context, ProgressFields(program_id=chosen.id))
         await ask_percent(update, context, chosen.id)
         return State.PERCENT
     if not programs:
         await context.bot.send_message(chat_id(update), tr.t("programs.no_programs"))
         return ConversationHandler.END
-    DRAFT.begin(context)
     if len(programs) == 1:
-        DRAFT.of(context)["program_id"] = programs[0].id
+        DRAFT.put(context, ProgressFields(program_id=programs[0].id))
         await ask_percent(update, context, programs[0].id)
         return State.PERCENT
     fmt = context.fmt
@@ -94,6 +94,7 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
         )
         for p in programs
     ]
+    DRAFT.put(context, ProgressFields())
     await context.bot.send_message(
         chat_id(update),
         tr.t("programs.choose_program"),
@@ -110,7 +111,8 @@ async def got_program(update: Update, context: RounaqContext) -> int:
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return State.PROGRAM
     await choice.answer()
-    DRAFT.of(context)["program_id"] = program.id
+    with DRAFT.edit(context) as draft:
+        draft.program_id = program.id
     await ask_percent(update, context, program.id)
     return State.PERCENT
 
@@ -124,7 +126,8 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
             context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(text, 40)))
         )
         return State.PERCENT
-    DRAFT.of(context)["percent"] = percent
+    with DRAFT.edit(context) as draft:
+        draft.percent = percent
     await message.reply_text(context.tr.t("programs.ask_note"))
     return State.NOTE
 
@@ -138,7 +141,8 @@ async def got_note(update: Update, context: RounaqContext) -> int:
     except ProgramError as error:
         await message.reply_text(context.tr.t(f"programs.error.{error.reason}"))
         return State.NOTE
-    DRAFT.of(context)["note"] = note
+    with DRAFT.edit(context) as draft:
+        draft.note = note
     await message.reply_text(
         context.tr.t("programs.ask_evidence"),
         reply_markup=steps.step_markup(
@@ -159,24 +163,25 @@ async def got_note(update: Update, context: RounaqContext) -> int:
 @needs_program
 async def got_evidence(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
+    evidence = None
     if message.photo:
-        photo = message.photo[-1]
-        DRAFT.of(context)["evidence"] = {"kind": "photo", "file_id": photo.file_id}
+        evidence = Evidence("photo", message.photo[-1].file_id)
     elif message.document is not None:
         name = (message.document.file_name or "")[:MAX_FILE_NAME] or None
-        DRAFT.of(context)["evidence"] = {
-            "kind": "document",
-            "file_id": message.document.file_id,
-            "file_name": name,
-        }
-    await ask_date(update, context)
-    return State.DATE
+        evidence = Evidence("document", message.document.file_id, name)
+    return await _with_evidence(update, context, evidence)
 
 
 @needs_program
 async def no_evidence(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    DRAFT.of(context).pop("evidence", None)
+    return await _with_evidence(update, context, None)
+
+
+async def _with_evidence(update: Update, context: RounaqContext, evidence: Evidence | None) -> int:
+    """The evidence step answered (a file, or none): the date is asked next."""
+    with DRAFT.edit(context) as draft:
+        draft.evidence = evidence
     await ask_date(update, context)
     return State.DATE
 
@@ -205,16 +210,20 @@ async def got_date(update: Update, context: RounaqContext) -> int:
             reply_markup=steps.remembered_markup(context),
         )
         return State.DATE
-    DRAFT.of(context)["date"] = day.isoformat()
-    await confirm(update, context)
-    return State.CONFIRM
+    return await _dated(update, context, day)
 
 
 @needs_program
 async def today_button(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
-    DRAFT.of(context)["date"] = today.isoformat()
+    return await _dated(update, context, today)
+
+
+async def _dated(update: Update, context: RounaqContext, day: date) -> int:
+    """The date step answered (typed, or "today"): the update is shown to confirm."""
+    with DRAFT.edit(context) as draft:
+        draft.date = day
     await confirm(update, context)
     return State.CONFIRM
 
@@ -223,18 +232,19 @@ async def today_button(update: Update, context: RounaqContext) -> int:
 async def save(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     values, tr, fmt = DRAFT.of(context), context.tr, context.fmt
-    if not {"program_id", "percent", "note", "date"} <= values.keys():
+    answered = values.answered()
+    if answered is None:
         await choice.answer(tr.t("common.stale_button"), show_alert=True)
         return ConversationHandler.END
-    evidence = Evidence(**values["evidence"]) if values.get("evidence") else None
+    program_id, percent, note, day = answered
     try:
         saved = await context.services.programs.post_update(
             context.principal,
-            int(values["program_id"]),
-            percent=int(values["percent"]),
-            note=str(values["note"]),
-            reported_on=date.fromisoformat(values["date"]),
-            evidence=evidence,
+            program_id,
+            percent=percent,
+            note=note,
+            reported_on=day,
+            evidence=values.evidence,
         )
     except ProgramError as error:
         await choice.answer(tr.t(f"programs.error.{error.reason}"), show_alert=True)

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
+from dataclasses import dataclass
 from enum import IntEnum
 
 from telegram import InlineKeyboardButton, Update
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
+from bot.services.programs import Evidence
 from bot.views import programs as views_programs
 from handlers import drafts, steps
 from handlers.ui import chat_id, keyboard
 
-DRAFT = drafts.Draft("progress_draft")
+
+@dataclass(slots=True)
+class ProgressFields:
+    """The update as far as the officer has given it; each step fills its field."""
+
+    program_id: int | None = None
+    percent: int | None = None
+    note: str | None = None
+    evidence: Evidence | None = None
+    date: dt.date | None = None  # (the module: a field named `date` hides the type)
+
+    def answered(self) -> tuple[int, int, str, dt.date] | None:
+        """(program, percent, note, day) once every step is answered, else None."""
+        if self.program_id is None or self.percent is None or self.note is None:
+            return None
+        return None if self.date is None else (self.program_id, self.percent, self.note, self.date)
+
+
+DRAFT = drafts.Draft("progress_draft", ProgressFields)
 MAX_FILE_NAME = 200
 
 
@@ -67,16 +87,19 @@ async def ask_date(update: Update, context: RounaqContext) -> None:
 
 async def confirm(update: Update, context: RounaqContext) -> None:
     values, tr = DRAFT.of(context), context.tr
-    program = await context.services.programs.get(int(values["program_id"]))
+    answered = values.answered()
+    assert answered is not None  # every step before this one stored its answer
+    program_id, percent, note, day = answered
+    program = await context.services.programs.get(program_id)
     assert program is not None
     text = views_programs.progress_confirm(
         tr,
         context.fmt,
         program,
-        percent=int(values["percent"]),
-        day=date.fromisoformat(values["date"]),
-        evidence=bool(values.get("evidence")),
-        note=str(values["note"]),
+        percent=percent,
+        day=day,
+        evidence=values.evidence is not None,
+        note=note,
     )
     await context.bot.send_message(
         chat_id(update),

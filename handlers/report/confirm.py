@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RounaqContext
-from bot.services.reports import Attachment, ReportDraft, ReportError, Submission, amount_allowed
+from bot.services.reports import ReportDraft, ReportError, Submission, amount_allowed
 from bot.text import parse_amount_rials
 from bot.views import report as views_report
 from handlers import flow
@@ -24,26 +24,30 @@ async def got_amount(update: Update, context: RounaqContext) -> int:
     if amount is None or not amount_allowed(amount):
         await reprompt(update, context, "report.amount_invalid")
         return State.AMOUNT
-    DRAFT.of(context)["amount"] = amount
+    with DRAFT.edit(context) as draft:
+        draft.amount, draft.amount_skipped = amount, False
     return await show_summary(update, context)
 
 
 async def skip_amount(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    DRAFT.of(context)["amount"] = None
+    with DRAFT.edit(context) as draft:
+        draft.amount, draft.amount_skipped = None, True
     return await show_summary(update, context)
 
 
 async def edit_description(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    DRAFT.of(context).pop("description", None)
+    with DRAFT.edit(context) as draft:
+        draft.description = None
     await ask_description(update, context)
     return State.DESCRIPTION
 
 
 async def edit_category(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    DRAFT.of(context).pop("amount", None)  # the new category may not be financial
+    with DRAFT.edit(context) as draft:  # the new category may not be financial
+        draft.amount, draft.amount_skipped = None, False
     await ask_category(update, context)
     return State.CATEGORY
 
@@ -51,15 +55,15 @@ async def edit_category(update: Update, context: RounaqContext) -> int:
 async def submit(update: Update, context: RounaqContext) -> int:
     choice = chosen(update, context)
     values = DRAFT.of(context)
-    if not {"unit_id", "category_id", "description"} <= values.keys():
+    if values.unit_id is None or values.category_id is None or values.description is None:
         await choice.answer(context.tr.t("common.stale_button"), show_alert=True)
         return ConversationHandler.END
     report_draft = ReportDraft(
-        unit_id=values["unit_id"],
-        category_id=values["category_id"],
-        description=values["description"],
-        amount_rials=values.get("amount"),
-        attachments=tuple(Attachment(**a) for a in values.get("attachments", [])),
+        unit_id=values.unit_id,
+        category_id=values.category_id,
+        description=values.description,
+        amount_rials=values.amount,
+        attachments=tuple(values.attachments),
     )
     try:
         submission = await context.services.reports.submit(

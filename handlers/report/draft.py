@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -10,9 +11,25 @@ from telegram.ext import ConversationHandler
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
+from bot.services.reports import Attachment
 from handlers import drafts
 
-DRAFT = drafts.Draft("report_draft")
+
+@dataclass(slots=True)
+class ReportFields:
+    """What the owner has given so far; each step fills its field. The stored keys are
+    those of the untyped dict before, so a draft held across the upgrade still loads."""
+
+    unit_id: int | None = None
+    category_id: int | None = None
+    description: str | None = None
+    amount: int | None = None
+    # "Skip" pressed at the amount: not asked again (unless the category changes).
+    amount_skipped: bool = False
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+DRAFT = drafts.Draft("report_draft", ReportFields)
 
 
 class PickUnit(CallbackData, prefix="rep:unit"):
@@ -60,7 +77,8 @@ class State(IntEnum):
 def draft_lost(context: RounaqContext) -> bool:
     """The draft lacks what its earlier steps stored: a /cancel in another flow open beside
     this one discards every draft (handlers/common.py) but ends only that other flow."""
-    return not {"unit_id", "category_id"} <= DRAFT.of(context).keys()
+    draft = DRAFT.of(context)
+    return draft.unit_id is None or draft.category_id is None
 
 
 async def start_again(update: Update, context: RounaqContext) -> int:

@@ -12,6 +12,7 @@ from handlers.report.draft import (
     DRAFT,
     PickCategory,
     PickUnit,
+    ReportFields,
     State,
     send,
 )
@@ -24,7 +25,7 @@ async def begin(update: Update, context: RounaqContext) -> int:
     if update.callback_query:
         await update.callback_query.answer()
     held = DRAFT.held(context)
-    if held is not None and "category_id" in held:
+    if held is not None and held.category_id is not None:
         # A draft in hand (the owner came back after a while, or a restart): /report must
         # not throw away what they wrote. Ask first.
         return await ask_resume(update, context)
@@ -33,8 +34,7 @@ async def begin(update: Update, context: RounaqContext) -> int:
 
 async def resume_draft(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    values = DRAFT.of(context)
-    if "description" in values:
+    if DRAFT.of(context).description is not None:
         return await after_description(update, context)
     await ask_description(update, context)
     return State.DESCRIPTION
@@ -58,15 +58,15 @@ async def _start(update: Update, context: RounaqContext) -> int:
             ),
         )
         return ConversationHandler.END
-    DRAFT.begin(context, attachments=[])
     if len(units) == 1:
-        DRAFT.of(context)["unit_id"] = units[0].id
+        DRAFT.put(context, ReportFields(unit_id=units[0].id))
         await ask_category(update, context)
         return State.CATEGORY
     buttons = [
         InlineKeyboardButton(context.fmt.shorten(u.name, 40), callback_data=PickUnit(u.id).pack())
         for u in units
     ]
+    DRAFT.put(context, ReportFields())
     await send(
         update,
         context,
@@ -81,7 +81,8 @@ async def got_unit(update: Update, context: RounaqContext) -> int:
     got = await flow.pick(update, context, PickUnit, lambda p: p.unit_id in own)
     if got is None:
         return State.UNIT
-    DRAFT.of(context)["unit_id"] = got[1].unit_id
+    with DRAFT.edit(context) as draft:
+        draft.unit_id = got[1].unit_id
     await ask_category(update, context)
     return State.CATEGORY
 
@@ -93,13 +94,13 @@ async def got_category(update: Update, context: RounaqContext) -> int:
     if got is None:
         return State.CATEGORY
     choice, picked = got
-    values = DRAFT.of(context)
-    values["category_id"] = picked.category_id
+    with DRAFT.edit(context) as values:
+        values.category_id = picked.category_id
     category = directory.category(picked.category_id)
     await choice.edit(
         context.tr.t("report.category_chosen", category=escape(category.name(context.lang)))
     )
-    if values.get("description"):
+    if values.description:
         # Changing the category from the summary: everything else is already there.
         return await after_description(update, context)
     await ask_description(update, context)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Message, Update
 
 from bot.context import RounaqContext
@@ -11,6 +9,7 @@ from bot.services.reports import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
     MAX_ATTACHMENTS,
+    Attachment,
     document_type_allowed,
 )
 from bot.text import normalize_text
@@ -52,7 +51,8 @@ async def got_description(update: Update, context: RounaqContext) -> int:
         assert error is not None
         await message.reply_text(error)
         return State.DESCRIPTION
-    DRAFT.of(context)["description"] = description
+    with DRAFT.edit(context) as draft:
+        draft.description = description
     return await ask_attachments(update, context)
 
 
@@ -60,46 +60,50 @@ def add_attachment(context: RounaqContext, message: Message) -> str | None:
     """Store the file's id (never its bytes); an error message if it is refused."""
     tr = context.tr
     values = DRAFT.of(context)
-    attachments: list[dict[str, Any]] = values.setdefault("attachments", [])
-    if len(attachments) >= MAX_ATTACHMENTS:
+    if len(values.attachments) >= MAX_ATTACHMENTS:
         return tr.t("report.too_many_files", max=context.fmt.number(MAX_ATTACHMENTS))
+    attachment, error = _attachment(context, message)
+    if attachment is not None:
+        values.attachments.append(attachment)
+        DRAFT.put(context, values)
+    return error
+
+
+def _attachment(context: RounaqContext, message: Message) -> tuple[Attachment | None, str | None]:
+    """The message's photo or document as an attachment, or why it is refused."""
+    tr = context.tr
     limit = context.settings.max_upload_bytes
     if message.photo:
         photo = message.photo[-1]  # the largest size
         if photo.file_size and photo.file_size > limit:
-            return tr.t("report.file_too_big", max=context.fmt.number(limit // (1024 * 1024)))
-        attachments.append(
-            {
-                "kind": "photo",
-                "file_id": photo.file_id,
-                "file_unique_id": photo.file_unique_id,
-                "size": photo.file_size,
-            }
-        )
-        return None
+            return None, _too_big(context)
+        return Attachment("photo", photo.file_id, photo.file_unique_id, size=photo.file_size), None
     document = message.document
     assert document is not None
     if document.file_size and document.file_size > limit:
-        return tr.t("report.file_too_big", max=context.fmt.number(limit // (1024 * 1024)))
+        return None, _too_big(context)
     if not document_type_allowed(document.mime_type, document.file_name):
-        return tr.t("limits.file_type")
-    attachments.append(
-        {
-            "kind": "document",
-            "file_id": document.file_id,
-            "file_unique_id": document.file_unique_id,
-            "file_name": document.file_name,
-            "mime_type": document.mime_type,
-            "size": document.file_size,
-        }
+        return None, tr.t("limits.file_type")
+    attachment = Attachment(
+        "document",
+        document.file_id,
+        document.file_unique_id,
+        file_name=document.file_name,
+        mime_type=document.mime_type,
+        size=document.file_size,
     )
-    return None
+    return attachment, None
+
+
+def _too_big(context: RounaqContext) -> str:
+    limit = context.settings.max_upload_bytes
+    return context.tr.t("report.file_too_big", max=context.fmt.number(limit // (1024 * 1024)))
 
 
 async def got_file(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
     error = add_attachment(context, message)
-    count = len(DRAFT.of(context).get("attachments", []))
+    count = len(DRAFT.of(context).attachments)
     text = error or context.tr.plural("report.attachments_so_far", count)
     if error is None and message.caption:
         # A caption is the owner's words about the file: kept as typed text is, never lost.
@@ -132,13 +136,14 @@ def join_description(context: RounaqContext, words: str) -> str:
     """Add words to the draft's description, up to the limit; returns what to tell."""
     tr, fmt = context.tr, context.fmt
     values = DRAFT.of(context)
-    joined = (values.get("description", "") + "\n" + normalize_text(words)).strip()
+    joined = ((values.description or "") + "\n" + normalize_text(words)).strip()
     if len(joined) > DESCRIPTION_MAX:
         # The draft keeps what it had: nothing typed so far is lost.
         return tr.t(
             "report.description_over",
             max=fmt.number(DESCRIPTION_MAX),
-            length=fmt.number(len(values.get("description", ""))),
+            length=fmt.number(len(values.description or "")),
         )
-    values["description"] = joined
+    values.description = joined
+    DRAFT.put(context, values)
     return tr.t("report.description_added", length=fmt.number(len(joined)))

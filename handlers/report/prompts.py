@@ -70,7 +70,7 @@ async def ask_description(update: Update, context: RounaqContext) -> None:
 
 async def ask_attachments(update: Update, context: RounaqContext) -> int:
     tr = context.tr
-    count = len(DRAFT.of(context).get("attachments", []))
+    count = len(DRAFT.of(context).attachments)
     text = tr.t("report.ask_attachments", max=context.fmt.number(MAX_ATTACHMENTS))
     if count:
         text += "\n" + tr.plural("report.attachments_so_far", count)
@@ -94,8 +94,9 @@ async def after_description(update: Update, context: RounaqContext) -> int:
     if draft_lost(context):
         return await start_again(update, context)
     values = DRAFT.of(context)
-    category = context.services.directory.category(values["category_id"])
-    if category.financial and "amount" not in values:
+    assert values.category_id is not None  # not lost
+    category = context.services.directory.category(values.category_id)
+    if category.financial and values.amount is None and not values.amount_skipped:
         tr = context.tr
         await send(
             update,
@@ -117,24 +118,24 @@ async def after_description(update: Update, context: RounaqContext) -> int:
 
 
 async def show_summary(update: Update, context: RounaqContext) -> int:
-    if draft_lost(context):
-        return await start_again(update, context)
     values = DRAFT.of(context)
+    if values.unit_id is None or values.category_id is None or values.description is None:
+        return await start_again(update, context)  # lost: see draft_lost
     tr = context.tr
-    unit = await context.services.units.get(values["unit_id"])
+    unit = await context.services.units.get(values.unit_id)
     if unit is None:
         await send(update, context, tr.t("report.restart"))
         return ConversationHandler.END
-    category = context.services.directory.category(values["category_id"])
+    category = context.services.directory.category(values.category_id)
     text = views_report.draft_summary(
         tr,
         context.fmt,
         unit_name=unit.name,
         category=category,
         agency=context.services.reports.routed_agency(category.id, unit.sector_id, unit.county_id),
-        amount=values.get("amount"),
-        attachments=len(values.get("attachments", [])),
-        description=values["description"],
+        amount=values.amount,
+        attachments=len(values.attachments),
+        description=values.description,
     )
     buttons = keyboard(
         [InlineKeyboardButton(tr.t("report.btn_submit"), callback_data=Submit().pack())],

@@ -21,7 +21,6 @@ from bot.views.common import workflow_error
 from handlers import drafts
 from handlers.ui import answer_quietly, send_chunks
 
-DRAFT_KEY = drafts.register("session_decision_draft")
 # The session whose edited minutes are awaited.
 EDIT_KEY = drafts.register("session_minutes_edit", "session_minutes")
 

@@ -26,7 +26,6 @@ from handlers.sessions.buttons import (
     Reviewed,
 )
 from handlers.sessions.common import (
-    DRAFT_KEY,
     Press,
     edit_markup,
     error_text,
@@ -108,7 +107,9 @@ def settle(outcome: str) -> Press[Postpone | Reject | Reviewed]:
 # --- a decision: its text, its agencies, its deadline ------------------------------------
 
 
-DECISION = DecisionDraft(DRAFT_KEY, PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES)
+DECISION = DecisionDraft(
+    "session_decision_draft", PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES
+)
 
 
 async def decide(
@@ -144,13 +145,12 @@ async def pick_agency(
     if draft is None:
         await query.answer(context.tr.t("common.stale_button"), show_alert=True)
         return
-    picked: list[int] = draft["agencies"]
-    if pressed.agency in picked:
-        picked.remove(pressed.agency)
-    elif pressed.agency in {a.id for a in context.services.directory.agencies}:
-        picked.append(pressed.agency)
+    picked = set(draft.agencies)
+    known = {a.id for a in context.services.directory.agencies}
+    if pressed.agency in picked or pressed.agency in known:
+        picked = DECISION.toggled(context, draft, pressed.agency)
     await query.answer()
-    await edit_markup(query, DECISION.picker(context, pressed.item, set(picked)))
+    await edit_markup(query, DECISION.picker(context, pressed.item, picked))
 
 
 async def agencies_picked(
@@ -167,13 +167,16 @@ async def pick_deadline(
     if draft is None:
         await query.answer(tr.t("common.stale_button"), show_alert=True)
         return
-    session_id = int(draft["session"])
+    session_id = draft.session
+    if session_id is None:  # not a session item's draft
+        await query.answer(tr.t("common.stale_button"), show_alert=True)
+        return
     decision, notices = await context.services.sessions.decide(
         context.principal,
         session_id,
         pressed.item,
-        text=draft["text"],
-        agency_ids=draft["agencies"],
+        text=draft.text,
+        agency_ids=draft.agencies,
         deadline_days=pressed.days,
         update_id=update.update_id,
     )
@@ -185,7 +188,6 @@ async def pick_deadline(
     )
     await say(update, context, decided)
     await deliver(context, notices)
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
+    DECISION.drop(context)
     text, markup = await session_view(context, session_id)
     await say(update, context, text, markup)

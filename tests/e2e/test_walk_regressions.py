@@ -16,7 +16,7 @@ from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import Presenter
 from bot.i18n import get_translator
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
 from storage.models_workflow import CauseKind
 from tests.e2e.owner_kit import register_unit
@@ -68,20 +68,9 @@ async def test_cancel_ends_a_session_decision_and_a_report_together(
     agencies shown), then a report begun beside it. /cancel ends both, with one answer:
     the session's decision draft used to survive it (it was missing from a hand-kept
     list of drafts), so its picker still worked after "cancelled"."""
-    hq, services = cast.secretariat, services_of(app)
-    tr, fa = get_translator("fa"), Presenter("fa")
-    await give_unit(app, hq)
-    principal = Principal(SECRETARIAT_ID, frozenset({Role.SECRETARIAT}), frozenset())
-    when = clock.now() + timedelta(days=3)
-    session = await services.sessions.schedule(
-        principal, number=1, starts_at=when, place="تالار استانداری", chair="استاندار قم"
-    )
-    await services.sessions.add_own_item(
-        principal, session.id, title="تأمین مالی واحدهای کوچک", cause_kind=CauseKind.ALL[0]
-    )
-    listing = await hq.say("/session")
-    view = await hq.press(listing, tr.t("sessions.btn_open", number=fa.plain_int(1)))
-    await hq.press(view, tr.t("sessions.btn_decide", n=fa.plain_int(1)))
+    hq, tr = cast.secretariat, get_translator("fa")
+    view = await _secretary_with_a_unit_and_a_session(app, cast, clock)
+    await hq.press(view, tr.t("sessions.btn_decide", n=Presenter("fa").plain_int(1)))
     picker = await hq.say("بانک‌ها وثیقهٔ واحدهای دارای پروانه را به صد درصد کاهش دهند.")
     assert picker.text == tr.t("hq.pick_agencies")
     categories = await hq.say("/report")
@@ -100,6 +89,57 @@ async def test_cancel_ends_a_session_decision_and_a_report_together(
     later = [m.text for m in emulator.messages(hq.id) if m.created_seq > mark]
     assert later.count(tr.t("common.cancelled")) == 1
     assert tr.t("hq.pick_deadline") not in later
+
+
+async def _secretary_with_a_unit_and_a_session(
+    app: RounaqApp, cast: Cast, clock: ManualClock
+) -> SentMessage:
+    """The secretary owns a unit and has a session scheduled with one item; returns the
+    session's view, opened over the chat."""
+    hq, services = cast.secretariat, services_of(app)
+    await give_unit(app, hq)
+    principal = Principal(SECRETARIAT_ID, frozenset({Role.SECRETARIAT}), frozenset())
+    when = clock.now() + timedelta(days=3)
+    session = await services.sessions.schedule(
+        principal, number=1, starts_at=when, place="تالار استانداری", chair="استاندار قم"
+    )
+    await services.sessions.add_own_item(
+        principal, session.id, title="تأمین مالی واحدهای کوچک", cause_kind=CauseKind.ALL[0]
+    )
+    listing = await hq.say("/session")
+    opened = get_translator("fa").t("sessions.btn_open", number=Presenter("fa").plain_int(1))
+    return await hq.press(listing, opened)
+
+
+async def test_cancel_ends_a_report_and_a_pending_prompt_together(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    """Two flows of the two kinds open at once: a report at its description step (a
+    conversation with a typed draft) and a prompt waiting for a decision's text (the
+    prompt engine, handlers/prompt.py). /cancel ends both, with one answer: the text sent
+    next is neither the decision nor the report's description."""
+    hq, tr = cast.secretariat, get_translator("fa")
+    view = await _secretary_with_a_unit_and_a_session(app, cast, clock)
+    categories = await hq.say("/report")
+    await press_data(hq, categories, "rep:cat:")
+    await hq.next("شرح")
+    # A button (not a command, which would drop the prompt): the prompt waits beside it.
+    asked = await hq.press(view, tr.t("sessions.btn_decide", n=Presenter("fa").plain_int(1)))
+    assert asked.text == tr.t("hq.ask_decision")
+    held = app.user_data[SECRETARIAT_ID]
+    # The prompt is kept once its question is sent.
+    await emulator.wait_until(lambda: "pending_input" in held)
+    assert "report_draft" in held
+
+    mark = emulator.cursor(hq.id)
+    assert (await hq.say("/cancel")).text == tr.t("common.cancelled")
+    assert not {"pending_input", "report_draft"} & held.keys()
+    answer = await hq.say("بانک‌ها وثیقهٔ واحدهای دارای پروانه را به صد درصد کاهش دهند.")
+    later = [m.text for m in emulator.messages(hq.id) if m.created_seq > mark]
+    assert later.count(tr.t("common.cancelled")) == 1
+    assert answer.text not in {tr.t("hq.pick_agencies"), tr.t("common.flow_lost")}
+    assert not any(t.startswith(tr.t("report.ask_attachments", max="")[:15]) for t in later)
+    assert not {"pending_input", "report_draft", "session_decision_draft"} & held.keys()
 
 
 async def test_cancel_with_nothing_open_is_not_an_unknown_command(

@@ -3,7 +3,14 @@ defined, and /cancel, the error handler and the fallback read the one registry."
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
+import pytest
+
 import handlers  # noqa: F401 -- importing the flows registers their drafts
+from bot.services.programs import Evidence
+from bot.services.reports import Attachment
 from handlers import drafts
 
 
@@ -39,16 +46,130 @@ class _Context:
         self.user_data = user_data
 
 
-def test_a_declared_draft_is_read_begun_and_dropped_through_its_handle() -> None:
-    from handlers.report.draft import DRAFT
+def test_a_declared_draft_is_read_kept_and_dropped_through_its_handle() -> None:
+    from handlers.report.draft import DRAFT, ReportFields
 
     assert DRAFT.key in set(drafts.keys())  # declaring it registered it with /cancel
     context = _Context({"lang": "fa"})
     assert DRAFT.held(context) is None
-    DRAFT.of(context)["unit_id"] = 3  # begun empty on first use
-    assert DRAFT.held(context) == {"unit_id": 3}
-    DRAFT.begin(context, attachments=[])  # a new draft replaces the old one
-    assert DRAFT.of(context) == {"attachments": []}
+    assert DRAFT.of(context) == ReportFields()  # all defaults, and nothing stored by reading
+    assert context.user_data == {"lang": "fa"}
+    with DRAFT.edit(context) as draft:
+        draft.unit_id = 3
+    assert DRAFT.held(context) == ReportFields(unit_id=3)
+    DRAFT.put(context, ReportFields(category_id=2))  # a new draft replaces the old one
+    assert DRAFT.of(context) == ReportFields(category_id=2)
     DRAFT.drop(context)
     assert context.user_data == {"lang": "fa"}
     DRAFT.drop(_Context(None))  # no user data (a channel post): nothing to drop
+
+
+def test_a_draft_is_kept_as_plain_json_and_read_back_whole() -> None:
+    """user_data is persisted as JSON (bot/persistence.py): what is stored must survive
+    json.dumps/loads and read back equal, nested dataclasses and dates included."""
+    from handlers.programs.progress_steps import DRAFT as PROGRESS
+    from handlers.programs.progress_steps import ProgressFields
+    from handlers.report.draft import DRAFT, ReportFields
+
+    photo = Attachment("photo", "AgAD", "uniq", size=2048)
+    document = Attachment("document", "BQAD", "uniq2", "a.pdf", "application/pdf", 10)
+    report = ReportFields(1, 2, "شرح کامل مشکل", 5_000_000, False, [photo, document])
+    progress = ProgressFields(
+        7, 45, "پیشرفت", Evidence("document", "BQAD", "a.pdf"), date(2026, 12, 1)
+    )
+    context = _Context({})
+    DRAFT.put(context, report)
+    PROGRESS.put(context, progress)
+    assert context.user_data is not None
+    stored = json.loads(json.dumps(context.user_data))
+    assert stored["progress_draft"]["date"] == "2026-12-01"
+    assert stored["report_draft"]["attachments"][0]["file_id"] == "AgAD"
+    again = _Context(stored)
+    assert DRAFT.held(again) == report
+    assert PROGRESS.held(again) == progress
+
+
+def test_a_draft_stored_by_an_older_version_still_loads() -> None:
+    """A draft held across an upgrade: the untyped dicts of before (a skipped amount was
+    a key present with null, a photo had no file_name), keys since removed (ignored) and
+    fields since added (defaulted)."""
+    from handlers.programs.progress_steps import DRAFT as PROGRESS
+    from handlers.programs.progress_steps import ProgressFields
+    from handlers.registration import DRAFT as UNIT
+    from handlers.registration import UnitFields
+    from handlers.report.draft import DRAFT, ReportFields
+
+    old_photo = {"kind": "photo", "file_id": "AgAD", "file_unique_id": "u", "size": 9}
+    context = _Context(
+        {
+            "report_draft": {
+                "attachments": [old_photo],
+                "unit_id": 1,
+                "category_id": 4,
+                "description": "شرح",
+                "retired_key": {"x": 1},
+            },
+            "progress_draft": {"program_id": 3, "percent": 40, "note": "n", "date": "2026-11-30"},
+            "unit_draft": {"name": "نساجی", "sector_id": 2},
+        }
+    )
+    assert DRAFT.held(context) == ReportFields(
+        unit_id=1,
+        category_id=4,
+        description="شرح",
+        attachments=[Attachment("photo", "AgAD", "u", size=9)],
+    )
+    assert PROGRESS.held(context) == ProgressFields(3, 40, "n", None, date(2026, 11, 30))
+    unit = UNIT.held(context)
+    assert unit == UnitFields(name="نساجی", sector_id=2)
+    # What later steps never stored is missing: the flow's own check restarts politely.
+    assert unit.ready("+989121234567") is None
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "not a dict",
+        ["a", "list"],
+        {"unit_id": "3"},  # text where a number was stored
+        {"unit_id": True},  # a bool is no unit id
+        {"attachments": [{"kind": "photo"}]},  # an attachment without its file
+        {"attachments": {"kind": "photo"}},
+    ],
+)
+def test_a_draft_that_no_longer_fits_is_dropped_as_if_none_were_open(
+    stored: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    from handlers.report.draft import DRAFT
+
+    context = _Context({"lang": "fa", "report_draft": stored})
+    assert DRAFT.held(context) is None
+    assert context.user_data == {"lang": "fa"}  # dropped, so /report starts afresh
+    assert "report_draft" in caplog.text
+
+
+def test_a_wrong_date_is_unreadable() -> None:
+    from handlers.programs.progress_steps import ProgressFields
+
+    with pytest.raises(drafts.UnreadableDraftError):
+        drafts.load(ProgressFields, {"date": "30/11/2026"})
+    with pytest.raises(drafts.UnreadableDraftError):
+        drafts.load(ProgressFields, {"date": 20261130})
+
+
+def test_a_decision_draft_missing_a_field_is_dropped_and_its_buttons_are_stale() -> None:
+    """A decision's draft is begun whole (text, agencies): one stored without its agencies
+    is not half a decision to go on with, but none."""
+    from handlers.decide import DECISION
+    from handlers.decision_draft import DecisionFields
+
+    context = _Context({"decision_draft": {"item": 4, "text": "مصوبه", "agencies": [2]}})
+    assert DECISION.of(context, 4) == DecisionFields(4, "مصوبه", [2])
+    assert DECISION.of(context, 5) is None  # another item's button
+    assert DECISION.toggled(context, DecisionFields(4, "مصوبه", [2]), 3) == {2, 3}
+    assert context.user_data == {
+        "decision_draft": {"item": 4, "text": "مصوبه", "agencies": [2, 3], "session": None}
+    }
+    context = _Context({"decision_draft": {"item": 4, "text": "مصوبه"}})
+    assert DECISION.of(context, 4) is None
+    assert context.user_data == {}
