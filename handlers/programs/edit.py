@@ -121,6 +121,12 @@ async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int
 async def edit_value(update: Update, context: RounaqContext) -> int:
     message, typed = flow.typed(update)
     draft, tr = DRAFT.of(context), context.tr
+    if "program_id" not in draft:
+        # A /cancel in another flow open beside this one dropped every draft but ended
+        # only that flow's conversation: this one is over too.
+        DRAFT.drop(context)
+        await message.reply_text(tr.t("programs.edit_restart"))
+        return ConversationHandler.END
     field = draft.get("field")
     text = normalize_text(typed)
     if field in DATE_FIELDS:

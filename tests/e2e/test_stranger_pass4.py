@@ -55,3 +55,22 @@ async def test_a_photo_after_a_cancel_is_not_kept_for_a_cancelled_report(
     assert answer.text == FA.t("report.restart")
     mine = await owner.say("/myreports")
     assert FA.t("report.btn_resume") not in mine.button_texts
+
+
+async def test_an_edit_cancelled_from_another_flow_does_not_ask_for_buttons_forever(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the admin chose "title" in /editprogram 3, began /register, sent /cancel
+    ("Cancelled."), then typed the new title: "Please choose one of the buttons below"
+    under no buttons, again at every try, until a second /cancel. The edit's draft went
+    with the /cancel; its value step now says so and ends."""
+    admin = cast.admin
+    fields = await admin.say("/editprogram 3")
+    await admin.press(fields, "pge:f:title_fa")
+    await admin.say("/register")
+    assert (await admin.say("/cancel")).text == FA.t("common.cancelled")
+
+    answer = await admin.say("عنوان تازهٔ برنامه")
+    assert answer.text == FA.t("programs.edit_restart")
+    # The flow is over: nothing is left to cancel.
+    assert (await admin.say("/cancel")).text.startswith(FA.t("common.nothing_to_cancel")[:20])
