@@ -5,15 +5,18 @@ Bot API emulator."""
 from __future__ import annotations
 
 from bot.context import RounaqApp
+from bot.formatting import Presenter
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import report_up_to_attachments
 from tests.e2e.test_officials import _tiny_png
-from tests.e2e.workflow_kit import Cast
+from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.people import Person
 
 FA = get_translator("fa")
+EN = get_translator("en")
+EN_P = Presenter("en")
 
 
 async def report_and_register_then_cancel(app: RounaqApp, owner: Person) -> None:
@@ -74,3 +77,20 @@ async def test_an_edit_cancelled_from_another_flow_does_not_ask_for_buttons_fore
     assert answer.text == FA.t("programs.edit_restart")
     # The flow is over: nothing is left to cancel.
     assert (await admin.say("/cancel")).text.startswith(FA.t("common.nothing_to_cancel")[:20])
+
+
+async def test_an_english_card_isolates_the_owners_persian_name(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen by an officer reading in English: "Owner: رضا — ☎️ 09121234567", the Persian
+    name bare in the left-to-right line, while the same card's history isolates it
+    ("report submitted — ⁨رضا⁩"), as every name someone typed is: bare, the dash and the
+    phone around it may be drawn on the wrong side."""
+    officer = cast.officer
+    await services_of(app).users.set_language(officer.id, "en")
+    report = await file_report(app, cast.owner, "raw_materials")
+    card = await officer.say(EN_P.tracking(report.year, report.seq))
+    owner_line = next(line for line in card.text.splitlines() if line.startswith("Owner:"))
+    assert owner_line.startswith(
+        EN.t("report.card_owner", name=EN_P.name("رضا"), phone="|").split("|")[0]
+    )
