@@ -90,7 +90,7 @@ def report_card(
         tr.t("report.card_unit", unit=fmt.name(report.unit_name)),
     ]
     if contact is not None:
-        lines.append(owner_line(tr, contact))
+        lines.append(owner_line(tr, fmt, contact))
     lines += [
         tr.t(
             "report.card_category",
@@ -117,12 +117,12 @@ def report_card(
     return "\n".join(lines)
 
 
-def owner_line(tr: Translator, contact: OwnerContactDTO) -> str:
+def owner_line(tr: Translator, fmt: Presenter, contact: OwnerContactDTO) -> str:
     # The phone is a left-to-right token in a Persian line: isolated so it reads (and is
-    # copied) in its own order.
+    # copied) in its own order. The name is isolated as every typed name is.
     return tr.t(
         "report.card_owner",
-        name=escape(contact.name or (f"@{contact.username}" if contact.username else "—")),
+        name=fmt.name(contact.name or (f"@{contact.username}" if contact.username else "—")),
         phone="\u2066" + escape(contact.phone) + "\u2069",
     )
 

@@ -137,13 +137,17 @@ async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int
 async def _lost(update: Update, context: RounaqContext) -> int:
     """The draft lost (/cancel in another flow open beside this one): start again."""
     DRAFT.drop(context)
-    await context.bot.send_message(chat_id(update), context.tr.t("programs.restart"))
+    await context.bot.send_message(chat_id(update), context.tr.t("programs.edit_restart"))
     return ConversationHandler.END
 
 
 async def edit_value(update: Update, context: RounaqContext) -> int:
     message, typed = flow.typed(update)
     draft, tr = DRAFT.of(context), context.tr
+    if draft.program_id is None:
+        # A /cancel in another flow open beside this one dropped every draft but ended
+        # only that flow's conversation: this one is over too.
+        return await _lost(update, context)
     field = draft.field
     text = normalize_text(typed)
     if field in DATE_FIELDS:

@@ -102,6 +102,8 @@ def _too_big(context: RounaqContext) -> str:
 
 async def got_file(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
+    if draft_lost(context):
+        return await start_again(update, context)
     error = add_attachment(context, message)
     count = len(DRAFT.of(context).attachments)
     text = error or context.tr.plural("report.attachments_so_far", count)
@@ -125,6 +127,8 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     words the owner wants in. It joins the description, up to the limit. (The Continue
     label typed is taken as the press before this handler: see `button_state`.)"""
     message = message_of(update)
+    if draft_lost(context):
+        return await start_again(update, context)
     text = join_description(context, message.text or "")
     # Its own Continue, remembered again: another flow opened meanwhile may have replaced
     # the buttons this step remembered.
