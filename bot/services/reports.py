@@ -24,6 +24,7 @@ from storage.dto import (
     ReportEventDTO,
     UnitDTO,
 )
+from storage.dto_workflow import TrackingDTO
 from storage.models import ReportStatus
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
@@ -102,6 +103,8 @@ class ReportView:
     actors: Mapping[int, str] = field(default_factory=dict)
     # The owner's name and phone: for the responsible agency and the HQ (access.py).
     contact: OwnerContactDTO | None = None
+    # Read with the rest, so the card's buttons (workflow.available) need no second read.
+    tracking: TrackingDTO | None = None
 
 
 def amount_allowed(amount: int) -> bool:
@@ -272,12 +275,10 @@ class ReportService(CalendarService):
             )
             actors: dict[int, str] = {}
             if staff:
-                users = UserRepository(session)
-                for actor_id in {e.actor_id for e in events if e.actor_id is not None}:
-                    user = await users.get(actor_id)
-                    if user is not None:
-                        actors[actor_id] = user.first_name
-        return ReportView(report, tuple(events), tuple(attachments), actors, contact)
+                ids = {e.actor_id for e in events if e.actor_id is not None}
+                actors = await UserRepository(session).first_names(ids)
+            tracking = await WorkflowRepository(session).tracking(report_id)
+        return ReportView(report, tuple(events), tuple(attachments), actors, contact, tracking)
 
     async def find_by_number(
         self, principal: Principal, number: tuple[int, int]

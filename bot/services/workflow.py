@@ -361,15 +361,15 @@ class WorkflowService(CalendarService):
         agency_id: int | None = None,
         update_id: int | None = None,
     ) -> Outcome:
-        """Do `action`; the same `update_id` again returns the first outcome unchanged."""
-        if update_id is not None:
-            earlier = await self.replay(update_id)
-            if earlier is not None:
-                return earlier
-        note = _checked_note(action, note)
+        """Do `action`; the same `update_id` again returns the first outcome unchanged (looked
+        up in this transaction, so a caller need not ask `replay` first)."""
         now = self._clock.now()
         actor = principal.user_id
         async with self._db.transaction() as session:
+            earlier = await self._replayed(session, update_id)
+            if earlier is not None:
+                return earlier
+            note = _checked_note(action, note)
             repo = WorkflowRepository(session)
             events = ReportRepository(session)
             report = await repo.lock_report(report_id)
@@ -511,13 +511,16 @@ class WorkflowService(CalendarService):
     async def replay(self, update_id: int) -> Outcome | None:
         """The outcome an earlier handling of this update committed, if there was one."""
         async with self._db.session() as session:
-            found = await recalled_effect(
-                session, self._directory.province_id, update_id, EFFECT_ACTION
-            )
-            if found is None:
-                return None
-            payload, notices = found
-            report = await ReportRepository(session).get(int(payload["report"]))
+            return await self._replayed(session, update_id)
+
+    async def _replayed(self, session: AsyncSession, update_id: int | None) -> Outcome | None:
+        found = await recalled_effect(
+            session, self._directory.province_id, update_id, EFFECT_ACTION
+        )
+        if found is None:
+            return None
+        payload, notices = found
+        report = await ReportRepository(session).get(int(payload["report"]))
         if report is None:
             return None
         return Outcome(report, str(payload["event"]), tuple(notices))
