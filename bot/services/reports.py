@@ -23,9 +23,10 @@ from storage.dto import (
     ReportDTO,
     ReportEventDTO,
     UnitDTO,
+    UserDTO,
 )
 from storage.dto_workflow import TrackingDTO
-from storage.models import ReportStatus
+from storage.models import ReportStatus, Role
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
@@ -83,6 +84,15 @@ class ReportDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class AgencyAudience:
+    """Who at the agency is sent a new report (its officers, in their languages) and the
+    owner's contact they may call: read in the submission's own transaction."""
+
+    officers: tuple[UserDTO, ...] = ()
+    contact: OwnerContactDTO | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Submission:
     report: ReportDTO
     agency: AgencyDTO
@@ -92,6 +102,8 @@ class Submission:
     unstaffed: bool = False
     # The category is the HQ secretariat's own: the report is in the HQ's queue at once.
     to_hq: bool = False
+    # Read with the report when it went to a staffed agency; None: `agency_audience` reads it.
+    audience: AgencyAudience | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +206,9 @@ class ReportService(CalendarService):
                 report_id, [_attachment_fields(a) for a in draft.attachments]
             )
             report = await reports.get(report_id)
+            audience = await self._audience(session, report_id, agency)
         assert report is not None
-        return Submission(report, agency, False, unstaffed=unstaffed, to_hq=to_hq)
+        return Submission(report, agency, False, unstaffed, to_hq, audience)
 
     async def _earlier(
         self, reports: ReportRepository, owner_id: int, update_id: int | None
@@ -226,6 +239,26 @@ class ReportService(CalendarService):
         ):
             raise ReportError("unit_not_yours")
         return unit
+
+    async def agency_audience(self, submission: Submission) -> AgencyAudience:
+        """Who at the agency is sent this new report: as read when it was filed, else now."""
+        if submission.audience is not None:
+            return submission.audience
+        async with self._db.session() as session:
+            return await self._audience(session, submission.report.id, submission.agency)
+
+    async def _audience(
+        self, session: AsyncSession, report_id: int, agency: AgencyDTO
+    ) -> AgencyAudience:
+        """Read in the submission's transaction (an unstaffed agency's is empty; an HQ
+        report goes to the secretariat instead), so the notice needs no read of its own."""
+        officers = await UserRepository(session).holders(
+            Role.OFFICER.value, self._province, agency_id=agency.id
+        )
+        if not officers and agency.group_chat_id is None:
+            return AgencyAudience()  # nobody to send it to, so nobody to call the owner
+        contact = _dialable(await ReportRepository(session).owner_contact(report_id))
+        return AgencyAudience(tuple(officers), contact)
 
     async def agency_notified(self, report_id: int) -> bool:
         """Whether the agency was told of this report (an internal "notified" event)."""

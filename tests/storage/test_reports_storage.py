@@ -127,3 +127,27 @@ async def test_routing_uses_the_units_sector(services: Services) -> None:
     unit = await _unit(services, sector="agriculture")
     submission = await services.reports.submit(OWNER, _draft(services, unit))
     assert submission.agency.code == "agriculture"
+
+
+async def test_the_agency_audience_is_read_with_the_submission(services: Services) -> None:
+    """The officers to notify and the owner's contact come back from the submission's own
+    transaction; a duplicate (the same update again) reads them when asked, alike."""
+    from storage.repositories.users import UserRepository
+
+    unit = await _unit(services)
+    draft = _draft(services, unit)
+    agency = services.reports.routed_agency(draft.category_id, unit.sector_id, unit.county_id)
+    await services.users.touch(OFFICER, first_name="officer", last_name=None, username=None)
+    async with services.database.transaction() as session:
+        await UserRepository(session).grant(
+            OFFICER, Role.OFFICER.value, services.directory.province_id, agency_id=agency.id
+        )
+    first = await services.reports.submit(OWNER, draft, update_id=7)
+    assert first.audience is not None
+    assert [o.id for o in first.audience.officers] == [OFFICER]
+    assert first.audience.contact is not None
+    assert first.audience.contact.phone == "+989120000000"
+    again = await services.reports.submit(OWNER, draft, update_id=7)
+    assert again.duplicate
+    assert again.audience is None
+    assert await services.reports.agency_audience(again) == first.audience
