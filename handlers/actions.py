@@ -130,7 +130,12 @@ async def _act(
     send failed after the commit returns that outcome: everyone is told again."""
     try:
         outcome = await context.services.workflow.act(
-            context.principal, action, report_id, agency_id=agency_id, update_id=update.update_id
+            context.principal,
+            action,
+            report_id,
+            agency_id=agency_id,
+            update_id=update.update_id,
+            with_card=card,  # the card redrawn in place, read in the action's transaction
         )
     except WorkflowError as error:
         await _refused(context, query, error, report_id, private_card=card)
@@ -274,7 +279,7 @@ async def _after(
         assert isinstance(chat_id, int)
         await redraw_group_message(context, outcome, user.full_name, chat_id, message_id)
     elif target is not None:
-        await redraw_card(context, report, *target)
+        await redraw_card(context, report, *target, view=outcome.card)
         forget_card(context, report.id)
         if query is not None and query.message is not None and not card:
             # The picker or the confirmation has served: its buttons go.

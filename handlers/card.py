@@ -17,6 +17,7 @@ from bot.buttons.reports import Act, ActOnCard, FilesButton, FullTextButton
 from bot.context import RounaqContext
 from bot.formatting import escape, split_message
 from bot.i18n import Translator
+from bot.services.reports import ReportView
 from bot.services.workflow import Outcome, available
 from bot.views.common import is_trimmed, report_card, report_with_history
 from handlers.ui import keyboard, rows, send_chunks
@@ -127,12 +128,19 @@ async def redraw_group_message(
 
 
 async def redraw_card(
-    context: RounaqContext, report: ReportDTO, chat_id: int, message_id: int
+    context: RounaqContext,
+    report: ReportDTO,
+    chat_id: int,
+    message_id: int,
+    *,
+    view: ReportView | None = None,
 ) -> None:
     """Redraw the card in place; if it cannot be edited, send it anew (and take the old
-    one's buttons off if that still can be done)."""
+    one's buttons off if that still can be done). `view`: the card as read with the action
+    (Outcome.card); else it is read here."""
     tr, fmt, directory = context.tr, context.fmt, context.services.directory
-    view = await context.services.reports.view(context.principal, report.id)
+    if view is None:
+        view = await context.services.reports.view(context.principal, report.id)
     staff = context.principal.user_id != report.owner_id
     if view is None:
         # No longer this person's to see (reassigned away): the card says where it went.

@@ -290,28 +290,7 @@ class ReportService(CalendarService):
         "Not allowed" and "does not exist" look the same, so report numbers cannot be probed.
         """
         async with self._db.session() as session:
-            repo = ReportRepository(session)
-            report = await repo.get(report_id)
-            if (
-                report is None
-                or report.province_id != self._directory.province_id
-                or not can_view_report(principal, report)
-            ):
-                return None
-            staff = sees_internal_notes(principal, report)
-            events = await repo.events(report_id, include_internal=staff)
-            attachments = await repo.attachments(report_id)
-            contact = (
-                _dialable(await repo.owner_contact(report_id))
-                if sees_owner_contact(principal, report)
-                else None
-            )
-            actors: dict[int, str] = {}
-            if staff:
-                ids = {e.actor_id for e in events if e.actor_id is not None}
-                actors = await UserRepository(session).first_names(ids)
-            tracking = await WorkflowRepository(session).tracking(report_id)
-        return ReportView(report, tuple(events), tuple(attachments), actors, contact, tracking)
+            return await read_view(session, self._province, principal, report_id)
 
     async def find_by_number(
         self, principal: Principal, number: tuple[int, int]
@@ -342,6 +321,35 @@ def _attachment_fields(attachment: Attachment) -> dict[str, object]:
         "mime_type": attachment.mime_type,
         "size": attachment.size,
     }
+
+
+async def read_view(
+    session: AsyncSession, province_id: int, principal: Principal, report_id: int
+) -> ReportView | None:
+    """ReportService.view in the caller's session: an action reads the card it redraws in
+    its own transaction (WorkflowService.act)."""
+    repo = ReportRepository(session)
+    report = await repo.get(report_id)
+    if (
+        report is None
+        or report.province_id != province_id
+        or not can_view_report(principal, report)
+    ):
+        return None
+    staff = sees_internal_notes(principal, report)
+    events = await repo.events(report_id, include_internal=staff)
+    attachments = await repo.attachments(report_id)
+    contact = (
+        _dialable(await repo.owner_contact(report_id))
+        if sees_owner_contact(principal, report)
+        else None
+    )
+    actors: dict[int, str] = {}
+    if staff:
+        ids = {e.actor_id for e in events if e.actor_id is not None}
+        actors = await UserRepository(session).first_names(ids)
+    tracking = await WorkflowRepository(session).tracking(report_id)
+    return ReportView(report, tuple(events), tuple(attachments), actors, contact, tracking)
 
 
 def _dialable(contact: OwnerContactDTO | None) -> OwnerContactDTO | None:
