@@ -408,8 +408,7 @@ class WorkflowService(CalendarService):
                 )
             if action is A.REASSIGN and event_agency is not None:
                 await self._escalate_unreachable(repo, events, report_id, event_agency, now)
-            after = await repo.lock_report(report_id)
-            assert after is not None
+            (after,) = await repo.reports([report_id])  # locked above: a plain read
             notices = self._notices(action, report, after, note)
             done = {"report": report_id, "event": kind}
             province = self._province

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from storage.dto import RoleGrant, UserDTO
 from storage.models import User, UserRole, utcnow
@@ -57,7 +57,8 @@ class UserRepository(Repository):
         await self.change(User, user_id, language=language)
 
     async def set_phone(self, user_id: int, phone: str) -> None:
-        await self.change(User, user_id, phone=phone)
+        # One UPDATE: the row need not be read first (a missing user changes nothing).
+        await self.session.execute(update(User).where(User.id == user_id).values(phone=phone))
 
     async def mark_blocked(self, user_id: int, when: datetime | None = None) -> None:
         await self.change(User, user_id, blocked_at=when or utcnow())
