@@ -67,57 +67,80 @@ async def _press(
     *,
     on_card: bool = False,
 ) -> None:
-    tr = context.tr
     action = A.WITHDRAW if code == WITHDRAW_CONFIRMED else A(code)
     message = query.message
     private_card = on_card and message is not None and message.chat.type == message.chat.PRIVATE
-    workflow = context.services.workflow
-    # This press was acted on before and a send failed after the commit: confirm and tell
-    # everyone again rather than check the action anew (it is no longer possible).
-    earlier = await workflow.replay(update.update_id)
-    if earlier is not None:
-        toast = tr.t(f"workflow.done_{_action_of(earlier.event)}")
-        await _after(update, context, earlier, card=private_card, toast=toast)
+    follow_up = (
+        action in TEXT_ACTIONS
+        or (action is A.REASSIGN and extra is None)
+        or (action is A.WITHDRAW and code != WITHDRAW_CONFIRMED)
+    )
+    if not follow_up:
+        await _act(update, context, query, action, report_id, extra, card=private_card)
         return
-    # A refusal (not found, not now) is the press's alert: handlers/declare.button.
     try:
-        report = await workflow.check(context.principal, action, report_id)
+        report = await context.services.workflow.check(context.principal, action, report_id)
     except WorkflowError as error:
-        current = await context.services.reports.get(report_id)
-        if error.reason != "not_now" or not private_card or message is None or current is None:
-            raise
-        # The card still showed an older state (the owner answered or withdrew, a colleague
-        # acted): the alert says why, and the card now shows what can be done.
-        await answer_quietly(query, workflow_error(tr, error), show_alert=True)
-        await redraw_card(context, current, message.chat.id, message.message_id)
+        # A refusal (not found, not now) is the press's alert: handlers/declare.button.
+        await _refused(context, query, error, report_id, private_card=private_card)
         return
-    follow_up = action in TEXT_ACTIONS or (action is A.REASSIGN and extra is None)
-    if private_card and message is not None and (follow_up or code == A.WITHDRAW):
+    if private_card and message is not None:
         # A follow-up message asks for more; the card is redrawn once the action is done.
         remember_card(context, report.id, message.chat.id, message.message_id)
     if action in TEXT_ACTIONS:
         await _ask_text(query, context, action, report, on_card=private_card)
-    elif action is A.REASSIGN and extra is None:
+    elif action is A.REASSIGN:
         await _pick_agency(query, context, report)
-    elif action is A.WITHDRAW and code != WITHDRAW_CONFIRMED:
-        await _confirm_withdrawal(query, context, report)
     else:
-        await _act(update, context, action, report_id, extra, card=private_card)
+        await _confirm_withdrawal(query, context, report)
+
+
+async def _refused(
+    context: RounaqContext,
+    query: CallbackQuery,
+    error: WorkflowError,
+    report_id: int,
+    *,
+    private_card: bool,
+) -> None:
+    """The card still showed an older state (the owner answered or withdrew, a colleague
+    acted): the alert says why, and the card now shows what can be done. Any other
+    refusal is raised to the press's alert."""
+    message = query.message
+    if error.reason != "not_now" or not private_card or message is None:
+        raise error
+    current = await context.services.reports.get(report_id)
+    if current is None:
+        raise error
+    await answer_quietly(query, workflow_error(context.tr, error), show_alert=True)
+    await redraw_card(context, current, message.chat.id, message.message_id)
 
 
 async def _act(
     update: Update,
     context: RounaqContext,
+    query: CallbackQuery,
     action: ReportAction,
     report_id: int,
     agency_id: int | None,
     *,
     card: bool,
 ) -> None:
-    outcome = await context.services.workflow.act(
-        context.principal, action, report_id, agency_id=agency_id, update_id=update.update_id
-    )
-    toast = context.tr.t(f"workflow.done_{action.value}")
+    """Act on the press at once. act() checks it, and for a press acted on before whose
+    send failed after the commit returns that outcome: everyone is told again."""
+    try:
+        outcome = await context.services.workflow.act(
+            context.principal,
+            action,
+            report_id,
+            agency_id=agency_id,
+            update_id=update.update_id,
+            with_card=card,  # the card redrawn in place, read in the action's transaction
+        )
+    except WorkflowError as error:
+        await _refused(context, query, error, report_id, private_card=card)
+        return
+    toast = context.tr.t(f"workflow.done_{_action_of(outcome.event)}")
     await _after(update, context, outcome, card=card, toast=toast)
 
 
@@ -256,7 +279,7 @@ async def _after(
         assert isinstance(chat_id, int)
         await redraw_group_message(context, outcome, user.full_name, chat_id, message_id)
     elif target is not None:
-        await redraw_card(context, report, *target)
+        await redraw_card(context, report, *target, view=outcome.card)
         forget_card(context, report.id)
         if query is not None and query.message is not None and not card:
             # The picker or the confirmation has served: its buttons go.

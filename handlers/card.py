@@ -17,10 +17,12 @@ from bot.buttons.reports import Act, ActOnCard, FilesButton, FullTextButton
 from bot.context import RounaqContext
 from bot.formatting import escape, split_message
 from bot.i18n import Translator
-from bot.services.workflow import Outcome
+from bot.services.reports import ReportView
+from bot.services.workflow import Outcome, available
 from bot.views.common import is_trimmed, report_card, report_with_history
 from handlers.ui import keyboard, rows, send_chunks
 from storage.dto import ReportDTO
+from storage.dto_workflow import TrackingDTO
 
 # user_data: the card a follow-up (a picker, a confirmation, a prompt) came from, by report.
 CARDS_KEY = "wf_cards"
@@ -41,16 +43,24 @@ def action_rows(
 
 
 async def report_keyboard(
-    context: RounaqContext, report: ReportDTO, *, card: bool = True
+    context: RounaqContext,
+    report: ReportDTO,
+    *,
+    card: bool = True,
+    tracking: TrackingDTO | None = None,
 ) -> InlineKeyboardMarkup | None:
     """What this person can do with this report now, and its files, as buttons (None: none).
 
     `card`: the buttons sit under the whole card (one message), which an action redraws.
+    `tracking`: the report's, when it was read with the card (ReportView); else it is read.
     Only people who may see the report get its card, and the files button is checked
     again when pressed (handlers/myreports.files_button).
     """
     tr = context.tr
-    actions = await context.services.workflow.available(context.principal, report)
+    if tracking is None:
+        actions = await context.services.workflow.available(context.principal, report)
+    else:
+        actions = available(context.principal, report, tracking)
     found = action_rows(tr, report, actions, card=card)
     if is_trimmed(report.description):
         label = tr.t("myreports.btn_full_text")
@@ -118,12 +128,19 @@ async def redraw_group_message(
 
 
 async def redraw_card(
-    context: RounaqContext, report: ReportDTO, chat_id: int, message_id: int
+    context: RounaqContext,
+    report: ReportDTO,
+    chat_id: int,
+    message_id: int,
+    *,
+    view: ReportView | None = None,
 ) -> None:
     """Redraw the card in place; if it cannot be edited, send it anew (and take the old
-    one's buttons off if that still can be done)."""
+    one's buttons off if that still can be done). `view`: the card as read with the action
+    (Outcome.card); else it is read here."""
     tr, fmt, directory = context.tr, context.fmt, context.services.directory
-    view = await context.services.reports.view(context.principal, report.id)
+    if view is None:
+        view = await context.services.reports.view(context.principal, report.id)
     staff = context.principal.user_id != report.owner_id
     if view is None:
         # No longer this person's to see (reassigned away): the card says where it went.
@@ -131,7 +148,8 @@ async def redraw_card(
         markup = None
     else:
         text = report_with_history(tr, fmt, directory, view, staff=staff)
-        markup = await report_keyboard(context, view.report, card=len(split_message(text)) == 1)
+        whole = len(split_message(text)) == 1
+        markup = await report_keyboard(context, view.report, card=whole, tracking=view.tracking)
     if len(split_message(text)) == 1:
         try:
             await context.bot.edit_message_text(

@@ -104,7 +104,8 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     # The buttons go under the last part: what this person can do with the report now. A
     # card in one message is redrawn in place by an action (handlers/actions).
     whole = len(split_message(text)) == 1
-    await send_chunks(context, chat.id, text, await report_keyboard(context, report, card=whole))
+    markup = await report_keyboard(context, report, card=whole, tracking=view.tracking)
+    await send_chunks(context, chat.id, text, markup)
     return True
 
 

@@ -72,14 +72,15 @@ async def notify_agency_of_new_report(
         return await deliver(context, [Notice(Audience.SECRETARIAT, "direct", submission.report)])
     services = context.services
     agency = submission.agency
-    recipients: list[tuple[int, str]] = []
-    for officer in await services.users.officers(agency.id):
-        recipients.append((officer.id, officer.language or services.settings.default_language))
+    # Read with the report when it was filed; everyone here is the responsible agency (its
+    # officers, its group): they may call the owner.
+    audience = await services.reports.agency_audience(submission)
+    default = services.settings.default_language
+    recipients = [(officer.id, officer.language or default) for officer in audience.officers]
     if agency.group_chat_id is not None:
-        recipients.append((agency.group_chat_id, services.settings.default_language))
+        recipients.append((agency.group_chat_id, default))
     delivered = 0
-    # Everyone here is the responsible agency (its officers, its group): they may call.
-    contact = await services.reports.agency_contact(submission.report) if recipients else None
+    contact = audience.contact
     for chat_id, lang in recipients:
         tr = get_translator(lang)
         fmt = Presenter(lang=lang, tz=services.settings.tz)

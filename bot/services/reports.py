@@ -23,8 +23,10 @@ from storage.dto import (
     ReportDTO,
     ReportEventDTO,
     UnitDTO,
+    UserDTO,
 )
-from storage.models import ReportStatus
+from storage.dto_workflow import TrackingDTO
+from storage.models import ReportStatus, Role
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
@@ -82,6 +84,15 @@ class ReportDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class AgencyAudience:
+    """Who at the agency is sent a new report (its officers, in their languages) and the
+    owner's contact they may call: read in the submission's own transaction."""
+
+    officers: tuple[UserDTO, ...] = ()
+    contact: OwnerContactDTO | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Submission:
     report: ReportDTO
     agency: AgencyDTO
@@ -91,6 +102,8 @@ class Submission:
     unstaffed: bool = False
     # The category is the HQ secretariat's own: the report is in the HQ's queue at once.
     to_hq: bool = False
+    # Read with the report when it went to a staffed agency; None: `agency_audience` reads it.
+    audience: AgencyAudience | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +115,8 @@ class ReportView:
     actors: Mapping[int, str] = field(default_factory=dict)
     # The owner's name and phone: for the responsible agency and the HQ (access.py).
     contact: OwnerContactDTO | None = None
+    # Read with the rest, so the card's buttons (workflow.available) need no second read.
+    tracking: TrackingDTO | None = None
 
 
 def amount_allowed(amount: int) -> bool:
@@ -191,8 +206,9 @@ class ReportService(CalendarService):
                 report_id, [_attachment_fields(a) for a in draft.attachments]
             )
             report = await reports.get(report_id)
+            audience = await self._audience(session, report_id, agency)
         assert report is not None
-        return Submission(report, agency, False, unstaffed=unstaffed, to_hq=to_hq)
+        return Submission(report, agency, False, unstaffed, to_hq, audience)
 
     async def _earlier(
         self, reports: ReportRepository, owner_id: int, update_id: int | None
@@ -224,6 +240,26 @@ class ReportService(CalendarService):
             raise ReportError("unit_not_yours")
         return unit
 
+    async def agency_audience(self, submission: Submission) -> AgencyAudience:
+        """Who at the agency is sent this new report: as read when it was filed, else now."""
+        if submission.audience is not None:
+            return submission.audience
+        async with self._db.session() as session:
+            return await self._audience(session, submission.report.id, submission.agency)
+
+    async def _audience(
+        self, session: AsyncSession, report_id: int, agency: AgencyDTO
+    ) -> AgencyAudience:
+        """Read in the submission's transaction (an unstaffed agency's is empty; an HQ
+        report goes to the secretariat instead), so the notice needs no read of its own."""
+        officers = await UserRepository(session).holders(
+            Role.OFFICER.value, self._province, agency_id=agency.id
+        )
+        if not officers and agency.group_chat_id is None:
+            return AgencyAudience()  # nobody to send it to, so nobody to call the owner
+        contact = _dialable(await ReportRepository(session).owner_contact(report_id))
+        return AgencyAudience(tuple(officers), contact)
+
     async def agency_notified(self, report_id: int) -> bool:
         """Whether the agency was told of this report (an internal "notified" event)."""
         async with self._db.session() as session:
@@ -254,30 +290,7 @@ class ReportService(CalendarService):
         "Not allowed" and "does not exist" look the same, so report numbers cannot be probed.
         """
         async with self._db.session() as session:
-            repo = ReportRepository(session)
-            report = await repo.get(report_id)
-            if (
-                report is None
-                or report.province_id != self._directory.province_id
-                or not can_view_report(principal, report)
-            ):
-                return None
-            staff = sees_internal_notes(principal, report)
-            events = await repo.events(report_id, include_internal=staff)
-            attachments = await repo.attachments(report_id)
-            contact = (
-                _dialable(await repo.owner_contact(report_id))
-                if sees_owner_contact(principal, report)
-                else None
-            )
-            actors: dict[int, str] = {}
-            if staff:
-                users = UserRepository(session)
-                for actor_id in {e.actor_id for e in events if e.actor_id is not None}:
-                    user = await users.get(actor_id)
-                    if user is not None:
-                        actors[actor_id] = user.first_name
-        return ReportView(report, tuple(events), tuple(attachments), actors, contact)
+            return await read_view(session, self._province, principal, report_id)
 
     async def find_by_number(
         self, principal: Principal, number: tuple[int, int]
@@ -308,6 +321,35 @@ def _attachment_fields(attachment: Attachment) -> dict[str, object]:
         "mime_type": attachment.mime_type,
         "size": attachment.size,
     }
+
+
+async def read_view(
+    session: AsyncSession, province_id: int, principal: Principal, report_id: int
+) -> ReportView | None:
+    """ReportService.view in the caller's session: an action reads the card it redraws in
+    its own transaction (WorkflowService.act)."""
+    repo = ReportRepository(session)
+    report = await repo.get(report_id)
+    if (
+        report is None
+        or report.province_id != province_id
+        or not can_view_report(principal, report)
+    ):
+        return None
+    staff = sees_internal_notes(principal, report)
+    events = await repo.events(report_id, include_internal=staff)
+    attachments = await repo.attachments(report_id)
+    contact = (
+        _dialable(await repo.owner_contact(report_id))
+        if sees_owner_contact(principal, report)
+        else None
+    )
+    actors: dict[int, str] = {}
+    if staff:
+        ids = {e.actor_id for e in events if e.actor_id is not None}
+        actors = await UserRepository(session).first_names(ids)
+    tracking = await WorkflowRepository(session).tracking(report_id)
+    return ReportView(report, tuple(events), tuple(attachments), actors, contact, tracking)
 
 
 def _dialable(contact: OwnerContactDTO | None) -> OwnerContactDTO | None:

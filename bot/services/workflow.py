@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import Permission, Principal, ReportAction, may
 from bot.services.base import CalendarService, RefusedError, ServiceDeps
 from bot.services.directory import Directory
+from bot.services.reports import ReportView, read_view
 from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import TrackingDTO
@@ -136,6 +137,9 @@ class Outcome:
     report: ReportDTO
     event: str
     notices: tuple[Notice, ...] = field(default_factory=tuple)
+    # The card as the actor now sees it, read in the action's transaction when asked for
+    # (act's `with_card`); None: not read (or no longer theirs to see).
+    card: ReportView | None = None
 
 
 def dump_notices(notices: Sequence[Notice]) -> list[dict[str, Any]]:
@@ -360,16 +364,17 @@ class WorkflowService(CalendarService):
         note: str | None = None,
         agency_id: int | None = None,
         update_id: int | None = None,
+        with_card: bool = False,
     ) -> Outcome:
-        """Do `action`; the same `update_id` again returns the first outcome unchanged."""
-        if update_id is not None:
-            earlier = await self.replay(update_id)
-            if earlier is not None:
-                return earlier
-        note = _checked_note(action, note)
+        """Do `action`; the same `update_id` again returns the first outcome unchanged (looked
+        up in this transaction, so a caller need not ask `replay` first)."""
         now = self._clock.now()
         actor = principal.user_id
         async with self._db.transaction() as session:
+            earlier = await self._replayed(session, update_id)
+            if earlier is not None:
+                return earlier
+            note = _checked_note(action, note)
             repo = WorkflowRepository(session)
             events = ReportRepository(session)
             report = await repo.lock_report(report_id)
@@ -403,19 +408,13 @@ class WorkflowService(CalendarService):
                 )
             if action is A.REASSIGN and event_agency is not None:
                 await self._escalate_unreachable(repo, events, report_id, event_agency, now)
-            after = await repo.lock_report(report_id)
-            assert after is not None
+            (after,) = await repo.reports([report_id])  # locked above: a plain read
             notices = self._notices(action, report, after, note)
-            await record_effect(
-                session,
-                self._directory.province_id,
-                update_id,
-                EFFECT_ACTION,
-                {"report": report_id, "event": kind},
-                notices,
-                now,
-            )
-        return Outcome(after, kind, tuple(notices))
+            done = {"report": report_id, "event": kind}
+            province = self._province
+            await record_effect(session, province, update_id, EFFECT_ACTION, done, notices, now)
+            card = await read_view(session, province, principal, report_id) if with_card else None
+        return Outcome(after, kind, tuple(notices), card)
 
     async def _apply(
         self,
@@ -511,13 +510,16 @@ class WorkflowService(CalendarService):
     async def replay(self, update_id: int) -> Outcome | None:
         """The outcome an earlier handling of this update committed, if there was one."""
         async with self._db.session() as session:
-            found = await recalled_effect(
-                session, self._directory.province_id, update_id, EFFECT_ACTION
-            )
-            if found is None:
-                return None
-            payload, notices = found
-            report = await ReportRepository(session).get(int(payload["report"]))
+            return await self._replayed(session, update_id)
+
+    async def _replayed(self, session: AsyncSession, update_id: int | None) -> Outcome | None:
+        found = await recalled_effect(
+            session, self._directory.province_id, update_id, EFFECT_ACTION
+        )
+        if found is None:
+            return None
+        payload, notices = found
+        report = await ReportRepository(session).get(int(payload["report"]))
         if report is None:
             return None
         return Outcome(report, str(payload["event"]), tuple(notices))

@@ -24,6 +24,18 @@ async def _unit(services: Services, owner: int = OWNER, sector: str = "carpet") 
     return await register_unit(services, owner, "واحد نمونه", sector=sector, phone="+989120000000")
 
 
+async def _staff_routed_agency(services: Services, unit: UnitDTO, draft: ReportDraft) -> None:
+    """OFFICER works at the agency the draft is routed to, so the report is referred there."""
+    from storage.repositories.users import UserRepository
+
+    agency = services.reports.routed_agency(draft.category_id, unit.sector_id, unit.county_id)
+    await services.users.touch(OFFICER, first_name="officer", last_name=None, username=None)
+    async with services.database.transaction() as session:
+        await UserRepository(session).grant(
+            OFFICER, Role.OFFICER.value, services.directory.province_id, agency_id=agency.id
+        )
+
+
 def _draft(services: Services, unit: UnitDTO, category: str = "raw_materials") -> ReportDraft:
     found = services.directory.category_by_code(category)
     assert found is not None
@@ -127,3 +139,42 @@ async def test_routing_uses_the_units_sector(services: Services) -> None:
     unit = await _unit(services, sector="agriculture")
     submission = await services.reports.submit(OWNER, _draft(services, unit))
     assert submission.agency.code == "agriculture"
+
+
+async def test_the_agency_audience_is_read_with_the_submission(services: Services) -> None:
+    """The officers to notify and the owner's contact come back from the submission's own
+    transaction; a duplicate (the same update again) reads them when asked, alike."""
+    unit = await _unit(services)
+    draft = _draft(services, unit)
+    await _staff_routed_agency(services, unit, draft)
+    first = await services.reports.submit(OWNER, draft, update_id=7)
+    assert first.audience is not None
+    assert [o.id for o in first.audience.officers] == [OFFICER]
+    assert first.audience.contact is not None
+    assert first.audience.contact.phone == "+989120000000"
+    again = await services.reports.submit(OWNER, draft, update_id=7)
+    assert again.duplicate
+    assert again.audience is None
+    assert await services.reports.agency_audience(again) == first.audience
+
+
+async def test_an_action_returns_the_card_read_in_its_transaction(services: Services) -> None:
+    """`with_card`: the card the handler redraws comes back from the action's transaction,
+    as a read afterwards sees it; the same update again returns the outcome without it."""
+    from bot.access import ReportAction
+
+    unit = await _unit(services)
+    draft = _draft(services, unit)
+    await _staff_routed_agency(services, unit, draft)
+    report = (await services.reports.submit(OWNER, draft)).report
+    officer = Principal(
+        OFFICER, frozenset({Role.OWNER, Role.OFFICER}), frozenset({report.agency_id})
+    )
+    accept = ReportAction.ACCEPT
+    outcome = await services.workflow.act(officer, accept, report.id, update_id=9, with_card=True)
+    assert outcome.card is not None
+    assert outcome.card == await services.reports.view(officer, report.id)
+    assert outcome.card.tracking is not None
+    assert outcome.card.tracking.assignee_id == OFFICER
+    again = await services.workflow.act(officer, accept, report.id, update_id=9, with_card=True)
+    assert (again.event, again.report.status, again.card) == (outcome.event, "in_progress", None)
