@@ -244,6 +244,21 @@ async def wait_until_answering(
     return time.perf_counter()
 
 
+async def bot_started(
+    bot: BotProcess,
+    emu: BotApiEmulator,
+    user_id: int,
+    timeout: float = 60.0,  # noqa: ASYNC109 -- a deadline on emulator state
+    name: str = "the bot",
+) -> float:
+    """`wait_until_answering`, or the benchmark stops with the tail of the bot's log (a bot
+    that never answers has nothing to measure)."""
+    try:
+        return await wait_until_answering(emu, user_id, timeout)
+    except TimeoutError:
+        raise SystemExit(f"{name} did not start:\n{bot.log_tail()}") from None
+
+
 async def cancel_all(tasks: Sequence[asyncio.Task[object]]) -> None:
     for task in tasks:
         task.cancel()

@@ -20,10 +20,10 @@ from bench.harness import (
     ROUNAQ_COMMAND,
     bot_environment,
     bot_process,
+    bot_started,
     emulator_without_limits,
     latest_button,
     wait_events,
-    wait_until_answering,
 )
 from bench.table import Table, commit, percentile
 from emulator import BotApiEmulator
@@ -151,10 +151,7 @@ async def _measure(
         env = bot_environment(emu, database_url, **env_extra)
         async with bot_process(command, env, workdir=workdir) as bot:
             emu.add_user(1, "warmup")
-            try:
-                await wait_until_answering(emu, 1)
-            except TimeoutError:
-                raise SystemExit(f"the bot did not start:\n{bot.log_tail()}") from None
+            await bot_started(bot, emu, 1)
             # Warm-up: the first conversations load code paths and fill caches.
             await closed_loop(emu, script, 5, 10_000)
             for round_, count in enumerate(owners):

@@ -32,11 +32,11 @@ from bench.harness import (
     bot_environment,
     bot_events_since,
     bot_process,
+    bot_started,
     emulator_without_limits,
     forget_handled_updates,
     latest_button,
     wait_events,
-    wait_until_answering,
 )
 from bench.table import Table, commit, percentile
 from bot.container import build_services
@@ -186,10 +186,7 @@ async def bench_backend(
             emu.add_user(user, "مالک پرکار", language_code="fa")
             emu.add_user(official, "مقام استان", language_code="fa")
             emu.add_user(officer, "کارشناس صمت", language_code="fa")
-            try:
-                await wait_until_answering(emu, user, timeout=120)
-            except TimeoutError:
-                raise SystemExit(f"the bot did not start:\n{bot.log_tail()}") from None
+            await bot_started(bot, emu, user, timeout=120)
             # The start-up warm-up of /stats and /loans runs in the bot meanwhile; the
             # first (untimed) /stats waits for it, so no timed command competes with it.
             await answer_size(emu, official, command(emu, official, "/stats"))
@@ -263,10 +260,7 @@ async def echo_latencies(times: int) -> list[float]:
         env = bot_environment(emu, "sqlite+aiosqlite:///unused.sqlite3")
         async with bot_process(ECHO_COMMAND, env) as bot:
             emu.add_user(user, "echo", language_code="fa")
-            try:
-                await wait_until_answering(emu, user, timeout=60)
-            except TimeoutError:
-                raise SystemExit(f"the echo bot did not start:\n{bot.log_tail()}") from None
+            await bot_started(bot, emu, user, name="the echo bot")
             return await timed(emu, user, command(emu, user, "hello"), times)
 
 

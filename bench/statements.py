@@ -24,9 +24,9 @@ from pathlib import Path
 from bench.harness import (
     bot_environment,
     bot_process,
+    bot_started,
     emulator_without_limits,
     wait_events,
-    wait_until_answering,
 )
 from bench.intake import ROUNAQ_SCRIPT, Step
 from bench.table import Table, commit
@@ -116,10 +116,7 @@ async def measure(workdir: Path) -> list[Count]:
         env = bot_environment(emu, database_url, SQL_PROBE_LOG=str(log))
         async with bot_process(command, env, workdir=workdir) as bot:
             emu.add_user(1, "warmup")
-            try:
-                await wait_until_answering(emu, 1)
-            except TimeoutError:
-                raise SystemExit(f"the bot did not start:\n{bot.log_tail()}") from None
+            await bot_started(bot, emu, 1)
             await _grant_officer(database_url)
             await _settled(log, 0)
             emu.add_user(OWNER_ID, "owner", language_code="fa")
