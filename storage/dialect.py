@@ -20,6 +20,15 @@ def upsert_insert(session: AsyncSession, table: Any) -> Any:
     raise NotImplementedError(f"unsupported database dialect: {bind.dialect.name}")
 
 
+async def lock_rows(session: AsyncSession, statement: Any) -> None:
+    """Run `statement` (a SELECT ... FOR UPDATE) to lock its rows until the transaction
+    ends, on PostgreSQL. SQLite has no row locks (its write transactions are serialised by
+    BEGIN IMMEDIATE) and renders no FOR UPDATE: the statement is skipped there, as the trip
+    it would cost buys nothing."""
+    if session.get_bind().dialect.name != "sqlite":
+        await session.execute(statement)
+
+
 def seconds_between(dialect_name: str, later: Any, earlier: Any) -> Any:
     """`later - earlier` in seconds as a float SQL expression, for aggregating durations."""
     from sqlalchemy import Float, cast, extract, func
