@@ -73,36 +73,50 @@ class RoleGrant:
     agency_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class UnitDTO:
-    id: int
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewUnit:
+    """A unit as its owner registers it; the row adds its id and time (UnitDTO)."""
+
+    province_id: int
     owner_id: int
     name: str
     sector_id: int
     county_id: int
     permit_status: str
     phone: str
-    created_at: datetime
-    province_id: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ReportDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitDTO(NewUnit):
     id: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewReport:
+    """A report as it is filed; the row adds its id, times and counts (ReportDTO)."""
+
     province_id: int
     year: int
     seq: int
     unit_id: int
-    unit_name: str
     owner_id: int
     category_id: int
     agency_id: int
     description: str
     amount_rials: int | None
     status: str
-    created_at: datetime
-    updated_at: datetime
     due_at: datetime
+    created_at: datetime
+    # Where it came from: None is the messenger chat, else an Open311 channel's name.
+    channel: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportDTO(NewReport):
+    id: int
+    unit_name: str
+    updated_at: datetime
     closed_at: datetime | None
     attachments: int = 0
 

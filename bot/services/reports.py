@@ -18,6 +18,7 @@ from bot.text import dialable_phone
 from storage.dto import (
     AgencyDTO,
     AttachmentDTO,
+    NewReport,
     OwnerContactDTO,
     Page,
     ReportDTO,
@@ -156,7 +157,6 @@ class ReportService(CalendarService):
         category = self._directory.category(draft.category_id)
         _check_draft(draft)
         now = self._clock.now()
-        province_id = self._directory.province_id
         async with self._db.transaction() as session:
             reports = ReportRepository(session)
             earlier = await self._earlier(reports, owner_id, update_id)
@@ -167,16 +167,13 @@ class ReportService(CalendarService):
             if await reports.count_created_since(owner_id, since) >= self._max_per_day:
                 raise ReportError("daily_limit")
             agency = self.routed_agency(category.id, unit.sector_id, unit.county_id)
-            local = now.astimezone(self._calendar.tz)
-            year = jdatetime.date.fromgregorian(date=local.date()).year
-            seq = await reports.next_sequence(province_id, year)
-            due_at = self._calendar.add_working_days(now, category.deadline_days)
+            year, seq = await self._tracking_number(reports, now)
             # Routed to the HQ secretariat itself, or nobody at the agency would ever see it:
             # either way it goes to the HQ's queue at once.
             to_hq = is_hq(agency)
             unstaffed = not to_hq and agency.id in await unstaffed_ids(session, self._directory)
-            report_id = await reports.add(
-                province_id=province_id,
+            new = NewReport(
+                province_id=self._directory.province_id,
                 year=year,
                 seq=seq,
                 unit_id=unit.id,
@@ -188,27 +185,44 @@ class ReportService(CalendarService):
                 status=(
                     ReportStatus.ESCALATED if unstaffed or to_hq else ReportStatus.REFERRED
                 ).value,
-                due_at=due_at,
-                source_update_id=update_id,
+                due_at=self._calendar.add_working_days(now, category.deadline_days),
                 created_at=now,
                 channel=channel,
             )
-            await reports.add_event(
-                report_id,
-                "submitted",
-                actor_id=owner_id,
-                to_status=ReportStatus.SUBMITTED.value,
-                created_at=now,
-                channel=channel,
-            )
-            await _record_routing(session, report_id, agency.id, to_hq, unstaffed, now)
-            await reports.add_attachments(
-                report_id, [_attachment_fields(a) for a in draft.attachments]
-            )
+            report_id = await reports.add(new, source_update_id=update_id)
+            await self._filed(session, new, report_id, draft.attachments, to_hq, unstaffed)
             report = await reports.get(report_id)
             audience = await self._audience(session, report_id, agency)
         assert report is not None
         return Submission(report, agency, False, unstaffed, to_hq, audience)
+
+    async def _tracking_number(self, reports: ReportRepository, now: datetime) -> tuple[int, int]:
+        """The Jalali year of `now` in the province's time and the next sequence in it."""
+        local = now.astimezone(self._calendar.tz)
+        year = jdatetime.date.fromgregorian(date=local.date()).year
+        return year, await reports.next_sequence(self._directory.province_id, year)
+
+    async def _filed(
+        self,
+        session: AsyncSession,
+        new: NewReport,
+        report_id: int,
+        attachments: tuple[Attachment, ...],
+        to_hq: bool,
+        unstaffed: bool,
+    ) -> None:
+        """What filing adds beside the report row: its history, routing and attachments."""
+        reports = ReportRepository(session)
+        await reports.add_event(
+            report_id,
+            "submitted",
+            actor_id=new.owner_id,
+            to_status=ReportStatus.SUBMITTED.value,
+            created_at=new.created_at,
+            channel=new.channel,
+        )
+        await _record_routing(session, report_id, new.agency_id, to_hq, unstaffed, new.created_at)
+        await reports.add_attachments(report_id, [_attachment_fields(a) for a in attachments])
 
     async def _earlier(
         self, reports: ReportRepository, owner_id: int, update_id: int | None

@@ -9,7 +9,14 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 
 from storage.dialect import upsert_insert
-from storage.dto import AttachmentDTO, OwnerContactDTO, Page, ReportDTO, ReportEventDTO
+from storage.dto import (
+    AttachmentDTO,
+    NewReport,
+    OwnerContactDTO,
+    Page,
+    ReportDTO,
+    ReportEventDTO,
+)
 from storage.figures import FigureWriter, ReportState
 from storage.models import (
     Report,
@@ -47,49 +54,16 @@ class ReportRepository(Repository):
         value = (await self.session.execute(stmt)).scalar_one()
         return int(value)
 
-    async def add(
-        self,
-        *,
-        province_id: int,
-        year: int,
-        seq: int,
-        unit_id: int,
-        owner_id: int,
-        category_id: int,
-        agency_id: int,
-        description: str,
-        amount_rials: int | None,
-        status: str,
-        due_at: datetime,
-        source_update_id: int | None = None,
-        created_at: datetime | None = None,
-        channel: str | None = None,
-    ) -> int:
-        now = created_at or utcnow()
-        row = Report(
-            province_id=province_id,
-            year=year,
-            seq=seq,
-            unit_id=unit_id,
-            owner_id=owner_id,
-            category_id=category_id,
-            agency_id=agency_id,
-            description=description,
-            amount_rials=amount_rials,
-            status=status,
-            due_at=due_at,
-            created_at=now,
-            updated_at=now,
-            source_update_id=source_update_id,
-            channel=channel,
+    async def add(self, new: NewReport, *, source_update_id: int | None = None) -> int:
+        row = await self.inserted(
+            Report, new, updated_at=new.created_at, source_update_id=source_update_id
         )
-        await self.flushed(row)
         await FigureWriter(self.session).report_added(
-            province_id=province_id,
-            unit_id=unit_id,
-            category_id=category_id,
-            state=ReportState(status, agency_id, due_at),
-            created_at=now,
+            province_id=new.province_id,
+            unit_id=new.unit_id,
+            category_id=new.category_id,
+            state=ReportState(new.status, new.agency_id, new.due_at),
+            created_at=new.created_at,
         )
         return row.id
 
