@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from storage.new_rows import NewReport, NewUnit
+
 T = TypeVar("T")
 
 
@@ -74,42 +76,9 @@ class RoleGrant:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NewUnit:
-    """A unit as its owner registers it; the row adds its id and time (UnitDTO)."""
-
-    province_id: int
-    owner_id: int
-    name: str
-    sector_id: int
-    county_id: int
-    permit_status: str
-    phone: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class UnitDTO(NewUnit):
     id: int
     created_at: datetime
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewReport:
-    """A report as it is filed; the row adds its id, times and counts (ReportDTO)."""
-
-    province_id: int
-    year: int
-    seq: int
-    unit_id: int
-    owner_id: int
-    category_id: int
-    agency_id: int
-    description: str
-    amount_rials: int | None
-    status: str
-    due_at: datetime
-    created_at: datetime
-    # Where it came from: None is the messenger chat, else an Open311 channel's name.
-    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

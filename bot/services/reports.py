@@ -18,7 +18,6 @@ from bot.text import dialable_phone
 from storage.dto import (
     AgencyDTO,
     AttachmentDTO,
-    NewReport,
     OwnerContactDTO,
     Page,
     ReportDTO,
@@ -28,6 +27,7 @@ from storage.dto import (
 )
 from storage.dto_workflow import TrackingDTO
 from storage.models import ReportStatus, Role
+from storage.new_rows import NewReport
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
@@ -163,9 +163,7 @@ class ReportService(CalendarService):
             if earlier is not None:
                 return earlier
             unit = await self._owned_unit(UnitRepository(session), owner_id, draft.unit_id)
-            since = now - timedelta(days=1)
-            if await reports.count_created_since(owner_id, since) >= self._max_per_day:
-                raise ReportError("daily_limit")
+            await self._check_daily_limit(reports, owner_id, now)
             agency = self.routed_agency(category.id, unit.sector_id, unit.county_id)
             year, seq = await self._tracking_number(reports, now)
             # Routed to the HQ secretariat itself, or nobody at the agency would ever see it:
@@ -190,39 +188,35 @@ class ReportService(CalendarService):
                 channel=channel,
             )
             report_id = await reports.add(new, source_update_id=update_id)
-            await self._filed(session, new, report_id, draft.attachments, to_hq, unstaffed)
+            await reports.add_event(
+                report_id,
+                "submitted",
+                actor_id=owner_id,
+                to_status=ReportStatus.SUBMITTED.value,
+                created_at=now,
+                channel=channel,
+            )
+            await _record_routing(session, report_id, agency.id, to_hq, unstaffed, now)
+            await reports.add_attachments(
+                report_id, [_attachment_fields(a) for a in draft.attachments]
+            )
             report = await reports.get(report_id)
             audience = await self._audience(session, report_id, agency)
         assert report is not None
         return Submission(report, agency, False, unstaffed, to_hq, audience)
+
+    async def _check_daily_limit(
+        self, reports: ReportRepository, owner_id: int, now: datetime
+    ) -> None:
+        since = now - timedelta(days=1)
+        if await reports.count_created_since(owner_id, since) >= self._max_per_day:
+            raise ReportError("daily_limit")
 
     async def _tracking_number(self, reports: ReportRepository, now: datetime) -> tuple[int, int]:
         """The Jalali year of `now` in the province's time and the next sequence in it."""
         local = now.astimezone(self._calendar.tz)
         year = jdatetime.date.fromgregorian(date=local.date()).year
         return year, await reports.next_sequence(self._directory.province_id, year)
-
-    async def _filed(
-        self,
-        session: AsyncSession,
-        new: NewReport,
-        report_id: int,
-        attachments: tuple[Attachment, ...],
-        to_hq: bool,
-        unstaffed: bool,
-    ) -> None:
-        """What filing adds beside the report row: its history, routing and attachments."""
-        reports = ReportRepository(session)
-        await reports.add_event(
-            report_id,
-            "submitted",
-            actor_id=new.owner_id,
-            to_status=ReportStatus.SUBMITTED.value,
-            created_at=new.created_at,
-            channel=new.channel,
-        )
-        await _record_routing(session, report_id, new.agency_id, to_hq, unstaffed, new.created_at)
-        await reports.add_attachments(report_id, [_attachment_fields(a) for a in attachments])
 
     async def _earlier(
         self, reports: ReportRepository, owner_id: int, update_id: int | None

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from bot.services.directory import Directory
 from storage.db import Database
-from storage.dto import NewUnit, UnitDTO
+from storage.dto import UnitDTO
 from storage.models import PermitStatus
+from storage.new_rows import NewUnit
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
 

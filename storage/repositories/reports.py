@@ -9,14 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 
 from storage.dialect import upsert_insert
-from storage.dto import (
-    AttachmentDTO,
-    NewReport,
-    OwnerContactDTO,
-    Page,
-    ReportDTO,
-    ReportEventDTO,
-)
+from storage.dto import AttachmentDTO, OwnerContactDTO, Page, ReportDTO, ReportEventDTO
 from storage.figures import FigureWriter, ReportState
 from storage.models import (
     Report,
@@ -27,6 +20,7 @@ from storage.models import (
     User,
     utcnow,
 )
+from storage.new_rows import NewReport
 from storage.repositories.rows import Repository, to_dto
 
 

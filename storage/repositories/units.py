@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from storage.dto import NewUnit, UnitDTO
+from storage.dto import UnitDTO
 from storage.models import Unit
+from storage.new_rows import NewUnit
 from storage.repositories.rows import Repository, to_dto
 
 
