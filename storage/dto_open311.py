@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.new_rows import NewApiKey
+
 
 @dataclass(frozen=True, slots=True)
 class PublicRequestDTO:
@@ -23,14 +25,9 @@ class PublicRequestDTO:
     channel: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class ApiKeyDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiKeyDTO(NewApiKey):
     id: int
-    channel: str
-    key_prefix: str
-    per_minute: int
-    per_day: int
-    created_at: datetime
     revoked_at: datetime | None
 
 

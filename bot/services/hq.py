@@ -32,6 +32,7 @@ from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 from storage.models import ReportStatus
 from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
+from storage.new_rows import NewAgendaItem, NewDecision
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -212,12 +213,14 @@ class HQService(CalendarService):
             repo = WorkflowRepository(session)
             if item_id is None:
                 item_id = await repo.add_agenda_item(
-                    self._province,
-                    title=title,
-                    cause_kind=cause_kind,
-                    session_date=session_date,
-                    created_by=principal.user_id,
-                    now=now,
+                    NewAgendaItem(
+                        province_id=self._province,
+                        title=title,
+                        cause_kind=cause_kind,
+                        session_date=session_date,
+                        created_by=principal.user_id,
+                        created_at=now,
+                    )
                 )
             item = await self._scheduled_item(repo, item_id)
             for report_id in sorted(set(report_ids)):
@@ -299,16 +302,16 @@ class HQService(CalendarService):
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
             item = await self._scheduled_item(repo, item_id)
-            decision_id = await repo.add_decision(
-                self._province,
+            new = NewDecision(
+                province_id=self._province,
                 agenda_item_id=item_id,
                 text=text,
-                agency_ids=agencies,
                 deadline_at=deadline,
                 objection_until=objection_until,
                 created_by=principal.user_id,
-                now=now,
+                created_at=now,
             )
+            decision_id = await repo.add_decision(new, agencies)
             await repo.set_agenda_status(item_id, AgendaItemStatus.DECIDED)
             for report_id in item.report_ids:
                 report = await repo.lock_report(report_id)

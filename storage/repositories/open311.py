@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from storage.dto_open311 import ApiKeyDTO, ClientTokenDTO, PublicRequestDTO
 from storage.models import Report, Unit
 from storage.models_open311 import ApiClientToken, ApiKey
+from storage.new_rows import NewApiKey
 from storage.repositories.rows import Repository, to_dto
 
 
@@ -83,30 +84,8 @@ class Open311Repository(Repository):
 
     # --- keys ---------------------------------------------------------------------------
 
-    async def add_key(
-        self,
-        *,
-        province_id: int,
-        channel: str,
-        key_hash: str,
-        key_prefix: str,
-        per_minute: int,
-        per_day: int,
-        created_by: int | None,
-        created_at: datetime,
-    ) -> ApiKeyDTO:
-        row = ApiKey(
-            province_id=province_id,
-            channel=channel,
-            key_hash=key_hash,
-            key_prefix=key_prefix,
-            per_minute=per_minute,
-            per_day=per_day,
-            created_by=created_by,
-            created_at=created_at,
-        )
-        await self.flushed(row)
-        return to_dto(ApiKeyDTO, row)
+    async def add_key(self, new: NewApiKey, *, key_hash: str) -> ApiKeyDTO:
+        return to_dto(ApiKeyDTO, await self.inserted(ApiKey, new, key_hash=key_hash))
 
     async def keys(self, province_id: int) -> list[ApiKeyDTO]:
         return await self.province_dtos(ApiKeyDTO, ApiKey, province_id, ApiKey.id)

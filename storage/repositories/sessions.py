@@ -24,6 +24,7 @@ from storage.models_sessions import (
     SessionItem,
 )
 from storage.models_workflow import Decision
+from storage.new_rows import NewSession
 from storage.repositories.rows import (
     Repository,
     by_parent,
@@ -44,28 +45,8 @@ class SessionRepository(Repository):
         )
         return int(found or 0) + 1
 
-    async def add(
-        self,
-        province_id: int,
-        *,
-        number: int,
-        starts_at: datetime,
-        place: str,
-        chair: str,
-        created_by: int,
-        now: datetime,
-    ) -> int:
-        row = HQSession(
-            province_id=province_id,
-            number=number,
-            starts_at=starts_at,
-            place=place,
-            chair=chair,
-            created_by=created_by,
-            created_at=now,
-        )
-        await self.flushed(row)
-        return row.id
+    async def add(self, new: NewSession) -> int:
+        return (await self.inserted(HQSession, new)).id
 
     async def get(self, session_id: int, province_id: int) -> SessionDTO | None:
         row = await in_province(self.session, HQSession, session_id, province_id)

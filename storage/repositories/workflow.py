@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, update
@@ -28,6 +28,7 @@ from storage.models_workflow import (
     ReportTracking,
     RoleInvite,
 )
+from storage.new_rows import NewAgendaItem, NewDecision, NewInvite
 from storage.repositories.reports import _dto, _report_select
 from storage.repositories.rows import Repository, by_parent, in_province, of_province, to_dto
 
@@ -227,27 +228,8 @@ class WorkflowRepository(Repository):
 
     # --- the HQ agenda ----------------------------------------------------------------
 
-    async def add_agenda_item(
-        self,
-        province_id: int,
-        *,
-        title: str,
-        cause_kind: str,
-        session_date: date,
-        created_by: int,
-        now: datetime,
-    ) -> int:
-        row = AgendaItem(
-            province_id=province_id,
-            title=title,
-            cause_kind=cause_kind,
-            session_date=session_date,
-            status=AgendaItemStatus.SCHEDULED,
-            created_by=created_by,
-            created_at=now,
-        )
-        await self.flushed(row)
-        return row.id
+    async def add_agenda_item(self, new: NewAgendaItem) -> int:
+        return (await self.inserted(AgendaItem, new, status=AgendaItemStatus.SCHEDULED)).id
 
     async def agenda_item(self, item_id: int, province_id: int) -> AgendaItemDTO | None:
         row = await in_province(self.session, AgendaItem, item_id, province_id)
@@ -285,28 +267,8 @@ class WorkflowRepository(Repository):
 
     # --- decisions --------------------------------------------------------------------
 
-    async def add_decision(
-        self,
-        province_id: int,
-        *,
-        agenda_item_id: int,
-        text: str,
-        agency_ids: Sequence[int],
-        deadline_at: datetime,
-        objection_until: datetime,
-        created_by: int,
-        now: datetime,
-    ) -> int:
-        row = Decision(
-            province_id=province_id,
-            agenda_item_id=agenda_item_id,
-            text=text,
-            deadline_at=deadline_at,
-            objection_until=objection_until,
-            created_by=created_by,
-            created_at=now,
-        )
-        await self.flushed(row)
+    async def add_decision(self, new: NewDecision, agency_ids: Sequence[int]) -> int:
+        row = await self.inserted(Decision, new)
         for agency_id in agency_ids:
             self.session.add(
                 DecisionAgency(
@@ -367,27 +329,8 @@ class WorkflowRepository(Repository):
 
     # --- invites ----------------------------------------------------------------------
 
-    async def add_invite(
-        self,
-        code: str,
-        province_id: int,
-        role: str,
-        *,
-        agency_id: int | None,
-        created_by: int,
-        now: datetime,
-    ) -> None:
-        self.session.add(
-            RoleInvite(
-                code=code,
-                province_id=province_id,
-                role=role,
-                agency_id=agency_id,
-                created_by=created_by,
-                created_at=now,
-            )
-        )
-        await self.session.flush()
+    async def add_invite(self, new: NewInvite) -> None:
+        await self.inserted(RoleInvite, new)
 
     async def redeem_invite(
         self, code: str, province_id: int, user_id: int, now: datetime
@@ -407,4 +350,4 @@ class WorkflowRepository(Repository):
         row = await self.session.get(RoleInvite, code)
         assert row is not None
         await self.session.refresh(row)
-        return InviteDTO(row.code, row.role, row.agency_id, row.created_by, row.used_by)
+        return to_dto(InviteDTO, row)
