@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from storage.new_rows import NewReport, NewUnit
+from storage.new_rows import NewReport, NewReportEvent, NewUnit
 
 T = TypeVar("T")
 
@@ -99,20 +99,9 @@ class OwnerContactDTO:
     phone: str
 
 
-@dataclass(frozen=True, slots=True)
-class ReportEventDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportEventDTO(NewReportEvent):
     id: int
-    report_id: int
-    actor_id: int | None
-    kind: str
-    from_status: str | None
-    to_status: str | None
-    agency_id: int | None
-    note: str | None
-    internal: bool
-    created_at: datetime
-    # The Open311 channel that made this step; None for the messenger chat.
-    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ call (`Repository.inserted`) and the DTO.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime
 
 
@@ -122,3 +122,22 @@ class NewApiKey:
     per_day: int
     created_by: int | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewReportEvent:
+    """One step of a report's append-only history (ReportEventDTO adds the id)."""
+
+    report_id: int
+    kind: str
+    _: KW_ONLY
+    # The move (None, None when the status stays), when, by whom, about which agency.
+    from_status: str | None = None
+    to_status: str | None = None
+    created_at: datetime
+    actor_id: int | None = None
+    agency_id: int | None = None
+    note: str | None = None
+    internal: bool = False
+    # The Open311 channel that made this step; None for the messenger chat.
+    channel: str | None = None

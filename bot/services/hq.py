@@ -32,7 +32,7 @@ from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 from storage.models import ReportStatus
 from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
-from storage.new_rows import NewAgendaItem, NewDecision
+from storage.new_rows import NewAgendaItem, NewDecision, NewReportEvent
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -103,13 +103,15 @@ async def _move(
     repo = WorkflowRepository(session)
     await repo.update_report(report.id, now=now, status=status.value)
     await ReportRepository(session).add_event(
-        report.id,
-        kind,
-        actor_id=principal.user_id,
-        from_status=report.status,
-        to_status=status.value,
-        note=note,
-        created_at=now,
+        NewReportEvent(
+            report.id,
+            kind,
+            actor_id=principal.user_id,
+            from_status=report.status,
+            to_status=status.value,
+            note=note,
+            created_at=now,
+        )
     )
     after = await repo.lock_report(report.id)
     assert after is not None
@@ -494,7 +496,9 @@ async def _answer_on_report(
 ) -> ReportDTO:
     """The agency's answer goes into the history of each report of the item."""
     await events.add_event(
-        report_id, kind, actor_id=actor_id, agency_id=agency_id, note=note, created_at=now
+        NewReportEvent(
+            report_id, kind, actor_id=actor_id, agency_id=agency_id, note=note, created_at=now
+        )
     )
     report = await events.get(report_id)
     assert report is not None

@@ -27,7 +27,7 @@ from storage.dto import (
 )
 from storage.dto_workflow import TrackingDTO
 from storage.models import ReportStatus, Role
-from storage.new_rows import NewReport
+from storage.new_rows import NewReport, NewReportEvent
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
@@ -188,15 +188,7 @@ class ReportService(CalendarService):
                 channel=channel,
             )
             report_id = await reports.add(new, source_update_id=update_id)
-            await reports.add_event(
-                report_id,
-                "submitted",
-                actor_id=owner_id,
-                to_status=ReportStatus.SUBMITTED.value,
-                created_at=now,
-                channel=channel,
-            )
-            await _record_routing(session, report_id, agency.id, to_hq, unstaffed, now)
+            await _record_filing(session, report_id, new, to_hq, unstaffed)
             await reports.add_attachments(
                 report_id, [_attachment_fields(a) for a in draft.attachments]
             )
@@ -279,11 +271,13 @@ class ReportService(CalendarService):
         after the restart (at least once), never none."""
         async with self._db.transaction() as session:
             await ReportRepository(session).add_event(
-                report_id,
-                NOTIFIED_EVENT,
-                agency_id=agency_id,
-                internal=True,
-                created_at=self._clock.now(),
+                NewReportEvent(
+                    report_id,
+                    NOTIFIED_EVENT,
+                    agency_id=agency_id,
+                    internal=True,
+                    created_at=self._clock.now(),
+                )
             )
 
     async def owner_page(self, owner_id: int, page: int, page_size: int = 5) -> Page[ReportDTO]:
@@ -377,33 +371,44 @@ def _check_draft(draft: ReportDraft) -> None:
         raise ReportError("too_many_attachments")
 
 
-async def _record_routing(
-    session: AsyncSession,
-    report_id: int,
-    agency_id: int,
-    to_hq: bool,
-    unstaffed: bool,
-    now: datetime,
+async def _record_filing(
+    session: AsyncSession, report_id: int, new: NewReport, to_hq: bool, unstaffed: bool
 ) -> None:
-    """The routing step of a new report. Routed to the HQ itself, that one step puts it in
-    the HQ's queue; routed to an agency where nobody would see it, a second step does."""
+    """The first steps of a new report: submitted, then routed. Routed to the HQ itself,
+    that one step puts it in the HQ's queue; routed to an agency where nobody would see it,
+    a second step does."""
     reports = ReportRepository(session)
+    now, agency_id = new.created_at, new.agency_id
     await reports.add_event(
-        report_id,
-        "routed",
-        from_status=ReportStatus.SUBMITTED.value,
-        to_status=(ReportStatus.ESCALATED if to_hq else ReportStatus.REFERRED).value,
-        agency_id=agency_id,
-        created_at=now,
+        NewReportEvent(
+            report_id,
+            "submitted",
+            to_status=ReportStatus.SUBMITTED.value,
+            created_at=now,
+            actor_id=new.owner_id,
+            channel=new.channel,
+        )
+    )
+    await reports.add_event(
+        NewReportEvent(
+            report_id,
+            "routed",
+            from_status=ReportStatus.SUBMITTED.value,
+            to_status=(ReportStatus.ESCALATED if to_hq else ReportStatus.REFERRED).value,
+            agency_id=agency_id,
+            created_at=now,
+        )
     )
     if unstaffed:
         await reports.add_event(
-            report_id,
-            UNSTAFFED_EVENT,
-            from_status=ReportStatus.REFERRED.value,
-            to_status=ReportStatus.ESCALATED.value,
-            agency_id=agency_id,
-            created_at=now,
+            NewReportEvent(
+                report_id,
+                UNSTAFFED_EVENT,
+                from_status=ReportStatus.REFERRED.value,
+                to_status=ReportStatus.ESCALATED.value,
+                agency_id=agency_id,
+                created_at=now,
+            )
         )
     if unstaffed or to_hq:
         await WorkflowRepository(session).save_tracking(report_id, escalated_at=now)

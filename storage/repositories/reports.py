@@ -18,10 +18,9 @@ from storage.models import (
     TrackingCounter,
     Unit,
     User,
-    utcnow,
 )
-from storage.new_rows import NewReport
-from storage.repositories.rows import Repository, to_dto
+from storage.new_rows import NewReport, NewReportEvent
+from storage.repositories.rows import Repository, fields_of, to_dto
 
 
 def _report_select() -> Select[Report, str]:
@@ -61,43 +60,10 @@ class ReportRepository(Repository):
         )
         return row.id
 
-    async def add_event(
-        self,
-        report_id: int,
-        kind: str,
-        *,
-        actor_id: int | None = None,
-        from_status: str | None = None,
-        to_status: str | None = None,
-        agency_id: int | None = None,
-        note: str | None = None,
-        internal: bool = False,
-        created_at: datetime | None = None,
-        channel: str | None = None,
-    ) -> None:
-        created_at = created_at or utcnow()
+    async def add_event(self, event: NewReportEvent) -> None:
         # Before the event is added: the writer compares it with the report's earlier ones.
-        await FigureWriter(self.session).event_added(
-            report_id=report_id,
-            kind=kind,
-            actor_id=actor_id,
-            to_status=to_status,
-            created_at=created_at,
-        )
-        self.session.add(
-            ReportEvent(
-                report_id=report_id,
-                kind=kind,
-                actor_id=actor_id,
-                from_status=from_status,
-                to_status=to_status,
-                agency_id=agency_id,
-                note=note,
-                internal=internal,
-                created_at=created_at,
-                channel=channel,
-            )
-        )
+        await FigureWriter(self.session).event_added(event)
+        self.session.add(ReportEvent(**fields_of(event)))
 
     async def add_attachments(
         self, report_id: int, attachments: Sequence[dict[str, object]]
