@@ -91,6 +91,19 @@ class ReportDTO(NewReport):
 
 
 @dataclass(frozen=True, slots=True)
+class ReportHeadDTO:
+    """A report's number and where it stands: what anyone may see of it (Open311 lists it,
+    a program's page links it). Read with `reports.REPORT_HEAD` and what a caller adds."""
+
+    id: int
+    year: int
+    seq: int
+    status: str
+    category_id: int
+    agency_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class OwnerContactDTO:
     """Who filed a report and how to reach them: for the agency and the HQ only."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from storage.dto import ReportHeadDTO
 from storage.new_rows import NewProgramUpdate
 
 
@@ -38,15 +39,9 @@ class ProgramUpdateDTO(NewProgramUpdate):
 
 
 @dataclass(frozen=True, slots=True)
-class LinkedReportDTO:
+class LinkedReportDTO(ReportHeadDTO):
     """A report linked to a program, with how: by its category or by the secretariat."""
 
-    id: int
-    year: int
-    seq: int
-    status: str
-    category_id: int
-    agency_id: int
     created_at: datetime
     explicit: bool
 

@@ -14,6 +14,7 @@ from storage.dto_open311 import ApiKeyDTO, ClientTokenDTO, PublicRequestDTO
 from storage.models import Report, Unit
 from storage.models_open311 import ApiClientToken, ApiKey
 from storage.new_rows import NewApiKey
+from storage.repositories.reports import REPORT_HEAD
 from storage.repositories.rows import Repository, to_dto
 
 
@@ -32,12 +33,7 @@ PublicRow = Select[int, int, int, str, int, int, int, datetime, datetime, dateti
 def _public_select() -> PublicRow:
     # Only public columns are ever selected: a private one cannot leak from here.
     return select(
-        Report.id,
-        Report.year,
-        Report.seq,
-        Report.status,
-        Report.category_id,
-        Report.agency_id,
+        *REPORT_HEAD,
         Unit.county_id,
         Report.created_at,
         Report.updated_at,
@@ -97,7 +93,7 @@ class Open311Repository(Repository):
         return to_dto(ApiKeyDTO, row) if row is not None else None
 
     async def revoke_key(self, province_id: int, key_id: int, when: datetime) -> bool:
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(ApiKey)
             .where(
                 ApiKey.province_id == province_id,
@@ -106,7 +102,7 @@ class Open311Repository(Repository):
             )
             .values(revoked_at=when)
         )
-        return bool(getattr(result, "rowcount", 0))
+        return changed > 0
 
     # --- client tokens ------------------------------------------------------------------
 

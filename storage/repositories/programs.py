@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
 from storage.models import INT4_MAX, Report
 from storage.models_programs import Program, ProgramReportLink, ProgramUpdate
 from storage.new_rows import NewProgramUpdate
+from storage.repositories.reports import REPORT_HEAD
 from storage.repositories.rows import Repository, fields_of, to_dto
 
 # Fields an admin may edit one by one; anything else goes through a program-set file.
@@ -157,15 +159,7 @@ class ProgramRepository(Repository):
         Two index-friendly queries (by category, by explicit link) rather than one OR that
         would scan every report; a report linked both ways is counted once.
         """
-        columns = (
-            Report.id,
-            Report.year,
-            Report.seq,
-            Report.status,
-            Report.category_id,
-            Report.agency_id,
-            Report.created_at,
-        )
+        columns = (*REPORT_HEAD, Report.created_at)
         items: dict[int, LinkedReportDTO] = {}
         total = 0
         explicit_other = (
@@ -194,7 +188,7 @@ class ProgramRepository(Repository):
             )
             for report_id in linked_ids:
                 if report_id in items:
-                    items[report_id] = _explicit(items[report_id])
+                    items[report_id] = replace(items[report_id], explicit=True)
         total += int(
             await self.session.scalar(select(func.count()).select_from(explicit_other.subquery()))
             or 0
@@ -211,16 +205,3 @@ class ProgramRepository(Repository):
             reports.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
         )
         return {row.id: LinkedReportDTO(*row, explicit=explicit) for row in rows}
-
-
-def _explicit(item: LinkedReportDTO) -> LinkedReportDTO:
-    return LinkedReportDTO(
-        item.id,
-        item.year,
-        item.seq,
-        item.status,
-        item.category_id,
-        item.agency_id,
-        item.created_at,
-        explicit=True,
-    )

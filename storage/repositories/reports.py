@@ -22,6 +22,16 @@ from storage.models import (
 from storage.new_rows import NewReport, NewReportEvent
 from storage.repositories.rows import Repository, fields_of, to_dto
 
+# The columns of a ReportHeadDTO, in its order: a caller selects them and adds its own.
+REPORT_HEAD = (
+    Report.id,
+    Report.year,
+    Report.seq,
+    Report.status,
+    Report.category_id,
+    Report.agency_id,
+)
+
 
 def _report_select() -> Select[Report, str]:
     return select(Report, Unit.name).join(Unit, Unit.id == Report.unit_id)

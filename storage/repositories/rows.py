@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -110,6 +110,12 @@ class Repository:
     async def inserted(self, model: type[M], new: DataclassInstance, **more: Any) -> M:
         """A new row from a "new row" object (and columns it does not carry), flushed."""
         return await self.flushed(model(**fields_of(new), **more))
+
+    async def changed_rows(self, statement: Executable) -> int:
+        """How many rows an UPDATE or DELETE changed: 0 when a conditional one lost the race
+        (both dialects report it; a driver that does not is read as 0)."""
+        result = await self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def flushed(self, row: M) -> M:
         """The new row added and flushed, so its id and server defaults are set."""

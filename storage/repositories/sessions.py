@@ -90,12 +90,12 @@ class SessionRepository(Repository):
             await self.session.flush()
 
     async def attend(self, session_id: int, agency_id: int, attendee: str) -> bool:
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(SessionAgency)
             .where(SessionAgency.session_id == session_id, SessionAgency.agency_id == agency_id)
             .values(attended=True, attendee=attendee)
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return changed == 1
 
     async def add_item(self, session_id: int, agenda_item_id: int) -> None:
         last = await self.session.scalar(
@@ -123,7 +123,7 @@ class SessionRepository(Repository):
     async def set_outcome(
         self, session_id: int, agenda_item_id: int, outcome: str, decision_id: int | None
     ) -> bool:
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(SessionItem)
             .where(
                 SessionItem.session_id == session_id,
@@ -132,7 +132,7 @@ class SessionRepository(Repository):
             )
             .values(outcome=outcome, decision_id=decision_id)
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return changed == 1
 
     async def mark(self, session_id: int, **fields: object) -> None:
         await self.session.execute(

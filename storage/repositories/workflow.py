@@ -316,7 +316,7 @@ class WorkflowRepository(Repository):
         """Record an agency's answer if its current state allows it (compare-and-set)."""
         values: dict[str, object] = {"state": state, "responded_by": by, "responded_at": now}
         values["objection" if state == AgencyResponse.OBJECTED else "evidence"] = note
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(DecisionAgency)
             .where(
                 DecisionAgency.decision_id == decision_id,
@@ -325,7 +325,7 @@ class WorkflowRepository(Repository):
             )
             .values(**values)
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return changed == 1
 
     # --- invites ----------------------------------------------------------------------
 
@@ -336,7 +336,7 @@ class WorkflowRepository(Repository):
         self, code: str, province_id: int, user_id: int, now: datetime
     ) -> InviteDTO | None:
         """Mark the invite used by this user, atomically; None if unknown or already used."""
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(RoleInvite)
             .where(
                 RoleInvite.code == code,
@@ -345,7 +345,7 @@ class WorkflowRepository(Repository):
             )
             .values(used_by=user_id, used_at=now)
         )
-        if int(getattr(result, "rowcount", 0) or 0) != 1:
+        if changed != 1:
             return None
         row = await self.session.get(RoleInvite, code)
         assert row is not None
