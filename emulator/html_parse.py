@@ -142,17 +142,10 @@ def parse_html(text: str, *, strict_ampersand: bool = False) -> tuple[str, list[
             stack.append(opened)
             continue
 
-        # An end tag.
         if not stack:
             raise HtmlParseError(f"Unexpected end tag at byte offset {begin_bytes}")
-        end_name, i = _end_tag_name(text, i + 1, begin_bytes)
-        top = stack[-1]
-        if end_name and end_name != top.tag:
-            raise HtmlParseError(
-                f"Unmatched end tag at byte offset {begin_bytes}, "
-                f'expected "</{top.tag}>", found "</{end_name}>"'
-            )
-        stack.pop()
+        top = stack.pop()
+        i = _end_tag(text, i + 1, begin_bytes, top)
         length = utf16 - top.utf16_offset
         if length > 0:
             before = len(entities)
@@ -162,12 +155,29 @@ def parse_html(text: str, *, strict_ampersand: bool = False) -> tuple[str, list[
 
     if stack:
         raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
+    return "".join(out), _as_sent(entities, order)
+
+
+def _as_sent(entities: list[JSON], order: dict[int, int]) -> list[JSON]:
+    """The entities as Telegram sends them: by offset, the longer first, then as opened."""
     for entity in entities:
         # A language survives only when folded into <pre>; bare <code> carries none.
         if entity["type"] == "code":
             entity.pop("language", None)
     entities.sort(key=lambda e: (e["offset"], -e["length"], order.get(id(e), 0)))
-    return "".join(out), entities
+    return entities
+
+
+def _end_tag(text: str, i: int, begin_bytes: int, top: _Open) -> int:
+    """Read the end tag whose name starts at `i` (past "</"), which must close `top` (a bare
+    "</>" closes whatever is open); the index past it."""
+    end_name, i = _end_tag_name(text, i, begin_bytes)
+    if end_name and end_name != top.tag:
+        raise HtmlParseError(
+            f"Unmatched end tag at byte offset {begin_bytes}, "
+            f'expected "</{top.tag}>", found "</{end_name}>"'
+        )
+    return i
 
 
 def _start_tag(
