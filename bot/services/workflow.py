@@ -326,7 +326,9 @@ class WorkflowService(CalendarService):
 
     async def not_removed_counts(self) -> dict[int, int]:
         async with self._db.session() as session:
-            return await WorkflowRepository(session).not_removed_counts(self._directory.province_id)
+            return await WorkflowRepository(session).event_counts(
+                self._directory.province_id, "not_removed"
+            )
 
     # --- people acting ----------------------------------------------------------------
 

@@ -214,16 +214,24 @@ class WorkflowRepository(Repository):
         )
         return [_dto(r, n) for r, n in rows]
 
-    async def not_removed_counts(self, province_id: int) -> dict[int, int]:
-        """How many resolutions each agency had bounced back by owners ("not removed")."""
+    async def event_counts(
+        self, province_id: int, kind: str, agency_ids: Iterable[int] | None = None
+    ) -> dict[int, int]:
+        """How many events of this kind each agency had (of these agencies, when given)."""
         from storage.models import ReportEvent
 
-        rows = await self.session.execute(
+        stmt = (
             select(ReportEvent.agency_id, func.count())
             .join(Report, Report.id == ReportEvent.report_id)
-            .where(Report.province_id == province_id, ReportEvent.kind == "not_removed")
+            .where(Report.province_id == province_id, ReportEvent.kind == kind)
             .group_by(ReportEvent.agency_id)
         )
+        if agency_ids is not None:
+            ids = sorted(agency_ids)
+            if not ids:
+                return {}
+            stmt = stmt.where(ReportEvent.agency_id.in_(ids))
+        rows = await self.session.execute(stmt)
         return {int(a): int(n) for a, n in rows if a is not None}
 
     # --- the HQ agenda ----------------------------------------------------------------
