@@ -308,11 +308,11 @@ class DeliveryRepository(Repository):
         return value
 
 
-class DigestQueries:
+class DigestQueries(Repository):
     """Read-only figures over reports for the digest's sections."""
 
     def __init__(self, session: AsyncSession, province_id: int) -> None:
-        self.session = session
+        super().__init__(session)
         self.province_id = province_id
 
     def _scope(self, agency_ids: Iterable[int] | None) -> list[ColumnElement[bool]]:
@@ -342,10 +342,8 @@ class DigestQueries:
     async def count_new(
         self, start: datetime, end: datetime, agency_ids: Iterable[int] | None = None
     ) -> int:
-        return await self._count(
-            select(func.count())
-            .select_from(Report)
-            .where(*self._scope(agency_ids), Report.created_at >= start, Report.created_at < end)
+        return await self.count(
+            Report, *self._scope(agency_ids), Report.created_at >= start, Report.created_at < end
         )
 
     async def count_moved_to(
@@ -369,16 +367,10 @@ class DigestQueries:
         )
 
     async def count_open(self, agency_ids: Iterable[int] | None = None) -> int:
-        return await self._count(
-            select(func.count()).select_from(Report).where(*self._scope(agency_ids), self._open())
-        )
+        return await self.count(Report, *self._scope(agency_ids), self._open())
 
     async def count_overdue(self, now: datetime, agency_ids: Iterable[int] | None = None) -> int:
-        return await self._count(
-            select(func.count())
-            .select_from(Report)
-            .where(*self._scope(agency_ids), self._open(), Report.due_at < now)
-        )
+        return await self.count(Report, *self._scope(agency_ids), self._open(), Report.due_at < now)
 
     async def overdue_by_agency(self, now: datetime, limit: int) -> list[CountBy]:
         """The agencies with the most overdue open reports: the ones furthest behind."""

@@ -169,12 +169,11 @@ class Open311Repository(Repository):
             await self.session.delete(row)
 
     async def filed_since(self, api_key_id: int, since: datetime) -> int:
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(ApiClientToken)
-            .where(ApiClientToken.api_key_id == api_key_id, ApiClientToken.created_at >= since)
+        return await self.count(
+            ApiClientToken,
+            ApiClientToken.api_key_id == api_key_id,
+            ApiClientToken.created_at >= since,
         )
-        return int(count or 0)
 
     async def oldest_filed_since(self, api_key_id: int, since: datetime) -> datetime | None:
         value = await self.session.scalar(

@@ -171,14 +171,7 @@ class ProgramRepository(Repository):
             # A report linked by hand that is also in the category counts once, as explicit.
             explicit_other = explicit_other.where(Report.category_id != program.category_id)
             by_category = Report.category_id == program.category_id
-            total += int(
-                await self.session.scalar(
-                    select(func.count())
-                    .select_from(Report)
-                    .where(by_category, Report.province_id == province_id)
-                )
-                or 0
-            )
+            total += await self.count(Report, by_category, Report.province_id == province_id)
             in_category = select(*columns).where(by_category, Report.province_id == province_id)
             items.update(await self._latest(in_category, limit, explicit=False))
             linked_ids = await self.session.scalars(
@@ -189,10 +182,7 @@ class ProgramRepository(Repository):
             for report_id in linked_ids:
                 if report_id in items:
                     items[report_id] = replace(items[report_id], explicit=True)
-        total += int(
-            await self.session.scalar(select(func.count()).select_from(explicit_other.subquery()))
-            or 0
-        )
+        total += await self.count(explicit_other.subquery())
         items.update(await self._latest(explicit_other, limit, explicit=True))
         ordered = sorted(items.values(), key=lambda r: (r.created_at, r.id), reverse=True)
         return total, ordered[:limit]

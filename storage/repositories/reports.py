@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from storage.dialect import upsert_insert
 from storage.dto import AttachmentDTO, OwnerContactDTO, Page, ReportDTO, ReportEventDTO
@@ -96,12 +96,8 @@ class ReportRepository(Repository):
         if row is None:
             return None
         report = _dto(row[0], row[1])
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(ReportAttachment)
-            .where(ReportAttachment.report_id == report_id)
-        )
-        return replace(report, attachments=int(count or 0))
+        count = await self.count(ReportAttachment, ReportAttachment.report_id == report_id)
+        return replace(report, attachments=count)
 
     async def by_number(self, province_id: int, year: int, seq: int) -> ReportDTO | None:
         report_id = await self.session.scalar(
@@ -139,10 +135,7 @@ class ReportRepository(Repository):
         self, owner_id: int, province_id: int, *, page: int, page_size: int
     ) -> Page[ReportDTO]:
         condition = (Report.owner_id == owner_id) & (Report.province_id == province_id)
-        total = int(
-            await self.session.scalar(select(func.count()).select_from(Report).where(condition))
-            or 0
-        )
+        total = await self.count(Report, condition)
         pages = max(1, -(-total // page_size))
         page = min(max(page, 1), pages)
         rows = await self.session.execute(
@@ -156,12 +149,7 @@ class ReportRepository(Repository):
         return Page(items=items, page=page, pages=pages, total=total)
 
     async def count_created_since(self, owner_id: int, since: datetime) -> int:
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(Report)
-            .where(Report.owner_id == owner_id, Report.created_at >= since)
-        )
-        return int(count or 0)
+        return await self.count(Report, Report.owner_id == owner_id, Report.created_at >= since)
 
     async def events(self, report_id: int, *, include_internal: bool) -> list[ReportEventDTO]:
         stmt = select(ReportEvent).where(ReportEvent.report_id == report_id)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Executable, select
+from sqlalchemy import ColumnElement, Executable, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -110,6 +110,11 @@ class Repository:
     async def inserted(self, model: type[M], new: DataclassInstance, **more: Any) -> M:
         """A new row from a "new row" object (and columns it does not carry), flushed."""
         return await self.flushed(model(**fields_of(new), **more))
+
+    async def count(self, source: Any, *where: ColumnElement[bool]) -> int:
+        """How many rows of a table (or a subquery) meet these conditions."""
+        found = await self.session.scalar(select(func.count()).select_from(source).where(*where))
+        return int(found or 0)
 
     async def changed_rows(self, statement: Executable) -> int:
         """How many rows an UPDATE or DELETE changed: 0 when a conditional one lost the race

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storage.dto import UnitDTO
 from storage.models import Unit
@@ -39,9 +39,4 @@ class UnitRepository(Repository):
         return [to_dto(UnitDTO, r) for r in rows]
 
     async def count_of_owner(self, owner_id: int, province_id: int) -> int:
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(Unit)
-            .where(Unit.owner_id == owner_id, Unit.province_id == province_id)
-        )
-        return int(count or 0)
+        return await self.count(Unit, Unit.owner_id == owner_id, Unit.province_id == province_id)
