@@ -81,27 +81,16 @@ class UserRepository(Repository):
         granted_by: int | None = None,
     ) -> bool:
         """Grant a role; False when the user already had it."""
-        exists = await self.session.scalar(
-            select(UserRole.id).where(
-                UserRole.user_id == user_id,
-                UserRole.role == role,
-                UserRole.province_id == province_id,
-                UserRole.agency_id.is_(None)
-                if agency_id is None
-                else UserRole.agency_id == agency_id,
-            )
-        )
-        if exists is not None:
+        # A None agency matches only NULL (filter_by compares `== None`: IS NULL).
+        grant = {
+            "user_id": user_id,
+            "role": role,
+            "province_id": province_id,
+            "agency_id": agency_id,
+        }
+        if await self.session.scalar(select(UserRole.id).filter_by(**grant)) is not None:
             return False
-        self.session.add(
-            UserRole(
-                user_id=user_id,
-                role=role,
-                province_id=province_id,
-                agency_id=agency_id,
-                granted_by=granted_by,
-            )
-        )
+        self.session.add(UserRole(**grant, granted_by=granted_by))
         await self.session.flush()
         return True
 
