@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from storage.new_rows import NewReport, NewReportEvent, NewUnit
+
 T = TypeVar("T")
 
 
@@ -73,38 +75,32 @@ class RoleGrant:
     agency_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class UnitDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitDTO(NewUnit):
     id: int
-    owner_id: int
-    name: str
-    sector_id: int
-    county_id: int
-    permit_status: str
-    phone: str
     created_at: datetime
-    province_id: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ReportDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportDTO(NewReport):
     id: int
-    province_id: int
-    year: int
-    seq: int
-    unit_id: int
     unit_name: str
-    owner_id: int
-    category_id: int
-    agency_id: int
-    description: str
-    amount_rials: int | None
-    status: str
-    created_at: datetime
     updated_at: datetime
-    due_at: datetime
     closed_at: datetime | None
     attachments: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHeadDTO:
+    """A report's number and where it stands: what anyone may see of it (Open311 lists it,
+    a program's page links it). Read with `reports.REPORT_HEAD` and what a caller adds."""
+
+    id: int
+    year: int
+    seq: int
+    status: str
+    category_id: int
+    agency_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,20 +112,9 @@ class OwnerContactDTO:
     phone: str
 
 
-@dataclass(frozen=True, slots=True)
-class ReportEventDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportEventDTO(NewReportEvent):
     id: int
-    report_id: int
-    actor_id: int | None
-    kind: str
-    from_status: str | None
-    to_status: str | None
-    agency_id: int | None
-    note: str | None
-    internal: bool
-    created_at: datetime
-    # The Open311 channel that made this step; None for the messenger chat.
-    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from storage.dto import ReportHeadDTO
+from storage.new_rows import NewProgramUpdate
+
 
 @dataclass(frozen=True, slots=True)
 class ProgramDTO:
@@ -30,31 +33,15 @@ class ProgramDTO:
         return self.target_fa if lang == "fa" else self.target_en
 
 
-@dataclass(frozen=True, slots=True)
-class ProgramUpdateDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProgramUpdateDTO(NewProgramUpdate):
     id: int
-    program_id: int
-    percent: int
-    note: str
-    reported_on: date
-    evidence_kind: str | None
-    evidence_file_id: str | None
-    evidence_file_name: str | None
-    author_id: int
-    agency_id: int
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
-class LinkedReportDTO:
+class LinkedReportDTO(ReportHeadDTO):
     """A report linked to a program, with how: by its category or by the secretariat."""
 
-    id: int
-    year: int
-    seq: int
-    status: str
-    category_id: int
-    agency_id: int
     created_at: datetime
     explicit: bool
 

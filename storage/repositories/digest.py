@@ -107,12 +107,12 @@ class SubscriptionRepository(Repository):
 
     async def end(self, chat_id: int, *, now: datetime, note: str | None = None) -> bool:
         """Deactivate; False when there was no active subscription."""
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(DigestSubscription)
             .where(DigestSubscription.chat_id == chat_id, DigestSubscription.active.is_(True))
             .values(active=False, ended_at=now, updated_at=now, end_note=note)
         )
-        return bool(getattr(result, "rowcount", 0))
+        return changed > 0
 
     async def set_time(self, chat_id: int, send_time: str | None, *, now: datetime) -> None:
         await self.session.execute(
@@ -228,7 +228,7 @@ class DeliveryRepository(Repository):
         count a part twice; False when the guard did not match.
         """
         done = part + 1 >= parts
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(DigestDelivery)
             .where(DigestDelivery.id == row_id, DigestDelivery.parts_sent == part)
             .values(
@@ -242,7 +242,7 @@ class DeliveryRepository(Repository):
                 updated_at=now,
             )
         )
-        return bool(getattr(result, "rowcount", 0))
+        return changed > 0
 
     async def finish(
         self,
@@ -270,7 +270,7 @@ class DeliveryRepository(Repository):
 
     async def expire_before(self, day: date, *, now: datetime) -> int:
         """Pending rows of earlier days are stale news: close them instead of sending late."""
-        result = await self.session.execute(
+        return await self.changed_rows(
             update(DigestDelivery)
             .where(
                 DigestDelivery.day < day,
@@ -278,7 +278,6 @@ class DeliveryRepository(Repository):
             )
             .values(state=DeliveryState.FAILED.value, last_error="expired", updated_at=now)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
 
     async def totals(self, day: date) -> DeliveryTotals:
         rows = await self.session.execute(

@@ -6,33 +6,13 @@ from sqlalchemy import func, select
 
 from storage.dto import UnitDTO
 from storage.models import Unit
+from storage.new_rows import NewUnit
 from storage.repositories.rows import Repository, to_dto
 
 
 class UnitRepository(Repository):
-    async def add(
-        self,
-        *,
-        province_id: int,
-        owner_id: int,
-        name: str,
-        sector_id: int,
-        county_id: int,
-        permit_status: str,
-        phone: str,
-        source_update_id: int | None = None,
-    ) -> UnitDTO:
-        row = Unit(
-            province_id=province_id,
-            owner_id=owner_id,
-            name=name,
-            sector_id=sector_id,
-            county_id=county_id,
-            permit_status=permit_status,
-            phone=phone,
-            source_update_id=source_update_id,
-        )
-        await self.flushed(row)
+    async def add(self, new: NewUnit, *, source_update_id: int | None = None) -> UnitDTO:
+        row = await self.inserted(Unit, new, source_update_id=source_update_id)
         return to_dto(UnitDTO, row)
 
     async def get(self, unit_id: int) -> UnitDTO | None:

@@ -115,8 +115,7 @@ class UserRepository(Repository):
         )
         if agency_id is not None:
             stmt = stmt.where(UserRole.agency_id == agency_id)
-        result = await self.session.execute(stmt)
-        return int(getattr(result, "rowcount", 0) or 0)
+        return await self.changed_rows(stmt)
 
     async def staffed_agencies(self, province_id: int, officer_role: str) -> set[int]:
         """The agencies with at least one officer who has not blocked the bot."""
