@@ -45,53 +45,50 @@ class NewReport:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NewSession:
-    """An HQ session as the secretariat schedules it (SessionDTO adds the rest)."""
+class Authored:
+    """Who on the staff added a row, in which province and when (None: the system)."""
 
     province_id: int
+    created_by: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewSession(Authored):
+    """An HQ session as the secretariat schedules it (SessionDTO adds the rest)."""
+
     number: int
     starts_at: datetime
     place: str
     chair: str
-    created_by: int | None
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NewAgendaItem:
+class NewAgendaItem(Authored):
     """An item put on the HQ agenda; it starts scheduled (AgendaItemDTO adds the rest)."""
 
-    province_id: int
     title: str
     cause_kind: str
     session_date: date
-    created_by: int | None
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NewDecision:
+class NewDecision(Authored):
     """The HQ's decision on an agenda item; the agencies it binds are given beside it."""
 
-    province_id: int
     agenda_item_id: int
     text: str
     deadline_at: datetime
     objection_until: datetime
-    created_by: int | None
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NewInvite:
+class NewInvite(Authored):
     """A one-time code that grants a role (InviteDTO adds who used it)."""
 
     code: str
-    province_id: int
     role: str
     agency_id: int | None
-    created_by: int | None
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,17 +108,14 @@ class NewProgramUpdate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NewApiKey:
+class NewApiKey(Authored):
     """An Open311 channel's key as issued; its hash is given to the repository beside it,
     so the hash never travels up in an ApiKeyDTO."""
 
-    province_id: int
     channel: str
     key_prefix: str
     per_minute: int
     per_day: int
-    created_by: int | None
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
