@@ -11,6 +11,12 @@ from storage.new_rows import NewReport, NewReportEvent, NewUnit
 T = TypeVar("T")
 
 
+def in_language(lang: str, fa: T, en: T) -> T:
+    """Of a text kept in both languages, the Persian one for "fa" and the English one for
+    any other language (English is the fallback of every catalog but Persian)."""
+    return fa if lang == "fa" else en
+
+
 @dataclass(frozen=True, slots=True)
 class Named:
     """Reference data with a Persian and an English name."""
@@ -21,7 +27,7 @@ class Named:
     name_en: str
 
     def name(self, lang: str) -> str:
-        return self.name_fa if lang == "fa" else self.name_en
+        return in_language(lang, self.name_fa, self.name_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +45,7 @@ class AgencyDTO(Named):
 
     def short_name(self, lang: str) -> str:
         """The short name where the data set gives one (buttons, charts), else the name."""
-        short = self.short_name_fa if lang == "fa" else self.short_name_en
+        short = in_language(lang, self.short_name_fa, self.short_name_en)
         return short or self.name(lang)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from storage.dto import ReportHeadDTO
+from storage.dto import ReportHeadDTO, in_language
 from storage.new_rows import NewProgramUpdate
 
 
@@ -27,10 +27,10 @@ class ProgramDTO:
     last_update_at: datetime | None
 
     def title(self, lang: str) -> str:
-        return self.title_fa if lang == "fa" else self.title_en
+        return in_language(lang, self.title_fa, self.title_en)
 
     def target(self, lang: str) -> str | None:
-        return self.target_fa if lang == "fa" else self.target_en
+        return in_language(lang, self.target_fa, self.target_en)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,7 +54,7 @@ class LoanQuotaDTO:
     source_en: str
 
     def source(self, lang: str) -> str:
-        return self.source_fa if lang == "fa" else self.source_en
+        return in_language(lang, self.source_fa, self.source_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class LoanReportedDTO:
     reported_on: date | None
 
     def source(self, lang: str) -> str:
-        return self.source_fa if lang == "fa" else self.source_en
+        return in_language(lang, self.source_fa, self.source_en)
 
 
 @dataclass(frozen=True, slots=True)
