@@ -43,13 +43,10 @@ class UserRepository(Repository):
     ) -> UserDTO:
         row = await self.session.get(User, user_id)
         if row is None:
-            row = User(id=user_id, first_name=first_name, last_name=last_name, username=username)
+            row = User(id=user_id)
             self.session.add(row)
-        else:
-            row.first_name = first_name
-            row.last_name = last_name
-            row.username = username
-            row.blocked_at = None  # they talk to us again, so they unblocked the bot
+        row.first_name, row.last_name, row.username = first_name, last_name, username
+        row.blocked_at = None  # they talk to us again, so they unblocked the bot
         await self.session.flush()
         return _dto(row)
 
