@@ -14,6 +14,7 @@ from handlers import (
     digest,
     errors,
     fallback,
+    flow,
     gate,
     hq,
     inbox,
@@ -58,6 +59,8 @@ def register_all(application: RounaqApp) -> None:
     # matching handler wins, so conversations come before plain commands, and the fallback
     # that answers "unknown command" / "stale button" comes last.
     gate.register(application)
+    # /cancel before every flow and prompt: it ends them all, with one answer.
+    flow.register(application)
     # Text someone was asked for by a button (only while waiting for it) beats everything.
     prompt.register(application)
     registration.register(application)

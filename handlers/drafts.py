@@ -2,10 +2,10 @@
 
 A flow declares its draft, a dataclass, at import
 (`DRAFT = drafts.Draft("report_draft", ReportFields)`, or
-`KEY = drafts.register("pending_input")` for a key it manages itself); /cancel drops
-every registered key at once, so two flows open are both ended; the error handler names
-the open flows in its log, and the fallback tells a stray message that it does not fit
-the step. Nothing is listed by hand elsewhere.
+`KEY = drafts.register("pending_input")` for a key it manages itself); /cancel
+(flow.cancel_all) ends every conversation open and drops every registered key; the error
+handler names the open flows in its log, and the fallback tells a stray message that it
+does not fit the step. Nothing is listed by hand elsewhere.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """What every multi-step flow (/register, /report, /progress, /editprogram) is built from:
-the conversation itself, a text step, a pick among buttons, a plain press, its Cancel.
+the conversation itself, a text step, a pick among buttons, a plain press, its Cancel, and
+the one /cancel that ends every flow open.
 
 The buttons' side of a step (re-prompts, typed labels) is handlers/steps.py; a flow's
 draft (a dataclass of its fields, `drafts.Draft`, which /cancel drops with every other
@@ -11,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
-from telegram import Message, Update
+from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.ext import (
+    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -23,11 +25,13 @@ from telegram.ext import (
 from telegram.ext.filters import BaseFilter
 
 from bot.callback_data import CallbackData
-from bot.context import RounaqContext
+from bot.context import RounaqApp, RounaqContext
+from handlers import drafts
 from handlers.common import cancel, reply_not_text
 from handlers.declare import Command, guarded
+from handlers.start import menu_buttons
 from handlers.steps import Choice, chosen
-from handlers.ui import message_of, mixed_step_conversation
+from handlers.ui import answer_quietly, chat_id, keyboard, message_of, mixed_step_conversation
 
 Kind = TypeVar("Kind", bound=CallbackData)
 Step = Callable[[Update, RounaqContext], Coroutine[Any, Any, Any]]
@@ -40,11 +44,18 @@ def conversation(
     entry: Command,
     states: Mapping[object, StepHandlers],
     *,
+    draft: drafts.Draft[Any],
+    lost: str,
     entry_button: str | None = None,
 ) -> ConversationHandler[RounaqContext]:
     """A flow entered by its command (or a button matching the `entry_button` pattern,
     behind the command's permission), kept across restarts, left by /cancel (which ends
-    every flow open), and begun again by its command at any step."""
+    every flow open: `cancel_all`), and begun again by its command at any step.
+
+    Its entry keeps `draft` before the first step; a step reached without it (dropped as
+    unreadable after an upgrade, or by a Cancel button of another flow) tells the person
+    `lost` (a catalog key: start again) and ends, so no step reads a draft that is not
+    there."""
     assert entry.callback is not None
     entries: StepHandlers = [entry.handler()]
     if entry_button is not None:
@@ -54,8 +65,12 @@ def conversation(
     with mixed_step_conversation():
         return ConversationHandler(
             entry_points=entries,
-            states=dict(states),
-            fallbacks=[CommandHandler("cancel", cancel)],
+            states={
+                state: [WhileHeld(step, draft, lost) for step in steps]
+                for state, steps in states.items()
+            },
+            # Reached only through cancel_all, which answers once for every flow it ends.
+            fallbacks=[CommandHandler("cancel", _ended)],
             name=name,
             persistent=True,
             allow_reentry=True,
@@ -115,3 +130,71 @@ async def cancel_button(update: Update, context: RounaqContext) -> int:
     """A flow's own Cancel button: the same as /cancel."""
     await pressed(update, context)
     return await cancel(update, context)
+
+
+class WhileHeld(BaseHandler[Update, RounaqContext, Any]):
+    """A step's handler that runs while its flow's draft is held; without it the flow is
+    over: `lost` is said and the conversation ends (see `conversation`)."""
+
+    def __init__(
+        self, step: BaseHandler[Update, RounaqContext, Any], draft: drafts.Draft[Any], lost: str
+    ) -> None:
+        super().__init__(step.callback, block=step.block)
+        self.step, self.draft, self.lost = step, draft, lost
+
+    def check_update(self, update: object) -> object:
+        return self.step.check_update(update)
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: Application[Any, RounaqContext, Any, Any, Any, Any],
+        check_result: object,
+        context: RounaqContext,
+    ) -> Any:
+        if self.draft.held(context) is None:
+            if update.callback_query is not None:
+                await answer_quietly(update.callback_query)
+            await context.bot.send_message(
+                chat_id(update), context.tr.t(self.lost), reply_markup=ReplyKeyboardRemove()
+            )
+            return ConversationHandler.END
+        return await self.step.handle_update(update, application, check_result, context)
+
+
+async def _ended(update: Update, context: RounaqContext) -> int:
+    return ConversationHandler.END
+
+
+async def cancel_all(update: Update, context: RounaqContext) -> None:
+    """/cancel: every conversation open in this chat ends through its own /cancel (PTB's
+    dispatch gives an update to one handler per group, so a conversation's own fallback
+    would end only the first), every draft is dropped (the one-text prompts', the HQ's
+    half-made decision), and one answer says so. With nothing under way it says that,
+    with the menu; in a group with nothing of this chat open it says nothing."""
+    ended = False
+    application = context.application
+    for group in list(application.handlers.values()):
+        for handler in group:
+            if not isinstance(handler, ConversationHandler):
+                continue
+            check = handler.check_update(update)
+            if check is not None:
+                await handler.handle_update(update, application, check, context)
+                ended = True
+    message = update.effective_message
+    if message is None:
+        return
+    private = message.chat.type == message.chat.PRIVATE
+    if ended or (private and drafts.any_open(context.user_data)):
+        await cancel(update, context)
+    elif private:
+        await message.reply_text(
+            context.tr.t("common.nothing_to_cancel"),
+            reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+        )
+
+
+def register(application: RounaqApp) -> None:
+    """/cancel, first in group 0: before any conversation or prompt could take it."""
+    application.add_handler(CommandHandler("cancel", cancel_all))

@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
@@ -140,14 +140,6 @@ async def on_other(update: Update, context: RounaqContext) -> None:
         await message.reply_text(context.tr.t("workflow.text_expected"))
 
 
-async def on_cancel(update: Update, context: RounaqContext) -> None:
-    # Every open flow ends, not only the prompt: a report begun beside it goes too.
-    drafts.drop_all(context.user_data)
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.tr.t("common.cancelled"))
-
-
 async def forget_on_command(update: Update, context: RounaqContext) -> None:
     """Any other command means the user moved on: stop waiting for their text.
 
@@ -170,6 +162,5 @@ def register(application: RounaqApp) -> None:
         ),
         group=-2,
     )
-    application.add_handler(CommandHandler("cancel", on_cancel, filters=waiting))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & waiting, on_text))
     application.add_handler(MessageHandler(~filters.COMMAND & waiting, on_other))

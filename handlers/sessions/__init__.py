@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot.access import Permission
 from bot.context import RounaqApp
@@ -68,13 +68,12 @@ def register(application: RounaqApp) -> None:
         application.add_handler(button(kind, alerting(callback), needs=Permission.MANAGE_AGENDA))
     # An officer's position: the agency is checked against the press (it is not a role).
     application.add_handler(button(b.WritePosition, alerting(agenda.write_position)))
-    # The edited minutes, while awaited: the .docx, /cancel, or anything else (answered
+    # The edited minutes, while awaited: the .docx, or anything else (answered
     # with the step's buttons). Before the fallback, which would call it a stray message.
     waiting = minutes_flow.WaitingForMinutes(application)
     application.add_handler(
         MessageHandler(waiting & filters.Document.ALL, minutes_flow.got_edited_minutes)
     )
-    application.add_handler(CommandHandler("cancel", minutes_flow.cancel_edit, filters=waiting))
     # Any other new command ends the wait. Group -3: the prompts' handler takes every
     # command in group -2 (one handler per group), and the gate's TypeHandler all of -1.
     other_command = filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/cancel\b")

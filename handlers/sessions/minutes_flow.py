@@ -17,7 +17,6 @@ from bot.i18n import Translator
 from bot.minutes import MinutesContext, build_minutes, decisions_png
 from bot.services.sessions import SessionPack
 from bot.services.workflow import WorkflowError
-from handlers import drafts
 from handlers.awaited import Awaited
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
@@ -167,13 +166,6 @@ async def stop_waiting(
     await answer_quietly(query)
     key = "sessions.edited_stopped" if waiting else "sessions.edited_not_waiting"
     await say(update, context, context.tr.t(key))
-
-
-async def cancel_edit(update: Update, context: RounaqContext) -> None:
-    """/cancel while the edited minutes are awaited: stop waiting, and leave every other
-    flow open too (as /cancel anywhere does)."""
-    drafts.drop_all(context.user_data)
-    await say(update, context, context.tr.t("common.cancelled"))
 
 
 async def moved_on(update: Update, context: RounaqContext) -> None:
