@@ -1,6 +1,7 @@
 """What every multi-step flow (/register, /report, /progress, /editprogram) is built from:
 the conversation itself, a text step, a pick among buttons, a plain press, its Cancel, and
-the one /cancel that ends every flow open.
+the one /cancel that ends every flow open. A one-text prompt after a button ("write the
+reason") is a conversation too: `prompt`, with the asking side in handlers/asking.py.
 
 The buttons' side of a step (re-prompts, typed labels) is handlers/steps.py; a flow's
 draft (a dataclass of its fields, `drafts.Draft`, which /cancel drops with every other
@@ -9,7 +10,7 @@ flow's) is handlers/drafts.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
 
 from telegram import Message, ReplyKeyboardRemove, Update
@@ -26,7 +27,8 @@ from telegram.ext.filters import BaseFilter
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
-from handlers import drafts
+from bot.state import runtime_of
+from handlers import asking, drafts
 from handlers.common import cancel, reply_not_text
 from handlers.declare import Command, guarded
 from handlers.start import menu_buttons
@@ -66,7 +68,7 @@ def conversation(
         return ConversationHandler(
             entry_points=entries,
             states={
-                state: [WhileHeld(step, draft, lost) for step in steps]
+                state: [while_held(step, draft, lost) for step in steps]
                 for state, steps in states.items()
             },
             # Reached only through cancel_all, which answers once for every flow it ends.
@@ -74,6 +76,52 @@ def conversation(
             name=name,
             persistent=True,
             allow_reentry=True,
+        )
+
+
+WAITING = 1  # a prompt's one step: its text
+
+
+def prompt(
+    application: RounaqApp,
+    name: str,
+    buttons: Sequence[BaseHandler[Update, RounaqContext, Any]],
+    answers: Mapping[str, asking.PromptHandler],
+) -> ConversationHandler[RounaqContext]:
+    """A feature's one-text prompts as a conversation: entered by `buttons` (the presses
+    that may call `asking.ask`, each under its own permission), it waits while one of the
+    `answers`' kinds is pending and hands the private text to that kind's handler (which
+    may ask the next question). Keyed by the user alone: the button may be in a group,
+    the question and its answer are in the private chat. Kept across restarts, left by
+    /cancel; another command drops the pending answer (asking.forget_on_command), and the
+    step, deaf without it, waits for the next press."""
+    kinds = frozenset(answers)
+    runtime_of(application).prompt_handlers.update(answers)
+    waiting = asking.Waiting(application, kinds)
+
+    def state(context: RounaqContext) -> int:
+        return (
+            WAITING if asking.pending_kind(context.user_data) in kinds else ConversationHandler.END
+        )
+
+    async def answered(update: Update, context: RounaqContext) -> int:
+        await asking.take_answer(update, context, answers)
+        return state(context)
+
+    with mixed_step_conversation():
+        return ConversationHandler(
+            entry_points=[then_state(button, state) for button in buttons],
+            states={
+                WAITING: [
+                    MessageHandler(TEXT & waiting, answered),
+                    MessageHandler(~filters.COMMAND & waiting, asking.on_other),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", _ended)],
+            name=name,
+            persistent=True,
+            allow_reentry=True,
+            per_chat=False,
         )
 
 
@@ -132,15 +180,20 @@ async def cancel_button(update: Update, context: RounaqContext) -> int:
     return await cancel(update, context)
 
 
-class WhileHeld(BaseHandler[Update, RounaqContext, Any]):
-    """A step's handler that runs while its flow's draft is held; without it the flow is
-    over: `lost` is said and the conversation ends (see `conversation`)."""
+Run = Callable[[], Coroutine[Any, Any, Any]]
+
+
+class Around(BaseHandler[Update, RounaqContext, Any]):
+    """A step's handler, matched as it is, run inside `around` (which calls `run` or not,
+    and says the conversation's next state)."""
 
     def __init__(
-        self, step: BaseHandler[Update, RounaqContext, Any], draft: drafts.Draft[Any], lost: str
+        self,
+        step: BaseHandler[Update, RounaqContext, Any],
+        around: Callable[[Update, RounaqContext, Run], Coroutine[Any, Any, object]],
     ) -> None:
         super().__init__(step.callback, block=step.block)
-        self.step, self.draft, self.lost = step, draft, lost
+        self.step, self.around = step, around
 
     def check_update(self, update: object) -> object:
         return self.step.check_update(update)
@@ -151,15 +204,42 @@ class WhileHeld(BaseHandler[Update, RounaqContext, Any]):
         application: Application[Any, RounaqContext, Any, Any, Any, Any],
         check_result: object,
         context: RounaqContext,
-    ) -> Any:
-        if self.draft.held(context) is None:
-            if update.callback_query is not None:
-                await answer_quietly(update.callback_query)
-            await context.bot.send_message(
-                chat_id(update), context.tr.t(self.lost), reply_markup=ReplyKeyboardRemove()
-            )
-            return ConversationHandler.END
-        return await self.step.handle_update(update, application, check_result, context)
+    ) -> object:
+        def run() -> Coroutine[Any, Any, Any]:
+            return self.step.handle_update(update, application, check_result, context)
+
+        return await self.around(update, context, run)
+
+
+def while_held(
+    step: BaseHandler[Update, RounaqContext, Any], draft: drafts.Draft[Any], lost: str
+) -> Around:
+    """The step, while its flow's draft is held; without it the flow is over: `lost` is
+    said and the conversation ends (see `conversation`)."""
+
+    async def around(update: Update, context: RounaqContext, run: Run) -> object:
+        if draft.held(context) is not None:
+            return await run()
+        if update.callback_query is not None:
+            await answer_quietly(update.callback_query)
+        await context.bot.send_message(
+            chat_id(update), context.tr.t(lost), reply_markup=ReplyKeyboardRemove()
+        )
+        return ConversationHandler.END
+
+    return Around(step, around)
+
+
+def then_state(
+    step: BaseHandler[Update, RounaqContext, Any], state: Callable[[RounaqContext], object]
+) -> Around:
+    """The step, whose conversation's next state is read after it ran (`state`)."""
+
+    async def around(update: Update, context: RounaqContext, run: Run) -> object:
+        await run()
+        return state(context)
+
+    return Around(step, around)
 
 
 async def _ended(update: Update, context: RounaqContext) -> int:
@@ -172,6 +252,7 @@ async def cancel_all(update: Update, context: RounaqContext) -> None:
     would end only the first), every draft is dropped (the one-text prompts', the HQ's
     half-made decision), and one answer says so. With nothing under way it says that,
     with the menu; in a group with nothing of this chat open it says nothing."""
+    was_open = drafts.any_open(context.user_data)
     ended = False
     application = context.application
     for group in list(application.handlers.values()):
@@ -186,7 +267,8 @@ async def cancel_all(update: Update, context: RounaqContext) -> None:
     if message is None:
         return
     private = message.chat.type == message.chat.PRIVATE
-    if ended or (private and drafts.any_open(context.user_data)):
+    # A conversation without its draft or pending text was over already: ended quietly.
+    if was_open and (private or ended):
         await cancel(update, context)
     elif private:
         await message.reply_text(

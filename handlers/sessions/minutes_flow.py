@@ -170,7 +170,7 @@ async def stop_waiting(
 
 async def moved_on(update: Update, context: RounaqContext) -> None:
     """Another command while the edited minutes are awaited: the user moved on, as with
-    any prompt (handlers/prompt.py); the draft's buttons still offer both ways."""
+    any prompt (handlers/asking.py); the draft's buttons still offer both ways."""
     if context.user_data is not None:
         context.user_data.pop(EDIT_KEY, None)
 

@@ -64,7 +64,7 @@ SHARP = subset(
     "callback_garbage",
 )
 DATES = tuple(i for i in CORPUS if i.id.startswith("date_"))
-# A pending prompt is dropped by any command: the user moved on (handlers/prompt.py).
+# A pending prompt is dropped by any command: the user moved on (handlers/asking.py).
 COMMANDS = frozenset(i.id for i in CORPUS if i.text is not None and i.text.startswith("/"))
 
 
