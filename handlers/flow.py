@@ -252,21 +252,22 @@ async def cancel_all(update: Update, context: RounaqContext) -> None:
     would end only the first), every draft is dropped (the one-text prompts', the HQ's
     half-made decision), and one answer says so. With nothing under way it says that,
     with the menu; in a group with nothing of this chat open it says nothing."""
+    message = update.effective_message
+    if message is None:
+        return
+    private = message.chat.type == message.chat.PRIVATE
     was_open = drafts.any_open(context.user_data)
     ended = False
     application = context.application
     for group in list(application.handlers.values()):
         for handler in group:
-            if not isinstance(handler, ConversationHandler):
+            # In a group, only what is open in that group (a prompt is the private chat's).
+            if not isinstance(handler, ConversationHandler) or not (private or handler.per_chat):
                 continue
             check = handler.check_update(update)
             if check is not None:
                 await handler.handle_update(update, application, check, context)
                 ended = True
-    message = update.effective_message
-    if message is None:
-        return
-    private = message.chat.type == message.chat.PRIVATE
     # A conversation without its draft or pending text was over already: ended quietly.
     if was_open and (private or ended):
         await cancel(update, context)
