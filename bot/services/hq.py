@@ -32,6 +32,7 @@ from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 from storage.models import ReportStatus
 from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
+from storage.new_rows import NewAgendaItem, NewDecision, NewReportEvent
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -102,13 +103,15 @@ async def _move(
     repo = WorkflowRepository(session)
     await repo.update_report(report.id, now=now, status=status.value)
     await ReportRepository(session).add_event(
-        report.id,
-        kind,
-        actor_id=principal.user_id,
-        from_status=report.status,
-        to_status=status.value,
-        note=note,
-        created_at=now,
+        NewReportEvent(
+            report.id,
+            kind,
+            actor_id=principal.user_id,
+            from_status=report.status,
+            to_status=status.value,
+            note=note,
+            created_at=now,
+        )
     )
     after = await repo.lock_report(report.id)
     assert after is not None
@@ -212,12 +215,14 @@ class HQService(CalendarService):
             repo = WorkflowRepository(session)
             if item_id is None:
                 item_id = await repo.add_agenda_item(
-                    self._province,
-                    title=title,
-                    cause_kind=cause_kind,
-                    session_date=session_date,
-                    created_by=principal.user_id,
-                    now=now,
+                    NewAgendaItem(
+                        province_id=self._province,
+                        title=title,
+                        cause_kind=cause_kind,
+                        session_date=session_date,
+                        created_by=principal.user_id,
+                        created_at=now,
+                    )
                 )
             item = await self._scheduled_item(repo, item_id)
             for report_id in sorted(set(report_ids)):
@@ -299,16 +304,16 @@ class HQService(CalendarService):
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
             item = await self._scheduled_item(repo, item_id)
-            decision_id = await repo.add_decision(
-                self._province,
+            new = NewDecision(
+                province_id=self._province,
                 agenda_item_id=item_id,
                 text=text,
-                agency_ids=agencies,
                 deadline_at=deadline,
                 objection_until=objection_until,
                 created_by=principal.user_id,
-                now=now,
+                created_at=now,
             )
+            decision_id = await repo.add_decision(new, agencies)
             await repo.set_agenda_status(item_id, AgendaItemStatus.DECIDED)
             for report_id in item.report_ids:
                 report = await repo.lock_report(report_id)
@@ -491,7 +496,9 @@ async def _answer_on_report(
 ) -> ReportDTO:
     """The agency's answer goes into the history of each report of the item."""
     await events.add_event(
-        report_id, kind, actor_id=actor_id, agency_id=agency_id, note=note, created_at=now
+        NewReportEvent(
+            report_id, kind, actor_id=actor_id, agency_id=agency_id, note=note, created_at=now
+        )
     )
     report = await events.get(report_id)
     assert report is not None

@@ -36,6 +36,7 @@ from storage.dto_sessions import AgencySaid, PositionDTO, SessionDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 from storage.models_sessions import ItemOutcome, SessionStatus
 from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
+from storage.new_rows import NewAgendaItem, NewSession
 from storage.repositories.effects import EffectRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.workflow import WorkflowRepository
@@ -100,15 +101,16 @@ class SessionService(CalendarService):
             existing = await repo.by_number(self._province, number)
             if existing is not None:
                 return existing  # the same request handled again
-            session_id = await repo.add(
-                self._province,
+            new = NewSession(
+                province_id=self._province,
                 number=number,
                 starts_at=starts_at,
                 place=self.check_name(place),
                 chair=self.check_name(chair),
                 created_by=principal.user_id,
-                now=self._clock.now(),
+                created_at=self._clock.now(),
             )
+            session_id = await repo.add(new)
             found = await repo.get(session_id, self._province)
         assert found is not None
         return found
@@ -183,12 +185,14 @@ class SessionService(CalendarService):
             raise WorkflowError("not_now")
         async with self._db.transaction() as session:
             item_id = await WorkflowRepository(session).add_agenda_item(
-                self._province,
-                title=title,
-                cause_kind=cause_kind,
-                session_date=session_dto.starts_at.astimezone(self._calendar.tz).date(),
-                created_by=principal.user_id,
-                now=self._clock.now(),
+                NewAgendaItem(
+                    province_id=self._province,
+                    title=title,
+                    cause_kind=cause_kind,
+                    session_date=session_dto.starts_at.astimezone(self._calendar.tz).date(),
+                    created_by=principal.user_id,
+                    created_at=self._clock.now(),
+                )
             )
             await SessionRepository(session).add_item(session_id, item_id)
         return item_id

@@ -35,6 +35,7 @@ from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import TrackingDTO
 from storage.models import CLOSED_REPORT_STATUSES, ReportStatus
+from storage.new_rows import NewReportEvent
 from storage.repositories.effects import EffectRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
@@ -325,7 +326,9 @@ class WorkflowService(CalendarService):
 
     async def not_removed_counts(self) -> dict[int, int]:
         async with self._db.session() as session:
-            return await WorkflowRepository(session).not_removed_counts(self._directory.province_id)
+            return await WorkflowRepository(session).event_counts(
+                self._directory.province_id, "not_removed"
+            )
 
     # --- people acting ----------------------------------------------------------------
 
@@ -391,20 +394,24 @@ class WorkflowService(CalendarService):
                 report_id, now=now, status=target, closed=True if closing else None
             )
             await events.add_event(
-                report_id,
-                kind,
-                actor_id=actor,
-                from_status=before if target and action is not A.NOT_REMOVED else None,
-                to_status=target if action is not A.NOT_REMOVED else None,
-                agency_id=event_agency,
-                note=note,
-                internal=action is A.NOTE,
-                created_at=now,
+                NewReportEvent(
+                    report_id,
+                    kind,
+                    actor_id=actor,
+                    from_status=before if target and action is not A.NOT_REMOVED else None,
+                    to_status=target if action is not A.NOT_REMOVED else None,
+                    agency_id=event_agency,
+                    note=note,
+                    internal=action is A.NOTE,
+                    created_at=now,
+                )
             )
             if action is A.NOT_REMOVED:
                 follow = "escalated" if target == S.ESCALATED else "reopened"
                 await events.add_event(
-                    report_id, follow, from_status=before, to_status=target, created_at=now
+                    NewReportEvent(
+                        report_id, follow, from_status=before, to_status=target, created_at=now
+                    )
                 )
             if action is A.REASSIGN and event_agency is not None:
                 await self._escalate_unreachable(repo, events, report_id, event_agency, now)
@@ -499,12 +506,14 @@ class WorkflowService(CalendarService):
         await repo.update_report(report_id, now=now, status=S.ESCALATED.value)
         await repo.save_tracking(report_id, escalated_at=now)
         await events.add_event(
-            report_id,
-            "escalated" if to_hq else UNSTAFFED_EVENT,
-            from_status=S.REFERRED.value,
-            to_status=S.ESCALATED.value,
-            agency_id=agency_id,
-            created_at=now,
+            NewReportEvent(
+                report_id,
+                "escalated" if to_hq else UNSTAFFED_EVENT,
+                from_status=S.REFERRED.value,
+                to_status=S.ESCALATED.value,
+                agency_id=agency_id,
+                created_at=now,
+            )
         )
 
     async def replay(self, update_id: int) -> Outcome | None:
@@ -620,12 +629,14 @@ class WorkflowService(CalendarService):
             notices: list[Notice] = []
             if tracking.overdue_at is None:
                 await events.add_event(
-                    report_id, "overdue", agency_id=report.agency_id, created_at=now
+                    NewReportEvent(report_id, "overdue", agency_id=report.agency_id, created_at=now)
                 )
                 await repo.save_tracking(report_id, overdue_at=now)
                 if not escalate:
                     await events.add_event(
-                        report_id, "reminded", agency_id=report.agency_id, created_at=now
+                        NewReportEvent(
+                            report_id, "reminded", agency_id=report.agency_id, created_at=now
+                        )
                     )
                     await repo.save_tracking(report_id, reminded_at=now)
                     notices.append(
@@ -635,12 +646,14 @@ class WorkflowService(CalendarService):
                 await repo.update_report(report_id, now=now, status=S.ESCALATED.value)
                 await repo.save_tracking(report_id, escalated_at=now, paused_at=None)
                 await events.add_event(
-                    report_id,
-                    "escalated",
-                    from_status=report.status,
-                    to_status=S.ESCALATED.value,
-                    agency_id=report.agency_id,
-                    created_at=now,
+                    NewReportEvent(
+                        report_id,
+                        "escalated",
+                        from_status=report.status,
+                        to_status=S.ESCALATED.value,
+                        agency_id=report.agency_id,
+                        created_at=now,
+                    )
                 )
                 after = await repo.lock_report(report_id)
                 assert after is not None
