@@ -1,7 +1,8 @@
 """What every multi-step flow (/register, /report, /progress, /editprogram) is built from:
 the conversation itself, a text step, a pick among buttons, a plain press, its Cancel, and
-the one /cancel that ends every flow open. A one-text prompt after a button ("write the
-reason") is a conversation too: `prompt`, with the asking side in handlers/asking.py.
+the one /cancel that ends every flow open. What a button asks for outside a flow (a text:
+"write the reason"; the edited minutes) is a conversation too: `waiting_for`, and
+`prompt` for a text, whose asking side is handlers/asking.py.
 
 The buttons' side of a step (re-prompts, typed labels) is handlers/steps.py; a flow's
 draft (a dataclass of its fields, `drafts.Draft`, which /cancel drops with every other
@@ -79,7 +80,7 @@ def conversation(
         )
 
 
-WAITING = 1  # a prompt's one step: its text
+WAITING = 1  # the one step of what a button asks for (waiting_for)
 
 
 def prompt(
@@ -88,35 +89,46 @@ def prompt(
     buttons: Sequence[BaseHandler[Update, RounaqContext, Any]],
     answers: Mapping[str, asking.PromptHandler],
 ) -> ConversationHandler[RounaqContext]:
-    """A feature's one-text prompts as a conversation: entered by `buttons` (the presses
-    that may call `asking.ask`, each under its own permission), it waits while one of the
-    `answers`' kinds is pending and hands the private text to that kind's handler (which
-    may ask the next question). Keyed by the user alone: the button may be in a group,
-    the question and its answer are in the private chat. Kept across restarts, left by
-    /cancel; another command drops the pending answer (asking.forget_on_command), and the
-    step, deaf without it, waits for the next press."""
+    """A feature's one-text prompts (`waiting_for`): `buttons` may call `asking.ask`; the
+    private text, while one of the `answers`' kinds is pending, goes to that kind's
+    handler (which may ask the next question)."""
     kinds = frozenset(answers)
     runtime_of(application).prompt_handlers.update(answers)
     waiting = asking.Waiting(application, kinds)
 
-    def state(context: RounaqContext) -> int:
-        return (
-            WAITING if asking.pending_kind(context.user_data) in kinds else ConversationHandler.END
-        )
-
-    async def answered(update: Update, context: RounaqContext) -> int:
+    async def answered(update: Update, context: RounaqContext) -> None:
         await asking.take_answer(update, context, answers)
-        return state(context)
+
+    step: StepHandlers = [
+        MessageHandler(TEXT & waiting, answered),
+        MessageHandler(~filters.COMMAND & waiting, asking.on_other),
+    ]
+    return waiting_for(
+        name, buttons, step, lambda user_data: asking.pending_kind(user_data) in kinds
+    )
+
+
+def waiting_for(
+    name: str,
+    buttons: Sequence[BaseHandler[Update, RounaqContext, Any]],
+    step: StepHandlers,
+    waits: Callable[[Mapping[str, Any] | None], bool],
+) -> ConversationHandler[RounaqContext]:
+    """One thing a button asks for outside a flow (a text, the edited minutes), as a
+    conversation: entered by `buttons` (each under its own permission), at its one `step`
+    while `waits` (read from user_data after every press and answer) says so, else over.
+    Keyed by the user alone: the button may be in a group, the answer comes in the
+    private chat. Kept across restarts, left by /cancel. Another command drops what is
+    awaited (group -2/-3, before the gate); the step, deaf without it, waits for the
+    next press."""
+
+    def state(context: RounaqContext) -> int:
+        return WAITING if waits(context.user_data) else ConversationHandler.END
 
     with mixed_step_conversation():
         return ConversationHandler(
             entry_points=[then_state(button, state) for button in buttons],
-            states={
-                WAITING: [
-                    MessageHandler(TEXT & waiting, answered),
-                    MessageHandler(~filters.COMMAND & waiting, asking.on_other),
-                ]
-            },
+            states={WAITING: [then_state(handler, state) for handler in step]},
             fallbacks=[CommandHandler("cancel", _ended)],
             name=name,
             persistent=True,

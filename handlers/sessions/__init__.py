@@ -51,7 +51,6 @@ SECRETARIAT_BUTTONS: list[tuple[type[Any], Any]] = [
     (b.PickDeadline, meeting.pick_deadline),
     (b.Minutes, minutes_flow.minutes),
     (b.Issue, minutes_flow.issue),
-    (b.SendEdited, minutes_flow.send_edited),
     (b.StopWaiting, minutes_flow.stop_waiting),
     (b.Uphold, minutes_flow.uphold),
     (b.Requeue, minutes_flow.requeue),
@@ -87,11 +86,13 @@ def register(application: RounaqApp) -> None:
     # The edited minutes, while awaited: the .docx, or anything else (answered
     # with the step's buttons). Before the fallback, which would call it a stray message.
     waiting = minutes_flow.WaitingForMinutes(application)
-    application.add_handler(
-        MessageHandler(waiting & filters.Document.ALL, minutes_flow.got_edited_minutes)
-    )
+    send = button(b.SendEdited, alerting(minutes_flow.send_edited), needs=Permission.MANAGE_AGENDA)
+    step: list[Any] = [
+        MessageHandler(waiting & filters.Document.ALL, minutes_flow.got_edited_minutes),
+        MessageHandler(waiting & ~filters.COMMAND, minutes_flow.not_a_docx),
+    ]
+    application.add_handler(flow.waiting_for("minutes_edit", [send], step, minutes_flow.awaited))
     # Any other new command ends the wait. Group -3: the prompts' handler takes every
     # command in group -2 (one handler per group), and the gate's TypeHandler all of -1.
     other_command = filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/cancel\b")
     application.add_handler(MessageHandler(other_command & waiting, minutes_flow.moved_on), -3)
-    application.add_handler(MessageHandler(waiting & ~filters.COMMAND, minutes_flow.not_a_docx))

@@ -138,11 +138,17 @@ async def issue(
 # --- the secretariat's edited minutes -----------------------------------------------------
 
 
+def awaited(user_data: Mapping[str, Any] | None) -> bool:
+    """The edited minutes are awaited from this user (they pressed "send the edited
+    minutes", and neither sent them nor stopped since)."""
+    return bool(user_data and user_data.get(EDIT_KEY))
+
+
 class WaitingForMinutes(Awaited):
     """A private message from someone who pressed "send the edited minutes"."""
 
     def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
-        return bool(user_data.get(EDIT_KEY))
+        return awaited(user_data)
 
 
 async def send_edited(
