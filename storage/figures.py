@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import upsert_insert
+from storage.dialect import lock_rows, upsert_insert
 from storage.models import CLOSED_REPORT_STATUSES, Report, ReportEvent, ReportStatus, Unit
 from storage.models_figures import (
     LoanFigure,
@@ -194,8 +194,8 @@ class FigureWriter:
         # Two writers must not both take their event for the report's first response: the
         # report row is locked on PostgreSQL (the workflow holds it already; the HQ may not).
         # SQLite serialises write transactions anyway and renders no FOR UPDATE.
-        await self.session.execute(
-            sa.select(Report.id).where(Report.id == report_id).with_for_update()
+        await lock_rows(
+            self.session, sa.select(Report.id).where(Report.id == report_id).with_for_update()
         )
         e = ReportEvent
         is_response = sa.and_(

@@ -326,12 +326,19 @@ def _attachment_fields(attachment: Attachment) -> dict[str, object]:
 
 
 async def read_view(
-    session: AsyncSession, province_id: int, principal: Principal, report_id: int
+    session: AsyncSession,
+    province_id: int,
+    principal: Principal,
+    report_id: int,
+    *,
+    report: ReportDTO | None = None,
 ) -> ReportView | None:
     """ReportService.view in the caller's session: an action reads the card it redraws in
-    its own transaction (WorkflowService.act)."""
+    its own transaction (WorkflowService.act), passing the report row it has just read
+    (its attachment count is taken from the attachments read here)."""
     repo = ReportRepository(session)
-    report = await repo.get(report_id)
+    if report is None:
+        report = await repo.get(report_id)
     if (
         report is None
         or report.province_id != province_id
@@ -341,6 +348,7 @@ async def read_view(
     staff = sees_internal_notes(principal, report)
     events = await repo.events(report_id, include_internal=staff)
     attachments = await repo.attachments(report_id)
+    report = replace(report, attachments=len(attachments))
     contact = (
         _dialable(await repo.owner_contact(report_id))
         if sees_owner_contact(principal, report)

@@ -51,7 +51,8 @@ class UserRepository(Repository):
         return _dto(row)
 
     async def set_language(self, user_id: int, language: str) -> None:
-        await self.change(User, user_id, language=language)
+        # One UPDATE, as set_phone: the row need not be read first.
+        await self.session.execute(update(User).where(User.id == user_id).values(language=language))
 
     async def set_phone(self, user_id: int, phone: str) -> None:
         # One UPDATE: the row need not be read first (a missing user changes nothing).

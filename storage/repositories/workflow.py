@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, update
 
-from storage.dialect import unindexed
+from storage.dialect import lock_rows, unindexed
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import (
     AgendaItemDTO,
@@ -62,8 +62,8 @@ class WorkflowRepository(Repository):
         Two officers pressing "accept" at once must not both pass the status check; SQLite
         needs no lock because its write transactions are serialised (BEGIN IMMEDIATE).
         """
-        await self.session.execute(
-            select(Report.id).where(Report.id == report_id).with_for_update()
+        await lock_rows(
+            self.session, select(Report.id).where(Report.id == report_id).with_for_update()
         )
         row = (await self.session.execute(_report_select().where(Report.id == report_id))).first()
         return _dto(row[0], row[1]) if row else None
