@@ -11,8 +11,10 @@ import pytest
 from bot.i18n import get_translator
 from bot.settings import Settings
 from emulator import BotApiEmulator
+from tests.e2e.expect import says
 from tests.e2e.ports import free_port
 from tests.e2e.test_open311 import api
+from tests.e2e.workflow_kit import Cast
 
 FA = get_translator("fa")
 EN = get_translator("en")
@@ -49,3 +51,23 @@ async def test_a_body_the_api_cannot_read_is_the_callers_error_not_ours(
         headers={"Content-Type": content_type},
     )
     assert (status, answer) == (400, [{"code": 400, "description": EN.t("open311.error_form")}])
+
+
+async def test_words_after_subscribe_are_not_taken_for_a_channel(
+    app: Any, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner reading in English wrote "/subscribe now" (and later "/unsubscribe
+    please") in their own chat and was told "Only the bot's admins can turn the daily digest
+    on or off for a group or channel": any word after the command was taken for another
+    chat's id. Only a chat id (a number) or an @name names another chat; words are about
+    this chat."""
+    owner = cast.other_owner  # English
+    on = await owner.say("/subscribe now")
+    assert says(on.text, "digest.subscribed", lang="en", time="08:00"), on.text
+    await owner.next()  # the settings screen that follows
+    off = await owner.say("/unsubscribe please")
+    assert off.text == EN.t("digest.unsubscribed")
+    await owner.next()
+    # A number still names a group or channel, which only admins may sign up.
+    refused = await owner.say("/subscribe -1001234567890")
+    assert refused.text == EN.t("digest.admins_only")
