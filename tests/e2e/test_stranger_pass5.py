@@ -10,11 +10,15 @@ import pytest
 
 from bot.i18n import get_translator
 from bot.settings import Settings
-from emulator import BotApiEmulator
-from tests.e2e.expect import says
+from emulator import BotApiEmulator, SentMessage
+from tests.e2e.expect import FA_P, piece, says
+from tests.e2e.owner_kit import register_unit
 from tests.e2e.ports import free_port
+from tests.e2e.report_steps import report_up_to_attachments
+from tests.e2e.test_officials import _tiny_png
 from tests.e2e.test_open311 import api
 from tests.e2e.workflow_kit import Cast
+from tests.people import Person
 
 FA = get_translator("fa")
 EN = get_translator("en")
@@ -71,3 +75,37 @@ async def test_words_after_subscribe_are_not_taken_for_a_channel(
     # A number still names a group or channel, which only admins may sign up.
     refused = await owner.say("/subscribe -1001234567890")
     assert refused.text == EN.t("digest.admins_only")
+
+
+async def test_a_resumed_report_goes_back_to_its_files_step(
+    app: Any, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner at "send photos or documents, then press Continue" looked elsewhere,
+    came back with /report and chose "continue the unfinished report": the bot went on
+    to the amount, past the files step they had not finished, and nothing after it takes
+    a photo. Going on with a draft now goes back to the files step while "Continue" has
+    not been pressed there (with the count of files already sent)."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await report_up_to_attachments(owner)
+    await emulator.send_photo(owner.id, _tiny_png())
+    await owner.next()
+    resumed = await resume(owner)
+    assert says(resumed.text, "report.ask_attachments", max=FA_P.number(10)), resumed.text
+    assert piece("report.attachments_so_far", n=1) in resumed.text
+    assert FA.t("report.btn_continue") in resumed.button_texts[0]
+    # Once past the files step, going on resumes after it.
+    asked = await press_for_next(owner, resumed, FA.t("report.btn_continue"))
+    assert says(asked.text, "report.ask_amount")
+    assert says((await resume(owner)).text, "report.ask_amount")
+
+
+async def press_for_next(owner: Person, message: SentMessage, button: str) -> SentMessage:
+    """Press a step's button; the bot's next message (not the pressed one, redrawn)."""
+    await owner.press_only(message, button)
+    return await owner.emu.wait_for_message(owner.id, lambda m: m.message_id != message.message_id)
+
+
+async def resume(owner: Person) -> SentMessage:
+    """/report with a draft in hand → "continue the unfinished report"; the next step."""
+    return await press_for_next(owner, await owner.say("/report"), FA.t("report.btn_resume"))
