@@ -9,6 +9,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.context import RounaqContext
 from bot.formatting import escape
+from bot.services.hq import DecisionTerms
 from bot.services.workflow import WorkflowError
 from handlers import asking, decision_draft
 from handlers.decision_draft import DecisionDraft
@@ -171,14 +172,9 @@ async def pick_deadline(
     if session_id is None:  # not a session item's draft
         await query.answer(tr.t("common.stale_button"), show_alert=True)
         return
+    terms = DecisionTerms(pressed.item, draft.text, draft.agencies, pressed.days)
     decision, notices = await context.services.sessions.decide(
-        context.principal,
-        session_id,
-        pressed.item,
-        text=draft.text,
-        agency_ids=draft.agencies,
-        deadline_days=pressed.days,
-        update_id=update.update_id,
+        context.principal, session_id, terms, update_id=update.update_id
     )
     await answer_quietly(query)
     decided = tr.t(
