@@ -200,7 +200,12 @@ def _required(form: Any, name: str) -> str:
 
 async def post_request(request: web.Request) -> web.Response:
     ctx = _ctx(request)
-    form = await request.post()
+    try:
+        form = await request.post()
+    except (ValueError, LookupError):
+        # Undecodable bytes, an unknown charset, a multipart body without its boundary:
+        # the same request would fail again, so it is the caller's 400, not our 500.
+        raise Open311Error(400, "form") from None
     key = await ctx.keys.authenticate(_required(form, "api_key"))
     if key is None:
         raise Open311Error(403, "api_key")

@@ -48,7 +48,7 @@ async def _set_subscription(update: Update, context: RounaqContext, *, on: bool)
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or update.effective_user is None:
         return
-    if context.args and chat.type == Chat.PRIVATE:
+    if context.args and chat.type == Chat.PRIVATE and names_a_chat(context.args[0]):
         # "/subscribe -100123": an admin signs up a channel (or group) from their own chat.
         await _set_other_chat(update, context, context.args[0], on=on)
         return
@@ -59,6 +59,11 @@ async def _set_subscription(update: Update, context: RounaqContext, *, on: bool)
     await context.bot.send_message(chat.id, await switch(context, chat, on=on, title=title))
     if chat.type == Chat.PRIVATE:
         await settings_screen(update, context)
+
+
+def names_a_chat(word: str) -> bool:
+    """A chat id or an @name; other words ("/subscribe now") are about this chat."""
+    return word.lstrip("-").isdigit() or word.startswith("@")
 
 
 async def _set_other_chat(update: Update, context: RounaqContext, target: str, *, on: bool) -> None:

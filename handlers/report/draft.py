@@ -27,6 +27,8 @@ class ReportFields:
     # "Skip" pressed at the amount: not asked again (unless the category changes).
     amount_skipped: bool = False
     attachments: list[Attachment] = field(default_factory=list)
+    # "Continue" pressed at the files step: a resumed draft goes on after it, not before.
+    files_done: bool = False
 
 
 DRAFT = drafts.Draft("report_draft", ReportFields)

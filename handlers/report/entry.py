@@ -16,7 +16,13 @@ from handlers.report.draft import (
     State,
     send,
 )
-from handlers.report.prompts import after_description, ask_category, ask_description, ask_resume
+from handlers.report.prompts import (
+    after_description,
+    ask_attachments,
+    ask_category,
+    ask_description,
+    ask_resume,
+)
 from handlers.steps import step_markup
 from handlers.ui import keyboard, rows
 
@@ -34,7 +40,11 @@ async def begin(update: Update, context: RounaqContext) -> int:
 
 async def resume_draft(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    if DRAFT.of(context).description is not None:
+    held = DRAFT.of(context)
+    if held.description is not None and not held.files_done:
+        # Left at the files step: photos are taken there only.
+        return await ask_attachments(update, context)
+    if held.description is not None:
         return await after_description(update, context)
     await ask_description(update, context)
     return State.DESCRIPTION

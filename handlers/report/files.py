@@ -115,6 +115,9 @@ async def got_file(update: Update, context: RounaqContext) -> int:
 
 async def attachments_done(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
+    # The flow's guard (flow.conversation) let this step run only with its draft held.
+    with DRAFT.edit(context) as draft:
+        draft.files_done = True
     return await after_description(update, context)
 
 

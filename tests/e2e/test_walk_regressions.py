@@ -113,9 +113,9 @@ async def _secretary_with_a_unit_and_a_session(
 async def test_cancel_ends_a_report_and_a_pending_prompt_together(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
 ) -> None:
-    """Two flows of the two kinds open at once: a report at its description step (a
-    conversation with a typed draft) and a prompt waiting for a decision's text (the
-    prompt engine, handlers/prompt.py). /cancel ends both, with one answer: the text sent
+    """Two flows open at once: a report at its description step (a conversation with a
+    typed draft) and a prompt waiting for a decision's text (a one-text conversation,
+    flow.prompt). /cancel ends both, with one answer: the text sent
     next is neither the decision nor the report's description."""
     hq, tr = cast.secretariat, get_translator("fa")
     view = await _secretary_with_a_unit_and_a_session(app, cast, clock)
@@ -137,6 +137,8 @@ async def test_cancel_ends_a_report_and_a_pending_prompt_together(
     later = [m.text for m in emulator.messages(hq.id) if m.created_seq > mark]
     assert later.count(tr.t("common.cancelled")) == 1
     assert answer.text not in {tr.t("hq.pick_agencies"), tr.t("common.flow_lost")}
+    # Neither flow's: what text outside any flow is answered.
+    assert answer.text == tr.t("common.stray_message_staff", role=tr.t("roles.secretariat"))
     assert not any(t.startswith(tr.t("report.ask_attachments", max="")[:15]) for t in later)
     assert not {"pending_input", "report_draft", "session_decision_draft"} & held.keys()
 
