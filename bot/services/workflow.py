@@ -398,26 +398,9 @@ class WorkflowService(CalendarService):
             await repo.update_report(
                 report_id, now=now, status=target, closed=True if closing else None
             )
-            await events.add_event(
-                NewReportEvent(
-                    report_id,
-                    kind,
-                    actor_id=actor,
-                    from_status=before if target and action is not A.NOT_REMOVED else None,
-                    to_status=target if action is not A.NOT_REMOVED else None,
-                    agency_id=event_agency,
-                    note=note,
-                    internal=action is A.NOTE,
-                    created_at=now,
-                )
+            await _record_action(
+                events, action, report_id, before, target, event_agency, actor, note, now
             )
-            if action is A.NOT_REMOVED:
-                follow = "escalated" if target == S.ESCALATED else "reopened"
-                await events.add_event(
-                    NewReportEvent(
-                        report_id, follow, from_status=before, to_status=target, created_at=now
-                    )
-                )
             if action is A.REASSIGN and event_agency is not None:
                 await self._escalate_unreachable(repo, events, report_id, event_agency, now)
             (after,) = await repo.reports([report_id])  # locked above: a plain read
@@ -719,3 +702,37 @@ def _checked_note(action: ReportAction, note: str | None) -> str | None:
     if TRANSITIONS[action].needs_note or note is not None:
         return check_length(note or "", NOTE_MIN, NOTE_MAX)
     return note
+
+
+async def _record_action(
+    events: ReportRepository,
+    action: ReportAction,
+    report_id: int,
+    before: str,
+    target: str | None,
+    agency_id: int | None,
+    actor: int,
+    note: str | None,
+    now: datetime,
+) -> None:
+    """The action's event in the report's history; "not removed" is followed by the system's
+    own move (escalated, or reopened)."""
+    moved = target is not None and action is not A.NOT_REMOVED
+    await events.add_event(
+        NewReportEvent(
+            report_id,
+            EVENT_OF[action],
+            actor_id=actor,
+            from_status=before if moved else None,
+            to_status=target if moved else None,
+            agency_id=agency_id,
+            note=note,
+            internal=action is A.NOTE,
+            created_at=now,
+        )
+    )
+    if action is A.NOT_REMOVED:
+        follow = "escalated" if target == S.ESCALATED else "reopened"
+        await events.add_event(
+            NewReportEvent(report_id, follow, from_status=before, to_status=target, created_at=now)
+        )
