@@ -4,6 +4,7 @@ against the Bot API emulator (and the bot's own API port)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -109,3 +110,20 @@ async def press_for_next(owner: Person, message: SentMessage, button: str) -> Se
 async def resume(owner: Person) -> SentMessage:
     """/report with a draft in hand → "continue the unfinished report"; the next step."""
     return await press_for_next(owner, await owner.say("/report"), FA.t("report.btn_resume"))
+
+
+async def test_the_link_example_in_persian_help_reads_left_to_right(
+    app: Any, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat's and the admin's /help (and welcome) read "/link — پیوند
+    گزارش به برنامه (مثلاً /link ۳ ۰۰۰۱-۱۴۰۵)": the example's tracking number, in
+    Persian digits after Persian words, was laid out right to left, its halves swapped
+    (every other tracking number the bot shows is isolated). The example is one
+    left-to-right run now."""
+    number = FA_P.digits("1405-0001")
+    for person in (cast.secretariat, cast.admin):
+        shown = await person.say("/help")
+        assert number in shown.text
+        # Wherever it stands, it is inside a left-to-right isolate (LRI … PDI).
+        outside = re.sub("\u2066[^\u2066\u2069]*\u2069", "", shown.source_text or shown.text)
+        assert number not in outside, outside
