@@ -317,65 +317,11 @@ async def _reports_and_events(database: Database, world: World) -> dict[int, int
     """Reports spread from FIRST_DAY to `world.end` in time order (so sequences follow
     creation), each with its history and, while open, its workflow row; returns the last
     sequence per Jalali year."""
-    rng = world.rng
-    span = (world.end - timedelta(minutes=5) - FIRST_DAY).total_seconds()
-    step = span / max(world.reports, 1)
-    busy_units = [u for u, o in world.unit_owner.items() if o == BUSY_OWNER_ID]
-    busy_every = max(1, world.reports // BUSY_OWNER_REPORTS)
     counters: dict[int, int] = {}
-    closed = CLOSED_REPORT_STATUSES
-    recent = ([s for s, _ in RECENT_STATUSES], [w for _, w in RECENT_STATUSES])
-    settled = ([s for s, _ in SETTLED_STATUSES], [w for _, w in SETTLED_STATUSES])
-    others = [a for a in world.agency_ids if a != world.busy_agency_id]
-    samples_every = max(1, world.reports // 50)
-    event_id = 0
-
-    def rows() -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]]:
-        nonlocal event_id
-        for n in range(1, world.reports + 1):
-            created = FIRST_DAY + timedelta(seconds=n * step)
-            year = jalali_year(created)
-            seq = counters[year] = counters.get(year, 0) + 1
-            unit_id = busy_units[0] if n % busy_every == 0 else rng.choice(world.unit_ids)
-            owner = world.unit_owner[unit_id]
-            busy = rng.random() < BUSY_AGENCY_SHARE
-            agency = world.busy_agency_id if busy else rng.choice(others)
-            officer = officers_of(agency)[n % OFFICERS_PER_AGENCY]
-            age = world.end - created
-            names, weights = recent if age < SETTLED_AFTER else settled
-            status = rng.choices(names, weights)[0]
-            due = created + DUE_AFTER
-            # Something happened after the routing: within 40 days, never in the future.
-            done = min(created + timedelta(days=rng.uniform(0.1, 40)), world.end)
-            if n % samples_every == 0:
-                world.samples.append((n, year, seq, owner))
-            report = {
-                "id": n, "province_id": world.province_id, "year": year, "seq": seq,
-                "unit_id": unit_id, "owner_id": owner,
-                "category_id": rng.choice(world.category_ids), "agency_id": agency,
-                "description": f"شرح مانع شمارهٔ {n}: تأمین مواد اولیه و مجوزها معطل مانده است.",
-                "amount_rials": rng.choice((None, rng.randrange(10**7, 10**12, 10**6))),
-                "status": status, "created_at": created,
-                "updated_at": created if status == "referred" else done,
-                "due_at": due, "closed_at": done if status in closed else None,
-                "source_update_id": None,
-            }  # fmt: skip
-            history: list[Step] = [
-                ("submitted", None, "submitted", None, owner, created),
-                ("routed", "submitted", "referred", agency, None, created),
-            ]
-            if status != "referred":
-                # An officer of the agency acted (accepted, asked, resolved...).
-                history.append(("status", "referred", status, agency, officer, done))
-            events = _event_rows(event_id, n, history)
-            event_id += len(events)
-            late = due < world.end and status in ("referred", "in_progress", "reopened")
-            yield report, events, _tracking_row(n, status, officer, done, due, late)
-
     report_batch: list[dict[str, Any]] = []
     event_batch: list[dict[str, Any]] = []
     tracking_batch: list[dict[str, Any]] = []
-    for report, events, tracking in rows():
+    for report, events, tracking in _report_rows(world, counters):
         report_batch.append(report)
         event_batch.extend(events)
         if tracking is not None:
@@ -386,6 +332,64 @@ async def _reports_and_events(database: Database, world: World) -> dict[int, int
     if report_batch:
         await _flush(database, report_batch, event_batch, tracking_batch)
     return counters
+
+
+def _report_rows(
+    world: World, counters: dict[int, int]
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]]:
+    """Each report's row, its events' rows and its workflow row (None once closed), in
+    creation order; `counters` keeps the last sequence per Jalali year."""
+    rng = world.rng
+    span = (world.end - timedelta(minutes=5) - FIRST_DAY).total_seconds()
+    step = span / max(world.reports, 1)
+    busy_units = [u for u, o in world.unit_owner.items() if o == BUSY_OWNER_ID]
+    busy_every = max(1, world.reports // BUSY_OWNER_REPORTS)
+    closed = CLOSED_REPORT_STATUSES
+    recent = ([s for s, _ in RECENT_STATUSES], [w for _, w in RECENT_STATUSES])
+    settled = ([s for s, _ in SETTLED_STATUSES], [w for _, w in SETTLED_STATUSES])
+    others = [a for a in world.agency_ids if a != world.busy_agency_id]
+    samples_every = max(1, world.reports // 50)
+    event_id = 0
+
+    for n in range(1, world.reports + 1):
+        created = FIRST_DAY + timedelta(seconds=n * step)
+        year = jalali_year(created)
+        seq = counters[year] = counters.get(year, 0) + 1
+        unit_id = busy_units[0] if n % busy_every == 0 else rng.choice(world.unit_ids)
+        owner = world.unit_owner[unit_id]
+        busy = rng.random() < BUSY_AGENCY_SHARE
+        agency = world.busy_agency_id if busy else rng.choice(others)
+        officer = officers_of(agency)[n % OFFICERS_PER_AGENCY]
+        age = world.end - created
+        names, weights = recent if age < SETTLED_AFTER else settled
+        status = rng.choices(names, weights)[0]
+        due = created + DUE_AFTER
+        # Something happened after the routing: within 40 days, never in the future.
+        done = min(created + timedelta(days=rng.uniform(0.1, 40)), world.end)
+        if n % samples_every == 0:
+            world.samples.append((n, year, seq, owner))
+        report = {
+            "id": n, "province_id": world.province_id, "year": year, "seq": seq,
+            "unit_id": unit_id, "owner_id": owner,
+            "category_id": rng.choice(world.category_ids), "agency_id": agency,
+            "description": f"شرح مانع شمارهٔ {n}: تأمین مواد اولیه و مجوزها معطل مانده است.",
+            "amount_rials": rng.choice((None, rng.randrange(10**7, 10**12, 10**6))),
+            "status": status, "created_at": created,
+            "updated_at": created if status == "referred" else done,
+            "due_at": due, "closed_at": done if status in closed else None,
+            "source_update_id": None,
+        }  # fmt: skip
+        history: list[Step] = [
+            ("submitted", None, "submitted", None, owner, created),
+            ("routed", "submitted", "referred", agency, None, created),
+        ]
+        if status != "referred":
+            # An officer of the agency acted (accepted, asked, resolved...).
+            history.append(("status", "referred", status, agency, officer, done))
+        events = _event_rows(event_id, n, history)
+        event_id += len(events)
+        late = due < world.end and status in ("referred", "in_progress", "reopened")
+        yield report, events, _tracking_row(n, status, officer, done, due, late)
 
 
 # A history step: kind, from status, to status, agency, actor, when.

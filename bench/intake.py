@@ -208,22 +208,35 @@ async def _run(owners: list[int], seconds: float, *, quick: bool, http: bool) ->
     )  # fmt: skip
     table = Table(f"Intake: registration + report conversations over HTTP (commit {commit()})")
     for count in owners:
-        e, r = echo.throughput[count], uncapped.throughput[count]
-        table.add("intake", f"echo bot, {count} owners", "(ceiling)", f"{e:.0f} updates/s")
-        table.add("intake", f"Rounaq, {count} owners, no outbound cap", "", f"{r:.0f} updates/s")
-        table.add(
-            "intake", f"Rounaq / echo, {count} owners", f">= {GOAL_RATIO} (moonshot 0.8)",
-            f"{r / e:.2f}", r / e >= GOAL_RATIO,
-        )  # fmt: skip
-        ec, rc = echo.cpu_ms[count], uncapped.cpu_ms[count]
-        table.add("intake", f"CPU per update, echo bot, {count} owners", "", f"{ec:.2f} ms")
-        table.add("intake", f"CPU per update, Rounaq, {count} owners", "", f"{rc:.2f} ms")
-        table.add(
-            "intake", f"CPU per update, Rounaq / echo, {count} owners", f"<= {GOAL_CPU_RATIO}",
-            f"{rc / ec:.2f}", rc / ec <= GOAL_CPU_RATIO,
-        )  # fmt: skip
+        _add_closed_loop(table, count, echo, uncapped)
+    _add_deployed(table, owners[0], deployed)
+    if http:
+        await _compare_http(table, owners[0], echo.throughput[owners[0]])
+    _add_notes(table, len(deployed.latencies), quick=quick)
+    return table
+
+
+def _add_closed_loop(table: Table, count: int, echo: Measured, uncapped: Measured) -> None:
+    """Throughput and CPU per update at `count` owners, Rounaq beside the echo bot."""
+    e, r = echo.throughput[count], uncapped.throughput[count]
+    table.add("intake", f"echo bot, {count} owners", "(ceiling)", f"{e:.0f} updates/s")
+    table.add("intake", f"Rounaq, {count} owners, no outbound cap", "", f"{r:.0f} updates/s")
+    table.add(
+        "intake", f"Rounaq / echo, {count} owners", f">= {GOAL_RATIO} (moonshot 0.8)",
+        f"{r / e:.2f}", r / e >= GOAL_RATIO,
+    )  # fmt: skip
+    ec, rc = echo.cpu_ms[count], uncapped.cpu_ms[count]
+    table.add("intake", f"CPU per update, echo bot, {count} owners", "", f"{ec:.2f} ms")
+    table.add("intake", f"CPU per update, Rounaq, {count} owners", "", f"{rc:.2f} ms")
+    table.add(
+        "intake", f"CPU per update, Rounaq / echo, {count} owners", f"<= {GOAL_CPU_RATIO}",
+        f"{rc / ec:.2f}", rc / ec <= GOAL_CPU_RATIO,
+    )  # fmt: skip
+
+
+def _add_deployed(table: Table, count: int, deployed: Measured) -> None:
+    """As deployed: the capped throughput (full runs) and the open loop's latency."""
     if deployed.throughput:
-        count = owners[0]
         table.add(
             "intake", f"Rounaq, {count} owners, as deployed (30 msg/s cap)", "",
             f"{deployed.throughput[count]:.0f} updates/s",
@@ -234,8 +247,9 @@ async def _run(owners: list[int], seconds: float, *, quick: bool, http: bool) ->
     table.add("intake", f"p50, {label}", "", f"{p50:.1f} ms")
     table.add("intake", f"p99, {label}", f"<= {GOAL_P99_MS:.0f} ms", f"{p99:.1f} ms",
               p99 <= GOAL_P99_MS)  # fmt: skip
-    if http:
-        await _compare_http(table, owners[0], echo.throughput[owners[0]])
+
+
+def _add_notes(table: Table, latency_count: int, *, quick: bool) -> None:
     table.notes.append(
         f"{len(ROUNAQ_SCRIPT)} updates per owner: /start, language, /register, name, sector, "
         "county, permit, contact, /report, category, description, continue, submit; "
@@ -255,10 +269,9 @@ async def _run(owners: list[int], seconds: float, *, quick: bool, http: bool) ->
     )
     table.notes.append(
         f"latency: from the update being queued to the last message/edit of its answer "
-        f"({len(latencies)} updates; owners arrive at "
+        f"({latency_count} updates; owners arrive at "
         + ("a nominal half load, 10 updates/s)" if quick else "half the deployed throughput)")
     )
-    return table
 
 
 async def _compare_http(table: Table, owners: int, echo: float) -> None:

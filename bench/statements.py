@@ -37,26 +37,22 @@ OFFICER_ID = 7002
 QUIET_SECONDS = 0.6
 
 
-@dataclass
+@dataclass(frozen=True)
 class Count:
+    """One step's share of the probe's log. Each line starts with its kind (bench.sql_probe):
+    S a statement, B a transaction's begin, C a commit, R a rollback, T a trip."""
+
     label: str
     lines: list[str]
+    statements: int
+    transactions: int
+    trips: int
+    commits: int
 
-    @property
-    def statements(self) -> int:
-        return sum(1 for line in self.lines if line.startswith("S "))
-
-    @property
-    def transactions(self) -> int:
-        return sum(1 for line in self.lines if line == "B")
-
-    @property
-    def trips(self) -> int:
-        return sum(1 for line in self.lines if line.startswith("T"))
-
-    @property
-    def commits(self) -> int:
-        return sum(1 for line in self.lines if line == "C")
+    @classmethod
+    def of(cls, label: str, lines: list[str]) -> Count:
+        kinds = Counter(line[:1] for line in lines)
+        return cls(label, lines, kinds["S"], kinds["B"], kinds["T"], kinds["C"])
 
 
 def _lines(log: Path) -> list[str]:
@@ -83,7 +79,7 @@ async def _step(emu: BotApiEmulator, log: Path, user: int, step: Step, label: st
         print([(m.text[:80], m.buttons) for m in emu.messages(user)[-2:]], file=sys.stderr)
         raise
     await wait_events(emu, user, cursor, step.events)
-    return Count(label, await _settled(log, before))
+    return Count.of(label, await _settled(log, before))
 
 
 async def _grant_officer(database_url: str) -> None:

@@ -56,34 +56,9 @@ def build_application(
     token = token or settings.token
     if not token:
         raise ValueError("BOT_TOKEN is not set")
-    register_secret(token)
-    # Whatever else could leak through an error message is scrubbed the same way.
-    if settings.webhook_secret is not None:
-        register_secret(settings.webhook_secret.get_secret_value())
-    register_secret(make_url(settings.database_url).password)
-    profile = PROFILES[settings.resolved_platform]
+    _register_secrets(settings, token)
     logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_FLOOD_RETRIED)
-    bot = PlatformBot(
-        token=token,
-        base_url=settings.bot_api_base_url,
-        base_file_url=settings.bot_api_file_url,
-        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
-        # Telegram's limits (30 msg/s overall, 20/min per group) are respected by
-        # construction; a 429 that still happens is waited out and retried.
-        rate_limiter=AIORateLimiter(
-            overall_max_rate=settings.max_messages_per_second, max_retries=5
-        ),
-        request=PlatformRequest(
-            make_request(
-                settings.http_client,
-                pool_size=settings.http_pool_size,
-                read_timeout=settings.bot_api_timeout,
-            ),
-            profile,
-        ),
-        get_updates_request=make_request(settings.http_client, pool_size=1, read_timeout=40),
-        profile=profile,
-    )
+    bot = _platform_bot(settings, token)
     # The persistence uses the services' database; when the services are built at start
     # (prepare, below) it is attached there, after migrating and before anything is loaded.
     persistence = DatabasePersistence(
@@ -114,6 +89,40 @@ def build_application(
 
     register_all(application)
     return application
+
+
+def _register_secrets(settings: Settings, token: str) -> None:
+    """The token, and whatever else could leak through an error message, scrubbed from logs."""
+    register_secret(token)
+    if settings.webhook_secret is not None:
+        register_secret(settings.webhook_secret.get_secret_value())
+    register_secret(make_url(settings.database_url).password)
+
+
+def _platform_bot(settings: Settings, token: str) -> PlatformBot:
+    """The bot of the configured platform (Telegram or Bale), on its API base URL."""
+    profile = PROFILES[settings.resolved_platform]
+    return PlatformBot(
+        token=token,
+        base_url=settings.bot_api_base_url,
+        base_file_url=settings.bot_api_file_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        # Telegram's limits (30 msg/s overall, 20/min per group) are respected by
+        # construction; a 429 that still happens is waited out and retried.
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=settings.max_messages_per_second, max_retries=5
+        ),
+        request=PlatformRequest(
+            make_request(
+                settings.http_client,
+                pool_size=settings.http_pool_size,
+                read_timeout=settings.bot_api_timeout,
+            ),
+            profile,
+        ),
+        get_updates_request=make_request(settings.http_client, pool_size=1, read_timeout=40),
+        profile=profile,
+    )
 
 
 async def prepare(application: RounaqApp) -> None:

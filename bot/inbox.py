@@ -55,8 +55,8 @@ class UpdateInbox:
             return []
         rows = [(u.update_id, _dumps(u)) for u in updates]
         persistence = self._persistence
-        async with persistence.database.transaction() as session:
-            fresh = await InboxRepository(session, persistence.bot_id).store(rows, utcnow())
+        async with persistence.database.write_connection() as connection:
+            fresh = await InboxRepository(connection, persistence.bot_id).store(rows, utcnow())
         for update in updates:
             if update.update_id not in fresh:
                 # Never silent: a Bot API server that numbers its updates afresh (an

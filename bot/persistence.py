@@ -202,10 +202,9 @@ class DatabasePersistence(BasePersistence[UserData, ChatData, RounaqBotData]):
             if not changes and not handled:
                 return
             now = utcnow()
-            async with self.database.transaction() as session:
-                repo = BotStateRepository(session, self.bot_id)
-                await repo.write(changes, now)
-                await InboxRepository(session, self.bot_id).mark_done(handled, now)
+            async with self.database.write_connection() as connection:
+                await BotStateRepository(connection, self.bot_id).write(changes, now)
+                await InboxRepository(connection, self.bot_id).mark_done(handled, now)
             for key, data in changes:
                 if data is None:
                     self._written.pop(key, None)

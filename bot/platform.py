@@ -104,6 +104,9 @@ class PlatformRequest(BaseRequest):
     def __init__(self, inner: BaseRequest, profile: PlatformProfile) -> None:
         self._inner = inner
         self._profile = profile
+        # Telegram (and the emulator) take every request as PTB builds it: nothing to read
+        # back out of the body (which would serialise its parameters once more).
+        self._adapts = not (profile.html and profile.webhook_secret)
 
     @property
     def read_timeout(self) -> float | None:
@@ -128,7 +131,7 @@ class PlatformRequest(BaseRequest):
         endpoint = url.rsplit("/", 1)[-1]
         if endpoint == "sendChatAction" and not self._profile.chat_action:
             return _TRUE_RESULT
-        if request_data is not None:
+        if request_data is not None and self._adapts:
             request_data = self._adapt(endpoint, request_data)
         status, payload = await self._inner.do_request(
             url,

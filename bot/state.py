@@ -21,7 +21,7 @@ from bot.warmup import Warmer
 # `async def hook(application)`: start hooks run at the end of start-up, stop hooks after
 # the application stopped taking updates and before the bot's connection closes.
 Hook = Callable[[Any], Awaitable[None]]
-# handlers.prompt's (update, context, saved data, text) -> done; typed precisely there.
+# handlers.asking's (update, context, saved data, text) -> done; typed precisely there.
 PromptHandler = Callable[..., Awaitable[bool]]
 
 
@@ -32,7 +32,7 @@ class Runtime:
     built_services: Services | None = None
     # The command table, in menu order (handlers.MENU).
     menu: list[MenuCommand] = field(default_factory=list)
-    # handlers.prompt: what answers a pending free-text prompt, by kind.
+    # handlers.flow.prompt: what answers a pending free-text prompt, by kind.
     prompt_handlers: dict[str, PromptHandler] = field(default_factory=dict)
     start_hooks: list[Hook] = field(default_factory=list)
     stop_hooks: list[Hook] = field(default_factory=list)

@@ -102,25 +102,14 @@ def parse_html(text: str, *, strict_ampersand: bool = False) -> tuple[str, list[
     ``strict_ampersand``: Telegram keeps an ``&`` that starts no known entity literally;
     tests may opt into rejecting it to catch unescaped interpolation earlier.
     """
-    out: list[str] = []
-    utf16 = 0
-    stack: list[_Open] = []
-    entities: list[JSON] = []
-    order: dict[int, int] = {}
-    n = len(text)
-    opened_count = 0
-
-    def at(k: int) -> str:
-        return text[k] if k < n else ""
-
-    i = 0
+    parser = _Parser(text)
+    i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch == "&":
             decoded = _decode_entity(text, i)
             if decoded is not None:
-                out.append(decoded[0])
-                utf16 += utf16_len(decoded[0])
+                parser.put(decoded[0])
                 i = decoded[1]
                 continue
             if strict_ampersand:
@@ -128,46 +117,70 @@ def parse_html(text: str, *, strict_ampersand: bool = False) -> tuple[str, list[
                     f'Unescaped "&" at byte offset {_byte_offset(text, i)} (strict mode)'
                 )
         if ch != "<":
-            out.append(ch)
-            utf16 += utf16_len(ch)
+            parser.put(ch)
             i += 1
-            continue
+        elif i + 1 < n and text[i + 1] == "/":
+            i = parser.end_tag(i)
+        else:
+            i = parser.start_tag(i)
+    return parser.result()
 
-        begin = i
-        begin_bytes = _byte_offset(text, begin)
-        i += 1
-        if at(i) != "/":
-            opened, i = _start_tag(text, begin, utf16, len(out), opened_count)
-            opened_count += 1
-            stack.append(opened)
-            continue
 
-        # An end tag.
-        if not stack:
+class _Parser:
+    """The output so far: plain text, its length in UTF-16 units, the tags still open and
+    the entities of the tags closed."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.out: list[str] = []
+        self.utf16 = 0
+        self.stack: list[_Open] = []
+        self.entities: list[JSON] = []
+        self.order: dict[int, int] = {}
+        self.opened_count = 0
+
+    def put(self, chars: str) -> None:
+        self.out.append(chars)
+        self.utf16 += utf16_len(chars)
+
+    def start_tag(self, begin: int) -> int:
+        opened, i = _start_tag(self.text, begin, self.utf16, len(self.out), self.opened_count)
+        self.opened_count += 1
+        self.stack.append(opened)
+        return i
+
+    def end_tag(self, begin: int) -> int:
+        begin_bytes = _byte_offset(self.text, begin)
+        if not self.stack:
             raise HtmlParseError(f"Unexpected end tag at byte offset {begin_bytes}")
-        end_name, i = _end_tag_name(text, i + 1, begin_bytes)
-        top = stack[-1]
+        end_name, i = _end_tag_name(self.text, begin + 2, begin_bytes)
+        top = self.stack[-1]
         if end_name and end_name != top.tag:
             raise HtmlParseError(
                 f"Unmatched end tag at byte offset {begin_bytes}, "
                 f'expected "</{top.tag}>", found "</{end_name}>"'
             )
-        stack.pop()
-        length = utf16 - top.utf16_offset
+        self.stack.pop()
+        length = self.utf16 - top.utf16_offset
         if length > 0:
-            before = len(entities)
-            _emit(top, length, "".join(out[top.text_index :]), entities)
-            if len(entities) > before:
-                order[id(entities[-1])] = top.order
+            before = len(self.entities)
+            _emit(top, length, "".join(self.out[top.text_index :]), self.entities)
+            if len(self.entities) > before:
+                self.order[id(self.entities[-1])] = top.order
+        return i
 
-    if stack:
-        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
-    for entity in entities:
-        # A language survives only when folded into <pre>; bare <code> carries none.
-        if entity["type"] == "code":
-            entity.pop("language", None)
-    entities.sort(key=lambda e: (e["offset"], -e["length"], order.get(id(e), 0)))
-    return "".join(out), entities
+    def result(self) -> tuple[str, list[JSON]]:
+        if self.stack:
+            raise HtmlParseError(
+                f'Can\'t find end tag corresponding to start tag "{self.stack[-1].tag}"'
+            )
+        for entity in self.entities:
+            # A language survives only when folded into <pre>; bare <code> carries none.
+            if entity["type"] == "code":
+                entity.pop("language", None)
+        order = self.order
+        self.entities.sort(key=lambda e: (e["offset"], -e["length"], order.get(id(e), 0)))
+        return "".join(self.out), self.entities
 
 
 def _start_tag(

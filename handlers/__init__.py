@@ -9,11 +9,13 @@ from handlers import (
     actions,
     admin,
     apikeys,
+    asking,
     compliance,
     deadlines,
     digest,
     errors,
     fallback,
+    flow,
     gate,
     hq,
     inbox,
@@ -23,7 +25,6 @@ from handlers import (
     open311,
     owner_answer,
     programs,
-    prompt,
     registration,
     report,
     sessions,
@@ -58,8 +59,13 @@ def register_all(application: RounaqApp) -> None:
     # matching handler wins, so conversations come before plain commands, and the fallback
     # that answers "unknown command" / "stale button" comes last.
     gate.register(application)
-    # Text someone was asked for by a button (only while waiting for it) beats everything.
-    prompt.register(application)
+    # /cancel before every flow and prompt: it ends them all, with one answer.
+    flow.register(application)
+    # Text someone was asked for by a button (only while waiting for it) beats everything:
+    # each feature's one-text prompts, a conversation entered by the buttons that ask.
+    for feature in (actions, hq, sessions, admin):
+        application.add_handler(feature.prompts(application))
+    asking.register(application)
     registration.register(application)
     report.register(application)
     # Before start: `/start inv_<code>` is an invite, not a greeting.

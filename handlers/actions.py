@@ -15,13 +15,14 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 from telegram.error import BadRequest
+from telegram.ext import ConversationHandler
 
 from bot.access import ReportAction
 from bot.buttons.reports import WITHDRAW_CONFIRMED, Act, ActOnCard, OpenButton, Reassign
 from bot.context import RounaqApp, RounaqContext
 from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome, WorkflowError
 from bot.views.common import status_label, tracking_number, workflow_error
-from handlers import prompt
+from handlers import asking, flow
 from handlers.card import (
     action_rows,
     forget_card,
@@ -178,12 +179,12 @@ async def _ask_text(
         # The group's message or the card: redrawn once the text has been acted on.
         origin = {"chat": message.chat.id, "message": message.message_id, "card": on_card}
     text = context.tr.t(f"workflow.ask_{action.value}", number=tracking_number(context.fmt, report))
-    await prompt.ask_presser(
+    await asking.ask_presser(
         context, query, text, PROMPT_KIND, action=action.value, report=report.id, **origin
     )
 
 
-@prompt.refusing(workflow_error)
+@asking.refusing(workflow_error)
 async def on_text(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
     try:
         action = A(str(data["action"]))
@@ -316,9 +317,14 @@ def _action_of(event: str) -> str:
     return "note"
 
 
+# Nothing in the data is trusted: the workflow service checks the presser's right.
+
+
+def prompts(application: RounaqApp) -> ConversationHandler[RounaqContext]:
+    """The reason or note an action's button asks for."""
+    buttons = [button(ActOnCard, act_on_card), button(Act, act)]
+    return flow.prompt(application, "prompt_actions", buttons, {PROMPT_KIND: on_text})
+
+
 def register(application: RounaqApp) -> None:
-    # Nothing in the data is trusted: the workflow service checks the presser's right.
     application.add_handler(button(Reassign, reassign))
-    application.add_handler(button(ActOnCard, act_on_card))
-    application.add_handler(button(Act, act))
-    prompt.on(application, PROMPT_KIND, on_text)

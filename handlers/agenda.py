@@ -28,7 +28,7 @@ from bot.text import parse_date
 from bot.views.common import tracking_number, workflow_error
 from bot.views.hq import agenda_text, item_text
 from bot.views.sessions import waits_for
-from handlers import prompt
+from handlers import asking
 from handlers.declare import as_button
 from handlers.notify import deliver
 from handlers.ui import (
@@ -204,7 +204,7 @@ async def pick_cause(
 ) -> None:
     _require_selection(context)
     await query.answer()
-    await prompt.ask(
+    await asking.ask(
         context, query.from_user.id, context.tr.t("hq.ask_title"), "hq_title", cause=data.cause
     )
 
@@ -234,13 +234,13 @@ async def open_item(
     await answer_with(update, context, query, await _item_view(context, data.item_id))
 
 
-@prompt.refusing(workflow_error, again=("title_length",))
+@asking.refusing(workflow_error, again=("title_length",))
 async def got_title(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     message = message_of(update)
     title = context.services.hq.check_title(text)
-    await prompt.ask(
+    await asking.ask(
         context,
         message.chat.id,
         context.tr.t("hq.ask_date", example=context.fmt.short_date(context.services.clock.now())),

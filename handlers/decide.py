@@ -15,6 +15,7 @@ from telegram import CallbackQuery, Update
 
 from bot.buttons.hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadline, ToggleAgency
 from bot.context import RounaqContext
+from bot.services.hq import DecisionTerms
 from bot.views.common import workflow_error
 from bot.views.hq import decided_text
 from handlers import decision_draft
@@ -76,13 +77,9 @@ async def pick_deadline(
     if draft is None:
         await stale(query, context)
         return
+    terms = DecisionTerms(data.item_id, draft.text, draft.agencies, data.days)
     decision, notices = await context.services.hq.decide(
-        context.principal,
-        data.item_id,
-        text=draft.text,
-        agency_ids=draft.agencies,
-        deadline_days=data.days,
-        update_id=update.update_id,
+        context.principal, terms, update_id=update.update_id
     )
     await answer_quietly(query)
     await say(update, context, decided_text(context.tr, context.fmt, decision))

@@ -17,7 +17,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.i18n import Translator
 from bot.services.workflow import WorkflowError
-from handlers import drafts, prompt
+from handlers import asking, drafts
 from handlers.ui import keyboard, message_of, rows, say
 
 
@@ -107,7 +107,7 @@ async def ask_text(context: RounaqContext, query: CallbackQuery, kind: str, **da
     """The press that starts a draft (its access already checked): the text is asked for,
     and handed to the prompt handler registered for `kind` with `data`."""
     await query.answer()
-    await prompt.ask(context, query.from_user.id, context.tr.t("hq.ask_decision"), kind, **data)
+    await asking.ask(context, query.from_user.id, context.tr.t("hq.ask_decision"), kind, **data)
 
 
 async def got_text(

@@ -18,7 +18,7 @@ from bot.context import RounaqContext
 from bot.exports.hq import LAWS_FILENAME, laws_csv
 from bot.views.common import workflow_error
 from bot.views.hq import decision_text, decisions_text, laws_text
-from handlers import prompt
+from handlers import asking
 from handlers.notify import deliver
 from handlers.ui import keyboard, message_of, page_count, pager_row, redraw, say
 from storage.dto_workflow import DecisionDTO
@@ -124,7 +124,7 @@ async def answer(
         await query.answer(tr.t("workflow.error_not_found"), show_alert=True)
         return
     key = "hq.ask_objection" if verdict == AgencyResponse.OBJECTED else "hq.ask_evidence"
-    await prompt.ask_presser(
+    await asking.ask_presser(
         context,
         query,
         tr.t(key, id=context.fmt.plain_int(data.decision_id)),
@@ -135,7 +135,7 @@ async def answer(
     )
 
 
-@prompt.refusing(workflow_error)
+@asking.refusing(workflow_error)
 async def got_response(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:

@@ -2,16 +2,17 @@
 
 A flow declares its draft, a dataclass, at import
 (`DRAFT = drafts.Draft("report_draft", ReportFields)`, or
-`KEY = drafts.register("pending_input")` for a key it manages itself); /cancel drops
-every registered key at once, so two flows open are both ended; the error handler names
-the open flows in its log, and the fallback tells a stray message that it does not fit
-the step. Nothing is listed by hand elsewhere.
+`KEY = drafts.register("pending_input")` for a key it manages itself); /cancel
+(flow.cancel_all) ends every conversation open and drops every registered key; the error
+handler names the open flows in its log, and the fallback tells a stray message that it
+does not fit the step. Nothing is listed by hand elsewhere.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import logging
 import types
 import typing
@@ -147,8 +148,7 @@ def _read(hint: Any, value: object, where: str) -> Any:
         if not isinstance(value, dict):
             raise UnreadableDraftError(f"{where}: {type(value).__name__}, not a dict")
         make: Callable[..., Any] = hint
-        hints = typing.get_type_hints(hint)
-        known = {f.name for f in dataclasses.fields(hint) if f.init}
+        hints, known = _shape(hint)
         fields = {
             name: _read(hints[name], item, f"{where}.{name}")
             for name, item in value.items()
@@ -186,6 +186,15 @@ def _read(hint: Any, value: object, where: str) -> Any:
     if isinstance(value, hint) and not (isinstance(value, bool) and hint is not bool):
         return value
     return _wrong(where, value)
+
+
+@functools.cache
+def _shape(dataclass: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A draft class's resolved field types and its init fields, worked out once: resolving
+    the string annotations (`from __future__ import annotations`) on every read cost more
+    than the rest of reading a draft."""
+    hints = typing.get_type_hints(dataclass)
+    return hints, frozenset(f.name for f in dataclasses.fields(dataclass) if f.init)
 
 
 def _wrong(where: str, value: object) -> Any:

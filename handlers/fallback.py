@@ -11,7 +11,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import RounaqApp, RounaqContext
 from handlers import drafts
-from handlers.common import cancel
 from handlers.start import menu_buttons
 from handlers.ui import keyboard
 from storage.models import Role
@@ -30,23 +29,6 @@ async def unknown_command(update: Update, context: RounaqContext) -> None:
             context.tr.t("common.unknown_command"),
             reply_markup=keyboard(*menu_buttons(context, with_help=True)),
         )
-
-
-async def cancel_anywhere(update: Update, context: RounaqContext) -> None:
-    """/cancel outside the conversations and text prompts (which handle their own): it is
-    in everyone's /help and command menu, so it is never an unknown command. It drops any
-    draft held outside a conversation (the HQ's half-made decision); with nothing under
-    way it says so, with the menu."""
-    message = update.effective_message
-    if message is None or message.chat.type != message.chat.PRIVATE:
-        return
-    if drafts.any_open(context.user_data):
-        await cancel(update, context)
-        return
-    await message.reply_text(
-        context.tr.t("common.nothing_to_cancel"),
-        reply_markup=keyboard(*menu_buttons(context, with_help=True)),
-    )
 
 
 async def stray_message(update: Update, context: RounaqContext) -> None:
@@ -82,7 +64,6 @@ def register(application: RounaqApp) -> None:
         CommandHandler(PRIVATE_ONLY_COMMANDS, private_only, filters=filters.ChatType.GROUPS)
     )
     application.add_handler(CallbackQueryHandler(stale_button))
-    application.add_handler(CommandHandler("cancel", cancel_anywhere))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, stray_message)

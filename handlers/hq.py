@@ -8,6 +8,8 @@ The HQ service checks the permission again before it writes.
 
 from __future__ import annotations
 
+from telegram.ext import ConversationHandler
+
 from bot.access import Permission
 from bot.buttons.hq import (
     AddToItem,
@@ -27,8 +29,8 @@ from bot.buttons.hq import (
     ToggleReport,
     ViewDecision,
 )
-from bot.context import RounaqApp
-from handlers import agenda, decide, decisions, prompt
+from bot.context import RounaqApp, RounaqContext
+from handlers import agenda, decide, decisions, flow
 from handlers.declare import button, command
 
 COMMANDS = [
@@ -41,6 +43,23 @@ AGENDA = Permission.MANAGE_AGENDA
 DECISIONS = Permission.VIEW_DECISIONS
 
 
+def prompts(application: RounaqApp) -> ConversationHandler[RounaqContext]:
+    """An agenda item's title and date, a decision's text, an agency's response."""
+    buttons = [
+        button(PickCause, agenda.pick_cause, needs=AGENDA),
+        button(Decide, decide.decide, needs=AGENDA),
+        button(Implemented, decisions.answer, needs=DECISIONS),
+        button(Object, decisions.answer, needs=DECISIONS),
+    ]
+    answers = {
+        "hq_title": agenda.got_title,
+        "hq_date": agenda.got_date,
+        "hq_decision": decide.got_decision_text,
+        decisions.PROMPT_KIND: decisions.got_response,
+    }
+    return flow.prompt(application, "prompt_hq", buttons, answers)
+
+
 def register(application: RounaqApp) -> None:
     for item in COMMANDS:
         application.add_handler(item.handler())
@@ -49,21 +68,13 @@ def register(application: RounaqApp) -> None:
         button(AgendaPage, agenda.turn_page, needs=AGENDA),
         button(ToggleReport, agenda.toggle_report, needs=AGENDA),
         button(StartBundle, agenda.start_bundle, needs=AGENDA),
-        button(PickCause, agenda.pick_cause, needs=AGENDA),
         button(AddToItem, agenda.add_to_item, needs=AGENDA),
         button(OpenItem, agenda.open_item, needs=AGENDA),
-        button(Decide, decide.decide, needs=AGENDA),
         button(ToggleAgency, decide.toggle_agency, needs=AGENDA),
         button(AgenciesChosen, decide.agencies_chosen, needs=AGENDA),
         button(PickDeadline, decide.pick_deadline, needs=AGENDA),
         button(DecisionsPage, decisions.turn_page, needs=DECISIONS),
         button(ViewDecision, decisions.view_decision, needs=DECISIONS),
-        button(Implemented, decisions.answer, needs=DECISIONS),
-        button(Object, decisions.answer, needs=DECISIONS),
         button(LawsCsv, decisions.laws_file, needs=Permission.VIEW_LAWS),
     ):
         application.add_handler(handler)
-    prompt.on(application, "hq_title", agenda.got_title)
-    prompt.on(application, "hq_date", agenda.got_date)
-    prompt.on(application, "hq_decision", decide.got_decision_text)
-    prompt.on(application, decisions.PROMPT_KIND, decisions.got_response)

@@ -127,6 +127,8 @@ async def _notify_unstaffed(context: RounaqContext, submission: Submission) -> i
 async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int, str]]:
     services = context.services
     default = services.settings.default_language
+    if notice.recipients is not None:  # read with the action that emitted it
+        return [(chat_id, lang or default) for chat_id, lang in notice.recipients]
     if notice.audience is Audience.OWNER:
         assert notice.report is not None
         owner = await services.users.get(notice.report.owner_id)

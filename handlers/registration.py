@@ -207,7 +207,7 @@ async def got_contact(update: Update, context: RounaqContext) -> int:
         return State.PHONE
     unit_draft = DRAFT.of(context).ready(message.contact.phone_number)
     if unit_draft is None:
-        # The draft was lost (e.g. an old conversation after a restart): start again.
+        # A draft an older version left without an earlier answer: start again.
         DRAFT.drop(context)
         await message.reply_text(
             context.tr.t("registration.restart"), reply_markup=ReplyKeyboardRemove()
@@ -262,6 +262,8 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
                 MessageHandler(~filters.COMMAND, contact_expected),
             ],
         },
+        draft=DRAFT,
+        lost="registration.restart",
         entry_button=r"^menu:register$",
     )
 

@@ -6,18 +6,29 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.ext.compiler import compiles
 
 
-def upsert_insert(session: AsyncSession, table: Any) -> Any:
+def upsert_insert(session: AsyncSession | AsyncConnection, table: Any) -> Any:
     """An INSERT that supports `.on_conflict_do_update/_nothing` on the session's dialect."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
+    name = (
+        session.dialect if isinstance(session, AsyncConnection) else session.get_bind().dialect
+    ).name
+    if name == "postgresql":
         return postgresql.insert(table)
-    if bind.dialect.name == "sqlite":
+    if name == "sqlite":
         return sqlite.insert(table)
-    raise NotImplementedError(f"unsupported database dialect: {bind.dialect.name}")
+    raise NotImplementedError(f"unsupported database dialect: {name}")
+
+
+async def lock_rows(session: AsyncSession, statement: Any) -> None:
+    """Run `statement` (a SELECT ... FOR UPDATE) to lock its rows until the transaction
+    ends, on PostgreSQL. SQLite has no row locks (its write transactions are serialised by
+    BEGIN IMMEDIATE) and renders no FOR UPDATE: the statement is skipped there, as the trip
+    it would cost buys nothing."""
+    if session.get_bind().dialect.name != "sqlite":
+        await session.execute(statement)
 
 
 def seconds_between(dialect_name: str, later: Any, earlier: Any) -> Any:

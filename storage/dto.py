@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from storage.new_rows import NewReport, NewReportEvent, NewUnit
+
 T = TypeVar("T")
+
+
+def in_language(lang: str, fa: T, en: T) -> T:
+    """Of a text kept in both languages, the Persian one for "fa" and the English one for
+    any other language (English is the fallback of every catalog but Persian)."""
+    return fa if lang == "fa" else en
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +27,7 @@ class Named:
     name_en: str
 
     def name(self, lang: str) -> str:
-        return self.name_fa if lang == "fa" else self.name_en
+        return in_language(lang, self.name_fa, self.name_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +45,7 @@ class AgencyDTO(Named):
 
     def short_name(self, lang: str) -> str:
         """The short name where the data set gives one (buttons, charts), else the name."""
-        short = self.short_name_fa if lang == "fa" else self.short_name_en
+        short = in_language(lang, self.short_name_fa, self.short_name_en)
         return short or self.name(lang)
 
 
@@ -73,38 +81,32 @@ class RoleGrant:
     agency_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class UnitDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitDTO(NewUnit):
     id: int
-    owner_id: int
-    name: str
-    sector_id: int
-    county_id: int
-    permit_status: str
-    phone: str
     created_at: datetime
-    province_id: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ReportDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportDTO(NewReport):
     id: int
-    province_id: int
-    year: int
-    seq: int
-    unit_id: int
     unit_name: str
-    owner_id: int
-    category_id: int
-    agency_id: int
-    description: str
-    amount_rials: int | None
-    status: str
-    created_at: datetime
     updated_at: datetime
-    due_at: datetime
     closed_at: datetime | None
     attachments: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHeadDTO:
+    """A report's number and where it stands: what anyone may see of it (Open311 lists it,
+    a program's page links it). Read with `reports.REPORT_HEAD` and what a caller adds."""
+
+    id: int
+    year: int
+    seq: int
+    status: str
+    category_id: int
+    agency_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,20 +118,9 @@ class OwnerContactDTO:
     phone: str
 
 
-@dataclass(frozen=True, slots=True)
-class ReportEventDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportEventDTO(NewReportEvent):
     id: int
-    report_id: int
-    actor_id: int | None
-    kind: str
-    from_status: str | None
-    to_status: str | None
-    agency_id: int | None
-    note: str | None
-    internal: bool
-    created_at: datetime
-    # The Open311 channel that made this step; None for the messenger chat.
-    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

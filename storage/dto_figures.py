@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from storage.dto import ReportHeadDTO, in_language
+from storage.new_rows import NewProgramUpdate
+
 
 @dataclass(frozen=True, slots=True)
 class ProgramDTO:
@@ -24,37 +27,21 @@ class ProgramDTO:
     last_update_at: datetime | None
 
     def title(self, lang: str) -> str:
-        return self.title_fa if lang == "fa" else self.title_en
+        return in_language(lang, self.title_fa, self.title_en)
 
     def target(self, lang: str) -> str | None:
-        return self.target_fa if lang == "fa" else self.target_en
+        return in_language(lang, self.target_fa, self.target_en)
 
 
-@dataclass(frozen=True, slots=True)
-class ProgramUpdateDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProgramUpdateDTO(NewProgramUpdate):
     id: int
-    program_id: int
-    percent: int
-    note: str
-    reported_on: date
-    evidence_kind: str | None
-    evidence_file_id: str | None
-    evidence_file_name: str | None
-    author_id: int
-    agency_id: int
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
-class LinkedReportDTO:
+class LinkedReportDTO(ReportHeadDTO):
     """A report linked to a program, with how: by its category or by the secretariat."""
 
-    id: int
-    year: int
-    seq: int
-    status: str
-    category_id: int
-    agency_id: int
     created_at: datetime
     explicit: bool
 
@@ -67,7 +54,7 @@ class LoanQuotaDTO:
     source_en: str
 
     def source(self, lang: str) -> str:
-        return self.source_fa if lang == "fa" else self.source_en
+        return in_language(lang, self.source_fa, self.source_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +70,7 @@ class LoanReportedDTO:
     reported_on: date | None
 
     def source(self, lang: str) -> str:
-        return self.source_fa if lang == "fa" else self.source_en
+        return in_language(lang, self.source_fa, self.source_en)
 
 
 @dataclass(frozen=True, slots=True)

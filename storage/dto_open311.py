@@ -5,17 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.dto import ReportHeadDTO
+from storage.new_rows import NewApiKey
+
 
 @dataclass(frozen=True, slots=True)
-class PublicRequestDTO:
+class PublicRequestDTO(ReportHeadDTO):
     """A report as anyone may see it: no owner, unit name, description, note or actor."""
 
-    id: int
-    year: int
-    seq: int
-    status: str
-    category_id: int
-    agency_id: int
     county_id: int
     created_at: datetime
     updated_at: datetime
@@ -23,14 +20,9 @@ class PublicRequestDTO:
     channel: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class ApiKeyDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiKeyDTO(NewApiKey):
     id: int
-    channel: str
-    key_prefix: str
-    per_minute: int
-    per_day: int
-    created_at: datetime
     revoked_at: datetime | None
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.new_rows import NewSession
+
 
 @dataclass(frozen=True, slots=True)
 class SessionAgencyDTO:
@@ -21,13 +23,9 @@ class SessionItemDTO:
     decision_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class SessionDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionDTO(NewSession):
     id: int
-    number: int
-    starts_at: datetime
-    place: str
-    chair: str
     status: str
     agenda_sent_at: datetime | None
     minutes_issued_at: datetime | None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
+
+from storage.new_rows import NewAgendaItem, NewDecision, NewInvite
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,14 +21,10 @@ class TrackingDTO:
     agenda_item_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AgendaItemDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgendaItemDTO(NewAgendaItem):
     id: int
-    title: str
-    cause_kind: str
-    session_date: date
     status: str
-    created_at: datetime
     report_ids: tuple[int, ...] = ()
 
 
@@ -41,21 +39,12 @@ class DecisionAgencyDTO:
     responded_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class DecisionDTO:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionDTO(NewDecision):
     id: int
-    agenda_item_id: int
-    text: str
-    deadline_at: datetime
-    objection_until: datetime
-    created_at: datetime
     agencies: tuple[DecisionAgencyDTO, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class InviteDTO:
-    code: str
-    role: str
-    agency_id: int | None
-    created_by: int | None
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InviteDTO(NewInvite):
     used_by: int | None

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import upsert_insert
+from storage.dialect import lock_rows, upsert_insert
 from storage.models import CLOSED_REPORT_STATUSES, Report, ReportEvent, ReportStatus, Unit
 from storage.models_figures import (
     LoanFigure,
@@ -35,6 +35,7 @@ from storage.models_figures import (
     ReportDurationMedian,
     ReportOpenDue,
 )
+from storage.new_rows import NewReportEvent
 
 SLOT_S: Final = 900  # the weekly trend's 15-minute slots
 DUE_BUCKET_S: Final = 2**21  # about 24 days: the open reports' due buckets
@@ -158,16 +159,10 @@ class FigureWriter:
         if before.open_due != after.open_due:
             await self._open_due(province_id, before.open_due, after.open_due)
 
-    async def event_added(
-        self,
-        *,
-        report_id: int,
-        kind: str,
-        actor_id: int | None,
-        to_status: str | None,
-        created_at: datetime,
-    ) -> None:
+    async def event_added(self, event: NewReportEvent) -> None:
         """Call before the event is added: the report's earlier firsts are read first."""
+        report_id, actor_id, created_at = event.report_id, event.actor_id, event.created_at
+        kind, to_status = event.kind, event.to_status
         maybe_response = actor_id is not None and kind not in NOT_RESPONSES
         is_resolution = to_status in RESOLVED_STATUSES
         if not (maybe_response or is_resolution):
@@ -199,8 +194,8 @@ class FigureWriter:
         # Two writers must not both take their event for the report's first response: the
         # report row is locked on PostgreSQL (the workflow holds it already; the HQ may not).
         # SQLite serialises write transactions anyway and renders no FOR UPDATE.
-        await self.session.execute(
-            sa.select(Report.id).where(Report.id == report_id).with_for_update()
+        await lock_rows(
+            self.session, sa.select(Report.id).where(Report.id == report_id).with_for_update()
         )
         e = ReportEvent
         is_response = sa.and_(

@@ -12,6 +12,7 @@ from bot.services.base import ProvinceService, RefusedError
 from bot.services.directory import Directory
 from storage.db import Database
 from storage.dto_open311 import ApiKeyDTO
+from storage.new_rows import NewApiKey
 from storage.repositories.open311 import Open311Repository
 
 KEY_PREFIX = "rq_"
@@ -66,16 +67,16 @@ class ApiKeyService(ProvinceService):
             raise ApiKeyError("limits")
         secret = KEY_PREFIX + secrets.token_urlsafe(24)
         async with self._db.transaction() as session:
-            key = await Open311Repository(session).add_key(
+            new = NewApiKey(
                 province_id=self._directory.province_id,
                 channel=channel,
-                key_hash=hash_key(secret),
                 key_prefix=secret[:8],
                 per_minute=minute,
                 per_day=day,
                 created_by=created_by,
                 created_at=self._clock.now(),
             )
+            key = await Open311Repository(session).add_key(new, key_hash=hash_key(secret))
         return NewKey(key, secret)
 
     async def list(self) -> list[ApiKeyDTO]:

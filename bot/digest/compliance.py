@@ -7,23 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from bot.digest.content import PROVINCE_ROLES, DigestDay, Recipient, Section, SharedByLanguage
+from bot.digest.content import DigestDay, Recipient, Section, SharedByLanguage
 from bot.formatting import escape
 from bot.services.compliance import ComplianceService
 from bot.services.directory import Directory
-from storage.models import Role
 
 SATURDAY: Final = 5  # date.weekday(): the Iranian week starts on Saturday
 WORST: Final = 3
 
 
 @dataclass(frozen=True)
-class ComplianceSection(SharedByLanguage):
+class ComplianceSection(SharedByLanguage, key="compliance", title_key="sessions.digest_title"):
     compliance: ComplianceService
     directory: Directory
-    key: str = "compliance"
-    title_key: str = "sessions.digest_title"
-    roles: frozenset[Role] = PROVINCE_ROLES
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         if day.day.weekday() != SATURDAY:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.access import Principal
@@ -108,11 +108,28 @@ class SectionProvider(Protocol):
 
 
 class Titled:
-    """A provider's section under its own key and title (`key` and `title_key` are the
-    provider's fields)."""
+    """A provider's section under its own key and title, both declared with the class:
+    `class LoansSection(SharedByLanguage, key="loans", title_key="...")`. `roles` defaults
+    to the province-wide ones. A base without a key (SharedByLanguage) declares nothing."""
 
-    key: str
-    title_key: str
+    key: ClassVar[str]
+    title_key: ClassVar[str]
+    roles: ClassVar[frozenset[Role]]
+
+    def __init_subclass__(
+        cls,
+        *,
+        key: str | None = None,
+        title_key: str | None = None,
+        roles: frozenset[Role] = PROVINCE_ROLES,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if key is None:
+            return
+        if title_key is None:
+            raise TypeError(f"{cls.__name__}: a section with a key needs its title_key")
+        cls.key, cls.title_key, cls.roles = key, title_key, roles
 
     def section(
         self, recipient: Recipient, lines: Iterable[str], buttons: Iterable[Button] = ()

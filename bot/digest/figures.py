@@ -18,7 +18,6 @@ from bot.buttons.hq import ViewDecision
 from bot.buttons.programs import OpenButton
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
-    PROVINCE_ROLES,
     TOP_LINES,
     Button,
     DigestDay,
@@ -52,14 +51,13 @@ def _names(fmt: Presenter, directory: Directory, lang: str, agency_ids: Sequence
 
 
 @dataclass(frozen=True)
-class DecisionsSection(SharedByLanguage):
+class DecisionsSection(
+    SharedByLanguage, key="decisions", title_key="digest_figures.section_decisions"
+):
     """Officials: HQ decisions whose implementation deadline is near or passed."""
 
     hq: HQService
     directory: Directory
-    key: str = "decisions"
-    title_key: str = "digest_figures.section_decisions"
-    roles: frozenset[Role] = PROVINCE_ROLES
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
@@ -87,14 +85,16 @@ class DecisionsSection(SharedByLanguage):
 
 
 @dataclass(frozen=True)
-class AgencyDecisionsSection(SharedByAgencies):
+class AgencyDecisionsSection(
+    SharedByAgencies,
+    key="agency_dec",
+    title_key="digest_figures.section_agency_decisions",
+    roles=frozenset({Role.OFFICER}),
+):
     """Agency officers: decisions naming their agency that it has not implemented yet."""
 
     hq: HQService
     directory: Directory
-    key: str = "agency_dec"
-    title_key: str = "digest_figures.section_agency_decisions"
-    roles: frozenset[Role] = frozenset({Role.OFFICER})
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
@@ -135,14 +135,13 @@ class AgencyDecisionsSection(SharedByAgencies):
 
 
 @dataclass(frozen=True)
-class ProgramsSection(SharedByLanguage):
+class ProgramsSection(
+    SharedByLanguage, key="programs", title_key="digest_figures.section_programs"
+):
     """Officials: the key programs whose agencies posted progress in the period."""
 
     programs: ProgramService
     directory: Directory
-    key: str = "programs"
-    title_key: str = "digest_figures.section_programs"
-    roles: frozenset[Role] = PROVINCE_ROLES
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
@@ -176,7 +175,7 @@ class ProgramsSection(SharedByLanguage):
 
 
 @dataclass(frozen=True)
-class LoansSection(SharedByLanguage):
+class LoansSection(SharedByLanguage, key="loans", title_key="digest_figures.section_loans"):
     """Officials: the year's loan figures, each with its source, and what imports added.
 
     Only on days with news (a file imported since the period began). The quota, each
@@ -185,9 +184,6 @@ class LoansSection(SharedByLanguage):
     """
 
     loans: LoanService
-    key: str = "loans"
-    title_key: str = "digest_figures.section_loans"
-    roles: frozenset[Role] = PROVINCE_ROLES
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         change = await self.loans.change(day.start)

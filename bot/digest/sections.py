@@ -16,7 +16,6 @@ from bot.buttons.reports import OpenButton
 from bot.digest.compliance import ComplianceSection
 from bot.digest.content import (
     MAX_BUTTONS_PER_SECTION,
-    PROVINCE_ROLES,
     TOP_LINES,
     Button,
     DigestDay,
@@ -68,12 +67,8 @@ class _Base:
 
 
 @dataclass(frozen=True)
-class NewReportsSection(SharedByLanguage, _Base):
+class NewReportsSection(SharedByLanguage, _Base, key="new", title_key="digest.section_new"):
     """Officials: reports filed in the period, by category and by agency."""
-
-    key: str = "new"
-    title_key: str = "digest.section_new"
-    roles: frozenset[Role] = PROVINCE_ROLES
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
@@ -110,12 +105,8 @@ class NewReportsSection(SharedByLanguage, _Base):
 
 
 @dataclass(frozen=True)
-class FiguresSection(SharedByLanguage, _Base):
+class FiguresSection(SharedByLanguage, _Base, key="figures", title_key="digest.section_figures"):
     """Officials: resolved and escalated in the period; open and overdue now."""
-
-    key: str = "figures"
-    title_key: str = "digest.section_figures"
-    roles: frozenset[Role] = PROVINCE_ROLES
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr = recipient.tr
@@ -137,12 +128,8 @@ class FiguresSection(SharedByLanguage, _Base):
 
 
 @dataclass(frozen=True)
-class BehindSection(SharedByLanguage, _Base):
+class BehindSection(SharedByLanguage, _Base, key="behind", title_key="digest.section_behind"):
     """Officials: the agencies with the most overdue open reports, and the oldest of those."""
-
-    key: str = "behind"
-    title_key: str = "digest.section_behind"
-    roles: frozenset[Role] = PROVINCE_ROLES
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, lang = recipient.tr, recipient.lang
@@ -166,12 +153,14 @@ class BehindSection(SharedByLanguage, _Base):
 
 
 @dataclass(frozen=True)
-class AgencySection(SharedByAgencies, _Base):
+class AgencySection(
+    SharedByAgencies,
+    _Base,
+    key="agency",
+    title_key="digest.section_agency",
+    roles=frozenset({Role.OFFICER}),
+):
     """Agency officers: their agency's open, new and overdue reports."""
-
-    key: str = "agency"
-    title_key: str = "digest.section_agency"
-    roles: frozenset[Role] = frozenset({Role.OFFICER})
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         tr, lang = recipient.tr, recipient.lang
@@ -214,12 +203,10 @@ class AgencySection(SharedByAgencies, _Base):
 
 
 @dataclass(frozen=True)
-class OwnerSection(Titled, _Base):
+class OwnerSection(
+    Titled, _Base, key="mine", title_key="digest.section_mine", roles=frozenset({Role.OWNER})
+):
     """Owners: their reports that changed since their last digest, with the new status."""
-
-    key: str = "mine"
-    title_key: str = "digest.section_mine"
-    roles: frozenset[Role] = frozenset({Role.OWNER})
 
     def scope(self, recipient: Recipient) -> Hashable | None:
         return None  # personal

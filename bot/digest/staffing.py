@@ -13,11 +13,13 @@ from storage.models import Role
 
 
 @dataclass(frozen=True)
-class UnstaffedSection(SharedByLanguage):
+class UnstaffedSection(
+    SharedByLanguage,
+    key="unstaffed",
+    title_key="digest.section_unstaffed",
+    roles=frozenset({Role.ADMIN}),
+):
     staffing: StaffingService
-    key: str = "unstaffed"
-    title_key: str = "digest.section_unstaffed"
-    roles: frozenset[Role] = frozenset({Role.ADMIN})
 
     async def build(self, recipient: Recipient, day: DigestDay) -> Section | None:
         stranded = await self.staffing.stranded()

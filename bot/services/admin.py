@@ -13,6 +13,7 @@ from bot.services.workflow import WorkflowError
 from storage.db import Database
 from storage.dto_workflow import InviteDTO
 from storage.models import Role
+from storage.new_rows import NewInvite
 from storage.repositories.reference import ReferenceRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -68,12 +69,14 @@ class AdminService(ProvinceService):
         code = secrets.token_urlsafe(12)
         async with self._db.transaction() as session:
             await WorkflowRepository(session).add_invite(
-                code,
-                self._directory.province_id,
-                role.value,
-                agency_id=agency_id,
-                created_by=principal.user_id,
-                now=self._clock.now(),
+                NewInvite(
+                    code=code,
+                    province_id=self._directory.province_id,
+                    role=role.value,
+                    agency_id=agency_id,
+                    created_by=principal.user_id,
+                    created_at=self._clock.now(),
+                )
             )
         return code
 

@@ -32,6 +32,7 @@ from storage.dto import ReportDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
 from storage.models import ReportStatus
 from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
+from storage.new_rows import NewAgendaItem, NewDecision, NewReportEvent
 from storage.repositories.reports import ReportRepository
 from storage.repositories.workflow import WorkflowRepository
 
@@ -69,6 +70,17 @@ def decision_state(decision: DecisionDTO, now: datetime) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionTerms:
+    """A decision as the secretariat words it, on one agenda item: `decide` checks it, for
+    the HQ's own agenda and for a session's (SessionService passes it on as it is)."""
+
+    item_id: int
+    text: str
+    agency_ids: Sequence[int]
+    deadline_days: int
+
+
+@dataclass(frozen=True, slots=True)
 class DecisionView:
     decision: DecisionDTO
     item: AgendaItemDTO
@@ -102,13 +114,15 @@ async def _move(
     repo = WorkflowRepository(session)
     await repo.update_report(report.id, now=now, status=status.value)
     await ReportRepository(session).add_event(
-        report.id,
-        kind,
-        actor_id=principal.user_id,
-        from_status=report.status,
-        to_status=status.value,
-        note=note,
-        created_at=now,
+        NewReportEvent(
+            report.id,
+            kind,
+            actor_id=principal.user_id,
+            from_status=report.status,
+            to_status=status.value,
+            note=note,
+            created_at=now,
+        )
     )
     after = await repo.lock_report(report.id)
     assert after is not None
@@ -201,24 +215,20 @@ class HQService(CalendarService):
         earlier = await self._earlier(update_id, "hq_bundle")
         if earlier is not None:
             return int(earlier[0]["item"]), earlier[1]
-        title = title.strip()
+        now = self._clock.now()
+        new_item = None
         if item_id is None:
-            title = self._check_new_item(title, cause_kind, session_date)
+            new_item = self.new_item(principal, title, cause_kind, session_date)
+            if session_date < now.astimezone(self._calendar.tz).date():
+                raise WorkflowError("date_past")
         if not report_ids:
             raise WorkflowError("nothing_selected")
-        now = self._clock.now()
         notices: list[Notice] = []
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
-            if item_id is None:
-                item_id = await repo.add_agenda_item(
-                    self._province,
-                    title=title,
-                    cause_kind=cause_kind,
-                    session_date=session_date,
-                    created_by=principal.user_id,
-                    now=now,
-                )
+            if new_item is not None:
+                item_id = await repo.add_agenda_item(new_item)
+            assert item_id is not None
             item = await self._scheduled_item(repo, item_id)
             for report_id in sorted(set(report_ids)):
                 after = await self._put_on_agenda(session, principal, report_id, item, now)
@@ -234,14 +244,23 @@ class HQService(CalendarService):
             await self._record(session, update_id, "hq_bundle", {"item": item_id}, notices)
         return item_id, notices
 
-    def _check_new_item(self, title: str, cause_kind: str, session_date: date) -> str:
-        """The new item's title, checked with its cause and session date."""
+    def new_item(
+        self, principal: Principal, title: str, cause_kind: str, session_date: date
+    ) -> NewAgendaItem:
+        """An agenda item the principal adds, its title and cause checked: for a bundle of
+        reports here and for a session's own item (SessionService). The caller checks who
+        may add it and its session date."""
         title = self.check_title(title)
         if cause_kind not in CauseKind.ALL:
             raise WorkflowError("not_now")
-        if session_date < self._clock.now().astimezone(self._calendar.tz).date():
-            raise WorkflowError("date_past")
-        return title
+        return NewAgendaItem(
+            province_id=self._province,
+            title=title,
+            cause_kind=cause_kind,
+            session_date=session_date,
+            created_by=principal.user_id,
+            created_at=self._clock.now(),
+        )
 
     async def _put_on_agenda(
         self,
@@ -270,16 +289,10 @@ class HQService(CalendarService):
     # --- decisions --------------------------------------------------------------------
 
     async def decide(
-        self,
-        principal: Principal,
-        item_id: int,
-        *,
-        text: str,
-        agency_ids: Sequence[int],
-        deadline_days: int,
-        update_id: int | None = None,
+        self, principal: Principal, terms: DecisionTerms, *, update_id: int | None = None
     ) -> tuple[DecisionDTO, list[Notice]]:
         self._require(principal, Permission.MANAGE_AGENDA)
+        item_id = terms.item_id
         earlier = await self._earlier(update_id, "hq_decide")
         if earlier is not None:
             async with self._db.session() as session:
@@ -288,27 +301,27 @@ class HQService(CalendarService):
                 )
             if found is not None:
                 return found, earlier[1]
-        text = self.check_text(text)
-        agencies = self._check_agencies(agency_ids)
-        if not 1 <= deadline_days <= MAX_DEADLINE_DAYS:
+        text = self.check_text(terms.text)
+        agencies = self._check_agencies(terms.agency_ids)
+        if not 1 <= terms.deadline_days <= MAX_DEADLINE_DAYS:
             raise WorkflowError("not_now")
         now = self._clock.now()
-        deadline = self._calendar.add_working_days(now, deadline_days)
+        deadline = self._calendar.add_working_days(now, terms.deadline_days)
         objection_until = self.objection_until(now)
         notices: list[Notice] = []
         async with self._db.transaction() as session:
             repo = WorkflowRepository(session)
             item = await self._scheduled_item(repo, item_id)
-            decision_id = await repo.add_decision(
-                self._province,
+            new = NewDecision(
+                province_id=self._province,
                 agenda_item_id=item_id,
                 text=text,
-                agency_ids=agencies,
                 deadline_at=deadline,
                 objection_until=objection_until,
                 created_by=principal.user_id,
-                now=now,
+                created_at=now,
             )
+            decision_id = await repo.add_decision(new, agencies)
             await repo.set_agenda_status(item_id, AgendaItemStatus.DECIDED)
             for report_id in item.report_ids:
                 report = await repo.lock_report(report_id)
@@ -491,7 +504,9 @@ async def _answer_on_report(
 ) -> ReportDTO:
     """The agency's answer goes into the history of each report of the item."""
     await events.add_event(
-        report_id, kind, actor_id=actor_id, agency_id=agency_id, note=note, created_at=now
+        NewReportEvent(
+            report_id, kind, actor_id=actor_id, agency_id=agency_id, note=note, created_at=now
+        )
     )
     report = await events.get(report_id)
     assert report is not None

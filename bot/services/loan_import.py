@@ -410,16 +410,7 @@ class _RowParser:
         county_id = _optional_id(cell("county"), self._counties, "unknown_county", bad)
         dates = _row_dates(cell, stage, bad)
         stage_date = dates[STAGE_DATE[stage]] if stage is not None else None
-        year: int | None = None
-        if _text(cell("year")):
-            year = _written_year(_text(cell("year")))
-            if year is None:
-                bad("bad_year", cell("year"))
-        else:
-            known = stage_date or next((d for d in dates.values() if d is not None), None)
-            year = known.year if known is not None else None
-            if year is None and not errors:
-                bad("no_year")
+        year = _row_year(cell, dates, stage_date, bad, clean=not errors)
         if (
             errors
             or amount is None
@@ -476,6 +467,28 @@ def _row_dates(
         elif stage is not None and dates[STAGE_DATE[stage]] is None:
             dates[STAGE_DATE[stage]] = generic
     return dates
+
+
+def _row_year(
+    cell: Callable[[str], Any],
+    dates: dict[str, jdatetime.date | None],
+    stage_date: jdatetime.date | None,
+    bad: Callable[[str, Any], None],
+    *,
+    clean: bool,
+) -> int | None:
+    """The year column, else the year of the stage's date (or of any date). A row with
+    neither is told so only when it is otherwise `clean`: one error is enough to fix."""
+    written = _text(cell("year"))
+    if written:
+        year = _written_year(written)
+        if year is None:
+            bad("bad_year", cell("year"))
+        return year
+    known = stage_date or next((d for d in dates.values() if d is not None), None)
+    if known is None and clean:
+        bad("no_year", "")
+    return known.year if known is not None else None
 
 
 def _written_year(text: str) -> int | None:

@@ -19,6 +19,7 @@ from bot.services.base import ProvinceService, RefusedError
 from bot.text import jalali_to_date
 from storage.dto import ProvinceDTO
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
+from storage.new_rows import NewProgramUpdate
 from storage.repositories.programs import ProgramRepository
 from storage.repositories.reports import ReportRepository
 from storage.seed import FiguresSpec
@@ -184,8 +185,8 @@ class ProgramService(ProvinceService):
             # Checked inside the transaction: the program's agency is what it is now.
             if not can_update_program(principal, program.agency_id):
                 raise ProgramError("not_your_agency")
-            return await repo.add_update(
-                program_id,
+            new = NewProgramUpdate(
+                program_id=program_id,
                 percent=percent,
                 note=note,
                 reported_on=reported_on,
@@ -194,8 +195,9 @@ class ProgramService(ProvinceService):
                 evidence_file_name=evidence.file_name if evidence else None,
                 author_id=principal.user_id,
                 agency_id=program.agency_id,
-                now=self._clock.now(),
+                created_at=self._clock.now(),
             )
+            return await repo.add_update(new)
 
     async def edit(self, principal: Principal, program_id: int, field: str, value: Any) -> None:
         self._require(principal, Permission.EDIT_PROGRAMS)

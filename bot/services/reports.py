@@ -27,6 +27,7 @@ from storage.dto import (
 )
 from storage.dto_workflow import TrackingDTO
 from storage.models import ReportStatus, Role
+from storage.new_rows import NewReport, NewReportEvent
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
@@ -156,27 +157,21 @@ class ReportService(CalendarService):
         category = self._directory.category(draft.category_id)
         _check_draft(draft)
         now = self._clock.now()
-        province_id = self._directory.province_id
         async with self._db.transaction() as session:
             reports = ReportRepository(session)
             earlier = await self._earlier(reports, owner_id, update_id)
             if earlier is not None:
                 return earlier
             unit = await self._owned_unit(UnitRepository(session), owner_id, draft.unit_id)
-            since = now - timedelta(days=1)
-            if await reports.count_created_since(owner_id, since) >= self._max_per_day:
-                raise ReportError("daily_limit")
+            await self._check_daily_limit(reports, owner_id, now)
             agency = self.routed_agency(category.id, unit.sector_id, unit.county_id)
-            local = now.astimezone(self._calendar.tz)
-            year = jdatetime.date.fromgregorian(date=local.date()).year
-            seq = await reports.next_sequence(province_id, year)
-            due_at = self._calendar.add_working_days(now, category.deadline_days)
+            year, seq = await self._tracking_number(reports, now)
             # Routed to the HQ secretariat itself, or nobody at the agency would ever see it:
             # either way it goes to the HQ's queue at once.
             to_hq = is_hq(agency)
             unstaffed = not to_hq and agency.id in await unstaffed_ids(session, self._directory)
-            report_id = await reports.add(
-                province_id=province_id,
+            new = NewReport(
+                province_id=self._directory.province_id,
                 year=year,
                 seq=seq,
                 unit_id=unit.id,
@@ -188,20 +183,12 @@ class ReportService(CalendarService):
                 status=(
                     ReportStatus.ESCALATED if unstaffed or to_hq else ReportStatus.REFERRED
                 ).value,
-                due_at=due_at,
-                source_update_id=update_id,
+                due_at=self._calendar.add_working_days(now, category.deadline_days),
                 created_at=now,
                 channel=channel,
             )
-            await reports.add_event(
-                report_id,
-                "submitted",
-                actor_id=owner_id,
-                to_status=ReportStatus.SUBMITTED.value,
-                created_at=now,
-                channel=channel,
-            )
-            await _record_routing(session, report_id, agency.id, to_hq, unstaffed, now)
+            report_id = await reports.add(new, source_update_id=update_id)
+            await _record_filing(session, report_id, new, to_hq, unstaffed)
             await reports.add_attachments(
                 report_id, [_attachment_fields(a) for a in draft.attachments]
             )
@@ -209,6 +196,19 @@ class ReportService(CalendarService):
             audience = await self._audience(session, report_id, agency)
         assert report is not None
         return Submission(report, agency, False, unstaffed, to_hq, audience)
+
+    async def _check_daily_limit(
+        self, reports: ReportRepository, owner_id: int, now: datetime
+    ) -> None:
+        since = now - timedelta(days=1)
+        if await reports.count_created_since(owner_id, since) >= self._max_per_day:
+            raise ReportError("daily_limit")
+
+    async def _tracking_number(self, reports: ReportRepository, now: datetime) -> tuple[int, int]:
+        """The Jalali year of `now` in the province's time and the next sequence in it."""
+        local = now.astimezone(self._calendar.tz)
+        year = jdatetime.date.fromgregorian(date=local.date()).year
+        return year, await reports.next_sequence(self._directory.province_id, year)
 
     async def _earlier(
         self, reports: ReportRepository, owner_id: int, update_id: int | None
@@ -271,11 +271,13 @@ class ReportService(CalendarService):
         after the restart (at least once), never none."""
         async with self._db.transaction() as session:
             await ReportRepository(session).add_event(
-                report_id,
-                NOTIFIED_EVENT,
-                agency_id=agency_id,
-                internal=True,
-                created_at=self._clock.now(),
+                NewReportEvent(
+                    report_id,
+                    NOTIFIED_EVENT,
+                    agency_id=agency_id,
+                    internal=True,
+                    created_at=self._clock.now(),
+                )
             )
 
     async def owner_page(self, owner_id: int, page: int, page_size: int = 5) -> Page[ReportDTO]:
@@ -324,12 +326,19 @@ def _attachment_fields(attachment: Attachment) -> dict[str, object]:
 
 
 async def read_view(
-    session: AsyncSession, province_id: int, principal: Principal, report_id: int
+    session: AsyncSession,
+    province_id: int,
+    principal: Principal,
+    report_id: int,
+    *,
+    report: ReportDTO | None = None,
 ) -> ReportView | None:
     """ReportService.view in the caller's session: an action reads the card it redraws in
-    its own transaction (WorkflowService.act)."""
+    its own transaction (WorkflowService.act), passing the report row it has just read
+    (its attachment count is taken from the attachments read here)."""
     repo = ReportRepository(session)
-    report = await repo.get(report_id)
+    if report is None:
+        report = await repo.get(report_id)
     if (
         report is None
         or report.province_id != province_id
@@ -339,6 +348,7 @@ async def read_view(
     staff = sees_internal_notes(principal, report)
     events = await repo.events(report_id, include_internal=staff)
     attachments = await repo.attachments(report_id)
+    report = replace(report, attachments=len(attachments))
     contact = (
         _dialable(await repo.owner_contact(report_id))
         if sees_owner_contact(principal, report)
@@ -369,33 +379,44 @@ def _check_draft(draft: ReportDraft) -> None:
         raise ReportError("too_many_attachments")
 
 
-async def _record_routing(
-    session: AsyncSession,
-    report_id: int,
-    agency_id: int,
-    to_hq: bool,
-    unstaffed: bool,
-    now: datetime,
+async def _record_filing(
+    session: AsyncSession, report_id: int, new: NewReport, to_hq: bool, unstaffed: bool
 ) -> None:
-    """The routing step of a new report. Routed to the HQ itself, that one step puts it in
-    the HQ's queue; routed to an agency where nobody would see it, a second step does."""
+    """The first steps of a new report: submitted, then routed. Routed to the HQ itself,
+    that one step puts it in the HQ's queue; routed to an agency where nobody would see it,
+    a second step does."""
     reports = ReportRepository(session)
+    now, agency_id = new.created_at, new.agency_id
     await reports.add_event(
-        report_id,
-        "routed",
-        from_status=ReportStatus.SUBMITTED.value,
-        to_status=(ReportStatus.ESCALATED if to_hq else ReportStatus.REFERRED).value,
-        agency_id=agency_id,
-        created_at=now,
+        NewReportEvent(
+            report_id,
+            "submitted",
+            to_status=ReportStatus.SUBMITTED.value,
+            created_at=now,
+            actor_id=new.owner_id,
+            channel=new.channel,
+        )
+    )
+    await reports.add_event(
+        NewReportEvent(
+            report_id,
+            "routed",
+            from_status=ReportStatus.SUBMITTED.value,
+            to_status=(ReportStatus.ESCALATED if to_hq else ReportStatus.REFERRED).value,
+            agency_id=agency_id,
+            created_at=now,
+        )
     )
     if unstaffed:
         await reports.add_event(
-            report_id,
-            UNSTAFFED_EVENT,
-            from_status=ReportStatus.REFERRED.value,
-            to_status=ReportStatus.ESCALATED.value,
-            agency_id=agency_id,
-            created_at=now,
+            NewReportEvent(
+                report_id,
+                UNSTAFFED_EVENT,
+                from_status=ReportStatus.REFERRED.value,
+                to_status=ReportStatus.ESCALATED.value,
+                agency_id=agency_id,
+                created_at=now,
+            )
         )
     if unstaffed or to_hq:
         await WorkflowRepository(session).save_tracking(report_id, escalated_at=now)

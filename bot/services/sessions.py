@@ -20,7 +20,7 @@ from bot.access import Permission, Principal, can_respond_to_decision
 from bot.clock import Clock
 from bot.services.base import CalendarService, ServiceDeps
 from bot.services.directory import Directory
-from bot.services.hq import HQService
+from bot.services.hq import DecisionTerms, HQService
 from bot.services.workflow import (
     Audience,
     Notice,
@@ -35,7 +35,8 @@ from storage.dto import ReportDTO
 from storage.dto_sessions import AgencySaid, PositionDTO, SessionDTO
 from storage.dto_workflow import AgendaItemDTO, DecisionDTO
 from storage.models_sessions import ItemOutcome, SessionStatus
-from storage.models_workflow import AgencyResponse, AgendaItemStatus, CauseKind
+from storage.models_workflow import AgencyResponse, AgendaItemStatus
+from storage.new_rows import NewSession
 from storage.repositories.effects import EffectRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.workflow import WorkflowRepository
@@ -100,15 +101,16 @@ class SessionService(CalendarService):
             existing = await repo.by_number(self._province, number)
             if existing is not None:
                 return existing  # the same request handled again
-            session_id = await repo.add(
-                self._province,
+            new = NewSession(
+                province_id=self._province,
                 number=number,
                 starts_at=starts_at,
                 place=self.check_name(place),
                 chair=self.check_name(chair),
                 created_by=principal.user_id,
-                now=self._clock.now(),
+                created_at=self._clock.now(),
             )
+            session_id = await repo.add(new)
             found = await repo.get(session_id, self._province)
         assert found is not None
         return found
@@ -178,18 +180,10 @@ class SessionService(CalendarService):
         """An item the HQ puts on a session's agenda itself, with no report behind it (a
         strategy to approve, a program to follow up)."""
         session_dto = await self._open(principal, session_id)
-        title = HQService.check_title(title)
-        if cause_kind not in CauseKind.ALL:
-            raise WorkflowError("not_now")
+        day = session_dto.starts_at.astimezone(self._calendar.tz).date()
+        new_item = self._hq.new_item(principal, title, cause_kind, day)
         async with self._db.transaction() as session:
-            item_id = await WorkflowRepository(session).add_agenda_item(
-                self._province,
-                title=title,
-                cause_kind=cause_kind,
-                session_date=session_dto.starts_at.astimezone(self._calendar.tz).date(),
-                created_by=principal.user_id,
-                now=self._clock.now(),
-            )
+            item_id = await WorkflowRepository(session).add_agenda_item(new_item)
             await SessionRepository(session).add_item(session_id, item_id)
         return item_id
 
@@ -262,29 +256,20 @@ class SessionService(CalendarService):
         self,
         principal: Principal,
         session_id: int,
-        item_id: int,
+        terms: DecisionTerms,
         *,
-        text: str,
-        agency_ids: Sequence[int],
-        deadline_days: int,
         update_id: int | None = None,
     ) -> tuple[DecisionDTO, list[Notice]]:
         """The session's decision on an item; the owners are told now, the agencies when
         the minutes are issued."""
+        item_id = terms.item_id
         found = await self._open(principal, session_id)
         entry = next((i for i in found.items if i.agenda_item_id == item_id), None)
         if entry is None:
             raise WorkflowError("not_found")
         if entry.outcome not in (None, ItemOutcome.DECIDED):
             raise WorkflowError("not_now")
-        decision, notices = await self._hq.decide(
-            principal,
-            item_id,
-            text=text,
-            agency_ids=agency_ids,
-            deadline_days=deadline_days,
-            update_id=update_id,
-        )
+        decision, notices = await self._hq.decide(principal, terms, update_id=update_id)
         async with self._db.transaction() as session:
             repo = SessionRepository(session)
             await repo.set_outcome(session_id, item_id, ItemOutcome.DECIDED, decision.id)

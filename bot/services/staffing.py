@@ -11,17 +11,16 @@ agenda item and a decision naming the agency): nothing is moved behind anyone's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.directory import Directory
 from storage.db import Database
 from storage.dto import AgencyDTO
-from storage.models import Report, ReportEvent, Role
+from storage.models import Role
 from storage.repositories.users import UserRepository
+from storage.repositories.workflow import WorkflowRepository
 
 # The history event of a report sent to the HQ because its agency had nobody in the bot.
 UNSTAFFED_EVENT = "unstaffed"
@@ -68,27 +67,10 @@ class StaffingService:
         """Agencies still without anyone that had reports sent to the HQ for that reason."""
         async with self._db.session() as session:
             empty = await unstaffed_ids(session, self._directory)
-            counts = await _unstaffed_counts(session, self._directory.province_id, empty)
+            counts = await WorkflowRepository(session).event_counts(
+                self._directory.province_id, UNSTAFFED_EVENT, empty
+            )
         return [
             Stranded(self._directory.agency(agency_id), n)
             for agency_id, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
-
-
-async def _unstaffed_counts(
-    session: AsyncSession, province_id: int, agency_ids: Iterable[int]
-) -> dict[int, int]:
-    ids = sorted(agency_ids)
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(ReportEvent.agency_id, func.count(ReportEvent.id))
-        .join(Report, Report.id == ReportEvent.report_id)
-        .where(
-            ReportEvent.kind == UNSTAFFED_EVENT,
-            Report.province_id == province_id,
-            ReportEvent.agency_id.in_(ids),
-        )
-        .group_by(ReportEvent.agency_id)
-    )
-    return {int(a): int(n) for a, n in rows if a is not None}

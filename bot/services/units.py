@@ -8,6 +8,7 @@ from bot.services.directory import Directory
 from storage.db import Database
 from storage.dto import UnitDTO
 from storage.models import PermitStatus
+from storage.new_rows import NewUnit
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
 
@@ -22,6 +23,17 @@ class UnitDraft:
     county_id: int
     permit_status: PermitStatus
     phone: str
+
+    def new_unit(self, province_id: int, owner_id: int) -> NewUnit:
+        return NewUnit(
+            province_id=province_id,
+            owner_id=owner_id,
+            name=self.name,
+            sector_id=self.sector_id,
+            county_id=self.county_id,
+            permit_status=self.permit_status.value,
+            phone=self.phone,
+        )
 
 
 class TooManyUnitsError(Exception):
@@ -50,14 +62,7 @@ class UnitService:
             if await units.count_of_owner(owner_id, province_id) >= MAX_UNITS_PER_OWNER:
                 raise TooManyUnitsError
             unit = await units.add(
-                province_id=province_id,
-                owner_id=owner_id,
-                name=draft.name,
-                sector_id=draft.sector_id,
-                county_id=draft.county_id,
-                permit_status=draft.permit_status.value,
-                phone=draft.phone,
-                source_update_id=update_id,
+                draft.new_unit(province_id, owner_id), source_update_id=update_id
             )
             await UserRepository(session).set_phone(owner_id, draft.phone)
             return unit

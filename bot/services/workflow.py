@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -35,8 +35,10 @@ from bot.services.staffing import UNSTAFFED_EVENT, is_hq, unstaffed_ids
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import TrackingDTO
 from storage.models import CLOSED_REPORT_STATUSES, ReportStatus
+from storage.new_rows import NewReportEvent
 from storage.repositories.effects import EffectRepository
 from storage.repositories.reports import ReportRepository
+from storage.repositories.users import UserRepository
 from storage.repositories.workflow import WorkflowRepository
 
 S = ReportStatus
@@ -130,6 +132,10 @@ class Notice:
     decision_id: int | None = None
     subject: str | None = None  # an agenda item's title
     when: date | datetime | None = None  # a session date or a deadline
+    # The people to tell, read with the action that emits the notice (chat id, language;
+    # None: the bot's default), so delivering needs no read of its own; None: look them
+    # up when delivering (a notice replayed, from the outbox, or of another audience).
+    recipients: tuple[tuple[int, str | None], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +331,9 @@ class WorkflowService(CalendarService):
 
     async def not_removed_counts(self) -> dict[int, int]:
         async with self._db.session() as session:
-            return await WorkflowRepository(session).not_removed_counts(self._directory.province_id)
+            return await WorkflowRepository(session).event_counts(
+                self._directory.province_id, "not_removed"
+            )
 
     # --- people acting ----------------------------------------------------------------
 
@@ -391,29 +399,37 @@ class WorkflowService(CalendarService):
                 report_id, now=now, status=target, closed=True if closing else None
             )
             await events.add_event(
-                report_id,
-                kind,
-                actor_id=actor,
-                from_status=before if target and action is not A.NOT_REMOVED else None,
-                to_status=target if action is not A.NOT_REMOVED else None,
-                agency_id=event_agency,
-                note=note,
-                internal=action is A.NOTE,
-                created_at=now,
+                NewReportEvent(
+                    report_id,
+                    kind,
+                    actor_id=actor,
+                    from_status=before if target and action is not A.NOT_REMOVED else None,
+                    to_status=target if action is not A.NOT_REMOVED else None,
+                    agency_id=event_agency,
+                    note=note,
+                    internal=action is A.NOTE,
+                    created_at=now,
+                )
             )
             if action is A.NOT_REMOVED:
                 follow = "escalated" if target == S.ESCALATED else "reopened"
                 await events.add_event(
-                    report_id, follow, from_status=before, to_status=target, created_at=now
+                    NewReportEvent(
+                        report_id, follow, from_status=before, to_status=target, created_at=now
+                    )
                 )
             if action is A.REASSIGN and event_agency is not None:
                 await self._escalate_unreachable(repo, events, report_id, event_agency, now)
             (after,) = await repo.reports([report_id])  # locked above: a plain read
-            notices = self._notices(action, report, after, note)
+            notices = await _with_owner(session, self._notices(action, report, after, note))
             done = {"report": report_id, "event": kind}
             province = self._province
             await record_effect(session, province, update_id, EFFECT_ACTION, done, notices, now)
-            card = await read_view(session, province, principal, report_id) if with_card else None
+            card = (
+                await read_view(session, province, principal, report_id, report=after)
+                if with_card
+                else None
+            )
         return Outcome(after, kind, tuple(notices), card)
 
     async def _apply(
@@ -499,12 +515,14 @@ class WorkflowService(CalendarService):
         await repo.update_report(report_id, now=now, status=S.ESCALATED.value)
         await repo.save_tracking(report_id, escalated_at=now)
         await events.add_event(
-            report_id,
-            "escalated" if to_hq else UNSTAFFED_EVENT,
-            from_status=S.REFERRED.value,
-            to_status=S.ESCALATED.value,
-            agency_id=agency_id,
-            created_at=now,
+            NewReportEvent(
+                report_id,
+                "escalated" if to_hq else UNSTAFFED_EVENT,
+                from_status=S.REFERRED.value,
+                to_status=S.ESCALATED.value,
+                agency_id=agency_id,
+                created_at=now,
+            )
         )
 
     async def replay(self, update_id: int) -> Outcome | None:
@@ -620,12 +638,14 @@ class WorkflowService(CalendarService):
             notices: list[Notice] = []
             if tracking.overdue_at is None:
                 await events.add_event(
-                    report_id, "overdue", agency_id=report.agency_id, created_at=now
+                    NewReportEvent(report_id, "overdue", agency_id=report.agency_id, created_at=now)
                 )
                 await repo.save_tracking(report_id, overdue_at=now)
                 if not escalate:
                     await events.add_event(
-                        report_id, "reminded", agency_id=report.agency_id, created_at=now
+                        NewReportEvent(
+                            report_id, "reminded", agency_id=report.agency_id, created_at=now
+                        )
                     )
                     await repo.save_tracking(report_id, reminded_at=now)
                     notices.append(
@@ -635,12 +655,14 @@ class WorkflowService(CalendarService):
                 await repo.update_report(report_id, now=now, status=S.ESCALATED.value)
                 await repo.save_tracking(report_id, escalated_at=now, paused_at=None)
                 await events.add_event(
-                    report_id,
-                    "escalated",
-                    from_status=report.status,
-                    to_status=S.ESCALATED.value,
-                    agency_id=report.agency_id,
-                    created_at=now,
+                    NewReportEvent(
+                        report_id,
+                        "escalated",
+                        from_status=report.status,
+                        to_status=S.ESCALATED.value,
+                        agency_id=report.agency_id,
+                        created_at=now,
+                    )
                 )
                 after = await repo.lock_report(report_id)
                 assert after is not None
@@ -674,6 +696,20 @@ class WorkflowService(CalendarService):
             await EffectRepository(session, self._directory.province_id).mark_sent(
                 outbox_id, self._clock.now()
             )
+
+
+async def _with_owner(session: AsyncSession, notices: list[Notice]) -> list[Notice]:
+    """The owner's notices with the owner read in the action's transaction: nobody when
+    the owner is gone or blocked the bot (handlers/notify.py would read the same row)."""
+    owner_id = next(
+        (n.report.owner_id for n in notices if n.audience is Audience.OWNER and n.report), None
+    )
+    if owner_id is None:
+        return notices
+    owner = await UserRepository(session).get(owner_id)
+    reach = () if owner is None or owner.blocked else ((owner.id, owner.language),)
+    # Every notice of one action is about its one report, so about one owner.
+    return [replace(n, recipients=reach) if n.audience is Audience.OWNER else n for n in notices]
 
 
 def _checked_note(action: ReportAction, note: str | None) -> str | None:

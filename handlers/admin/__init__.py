@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, filters
 
 from bot.access import Permission
-from bot.context import RounaqApp
+from bot.context import RounaqApp, RounaqContext
 from bot.services.admin import INVITE_PREFIX
-from handlers import prompt
+from handlers import flow
 from handlers.admin import invites, roles, routing
 from handlers.admin.common import Press, alerting
 from handlers.admin.invites import Invite, InviteOfficer, InviteRole
@@ -40,7 +40,6 @@ COMMANDS = [
     command("routing", routing.routing, needs=Permission.EDIT_ROUTING),
 ]
 ROLE_BUTTONS: list[tuple[type[Any], Press[Any]]] = [
-    (FindUser, roles.find_user),
     (Invite, invites.invite),
     (InviteRole, invites.invite_role),
     (InviteOfficer, invites.invite_officer),
@@ -60,6 +59,12 @@ ROUTING_BUTTONS: list[tuple[type[Any], Press[Any]]] = [
 ]
 
 
+def prompts(application: RounaqApp) -> ConversationHandler[RounaqContext]:
+    """The user /roles looks for."""
+    find = button(FindUser, alerting(roles.find_user), needs=Permission.MANAGE_ROLES)
+    return flow.prompt(application, "prompt_admin", [find], {"adm_find": roles.got_user})
+
+
 def register(application: RounaqApp) -> None:
     # Order matters: registered before /start so an invite deep link is redeemed here.
     application.add_handler(
@@ -72,4 +77,3 @@ def register(application: RounaqApp) -> None:
     for kind, callback in ROUTING_BUTTONS:
         guarded = alerting(callback, unknown_is_stale=True)
         application.add_handler(button(kind, guarded, needs=Permission.EDIT_ROUTING))
-    prompt.on(application, "adm_find", roles.got_user)

@@ -12,7 +12,7 @@ from bot.context import RounaqContext
 from bot.formatting import escape
 from bot.services.admin import GRANTABLE
 from bot.views import admin as views_admin
-from handlers import prompt
+from handlers import asking
 from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
 from handlers.admin.invites import Invite
 from handlers.admin.routing import RoutingHome
@@ -152,7 +152,7 @@ async def find_user(
     update: Update, context: RounaqContext, query: CallbackQuery, _: FindUser
 ) -> None:
     await query.answer()
-    await prompt.ask(context, query.from_user.id, context.tr.t("admin.ask_user"), "adm_find")
+    await asking.ask(context, query.from_user.id, context.tr.t("admin.ask_user"), "adm_find")
 
 
 async def pick_officer_agency(

@@ -135,7 +135,7 @@ async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int
 
 
 async def _lost(update: Update, context: RounaqContext) -> int:
-    """The draft lost (/cancel in another flow open beside this one): start again."""
+    """A draft held without what the first steps stored (left so by an older version)."""
     DRAFT.drop(context)
     await context.bot.send_message(chat_id(update), context.tr.t("programs.edit_restart"))
     return ConversationHandler.END
@@ -143,12 +143,7 @@ async def _lost(update: Update, context: RounaqContext) -> int:
 
 async def edit_value(update: Update, context: RounaqContext) -> int:
     message, typed = flow.typed(update)
-    draft, tr = DRAFT.of(context), context.tr
-    if draft.program_id is None:
-        # A /cancel in another flow open beside this one dropped every draft but ended
-        # only that flow's conversation: this one is over too.
-        return await _lost(update, context)
-    field = draft.field
+    field, tr = DRAFT.of(context).field, context.tr
     text = normalize_text(typed)
     if field in DATE_FIELDS:
         if text in (tr.t("programs.edit_clear"), "-"):
@@ -189,7 +184,9 @@ def edit_conversation(application: RounaqApp) -> ConversationHandler[RounaqConte
     return flow.conversation(
         "program_edit",
         EDITPROGRAM,
-        {
+        draft=DRAFT,
+        lost="programs.edit_restart",
+        states={
             EditState.FIELD: steps.button_state(application, flow.on(EditField, edit_field)),
             # Text for most fields; the agency is a button (typed names count).
             EditState.VALUE: steps.button_state(

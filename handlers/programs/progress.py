@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Coroutine
 from datetime import date
-from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
@@ -38,26 +35,6 @@ from handlers.programs.progress_steps import (
 )
 from handlers.programs.status import UpdateButton
 from handlers.ui import chat_id, keyboard, message_of, rows
-
-Step = Callable[[Update, RounaqContext], Coroutine[Any, Any, int]]
-
-
-def needs_program(step: Step) -> Step:
-    """A step after the program was chosen. A /cancel in another flow open beside this one
-    drops every draft (handlers/drafts.py) but ends only that flow's conversation, so
-    this one may come back to a draft without its program: it says so and ends."""
-
-    @functools.wraps(step)
-    async def checked(update: Update, context: RounaqContext) -> int:
-        if DRAFT.of(context).program_id is not None:
-            return await step(update, context)
-        DRAFT.drop(context)
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        await context.bot.send_message(chat_id(update), context.tr.t("programs.restart"))
-        return ConversationHandler.END
-
-    return checked
 
 
 async def begin_progress(update: Update, context: RounaqContext) -> int:
@@ -117,7 +94,6 @@ async def got_program(update: Update, context: RounaqContext) -> int:
     return State.PERCENT
 
 
-@needs_program
 async def got_percent(update: Update, context: RounaqContext) -> int:
     message, text = flow.typed(update)
     percent = parse_percent(text)
@@ -132,7 +108,6 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
     return State.NOTE
 
 
-@needs_program
 async def got_note(update: Update, context: RounaqContext) -> int:
     message, text = flow.typed(update)
     note = normalize_text(text)
@@ -160,7 +135,6 @@ async def got_note(update: Update, context: RounaqContext) -> int:
     return State.EVIDENCE
 
 
-@needs_program
 async def got_evidence(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
     evidence = None
@@ -172,7 +146,6 @@ async def got_evidence(update: Update, context: RounaqContext) -> int:
     return await _with_evidence(update, context, evidence)
 
 
-@needs_program
 async def no_evidence(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
     return await _with_evidence(update, context, None)
@@ -186,7 +159,6 @@ async def _with_evidence(update: Update, context: RounaqContext, evidence: Evide
     return State.DATE
 
 
-@needs_program
 async def got_date(update: Update, context: RounaqContext) -> int:
     message, text = flow.typed(update)
     parsed = parse_date(text)
@@ -213,7 +185,6 @@ async def got_date(update: Update, context: RounaqContext) -> int:
     return await _dated(update, context, day)
 
 
-@needs_program
 async def today_button(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
@@ -228,7 +199,6 @@ async def _dated(update: Update, context: RounaqContext, day: date) -> int:
     return State.CONFIRM
 
 
-@needs_program
 async def save(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     values, tr, fmt = DRAFT.of(context), context.tr, context.fmt
@@ -298,6 +268,8 @@ def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqC
                 flow.on(Cancel, flow.cancel_button),
             ),
         },
+        draft=DRAFT,
+        lost="programs.restart",
         entry_button=UpdateButton.pattern(),
     )
 

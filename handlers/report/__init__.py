@@ -73,6 +73,8 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
                 flow.on(draft.CancelReport, flow.cancel_button),
             ),
         },
+        draft=draft.DRAFT,
+        lost="report.restart",
         entry_button=r"^menu:report$",
     )
 

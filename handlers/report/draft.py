@@ -76,14 +76,9 @@ class State(IntEnum):
     CONFIRM = 6
 
 
-def draft_lost(context: RounaqContext) -> bool:
-    """The draft lacks what its earlier steps stored: a /cancel in another flow open beside
-    this one discards every draft (handlers/common.py) but ends only that other flow."""
-    draft = DRAFT.of(context)
-    return draft.unit_id is None or draft.category_id is None
-
-
 async def start_again(update: Update, context: RounaqContext) -> int:
+    """A draft held without what its earlier steps stored (left so by an older version):
+    the report begins again. (A draft not held at all: see flow.conversation.)"""
     DRAFT.drop(context)
     await send(update, context, context.tr.t("report.restart"))
     return ConversationHandler.END

@@ -14,7 +14,7 @@ from bot.services.reports import (
 )
 from bot.text import normalize_text
 from handlers import flow
-from handlers.report.draft import DRAFT, State, draft_lost, start_again
+from handlers.report.draft import DRAFT, State
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
 from handlers.steps import step_markup
 from handlers.ui import message_of
@@ -35,8 +35,6 @@ def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str
 
 async def got_description(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
-    if draft_lost(context):
-        return await start_again(update, context)
     raw = message.text or message.caption or ""
     if message.photo or message.document:
         error = add_attachment(context, message)
@@ -102,8 +100,6 @@ def _too_big(context: RounaqContext) -> str:
 
 async def got_file(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
-    if draft_lost(context):
-        return await start_again(update, context)
     error = add_attachment(context, message)
     count = len(DRAFT.of(context).attachments)
     text = error or context.tr.plural("report.attachments_so_far", count)
@@ -119,9 +115,9 @@ async def got_file(update: Update, context: RounaqContext) -> int:
 
 async def attachments_done(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
-    if not draft_lost(context):
-        with DRAFT.edit(context) as draft:
-            draft.files_done = True
+    # The flow's guard (flow.conversation) let this step run only with its draft held.
+    with DRAFT.edit(context) as draft:
+        draft.files_done = True
     return await after_description(update, context)
 
 
@@ -130,8 +126,6 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     words the owner wants in. It joins the description, up to the limit. (The Continue
     label typed is taken as the press before this handler: see `button_state`.)"""
     message = message_of(update)
-    if draft_lost(context):
-        return await start_again(update, context)
     text = join_description(context, message.text or "")
     # Its own Continue, remembered again: another flow opened meanwhile may have replaced
     # the buttons this step remembered.

@@ -21,7 +21,6 @@ from handlers.report.draft import (
     SkipAmount,
     State,
     Submit,
-    draft_lost,
     send,
     start_again,
 )
@@ -91,10 +90,9 @@ def continue_markup(tr: Translator) -> InlineKeyboardMarkup | None:
 
 
 async def after_description(update: Update, context: RounaqContext) -> int:
-    if draft_lost(context):
-        return await start_again(update, context)
     values = DRAFT.of(context)
-    assert values.category_id is not None  # not lost
+    if values.unit_id is None or values.category_id is None:
+        return await start_again(update, context)
     category = context.services.directory.category(values.category_id)
     if category.financial and values.amount is None and not values.amount_skipped:
         tr = context.tr
@@ -120,7 +118,7 @@ async def after_description(update: Update, context: RounaqContext) -> int:
 async def show_summary(update: Update, context: RounaqContext) -> int:
     values = DRAFT.of(context)
     if values.unit_id is None or values.category_id is None or values.description is None:
-        return await start_again(update, context)  # lost: see draft_lost
+        return await start_again(update, context)
     tr = context.tr
     unit = await context.services.units.get(values.unit_id)
     if unit is None:

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from bot.access import Permission
-from bot.context import RounaqApp
-from handlers import prompt
+from bot.context import RounaqApp, RounaqContext
+from handlers import flow
 from handlers.declare import button, command
 from handlers.sessions import agenda, meeting, minutes_flow, schedule
 from handlers.sessions import buttons as b
@@ -36,7 +36,6 @@ COMMANDS = [command("session", schedule.session_command, needs=Permission.MANAGE
 
 # The secretariat's buttons (MANAGE_AGENDA), one handler per kind.
 SECRETARIAT_BUTTONS: list[tuple[type[Any], Any]] = [
-    (b.NewSession, schedule.new_session),
     (b.ViewSession, schedule.view_session),
     (b.Invite, schedule.invite),
     (b.InviteAgency, schedule.invite_agency),
@@ -44,8 +43,6 @@ SECRETARIAT_BUTTONS: list[tuple[type[Any], Any]] = [
     (b.PutItem, agenda.put_item),
     (b.SendAgenda, agenda.send_agenda),
     (b.Attendance, meeting.attendance),
-    (b.Attendee, meeting.attendee),
-    (b.Decide, meeting.decide),
     (b.Postpone, meeting.settle(ItemOutcome.POSTPONED)),
     (b.Reject, meeting.settle(ItemOutcome.REJECTED)),
     (b.Reviewed, meeting.settle(ItemOutcome.REVIEWED)),
@@ -54,11 +51,31 @@ SECRETARIAT_BUTTONS: list[tuple[type[Any], Any]] = [
     (b.PickDeadline, meeting.pick_deadline),
     (b.Minutes, minutes_flow.minutes),
     (b.Issue, minutes_flow.issue),
-    (b.SendEdited, minutes_flow.send_edited),
     (b.StopWaiting, minutes_flow.stop_waiting),
     (b.Uphold, minutes_flow.uphold),
     (b.Requeue, minutes_flow.requeue),
 ]
+
+
+def prompts(application: RounaqApp) -> ConversationHandler[RounaqContext]:
+    """A session's time, place and chair, an attendee, a decision's text, a position."""
+    secretariat = Permission.MANAGE_AGENDA
+    buttons = [
+        button(b.NewSession, alerting(schedule.new_session), needs=secretariat),
+        button(b.Attendee, alerting(meeting.attendee), needs=secretariat),
+        button(b.Decide, alerting(meeting.decide), needs=secretariat),
+        # An officer's position: the agency is checked against the press (not a role).
+        button(b.WritePosition, alerting(agenda.write_position)),
+    ]
+    answers = {
+        "ss_when": schedule.got_when,
+        "ss_place": schedule.got_place,
+        "ss_chair": schedule.got_chair,
+        "ss_attendee": meeting.got_attendee,
+        "ss_decision": meeting.got_decision,
+        "ss_position": agenda.got_position,
+    }
+    return flow.prompt(application, "prompt_sessions", buttons, answers)
 
 
 def register(application: RounaqApp) -> None:
@@ -66,23 +83,16 @@ def register(application: RounaqApp) -> None:
         application.add_handler(item.handler())
     for kind, callback in SECRETARIAT_BUTTONS:
         application.add_handler(button(kind, alerting(callback), needs=Permission.MANAGE_AGENDA))
-    # An officer's position: the agency is checked against the press (it is not a role).
-    application.add_handler(button(b.WritePosition, alerting(agenda.write_position)))
-    # The edited minutes, while awaited: the .docx, /cancel, or anything else (answered
+    # The edited minutes, while awaited: the .docx, or anything else (answered
     # with the step's buttons). Before the fallback, which would call it a stray message.
     waiting = minutes_flow.WaitingForMinutes(application)
-    application.add_handler(
-        MessageHandler(waiting & filters.Document.ALL, minutes_flow.got_edited_minutes)
-    )
-    application.add_handler(CommandHandler("cancel", minutes_flow.cancel_edit, filters=waiting))
+    send = button(b.SendEdited, alerting(minutes_flow.send_edited), needs=Permission.MANAGE_AGENDA)
+    step: list[Any] = [
+        MessageHandler(waiting & filters.Document.ALL, minutes_flow.got_edited_minutes),
+        MessageHandler(waiting & ~filters.COMMAND, minutes_flow.not_a_docx),
+    ]
+    application.add_handler(flow.waiting_for("minutes_edit", [send], step, minutes_flow.awaited))
     # Any other new command ends the wait. Group -3: the prompts' handler takes every
     # command in group -2 (one handler per group), and the gate's TypeHandler all of -1.
     other_command = filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/cancel\b")
     application.add_handler(MessageHandler(other_command & waiting, minutes_flow.moved_on), -3)
-    application.add_handler(MessageHandler(waiting & ~filters.COMMAND, minutes_flow.not_a_docx))
-    prompt.on(application, "ss_when", schedule.got_when)
-    prompt.on(application, "ss_place", schedule.got_place)
-    prompt.on(application, "ss_chair", schedule.got_chair)
-    prompt.on(application, "ss_attendee", meeting.got_attendee)
-    prompt.on(application, "ss_decision", meeting.got_decision)
-    prompt.on(application, "ss_position", agenda.got_position)

@@ -11,7 +11,7 @@ from bot.access import can_respond_to_decision
 from bot.context import RounaqContext
 from bot.minutes import MinutesContext
 from bot.views.sessions import head, item_text
-from handlers import prompt
+from handlers import asking
 from handlers.sessions.buttons import AddItems, PutItem, SendAgenda, WritePosition
 from handlers.sessions.common import agency_chats, error_text, in_language, say, send_to
 from handlers.sessions.views import session_view
@@ -89,13 +89,13 @@ async def write_position(
     if not can_respond_to_decision(context.principal, pressed.agency):
         await query.answer(tr.t("workflow.error_not_found"), show_alert=True)
         return
-    await prompt.ask_presser(
+    await asking.ask_presser(
         context, query, tr.t("sessions.ask_position"), "ss_position",
         item=pressed.item, agency=pressed.agency,
     )  # fmt: skip
 
 
-@prompt.refusing(error_text)
+@asking.refusing(error_text)
 async def got_position(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:

@@ -9,8 +9,9 @@ from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.context import RounaqContext
 from bot.formatting import escape
+from bot.services.hq import DecisionTerms
 from bot.services.workflow import WorkflowError
-from handlers import decision_draft, prompt
+from handlers import asking, decision_draft
 from handlers.decision_draft import DecisionDraft
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
@@ -64,13 +65,13 @@ async def attendee(
     await context.services.sessions.get(context.principal, pressed.session)
     await query.answer()
     agency = context.services.directory.agency(pressed.agency).name(context.lang)
-    await prompt.ask(
+    await asking.ask(
         context, query.from_user.id, context.tr.t("sessions.ask_attendee", agency=escape(agency)),
         "ss_attendee", session=pressed.session, agency=pressed.agency,
     )  # fmt: skip
 
 
-@prompt.refusing(error_text)
+@asking.refusing(error_text)
 async def got_attendee(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
@@ -171,14 +172,9 @@ async def pick_deadline(
     if session_id is None:  # not a session item's draft
         await query.answer(tr.t("common.stale_button"), show_alert=True)
         return
+    terms = DecisionTerms(pressed.item, draft.text, draft.agencies, pressed.days)
     decision, notices = await context.services.sessions.decide(
-        context.principal,
-        session_id,
-        pressed.item,
-        text=draft.text,
-        agency_ids=draft.agencies,
-        deadline_days=pressed.days,
-        update_id=update.update_id,
+        context.principal, session_id, terms, update_id=update.update_id
     )
     await answer_quietly(query)
     decided = tr.t(

@@ -17,7 +17,6 @@ from bot.i18n import Translator
 from bot.minutes import MinutesContext, build_minutes, decisions_png
 from bot.services.sessions import SessionPack
 from bot.services.workflow import WorkflowError
-from handlers import drafts
 from handlers.awaited import Awaited
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
@@ -139,11 +138,17 @@ async def issue(
 # --- the secretariat's edited minutes -----------------------------------------------------
 
 
+def awaited(user_data: Mapping[str, Any] | None) -> bool:
+    """The edited minutes are awaited from this user (they pressed "send the edited
+    minutes", and neither sent them nor stopped since)."""
+    return bool(user_data and user_data.get(EDIT_KEY))
+
+
 class WaitingForMinutes(Awaited):
     """A private message from someone who pressed "send the edited minutes"."""
 
     def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
-        return bool(user_data.get(EDIT_KEY))
+        return awaited(user_data)
 
 
 async def send_edited(
@@ -169,16 +174,9 @@ async def stop_waiting(
     await say(update, context, context.tr.t(key))
 
 
-async def cancel_edit(update: Update, context: RounaqContext) -> None:
-    """/cancel while the edited minutes are awaited: stop waiting, and leave every other
-    flow open too (as /cancel anywhere does)."""
-    drafts.drop_all(context.user_data)
-    await say(update, context, context.tr.t("common.cancelled"))
-
-
 async def moved_on(update: Update, context: RounaqContext) -> None:
     """Another command while the edited minutes are awaited: the user moved on, as with
-    any prompt (handlers/prompt.py); the draft's buttons still offer both ways."""
+    any prompt (handlers/asking.py); the draft's buttons still offer both ways."""
     if context.user_data is not None:
         context.user_data.pop(EDIT_KEY, None)
 

@@ -11,7 +11,7 @@ from telegram import CallbackQuery, Update
 
 from bot.context import RounaqContext
 from bot.text import normalize_for_match, parse_date
-from handlers import prompt
+from handlers import asking
 from handlers.decision_draft import agency_picker
 from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
 from handlers.sessions.common import edit_markup, error_text, say
@@ -32,7 +32,7 @@ async def new_session(
     await query.answer()
     example = context.fmt.short_date(context.services.clock.now())
     text = context.tr.t("sessions.ask_when", example=example)
-    await prompt.ask(context, query.from_user.id, text, "ss_when")
+    await asking.ask(context, query.from_user.id, text, "ss_when")
 
 
 async def view_session(
@@ -99,27 +99,27 @@ async def got_when(update: Update, context: RounaqContext, data: dict[str, Any],
         return False
     # The number is fixed now: the same answer handled twice schedules one session.
     number = await context.services.sessions.next_number()
-    await prompt.ask(
+    await asking.ask(
         context, message.chat.id, tr.t("sessions.ask_place"), "ss_place",
         when=when.isoformat(), number=number,
     )  # fmt: skip
     return True
 
 
-@prompt.refusing(error_text)
+@asking.refusing(error_text)
 async def got_place(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
     message = message_of(update)
     place = context.services.sessions.check_name(text)
-    await prompt.ask(
+    await asking.ask(
         context, message.chat.id, context.tr.t("sessions.ask_chair"), "ss_chair",
         when=data.get("when"), place=place, number=data.get("number"),
     )  # fmt: skip
     return True
 
 
-@prompt.refusing(error_text)
+@asking.refusing(error_text)
 async def got_chair(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:

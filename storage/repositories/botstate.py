@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, delete, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.dialect import upsert_insert
 from storage.models_durability import BotState
@@ -28,7 +28,8 @@ class StateRow:
 
 
 class BotStateRepository:
-    def __init__(self, session: AsyncSession, bot_id: int) -> None:
+    # A session, or a Core connection (Database.write_connection) for the per-update path.
+    def __init__(self, session: AsyncSession | AsyncConnection, bot_id: int) -> None:
         self.session = session
         self.bot_id = bot_id
 

@@ -107,12 +107,12 @@ class SubscriptionRepository(Repository):
 
     async def end(self, chat_id: int, *, now: datetime, note: str | None = None) -> bool:
         """Deactivate; False when there was no active subscription."""
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(DigestSubscription)
             .where(DigestSubscription.chat_id == chat_id, DigestSubscription.active.is_(True))
             .values(active=False, ended_at=now, updated_at=now, end_note=note)
         )
-        return bool(getattr(result, "rowcount", 0))
+        return changed > 0
 
     async def set_time(self, chat_id: int, send_time: str | None, *, now: datetime) -> None:
         await self.session.execute(
@@ -228,7 +228,7 @@ class DeliveryRepository(Repository):
         count a part twice; False when the guard did not match.
         """
         done = part + 1 >= parts
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(DigestDelivery)
             .where(DigestDelivery.id == row_id, DigestDelivery.parts_sent == part)
             .values(
@@ -242,7 +242,7 @@ class DeliveryRepository(Repository):
                 updated_at=now,
             )
         )
-        return bool(getattr(result, "rowcount", 0))
+        return changed > 0
 
     async def finish(
         self,
@@ -270,7 +270,7 @@ class DeliveryRepository(Repository):
 
     async def expire_before(self, day: date, *, now: datetime) -> int:
         """Pending rows of earlier days are stale news: close them instead of sending late."""
-        result = await self.session.execute(
+        return await self.changed_rows(
             update(DigestDelivery)
             .where(
                 DigestDelivery.day < day,
@@ -278,7 +278,6 @@ class DeliveryRepository(Repository):
             )
             .values(state=DeliveryState.FAILED.value, last_error="expired", updated_at=now)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
 
     async def totals(self, day: date) -> DeliveryTotals:
         rows = await self.session.execute(
@@ -309,11 +308,11 @@ class DeliveryRepository(Repository):
         return value
 
 
-class DigestQueries:
+class DigestQueries(Repository):
     """Read-only figures over reports for the digest's sections."""
 
     def __init__(self, session: AsyncSession, province_id: int) -> None:
-        self.session = session
+        super().__init__(session)
         self.province_id = province_id
 
     def _scope(self, agency_ids: Iterable[int] | None) -> list[ColumnElement[bool]]:
@@ -343,10 +342,8 @@ class DigestQueries:
     async def count_new(
         self, start: datetime, end: datetime, agency_ids: Iterable[int] | None = None
     ) -> int:
-        return await self._count(
-            select(func.count())
-            .select_from(Report)
-            .where(*self._scope(agency_ids), Report.created_at >= start, Report.created_at < end)
+        return await self.count(
+            Report, *self._scope(agency_ids), Report.created_at >= start, Report.created_at < end
         )
 
     async def count_moved_to(
@@ -370,16 +367,10 @@ class DigestQueries:
         )
 
     async def count_open(self, agency_ids: Iterable[int] | None = None) -> int:
-        return await self._count(
-            select(func.count()).select_from(Report).where(*self._scope(agency_ids), self._open())
-        )
+        return await self.count(Report, *self._scope(agency_ids), self._open())
 
     async def count_overdue(self, now: datetime, agency_ids: Iterable[int] | None = None) -> int:
-        return await self._count(
-            select(func.count())
-            .select_from(Report)
-            .where(*self._scope(agency_ids), self._open(), Report.due_at < now)
-        )
+        return await self.count(Report, *self._scope(agency_ids), self._open(), Report.due_at < now)
 
     async def overdue_by_agency(self, now: datetime, limit: int) -> list[CountBy]:
         """The agencies with the most overdue open reports: the ones furthest behind."""

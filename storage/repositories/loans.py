@@ -67,10 +67,8 @@ class LoanRepository(Repository):
         """Files imported since `since`, and what they added to the latest year they touch,
         paid and in all (facilities are only ever added: this is the change since then)."""
         f = LoanFacility
-        files = await self.session.scalar(
-            select(func.count())
-            .select_from(LoanImport)
-            .where(LoanImport.province_id == province_id, LoanImport.created_at >= since)
+        files = await self.count(
+            LoanImport, LoanImport.province_id == province_id, LoanImport.created_at >= since
         )
         year = await self.session.scalar(
             select(func.max(f.year)).where(f.province_id == province_id, f.created_at >= since)
@@ -88,7 +86,7 @@ class LoanRepository(Repository):
                 all_rials += int(amount or 0)
                 if paid:
                     paid_count, paid_rials = int(count), int(amount or 0)
-        return LoanAdded(int(files or 0), year, paid_count, paid_rials, all_count, all_rials)
+        return LoanAdded(files, year, paid_count, paid_rials, all_count, all_rials)
 
     async def last_import_id(self, province_id: int) -> int:
         value = await self.session.scalar(

@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from storage.dto_open311 import ApiKeyDTO, ClientTokenDTO, PublicRequestDTO
 from storage.models import Report, Unit
 from storage.models_open311 import ApiClientToken, ApiKey
+from storage.new_rows import NewApiKey
+from storage.repositories.reports import REPORT_HEAD
 from storage.repositories.rows import Repository, to_dto
 
 
@@ -31,12 +33,7 @@ PublicRow = Select[int, int, int, str, int, int, int, datetime, datetime, dateti
 def _public_select() -> PublicRow:
     # Only public columns are ever selected: a private one cannot leak from here.
     return select(
-        Report.id,
-        Report.year,
-        Report.seq,
-        Report.status,
-        Report.category_id,
-        Report.agency_id,
+        *REPORT_HEAD,
         Unit.county_id,
         Report.created_at,
         Report.updated_at,
@@ -83,30 +80,8 @@ class Open311Repository(Repository):
 
     # --- keys ---------------------------------------------------------------------------
 
-    async def add_key(
-        self,
-        *,
-        province_id: int,
-        channel: str,
-        key_hash: str,
-        key_prefix: str,
-        per_minute: int,
-        per_day: int,
-        created_by: int | None,
-        created_at: datetime,
-    ) -> ApiKeyDTO:
-        row = ApiKey(
-            province_id=province_id,
-            channel=channel,
-            key_hash=key_hash,
-            key_prefix=key_prefix,
-            per_minute=per_minute,
-            per_day=per_day,
-            created_by=created_by,
-            created_at=created_at,
-        )
-        await self.flushed(row)
-        return to_dto(ApiKeyDTO, row)
+    async def add_key(self, new: NewApiKey, *, key_hash: str) -> ApiKeyDTO:
+        return to_dto(ApiKeyDTO, await self.inserted(ApiKey, new, key_hash=key_hash))
 
     async def keys(self, province_id: int) -> list[ApiKeyDTO]:
         return await self.province_dtos(ApiKeyDTO, ApiKey, province_id, ApiKey.id)
@@ -118,7 +93,7 @@ class Open311Repository(Repository):
         return to_dto(ApiKeyDTO, row) if row is not None else None
 
     async def revoke_key(self, province_id: int, key_id: int, when: datetime) -> bool:
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(ApiKey)
             .where(
                 ApiKey.province_id == province_id,
@@ -127,7 +102,7 @@ class Open311Repository(Repository):
             )
             .values(revoked_at=when)
         )
-        return bool(getattr(result, "rowcount", 0))
+        return changed > 0
 
     # --- client tokens ------------------------------------------------------------------
 
@@ -194,12 +169,11 @@ class Open311Repository(Repository):
             await self.session.delete(row)
 
     async def filed_since(self, api_key_id: int, since: datetime) -> int:
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(ApiClientToken)
-            .where(ApiClientToken.api_key_id == api_key_id, ApiClientToken.created_at >= since)
+        return await self.count(
+            ApiClientToken,
+            ApiClientToken.api_key_id == api_key_id,
+            ApiClientToken.created_at >= since,
         )
-        return int(count or 0)
 
     async def oldest_filed_since(self, api_key_id: int, since: datetime) -> datetime | None:
         value = await self.session.scalar(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, func, select
@@ -11,7 +12,9 @@ from storage.dialect import upsert_insert
 from storage.dto_figures import LinkedReportDTO, ProgramDTO, ProgramUpdateDTO
 from storage.models import INT4_MAX, Report
 from storage.models_programs import Program, ProgramReportLink, ProgramUpdate
-from storage.repositories.rows import Repository, to_dto
+from storage.new_rows import NewProgramUpdate
+from storage.repositories.reports import REPORT_HEAD
+from storage.repositories.rows import Repository, fields_of, to_dto
 
 # Fields an admin may edit one by one; anything else goes through a program-set file.
 EDITABLE_FIELDS = frozenset(
@@ -78,44 +81,20 @@ class ProgramRepository(Repository):
             return None
         return row.evidence_kind, row.evidence_file_id
 
-    async def add_update(
-        self,
-        program_id: int,
-        *,
-        percent: int,
-        note: str,
-        reported_on: date,
-        evidence_kind: str | None,
-        evidence_file_id: str | None,
-        evidence_file_name: str | None,
-        author_id: int,
-        agency_id: int,
-        now: datetime,
-    ) -> ProgramUpdateDTO:
-        row = ProgramUpdate(
-            program_id=program_id,
-            percent=percent,
-            note=note,
-            reported_on=reported_on,
-            evidence_kind=evidence_kind,
-            evidence_file_id=evidence_file_id,
-            evidence_file_name=evidence_file_name,
-            author_id=author_id,
-            agency_id=agency_id,
-            created_at=now,
-        )
+    async def add_update(self, new: NewProgramUpdate) -> ProgramUpdateDTO:
+        row = ProgramUpdate(**fields_of(new))
         self.session.add(row)
-        program = await self.session.get(Program, program_id, with_for_update=True)
+        program = await self.session.get(Program, new.program_id, with_for_update=True)
         assert program is not None
         # The newest measurement wins, by the day it was measured, not the day it was typed.
         latest = await self.session.scalar(
             select(func.max(ProgramUpdate.reported_on)).where(
-                ProgramUpdate.program_id == program_id
+                ProgramUpdate.program_id == new.program_id
             )
         )
-        if latest is None or reported_on >= latest:
-            program.progress = percent
-        program.last_update_at = now
+        if latest is None or new.reported_on >= latest:
+            program.progress = new.percent
+        program.last_update_at = new.created_at
         await self.session.flush()
         return to_dto(ProgramUpdateDTO, row)
 
@@ -180,15 +159,7 @@ class ProgramRepository(Repository):
         Two index-friendly queries (by category, by explicit link) rather than one OR that
         would scan every report; a report linked both ways is counted once.
         """
-        columns = (
-            Report.id,
-            Report.year,
-            Report.seq,
-            Report.status,
-            Report.category_id,
-            Report.agency_id,
-            Report.created_at,
-        )
+        columns = (*REPORT_HEAD, Report.created_at)
         items: dict[int, LinkedReportDTO] = {}
         total = 0
         explicit_other = (
@@ -200,14 +171,7 @@ class ProgramRepository(Repository):
             # A report linked by hand that is also in the category counts once, as explicit.
             explicit_other = explicit_other.where(Report.category_id != program.category_id)
             by_category = Report.category_id == program.category_id
-            total += int(
-                await self.session.scalar(
-                    select(func.count())
-                    .select_from(Report)
-                    .where(by_category, Report.province_id == province_id)
-                )
-                or 0
-            )
+            total += await self.count(Report, by_category, Report.province_id == province_id)
             in_category = select(*columns).where(by_category, Report.province_id == province_id)
             items.update(await self._latest(in_category, limit, explicit=False))
             linked_ids = await self.session.scalars(
@@ -217,11 +181,8 @@ class ProgramRepository(Repository):
             )
             for report_id in linked_ids:
                 if report_id in items:
-                    items[report_id] = _explicit(items[report_id])
-        total += int(
-            await self.session.scalar(select(func.count()).select_from(explicit_other.subquery()))
-            or 0
-        )
+                    items[report_id] = replace(items[report_id], explicit=True)
+        total += await self.count(explicit_other.subquery())
         items.update(await self._latest(explicit_other, limit, explicit=True))
         ordered = sorted(items.values(), key=lambda r: (r.created_at, r.id), reverse=True)
         return total, ordered[:limit]
@@ -234,16 +195,3 @@ class ProgramRepository(Repository):
             reports.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
         )
         return {row.id: LinkedReportDTO(*row, explicit=explicit) for row in rows}
-
-
-def _explicit(item: LinkedReportDTO) -> LinkedReportDTO:
-    return LinkedReportDTO(
-        item.id,
-        item.year,
-        item.seq,
-        item.status,
-        item.category_id,
-        item.agency_id,
-        item.created_at,
-        explicit=True,
-    )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from storage.dto import AgencyDTO, CategoryDTO, Named, ProvinceDTO, RoutingRuleDTO
 from storage.models import Agency, Category, County, Province, RoutingRule, Sector
-from storage.repositories.rows import Repository, to_dto
+from storage.repositories.rows import Repository, get_or_add, to_dto
 
 
 class ReferenceRepository(Repository):
@@ -45,32 +45,16 @@ class ReferenceRepository(Repository):
         updated_by: int | None = None,
     ) -> None:
         """Point one routing key at an agency, replacing the rule for exactly that key."""
-        existing = await self.session.scalar(
-            select(RoutingRule).where(
-                RoutingRule.province_id == province_id,
-                RoutingRule.category_id == category_id,
-                RoutingRule.sector_id.is_(None)
-                if sector_id is None
-                else RoutingRule.sector_id == sector_id,
-                RoutingRule.county_id.is_(None)
-                if county_id is None
-                else RoutingRule.county_id == county_id,
-            )
+        # A None in the key matches only NULL (filter_by compares `== None`: IS NULL).
+        rule = await get_or_add(
+            self.session,
+            RoutingRule,
+            province_id=province_id,
+            category_id=category_id,
+            sector_id=sector_id,
+            county_id=county_id,
         )
-        if existing is None:
-            self.session.add(
-                RoutingRule(
-                    province_id=province_id,
-                    category_id=category_id,
-                    sector_id=sector_id,
-                    county_id=county_id,
-                    agency_id=agency_id,
-                    updated_by=updated_by,
-                )
-            )
-        else:
-            existing.agency_id = agency_id
-            existing.updated_by = updated_by
+        rule.agency_id, rule.updated_by = agency_id, updated_by
 
     async def set_deadline(self, category_id: int, days: int) -> None:
         await self.change(Category, category_id, deadline_days=days)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from storage.dialect import upsert_insert
 from storage.dto import AttachmentDTO, OwnerContactDTO, Page, ReportDTO, ReportEventDTO
@@ -18,9 +18,19 @@ from storage.models import (
     TrackingCounter,
     Unit,
     User,
-    utcnow,
 )
-from storage.repositories.rows import Repository, to_dto
+from storage.new_rows import NewReport, NewReportEvent
+from storage.repositories.rows import Repository, fields_of, to_dto
+
+# The columns of a ReportHeadDTO, in its order: a caller selects them and adds its own.
+REPORT_HEAD = (
+    Report.id,
+    Report.year,
+    Report.seq,
+    Report.status,
+    Report.category_id,
+    Report.agency_id,
+)
 
 
 def _report_select() -> Select[Report, str]:
@@ -47,89 +57,23 @@ class ReportRepository(Repository):
         value = (await self.session.execute(stmt)).scalar_one()
         return int(value)
 
-    async def add(
-        self,
-        *,
-        province_id: int,
-        year: int,
-        seq: int,
-        unit_id: int,
-        owner_id: int,
-        category_id: int,
-        agency_id: int,
-        description: str,
-        amount_rials: int | None,
-        status: str,
-        due_at: datetime,
-        source_update_id: int | None = None,
-        created_at: datetime | None = None,
-        channel: str | None = None,
-    ) -> int:
-        now = created_at or utcnow()
-        row = Report(
-            province_id=province_id,
-            year=year,
-            seq=seq,
-            unit_id=unit_id,
-            owner_id=owner_id,
-            category_id=category_id,
-            agency_id=agency_id,
-            description=description,
-            amount_rials=amount_rials,
-            status=status,
-            due_at=due_at,
-            created_at=now,
-            updated_at=now,
-            source_update_id=source_update_id,
-            channel=channel,
+    async def add(self, new: NewReport, *, source_update_id: int | None = None) -> int:
+        row = await self.inserted(
+            Report, new, updated_at=new.created_at, source_update_id=source_update_id
         )
-        await self.flushed(row)
         await FigureWriter(self.session).report_added(
-            province_id=province_id,
-            unit_id=unit_id,
-            category_id=category_id,
-            state=ReportState(status, agency_id, due_at),
-            created_at=now,
+            province_id=new.province_id,
+            unit_id=new.unit_id,
+            category_id=new.category_id,
+            state=ReportState(new.status, new.agency_id, new.due_at),
+            created_at=new.created_at,
         )
         return row.id
 
-    async def add_event(
-        self,
-        report_id: int,
-        kind: str,
-        *,
-        actor_id: int | None = None,
-        from_status: str | None = None,
-        to_status: str | None = None,
-        agency_id: int | None = None,
-        note: str | None = None,
-        internal: bool = False,
-        created_at: datetime | None = None,
-        channel: str | None = None,
-    ) -> None:
-        created_at = created_at or utcnow()
+    async def add_event(self, event: NewReportEvent) -> None:
         # Before the event is added: the writer compares it with the report's earlier ones.
-        await FigureWriter(self.session).event_added(
-            report_id=report_id,
-            kind=kind,
-            actor_id=actor_id,
-            to_status=to_status,
-            created_at=created_at,
-        )
-        self.session.add(
-            ReportEvent(
-                report_id=report_id,
-                kind=kind,
-                actor_id=actor_id,
-                from_status=from_status,
-                to_status=to_status,
-                agency_id=agency_id,
-                note=note,
-                internal=internal,
-                created_at=created_at,
-                channel=channel,
-            )
-        )
+        await FigureWriter(self.session).event_added(event)
+        self.session.add(ReportEvent(**fields_of(event)))
 
     async def add_attachments(
         self, report_id: int, attachments: Sequence[dict[str, object]]
@@ -152,12 +96,8 @@ class ReportRepository(Repository):
         if row is None:
             return None
         report = _dto(row[0], row[1])
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(ReportAttachment)
-            .where(ReportAttachment.report_id == report_id)
-        )
-        return replace(report, attachments=int(count or 0))
+        count = await self.count(ReportAttachment, ReportAttachment.report_id == report_id)
+        return replace(report, attachments=count)
 
     async def by_number(self, province_id: int, year: int, seq: int) -> ReportDTO | None:
         report_id = await self.session.scalar(
@@ -195,10 +135,7 @@ class ReportRepository(Repository):
         self, owner_id: int, province_id: int, *, page: int, page_size: int
     ) -> Page[ReportDTO]:
         condition = (Report.owner_id == owner_id) & (Report.province_id == province_id)
-        total = int(
-            await self.session.scalar(select(func.count()).select_from(Report).where(condition))
-            or 0
-        )
+        total = await self.count(Report, condition)
         pages = max(1, -(-total // page_size))
         page = min(max(page, 1), pages)
         rows = await self.session.execute(
@@ -212,12 +149,7 @@ class ReportRepository(Repository):
         return Page(items=items, page=page, pages=pages, total=total)
 
     async def count_created_since(self, owner_id: int, since: datetime) -> int:
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(Report)
-            .where(Report.owner_id == owner_id, Report.created_at >= since)
-        )
-        return int(count or 0)
+        return await self.count(Report, Report.owner_id == owner_id, Report.created_at >= since)
 
     async def events(self, report_id: int, *, include_internal: bool) -> list[ReportEventDTO]:
         stmt = select(ReportEvent).where(ReportEvent.report_id == report_id)

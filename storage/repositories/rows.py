@@ -1,14 +1,18 @@
-"""What every repository shares: DTOs from rows, rows of a province, get-or-add, children."""
+"""What every repository shares: DTOs from rows, rows from "new row" objects, rows of a
+province, get-or-add, children."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Executable, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 D = TypeVar("D")
 M = TypeVar("M")
@@ -22,6 +26,15 @@ def to_dto(dto: type[D], row: object, **given: Any) -> D:
     """
     names = [f.name for f in fields(dto) if f.name not in given]  # type: ignore[arg-type]
     return dto(**{name: getattr(row, name) for name in names}, **given)
+
+
+def fields_of(new: DataclassInstance) -> dict[str, Any]:
+    """A "new row" dataclass's fields by name (shallow, unlike `asdict`), for the model.
+
+    The service builds the frozen `NewX` and the DTO extends it, so a row's given fields
+    are listed once: in that class, not again in a repository signature and constructor.
+    """
+    return {f.name: getattr(new, f.name) for f in fields(new)}
 
 
 async def of_province(
@@ -93,6 +106,21 @@ class Repository:
         for name, value in values.items():
             setattr(row, name, value)
         return True
+
+    async def inserted(self, model: type[M], new: DataclassInstance, **more: Any) -> M:
+        """A new row from a "new row" object (and columns it does not carry), flushed."""
+        return await self.flushed(model(**fields_of(new), **more))
+
+    async def count(self, source: Any, *where: ColumnElement[bool]) -> int:
+        """How many rows of a table (or a subquery) meet these conditions."""
+        found = await self.session.scalar(select(func.count()).select_from(source).where(*where))
+        return int(found or 0)
+
+    async def changed_rows(self, statement: Executable) -> int:
+        """How many rows an UPDATE or DELETE changed: 0 when a conditional one lost the race
+        (both dialects report it; a driver that does not is read as 0)."""
+        result = await self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def flushed(self, row: M) -> M:
         """The new row added and flushed, so its id and server defaults are set."""

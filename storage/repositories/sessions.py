@@ -24,6 +24,7 @@ from storage.models_sessions import (
     SessionItem,
 )
 from storage.models_workflow import Decision
+from storage.new_rows import NewSession
 from storage.repositories.rows import (
     Repository,
     by_parent,
@@ -44,28 +45,8 @@ class SessionRepository(Repository):
         )
         return int(found or 0) + 1
 
-    async def add(
-        self,
-        province_id: int,
-        *,
-        number: int,
-        starts_at: datetime,
-        place: str,
-        chair: str,
-        created_by: int,
-        now: datetime,
-    ) -> int:
-        row = HQSession(
-            province_id=province_id,
-            number=number,
-            starts_at=starts_at,
-            place=place,
-            chair=chair,
-            created_by=created_by,
-            created_at=now,
-        )
-        await self.flushed(row)
-        return row.id
+    async def add(self, new: NewSession) -> int:
+        return (await self.inserted(HQSession, new)).id
 
     async def get(self, session_id: int, province_id: int) -> SessionDTO | None:
         row = await in_province(self.session, HQSession, session_id, province_id)
@@ -109,12 +90,12 @@ class SessionRepository(Repository):
             await self.session.flush()
 
     async def attend(self, session_id: int, agency_id: int, attendee: str) -> bool:
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(SessionAgency)
             .where(SessionAgency.session_id == session_id, SessionAgency.agency_id == agency_id)
             .values(attended=True, attendee=attendee)
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return changed == 1
 
     async def add_item(self, session_id: int, agenda_item_id: int) -> None:
         last = await self.session.scalar(
@@ -142,7 +123,7 @@ class SessionRepository(Repository):
     async def set_outcome(
         self, session_id: int, agenda_item_id: int, outcome: str, decision_id: int | None
     ) -> bool:
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(SessionItem)
             .where(
                 SessionItem.session_id == session_id,
@@ -151,7 +132,7 @@ class SessionRepository(Repository):
             )
             .values(outcome=outcome, decision_id=decision_id)
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return changed == 1
 
     async def mark(self, session_id: int, **fields: object) -> None:
         await self.session.execute(

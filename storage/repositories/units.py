@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storage.dto import UnitDTO
 from storage.models import Unit
+from storage.new_rows import NewUnit
 from storage.repositories.rows import Repository, to_dto
 
 
 class UnitRepository(Repository):
-    async def add(
-        self,
-        *,
-        province_id: int,
-        owner_id: int,
-        name: str,
-        sector_id: int,
-        county_id: int,
-        permit_status: str,
-        phone: str,
-        source_update_id: int | None = None,
-    ) -> UnitDTO:
-        row = Unit(
-            province_id=province_id,
-            owner_id=owner_id,
-            name=name,
-            sector_id=sector_id,
-            county_id=county_id,
-            permit_status=permit_status,
-            phone=phone,
-            source_update_id=source_update_id,
-        )
-        await self.flushed(row)
+    async def add(self, new: NewUnit, *, source_update_id: int | None = None) -> UnitDTO:
+        row = await self.inserted(Unit, new, source_update_id=source_update_id)
         return to_dto(UnitDTO, row)
 
     async def get(self, unit_id: int) -> UnitDTO | None:
@@ -59,9 +39,4 @@ class UnitRepository(Repository):
         return [to_dto(UnitDTO, r) for r in rows]
 
     async def count_of_owner(self, owner_id: int, province_id: int) -> int:
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(Unit)
-            .where(Unit.owner_id == owner_id, Unit.province_id == province_id)
-        )
-        return int(count or 0)
+        return await self.count(Unit, Unit.owner_id == owner_id, Unit.province_id == province_id)

@@ -43,18 +43,16 @@ class UserRepository(Repository):
     ) -> UserDTO:
         row = await self.session.get(User, user_id)
         if row is None:
-            row = User(id=user_id, first_name=first_name, last_name=last_name, username=username)
+            row = User(id=user_id)
             self.session.add(row)
-        else:
-            row.first_name = first_name
-            row.last_name = last_name
-            row.username = username
-            row.blocked_at = None  # they talk to us again, so they unblocked the bot
+        row.first_name, row.last_name, row.username = first_name, last_name, username
+        row.blocked_at = None  # they talk to us again, so they unblocked the bot
         await self.session.flush()
         return _dto(row)
 
     async def set_language(self, user_id: int, language: str) -> None:
-        await self.change(User, user_id, language=language)
+        # One UPDATE, as set_phone: the row need not be read first.
+        await self.session.execute(update(User).where(User.id == user_id).values(language=language))
 
     async def set_phone(self, user_id: int, phone: str) -> None:
         # One UPDATE: the row need not be read first (a missing user changes nothing).
@@ -81,27 +79,16 @@ class UserRepository(Repository):
         granted_by: int | None = None,
     ) -> bool:
         """Grant a role; False when the user already had it."""
-        exists = await self.session.scalar(
-            select(UserRole.id).where(
-                UserRole.user_id == user_id,
-                UserRole.role == role,
-                UserRole.province_id == province_id,
-                UserRole.agency_id.is_(None)
-                if agency_id is None
-                else UserRole.agency_id == agency_id,
-            )
-        )
-        if exists is not None:
+        # A None agency matches only NULL (filter_by compares `== None`: IS NULL).
+        grant = {
+            "user_id": user_id,
+            "role": role,
+            "province_id": province_id,
+            "agency_id": agency_id,
+        }
+        if await self.session.scalar(select(UserRole.id).filter_by(**grant)) is not None:
             return False
-        self.session.add(
-            UserRole(
-                user_id=user_id,
-                role=role,
-                province_id=province_id,
-                agency_id=agency_id,
-                granted_by=granted_by,
-            )
-        )
+        self.session.add(UserRole(**grant, granted_by=granted_by))
         await self.session.flush()
         return True
 
@@ -115,8 +102,7 @@ class UserRepository(Repository):
         )
         if agency_id is not None:
             stmt = stmt.where(UserRole.agency_id == agency_id)
-        result = await self.session.execute(stmt)
-        return int(getattr(result, "rowcount", 0) or 0)
+        return await self.changed_rows(stmt)
 
     async def staffed_agencies(self, province_id: int, officer_role: str) -> set[int]:
         """The agencies with at least one officer who has not blocked the bot."""

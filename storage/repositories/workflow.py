@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, update
 
-from storage.dialect import unindexed
+from storage.dialect import lock_rows, unindexed
 from storage.dto import Page, ReportDTO
 from storage.dto_workflow import (
     AgendaItemDTO,
@@ -28,6 +28,7 @@ from storage.models_workflow import (
     ReportTracking,
     RoleInvite,
 )
+from storage.new_rows import NewAgendaItem, NewDecision, NewInvite
 from storage.repositories.reports import _dto, _report_select
 from storage.repositories.rows import Repository, by_parent, in_province, of_province, to_dto
 
@@ -61,8 +62,8 @@ class WorkflowRepository(Repository):
         Two officers pressing "accept" at once must not both pass the status check; SQLite
         needs no lock because its write transactions are serialised (BEGIN IMMEDIATE).
         """
-        await self.session.execute(
-            select(Report.id).where(Report.id == report_id).with_for_update()
+        await lock_rows(
+            self.session, select(Report.id).where(Report.id == report_id).with_for_update()
         )
         row = (await self.session.execute(_report_select().where(Report.id == report_id))).first()
         return _dto(row[0], row[1]) if row else None
@@ -213,41 +214,30 @@ class WorkflowRepository(Repository):
         )
         return [_dto(r, n) for r, n in rows]
 
-    async def not_removed_counts(self, province_id: int) -> dict[int, int]:
-        """How many resolutions each agency had bounced back by owners ("not removed")."""
+    async def event_counts(
+        self, province_id: int, kind: str, agency_ids: Iterable[int] | None = None
+    ) -> dict[int, int]:
+        """How many events of this kind each agency had (of these agencies, when given)."""
         from storage.models import ReportEvent
 
-        rows = await self.session.execute(
+        stmt = (
             select(ReportEvent.agency_id, func.count())
             .join(Report, Report.id == ReportEvent.report_id)
-            .where(Report.province_id == province_id, ReportEvent.kind == "not_removed")
+            .where(Report.province_id == province_id, ReportEvent.kind == kind)
             .group_by(ReportEvent.agency_id)
         )
+        if agency_ids is not None:
+            ids = sorted(agency_ids)
+            if not ids:
+                return {}
+            stmt = stmt.where(ReportEvent.agency_id.in_(ids))
+        rows = await self.session.execute(stmt)
         return {int(a): int(n) for a, n in rows if a is not None}
 
     # --- the HQ agenda ----------------------------------------------------------------
 
-    async def add_agenda_item(
-        self,
-        province_id: int,
-        *,
-        title: str,
-        cause_kind: str,
-        session_date: date,
-        created_by: int,
-        now: datetime,
-    ) -> int:
-        row = AgendaItem(
-            province_id=province_id,
-            title=title,
-            cause_kind=cause_kind,
-            session_date=session_date,
-            status=AgendaItemStatus.SCHEDULED,
-            created_by=created_by,
-            created_at=now,
-        )
-        await self.flushed(row)
-        return row.id
+    async def add_agenda_item(self, new: NewAgendaItem) -> int:
+        return (await self.inserted(AgendaItem, new, status=AgendaItemStatus.SCHEDULED)).id
 
     async def agenda_item(self, item_id: int, province_id: int) -> AgendaItemDTO | None:
         row = await in_province(self.session, AgendaItem, item_id, province_id)
@@ -285,28 +275,8 @@ class WorkflowRepository(Repository):
 
     # --- decisions --------------------------------------------------------------------
 
-    async def add_decision(
-        self,
-        province_id: int,
-        *,
-        agenda_item_id: int,
-        text: str,
-        agency_ids: Sequence[int],
-        deadline_at: datetime,
-        objection_until: datetime,
-        created_by: int,
-        now: datetime,
-    ) -> int:
-        row = Decision(
-            province_id=province_id,
-            agenda_item_id=agenda_item_id,
-            text=text,
-            deadline_at=deadline_at,
-            objection_until=objection_until,
-            created_by=created_by,
-            created_at=now,
-        )
-        await self.flushed(row)
+    async def add_decision(self, new: NewDecision, agency_ids: Sequence[int]) -> int:
+        row = await self.inserted(Decision, new)
         for agency_id in agency_ids:
             self.session.add(
                 DecisionAgency(
@@ -354,7 +324,7 @@ class WorkflowRepository(Repository):
         """Record an agency's answer if its current state allows it (compare-and-set)."""
         values: dict[str, object] = {"state": state, "responded_by": by, "responded_at": now}
         values["objection" if state == AgencyResponse.OBJECTED else "evidence"] = note
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(DecisionAgency)
             .where(
                 DecisionAgency.decision_id == decision_id,
@@ -363,37 +333,18 @@ class WorkflowRepository(Repository):
             )
             .values(**values)
         )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        return changed == 1
 
     # --- invites ----------------------------------------------------------------------
 
-    async def add_invite(
-        self,
-        code: str,
-        province_id: int,
-        role: str,
-        *,
-        agency_id: int | None,
-        created_by: int,
-        now: datetime,
-    ) -> None:
-        self.session.add(
-            RoleInvite(
-                code=code,
-                province_id=province_id,
-                role=role,
-                agency_id=agency_id,
-                created_by=created_by,
-                created_at=now,
-            )
-        )
-        await self.session.flush()
+    async def add_invite(self, new: NewInvite) -> None:
+        await self.inserted(RoleInvite, new)
 
     async def redeem_invite(
         self, code: str, province_id: int, user_id: int, now: datetime
     ) -> InviteDTO | None:
         """Mark the invite used by this user, atomically; None if unknown or already used."""
-        result = await self.session.execute(
+        changed = await self.changed_rows(
             update(RoleInvite)
             .where(
                 RoleInvite.code == code,
@@ -402,9 +353,9 @@ class WorkflowRepository(Repository):
             )
             .values(used_by=user_id, used_at=now)
         )
-        if int(getattr(result, "rowcount", 0) or 0) != 1:
+        if changed != 1:
             return None
         row = await self.session.get(RoleInvite, code)
         assert row is not None
         await self.session.refresh(row)
-        return InviteDTO(row.code, row.role, row.agency_id, row.created_by, row.used_by)
+        return to_dto(InviteDTO, row)

@@ -16,6 +16,7 @@ from handlers.digest import runner_of
 from storage.dto import ReportDTO
 from storage.models import Report, Role
 from storage.models_digest import ChatKind
+from storage.new_rows import NewReportEvent
 from storage.repositories.reports import ReportRepository
 from tests.e2e.owner_kit import staff_every_agency
 from tests.people import Person
@@ -116,13 +117,15 @@ async def move(
             .values(status=to_status, updated_at=when.astimezone(TEHRAN))
         )
         await ReportRepository(session).add_event(
-            report.id,
-            "status",
-            actor_id=actor,
-            from_status=report.status,
-            to_status=to_status,
-            agency_id=report.agency_id,
-            created_at=when,
+            NewReportEvent(
+                report.id,
+                "status",
+                actor_id=actor,
+                from_status=report.status,
+                to_status=to_status,
+                agency_id=report.agency_id,
+                created_at=when,
+            )
         )
 
 

@@ -12,6 +12,7 @@ from bot.access import Principal, ReportAction
 from bot.clock import ManualClock
 from bot.container import Services
 from bot.context import RounaqApp
+from bot.services.hq import DecisionTerms
 from emulator import BotApiEmulator
 from storage.dto import ReportDTO
 from storage.dto_workflow import DecisionDTO
@@ -59,9 +60,7 @@ async def decided(
     item_id, _ = await services.hq.bundle(
         hq, [report.id], title=title, cause_kind=cause, session_date=date(2026, 11, 27)
     )
-    decision, _ = await services.hq.decide(
-        hq, item_id, text=text, agency_ids=agency_ids, deadline_days=days
-    )
+    decision, _ = await services.hq.decide(hq, DecisionTerms(item_id, text, agency_ids, days))
     return decision
 
 

@@ -15,11 +15,13 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.formatting import Presenter
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, SentMessage
 from handlers.deadlines import JOB_NAME
 from storage.models import Report
 from storage.models_workflow import DecisionAgency
+from tests.e2e.expect import replied, says
 from tests.e2e.workflow_kit import Cast, event_kinds, file_report, services_of
+from tests.people import Person
 
 FA = Presenter("fa")
 
@@ -45,6 +47,17 @@ async def run_deadline_job(app: RounaqApp) -> None:
 async def statuses(app: RounaqApp) -> dict[int, str]:
     async with services_of(app).database.session() as session:
         return {r.id: r.status for r in await session.scalars(select(Report))}
+
+
+async def answer_decision(
+    officer: Person, notice: SentMessage, button: str, reply: str, answer: str, lang: str = "fa"
+) -> None:
+    """An agency answers a decision ("objected" or "implemented"): the button, the prompt
+    for why or how, the reply and its confirmation, in the officer's language."""
+    prompt = await officer.press(notice, button)
+    asks = "hq.ask_objection" if answer == "objected" else "hq.ask_evidence"
+    assert says(prompt.text, asks, lang=lang), prompt.text
+    await replied(officer, reply, f"hq.responded_{answer}", lang=lang)
 
 
 async def test_overdue_escalated_bundled_decided_objected_implemented(
@@ -132,20 +145,16 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
     assert set((await statuses(app)).values()) == {"decided"}
 
     # --- SMT objects within the window; the bank implements ------------------------------
-    ask_reason = await smt.press(smt_notice, "اعتراض")
-    assert "دلیل" in ask_reason.text
-    recorded = await smt.say("تعیین سهمیه در اختیار وزارتخانه است، نه سازمان استانی.")
-    assert "اعتراض شما ثبت شد" in recorded.text
+    reason = "تعیین سهمیه در اختیار وزارتخانه است، نه سازمان استانی."
+    await answer_decision(smt, smt_notice, "اعتراض", reason, "objected")
     objected = await hq.next("اعتراض کرد")
     assert "مصوبهٔ شمارهٔ ۱" in objected.text
     assert "وزارتخانه" in objected.text
     await owner.next("به مصوبهٔ ستاد")
     await other.next("objected")
 
-    ask_evidence = await bank.press(bank_notice, "Implemented")
-    assert "implemented" in ask_evidence.text
-    recorded_en = await bank.say("Circular 1405/123 sent to all branches on 20 Azar.")
-    assert "Implementation was recorded" in recorded_en.text
+    evidence = "Circular 1405/123 sent to all branches on 20 Azar."
+    await answer_decision(bank, bank_notice, "Implemented", evidence, "implemented", "en")
     implemented = await hq.next("اجرا کرد")
     assert "1405/123" in implemented.text
     await other.next("implemented")
@@ -160,8 +169,7 @@ async def test_overdue_escalated_bundled_decided_objected_implemented(
     mine = await smt.say("/decisions")
     assert "اجرای #۱" in " ".join(mine.button_texts)
     assert "اعتراض به #۱" not in " ".join(mine.button_texts)
-    await smt.press(mine, "اجرای #۱")
-    await smt.say("سهمیه در سامانهٔ بهین‌یاب ثبت شد.")
+    await answer_decision(smt, mine, "اجرای #۱", "سهمیه در سامانهٔ بهین‌یاب ثبت شد.", "implemented")
     await hq.next("اجرا کرد")
     final = await official.say("/decisions")
     assert "۱ اجراشده" in final.text

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from bot.access import ReportAction
 from bot.context import RounaqApp
+from bot.services.hq import DecisionTerms
 from emulator import BotApiEmulator
 from storage.dto import ReportDTO
 from storage.models import Report, RoutingRule, UserRole
@@ -214,10 +215,8 @@ async def test_role_specific_forgeries_are_refused_and_change_nothing(
     item_id, _ = await services.hq.bundle(
         hq, [report.id], title="وثیقهٔ بانکی", cause_kind="bank", session_date=_far_future()
     )
-    decision, _ = await services.hq.decide(
-        hq, item_id, text="بانک‌ها وثیقهٔ سفته بپذیرند.", agency_ids=[cast.banks_id],
-        deadline_days=10,
-    )  # fmt: skip
+    terms = DecisionTerms(item_id, "بانک‌ها وثیقهٔ سفته بپذیرند.", [cast.banks_id], 10)
+    decision, _ = await services.hq.decide(hq, terms)
 
     # An SMT officer answers for the banks: refused, nothing recorded, nothing asked.
     officer = cast.officer

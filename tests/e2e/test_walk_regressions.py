@@ -26,8 +26,6 @@ from tests.hardening.flows import give_unit, press_data, wait_buttons
 from tests.hardening.steps_more import _reach_percent
 from tests.people import Person
 
-LOST = "اطلاعات این گزارش از دست رفت"
-
 
 def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
@@ -42,7 +40,8 @@ async def test_cancel_in_another_flow_does_not_break_an_open_report(
     """Walk seed 1, step 749: a report at its description step, a registration begun
     beside it and cancelled (/cancel discards every draft), then the description and
     "continue": the report flow failed on its lost draft (KeyError 'category_id') and the
-    owner got "an error occurred". Now the owner is told the draft was lost."""
+    owner got "an error occurred". Now /cancel ends the report too: the text is no
+    description, only a stray message."""
     owner = people["owner"]
     await services_of(app).users.touch(owner.id, first_name="رضا", last_name=None, username=None)
     await services_of(app).users.set_language(owner.id, "fa")
@@ -53,9 +52,9 @@ async def test_cancel_in_another_flow_does_not_break_an_open_report(
     await owner.say("/start")
     await press_data(owner, await wait_buttons(owner, "menu:register"), "menu:register")
     await owner.next("نام واحد")
-    await owner.say("/cancel")
+    assert (await owner.say("/cancel")).text == get_translator("fa").t("common.cancelled")
     answer = await owner.say("تأمین نخ و رنگ با قیمت سه برابر از بازار آزاد")
-    assert LOST in answer.text, answer.text
+    assert answer.text == get_translator("fa").t("common.stray_message"), answer.text
     assert not errors(caplog)
     # And the next /report starts afresh.
     assert (await owner.say("/report")).find_button("rep:cat:1") is not None
@@ -114,9 +113,9 @@ async def _secretary_with_a_unit_and_a_session(
 async def test_cancel_ends_a_report_and_a_pending_prompt_together(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
 ) -> None:
-    """Two flows of the two kinds open at once: a report at its description step (a
-    conversation with a typed draft) and a prompt waiting for a decision's text (the
-    prompt engine, handlers/prompt.py). /cancel ends both, with one answer: the text sent
+    """Two flows open at once: a report at its description step (a conversation with a
+    typed draft) and a prompt waiting for a decision's text (a one-text conversation,
+    flow.prompt). /cancel ends both, with one answer: the text sent
     next is neither the decision nor the report's description."""
     hq, tr = cast.secretariat, get_translator("fa")
     view = await _secretary_with_a_unit_and_a_session(app, cast, clock)
@@ -138,6 +137,8 @@ async def test_cancel_ends_a_report_and_a_pending_prompt_together(
     later = [m.text for m in emulator.messages(hq.id) if m.created_seq > mark]
     assert later.count(tr.t("common.cancelled")) == 1
     assert answer.text not in {tr.t("hq.pick_agencies"), tr.t("common.flow_lost")}
+    # Neither flow's: what text outside any flow is answered.
+    assert answer.text == tr.t("common.stray_message_staff", role=tr.t("roles.secretariat"))
     assert not any(t.startswith(tr.t("report.ask_attachments", max="")[:15]) for t in later)
     assert not {"pending_input", "report_draft", "session_decision_draft"} & held.keys()
 
@@ -178,7 +179,7 @@ async def test_a_report_waiting_at_a_button_leaves_another_flows_text_alone(
     assert not errors(caplog)
 
 
-async def test_cancel_in_another_flow_does_not_break_an_open_progress_update(
+async def test_cancel_ends_two_open_flows_and_neither_takes_the_next_text(
     app: RounaqApp,
     emulator: BotApiEmulator,
     people: dict[str, Person],
@@ -188,8 +189,10 @@ async def test_cancel_in_another_flow_does_not_break_an_open_progress_update(
     a progress update (/progress) beside it, and sent /cancel: it ended the registration and
     discarded every draft, the progress flow's too, while that flow stayed at its step. The
     percentage, note, "no evidence" and "today" then crashed on the lost program
-    (KeyError 'program_id') and the officer got "an error occurred". Now the officer is
-    told the update was lost and starts again."""
+    (KeyError 'program_id') and the officer got "an error occurred"; later the flow said
+    the update was lost, still taking the text. Now /cancel ends both conversations, with
+    one answer: the percentage is neither flow's (a stray message), and a second /cancel
+    finds nothing open."""
     officer = people["officer"]
     services = services_of(app)
     await services.users.touch(officer.id, first_name="مریم", last_name=None, username=None)
@@ -197,9 +200,17 @@ async def test_cancel_in_another_flow_does_not_break_an_open_progress_update(
     fa = get_translator("fa")
     await officer.say("/register")
     await _reach_percent(app, officer)
+    mark = emulator.cursor(officer.id)
     assert (await officer.say("/cancel")).text == fa.t("common.cancelled")
     answer = await officer.say("۴۵٪")
-    assert answer.text == fa.t("programs.restart"), answer.text
+    stray = fa.t("common.stray_message_staff", role=fa.t("roles.officer"))
+    assert answer.text == stray, answer.text
+    later = [m.text for m in emulator.messages(officer.id) if m.created_seq > mark]
+    assert later.count(fa.t("common.cancelled")) == 1
+    assert not {"unit_draft", "progress_draft"} & app.user_data[officer.id].keys()
+    # An open conversation would be ended (and "cancelled" said) by this one.
+    reply = await officer.say("/cancel")
+    assert reply.text.startswith(fa.t("common.nothing_to_cancel")[:20]), reply.text
     assert not errors(caplog)
     # And the next /progress starts afresh.
     assert (await officer.say("/progress")).text == fa.t("programs.choose_program")

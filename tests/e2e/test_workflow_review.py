@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from bot.access import ReportAction
 from bot.clock import ManualClock
 from bot.context import RounaqApp
+from bot.services.hq import DecisionTerms
 from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.dto import ReportDTO
@@ -107,10 +108,8 @@ async def test_agenda_and_decisions_are_paged_with_sixty_reports(
             cause_kind="input",
             session_date=date(2099, 1, 1),
         )
-        await services.hq.decide(
-            secretariat, item_id, text="تأمین مواد از سهمیهٔ استان.", agency_ids=[cast.smt_id],
-            deadline_days=10,
-        )  # fmt: skip
+        terms = DecisionTerms(item_id, "تأمین مواد از سهمیهٔ استان.", [cast.smt_id], 10)
+        await services.hq.decide(secretariat, terms)
     listing = await cast.officer.say("/decisions")
     assert _button_count(listing.buttons) <= 100
     first_page = fa("common.page", page=1, pages=12)
@@ -164,7 +163,7 @@ async def test_a_forged_hq_button_naming_another_provinces_item_is_refused(
     assert refused.value.reason == "not_found"
     with pytest.raises(WorkflowError) as refused:
         await services.hq.decide(
-            secretariat, foreign, text="متن مصوبه", agency_ids=[cast.smt_id], deadline_days=10
+            secretariat, DecisionTerms(foreign, "متن مصوبه", [cast.smt_id], 10)
         )
     assert refused.value.reason == "not_found"
 

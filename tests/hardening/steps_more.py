@@ -14,6 +14,7 @@ from datetime import date
 from bot.access import Principal, ReportAction
 from bot.context import RounaqApp
 from bot.i18n import get_translator
+from bot.services.hq import DecisionTerms
 from bot.services.reports import ReportDraft
 from emulator import SentMessage
 from storage.dto import ReportDTO
@@ -64,7 +65,7 @@ SHARP = subset(
     "callback_garbage",
 )
 DATES = tuple(i for i in CORPUS if i.id.startswith("date_"))
-# A pending prompt is dropped by any command: the user moved on (handlers/prompt.py).
+# A pending prompt is dropped by any command: the user moved on (handlers/asking.py).
 COMMANDS = frozenset(i.id for i in CORPUS if i.text is not None and i.text.startswith("/"))
 
 
@@ -251,10 +252,9 @@ def _decision_response(verb: str) -> Callable[[RounaqApp, Person], Awaitable[Non
         item_id = await agenda_item(app, secretariat)
         smt = services_of(app).directory.agency_by_code("smt")
         assert smt is not None
-        decision, _ = await services_of(app).hq.decide(
-            await principal(app, secretariat.id), item_id, text="مواد اولیه با نرخ مصوب تأمین شود.",
-            agency_ids=[smt.id], deadline_days=10,
-        )  # fmt: skip
+        terms = DecisionTerms(item_id, "مواد اولیه با نرخ مصوب تأمین شود.", [smt.id], 10)
+        secretariat_principal = await principal(app, secretariat.id)
+        decision, _ = await services_of(app).hq.decide(secretariat_principal, terms)
         await staff(app, person, Role.OFFICER, "smt")
         await ask_by_button(person, f"dc:{verb}:{decision.id}:{smt.id}")
 

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.context import RounaqApp
+from bot.services.hq import DecisionTerms
 from emulator import BotApiEmulator, SentMessage
 from storage.models import Report, ReportEvent, Role, RoutingRule, UserRole
 from storage.models_loans import LoanFacility
@@ -90,10 +91,9 @@ class World:
         smt = services_of(app).directory.agency_by_code("smt")
         assert smt is not None
         self.smt = smt.id
-        self.decision, _ = await services_of(app).hq.decide(
-            await principal(app, self.people["secretariat"].id), self.item,
-            text="مواد اولیه با نرخ مصوب تأمین شود.", agency_ids=[smt.id], deadline_days=10,
-        )  # fmt: skip
+        terms = DecisionTerms(self.item, "مواد اولیه با نرخ مصوب تأمین شود.", [smt.id], 10)
+        secretariat = await principal(app, self.people["secretariat"].id)
+        self.decision, _ = await services_of(app).hq.decide(secretariat, terms)
         return self
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import delete
 from bot.access import Principal, ReportAction
 from bot.clock import ManualClock
 from bot.context import RounaqApp
+from bot.services.hq import DecisionTerms
 from bot.services.workflow import WorkflowError
 from storage import migrate
 from storage.figures import (
@@ -113,10 +114,9 @@ async def test_a_random_walk_of_writes_keeps_the_figures_equal_to_a_recount(
             if rng.random() < 0.7:
                 await services.hq.decide(
                     secretariat,
-                    item_id,
-                    text="دستگاه‌ها ظرف یک هفته مواد اولیه را تأمین کنند.",
-                    agency_ids=[cast.smt_id],
-                    deadline_days=7,
+                    DecisionTerms(
+                        item_id, "دستگاه‌ها ظرف یک هفته مواد اولیه را تأمین کنند.", [cast.smt_id], 7
+                    ),
                 )
             what = "an HQ agenda item"
             done.add("hq")

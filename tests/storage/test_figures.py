@@ -22,6 +22,7 @@ from storage import migrate
 from storage.models import Role
 from storage.models_loans import LoanFacility
 from storage.models_programs import Program
+from storage.new_rows import NewReportEvent
 from storage.repositories.reports import ReportRepository
 from storage.seed import load_dataset, seed_figures
 from tests.loan_files import GOOD_ALL_RIALS, GOOD_PAID_RIALS, make_csv, make_xlsx, rows_with
@@ -266,22 +267,28 @@ async def test_stats_medians_overdue_and_weekly_trend(
     async with services.database.transaction() as session:
         repo = ReportRepository(session)
         await repo.add_event(
-            reports[0].id, "comment", actor_id=OWNER, created_at=start + timedelta(minutes=5)
+            NewReportEvent(
+                reports[0].id, "comment", actor_id=OWNER, created_at=start + timedelta(minutes=5)
+            )
         )
         for report, hours in zip(reports, (1, 2, 5), strict=True):
             await repo.add_event(
-                report.id,
-                "accepted",
-                actor_id=OFFICER,
-                to_status="in_progress",
-                created_at=start + timedelta(hours=hours),
+                NewReportEvent(
+                    report.id,
+                    "accepted",
+                    actor_id=OFFICER,
+                    to_status="in_progress",
+                    created_at=start + timedelta(hours=hours),
+                )
             )
         await repo.add_event(
-            reports[0].id,
-            "resolved",
-            actor_id=OFFICER,
-            to_status="resolved",
-            created_at=start + timedelta(days=3),
+            NewReportEvent(
+                reports[0].id,
+                "resolved",
+                actor_id=OFFICER,
+                to_status="resolved",
+                created_at=start + timedelta(days=3),
+            )
         )
     snapshot = await services.stats.snapshot()
     smt = d.agency_by_code("smt")

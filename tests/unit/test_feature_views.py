@@ -19,9 +19,10 @@ from bot.views import admin as views_admin
 from bot.views import digest as views_digest
 from bot.views import programs as views_programs
 from bot.views import report as views_report
-from storage.dto import AgencyDTO, CategoryDTO, Named, ReportDTO, RoutingRuleDTO, UserDTO
+from storage.dto import AgencyDTO, CategoryDTO, Named, RoutingRuleDTO, UserDTO
 from storage.dto_figures import ProgramDTO
 from storage.models import Role
+from tests.unit.samples import report_dto
 
 PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
 WHEN = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
@@ -66,9 +67,10 @@ def rendered(lang: str) -> list[str]:
     # The views read only what FakeDirectory provides; a real Directory needs a database.
     directory = cast(Directory, FakeDirectory())
     officer = Principal(7, frozenset({Role.OWNER, Role.OFFICER}), frozenset({1}))
-    report = ReportDTO(
-        1, 1, 1404, 12, 4, "unit", 7, 5, 1, "text", None, "submitted", WHEN, WHEN, WHEN, None
-    )
+    report = report_dto(
+        year=1404, seq=12, unit_id=4, unit_name="unit", owner_id=7, category_id=5,
+        description="text", created_at=WHEN, updated_at=WHEN, due_at=WHEN,
+    )  # fmt: skip
     return [
         views_programs.ask_percent(tr, fmt, PROGRAM),
         views_programs.progress_confirm(

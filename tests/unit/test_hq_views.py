@@ -29,8 +29,9 @@ from bot.views.hq import (
     laws_text,
 )
 from bot.views.notify import new_report_text, notice_text
-from storage.dto import AgencyDTO, CategoryDTO, ReportDTO
-from storage.dto_workflow import AgendaItemDTO, DecisionAgencyDTO, DecisionDTO
+from storage.dto import AgencyDTO, CategoryDTO
+from storage.dto_workflow import DecisionAgencyDTO
+from tests.unit.samples import agenda_item_dto, decision_dto, report_dto
 
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 PERSIAN = re.compile(r"[\u0600-\u06ff]")
@@ -48,17 +49,25 @@ class FakeDirectory:
         return CategoryDTO(category_id, "raw", "مواد اولیه", "Raw materials", False, 7, 1)
 
 
-REPORT = ReportDTO(
-    7, 1, 1405, 12, 3, "Qom Carpets", 1001, 1, 1, "text", None, "escalated", NOW, NOW, NOW, None
+REPORT = report_dto(
+    id=7, seq=12, unit_id=3, unit_name="Qom Carpets", owner_id=1001, description="text",
+    status="escalated", created_at=NOW, updated_at=NOW, due_at=NOW,
+)  # fmt: skip
+ITEM = agenda_item_dto(
+    id=4,
+    title="VAT <law> art. 12",
+    session_date=date(2026, 12, 20),
+    created_at=NOW,
+    report_ids=(7,),
 )
-ITEM = AgendaItemDTO(4, "VAT <law> art. 12", "law", date(2026, 12, 20), "decided", NOW, (7,))
 ANSWERS = (
     DecisionAgencyDTO(9, 1, "objected", "Not ours", None, 2001, NOW),
     DecisionAgencyDTO(9, 2, "pending", None, None, None, None),
 )
-DECISION = DecisionDTO(
-    9, 4, "Supply at the <set> price", NOW + timedelta(days=10), NOW, NOW, ANSWERS
-)
+DECISION = decision_dto(
+    id=9, agenda_item_id=4, text="Supply at the <set> price",
+    deadline_at=NOW + timedelta(days=10), objection_until=NOW, created_at=NOW, agencies=ANSWERS,
+)  # fmt: skip
 VIEW = DecisionView(DECISION, ITEM, "objected")
 
 

@@ -15,7 +15,7 @@ from bot.services.hq import TEXT_MAX, TEXT_MIN, TITLE_MAX, TITLE_MIN, HQService,
 from bot.services.reports import MAX_AMOUNT_RIALS, amount_allowed
 from bot.services.workflow import NOTE_MAX, NOTE_MIN, WorkflowError, check_length
 from bot.views.common import workflow_error
-from storage.dto_workflow import AgendaItemDTO, DecisionDTO
+from tests.unit.samples import agenda_item_dto, decision_dto
 
 
 def test_a_decision_text_too_short_states_the_decisions_own_limits() -> None:
@@ -72,8 +72,8 @@ def test_the_laws_csv_quotes_formulas() -> None:
     from bot.exports.hq import laws_csv
 
     now = datetime(2026, 11, 28, tzinfo=UTC)
-    item = AgendaItemDTO(1, '=IMPORTXML("http://x")', "law", date(2026, 12, 1), "decided", now)
-    decision = DecisionDTO(1, 1, "@evil", now, now, now)
+    item = agenda_item_dto(title='=IMPORTXML("http://x")', session_date=date(2026, 12, 1))
+    decision = decision_dto(text="@evil", deadline_at=now, objection_until=now, created_at=now)
     data = laws_csv(get_translator("fa"), Presenter("fa"), [LawItem(item, decision, "pending")])
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[1][1] == '\'=IMPORTXML("http://x")'

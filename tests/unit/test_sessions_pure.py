@@ -12,6 +12,7 @@ from bot.formatting import Presenter
 from bot.minutes import date_in_words, fa_day_in_words
 from bot.services.compliance import period_of, tally
 from storage.dto_workflow import DecisionAgencyDTO, DecisionDTO
+from tests.unit.samples import decision_dto
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -54,7 +55,9 @@ def test_periods_are_jalali() -> None:
 
 
 def _decision(i: int, created: datetime, deadline: datetime) -> DecisionDTO:
-    return DecisionDTO(i, i, "text", deadline, created, created)
+    return decision_dto(
+        id=i, agenda_item_id=i, deadline_at=deadline, objection_until=created, created_at=created
+    )
 
 
 def _answer(

@@ -20,6 +20,7 @@ from storage.dto import ReportDTO
 from storage.dto_workflow import TrackingDTO
 from storage.models import ReportStatus, Role
 from storage.models_workflow import CauseKind
+from tests.unit.samples import report_dto
 
 LANGS = ("fa", "en")
 NOTICE_PLACEHOLDERS = {"number": "1", "agency": "a", "subject": "s", "when": "w", "decision": "1"}
@@ -72,14 +73,8 @@ def test_runtime_keys_exist(lang: str) -> None:
 
 
 def _report(owner: int, agency: int, status: str = "referred") -> ReportDTO:
-    from datetime import UTC, datetime
 
-    now = datetime(2026, 11, 28, tzinfo=UTC)
-    return ReportDTO(
-        id=1, province_id=1, year=1405, seq=1, unit_id=1, unit_name="u", owner_id=owner,
-        category_id=1, agency_id=agency, description="d", amount_rials=None, status=status,
-        created_at=now, updated_at=now, due_at=now, closed_at=None,
-    )  # fmt: skip
+    return report_dto(owner_id=owner, agency_id=agency, status=status)
 
 
 PRINCIPALS = {

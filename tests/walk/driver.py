@@ -13,7 +13,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -186,27 +186,40 @@ class Walk:
 
     async def perform(self, step: Step) -> inv.StepWatch | None:
         """Do the step; None when it cannot apply (a shrunk replay lost its button)."""
-        emu = self.emu
-        cursors = {cid: chat.seq for cid, chat in emu.state.chats.items()}
+        cursors = {cid: chat.seq for cid, chat in self.emu.state.chats.items()}
         if step.actor == SYSTEM:
-            if step.kind == "burst":
-                code = int(step.arg)
-                emu.fail_method(
-                    "sendMessage", code, times=3, retry_after=1 if code == 429 else None
-                )
-            elif step.kind == "kill":
-                await self.bot.kill()
-                await self.bot.start(emu)
-            else:
-                await self.bot.stop()
-                await self.bot.start(emu)
+            await self._disturb(step)
             return inv.StepWatch(cursors, None, private=False)
         actor = BY_KEY[step.actor]
-        uid = actor.user_id
         chat = chat_of(actor, step)
-        in_chat = GROUP_ID if step.group else None
-        query: CallbackQuery | None = None
-        kind = step.kind
+        sent = await self._send(step, actor.user_id, chat, GROUP_ID if step.group else None)
+        if sent is None:
+            return None
+        # In a group the bot stays silent to most things by design.
+        what = f"{step.kind} «{step.arg}»" if step.arg else step.kind
+        query = sent if isinstance(sent, CallbackQuery) else None
+        return inv.StepWatch(cursors, chat, private=not step.group, what=what, query=query)
+
+    async def _disturb(self, step: Step) -> None:
+        """The system's step: a burst of refusals from the Bot API, or a restart."""
+        if step.kind == "burst":
+            code = int(step.arg)
+            self.emu.fail_method(
+                "sendMessage", code, times=3, retry_after=1 if code == 429 else None
+            )
+        elif step.kind == "kill":
+            await self.bot.kill()
+            await self.bot.start(self.emu)
+        else:
+            await self.bot.stop()
+            await self.bot.start(self.emu)
+
+    async def _send(
+        self, step: Step, uid: int, chat: int, in_chat: int | None
+    ) -> CallbackQuery | bool | None:
+        """A person's step sent to the bot: the press's query for a press, True for anything
+        else, None when it cannot apply (no such button or message any more)."""
+        emu, kind = self.emu, step.kind
         if kind == "text":
             await emu.send_text(uid, step.arg, chat_id=in_chat)
         elif kind == "press":
@@ -214,7 +227,7 @@ class Walk:
             if not carrying:
                 return None
             message = carrying[0] if step.old else carrying[-1]
-            query = await emu.press_raw(uid, chat, message.message_id, step.arg)
+            return await emu.press_raw(uid, chat, message.message_id, step.arg)
         elif kind == "reply_kb":
             labels = [
                 str(b.get("text")) for row in emu.current_reply_keyboard(chat) or [] for b in row
@@ -237,20 +250,22 @@ class Walk:
         elif kind == "forward":
             await emu.send_forwarded(uid, "متن بازارسال‌شده از کس دیگر", chat_id=in_chat)
         elif kind == "edit":
-            mine = [
-                m for m in emu.messages(chat, include_user=True)
-                if not m.from_bot and m.kind == "text" and m.sender.get("id") == uid
-            ]  # fmt: skip
-            if not mine:
-                return None
-            await emu.edit_text(
-                uid, mine[-1].message_id, mine[-1].text + " (ویرایش)", chat_id=in_chat
-            )
+            return await self._edit_own(uid, chat, in_chat)
         else:
             raise ValueError(f"unknown step kind {kind!r}")
-        # In a group the bot stays silent to most things by design.
-        what = f"{kind} «{step.arg}»" if step.arg else kind
-        return inv.StepWatch(cursors, chat, private=not step.group, what=what, query=query)
+        return True
+
+    async def _edit_own(self, uid: int, chat: int, in_chat: int | None) -> bool | None:
+        mine = [
+            m for m in self.emu.messages(chat, include_user=True)
+            if not m.from_bot and m.kind == "text" and m.sender.get("id") == uid
+        ]  # fmt: skip
+        if not mine:
+            return None
+        await self.emu.edit_text(
+            uid, mine[-1].message_id, mine[-1].text + " (ویرایش)", chat_id=in_chat
+        )
+        return True
 
     # --- checking --------------------------------------------------------------------
 
@@ -342,15 +357,35 @@ class Walk:
         concurrently, so a round takes about as long as its slowest step). A restart or a
         burst is a round of its own. Replaying the same list with the same width forms
         the same rounds."""
-        rng = random.Random(seed)
         done: list[Step] = []
         started = time.monotonic()
+        rounds = self._rounds(random.Random(seed), count, replay, kills=kills, width=width)
+        for round_steps in rounds:
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            failure = await self._play(round_steps, done)
+            if failure is not None:
+                index, violation, involved = failure
+                return WalkResult(
+                    seed, done, violation, index,
+                    self.describe_failure(seed, index, violation, involved),
+                    time.monotonic() - started, self.known, tuple(sorted(involved)),
+                )  # fmt: skip
+        rows = await inv.load_rows(self.db)
+        return WalkResult(
+            seed, done, elapsed=time.monotonic() - started, known=self.known,
+            summary=inv.summary(rows),
+        )  # fmt: skip
+
+    def _rounds(
+        self, rng: random.Random, count: int, replay: list[Step] | None, *, kills: bool, width: int
+    ) -> Iterator[list[Step]]:
+        """The steps in rounds; each step is chosen when its round is formed, after the
+        rounds before it were played (a choice looks at what the bot has shown)."""
         total = len(replay) if replay is not None else count
         pending: Step | None = None
         index = 0
         while index < total or pending is not None:
-            if deadline is not None and time.monotonic() > deadline:
-                break
             round_steps: list[Step] = []
             while len(round_steps) < width and (pending is not None or index < total):
                 if pending is None:
@@ -367,38 +402,37 @@ class Walk:
                     break
                 round_steps.append(pending)
                 pending = None
-            watches: list[tuple[int, Step, inv.StepWatch | None]] = []
-            for step in round_steps:
-                if isinstance(self.bot, InProcessBot):
-                    self.bot.clock.advance(CLOCK_STEP)
-                watches.append((len(done), step, await self.perform(step)))
-                done.append(step)
-            live = [w for _, _, w in watches if w is not None]
-            if not live:
-                for number, step, _ in watches:
-                    self.note(number, step, None)
+            yield round_steps
+
+    async def _play(
+        self, round_steps: list[Step], done: list[Step]
+    ) -> tuple[int, inv.Violation, set[int]] | None:
+        """One round performed (its steps added to `done`) and checked: the first violation
+        not a known defect, with the step it is blamed on and the chats involved."""
+        watches: list[tuple[int, Step, inv.StepWatch | None]] = []
+        for step in round_steps:
+            if isinstance(self.bot, InProcessBot):
+                self.bot.clock.advance(CLOCK_STEP)
+            watches.append((len(done), step, await self.perform(step)))
+            done.append(step)
+        live = [w for _, _, w in watches if w is not None]
+        if not live:
+            for number, step, _ in watches:
+                self.note(number, step, None)
+            return None
+        late = await self.settle()
+        violations = ([late] if late else []) + await self.check(live)
+        for number, step, watch in watches:
+            self.note(number, step, watch)
+        for violation in violations:
+            if known_defect(violation):
+                self.known.append(str(violation))
                 continue
-            late = await self.settle()
-            violations = ([late] if late else []) + await self.check(live)
-            for number, step, watch in watches:
-                self.note(number, step, watch)
-            for violation in violations:
-                if known_defect(violation):
-                    self.known.append(str(violation))
-                    continue
-                involved = set(violation.chats) | {
-                    w.actor_chat for w in live if w.actor_chat is not None
-                }
-                return WalkResult(
-                    seed, done, violation, len(done) - 1,
-                    self.describe_failure(seed, len(done) - 1, violation, involved),
-                    time.monotonic() - started, self.known, tuple(sorted(involved)),
-                )  # fmt: skip
-        rows = await inv.load_rows(self.db)
-        return WalkResult(
-            seed, done, elapsed=time.monotonic() - started, known=self.known,
-            summary=inv.summary(rows),
-        )  # fmt: skip
+            involved = set(violation.chats) | {
+                w.actor_chat for w in live if w.actor_chat is not None
+            }
+            return len(done) - 1, violation, involved
+        return None
 
 
 @asynccontextmanager

@@ -1,9 +1,12 @@
-"""Free-text answers to a button: "write your question", "write the reason"...
+"""A one-text prompt after a button ("write your question", "write the reason"...): what a
+feature calls to ask, and how the answer is taken.
 
-A button that needs text calls `ask()`: the prompt goes to the user's private chat and
-what they write next is handed to the handler registered for that kind with `on()`.
-Another command drops the pending answer; /cancel drops it and says so. The pending
-state lives in user_data (per user), the handler table on the runtime (per application).
+A button that needs text calls `ask()`: the question goes to the user's private chat, and
+what the answer needs is kept in user_data under PENDING_KEY, named by its kind. The
+waiting itself is a conversation built by `flow.prompt` (entered by the buttons that ask,
+its one step the text): it takes the next private text while one of its kinds is pending
+and hands it to that kind's handler. Another command drops the pending answer; /cancel
+ends it with every other flow (flow.cancel_all).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
 from bot.delivery import is_transient
@@ -59,10 +62,6 @@ def refusing(
     return wrap
 
 
-def on(application: RounaqApp, kind: str, handler: PromptHandler) -> None:
-    runtime_of(application).prompt_handlers[kind] = handler
-
-
 async def ask(context: RounaqContext, user_id: int, text: str, kind: str, **data: Any) -> bool:
     """Ask the user for text in their private chat; False if the bot cannot write to them."""
     try:
@@ -101,24 +100,38 @@ def drop(context: RounaqContext) -> None:
         context.user_data.pop(PENDING_KEY, None)
 
 
-class _Waiting(Awaited):
-    """Private messages from a user the bot is waiting on for text."""
+class Waiting(Awaited):
+    """Private messages from a user the bot waits on for text of one of `kinds` (None: of
+    a kind no prompt knows any more, asked before an upgrade)."""
+
+    def __init__(self, application: RounaqApp, kinds: Collection[str] | None) -> None:
+        super().__init__(application)
+        self._kinds = kinds
 
     def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
-        return bool(user_data.get(PENDING_KEY))
+        kind = pending_kind(user_data)
+        if kind is None:
+            return False
+        if self._kinds is None:
+            return kind not in runtime_of(self._application).prompt_handlers
+        return kind in self._kinds
 
 
-async def on_text(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
+def pending_kind(user_data: Mapping[str, Any] | None) -> str | None:
+    value = user_data.get(PENDING_KEY) if user_data is not None else None
+    return str(value.get("kind")) if isinstance(value, dict) else None
+
+
+async def take_answer(
+    update: Update, context: RounaqContext, handlers: Mapping[str, PromptHandler]
+) -> None:
+    """The text answers the pending prompt: handed to its kind's handler, normalised."""
+    message = message_of(update)
     data = pending(context)
-    if message is None or message.text is None or data is None:
+    if message.text is None or data is None:
         return
     drop(context)
-    handler = context.runtime.prompt_handlers.get(str(data.get("kind")))
-    if handler is None:
-        # A prompt this version no longer knows (asked before an upgrade): say so, not nothing.
-        await message.reply_text(context.tr.t("common.flow_lost"))
-        return
+    handler = handlers[str(data.get("kind"))]  # the step's filter let only these in
     try:
         # Normalised once here (Arabic ي/ك, bidi controls...): every prompt's text is
         # stored or compared as the rest of the bot's free text is.
@@ -135,17 +148,15 @@ async def on_text(update: Update, context: RounaqContext) -> None:
 
 
 async def on_other(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.tr.t("workflow.text_expected"))
+    """A sticker, a photo... where text was asked for."""
+    await message_of(update).reply_text(context.tr.t("workflow.text_expected"))
 
 
-async def on_cancel(update: Update, context: RounaqContext) -> None:
-    # Every open flow ends, not only the prompt: a report begun beside it goes too.
-    drafts.drop_all(context.user_data)
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.tr.t("common.cancelled"))
+async def unknown(update: Update, context: RounaqContext) -> None:
+    """Text for a prompt this version no longer knows (asked before an upgrade): say so,
+    not nothing, and stop waiting."""
+    drop(context)
+    await message_of(update).reply_text(context.tr.t("common.flow_lost"))
 
 
 async def forget_on_command(update: Update, context: RounaqContext) -> None:
@@ -158,11 +169,12 @@ async def forget_on_command(update: Update, context: RounaqContext) -> None:
 
 
 def register(application: RounaqApp) -> None:
-    waiting = _Waiting(application, "WaitingForText")
+    """After every feature's prompt conversation (flow.prompt)."""
     # Group -2 runs before the gate and everything else, without stopping them. It cannot
     # share the gate's group -1 (the gate's TypeHandler takes every update there), so it
     # asks the gate's question itself: see forget_on_command. Only a new message counts:
-    # editing an old command is not moving on (and the gate answers edits anyway).
+    # editing an old command is not moving on (and the gate answers edits anyway). The
+    # feature's conversation stays at its step, deaf while nothing of its is pending.
     application.add_handler(
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/cancel\b"),
@@ -170,6 +182,6 @@ def register(application: RounaqApp) -> None:
         ),
         group=-2,
     )
-    application.add_handler(CommandHandler("cancel", on_cancel, filters=waiting))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & waiting, on_text))
-    application.add_handler(MessageHandler(~filters.COMMAND & waiting, on_other))
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & Waiting(application, None), unknown)
+    )
