@@ -127,3 +127,21 @@ async def test_the_link_example_in_persian_help_reads_left_to_right(
         # Wherever it stands, it is inside a left-to-right isolate (LRI … PDI).
         outside = re.sub("\u2066[^\u2066\u2069]*\u2069", "", shown.source_text or shown.text)
         assert number not in outside, outside
+
+
+async def test_a_date_out_of_range_is_not_called_a_wrong_format(
+    app: Any, emulator: BotApiEmulator, settings: Settings
+) -> None:
+    """Seen: a channel's client sent its "no lower bound" as start_date=0001-01-01T00:00:00
+    (.NET's DateTime.MinValue) and was told "start_date and end_date must be ISO 8601 dates
+    or times" — which it is. The dates are refused for their range (years 1900 to 2200),
+    and the answer now says so; a malformed date is still told about its format."""
+    status, answer = await api(
+        settings, "GET", "requests.json?lang=en&start_date=0001-01-01T00:00:00"
+    )
+    assert (status, answer) == (
+        400,
+        [{"code": 400, "description": EN.t("open311.error_date_range")}],
+    )
+    status, answer = await api(settings, "GET", "requests.json?lang=en&start_date=yesterday")
+    assert (status, answer) == (400, [{"code": 400, "description": EN.t("open311.error_date")}])
