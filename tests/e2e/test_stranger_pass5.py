@@ -145,3 +145,21 @@ async def test_a_date_out_of_range_is_not_called_a_wrong_format(
     )
     status, answer = await api(settings, "GET", "requests.json?lang=en&start_date=yesterday")
     assert (status, answer) == (400, [{"code": 400, "description": EN.t("open311.error_date")}])
+
+
+async def test_a_digest_with_every_section_off_does_not_promise_a_next_one(
+    app: Any, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner tapped "✅ گزارش‌های شما" (their digest's only section) in
+    /digest_settings; the screen still read "وضعیت: فعال … گزارش بعدی: یک‌شنبه …" and
+    nothing ever came, as every section was off. The screen now says that nothing will be
+    sent until a section is turned on again."""
+    owner = cast.owner
+    await owner.say("/subscribe")
+    screen = await owner.next()
+    assert not says(screen.text, "digest.settings_all_muted")
+    await owner.press_only(screen, "dg:s:mine")
+    redrawn = await owner.next()
+    assert redrawn.message_id == screen.message_id
+    assert says(redrawn.text, "digest.settings_all_muted", time=FA_P.digits("08:00"))
+    assert piece("digest.settings_on") not in redrawn.text
