@@ -116,7 +116,8 @@ def parse_when(value: str, tz: ZoneInfo) -> datetime:
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
     if not 1900 <= when.year <= 2200:
-        raise Open311Error(400, "date")
+        # A well-formed date out of range (.NET's DateTime.MinValue as "no bound"): say so.
+        raise Open311Error(400, "date_range")
     return when
 
 

@@ -9,11 +9,17 @@ from bot.formatting import Presenter, escape
 from bot.i18n import Translator
 
 
-def settings_text(tr: Translator, fmt: Presenter, time: str | None, next_at: datetime) -> str:
-    """The screen's text: the time and the next digest when on (`time` given), else off."""
+def settings_text(
+    tr: Translator, fmt: Presenter, time: str | None, next_at: datetime, *, all_muted: bool = False
+) -> str:
+    """The screen's text: the time and the next digest when on (`time` given), else off.
+    With every section muted no digest would come: that is said instead of a next one."""
     lines = [tr.t("digest.settings_title")]
     if time is None:
         lines.append(tr.t("digest.settings_off"))
+    elif all_muted:
+        lines.append(tr.t("digest.settings_all_muted", time=fmt.digits(time)))
+        lines.append(tr.t("digest.settings_hint"))
     else:
         next_text = f"{fmt.weekday(next_at)} {fmt.datetime(next_at)}"
         lines.append(tr.t("digest.settings_on", time=fmt.digits(time), next=next_text))

@@ -10,6 +10,7 @@ from telegram import CallbackQuery, Chat, InlineKeyboardButton, Update
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
+from bot.digest.content import SectionProvider
 from bot.views.digest import settings_text
 from handlers.common import deny
 from handlers.declare import stale
@@ -38,8 +39,14 @@ class ToggleSection(CallbackData, prefix="dg:s"):
     section: str
 
 
+def _sections(context: RounaqContext, chat: Chat, sub: SubscriptionDTO) -> list[SectionProvider]:
+    """The sections this chat's digest may carry (muted or not)."""
+    recipient = chats.recipient(context, chat, sub)
+    return list(context.services.digest.registry.for_principal(recipient.principal))
+
+
 def _buttons(
-    context: RounaqContext, chat: Chat, sub: SubscriptionDTO
+    context: RounaqContext, chat: Chat, sub: SubscriptionDTO, sections: list[SectionProvider]
 ) -> list[list[InlineKeyboardButton]]:
     """An active subscription's times and sections."""
     service, tr, fmt = context.services.digest, context.tr, context.fmt
@@ -55,8 +62,7 @@ def _buttons(
         for slot in service.time_slots
     ]
     buttons = rows(times, TIMES_PER_ROW)
-    recipient = chats.recipient(context, chat, sub)
-    for provider in service.registry.for_principal(recipient.principal):
+    for provider in sections:
         muted = provider.key in sub.muted_sections
         key = "digest.btn_section_off" if muted else "digest.btn_section_on"
         label = tr.t(key, name=tr.t(provider.title_key))
@@ -73,8 +79,13 @@ async def _screen(
     sub = await service.subscription(chat.id)
     active = sub is not None and sub.active
     time = service.effective_time(sub) if active else None
-    text = settings_text(tr, context.fmt, time, service.next_digest_at(sub))
-    buttons = _buttons(context, chat, sub) if active and sub is not None else []
+    buttons: list[list[InlineKeyboardButton]] = []
+    all_muted = False
+    if active and sub is not None:
+        sections = _sections(context, chat, sub)
+        buttons = _buttons(context, chat, sub, sections)
+        all_muted = bool(sections) and all(p.key in sub.muted_sections for p in sections)
+    text = settings_text(tr, context.fmt, time, service.next_digest_at(sub), all_muted=all_muted)
     toggle = ("digest.btn_off", TurnOff()) if active else ("digest.btn_on", TurnOn())
     buttons.append([InlineKeyboardButton(tr.t(toggle[0]), callback_data=toggle[1].pack())])
     return text, buttons

@@ -4,6 +4,7 @@ against the Bot API emulator (and the bot's own API port)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -109,3 +110,56 @@ async def press_for_next(owner: Person, message: SentMessage, button: str) -> Se
 async def resume(owner: Person) -> SentMessage:
     """/report with a draft in hand → "continue the unfinished report"; the next step."""
     return await press_for_next(owner, await owner.say("/report"), FA.t("report.btn_resume"))
+
+
+async def test_the_link_example_in_persian_help_reads_left_to_right(
+    app: Any, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat's and the admin's /help (and welcome) read "/link — پیوند
+    گزارش به برنامه (مثلاً /link ۳ ۰۰۰۱-۱۴۰۵)": the example's tracking number, in
+    Persian digits after Persian words, was laid out right to left, its halves swapped
+    (every other tracking number the bot shows is isolated). The example is one
+    left-to-right run now."""
+    number = FA_P.digits("1405-0001")
+    for person in (cast.secretariat, cast.admin):
+        shown = await person.say("/help")
+        assert number in shown.text
+        # Wherever it stands, it is inside a left-to-right isolate (LRI … PDI).
+        outside = re.sub("\u2066[^\u2066\u2069]*\u2069", "", shown.source_text or shown.text)
+        assert number not in outside, outside
+
+
+async def test_a_date_out_of_range_is_not_called_a_wrong_format(
+    app: Any, emulator: BotApiEmulator, settings: Settings
+) -> None:
+    """Seen: a channel's client sent its "no lower bound" as start_date=0001-01-01T00:00:00
+    (.NET's DateTime.MinValue) and was told "start_date and end_date must be ISO 8601 dates
+    or times" — which it is. The dates are refused for their range (years 1900 to 2200),
+    and the answer now says so; a malformed date is still told about its format."""
+    status, answer = await api(
+        settings, "GET", "requests.json?lang=en&start_date=0001-01-01T00:00:00"
+    )
+    assert (status, answer) == (
+        400,
+        [{"code": 400, "description": EN.t("open311.error_date_range")}],
+    )
+    status, answer = await api(settings, "GET", "requests.json?lang=en&start_date=yesterday")
+    assert (status, answer) == (400, [{"code": 400, "description": EN.t("open311.error_date")}])
+
+
+async def test_a_digest_with_every_section_off_does_not_promise_a_next_one(
+    app: Any, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner tapped "✅ گزارش‌های شما" (their digest's only section) in
+    /digest_settings; the screen still read "وضعیت: فعال … گزارش بعدی: یک‌شنبه …" and
+    nothing ever came, as every section was off. The screen now says that nothing will be
+    sent until a section is turned on again."""
+    owner = cast.owner
+    await owner.say("/subscribe")
+    screen = await owner.next()
+    assert not says(screen.text, "digest.settings_all_muted")
+    await owner.press_only(screen, "dg:s:mine")
+    redrawn = await owner.next()
+    assert redrawn.message_id == screen.message_id
+    assert says(redrawn.text, "digest.settings_all_muted", time=FA_P.digits("08:00"))
+    assert piece("digest.settings_on") not in redrawn.text
