@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from bot.api.open311 import MAX_PAGE
 from bot.clock import ManualClock
 from bot.container import Services
 from bot.i18n import get_translator
@@ -140,8 +141,14 @@ async def test_bad_parameters_answer_in_the_spec_error_format(client: Client) ->
         "page=0",
         "page_size=1000",
         "page=abc",
+        "page=10001",
     ):
         assert_error(await get_json(client, f"{BASE}/requests.json?{query}", 400), 400)
+    # The words name the whole range, the upper bound too (it was "from 1." alone).
+    for lang in ("en", "fa"):
+        beyond = await get_json(client, f"{BASE}/requests.json?page=10001&lang={lang}", 400)
+        assert beyond[0]["description"] == get_translator(lang).t("open311.error_page")
+    assert f"to {MAX_PAGE:,}." in get_translator("en").t("open311.error_page")
     assert_error(await get_json(client, f"{BASE}/requests/1405-9999.json", 404), 404)
     assert_error(await get_json(client, f"{BASE}/requests/abc.json", 404), 404)
     assert_error(await get_json(client, f"{BASE}/tokens/none.json", 404), 404)
