@@ -83,7 +83,7 @@ async def _press(
         report = await context.services.workflow.check(context.principal, action, report_id)
     except WorkflowError as error:
         # A refusal (not found, not now) is the press's alert: handlers/declare.button.
-        await _refused(context, query, error, report_id, private_card=private_card)
+        await _refused(context, query, error, action, report_id, private_card=private_card)
         return
     if private_card and message is not None:
         # A follow-up message asks for more; the card is redrawn once the action is done.
@@ -100,21 +100,31 @@ async def _refused(
     context: RounaqContext,
     query: CallbackQuery,
     error: WorkflowError,
+    action: ReportAction,
     report_id: int,
     *,
     private_card: bool,
 ) -> None:
     """The card still showed an older state (the owner answered or withdrew, a colleague
-    acted): the alert says why, and the card now shows what can be done. Any other
-    refusal is raised to the press's alert."""
+    acted): the alert says why, and the card now shows what can be done. A second tap of
+    a button already acted on (before the card was redrawn) finds the report where the
+    press wanted it: that is no refusal, and is told quietly. Any other refusal is raised
+    to the press's alert."""
     message = query.message
-    if error.reason != "not_now" or not private_card or message is None:
-        raise error
-    current = await context.services.reports.get(report_id)
+    current = await context.services.reports.get(report_id) if error.reason == "not_now" else None
     if current is None:
         raise error
-    await answer_quietly(query, workflow_error(context.tr, error), show_alert=True)
-    await redraw_card(context, current, message.chat.id, message.message_id)
+    card_here = private_card and message is not None
+    if current.status == TRANSITIONS[action].target:
+        staff = context.principal.user_id != current.owner_id
+        status = status_label(context.tr, current.status, staff=staff)
+        await answer_quietly(query, context.tr.t("workflow.already_done", status=status))
+    elif card_here:
+        await answer_quietly(query, workflow_error(context.tr, error), show_alert=True)
+    else:
+        raise error
+    if card_here and message is not None:
+        await redraw_card(context, current, message.chat.id, message.message_id)
 
 
 async def _act(
@@ -139,7 +149,7 @@ async def _act(
             with_card=card,  # the card redrawn in place, read in the action's transaction
         )
     except WorkflowError as error:
-        await _refused(context, query, error, report_id, private_card=card)
+        await _refused(context, query, error, action, report_id, private_card=card)
         return
     toast = context.tr.t(f"workflow.done_{_action_of(outcome.event)}")
     await _after(update, context, outcome, card=card, toast=toast)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.context import RounaqApp
+from bot.views.common import status_label
 from emulator import BotApiEmulator
 from storage.dto import ReportDTO
 from storage.models import Report, ReportEvent
 from storage.models_workflow import ReportTracking
-from tests.e2e.expect import EN, EN_P, T1, fa, labels, piece, says
+from tests.e2e.expect import EN, EN_P, FA, T1, fa, labels, piece, says
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
 
 
@@ -224,9 +225,13 @@ async def test_not_removed_reopens_once_then_goes_to_the_hq(
     assert row.due_at > services.clock.now()
     assert await services.workflow.not_removed_counts() == {cast.smt_id: 1}
 
-    # The owner's old "resolved" button cannot be used twice.
-    await emulator.press_raw(owner.id, owner.id, resolved.message_id, f"wf:nr:{report.id}")
-    await emulator.wait_until(lambda: len(alerts(emulator, owner.id)) >= 1)
+    # The owner's old "not removed" button cannot be used twice: the report is already
+    # where it leads, and the press is told so.
+    again = await emulator.press_raw(owner.id, owner.id, resolved.message_id, f"wf:nr:{report.id}")
+    answer = await emulator.wait_for_answer(again)
+    reopened_now = status_label(FA, "reopened", staff=False)
+    assert answer.text == FA.t("workflow.already_done", status=reopened_now)
+    assert row.status == (await report_row(app, report.id)).status
 
     await resolve("تحویل انجام شد.")
     second = await owner.next("رفع‌شده اعلام کرد")

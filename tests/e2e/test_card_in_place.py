@@ -6,10 +6,19 @@ from __future__ import annotations
 import re
 
 from bot.context import RounaqApp
+from bot.views.common import status_label
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.expect import FA, fa, labels, saying, says
 from tests.e2e.owner_kit import register_unit, submit_by_chat
-from tests.e2e.workflow_kit import Cast, alerts, officers_card, press_and_answer
+from tests.e2e.workflow_kit import (
+    Cast,
+    alerts,
+    event_kinds,
+    officers_card,
+    only_report,
+    press_and_answer,
+    press_data,
+)
 from tests.people import Person
 
 IN_PROGRESS = FA.t("status.in_progress")
@@ -128,3 +137,25 @@ async def test_a_card_that_cannot_be_edited_is_sent_anew(
     assert fresh.message_id != card.message_id
     assert AWAITING in fresh.text
     assert not alerts(emulator, officer.id)
+
+
+async def test_a_second_tap_of_accept_is_told_it_is_done_not_refused(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen on the fifth stranger's pass: an officer tapped ✋ twice quickly, and the second
+    tap (its card not yet redrawn) was alerted "This cannot be done in the report's current
+    state", right after they had accepted it. The report is where the tap wanted it: told
+    quietly, the card shows it, and the history has one acceptance."""
+    card = await officers_card(app, cast)
+    label = fa("workflow.btn_acc")
+    accept = next(data for row in card.buttons for text, data in row if label in text)
+    assert accept is not None
+    first = await press_data(emulator, cast.officer, card, accept)
+    assert first.text == FA.t("workflow.done_acc")
+    again = await press_data(emulator, cast.officer, card, accept)
+    done = status_label(FA, "in_progress", staff=True)
+    assert again.text == FA.t("workflow.already_done", status=done)
+    assert not again.show_alert
+    assert IN_PROGRESS in card.text
+    report = await only_report(app)
+    assert (await event_kinds(app, report.id)).count("accepted") == 1
