@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
 from telegram import (
     InlineKeyboardButton,
+    InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -30,6 +32,7 @@ from handlers import drafts, flow
 from handlers.declare import command
 from handlers.steps import button_state, step_markup
 from handlers.ui import keyboard, rows
+from storage.dto import Named
 from storage.models import PermitStatus
 
 
@@ -86,6 +89,17 @@ class State(IntEnum):
     PHONE = 5
 
 
+def _grid(
+    context: RounaqContext, entries: Iterable[Named], kind: Callable[[int], CallbackData]
+) -> InlineKeyboardMarkup | None:
+    """A step's buttons for a pick among the directory's entries (sectors, counties),
+    three a row, each carrying its entry's id."""
+    buttons = [
+        InlineKeyboardButton(e.name(context.lang), callback_data=kind(e.id).pack()) for e in entries
+    ]
+    return step_markup(context, keyboard(*rows(buttons, 3)))
+
+
 async def begin(update: Update, context: RounaqContext) -> int:
     """Entry from /register or the greeting's button."""
     if update.callback_query:
@@ -107,14 +121,9 @@ async def got_name(update: Update, context: RounaqContext) -> int:
         return State.NAME
     with DRAFT.edit(context) as draft:
         draft.name = name
-    tr, lang = context.tr, context.lang
-    buttons = [
-        InlineKeyboardButton(s.name(lang), callback_data=PickSector(s.id).pack())
-        for s in context.services.directory.sectors
-    ]
     await message.reply_text(
-        tr.t("registration.ask_sector", name=context.fmt.name(name)),
-        reply_markup=step_markup(context, keyboard(*rows(buttons, 3))),
+        context.tr.t("registration.ask_sector", name=context.fmt.name(name)),
+        reply_markup=_grid(context, context.services.directory.sectors, PickSector),
     )
     return State.SECTOR
 
@@ -128,16 +137,10 @@ async def got_sector(update: Update, context: RounaqContext) -> int:
     choice, picked = got
     with DRAFT.edit(context) as draft:
         draft.sector_id = picked.sector_id
-    lang = context.lang
-    buttons = [
-        InlineKeyboardButton(c.name(lang), callback_data=PickCounty(c.id).pack())
-        for c in directory.counties
-    ]
+    sector = directory.sector(picked.sector_id).name(context.lang)
     await choice.edit(
-        context.tr.t(
-            "registration.ask_county", sector=escape(directory.sector(picked.sector_id).name(lang))
-        ),
-        step_markup(context, keyboard(*rows(buttons, 3))),
+        context.tr.t("registration.ask_county", sector=escape(sector)),
+        _grid(context, directory.counties, PickCounty),
     )
     return State.COUNTY
 
