@@ -238,17 +238,15 @@ async def open_item(
 async def got_title(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = message_of(update)
     title = context.services.hq.check_title(text)
-    await asking.ask(
+    return await asking.ask_next(
+        update,
         context,
-        message.chat.id,
         context.tr.t("hq.ask_date", example=context.fmt.short_date(context.services.clock.now())),
         "hq_date",
         cause=data.get("cause"),
         title=title,
     )
-    return True
 
 
 async def got_date(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:

@@ -90,6 +90,15 @@ async def ask_presser(
     return asked
 
 
+async def ask_next(
+    update: Update, context: RounaqContext, text: str, kind: str, **data: Any
+) -> bool:
+    """An answer taken, the flow's next question: `ask()` in the chat the answer came from,
+    with what the flow has gathered so far. True: the answer is accepted."""
+    await ask(context, message_of(update).chat.id, text, kind, **data)
+    return True
+
+
 def pending(context: RounaqContext) -> dict[str, Any] | None:
     value = context.user_data.get(PENDING_KEY) if context.user_data is not None else None
     return value if isinstance(value, dict) else None

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+# A session item's decision is an HQ decision (DecisionTerms): the same deadlines are
+# offered as for one taken on the agenda.
+from bot.buttons.hq import DEADLINE_CHOICES as DEADLINE_CHOICES
 from bot.callback_data import CallbackData
-
-DEADLINE_CHOICES = (10, 20, 30, 60)
 
 
 # The shapes several verbs share (not kinds themselves).

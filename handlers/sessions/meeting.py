@@ -13,6 +13,7 @@ from bot.services.hq import DecisionTerms
 from bot.services.workflow import WorkflowError
 from handlers import asking, decision_draft
 from handlers.decision_draft import DecisionDraft
+from handlers.declare import stale
 from handlers.notify import deliver
 from handlers.sessions.buttons import (
     DEADLINE_CHOICES,
@@ -144,7 +145,7 @@ async def pick_agency(
 ) -> None:
     draft = DECISION.of(context, pressed.item)
     if draft is None:
-        await query.answer(context.tr.t("common.stale_button"), show_alert=True)
+        await stale(query, context)
         return
     picked = set(draft.agencies)
     known = {a.id for a in context.services.directory.agencies}
@@ -165,13 +166,11 @@ async def pick_deadline(
 ) -> None:
     tr, fmt = context.tr, context.fmt
     draft = DECISION.of(context, pressed.item)
-    if draft is None:
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
+    # A draft that is not a session item's is stale too.
+    if draft is None or draft.session is None:
+        await stale(query, context)
         return
     session_id = draft.session
-    if session_id is None:  # not a session item's draft
-        await query.answer(tr.t("common.stale_button"), show_alert=True)
-        return
     terms = DecisionTerms(pressed.item, draft.text, draft.agencies, pressed.days)
     decision, notices = await context.services.sessions.decide(
         context.principal, session_id, terms, update_id=update.update_id

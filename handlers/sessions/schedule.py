@@ -99,24 +99,21 @@ async def got_when(update: Update, context: RounaqContext, data: dict[str, Any],
         return False
     # The number is fixed now: the same answer handled twice schedules one session.
     number = await context.services.sessions.next_number()
-    await asking.ask(
-        context, message.chat.id, tr.t("sessions.ask_place"), "ss_place",
+    return await asking.ask_next(
+        update, context, tr.t("sessions.ask_place"), "ss_place",
         when=when.isoformat(), number=number,
     )  # fmt: skip
-    return True
 
 
 @asking.refusing(error_text)
 async def got_place(
     update: Update, context: RounaqContext, data: dict[str, Any], text: str
 ) -> bool:
-    message = message_of(update)
     place = context.services.sessions.check_name(text)
-    await asking.ask(
-        context, message.chat.id, context.tr.t("sessions.ask_chair"), "ss_chair",
+    return await asking.ask_next(
+        update, context, context.tr.t("sessions.ask_chair"), "ss_chair",
         when=data.get("when"), place=place, number=data.get("number"),
     )  # fmt: skip
-    return True
 
 
 @asking.refusing(error_text)
