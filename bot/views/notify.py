@@ -59,5 +59,7 @@ def notice_text(tr: Translator, fmt: Presenter, directory: Directory, notice: No
             status=status_label(tr, report.status, staff=notice.audience is not Audience.OWNER),
         )
     if notice.note:
-        text += "\n\n" + tr.t("notify.quote", note=escape(notice.note))
+        # The note is someone's own words, often in the other script (an agency's Persian
+        # question to an English owner): isolated, so the quotes stay around it.
+        text += "\n\n" + tr.t("notify.quote", note=fmt.name(notice.note))
     return text

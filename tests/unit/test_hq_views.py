@@ -15,7 +15,7 @@ from typing import cast
 import pytest
 
 from bot.exports.hq import laws_csv
-from bot.formatting import Presenter
+from bot.formatting import FSI, PDI, Presenter, escape
 from bot.i18n import get_translator
 from bot.services.directory import Directory
 from bot.services.hq import DecisionView, HQService, LawItem
@@ -131,3 +131,17 @@ def test_every_notice_in_english_has_no_persian_letter() -> None:
         tr, fmt, directory, directory.agency(1), REPORT, contact=None, channel="kiosk"
     )
     assert not PERSIAN.search(new), new
+
+
+def test_a_note_in_the_other_script_is_isolated_inside_its_quotes() -> None:
+    """An agency's Persian question quoted in an English owner's notice: isolated
+    (first-strong), so the closing quote stays after it; English quotes in English."""
+    tr, fmt = get_translator("en"), Presenter("en")
+    question = "فاکتور خرید <نخ> را بفرستید."
+    directory = cast(Directory, FakeDirectory())
+    notice = Notice(Audience.OWNER, "question", REPORT, 1, note=question)
+    text = notice_text(tr, fmt, directory, notice)
+    assert text.endswith("\n\n“" + FSI + escape(question) + PDI + "”")
+    persian = notice_text(get_translator("fa"), Presenter("fa"), directory, notice)
+    assert persian.endswith("»")
+    assert "«" in persian and escape(question) in persian
