@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ConversationHandler
 
@@ -29,8 +32,13 @@ async def deny(update: Update, context: RounaqContext) -> None:
         await update.effective_message.reply_text(text)
 
 
-async def reply_not_text(update: Update, context: RounaqContext) -> None:
-    """A sticker, voice, photo... where the flow asked for text: say so, stay in the step."""
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.tr.t("common.text_expected"))
+def replying(key: str) -> Callable[[Update, RounaqContext], Coroutine[Any, Any, None]]:
+    """A handler that answers with the catalog's `key`: a sticker, voice, photo... where a
+    step asked for something else; the step stays."""
+
+    async def reply(update: Update, context: RounaqContext) -> None:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(context.tr.t(key))
+
+    return reply

@@ -30,7 +30,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.state import runtime_of
 from handlers import asking, drafts
-from handlers.common import cancel, reply_not_text
+from handlers.common import cancel, replying
 from handlers.declare import Command, guarded
 from handlers.start import menu_buttons
 from handlers.steps import Choice, chosen
@@ -146,11 +146,13 @@ def text_step(
     on_text: Step,
     *,
     also: BaseFilter | None = None,
+    not_text: str = "common.text_expected",
 ) -> StepHandlers:
-    """A step that takes typed text (and what `also` matches): anything else is told that
-    text is expected, and the step stays."""
+    """A step that takes typed text (and what `also` matches): anything else (a voice
+    note, a sticker...) is told what the step takes, by the catalog key `not_text`, and the
+    step stays."""
     accepted = TEXT if also is None else TEXT | also
-    return [MessageHandler(accepted, on_text), MessageHandler(~filters.COMMAND, reply_not_text)]
+    return [MessageHandler(accepted, on_text), MessageHandler(~filters.COMMAND, replying(not_text))]
 
 
 def typed(update: Update) -> tuple[Message, str]:

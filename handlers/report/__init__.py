@@ -48,7 +48,9 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
                 application,
                 CallbackQueryHandler(entry.got_category, pattern=rf"^{draft.PickCategory.prefix}:"),
             ),
-            State.DESCRIPTION: flow.text_step(files.got_description, also=attached),
+            State.DESCRIPTION: flow.text_step(
+                files.got_description, also=attached, not_text="report.description_not_text"
+            ),
             State.ATTACH: button_state(
                 application,
                 flow.on(draft.AttachmentsDone, files.attachments_done),

@@ -15,7 +15,7 @@ from emulator import BotApiEmulator, SentMessage
 from tests.e2e.expect import FA_P, piece, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.ports import free_port
-from tests.e2e.report_steps import report_up_to_attachments
+from tests.e2e.report_steps import report_up_to_attachments, up_to_description
 from tests.e2e.test_officials import _tiny_png
 from tests.e2e.test_open311 import api
 from tests.e2e.workflow_kit import Cast
@@ -163,3 +163,20 @@ async def test_a_digest_with_every_section_off_does_not_promise_a_next_one(
     assert redrawn.message_id == screen.message_id
     assert says(redrawn.text, "digest.settings_all_muted", time=FA_P.digits("08:00"))
     assert piece("digest.settings_on") not in redrawn.text
+
+
+async def test_a_voice_note_for_the_description_is_told_what_the_step_takes(
+    app: Any, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: a voice note where /report asked for the obstacle's description was answered
+    "please write the answer as text", the words of a question's step, not of this one.
+    It is now told to describe the obstacle in writing, that photos and documents are
+    welcome, and that a voice note is not kept; the step still takes the description."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await up_to_description(owner)
+    await emulator.send_voice(owner.id)
+    told = await owner.next()
+    assert told.text == FA.t("report.description_not_text")
+    described = await owner.say("مواد اولیهٔ تولید سه ماه است که به کارخانه نرسیده است.")
+    assert says(described.text, "report.ask_attachments", max=FA_P.number(10)), described.text

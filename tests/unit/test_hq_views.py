@@ -144,4 +144,5 @@ def test_a_note_in_the_other_script_is_isolated_inside_its_quotes() -> None:
     assert text.endswith("\n\n“" + FSI + escape(question) + PDI + "”")
     persian = notice_text(get_translator("fa"), Presenter("fa"), directory, notice)
     assert persian.endswith("»")
-    assert "«" in persian and escape(question) in persian
+    assert "«" in persian
+    assert escape(question) in persian
