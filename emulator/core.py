@@ -131,7 +131,7 @@ class BotApiEmulator:
             persist.save(self.state, self.state_path)
 
     async def _keep_saved(self) -> None:
-        while True:
+        while not self.state.closing:
             await self.state.pulse.wait(3600.0)
             await asyncio.sleep(SAVE_INTERVAL)  # let the rest of a burst land first
             self.save()

@@ -27,7 +27,10 @@ class Pulse:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.add(waiter)
         try:
-            await asyncio.wait_for(waiter, seconds)
+            # Not asyncio.wait_for: on Python 3.11 it swallows a cancel that arrives in the
+            # same turn as the wake-up, and a stopping emulator's saver waited an hour.
+            async with asyncio.timeout(seconds):
+                await waiter
         except TimeoutError:
             return False
         finally:

@@ -34,6 +34,9 @@ ADMIN_ID = 4001
 # Saturday 7 Azar 1405, 10:30 in Tehran: the first working day of the Iranian week.
 START = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 
+# What a test over its time limit prints before it fails (pytest-timeout's hooks).
+pytest_plugins = ["tests.watchdog"]
+
 
 def _backends() -> list[str]:
     backends = ["sqlite"]

@@ -15,7 +15,8 @@ import pytest
 
 from tests.walk.driver import run_walk
 
-pytestmark = pytest.mark.slow
+# 2,500 steps take about 200 s on a quiet 2-core machine (the default limit is for one test).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 # Per database: len(SEEDS) * STEPS random steps, issue 12's 5,000. About 13 steps/s on a
 # 2-core machine (the bot's own handling of each update is most of a step), so .ci/run runs
