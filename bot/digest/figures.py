@@ -65,7 +65,7 @@ class DecisionsSection(
         if not due:
             return None
         overdue = sum(1 for v in due if v.decision.deadline_at < day.now)
-        lines = [tr.t("digest_figures.decisions_total", n=len(due), overdue=overdue)]
+        lines = [tr.plural("digest_figures.decisions_total", len(due), overdue=overdue)]
         for view in due[:TOP_LINES]:
             waiting = [
                 a.agency_id for a in view.decision.agencies if a.state != AgencyResponse.IMPLEMENTED
@@ -149,7 +149,7 @@ class ProgramsSection(
         if not posted:
             return None
         today = day.now.astimezone(recipient.tz).date()
-        lines = [tr.t("digest_figures.programs_total", n=len(posted))]
+        lines = [tr.plural("digest_figures.programs_total", len(posted))]
         for item in posted[:TOP_LINES]:
             program, latest = item.program, item.updates[-1]
             note = fmt.shorten(latest.note, NOTE_PREVIEW)
@@ -214,17 +214,17 @@ class LoansSection(SharedByLanguage, key="loans", title_key="digest_figures.sect
             tr.t(
                 "digest_figures.loans_paid",
                 amount=fmt.money(overview.paid_rials),
-                count=overview.paid_count,
+                projects=tr.plural("loans.count_projects", overview.paid_count),
                 percent=fmt.percent(ratio) if ratio is not None else tr.t("loans.no_percent"),
             )
         )
         lines.append(
             tr.t(
                 "digest_figures.loans_added",
-                files=added.files,
+                files=tr.plural("loans.count_uploads", added.files),
                 amount=fmt.money(added.paid_rials),
-                count=added.paid_count,
-                rows=added.all_count,
+                projects=tr.plural("loans.count_projects", added.paid_count),
+                rows=tr.plural("loans.count_rows", added.all_count),
                 since=fmt.date(day.start),
             )
         )

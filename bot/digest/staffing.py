@@ -27,8 +27,9 @@ class UnstaffedSection(
             return None
         tr, fmt, lang = recipient.tr, recipient.fmt, recipient.lang
         lines = [
-            tr.t(
+            tr.plural(
                 "digest.unstaffed_line",
+                s.reports,
                 agency=escape(s.agency.name(lang)),
                 code=escape(s.agency.code),
                 n=fmt.number(s.reports),

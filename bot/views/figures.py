@@ -239,7 +239,7 @@ def loans_summary(tr: Translator, fmt: Presenter, overview: LoanOverview, unit: 
             tr.t(
                 "loans.records_paid",
                 amount=fmt.money(overview.paid_rials, unit),
-                count=overview.paid_count,
+                projects=tr.plural("loans.count_projects", overview.paid_count),
                 percent=_percent(tr, fmt, overview.realisation(overview.paid_rials)),
             )
         )
@@ -247,7 +247,7 @@ def loans_summary(tr: Translator, fmt: Presenter, overview: LoanOverview, unit: 
             tr.t(
                 "loans.records_all",
                 amount=fmt.money(overview.all_rials, unit),
-                count=overview.all_count,
+                files=tr.plural("loans.count_records", overview.all_count),
             )
         )
     else:
@@ -338,7 +338,11 @@ def loan_bars(
 def import_summary(tr: Translator, fmt: Presenter, result: ImportResult) -> str:
     """What became of an imported file: done, a duplicate, unreadable, or its bad rows."""
     if result.imported:
-        text = tr.t("loans.import_done", rows=result.rows, amount=fmt.money(result.total_rials))
+        text = tr.t(
+            "loans.import_done",
+            rows=tr.plural("loans.count_rows", result.rows),
+            amount=fmt.money(result.total_rials),
+        )
         if result.skipped_total_rows:
             text += "\n" + tr.plural("loans.import_skipped_totals", result.skipped_total_rows)
         return text
@@ -512,7 +516,7 @@ def national_loans(
                 if overview.quota
                 else tr.t("national_figures.no_quota"),
                 paid=fmt.money(overview.paid_rials, unit),
-                count=overview.paid_count,
+                projects=tr.plural("loans.count_projects", overview.paid_count),
                 percent=_percent(tr, fmt, overview.realisation(overview.paid_rials)),
             )
         ]
@@ -533,7 +537,7 @@ def national_loans(
             "national_figures.loans_total",
             quota=fmt.money(quota, unit),
             paid=fmt.money(paid, unit),
-            count=sum(o.paid_count for _, o in rows),
+            projects=tr.plural("loans.count_projects", sum(o.paid_count for _, o in rows)),
             percent=_percent(tr, fmt, Decimal(paid) / quota if quota else None),
         )
     )

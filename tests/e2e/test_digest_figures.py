@@ -28,7 +28,7 @@ from tests.e2e.digest_world import (
     run_digest,
     unit_for,
 )
-from tests.e2e.expect import FA_P, fa, piece, says
+from tests.e2e.expect import FA, FA_P, fa, piece, says
 from tests.e2e.workflow_kit import services_of
 from tests.loan_files import make_csv, rows_with
 from tests.people import Person
@@ -134,7 +134,7 @@ async def test_officials_and_officers_get_the_hq_programs_and_loans_sections(
     assert says(text, "digest_figures.loans_quota")
     # 4,500 of the 9,000 billion rials quota, from the imported rows.
     assert says(text, "digest_figures.loans_paid", percent=FA_P.percent(0.5))
-    assert says(text, "digest_figures.loans_added", files=1)
+    assert says(text, "digest_figures.loans_added", files=FA.plural("loans.count_uploads", 1))
     data = button_data(digest)
     assert f"dc:v:{soon.id}" in data
     assert f"dc:v:{late.id}" not in data

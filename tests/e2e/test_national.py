@@ -179,7 +179,7 @@ async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
             province=province,
             quota=fmt.money(quota * billion),
             paid=fmt.money(paid * billion),
-            count=count,
+            projects=get_translator("fa").plural("loans.count_projects", count),
             percent=fmt.percent(percent),
         )
     assert says(
@@ -187,7 +187,7 @@ async def test_the_ministry_sees_programs_and_loans_per_province_and_the_total(
         "national_figures.loans_total",
         quota=fmt.money(18_000 * billion),
         paid=fmt.money(7_000 * billion),
-        count=4,
+        projects=get_translator("fa").plural("loans.count_projects", 4),
         percent=fmt.percent(0.39),
     )
     # Each source's announced total stays on its own line, per province: never summed.

@@ -116,9 +116,19 @@ async def test_an_official_gets_status_loans_and_stats_with_charts(
     # An admin imports a bank's spreadsheet by sending it; the totals change.
     await emulator.send_document(admin.id, make_xlsx(rows_with()), "melli-1398.xlsx", XLSX)
     done = await admin.next("فایل وارد شد")
-    assert says(done.text, "loans.import_done", rows=4, amount=FA_P.money(5_300 * billion))
+    assert says(
+        done.text,
+        "loans.import_done",
+        rows=FA.plural("loans.count_rows", 4),
+        amount=FA_P.money(5_300 * billion),
+    )
     loans = await official.say("/loans")
-    paid = {"amount": FA_P.money(4_500 * billion), "count": 3, "percent": FA_P.percent(0.5)}
+    projects = FA.plural("loans.count_projects", 3)
+    paid = {
+        "amount": FA_P.money(4_500 * billion),
+        "projects": projects,
+        "percent": FA_P.percent(0.5),
+    }
     assert FA.t("loans.records_paid", **paid) in (loans.source_text or "")
     # The sources stay as reported.
     assert says(loans.text, "loans.reported_line", amount=FA_P.money(11_165 * billion))

@@ -83,4 +83,9 @@ async def test_loans_show_an_import_at_once(
     await emulator.send_document(admin.id, make_csv(rows_with()), "melli-1398.csv", "text/csv")
     await admin.next("فایل وارد شد")
     after = await official.say("/loans")
-    assert says(after.text, "loans.records_paid", amount=FA_P.money(4_500 * 10**9), count=3)
+    assert says(
+        after.text,
+        "loans.records_paid",
+        amount=FA_P.money(4_500 * 10**9),
+        projects=FA.plural("loans.count_projects", 3),
+    )
