@@ -90,8 +90,12 @@ async def greet(update: Update, context: RounaqContext) -> None:
     role = tr.t(f"roles.{principal.primary_role.value}")
     text = tr.t("start.greeting", name=context.fmt.name(user.first_name), role=role)
     text += "\n\n" + help_text(tr, _registry(context), principal)
-    await context.bot.send_message(chat.id, text, reply_markup=keyboard(*menu_buttons(context)))
-    if chat.type == chat.PRIVATE:
+    private = chat.type == chat.PRIVATE
+    # The shortcuts begin owners' flows, which belong in the private chat (as their
+    # commands do, handlers.fallback): in a group they would post personal details there.
+    buttons = keyboard(*menu_buttons(context)) if private else None
+    await context.bot.send_message(chat.id, text, reply_markup=buttons)
+    if private:
         await refresh_menu(context, chat.id)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.context import RounaqApp
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
-from tests.e2e.workflow_kit import Cast, services_of
+from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.loan_files import HEADER, make_xlsx
 
 FA = get_translator("fa")
@@ -45,3 +45,27 @@ async def test_one_file_one_project_are_not_counted_in_the_plural(
     for shown in (done.text, loans.text, digest.text):
         for wrong in ("1 rows", "1 files", "1 projects"):
             assert wrong not in shown, shown
+
+
+async def test_the_greeting_in_a_group_offers_no_owners_flow(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner sent /start in the factory owners' group. The greeting there carried
+    "ثبت مانع تولید", "ثبت واحد تولیدی" and "گزارش‌های من", though /report, /register and
+    /myreports in a group answer "do this in your private chat". Pressed, they began the
+    report's category picker and the unit's registration in the group (the owner's next
+    words to the group became the unit's name) and posted the owner's reports for everyone
+    to read. The greeting in a group has no such buttons; the commands still point to the
+    private chat."""
+    owner = cast.owner
+    await file_report(app, owner, "raw_materials")
+    group = emulator.add_group(-1001234500001, "گروه کارخانه‌داران", members=[owner.id, 1002])
+    await emulator.send_text(owner.id, "/start", chat_id=group.id)
+    greeting = await emulator.wait_for_message(group.id)
+    assert FA.t("start.greeting", name="رضا", role=FA.t("roles.owner")).split("\n")[0] in (
+        greeting.text
+    )
+    assert greeting.buttons == []
+    await emulator.send_text(owner.id, "/myreports", chat_id=group.id)
+    refused = await emulator.wait_for_message(group.id)
+    assert refused.text == FA.t("common.private_only")
