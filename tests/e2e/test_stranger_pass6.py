@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from bot.i18n import get_translator
+from bot.views.common import status_label
 from emulator import BotApiEmulator
+from storage.models import Role
+from tests.e2e.expect import FA_P, fa, labels
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.loan_files import HEADER, make_xlsx
+from tests.people import Person
 
 FA = get_translator("fa")
 EN = get_translator("en")
@@ -69,3 +73,35 @@ async def test_the_greeting_in_a_group_offers_no_owners_flow(
     await emulator.send_text(owner.id, "/myreports", chat_id=group.id)
     refused = await emulator.wait_for_message(group.id)
     assert refused.text == FA.t("common.private_only")
+
+
+async def test_a_question_typed_after_a_colleague_resolved_says_what_happened(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: two SMT officers had report 1405-0001 open. Maryam pressed "❓ پرسش از صاحب
+    واحد" and began typing; meanwhile Ali resolved it. Her question was answered "این کار
+    در وضعیت کنونی گزارش ممکن نیست." with no word of what had happened, and her card
+    still read "ارجاع‌شده" with every button. She is now told the report is resolved and
+    her text was not sent, and her card is redrawn in the state it is in."""
+    services = services_of(app)
+    ali = Person(emulator, emulator.add_user(2003, "علی"))
+    await services.users.touch(ali.id, first_name="علی", last_name=None, username=None)
+    await services.users.set_language(ali.id, "fa")
+    await services.users.grant(ali.id, Role.OFFICER, agency_id=cast.smt_id)
+    maryam = cast.officer
+    report = await file_report(app, cast.owner, "raw_materials")
+    number = FA_P.tracking(report.year, report.seq)
+    her_card = await maryam.say("1405-0001")
+    his_card = await ali.say("1405-0001")
+    prompt = await maryam.press(her_card, fa("workflow.btn_ask"))
+    assert "/cancel" in prompt.text
+    await ali.press(his_card, fa("workflow.btn_res"))
+    await ali.say("سهمیهٔ مواد اولیه تخصیص یافت.")
+
+    told = await maryam.say("لطفاً فاکتور خرید را بفرستید.")
+    resolved = status_label(FA, "resolved", staff=True)
+    assert told.text == fa("workflow.too_late", number=number, status=resolved), told.text
+    await emulator.wait_until(lambda: resolved in her_card.text)
+    assert fa("workflow.btn_ask") not in labels(her_card)
+    # Nothing was sent to the owner after the resolution.
+    assert not [m for m in emulator.messages(cast.owner.id) if "فاکتور" in m.text]
