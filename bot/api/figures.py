@@ -130,7 +130,8 @@ async def _programs(services: Services, tr: Translator, fmt: Presenter) -> Topic
     programs = await services.programs.all()
     rows = tuple(
         Row(
-            f"{fmt.plain_int(p.number)}. {p.title(tr.lang)}",
+            # The chat's numbering: "۱)" in Persian, where "۱." would read as "۱۰".
+            tr.t("programs.btn_pick", number=fmt.plain_int(p.number), title=p.title(tr.lang)),
             fmt.percent(Decimal(p.progress) / 100),
             light=services.programs.light(p).value,
         )

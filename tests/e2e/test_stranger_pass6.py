@@ -4,18 +4,33 @@ Over HTTP, against the Bot API emulator."""
 
 from __future__ import annotations
 
+import re
+
+import aiohttp
+import pytest
+
 from bot.context import RounaqApp
 from bot.i18n import get_translator
+from bot.settings import Settings
 from bot.views.common import status_label
 from emulator import BotApiEmulator
 from storage.models import Role
 from tests.e2e.expect import FA_P, fa, labels
+from tests.e2e.ports import free_port
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.loan_files import HEADER, make_xlsx
 from tests.people import Person
 
 FA = get_translator("fa")
 EN = get_translator("en")
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The bot's API port open too: the dashboard is served there."""
+    return settings.model_copy(update={"api_port": free_port()})
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # One bank's list with a single paid facility.
 ONE_ROW = [
@@ -105,3 +120,20 @@ async def test_a_question_typed_after_a_colleague_resolved_says_what_happened(
     assert fa("workflow.btn_ask") not in labels(her_card)
     # Nothing was sent to the owner after the resolution.
     assert not [m for m in emulator.messages(cast.owner.id) if "فاکتور" in m.text]
+
+
+async def test_the_dashboards_program_numbers_have_no_dot_after_a_persian_digit(
+    app: RounaqApp, emulator: BotApiEmulator, settings: Settings
+) -> None:
+    """Seen on the dashboard's screen, print and session pages in Persian: the key programs
+    listed as "۱. تأمین مواد اولیه …", "۲. اجرای تکالیف …": the dot after a Persian digit
+    reads as a zero ("۱۰", "۲۰"), which the chat's /status avoids with "۱)". The pages
+    number them as the chat does."""
+    for page in ("", "print", "session"):
+        url = f"http://127.0.0.1:{settings.api_port}/{page}?lang=fa"
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            assert response.status == 200
+            html = await response.text()
+        first = FA.t("programs.btn_pick", number=FA_P.plain_int(1), title="تأمین مواد اولیه")
+        assert first in html, page
+        assert not re.search("[۰-۹][.]", re.sub("<[^>]*>", " ", html)), page
