@@ -198,10 +198,12 @@ def _header(board: Board, *, nav: bool) -> str:
 def _topic(board: Board, topic: Topic, tag: str, css: str) -> str:
     parts = [f'<{tag} class="{css}" data-topic="{topic.key}"><h2>{escape(topic.title)}</h2>']
     if topic.rows:
+        tr = get_translator(board.lang)
         rows = "".join(
             "<tr>"
             + (
-                f'<td><span class="light light-{r.light}" title="{r.light}"></span>'
+                f'<td><span class="light light-{r.light}" '
+                f'title="{escape(tr.t(f"programs.light_name.{r.light}"))}"></span>'
                 if r.light
                 else "<td>"
             )

@@ -137,3 +137,17 @@ async def test_the_dashboards_program_numbers_have_no_dot_after_a_persian_digit(
         first = FA.t("programs.btn_pick", number=FA_P.plain_int(1), title="تأمین مواد اولیه")
         assert first in html, page
         assert not re.search("[۰-۹][.]", re.sub("<[^>]*>", " ", html)), page
+
+
+async def test_the_dashboards_traffic_lights_are_named_in_persian(
+    app: RounaqApp, emulator: BotApiEmulator, settings: Settings
+) -> None:
+    """Seen on the Persian dashboard: pointing at a program's coloured light showed
+    "grey" (and a screen reader read it out), an English colour word in a Persian page.
+    The light is named in the page's language, as the legend of /status names it."""
+    for lang, name in (("fa", "هنوز بی‌گزارش"), ("en", "no update yet")):
+        url = f"http://127.0.0.1:{settings.api_port}/?lang={lang}"
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            html = await response.text()
+        assert 'title="grey"' not in html
+        assert f'title="{name}"' in html, lang
