@@ -9,20 +9,19 @@ MANAGE_AGENDA.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from telegram import CallbackQuery, Update
 
 from bot.buttons.hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadline, ToggleAgency
 from bot.context import RounaqContext
-from bot.services.hq import DecisionTerms
 from bot.views.common import workflow_error
 from bot.views.hq import decided_text
 from handlers import decision_draft
 from handlers.decision_draft import DecisionDraft
 from handlers.declare import stale
-from handlers.notify import deliver
-from handlers.ui import answer_quietly, redraw, say
+from handlers.ui import redraw
 
 DECISION = DecisionDraft(
     "decision_draft", ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES
@@ -53,15 +52,13 @@ async def got_decision_text(
 async def toggle_agency(
     update: Update, context: RounaqContext, query: CallbackQuery, data: ToggleAgency
 ) -> None:
-    draft = DECISION.of(context, data.item_id)
-    known = {a.id for a in context.services.directory.agencies}
-    if draft is None or data.agency_id not in known:
-        await stale(query, context)
-        return
-    chosen = DECISION.toggled(context, draft, data.agency_id)
-    await query.answer()
-    markup = DECISION.picker(context, data.item_id, chosen)
-    await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
+    # The HQ's picker refuses an agency gone from the directory as a stale press.
+    chosen = await DECISION.toggle_pressed(
+        context, query, data.item_id, data.agency_id, gone_is_stale=True
+    )
+    if chosen is not None:
+        markup = DECISION.picker(context, data.item_id, chosen)
+        await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
 
 
 async def agencies_chosen(
@@ -77,13 +74,8 @@ async def pick_deadline(
     if draft is None:
         await stale(query, context)
         return
-    terms = DecisionTerms(data.item_id, draft.text, draft.agencies, data.days)
-    decision, notices = await context.services.hq.decide(
-        context.principal, terms, update_id=update.update_id
-    )
-    await answer_quietly(query)
-    await say(update, context, decided_text(context.tr, context.fmt, decision))
-    await deliver(context, notices)
-    # The draft goes last: a retry after a failed send finds it and gets the recorded
-    # decision back (the service knows this update).
-    DECISION.drop(context)
+    await decision_draft.record(
+        update, context, query, draft, data.days, decision=DECISION,
+        service=functools.partial(context.services.hq.decide, context.principal),
+        told=functools.partial(decided_text, context.tr, context.fmt),
+    )  # fmt: skip

@@ -1,6 +1,7 @@
 """The steps a decision is drafted in, written once for the HQ's agenda (handlers/decide.py)
 and a session's items (handlers/sessions/meeting.py): its text, the agencies it names (those
-of the item's reports by default, then ☑/☐ toggles) and the implementation deadline.
+of the item's reports by default, then ☑/☐ toggles), the implementation deadline, and the
+recording (each caller's service call).
 
 The draft waits in user_data under the caller's key, for one item, until the caller has
 recorded the decision; each caller keeps its own buttons and its own service call.
@@ -8,17 +9,31 @@ recorded the decision; each caller keeps its own buttons and its own service cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.i18n import Translator
-from bot.services.workflow import WorkflowError
+from bot.services.hq import DecisionTerms
+from bot.services.workflow import Notice, WorkflowError
 from handlers import asking, drafts
-from handlers.ui import keyboard, message_of, rows, say
+from handlers.declare import stale
+from handlers.notify import deliver
+from handlers.ui import answer_quietly, keyboard, message_of, rows, say
+from storage.dto_workflow import DecisionDTO
+
+
+class Record(Protocol):
+    """The caller's service call that records the terms (the principal and, for a
+    session's, the session given): the decision and its notices."""
+
+    def __call__(
+        self, terms: DecisionTerms, *, update_id: int | None = None
+    ) -> Awaitable[tuple[DecisionDTO, list[Notice]]]: ...
 
 
 def agency_picker(
@@ -85,6 +100,30 @@ class DecisionDraft:
             draft.agencies.append(agency_id)
         self.store.put(context, draft)
         return set(draft.agencies)
+
+    async def toggle_pressed(
+        self,
+        context: RounaqContext,
+        query: CallbackQuery,
+        item_id: int,
+        agency_id: int,
+        *,
+        gone_is_stale: bool,
+    ) -> set[int] | None:
+        """A ☑/☐ press answered: the agencies named now, or None after the stale answer
+        when the item has no draft. An agency no longer in the directory is, with
+        `gone_is_stale`, a stale press; else it may still be unticked but not ticked (the
+        press changes nothing)."""
+        draft = self.of(context, item_id)
+        known = {a.id for a in context.services.directory.agencies}
+        if draft is None or (gone_is_stale and agency_id not in known):
+            await stale(query, context)
+            return None
+        chosen = set(draft.agencies)
+        if agency_id in chosen or agency_id in known:
+            chosen = self.toggled(context, draft, agency_id)
+        await query.answer()
+        return chosen
 
     def drop(self, context: drafts.HasUserData) -> None:
         """The decision recorded: the draft goes."""
@@ -157,3 +196,26 @@ async def ask_deadline(
         for d in decision.deadlines
     ]
     await say(update, context, tr.t("hq.pick_deadline"), keyboard(choices))
+
+
+async def record(
+    update: Update,
+    context: RounaqContext,
+    query: CallbackQuery,
+    draft: DecisionFields,
+    days: int,
+    *,
+    decision: DecisionDraft,
+    service: Record,
+    told: Callable[[DecisionDTO], str],
+) -> None:
+    """The deadline pressed: the drafted decision recorded by the caller's `service`, the
+    secretariat `told` it, its notices delivered. The draft goes last: a retry after a
+    failed send finds it and gets the recorded decision back (the service knows this
+    update)."""
+    terms = DecisionTerms(draft.item, draft.text, draft.agencies, days)
+    recorded, notices = await service(terms, update_id=update.update_id)
+    await answer_quietly(query)
+    await say(update, context, told(recorded))
+    await deliver(context, notices)
+    decision.drop(context)

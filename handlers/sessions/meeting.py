@@ -3,18 +3,18 @@ agencies and deadline, postponed, rejected, or an overdue one followed up)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.context import RounaqContext
 from bot.formatting import escape
-from bot.services.hq import DecisionTerms
 from bot.services.workflow import WorkflowError
+from bot.views.sessions import decided_text
 from handlers import asking, decision_draft
 from handlers.decision_draft import DecisionDraft
 from handlers.declare import stale
-from handlers.notify import deliver
 from handlers.sessions.buttons import (
     DEADLINE_CHOICES,
     AgenciesPicked,
@@ -143,16 +143,12 @@ async def got_decision(
 async def pick_agency(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: PickAgency
 ) -> None:
-    draft = DECISION.of(context, pressed.item)
-    if draft is None:
-        await stale(query, context)
-        return
-    picked = set(draft.agencies)
-    known = {a.id for a in context.services.directory.agencies}
-    if pressed.agency in picked or pressed.agency in known:
-        picked = DECISION.toggled(context, draft, pressed.agency)
-    await query.answer()
-    await edit_markup(query, DECISION.picker(context, pressed.item, picked))
+    # An agency gone from the directory may still be unticked here (a session's picker).
+    picked = await DECISION.toggle_pressed(
+        context, query, pressed.item, pressed.agency, gone_is_stale=False
+    )
+    if picked is not None:
+        await edit_markup(query, DECISION.picker(context, pressed.item, picked))
 
 
 async def agencies_picked(
@@ -164,25 +160,16 @@ async def agencies_picked(
 async def pick_deadline(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: PickDeadline
 ) -> None:
-    tr, fmt = context.tr, context.fmt
     draft = DECISION.of(context, pressed.item)
     # A draft that is not a session item's is stale too.
     if draft is None or draft.session is None:
         await stale(query, context)
         return
-    session_id = draft.session
-    terms = DecisionTerms(pressed.item, draft.text, draft.agencies, pressed.days)
-    decision, notices = await context.services.sessions.decide(
-        context.principal, session_id, terms, update_id=update.update_id
-    )
-    await answer_quietly(query)
-    decided = tr.t(
-        "sessions.decided",
-        id=fmt.plain_int(decision.id),
-        deadline=fmt.date(decision.deadline_at),
-    )
-    await say(update, context, decided)
-    await deliver(context, notices)
-    DECISION.drop(context)
+    session_id, sessions = draft.session, context.services.sessions
+    await decision_draft.record(
+        update, context, query, draft, pressed.days, decision=DECISION,
+        service=functools.partial(sessions.decide, context.principal, session_id),
+        told=functools.partial(decided_text, context.tr, context.fmt),
+    )  # fmt: skip
     text, markup = await session_view(context, session_id)
     await say(update, context, text, markup)
