@@ -10,16 +10,18 @@ from typing import Any, TypeVar
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.access import Principal
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.delivery import is_transient
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
 from bot.minutes import MinutesContext
+from bot.services.sessions import SessionService
 from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
-from handlers import drafts
-from handlers.ui import answer_quietly, send_chunks
+from handlers import asking, drafts
+from handlers.ui import answer_quietly, message_of, send_chunks
 
 # The session whose edited minutes are awaited.
 EDIT_KEY = drafts.register("session_minutes_edit", "session_minutes")
@@ -41,6 +43,24 @@ def alerting(callback: Press[T]) -> Press[T]:
             await callback(update, context, query, data)
         except WorkflowError as error:
             await answer_quietly(query, error_text(context.tr, error), show_alert=True)
+
+    return run
+
+
+# A SessionService call storing what was written about one agency on a session or an item.
+AgencyText = Callable[[SessionService, Principal, int, int, str], Awaitable[None]]
+
+
+def agency_text(store: AgencyText, on: str, done: str) -> asking.PromptHandler:
+    """The prompt's answer about an agency on `on` (the "session" or the "item" kept by
+    ask() with the "agency"): stored, then `done` said; a refusal answered in words."""
+
+    @asking.refusing(error_text)
+    async def run(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
+        about, agency = int(data.get(on, 0)), int(data.get("agency", 0))
+        await store(context.services.sessions, context.principal, about, agency, text)
+        await message_of(update).reply_text(context.tr.t(done))
+        return True
 
     return run
 

@@ -10,6 +10,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.context import RounaqContext
 from bot.formatting import escape
+from bot.services.sessions import SessionService
 from bot.services.workflow import WorkflowError
 from bot.views.sessions import decided_text
 from handlers import asking, decision_draft
@@ -29,12 +30,13 @@ from handlers.sessions.buttons import (
 )
 from handlers.sessions.common import (
     Press,
+    agency_text,
     edit_markup,
     error_text,
     say,
 )
 from handlers.sessions.views import session_view
-from handlers.ui import answer_quietly, keyboard, message_of, rows
+from handlers.ui import answer_quietly, keyboard, rows
 from storage.models_sessions import SessionStatus
 
 # --- attendance ------------------------------------------------------------------------
@@ -72,16 +74,8 @@ async def attendee(
     )  # fmt: skip
 
 
-@asking.refusing(error_text)
-async def got_attendee(
-    update: Update, context: RounaqContext, data: dict[str, Any], text: str
-) -> bool:
-    message = message_of(update)
-    await context.services.sessions.attend(
-        context.principal, int(data.get("session", 0)), int(data.get("agency", 0)), text
-    )
-    await message.reply_text(context.tr.t("sessions.attended"))
-    return True
+# Who attended for an agency, as the secretariat writes it.
+got_attendee = agency_text(SessionService.attend, "session", "sessions.attended")
 
 
 # --- outcomes without a decision ---------------------------------------------------------
