@@ -21,23 +21,19 @@ from bot.views.hq import decided_text
 from handlers import decision_draft
 from handlers.decision_draft import DecisionDraft
 from handlers.declare import stale
-from handlers.ui import redraw
 
 DECISION = DecisionDraft(
-    "decision_draft", ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES
-)
+    "decision_draft", ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES,
+    gone_is_stale=True, redraw=True,
+)  # fmt: skip
 
 
 async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, data: Decide
 ) -> None:
     _, _, decision = await context.services.hq.item(context.principal, data.item_id)
-    if decision is not None:  # an older view's button: the text, agencies and deadline
-        # would all be asked for, then refused at the last press
-        number = context.fmt.plain_int(decision.id)
-        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
-        return
-    await decision_draft.ask_text(context, query, "hq_decision", item=data.item_id)
+    decided = None if decision is None else decision.id
+    await decision_draft.ask_text(context, query, "hq_decision", decided, item=data.item_id)
 
 
 async def got_decision_text(
@@ -49,28 +45,10 @@ async def got_decision_text(
     )  # fmt: skip
 
 
-async def toggle_agency(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: ToggleAgency
-) -> None:
-    # The HQ's picker refuses an agency gone from the directory as a stale press.
-    chosen = await DECISION.toggle_pressed(
-        context, query, data.item_id, data.agency_id, gone_is_stale=True
-    )
-    if chosen is not None:
-        markup = DECISION.picker(context, data.item_id, chosen)
-        await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
-
-
-async def agencies_chosen(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: AgenciesChosen
-) -> None:
-    await decision_draft.ask_deadline(update, context, query, data.item_id, DECISION)
-
-
 async def pick_deadline(
     update: Update, context: RounaqContext, query: CallbackQuery, data: PickDeadline
 ) -> None:
-    draft = DECISION.of(context, data.item_id)
+    draft = DECISION.of(context, data.item)
     if draft is None:
         await stale(query, context)
         return

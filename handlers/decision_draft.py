@@ -23,8 +23,22 @@ from bot.services.workflow import Notice, WorkflowError
 from handlers import asking, drafts
 from handlers.declare import stale
 from handlers.notify import deliver
-from handlers.ui import answer_quietly, keyboard, message_of, rows, say
+from handlers.ui import answer_quietly, edit_markup, keyboard, message_of, redraw, rows, say
 from storage.dto_workflow import DecisionDTO
+
+
+class Item(Protocol):
+    """A decision picker's press (`done`): the item's id."""
+
+    @property
+    def item(self) -> int: ...
+
+
+class ItemAgency(Item, Protocol):
+    """A decision picker's toggle: the item's and the agency's ids."""
+
+    @property
+    def agency(self) -> int: ...
 
 
 class Record(Protocol):
@@ -72,13 +86,19 @@ class DecisionFields:
 class DecisionDraft:
     """The caller's draft: its user_data key, and its own button kinds for an item's
     draft: toggle(item, agency), done(item) and deadline(item, days), with the deadlines
-    offered."""
+    offered. The toggle and done presses are handled here (`toggle_press`, `done_press`),
+    the deadline's by the caller, which records the decision (`record`)."""
 
     key: str
     toggle: Callable[[int, int], CallbackData]
     done: Callable[[int], CallbackData]
     deadline: Callable[[int, int], CallbackData]
     deadlines: tuple[int, ...]
+    # An agency gone from the directory: a stale press on the HQ's picker; on a session's
+    # it may still be unticked (not ticked).
+    gone_is_stale: bool
+    # A toggle draws the picker again with its words (the HQ's) or its buttons alone.
+    redraw: bool
     # Declared with the draft, so /cancel ends it.
     store: drafts.Draft[DecisionFields] = field(init=False)
 
@@ -101,22 +121,15 @@ class DecisionDraft:
         self.store.put(context, draft)
         return set(draft.agencies)
 
-    async def toggle_pressed(
-        self,
-        context: RounaqContext,
-        query: CallbackQuery,
-        item_id: int,
-        agency_id: int,
-        *,
-        gone_is_stale: bool,
+    async def toggled_agencies(
+        self, context: RounaqContext, query: CallbackQuery, item_id: int, agency_id: int
     ) -> set[int] | None:
         """A ☑/☐ press answered: the agencies named now, or None after the stale answer
-        when the item has no draft. An agency no longer in the directory is, with
-        `gone_is_stale`, a stale press; else it may still be unticked but not ticked (the
-        press changes nothing)."""
+        (no draft for the item; an agency gone from the directory, if `gone_is_stale`).
+        Otherwise a gone agency may be unticked, and ticking it changes nothing."""
         draft = self.of(context, item_id)
         known = {a.id for a in context.services.directory.agencies}
-        if draft is None or (gone_is_stale and agency_id not in known):
+        if draft is None or (self.gone_is_stale and agency_id not in known):
             await stale(query, context)
             return None
         chosen = set(draft.agencies)
@@ -124,6 +137,23 @@ class DecisionDraft:
             chosen = self.toggled(context, draft, agency_id)
         await query.answer()
         return chosen
+
+    async def toggle_press(
+        self, update: Update, context: RounaqContext, query: CallbackQuery, pressed: ItemAgency
+    ) -> None:
+        chosen = await self.toggled_agencies(context, query, pressed.item, pressed.agency)
+        if chosen is None:
+            return
+        markup = self.picker(context, pressed.item, chosen)
+        if self.redraw:
+            await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
+        else:
+            await edit_markup(query, markup)
+
+    async def done_press(
+        self, update: Update, context: RounaqContext, query: CallbackQuery, pressed: Item
+    ) -> None:
+        await ask_deadline(update, context, query, pressed.item, self)
 
     def drop(self, context: drafts.HasUserData) -> None:
         """The decision recorded: the draft goes."""
@@ -142,9 +172,17 @@ class DecisionDraft:
         )
 
 
-async def ask_text(context: RounaqContext, query: CallbackQuery, kind: str, **data: int) -> None:
+async def ask_text(
+    context: RounaqContext, query: CallbackQuery, kind: str, decided: int | None, **data: int
+) -> None:
     """The press that starts a draft (its access already checked): the text is asked for,
-    and handed to the prompt handler registered for `kind` with `data`."""
+    and handed to the prompt handler registered for `kind` with `data`. An item `decided`
+    already (an older view's button) is told so at once, with the decision's number, not
+    after the text, agencies and deadline."""
+    if decided is not None:
+        number = context.fmt.plain_int(decided)
+        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
+        return
     await query.answer()
     await asking.ask(context, query.from_user.id, context.tr.t("hq.ask_decision"), kind, **data)
 

@@ -4,11 +4,10 @@ blocked chat from a transient failure, and the WorkflowError answer."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
-from contextlib import suppress
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.access import Principal
 from bot.callback_data import CallbackData
@@ -114,8 +113,3 @@ async def send_to(
     context: RounaqContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> bool:
     return await reached(send_chunks(context, chat_id, text, markup))
-
-
-async def edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
-    with suppress(BadRequest):  # the same state pressed twice
-        await query.edit_message_reply_markup(markup)

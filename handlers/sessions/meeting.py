@@ -31,7 +31,6 @@ from handlers.sessions.buttons import (
 from handlers.sessions.common import (
     Press,
     agency_text,
-    edit_markup,
     error_text,
     say,
 )
@@ -104,8 +103,9 @@ def settle(outcome: str) -> Press[Postpone | Reject | Reviewed]:
 
 
 DECISION = DecisionDraft(
-    "session_decision_draft", PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES
-)
+    "session_decision_draft", PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES,
+    gone_is_stale=False, redraw=False,
+)  # fmt: skip
 
 
 async def decide(
@@ -114,14 +114,13 @@ async def decide(
     # An older view's button is refused here, not after the text, agencies and deadline.
     found = await context.services.sessions.get(context.principal, pressed.session)
     entry = next((i for i in found.items if i.agenda_item_id == pressed.item), None)
-    if entry is not None and entry.decision_id is not None:
-        number = context.fmt.plain_int(entry.decision_id)
-        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
-        return
-    if entry is None or entry.outcome is not None or found.status != SessionStatus.SCHEDULED:
+    if entry is None:
+        raise WorkflowError("not_now")
+    decided = entry.decision_id
+    if decided is None and (entry.outcome is not None or found.status != SessionStatus.SCHEDULED):
         raise WorkflowError("not_now")
     await decision_draft.ask_text(
-        context, query, "ss_decision", session=pressed.session, item=pressed.item
+        context, query, "ss_decision", decided, session=pressed.session, item=pressed.item
     )
 
 
@@ -132,23 +131,6 @@ async def got_decision(
         update, context, int(data.get("item", 0)), text,
         decision=DECISION, error_text=error_text, session=int(data.get("session", 0)),
     )  # fmt: skip
-
-
-async def pick_agency(
-    update: Update, context: RounaqContext, query: CallbackQuery, pressed: PickAgency
-) -> None:
-    # An agency gone from the directory may still be unticked here (a session's picker).
-    picked = await DECISION.toggle_pressed(
-        context, query, pressed.item, pressed.agency, gone_is_stale=False
-    )
-    if picked is not None:
-        await edit_markup(query, DECISION.picker(context, pressed.item, picked))
-
-
-async def agencies_picked(
-    update: Update, context: RounaqContext, query: CallbackQuery, pressed: AgenciesPicked
-) -> None:
-    await decision_draft.ask_deadline(update, context, query, pressed.item, DECISION)
 
 
 async def pick_deadline(

@@ -212,8 +212,6 @@ async def test_an_agency_gone_from_the_directory_on_each_decision_picker(
         tr=SimpleNamespace(t=lambda key: "stale" if key == "common.stale_button" else key),
     )
     press = _Press()
-    toggled = await decision.toggle_pressed(
-        cast(Any, context), cast(Any, press), 4, agency, gone_is_stale=not on_session
-    )
+    toggled = await decision.toggled_agencies(cast(Any, context), cast(Any, press), 4, agency)
     assert toggled == chosen
     assert press.answers == [answer]
