@@ -12,9 +12,9 @@ from bot.services.sessions import SessionService
 from bot.views.sessions import head, item_text
 from handlers import asking
 from handlers.sessions.buttons import AddItems, PutItem, SendAgenda, WritePosition
-from handlers.sessions.common import agency_chats, agency_text, in_language, say, send_to
+from handlers.sessions.common import agency_chats, agency_text, in_language, send_to
 from handlers.sessions.views import session_view
-from handlers.ui import answer_quietly, keyboard, rows
+from handlers.ui import answer_quietly, keyboard, rows, say
 
 
 async def add_items(

@@ -72,18 +72,6 @@ def in_language(context: RounaqContext, lang: str) -> tuple[Translator, Presente
     return get_translator(lang), Presenter(lang=lang, tz=context.services.settings.tz)
 
 
-def chat_of(update: Update) -> int:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
-
-
-async def say(
-    update: Update, context: RounaqContext, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    await send_chunks(context, chat_of(update), text, markup)
-
-
 async def agency_chats(context: RounaqContext, agency_id: int) -> list[tuple[int, str]]:
     """The agency's officers (each in their language) and its group chat."""
     services = context.services

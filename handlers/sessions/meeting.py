@@ -28,14 +28,9 @@ from handlers.sessions.buttons import (
     Reject,
     Reviewed,
 )
-from handlers.sessions.common import (
-    Press,
-    agency_text,
-    error_text,
-    say,
-)
+from handlers.sessions.common import Press, agency_text, error_text
 from handlers.sessions.views import session_view
-from handlers.ui import answer_quietly, keyboard, rows
+from handlers.ui import answer_quietly, keyboard, rows, say
 from storage.models_sessions import SessionStatus
 
 # --- attendance ------------------------------------------------------------------------
