@@ -131,7 +131,10 @@ async def seed_demo_session(application_services: object) -> None:
     if await sessions.sessions(principal):
         return
     tz = services.settings.tz
-    day = (services.clock.now() + timedelta(days=DEMO_SESSION_DAYS_AHEAD)).astimezone(tz)
+    # A week ahead, or the first working day after: a demo started on a Friday (or a week
+    # before a holiday) must not find the HQ meeting on the weekend.
+    week_ahead = services.clock.now() + timedelta(days=DEMO_SESSION_DAYS_AHEAD - 1)
+    day = services.calendar.add_working_days(week_ahead, 1).astimezone(tz)
     session = await sessions.schedule(
         principal,
         number=await sessions.next_number(),

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from telegram import Bot, Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
+from bot.background import own_cancel
 from bot.persistence import DatabasePersistence
 from bot.platform import retry_after_seconds
 from storage.models import utcnow
@@ -225,7 +226,8 @@ class InboxPoller:
         try:
             await task
         except asyncio.CancelledError:
-            pass
+            if own_cancel():
+                raise  # stop() itself was cancelled, not only the poll it cancelled
         except Exception:
             log.exception("the polling task ended with an error")
         self._task = None

@@ -9,36 +9,31 @@ MANAGE_AGENDA.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from telegram import CallbackQuery, Update
 
 from bot.buttons.hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadline, ToggleAgency
 from bot.context import RounaqContext
-from bot.services.hq import DecisionTerms
 from bot.views.common import workflow_error
 from bot.views.hq import decided_text
 from handlers import decision_draft
 from handlers.decision_draft import DecisionDraft
 from handlers.declare import stale
-from handlers.notify import deliver
-from handlers.ui import answer_quietly, redraw, say
 
 DECISION = DecisionDraft(
-    "decision_draft", ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES
-)
+    "decision_draft", ToggleAgency, AgenciesChosen, PickDeadline, DEADLINE_CHOICES,
+    gone_is_stale=True, redraw=True,
+)  # fmt: skip
 
 
 async def decide(
     update: Update, context: RounaqContext, query: CallbackQuery, data: Decide
 ) -> None:
     _, _, decision = await context.services.hq.item(context.principal, data.item_id)
-    if decision is not None:  # an older view's button: the text, agencies and deadline
-        # would all be asked for, then refused at the last press
-        number = context.fmt.plain_int(decision.id)
-        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
-        return
-    await decision_draft.ask_text(context, query, "hq_decision", item=data.item_id)
+    decided = None if decision is None else decision.id
+    await decision_draft.ask_text(context, query, "hq_decision", decided, item=data.item_id)
 
 
 async def got_decision_text(
@@ -50,40 +45,15 @@ async def got_decision_text(
     )  # fmt: skip
 
 
-async def toggle_agency(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: ToggleAgency
-) -> None:
-    draft = DECISION.of(context, data.item_id)
-    known = {a.id for a in context.services.directory.agencies}
-    if draft is None or data.agency_id not in known:
-        await stale(query, context)
-        return
-    chosen = DECISION.toggled(context, draft, data.agency_id)
-    await query.answer()
-    markup = DECISION.picker(context, data.item_id, chosen)
-    await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
-
-
-async def agencies_chosen(
-    update: Update, context: RounaqContext, query: CallbackQuery, data: AgenciesChosen
-) -> None:
-    await decision_draft.ask_deadline(update, context, query, data.item_id, DECISION)
-
-
 async def pick_deadline(
     update: Update, context: RounaqContext, query: CallbackQuery, data: PickDeadline
 ) -> None:
-    draft = DECISION.of(context, data.item_id)
+    draft = DECISION.of(context, data.item)
     if draft is None:
         await stale(query, context)
         return
-    terms = DecisionTerms(data.item_id, draft.text, draft.agencies, data.days)
-    decision, notices = await context.services.hq.decide(
-        context.principal, terms, update_id=update.update_id
-    )
-    await answer_quietly(query)
-    await say(update, context, decided_text(context.tr, context.fmt, decision))
-    await deliver(context, notices)
-    # The draft goes last: a retry after a failed send finds it and gets the recorded
-    # decision back (the service knows this update).
-    DECISION.drop(context)
+    await decision_draft.record(
+        update, context, query, draft, data.days, decision=DECISION,
+        service=functools.partial(context.services.hq.decide, context.principal),
+        told=functools.partial(decided_text, context.tr, context.fmt),
+    )  # fmt: skip

@@ -1,6 +1,7 @@
 """The steps a decision is drafted in, written once for the HQ's agenda (handlers/decide.py)
 and a session's items (handlers/sessions/meeting.py): its text, the agencies it names (those
-of the item's reports by default, then ☑/☐ toggles) and the implementation deadline.
+of the item's reports by default, then ☑/☐ toggles), the implementation deadline, and the
+recording (each caller's service call).
 
 The draft waits in user_data under the caller's key, for one item, until the caller has
 recorded the decision; each caller keeps its own buttons and its own service call.
@@ -8,17 +9,45 @@ recorded the decision; each caller keeps its own buttons and its own service cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.i18n import Translator
-from bot.services.workflow import WorkflowError
+from bot.services.hq import DecisionTerms
+from bot.services.workflow import Notice, WorkflowError
 from handlers import asking, drafts
-from handlers.ui import keyboard, message_of, rows, say
+from handlers.declare import stale
+from handlers.notify import deliver
+from handlers.ui import answer_quietly, edit_markup, keyboard, message_of, redraw, rows, say
+from storage.dto_workflow import DecisionDTO
+
+
+class Item(Protocol):
+    """A decision picker's press (`done`): the item's id."""
+
+    @property
+    def item(self) -> int: ...
+
+
+class ItemAgency(Item, Protocol):
+    """A decision picker's toggle: the item's and the agency's ids."""
+
+    @property
+    def agency(self) -> int: ...
+
+
+class Record(Protocol):
+    """The caller's service call that records the terms (the principal and, for a
+    session's, the session given): the decision and its notices."""
+
+    def __call__(
+        self, terms: DecisionTerms, *, update_id: int | None = None
+    ) -> Awaitable[tuple[DecisionDTO, list[Notice]]]: ...
 
 
 def agency_picker(
@@ -57,13 +86,19 @@ class DecisionFields:
 class DecisionDraft:
     """The caller's draft: its user_data key, and its own button kinds for an item's
     draft: toggle(item, agency), done(item) and deadline(item, days), with the deadlines
-    offered."""
+    offered. The toggle and done presses are handled here (`toggle_press`, `done_press`),
+    the deadline's by the caller, which records the decision (`record`)."""
 
     key: str
     toggle: Callable[[int, int], CallbackData]
     done: Callable[[int], CallbackData]
     deadline: Callable[[int, int], CallbackData]
     deadlines: tuple[int, ...]
+    # An agency gone from the directory: a stale press on the HQ's picker; on a session's
+    # it may still be unticked (not ticked).
+    gone_is_stale: bool
+    # A toggle draws the picker again with its words (the HQ's) or its buttons alone.
+    redraw: bool
     # Declared with the draft, so /cancel ends it.
     store: drafts.Draft[DecisionFields] = field(init=False)
 
@@ -86,6 +121,40 @@ class DecisionDraft:
         self.store.put(context, draft)
         return set(draft.agencies)
 
+    async def toggled_agencies(
+        self, context: RounaqContext, query: CallbackQuery, item_id: int, agency_id: int
+    ) -> set[int] | None:
+        """A ☑/☐ press answered: the agencies named now, or None after the stale answer
+        (no draft for the item; an agency gone from the directory, if `gone_is_stale`).
+        Otherwise a gone agency may be unticked, and ticking it changes nothing."""
+        draft = self.of(context, item_id)
+        known = {a.id for a in context.services.directory.agencies}
+        if draft is None or (self.gone_is_stale and agency_id not in known):
+            await stale(query, context)
+            return None
+        chosen = set(draft.agencies)
+        if agency_id in chosen or agency_id in known:
+            chosen = self.toggled(context, draft, agency_id)
+        await query.answer()
+        return chosen
+
+    async def toggle_press(
+        self, update: Update, context: RounaqContext, query: CallbackQuery, pressed: ItemAgency
+    ) -> None:
+        chosen = await self.toggled_agencies(context, query, pressed.item, pressed.agency)
+        if chosen is None:
+            return
+        markup = self.picker(context, pressed.item, chosen)
+        if self.redraw:
+            await redraw(update, context, query, context.tr.t("hq.pick_agencies"), markup)
+        else:
+            await edit_markup(query, markup)
+
+    async def done_press(
+        self, update: Update, context: RounaqContext, query: CallbackQuery, pressed: Item
+    ) -> None:
+        await ask_deadline(update, context, query, pressed.item, self)
+
     def drop(self, context: drafts.HasUserData) -> None:
         """The decision recorded: the draft goes."""
         self.store.drop(context)
@@ -103,9 +172,17 @@ class DecisionDraft:
         )
 
 
-async def ask_text(context: RounaqContext, query: CallbackQuery, kind: str, **data: int) -> None:
+async def ask_text(
+    context: RounaqContext, query: CallbackQuery, kind: str, decided: int | None, **data: int
+) -> None:
     """The press that starts a draft (its access already checked): the text is asked for,
-    and handed to the prompt handler registered for `kind` with `data`."""
+    and handed to the prompt handler registered for `kind` with `data`. An item `decided`
+    already (an older view's button) is told so at once, with the decision's number, not
+    after the text, agencies and deadline."""
+    if decided is not None:
+        number = context.fmt.plain_int(decided)
+        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
+        return
     await query.answer()
     await asking.ask(context, query.from_user.id, context.tr.t("hq.ask_decision"), kind, **data)
 
@@ -157,3 +234,26 @@ async def ask_deadline(
         for d in decision.deadlines
     ]
     await say(update, context, tr.t("hq.pick_deadline"), keyboard(choices))
+
+
+async def record(
+    update: Update,
+    context: RounaqContext,
+    query: CallbackQuery,
+    draft: DecisionFields,
+    days: int,
+    *,
+    decision: DecisionDraft,
+    service: Record,
+    told: Callable[[DecisionDTO], str],
+) -> None:
+    """The deadline pressed: the drafted decision recorded by the caller's `service`, the
+    secretariat `told` it, its notices delivered. The draft goes last: a retry after a
+    failed send finds it and gets the recorded decision back (the service knows this
+    update)."""
+    terms = DecisionTerms(draft.item, draft.text, draft.agencies, days)
+    recorded, notices = await service(terms, update_id=update.update_id)
+    await answer_quietly(query)
+    await say(update, context, told(recorded))
+    await deliver(context, notices)
+    decision.drop(context)

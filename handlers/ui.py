@@ -52,6 +52,12 @@ async def remove_keyboard(query: CallbackQuery) -> None:
             raise
 
 
+async def edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """The pressed message's buttons drawn anew (a toggled mark)."""
+    with suppress(BadRequest):  # the same state pressed twice
+        await query.edit_message_reply_markup(markup)
+
+
 def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 

@@ -26,7 +26,7 @@ class ItemOutcome:
     REJECTED = "rejected"
     # An overdue decision put back on a later session, and followed up there.
     REVIEWED = "reviewed"
-    ALL = ("decided", "postponed", "rejected", "reviewed")
+    ALL = (DECIDED, POSTPONED, REJECTED, REVIEWED)
 
 
 class HQSession(Base):

@@ -26,7 +26,7 @@ class CauseKind:
     BANK = "bank"
     INPUT = "input"
     OTHER = "other"
-    ALL = ("law", "bank", "input", "other")
+    ALL = (LAW, BANK, INPUT, OTHER)
 
 
 class AgencyResponse:

@@ -67,18 +67,23 @@ class Decide(OnItem, prefix="hq:d"):
     """Record the decision on an agenda item: its text is asked first."""
 
 
+# The decision picker's kinds carry `item` (and `agency`, `days`) as a session's do: one
+# DecisionDraft handles both (handlers/decision_draft.py).
+
+
 class ToggleAgency(CallbackData, prefix="hq:a"):
     """Name or unname an agency in the decision being drafted."""
 
-    item_id: int
-    agency_id: int
+    item: int
+    agency: int
 
 
-class AgenciesChosen(OnItem, prefix="hq:n"): ...
+class AgenciesChosen(CallbackData, prefix="hq:n"):
+    item: int
 
 
 class PickDeadline(CallbackData, prefix="hq:dl"):
-    item_id: int
+    item: int
     days: int
 
     def valid(self) -> bool:

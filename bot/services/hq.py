@@ -46,7 +46,7 @@ class DecisionState:
     OBJECTED = "objected"
     IMPLEMENTED = "implemented"
     OVERDUE = "overdue"
-    ALL = ("pending", "objected", "implemented", "overdue")
+    ALL = (PENDING, OBJECTED, IMPLEMENTED, OVERDUE)
 
 
 def agency_state(answer: DecisionAgencyDTO, decision: DecisionDTO, now: datetime) -> str:

@@ -11,6 +11,7 @@ from bot.i18n import Translator
 from bot.minutes import MinutesContext, background_lines, date_in_words
 from bot.services.sessions import ItemBrief
 from storage.dto_sessions import SessionDTO
+from storage.dto_workflow import DecisionDTO
 from storage.models_sessions import ItemOutcome
 from storage.models_workflow import AgencyResponse
 
@@ -31,6 +32,13 @@ def when_text(tr: Translator, fmt: Presenter, session: SessionDTO) -> str:
     j = jdatetime.date.fromgregorian(date=local.date())
     return tr.t(
         "sessions.when", date=date_in_words(fmt, j, fmt.weekday(local)), time=fmt.time(local)
+    )
+
+
+def decided_text(tr: Translator, fmt: Presenter, decision: DecisionDTO) -> str:
+    """A session's decision recorded (its objection window opens with the minutes)."""
+    return tr.t(
+        "sessions.decided", id=fmt.plain_int(decision.id), deadline=fmt.date(decision.deadline_at)
     )
 
 

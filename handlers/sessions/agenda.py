@@ -3,19 +3,18 @@ agencies, and an agency's written position on an item."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.access import can_respond_to_decision
 from bot.context import RounaqContext
 from bot.minutes import MinutesContext
+from bot.services.sessions import SessionService
 from bot.views.sessions import head, item_text
 from handlers import asking
 from handlers.sessions.buttons import AddItems, PutItem, SendAgenda, WritePosition
-from handlers.sessions.common import agency_chats, error_text, in_language, say, send_to
+from handlers.sessions.common import agency_chats, agency_text, in_language, send_to
 from handlers.sessions.views import session_view
-from handlers.ui import answer_quietly, keyboard, message_of, rows
+from handlers.ui import answer_quietly, keyboard, rows, say
 
 
 async def add_items(
@@ -95,13 +94,5 @@ async def write_position(
     )  # fmt: skip
 
 
-@asking.refusing(error_text)
-async def got_position(
-    update: Update, context: RounaqContext, data: dict[str, Any], text: str
-) -> bool:
-    message = message_of(update)
-    await context.services.sessions.write_position(
-        context.principal, int(data.get("item", 0)), int(data.get("agency", 0)), text
-    )
-    await message.reply_text(context.tr.t("sessions.position_saved"))
-    return True
+# An officer's position on an item, for their agency (checked again by the service).
+got_position = agency_text(SessionService.write_position, "item", "sessions.position_saved")

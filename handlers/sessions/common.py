@@ -4,22 +4,23 @@ blocked chat from a transient failure, and the WorkflowError answer."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
-from contextlib import suppress
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 
+from bot.access import Principal
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.delivery import is_transient
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
 from bot.minutes import MinutesContext
+from bot.services.sessions import SessionService
 from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
-from handlers import drafts
-from handlers.ui import answer_quietly, send_chunks
+from handlers import asking, drafts
+from handlers.ui import answer_quietly, message_of, send_chunks
 
 # The session whose edited minutes are awaited.
 EDIT_KEY = drafts.register("session_minutes_edit", "session_minutes")
@@ -45,24 +46,30 @@ def alerting(callback: Press[T]) -> Press[T]:
     return run
 
 
+# A SessionService call storing what was written about one agency on a session or an item.
+AgencyText = Callable[[SessionService, Principal, int, int, str], Awaitable[None]]
+
+
+def agency_text(store: AgencyText, on: str, done: str) -> asking.PromptHandler:
+    """The prompt's answer about an agency on `on` (the "session" or the "item" kept by
+    ask() with the "agency"): stored, then `done` said; a refusal answered in words."""
+
+    @asking.refusing(error_text)
+    async def run(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
+        about, agency = int(data.get(on, 0)), int(data.get("agency", 0))
+        await store(context.services.sessions, context.principal, about, agency, text)
+        await message_of(update).reply_text(context.tr.t(done))
+        return True
+
+    return run
+
+
 def minutes_context(context: RounaqContext) -> MinutesContext:
     return MinutesContext(context.tr, context.fmt, context.services.directory, "")
 
 
 def in_language(context: RounaqContext, lang: str) -> tuple[Translator, Presenter]:
     return get_translator(lang), Presenter(lang=lang, tz=context.services.settings.tz)
-
-
-def chat_of(update: Update) -> int:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
-
-
-async def say(
-    update: Update, context: RounaqContext, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    await send_chunks(context, chat_of(update), text, markup)
 
 
 async def agency_chats(context: RounaqContext, agency_id: int) -> list[tuple[int, str]]:
@@ -94,8 +101,3 @@ async def send_to(
     context: RounaqContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> bool:
     return await reached(send_chunks(context, chat_id, text, markup))
-
-
-async def edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
-    with suppress(BadRequest):  # the same state pressed twice
-        await query.edit_message_reply_markup(markup)

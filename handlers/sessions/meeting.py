@@ -3,18 +3,19 @@ agencies and deadline, postponed, rejected, or an overdue one followed up)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, Update
 
 from bot.context import RounaqContext
 from bot.formatting import escape
-from bot.services.hq import DecisionTerms
+from bot.services.sessions import SessionService
 from bot.services.workflow import WorkflowError
+from bot.views.sessions import decided_text
 from handlers import asking, decision_draft
 from handlers.decision_draft import DecisionDraft
 from handlers.declare import stale
-from handlers.notify import deliver
 from handlers.sessions.buttons import (
     DEADLINE_CHOICES,
     AgenciesPicked,
@@ -27,14 +28,9 @@ from handlers.sessions.buttons import (
     Reject,
     Reviewed,
 )
-from handlers.sessions.common import (
-    Press,
-    edit_markup,
-    error_text,
-    say,
-)
+from handlers.sessions.common import Press, agency_text, error_text
 from handlers.sessions.views import session_view
-from handlers.ui import answer_quietly, keyboard, message_of, rows
+from handlers.ui import answer_quietly, keyboard, rows, say
 from storage.models_sessions import SessionStatus
 
 # --- attendance ------------------------------------------------------------------------
@@ -72,16 +68,8 @@ async def attendee(
     )  # fmt: skip
 
 
-@asking.refusing(error_text)
-async def got_attendee(
-    update: Update, context: RounaqContext, data: dict[str, Any], text: str
-) -> bool:
-    message = message_of(update)
-    await context.services.sessions.attend(
-        context.principal, int(data.get("session", 0)), int(data.get("agency", 0)), text
-    )
-    await message.reply_text(context.tr.t("sessions.attended"))
-    return True
+# Who attended for an agency, as the secretariat writes it.
+got_attendee = agency_text(SessionService.attend, "session", "sessions.attended")
 
 
 # --- outcomes without a decision ---------------------------------------------------------
@@ -110,8 +98,9 @@ def settle(outcome: str) -> Press[Postpone | Reject | Reviewed]:
 
 
 DECISION = DecisionDraft(
-    "session_decision_draft", PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES
-)
+    "session_decision_draft", PickAgency, AgenciesPicked, PickDeadline, DEADLINE_CHOICES,
+    gone_is_stale=False, redraw=False,
+)  # fmt: skip
 
 
 async def decide(
@@ -120,14 +109,13 @@ async def decide(
     # An older view's button is refused here, not after the text, agencies and deadline.
     found = await context.services.sessions.get(context.principal, pressed.session)
     entry = next((i for i in found.items if i.agenda_item_id == pressed.item), None)
-    if entry is not None and entry.decision_id is not None:
-        number = context.fmt.plain_int(entry.decision_id)
-        await query.answer(context.tr.t("hq.already_decided", id=number), show_alert=True)
-        return
-    if entry is None or entry.outcome is not None or found.status != SessionStatus.SCHEDULED:
+    if entry is None:
+        raise WorkflowError("not_now")
+    decided = entry.decision_id
+    if decided is None and (entry.outcome is not None or found.status != SessionStatus.SCHEDULED):
         raise WorkflowError("not_now")
     await decision_draft.ask_text(
-        context, query, "ss_decision", session=pressed.session, item=pressed.item
+        context, query, "ss_decision", decided, session=pressed.session, item=pressed.item
     )
 
 
@@ -140,49 +128,19 @@ async def got_decision(
     )  # fmt: skip
 
 
-async def pick_agency(
-    update: Update, context: RounaqContext, query: CallbackQuery, pressed: PickAgency
-) -> None:
-    draft = DECISION.of(context, pressed.item)
-    if draft is None:
-        await stale(query, context)
-        return
-    picked = set(draft.agencies)
-    known = {a.id for a in context.services.directory.agencies}
-    if pressed.agency in picked or pressed.agency in known:
-        picked = DECISION.toggled(context, draft, pressed.agency)
-    await query.answer()
-    await edit_markup(query, DECISION.picker(context, pressed.item, picked))
-
-
-async def agencies_picked(
-    update: Update, context: RounaqContext, query: CallbackQuery, pressed: AgenciesPicked
-) -> None:
-    await decision_draft.ask_deadline(update, context, query, pressed.item, DECISION)
-
-
 async def pick_deadline(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: PickDeadline
 ) -> None:
-    tr, fmt = context.tr, context.fmt
     draft = DECISION.of(context, pressed.item)
     # A draft that is not a session item's is stale too.
     if draft is None or draft.session is None:
         await stale(query, context)
         return
-    session_id = draft.session
-    terms = DecisionTerms(pressed.item, draft.text, draft.agencies, pressed.days)
-    decision, notices = await context.services.sessions.decide(
-        context.principal, session_id, terms, update_id=update.update_id
-    )
-    await answer_quietly(query)
-    decided = tr.t(
-        "sessions.decided",
-        id=fmt.plain_int(decision.id),
-        deadline=fmt.date(decision.deadline_at),
-    )
-    await say(update, context, decided)
-    await deliver(context, notices)
-    DECISION.drop(context)
+    session_id, sessions = draft.session, context.services.sessions
+    await decision_draft.record(
+        update, context, query, draft, pressed.days, decision=DECISION,
+        service=functools.partial(sessions.decide, context.principal, session_id),
+        told=functools.partial(decided_text, context.tr, context.fmt),
+    )  # fmt: skip
     text, markup = await session_view(context, session_id)
     await say(update, context, text, markup)

@@ -31,14 +31,12 @@ from handlers.sessions.buttons import (
 from handlers.sessions.common import (
     EDIT_KEY,
     agency_chats,
-    chat_of,
     error_text,
     in_language,
     reached,
-    say,
     send_to,
 )
-from handlers.ui import answer_quietly, keyboard, message_of
+from handlers.ui import answer_quietly, chat_id, keyboard, message_of, say
 from storage.dto_sessions import SessionDTO
 from storage.models_sessions import SessionStatus
 
@@ -77,12 +75,12 @@ async def minutes(
     pack = await context.services.sessions.pack(context.principal, pressed.session)
     document, picture = await _minutes_files(context, pack, context.lang)
     number = fmt.plain_int(pack.session.number)
-    chat_id = chat_of(update)
+    chat = chat_id(update)
     caption = tr.t("sessions.png_caption", number=number)
-    await context.bot.send_photo(chat_id, picture, caption=caption)
+    await context.bot.send_photo(chat, picture, caption=caption)
     issued = pack.session.status == SessionStatus.ISSUED
     await context.bot.send_document(
-        chat_id,
+        chat,
         document=document,
         filename=minutes_filename(pack.session, context.lang),
         caption=tr.t(
@@ -107,7 +105,7 @@ async def issue(
     files: dict[str, bytes] = {}
     sent = 0
     for invited in (a for a in session.agencies if a.attended):
-        for chat_id, lang in await agency_chats(context, invited.agency_id):
+        for chat, lang in await agency_chats(context, invited.agency_id):
             # The secretariat's edited file, when it sent one, is the minutes for everyone.
             if session.minutes_file_id is None and lang not in files:
                 files[lang] = (await _minutes_files(context, pack, lang))[0]
@@ -121,7 +119,7 @@ async def issue(
             filename = None if edited else minutes_filename(session, lang)
             sent += await reached(
                 context.bot.send_document(
-                    chat_id, edited or files[lang], caption=caption, filename=filename
+                    chat, edited or files[lang], caption=caption, filename=filename
                 )
             )
     await deliver(context, notices)
@@ -228,14 +226,14 @@ async def uphold(
     followups = context.services.followups
     title = await followups.uphold(context.principal, pressed.decision, pressed.agency)
     await answer_quietly(query, context.tr.t("sessions.upheld"))
-    for chat_id, lang in await agency_chats(context, pressed.agency):
+    for chat, lang in await agency_chats(context, pressed.agency):
         tr, fmt = in_language(context, lang)
         text = tr.t(
             "sessions.upheld_agency",
             decision=fmt.plain_int(pressed.decision),
             subject=escape(title),
         )
-        await send_to(context, chat_id, text, None)
+        await send_to(context, chat, text, None)
 
 
 async def requeue(

@@ -14,9 +14,9 @@ from bot.text import normalize_for_match, parse_date
 from handlers import asking
 from handlers.decision_draft import agency_picker
 from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
-from handlers.sessions.common import edit_markup, error_text, say
+from handlers.sessions.common import error_text
 from handlers.sessions.views import list_view, session_view
-from handlers.ui import answer_with, message_of
+from handlers.ui import answer_with, edit_markup, message_of, say
 
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})$")
 

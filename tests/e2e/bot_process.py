@@ -76,7 +76,8 @@ class BotProcess:
         assert self._process is not None
         self._process.send_signal(signal.SIGTERM)
         try:
-            await asyncio.wait_for(self._process.wait(), 20)
+            async with asyncio.timeout(20):
+                await self._process.wait()
         except TimeoutError:
             self._process.kill()
             await self._process.wait()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date, time
 
+from bot.access import Principal
+from bot.clock import ManualClock
 from bot.context import RounaqApp
 from bot.demo import (
     DEMO_SESSION_AGENCIES,
@@ -15,6 +18,8 @@ from bot.demo import (
 from bot.formatting import Presenter
 from bot.i18n import get_translator
 from emulator import BotApiEmulator
+from storage.models import Role
+from tests.e2e.digest_world import tehran
 from tests.e2e.expect import FA_P, T1, fa, piece, saying, says
 from tests.e2e.workflow_kit import demo_people, file_report, services_of
 from tests.services_kit import seeded_agency
@@ -146,3 +151,16 @@ async def test_the_demo_secretariat_finds_a_scheduled_session_with_its_agenda(
     deadlines = await hq.press(picker, TR.t("hq.btn_next"))
     decided = await hq.press(deadlines, TR.t("hq.days", days=FA.number(30)))
     assert shown("sessions.decided", id=FA.plain_int(1), deadline="")[:10] in decided.text
+
+
+async def test_a_demo_started_on_a_friday_schedules_its_session_on_a_working_day(
+    app: RounaqApp, clock: ManualClock
+) -> None:
+    """A week after a Friday is a Friday, the Iranian weekend: the session moves to Saturday."""
+    services = services_of(app)
+    clock.set(tehran(2026, 12, 4, 10))  # Friday 13 Azar 1405
+    await seed_demo_session(services)
+    hq = Principal(5001, frozenset({Role.SECRETARIAT}), frozenset())
+    (session,) = await services.sessions.sessions(hq)
+    starts = session.starts_at.astimezone(services.settings.tz)
+    assert (starts.date(), starts.time()) == (date(2026, 12, 12), time(10, 0))

@@ -19,6 +19,7 @@ from tests.e2e.digest_world import (
     make_official,
     move,
     run_digest,
+    runner,
     subscribed_owners_report,
     tehran,
     thursdays_report,
@@ -128,6 +129,26 @@ async def test_the_schedule_follows_tehran_time_and_working_days(
     # Next time from Saturday 10:00: Sunday 08:00 for the official.
     sub = await services.digest.subscription(official.id)
     assert services.digest.next_digest_at(sub) == tehran(2026, 11, 29, 8, 0)
+
+
+async def test_a_daily_job_leaves_a_bot_on_a_test_clock_alone(
+    app: RounaqApp, emulator: BotApiEmulator, people: dict[str, Person], clock: ManualClock
+) -> None:
+    """The jobs fire on the wall clock, the test's clock stands elsewhere: a job that fired
+    while a test ran (at 04:30 UTC, 08:00 in Tehran) prepared at the test's time and sent
+    digests the test never asked for."""
+    services = services_of(app)
+    official = people["official"]
+    await make_official(services, official.id, "سارا")
+    await thursdays_report(services, clock, people["owner"].id, "tax")
+    clock.set(tehran(2026, 11, 28, 9))  # Saturday: the official's 08:00 digest is due
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name("digest 08:00")
+    await job.run(app)
+    await runner(app).wait()
+    assert digest_count(emulator, official.id) == 0
+    await run_digest(app)  # the test's own run, as before
+    assert digest_count(emulator, official.id) == 1
 
 
 async def test_a_group_subscribed_by_an_admin_gets_the_province_digest(

@@ -30,10 +30,17 @@ async def test_the_demo_starts_with_a_few_useful_lines(tmp_path: Path) -> None:
     )  # fmt: skip
     assert process.stdout is not None
     try:
-        first = await asyncio.wait_for(process.stdout.readline(), timeout=60)
+        async with asyncio.timeout(60):
+            first = await process.stdout.readline()
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+        try:
+            async with asyncio.timeout(60):
+                out, err = await process.communicate()
+        except TimeoutError:
+            process.kill()  # a demo that does not stop must not outlive the test
+            await process.wait()
+            raise
     stdout = first.decode() + out.decode()
     lines = [line for line in err.decode().splitlines() if line.strip()]
 

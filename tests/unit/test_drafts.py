@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
@@ -173,3 +175,43 @@ def test_a_decision_draft_missing_a_field_is_dropped_and_its_buttons_are_stale()
     context = _Context({"decision_draft": {"item": 4, "text": "مصوبه"}})
     assert DECISION.of(context, 4) is None
     assert context.user_data == {}
+
+
+class _Press:
+    """A button press's answers, as (text, show_alert)."""
+
+    def __init__(self) -> None:
+        self.answers: list[tuple[str | None, bool]] = []
+
+    async def answer(self, text: str | None = None, show_alert: bool = False) -> None:
+        self.answers.append((text, show_alert))
+
+
+@pytest.mark.parametrize(
+    ("on_session", "agency", "chosen", "answer"),
+    [
+        (False, 3, {2, 3}, (None, False)),  # a known agency ticked on the HQ's picker
+        (False, 9, None, ("stale", True)),  # gone from the directory: the HQ's is stale
+        (True, 3, {2, 3}, (None, False)),
+        (True, 9, {2}, (None, False)),  # a session's: a gone agency is not ticked...
+        (True, 2, set(), (None, False)),  # ...and one already named may be unticked
+    ],
+)
+async def test_an_agency_gone_from_the_directory_on_each_decision_picker(
+    on_session: bool, agency: int, chosen: set[int] | None, answer: tuple[str | None, bool]
+) -> None:
+    from handlers.decide import DECISION as HQ
+    from handlers.sessions.meeting import DECISION as SESSION
+
+    decision = SESSION if on_session else HQ
+    held = {"item": 4, "text": "مصوبه", "agencies": [2], "session": 1 if on_session else None}
+    directory = SimpleNamespace(agencies=[SimpleNamespace(id=1), SimpleNamespace(id=3)])
+    context = SimpleNamespace(
+        user_data={decision.key: held},
+        services=SimpleNamespace(directory=directory),
+        tr=SimpleNamespace(t=lambda key: "stale" if key == "common.stale_button" else key),
+    )
+    press = _Press()
+    toggled = await decision.toggled_agencies(cast(Any, context), cast(Any, press), 4, agency)
+    assert toggled == chosen
+    assert press.answers == [answer]
