@@ -246,20 +246,24 @@ def unstaffed_notices(directory: Directory, report: ReportDTO) -> list[Notice]:
 class WorkflowError(RefusedError):
     """A refused action; `reason` is a catalog key suffix (workflow.error_<reason>).
 
-    A length refusal carries the limits it was checked against, so the message states
-    the same numbers the check used (bot.views.common.workflow_error fills {min} and {max}).
+    A length refusal carries the limits it was checked against and the length it was
+    given, so the message states the same numbers the check used
+    (bot.views.common.workflow_error fills {min}, {max} and {length}).
     """
 
-    def __init__(self, reason: str, *, limits: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self, reason: str, *, limits: tuple[int, int] | None = None, given: int | None = None
+    ) -> None:
         super().__init__(reason)
         self.limits = limits
+        self.given = given
 
 
 def check_length(text: str, low: int, high: int, reason: str = "note_length") -> str:
     """The text stripped, or WorkflowError(reason) naming the limits."""
     text = text.strip()
     if not low <= len(text) <= high:
-        raise WorkflowError(reason, limits=(low, high))
+        raise WorkflowError(reason, limits=(low, high), given=len(text))
     return text
 
 

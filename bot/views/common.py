@@ -43,6 +43,8 @@ def workflow_error(tr: Translator, error: WorkflowError) -> str:
     if error.limits is not None:
         low, high = error.limits
         limits = {"min": low, "max": high}  # the translator puts them in its digits
+    if error.given is not None:
+        limits["length"] = error.given
     return tr.t(f"workflow.error_{error.reason}", **limits)
 
 

@@ -151,3 +151,22 @@ async def test_the_dashboards_traffic_lights_are_named_in_persian(
             html = await response.text()
         assert 'title="grey"' not in html
         assert f'title="{name}"' in html, lang
+
+
+async def test_a_note_too_long_says_how_long_it_was_and_how_to_drop_it(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an officer pasted a 2,500-character note and was told only "write between 2
+    and 2,000 characters": not how long theirs was, nor that /cancel drops the note (the
+    prompt still waits, so the next thing typed, a tracking number, became the note). The
+    refusal now says both, and the note written next is kept."""
+    await file_report(app, cast.owner, "raw_materials")
+    card = await cast.officer.say("1405-0001")
+    prompt = await cast.officer.press(card, fa("workflow.btn_note"))
+    assert "/cancel" in prompt.text
+    refused = await cast.officer.say("ب" * 2500)
+    assert refused.text == fa("workflow.error_note_length", length=2500, min=2, max=2000)
+    assert "/cancel" in refused.text
+    assert FA_P.number(2500) in refused.text
+    done = await cast.officer.say("انبار بازدید شد.")
+    assert done.text.startswith(fa("workflow.done_note")), done.text

@@ -133,6 +133,7 @@ def _renders(services: Services, world: World) -> list[Callable[[Translator, Pre
         errors=(RowError(3, "unknown_bank", "بانک ناشناس"), RowError(7, "bad_amount", "12 abc")),
     )
     missing = ImportResult(False, format_error="missing_columns", format_detail="bank,amount")
+    too_long = WorkflowError("note_length", limits=(5, 1000), given=1200)
 
     return [
         lambda tr, fmt: report_card(tr, fmt, directory, report),
@@ -141,7 +142,7 @@ def _renders(services: Services, world: World) -> list[Callable[[Translator, Pre
         lambda tr, fmt: report_list_line(tr, fmt, directory, report),
         lambda tr, fmt: unit_summary(tr, directory, unit),
         lambda tr, fmt: [status_label(tr, s) for s in ReportStatus],
-        lambda tr, fmt: workflow_error(tr, WorkflowError("note_length", limits=(5, 1000))),
+        lambda tr, fmt: workflow_error(tr, too_long),
         lambda tr, fmt: import_summary(tr, fmt, refused),
         lambda tr, fmt: import_summary(tr, fmt, missing),
         lambda tr, fmt: import_summary(tr, fmt, ImportResult(True, rows=4, total_rials=10**12)),

@@ -61,7 +61,7 @@ def test_runtime_keys_exist(lang: str) -> None:
     for event in EVENT_OF.values():
         tr.t(f"workflow.by_{event}", name="n", when="w")
     for reason in REASONS:
-        tr.t(f"workflow.error_{reason}", min="1", max="2")
+        tr.t(f"workflow.error_{reason}", min="1", max="2", length="3")
     for state in (*DecisionState.ALL, "scheduled"):
         tr.t(f"hq.state_{state}")
     for cause in CauseKind.ALL:
