@@ -273,9 +273,16 @@ class Broadcaster:
             except Exception:
                 # A bug in one recipient's content must not stop everyone else's digest.
                 log.exception("digest: delivery %s to chat %s failed", row.id, row.chat_id)
-                await self._service.finish(
-                    row, DeliveryState.FAILED, error="internal error", attempts=0
-                )
+                try:
+                    await self._service.finish(
+                        row, DeliveryState.FAILED, error="internal error", attempts=0
+                    )
+                except Exception:
+                    # The database is gone too: the row stays pending for the next run. The
+                    # worker goes on, for with every worker ended the producer would wait on
+                    # the full queue for ever, and the runner with it (no digest till restart).
+                    log.exception("digest: delivery %s left pending", row.id)
+                    continue
                 stats.failed += 1
 
     async def _deliver_row(
