@@ -16,8 +16,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram import CallbackQuery, Chat, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 from telegram.ext.filters import BaseFilter
 
 from bot.access import Permission
@@ -53,12 +53,38 @@ def guarded(callback: CommandCallback, needs: Permission | None) -> CommandCallb
 class Command(MenuCommand):
     callback: CommandCallback | None = field(default=None, compare=False)
     filters: BaseFilter | None = field(default=None, compare=False)
+    # An owner's flow (personal details, a contact keyboard): in the private chat only. In
+    # a group the command is answered by handlers.fallback ("in your private chat").
+    private: bool = field(default=False, compare=False)
 
     def handler(self) -> CommandHandler[RounaqContext, Any]:
         assert self.callback is not None
-        return CommandHandler(
-            self.command, guarded(self.callback, self.permission), filters=self.filters
-        )
+        chats = self.filters
+        if self.private:
+            chats = filters.ChatType.PRIVATE if chats is None else filters.ChatType.PRIVATE & chats
+        return CommandHandler(self.command, guarded(self.callback, self.permission), filters=chats)
+
+    def shortcut(
+        self, pattern: str, callback: CommandCallback | None = None
+    ) -> CallbackQueryHandler[RounaqContext, Any]:
+        """A button standing for this command (a greeting's shortcut), under the command's
+        rules: its permission, and for a private command the chat of the pressed message.
+        A shortcut on an old greeting in a group is answered as the command typed there
+        is, instead of beginning an owner's flow in front of the group."""
+        run = callback or self.callback
+        assert run is not None
+        if not self.private:
+            return CallbackQueryHandler(guarded(run, self.permission), pattern=pattern)
+
+        async def in_private(update: Update, context: RounaqContext) -> Any:
+            chat = update.effective_chat
+            if chat is not None and chat.type != Chat.PRIVATE and update.callback_query:
+                text = context.tr.t("common.private_only")
+                await answer_quietly(update.callback_query, text, show_alert=True)
+                return ConversationHandler.END
+            return await run(update, context)
+
+        return CallbackQueryHandler(guarded(in_private, self.permission), pattern=pattern)
 
 
 def command(
@@ -68,8 +94,9 @@ def command(
     needs: Permission | None = None,
     in_menu: bool = True,
     filters: BaseFilter | None = None,
+    private: bool = False,
 ) -> Command:
-    return Command(name, needs, in_menu, callback, filters)
+    return Command(name, needs, in_menu, callback, filters, private)
 
 
 async def stale(query: CallbackQuery, context: RounaqContext) -> None:

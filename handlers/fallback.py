@@ -10,7 +10,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
+from bot.state import runtime_of
 from handlers import drafts
+from handlers.declare import Command
 from handlers.start import menu_buttons
 from handlers.ui import keyboard
 from storage.models import Role
@@ -55,14 +57,13 @@ async def private_only(update: Update, context: RounaqContext) -> None:
         await message.reply_text(context.tr.t("common.private_only"))
 
 
-# Owners' flows show personal details and a contact keyboard: never in a group.
-PRIVATE_ONLY_COMMANDS = ("register", "report", "myreports")
-
-
 def register(application: RounaqApp) -> None:
-    application.add_handler(
-        CommandHandler(PRIVATE_ONLY_COMMANDS, private_only, filters=filters.ChatType.GROUPS)
-    )
+    # The commands declared private (owners' flows show personal details and a contact
+    # keyboard), typed in a group: the menu registered by register_all names them.
+    private = [
+        c.command for c in runtime_of(application).menu if isinstance(c, Command) and c.private
+    ]
+    application.add_handler(CommandHandler(private, private_only, filters=filters.ChatType.GROUPS))
     application.add_handler(CallbackQueryHandler(stale_button))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(

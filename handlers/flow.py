@@ -31,7 +31,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.state import runtime_of
 from handlers import asking, drafts
 from handlers.common import cancel, replying
-from handlers.declare import Command, guarded
+from handlers.declare import Command
 from handlers.start import menu_buttons
 from handlers.steps import Choice, chosen
 from handlers.ui import answer_quietly, chat_id, keyboard, message_of, mixed_step_conversation
@@ -62,9 +62,7 @@ def conversation(
     assert entry.callback is not None
     entries: StepHandlers = [entry.handler()]
     if entry_button is not None:
-        entries.append(
-            CallbackQueryHandler(guarded(entry.callback, entry.permission), pattern=entry_button)
-        )
+        entries.append(entry.shortcut(entry_button))
     with mixed_step_conversation():
         return ConversationHandler(
             entry_points=entries,

@@ -27,7 +27,7 @@ from bot.text import format_tracking_number, parse_tracking_number
 from bot.views.common import report_list_line, report_with_history, tracking_number
 from handlers import drafts
 from handlers.card import report_keyboard
-from handlers.declare import button, command, press, stale
+from handlers.declare import button, command, stale
 from handlers.start import menu_buttons
 from handlers.ui import (
     answer_opened,
@@ -84,8 +84,9 @@ async def my_reports(update: Update, context: RounaqContext) -> None:
 page_button = page_turner(_render_page)
 
 
-async def menu_button(update: Update, context: RounaqContext, query: CallbackQuery) -> None:
-    await query.answer()
+async def menu_button(update: Update, context: RounaqContext) -> None:
+    if update.callback_query is not None:  # a shortcut's press
+        await update.callback_query.answer()
     text, markup = await _render_page(context, 1)
     chat = update.effective_chat
     assert chat is not None
@@ -212,16 +213,14 @@ COMMANDS = [
         "myreports",
         my_reports,
         needs=Permission.VIEW_OWN_REPORTS,
-        filters=filters.ChatType.PRIVATE,
+        private=True,
     )
 ]
 
 
 def register(application: RounaqApp) -> None:
     application.add_handler(COMMANDS[0].handler())
-    application.add_handler(
-        press(r"^menu:myreports$", menu_button, needs=Permission.VIEW_OWN_REPORTS)
-    )
+    application.add_handler(COMMANDS[0].shortcut(r"^menu:myreports$", menu_button))
     application.add_handler(button(PageButton, page_button, needs=Permission.VIEW_OWN_REPORTS))
     # Opening and the files: the report service decides who may see the report.
     application.add_handler(button(OpenButton, open_button))

@@ -245,9 +245,7 @@ async def contact_expected(update: Update, context: RounaqContext) -> int:
 
 
 # Private only: the flow posts a contact keyboard and the owner's details.
-COMMANDS = [
-    command("register", begin, needs=Permission.REGISTER_UNIT, filters=filters.ChatType.PRIVATE)
-]
+COMMANDS = [command("register", begin, needs=Permission.REGISTER_UNIT, private=True)]
 
 
 def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:

@@ -23,9 +23,7 @@ from handlers.report.draft import State
 from handlers.steps import button_state
 
 # Private only: the flow posts a contact keyboard and the owner's details.
-COMMANDS = [
-    command("report", entry.begin, needs=Permission.SUBMIT_REPORT, filters=filters.ChatType.PRIVATE)
-]
+COMMANDS = [command("report", entry.begin, needs=Permission.SUBMIT_REPORT, private=True)]
 
 
 def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:

@@ -170,3 +170,36 @@ async def test_a_note_too_long_says_how_long_it_was_and_how_to_drop_it(
     assert FA_P.number(2500) in refused.text
     done = await cast.officer.say("انبار بازدید شد.")
     assert done.text.startswith(fa("workflow.done_note")), done.text
+
+
+@pytest.mark.parametrize("shortcut", ["menu:report", "menu:register", "menu:myreports"])
+async def test_an_old_greetings_shortcut_in_a_group_points_to_the_private_chat(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, shortcut: str
+) -> None:
+    """Greetings posted in groups before the fix above still carry the owner's shortcuts.
+    Pressed there, they are answered as the commands typed there are (an alert: in your
+    private chat), and no flow begins in the group: the owner's next words to the group
+    are not taken as a step, and nothing of theirs is posted there."""
+    owner = cast.owner
+    await file_report(app, owner, "raw_materials")
+    group = emulator.add_group(-1001234500002, "گروه کارخانه‌داران", members=[owner.id])
+    await emulator.send_text(owner.id, "/start", chat_id=group.id)
+    greeting = await emulator.wait_for_message(group.id)
+    query = await emulator.press_raw(owner.id, group.id, greeting.message_id, shortcut)
+    answer = await emulator.wait_for_answer(query)
+    assert answer.show_alert
+    assert answer.text == FA.t("common.private_only")
+    cursor = emulator.cursor(group.id)
+    await emulator.send_text(owner.id, "کارخانهٔ نمونه", chat_id=group.id)
+    await emulator.send_text(owner.id, "/help", chat_id=group.id)
+    # Only /help is answered: a flow begun in the group would have taken the name first.
+    last = await emulator.wait_for_message(group.id, after=cursor)
+    assert [m.message_id for m in emulator.messages(group.id)] == [
+        greeting.message_id,
+        last.message_id,
+    ]
+    # In the private chat the same shortcut still works.
+    private = await owner.say("/start")
+    query = await emulator.press_raw(owner.id, owner.id, private.message_id, shortcut)
+    answer = await emulator.wait_for_answer(query)
+    assert not answer.show_alert
