@@ -30,6 +30,7 @@ from handlers.card import (
     redraw_group_message,
     remember_card,
     remembered_card,
+    tell_too_late,
 )
 from handlers.declare import button
 from handlers.notify import deliver
@@ -194,30 +195,6 @@ async def _ask_text(
     )
 
 
-async def _too_late(
-    update: Update, context: RounaqContext, data: dict[str, Any], report_id: int
-) -> bool:
-    """The report moved on while the text was being written (a colleague acted, the owner
-    withdrew): say what it is now and that the text was not recorded, and redraw the card
-    the prompt came from. False when the report cannot be read (the plain refusal)."""
-    current = await context.services.reports.get(report_id)
-    message = update.effective_message
-    if current is None or message is None:
-        return False
-    staff = context.principal.user_id != current.owner_id
-    await message.reply_text(
-        context.tr.t(
-            "workflow.too_late",
-            number=tracking_number(context.fmt, current),
-            status=status_label(context.tr, current.status, staff=staff),
-        )
-    )
-    chat, card = data.get("chat"), data.get("message")
-    if data.get("card") and isinstance(chat, int) and isinstance(card, int):
-        await redraw_card(context, current, chat, card)
-    return True
-
-
 @asking.refusing(workflow_error)
 async def on_text(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
     try:
@@ -230,7 +207,7 @@ async def on_text(update: Update, context: RounaqContext, data: dict[str, Any], 
             context.principal, action, report_id, note=text, update_id=update.update_id
         )
     except WorkflowError as error:
-        if error.reason != "not_now" or not await _too_late(update, context, data, report_id):
+        if error.reason != "not_now" or not await tell_too_late(update, context, data, report_id):
             raise
         return True
     await _after(

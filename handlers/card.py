@@ -8,8 +8,9 @@ card it came from, so the card, not a new message, shows the result.
 from __future__ import annotations
 
 from contextlib import suppress
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.access import ReportAction
@@ -19,7 +20,13 @@ from bot.formatting import escape, split_message
 from bot.i18n import Translator
 from bot.services.reports import ReportView
 from bot.services.workflow import Outcome, available
-from bot.views.common import is_trimmed, report_card, report_with_history
+from bot.views.common import (
+    is_trimmed,
+    report_card,
+    report_with_history,
+    status_label,
+    tracking_number,
+)
 from handlers.ui import keyboard, rows, send_chunks
 from storage.dto import ReportDTO
 from storage.dto_workflow import TrackingDTO
@@ -162,3 +169,27 @@ async def redraw_card(
     with suppress(BadRequest):
         await context.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
     await send_chunks(context, chat_id, text, markup)
+
+
+async def tell_too_late(
+    update: Update, context: RounaqContext, data: dict[str, Any], report_id: int
+) -> bool:
+    """The report moved on while the text was being written (a colleague acted, the owner
+    withdrew): say what it is now and that the text was not recorded, and redraw the card
+    the prompt came from. False when the report cannot be read (the plain refusal)."""
+    current = await context.services.reports.get(report_id)
+    message = update.effective_message
+    if current is None or message is None:
+        return False
+    staff = context.principal.user_id != current.owner_id
+    await message.reply_text(
+        context.tr.t(
+            "workflow.too_late",
+            number=tracking_number(context.fmt, current),
+            status=status_label(context.tr, current.status, staff=staff),
+        )
+    )
+    chat, card = data.get("chat"), data.get("message")
+    if data.get("card") and isinstance(chat, int) and isinstance(card, int):
+        await redraw_card(context, current, chat, card)
+    return True
