@@ -47,8 +47,8 @@ async def test_a_tracking_number_in_a_sentence_opens_the_report(
     # Someone else's number: the bare number's answer, and nothing of the report.
     stranger = cast.other_owner
     bare = await stranger.say("1405-0001")
-    sentence = await stranger.say("What happened to report 1405-0001?")
-    assert bare.text == sentence.text == EN.t("myreports.not_found")
+    in_words = await stranger.say("What happened to report 1405-0001?")
+    assert bare.text == in_words.text == EN.t("myreports.not_found")
     # A date is not a tracking number: the usual hint.
     hint = await owner.say("جلسه ۱۴۰۵/۰۹/۱۸ است؟")
     assert hint.text == fa("common.stray_message")
