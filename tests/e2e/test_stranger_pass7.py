@@ -170,6 +170,8 @@ async def test_a_sessions_date_is_isolated_in_persian(
     assert "(\u2066۱۴۰۵/۰۹/۱۵\u2069)" in view.text
     check_fa((view.source_text or view.text).replace("سالن جلسات استانداری", ""))
     clock.advance(timedelta(minutes=1))
+    listing = await hq.say("/session")
+    check_fa(listing.source_text or listing.text)
 
 
 async def test_a_newcomers_phone_language_is_the_default_until_they_choose(
