@@ -14,6 +14,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import Presenter
 from bot.i18n import get_translator, languages
 from bot.menu import MenuCommand, bot_commands, help_text, visible_commands
+from handlers import asking
 from handlers.declare import button
 from handlers.ui import keyboard
 
@@ -134,8 +135,12 @@ async def choose_language(
     update: Update, context: RounaqContext, query: CallbackQuery, data: ChooseLanguage
 ) -> None:
     """Outside a flow: the greeting follows, in the new language (within one, the step is
-    asked again instead: handlers/flow.conversation)."""
+    asked again instead: handlers/flow.conversation). While a text is asked for (a note,
+    a reason), that it is still awaited."""
     await set_language(context, query, data)
+    if asking.pending(context) is not None:
+        await context.bot.send_message(query.from_user.id, context.tr.t("common.prompt_still_open"))
+        return
     await greet(update, context)
 
 

@@ -192,3 +192,21 @@ async def test_a_newcomers_phone_language_is_the_default_until_they_choose(
     assert (await english.say("hello")).text == fa("common.stray_message")
     german = Person(emulator, emulator.add_user(7102, "Jonas", language_code="de"))
     assert (await german.say("hello")).text == fa("common.stray_message")
+
+
+async def test_a_language_chosen_while_a_text_is_asked_for_keeps_waiting_for_it(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner pressed "➕ افزودن توضیح", then switched to English before writing.
+    /language dropped the question without a word, and the note written next got the
+    general hint: it was lost. The choice now keeps the question, says (in English) that
+    the text is still awaited, and the note written next is added."""
+    owner = cast.owner
+    await file_report(app, owner, "raw_materials")
+    card = await owner.say("1405-0001")
+    await owner.press(card, fa("workflow.btn_inf"))
+    choice = await owner.say("/language")
+    await owner.press_only(choice, "lang:en")
+    await emulator.wait_for_message(owner.id, saying("common.prompt_still_open", lang="en"))
+    done = await owner.say("The bank's letter is dated 1 Azar.")
+    assert done.text.startswith(EN.t("workflow.done_inf")), done.text
