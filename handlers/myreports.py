@@ -26,7 +26,7 @@ from bot.services.reports import ReportView
 from bot.text import format_tracking_number, parse_tracking_number
 from bot.views.common import report_list_line, report_with_history, tracking_number
 from handlers import drafts
-from handlers.card import report_keyboard
+from handlers.card import answered_no, report_keyboard
 from handlers.declare import button, command, stale
 from handlers.start import menu_buttons
 from handlers.ui import (
@@ -174,6 +174,7 @@ async def open_button(
 ) -> None:
     opened = await show_report(update, context, data.report_id)
     await answer_opened(query, context, opened, "myreports.not_found")
+    await answered_no(context, query, data.report_id)
 
 
 async def lookup_number(update: Update, context: RounaqContext) -> None:

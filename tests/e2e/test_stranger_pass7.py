@@ -138,6 +138,11 @@ async def test_a_double_press_of_withdraw_asks_once(
     owner = cast.owner
     await file_report(app, owner, "raw_materials")
     card = await owner.say("1405-0001")
+    # "No" keeps the report, and its question can withdraw nothing afterwards.
+    asked = await owner.press(card, fa("workflow.btn_wd"))
+    again = await owner.press(asked, fa("workflow.btn_withdraw_no"))
+    assert is_card(again, T1)
+    await emulator.wait_until(lambda: asked.buttons == [])
     first = await owner.press(card, fa("workflow.btn_wd"))
     assert says(first.text, "workflow.withdraw_confirm", number=T1)
     await owner.press_only(card, fa("workflow.btn_wd"))
