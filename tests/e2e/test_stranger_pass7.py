@@ -215,3 +215,23 @@ async def test_a_language_chosen_while_a_text_is_asked_for_keeps_waiting_for_it(
     await emulator.wait_for_message(owner.id, saying("common.prompt_still_open", lang="en"))
     done = await owner.say("The bank's letter is dated 1 Azar.")
     assert done.text.startswith(EN.t("workflow.done_inf")), done.text
+
+
+async def test_a_question_about_another_report_is_not_offered_as_an_answer(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: SMT asked an owner a question on 1405-0001; the owner, waiting on it, asked the
+    bot «گزارش ۱۴۰۵-۰۰۰۲ چی شد؟» and was offered to send that as the answer to 1405-0001.
+    A text that names only reports no question waits on opens them; one that names the
+    report asked about is still offered as its answer."""
+    owner, officer = cast.owner, cast.officer
+    await file_report(app, owner, "raw_materials")
+    await file_report(app, owner, "permits")
+    card = await officer.say("1405-0001")
+    await officer.press(card, fa("workflow.btn_ask"))
+    await officer.say("لطفاً فاکتور خرید را بفرستید.")
+    await owner.next("پرسشی دارد")
+    opened = await owner.say("گزارش ۱۴۰۵-۰۰۰۲ چی شد؟")
+    assert is_card(opened, T2), opened.text
+    offered = await owner.say("دربارهٔ ۱۴۰۵-۰۰۰۱: فاکتور را فردا می‌فرستم.")
+    assert says(offered.text, "workflow.offer_answer", number=T1)
