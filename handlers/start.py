@@ -14,7 +14,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import Presenter
 from bot.i18n import get_translator, languages
 from bot.menu import MenuCommand, bot_commands, help_text, visible_commands
-from handlers import asking
+from handlers import asking, drafts
 from handlers.declare import button
 from handlers.ui import keyboard
 
@@ -92,6 +92,9 @@ async def greet(update: Update, context: RounaqContext) -> None:
     text = tr.t("start.greeting", name=context.fmt.name(user.first_name), role=role)
     text += "\n\n" + help_text(tr, _registry(context), principal)
     private = chat.type == chat.PRIVATE
+    if private and drafts.any_open(context.user_data):
+        # The menu below begins other things; what they began still takes their next words.
+        text += "\n\n" + tr.t("start.flow_open")
     # The shortcuts begin owners' flows, which belong in the private chat (as their
     # commands do, handlers.fallback): in a group they would post personal details there.
     buttons = keyboard(*menu_buttons(context)) if private else None

@@ -235,3 +235,19 @@ async def test_a_question_about_another_report_is_not_offered_as_an_answer(
     assert is_card(opened, T2), opened.text
     offered = await owner.say("دربارهٔ ۱۴۰۵-۰۰۰۱: فاکتور را فردا می‌فرستم.")
     assert says(offered.text, "workflow.offer_answer", number=T1)
+
+
+async def test_the_greeting_in_the_middle_of_a_flow_says_it_is_still_open(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner at the description step sent /start, read the greeting with its menu,
+    and typed a question for the bot, which became the report's description. The greeting
+    now says that what they began is still open: answer the question above, or /cancel."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await up_to_description(owner)
+    greeting = await owner.say("/start")
+    assert says(greeting.text, "start.greeting", name="رضا", role=fa("roles.owner"))
+    assert fa("start.flow_open") in greeting.text
+    await owner.say("/cancel")
+    assert fa("start.flow_open") not in (await owner.say("/start")).text
