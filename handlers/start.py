@@ -28,6 +28,11 @@ COMMANDS = [
 ]
 
 
+# user_data: the language prompt last answered (its message id): a second press on it is a
+# double tap, not a new choice.
+ANSWERED_KEY = "lang_answered"
+
+
 class ChooseLanguage(CallbackData, prefix="lang"):
     lang: str
 
@@ -126,12 +131,21 @@ async def language_command(update: Update, context: RounaqContext) -> None:
     await ask_language(update, context)
 
 
-async def set_language(context: RounaqContext, query: CallbackQuery, data: ChooseLanguage) -> None:
-    """The choice kept, and said in the language chosen on the message that offered it."""
+async def set_language(context: RounaqContext, query: CallbackQuery, data: ChooseLanguage) -> bool:
+    """The choice kept, and said in the language chosen on the message that offered it.
+    False for a second press on a prompt already answered (a double tap): it is only
+    answered, so what follows a choice (the greeting, a step asked again) comes once."""
+    message = query.message
+    if context.user_data is not None and message is not None:
+        if context.user_data.get(ANSWERED_KEY) == message.message_id:
+            await query.answer(context.tr.t("start.language_set"))
+            return False
+        context.user_data[ANSWERED_KEY] = message.message_id
     await context.services.users.set_language(query.from_user.id, data.lang)
     context.lang = data.lang
     await query.answer(context.tr.t("start.language_set"))
     await query.edit_message_text(context.tr.t("start.language_set"))
+    return True
 
 
 async def choose_language(
@@ -140,7 +154,8 @@ async def choose_language(
     """Outside a flow: the greeting follows, in the new language (within one, the step is
     asked again instead: handlers/flow.conversation). While a text is asked for (a note,
     a reason), that it is still awaited."""
-    await set_language(context, query, data)
+    if not await set_language(context, query, data):
+        return
     if asking.pending(context) is not None:
         await context.bot.send_message(query.from_user.id, context.tr.t("common.prompt_still_open"))
         return

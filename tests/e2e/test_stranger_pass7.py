@@ -251,3 +251,23 @@ async def test_the_greeting_in_the_middle_of_a_flow_says_it_is_still_open(
     assert fa("start.flow_open") in greeting.text
     await owner.say("/cancel")
     assert fa("start.flow_open") not in (await owner.say("/start")).text
+
+
+async def test_a_double_tap_on_a_language_answers_once(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: a double tap on "English" greeted twice; within /register it asked the name
+    twice. The second tap on a prompt already answered is only answered."""
+    owner = cast.owner
+    ended = {EN.t("common.cancelled"), EN.t("common.nothing_to_cancel")}
+    for begin, follows in (("/help", "start.greeting"), ("/register", "registration.ask_name")):
+        await owner.say(begin)
+        choice = await owner.say("/language")
+        start = choice.created_seq
+        for _ in range(2):
+            await emulator.press_raw(owner.id, owner.id, choice.message_id, "lang:en")
+        # Updates are handled in order: once /cancel is answered, both taps were.
+        await owner.send("/cancel")
+        await emulator.wait_for_message(owner.id, lambda m: m.text in ended, after=start)
+        after = [m for m in emulator.messages(owner.id) if m.created_seq > start]
+        assert len([m for m in after if says(m.text, follows, lang="en")]) == 1, begin
