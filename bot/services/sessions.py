@@ -62,6 +62,14 @@ class ItemBrief:
     outcome: str | None
     decision: DecisionDTO | None
 
+    @property
+    def outcome_in_words(self) -> str | None:
+        """The outcome the agenda and the minutes state in a line (sessions.outcome_*): any
+        but a decision, which they show in full instead."""
+        if self.outcome and (self.decision is None or self.outcome != ItemOutcome.DECIDED):
+            return self.outcome
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class SessionPack:
