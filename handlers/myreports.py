@@ -190,12 +190,48 @@ async def lookup_number(update: Update, context: RounaqContext) -> None:
             reply_markup=keyboard(*menu_buttons(context, with_help=True)),
         )
         return
-    view = await context.services.reports.find_by_number(context.principal, number)
-    if view is None or not await show_report(update, context, view.report.id):
+    await open_named(update, context, [number])
+
+
+async def open_named(
+    update: Update, context: RounaqContext, numbers: list[tuple[int, int]]
+) -> None:
+    """The reports these tracking numbers name (a bare number, or those written in a
+    sentence: handlers/fallback), under one rule: one this person may see is opened; of
+    several, theirs are offered one button each; a number they may not see is answered as
+    one that does not exist, and is not offered."""
+    message = message_of(update)
+    found: dict[int, ReportView] = {}
+    for number in numbers:
+        view = await context.services.reports.find_by_number(context.principal, number)
+        if view is not None:
+            found.setdefault(view.report.id, view)
+    views = list(found.values())
+    if len(views) == 1 and await show_report(update, context, views[0].report.id):
+        return
+    if len(views) > 1:
+        fmt = context.fmt
         await message.reply_text(
-            context.tr.t("myreports.not_found"),
-            reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+            context.tr.t("myreports.several_numbers"),
+            reply_markup=keyboard(
+                *(
+                    [
+                        InlineKeyboardButton(
+                            context.tr.t(
+                                "myreports.btn_open_number", number=tracking_number(fmt, v.report)
+                            ),
+                            callback_data=OpenButton(v.report.id).pack(),
+                        )
+                    ]
+                    for v in views
+                )
+            ),
         )
+        return
+    await message.reply_text(
+        context.tr.t("myreports.not_found"),
+        reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+    )
 
 
 # A bare number: digits in any script, in one group or two (either order) with an optional

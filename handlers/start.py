@@ -122,14 +122,20 @@ async def language_command(update: Update, context: RounaqContext) -> None:
     await ask_language(update, context)
 
 
+async def set_language(context: RounaqContext, query: CallbackQuery, data: ChooseLanguage) -> None:
+    """The choice kept, and said in the language chosen on the message that offered it."""
+    await context.services.users.set_language(query.from_user.id, data.lang)
+    context.lang = data.lang
+    await query.answer(context.tr.t("start.language_set"))
+    await query.edit_message_text(context.tr.t("start.language_set"))
+
+
 async def choose_language(
     update: Update, context: RounaqContext, query: CallbackQuery, data: ChooseLanguage
 ) -> None:
-    lang = data.lang
-    await context.services.users.set_language(query.from_user.id, lang)
-    context.lang = lang
-    await query.answer(context.tr.t("start.language_set"))
-    await query.edit_message_text(context.tr.t("start.language_set"))
+    """Outside a flow: the greeting follows, in the new language (within one, the step is
+    asked again instead: handlers/flow.conversation)."""
+    await set_language(context, query, data)
     await greet(update, context)
 
 
