@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
-from tests.e2e.expect import EN, FA, FA_P, labels, says
+from tests.e2e.expect import EN, FA, FA_P, fa, labels, says
 from tests.e2e.workflow_kit import Cast
 
 
@@ -32,3 +32,30 @@ async def test_progress_with_a_program_number_opens_that_program(
     ]
     assert "27." in labels(refused)
     assert FA.t("programs.choose_program") not in refused.text
+
+
+async def test_the_find_prompt_says_it_still_waits_and_a_card_has_no_double_dash(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an admin pressed "find a person" and typed "سارا" (a name, not an id). The
+    answer, "no such user…", did not say the prompt still waited, so their next words,
+    a tracking number to look up, were searched as a user too; nor how to stop. Then the
+    card of Sara, who has no @username, read "شناسه: 3001 — —": a dash for the missing
+    name after the dash that separates it. The refusal now asks for another id or /cancel,
+    and a card without a username says so."""
+    admin = cast.admin
+    home = await admin.say("/admin")
+    await admin.press(home, fa("admin.btn_find"))
+    refused = await admin.say("سارا")
+    assert refused.text == fa("admin.user_not_found") + "\n" + fa("admin.ask_user_again")
+    assert "/cancel" in refused.text
+    card = await admin.say(FA_P.digits(str(cast.official.id)))
+    assert card.text.split("\n")[1] == fa(
+        "admin.user_card", name="سارا", id=str(cast.official.id),
+        username=fa("admin.no_username"), roles="",
+    ).split("\n")[1]  # fmt: skip
+    assert "— —" not in card.text
+    # The prompt is over once a card is shown: the /admin command itself says "no such
+    # user" without asking for another.
+    typed = await admin.say("/admin @nobody_here")
+    assert typed.text == fa("admin.user_not_found")
