@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from tests.e2e.expect import EN, FA, FA_P, fa, labels, says
-from tests.e2e.workflow_kit import Cast
+from tests.e2e.workflow_kit import Cast, file_report
 
 
 async def test_progress_with_a_program_number_opens_that_program(
@@ -59,3 +59,19 @@ async def test_the_find_prompt_says_it_still_waits_and_a_card_has_no_double_dash
     # user" without asking for another.
     typed = await admin.say("/admin @nobody_here")
     assert typed.text == fa("admin.user_not_found")
+
+
+async def test_a_one_letter_note_is_one_character_in_english(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen by the lending banks' officer, who reads English: a note of one letter was
+    refused with "Yours was 1 characters; please write between 2 and 2,000." The length
+    is counted with its noun in the reader's language."""
+    await file_report(app, cast.other_owner, "bank_finance")
+    card = await cast.bank_officer.say("1405-0001")
+    await cast.bank_officer.press(card, "wf:note:1:c")
+    refused = await cast.bank_officer.say("x")
+    one = EN.plural("workflow.characters", 1)
+    assert refused.text == EN.t("workflow.error_note_length", length=one, min=2, max=2000)
+    assert "1 character;" in refused.text
+    assert "1 characters" not in refused.text
