@@ -75,3 +75,22 @@ async def test_a_one_letter_note_is_one_character_in_english(
     assert refused.text == EN.t("workflow.error_note_length", length=one, min=2, max=2000)
     assert "1 character;" in refused.text
     assert "1 characters" not in refused.text
+
+
+async def test_loans_with_what_is_not_a_year_says_so(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an official typed "/loans ۹۸" (as 1398 is said: "سال ۹۸") and "/loans
+    abc". Both answered with the latest year's figures and not a word about what was
+    typed, so "۹۸" looked understood and "abc" ignored. Two digits are that year of the
+    Persian calendar; what is no year is named above the latest year's figures."""
+    official = cast.official
+    short = await official.say("/loans ۹۸")
+    assert short.text.startswith(fa("loans.title", year=FA_P.plain_int(1398)))
+    latest = await official.say("/loans 1398")
+    wrong = await official.say("/loans abc")
+    told = fa("loans.not_a_year", text="abc", example=FA_P.plain_int(1398))
+    assert wrong.text == told + "\n\n" + latest.text
+    assert wrong.buttons == latest.buttons
+    early = await official.say("/loans ۰۵")
+    assert early.text.startswith(fa("loans.title", year=FA_P.plain_int(1405)))
