@@ -11,7 +11,7 @@ from telegram.ext import MessageHandler, filters
 from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
-from bot.formatting import escape, split_message
+from bot.formatting import split_message
 from bot.services.loans import DIMENSIONS, LoanOverview
 from bot.text import parse_int
 from bot.views.figures import (
@@ -139,7 +139,7 @@ async def loans(update: Update, context: RounaqContext) -> None:
         fmt = context.fmt
         today = context.services.clock.now().astimezone(context.settings.tz).date()
         example = fmt.plain_int(overview.year or jdatetime.date.fromgregorian(date=today).year)
-        shown = escape(fmt.shorten(asked, 40))
+        shown = fmt.name(fmt.shorten(asked, 40))
         text = context.tr.t("loans.not_a_year", text=shown, example=example) + "\n\n" + text
     await message.reply_text(text, reply_markup=_markup(context, overview, "sum", "r"))
 

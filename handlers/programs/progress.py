@@ -80,7 +80,7 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
     DRAFT.put(context, ProgressFields())
     question = tr.t("programs.choose_program")
     if asked:
-        shown = escape(fmt.shorten(asked, 40))
+        shown = fmt.name(fmt.shorten(asked, 40))
         question = tr.t("programs.not_agency_program", text=shown) + "\n" + question
     await context.bot.send_message(
         chat_id(update),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
+from emulator.html_parse import parse_html
 from tests.e2e.expect import EN, FA, FA_P, fa, labels, says
 from tests.e2e.workflow_kit import Cast, file_report
 
@@ -89,8 +90,26 @@ async def test_loans_with_what_is_not_a_year_says_so(
     assert short.text.startswith(fa("loans.title", year=FA_P.plain_int(1398)))
     latest = await official.say("/loans 1398")
     wrong = await official.say("/loans abc")
-    told = fa("loans.not_a_year", text="abc", example=FA_P.plain_int(1398))
+    told = fa("loans.not_a_year", text=FA_P.name("abc"), example=FA_P.plain_int(1398))
     assert wrong.text == told + "\n\n" + latest.text
     assert wrong.buttons == latest.buttons
     early = await official.say("/loans ۰۵")
     assert early.text.startswith(fa("loans.title", year=FA_P.plain_int(1405)))
+
+
+async def test_status_with_no_programs_number_names_what_was_typed(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an official typed "/status abc" and was told "there is no program with that
+    number" (abc is no number), and "/status ۹۹" left them to guess which numbers there
+    are. The answer names what was typed and the programs' numbers, in the reader's
+    language and digits."""
+    first, last = FA_P.plain_int(1), FA_P.plain_int(27)
+    for typed in ("abc", "۹۹", "0"):
+        reply = await cast.official.say(f"/status {typed}")
+        named = FA_P.name(typed)  # a Latin word isolated in the Persian sentence
+        assert reply.text == fa("programs.no_such_program", text=named, first=first, last=last)
+    english = await cast.bank_officer.say("/status <b>")
+    expected, _ = parse_html(EN.t("programs.no_such_program", text="&lt;b&gt;", first=1, last=27))
+    assert english.text == expected
+    assert "“<b>”" in english.text
