@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import jdatetime
 from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
 from telegram.ext import MessageHandler, filters
 
@@ -113,6 +114,9 @@ def loans_year(arg: str) -> int | None:
     year = parse_int(arg)
     if year is not None and 1900 <= year <= 2200:
         year -= GREGORIAN_OFFSET
+    elif year is not None and 0 <= year <= 99 and len(arg.strip()) == 2:
+        # "۹۸" is how 1398 is said and written ("سال ۹۸"); "۰۵" is 1405.
+        year += 1300 if year >= 50 else 1400
     if year is None or not 1300 <= year <= 1600:
         return None
     return year
@@ -122,14 +126,22 @@ async def loans(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    year = loans_year(context.args[0]) if context.args else None
+    asked = context.args[0] if context.args else ""
+    year = loans_year(asked) if asked else None
     if context.principal.can(Permission.VIEW_NATIONAL):
         await _national(message, context, year)
         return
     overview = await context.services.loans.overview(year)
-    await message.reply_text(
-        _render(context, overview, "sum", "r"), reply_markup=_markup(context, overview, "sum", "r")
-    )
+    text = _render(context, overview, "sum", "r")
+    if asked and year is None:
+        # Not a year: the latest is shown, and the reader is told so rather than left to
+        # take it for the year they typed.
+        fmt = context.fmt
+        today = context.services.clock.now().astimezone(context.settings.tz).date()
+        example = fmt.plain_int(overview.year or jdatetime.date.fromgregorian(date=today).year)
+        shown = fmt.name(fmt.shorten(asked, 40))
+        text = context.tr.t("loans.not_a_year", text=shown, example=example) + "\n\n" + text
+    await message.reply_text(text, reply_markup=_markup(context, overview, "sum", "r"))
 
 
 async def _national(message: Message, context: RounaqContext, year: int | None) -> None:

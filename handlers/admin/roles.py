@@ -97,13 +97,20 @@ async def _bind_group(update: Update, context: RounaqContext, code: str) -> None
     )
 
 
-async def show_user(update: Update, context: RounaqContext, query_text: str) -> bool:
+async def show_user(
+    update: Update, context: RounaqContext, query_text: str, *, waiting: bool = False
+) -> bool:
+    """The user's card; False when there is no such user. `waiting`: the find prompt
+    still waits, so the answer says that the next text is searched too, and how to stop."""
     tr = context.tr
     user = await context.services.users.find(query_text.strip())
     if user is None:
         chat = update.effective_chat
         assert chat is not None
-        await context.bot.send_message(chat.id, tr.t("admin.user_not_found"))
+        text = tr.t("admin.user_not_found")
+        if waiting:
+            text += "\n" + tr.t("admin.ask_user_again")
+        await context.bot.send_message(chat.id, text)
         return False
     text, markup = await user_card(context, user)
     await edit_or_send(update, context, text, markup)
@@ -207,4 +214,4 @@ async def _role_changed(
 
 
 async def got_user(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
-    return await show_user(update, context, text)
+    return await show_user(update, context, text, waiting=True)

@@ -1,0 +1,115 @@
+"""Defects found on a stranger's pass over the staff side (agency officers, officials,
+admins), each pinned by what the person saw. Over HTTP, against the Bot API emulator."""
+
+from __future__ import annotations
+
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from emulator.html_parse import parse_html
+from tests.e2e.expect import EN, FA, FA_P, fa, labels, says
+from tests.e2e.workflow_kit import Cast, file_report
+
+
+async def test_progress_with_a_program_number_opens_that_program(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an SMT officer typed "/progress ۳" (as /editprogram and /status take a
+    number) and was asked "which program's progress are you reporting?" over the list of
+    all eighteen of the agency's programs: the number was dropped without a word. The
+    lending banks' officer typed "/progress 3", a program that is not theirs, and got
+    their own list with nothing said about 3. A number of theirs opens that program; any
+    other is named above the list."""
+    asked = await cast.officer.say("/progress ۳")
+    assert says(asked.text, "programs.ask_percent", number=FA_P.plain_int(3))
+    assert "احیای واحدهای راکد و تعطیل" in asked.text
+    assert asked.buttons == []
+    noted = await cast.officer.say("۴۰")
+    assert noted.text == FA.t("programs.ask_note")
+
+    refused = await cast.bank_officer.say("/progress 3")
+    assert refused.text.split("\n") == [
+        EN.t("programs.not_agency_program", text="3"),
+        EN.t("programs.choose_program"),
+    ]
+    assert "27." in labels(refused)
+    assert FA.t("programs.choose_program") not in refused.text
+
+
+async def test_the_find_prompt_says_it_still_waits_and_a_card_has_no_double_dash(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an admin pressed "find a person" and typed "سارا" (a name, not an id). The
+    answer, "no such user…", did not say the prompt still waited, so their next words,
+    a tracking number to look up, were searched as a user too; nor how to stop. Then the
+    card of Sara, who has no @username, read "شناسه: 3001 — —": a dash for the missing
+    name after the dash that separates it. The refusal now asks for another id or /cancel,
+    and a card without a username says so."""
+    admin = cast.admin
+    home = await admin.say("/admin")
+    await admin.press(home, fa("admin.btn_find"))
+    refused = await admin.say("سارا")
+    assert refused.text == fa("admin.user_not_found") + "\n" + fa("admin.ask_user_again")
+    assert "/cancel" in refused.text
+    card = await admin.say(FA_P.digits(str(cast.official.id)))
+    assert card.text.split("\n")[1] == fa(
+        "admin.user_card", name="سارا", id=str(cast.official.id),
+        username=fa("admin.no_username"), roles="",
+    ).split("\n")[1]  # fmt: skip
+    assert "— —" not in card.text
+    # The prompt is over once a card is shown: the /admin command itself says "no such
+    # user" without asking for another.
+    typed = await admin.say("/admin @nobody_here")
+    assert typed.text == fa("admin.user_not_found")
+
+
+async def test_a_one_letter_note_is_one_character_in_english(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen by the lending banks' officer, who reads English: a note of one letter was
+    refused with "Yours was 1 characters; please write between 2 and 2,000." The length
+    is counted with its noun in the reader's language."""
+    await file_report(app, cast.other_owner, "bank_finance")
+    card = await cast.bank_officer.say("1405-0001")
+    await cast.bank_officer.press(card, "wf:note:1:c")
+    refused = await cast.bank_officer.say("x")
+    one = EN.plural("workflow.characters", 1)
+    assert refused.text == EN.t("workflow.error_note_length", length=one, min=2, max=2000)
+    assert "1 character;" in refused.text
+    assert "1 characters" not in refused.text
+
+
+async def test_loans_with_what_is_not_a_year_says_so(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an official typed "/loans ۹۸" (as 1398 is said: "سال ۹۸") and "/loans
+    abc". Both answered with the latest year's figures and not a word about what was
+    typed, so "۹۸" looked understood and "abc" ignored. Two digits are that year of the
+    Persian calendar; what is no year is named above the latest year's figures."""
+    official = cast.official
+    short = await official.say("/loans ۹۸")
+    assert short.text.startswith(fa("loans.title", year=FA_P.plain_int(1398)))
+    latest = await official.say("/loans 1398")
+    wrong = await official.say("/loans abc")
+    told = fa("loans.not_a_year", text=FA_P.name("abc"), example=FA_P.plain_int(1398))
+    assert wrong.text == told + "\n\n" + latest.text
+    assert wrong.buttons == latest.buttons
+    early = await official.say("/loans ۰۵")
+    assert early.text.startswith(fa("loans.title", year=FA_P.plain_int(1405)))
+
+
+async def test_status_with_no_programs_number_names_what_was_typed(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an official typed "/status abc" and was told "there is no program with that
+    number" (abc is no number), and "/status ۹۹" left them to guess which numbers there
+    are. The answer names what was typed and the programs' numbers, in the reader's
+    language and digits."""
+    first, last = FA_P.plain_int(1), FA_P.plain_int(27)
+    for typed in ("abc", "۹۹", "0"):
+        reply = await cast.official.say(f"/status {typed}")
+        named = FA_P.name(typed)  # a Latin word isolated in the Persian sentence
+        assert reply.text == fa("programs.no_such_program", text=named, first=first, last=last)
+    english = await cast.bank_officer.say("/status <b>")
+    expected, _ = parse_html(EN.t("programs.no_such_program", text="&lt;b&gt;", first=1, last=27))
+    assert english.text == expected
+    assert "“<b>”" in english.text
