@@ -14,7 +14,7 @@ from emulator import BotApiEmulator, SentMessage
 from tests.display_rules import check_fa
 from tests.e2e.expect import EN_P, FA_P, T1, fa, labels, saying, says
 from tests.e2e.owner_kit import register_unit
-from tests.e2e.report_steps import up_to_description
+from tests.e2e.report_steps import report_up_to_attachments, summary_after, up_to_description
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.people import Person
 
@@ -271,3 +271,24 @@ async def test_a_double_tap_on_a_language_answers_once(
         await emulator.wait_for_message(owner.id, lambda m: m.text in ended, after=start)
         after = [m for m in emulator.messages(owner.id) if m.created_seq > start]
         assert len([m for m in after if says(m.text, follows, lang="en")]) == 1, begin
+
+
+async def test_a_double_tap_on_submit_says_the_report_went(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: a double tap on "✅ ثبت گزارش" gave the receipt, and for the second tap an
+    alert "this button is no longer valid", which reads as if the report had not gone.
+    The second tap says which report the summary became."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    ask_files = await report_up_to_attachments(owner)
+    summary = await summary_after(owner, ask_files)
+    label = next(t for row in summary.buttons for t, _ in row if fa("report.btn_submit") in t)
+    first = await emulator.press(owner.id, summary, label)
+    second = await emulator.press(owner.id, summary, label)
+    await owner.next("شمارهٔ پیگیری")
+    answer = await emulator.wait_for_answer(second)
+    assert answer.text == fa("report.already_submitted", number=T1)
+    assert (await emulator.wait_for_answer(first)).text != answer.text
+    receipts = [m for m in emulator.messages(owner.id) if says(m.text, "report.submitted")]
+    assert len(receipts) == 1
