@@ -1,7 +1,8 @@
 """Defects found on the seventh stranger's pass (a tracking number asked about in a
-sentence, a language switched in the middle of a flow, a double press, the HQ's session
-dates, a newcomer's phone in English): each pinned by what the person saw. Over HTTP,
-against the Bot API emulator."""
+sentence, a language switched in the middle of a flow or of a prompt, double taps on
+withdraw, a language and submit, the HQ's session dates, a newcomer's phone in English,
+/start in the middle of a flow): each pinned by what the person saw. Over HTTP, against
+the Bot API emulator."""
 
 from __future__ import annotations
 
