@@ -293,3 +293,17 @@ async def test_a_double_tap_on_submit_says_the_report_went(
     assert (await emulator.wait_for_answer(first)).text != answer.text
     receipts = [m for m in emulator.messages(owner.id) if says(m.text, "report.submitted")]
     assert len(receipts) == 1
+
+
+async def test_my_reports_without_a_unit_offers_to_register_one(
+    app: RounaqApp, emulator: BotApiEmulator
+) -> None:
+    """Seen: a newcomer's /myreports said "you have not reported anything yet" under a
+    "Report an obstacle" button, which only said "first register your unit". Without a
+    unit the button registers one."""
+    newcomer = Person(emulator, emulator.add_user(7103, "Nora", language_code="en"))
+    empty = await newcomer.say("/myreports")
+    assert empty.text == EN.t("myreports.empty")
+    assert labels(empty) == EN.t("start.btn_register")
+    ask_name = await newcomer.press(empty, EN.t("start.btn_register"))
+    assert says(ask_name.text, "registration.ask_name", lang="en")
