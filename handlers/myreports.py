@@ -52,10 +52,15 @@ async def _render_page(
     drafting = "report" in drafts.open_flows(context.user_data)
     if not result.total:
         text = tr.t("myreports.empty")
-        label = tr.t("report.btn_resume" if drafting else "start.btn_report")
         if drafting:
             text += "\n\n" + tr.t("myreports.draft_open")
-        return text, keyboard([InlineKeyboardButton(label, callback_data="menu:report")])
+            label, data = tr.t("report.btn_resume"), "menu:report"
+        elif await context.services.units.of_owner(context.principal.user_id):
+            label, data = tr.t("start.btn_report"), "menu:report"
+        else:
+            # Without a unit a report cannot begin: the way there is registering one.
+            label, data = tr.t("start.btn_register"), "menu:register"
+        return text, keyboard([InlineKeyboardButton(label, callback_data=data)])
     lines = [tr.plural("myreports.title", result.total)]
     buttons = []
     for report in result.items:

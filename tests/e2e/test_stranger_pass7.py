@@ -1,7 +1,8 @@
 """Defects found on the seventh stranger's pass (a tracking number asked about in a
-sentence, a language switched in the middle of a flow, a double press, the HQ's session
-dates, a newcomer's phone in English): each pinned by what the person saw. Over HTTP,
-against the Bot API emulator."""
+sentence, a language switched in the middle of a flow or of a prompt, double taps on
+withdraw, a language and submit, the HQ's session dates, a newcomer's phone in English,
+/start in the middle of a flow): each pinned by what the person saw. Over HTTP, against
+the Bot API emulator."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from emulator import BotApiEmulator, SentMessage
 from tests.display_rules import check_fa
 from tests.e2e.expect import EN_P, FA_P, T1, fa, labels, saying, says
 from tests.e2e.owner_kit import register_unit
-from tests.e2e.report_steps import up_to_description
+from tests.e2e.report_steps import report_up_to_attachments, summary_after, up_to_description
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.people import Person
 
@@ -271,3 +272,38 @@ async def test_a_double_tap_on_a_language_answers_once(
         await emulator.wait_for_message(owner.id, lambda m: m.text in ended, after=start)
         after = [m for m in emulator.messages(owner.id) if m.created_seq > start]
         assert len([m for m in after if says(m.text, follows, lang="en")]) == 1, begin
+
+
+async def test_a_double_tap_on_submit_says_the_report_went(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: a double tap on "✅ ثبت گزارش" gave the receipt, and for the second tap an
+    alert "this button is no longer valid", which reads as if the report had not gone.
+    The second tap says which report the summary became."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    ask_files = await report_up_to_attachments(owner)
+    summary = await summary_after(owner, ask_files)
+    label = next(t for row in summary.buttons for t, _ in row if fa("report.btn_submit") in t)
+    first = await emulator.press(owner.id, summary, label)
+    second = await emulator.press(owner.id, summary, label)
+    await owner.next("شمارهٔ پیگیری")
+    answer = await emulator.wait_for_answer(second)
+    assert answer.text == fa("report.already_submitted", number=T1)
+    assert (await emulator.wait_for_answer(first)).text != answer.text
+    receipts = [m for m in emulator.messages(owner.id) if says(m.text, "report.submitted")]
+    assert len(receipts) == 1
+
+
+async def test_my_reports_without_a_unit_offers_to_register_one(
+    app: RounaqApp, emulator: BotApiEmulator
+) -> None:
+    """Seen: a newcomer's /myreports said "you have not reported anything yet" under a
+    "Report an obstacle" button, which only said "first register your unit". Without a
+    unit the button registers one."""
+    newcomer = Person(emulator, emulator.add_user(7103, "Nora", language_code="en"))
+    empty = await newcomer.say("/myreports")
+    assert empty.text == EN.t("myreports.empty")
+    assert labels(empty) == EN.t("start.btn_register")
+    ask_name = await newcomer.press(empty, EN.t("start.btn_register"))
+    assert says(ask_name.text, "registration.ask_name", lang="en")
