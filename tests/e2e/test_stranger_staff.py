@@ -113,3 +113,27 @@ async def test_status_with_no_programs_number_names_what_was_typed(
     expected, _ = parse_html(EN.t("programs.no_such_program", text="&lt;b&gt;", first=1, last=27))
     assert english.text == expected
     assert "“<b>”" in english.text
+
+
+async def test_the_progress_prompts_say_how_to_leave_them(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an SMT officer began "/progress ۳", typed the percent, then remembered a
+    report to look up and sent its number; it became the progress note (it is long
+    enough), and the flow went on to ask for evidence. No prompt of the flow said how to
+    leave it, as every other prompt does. They say /cancel now, and after it the number
+    opens the report."""
+    await file_report(app, cast.owner, "raw_materials")
+    officer = cast.officer
+    asked = await officer.say("/progress ۳")
+    assert "/cancel" in asked.text
+    refused = await officer.say("1405-0001")
+    assert refused.text == fa("programs.bad_percent", text="1405-0001")
+    assert "/cancel" in refused.text
+    note = await officer.say("۴۰")
+    assert note.text == fa("programs.ask_note")
+    assert "/cancel" in note.text
+    assert (await officer.say("/cancel")).text == fa("common.cancelled")
+    card = await officer.say("1405-0001")
+    assert FA_P.tracking(1405, 1) in card.text.split("\n")[0]
+    assert fa("workflow.btn_res") in labels(card)
