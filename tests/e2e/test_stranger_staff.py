@@ -6,8 +6,9 @@ from __future__ import annotations
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from emulator.html_parse import parse_html
+from storage.models import Role
 from tests.e2e.expect import EN, FA, FA_P, fa, labels, says
-from tests.e2e.workflow_kit import Cast, file_report
+from tests.e2e.workflow_kit import Cast, file_report, services_of
 
 
 async def test_progress_with_a_program_number_opens_that_program(
@@ -95,6 +96,10 @@ async def test_loans_with_what_is_not_a_year_says_so(
     assert wrong.buttons == latest.buttons
     early = await official.say("/loans ۰۵")
     assert early.text.startswith(fa("loans.title", year=FA_P.plain_int(1405)))
+    # The ministry's roll-up across provinces says it too.
+    await services_of(app).users.grant(cast.secretariat.id, Role.MINISTRY)
+    national = await cast.secretariat.say("/loans abc")
+    assert national.text.startswith(told + "\n\n"), national.text
 
 
 async def test_status_with_no_programs_number_names_what_was_typed(
