@@ -7,6 +7,7 @@ from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from emulator.html_parse import parse_html
 from storage.models import Role
+from tests.display_rules import unisolated_latin, zero_lookalikes
 from tests.e2e.expect import EN, FA, FA_P, fa, labels, says
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 
@@ -93,6 +94,7 @@ async def test_loans_with_what_is_not_a_year_says_so(
     wrong = await official.say("/loans abc")
     told = fa("loans.not_a_year", text=FA_P.name("abc"), example=FA_P.plain_int(1398))
     assert wrong.text == told + "\n\n" + latest.text
+    assert unisolated_latin(told) == ""
     assert wrong.buttons == latest.buttons
     early = await official.say("/loans ۰۵")
     assert early.text.startswith(fa("loans.title", year=FA_P.plain_int(1405)))
@@ -114,6 +116,7 @@ async def test_status_with_no_programs_number_names_what_was_typed(
         reply = await cast.official.say(f"/status {typed}")
         named = FA_P.name(typed)  # a Latin word isolated in the Persian sentence
         assert reply.text == fa("programs.no_such_program", text=named, first=first, last=last)
+        assert unisolated_latin(reply.text) == "", reply.text
     english = await cast.bank_officer.say("/status <b>")
     expected, _ = parse_html(EN.t("programs.no_such_program", text="&lt;b&gt;", first=1, last=27))
     assert english.text == expected
@@ -138,6 +141,8 @@ async def test_the_progress_prompts_say_how_to_leave_them(
     note = await officer.say("۴۰")
     assert note.text == fa("programs.ask_note")
     assert "/cancel" in note.text
+    for prompt in (asked, refused, note):
+        assert not zero_lookalikes(prompt.text), prompt.text
     assert (await officer.say("/cancel")).text == fa("common.cancelled")
     card = await officer.say("1405-0001")
     assert FA_P.tracking(1405, 1) in card.text.split("\n")[0]
