@@ -128,23 +128,31 @@ async def loans(update: Update, context: RounaqContext) -> None:
         return
     asked = context.args[0] if context.args else ""
     year = loans_year(asked) if asked else None
+    # What is not a year: the latest is shown, and the reader is told so rather than left
+    # to take it for the year they typed.
+    unread = asked if asked and year is None else ""
     if context.principal.can(Permission.VIEW_NATIONAL):
-        await _national(message, context, year)
+        await _national(message, context, year, unread)
         return
     overview = await context.services.loans.overview(year)
-    text = _render(context, overview, "sum", "r")
-    if asked and year is None:
-        # Not a year: the latest is shown, and the reader is told so rather than left to
-        # take it for the year they typed.
-        fmt = context.fmt
-        today = context.services.clock.now().astimezone(context.settings.tz).date()
-        example = fmt.plain_int(overview.year or jdatetime.date.fromgregorian(date=today).year)
-        shown = fmt.name(fmt.shorten(asked, 40))
-        text = context.tr.t("loans.not_a_year", text=shown, example=example) + "\n\n" + text
+    text = _not_a_year(context, unread, overview.year) + _render(context, overview, "sum", "r")
     await message.reply_text(text, reply_markup=_markup(context, overview, "sum", "r"))
 
 
-async def _national(message: Message, context: RounaqContext, year: int | None) -> None:
+def _not_a_year(context: RounaqContext, unread: str, shown_year: int | None) -> str:
+    """The line above the figures when `unread` (an argument that is no year) was given."""
+    if not unread:
+        return ""
+    fmt = context.fmt
+    today = context.services.clock.now().astimezone(context.settings.tz).date()
+    example = fmt.plain_int(shown_year or jdatetime.date.fromgregorian(date=today).year)
+    shown = fmt.name(fmt.shorten(unread, 40))
+    return context.tr.t("loans.not_a_year", text=shown, example=example) + "\n\n"
+
+
+async def _national(
+    message: Message, context: RounaqContext, year: int | None, unread: str
+) -> None:
     """The ministry: every province's quota and figures for one year (the latest any
     province has, unless asked), each source on its own line, and the total."""
     services = context.services
@@ -153,7 +161,7 @@ async def _national(message: Message, context: RounaqContext, year: int | None) 
         latest = await national.across_provinces(lambda p: loans_.overview(province_id=p.id))
         year = max((o.year for _, o in latest if o.year is not None), default=None)
     rows = await national.across_provinces(lambda p: loans_.overview(year, province_id=p.id))
-    text = national_loans(context.tr, context.fmt, year, rows)
+    text = _not_a_year(context, unread, year) + national_loans(context.tr, context.fmt, year, rows)
     for chunk in split_message(text):
         await message.reply_text(chunk)
 

@@ -4,10 +4,13 @@ admins), each pinned by what the person saw. Over HTTP, against the Bot API emul
 from __future__ import annotations
 
 from bot.context import RounaqApp
+from bot.views.admin import role_name
 from emulator import BotApiEmulator
 from emulator.html_parse import parse_html
-from tests.e2e.expect import EN, FA, FA_P, fa, labels, says
-from tests.e2e.workflow_kit import Cast, file_report
+from storage.models import Role
+from tests.display_rules import unisolated_latin, zero_lookalikes
+from tests.e2e.expect import EN, EN_P, FA, FA_P, fa, labels, says
+from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
 
 
 async def test_progress_with_a_program_number_opens_that_program(
@@ -92,9 +95,14 @@ async def test_loans_with_what_is_not_a_year_says_so(
     wrong = await official.say("/loans abc")
     told = fa("loans.not_a_year", text=FA_P.name("abc"), example=FA_P.plain_int(1398))
     assert wrong.text == told + "\n\n" + latest.text
+    assert unisolated_latin(told) == ""
     assert wrong.buttons == latest.buttons
     early = await official.say("/loans ۰۵")
     assert early.text.startswith(fa("loans.title", year=FA_P.plain_int(1405)))
+    # The ministry's roll-up across provinces says it too.
+    await services_of(app).users.grant(cast.secretariat.id, Role.MINISTRY)
+    national = await cast.secretariat.say("/loans abc")
+    assert national.text.startswith(told + "\n\n"), national.text
 
 
 async def test_status_with_no_programs_number_names_what_was_typed(
@@ -109,7 +117,68 @@ async def test_status_with_no_programs_number_names_what_was_typed(
         reply = await cast.official.say(f"/status {typed}")
         named = FA_P.name(typed)  # a Latin word isolated in the Persian sentence
         assert reply.text == fa("programs.no_such_program", text=named, first=first, last=last)
+        assert unisolated_latin(reply.text) == "", reply.text
     english = await cast.bank_officer.say("/status <b>")
     expected, _ = parse_html(EN.t("programs.no_such_program", text="&lt;b&gt;", first=1, last=27))
     assert english.text == expected
     assert "“<b>”" in english.text
+
+
+async def test_the_progress_prompts_say_how_to_leave_them(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an SMT officer began "/progress ۳", typed the percent, then remembered a
+    report to look up and sent its number; it became the progress note (it is long
+    enough), and the flow went on to ask for evidence. No prompt of the flow said how to
+    leave it, as every other prompt does. They say /cancel now, and after it the number
+    opens the report."""
+    await file_report(app, cast.owner, "raw_materials")
+    officer = cast.officer
+    asked = await officer.say("/progress ۳")
+    assert "/cancel" in asked.text
+    refused = await officer.say("1405-0001")
+    assert refused.text == fa("programs.bad_percent", text="1405-0001")
+    assert "/cancel" in refused.text
+    note = await officer.say("۴۰")
+    assert note.text == fa("programs.ask_note")
+    assert "/cancel" in note.text
+    for prompt in (asked, refused, note):
+        assert not zero_lookalikes(prompt.text), prompt.text
+    assert (await officer.say("/cancel")).text == fa("common.cancelled")
+    card = await officer.say("1405-0001")
+    assert FA_P.tracking(1405, 1) in card.text.split("\n")[0]
+    assert fa("workflow.btn_res") in labels(card)
+
+
+async def test_a_role_given_from_admin_is_told_to_its_holder(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an admin made Reza a provincial official from his card in /admin. The admin
+    read "saved"; Reza was told nothing, and learnt of /status and /loans only if he
+    opened the command menu (whoever redeems an invite is told at once). He is told now,
+    in his language, once: the same press on an older card tells him nothing again."""
+    admin, reza = cast.admin, cast.owner
+    card = await admin.say(f"/admin {reza.id}")
+    old = await admin.say(f"/admin {reza.id}")
+    cursor = emulator.cursor(reza.id)
+    await press_and_answer(
+        emulator, admin, card, FA.t("admin.btn_grant", role=FA.t("roles.official"))
+    )
+    told = await emulator.wait_for_message(reza.id, after=cursor)
+    assert told.text == fa("admin.invite_redeemed", role=FA.t("roles.official"))
+    await press_and_answer(
+        emulator, admin, old, FA.t("admin.btn_grant", role=FA.t("roles.official"))
+    )
+    assert [m.text for m in emulator.messages(reza.id)] == [told.text]
+
+    # An officer's role names the agency, in the grantee's language.
+    sam = cast.other_owner
+    card = await admin.say(f"/admin {sam.id}")
+    await admin.press_only(card, FA.t("admin.btn_grant", role=FA.t("roles.officer")))
+    picker = await emulator.wait_for_message(admin.id, lambda m: "بانک‌های عامل" in labels(m))
+    await press_and_answer(emulator, admin, picker, "بانک‌های عامل")
+    english = await sam.next()
+    officer = role_name(EN, EN_P, services_of(app).directory, "officer", cast.banks_id)
+    expected, _ = parse_html(EN.t("admin.invite_redeemed", role=officer))
+    assert english.text == expected
+    assert "Lending banks" in english.text
