@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable, Collection, Mapping
+from contextlib import suppress
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -33,6 +34,9 @@ from handlers.ui import message_of
 PENDING_KEY = drafts.register(
     "pending_input", lambda value: str(value.get("kind")) if isinstance(value, dict) else "prompt"
 )
+
+# In the pending answer: where its question was sent, [chat, message].
+ASKED = "asked_in"
 
 # (update, context, data saved by ask(), the text) -> True when done, False to ask again.
 PromptHandler = Callable[[Update, RounaqContext, dict[str, Any], str], Awaitable[bool]]
@@ -63,9 +67,12 @@ def refusing(
 
 
 async def ask(context: RounaqContext, user_id: int, text: str, kind: str, **data: Any) -> bool:
-    """Ask the user for text in their private chat; False if the bot cannot write to them."""
+    """Ask the user for text in their private chat; False if the bot cannot write to them.
+
+    The same question asked again while still open (the same button pressed twice on the
+    same thing) leaves one on screen, the newest: the answer goes to it alone."""
     try:
-        await context.bot.send_message(user_id, text)
+        sent = await context.bot.send_message(user_id, text)
     except Forbidden:
         return False
     except TelegramError as exc:
@@ -74,8 +81,24 @@ async def ask(context: RounaqContext, user_id: int, text: str, kind: str, **data
         return False
     if context.user_data is None:
         return False
-    context.user_data[PENDING_KEY] = {"kind": kind, **data}
+    wanted = {"kind": kind, **data}
+    earlier = pending(context)
+    context.user_data[PENDING_KEY] = {**wanted, ASKED: [sent.chat.id, sent.message_id]}
+    if earlier is not None:
+        await _withdraw_question(context, earlier, wanted)
     return True
+
+
+async def _withdraw_question(
+    context: RounaqContext, earlier: dict[str, Any], wanted: dict[str, Any]
+) -> None:
+    """The earlier question goes if it asked for the same thing."""
+    asked = earlier.pop(ASKED, None)
+    if earlier != wanted or not isinstance(asked, list) or len(asked) != 2:
+        return
+    # Only looks: a failure to delete (too old, a network blip) leaves it on screen.
+    with suppress(TelegramError):
+        await context.bot.delete_message(int(asked[0]), int(asked[1]))
 
 
 async def ask_presser(

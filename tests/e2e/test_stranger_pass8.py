@@ -1,0 +1,55 @@
+"""Defects found on the eighth stranger's pass (a button that asks for text pressed
+twice): each pinned by what the person saw. Over HTTP, against the Bot API emulator."""
+
+from __future__ import annotations
+
+from bot.context import RounaqApp
+from emulator import BotApiEmulator, SentMessage
+from tests.e2e.expect import T1, fa, saying, says
+from tests.e2e.workflow_kit import Cast, file_report
+from tests.people import Person
+
+
+async def press_twice(
+    emulator: BotApiEmulator, person: Person, message: SentMessage, label: str, key: str
+) -> SentMessage:
+    """Press `label` twice; the question (`key`, pinned to Persian) that the second press
+    asked, once it is the only one still on screen."""
+    first = await person.press(message, label)
+    assert says(first.text, key)
+    await person.press_only(message, label)
+    second = await emulator.wait_for_message(person.id, saying(key), after=first)
+    await emulator.wait_until(lambda: first.deleted)
+    live = [m for m in emulator.messages(person.id, include_deleted=False) if says(m.text, key)]
+    assert live == [second]
+    return second
+
+
+async def test_a_double_press_of_ask_the_owner_asks_once(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an officer tapped "❓ پرسش از صاحب واحد" twice and got two "write your question"
+    prompts, one under the other. The second tap leaves one, and the question typed next is
+    sent once."""
+    owner, officer = cast.owner, cast.officer
+    await file_report(app, owner, "raw_materials")
+    card = await officer.say("1405-0001")
+    await press_twice(emulator, officer, card, fa("workflow.btn_ask"), "workflow.ask_ask")
+    done = await officer.say("لطفاً فاکتور خرید را بفرستید.")
+    assert done.text.startswith(fa("workflow.done_ask")), done.text
+    await owner.next("فاکتور خرید")
+    asked = [m for m in emulator.messages(owner.id) if "فاکتور خرید" in m.text]
+    assert len(asked) == 1
+    assert T1 in asked[0].text
+
+
+async def test_a_double_press_of_new_session_asks_once(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """The same in the HQ: "➕ جلسهٔ تازه" twice left two "write the date" prompts; one
+    stays, and the date typed next goes on to the place."""
+    hq = cast.secretariat
+    listing = await hq.say("/session")
+    await press_twice(emulator, hq, listing, fa("sessions.btn_new"), "sessions.ask_when")
+    place = await hq.say("۱۴۰۵/۰۹/۱۵ ۱۰:۰۰")
+    assert place.text == fa("sessions.ask_place")
