@@ -33,6 +33,8 @@ from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
 from storage.repositories.workflow import WorkflowRepository
 
+# Counted in letters and digits (any script: Persian, Arabic, Latin): a row of emoji or
+# punctuation describes nothing.
 DESCRIPTION_MIN = 10
 # Generous: a long paste arrives as several messages (Telegram splits at 4,096), joined in
 # the draft. Cards show a trimmed start; the full text is kept and shown on demand.
@@ -343,6 +345,10 @@ async def read_view(
     return ReportView(report, tuple(events), tuple(attachments), actors, contact, tracking)
 
 
+def letters_and_digits(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
 def _dialable(contact: OwnerContactDTO | None) -> OwnerContactDTO | None:
     """The officer calls this number: in a form a phone dials (bot.text.dialable_phone)."""
     if contact is None or not contact.phone:
@@ -352,7 +358,8 @@ def _dialable(contact: OwnerContactDTO | None) -> OwnerContactDTO | None:
 
 def _check_draft(draft: ReportDraft) -> None:
     """Refuse a draft whose description, amount or attachments are out of bounds."""
-    if not DESCRIPTION_MIN <= len(draft.description) <= DESCRIPTION_MAX:
+    text = draft.description
+    if letters_and_digits(text) < DESCRIPTION_MIN or len(text) > DESCRIPTION_MAX:
         raise ReportError("description_length")
     if draft.amount_rials is not None and not amount_allowed(draft.amount_rials):
         raise ReportError("amount_range")

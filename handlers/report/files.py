@@ -11,6 +11,7 @@ from bot.services.reports import (
     MAX_ATTACHMENTS,
     Attachment,
     document_type_allowed,
+    letters_and_digits,
 )
 from bot.text import normalize_text
 from handlers import flow
@@ -24,7 +25,7 @@ def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str
     """(description, error message)."""
     text = normalize_text(raw)
     fmt = context.fmt
-    if len(text) < DESCRIPTION_MIN:
+    if letters_and_digits(text) < DESCRIPTION_MIN:
         return None, context.tr.t("report.description_short", min=fmt.number(DESCRIPTION_MIN))
     if len(text) > DESCRIPTION_MAX:
         return None, context.tr.t(

@@ -1,11 +1,15 @@
-"""Defects found on the eighth stranger's pass (a button that asks for text pressed
-twice): each pinned by what the person saw. Over HTTP, against the Bot API emulator."""
+"""Defects found on the eighth stranger's pass (a button that asks for text pressed twice,
+a description of emoji only): each pinned by what the person saw. Over HTTP, against the
+Bot API emulator."""
 
 from __future__ import annotations
 
 from bot.context import RounaqApp
+from bot.services.reports import DESCRIPTION_MIN
 from emulator import BotApiEmulator, SentMessage
-from tests.e2e.expect import T1, fa, saying, says
+from tests.e2e.expect import FA_P, T1, fa, saying, says
+from tests.e2e.owner_kit import register_unit
+from tests.e2e.report_steps import up_to_description
 from tests.e2e.workflow_kit import Cast, file_report
 from tests.people import Person
 
@@ -53,3 +57,20 @@ async def test_a_double_press_of_new_session_asks_once(
     await press_twice(emulator, hq, listing, fa("sessions.btn_new"), "sessions.ask_when")
     place = await hq.say("۱۴۰۵/۰۹/۱۵ ۱۰:۰۰")
     assert place.text == fa("sessions.ask_place")
+
+
+async def test_a_description_of_emoji_only_is_refused(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: eleven emoji passed as a report's description (the minimum counted characters).
+    Only letters and digits count, of any script; the refusal says so."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await up_to_description(owner)
+    short = fa("report.description_short", min=FA_P.number(DESCRIPTION_MIN))
+    for nothing in ("😡" * 11, "!!!؟؟؟...!!! 🙏🙏", "بانک ۱۲ 🙏🙏🙏🙏🙏🙏"):
+        refused = await owner.say(nothing)
+        assert refused.text == short, nothing
+    # Persian and Arabic letters, Latin letters and both kinds of digits all count.
+    files = await owner.say("مصنع Qom ۱۴۰۵ 12 🙏")
+    assert says(files.text, "report.ask_attachments")
