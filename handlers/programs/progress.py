@@ -30,7 +30,10 @@ from handlers.programs.progress_steps import (
     State,
     Today,
     ask_date,
+    ask_evidence,
+    ask_note,
     ask_percent,
+    ask_percent_again,
     confirm,
 )
 from handlers.programs.status import UpdateButton
@@ -90,6 +93,17 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
     return State.PROGRAM
 
 
+async def _answered(
+    update: Update, context: RounaqContext, ask: flow.Step, step: State, **answer: object
+) -> int:
+    """A step answered: its field kept in the draft, and the next `step` asked."""
+    with DRAFT.edit(context) as draft:
+        for field, value in answer.items():
+            setattr(draft, field, value)
+    await ask(update, context)
+    return step
+
+
 async def got_program(update: Update, context: RounaqContext) -> int:
     choice = steps.chosen(update, context)
     picked = PickProgram.unpack(choice.data)
@@ -112,10 +126,7 @@ async def got_percent(update: Update, context: RounaqContext) -> int:
             context.tr.t("programs.bad_percent", text=escape(context.fmt.shorten(text, 40)))
         )
         return State.PERCENT
-    with DRAFT.edit(context) as draft:
-        draft.percent = percent
-    await message.reply_text(context.tr.t("programs.ask_note"))
-    return State.NOTE
+    return await _answered(update, context, ask_note, State.NOTE, percent=percent)
 
 
 async def got_note(update: Update, context: RounaqContext) -> int:
@@ -126,23 +137,7 @@ async def got_note(update: Update, context: RounaqContext) -> int:
     except ProgramError as error:
         await message.reply_text(context.tr.t(f"programs.error.{error.reason}"))
         return State.NOTE
-    with DRAFT.edit(context) as draft:
-        draft.note = note
-    await message.reply_text(
-        context.tr.t("programs.ask_evidence"),
-        reply_markup=steps.step_markup(
-            context,
-            keyboard(
-                [
-                    InlineKeyboardButton(
-                        context.tr.t("programs.btn_no_evidence"),
-                        callback_data=NoEvidence().pack(),
-                    )
-                ]
-            ),
-        ),
-    )
-    return State.EVIDENCE
+    return await _answered(update, context, ask_evidence, State.EVIDENCE, note=note)
 
 
 async def got_evidence(update: Update, context: RounaqContext) -> int:
@@ -163,10 +158,7 @@ async def no_evidence(update: Update, context: RounaqContext) -> int:
 
 async def _with_evidence(update: Update, context: RounaqContext, evidence: Evidence | None) -> int:
     """The evidence step answered (a file, or none): the date is asked next."""
-    with DRAFT.edit(context) as draft:
-        draft.evidence = evidence
-    await ask_date(update, context)
-    return State.DATE
+    return await _answered(update, context, ask_date, State.DATE, evidence=evidence)
 
 
 async def got_date(update: Update, context: RounaqContext) -> int:
@@ -203,10 +195,7 @@ async def today_button(update: Update, context: RounaqContext) -> int:
 
 async def _dated(update: Update, context: RounaqContext, day: date) -> int:
     """The date step answered (typed, or "today"): the update is shown to confirm."""
-    with DRAFT.edit(context) as draft:
-        draft.date = day
-    await confirm(update, context)
-    return State.CONFIRM
+    return await _answered(update, context, confirm, State.CONFIRM, date=day)
 
 
 async def save(update: Update, context: RounaqContext) -> int:
@@ -281,6 +270,14 @@ def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqC
         draft=DRAFT,
         lost="programs.restart",
         entry_button=UpdateButton.pattern(),
+        # The program's picker is not asked again: /language there is answered plainly.
+        asks={
+            State.PERCENT: ask_percent_again,
+            State.NOTE: ask_note,
+            State.EVIDENCE: ask_evidence,
+            State.DATE: ask_date,
+            State.CONFIRM: confirm,
+        },
     )
 
 

@@ -70,6 +70,28 @@ async def ask_percent(update: Update, context: RounaqContext, program_id: int) -
     await context.bot.send_message(chat_id(update), text)
 
 
+async def ask_percent_again(update: Update, context: RounaqContext) -> None:
+    """The percent step asked again (a language chosen at it)."""
+    program_id = DRAFT.of(context).program_id
+    if program_id is not None:
+        await ask_percent(update, context, program_id)
+
+
+async def ask_note(update: Update, context: RounaqContext) -> None:
+    steps.step_markup(context, None)  # a text step
+    await context.bot.send_message(chat_id(update), context.tr.t("programs.ask_note"))
+
+
+async def ask_evidence(update: Update, context: RounaqContext) -> None:
+    tr = context.tr
+    skip = InlineKeyboardButton(tr.t("programs.btn_no_evidence"), callback_data=NoEvidence().pack())
+    await context.bot.send_message(
+        chat_id(update),
+        tr.t("programs.ask_evidence"),
+        reply_markup=steps.step_markup(context, keyboard([skip])),
+    )
+
+
 async def ask_date(update: Update, context: RounaqContext) -> None:
     tr, fmt = context.tr, context.fmt
     today = context.services.clock.now().astimezone(context.settings.tz).date()

@@ -1,13 +1,13 @@
 """Defects found on the eighth stranger's pass (a button that asks for text pressed twice,
-a description of emoji only): each pinned by what the person saw. Over HTTP, against the
-Bot API emulator."""
+a description of emoji only, a language chosen in /progress): each pinned by what the
+person saw. Over HTTP, against the Bot API emulator."""
 
 from __future__ import annotations
 
 from bot.context import RounaqApp
 from bot.services.reports import DESCRIPTION_MIN
 from emulator import BotApiEmulator, SentMessage
-from tests.e2e.expect import FA_P, T1, fa, saying, says
+from tests.e2e.expect import EN, FA_P, T1, fa, labels, saying, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import up_to_description
 from tests.e2e.workflow_kit import Cast, file_report
@@ -74,3 +74,22 @@ async def test_a_description_of_emoji_only_is_refused(
     # Persian and Arabic letters, Latin letters and both kinds of digits all count.
     files = await owner.say("مصنع Qom ۱۴۰۵ 12 🙏")
     assert says(files.text, "report.ask_attachments")
+
+
+async def test_a_language_chosen_mid_progress_asks_the_step_again_in_it(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an officer at the note step of /progress switched to English and got the
+    greeting; the note question stayed in Persian far above. The step is asked again in
+    English, the percent kept, and the note written next goes on to the evidence step."""
+    officer = cast.officer
+    await officer.say("/progress ۳")
+    noted = await officer.say("۴۰")
+    assert noted.text == fa("programs.ask_note")
+    choice = await officer.say("/language")
+    await officer.press_only(choice, "lang:en")
+    again = await emulator.wait_for_message(officer.id, saying("programs.ask_note", lang="en"))
+    assert not says(again.text, "start.greeting", lang="en")
+    evidence = await officer.say("The yarn contract was signed.")
+    assert says(evidence.text, "programs.ask_evidence", lang="en")
+    assert EN.t("programs.btn_no_evidence") in labels(evidence)
