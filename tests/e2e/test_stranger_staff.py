@@ -182,3 +182,26 @@ async def test_a_role_given_from_admin_is_told_to_its_holder(
     expected, _ = parse_html(EN.t("admin.invite_redeemed", role=officer))
     assert english.text == expected
     assert "Lending banks" in english.text
+
+
+async def test_a_program_edit_says_how_long_the_text_was_and_how_to_leave(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an admin editing program 3's title pasted a 700-character paragraph and was
+    told only "the text must be 1 to 500 characters", not how long theirs was; neither
+    that nor the question said how to leave the edit, which still waited, so the next
+    thing typed would have become the title. Both say /cancel now, and the refusal the
+    length; /cancel leaves the title as it was."""
+    admin = cast.admin
+    fields = await admin.say("/editprogram ۳")
+    asked = await admin.press(fields, fields.buttons[0][0][0])
+    assert "/cancel" in asked.text
+    refused = await admin.say("ع" * 700)
+    length = FA.plural("workflow.characters", 700)
+    assert refused.text == fa("programs.error.text_length", length=length)
+    assert FA_P.number(700) in refused.text
+    assert "/cancel" in refused.text
+    assert not zero_lookalikes(refused.text)
+    assert (await admin.say("/cancel")).text == fa("common.cancelled")
+    page = await cast.official.say("/status 3")
+    assert "احیای واحدهای راکد و تعطیل" in page.text.split("\n")[0]
