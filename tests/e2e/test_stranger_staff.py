@@ -130,8 +130,8 @@ async def test_the_progress_prompts_say_how_to_leave_them(
     """Seen: an SMT officer began "/progress ۳", typed the percent, then remembered a
     report to look up and sent its number; it became the progress note (it is long
     enough), and the flow went on to ask for evidence. No prompt of the flow said how to
-    leave it, as every other prompt does. They say /cancel now, and after it the number
-    opens the report."""
+    leave it, as every other prompt does. They say /cancel now (a note too short says its
+    length too), and after it the number opens the report."""
     await file_report(app, cast.owner, "raw_materials")
     officer = cast.officer
     asked = await officer.say("/progress ۳")
@@ -142,7 +142,10 @@ async def test_the_progress_prompts_say_how_to_leave_them(
     note = await officer.say("۴۰")
     assert note.text == fa("programs.ask_note")
     assert "/cancel" in note.text
-    for prompt in (asked, refused, note):
+    short = await officer.say("شد")
+    assert short.text == fa("programs.bad_note", length=FA.plural("workflow.characters", 2))
+    assert "/cancel" in short.text
+    for prompt in (asked, refused, note, short):
         assert not zero_lookalikes(prompt.text), prompt.text
     assert (await officer.say("/cancel")).text == fa("common.cancelled")
     card = await officer.say("1405-0001")
