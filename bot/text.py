@@ -327,14 +327,14 @@ def parse_tracking_number(s: str) -> tuple[int, int] | None:
     return None
 
 
-# In a sentence only the written-out forms count ("1405-0001", "1405/0001", the copied
-# "0001-1405"): a bare run of digits, a space between two numbers or a short "1405/9" is
+# In a sentence only the written-out forms count ("1405-0001", "1405 - 0001", "1405/0001",
+# the copied "0001-1405"): a bare run of digits, a space between two numbers or a short "1405/9" is
 # more often an amount, a phone, a count or a month there than a report.
 _DASHES: Final = "\\-\u2010\u2011\u2012\u2013\u2014\u2212_"
 _IN_TEXT_RE: Final = re.compile(
     rf"(?<![0-9])(?<![0-9][{_DASHES}/.])(?:"
-    rf"(?P<year>1[34][0-9]{{2}})(?:[{_DASHES}](?P<seq>[0-9]{{1,8}})|/(?P<slashed>[0-9]{{4,8}}))"
-    rf"|(?P<padded>[0-9]{{4,8}})[{_DASHES}](?P<last>1[34][0-9]{{2}}))"
+    rf"(?P<year>1[34][0-9]{{2}})(?: ?[{_DASHES}] ?(?P<seq>[0-9]{{1,8}})|/(?P<slashed>[0-9]{{4,8}}))"
+    rf"|(?P<padded>[0-9]{{4,8}}) ?[{_DASHES}] ?(?P<last>1[34][0-9]{{2}}))"
     rf"(?![0-9]|[{_DASHES}/.][0-9])",
     re.ASCII,
 )

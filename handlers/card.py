@@ -240,3 +240,14 @@ async def confirm_withdrawal(
         reply_markup=keyboard([yes, no]),
     )
     remember_card(context, report.id, asked.chat.id, asked.message_id, WITHDRAWAL_KEY)
+
+
+async def answered_no(context: RounaqContext, query: CallbackQuery, report_id: int) -> None:
+    """'No, keep it' (which opens the report again) pressed on the withdrawal's question:
+    the question's buttons go, so a 'yes' pressed on it later withdraws nothing."""
+    asked, message = remembered_card(context, report_id, WITHDRAWAL_KEY), query.message
+    if asked is None or message is None or asked != (message.chat.id, message.message_id):
+        return
+    forget_card(context, report_id, WITHDRAWAL_KEY)
+    with suppress(BadRequest):
+        await query.edit_message_reply_markup(None)

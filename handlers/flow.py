@@ -104,7 +104,8 @@ def asked_again(ask: Step, draft: drafts.Draft[Any]) -> CallbackQueryHandler[Rou
         if draft.held(context) is None:
             await choose_language(update, context, query, data)
             return ConversationHandler.END
-        await set_language(context, query, data)
+        if not await set_language(context, query, data):
+            return None  # a double tap: the step was asked again on the first press
         await refresh_menu(context, chat_id(update))
         return await ask(update, context)
 

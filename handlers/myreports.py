@@ -26,7 +26,7 @@ from bot.services.reports import ReportView
 from bot.text import format_tracking_number, parse_tracking_number
 from bot.views.common import report_list_line, report_with_history, tracking_number
 from handlers import drafts
-from handlers.card import report_keyboard
+from handlers.card import answered_no, report_keyboard
 from handlers.declare import button, command, stale
 from handlers.start import menu_buttons
 from handlers.ui import (
@@ -52,10 +52,15 @@ async def _render_page(
     drafting = "report" in drafts.open_flows(context.user_data)
     if not result.total:
         text = tr.t("myreports.empty")
-        label = tr.t("report.btn_resume" if drafting else "start.btn_report")
         if drafting:
             text += "\n\n" + tr.t("myreports.draft_open")
-        return text, keyboard([InlineKeyboardButton(label, callback_data="menu:report")])
+            label, data = tr.t("report.btn_resume"), "menu:report"
+        elif await context.services.units.of_owner(context.principal.user_id):
+            label, data = tr.t("start.btn_report"), "menu:report"
+        else:
+            # Without a unit a report cannot begin: the way there is registering one.
+            label, data = tr.t("start.btn_register"), "menu:register"
+        return text, keyboard([InlineKeyboardButton(label, callback_data=data)])
     lines = [tr.plural("myreports.title", result.total)]
     buttons = []
     for report in result.items:
@@ -174,6 +179,7 @@ async def open_button(
 ) -> None:
     opened = await show_report(update, context, data.report_id)
     await answer_opened(query, context, opened, "myreports.not_found")
+    await answered_no(context, query, data.report_id)
 
 
 async def lookup_number(update: Update, context: RounaqContext) -> None:

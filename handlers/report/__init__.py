@@ -17,7 +17,7 @@ from telegram.ext import (
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
 from handlers import flow
-from handlers.declare import command
+from handlers.declare import button, command
 from handlers.report import confirm, draft, entry, files, prompts
 from handlers.report.draft import State
 from handlers.steps import button_state
@@ -90,3 +90,5 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
 
 def register(application: RounaqApp) -> None:
     application.add_handler(conversation(application))
+    # After the flow: its Submit pressed once the flow is over (a double tap).
+    application.add_handler(button(draft.Submit, confirm.sent_already))

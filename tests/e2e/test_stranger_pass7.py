@@ -1,7 +1,8 @@
 """Defects found on the seventh stranger's pass (a tracking number asked about in a
-sentence, a language switched in the middle of a flow, a double press, the HQ's session
-dates, a newcomer's phone in English): each pinned by what the person saw. Over HTTP,
-against the Bot API emulator."""
+sentence, a language switched in the middle of a flow or of a prompt, double taps on
+withdraw, a language and submit, the HQ's session dates, a newcomer's phone in English,
+/start in the middle of a flow): each pinned by what the person saw. Over HTTP, against
+the Bot API emulator."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from emulator import BotApiEmulator, SentMessage
 from tests.display_rules import check_fa
 from tests.e2e.expect import EN_P, FA_P, T1, fa, labels, saying, says
 from tests.e2e.owner_kit import register_unit
-from tests.e2e.report_steps import up_to_description
+from tests.e2e.report_steps import report_up_to_attachments, summary_after, up_to_description
 from tests.e2e.workflow_kit import Cast, file_report, services_of
 from tests.people import Person
 
@@ -138,6 +139,11 @@ async def test_a_double_press_of_withdraw_asks_once(
     owner = cast.owner
     await file_report(app, owner, "raw_materials")
     card = await owner.say("1405-0001")
+    # "No" keeps the report, and its question can withdraw nothing afterwards.
+    asked = await owner.press(card, fa("workflow.btn_wd"))
+    again = await owner.press(asked, fa("workflow.btn_withdraw_no"))
+    assert is_card(again, T1)
+    await emulator.wait_until(lambda: asked.buttons == [])
     first = await owner.press(card, fa("workflow.btn_wd"))
     assert says(first.text, "workflow.withdraw_confirm", number=T1)
     await owner.press_only(card, fa("workflow.btn_wd"))
@@ -192,3 +198,112 @@ async def test_a_newcomers_phone_language_is_the_default_until_they_choose(
     assert (await english.say("hello")).text == fa("common.stray_message")
     german = Person(emulator, emulator.add_user(7102, "Jonas", language_code="de"))
     assert (await german.say("hello")).text == fa("common.stray_message")
+
+
+async def test_a_language_chosen_while_a_text_is_asked_for_keeps_waiting_for_it(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner pressed "➕ افزودن توضیح", then switched to English before writing.
+    /language dropped the question without a word, and the note written next got the
+    general hint: it was lost. The choice now keeps the question, says (in English) that
+    the text is still awaited, and the note written next is added."""
+    owner = cast.owner
+    await file_report(app, owner, "raw_materials")
+    card = await owner.say("1405-0001")
+    await owner.press(card, fa("workflow.btn_inf"))
+    choice = await owner.say("/language")
+    await owner.press_only(choice, "lang:en")
+    await emulator.wait_for_message(owner.id, saying("common.prompt_still_open", lang="en"))
+    done = await owner.say("The bank's letter is dated 1 Azar.")
+    assert done.text.startswith(EN.t("workflow.done_inf")), done.text
+
+
+async def test_a_question_about_another_report_is_not_offered_as_an_answer(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: SMT asked an owner a question on 1405-0001; the owner, waiting on it, asked the
+    bot «گزارش ۱۴۰۵-۰۰۰۲ چی شد؟» and was offered to send that as the answer to 1405-0001.
+    A text that names only reports no question waits on opens them; one that names the
+    report asked about is still offered as its answer."""
+    owner, officer = cast.owner, cast.officer
+    await file_report(app, owner, "raw_materials")
+    await file_report(app, owner, "permits")
+    card = await officer.say("1405-0001")
+    await officer.press(card, fa("workflow.btn_ask"))
+    await officer.say("لطفاً فاکتور خرید را بفرستید.")
+    await owner.next("پرسشی دارد")
+    opened = await owner.say("گزارش ۱۴۰۵-۰۰۰۲ چی شد؟")
+    assert is_card(opened, T2), opened.text
+    offered = await owner.say("دربارهٔ ۱۴۰۵-۰۰۰۱: فاکتور را فردا می‌فرستم.")
+    assert says(offered.text, "workflow.offer_answer", number=T1)
+
+
+async def test_the_greeting_in_the_middle_of_a_flow_says_it_is_still_open(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner at the description step sent /start, read the greeting with its menu,
+    and typed a question for the bot, which became the report's description. The greeting
+    now says that what they began is still open: answer the question above, or /cancel."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await up_to_description(owner)
+    greeting = await owner.say("/start")
+    assert says(greeting.text, "start.greeting", name="رضا", role=fa("roles.owner"))
+    assert fa("start.flow_open") in greeting.text
+    await owner.say("/cancel")
+    assert fa("start.flow_open") not in (await owner.say("/start")).text
+
+
+async def test_a_double_tap_on_a_language_answers_once(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: a double tap on "English" greeted twice; within /register it asked the name
+    twice. The second tap on a prompt already answered is only answered."""
+    owner = cast.owner
+    ended = {EN.t("common.cancelled"), EN.t("common.nothing_to_cancel")}
+    for begin, follows in (("/help", "start.greeting"), ("/register", "registration.ask_name")):
+        await owner.say(begin)
+        choice = await owner.say("/language")
+        start = choice.created_seq
+        for _ in range(2):
+            await emulator.press_raw(owner.id, owner.id, choice.message_id, "lang:en")
+        # Updates are handled in order: once /cancel is answered, both taps were.
+        await owner.send("/cancel")
+        await emulator.wait_for_message(owner.id, lambda m: m.text in ended, after=start)
+        after = [m for m in emulator.messages(owner.id) if m.created_seq > start]
+        assert len([m for m in after if says(m.text, follows, lang="en")]) == 1, begin
+
+
+async def test_a_double_tap_on_submit_says_the_report_went(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: a double tap on "✅ ثبت گزارش" gave the receipt, and for the second tap an
+    alert "this button is no longer valid", which reads as if the report had not gone.
+    The second tap says which report the summary became."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    ask_files = await report_up_to_attachments(owner)
+    summary = await summary_after(owner, ask_files)
+    label = next(t for row in summary.buttons for t, _ in row if fa("report.btn_submit") in t)
+    first = await emulator.press(owner.id, summary, label)
+    second = await emulator.press(owner.id, summary, label)
+    await owner.next("شمارهٔ پیگیری")
+    answer = await emulator.wait_for_answer(second)
+    assert answer.text == fa("report.already_submitted", number=T1)
+    assert (await emulator.wait_for_answer(first)).text != answer.text
+    receipts = [m for m in emulator.messages(owner.id) if says(m.text, "report.submitted")]
+    assert len(receipts) == 1
+
+
+async def test_my_reports_without_a_unit_offers_to_register_one(
+    app: RounaqApp, emulator: BotApiEmulator
+) -> None:
+    """Seen: a newcomer's /myreports said "you have not reported anything yet" under a
+    "Report an obstacle" button, which only said "first register your unit". Without a
+    unit the button registers one."""
+    newcomer = Person(emulator, emulator.add_user(7103, "Nora", language_code="en"))
+    empty = await newcomer.say("/myreports")
+    assert empty.text == EN.t("myreports.empty")
+    assert labels(empty) == EN.t("start.btn_register")
+    ask_name = await newcomer.press(empty, EN.t("start.btn_register"))
+    assert says(ask_name.text, "registration.ask_name", lang="en")
