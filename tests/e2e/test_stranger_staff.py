@@ -208,3 +208,25 @@ async def test_a_program_edit_says_how_long_the_text_was_and_how_to_leave(
     assert (await admin.say("/cancel")).text == fa("common.cancelled")
     page = await cast.official.say("/status 3")
     assert "احیای واحدهای راکد و تعطیل" in page.text.split("\n")[0]
+
+
+async def test_a_number_staff_cannot_open_is_answered_in_the_words_of_their_scope(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the lending banks' officer typed a tracking number that does not exist (and
+    then SMT's report's number, not theirs to open) and read "No report with that number
+    among yours." under the owner's shortcuts ("Report an obstacle", "Register a unit"):
+    as if they had been looking for their own reports. Staff are told the scope they
+    searched (theirs and their agency's; an official's, the province) and get no owner's
+    shortcuts; an owner's answer is unchanged."""
+    await file_report(app, cast.owner, "raw_materials")  # 1405-0001, routed to SMT
+    for number in ("1405-0099", "1405-0001"):
+        answer = await cast.bank_officer.say(number)
+        assert answer.text == EN.t("myreports.not_found_agency"), answer.text
+        assert labels(answer) == EN.t("start.btn_help")
+    missing = await cast.official.say("۱۴۰۵-۰۰۹۹")
+    assert missing.text == FA.t("myreports.not_found_province")
+    assert labels(missing) == FA.t("start.btn_help")
+    stranger = await cast.other_owner.say("1405-0001")
+    assert stranger.text == EN.t("myreports.not_found")
+    assert EN.t("start.btn_report") in labels(stranger)
