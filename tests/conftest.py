@@ -76,8 +76,20 @@ def postgres_template() -> Iterator[str]:
 @pytest.fixture(params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database of its own for the test, migrated to head with the province loaded."""
+    yield from _migrated_database(request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=_backends())
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """As `database_url`, one for the module's tests together (a bot shared among them)."""
+    yield from _migrated_database(request, tmp_path_factory.mktemp("module"))
+
+
+def _migrated_database(request: pytest.FixtureRequest, directory: Path) -> Iterator[str]:
     if request.param == "sqlite":
-        path = tmp_path / "rounaq.sqlite3"
+        path = directory / "rounaq.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
@@ -136,11 +148,13 @@ TEST_RATE_LIMITS = RateLimits(per_bot_per_second=UNLIMITED, private_burst=UNLIMI
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotApiEmulator]:
-    limits = TEST_RATE_LIMITS
-    async with BotApiEmulator(
-        token=TOKEN, bot_username="rounaq_test_bot", rate_limits=limits
-    ) as emu:
+    async with new_emulator() as emu:
         yield emu
+
+
+def new_emulator() -> BotApiEmulator:
+    """The emulator as the tests meet it, to be entered (`async with`)."""
+    return BotApiEmulator(token=TOKEN, bot_username="rounaq_test_bot", rate_limits=TEST_RATE_LIMITS)
 
 
 def bot_settings(database_url: str, emulator: BotApiEmulator, **overrides: Any) -> Settings:
