@@ -81,8 +81,15 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     hq = HQService(deps, objection_days=settings.objection_days)
     loans = LoanService(database, directory, clock)
     compliance = ComplianceService(database, directory, clock, settings.tz)
+    staffing = StaffingService(database, directory)
     sections = default_registry(
-        database, directory, hq=hq, programs=programs, loans=loans, compliance=compliance
+        database,
+        directory,
+        hq=hq,
+        programs=programs,
+        loans=loans,
+        staffing=staffing,
+        compliance=compliance,
     )
     return Services(
         settings=settings,
@@ -103,7 +110,7 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         stats=StatsService(database, directory, clock),
         exporter=Exporter(database, directory, programs),
         throttle=UpdateThrottle(settings.max_updates_per_minute, clock),
-        staffing=StaffingService(database, directory),
+        staffing=staffing,
         sessions=SessionService(deps, hq),
         compliance=compliance,
         followups=FollowUpService(database, directory, clock),

@@ -51,12 +51,13 @@ def fa_day_in_words(day: int) -> str:
 
 
 def date_in_words(fmt: Presenter, j: jdatetime.date, weekday: str) -> str:
-    """«سه‌شنبه پانزدهم دی ماه ۱۴۰۵ (۱۴۰۵/۱۰/۱۵)» / "Tuesday 5 Jan 2027": English is
+    """«سه‌شنبه پانزدهم دی ماه ۱۴۰۵ (⁦۱۴۰۵/۱۰/۱۵⁩)» / "Tuesday 5 Jan 2027": English is
     Gregorian, as the Presenter writes every other English date (deadlines, lists)."""
     if not fmt.is_fa:
         return f"{weekday} {fmt.date(j)}"
-    digits = fmt.digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
     month = JALALI_MONTHS_FA[j.month - 1]
+    # The digits isolated, as every Persian screen shows a "/" date (Presenter.short_date).
+    digits = fmt.short_date(j)
     return f"{weekday} {fa_day_in_words(j.day)} {month} ماه {fmt.plain_int(j.year)} ({digits})"
 
 

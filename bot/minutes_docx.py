@@ -23,7 +23,6 @@ from docx.text.paragraph import Paragraph
 from bot.minutes import MinutesContext, background_lines, date_in_words
 from bot.services.sessions import ItemBrief, SessionPack
 from storage.dto_sessions import SessionDTO
-from storage.models_sessions import ItemOutcome
 
 OFFICE_FONT: Final = "B Nazanin"
 FALLBACK_FONT: Final = "Vazirmatn"
@@ -262,8 +261,8 @@ def _item(mc: MinutesContext, document: DocumentObject, brief: ItemBrief) -> Non
                 digits=fmt.short_date(decision.deadline_at),
             ),
         )
-    if brief.outcome and (brief.decision is None or brief.outcome != ItemOutcome.DECIDED):
-        _para(mc, document, tr.t(f"sessions.outcome_{brief.outcome}"), bold=True)
+    if brief.outcome_in_words:
+        _para(mc, document, tr.t(f"sessions.outcome_{brief.outcome_in_words}"), bold=True)
 
 
 def _with_fallback_font(data: bytes) -> bytes:

@@ -18,6 +18,7 @@ __all__ = [
     "JALALI_MONTHS_EN",
     "JALALI_MONTHS_FA",
     "ZWNJ",
+    "find_tracking_numbers",
     "format_tracking_number",
     "jalali_to_date",
     "normalize_for_match",
@@ -324,6 +325,42 @@ def parse_tracking_number(s: str) -> tuple[int, int] | None:
         if seq >= 1:
             return year, seq
     return None
+
+
+# In a sentence only the written-out forms count ("1405-0001", "1405 - 0001", "1405/0001",
+# the copied "0001-1405"): a bare run of digits, a space between two numbers or a short "1405/9" is
+# more often an amount, a phone, a count or a month there than a report.
+_DASHES: Final = "\\-\u2010\u2011\u2012\u2013\u2014\u2212_"
+_IN_TEXT_RE: Final = re.compile(
+    rf"(?<![0-9])(?<![0-9][{_DASHES}/.])(?:"
+    rf"(?P<year>1[34][0-9]{{2}})(?: ?[{_DASHES}] ?(?P<seq>[0-9]{{1,8}})|/(?P<slashed>[0-9]{{4,8}}))"
+    rf"|(?P<padded>[0-9]{{4,8}}) ?[{_DASHES}] ?(?P<last>1[34][0-9]{{2}}))"
+    rf"(?![0-9]|[{_DASHES}/.][0-9])",
+    re.ASCII,
+)
+_YEAR_RE: Final = re.compile("1[34][0-9]{2}", re.ASCII)
+
+
+def find_tracking_numbers(s: str, limit: int = 5) -> list[tuple[int, int]]:
+    """The tracking numbers written in a sentence («گزارش ۱۴۰۵-۰۰۰۱ چی شد؟»), in the order
+    they stand, each once, at most ``limit``. Stricter than ``parse_tracking_number``,
+    which reads a message that is nothing but a number: here year and sequence must be
+    joined by a dash (or a slash before a sequence of four digits or more), so dates
+    (``1405/09/18``), amounts and phone numbers in the sentence are not taken for one."""
+    found: list[tuple[int, int]] = []
+    for m in _IN_TEXT_RE.finditer(to_latin_digits(normalize_text(s))):
+        if m.group("year") is not None:
+            written = m.group("seq") or m.group("slashed")
+            number = (int(m.group("year")), int(written))
+            if _YEAR_RE.fullmatch(written) and number[1] > number[0]:
+                continue  # a span of years: «سال‌های ۱۴۰۰-۱۴۰۴»
+        else:
+            number = (int(m.group("last")), int(m.group("padded")))
+        if number[1] >= 1 and number not in found:
+            found.append(number)
+            if len(found) == limit:
+                break
+    return found
 
 
 def format_tracking_number(year: int, seq: int) -> str:

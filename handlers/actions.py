@@ -24,7 +24,9 @@ from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome, WorkflowError
 from bot.views.common import status_label, tracking_number, workflow_error
 from handlers import asking, flow
 from handlers.card import (
+    WITHDRAWAL_KEY,
     action_rows,
+    confirm_withdrawal,
     forget_card,
     redraw_card,
     redraw_group_message,
@@ -78,6 +80,8 @@ async def _press(
         or (action is A.WITHDRAW and code != WITHDRAW_CONFIRMED)
     )
     if not follow_up:
+        if code == WITHDRAW_CONFIRMED:
+            forget_card(context, report_id, WITHDRAWAL_KEY)
         await _act(update, context, query, action, report_id, extra, card=private_card)
         return
     try:
@@ -94,7 +98,7 @@ async def _press(
     elif action is A.REASSIGN:
         await _pick_agency(query, context, report)
     else:
-        await _confirm_withdrawal(query, context, report)
+        await confirm_withdrawal(query, context, report)
 
 
 async def _refused(
@@ -154,26 +158,6 @@ async def _act(
         return
     toast = context.tr.t(f"workflow.done_{_action_of(outcome.event)}")
     await _after(update, context, outcome, card=card, toast=toast)
-
-
-async def _confirm_withdrawal(
-    query: CallbackQuery, context: RounaqContext, report: ReportDTO
-) -> None:
-    tr = context.tr
-    await query.answer()
-    yes = InlineKeyboardButton(
-        tr.t("workflow.btn_withdraw_yes"),
-        callback_data=Act(WITHDRAW_CONFIRMED, report.id).pack(),
-    )
-    # "No" opens the report again: it stays as it was, in front of them.
-    no = InlineKeyboardButton(
-        tr.t("workflow.btn_withdraw_no"), callback_data=OpenButton(report.id).pack()
-    )
-    await context.bot.send_message(
-        query.from_user.id,
-        tr.t("workflow.withdraw_confirm", number=tracking_number(context.fmt, report)),
-        reply_markup=keyboard([yes, no]),
-    )
 
 
 async def _ask_text(

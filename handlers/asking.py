@@ -184,9 +184,13 @@ def register(application: RounaqApp) -> None:
     # asks the gate's question itself: see forget_on_command. Only a new message counts:
     # editing an old command is not moving on (and the gate answers edits anyway). The
     # feature's conversation stays at its step, deaf while nothing of its is pending.
+    # /language is no moving on: the text is still awaited, said in the language chosen
+    # (start.choose_language).
     application.add_handler(
         MessageHandler(
-            filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/cancel\b"),
+            filters.UpdateType.MESSAGE
+            & filters.COMMAND
+            & ~filters.Regex(r"^/(cancel|language)(@\w+)?(\s|$)"),
             forget_on_command,
         ),
         group=-2,

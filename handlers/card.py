@@ -2,7 +2,8 @@
 files) and redrawing it in place after an action, in a private chat or an agency group.
 
 A follow-up to a press on the card (a picker, a confirmation, a prompt) remembers the
-card it came from, so the card, not a new message, shows the result.
+card it came from, so the card, not a new message, shows the result. The withdrawal's
+question is remembered the same way, so a second press does not stack a second one.
 """
 
 from __future__ import annotations
@@ -10,11 +11,18 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.access import ReportAction
-from bot.buttons.reports import Act, ActOnCard, FilesButton, FullTextButton
+from bot.buttons.reports import (
+    WITHDRAW_CONFIRMED,
+    Act,
+    ActOnCard,
+    FilesButton,
+    FullTextButton,
+    OpenButton,
+)
 from bot.context import RounaqContext
 from bot.formatting import escape, split_message
 from bot.i18n import Translator
@@ -34,6 +42,8 @@ from storage.dto_workflow import TrackingDTO
 # user_data: the card a follow-up (a picker, a confirmation, a prompt) came from, by report.
 CARDS_KEY = "wf_cards"
 MAX_REMEMBERED_CARDS = 20
+# user_data: the withdrawal's question still on screen, by report (a second press replaces it).
+WITHDRAWAL_KEY = "wf_withdraw_asked"
 
 
 def action_button(
@@ -78,27 +88,32 @@ async def report_keyboard(
     return keyboard(*found)
 
 
-def remember_card(context: RounaqContext, report_id: int, chat_id: int, message_id: int) -> None:
-    """The card a follow-up came from, kept with the user's data (it survives a restart)."""
+def remember_card(
+    context: RounaqContext, report_id: int, chat_id: int, message_id: int, key: str = CARDS_KEY
+) -> None:
+    """The card a follow-up came from, kept with the user's data (it survives a restart);
+    `key`: another message kept by report the same way (the withdrawal's question)."""
     if context.user_data is None:
         return
-    cards: dict[str, list[int]] = context.user_data.setdefault(CARDS_KEY, {})
+    cards: dict[str, list[int]] = context.user_data.setdefault(key, {})
     cards.pop(str(report_id), None)
     cards[str(report_id)] = [chat_id, message_id]
     while len(cards) > MAX_REMEMBERED_CARDS:
         cards.pop(next(iter(cards)))
 
 
-def remembered_card(context: RounaqContext, report_id: int) -> tuple[int, int] | None:
-    cards = context.user_data.get(CARDS_KEY) if context.user_data is not None else None
+def remembered_card(
+    context: RounaqContext, report_id: int, key: str = CARDS_KEY
+) -> tuple[int, int] | None:
+    cards = context.user_data.get(key) if context.user_data is not None else None
     found = cards.get(str(report_id)) if isinstance(cards, dict) else None
     if isinstance(found, list) and len(found) == 2:
         return int(found[0]), int(found[1])
     return None
 
 
-def forget_card(context: RounaqContext, report_id: int) -> None:
-    cards = context.user_data.get(CARDS_KEY) if context.user_data is not None else None
+def forget_card(context: RounaqContext, report_id: int, key: str = CARDS_KEY) -> None:
+    cards = context.user_data.get(key) if context.user_data is not None else None
     if isinstance(cards, dict):
         cards.pop(str(report_id), None)
 
@@ -193,3 +208,46 @@ async def tell_too_late(
     if data.get("card") and isinstance(chat, int) and isinstance(card, int):
         await redraw_card(context, current, chat, card)
     return True
+
+
+async def confirm_withdrawal(
+    query: CallbackQuery, context: RounaqContext, report: ReportDTO
+) -> None:
+    """The owner's withdraw pressed: are you sure? Pressed again, the question is not
+    asked twice."""
+    tr = context.tr
+    await query.answer()
+    yes = InlineKeyboardButton(
+        tr.t("workflow.btn_withdraw_yes"),
+        callback_data=Act(WITHDRAW_CONFIRMED, report.id).pack(),
+    )
+    # "No" opens the report again: it stays as it was, in front of them.
+    no = InlineKeyboardButton(
+        tr.t("workflow.btn_withdraw_no"), callback_data=OpenButton(report.id).pack()
+    )
+    earlier = remembered_card(context, report.id, WITHDRAWAL_KEY)
+    if earlier is not None:
+        # Asked before (a double tap, or the button again later): one question stays, the
+        # newest; one too old to delete at least loses its buttons.
+        try:
+            await context.bot.delete_message(*earlier)
+        except BadRequest:
+            with suppress(BadRequest):
+                await context.bot.edit_message_reply_markup(*earlier, reply_markup=None)
+    asked = await context.bot.send_message(
+        query.from_user.id,
+        tr.t("workflow.withdraw_confirm", number=tracking_number(context.fmt, report)),
+        reply_markup=keyboard([yes, no]),
+    )
+    remember_card(context, report.id, asked.chat.id, asked.message_id, WITHDRAWAL_KEY)
+
+
+async def answered_no(context: RounaqContext, query: CallbackQuery, report_id: int) -> None:
+    """'No, keep it' (which opens the report again) pressed on the withdrawal's question:
+    the question's buttons go, so a 'yes' pressed on it later withdraws nothing."""
+    asked, message = remembered_card(context, report_id, WITHDRAWAL_KEY), query.message
+    if asked is None or message is None or asked != (message.chat.id, message.message_id):
+        return
+    forget_card(context, report_id, WITHDRAWAL_KEY)
+    with suppress(BadRequest):
+        await query.edit_message_reply_markup(None)

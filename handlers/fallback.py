@@ -11,7 +11,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import RounaqApp, RounaqContext
 from bot.state import runtime_of
-from handlers import drafts
+from bot.text import find_tracking_numbers
+from handlers import drafts, myreports
 from handlers.declare import Command
 from handlers.start import menu_buttons
 from handlers.ui import keyboard
@@ -39,6 +40,12 @@ async def stray_message(update: Update, context: RounaqContext) -> None:
     if message is None or message.chat.type != message.chat.PRIVATE:
         return
     in_flow = drafts.any_open(context.user_data)
+    # A report asked about in a sentence («گزارش ۱۴۰۵-۰۰۰۱ چی شد؟») is opened, as its bare
+    # number is; within a flow the text stays the flow's (a step that wants a button).
+    named = find_tracking_numbers(message.text) if message.text and not in_flow else []
+    if named:
+        await myreports.open_named(update, context, named)
+        return
     tr, role = context.tr, context.principal.primary_role
     if in_flow:
         text = tr.t("common.flow_lost")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
 
-from telegram import Message, ReplyKeyboardRemove, Update
+from telegram import CallbackQuery, Message, ReplyKeyboardRemove, Update
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -31,8 +31,14 @@ from bot.context import RounaqApp, RounaqContext
 from bot.state import runtime_of
 from handlers import asking, drafts
 from handlers.common import cancel, replying
-from handlers.declare import Command
-from handlers.start import menu_buttons
+from handlers.declare import Command, button
+from handlers.start import (
+    ChooseLanguage,
+    choose_language,
+    menu_buttons,
+    refresh_menu,
+    set_language,
+)
 from handlers.steps import Choice, chosen
 from handlers.ui import answer_quietly, chat_id, keyboard, message_of, mixed_step_conversation
 
@@ -50,10 +56,15 @@ def conversation(
     draft: drafts.Draft[Any],
     lost: str,
     entry_button: str | None = None,
+    asks: Mapping[object, Step] | None = None,
 ) -> ConversationHandler[RounaqContext]:
     """A flow entered by its command (or a button matching the `entry_button` pattern,
     behind the command's permission), kept across restarts, left by /cancel (which ends
     every flow open: `cancel_all`), and begun again by its command at any step.
+
+    `asks`: each step's question, sent again in the language chosen when /language is
+    answered at that step (`asked_again`); a step without one is left by the choice as
+    a plain /language is answered (the greeting).
 
     Its entry keeps `draft` before the first step; a step reached without it (dropped as
     unreadable after an upgrade, or by a Cancel button of another flow) tells the person
@@ -67,7 +78,10 @@ def conversation(
         return ConversationHandler(
             entry_points=entries,
             states={
-                state: [while_held(step, draft, lost) for step in steps]
+                state: [
+                    *([asked_again(asks[state], draft)] if asks and state in asks else []),
+                    *(while_held(step, draft, lost) for step in steps),
+                ]
                 for state, steps in states.items()
             },
             # Reached only through cancel_all, which answers once for every flow it ends.
@@ -76,6 +90,26 @@ def conversation(
             persistent=True,
             allow_reentry=True,
         )
+
+
+def asked_again(ask: Step, draft: drafts.Draft[Any]) -> CallbackQueryHandler[RounaqContext, Any]:
+    """/language answered in the middle of a flow: the choice kept, the command menu in
+    the new language, and the step's question (its buttons too) asked again in it, the
+    draft kept. `ask` may name the state it leads to; none keeps the step. Without the
+    draft the flow is over: the choice is answered as outside a flow."""
+
+    async def chosen(
+        update: Update, context: RounaqContext, query: CallbackQuery, data: ChooseLanguage
+    ) -> object:
+        if draft.held(context) is None:
+            await choose_language(update, context, query, data)
+            return ConversationHandler.END
+        if not await set_language(context, query, data):
+            return None  # a double tap: the step was asked again on the first press
+        await refresh_menu(context, chat_id(update))
+        return await ask(update, context)
+
+    return button(ChooseLanguage, chosen)
 
 
 WAITING = 1  # the one step of what a button asks for (waiting_for)

@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import LANG_KEY, RounaqApp, RounaqContext
+from bot.i18n import languages
 from bot.services.throttle import Verdict
 
 log = logging.getLogger(__name__)
@@ -42,13 +43,24 @@ async def load_principal(update: Update, context: RounaqContext) -> None:
     context.principal = profile.principal
     user_data = context.user_data
     if user_data is not None and LANG_KEY not in user_data:
-        user_data[LANG_KEY] = profile.language or context.settings.default_language
+        # Until they choose (/start offers the choice), their phone's language if the bot
+        # speaks it: the command menu for it is already theirs (bot.app).
+        user_data[LANG_KEY] = profile.language or phone_language(
+            user.language_code, context.settings.default_language
+        )
     if update.edited_message is not None:
         # Every step reads the *next* message; an edit of an earlier one would otherwise be
         # taken as the answer to whatever step the user is in now.
         if update.edited_message.chat.type == update.edited_message.chat.PRIVATE:
             await update.edited_message.reply_text(context.tr.t("limits.edit_ignored"))
         raise ApplicationHandlerStop
+
+
+def phone_language(code: str | None, default: str) -> str:
+    """The language of the person's Telegram app ("en", "en-GB") when the bot speaks it;
+    else `default`."""
+    primary = (code or "").split("-")[0].lower()
+    return primary if primary in languages() else default
 
 
 async def _slow_down(update: Update, context: RounaqContext) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import jdatetime
 from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
 from telegram.ext import MessageHandler, filters
 
@@ -113,6 +114,9 @@ def loans_year(arg: str) -> int | None:
     year = parse_int(arg)
     if year is not None and 1900 <= year <= 2200:
         year -= GREGORIAN_OFFSET
+    elif year is not None and 0 <= year <= 99 and len(arg.strip()) == 2:
+        # "۹۸" is how 1398 is said and written ("سال ۹۸"); "۰۵" is 1405.
+        year += 1300 if year >= 50 else 1400
     if year is None or not 1300 <= year <= 1600:
         return None
     return year
@@ -122,17 +126,33 @@ async def loans(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    year = loans_year(context.args[0]) if context.args else None
+    asked = context.args[0] if context.args else ""
+    year = loans_year(asked) if asked else None
+    # What is not a year: the latest is shown, and the reader is told so rather than left
+    # to take it for the year they typed.
+    unread = asked if asked and year is None else ""
     if context.principal.can(Permission.VIEW_NATIONAL):
-        await _national(message, context, year)
+        await _national(message, context, year, unread)
         return
     overview = await context.services.loans.overview(year)
-    await message.reply_text(
-        _render(context, overview, "sum", "r"), reply_markup=_markup(context, overview, "sum", "r")
-    )
+    text = _not_a_year(context, unread, overview.year) + _render(context, overview, "sum", "r")
+    await message.reply_text(text, reply_markup=_markup(context, overview, "sum", "r"))
 
 
-async def _national(message: Message, context: RounaqContext, year: int | None) -> None:
+def _not_a_year(context: RounaqContext, unread: str, shown_year: int | None) -> str:
+    """The line above the figures when `unread` (an argument that is no year) was given."""
+    if not unread:
+        return ""
+    fmt = context.fmt
+    today = context.services.clock.now().astimezone(context.settings.tz).date()
+    example = fmt.plain_int(shown_year or jdatetime.date.fromgregorian(date=today).year)
+    shown = fmt.name(fmt.shorten(unread, 40))
+    return context.tr.t("loans.not_a_year", text=shown, example=example) + "\n\n"
+
+
+async def _national(
+    message: Message, context: RounaqContext, year: int | None, unread: str
+) -> None:
     """The ministry: every province's quota and figures for one year (the latest any
     province has, unless asked), each source on its own line, and the total."""
     services = context.services
@@ -141,7 +161,7 @@ async def _national(message: Message, context: RounaqContext, year: int | None) 
         latest = await national.across_provinces(lambda p: loans_.overview(province_id=p.id))
         year = max((o.year for _, o in latest if o.year is not None), default=None)
     rows = await national.across_provinces(lambda p: loans_.overview(year, province_id=p.id))
-    text = national_loans(context.tr, context.fmt, year, rows)
+    text = _not_a_year(context, unread, year) + national_loans(context.tr, context.fmt, year, rows)
     for chunk in split_message(text):
         await message.reply_text(chunk)
 

@@ -26,7 +26,7 @@ from bot.services.reports import ReportView
 from bot.text import format_tracking_number, parse_tracking_number
 from bot.views.common import report_list_line, report_with_history, tracking_number
 from handlers import drafts
-from handlers.card import report_keyboard
+from handlers.card import answered_no, report_keyboard
 from handlers.declare import button, command, stale
 from handlers.start import menu_buttons
 from handlers.ui import (
@@ -52,10 +52,15 @@ async def _render_page(
     drafting = "report" in drafts.open_flows(context.user_data)
     if not result.total:
         text = tr.t("myreports.empty")
-        label = tr.t("report.btn_resume" if drafting else "start.btn_report")
         if drafting:
             text += "\n\n" + tr.t("myreports.draft_open")
-        return text, keyboard([InlineKeyboardButton(label, callback_data="menu:report")])
+            label, data = tr.t("report.btn_resume"), "menu:report"
+        elif await context.services.units.of_owner(context.principal.user_id):
+            label, data = tr.t("start.btn_report"), "menu:report"
+        else:
+            # Without a unit a report cannot begin: the way there is registering one.
+            label, data = tr.t("start.btn_register"), "menu:register"
+        return text, keyboard([InlineKeyboardButton(label, callback_data=data)])
     lines = [tr.plural("myreports.title", result.total)]
     buttons = []
     for report in result.items:
@@ -174,6 +179,7 @@ async def open_button(
 ) -> None:
     opened = await show_report(update, context, data.report_id)
     await answer_opened(query, context, opened, "myreports.not_found")
+    await answered_no(context, query, data.report_id)
 
 
 async def lookup_number(update: Update, context: RounaqContext) -> None:
@@ -190,12 +196,48 @@ async def lookup_number(update: Update, context: RounaqContext) -> None:
             reply_markup=keyboard(*menu_buttons(context, with_help=True)),
         )
         return
-    view = await context.services.reports.find_by_number(context.principal, number)
-    if view is None or not await show_report(update, context, view.report.id):
+    await open_named(update, context, [number])
+
+
+async def open_named(
+    update: Update, context: RounaqContext, numbers: list[tuple[int, int]]
+) -> None:
+    """The reports these tracking numbers name (a bare number, or those written in a
+    sentence: handlers/fallback), under one rule: one this person may see is opened; of
+    several, theirs are offered one button each; a number they may not see is answered as
+    one that does not exist, and is not offered."""
+    message = message_of(update)
+    found: dict[int, ReportView] = {}
+    for number in numbers:
+        view = await context.services.reports.find_by_number(context.principal, number)
+        if view is not None:
+            found.setdefault(view.report.id, view)
+    views = list(found.values())
+    if len(views) == 1 and await show_report(update, context, views[0].report.id):
+        return
+    if len(views) > 1:
+        fmt = context.fmt
         await message.reply_text(
-            context.tr.t("myreports.not_found"),
-            reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+            context.tr.t("myreports.several_numbers"),
+            reply_markup=keyboard(
+                *(
+                    [
+                        InlineKeyboardButton(
+                            context.tr.t(
+                                "myreports.btn_open_number", number=tracking_number(fmt, v.report)
+                            ),
+                            callback_data=OpenButton(v.report.id).pack(),
+                        )
+                    ]
+                    for v in views
+                )
+            ),
         )
+        return
+    await message.reply_text(
+        context.tr.t("myreports.not_found"),
+        reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+    )
 
 
 # A bare number: digits in any script, in one group or two (either order) with an optional

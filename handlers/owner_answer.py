@@ -5,7 +5,8 @@ owner got the generic hint). Now, when the owner has a report awaiting their ans
 writes something no flow took, the bot asks: "send this as your answer to 1405-0003?"
 (one tap), or which report it answers when several wait. The text is kept in the user's
 data (persisted with it, so a restart in between loses nothing) until it is sent or
-dismissed; only the latest such text is kept.
+dismissed; only the latest such text is kept. A text naming tracking numbers, none of
+them a report asked about, is a question about those: the fallback opens them.
 
 Callback data: `oa:<report id>` sends the kept text as the answer to that report;
 `oa:x` dismisses it. The answer goes through `WorkflowService.act` like any other.
@@ -24,7 +25,7 @@ from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.workflow import WorkflowError
-from bot.text import normalize_text
+from bot.text import find_tracking_numbers, normalize_text
 from bot.views.common import preview, status_label, tracking_number, workflow_error
 from handlers import fallback
 from handlers.declare import button
@@ -47,7 +48,11 @@ async def on_text(update: Update, context: RounaqContext) -> None:
     """Private text no flow took: an answer if a question waits, else the usual hint."""
     message = message_of(update)
     questions = await context.services.workflow.open_questions(context.principal.user_id)
-    if not questions or context.user_data is None or not message.text:
+    named = find_tracking_numbers(message.text or "")
+    # A text about other reports only («گزارش ۱۴۰۵-۰۰۰۲ چی شد؟») is no answer: the fallback
+    # opens them. One naming the report asked about may well be the answer.
+    elsewhere = bool(named) and not any((r.year, r.seq) in named for r in questions)
+    if not questions or elsewhere or context.user_data is None or not message.text:
         await fallback.stray_message(update, context)
         return
     tr, fmt = context.tr, context.fmt

@@ -31,7 +31,7 @@ from bot.views.common import unit_summary
 from handlers import drafts, flow
 from handlers.declare import command
 from handlers.steps import button_state, step_markup
-from handlers.ui import keyboard, rows
+from handlers.ui import chat_id, keyboard, rows
 from storage.dto import Named
 from storage.models import PermitStatus
 
@@ -100,14 +100,60 @@ def _grid(
     return step_markup(context, keyboard(*rows(buttons, 3)))
 
 
+Question = tuple[str, InlineKeyboardMarkup | None]
+
+
+def _sector_question(context: RounaqContext) -> Question:
+    name = DRAFT.of(context).name or ""
+    return (
+        context.tr.t("registration.ask_sector", name=context.fmt.name(name)),
+        _grid(context, context.services.directory.sectors, PickSector),
+    )
+
+
+def _county_question(context: RounaqContext) -> Question:
+    directory, sector_id = context.services.directory, DRAFT.of(context).sector_id
+    sector = directory.sector(sector_id).name(context.lang) if sector_id is not None else ""
+    return (
+        context.tr.t("registration.ask_county", sector=escape(sector)),
+        _grid(context, directory.counties, PickCounty),
+    )
+
+
+def _permit_question(context: RounaqContext) -> Question:
+    tr = context.tr
+    buttons = [
+        [
+            InlineKeyboardButton(
+                tr.t(f"registration.permit_{p.value}"),
+                callback_data=PickPermit(p.value).pack(),
+            )
+        ]
+        for p in PermitStatus
+    ]
+    return tr.t("registration.ask_permit"), step_markup(context, keyboard(*buttons))
+
+
+def asking(question: Callable[[RounaqContext], Question]) -> flow.Step:
+    """A button step's question sent anew (after /language: flow.asked_again)."""
+
+    async def ask(update: Update, context: RounaqContext) -> None:
+        text, markup = question(context)
+        await context.bot.send_message(chat_id(update), text, reply_markup=markup)
+
+    return ask
+
+
+async def ask_name(update: Update, context: RounaqContext) -> None:
+    await context.bot.send_message(chat_id(update), context.tr.t("registration.ask_name"))
+
+
 async def begin(update: Update, context: RounaqContext) -> int:
     """Entry from /register or the greeting's button."""
     if update.callback_query:
         await update.callback_query.answer()
     DRAFT.put(context, UnitFields())
-    chat = update.effective_chat
-    assert chat is not None
-    await context.bot.send_message(chat.id, context.tr.t("registration.ask_name"))
+    await ask_name(update, context)
     return State.NAME
 
 
@@ -121,10 +167,8 @@ async def got_name(update: Update, context: RounaqContext) -> int:
         return State.NAME
     with DRAFT.edit(context) as draft:
         draft.name = name
-    await message.reply_text(
-        context.tr.t("registration.ask_sector", name=context.fmt.name(name)),
-        reply_markup=_grid(context, context.services.directory.sectors, PickSector),
-    )
+    text, markup = _sector_question(context)
+    await message.reply_text(text, reply_markup=markup)
     return State.SECTOR
 
 
@@ -137,11 +181,7 @@ async def got_sector(update: Update, context: RounaqContext) -> int:
     choice, picked = got
     with DRAFT.edit(context) as draft:
         draft.sector_id = picked.sector_id
-    sector = directory.sector(picked.sector_id).name(context.lang)
-    await choice.edit(
-        context.tr.t("registration.ask_county", sector=escape(sector)),
-        _grid(context, directory.counties, PickCounty),
-    )
+    await choice.edit(*_county_question(context))
     return State.COUNTY
 
 
@@ -153,17 +193,7 @@ async def got_county(update: Update, context: RounaqContext) -> int:
     choice, picked = got
     with DRAFT.edit(context) as draft:
         draft.county_id = picked.county_id
-    tr = context.tr
-    buttons = [
-        [
-            InlineKeyboardButton(
-                tr.t(f"registration.permit_{p.value}"),
-                callback_data=PickPermit(p.value).pack(),
-            )
-        ]
-        for p in PermitStatus
-    ]
-    await choice.edit(tr.t("registration.ask_permit"), step_markup(context, keyboard(*buttons)))
+    await choice.edit(*_permit_question(context))
     return State.PERMIT
 
 
@@ -266,6 +296,13 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
         draft=DRAFT,
         lost="registration.restart",
         entry_button=r"^menu:register$",
+        asks={
+            State.NAME: ask_name,
+            State.SECTOR: asking(_sector_question),
+            State.COUNTY: asking(_county_question),
+            State.PERMIT: asking(_permit_question),
+            State.PHONE: _ask_contact,
+        },
     )
 
 

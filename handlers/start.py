@@ -14,6 +14,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.formatting import Presenter
 from bot.i18n import get_translator, languages
 from bot.menu import MenuCommand, bot_commands, help_text, visible_commands
+from handlers import asking, drafts
 from handlers.declare import button
 from handlers.ui import keyboard
 
@@ -25,6 +26,11 @@ COMMANDS = [
     MenuCommand("language"),
     MenuCommand("cancel"),
 ]
+
+
+# user_data: the language prompt last answered (its message id): a second press on it is a
+# double tap, not a new choice.
+ANSWERED_KEY = "lang_answered"
 
 
 class ChooseLanguage(CallbackData, prefix="lang"):
@@ -91,6 +97,9 @@ async def greet(update: Update, context: RounaqContext) -> None:
     text = tr.t("start.greeting", name=context.fmt.name(user.first_name), role=role)
     text += "\n\n" + help_text(tr, _registry(context), principal)
     private = chat.type == chat.PRIVATE
+    if private and drafts.any_open(context.user_data):
+        # The menu below begins other things; what they began still takes their next words.
+        text += "\n\n" + tr.t("start.flow_open")
     # The shortcuts begin owners' flows, which belong in the private chat (as their
     # commands do, handlers.fallback): in a group they would post personal details there.
     buttons = keyboard(*menu_buttons(context)) if private else None
@@ -122,14 +131,34 @@ async def language_command(update: Update, context: RounaqContext) -> None:
     await ask_language(update, context)
 
 
+async def set_language(context: RounaqContext, query: CallbackQuery, data: ChooseLanguage) -> bool:
+    """The choice kept, and said in the language chosen on the message that offered it.
+    False for a second press on a prompt already answered (a double tap): it is only
+    answered, so what follows a choice (the greeting, a step asked again) comes once."""
+    message = query.message
+    if context.user_data is not None and message is not None:
+        if context.user_data.get(ANSWERED_KEY) == message.message_id:
+            await query.answer(context.tr.t("start.language_set"))
+            return False
+        context.user_data[ANSWERED_KEY] = message.message_id
+    await context.services.users.set_language(query.from_user.id, data.lang)
+    context.lang = data.lang
+    await query.answer(context.tr.t("start.language_set"))
+    await query.edit_message_text(context.tr.t("start.language_set"))
+    return True
+
+
 async def choose_language(
     update: Update, context: RounaqContext, query: CallbackQuery, data: ChooseLanguage
 ) -> None:
-    lang = data.lang
-    await context.services.users.set_language(query.from_user.id, lang)
-    context.lang = lang
-    await query.answer(context.tr.t("start.language_set"))
-    await query.edit_message_text(context.tr.t("start.language_set"))
+    """Outside a flow: the greeting follows, in the new language (within one, the step is
+    asked again instead: handlers/flow.conversation). While a text is asked for (a note,
+    a reason), that it is still awaited."""
+    if not await set_language(context, query, data):
+        return
+    if asking.pending(context) is not None:
+        await context.bot.send_message(query.from_user.id, context.tr.t("common.prompt_still_open"))
+        return
     await greet(update, context)
 
 

@@ -47,9 +47,9 @@ class LinkedReportDTO(ReportHeadDTO):
 
 
 @dataclass(frozen=True, slots=True)
-class LoanQuotaDTO:
-    year: int
-    amount_rials: int
+class Sourced:
+    """A loan figure as an official source gave it: officials quote it by that source."""
+
     source_fa: str
     source_en: str
 
@@ -58,19 +58,20 @@ class LoanQuotaDTO:
 
 
 @dataclass(frozen=True, slots=True)
-class LoanReportedDTO:
+class LoanQuotaDTO(Sourced):
+    year: int
+    amount_rials: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoanReportedDTO(Sourced):
     source_code: str
-    source_fa: str
-    source_en: str
     year: int
     projects: int | None
     amount_rials: int
     note_fa: str | None
     note_en: str | None
     reported_on: date | None
-
-    def source(self, lang: str) -> str:
-        return in_language(lang, self.source_fa, self.source_en)
 
 
 @dataclass(frozen=True, slots=True)

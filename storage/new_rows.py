@@ -44,6 +44,20 @@ class NewReport:
     channel: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NewAttachment:
+    """A file attached to a report, as Telegram described it; the row adds its id, its
+    report and its time. Positional: the report flow builds it from a message, keeps it in
+    the draft and hands it over with the report (ReportService's `Attachment`)."""
+
+    kind: str  # "photo" | "document"
+    file_id: str
+    file_unique_id: str
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Authored:
     """Who on the staff added a row, in which province and when (None: the system)."""

@@ -244,6 +244,7 @@ def default_registry(
     hq: HQService,
     programs: ProgramService,
     loans: LoanService,
+    staffing: StaffingService,
     compliance: ComplianceService | None = None,
 ) -> SectionRegistry:
     """The digest's sections, in the order they appear. Features add theirs here."""
@@ -260,6 +261,6 @@ def default_registry(
             *weekly,
             ProgramsSection(programs, directory),
             LoansSection(loans),
-            UnstaffedSection(StaffingService(database, directory)),
+            UnstaffedSection(staffing),
         ]
     )

@@ -42,19 +42,20 @@ MAX_DEADLINE_DAYS = 365
 
 
 class DecisionState:
-    PENDING = "pending"
-    OBJECTED = "objected"
-    IMPLEMENTED = "implemented"
+    """An agency's answer to a decision as it stands (AgencyResponse), or overdue: still
+    pending past the implementation deadline."""
+
+    PENDING = AgencyResponse.PENDING
+    OBJECTED = AgencyResponse.OBJECTED
+    IMPLEMENTED = AgencyResponse.IMPLEMENTED
     OVERDUE = "overdue"
     ALL = (PENDING, OBJECTED, IMPLEMENTED, OVERDUE)
 
 
 def agency_state(answer: DecisionAgencyDTO, decision: DecisionDTO, now: datetime) -> str:
-    if answer.state == AgencyResponse.IMPLEMENTED:
-        return DecisionState.IMPLEMENTED
-    if answer.state == AgencyResponse.OBJECTED:
-        return DecisionState.OBJECTED
-    return DecisionState.OVERDUE if now > decision.deadline_at else DecisionState.PENDING
+    if answer.state == AgencyResponse.PENDING and now > decision.deadline_at:
+        return DecisionState.OVERDUE
+    return answer.state
 
 
 def decision_state(decision: DecisionDTO, now: datetime) -> str:

@@ -27,7 +27,7 @@ from storage.dto import (
 )
 from storage.dto_workflow import TrackingDTO
 from storage.models import ReportStatus, Role
-from storage.new_rows import NewReport, NewReportEvent
+from storage.new_rows import NewAttachment, NewReport, NewReportEvent
 from storage.repositories.reports import ReportRepository
 from storage.repositories.units import UnitRepository
 from storage.repositories.users import UserRepository
@@ -65,14 +65,8 @@ def document_type_allowed(mime_type: str | None, file_name: str | None) -> bool:
     return kind.startswith("image/") or kind in DOCUMENT_TYPES
 
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    kind: str  # "photo" | "document"
-    file_id: str
-    file_unique_id: str
-    file_name: str | None = None
-    mime_type: str | None = None
-    size: int | None = None
+# What the report flow collects, one per file: the row as it is stored (storage.new_rows).
+Attachment = NewAttachment
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +183,7 @@ class ReportService(CalendarService):
             )
             report_id = await reports.add(new, source_update_id=update_id)
             await _record_filing(session, report_id, new, to_hq, unstaffed)
-            await reports.add_attachments(
-                report_id, [_attachment_fields(a) for a in draft.attachments]
-            )
+            await reports.add_attachments(report_id, draft.attachments)
             report = await reports.get(report_id)
             audience = await self._audience(session, report_id, agency)
         assert report is not None
@@ -312,17 +304,6 @@ class ReportService(CalendarService):
     async def get(self, report_id: int) -> ReportDTO | None:
         async with self._db.session() as session:
             return await ReportRepository(session).get(report_id)
-
-
-def _attachment_fields(attachment: Attachment) -> dict[str, object]:
-    return {
-        "kind": attachment.kind,
-        "file_id": attachment.file_id,
-        "file_unique_id": attachment.file_unique_id,
-        "file_name": attachment.file_name,
-        "mime_type": attachment.mime_type,
-        "size": attachment.size,
-    }
 
 
 async def read_view(

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import Permission, Principal, can_respond_to_decision
 from bot.clock import Clock
-from bot.services.base import CalendarService, ServiceDeps
+from bot.services.base import CalendarService, ProvinceService, ServiceDeps
 from bot.services.directory import Directory
 from bot.services.hq import DecisionTerms, HQService
 from bot.services.workflow import (
@@ -61,6 +61,14 @@ class ItemBrief:
     positions: tuple[PositionDTO, ...]
     outcome: str | None
     decision: DecisionDTO | None
+
+    @property
+    def outcome_in_words(self) -> str | None:
+        """The outcome the agenda and the minutes state in a line (sessions.outcome_*): any
+        but a decision, which they show in full instead."""
+        if self.outcome and (self.decision is None or self.outcome != ItemOutcome.DECIDED):
+            return self.outcome
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,7 +390,7 @@ def followup_notices(due: FollowUpDue) -> list[Notice]:
     ]
 
 
-class FollowUpService:
+class FollowUpService(ProvinceService):
     """Reminds an agency once before a decision's deadline and marks it overdue after.
 
     `run(now)` writes each mark and the notices it owes in one transaction, the notices
@@ -391,12 +399,12 @@ class FollowUpService:
     still holds the notice) and sends nothing twice (the mark is already there).
     """
 
+    refused = WorkflowError
+
     def __init__(
         self, database: Database, directory: Directory, clock: Clock, *, remind_days: int = 2
     ) -> None:
-        self._db = database
-        self._directory = directory
-        self._clock = clock
+        super().__init__(database, directory, clock)
         self.remind_before = timedelta(days=remind_days)
 
     async def due(self, now: datetime) -> list[FollowUpDue]:
@@ -405,12 +413,12 @@ class FollowUpService:
 
     async def _due(self, session: AsyncSession, now: datetime) -> list[FollowUpDue]:
         work = WorkflowRepository(session)
-        decisions = await work.decisions(self._directory.province_id)
+        decisions = await work.decisions(self._province)
         marks = {
             (f.decision_id, f.agency_id): f
             for f in await SessionRepository(session).followups(d.id for d in decisions)
         }
-        titles = {i.id: i.title for i in await work.agenda_items(self._directory.province_id)}
+        titles = {i.id: i.title for i in await work.agenda_items(self._province)}
         found: list[FollowUpDue] = []
         for decision in sorted(decisions, key=lambda d: d.id):
             for answer in decision.agencies:
@@ -444,10 +452,6 @@ class FollowUpService:
                 notices.extend(owed)
         return notices
 
-    @property
-    def _province(self) -> int:
-        return self._directory.province_id
-
     async def upheld(self, decisions: Sequence[DecisionDTO | None]) -> set[tuple[int, int]]:
         """(decision, agency) pairs whose objection the secretariat upheld."""
         ids = [d.id for d in decisions if d is not None]
@@ -457,10 +461,9 @@ class FollowUpService:
 
     async def requeue(self, principal: Principal, decision_id: int, agency_id: int) -> SessionDTO:
         """Put an overdue decision's item on the next scheduled session's agenda."""
-        if not principal.can(Permission.MANAGE_AGENDA):
-            raise WorkflowError("not_allowed")
+        self._require(principal, Permission.MANAGE_AGENDA)
         now = self._clock.now()
-        province = self._directory.province_id
+        province = self._province
         async with self._db.transaction() as session:
             repo, work = SessionRepository(session), WorkflowRepository(session)
             decision = await work.decision(decision_id, province)
@@ -489,11 +492,10 @@ class FollowUpService:
     async def uphold(self, principal: Principal, decision_id: int, agency_id: int) -> str:
         """The secretariat accepts an agency's objection: nothing more is owed by it.
         Returns the item's title."""
-        if not principal.can(Permission.MANAGE_AGENDA):
-            raise WorkflowError("not_allowed")
+        self._require(principal, Permission.MANAGE_AGENDA)
         async with self._db.transaction() as session:
             work = WorkflowRepository(session)
-            decision = await work.decision(decision_id, self._directory.province_id)
+            decision = await work.decision(decision_id, self._province)
             if decision is None:
                 raise WorkflowError("not_found")
             answer = next((a for a in decision.agencies if a.agency_id == agency_id), None)
@@ -502,5 +504,5 @@ class FollowUpService:
             await SessionRepository(session).follow_up(
                 decision_id, agency_id, upheld_at=self._clock.now()
             )
-            item = await work.agenda_item(decision.agenda_item_id, self._directory.province_id)
+            item = await work.agenda_item(decision.agenda_item_id, self._province)
         return item.title if item else ""

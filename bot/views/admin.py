@@ -65,7 +65,9 @@ def user_card(
         "admin.user_card",
         name=fmt.name(user.first_name),
         id=str(user.id),
-        username=fmt.ltr(escape("@" + user.username)) if user.username else "—",
+        username=fmt.ltr(escape("@" + user.username))
+        if user.username
+        else tr.t("admin.no_username"),
         roles=roles_text(tr, fmt, directory, principal),
     )
 

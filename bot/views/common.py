@@ -39,12 +39,13 @@ def status_label(tr: Translator, status: str, *, staff: bool = False) -> str:
 
 def workflow_error(tr: Translator, error: WorkflowError) -> str:
     """A refused action in words; length refusals state the limits the check used."""
-    limits: dict[str, int] = {}
+    limits: dict[str, int | str] = {}
     if error.limits is not None:
         low, high = error.limits
         limits = {"min": low, "max": high}  # the translator puts them in its digits
     if error.given is not None:
-        limits["length"] = error.given
+        # With its noun: "1 character", never "1 characters".
+        limits["length"] = tr.plural("workflow.characters", error.given)
     return tr.t(f"workflow.error_{error.reason}", **limits)
 
 

@@ -12,7 +12,6 @@ from bot.minutes import MinutesContext, background_lines, date_in_words
 from bot.services.sessions import ItemBrief
 from storage.dto_sessions import SessionDTO
 from storage.dto_workflow import DecisionDTO
-from storage.models_sessions import ItemOutcome
 from storage.models_workflow import AgencyResponse
 
 
@@ -81,8 +80,8 @@ def item_text(mc: MinutesContext, brief: ItemBrief, *, for_agency: int | None = 
         if owing:
             agencies = escape(tr.t("sessions.list_separator").join(owing))
             lines.append(tr.t("sessions.requeued_line", agencies=agencies))
-    if brief.outcome and (brief.decision is None or brief.outcome != ItemOutcome.DECIDED):
-        lines.append(tr.t(f"sessions.outcome_{brief.outcome}"))
+    if brief.outcome_in_words:
+        lines.append(tr.t(f"sessions.outcome_{brief.outcome_in_words}"))
     return "\n".join(lines)
 
 

@@ -18,13 +18,17 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
+from bot.formatting import Presenter
 from bot.i18n import get_translator
 from bot.menu import bot_commands, visible_commands
 from bot.services.admin import GRANTABLE
 from bot.services.workflow import WorkflowError
+from bot.views import admin as views_admin
 from bot.views.common import workflow_error
 from handlers.declare import stale
+from handlers.notify import send_safely
 from handlers.ui import rows
+from storage.models import Role
 
 GRANTABLE_VALUES = frozenset(r.value for r in GRANTABLE)
 
@@ -79,6 +83,19 @@ async def refresh_menu_of(context: RounaqContext, user_id: int) -> None:
             bot_commands(tr, visible_commands(context.runtime.menu, profile.principal)),
             scope=BotCommandScopeChat(user_id),
         )
+
+
+async def tell_granted(
+    context: RounaqContext, user_id: int, role: Role, agency_id: int | None
+) -> None:
+    """Whoever is given a role from /admin is told, in their language, as one who redeems
+    an invite is; else nothing but a changed command menu says they have new work."""
+    services = context.services
+    profile = await services.users.profile(user_id)
+    lang = profile.language or services.settings.default_language
+    tr, fmt = get_translator(lang), Presenter(lang=lang, tz=services.settings.tz)
+    name = views_admin.role_name(tr, fmt, services.directory, role.value, agency_id)
+    await send_safely(context, user_id, tr.t("admin.invite_redeemed", role=name))
 
 
 def agency_rows(

@@ -13,7 +13,13 @@ from bot.formatting import escape
 from bot.services.admin import GRANTABLE
 from bot.views import admin as views_admin
 from handlers import asking
-from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
+from handlers.admin.common import (
+    GRANTABLE_VALUES,
+    agency_rows,
+    edit_or_send,
+    refresh_menu_of,
+    tell_granted,
+)
 from handlers.admin.invites import Invite
 from handlers.admin.routing import RoutingHome
 from handlers.ui import keyboard, message_of, rows
@@ -97,13 +103,20 @@ async def _bind_group(update: Update, context: RounaqContext, code: str) -> None
     )
 
 
-async def show_user(update: Update, context: RounaqContext, query_text: str) -> bool:
+async def show_user(
+    update: Update, context: RounaqContext, query_text: str, *, waiting: bool = False
+) -> bool:
+    """The user's card; False when there is no such user. `waiting`: the find prompt
+    still waits, so the answer says that the next text is searched too, and how to stop."""
     tr = context.tr
     user = await context.services.users.find(query_text.strip())
     if user is None:
         chat = update.effective_chat
         assert chat is not None
-        await context.bot.send_message(chat.id, tr.t("admin.user_not_found"))
+        text = tr.t("admin.user_not_found")
+        if waiting:
+            text += "\n" + tr.t("admin.ask_user_again")
+        await context.bot.send_message(chat.id, text)
         return False
     text, markup = await user_card(context, user)
     await edit_or_send(update, context, text, markup)
@@ -166,17 +179,19 @@ async def pick_officer_agency(
 async def grant_officer(
     update: Update, context: RounaqContext, query: CallbackQuery, data: GrantOfficer
 ) -> None:
-    await context.services.admin.grant(
+    granted = await context.services.admin.grant(
         context.principal, data.user_id, Role.OFFICER, data.agency_id
     )
-    await _role_changed(update, context, query, data.user_id)
+    told = (Role.OFFICER, data.agency_id) if granted else None
+    await _role_changed(update, context, query, data.user_id, told=told)
 
 
 async def grant(update: Update, context: RounaqContext, query: CallbackQuery, data: Grant) -> None:
-    await context.services.admin.grant(
-        context.principal, data.user_id, Role(data.role), data.agency_id or None
+    role, agency_id = Role(data.role), data.agency_id or None
+    granted = await context.services.admin.grant(context.principal, data.user_id, role, agency_id)
+    await _role_changed(
+        update, context, query, data.user_id, told=(role, agency_id) if granted else None
     )
-    await _role_changed(update, context, query, data.user_id)
 
 
 async def revoke(
@@ -195,16 +210,24 @@ async def revoke(
 
 
 async def _role_changed(
-    update: Update, context: RounaqContext, query: CallbackQuery, user_id: int
+    update: Update,
+    context: RounaqContext,
+    query: CallbackQuery,
+    user_id: int,
+    *,
+    told: tuple[Role, int | None] | None = None,
 ) -> None:
-    # The card is redrawn before the toast: whoever sees "saved" sees the new card.
+    """The card redrawn, the grantee told of a new role (`told`), then the toast: whoever
+    sees "saved" sees the new card, and the person has their message."""
     user = await context.services.users.get(user_id)
     if user is not None:
         text, markup = await user_card(context, user)
         await edit_or_send(update, context, text, markup)
+    if told is not None:
+        await tell_granted(context, user_id, *told)
     await query.answer(context.tr.t("admin.saved"))
     await refresh_menu_of(context, user_id)
 
 
 async def got_user(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
-    return await show_user(update, context, text)
+    return await show_user(update, context, text, waiting=True)

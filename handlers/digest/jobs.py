@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from bot.clock import SystemClock
 from bot.context import RounaqApp, RounaqContext
 from bot.digest import schedule
 from bot.digest.runner import DigestRunner
@@ -24,10 +23,10 @@ def runner_of(application: object) -> DigestRunner:
 
 
 async def _scheduled_run(context: RounaqContext) -> None:
-    # The jobs fire on the wall clock. A bot on another clock (a test's ManualClock) is run
-    # by whoever moves that clock: a job firing in the middle of a test (one running across
-    # 08:00 in Tehran) would prepare at the test's time and send digests nobody asked for.
-    if not isinstance(context.services.clock, SystemClock):
+    # The jobs fire on the wall clock. A bot on a clock that does not follow it is run by
+    # whoever moves that clock: a job firing while such a clock stands elsewhere would
+    # prepare at that clock's time and send digests nobody asked for.
+    if not context.services.clock.follows_wall_time:
         return
     runner_of(context.application).trigger()
 

@@ -21,6 +21,7 @@ from bot.services.programs import ProgramError
 from bot.text import normalize_text, parse_date, parse_int
 from handlers import drafts, flow, steps
 from handlers.declare import command
+from handlers.programs.status import no_such_program
 from handlers.ui import chat_id, keyboard, message_of, rows
 
 
@@ -62,8 +63,10 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
     program = await context.services.programs.by_number(number) if number else None
     if program is None:
         # A number given that names no program is told so, not asked for a number again.
-        key = "programs.not_found" if context.args else "programs.edit_usage"
-        await message.reply_text(tr.t(key))
+        if context.args:
+            await message.reply_text(await no_such_program(context, context.args[0]))
+        else:
+            await message.reply_text(tr.t("programs.edit_usage"))
         return ConversationHandler.END
     DRAFT.put(context, EditFields(program.id, program.number))
     buttons = [
@@ -162,7 +165,8 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
         return await _apply_edit(update, context, parsed.togregorian())
     if field in TEXT_FIELDS:
         if not 1 <= len(text) <= 500:
-            await message.reply_text(tr.t("programs.error.text_length"))
+            length = tr.plural("workflow.characters", len(text))
+            await message.reply_text(tr.t("programs.error.text_length", length=length))
             return EditState.VALUE
         return await _apply_edit(update, context, text)
     await steps.reprompt(update, context)

@@ -16,7 +16,7 @@ from bot.buttons.programs import OpenButton
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
 from bot.services.programs import Evidence, ProgramError
-from bot.text import normalize_text, parse_date, parse_percent
+from bot.text import normalize_text, parse_date, parse_int, parse_percent
 from handlers import flow, steps
 from handlers.declare import command
 from handlers.programs.progress_steps import (
@@ -55,9 +55,15 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
     if not programs:
         await context.bot.send_message(chat_id(update), tr.t("programs.no_programs"))
         return ConversationHandler.END
-    if len(programs) == 1:
-        DRAFT.put(context, ProgressFields(program_id=programs[0].id))
-        await ask_percent(update, context, programs[0].id)
+    # "/progress 3" names the program; one not theirs (or not a number) is said so above
+    # the picker rather than dropped without a word.
+    asked = " ".join(context.args or [])
+    number = parse_int(asked) if asked else None
+    named = next((p for p in programs if p.number == number), None)
+    if len(programs) == 1 or named is not None:
+        chosen = named or programs[0]
+        DRAFT.put(context, ProgressFields(program_id=chosen.id))
+        await ask_percent(update, context, chosen.id)
         return State.PERCENT
     fmt = context.fmt
     buttons = [
@@ -72,9 +78,13 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
         for p in programs
     ]
     DRAFT.put(context, ProgressFields())
+    question = tr.t("programs.choose_program")
+    if asked:
+        shown = fmt.name(fmt.shorten(asked, 40))
+        question = tr.t("programs.not_agency_program", text=shown) + "\n" + question
     await context.bot.send_message(
         chat_id(update),
-        tr.t("programs.choose_program"),
+        question,
         reply_markup=steps.step_markup(context, keyboard(*rows(buttons, 1))),
     )
     return State.PROGRAM
@@ -113,8 +123,10 @@ async def got_note(update: Update, context: RounaqContext) -> int:
     note = normalize_text(text)
     try:
         context.services.programs.check_update(None, note or "-", None)
-    except ProgramError as error:
-        await message.reply_text(context.tr.t(f"programs.error.{error.reason}"))
+    except ProgramError:
+        # The step still waits: say how long the note was and how to leave it.
+        length = context.tr.plural("workflow.characters", len(note))
+        await message.reply_text(context.tr.t("programs.bad_note", length=length))
         return State.NOTE
     with DRAFT.edit(context) as draft:
         draft.note = note

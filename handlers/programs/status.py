@@ -79,7 +79,7 @@ async def status(update: Update, context: RounaqContext) -> None:
     if args:
         number = parse_int(args[0])
         if number is None or not await _send_program(update, context, number):
-            await message.reply_text(context.tr.t("programs.not_found"))
+            await message.reply_text(await no_such_program(context, args[0]))
         return
     if context.principal.can(Permission.VIEW_NATIONAL):
         # The ministry: every province's programs in brief; `/status <n>` still opens one
@@ -93,6 +93,21 @@ async def status(update: Update, context: RounaqContext) -> None:
 
 
 list_button = page_turner(_status_page)
+
+
+async def no_such_program(context: RounaqContext, asked: str) -> str:
+    """The answer to a program number that names none: what was typed, and the numbers
+    there are ("no program with that number" read as nonsense after "/status abc")."""
+    programs = await context.services.programs.all()
+    if not programs:
+        return context.tr.t("programs.empty")
+    fmt, numbers = context.fmt, [p.number for p in programs]
+    return context.tr.t(
+        "programs.no_such_program",
+        text=fmt.name(fmt.shorten(asked, 40)),
+        first=fmt.plain_int(min(numbers)),
+        last=fmt.plain_int(max(numbers)),
+    )
 
 
 async def _send_program(update: Update, context: RounaqContext, number: int) -> bool:

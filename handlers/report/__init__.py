@@ -17,8 +17,8 @@ from telegram.ext import (
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
 from handlers import flow
-from handlers.declare import command
-from handlers.report import confirm, draft, entry, files
+from handlers.declare import button, command
+from handlers.report import confirm, draft, entry, files, prompts
 from handlers.report.draft import State
 from handlers.steps import button_state
 
@@ -76,8 +76,19 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
         draft=draft.DRAFT,
         lost="report.restart",
         entry_button=r"^menu:report$",
+        asks={
+            State.RESUME: prompts.ask_resume,
+            State.UNIT: entry.ask_unit,
+            State.CATEGORY: prompts.ask_category,
+            State.DESCRIPTION: prompts.ask_description,
+            State.ATTACH: prompts.ask_attachments,
+            State.AMOUNT: prompts.ask_amount,
+            State.CONFIRM: prompts.show_summary,
+        },
     )
 
 
 def register(application: RounaqApp) -> None:
     application.add_handler(conversation(application))
+    # After the flow: its Submit pressed once the flow is over (a double tap).
+    application.add_handler(button(draft.Submit, confirm.sent_already))

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RounaqContext
 from bot.services.reports import ReportDraft, ReportError, Submission, amount_allowed
 from bot.text import parse_amount_rials
 from bot.views import report as views_report
+from bot.views.common import tracking_number
 from handlers import flow
+from handlers.declare import stale
 from handlers.myreports import OpenButton
 from handlers.notify import notify_agency_of_new_report
-from handlers.report.draft import DRAFT, State, send
+from handlers.report.draft import DRAFT, State, Submit, send
 from handlers.report.prompts import ask_category, ask_description, show_summary
 from handlers.steps import chosen, remembered_markup, reprompt
 from handlers.ui import keyboard
+
+# user_data: the summary last submitted and the report it became ([message id, report id]).
+SENT_KEY = "report_sent"
 
 
 async def got_amount(update: Update, context: RounaqContext) -> int:
@@ -75,11 +80,39 @@ async def submit(update: Update, context: RounaqContext) -> int:
     # The report is committed; only now is the owner told it was received.
     await choice.answer()
     await choice.clear()
+    if (
+        choice.query is not None
+        and choice.query.message is not None
+        and context.user_data is not None
+    ):
+        context.user_data[SENT_KEY] = [choice.query.message.message_id, submission.report.id]
     await _received(update, context, submission)
     # The draft goes last: if anything above fails for a moment, the press is handled
     # again from the same draft (and the service recognises the report as stored).
     DRAFT.drop(context)
     return ConversationHandler.END
+
+
+async def sent_already(
+    update: Update, context: RounaqContext, query: CallbackQuery, _: Submit
+) -> None:
+    """Submit pressed on a summary after the flow ended: the one that was submitted (a
+    double tap) says which report it became; any other is an old button."""
+    sent = context.user_data.get(SENT_KEY) if context.user_data is not None else None
+    message = query.message
+    report = None
+    if (
+        isinstance(sent, list)
+        and len(sent) == 2
+        and message is not None
+        and sent[0] == message.message_id
+    ):
+        report = await context.services.reports.get(int(sent[1]))
+    if report is None or report.owner_id != context.principal.user_id:
+        await stale(query, context)
+        return
+    number = tracking_number(context.fmt, report)
+    await query.answer(context.tr.t("report.already_submitted", number=number), show_alert=True)
 
 
 async def _refused(update: Update, context: RounaqContext, error: ReportError) -> int:

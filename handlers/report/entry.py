@@ -72,15 +72,20 @@ async def _start(update: Update, context: RounaqContext) -> int:
         DRAFT.put(context, ReportFields(unit_id=units[0].id))
         await ask_category(update, context)
         return State.CATEGORY
+    DRAFT.put(context, ReportFields())
+    return await ask_unit(update, context)
+
+
+async def ask_unit(update: Update, context: RounaqContext) -> int:
+    units = await context.services.units.of_owner(context.principal.user_id)
     buttons = [
         InlineKeyboardButton(context.fmt.shorten(u.name, 40), callback_data=PickUnit(u.id).pack())
         for u in units
     ]
-    DRAFT.put(context, ReportFields())
     await send(
         update,
         context,
-        tr.t("report.ask_unit"),
+        context.tr.t("report.ask_unit"),
         reply_markup=step_markup(context, keyboard(*rows(buttons, 1))),
     )
     return State.UNIT

@@ -95,24 +95,16 @@ async def after_description(update: Update, context: RounaqContext) -> int:
         return await start_again(update, context)
     category = context.services.directory.category(values.category_id)
     if category.financial and values.amount is None and not values.amount_skipped:
-        tr = context.tr
-        await send(
-            update,
-            context,
-            tr.t("report.ask_amount"),
-            reply_markup=step_markup(
-                context,
-                keyboard(
-                    [
-                        InlineKeyboardButton(
-                            tr.t("report.btn_skip"), callback_data=SkipAmount().pack()
-                        )
-                    ]
-                ),
-            ),
-        )
-        return State.AMOUNT
+        return await ask_amount(update, context)
     return await show_summary(update, context)
+
+
+async def ask_amount(update: Update, context: RounaqContext) -> int:
+    tr = context.tr
+    skip = InlineKeyboardButton(tr.t("report.btn_skip"), callback_data=SkipAmount().pack())
+    markup = step_markup(context, keyboard([skip]))
+    await send(update, context, tr.t("report.ask_amount"), reply_markup=markup)
+    return State.AMOUNT
 
 
 async def show_summary(update: Update, context: RounaqContext) -> int:

@@ -19,7 +19,7 @@ from storage.models import (
     Unit,
     User,
 )
-from storage.new_rows import NewReport, NewReportEvent
+from storage.new_rows import NewAttachment, NewReport, NewReportEvent
 from storage.repositories.rows import Repository, fields_of, to_dto
 
 # The columns of a ReportHeadDTO, in its order: a caller selects them and adds its own.
@@ -75,21 +75,10 @@ class ReportRepository(Repository):
         await FigureWriter(self.session).event_added(event)
         self.session.add(ReportEvent(**fields_of(event)))
 
-    async def add_attachments(
-        self, report_id: int, attachments: Sequence[dict[str, object]]
-    ) -> None:
-        for item in attachments:
-            self.session.add(
-                ReportAttachment(
-                    report_id=report_id,
-                    kind=str(item["kind"]),
-                    file_id=str(item["file_id"]),
-                    file_unique_id=str(item["file_unique_id"]),
-                    file_name=item.get("file_name") and str(item["file_name"]),
-                    mime_type=item.get("mime_type") and str(item["mime_type"]),
-                    size=int(str(item["size"])) if item.get("size") is not None else None,
-                )
-            )
+    async def add_attachments(self, report_id: int, attachments: Sequence[NewAttachment]) -> None:
+        self.session.add_all(
+            ReportAttachment(report_id=report_id, **fields_of(a)) for a in attachments
+        )
 
     async def get(self, report_id: int) -> ReportDTO | None:
         row = (await self.session.execute(_report_select().where(Report.id == report_id))).first()

@@ -3,7 +3,7 @@ province, get-or-add, children."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -69,6 +69,12 @@ async def by_parent(
         for row in await session.scalars(rows):
             found[getattr(row, parent.key)].append(to_dto(dto, row))
     return {i: tuple(children) for i, children in found.items()}
+
+
+async def one_of(batch: Callable[[Sequence[M]], Awaitable[list[D]]], row: M | None) -> D | None:
+    """One row's DTO, read by the reader that builds a list's (children included), so the
+    two cannot differ; None for no row."""
+    return None if row is None else (await batch([row]))[0]
 
 
 async def get_or_add(session: AsyncSession, model: type[M], **keys: Any) -> M:

@@ -31,6 +31,7 @@ from storage.repositories.rows import (
     get_or_add,
     in_province,
     of_province,
+    one_of,
     to_dto,
 )
 
@@ -50,7 +51,7 @@ class SessionRepository(Repository):
 
     async def get(self, session_id: int, province_id: int) -> SessionDTO | None:
         row = await in_province(self.session, HQSession, session_id, province_id)
-        return (await self._dtos([row]))[0] if row else None
+        return await one_of(self._dtos, row)
 
     async def by_number(self, province_id: int, number: int) -> SessionDTO | None:
         row = await self.session.scalar(
@@ -58,7 +59,7 @@ class SessionRepository(Repository):
                 HQSession.province_id == province_id, HQSession.number == number
             )
         )
-        return (await self._dtos([row]))[0] if row else None
+        return await one_of(self._dtos, row)
 
     async def all(self, province_id: int) -> list[SessionDTO]:
         rows = await of_province(

@@ -30,7 +30,14 @@ from storage.models_workflow import (
 )
 from storage.new_rows import NewAgendaItem, NewDecision, NewInvite
 from storage.repositories.reports import _dto, _report_select
-from storage.repositories.rows import Repository, by_parent, in_province, of_province, to_dto
+from storage.repositories.rows import (
+    Repository,
+    by_parent,
+    in_province,
+    of_province,
+    one_of,
+    to_dto,
+)
 
 _TRACKING_FIELDS = (
     "assignee_id",
@@ -241,7 +248,7 @@ class WorkflowRepository(Repository):
 
     async def agenda_item(self, item_id: int, province_id: int) -> AgendaItemDTO | None:
         row = await in_province(self.session, AgendaItem, item_id, province_id)
-        return (await self._items([row]))[0] if row else None
+        return await one_of(self._items, row)
 
     async def agenda_items(
         self, province_id: int, *, status: str | None = None, cause_kind: str | None = None
@@ -288,11 +295,11 @@ class WorkflowRepository(Repository):
 
     async def decision(self, decision_id: int, province_id: int) -> DecisionDTO | None:
         row = await in_province(self.session, Decision, decision_id, province_id)
-        return (await self._decisions([row]))[0] if row else None
+        return await one_of(self._decisions, row)
 
     async def decision_of_item(self, item_id: int) -> DecisionDTO | None:
         row = await self.session.scalar(select(Decision).where(Decision.agenda_item_id == item_id))
-        return (await self._decisions([row]))[0] if row else None
+        return await one_of(self._decisions, row)
 
     async def decisions(self, province_id: int) -> list[DecisionDTO]:
         rows = await of_province(

@@ -11,7 +11,7 @@ from bot.i18n import get_translator
 from bot.services.workflow import WorkflowError
 from emulator import BotApiEmulator
 from storage.models import Role, RoutingRule, UserRole
-from tests.e2e.expect import FA, FA_P, fa, replied, saying, says
+from tests.e2e.expect import EN, FA, FA_P, fa, replied, saying, says
 from tests.e2e.report_steps import report_by_chat
 from tests.e2e.test_report_flow import register_unit
 from tests.e2e.workflow_kit import Cast, alerts, file_report, press_and_answer, services_of
@@ -75,10 +75,10 @@ async def test_one_time_invite_makes_an_officer(
     assert code.startswith("inv_")
     assert len(f"/start {code}") < 64
 
-    # Telegram's language_code is not used: a newcomer reads the default, Persian.
+    # A newcomer who has not chosen a language reads their phone's, English here.
     newcomer = Person(emulator, emulator.add_user(2003, "Leila", language_code="en"))
-    welcome = await replied(newcomer, f"/start {code}", "admin.invite_redeemed")
-    assert fa("roles.officer") in welcome.text
+    welcome = await replied(newcomer, f"/start {code}", "admin.invite_redeemed", lang="en")
+    assert EN.t("roles.officer") in welcome.text
     inbox = await newcomer.say("/inbox")
     assert not says(inbox.text, "common.not_allowed")
     principal = (await services_of(app).users.profile(2003)).principal
@@ -86,9 +86,9 @@ async def test_one_time_invite_makes_an_officer(
     assert principal.agency_ids == {cast.smt_id}
 
     thief = Person(emulator, emulator.add_user(2004, "Eve", language_code="en"))
-    await replied(thief, f"/start {code}", "admin.invite_invalid")
+    await replied(thief, f"/start {code}", "admin.invite_invalid", lang="en")
     assert not (await services_of(app).users.profile(2004)).principal.has(Role.OFFICER)
-    await replied(thief, "/start inv_AAAAAAAAAAAAAAAA", "admin.invite_invalid")
+    await replied(thief, "/start inv_AAAAAAAAAAAAAAAA", "admin.invite_invalid", lang="en")
 
 
 async def test_routing_and_deadlines_are_edited_by_the_admin(

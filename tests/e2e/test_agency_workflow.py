@@ -189,6 +189,8 @@ async def test_owner_withdraws_and_adds_information(
     # "No" keeps the report and shows it again.
     kept = await owner.press(confirm, "خیر")
     assert T1 in kept.text
+    # Answered: the question loses its buttons (a later "yes" on it withdraws nothing).
+    await emulator.wait_until(lambda: confirm.buttons == [])
     assert (await report_row(app, report.id)).status != "withdrawn"
     confirm = await owner.press(view, "پس گرفتن گزارش")
     await owner.press_only(confirm, "بله")

@@ -81,7 +81,7 @@ async def test_session_minutes_issue_and_compliance(
     view = await hq.say("استاندار قم")
     assert "جلسه برنامه‌ریزی شد" in view.text
     assert "جلسهٔ شمارهٔ ۱ ستاد" in view.text
-    assert "پانزدهم آذر ماه ۱۴۰۵ (۱۴۰۵/۰۹/۱۵)" in view.text
+    assert "پانزدهم آذر ماه ۱۴۰۵ (\u2066۱۴۰۵/۰۹/۱۵\u2069)" in view.text
     assert "ساعت ۱۰:۰۰" in view.text
 
     # --- invite two agencies, put two items on it ------------------------------------------
@@ -194,7 +194,7 @@ async def test_session_minutes_issue_and_compliance(
         "ستاد تسهیل و رفع موانع تولید استان قم",
         "صورتجلسهٔ جلسهٔ شمارهٔ ۱",
     ]
-    assert "پانزدهم آذر ماه ۱۴۰۵ (۱۴۰۵/۰۹/۱۵)" in docx.paragraphs[3]
+    assert "پانزدهم آذر ماه ۱۴۰۵ (\u2066۱۴۰۵/۰۹/۱۵\u2069)" in docx.paragraphs[3]
     # Attendance table: header, then the two agencies with their representatives.
     attendance = docx.document.tables[0]
     assert [c.text for c in attendance.rows[0].cells] == [

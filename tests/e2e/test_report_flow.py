@@ -110,9 +110,9 @@ async def test_owner_reports_and_the_agency_gets_it(
     # The officer can open it from the notice; another owner cannot, even by number.
     opened = await officer.press(notice, "مشاهده")
     assert says(opened.text, "history.title")
-    # No language chosen yet: the default, Persian (Telegram's language_code is not used).
+    # No language chosen yet: their phone's, English.
     stranger = people["other_owner"]
-    await replied(stranger, "1405-0001", "myreports.not_found")
+    await replied(stranger, "1405-0001", "myreports.not_found", lang="en")
 
 
 async def test_tracking_number_typed_in_any_digits(

@@ -165,7 +165,8 @@ async def test_a_note_too_long_says_how_long_it_was_and_how_to_drop_it(
     prompt = await cast.officer.press(card, fa("workflow.btn_note"))
     assert "/cancel" in prompt.text
     refused = await cast.officer.say("ب" * 2500)
-    assert refused.text == fa("workflow.error_note_length", length=2500, min=2, max=2000)
+    length = FA.plural("workflow.characters", 2500)
+    assert refused.text == fa("workflow.error_note_length", length=length, min=2, max=2000)
     assert "/cancel" in refused.text
     assert FA_P.number(2500) in refused.text
     done = await cast.officer.say("انبار بازدید شد.")

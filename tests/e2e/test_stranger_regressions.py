@@ -218,7 +218,9 @@ async def test_editprogram_with_a_number_that_names_no_program_says_so(
     """Seen: "/editprogram 999" answered "شمارهٔ برنامه را هم بنویسید، مثلاً /editprogram 3",
     asking for the number the admin had just written."""
     reply = await cast.admin.say("/editprogram 999")
-    assert reply.text == FA.t("programs.not_found")
+    assert reply.text == fa(
+        "programs.no_such_program", text="999", first=FA_P.plain_int(1), last=FA_P.plain_int(27)
+    )
     usage = await cast.admin.say("/editprogram")
     assert usage.text == fa("programs.edit_usage")
 

@@ -35,7 +35,7 @@ def test_day_in_words(day: int, words: str) -> None:
 def test_date_in_words_and_digits() -> None:
     day = jdatetime.date(1405, 9, 15)
     assert date_in_words(Presenter("fa"), day, "یکشنبه") == (
-        "یکشنبه پانزدهم آذر ماه ۱۴۰۵ (۱۴۰۵/۰۹/۱۵)"
+        "یکشنبه پانزدهم آذر ماه ۱۴۰۵ (\u2066۱۴۰۵/۰۹/۱۵\u2069)"
     )
     assert date_in_words(Presenter("en"), day, "Sunday") == "Sunday 6 Dec 2026"
 

@@ -12,6 +12,7 @@ from bot.text import (
     JALALI_MONTHS_EN,
     JALALI_MONTHS_FA,
     ZWNJ,
+    find_tracking_numbers,
     format_tracking_number,
     normalize_for_match,
     normalize_text,
@@ -313,6 +314,35 @@ def test_parse_amount_never_raises(s: str) -> None:
 )
 def test_parse_tracking_number(raw: str, expected: tuple[int, int] | None) -> None:
     assert parse_tracking_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("گزارش ۱۴۰۵-۰۰۰۱ چی شد؟", [(1405, 1)]),
+        ("وضعیت ١٤٠٥-١٢ را بگویید", [(1405, 12)]),
+        ("report \u20661405-0012\u2069 please", [(1405, 12)]),
+        ("۱۴۰۵/۰۰۱۲ و ۱۴۰۵-۰۰۰۳ و باز ۱۴۰۵-۱۲", [(1405, 12), (1405, 3)]),
+        ("رونوشت ۰۰۱۲-۱۴۰۵", [(1405, 12)]),
+        ("گزارش ۱۴۰۵ - ۰۰۱۲ چی شد", [(1405, 12)]),
+        ("سال ۱۴۰۰ - ۱۴۰۴", []),
+        ("جلسه ۱۴۰۵/۰۹/۱۸ است؟", []),
+        ("تا ۱۴۰۵/۹ صبر کنید", []),
+        ("سال‌های ۱۴۰۰-۱۴۰۴", []),
+        ("۱۴۰۵ ۰۰۱۲ نفر", []),
+        ("مبلغ 14050012 ریال", []),
+        ("1405-0000", []),
+        ("21405-0012", []),
+        ("1405-0012-3", []),
+    ],
+)
+def test_find_tracking_numbers_in_a_sentence(raw: str, expected: list[tuple[int, int]]) -> None:
+    assert find_tracking_numbers(raw) == expected
+
+
+def test_find_tracking_numbers_stops_at_the_limit() -> None:
+    text = " ".join(f"1405-{n:04d}" for n in range(1, 9))
+    assert find_tracking_numbers(text, limit=3) == [(1405, 1), (1405, 2), (1405, 3)]
 
 
 def test_format_tracking_number() -> None:
