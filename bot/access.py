@@ -200,6 +200,20 @@ def can_view_report(principal: Principal, report: ReportDTO) -> bool:
     return principal.can(Permission.VIEW_PROVINCE) or principal.can(Permission.MANAGE_AGENDA)
 
 
+class ReportScope(StrEnum):
+    """Whose reports a person may open (can_view_report), widest first."""
+
+    PROVINCE = "province"
+    AGENCY = "agency"
+    OWN = "own"
+
+
+def report_scope(principal: Principal) -> ReportScope:
+    if principal.can(Permission.VIEW_PROVINCE) or principal.can(Permission.MANAGE_AGENDA):
+        return ReportScope.PROVINCE
+    return ReportScope.AGENCY if principal.agency_ids else ReportScope.OWN
+
+
 def can_act_on_report(principal: Principal, report: ReportDTO) -> bool:
     """Agency actions (accept, answer, resolve...) belong to the responsible agency only."""
     return principal.can(Permission.WORK_INBOX) and report.agency_id in principal.agency_ids

@@ -38,6 +38,7 @@ from handlers.declare import button
 from handlers.notify import deliver
 from handlers.ui import answer_quietly, keyboard, rows
 from storage.dto import ReportDTO
+from storage.models import ReportStatus
 
 PROMPT_KIND = "wf"
 A = ReportAction
@@ -156,7 +157,7 @@ async def _act(
     except WorkflowError as error:
         await _refused(context, query, error, action, report_id, private_card=card)
         return
-    toast = context.tr.t(f"workflow.done_{_action_of(outcome.event)}")
+    toast = context.tr.t(_done_key(outcome))
     await _after(update, context, outcome, card=card, toast=toast)
 
 
@@ -229,7 +230,7 @@ def _confirmation(context: RounaqContext, outcome: Outcome) -> str:
     tr, report = context.tr, outcome.report
     status = status_label(tr, report.status, staff=context.principal.user_id != report.owner_id)
     return (
-        tr.t(f"workflow.done_{_action_of(outcome.event)}")
+        tr.t(_done_key(outcome))
         + "\n"
         + tr.t("workflow.now_status", number=tracking_number(context.fmt, report), status=status)
     )
@@ -308,6 +309,15 @@ async def _follow_state(
         await query.edit_message_reply_markup(
             keyboard(*action_rows(context.tr, report, actions), open_row)
         )
+
+
+def _done_key(outcome: Outcome) -> str:
+    """What the actor is told was done. A report reassigned to the HQ, or to an agency that
+    nobody works on the bot, went on to the HQ's queue: that is what they are told."""
+    action = _action_of(outcome.event)
+    if action == ReportAction.REASSIGN and outcome.report.status == ReportStatus.ESCALATED:
+        return f"workflow.done_{ReportAction.ESCALATE.value}"
+    return f"workflow.done_{action}"
 
 
 def _action_of(event: str) -> str:

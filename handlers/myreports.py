@@ -14,7 +14,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import MessageHandler, filters
 
-from bot.access import Permission
+from bot.access import Permission, ReportScope, report_scope
 
 # The kinds live below handlers/ (many features put them on their messages); OpenButton is
 # imported from here by those that read it as /myreports' own.
@@ -131,7 +131,7 @@ def pressed_report(
         view = await context.services.reports.view(context.principal, data.report_id)
         chat = update.effective_chat
         if view is None or chat is None:
-            await query.answer(context.tr.t("myreports.not_found"), show_alert=True)
+            await query.answer(context.tr.t(not_found_key(context)), show_alert=True)
             return
         await body(context, query, view, chat.id)
 
@@ -178,7 +178,7 @@ async def open_button(
     update: Update, context: RounaqContext, query: CallbackQuery, data: OpenButton
 ) -> None:
     opened = await show_report(update, context, data.report_id)
-    await answer_opened(query, context, opened, "myreports.not_found")
+    await answer_opened(query, context, opened, not_found_key(context))
     await answered_no(context, query, data.report_id)
 
 
@@ -234,10 +234,19 @@ async def open_named(
             ),
         )
         return
+    # Staff looking up a number are at work: the owner's shortcuts are not what they came for.
+    own = report_scope(context.principal) is ReportScope.OWN
     await message.reply_text(
-        context.tr.t("myreports.not_found"),
-        reply_markup=keyboard(*menu_buttons(context, with_help=True)),
+        context.tr.t(not_found_key(context)),
+        reply_markup=keyboard(*menu_buttons(context, with_help=True, owner_shortcuts=own)),
     )
+
+
+def not_found_key(context: RounaqContext) -> str:
+    """A number this person may not open is answered as one that does not exist, in the
+    words of what they may open: their reports, their agency's, or the province's."""
+    scope = report_scope(context.principal)
+    return "myreports.not_found" if scope is ReportScope.OWN else f"myreports.not_found_{scope}"
 
 
 # A bare number: digits in any script, in one group or two (either order) with an optional

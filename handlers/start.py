@@ -41,13 +41,13 @@ class ChooseLanguage(CallbackData, prefix="lang"):
 
 
 def menu_buttons(
-    context: RounaqContext, *, with_help: bool = False
+    context: RounaqContext, *, with_help: bool = False, owner_shortcuts: bool = True
 ) -> list[list[InlineKeyboardButton]]:
     """Shortcuts on the greeting and on every "what can I do here" answer, by what this
     principal may do (the fallback adds a help button: its text points to the buttons)."""
     tr, principal = context.tr, context.principal
     buttons: list[list[InlineKeyboardButton]] = []
-    if principal.can(Permission.SUBMIT_REPORT):
+    if owner_shortcuts and principal.can(Permission.SUBMIT_REPORT):
         buttons.append(
             [
                 InlineKeyboardButton(tr.t("start.btn_report"), callback_data="menu:report"),

@@ -165,7 +165,8 @@ async def edit_value(update: Update, context: RounaqContext) -> int:
         return await _apply_edit(update, context, parsed.togregorian())
     if field in TEXT_FIELDS:
         if not 1 <= len(text) <= 500:
-            await message.reply_text(tr.t("programs.error.text_length"))
+            length = tr.plural("workflow.characters", len(text))
+            await message.reply_text(tr.t("programs.error.text_length", length=length))
             return EditState.VALUE
         return await _apply_edit(update, context, text)
     await steps.reprompt(update, context)

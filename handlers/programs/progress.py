@@ -134,8 +134,10 @@ async def got_note(update: Update, context: RounaqContext) -> int:
     note = normalize_text(text)
     try:
         context.services.programs.check_update(None, note or "-", None)
-    except ProgramError as error:
-        await message.reply_text(context.tr.t(f"programs.error.{error.reason}"))
+    except ProgramError:
+        # The step still waits: say how long the note was and how to leave it.
+        length = context.tr.plural("workflow.characters", len(note))
+        await message.reply_text(context.tr.t("programs.bad_note", length=length))
         return State.NOTE
     return await _answered(update, context, ask_evidence, State.EVIDENCE, note=note)
 

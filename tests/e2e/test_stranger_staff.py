@@ -130,8 +130,8 @@ async def test_the_progress_prompts_say_how_to_leave_them(
     """Seen: an SMT officer began "/progress ۳", typed the percent, then remembered a
     report to look up and sent its number; it became the progress note (it is long
     enough), and the flow went on to ask for evidence. No prompt of the flow said how to
-    leave it, as every other prompt does. They say /cancel now, and after it the number
-    opens the report."""
+    leave it, as every other prompt does. They say /cancel now (a note too short says its
+    length too), and after it the number opens the report."""
     await file_report(app, cast.owner, "raw_materials")
     officer = cast.officer
     asked = await officer.say("/progress ۳")
@@ -142,7 +142,10 @@ async def test_the_progress_prompts_say_how_to_leave_them(
     note = await officer.say("۴۰")
     assert note.text == fa("programs.ask_note")
     assert "/cancel" in note.text
-    for prompt in (asked, refused, note):
+    short = await officer.say("شد")
+    assert short.text == fa("programs.bad_note", length=FA.plural("workflow.characters", 2))
+    assert "/cancel" in short.text
+    for prompt in (asked, refused, note, short):
         assert not zero_lookalikes(prompt.text), prompt.text
     assert (await officer.say("/cancel")).text == fa("common.cancelled")
     card = await officer.say("1405-0001")
@@ -182,3 +185,48 @@ async def test_a_role_given_from_admin_is_told_to_its_holder(
     expected, _ = parse_html(EN.t("admin.invite_redeemed", role=officer))
     assert english.text == expected
     assert "Lending banks" in english.text
+
+
+async def test_a_program_edit_says_how_long_the_text_was_and_how_to_leave(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an admin editing program 3's title pasted a 700-character paragraph and was
+    told only "the text must be 1 to 500 characters", not how long theirs was; neither
+    that nor the question said how to leave the edit, which still waited, so the next
+    thing typed would have become the title. Both say /cancel now, and the refusal the
+    length; /cancel leaves the title as it was."""
+    admin = cast.admin
+    fields = await admin.say("/editprogram ۳")
+    asked = await admin.press(fields, fields.buttons[0][0][0])
+    assert "/cancel" in asked.text
+    refused = await admin.say("ع" * 700)
+    length = FA.plural("workflow.characters", 700)
+    assert refused.text == fa("programs.error.text_length", length=length)
+    assert FA_P.number(700) in refused.text
+    assert "/cancel" in refused.text
+    assert not zero_lookalikes(refused.text)
+    assert (await admin.say("/cancel")).text == fa("common.cancelled")
+    page = await cast.official.say("/status 3")
+    assert "احیای واحدهای راکد و تعطیل" in page.text.split("\n")[0]
+
+
+async def test_a_number_staff_cannot_open_is_answered_in_the_words_of_their_scope(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the lending banks' officer typed a tracking number that does not exist (and
+    then SMT's report's number, not theirs to open) and read "No report with that number
+    among yours." under the owner's shortcuts ("Report an obstacle", "Register a unit"):
+    as if they had been looking for their own reports. Staff are told the scope they
+    searched (theirs and their agency's; an official's, the province) and get no owner's
+    shortcuts; an owner's answer is unchanged."""
+    await file_report(app, cast.owner, "raw_materials")  # 1405-0001, routed to SMT
+    for number in ("1405-0099", "1405-0001"):
+        answer = await cast.bank_officer.say(number)
+        assert answer.text == EN.t("myreports.not_found_agency"), answer.text
+        assert labels(answer) == EN.t("start.btn_help")
+    missing = await cast.official.say("۱۴۰۵-۰۰۹۹")
+    assert missing.text == FA.t("myreports.not_found_province")
+    assert labels(missing) == FA.t("start.btn_help")
+    stranger = await cast.other_owner.say("1405-0001")
+    assert stranger.text == EN.t("myreports.not_found")
+    assert EN.t("start.btn_report") in labels(stranger)

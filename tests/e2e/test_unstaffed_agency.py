@@ -14,6 +14,7 @@ from tests.e2e.workflow_kit import (
     event_kinds,
     officers_card,
     only_report,
+    press_and_answer,
     services_of,
 )
 from tests.services_kit import seeded_agency
@@ -94,7 +95,9 @@ async def test_reassigning_to_an_empty_agency_sends_the_report_to_the_hq(
     picker = await officer.press(card, "ارجاع به دستگاه دیگر")
     label = next(t for t in picker.button_texts if customs.short_name("fa")[:10] in t)
     assert label.startswith("⚠️")  # marked in the picker
-    await officer.press_only(picker, label)
+    # Told where it went: the HQ, not "the other agency" (which nobody would read).
+    toast = await press_and_answer(emulator, officer, picker, label)
+    assert toast == FA.t("workflow.done_esc")
 
     await emulator.wait_for_message(hq.id, saying("notify.secretariat_unstaffed", number=T1))
     told_admin = await emulator.wait_for_message(admin.id, saying("notify.admin_unstaffed"))

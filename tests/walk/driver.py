@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import ManualClock
+from bot.persistence import bot_id_of
 from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator, CallbackQuery, RateLimits
@@ -139,8 +140,13 @@ class WalkResult:
 
 
 def walk_settings(database_url: str, emulator: BotApiEmulator) -> Settings:
-    # A Bot API call gives up after 2 s and a 5xx burst is retried soon.
-    return bot_settings(database_url, emulator, bot_api_timeout=2.0)
+    # A Bot API call gives up after 2 s and a 5xx burst is retried soon. The bot paces its
+    # messages as deployed (the other tests turn that off): the walk's emulator keeps
+    # Telegram's flood control.
+    deployed = Settings.model_fields["max_messages_per_second"].default
+    return bot_settings(
+        database_url, emulator, bot_api_timeout=2.0, max_messages_per_second=deployed
+    )
 
 
 class Walk:
@@ -154,7 +160,7 @@ class Walk:
         self.known: list[str] = []
         self.agency_ids: dict[str, int] = {}
         self._rows = inv.Rows()
-        self.probe = Probe(str(db.url.render_as_string(hide_password=False)))
+        self.probe = Probe(db.url.render_as_string(hide_password=False), bot_id_of(TOKEN))
         self._version: tuple[object, ...] = ()
 
     # --- doing -----------------------------------------------------------------------
@@ -457,6 +463,7 @@ async def walk_world(
             await emulator.send_text(ADMIN_ID, "/admin group smt", chat_id=GROUP_ID)
             await emulator.wait_for_message(GROUP_ID)
             await walk.settle()
+            assert await walk.probe.sees_the_bot(), "the probe looks under another bot id"
             from bot.container import build_services
 
             services = await build_services(settings)

@@ -14,7 +14,10 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-UNDONE = "SELECT count(*) FROM update_inbox WHERE done_at IS NULL"
+# By the bot's id as well: the index is (bot_id, done_at), so this is a look into it,
+# while done_at alone scanned every row the walk had stored (0.3 ms at 3,000 rows, about
+# 37 looks a step, each blocking the loop the bot runs in).
+UNDONE = "SELECT count(*) FROM update_inbox WHERE bot_id = {bot_id} AND done_at IS NULL"
 # Changes whenever a report, an event, a unit or a user's phone is written (every status
 # change adds an event), so the rows are read again only then.
 VERSION = (
@@ -24,8 +27,9 @@ VERSION = (
 
 
 class Probe:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, bot_id: int) -> None:
         self.url = make_url(database_url)
+        self.undone_sql = UNDONE.format(bot_id=int(bot_id))
         self._sqlite: sqlite3.Connection | None = None
         self._pg: Any = None  # asyncpg.Connection
         self._inbox: bool | None = None  # does the bot keep a durable inbox table?
@@ -48,13 +52,21 @@ class Probe:
         if self._inbox is False:
             return False
         try:
-            (count,) = await self._rows(UNDONE)
+            (count,) = await self._rows(self.undone_sql)
         except Exception as exc:
             if "update_inbox" not in str(exc):
                 raise
             self._inbox = False  # no durable inbox in this version of the bot
             return False
         self._inbox = True
+        return bool(count)
+
+    async def sees_the_bot(self) -> bool:
+        """Whether the bot's stored updates are where `undone` looks (asked once an update
+        was handled): under a wrong bot id `undone` would never wait."""
+        if self._inbox is False:
+            return True
+        (count,) = await self._rows(self.undone_sql.replace(" AND done_at IS NULL", ""))
         return bool(count)
 
     async def version(self) -> tuple[Any, ...]:
