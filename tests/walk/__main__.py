@@ -8,6 +8,7 @@
   --postgres                          on PostgreSQL (TEST_POSTGRES_URL, or scripts/with-postgres)
   --process                           the bot as `python -m bot run`: real SIGTERM and SIGKILL
   --no-shrink                         report a failure without shrinking its step list
+  --unpaced                           without the bot's 30-a-second pacing and flood control
 
 A failure prints the seed, the broken invariant, the last steps of every chat involved,
 and (unless --no-shrink) a shrunk step list saved as JSON for --replay.
@@ -43,6 +44,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--replay", type=Path)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--process", action="store_true")
+    parser.add_argument(
+        "--unpaced", action="store_true", help="no 30-a-second pacing, no flood control"
+    )
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument(
         "--width", type=int, default=WIDTH, help="people acting at once (replay with the same)"
@@ -85,7 +89,7 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, count: int) -
     async with asynccontextmanager(fresh)() as url:
         result = await run_walk(
             url, workdir, seed=seed, steps=count, replay=replay, process=args.process,
-            deadline=deadline, width=args.width,
+            deadline=deadline, width=args.width, paced=not args.unpaced,
         )  # fmt: skip
     rate = f"{len(result.steps)} steps in {result.elapsed:.1f} s ({result.rate:.1f}/s)"
     if result.violation is None:
@@ -95,8 +99,10 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, count: int) -
             print(f"  known x{times}: {line}")
         return result
     print(result.report)
-    where = (" --postgres" if args.postgres else "") + (
-        f" --width {args.width}" if args.width != WIDTH else ""
+    where = (
+        (" --postgres" if args.postgres else "")
+        + (f" --width {args.width}" if args.width != WIDTH else "")
+        + (" --unpaced" if args.unpaced else "")
     )
     print(f"\nreplay: ./dev fuzz --seed {seed} --steps {len(result.steps)}{where}")
     if not args.no_shrink:
@@ -106,6 +112,7 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, count: int) -
             result,
             process=args.process,
             width=args.width,
+            paced=not args.unpaced,
         )
         saved = args.out / f"walk-seed{seed}-shrunk.json"
         await asyncio.to_thread(saved.write_text, dump_steps(steps), encoding="utf-8")

@@ -25,7 +25,7 @@ from bot.runtime import running_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator, CallbackQuery, RateLimits
 from storage.db import Database
-from tests.conftest import ADMIN_ID, START, TOKEN, bot_settings
+from tests.conftest import ADMIN_ID, START, TEST_RATE_LIMITS, TOKEN, bot_settings
 from tests.e2e.bot_process import BotProcess
 from tests.hardening.corpus import PNG
 from tests.walk import invariants as inv
@@ -139,14 +139,14 @@ class WalkResult:
         return len(self.steps) / self.elapsed if self.elapsed else 0.0
 
 
-def walk_settings(database_url: str, emulator: BotApiEmulator) -> Settings:
-    # A Bot API call gives up after 2 s and a 5xx burst is retried soon. The bot paces its
-    # messages as deployed (the other tests turn that off): the walk's emulator keeps
-    # Telegram's flood control.
+def walk_settings(database_url: str, emulator: BotApiEmulator, *, paced: bool) -> Settings:
+    # A Bot API call gives up after 2 s and a 5xx burst is retried soon. Paced, the bot sends
+    # at most 30 messages a second as deployed (the other tests turn that off).
     deployed = Settings.model_fields["max_messages_per_second"].default
     return bot_settings(
-        database_url, emulator, bot_api_timeout=2.0, max_messages_per_second=deployed
-    )
+        database_url, emulator, bot_api_timeout=2.0,
+        max_messages_per_second=deployed if paced else 0,
+    )  # fmt: skip
 
 
 class Walk:
@@ -443,15 +443,20 @@ class Walk:
 
 @asynccontextmanager
 async def walk_world(
-    database_url: str, workdir: Path, *, process: bool = False
+    database_url: str, workdir: Path, *, process: bool = False, paced: bool = True
 ) -> AsyncIterator[Walk]:
-    """The emulator, a seeded database, the bot running, the agency group bound."""
-    limits = RateLimits(private_burst=20)
+    """The emulator, a seeded database, the bot running, the agency group bound.
+
+    Paced: the bot's own 30-a-second limit and the emulator's flood control as Telegram's,
+    so 429s come and are waited out. Unpaced (as the other tests run): both lifted but the
+    groups' 20 a minute; a step then costs the bot's handling alone, about 3.5 times as
+    many steps a second, and the people's updates interleave more tightly."""
+    limits = RateLimits(private_burst=20) if paced else TEST_RATE_LIMITS
     async with BotApiEmulator(
         token=TOKEN, bot_username="rounaq_test_bot", rate_limits=limits
     ) as emulator:
         add_to_emulator(emulator)
-        settings = walk_settings(database_url, emulator)
+        settings = walk_settings(database_url, emulator, paced=paced)
         await seed(settings)
         bot: InProcessBot | ProcessBot = (
             ProcessBot(settings, workdir) if process else InProcessBot(settings, ManualClock(START))
@@ -489,8 +494,9 @@ async def run_walk(
     process: bool = False,
     deadline: float | None = None,
     width: int = 1,
+    paced: bool = True,
 ) -> WalkResult:
-    async with walk_world(database_url, workdir, process=process) as walk:
+    async with walk_world(database_url, workdir, process=process, paced=paced) as walk:
         return await walk.run(
             seed, steps, replay=replay, kills=process, deadline=deadline, width=width
         )
@@ -504,6 +510,7 @@ async def shrink(
     budget: float = 120.0,
     process: bool = False,
     width: int = 1,
+    paced: bool = True,
 ) -> list[Step]:
     """Delta debugging of the step list: drop chunks while the same invariant still breaks."""
     assert failure.violation is not None
@@ -514,7 +521,7 @@ async def shrink(
     async def fails(candidate: list[Step]) -> bool:
         async with asynccontextmanager(fresh)() as url:
             result = await run_walk(
-                url, workdir, seed=failure.seed, replay=candidate, process=process
+                url, workdir, seed=failure.seed, replay=candidate, process=process, paced=paced
             )
         return result.violation is not None and result.violation.invariant == target
 
