@@ -197,7 +197,7 @@ def can_view_report(principal: Principal, report: ReportDTO) -> bool:
         return True
     if report.agency_id in principal.agency_ids:
         return True
-    return principal.can(Permission.VIEW_PROVINCE) or principal.can(Permission.MANAGE_AGENDA)
+    return report_scope(principal) is ReportScope.PROVINCE
 
 
 class ReportScope(StrEnum):

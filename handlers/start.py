@@ -137,10 +137,11 @@ async def set_language(context: RounaqContext, query: CallbackQuery, data: Choos
     answered, so what follows a choice (the greeting, a step asked again) comes once."""
     message = query.message
     if context.user_data is not None and message is not None:
-        if context.user_data.get(ANSWERED_KEY) == message.message_id:
+        prompt = [message.chat.id, message.message_id]  # a list: user_data is kept as JSON
+        if context.user_data.get(ANSWERED_KEY) == prompt:
             await query.answer(context.tr.t("start.language_set"))
             return False
-        context.user_data[ANSWERED_KEY] = message.message_id
+        context.user_data[ANSWERED_KEY] = prompt
     await context.services.users.set_language(query.from_user.id, data.lang)
     context.lang = data.lang
     await query.answer(context.tr.t("start.language_set"))
@@ -157,6 +158,7 @@ async def choose_language(
     if not await set_language(context, query, data):
         return
     if asking.pending(context) is not None:
+        await refresh_menu(context, query.from_user.id)  # as greet() would
         await context.bot.send_message(query.from_user.id, context.tr.t("common.prompt_still_open"))
         return
     await greet(update, context)

@@ -59,11 +59,11 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
         await context.bot.send_message(chat_id(update), tr.t("programs.no_programs"))
         return ConversationHandler.END
     # "/progress 3" names the program; one not theirs (or not a number) is said so above
-    # the picker rather than dropped without a word.
+    # the picker rather than dropped without a word, even when the agency has one program.
     asked = " ".join(context.args or [])
     number = parse_int(asked) if asked else None
     named = next((p for p in programs if p.number == number), None)
-    if len(programs) == 1 or named is not None:
+    if named is not None or (len(programs) == 1 and not asked):
         chosen = named or programs[0]
         DRAFT.put(context, ProgressFields(program_id=chosen.id))
         await ask_percent(update, context, chosen.id)

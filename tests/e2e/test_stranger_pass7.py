@@ -206,7 +206,8 @@ async def test_a_language_chosen_while_a_text_is_asked_for_keeps_waiting_for_it(
     """Seen: an owner pressed "➕ افزودن توضیح", then switched to English before writing.
     /language dropped the question without a word, and the note written next got the
     general hint: it was lost. The choice now keeps the question, says (in English) that
-    the text is still awaited, and the note written next is added."""
+    the text is still awaited, and the note written next is added. The command menu follows
+    the choice, as after the greeting."""
     owner = cast.owner
     await file_report(app, owner, "raw_materials")
     card = await owner.say("1405-0001")
@@ -214,6 +215,8 @@ async def test_a_language_chosen_while_a_text_is_asked_for_keeps_waiting_for_it(
     choice = await owner.say("/language")
     await owner.press_only(choice, "lang:en")
     await emulator.wait_for_message(owner.id, saying("common.prompt_still_open", lang="en"))
+    menu = {c["command"]: c["description"] for c in emulator.commands[(f"chat:{owner.id}", "")]}
+    assert menu["report"] == EN.t("menu.report")
     done = await owner.say("The bank's letter is dated 1 Azar.")
     assert done.text.startswith(EN.t("workflow.done_inf")), done.text
 

@@ -11,6 +11,7 @@ from storage.models import Role
 from tests.display_rules import unisolated_latin, zero_lookalikes
 from tests.e2e.expect import EN, EN_P, FA, FA_P, fa, labels, says
 from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services_of
+from tests.people import Person
 
 
 async def test_progress_with_a_program_number_opens_that_program(
@@ -230,3 +231,28 @@ async def test_a_number_staff_cannot_open_is_answered_in_the_words_of_their_scop
     stranger = await cast.other_owner.say("1405-0001")
     assert stranger.text == EN.t("myreports.not_found")
     assert EN.t("start.btn_report") in labels(stranger)
+
+
+async def test_an_agency_with_one_program_is_told_a_number_not_theirs(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """An agency with a single program (the industrial estates company: program 23) whose
+    officer typed "/progress 7" was asked for program 23's percent without a word about 7:
+    the number silently dropped, as it had been for agencies with several. It is now said
+    above a picker of the one program; "/progress" alone still goes straight to it."""
+    services = services_of(app)
+    estates = services.directory.agency_by_code("industrial_estates")
+    assert estates is not None
+    officer = Person(emulator, emulator.add_user(7301, "Kaveh", language_code="en"))
+    await services.users.touch(officer.id, first_name="Kaveh", last_name=None, username=None)
+    await services.users.set_language(officer.id, "en")
+    await services.users.grant(officer.id, Role.OFFICER, agency_id=estates.id)
+    refused = await officer.say("/progress 7")
+    assert refused.text.split("\n") == [
+        EN.t("programs.not_agency_program", text="7"),
+        EN.t("programs.choose_program"),
+    ]
+    assert "23." in labels(refused)
+    straight = await officer.say("/progress")
+    assert EN.t("programs.choose_program") not in straight.text
+    assert "23" in straight.text
