@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -82,9 +83,9 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"rounaq: {exc}", file=sys.stderr)
             return 2
-        build_application(settings).run_webhook(
-            **options, allowed_updates=None, drop_pending_updates=False
-        )
+        application = build_application(settings)
+        gc.enable()  # the imports are done; PTB runs the rest of the start inside run_webhook
+        application.run_webhook(**options, allowed_updates=None, drop_pending_updates=False)
         return 0
     # Polling (the default): updates are confirmed to Telegram once stored (bot.inbox).
     from bot.runtime import serve
@@ -152,6 +153,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     host = getattr(args, "host", None) or settings.demo_host
     port = getattr(args, "port", None) or settings.demo_port
     announce(settings)
+    gc.enable()
     asyncio.run(run_demo(settings, host=host, port=port))
     return 0
 
@@ -216,8 +218,21 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The collector is off through the start (as bot/__main__ does before importing this,
+    # for the `rounaq` script too): `run` turns it on once polling (bot.runtime.serve), the
+    # webhook and the demo once built, the other commands at once; any way out turns it on.
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     configure_logging(args.log_level or os.environ.get("LOG_LEVEL") or "INFO")
+    if args.command in ("copy-db", "import-loans"):
+        gc.enable()  # long batch work, not a start
     if args.command == "copy-db":
         return _copy_db(args)
     settings = Settings()
