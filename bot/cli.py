@@ -9,11 +9,15 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bot.redact import RedactingFilter
-from bot.settings import Settings
+
+if TYPE_CHECKING:
+    # Imported in main(), after the collector is off: the `rounaq` script imports this
+    # module first, and the settings bring SQLAlchemy and pydantic with them.
+    from bot.settings import Settings
 
 # Libraries that narrate their routine work at INFO (alembic's plugins and migrations,
 # apscheduler's every job, PTB's start and stop): warnings only, unless LOG_LEVEL=DEBUG.
@@ -235,6 +239,8 @@ def _main(argv: Sequence[str] | None) -> int:
         gc.enable()  # long batch work, not a start
     if args.command == "copy-db":
         return _copy_db(args)
+    from bot.settings import Settings
+
     settings = Settings()
     configure_logging(args.log_level or settings.log_level)  # LOG_LEVEL may be in .env
     if args.command == "demo":
