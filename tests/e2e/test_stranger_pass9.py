@@ -1,0 +1,64 @@
+"""Defects found on the ninth stranger's pass (an owner's notice buttons after the report
+moved on, an owner's command typed in a group, the unit picker of /report): each pinned by
+what the person saw. Over HTTP, against the Bot API emulator."""
+
+from __future__ import annotations
+
+from bot.context import RounaqApp
+from emulator import BotApiEmulator, SentMessage
+from tests.e2e.expect import FA, T1, fa, labels, says
+from tests.e2e.workflow_kit import Cast, file_report, press_data
+
+
+async def question_notice(cast: Cast) -> SentMessage:
+    """SMT asks the owner about 1405-0001; the owner's notice with its answer button."""
+    officer, owner = cast.officer, cast.owner
+    card = await officer.say("1405-0001")
+    await officer.press(card, fa("workflow.btn_ask"))
+    await officer.say("لطفاً فاکتور خرید نخ را بفرستید.")
+    return await owner.next("فاکتور خرید")
+
+
+def button_data(message: SentMessage, label: str) -> str:
+    return next(str(data) for row in message.buttons for text, data in row if text == label)
+
+
+async def test_an_answered_questions_notice_loses_its_answer_button(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner answered SMT's question from its notice; the notice still offered
+    "💬 پاسخ به پرسش", and pressed again (to add a word) it said only "this cannot be done
+    in the report's current state", the button staying. Once answered, the notice's buttons
+    follow the report's state."""
+    owner = cast.owner
+    await file_report(app, owner, "raw_materials")
+    notice = await question_notice(cast)
+    answer = fa("workflow.btn_ans")
+    await owner.press(notice, answer)
+    done = await owner.say("فاکتور فردا فرستاده می‌شود.")
+    assert done.text.startswith(fa("workflow.done_ans"))
+    await emulator.wait_until(lambda: answer not in labels(notice))
+    assert fa("myreports.btn_open") in labels(notice)
+
+
+async def test_an_old_notice_button_says_what_the_report_is_now(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """The same notice's button pressed after the report moved on some other way (the
+    agency resolved it): the alert names the report's state, and the notice now carries the
+    buttons of that state (the owner's "removed?" question) instead of the stale one."""
+    owner, officer = cast.owner, cast.officer
+    await file_report(app, owner, "raw_materials")
+    notice = await question_notice(cast)
+    stale = button_data(notice, fa("workflow.btn_ans"))
+    card = await officer.say("1405-0001")
+    await officer.press(card, fa("workflow.btn_res"))
+    await officer.say("نخ از بورس کالا تأمین شد.")
+    await owner.next("بورس کالا")
+    answer = await press_data(emulator, owner, notice, stale)
+    status = FA.t("status.resolved")
+    assert answer.show_alert
+    assert says(answer.text or "", "workflow.moved_on", number=T1, status=status), answer.text
+    await emulator.wait_until(lambda: fa("workflow.btn_ans") not in labels(notice))
+    assert fa("workflow.btn_ok") in labels(notice)
+
