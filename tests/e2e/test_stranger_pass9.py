@@ -8,6 +8,7 @@ from bot.context import RounaqApp
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.expect import FA, T1, fa, labels, says
 from tests.e2e.workflow_kit import Cast, file_report, press_data
+from tests.people import Person
 
 
 async def question_notice(cast: Cast) -> SentMessage:
@@ -61,4 +62,19 @@ async def test_an_old_notice_button_says_what_the_report_is_now(
     assert says(answer.text or "", "workflow.moved_on", number=T1, status=status), answer.text
     await emulator.wait_until(lambda: fa("workflow.btn_ans") not in labels(notice))
     assert fa("workflow.btn_ok") in labels(notice)
+
+
+async def test_an_owners_command_in_a_group_links_to_the_private_chat(
+    app: RounaqApp, emulator: BotApiEmulator
+) -> None:
+    """Seen: a stranger in the province's owners' group typed /report (and /register) and
+    was told only "do this in your private chat with the bot", with no way there: one who
+    never opened the bot has no such chat to go to. The answer carries a link to it."""
+    person = Person(emulator, emulator.add_user(7101, "نوید"))
+    group = emulator.add_group(-1005550001, "صاحبان واحدهای قم", [person.id])
+    for command in ("/report", "/register@rounaq_test_bot"):
+        await emulator.send_text(person.id, command, chat_id=group.id)
+        told = await emulator.wait_for_message(group.id)
+        assert told.text == fa("common.private_only")
+        assert told.buttons == [[(fa("common.btn_open_private"), "https://t.me/rounaq_test_bot")]]
 
