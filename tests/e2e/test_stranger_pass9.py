@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.context import RounaqApp
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.expect import FA, T1, fa, labels, says
+from tests.e2e.owner_kit import register_unit
 from tests.e2e.workflow_kit import Cast, file_report, press_data
 from tests.people import Person
 
@@ -78,3 +79,19 @@ async def test_an_owners_command_in_a_group_links_to_the_private_chat(
         assert told.text == fa("common.private_only")
         assert told.buttons == [[(fa("common.btn_open_private"), "https://t.me/rounaq_test_bot")]]
 
+
+async def test_the_unit_picker_says_which_unit_was_chosen(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner with two units began /report and picked the second; the category
+    question came, but "مانع مربوط به کدام واحد است؟" kept both units' buttons, and
+    pressing the other one later said only "this button is no longer valid". The picker
+    now reads the chosen unit, as the category's reads the chosen category."""
+    owner = cast.owner
+    await register_unit(app, owner, name="فرش ممتاز قم")
+    await register_unit(app, owner, name="Qom Tiles")
+    picker = await owner.say("/report")
+    assert says(picker.text, "report.ask_unit")
+    await owner.press(picker, "Qom Tiles")
+    await emulator.wait_until(lambda: not picker.buttons)
+    assert picker.text == fa("report.unit_chosen", unit="\u2068Qom Tiles\u2069")
