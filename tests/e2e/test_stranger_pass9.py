@@ -1,13 +1,14 @@
 """Defects found on the ninth stranger's pass (an owner's notice buttons after the report
-moved on, an owner's command typed in a group, the unit picker of /report): each pinned by
-what the person saw. Over HTTP, against the Bot API emulator."""
+moved on, an owner's command typed in a group, the unit picker of /report, an edited
+description): each pinned by what the person saw. Over HTTP, against the Bot API emulator."""
 
 from __future__ import annotations
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator, SentMessage
-from tests.e2e.expect import FA, T1, fa, labels, says
+from tests.e2e.expect import FA, FA_P, T1, fa, labels, says
 from tests.e2e.owner_kit import register_unit
+from tests.e2e.report_steps import submit, summary_after, up_to_description
 from tests.e2e.workflow_kit import Cast, file_report, press_data
 from tests.people import Person
 
@@ -95,3 +96,29 @@ async def test_the_unit_picker_says_which_unit_was_chosen(
     await owner.press(picker, "Qom Tiles")
     await emulator.wait_until(lambda: not picker.buttons)
     assert picker.text == fa("report.unit_chosen", unit="\u2068Qom Tiles\u2069")
+
+
+async def test_an_edited_description_replaces_what_it_said(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner wrote the obstacle's description, noticed a wrong figure and edited
+    the message, as one does on a phone. The bot said edits are not read and to send the
+    corrected text as a new message; sent at "send photos, then Continue", that text was
+    added to the description, so the preview held both the wrong and the right figure.
+    The edit now rewrites the description, and the preview shows it once."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await up_to_description(owner)
+    wrong = "قیمت نخ از بازار آزاد سه برابر شده و تولید نیمه متوقف است."
+    right = "قیمت نخ از بازار آزاد چهار برابر شده و تولید نیمه متوقف است."
+    sent = await emulator.send_text(owner.id, wrong)
+    await owner.next(fa("report.btn_continue").split()[0])
+    await emulator.edit_text(owner.id, sent.message_id, right)
+    told = await owner.next("✏️")
+    assert told.text == fa("report.description_edited", length=FA_P.number(len(right)))
+    assert fa("report.btn_continue") in labels(told)
+    summary = await summary_after(owner, told)
+    assert right in summary.text
+    assert wrong not in summary.text
+    confirmation = await submit(owner, summary)
+    assert says(confirmation.text, "report.submitted", number=T1)
