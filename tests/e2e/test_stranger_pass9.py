@@ -1,6 +1,7 @@
 """Defects found on the ninth stranger's pass (an owner's notice buttons after the report
 moved on, an owner's command typed in a group, the unit picker of /report, an edited
-description): each pinned by what the person saw. Over HTTP, against the Bot API emulator."""
+description, a unit's name of symbols): each pinned by what the person saw. Over HTTP,
+against the Bot API emulator."""
 
 from __future__ import annotations
 
@@ -122,3 +123,24 @@ async def test_an_edited_description_replaces_what_it_said(
     assert wrong not in summary.text
     confirmation = await submit(owner, summary)
     assert says(confirmation.text, "report.submitted", number=T1)
+
+
+async def test_a_unit_name_of_symbols_is_refused_and_a_long_one_says_its_length(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: "😀😀" and "..." were taken as a unit's name (two characters passed the check),
+    and a 150-character paste (the unit's name with its address) was told only "2 to 120
+    characters". A name needs two letters or digits of any script; a long one is told its
+    length."""
+    owner = cast.owner
+    await owner.say("/register")
+    short = fa("registration.name_short", min=FA_P.number(2))
+    for nothing in ("😀😀", "...", "  ـ  "):
+        refused = await owner.say(nothing)
+        assert refused.text == short, nothing
+    pasted = "فرش ممتاز قم، شهرک صنعتی شکوهیه، " * 5
+    long_ = await owner.say(pasted)
+    length = FA.plural("workflow.characters", len(pasted.strip()))
+    assert long_.text == fa("registration.name_length", max=FA_P.number(120), length=length)
+    sectors = await owner.say("K2")
+    assert says(sectors.text, "registration.ask_sector", name="\u2068K2\u2069")
