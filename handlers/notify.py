@@ -76,10 +76,7 @@ async def notify_agency_of_new_report(
     # officers, its group): they may call the owner.
     audience = await services.reports.agency_audience(submission)
     default = services.settings.default_language
-    recipients = [
-        (officer.id, context.language_of(officer.id, officer.language))
-        for officer in audience.officers
-    ]
+    recipients = [(o.id, context.language_of(o.id, o.language)) for o in audience.officers]
     if agency.group_chat_id is not None:
         recipients.append((agency.group_chat_id, default))
     delivered = 0
