@@ -13,21 +13,23 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.access import ReportAction
-from bot.buttons.reports import WITHDRAW_CONFIRMED, Act, ActOnCard, OpenButton, Reassign
+from bot.buttons.reports import WITHDRAW_CONFIRMED, Act, ActOnCard, Reassign
 from bot.context import RounaqApp, RounaqContext
 from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome, WorkflowError
 from bot.views.common import status_label, tracking_number, workflow_error
 from handlers import asking, flow
 from handlers.card import (
     WITHDRAWAL_KEY,
-    action_rows,
     confirm_withdrawal,
+    follow_state,
     forget_card,
+    notice_pressed,
+    open_row,
     redraw_card,
     redraw_group_message,
     remember_card,
@@ -123,7 +125,7 @@ async def _refused(
     card_here = private_card and message is not None
     # A notice (the agency's question, the resolution...) keeps its words but not its
     # buttons: pressed after the report moved on, it says where the report is now.
-    notice_here = not private_card and _notice_pressed(query)
+    notice_here = not private_card and notice_pressed(query)
     tr = context.tr
     status = status_label(tr, current.status, staff=context.principal.user_id != current.owner_id)
     if current.status == TRANSITIONS[action].target:
@@ -140,7 +142,7 @@ async def _refused(
     if message is not None and card_here:
         await redraw_card(context, current, message.chat.id, message.message_id)
     elif message is not None and notice_here:
-        await _follow_state(context, current, message.chat.id, message.message_id)
+        await follow_state(context, current, message.chat.id, message.message_id)
 
 
 async def _act(
@@ -182,7 +184,7 @@ async def _ask_text(
     message = query.message
     origin: dict[str, Any] = {}
     in_group = message is not None and message.chat.type != message.chat.PRIVATE
-    if message is not None and (on_card or in_group or _notice_pressed(query)):
+    if message is not None and (on_card or in_group or notice_pressed(query)):
         # The group's message or the card: redrawn once the text has been acted on; a
         # notice's buttons follow the report's new state.
         origin = {"chat": message.chat.id, "message": message.message_id, "card": on_card}
@@ -275,10 +277,10 @@ async def _after(
         chat_id, message_id = query.message.chat.id, query.message.message_id
     in_group = isinstance(chat_id, int) and chat_id < 0
     confirmation = _confirmation(context, outcome)
-    open_row = _open_row(context, report)
+    buttons = keyboard(open_row(context, report))
     if query is None:
         # The reply to what was typed comes first, where the person is looking.
-        await context.bot.send_message(user.id, confirmation, reply_markup=keyboard(open_row))
+        await context.bot.send_message(user.id, confirmation, reply_markup=buttons)
     target: tuple[int, int] | None = None
     if not in_group:
         if card and isinstance(chat_id, int) and isinstance(message_id, int):
@@ -297,39 +299,12 @@ async def _after(
                 await query.edit_message_reply_markup(None)
     elif isinstance(chat_id, int) and isinstance(message_id, int):
         # A notice pressed, or the one a typed answer's prompt came from.
-        await _follow_state(context, report, chat_id, message_id)
+        await follow_state(context, report, chat_id, message_id)
     if query is not None:
         await answer_quietly(query, toast)
         if not in_group and target is None:
-            await context.bot.send_message(user.id, confirmation, reply_markup=keyboard(open_row))
+            await context.bot.send_message(user.id, confirmation, reply_markup=buttons)
     await deliver(context, outcome.notices)
-
-
-def _notice_pressed(query: CallbackQuery) -> bool:
-    """The press came from a message in the private chat that shows this very button (a
-    notice), not from a forged press on some other message."""
-    message = query.message
-    if not isinstance(message, Message) or message.chat.type != message.chat.PRIVATE:
-        return False
-    markup = message.reply_markup
-    return markup is not None and any(
-        b.callback_data == query.data for row in markup.inline_keyboard for b in row
-    )
-
-
-def _open_row(context: RounaqContext, report: ReportDTO) -> list[InlineKeyboardButton]:
-    label = context.tr.t("myreports.btn_open")
-    return [InlineKeyboardButton(label, callback_data=OpenButton(report.id).pack())]
-
-
-async def _follow_state(
-    context: RounaqContext, report: ReportDTO, chat_id: int, message_id: int
-) -> None:
-    """A notice keeps its words; its buttons follow the report's state."""
-    actions = await context.services.workflow.available(context.principal, report)
-    markup = keyboard(*action_rows(context.tr, report, actions), _open_row(context, report))
-    with suppress(BadRequest):  # an unchanged keyboard, or a message gone
-        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
 
 
 def _done_key(outcome: Outcome) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.access import ReportAction
@@ -251,3 +251,30 @@ async def answered_no(context: RounaqContext, query: CallbackQuery, report_id: i
     forget_card(context, report_id, WITHDRAWAL_KEY)
     with suppress(BadRequest):
         await query.edit_message_reply_markup(None)
+
+
+def notice_pressed(query: CallbackQuery) -> bool:
+    """The press came from a message in the private chat that shows this very button (a
+    notice), not from a forged press on some other message."""
+    message = query.message
+    if not isinstance(message, Message) or message.chat.type != message.chat.PRIVATE:
+        return False
+    markup = message.reply_markup
+    return markup is not None and any(
+        b.callback_data == query.data for row in markup.inline_keyboard for b in row
+    )
+
+
+def open_row(context: RounaqContext, report: ReportDTO) -> list[InlineKeyboardButton]:
+    label = context.tr.t("myreports.btn_open")
+    return [InlineKeyboardButton(label, callback_data=OpenButton(report.id).pack())]
+
+
+async def follow_state(
+    context: RounaqContext, report: ReportDTO, chat_id: int, message_id: int
+) -> None:
+    """A notice keeps its words; its buttons follow the report's state."""
+    actions = await context.services.workflow.available(context.principal, report)
+    markup = keyboard(*action_rows(context.tr, report, actions), open_row(context, report))
+    with suppress(BadRequest):  # an unchanged keyboard, or a message gone
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
