@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
-from tests.e2e.expect import EN
+from tests.e2e.expect import EN, fa
 from tests.e2e.workflow_kit import Cast, file_report
 
 SMT_GROUP = -1001234567890
@@ -48,3 +48,36 @@ async def test_a_card_opened_in_another_agencys_group_goes_to_the_officer_privat
     assert (await emulator.wait_for_answer(query)).text is None
     shown = await emulator.wait_for_message(SMT_GROUP, lambda m: "09121234567" in m.text)
     assert shown.message_id > smt_inbox.message_id
+
+
+async def test_admin_group_in_a_group_without_a_code_says_which_code(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an admin in SMT's new group typed "/admin group" (the code is what they did
+    not know) and was told to send it "in the agency's own group, not in a private chat"
+    — they were in that group — under a list of the agencies with no one, SMT not among
+    them. Then "/admin group صمت" (SMT's name, as the bot's buttons write it) answered
+    only "there is no agency with the code صمت". In a group both say which code to add,
+    for every agency."""
+    admin = cast.admin
+    emulator.add_group(SMT_GROUP, "کارشناسان صمت", members=[cast.officer.id, admin.id])
+    await emulator.send_text(admin.id, "/admin group", chat_id=SMT_GROUP)
+    told = await emulator.wait_for_message(SMT_GROUP)
+    assert fa("admin.group_where") not in told.text
+    assert told.text.startswith(fa("admin.group_code_needed"))
+    assert "/admin group smt" in told.text
+    assert "/admin group tax" in told.text
+    await emulator.send_text(admin.id, "/admin group صمت", chat_id=SMT_GROUP)
+    refused = await emulator.wait_for_message(SMT_GROUP, lambda m: m.message_id > told.message_id)
+    assert refused.text.split("\n")[:2] == [
+        fa("admin.no_agency", code="صمت"),
+        fa("admin.group_code_needed"),
+    ]
+    assert "/admin group smt" in refused.text
+    assert len(refused.text) <= 4096
+    await emulator.send_text(admin.id, "/admin group smt", chat_id=SMT_GROUP)
+    bound = await emulator.wait_for_message(SMT_GROUP, lambda m: m.message_id > refused.message_id)
+    assert bound.text == fa("admin.group_bound", agency="سازمان صنعت، معدن و تجارت استان قم")
+    # In the private chat, where it binds nothing, it still says where it belongs.
+    private = await admin.say("/admin group")
+    assert private.text.startswith(fa("admin.group_where"))
