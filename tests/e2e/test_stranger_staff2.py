@@ -4,6 +4,7 @@ against the Bot API emulator."""
 
 from __future__ import annotations
 
+from bot.buttons.reports import OpenButton
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from tests.e2e.expect import EN, fa
@@ -12,42 +13,54 @@ from tests.e2e.workflow_kit import Cast, file_report
 SMT_GROUP = -1001234567890
 
 
-async def test_a_card_opened_in_another_agencys_group_goes_to_the_officer_privately(
+async def test_another_agencys_inbox_and_cards_stay_out_of_an_agency_group(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
     """Seen: the lending banks' officer, a member of SMT's group (to coordinate), typed
-    /inbox there and pressed one of the bank's reports: its card, with the owner's name,
-    phone and the description, was posted into SMT's group for everyone in it to read.
-    A card is shown in a group only when it is the report's own agency's group; anywhere
-    else it goes to whoever pressed, privately, and the press says so."""
-    admin, bank = cast.admin, cast.bank_officer
-    emulator.add_group(SMT_GROUP, "کارشناسان صمت", members=[cast.officer.id, admin.id, bank.id])
+    /inbox there: the bank's inbox (its units, numbers) was posted into SMT's group; they
+    pressed a report in it, and its card, with the owner's name, phone and the
+    description, was posted there too, for everyone in the group to read. An inbox or a
+    card is shown in a group only when the group is the officer's (the report's) agency's
+    own; anywhere else it goes to them privately and the group is told only that."""
+    admin, bank, smt = cast.admin, cast.bank_officer, cast.officer
+    emulator.add_group(SMT_GROUP, "کارشناسان صمت", members=[smt.id, admin.id, bank.id])
     await emulator.send_text(admin.id, "/admin group smt", chat_id=SMT_GROUP)
     await emulator.wait_for_message(SMT_GROUP)
-    await file_report(app, cast.other_owner, "bank_finance", "The bank wants 150% collateral.")
-    await emulator.send_text(bank.id, "/inbox", chat_id=SMT_GROUP)
-    listed = await emulator.wait_for_message(SMT_GROUP, lambda m: "1405-0001" in m.button_texts)
-    in_group = emulator.cursor(SMT_GROUP)
-    query = await emulator.press(bank.id, listed, "1405-0001", chat_id=SMT_GROUP)
-    answer = await emulator.wait_for_answer(query)
-    assert answer.text == EN.t("myreports.sent_private")
-    card = await emulator.wait_for_message(bank.id, lambda m: "collateral" in m.text)
-    assert "09121234567" in card.text  # the responsible agency's officer reads the phone
-    assert EN.t("workflow.btn_acc") in card.button_texts
-    posted = [m for m in emulator.messages(SMT_GROUP) if m.created_seq > in_group]
-    assert all("09121234567" not in m.text and "collateral" not in m.text for m in posted)
+    loan = await file_report(app, cast.other_owner, "bank_finance", "The bank wants collateral.")
+    ours = await file_report(app, cast.owner, "raw_materials")  # SMT's, 1405-0002
 
-    # SMT's own report opened in SMT's group stays there, as the agency's notices do.
-    await file_report(app, cast.owner, "raw_materials")
-    await emulator.send_text(cast.officer.id, "/inbox", chat_id=SMT_GROUP)
+    await emulator.send_text(bank.id, "/inbox", chat_id=SMT_GROUP)
+    told = await emulator.wait_for_message(SMT_GROUP, lambda m: m.from_bot)
+    assert told.text == EN.t("inbox.sent_private")
+    mine = await emulator.wait_for_message(bank.id, lambda m: "1405-0001" in m.button_texts)
+    assert mine.text.startswith("📥")
+
+    # SMT's own inbox in SMT's group stays there; SMT's report opened from it too.
+    await emulator.send_text(smt.id, "/inbox", chat_id=SMT_GROUP)
     smt_inbox = await emulator.wait_for_message(
         SMT_GROUP, lambda m: any("۱۴۰۵-۰۰۰۲" in t for t in m.button_texts)
     )
     label = next(t for t in smt_inbox.button_texts if "۱۴۰۵-۰۰۰۲" in t)
-    query = await emulator.press(cast.officer.id, smt_inbox, label, chat_id=SMT_GROUP)
+    query = await emulator.press(smt.id, smt_inbox, label, chat_id=SMT_GROUP)
     assert (await emulator.wait_for_answer(query)).text is None
-    shown = await emulator.wait_for_message(SMT_GROUP, lambda m: "09121234567" in m.text)
-    assert shown.message_id > smt_inbox.message_id
+    await emulator.wait_for_message(SMT_GROUP, lambda m: "09121234567" in m.text)
+
+    # The bank's officer pressing that inbox's pager gets their own, privately; and a
+    # report button there naming a bank report (as an old one does once its report is
+    # reassigned to the banks) opens its card privately too.
+    in_group = emulator.cursor(SMT_GROUP)
+    query = await emulator.press_raw(bank.id, SMT_GROUP, smt_inbox.message_id, "ib:1:0:0:1")
+    assert (await emulator.wait_for_answer(query)).text == EN.t("inbox.sent_private")
+    query = await emulator.press_raw(
+        bank.id, SMT_GROUP, smt_inbox.message_id, OpenButton(loan.id).pack()
+    )
+    assert (await emulator.wait_for_answer(query)).text == EN.t("myreports.sent_private")
+    card = await emulator.wait_for_message(bank.id, lambda m: "collateral" in m.text)
+    assert "09121234567" in card.text  # the responsible agency's officer reads the phone
+    assert EN.t("workflow.btn_acc") in card.button_texts
+    since = [m for m in emulator.messages(SMT_GROUP) if m.updated_seq > in_group]
+    assert since == [], [m.text[:60] for m in since]
+    assert ours.agency_id == cast.smt_id
 
 
 async def test_admin_group_in_a_group_without_a_code_says_which_code(
