@@ -94,3 +94,20 @@ async def test_admin_group_in_a_group_without_a_code_says_which_code(
     # In the private chat, where it binds nothing, it still says where it belongs.
     private = await admin.say("/admin group")
     assert private.text.startswith(fa("admin.group_where"))
+
+
+async def test_a_second_unsubscribe_says_the_digest_is_already_off(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an official sent /unsubscribe, then again the next day to be sure, and read
+    "Daily digest off" both times, as if the second had turned something off, where a
+    second /subscribe says "already on". The second says it is off, and how to turn it on."""
+    official = cast.official
+    await official.say("/subscribe")
+    await official.next()  # the settings screen
+    first = await official.say("/unsubscribe")
+    assert first.text == fa("digest.unsubscribed")
+    await official.next()  # the settings screen
+    again = await official.say("/unsubscribe")
+    assert again.text == fa("digest.not_subscribed")
+    assert "/subscribe" in again.text
