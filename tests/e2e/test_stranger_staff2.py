@@ -8,7 +8,7 @@ from bot.buttons.reports import OpenButton
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from tests.e2e.expect import EN, fa
-from tests.e2e.workflow_kit import Cast, file_report
+from tests.e2e.workflow_kit import Cast, file_report, press_and_answer
 
 SMT_GROUP = -1001234567890
 
@@ -111,3 +111,23 @@ async def test_a_second_unsubscribe_says_the_digest_is_already_off(
     again = await official.say("/unsubscribe")
     assert again.text == fa("digest.not_subscribed")
     assert "/subscribe" in again.text
+
+
+async def test_issuing_the_minutes_of_a_session_with_no_items_says_it_is_empty(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat scheduled a session, pressed "Minutes" to see what the file
+    looks like, then "Issue the minutes", and was told "first settle every item of the
+    session": there was no item to settle, and they went looking for one. A session
+    with nothing on its agenda says so, and how to put items on it."""
+    hq = cast.secretariat
+    home = await hq.say("/session")
+    await hq.press(home, "ss:new")
+    await hq.say("۱۴۰۵/۰۹/۲۵ ۱۰:۳۰")
+    await hq.say("سالن جلسات استانداری")
+    card = await hq.say("استاندار قم")
+    await hq.press_only(card, "ss:m:1")
+    draft = await emulator.wait_for_message(hq.id, lambda m: "ss:is:1" in str(m.buttons))
+    answer = await press_and_answer(emulator, hq, draft, "ss:is:1")
+    assert answer == fa("sessions.error_session_empty")
+    assert fa("sessions.btn_add") in answer
