@@ -95,6 +95,9 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         if error.status < 400:
             raise
         reason = {404: "not_found", 405: "method", 413: "too_large"}.get(error.status, "http")
+        if error.status == 404 and request.path.startswith(BASE) and request.path.endswith(".xml"):
+            # GeoReport v2 clients often ask for XML first: say the .json address is there.
+            reason = "xml"
         return error_response(error.status, reason, language(request))
     except Exception:
         log.exception("the API failed on %s %s", request.method, request.path)

@@ -92,3 +92,16 @@ async def test_arabic_letters_and_bidi_marks_are_stored_as_the_chat_stores_them(
     async with services.database.session() as session:
         stored = (await session.scalars(select(Report.description))).one()
     assert stored == "کمبود مواد اولیه در کارخانه ی ما"
+
+
+async def test_an_xml_address_points_to_the_json_one(client: Client) -> None:
+    """Seen: a GeoReport v2 client library asked for services.xml first (the spec's
+    examples are XML) and got "There is nothing at this address", as for a typo; the
+    developer thought the API was not mounted. Only JSON is served, and the answer says
+    so; a real typo still gets the plain 404."""
+    for path in ("services.xml", "requests.xml", "requests/1405-0001.xml"):
+        response = await client.get(f"/open311/v2/{path}?lang=en")
+        assert response.status == 404
+        assert await response.json() == [{"code": 404, "description": EN.t("open311.error_xml")}]
+    typo = await client.get("/open311/v2/servces.json?lang=en")
+    assert await typo.json() == [{"code": 404, "description": EN.t("open311.error_not_found")}]
