@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.buttons.reports import OpenButton
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
-from tests.e2e.expect import EN, fa
+from tests.e2e.expect import EN, FA, FA_P, fa
 from tests.e2e.workflow_kit import Cast, file_report, press_and_answer
 
 SMT_GROUP = -1001234567890
@@ -131,3 +131,25 @@ async def test_issuing_the_minutes_of_a_session_with_no_items_says_it_is_empty(
     answer = await press_and_answer(emulator, hq, draft, "ss:is:1")
     assert answer == fa("sessions.error_session_empty")
     assert fa("sessions.btn_add") in answer
+
+
+async def test_the_reassign_picker_says_what_its_warning_sign_means(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an SMT officer pressed "reassign" and got twenty-nine agencies, most marked
+    ⚠️, and nothing saying what ⚠️ meant (only the admins' /routing explains it): they
+    picked the tax office and were surprised that the report went to the HQ. The
+    question says it, in the officer's language."""
+    await file_report(app, cast.owner, "raw_materials")
+    card = await cast.officer.say("1405-0001")
+    picker = await cast.officer.press(card, "wf:rsg:1:c")
+    mark = FA.t("admin.routing_unstaffed_mark")
+    assert picker.text.split("\n") == [
+        fa("workflow.pick_agency", number=FA_P.tracking(1405, 1)),
+        fa("workflow.pick_agency_unstaffed", mark=mark),
+    ]
+    assert any(t.startswith(mark) for t in picker.button_texts)
+    await file_report(app, cast.other_owner, "bank_finance", "The bank wants collateral.")
+    english = await cast.bank_officer.say("1405-0002")
+    picked = await cast.bank_officer.press(english, "wf:rsg:2:c")
+    assert picked.text.split("\n")[1] == EN.t("workflow.pick_agency_unstaffed", mark=mark)
