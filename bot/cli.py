@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bot.redact import RedactingFilter
-from bot.settings import Settings
+
+if TYPE_CHECKING:
+    # Imported in main(), after the collector is off: the `rounaq` script imports this
+    # module first, and the settings bring SQLAlchemy and pydantic with them.
+    from bot.settings import Settings
 
 # Libraries that narrate their routine work at INFO (alembic's plugins and migrations,
 # apscheduler's every job, PTB's start and stop): warnings only, unless LOG_LEVEL=DEBUG.
@@ -82,9 +87,9 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"rounaq: {exc}", file=sys.stderr)
             return 2
-        build_application(settings).run_webhook(
-            **options, allowed_updates=None, drop_pending_updates=False
-        )
+        application = build_application(settings)
+        gc.enable()  # the imports are done; PTB runs the rest of the start inside run_webhook
+        application.run_webhook(**options, allowed_updates=None, drop_pending_updates=False)
         return 0
     # Polling (the default): updates are confirmed to Telegram once stored (bot.inbox).
     from bot.runtime import serve
@@ -152,6 +157,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     host = getattr(args, "host", None) or settings.demo_host
     port = getattr(args, "port", None) or settings.demo_port
     announce(settings)
+    gc.enable()
     asyncio.run(run_demo(settings, host=host, port=port))
     return 0
 
@@ -216,10 +222,25 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The collector is off through the start (as bot/__main__ does before importing this,
+    # for the `rounaq` script too): `run` turns it on once polling (bot.runtime.serve), the
+    # webhook and the demo once built, the other commands at once; any way out turns it on.
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     configure_logging(args.log_level or os.environ.get("LOG_LEVEL") or "INFO")
+    if args.command in ("copy-db", "import-loans"):
+        gc.enable()  # long batch work, not a start
     if args.command == "copy-db":
         return _copy_db(args)
+    from bot.settings import Settings
+
     settings = Settings()
     configure_logging(args.log_level or settings.log_level)  # LOG_LEVEL may be in .env
     if args.command == "demo":

@@ -74,6 +74,16 @@ class RounaqContext(CallbackContext[ExtBot[Any], UserData, ChatData, BotData]):
         if self._user_id is not None and self.user_data is not None:
             self.user_data[LANG_KEY] = value
 
+    def language_of(self, chat_id: int, chosen: str | None) -> str:
+        """The language to write to a person in who is not the one acting: the one they
+        chose, else the one they read the bot in (their app's, kept in their user_data by
+        the gate until they choose), else the default. A group chat has no user_data."""
+        if chosen:
+            return chosen
+        user_data = self.application.user_data.get(chat_id)
+        shown = user_data.get(LANG_KEY) if user_data else None
+        return shown if isinstance(shown, str) else self.settings.default_language
+
     @property
     def tr(self) -> Translator:
         return get_translator(self.lang)

@@ -15,17 +15,21 @@ import os
 import re
 import string
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final, TypeAlias
 
-from babel import Locale
-
 import locales
-from bot.formatting import LANGUAGES, RTL_LANGUAGES, format_number, isolate_ltr_runs
+from bot.formatting import (
+    LANGUAGES,
+    RTL_LANGUAGES,
+    format_number,
+    isolate_ltr_runs,
+    plural_rule,
+)
 
 __all__ = [
     "DEFAULT_ROOT",
@@ -156,11 +160,9 @@ class Translator:
     lang: str
     messages: Mapping[str, Message]
     strict: bool = False
-    _plural_form: Callable[[int], str] = field(init=False, repr=False)
     _reported: set[str] = field(init=False, repr=False, default_factory=set)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_plural_form", Locale.parse(self.lang).plural_form)
         if self.lang in RTL_LANGUAGES:
             # Commands and Latin words in a Persian message are isolated once, here, so
             # "/report" does not show as "report/"; values are isolated by the Presenter.
@@ -216,7 +218,7 @@ class Translator:
             self._missing(key, "plain message used with plural(), not t()")
             template = message
         else:
-            category = self._plural_form(abs(n))
+            category = plural_rule(self.lang)(abs(n))
             template = message.get(category, message["other"])
         return self._format(key, template, {"n": n, **kwargs})
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
@@ -121,16 +121,26 @@ async def _refused(
     if current is None:
         raise error
     card_here = private_card and message is not None
+    # A notice (the agency's question, the resolution...) keeps its words but not its
+    # buttons: pressed after the report moved on, it says where the report is now.
+    notice_here = not private_card and _notice_pressed(query)
+    tr = context.tr
+    status = status_label(tr, current.status, staff=context.principal.user_id != current.owner_id)
     if current.status == TRANSITIONS[action].target:
-        staff = context.principal.user_id != current.owner_id
-        status = status_label(context.tr, current.status, staff=staff)
-        await answer_quietly(query, context.tr.t("workflow.already_done", status=status))
+        await answer_quietly(query, tr.t("workflow.already_done", status=status))
     elif card_here:
-        await answer_quietly(query, workflow_error(context.tr, error), show_alert=True)
+        await answer_quietly(query, workflow_error(tr, error), show_alert=True)
+    elif notice_here:
+        number = tracking_number(context.fmt, current)
+        await answer_quietly(
+            query, tr.t("workflow.moved_on", number=number, status=status), show_alert=True
+        )
     else:
         raise error
-    if card_here and message is not None:
+    if message is not None and card_here:
         await redraw_card(context, current, message.chat.id, message.message_id)
+    elif message is not None and notice_here:
+        await _follow_state(context, current, message.chat.id, message.message_id)
 
 
 async def _act(
@@ -171,8 +181,10 @@ async def _ask_text(
 ) -> None:
     message = query.message
     origin: dict[str, Any] = {}
-    if message is not None and (on_card or message.chat.type != message.chat.PRIVATE):
-        # The group's message or the card: redrawn once the text has been acted on.
+    in_group = message is not None and message.chat.type != message.chat.PRIVATE
+    if message is not None and (on_card or in_group or _notice_pressed(query)):
+        # The group's message or the card: redrawn once the text has been acted on; a
+        # notice's buttons follow the report's new state.
         origin = {"chat": message.chat.id, "message": message.message_id, "card": on_card}
     text = context.tr.t(f"workflow.ask_{action.value}", number=tracking_number(context.fmt, report))
     await asking.ask_presser(
@@ -265,11 +277,7 @@ async def _after(
         chat_id, message_id = query.message.chat.id, query.message.message_id
     in_group = isinstance(chat_id, int) and chat_id < 0
     confirmation = _confirmation(context, outcome)
-    open_row = [
-        InlineKeyboardButton(
-            context.tr.t("myreports.btn_open"), callback_data=OpenButton(report.id).pack()
-        )
-    ]
+    open_row = _open_row(context, report)
     if query is None:
         # The reply to what was typed comes first, where the person is looking.
         await context.bot.send_message(user.id, confirmation, reply_markup=keyboard(open_row))
@@ -289,8 +297,9 @@ async def _after(
             # The picker or the confirmation has served: its buttons go.
             with suppress(BadRequest):
                 await query.edit_message_reply_markup(None)
-    elif query is not None and query.message is not None:
-        await _follow_state(context, query, outcome, open_row)
+    elif isinstance(chat_id, int) and isinstance(message_id, int):
+        # A notice pressed, or the one a typed answer's prompt came from.
+        await _follow_state(context, report, chat_id, message_id)
     if query is not None:
         await answer_quietly(query, toast)
         if not in_group and target is None:
@@ -298,19 +307,31 @@ async def _after(
     await deliver(context, outcome.notices)
 
 
+def _notice_pressed(query: CallbackQuery) -> bool:
+    """The press came from a message in the private chat that shows this very button (a
+    notice), not from a forged press on some other message."""
+    message = query.message
+    if not isinstance(message, Message) or message.chat.type != message.chat.PRIVATE:
+        return False
+    markup = message.reply_markup
+    return markup is not None and any(
+        b.callback_data == query.data for row in markup.inline_keyboard for b in row
+    )
+
+
+def _open_row(context: RounaqContext, report: ReportDTO) -> list[InlineKeyboardButton]:
+    label = context.tr.t("myreports.btn_open")
+    return [InlineKeyboardButton(label, callback_data=OpenButton(report.id).pack())]
+
+
 async def _follow_state(
-    context: RounaqContext,
-    query: CallbackQuery,
-    outcome: Outcome,
-    open_row: list[InlineKeyboardButton],
+    context: RounaqContext, report: ReportDTO, chat_id: int, message_id: int
 ) -> None:
-    """A notice keeps its words; its buttons follow the report's new state."""
-    report = outcome.report
+    """A notice keeps its words; its buttons follow the report's state."""
     actions = await context.services.workflow.available(context.principal, report)
-    with suppress(BadRequest):  # an unchanged keyboard
-        await query.edit_message_reply_markup(
-            keyboard(*action_rows(context.tr, report, actions), open_row)
-        )
+    markup = keyboard(*action_rows(context.tr, report, actions), _open_row(context, report))
+    with suppress(BadRequest):  # an unchanged keyboard, or a message gone
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
 
 
 def _done_key(outcome: Outcome) -> str:

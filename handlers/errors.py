@@ -129,7 +129,7 @@ async def _tell_admins(
     services = context.services
     for admin_id in sorted(services.settings.admin_ids):
         language = (await services.users.profile(admin_id)).language
-        tr = get_translator(language or services.settings.default_language)
+        tr = get_translator(context.language_of(admin_id, language))
         text = tr.t(
             "common.error_admin_notice",
             id=error_id,

@@ -15,7 +15,7 @@ from bot.text import find_tracking_numbers
 from handlers import drafts, myreports
 from handlers.declare import Command
 from handlers.start import menu_buttons
-from handlers.ui import keyboard
+from handlers.ui import keyboard, private_chat_markup
 from storage.models import Role
 
 
@@ -61,7 +61,9 @@ async def private_only(update: Update, context: RounaqContext) -> None:
     """An owner's flow started in a group: it belongs in the private chat with the bot."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(context.tr.t("common.private_only"))
+        await message.reply_text(
+            context.tr.t("common.private_only"), reply_markup=private_chat_markup(context)
+        )
 
 
 def register(application: RounaqApp) -> None:

@@ -11,6 +11,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.context import LANG_KEY, RounaqApp, RounaqContext
 from bot.i18n import languages
 from bot.services.throttle import Verdict
+from handlers.report.files import description_edited
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,12 @@ async def load_principal(update: Update, context: RounaqContext) -> None:
     if update.edited_message is not None:
         # Every step reads the *next* message; an edit of an earlier one would otherwise be
         # taken as the answer to whatever step the user is in now.
-        if update.edited_message.chat.type == update.edited_message.chat.PRIVATE:
-            await update.edited_message.reply_text(context.tr.t("limits.edit_ignored"))
+        # The one exception: the message a report's description came from.
+        edited = update.edited_message
+        if edited.chat.type == edited.chat.PRIVATE and not await description_edited(
+            update, context
+        ):
+            await edited.reply_text(context.tr.t("limits.edit_ignored"))
         raise ApplicationHandlerStop
 
 

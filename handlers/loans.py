@@ -109,14 +109,15 @@ def _render(context: RounaqContext, overview: LoanOverview, view: str, unit_code
 GREGORIAN_OFFSET = 621
 
 
-def loans_year(arg: str) -> int | None:
+def loans_year(arg: str, this_year: int) -> int | None:
     """The Jalali year asked for; None (the latest) for what cannot be one."""
     year = parse_int(arg)
     if year is not None and 1900 <= year <= 2200:
         year -= GREGORIAN_OFFSET
     elif year is not None and 0 <= year <= 99 and len(arg.strip()) == 2:
-        # "۹۸" is how 1398 is said and written ("سال ۹۸"); "۰۵" is 1405.
-        year += 1300 if year >= 50 else 1400
+        # "۹۸" is how 1398 is said and written ("سال ۹۸"); "۰۵" is 1405. Figures are of
+        # years gone by: "۴۹" is 1349, not a 1449 still to come.
+        year += 1400 if 1400 + year <= this_year else 1300
     if year is None or not 1300 <= year <= 1600:
         return None
     return year
@@ -127,7 +128,7 @@ async def loans(update: Update, context: RounaqContext) -> None:
     if message is None:
         return
     asked = context.args[0] if context.args else ""
-    year = loans_year(asked) if asked else None
+    year = loans_year(asked, _this_year(context)) if asked else None
     # What is not a year: the latest is shown, and the reader is told so rather than left
     # to take it for the year they typed.
     unread = asked if asked and year is None else ""
@@ -139,13 +140,18 @@ async def loans(update: Update, context: RounaqContext) -> None:
     await message.reply_text(text, reply_markup=_markup(context, overview, "sum", "r"))
 
 
+def _this_year(context: RounaqContext) -> int:
+    """The Jalali year it is in Tehran."""
+    today = context.services.clock.now().astimezone(context.settings.tz).date()
+    return int(jdatetime.date.fromgregorian(date=today).year)
+
+
 def _not_a_year(context: RounaqContext, unread: str, shown_year: int | None) -> str:
     """The line above the figures when `unread` (an argument that is no year) was given."""
     if not unread:
         return ""
     fmt = context.fmt
-    today = context.services.clock.now().astimezone(context.settings.tz).date()
-    example = fmt.plain_int(shown_year or jdatetime.date.fromgregorian(date=today).year)
+    example = fmt.plain_int(shown_year or _this_year(context))
     shown = fmt.name(fmt.shorten(unread, 40))
     return context.tr.t("loans.not_a_year", text=shown, example=example) + "\n\n"
 

@@ -76,7 +76,7 @@ async def notify_agency_of_new_report(
     # officers, its group): they may call the owner.
     audience = await services.reports.agency_audience(submission)
     default = services.settings.default_language
-    recipients = [(officer.id, officer.language or default) for officer in audience.officers]
+    recipients = [(o.id, context.language_of(o.id, o.language)) for o in audience.officers]
     if agency.group_chat_id is not None:
         recipients.append((agency.group_chat_id, default))
     delivered = 0
@@ -128,22 +128,24 @@ async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int,
     services = context.services
     default = services.settings.default_language
     if notice.recipients is not None:  # read with the action that emitted it
-        return [(chat_id, lang or default) for chat_id, lang in notice.recipients]
+        return [(chat, context.language_of(chat, lang)) for chat, lang in notice.recipients]
     if notice.audience is Audience.OWNER:
         assert notice.report is not None
         owner = await services.users.get(notice.report.owner_id)
         if owner is None or owner.blocked:
             return []
-        return [(owner.id, owner.language or default)]
+        return [(owner.id, context.language_of(owner.id, owner.language))]
     if notice.audience is Audience.SECRETARIAT:
         return [
-            (u.id, u.language or default) for u in await services.users.holders(Role.SECRETARIAT)
+            (u.id, context.language_of(u.id, u.language))
+            for u in await services.users.holders(Role.SECRETARIAT)
         ]
     if notice.audience is Audience.ADMIN:
         return await services.digest.admin_chats()
     assert notice.agency_id is not None
     people = [
-        (u.id, u.language or default) for u in await services.users.officers(notice.agency_id)
+        (u.id, context.language_of(u.id, u.language))
+        for u in await services.users.officers(notice.agency_id)
     ]
     group = services.directory.agency(notice.agency_id).group_chat_id
     if group is not None:

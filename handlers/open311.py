@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from bot.api.keys import ApiKeyService
-from bot.api.limits import MinuteLimiter
-from bot.api.open311 import Filed, Open311Service
-from bot.api.server import ApiContext, build_web_app
 from bot.container import Services
 from bot.context import RounaqApp, RounaqContext
 from bot.state import runtime_of
 from handlers.notify import notify_agency_of_new_report
+
+if TYPE_CHECKING:
+    # The web server and the API's services load when API_PORT is set, not at every start
+    # (aiohttp.web and bot.api: ~0.03 s of a cold start; /apikey needs only the keys).
+    from aiohttp import web
+
+    from bot.api.open311 import Filed, Open311Service
+    from bot.api.server import ApiContext
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,8 @@ def key_service(services: Services) -> ApiKeyService:
 
 def open311_service(services: Services) -> Open311Service:
     """The Open311 service over the bot's services (the API's tests build theirs with it)."""
+    from bot.api.open311 import Open311Service
+
     return Open311Service(
         services.database,
         services.directory,
@@ -47,6 +53,9 @@ def open311_service(services: Services) -> Open311Service:
 
 
 def api_context(application: RounaqApp) -> ApiContext:
+    from bot.api.limits import MinuteLimiter
+    from bot.api.server import ApiContext
+
     services = runtime_of(application).services
 
     async def on_filed(filed: Filed) -> None:
@@ -83,6 +92,10 @@ def register(application: RounaqApp) -> None:
         if port is None:
             return
         listen = services.settings.api_listen
+        from aiohttp import web
+
+        from bot.api.server import build_web_app
+
         runner = web.AppRunner(build_web_app(api_context(app)), access_log=None)
         await runner.setup()
         try:

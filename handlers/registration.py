@@ -25,7 +25,8 @@ from bot.access import Permission
 from bot.callback_data import CallbackData
 from bot.context import RounaqApp, RounaqContext
 from bot.formatting import escape
-from bot.services.units import UNIT_NAME_MAX, TooManyUnitsError, UnitDraft
+from bot.services.reports import letters_and_digits
+from bot.services.units import UNIT_NAME_MAX, UNIT_NAME_MIN, TooManyUnitsError, UnitDraft
 from bot.text import normalize_text
 from bot.views.common import unit_summary
 from handlers import drafts, flow
@@ -160,10 +161,14 @@ async def begin(update: Update, context: RounaqContext) -> int:
 async def got_name(update: Update, context: RounaqContext) -> int:
     message, text = flow.typed(update)
     name = normalize_text(text)
-    if not 2 <= len(name) <= UNIT_NAME_MAX:
-        await message.reply_text(
-            context.tr.t("registration.name_length", max=context.fmt.number(UNIT_NAME_MAX))
-        )
+    tr = context.tr
+    if letters_and_digits(name) < UNIT_NAME_MIN:
+        # Emoji, dots or spaces alone name nothing an officer could look up.
+        await message.reply_text(tr.t("registration.name_short", min=UNIT_NAME_MIN))
+        return State.NAME
+    if len(name) > UNIT_NAME_MAX:
+        length = tr.plural("workflow.characters", len(name))
+        await message.reply_text(tr.t("registration.name_length", max=UNIT_NAME_MAX, length=length))
         return State.NAME
     with DRAFT.edit(context) as draft:
         draft.name = name

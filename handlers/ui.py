@@ -26,6 +26,7 @@ from bot.charts import Bar
 from bot.context import RounaqContext
 from bot.formatting import split_message
 from bot.i18n import Translator
+from bot.settings import PlatformName
 
 MAX_CALLBACK_BYTES = 64
 
@@ -97,6 +98,22 @@ def keyboard(*button_rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup |
     """
     filled = [r for r in button_rows if r]
     return InlineKeyboardMarkup(filled) if filled else None
+
+
+# Where a bot's chat opens from a link, per messenger (the emulator stands for Telegram).
+_CHAT_LINK = {PlatformName.BALE: "https://ble.ir/{username}"}
+_TELEGRAM_LINK = "https://t.me/{username}"
+
+
+def private_chat_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
+    """A link opening the person's private chat with the bot: someone told in a group to
+    go there may never have opened it. None when the bot has no username to link to."""
+    username = context.bot.username
+    if not username:
+        return None
+    link = _CHAT_LINK.get(context.settings.resolved_platform, _TELEGRAM_LINK)
+    label = context.tr.t("common.btn_open_private")
+    return keyboard([InlineKeyboardButton(label, url=link.format(username=username))])
 
 
 @contextmanager

@@ -14,6 +14,8 @@ from storage.repositories.users import UserRepository
 
 MAX_UNITS_PER_OWNER = 20
 UNIT_NAME_MAX = 120
+# Letters or digits a unit's name needs (of any script).
+UNIT_NAME_MIN = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,7 @@ async def refresh_menu_of(context: RounaqContext, user_id: int) -> None:
     """After a role change, show the person the commands their roles now allow."""
     services = context.services
     profile = await services.users.profile(user_id)
-    tr = get_translator(profile.language or services.settings.default_language)
+    tr = get_translator(context.language_of(user_id, profile.language))
     with suppress(TelegramError):  # a menu is a convenience; the role itself is granted
         await context.bot.set_my_commands(
             bot_commands(tr, visible_commands(context.runtime.menu, profile.principal)),
@@ -92,7 +92,7 @@ async def tell_granted(
     an invite is; else nothing but a changed command menu says they have new work."""
     services = context.services
     profile = await services.users.profile(user_id)
-    lang = profile.language or services.settings.default_language
+    lang = context.language_of(user_id, profile.language)
     tr, fmt = get_translator(lang), Presenter(lang=lang, tz=services.settings.tz)
     name = views_admin.role_name(tr, fmt, services.directory, role.value, agency_id)
     await send_safely(context, user_id, tr.t("admin.invite_redeemed", role=name))

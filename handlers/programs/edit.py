@@ -7,7 +7,7 @@ from enum import IntEnum
 from typing import Any
 
 import jdatetime
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     ConversationHandler,
     MessageHandler,
@@ -58,7 +58,7 @@ class EditState(IntEnum):
 
 async def begin_edit(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
-    tr, fmt = context.tr, context.fmt
+    tr = context.tr
     number = parse_int(context.args[0]) if context.args else None
     program = await context.services.programs.by_number(number) if number else None
     if program is None:
@@ -69,11 +69,22 @@ async def begin_edit(update: Update, context: RounaqContext) -> int:
             await message.reply_text(tr.t("programs.edit_usage"))
         return ConversationHandler.END
     DRAFT.put(context, EditFields(program.id, program.number))
+    return await ask_field(update, context)
+
+
+async def ask_field(update: Update, context: RounaqContext) -> int:
+    """The program's fields to choose from (asked again in a language chosen at it)."""
+    tr, fmt = context.tr, context.fmt
+    program_id = DRAFT.of(context).program_id
+    program = await context.services.programs.get(program_id) if program_id else None
+    if program is None:
+        return await _lost(update, context)
     buttons = [
         InlineKeyboardButton(tr.t(f"programs.field.{f}"), callback_data=EditField(f).pack())
         for f in EDIT_FIELDS
     ]
-    await message.reply_text(
+    await context.bot.send_message(
+        chat_id(update),
         tr.t(
             "programs.edit_choose",
             number=fmt.plain_int(program.number),
@@ -91,9 +102,26 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
     if got is None:
         return EditState.FIELD
     choice, picked = got
-    tr, field = context.tr, picked.field
     with DRAFT.edit(context) as draft:
-        draft.field = field
+        draft.field = picked.field
+    text, markup = _value_question(context, picked.field)
+    await choice.edit(text, markup)
+    return EditState.VALUE
+
+
+async def ask_value(update: Update, context: RounaqContext) -> int:
+    """The chosen field's question (asked again in a language chosen at it)."""
+    field = DRAFT.of(context).field
+    if field is None:
+        return await _lost(update, context)
+    text, markup = _value_question(context, field)
+    await context.bot.send_message(chat_id(update), text, reply_markup=markup)
+    return EditState.VALUE
+
+
+def _value_question(context: RounaqContext, field: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """What the value step asks for `field`: the agencies as buttons, or a text to type."""
+    tr = context.tr
     label = tr.t(f"programs.field.{field}")
     if field == "agency_id":
         buttons = [
@@ -103,19 +131,14 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
             )
             for a in context.services.directory.agencies
         ]
-        await choice.edit(
-            tr.t("programs.edit_ask_agency"),
-            steps.step_markup(context, keyboard(*rows(buttons, 2))),
-        )
-        return EditState.VALUE
+        markup = steps.step_markup(context, keyboard(*rows(buttons, 2)))
+        return tr.t("programs.edit_ask_agency"), markup
+    steps.step_markup(context, None)  # a text step
     if field in DATE_FIELDS:
         today = context.services.clock.now().astimezone(context.settings.tz).date()
-        text = tr.t("programs.edit_ask_date", field=label, example=context.fmt.short_date(today))
-    else:
-        text = tr.t("programs.edit_ask", field=label)
-    steps.step_markup(context, None)  # a text step
-    await choice.edit(text)
-    return EditState.VALUE
+        example = context.fmt.short_date(today)
+        return tr.t("programs.edit_ask_date", field=label, example=example), None
+    return tr.t("programs.edit_ask", field=label), None
 
 
 async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int:
@@ -190,6 +213,7 @@ def edit_conversation(application: RounaqApp) -> ConversationHandler[RounaqConte
         EDITPROGRAM,
         draft=DRAFT,
         lost="programs.edit_restart",
+        asks={EditState.FIELD: ask_field, EditState.VALUE: ask_value},
         states={
             EditState.FIELD: steps.button_state(application, flow.on(EditField, edit_field)),
             # Text for most fields; the agency is a button (typed names count).

@@ -68,7 +68,20 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
         DRAFT.put(context, ProgressFields(program_id=chosen.id))
         await ask_percent(update, context, chosen.id)
         return State.PERCENT
+    DRAFT.put(context, ProgressFields())
+    unread = ""
+    if asked:
+        shown = context.fmt.name(context.fmt.shorten(asked, 40))
+        unread = tr.t("programs.not_agency_program", text=shown) + "\n"
+    return await ask_program(update, context, unread)
+
+
+async def ask_program(update: Update, context: RounaqContext, unread: str = "") -> int:
+    """The picker of the agency's programs (asked again in a language chosen at it)."""
     fmt = context.fmt
+    programs = context.services.programs.updatable(
+        context.principal, await context.services.programs.all()
+    )
     buttons = [
         InlineKeyboardButton(
             context.tr.t(
@@ -80,14 +93,9 @@ async def begin_progress(update: Update, context: RounaqContext) -> int:
         )
         for p in programs
     ]
-    DRAFT.put(context, ProgressFields())
-    question = tr.t("programs.choose_program")
-    if asked:
-        shown = fmt.name(fmt.shorten(asked, 40))
-        question = tr.t("programs.not_agency_program", text=shown) + "\n" + question
     await context.bot.send_message(
         chat_id(update),
-        question,
+        unread + context.tr.t("programs.choose_program"),
         reply_markup=steps.step_markup(context, keyboard(*rows(buttons, 1))),
     )
     return State.PROGRAM
@@ -272,8 +280,8 @@ def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqC
         draft=DRAFT,
         lost="programs.restart",
         entry_button=UpdateButton.pattern(),
-        # The program's picker is not asked again: /language there is answered plainly.
         asks={
+            State.PROGRAM: ask_program,
             State.PERCENT: ask_percent_again,
             State.NOTE: ask_note,
             State.EVIDENCE: ask_evidence,

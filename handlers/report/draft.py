@@ -29,6 +29,10 @@ class ReportFields:
     attachments: list[Attachment] = field(default_factory=list)
     # "Continue" pressed at the files step: a resumed draft goes on after it, not before.
     files_done: bool = False
+    # The message the description was first taken from, and how much of the description
+    # it gave: an edit of that message rewrites that part (handlers/report/files.py).
+    description_message: int | None = None
+    description_head: int = 0
 
 
 DRAFT = drafts.Draft("report_draft", ReportFields)

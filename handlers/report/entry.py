@@ -92,12 +92,17 @@ async def ask_unit(update: Update, context: RounaqContext) -> int:
 
 
 async def got_unit(update: Update, context: RounaqContext) -> int:
-    own = {u.id for u in await context.services.units.of_owner(context.principal.user_id)}
+    own = {u.id: u for u in await context.services.units.of_owner(context.principal.user_id)}
     got = await flow.pick(update, context, PickUnit, lambda p: p.unit_id in own)
     if got is None:
         return State.UNIT
+    choice, picked = got
     with DRAFT.edit(context) as draft:
-        draft.unit_id = got[1].unit_id
+        draft.unit_id = picked.unit_id
+    # The picker says what was chosen, as the category's does: its other units' buttons,
+    # left standing, would only answer "no longer valid".
+    unit = context.fmt.name(own[picked.unit_id].name)
+    await choice.edit(context.tr.t("report.unit_chosen", unit=unit))
     await ask_category(update, context)
     return State.CATEGORY
 

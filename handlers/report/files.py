@@ -52,7 +52,48 @@ async def got_description(update: Update, context: RounaqContext) -> int:
         return State.DESCRIPTION
     with DRAFT.edit(context) as draft:
         draft.description = description
+        draft.description_message = message.message_id
+        draft.description_head = len(description)
     return await ask_attachments(update, context)
+
+
+async def description_edited(update: Update, context: RounaqContext) -> bool:
+    """The message the description came from, edited before the report is submitted: its
+    part of the description becomes the edited text. On a phone a typo is corrected by
+    editing; sent again instead, the corrected text would be added to the old one. False
+    when the edit is not of a draft's description (told that edits are not read)."""
+    message = update.edited_message
+    values = DRAFT.held(context)
+    if (
+        message is None
+        or values is None
+        or values.description is None
+        or values.description_message != message.message_id
+    ):
+        return False
+    edited, error = check_description(context, message.text or message.caption or "")
+    if edited is None:
+        await message.reply_text(error or "")
+        return True
+    rest = values.description[values.description_head :]
+    if len(edited + rest) > DESCRIPTION_MAX:
+        fmt = context.fmt
+        length = fmt.number(len(edited + rest))
+        await message.reply_text(
+            context.tr.t("report.description_long", max=fmt.number(DESCRIPTION_MAX), length=length)
+        )
+        return True
+    values.description, values.description_head = edited + rest, len(edited)
+    DRAFT.put(context, values)
+    tr = context.tr
+    told = tr.t("report.description_edited", length=context.fmt.number(len(values.description)))
+    if values.files_done:
+        # Past the files: the amount is asked again, or a fresh preview shows the new words.
+        await message.reply_text(told)
+        await after_description(update, context)
+    else:
+        await message.reply_text(told, reply_markup=step_markup(context, continue_markup(tr)))
+    return True
 
 
 def add_attachment(context: RounaqContext, message: Message) -> str | None:

@@ -76,7 +76,8 @@ async def agency_chats(context: RounaqContext, agency_id: int) -> list[tuple[int
     """The agency's officers (each in their language) and its group chat."""
     services = context.services
     default = services.settings.default_language
-    chats = [(u.id, u.language or default) for u in await services.users.officers(agency_id)]
+    officers = await services.users.officers(agency_id)
+    chats = [(u.id, context.language_of(u.id, u.language)) for u in officers]
     group = services.directory.agency(agency_id).group_chat_id
     if group is not None:
         chats.append((group, default))

@@ -118,3 +118,12 @@ async def replied(
 def labels(message: SentMessage) -> str:
     """A message's button labels on one line, for ``in`` checks."""
     return " ".join(text for row in message.buttons for text, _ in row)
+
+
+async def heard(
+    person: Person, key: str, /, *, lang: str = "fa", n: int | None = None, **values: object
+) -> SentMessage:
+    """The bot's next message to ``person`` that ``says`` ``key`` in ``lang``."""
+    return await person.emu.wait_for_message(
+        person.id, saying(key, lang=lang, n=n, **values), timeout=5.0
+    )

@@ -23,6 +23,7 @@ from bot.i18n import get_translator
 from emulator import BotApiEmulator
 from storage.models_sessions import HQSession, SessionItem
 from storage.models_workflow import AgendaItem, Decision
+from tests.e2e.expect import fa, heard, says
 from tests.e2e.session_kit import (
     amounts_of_items,
     bundle,
@@ -37,6 +38,7 @@ from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, services
 
 FA = Presenter("fa")
 FA_TR = get_translator("fa")
+EN_TR = get_translator("en")
 EN = Presenter("en")
 # A folder to keep the Persian minutes and the decisions' picture in, for a person to see.
 SAVE_MINUTES = os.environ.get("ROUNAQ_SAVE_MINUTES")
@@ -72,20 +74,20 @@ async def test_session_minutes_issue_and_compliance(
     pause(clock)
     # --- schedule ------------------------------------------------------------------------
     listing = await hq.say("/session")
-    ask_when = await hq.press(listing, "جلسهٔ تازه")
-    assert "تاریخ و ساعت" in ask_when.text
+    ask_when = await hq.press(listing, fa("sessions.btn_new"))
+    assert says(ask_when.text, "sessions.ask_when")
     bad = await hq.say("فردا")
-    assert "این‌گونه" in bad.text
+    assert says(bad.text, "sessions.bad_when")
     await hq.say("۱۴۰۵/۰۹/۱۵ ۱۰:۰۰")
     await hq.say("سالن شهید بهشتی استانداری")
     view = await hq.say("استاندار قم")
-    assert "جلسه برنامه‌ریزی شد" in view.text
-    assert "جلسهٔ شمارهٔ ۱ ستاد" in view.text
+    assert says(view.text, "sessions.scheduled")
+    assert says(view.text, "sessions.head", number=FA.number(1))
     assert "پانزدهم آذر ماه ۱۴۰۵ (\u2066۱۴۰۵/۰۹/۱۵\u2069)" in view.text
     assert "ساعت ۱۰:۰۰" in view.text
 
     # --- invite two agencies, put two items on it ------------------------------------------
-    picker = await hq.press(view, "دعوت از دستگاه‌ها")
+    picker = await hq.press(view, fa("sessions.btn_invite"))
     smt_agency = services.directory.agency(cast.smt_id)
     banks_agency = services.directory.agency(cast.banks_id)
     smt_name, banks_name = smt_agency.name("fa"), banks_agency.name("fa")
@@ -98,73 +100,75 @@ async def test_session_minutes_issue_and_compliance(
     picker = await emulator.wait_for_message(
         hq.id, lambda m: sum(b.startswith("☑") for b in m.button_texts) == 2
     )
-    view = await hq.press(picker, "پایان")
+    view = await hq.press(picker, fa("sessions.btn_done"))
     assert smt_name in view.text
     assert banks_name in view.text
     for title in ("کمبود گرانول", "وثیقهٔ ۱۵۰"):
-        free = await hq.press(view, "افزودن موضوع")
+        free = await hq.press(view, fa("sessions.btn_add"))
         view = await hq.press(free, title)
-    assert "بند ۱: کمبود گرانول پتروشیمی" in view.text
-    assert "بند ۲: وثیقهٔ ۱۵۰ درصدی بانک‌ها" in view.text
+    for number, title in enumerate(("کمبود گرانول پتروشیمی", "وثیقهٔ ۱۵۰ درصدی بانک‌ها"), 1):
+        assert fa("sessions.item_head", number=FA.number(number), title=title) in view.text
 
     # /agenda shows which session each item waits for.
     agenda = await hq.say("/agenda")
-    assert agenda.text.count("در دستور جلسهٔ شمارهٔ ۱ (۱۵ آذر ۱۴۰۵)") == 2
+    waits = fa("sessions.waits_for", number=FA.number(1), date="۱۵ آذر ۱۴۰۵")
+    assert agenda.text.count(waits) == 2
 
     pause(clock)
     # --- the agenda goes to the invited agencies ----------------------------------------------
-    sent = await hq.press(view, "ارسال دستور جلسه")
-    assert "دستور جلسه برای دستگاه‌های دعوت‌شده فرستاده شد" in sent.text
-    smt_agenda = await smt.next("دستور جلسهٔ ستاد برای دستگاه شما")
-    assert "سابقه: ۱ گزارش از ۱ واحد تولیدی." in smt_agenda.text
+    sent = await hq.press(view, fa("sessions.btn_send"))
+    assert says(sent.text, "sessions.agenda_sent")
+    smt_agenda = await heard(smt, "sessions.agenda_to_agency")
+    background = fa("sessions.doc_background", reports=FA.number(1), units=FA.number(1))
+    assert background in smt_agenda.text
     assert FA.money(25_000_000_000) in smt_agenda.text
     assert "تأمین سهمیه در اختیار وزارتخانه است." in smt_agenda.text
-    bank_agenda = await bank.next("agenda for your agency")
-    assert "Background: reports 1, production units 1." in bank_agenda.text
+    bank_agenda = await heard(bank, "sessions.agenda_to_agency", lang="en")
+    assert EN_TR.t("sessions.doc_background", reports=1, units=1) in bank_agenda.text
     assert EN.money(150_000_000_000) in bank_agenda.text
     assert "Collateral rules come from the central bank." in bank_agenda.text
 
     # SMT writes its position on item 1 before the session.
-    ask = await smt.press(smt_agenda, "نظر کتبی دربارهٔ بند ۱")
+    ask = await smt.press(smt_agenda, FA_TR.t("sessions.btn_position", n=FA.number(1)))
     assert "نظر کتبی" in ask.text
     saved = await smt.say("سازمان آمادهٔ پیگیری سهمیه از وزارتخانه در دو هفته است.")
-    assert "نظر شما ثبت شد" in saved.text
+    assert says(saved.text, "sessions.position_saved")
 
     pause(clock)
     # --- the session: attendance and two decisions ---------------------------------------------
     listing = await hq.say("/session")
     view = await hq.press(listing, "جلسهٔ ۱")
-    assert "نظر کتبی سازمان صنعت" in view.text
+    assert says(view.text, "sessions.position_line", agency=smt_name)
     for short, person in (
         (smt_agency.short_name("fa"), "مهندس احمدی، معاون صنعتی"),
         (banks_agency.short_name("fa"), "دکتر رضایی، مدیر هماهنگی"),
     ):
-        who = await hq.press(view, "حاضران")
+        who = await hq.press(view, fa("sessions.btn_attend"))
         await hq.press(who, short)
         recorded = await hq.say(person)
-        assert "حضور ثبت شد" in recorded.text
+        assert says(recorded.text, "sessions.attended")
 
     decisions = (
-        ("بند ۱", "صمت سهمیهٔ گرانول واحدهای دارای پروانه را ظرف ۳۰ روز اعلام کند.", "۳۰ روز"),
-        ("بند ۲", "بانک‌ها وثیقهٔ واحدهای دارای پروانه را به ۱۰۰ درصد کاهش دهند.", "۱۰ روز"),
+        (1, "صمت سهمیهٔ گرانول واحدهای دارای پروانه را ظرف ۳۰ روز اعلام کند.", "۳۰ روز"),
+        (2, "بانک‌ها وثیقهٔ واحدهای دارای پروانه را به ۱۰۰ درصد کاهش دهند.", "۱۰ روز"),
     )
     for item, text, days in decisions:
         pause(clock)
-        await hq.press(view, f"مصوبهٔ {item}")
+        await hq.press(view, FA_TR.t("sessions.btn_decide", n=FA.number(item)))
         picker = await hq.say(text)
         assert len([b for b in picker.button_texts if b.startswith("☑")]) == 1
-        deadlines = await hq.press(picker, "بعدی")
+        deadlines = await hq.press(picker, fa("hq.btn_next"))
         decided = await hq.press(deadlines, days)
-        assert "مهلت اعتراض با صدور صورتجلسه آغاز می‌شود" in decided.text
-        view = await hq.next("جلسهٔ شمارهٔ ۱ ستاد")
+        assert says(decided.text, "sessions.decided", id=FA.number(item))
+        view = await heard(hq, "sessions.head", number=FA.number(1))
     # Not yet told: the agencies hear of the decisions with the minutes.
-    assert not any("مصوبهٔ شمارهٔ" in t for t in smt.texts())
+    assert not any(says(t, "notify.agency_decision") for t in smt.texts())
 
     pause(clock)
     # --- the minutes, to check ------------------------------------------------------------------
-    await hq.press_only(view, "صورتجلسه")
+    await hq.press_only(view, fa("sessions.btn_minutes"))
     preview = await emulator.wait_for_message(hq.id, lambda m: m.kind == "photo")
-    assert "جدول مصوبات جلسهٔ شمارهٔ ۱" in preview.text
+    assert preview.text == fa("sessions.png_caption", number=FA.number(1))
     assert preview.photo
     assert emulator.file_bytes(preview.photo[-1].file_id).startswith(b"\x89PNG")
     draft = await emulator.wait_for_message(hq.id, lambda m: m.kind == "document")
@@ -214,9 +218,9 @@ async def test_session_minutes_issue_and_compliance(
         assert items[title]
         amount = await amounts_of_items(app, [report.id])
         assert f"مبلغ مورد اشاره در گزارش‌ها: {FA.money(amount)}" in text
-    assert text.count("سابقه: ۱ گزارش از ۱ واحد تولیدی.") == 2
+    assert text.count(background) == 2
     assert "به تفکیک شهرستان: قم (۱)" in text
-    assert "نظر کتبی سازمان صنعت" in text
+    assert says(text, "sessions.doc_position", agency=smt_name)
     # A Latin sentence is embedded left to right: its full stop stays after "bank".
     assert "\u202aCollateral rules come from the central bank.\u202c" in text
     for decision in rows:
@@ -236,7 +240,7 @@ async def test_session_minutes_issue_and_compliance(
     # Waiting for an edited version: a wrong input is answered in Persian, with the step's
     # buttons; the stop button ends the wait.
     pause(clock)
-    ask = await hq.press(draft, "نسخهٔ ویرایش‌شده")
+    ask = await hq.press(draft, fa("sessions.btn_edited"))
     waiting_buttons = [FA_TR.t("sessions.btn_issue"), FA_TR.t("sessions.btn_stop_waiting")]
     assert ask.button_texts == waiting_buttons
     wrong = await hq.say("این هم اصلاحات من")
@@ -247,8 +251,8 @@ async def test_session_minutes_issue_and_compliance(
 
     # --- issue: the attending agencies get it, the objection windows start -------------------
     clock.advance(timedelta(hours=2))
-    issued = await hq.press(draft, "صدور صورتجلسه")
-    assert "صادر شد" in issued.text
+    issued = await hq.press(draft, fa("sessions.btn_issue"))
+    assert says(issued.text, "sessions.issued", number=FA.number(1))
     smt_minutes = await emulator.wait_for_message(smt.id, lambda m: m.kind == "document")
     assert smt_minutes.document is not None
     assert smt_minutes.document.file_name == "minutes-1-fa.docx"
@@ -271,16 +275,16 @@ async def test_session_minutes_issue_and_compliance(
     until = services.sessions.objection_until(clock.now())
     assert all(d.objection_until == until for d in rows)
     assert (until - clock.now()).days == 15
-    smt_notice = await smt.next("مصوبهٔ شمارهٔ ۱")
+    smt_notice = await heard(smt, "notify.agency_decision", decision=FA.number(1))
     assert FA.date(until) in smt_notice.text
-    assert "اعتراض" in " ".join(smt_notice.button_texts)
-    bank_notice = await bank.next("HQ decision No. 2")
-    assert "Object" in " ".join(bank_notice.button_texts)
+    assert fa("hq.btn_object") in smt_notice.button_texts
+    bank_notice = await heard(bank, "notify.agency_decision", lang="en", decision=2)
+    assert EN_TR.t("hq.btn_object") in bank_notice.button_texts
 
     # --- SMT implements its decision; the bank lets its deadline pass ------------------------
-    await smt.press(smt_notice, "اجرا شد")
+    await smt.press(smt_notice, fa("hq.btn_implemented"))
     done = await smt.say("سهمیهٔ گرانول در سامانهٔ بهین‌یاب اعلام شد.")
-    assert "اجرای مصوبه ثبت شد" in done.text
+    assert says(done.text, "hq.responded_implemented")
 
     # --- the bank is reminded once before its deadline, then marked overdue --------------
     clock.set(rows[1].deadline_at - timedelta(days=1))

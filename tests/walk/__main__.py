@@ -115,6 +115,9 @@ async def _one(args: argparse.Namespace, workdir: Path, seed: int, count: int) -
             paced=not args.unpaced,
         )
         saved = args.out / f"walk-seed{seed}-shrunk.json"
+        # A folder named for the result may not exist yet: the shrink's minutes are not
+        # lost to a missing directory at the very end.
+        await asyncio.to_thread(args.out.mkdir, parents=True, exist_ok=True)
         await asyncio.to_thread(saved.write_text, dump_steps(steps), encoding="utf-8")
         print(f"shrunk to {len(steps)} steps ({saved}):")
         for index, step in enumerate(steps):

@@ -1,0 +1,48 @@
+"""/language chosen at the first step of /progress and at either step of /editprogram:
+the step is asked again in the new language, with its buttons, and the flow goes on.
+
+Seen: at /progress's program picker, or anywhere in /editprogram, a language chosen got
+the greeting; the step's question stayed far above in the old language, and the person
+had to scroll up to press a Persian button."""
+
+from __future__ import annotations
+
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from tests.e2e.expect import EN, fa, heard, labels, says
+from tests.e2e.workflow_kit import Cast
+
+
+async def test_a_language_chosen_at_the_program_picker_asks_for_the_program_again(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    officer = cast.officer
+    picker = await officer.say("/progress")
+    assert says(picker.text, "programs.choose_program")
+    choice = await officer.say("/language")
+    await officer.press_only(choice, "lang:en")
+    again = await heard(officer, "programs.choose_program", lang="en")
+    assert not says(again.text, "start.greeting", lang="en")
+    assert len(again.button_texts) == len(picker.button_texts)
+    percent = await officer.press(again, again.button_texts[0])
+    assert says(percent.text, "programs.ask_percent", lang="en"), percent.text
+
+
+async def test_a_language_chosen_in_editprogram_asks_its_step_again(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    admin = cast.admin
+    fields = await admin.say("/editprogram 3")
+    assert says(fields.text, "programs.edit_choose")
+    choice = await admin.say("/language")
+    await admin.press_only(choice, "lang:en")
+    fields_en = await heard(admin, "programs.edit_choose", lang="en")
+    assert EN.t("programs.field.title_en") in labels(fields_en)
+    asked = await admin.press(fields_en, EN.t("programs.field.title_en"))
+    assert says(asked.text, "programs.edit_ask", lang="en")
+    # Back to Persian at the value step: its question again, and the typed value saved.
+    choice = await admin.say("/language")
+    await admin.press_only(choice, "lang:fa")
+    await heard(admin, "programs.edit_ask", field=fa("programs.field.title_en"))
+    done = await admin.say("Carpet exports")
+    assert says(done.text, "programs.edit_done")
