@@ -8,6 +8,7 @@ from bot.buttons.reports import OpenButton
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from tests.e2e.expect import EN, FA, FA_P, fa
+from tests.e2e.test_stranger_pass3 import tax_item_by_chat
 from tests.e2e.workflow_kit import Cast, file_report, press_and_answer
 
 SMT_GROUP = -1001234567890
@@ -153,3 +154,23 @@ async def test_the_reassign_picker_says_what_its_warning_sign_means(
     english = await cast.bank_officer.say("1405-0002")
     picked = await cast.bank_officer.press(english, "wf:rsg:2:c")
     assert picked.text.split("\n")[1] == EN.t("workflow.pick_agency_unstaffed", mark=mark)
+
+
+async def test_text_at_a_button_step_is_not_answered_with_the_owners_menu(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat, recording a decision, was asked for the deadline in working
+    days (buttons) and typed a date. The answer said "use the buttons to go on" above
+    "Report an obstacle", "Register a unit", "My reports": the owner's menu, not the
+    step's buttons, and a press on them left the decision half made. The answer now
+    carries no buttons: the step's are the ones above it."""
+    await file_report(app, cast.owner, "tax")  # nobody at the tax office: straight to the HQ
+    hq = cast.secretariat
+    item = await tax_item_by_chat(emulator, hq)
+    await hq.press(item, "ثبت مصوبه")
+    agencies = await hq.say("ادارهٔ مالیات تا پایان ماه معافیت را اعمال کند.")
+    deadline = await hq.press(agencies, "بعدی")
+    reply = await hq.say("۱۴۰۵/۱۰/۳۰")
+    assert reply.text == fa("common.flow_lost")
+    assert reply.buttons == []
+    assert deadline.buttons  # the step's buttons, still there to press
