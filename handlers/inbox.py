@@ -153,7 +153,8 @@ async def category_button(
     tr, status, overdue = context.tr, data.status, data.overdue
     choices = [
         InlineKeyboardButton(
-            tr.t("inbox.all_categories"), callback_data=ViewButton(status, 0, overdue, 1).pack()
+            tr.t("inbox.btn_all_categories"),
+            callback_data=ViewButton(status, 0, overdue, 1).pack(),
         )
     ] + [
         InlineKeyboardButton(

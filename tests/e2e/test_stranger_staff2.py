@@ -174,3 +174,18 @@ async def test_text_at_a_button_step_is_not_answered_with_the_owners_menu(
     assert reply.text == fa("common.flow_lost")
     assert reply.buttons == []
     assert deadline.buttons  # the step's buttons, still there to press
+
+
+async def test_the_inbox_category_picker_starts_with_a_capital_in_english(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen by the lending banks' officer: the category picker's first button read "all
+    categories", lower case among "Raw materials supply", "Tax"...: the header's words
+    ("Category: all categories") reused as a button. The button has its own label."""
+    inbox = await cast.bank_officer.say("/inbox")
+    await cast.bank_officer.press_only(inbox, "ib:c:0:0")
+    picker = await emulator.wait_for_message(
+        cast.bank_officer.id, lambda m: "ib:0:0:0:1" in str(m.buttons)
+    )
+    assert picker.buttons[0][0] == (EN.t("inbox.btn_all_categories"), "ib:0:0:0:1")
+    assert all(label[:1].isupper() for label in picker.button_texts)
