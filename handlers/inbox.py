@@ -19,7 +19,7 @@ from bot.views.common import tracking_number
 from bot.views.inbox import inbox_text, status_filter_name
 from handlers.declare import button, command, stale
 from handlers.myreports import OpenButton
-from handlers.ui import keyboard, pager_row, rows
+from handlers.ui import keyboard, message_of, pager_row, rows
 from storage.dto import Page, ReportDTO
 
 PAGE_SIZE = 5
@@ -134,9 +134,7 @@ async def _send_privately(
 
 
 async def inbox(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
+    message = message_of(update)
     text, markup = await _render(context, 0, 0, False, 1)
     if shown_here(context, message.chat):
         await message.reply_text(text, reply_markup=markup)
