@@ -232,11 +232,13 @@ async def _pick_agency(query: CallbackQuery, context: RounaqContext, report: Rep
         for a in context.services.directory.agencies
         if a.id != report.agency_id
     ]
+    question = tr.t("workflow.pick_agency", number=tracking_number(context.fmt, report))
+    if any(a.id in empty for a in context.services.directory.agencies):
+        # The mark explained where it is shown, not only in the admins' /routing.
+        question += "\n" + tr.t("workflow.pick_agency_unstaffed", mark=mark)
     await query.answer()
     await context.bot.send_message(
-        query.from_user.id,
-        tr.t("workflow.pick_agency", number=tracking_number(context.fmt, report)),
-        reply_markup=keyboard(*rows(buttons, 2)),
+        query.from_user.id, question, reply_markup=keyboard(*rows(buttons, 2))
     )
 
 

@@ -48,8 +48,11 @@ async def stray_message(update: Update, context: RounaqContext) -> None:
         return
     tr, role = context.tr, context.principal.primary_role
     if in_flow:
-        text = tr.t("common.flow_lost")
-    elif role is Role.OWNER:
+        # "Use the buttons to go on" means the step's, above: the menu's under it (report
+        # an obstacle, register a unit) were not those, and led out of the flow.
+        await message.reply_text(tr.t("common.flow_lost"))
+        return
+    if role is Role.OWNER:
         text = tr.t("common.stray_message")
     else:
         # Staff are pointed at their own work, not only at filing a report.

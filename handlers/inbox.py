@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
 
 from bot.access import Permission
 from bot.callback_data import CallbackData
@@ -19,7 +19,7 @@ from bot.views.common import tracking_number
 from bot.views.inbox import inbox_text, status_filter_name
 from handlers.declare import button, command, stale
 from handlers.myreports import OpenButton
-from handlers.ui import keyboard, pager_row, rows
+from handlers.ui import keyboard, message_of, pager_row, rows
 from storage.dto import Page, ReportDTO
 
 PAGE_SIZE = 5
@@ -113,12 +113,36 @@ def _keyboard(
     return keyboard(*buttons)
 
 
+def shown_here(context: RounaqContext, chat: Chat) -> bool:
+    """An inbox (its reports' units and numbers) is shown in a private chat or in one of
+    the officer's agencies' own groups; in any other group it goes to them privately."""
+    if chat.type == Chat.PRIVATE:
+        return True
+    directory = context.services.directory
+    return chat.id in {directory.agency(a).group_chat_id for a in context.principal.agency_ids}
+
+
+async def _send_privately(
+    context: RounaqContext, text: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    """The inbox to the officer's private chat; False when they never opened one."""
+    try:
+        await context.bot.send_message(context.principal.user_id, text, reply_markup=markup)
+    except Forbidden:
+        return False
+    return True
+
+
 async def inbox(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
+    message = message_of(update)
     text, markup = await _render(context, 0, 0, False, 1)
-    await message.reply_text(text, reply_markup=markup)
+    if shown_here(context, message.chat):
+        await message.reply_text(text, reply_markup=markup)
+        return
+    sent = await _send_privately(context, text, markup)
+    await message.reply_text(
+        context.tr.t("inbox.sent_private" if sent else "workflow.open_private")
+    )
 
 
 async def category_button(
@@ -127,7 +151,8 @@ async def category_button(
     tr, status, overdue = context.tr, data.status, data.overdue
     choices = [
         InlineKeyboardButton(
-            tr.t("inbox.all_categories"), callback_data=ViewButton(status, 0, overdue, 1).pack()
+            tr.t("inbox.btn_all_categories"),
+            callback_data=ViewButton(status, 0, overdue, 1).pack(),
         )
     ] + [
         InlineKeyboardButton(
@@ -149,8 +174,18 @@ async def view_button(
     if category not in known_categories:
         await stale(query, context)
         return
-    await query.answer()
     text, markup = await _render(context, status, category, bool(overdue), page)
+    chat = update.effective_chat
+    if chat is not None and not shown_here(context, chat):
+        # Another agency's officer pressing an inbox in a group: theirs goes to them, the
+        # group's message stays as it was.
+        sent = await _send_privately(context, text, markup)
+        await query.answer(
+            context.tr.t("inbox.sent_private" if sent else "workflow.open_private"),
+            show_alert=not sent,
+        )
+        return
+    await query.answer()
     with suppress(BadRequest):  # the page shown was pressed again: nothing to change
         await query.edit_message_text(text, reply_markup=markup)
 

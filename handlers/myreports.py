@@ -11,7 +11,8 @@ import functools
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden
 from telegram.ext import MessageHandler, filters
 
 from bot.access import Permission, ReportScope, report_scope
@@ -38,6 +39,7 @@ from handlers.ui import (
     send_chunks,
     show_page,
 )
+from storage.dto import ReportDTO
 
 PAGE_SIZE = 5
 
@@ -98,12 +100,25 @@ async def menu_button(update: Update, context: RounaqContext) -> None:
     await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
-async def show_report(update: Update, context: RounaqContext, report_id: int) -> bool:
-    """Send the report with its history if this user may see it."""
+def card_chat(context: RounaqContext, chat: Chat, report: ReportDTO) -> int:
+    """Where this report's card (the owner's phone, the description, notes) may go: the
+    chat it was asked from when that is a private chat or the report's agency's own group.
+    Any other group (another agency's, a mixed one) is no place for it: it goes to whoever
+    asked, privately."""
+    if chat.type == Chat.PRIVATE:
+        return chat.id
+    if chat.id == context.services.directory.agency(report.agency_id).group_chat_id:
+        return chat.id
+    return context.principal.user_id
+
+
+async def show_report(update: Update, context: RounaqContext, report_id: int) -> int | None:
+    """Send the report with its history if this user may see it: the chat it went to
+    (`card_chat`), or None when there was nothing for them to see."""
     view = await context.services.reports.view(context.principal, report_id)
     chat = update.effective_chat
     if view is None or chat is None:
-        return False
+        return None
     tr, report = context.tr, view.report
     staff = context.principal.user_id != report.owner_id
     text = report_with_history(tr, context.fmt, context.services.directory, view, staff=staff)
@@ -111,8 +126,9 @@ async def show_report(update: Update, context: RounaqContext, report_id: int) ->
     # card in one message is redrawn in place by an action (handlers/actions).
     whole = len(split_message(text)) == 1
     markup = await report_keyboard(context, report, card=whole, tracking=view.tracking)
-    await send_chunks(context, chat.id, text, markup)
-    return True
+    target = card_chat(context, chat, report)
+    await send_chunks(context, target, text, markup)
+    return target
 
 
 ReportPress = Callable[[RounaqContext, CallbackQuery, ReportView, int], Coroutine[Any, Any, None]]
@@ -133,7 +149,7 @@ def pressed_report(
         if view is None or chat is None:
             await query.answer(context.tr.t(not_found_key(context)), show_alert=True)
             return
-        await body(context, query, view, chat.id)
+        await body(context, query, view, card_chat(context, chat, view.report))
 
     return run
 
@@ -177,8 +193,16 @@ async def full_text_button(
 async def open_button(
     update: Update, context: RounaqContext, query: CallbackQuery, data: OpenButton
 ) -> None:
-    opened = await show_report(update, context, data.report_id)
-    await answer_opened(query, context, opened, not_found_key(context))
+    try:
+        opened = await show_report(update, context, data.report_id)
+    except Forbidden:  # sent privately to someone who never opened a chat with the bot
+        await query.answer(context.tr.t("workflow.open_private"), show_alert=True)
+        return
+    chat = update.effective_chat
+    if opened is not None and chat is not None and opened != chat.id:
+        await query.answer(context.tr.t("myreports.sent_private"))
+    else:
+        await answer_opened(query, context, opened is not None, not_found_key(context))
     await answered_no(context, query, data.report_id)
 
 
@@ -213,7 +237,7 @@ async def open_named(
         if view is not None:
             found.setdefault(view.report.id, view)
     views = list(found.values())
-    if len(views) == 1 and await show_report(update, context, views[0].report.id):
+    if len(views) == 1 and await show_report(update, context, views[0].report.id) is not None:
         return
     if len(views) > 1:
         fmt = context.fmt

@@ -62,16 +62,17 @@ async def build_board(services: Services, tr: Translator, fmt: Presenter) -> Boa
     weekly = [(fmt.date(week), n) for week, n in snapshot.weekly]
     topics: list[Topic] = [
         _overview(tr, fmt, snapshot),
+        # With no report yet, a heading over nothing read as a page that failed to load.
         Topic(
             "categories",
             tr.t("dashboard.by_category"),
-            _rows(fmt, by_category),
+            _rows(fmt, by_category) or _none(tr.t("stats.empty")),
             chart="categories" if by_category else None,
         ),
         Topic(
             "agencies",
             tr.t("dashboard.by_agency"),
-            _rows(fmt, by_agency),
+            _rows(fmt, by_agency) or _none(tr.t("stats.empty")),
             chart="agencies" if by_agency else None,
         ),
         Topic("weekly", tr.t("dashboard.weekly"), _rows(fmt, weekly), chart="weekly"),
@@ -122,7 +123,12 @@ def _timing(tr: Translator, fmt: Presenter, directory: Directory, snapshot: Stat
         )
         for t in snapshot.timings
     )
-    return Topic("timing", tr.t("dashboard.timing"), rows or (Row(tr.t("stats.timing_none"), ""),))
+    return Topic("timing", tr.t("dashboard.timing"), rows or _none(tr.t("stats.timing_none")))
+
+
+def _none(sentence: str) -> tuple[Row, ...]:
+    """A topic with nothing to count says so in a row of its own."""
+    return (Row(sentence, ""),)
 
 
 async def _programs(services: Services, tr: Translator, fmt: Presenter) -> Topic:

@@ -180,7 +180,7 @@ _CREATE_REQUEST: JSON = {
     "responses": {
         "201": _json(_ref("Filed"), "Filed"),
         "200": _json(_ref("Filed"), "Filed before with this token"),
-        **_errors(400, 403, 413, 429),
+        **_errors(400, 403, 413, 415, 429),
     },
 }
 

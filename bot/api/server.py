@@ -30,7 +30,9 @@ from bot.api.open311 import (
     pick_language,
 )
 from bot.api.openapi import openapi_document
+from bot.formatting import Presenter
 from bot.i18n import get_translator
+from bot.text import normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,9 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         if error.status < 400:
             raise
         reason = {404: "not_found", 405: "method", 413: "too_large"}.get(error.status, "http")
+        if error.status == 404 and request.path.startswith(BASE) and request.path.endswith(".xml"):
+            # GeoReport v2 clients often ask for XML first: say the .json address is there.
+            reason = "xml"
         return error_response(error.status, reason, language(request))
     except Exception:
         log.exception("the API failed on %s %s", request.method, request.path)
@@ -198,8 +203,15 @@ def _required(form: Any, name: str) -> str:
     return value
 
 
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
 async def post_request(request: web.Request) -> web.Response:
     ctx = _ctx(request)
+    if request.body_exists and request.content_type not in FORM_TYPES:
+        # aiohttp reads any other body as an empty form: a JSON POST would be told
+        # "api_key is required" about the key it carries. GeoReport v2 posts a form.
+        raise Open311Error(415, "content_type")
     try:
         form = await request.post()
     except (ValueError, LookupError):
@@ -212,7 +224,8 @@ async def post_request(request: web.Request) -> web.Response:
     wait = ctx.limiter.check(key.id, key.per_minute)
     if wait is not None:
         raise Open311Error(429, "per_minute", retry_after=wait)
-    description = _required(form, "description")
+    # As the chat keeps a typed text: Persian ی/ک for Arabic ي/ك, no stray bidi controls.
+    description = normalize_text(_required(form, "description"))
     if len(description) > DESCRIPTION_FIELD_MAX:
         raise Open311Error(400, "report_description_length")
     amount = _optional(form, "attribute[amount]")
@@ -230,13 +243,16 @@ async def post_request(request: web.Request) -> web.Response:
     await ctx.on_filed(filed)
     report, lang = filed.submission.report, language(request)
     tr = get_translator(lang)
+    # Words for a clerk to read out: the day in the reader's calendar and digits (the
+    # machine-readable time is the request's expected_datetime).
+    fmt = Presenter(lang=lang, tz=ctx.open311.tz)
     answer = {
         "service_request_id": f"{report.year}-{report.seq:04d}",
         "token": filed.token,
         "service_notice": tr.t(
             "open311.service_notice",
             agency=filed.submission.agency.name(lang),
-            due=ctx.open311.iso(report.due_at),
+            due=fmt.date(report.due_at),
         ),
         "account_id": None,
     }

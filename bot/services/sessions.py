@@ -326,7 +326,9 @@ class SessionService(CalendarService):
             if earlier is not None:
                 return await self.get(principal, session_id), earlier[1]
         found = await self._open(principal, session_id)
-        if any(i.outcome is None for i in found.items) or not found.items:
+        if not found.items:  # "settle every item" would send them looking for items
+            raise WorkflowError("session_empty")
+        if any(i.outcome is None for i in found.items):
             raise WorkflowError("session_unsettled")
         now = self._clock.now()
         until = self.objection_until(now)

@@ -74,14 +74,25 @@ def user_card(
 
 def group_where(tr: Translator, directory: Directory, unstaffed: Set[int]) -> str:
     """Where /admin group goes, with the command ready for each agency that lacks anyone."""
-    lines = [
-        tr.t("admin.group_where_line", agency=escape(a.name(tr.lang)), code=escape(a.code))
-        for a in directory.agencies
-        if a.id in unstaffed
-    ]
+    lines = _group_lines(tr, directory, unstaffed)
     if lines:
         lines.insert(0, tr.t("admin.group_where_title"))
     return "\n".join([tr.t("admin.group_where"), *lines])
+
+
+def group_codes(tr: Translator, directory: Directory) -> str:
+    """In a group, /admin group without a code (or with one no agency has): which code to
+    add, for every agency; the group may be for one that already has its officers."""
+    every = {a.id for a in directory.agencies}
+    return "\n".join([tr.t("admin.group_code_needed"), *_group_lines(tr, directory, every)])
+
+
+def _group_lines(tr: Translator, directory: Directory, agency_ids: Set[int]) -> list[str]:
+    return [
+        tr.t("admin.group_where_line", agency=escape(a.name(tr.lang)), code=escape(a.code))
+        for a in directory.agencies
+        if a.id in agency_ids
+    ]
 
 
 def category_card(tr: Translator, fmt: Presenter, category: CategoryDTO) -> str:

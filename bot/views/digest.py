@@ -37,12 +37,13 @@ def switched(
     created: bool = True,
 ) -> str:
     """What /subscribe or /unsubscribe did: for the user's own chat (`title` None) or for
-    a group or channel, by its title."""
+    a group or channel, by its title. `created` False: it was already so, and is said so
+    (a second /unsubscribe read as if it had just turned something off)."""
     if title is not None:
         if on:
             return tr.t("digest.chat_subscribed", title=escape(title), time=fmt.digits(time))
         return tr.t("digest.chat_unsubscribed", title=escape(title))
     if not on:
-        return tr.t("digest.unsubscribed")
+        return tr.t("digest.unsubscribed" if created else "digest.not_subscribed")
     key = "digest.subscribed" if created else "digest.already_subscribed"
     return tr.t(key, time=fmt.digits(time))

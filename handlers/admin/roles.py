@@ -73,12 +73,15 @@ async def admin(update: Update, context: RounaqContext) -> None:
         return
     args = context.args or []
     if args and args[0] == "group":
-        if len(args) == 2 and message.chat.type != message.chat.PRIVATE:
-            await _bind_group(update, context, args[1])
-        else:
+        if message.chat.type == message.chat.PRIVATE:
             # Sent here from the /routing hint: it binds the chat it is sent in, so it
             # belongs in the agency's group, never a search for a user named "group".
             await message.reply_text(await _group_where(context))
+        elif len(args) == 2:
+            await _bind_group(update, context, args[1])
+        else:  # in a group, the code left out: not "not in a private chat", but which code
+            codes = views_admin.group_codes(context.tr, context.services.directory)
+            await message.reply_text(codes)
         return
     if args:
         await show_user(update, context, " ".join(args))
@@ -95,7 +98,9 @@ async def _bind_group(update: Update, context: RounaqContext, code: str) -> None
     message = message_of(update)
     agency = context.services.directory.agency_by_code(code)
     if agency is None:
-        await message.reply_text(context.tr.t("admin.no_agency", code=escape(code[:32])))
+        refused = context.tr.t("admin.no_agency", code=escape(code[:32]))
+        codes = views_admin.group_codes(context.tr, context.services.directory)
+        await message.reply_text(refused + "\n" + codes)
         return
     await context.services.admin.bind_agency_group(context.principal, agency.id, message.chat.id)
     await message.reply_text(

@@ -46,9 +46,10 @@ async def subscribe(context: RounaqContext, chat: Chat | ChatFullInfo) -> bool:
     )
 
 
-async def unsubscribe(context: RounaqContext, chat_id: int) -> None:
+async def unsubscribe(context: RounaqContext, chat_id: int) -> bool:
+    """Turn the chat's digest off; True when it was on."""
     note = f"unsubscribed by {context.principal.user_id}"
-    await context.services.digest.unsubscribe(chat_id, note=note)
+    return await context.services.digest.unsubscribe(chat_id, note=note)
 
 
 async def switch(
@@ -56,8 +57,7 @@ async def switch(
 ) -> str:
     """Turn the digest on or off; what to tell (`title` None: the user's own chat)."""
     service = context.services.digest
-    created = await subscribe(context, chat) if on else False
-    if not on:
-        await unsubscribe(context, chat.id)
+    # `created`: the switch changed something (on from off, or off from on).
+    created = await subscribe(context, chat) if on else await unsubscribe(context, chat.id)
     time = service.effective_time(await service.subscription(chat.id)) if on else ""
     return switched(context.tr, context.fmt, on=on, title=title, time=time, created=created)

@@ -3,6 +3,9 @@ data; its figures are the /stats figures, in Persian digits and Jalali dates by 
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 from bot.container import Services
 from bot.formatting import Presenter
 from bot.i18n import get_translator
@@ -59,3 +62,22 @@ async def test_persian_by_default_right_to_left_with_the_stats_figures(
     assert 'dir="ltr"' in english
     assert '<td class="value">12</td>' in english
     assert (await client.get("/charts/nope.svg")).status == 404
+
+
+async def test_an_empty_database_says_so_under_every_heading(client: Client) -> None:
+    """Seen on a first look at a new deployment: "Obstacles by type" and "Obstacles by
+    agency" were headings over nothing, as if the page had failed to load, while the
+    median-time topic beside them said that no agency had answered yet. Every topic on
+    every page has something under its heading; with no report, the sentence /stats says."""
+    for lang in ("fa", "en"):
+        empty = get_translator(lang).t("stats.empty")
+        for page in PAGES:
+            html = await (await client.get(f"{page}?lang={lang}")).text()
+            topics = re.findall(r'<section class="[^"]*" data-topic="(\w+)">(.*?)</section>', html)
+            assert topics, html
+            for key, inner in topics:
+                body = re.sub(r"<h2>.*?</h2>", "", inner, count=1)
+                assert re.sub(r"<[^>]+>", "", body).strip(), (page, lang, key)
+            by_key = dict(topics)
+            for key in ("categories", "agencies"):
+                assert escape(empty) in by_key[key], (page, lang, key)
