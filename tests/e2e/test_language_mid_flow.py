@@ -11,6 +11,13 @@ from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from tests.e2e.expect import EN, fa, heard, labels, says
 from tests.e2e.workflow_kit import Cast
+from tests.people import Person
+
+
+async def switch(person: Person, lang: str) -> None:
+    """/language, and `lang` chosen."""
+    choice = await person.say("/language")
+    await person.press_only(choice, f"lang:{lang}")
 
 
 async def test_a_language_chosen_at_the_program_picker_asks_for_the_program_again(
@@ -19,8 +26,7 @@ async def test_a_language_chosen_at_the_program_picker_asks_for_the_program_agai
     officer = cast.officer
     picker = await officer.say("/progress")
     assert says(picker.text, "programs.choose_program")
-    choice = await officer.say("/language")
-    await officer.press_only(choice, "lang:en")
+    await switch(officer, "en")
     again = await heard(officer, "programs.choose_program", lang="en")
     assert not says(again.text, "start.greeting", lang="en")
     assert len(again.button_texts) == len(picker.button_texts)
@@ -34,15 +40,13 @@ async def test_a_language_chosen_in_editprogram_asks_its_step_again(
     admin = cast.admin
     fields = await admin.say("/editprogram 3")
     assert says(fields.text, "programs.edit_choose")
-    choice = await admin.say("/language")
-    await admin.press_only(choice, "lang:en")
+    await switch(admin, "en")
     fields_en = await heard(admin, "programs.edit_choose", lang="en")
     assert EN.t("programs.field.title_en") in labels(fields_en)
     asked = await admin.press(fields_en, EN.t("programs.field.title_en"))
     assert says(asked.text, "programs.edit_ask", lang="en")
     # Back to Persian at the value step: its question again, and the typed value saved.
-    choice = await admin.say("/language")
-    await admin.press_only(choice, "lang:fa")
+    await switch(admin, "fa")
     await heard(admin, "programs.edit_ask", field=fa("programs.field.title_en"))
     done = await admin.say("Carpet exports")
     assert says(done.text, "programs.edit_done")
