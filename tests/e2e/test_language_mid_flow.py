@@ -8,7 +8,7 @@ had to scroll up to press a Persian button."""
 from __future__ import annotations
 
 from bot.context import RounaqApp
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, SentMessage
 from tests.e2e.expect import EN, fa, heard, labels, says
 from tests.e2e.workflow_kit import Cast
 from tests.people import Person
@@ -20,15 +20,22 @@ async def switch(person: Person, lang: str) -> None:
     await person.press_only(choice, f"lang:{lang}")
 
 
+async def asked_in_english(person: Person, command: str, key: str) -> list[SentMessage]:
+    """`command` asks its first step (`key`, in Persian); English is chosen there: the same
+    question again, in English. Both messages."""
+    first = await person.say(command)
+    assert says(first.text, key)
+    await switch(person, "en")
+    again = await heard(person, key, lang="en")
+    assert not says(again.text, "start.greeting", lang="en")
+    return [first, again]
+
+
 async def test_a_language_chosen_at_the_program_picker_asks_for_the_program_again(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
     officer = cast.officer
-    picker = await officer.say("/progress")
-    assert says(picker.text, "programs.choose_program")
-    await switch(officer, "en")
-    again = await heard(officer, "programs.choose_program", lang="en")
-    assert not says(again.text, "start.greeting", lang="en")
+    picker, again = await asked_in_english(officer, "/progress", "programs.choose_program")
     assert len(again.button_texts) == len(picker.button_texts)
     percent = await officer.press(again, again.button_texts[0])
     assert says(percent.text, "programs.ask_percent", lang="en"), percent.text
@@ -38,10 +45,7 @@ async def test_a_language_chosen_in_editprogram_asks_its_step_again(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
     admin = cast.admin
-    fields = await admin.say("/editprogram 3")
-    assert says(fields.text, "programs.edit_choose")
-    await switch(admin, "en")
-    fields_en = await heard(admin, "programs.edit_choose", lang="en")
+    _, fields_en = await asked_in_english(admin, "/editprogram 3", "programs.edit_choose")
     assert EN.t("programs.field.title_en") in labels(fields_en)
     asked = await admin.press(fields_en, EN.t("programs.field.title_en"))
     assert says(asked.text, "programs.edit_ask", lang="en")
