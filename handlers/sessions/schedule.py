@@ -4,7 +4,7 @@ and its invitations."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import CallbackQuery, Update
@@ -30,8 +30,7 @@ async def new_session(
     update: Update, context: RounaqContext, query: CallbackQuery, _: NewSession
 ) -> None:
     await query.answer()
-    example = context.fmt.short_date(context.services.clock.now())
-    text = context.tr.t("sessions.ask_when", example=example)
+    text = context.tr.t("sessions.ask_when", example=_example_day(context))
     await asking.ask(context, query.from_user.id, text, "ss_when")
 
 
@@ -87,12 +86,18 @@ def parse_when(text: str, tz: Any) -> datetime | None:
     return datetime(g.year, g.month, g.day, hour, minute, tzinfo=tz)
 
 
+def _example_day(context: RounaqContext) -> str:
+    """The example given for a session's date: tomorrow, so that the example followed to
+    the letter (with its 10:00) is never refused as a time gone by."""
+    return context.fmt.short_date(context.services.clock.now() + timedelta(days=1))
+
+
 async def got_when(update: Update, context: RounaqContext, data: dict[str, Any], text: str) -> bool:
     message = message_of(update)
-    tr, fmt, now = context.tr, context.fmt, context.services.clock.now()
+    tr, now = context.tr, context.services.clock.now()
     when = parse_when(text, context.services.settings.tz)
     if when is None:
-        await message.reply_text(tr.t("sessions.bad_when", example=fmt.short_date(now)))
+        await message.reply_text(tr.t("sessions.bad_when", example=_example_day(context)))
         return False
     if when < now:
         await message.reply_text(tr.t("workflow.error_date_past"))

@@ -70,8 +70,9 @@ async def test_session_in_english(
 
     listing = await hq.say("/session")
     ask_when = await hq.press(listing, TR.t("sessions.btn_new"))
-    # English dates are Gregorian on every screen: the example, and the day typed.
-    assert ask_when.text == TR.t("sessions.ask_when", example=EN.short_date(clock.now()))
+    # English dates are Gregorian on every screen: the example (tomorrow), and the day typed.
+    tomorrow = EN.short_date(clock.now() + timedelta(days=1))
+    assert ask_when.text == TR.t("sessions.ask_when", example=tomorrow)
     await hq.say("2026-12-06 10:00")
     await hq.say("Governorate meeting hall")
     view = await hq.say("The governor of Qom")
