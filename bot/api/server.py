@@ -218,6 +218,9 @@ async def post_request(request: web.Request) -> web.Response:
         # Undecodable bytes, an unknown charset, a multipart body without its boundary:
         # the same request would fail again, so it is the caller's 400, not our 500.
         raise Open311Error(400, "form") from None
+    if _optional(form, "api_key") is None and "api_key" in request.query:
+        # Not taken from the address: a key in a URL ends up in every proxy's log.
+        raise Open311Error(400, "api_key_in_url")
     key = await ctx.keys.authenticate(_required(form, "api_key"))
     if key is None:
         raise Open311Error(403, "api_key")

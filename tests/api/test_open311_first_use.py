@@ -105,3 +105,23 @@ async def test_an_xml_address_points_to_the_json_one(client: Client) -> None:
         assert await response.json() == [{"code": 404, "description": EN.t("open311.error_xml")}]
     typo = await client.get("/open311/v2/servces.json?lang=en")
     assert await typo.json() == [{"code": 404, "description": EN.t("open311.error_not_found")}]
+
+
+async def test_an_api_key_in_the_address_is_told_to_go_in_the_form(
+    client: Client, context: ApiContext, services: Services
+) -> None:
+    """Seen: a developer put api_key in the query string (as many APIs take it) and was
+    told "api_key is required". The key is not taken from the address, which proxies log,
+    and the answer says where it goes; in the form it is taken."""
+    unit = await seed_unit(services)
+    new = await context.keys.create("web portal", created_by=4001)
+    form = request_form(services, new.secret, unit, "The gas pressure dropped for a month")
+    without_key = {k: v for k, v in form.items() if k != "api_key"}
+    response = await client.post(f"{URL}?lang=en&api_key={new.secret}", data=without_key)
+    assert response.status == 400, await response.text()
+    told = [{"code": 400, "description": EN.t("open311.error_api_key_in_url")}]
+    assert await response.json() == told
+    async with services.database.session() as session:
+        assert (await session.scalars(select(Report))).first() is None  # nothing filed
+    filed = await client.post(URL, data=form)
+    assert filed.status == 201, await filed.text()
