@@ -105,15 +105,24 @@ _CHAT_LINK = {PlatformName.BALE: "https://ble.ir/{username}"}
 _TELEGRAM_LINK = "https://t.me/{username}"
 
 
-def private_chat_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
-    """A link opening the person's private chat with the bot: someone told in a group to
-    go there may never have opened it. None when the bot has no username to link to."""
+def chat_link(context: RounaqContext, start: str | None = None) -> str | None:
+    """The address that opens the bot's private chat on this messenger (ble.ir on Bale),
+    with `start` as the /start parameter (an invite's code); None without a username."""
     username = context.bot.username
     if not username:
         return None
     link = _CHAT_LINK.get(context.settings.resolved_platform, _TELEGRAM_LINK)
+    return link.format(username=username) + (f"?start={start}" if start else "")
+
+
+def private_chat_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
+    """A link opening the person's private chat with the bot: someone told in a group to
+    go there may never have opened it. None when the bot has no username to link to."""
+    link = chat_link(context)
+    if link is None:
+        return None
     label = context.tr.t("common.btn_open_private")
-    return keyboard([InlineKeyboardButton(label, url=link.format(username=username))])
+    return keyboard([InlineKeyboardButton(label, url=link)])
 
 
 @contextmanager

@@ -7,7 +7,10 @@ from __future__ import annotations
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from tests.e2e.expect import FA, fa
+from tests.e2e.session_kit import schedule_session
+from tests.e2e.test_platforms import bale_app as bale_app
 from tests.e2e.workflow_kit import Cast, services_of
+from tests.people import Person
 
 
 async def test_the_routing_picker_marks_agencies_without_anyone_and_says_why(
@@ -33,3 +36,41 @@ async def test_the_routing_picker_marks_agencies_without_anyone_and_says_why(
     assert tax is not None
     assert str(tax.id) in marked
     assert str(cast.smt_id) not in marked  # SMT has its officer
+
+
+async def test_invite_agencies_pressed_twice_shows_one_picker(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat pressed "invite agencies" on a session, saw nothing happen at
+    once and pressed again: two pickers, each with its own ☑ marks, and the first one's
+    marks out of date after a press on the second. The picker takes the view's place and
+    "done" brings the view back, in the same message."""
+    hq = cast.secretariat
+    view = await schedule_session(hq)
+    await hq.press_only(view, "ss:iv:1")
+    await hq.press_only(view, "ss:iv:1")
+    picker = await emulator.wait_for_message(hq.id, lambda m: "ss:ivd:1" in str(m.buttons))
+    assert picker.message_id == view.message_id
+    assert picker.text == fa("sessions.pick_invited")
+    smt = services_of(app).directory.agency(cast.smt_id).short_name("fa")
+    await hq.press_only(picker, smt)
+    await emulator.wait_for_message(hq.id, lambda m: f"☑ {smt}" in m.button_texts)
+    back = await hq.press(picker, fa("sessions.btn_done"))
+    assert back.message_id == view.message_id
+    assert services_of(app).directory.agency(cast.smt_id).name("fa") in back.text
+    pickers = [m for m in emulator.messages(hq.id) if m.text == fa("sessions.pick_invited")]
+    assert pickers == []
+
+
+async def test_an_invite_link_on_bale_opens_the_bot_on_bale(
+    bale_app: RounaqApp, emulator: BotApiEmulator
+) -> None:
+    """Seen on Bale: the admin forwarded an officer's invite; its link was t.me's, which
+    opens Telegram (where the bot is not), while the "open the private chat" button
+    already pointed at ble.ir. The invite's link is the messenger's."""
+    admin = Person(emulator, emulator.add_user(4001, "مدیر"))
+    menu = await admin.say("/admin")
+    roles = await admin.press(menu, "adm:inv")
+    invite = await admin.press(roles, "adm:ir:official")
+    assert "https://ble.ir/rounaq_test_bot?start=inv_" in invite.text, invite.text
+    assert "t.me" not in invite.text
