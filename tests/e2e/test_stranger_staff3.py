@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
-from tests.e2e.expect import FA, fa
+from tests.e2e.expect import FA, FA_P, fa
 from tests.e2e.session_kit import schedule_session
 from tests.e2e.test_platforms import bale_app as bale_app
-from tests.e2e.workflow_kit import Cast, services_of
+from tests.e2e.workflow_kit import Cast, file_report, press_data, services_of
 from tests.people import Person
 
 
@@ -74,3 +74,33 @@ async def test_an_invite_link_on_bale_opens_the_bot_on_bale(
     invite = await admin.press(roles, "adm:ir:official")
     assert "https://ble.ir/rounaq_test_bot?start=inv_" in invite.text, invite.text
     assert "t.me" not in invite.text
+
+
+async def test_the_secretariat_can_put_an_escalated_report_on_the_agenda_from_its_card(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat was told a report had come to the HQ, opened it by its number
+    and found a card with no button at all: what to do with it was /agenda's, which the
+    card did not say. An escalated report's card offers the secretariat the agenda with
+    that report selected; once bundled, its card opens its agenda item. An officer or an
+    official (who may read the card) gets neither."""
+    await file_report(app, cast.owner, "tax")  # nobody at the tax office: straight to the HQ
+    hq = cast.secretariat
+    card = await hq.say("1405-0001")
+    assert card.button_texts == [fa("hq.btn_to_agenda")]
+    agenda = await hq.press(card, fa("hq.btn_to_agenda"))
+    assert "☑ \u2066۱۴۰۵-۰۰۰۱\u2069" in agenda.button_texts
+    causes = await hq.press(agenda, "تجمیع")
+    await hq.press(causes, "علت دیگر")
+    await hq.say("مالیات علی‌الرأس")
+    await hq.say("۱۴۰۵/۱۰/۱۵")
+    card = await hq.say("1405-0001")
+    assert card.button_texts == [fa("hq.btn_on_item", id=FA_P.plain_int(1))]
+    item = await hq.press(card, fa("hq.btn_on_item", id=FA_P.plain_int(1)))
+    assert "مالیات علی‌الرأس" in item.text
+    # The old card's button, pressed now the report is on an item, says so and selects
+    # nothing.
+    answer = await press_data(emulator, hq, card, "hq:s:1")
+    assert answer.show_alert
+    official = await cast.official.say("1405-0001")
+    assert official.button_texts == []
