@@ -167,6 +167,12 @@ def chat_id(update: Update) -> int:
     return chat.id
 
 
+def reply_chat(update: Update, context: RounaqContext) -> int:
+    """Where the answer to this update goes: its chat, or the person's private chat when
+    the command answers privately and came from a group (handlers.declare)."""
+    return context.principal.user_id if context.private_reply else chat_id(update)
+
+
 def message_of(update: Update) -> Message:
     """The message an update carries (a command's, a text step's, a prompt's answer)."""
     message = update.effective_message
@@ -225,7 +231,7 @@ async def send_chart(
     draw = charts.vertical_bars if vertical else charts.horizontal_bars
     png = await asyncio.to_thread(functools.partial(draw, context.fmt, title, bars, **options))
     photo = png if filename is None else InputFile(png, filename=filename)
-    await context.bot.send_photo(chat_id(update), photo, caption=title)
+    await context.bot.send_photo(reply_chat(update, context), photo, caption=title)
 
 
 def page_count(count: int, size: int) -> int:
@@ -238,10 +244,10 @@ async def say(
     text: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
-    """A view sent to the chat the update came from (a command's or a pressed button's)."""
-    chat = update.effective_chat
-    if chat is not None:
-        await send_chunks(context, chat.id, text, markup)
+    """A view sent to the chat the update came from (a command's or a pressed button's),
+    or privately (reply_chat)."""
+    if update.effective_chat is not None:
+        await send_chunks(context, reply_chat(update, context), text, markup)
 
 
 async def answer_opened(

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
-from tests.e2e.expect import FA, FA_P, fa
+from storage.models import Role
+from tests.e2e.expect import EN, FA, FA_P, fa, says
 from tests.e2e.session_kit import schedule_session
 from tests.e2e.test_platforms import bale_app as bale_app
 from tests.e2e.workflow_kit import Cast, file_report, press_data, services_of
@@ -104,3 +105,35 @@ async def test_the_secretariat_can_put_an_escalated_report_on_the_agenda_from_it
     assert answer.show_alert
     official = await cast.official.say("1405-0001")
     assert official.button_texts == []
+
+
+async def test_stats_and_export_typed_in_a_group_answer_privately(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an official typed /stats in the province's coordination group, and the
+    province's report counts per agency were posted there for everyone, owners included;
+    /export posted its menu there, and its files (the units' rows) went to the group too.
+    Asked in a group, both answer in the official's private chat and tell the group only
+    that (as /inbox does); one who never opened the bot is asked to, with a link."""
+    official = cast.official
+    stranger = emulator.add_user(3002, "Laleh", language_code="en", started=False)
+    users = services_of(app).users
+    await users.touch(stranger.id, first_name="Laleh", last_name=None, username=None)
+    await users.grant(stranger.id, Role.OFFICIAL)
+    members = [official.id, cast.owner.id, stranger.id]
+    group = emulator.add_group(-1005550003, "هماهنگی ستاد", members)
+    await file_report(app, cast.owner, "raw_materials")
+    for command, shown in (("/stats", "stats.total"), ("/export", "stats.export_choose")):
+        await emulator.send_text(official.id, command, chat_id=group.id)
+        told = await emulator.wait_for_message(group.id, lambda m: m.from_bot)
+        assert told.text == fa("common.sent_private")
+        mine = await official.next()
+        assert says(mine.text, shown, count=1), mine.text
+    bot_said = [m.text for m in emulator.messages(group.id) if m.from_bot]
+    assert bot_said == [fa("common.sent_private")] * 2
+    # English, and never opened the bot: told to, in the group, with the way there.
+    await emulator.send_text(stranger.id, "/stats", chat_id=group.id)
+    told = await emulator.wait_for_message(
+        group.id, lambda m: m.text == EN.t("workflow.open_private")
+    )
+    assert told.buttons == [[(EN.t("common.btn_open_private"), "https://t.me/rounaq_test_bot")]]
