@@ -331,6 +331,10 @@ class SessionService(CalendarService):
         if any(i.outcome is None for i in found.items):
             raise WorkflowError("session_unsettled")
         now = self._clock.now()
+        if now < found.starts_at:
+            # Minutes record a meeting: issued before it, they would start the agencies'
+            # objection windows for decisions no one has yet met to take.
+            raise WorkflowError("session_not_held")
         until = self.objection_until(now)
         decision_ids = [i.decision_id for i in found.items if i.decision_id is not None]
         notices: list[Notice] = []

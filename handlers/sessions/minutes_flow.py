@@ -79,13 +79,19 @@ async def minutes(
     caption = tr.t("sessions.png_caption", number=number)
     await context.bot.send_photo(chat, picture, caption=caption)
     issued = pack.session.status == SessionStatus.ISSUED
+    caption = tr.t(
+        "sessions.minutes_issued_caption" if issued else "sessions.minutes_check", number=number
+    )
+    if not issued and context.services.clock.now() < pack.session.starts_at:
+        # A draft before the meeting is fine to prepare; it is issued once it was held.
+        caption += "\n" + tr.t(
+            "sessions.minutes_before_held", when=fmt.datetime(pack.session.starts_at)
+        )
     await context.bot.send_document(
         chat,
         document=document,
         filename=minutes_filename(pack.session, context.lang),
-        caption=tr.t(
-            "sessions.minutes_issued_caption" if issued else "sessions.minutes_check", number=number
-        ),
+        caption=caption,
         reply_markup=None if issued else _draft_buttons(tr, pack.session.id, edit=True),
     )
 

@@ -250,7 +250,8 @@ async def test_session_minutes_issue_and_compliance(
     assert stopped.text == FA_TR.t("sessions.edited_stopped")
 
     # --- issue: the attending agencies get it, the objection windows start -------------------
-    clock.advance(timedelta(hours=2))
+    # After the session (1405/09/15 10:00): the minutes record a meeting that was held.
+    clock.set(datetime(2026, 12, 6, 8, 30, tzinfo=UTC))
     issued = await hq.press(draft, fa("sessions.btn_issue"))
     assert says(issued.text, "sessions.issued", number=FA.number(1))
     smt_minutes = await emulator.wait_for_message(smt.id, lambda m: m.kind == "document")
@@ -341,7 +342,8 @@ async def test_session_minutes_issue_and_compliance(
     clock.set(datetime(2026, 12, 12, 6, 30, tzinfo=UTC))  # Saturday 21 Azar 1405, 10:00
     await official.send("/digest")
     weekly = await official.next("اجرای مصوبات ستاد (هفتگی)")
-    assert "سال ۱۴۰۵: ۵۰٪ مصوبات اجرا شده است (۰ واحد درصد نسبت به هفتهٔ پیش)." in weekly.text
+    # SMT implemented on 15 Azar, after the session: within the week, hence the +50.
+    assert "سال ۱۴۰۵: ۵۰٪ مصوبات اجرا شده است (+۵۰ واحد درصد نسبت به هفتهٔ پیش)." in weekly.text
     assert f"{banks_name}: ۰٪ (۰ از ۱)، معوق ۱" in weekly.text
     head = weekly.text[weekly.text.index("اجرای مصوبات ستاد (هفتگی)") :]
     assert head.index(banks_name) < head.index(smt_name)  # worst first

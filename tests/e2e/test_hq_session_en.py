@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.access import Principal
 from bot.clock import ManualClock
@@ -176,6 +176,7 @@ async def test_session_in_english(
 
     # The first send of the minutes fails for a moment: the press is handled again, and
     # issuing (already done) sends them rather than refusing as "not possible".
+    clock.set(datetime(2026, 12, 6, 8, 30, tzinfo=UTC))  # after the session: it was held
     emulator.fail_method("sendDocument", 502, times=1)
     issued = await hq.press(draft, TR.t("sessions.btn_issue"))
     assert "are issued" in issued.text

@@ -4,13 +4,17 @@ saw. Over HTTP, against the Bot API emulator."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from bot.clock import ManualClock
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from storage.models import Role
 from tests.e2e.expect import EN, FA, FA_P, fa, says
 from tests.e2e.session_kit import schedule_session
 from tests.e2e.test_platforms import bale_app as bale_app
-from tests.e2e.workflow_kit import Cast, file_report, press_data, services_of
+from tests.e2e.test_stranger_pass3 import tax_item_by_chat
+from tests.e2e.workflow_kit import Cast, file_report, press_and_answer, press_data, services_of
 from tests.people import Person
 
 
@@ -137,3 +141,30 @@ async def test_stats_and_export_typed_in_a_group_answer_privately(
         group.id, lambda m: m.text == EN.t("workflow.open_private")
     )
     assert told.buttons == [[(EN.t("common.btn_open_private"), "https://t.me/rounaq_test_bot")]]
+
+
+async def test_minutes_are_issued_only_after_the_session_was_held(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    """Seen: the secretariat scheduled next week's session, put an item on it, marked it
+    postponed to see the minutes, and pressed "Issue the minutes": issued, a week before
+    the meeting, with the agencies' objection windows running from then. The draft says
+    when the session is and that the minutes are issued after it; issuing before then is
+    refused, saying why; after the session it goes through."""
+    await file_report(app, cast.owner, "tax")
+    hq = cast.secretariat
+    await tax_item_by_chat(emulator, hq)
+    view = await schedule_session(hq, "۱۴۰۵/۰۹/۲۵ ۱۰:۳۰")
+    free = await hq.press(view, "ss:ai:1")
+    view = await hq.press(free, "مالیات علی‌الرأس")
+    await hq.press_only(view, "ss:pp:1:1")
+    view = await emulator.wait_for_message(hq.id, lambda m: "ss:pp:1:1" not in str(m.buttons))
+    await hq.press_only(view, "ss:m:1")
+    draft = await emulator.wait_for_message(hq.id, lambda m: "ss:is:1" in str(m.buttons))
+    when = FA_P.datetime(datetime(2026, 12, 16, 7, 0, tzinfo=UTC))  # 1405/09/25 10:30 Tehran
+    assert fa("sessions.minutes_before_held", when=when) in draft.text, draft.text
+    answer = await press_and_answer(emulator, hq, draft, "ss:is:1")
+    assert answer == fa("sessions.error_session_not_held")
+    clock.set(datetime(2026, 12, 16, 9, 0, tzinfo=UTC))  # the session is over
+    issued = await hq.press(draft, "ss:is:1")
+    assert says(issued.text, "sessions.issued", number=FA_P.plain_int(1))
