@@ -16,6 +16,7 @@ from bot.access import can_respond_to_decision
 from bot.buttons.hq import DecisionsPage, Implemented, LawsCsv, Object, ViewDecision
 from bot.context import RounaqContext
 from bot.exports.hq import LAWS_FILENAME, laws_csv
+from bot.services.hq import answerable_states
 from bot.views.common import workflow_error
 from bot.views.hq import decision_text, decisions_text, laws_text
 from handlers import asking
@@ -120,8 +121,26 @@ async def answer(
     view = None
     if can_respond_to_decision(context.principal, data.agency_id):
         view = await context.services.hq.decision(context.principal, data.decision_id)
-    if view is None or data.agency_id not in {a.agency_id for a in view.decision.agencies}:
+    answers = {} if view is None else {a.agency_id: a for a in view.decision.agencies}
+    if view is None or data.agency_id not in answers:
         await query.answer(tr.t("workflow.error_not_found"), show_alert=True)
+        return
+    # An old notice's button, the decision answered since (or its objection window shut):
+    # said at the press, not after the evidence or the reasons were written.
+    state = answers[data.agency_id].state
+    refusal = None
+    if state not in answerable_states(verdict):
+        refusal = tr.t(
+            "hq.already_answered",
+            id=context.fmt.plain_int(data.decision_id),
+            state=tr.t(f"hq.state_{state}"),
+        )
+    elif verdict == AgencyResponse.OBJECTED and (
+        context.services.clock.now() > view.decision.objection_until
+    ):
+        refusal = tr.t("workflow.error_objection_closed")
+    if refusal is not None:
+        await query.answer(refusal, show_alert=True)
         return
     key = "hq.ask_objection" if verdict == AgencyResponse.OBJECTED else "hq.ask_evidence"
     await asking.ask_presser(

@@ -380,7 +380,7 @@ class HQService(CalendarService):
             return earlier[1]
         note = self.check_text(note)
         now = self._clock.now()
-        expected = _answerable_states(verdict)
+        expected = answerable_states(verdict)
         kind = f"decision_{verdict}"
         notices: list[Notice] = []
         async with self._db.transaction() as session:
@@ -514,7 +514,7 @@ async def _answer_on_report(
     return report
 
 
-def _answerable_states(verdict: str) -> list[str]:
+def answerable_states(verdict: str) -> list[str]:
     """The states an agency's answer may follow: an objection only a pending decision; an
     implementation a pending or an objected one."""
     if verdict == AgencyResponse.OBJECTED:

@@ -4,11 +4,12 @@ saw. Over HTTP, against the Bot API emulator."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from bot.clock import ManualClock
 from bot.context import RounaqApp
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, SentMessage
 from storage.models import Role
 from tests.e2e.expect import EN, FA, FA_P, fa, says
 from tests.e2e.session_kit import schedule_session
@@ -168,3 +169,46 @@ async def test_minutes_are_issued_only_after_the_session_was_held(
     clock.set(datetime(2026, 12, 16, 9, 0, tzinfo=UTC))  # the session is over
     issued = await hq.press(draft, "ss:is:1")
     assert says(issued.text, "sessions.issued", number=FA_P.plain_int(1))
+
+
+async def test_an_old_decision_notices_buttons_say_it_was_answered_at_the_press(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast, clock: ManualClock
+) -> None:
+    """Seen: SMT's officer reported an HQ decision implemented from its notice; a week
+    later, tidying up, they pressed the same notice's "✋ object" and then "✅ implemented":
+    each asked them to write their reasons (their evidence) again, and only the text,
+    once written, was refused, as "not possible in the report's current state" (a
+    decision is no report). The lending banks' officer pressed "object" after the window
+    shut: the same. Both are said at the press, and nothing is asked."""
+    await file_report(app, cast.owner, "tax")
+    hq, smt, bank = cast.secretariat, cast.officer, cast.bank_officer
+    item = await tax_item_by_chat(emulator, hq)
+    await hq.press(item, "hq:d:1")
+    agencies = await hq.say("صمت و بانک‌ها ظرف یک ماه سهمیه را اعلام کنند.")
+    directory = services_of(app).directory
+    for agency in (cast.smt_id, cast.banks_id):
+        chosen = f"☑ {directory.agency(agency).short_name('fa')}"
+        await hq.press_only(agencies, f"hq:a:1:{agency}")
+        agencies = await emulator.wait_for_message(hq.id, saying_button(chosen))
+    deadline = await hq.press(agencies, "hq:n:1")
+    await hq.press(deadline, "hq:dl:1:30")
+    notice = await smt.next("🏛")
+    await smt.press(notice, f"dc:i:1:{cast.smt_id}")
+    done = await smt.say("سهمیه در سامانه اعلام شد.")
+    assert says(done.text, "hq.responded_implemented")
+    asked = len(emulator.messages(smt.id))
+    implemented = fa(
+        "hq.already_answered", id=FA_P.plain_int(1), state=FA.t("hq.state_implemented")
+    )
+    for data in (f"dc:o:1:{cast.smt_id}", f"dc:i:1:{cast.smt_id}"):
+        answer = await press_data(emulator, smt, notice, data)
+        assert (answer.text, answer.show_alert) == (implemented, True)
+    assert len(emulator.messages(smt.id)) == asked  # no prompt
+    english = await bank.next("HQ decision")
+    clock.advance(timedelta(days=30))  # the objection window has shut
+    answer = await press_data(emulator, bank, english, f"dc:o:1:{cast.banks_id}")
+    assert answer.text == EN.t("workflow.error_objection_closed")
+
+
+def saying_button(label: str) -> Callable[[SentMessage], bool]:
+    return lambda message: label in message.button_texts
