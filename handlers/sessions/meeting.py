@@ -40,6 +40,11 @@ async def attendance(
     update: Update, context: RounaqContext, query: CallbackQuery, pressed: Attendance
 ) -> None:
     session = await context.services.sessions.get(context.principal, pressed.session)
+    if not session.agencies:
+        # Attendance is taken among the invited: with none, the press says so (the agenda
+        # is not this step's business).
+        await query.answer(context.tr.t("sessions.error_none_invited"), show_alert=True)
+        return
     await query.answer()
     directory, fmt = context.services.directory, context.fmt
     people = [
@@ -50,9 +55,6 @@ async def attendance(
         )
         for a in session.agencies
     ]
-    if not people:
-        await say(update, context, context.tr.t("sessions.error_nothing_selected"))
-        return
     await say(update, context, context.tr.t("sessions.pick_attendee"), keyboard(*rows(people, 1)))
 
 

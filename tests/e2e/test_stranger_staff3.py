@@ -212,3 +212,20 @@ async def test_an_old_decision_notices_buttons_say_it_was_answered_at_the_press(
 
 def saying_button(label: str) -> Callable[[SentMessage], bool]:
     return lambda message: label in message.button_texts
+
+
+async def test_attendance_before_any_invitation_says_to_invite_first(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat (in English) opened a new session and pressed "Attendance"
+    first: a message said to "invite at least one agency and put at least one item on the
+    agenda", though the item was on it; attendance is taken among the invited. The press
+    says that no agency is invited yet, and where to invite them."""
+    hq = cast.secretariat
+    await services_of(app).users.set_language(hq.id, "en")
+    view = await schedule_session(hq, "2026-12-20 10:00")
+    before = len(emulator.messages(hq.id))
+    answer = await press_data(emulator, hq, view, "ss:at:1")
+    assert (answer.text, answer.show_alert) == (EN.t("sessions.error_none_invited"), True)
+    assert EN.t("sessions.btn_invite") in (answer.text or "")
+    assert len(emulator.messages(hq.id)) == before
