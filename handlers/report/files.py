@@ -19,7 +19,7 @@ from bot.services.reports import (
 from bot.text import normalize_text
 from handlers import flow
 from handlers.awaited import Awaited
-from handlers.report.draft import DRAFT, State
+from handlers.report.draft import DRAFT, State, step_shown
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
 from handlers.steps import step_markup
 from handlers.ui import message_of
@@ -105,7 +105,7 @@ async def description_edited(update: Update, context: RounaqContext) -> None:
         await message.reply_text(told)
         await after_description(update, context)
     else:
-        await message.reply_text(told, reply_markup=step_markup(context, continue_markup(tr)))
+        await continue_after(context, message, told)
 
 
 def add_attachment(context: RounaqContext, message: Message) -> str | None:
@@ -160,11 +160,16 @@ async def got_file(update: Update, context: RounaqContext) -> int:
     if error is None and message.caption:
         # A caption is the owner's words about the file: kept as typed text is, never lost.
         text += "\n" + join_description(context, message.caption)
-    # With the "continue" button again: the one on the prompt may have scrolled away.
-    # Its own Continue, remembered again: another flow opened meanwhile may have replaced
-    # the buttons this step remembered.
-    await message.reply_text(text, reply_markup=step_markup(context, continue_markup(context.tr)))
+    await continue_after(context, message, text)
     return State.ATTACH
+
+
+async def continue_after(context: RounaqContext, message: Message, text: str) -> None:
+    """`text` in answer to `message`, with the files step's Continue: the one on the prompt
+    may have scrolled away. Its own, remembered again: another flow opened meanwhile may
+    have replaced the buttons this step remembered."""
+    markup = step_markup(context, continue_markup(context.tr))
+    await step_shown(context, await message.reply_text(text, reply_markup=markup))
 
 
 async def attachments_done(update: Update, context: RounaqContext) -> int:
@@ -180,10 +185,7 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     words the owner wants in. It joins the description, up to the limit. (The Continue
     label typed is taken as the press before this handler: see `button_state`.)"""
     message = message_of(update)
-    text = join_description(context, message.text or "")
-    # Its own Continue, remembered again: another flow opened meanwhile may have replaced
-    # the buttons this step remembered.
-    await message.reply_text(text, reply_markup=step_markup(context, continue_markup(context.tr)))
+    await continue_after(context, message, join_description(context, message.text or ""))
     return State.ATTACH
 
 
