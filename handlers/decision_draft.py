@@ -222,7 +222,12 @@ async def ask_deadline(
 ) -> None:
     """The agencies are chosen: the deadline, in days, as buttons."""
     tr, draft = context.tr, decision.of(context, item_id)
-    if draft is None or not draft.agencies:
+    if draft is None:
+        # The draft ended (/cancel, recorded): "next" is as stale as the picker's toggles,
+        # not a request to pick agencies on a picker that shows them picked.
+        await stale(query, context)
+        return
+    if not draft.agencies:
         await query.answer(tr.t("hq.pick_agencies"), show_alert=True)
         return
     await query.answer()

@@ -229,3 +229,22 @@ async def test_attendance_before_any_invitation_says_to_invite_first(
     assert (answer.text, answer.show_alert) == (EN.t("sessions.error_none_invited"), True)
     assert EN.t("sessions.btn_invite") in (answer.text or "")
     assert len(emulator.messages(hq.id)) == before
+
+
+async def test_next_on_a_cancelled_decisions_picker_is_a_stale_button(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the secretariat began recording a decision, wrote its text, then sent
+    /cancel to think it over; later they pressed the old picker's "Next": the alert asked
+    "which agencies are responsible?" over a picker showing them ticked, and nothing went
+    on however often they ticked and pressed. Its ticks already said the button was stale;
+    "Next" says the same."""
+    await file_report(app, cast.owner, "tax")
+    hq = cast.secretariat
+    item = await tax_item_by_chat(emulator, hq)
+    await hq.press(item, "hq:d:1")
+    agencies = await hq.say("صمت ظرف یک ماه سهمیه را اعلام کند.")
+    assert (await hq.say("/cancel")).text == fa("common.cancelled")
+    for data in ("hq:n:1", f"hq:a:1:{cast.smt_id}"):
+        answer = await press_data(emulator, hq, agencies, data)
+        assert (answer.text, answer.show_alert) == (fa("common.stale_button"), True)

@@ -81,9 +81,9 @@ async def test_cancel_ends_a_session_decision_and_a_report_together(
     mark = emulator.cursor(hq.id)
     assert (await hq.say("/cancel")).text == tr.t("common.cancelled")
     assert not {"session_decision_draft", "report_draft"} & held.keys()
-    # The picker's next step finds no draft now.
+    # The picker's next step finds no draft now: a stale button, as its toggles are.
     alert = await press_and_answer(emulator, hq, picker, tr.t("hq.btn_next"))
-    assert alert == tr.t("hq.pick_agencies")
+    assert alert == tr.t("common.stale_button")
     # Told once, not once per flow.
     later = [m.text for m in emulator.messages(hq.id) if m.created_seq > mark]
     assert later.count(tr.t("common.cancelled")) == 1
