@@ -288,8 +288,13 @@ async def _after(
             # The picker or the confirmation has served: its buttons go.
             with suppress(BadRequest):
                 await query.edit_message_reply_markup(None)
-    elif isinstance(chat_id, int) and isinstance(message_id, int):
-        # A notice pressed, or the one a typed answer's prompt came from.
+    elif (
+        isinstance(chat_id, int)
+        and isinstance(message_id, int)
+        and (query is None or notice_pressed(query))
+    ):
+        # A notice pressed, or the one a typed answer's prompt came from; not any message
+        # a press with other data names (an inbox keeps its filters).
         await follow_state(context, report, chat_id, message_id)
     if query is not None:
         await answer_quietly(query, toast)

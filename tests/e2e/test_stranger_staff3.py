@@ -248,3 +248,24 @@ async def test_next_on_a_cancelled_decisions_picker_is_a_stale_button(
     for data in ("hq:n:1", f"hq:a:1:{cast.smt_id}"):
         answer = await press_data(emulator, hq, agencies, data)
         assert (answer.text, answer.show_alert) == (fa("common.stale_button"), True)
+
+
+async def test_a_forged_action_on_the_inbox_leaves_the_inbox_as_it_was(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Tried: the lending banks' officer (in English) sent an "accept" press for their
+    report on their inbox's message, data it never carried. The report was taken (theirs
+    to take), and the inbox's report buttons and filters were replaced by the report's
+    action buttons, as a notice's are. The inbox stays as it was; the confirmation says
+    what was done."""
+    await file_report(app, cast.other_owner, "bank_finance", "The bank wants collateral.")
+    bank = cast.bank_officer
+    inbox = await bank.say("/inbox")
+    shown = str(inbox.buttons)  # the emulator updates the message in place
+    answer = await press_data(emulator, bank, inbox, "wf:acc:1")
+    assert answer.text == EN.t("workflow.done_acc")
+    told = await bank.next(EN.t("workflow.done_acc"))
+    assert told.message_id != inbox.message_id
+    now = next(m for m in emulator.messages(bank.id) if m.message_id == inbox.message_id)
+    assert str(now.buttons) == shown
+    assert "ib:1:0:0:1" in shown
