@@ -21,7 +21,7 @@ from handlers import flow
 from handlers.awaited import Awaited
 from handlers.report.draft import DRAFT, State, step_shown
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
-from handlers.steps import step_markup
+from handlers.steps import reprompt, step_markup
 from handlers.ui import message_of
 
 
@@ -170,6 +170,32 @@ async def continue_after(context: RounaqContext, message: Message, text: str) ->
     have replaced the buttons this step remembered."""
     markup = step_markup(context, continue_markup(context.tr))
     await step_shown(context, await message.reply_text(text, reply_markup=markup))
+
+
+def file_after(ask: flow.Step) -> flow.Step:
+    """A photo or document sent after the files step (at the amount, at the preview): kept
+    as one sent there (its caption joins the description), then `ask` asks the step again
+    (returning its state). A file sent later is still evidence, never dropped."""
+
+    async def kept(update: Update, context: RounaqContext) -> object:
+        message = message_of(update)
+        error = add_attachment(context, message)
+        text = error or context.tr.plural(
+            "report.attachments_so_far", len(DRAFT.of(context).attachments)
+        )
+        if error is None and message.caption:
+            text += "\n" + join_description(context, message.caption)
+        await message.reply_text(text)
+        return await ask(update, context)
+
+    return kept
+
+
+async def file_before_description(update: Update, context: RounaqContext) -> None:
+    """A photo or document before the description is asked: nothing to attach it to yet
+    (its caption would pass for the description); the owner is told when files are taken,
+    with the step's buttons again."""
+    await reprompt(update, context, "report.file_after_description")
 
 
 async def attachments_done(update: Update, context: RounaqContext) -> int:

@@ -9,7 +9,8 @@ from emulator import BotApiEmulator, SentMessage
 from tests.e2e.expect import fa, piece, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import DESCRIPTION, summary_after
-from tests.e2e.workflow_kit import Cast, press_data
+from tests.e2e.test_officials import _tiny_png
+from tests.e2e.workflow_kit import Cast, press_data, services_of
 from tests.people import Person
 
 
@@ -100,3 +101,55 @@ async def test_a_sector_typed_takes_the_sector_buttons_off(
     assert says(counties.text, "registration.ask_county")
     await emulator.wait_until(lambda: not sectors.buttons)
     assert live(emulator, owner, "reg:") == [counties]
+
+
+async def test_a_photo_sent_at_the_amount_goes_with_the_report(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: past the files step, the owner remembered the invoice and sent its photo at
+    "the amount involved?"; the bot said only "please type your answer as text", and the
+    photo went nowhere: the preview said no attachment, the agency never saw it. A file
+    after the files step is kept as one sent there, and the step asked again."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    categories = await owner.say("/report")
+    await owner.press_only(categories, "مواد اولیه")
+    await owner.next("شرح")
+    ask_files = await owner.say(DESCRIPTION)
+    await owner.press_only(ask_files, "ادامه")
+    await owner.next("مبلغ")
+    await emulator.send_photo(owner.id, _tiny_png())
+    kept = await owner.next()
+    assert kept.text == fa("report.attachments_so_far", n=1)
+    again = await owner.next()
+    assert says(again.text, "report.ask_amount")
+    summary = await owner.say("۵۰۰ میلیون")
+    assert fa("report.card_attachments", n=1) in summary.text
+    await emulator.send_document(owner.id, b"%PDF-1.4 invoice", "invoice.pdf", "application/pdf")
+    assert (await owner.next()).text == fa("report.attachments_so_far", n=2)
+    summary = await owner.next()
+    assert fa("report.card_attachments", n=2) in summary.text
+    await owner.press_only(summary, "ثبت گزارش")
+    await owner.next("شمارهٔ پیگیری")
+    report = (await services_of(app).reports.owner_page(owner.id, 1, 5)).items[0]
+    view = await services_of(app).reports.view(
+        (await services_of(app).users.profile(owner.id)).principal, report.id
+    )
+    assert view is not None
+    assert view.report.attachments == 2
+
+
+async def test_a_photo_before_the_description_is_told_when_it_is_taken(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """The same photo sent at the category question: it cannot be kept before there is a
+    report to describe, so the owner is told it is taken after the description, with the
+    categories again (it was "choose one of the buttons", as if the photo were a mistake)."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    categories = await owner.say("/report")
+    labels = categories.button_texts
+    await emulator.send_photo(owner.id, _tiny_png())
+    told = await owner.next()
+    assert told.text == fa("report.file_after_description")
+    assert told.button_texts == labels
