@@ -184,7 +184,9 @@ def file_after(ask: flow.Step) -> flow.Step:
             "report.attachments_so_far", len(DRAFT.of(context).attachments)
         )
         if error is None and message.caption:
-            text += "\n" + join_description(context, message.caption)
+            text += "\n" + join_description(
+                context, message.caption, added="report.caption_added", over="report.caption_over"
+            )
         await message.reply_text(text)
         return await ask(update, context)
 
@@ -215,18 +217,25 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     return State.ATTACH
 
 
-def join_description(context: RounaqContext, words: str) -> str:
-    """Add words to the draft's description, up to the limit; returns what to tell."""
+def join_description(
+    context: RounaqContext,
+    words: str,
+    *,
+    added: str = "report.description_added",
+    over: str = "report.description_over",
+) -> str:
+    """Add words to the draft's description, up to the limit; returns what to tell: the
+    catalog's `added` or `over` (the files step's ask for Continue; a later step's not)."""
     tr, fmt = context.tr, context.fmt
     values = DRAFT.of(context)
     joined = ((values.description or "") + "\n" + normalize_text(words)).strip()
     if len(joined) > DESCRIPTION_MAX:
         # The draft keeps what it had: nothing typed so far is lost.
         return tr.t(
-            "report.description_over",
+            over,
             max=fmt.number(DESCRIPTION_MAX),
             length=fmt.number(len(values.description or "")),
         )
     values.description = joined
     DRAFT.put(context, values)
-    return tr.t("report.description_added", length=fmt.number(len(joined)))
+    return tr.t(added, length=fmt.number(len(joined)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator, SentMessage
-from tests.e2e.expect import fa, piece, says
+from tests.e2e.expect import FA_P, fa, piece, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import DESCRIPTION, summary_after
 from tests.e2e.test_officials import _tiny_png
@@ -153,3 +153,31 @@ async def test_a_photo_before_the_description_is_told_when_it_is_taken(
     told = await owner.next()
     assert told.text == fa("report.file_after_description")
     assert told.button_texts == labels
+
+
+async def test_a_late_photos_caption_joins_the_description_without_a_continue_to_press(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """The late photo's caption ("the invoice of the yarn") joins the description, as at
+    the files step; the answer says so without "press Continue", a button that is not
+    there at the preview."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    categories = await owner.say("/report")
+    await owner.press_only(categories, "مواد اولیه")
+    await owner.next("شرح")
+    summary = await summary_after(owner, await owner.say(DESCRIPTION))
+    caption = "فاکتور خرید نخ از بازار آزاد"
+    await emulator.send_photo(owner.id, _tiny_png(), caption=caption)
+    kept = await owner.next()
+    joined = f"{DESCRIPTION}\n{caption}"
+    assert kept.text == "\n".join(
+        [
+            fa("report.attachments_so_far", n=1),
+            fa("report.caption_added", length=FA_P.number(len(joined))),
+        ]
+    )
+    assert fa("report.btn_continue").split()[0] not in kept.text
+    again = await owner.next()
+    assert caption in again.text
+    await emulator.wait_until(lambda: not summary.buttons)  # the preview before it
