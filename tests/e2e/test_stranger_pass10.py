@@ -8,7 +8,7 @@ from bot.context import RounaqApp
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.expect import FA_P, fa, piece, says
 from tests.e2e.owner_kit import register_unit
-from tests.e2e.report_steps import DESCRIPTION, summary_after
+from tests.e2e.report_steps import DESCRIPTION, report_up_to_attachments, summary_after
 from tests.e2e.test_officials import _tiny_png
 from tests.e2e.workflow_kit import Cast, press_data, services_of
 from tests.people import Person
@@ -74,10 +74,7 @@ async def test_cancel_takes_the_summarys_buttons_off_and_an_old_press_is_told(
     language."""
     owner = cast.owner
     await register_unit(app, owner)
-    categories = await owner.say("/report")
-    await owner.press_only(categories, "مواد اولیه")
-    await owner.next("شرح")
-    summary = await summary_after(owner, await owner.say(DESCRIPTION))
+    summary = await summary_after(owner, await report_up_to_attachments(owner))
     submit = next(str(d) for row in summary.buttons for t, d in row if "ثبت" in t)
     cancelled = await owner.say("/cancel")
     assert cancelled.text == fa("common.cancelled")
@@ -112,11 +109,7 @@ async def test_a_photo_sent_at_the_amount_goes_with_the_report(
     after the files step is kept as one sent there, and the step asked again."""
     owner = cast.owner
     await register_unit(app, owner)
-    categories = await owner.say("/report")
-    await owner.press_only(categories, "مواد اولیه")
-    await owner.next("شرح")
-    ask_files = await owner.say(DESCRIPTION)
-    await owner.press_only(ask_files, "ادامه")
+    await owner.press_only(await report_up_to_attachments(owner), "ادامه")
     await owner.next("مبلغ")
     await emulator.send_photo(owner.id, _tiny_png())
     kept = await owner.next()
@@ -163,10 +156,7 @@ async def test_a_late_photos_caption_joins_the_description_without_a_continue_to
     there at the preview."""
     owner = cast.owner
     await register_unit(app, owner)
-    categories = await owner.say("/report")
-    await owner.press_only(categories, "مواد اولیه")
-    await owner.next("شرح")
-    summary = await summary_after(owner, await owner.say(DESCRIPTION))
+    summary = await summary_after(owner, await report_up_to_attachments(owner))
     caption = "فاکتور خرید نخ از بازار آزاد"
     await emulator.send_photo(owner.id, _tiny_png(), caption=caption)
     kept = await owner.next()
