@@ -42,12 +42,13 @@ async def got_description(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
     raw = message.text or message.caption or ""
     if message.photo or message.document:
-        error = add_attachment(context, message)
-        if error:
-            await message.reply_text(error)
-            return State.DESCRIPTION
+        refused = add_attachment(context, message)
+        if refused:
+            # The file only: its caption is still the owner's words, read as below.
+            await message.reply_text(refused)
         if not raw:
-            await message.reply_text(context.tr.t("report.file_received_need_text"))
+            if not refused:
+                await message.reply_text(context.tr.t("report.file_received_need_text"))
             return State.DESCRIPTION
     description, error = check_description(context, raw)
     if description is None:

@@ -8,7 +8,12 @@ from bot.context import RounaqApp
 from emulator import BotApiEmulator, SentMessage
 from tests.e2e.expect import FA_P, fa, piece, says
 from tests.e2e.owner_kit import register_unit
-from tests.e2e.report_steps import DESCRIPTION, report_up_to_attachments, summary_after
+from tests.e2e.report_steps import (
+    DESCRIPTION,
+    report_up_to_attachments,
+    summary_after,
+    up_to_description,
+)
 from tests.e2e.test_officials import _tiny_png
 from tests.e2e.workflow_kit import Cast, press_data, services_of
 from tests.people import Person
@@ -192,3 +197,25 @@ async def test_buttons_that_cannot_be_taken_off_now_do_not_ask_the_step_twice(
     await emulator.wait_until(lambda: not categories.buttons)
     asked = [m for m in emulator.messages(owner.id) if says(m.text, "report.ask_description")]
     assert len(asked) == 1
+
+
+async def test_a_refused_file_keeps_the_description_written_as_its_caption(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: asked for the description, an owner sent the machine's manual as a ZIP with
+    the whole description as its caption. The ZIP was refused ("send a photo, PDF...")
+    and the caption went with it: the step asked again, the words had to be typed anew.
+    The file is still refused, the description is kept and the flow goes on."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await up_to_description(owner)
+    await emulator.send_document(
+        owner.id, b"PK\x03\x04 manual", "manual.zip", "application/zip", caption=DESCRIPTION
+    )
+    refused = await owner.next()
+    assert refused.text == fa("limits.file_type")
+    ask_files = await owner.next()
+    assert says(ask_files.text, "report.ask_attachments")
+    summary = await summary_after(owner, ask_files)
+    assert DESCRIPTION in summary.text
+    assert fa("report.card_attachments", n=1).split(":")[0] not in summary.text
