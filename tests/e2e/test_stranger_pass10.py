@@ -219,3 +219,18 @@ async def test_a_refused_file_keeps_the_description_written_as_its_caption(
     summary = await summary_after(owner, ask_files)
     assert DESCRIPTION in summary.text
     assert fa("report.card_attachments", n=1).split(":")[0] not in summary.text
+
+
+async def test_help_in_the_middle_of_a_flow_says_it_is_still_open(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """The sibling of stranger pass 7's greeting: an owner at the description step sent
+    /help, read the commands, and typed "what should I write here?", which became the
+    report's description. /help now says, as /start does, that the report is still open."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await up_to_description(owner)
+    helped = await owner.say("/help")
+    assert helped.text.endswith(fa("start.flow_open"))
+    await owner.say("/cancel")
+    assert fa("start.flow_open") not in (await owner.say("/help")).text
