@@ -234,3 +234,18 @@ async def test_help_in_the_middle_of_a_flow_says_it_is_still_open(
     assert helped.text.endswith(fa("start.flow_open"))
     await owner.say("/cancel")
     assert fa("start.flow_open") not in (await owner.say("/help")).text
+
+
+async def test_register_begun_again_takes_the_earlier_questions_buttons_off(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """/register sent again at the sector question (the owner mistyped the name) starts
+    over at the name; the first name's sector grid stayed pressable above, and pressed
+    said only "no longer valid"."""
+    owner = cast.owner
+    await owner.say("/register")
+    sectors = await owner.say("فرش ممتز")
+    assert says(sectors.text, "registration.ask_sector")
+    again = await owner.say("/register")
+    assert says(again.text, "registration.ask_name")
+    await emulator.wait_until(lambda: not sectors.buttons)
