@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,8 +217,11 @@ def button_state(
     *buttons: CallbackQueryHandler[RounaqContext, Any],
     also: Sequence[BaseHandler[Update, RounaqContext, Any]] = (),
     hint: str = "common.use_buttons",
+    typed: Callable[[Update, RounaqContext], Coroutine[Any, Any, object]] | None = None,
 ) -> list[BaseHandler[Update, RounaqContext, Any]]:
-    """A step's handlers: its buttons, the same by typed label, `also`, then a re-prompt."""
+    """A step's handlers: its buttons, the same by typed label, `also`, then a re-prompt.
+    `typed` takes other text instead of the re-prompt, while the buttons last shown are
+    the step's (with another flow asking for text, that text is the other flow's)."""
 
     async def by_label(update: Update, context: RounaqContext) -> object:
         data = chosen(update, context).data
@@ -240,5 +243,6 @@ def button_state(
             by_label,
         ),
         *also,
+        *([MessageHandler(filters.TEXT & ~filters.COMMAND & shown, typed)] if typed else []),
         MessageHandler(~filters.COMMAND & shown, again),
     ]

@@ -79,6 +79,7 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
                 flow.on(draft.EditCategory, confirm.edit_category),
                 flow.on(draft.CancelReport, flow.cancel_button),
                 also=[MessageHandler(attached, files.file_after(prompts.show_summary))],
+                typed=confirm.amount_at_summary,
             ),
         },
         draft=draft.DRAFT,

@@ -11,6 +11,7 @@ from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import (
     DESCRIPTION,
     report_up_to_attachments,
+    submit,
     summary_after,
     up_to_description,
 )
@@ -249,3 +250,24 @@ async def test_register_begun_again_takes_the_earlier_questions_buttons_off(
     again = await owner.say("/register")
     assert says(again.text, "registration.ask_name")
     await emulator.wait_until(lambda: not sectors.buttons)
+
+
+async def test_an_amount_typed_at_the_preview_corrects_it(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the preview read "مبلغ: ۵۰ میلیون ریال"; the owner had meant ۵۰۰ million and
+    typed it there. The bot said only "choose one of the buttons": none of them changes
+    the amount (only starting over did). An amount typed at the preview is the amount."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    summary = await summary_after(owner, await report_up_to_attachments(owner), "۵۰ میلیون")
+    assert fa("report.card_amount", amount=FA_P.money(50_000_000)) in summary.text
+    corrected = await owner.say("۵۰۰ میلیون")
+    assert says(corrected.text, "report.summary_title")
+    assert fa("report.card_amount", amount=FA_P.money(500_000_000)) in corrected.text
+    await emulator.wait_until(lambda: not summary.buttons)
+    words = await owner.say("همین درست است")
+    assert says(words.text, "common.use_buttons")
+    await submit(owner, corrected)
+    report = (await services_of(app).reports.owner_page(owner.id, 1, 5)).items[0]
+    assert report.amount_rials == 500_000_000
