@@ -36,6 +36,9 @@ class RounaqContext(CallbackContext[ExtBot[Any], UserData, ChatData, BotData]):
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._principal: Principal | None = None
         self._language: str | None = None
+        # This update's answer goes to the person's private chat, not the group it came
+        # from: a command declared to answer privately (handlers.declare), typed in a group.
+        self.private_reply = False
 
     @property
     def runtime(self) -> Runtime:
