@@ -37,17 +37,22 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
                 application,
                 flow.on(draft.Resume, entry.resume_draft),
                 flow.on(draft.NewDraft, entry.new_draft),
+                also=[MessageHandler(attached, files.file_not_yet("report.file_after_choice"))],
             ),
             # By prefix: a forged or old unit or category is answered by the step itself.
             State.UNIT: button_state(
                 application,
                 CallbackQueryHandler(entry.got_unit, pattern=rf"^{draft.PickUnit.prefix}:"),
-                also=[MessageHandler(attached, files.file_before_description)],
+                also=[
+                    MessageHandler(attached, files.file_not_yet("report.file_after_description"))
+                ],
             ),
             State.CATEGORY: button_state(
                 application,
                 CallbackQueryHandler(entry.got_category, pattern=rf"^{draft.PickCategory.prefix}:"),
-                also=[MessageHandler(attached, files.file_before_description)],
+                also=[
+                    MessageHandler(attached, files.file_not_yet("report.file_after_description"))
+                ],
             ),
             State.DESCRIPTION: flow.text_step(
                 files.got_description, also=attached, not_text="report.description_not_text"

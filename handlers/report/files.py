@@ -194,11 +194,16 @@ def file_after(ask: flow.Step) -> flow.Step:
     return kept
 
 
-async def file_before_description(update: Update, context: RounaqContext) -> None:
-    """A photo or document before the description is asked: nothing to attach it to yet
-    (its caption would pass for the description); the owner is told when files are taken,
-    with the step's buttons again."""
-    await reprompt(update, context, "report.file_after_description")
+def file_not_yet(key: str) -> flow.Step:
+    """A photo or document at a step before files are taken: before the description there
+    is nothing to attach it to (its caption would pass for the description); at "go on, or
+    start again?" which report it belongs to is the answer. The owner is told, by the
+    catalog's `key`, when to send it, with the step's buttons again."""
+
+    async def told(update: Update, context: RounaqContext) -> None:
+        await reprompt(update, context, key)
+
+    return told
 
 
 async def attachments_done(update: Update, context: RounaqContext) -> int:

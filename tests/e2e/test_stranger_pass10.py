@@ -271,3 +271,20 @@ async def test_an_amount_typed_at_the_preview_corrects_it(
     await submit(owner, corrected)
     report = (await services_of(app).reports.owner_page(owner.id, 1, 5)).items[0]
     assert report.amount_rials == 500_000_000
+
+
+async def test_a_photo_at_the_resume_question_is_told_to_come_after_the_choice(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """/report again with a report half-made: "go on with it, or start again?". The owner
+    sent the photo they had come back for; it was answered "choose one of the buttons"
+    and dropped. They are told the file is taken once they have chosen."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await report_up_to_attachments(owner)
+    resume = await owner.say("/report")
+    assert says(resume.text, "report.resume_question")
+    await emulator.send_photo(owner.id, _tiny_png())
+    told = await owner.next()
+    assert told.text == fa("report.file_after_choice")
+    assert told.button_texts == [fa("report.btn_resume"), fa("report.btn_new")]
