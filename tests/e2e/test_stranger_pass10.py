@@ -29,6 +29,18 @@ def live(emulator: BotApiEmulator, person: Person, data_prefix: str) -> list[Sen
     ]
 
 
+async def typed_at(
+    emulator: BotApiEmulator, person: Person, question: SentMessage, text: str, next_key: str
+) -> None:
+    """`text` typed at `question`: the next question (catalog `next_key`) is then the one
+    message of the flow (the buttons' data prefix) that still has buttons."""
+    prefix = str(question.buttons[0][0][1]).split(":")[0] + ":"
+    reply = await person.say(text)
+    assert says(reply.text, next_key)
+    await emulator.wait_until(lambda: not question.buttons)
+    assert live(emulator, person, prefix) == [reply]
+
+
 async def test_a_step_answered_by_typing_loses_its_buttons(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
@@ -47,10 +59,7 @@ async def test_a_step_answered_by_typing_loses_its_buttons(
     await owner.press_only(ask_files, "ادامه")
     ask_amount = await owner.next("مبلغ")
     assert fa("report.btn_skip") in ask_amount.button_texts[0]
-    summary = await owner.say("۵۰۰ میلیون")
-    assert says(summary.text, "report.summary_title")
-    await emulator.wait_until(lambda: not ask_amount.buttons)
-    assert live(emulator, owner, "rep:") == [summary]
+    await typed_at(emulator, owner, ask_amount, "۵۰۰ میلیون", "report.summary_title")
 
 
 async def test_a_reprompt_takes_the_buttons_off_the_question_before(
@@ -99,11 +108,7 @@ async def test_a_sector_typed_takes_the_sector_buttons_off(
     await owner.say("/register")
     sectors = await owner.say("فرش ممتاز قم")
     assert says(sectors.text, "registration.ask_sector")
-    label = sectors.buttons[0][0][0]
-    counties = await owner.say(label)
-    assert says(counties.text, "registration.ask_county")
-    await emulator.wait_until(lambda: not sectors.buttons)
-    assert live(emulator, owner, "reg:") == [counties]
+    await typed_at(emulator, owner, sectors, sectors.buttons[0][0][0], "registration.ask_county")
 
 
 async def test_a_photo_sent_at_the_amount_goes_with_the_report(
