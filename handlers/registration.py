@@ -163,6 +163,7 @@ async def begin(update: Update, context: RounaqContext) -> int:
     if update.callback_query:
         await update.callback_query.answer()
     DRAFT.put(context, UnitFields())
+    await retire(context, DRAFT.key)  # begun again: the questions before are over
     await ask_name(update, context)
     return State.NAME
 

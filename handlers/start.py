@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommandScopeChat, CallbackQuery, InlineKeyboardButton, Update
+from telegram import BotCommandScopeChat, CallbackQuery, Chat, InlineKeyboardButton, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -97,9 +97,7 @@ async def greet(update: Update, context: RounaqContext) -> None:
     text = tr.t("start.greeting", name=context.fmt.name(user.first_name), role=role)
     text += "\n\n" + help_text(tr, _registry(context), principal)
     private = chat.type == chat.PRIVATE
-    if private and drafts.any_open(context.user_data):
-        # The menu below begins other things; what they began still takes their next words.
-        text += "\n\n" + tr.t("start.flow_open")
+    text += _still_open(context, chat)
     # The shortcuts begin owners' flows, which belong in the private chat (as their
     # commands do, handlers.fallback): in a group they would post personal details there.
     buttons = keyboard(*menu_buttons(context)) if private else None
@@ -174,7 +172,16 @@ async def help_command(update: Update, context: RounaqContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    await message.reply_text(help_text(context.tr, _registry(context), context.principal))
+    text = help_text(context.tr, _registry(context), context.principal)
+    await message.reply_text(text + _still_open(context, message.chat))
+
+
+def _still_open(context: RounaqContext, chat: Chat) -> str:
+    """What the greeting and /help add in the middle of a flow (private chat): their menu
+    begins other things, and what the person began still takes their next words."""
+    if chat.type != chat.PRIVATE or not drafts.any_open(context.user_data):
+        return ""
+    return "\n\n" + context.tr.t("start.flow_open")
 
 
 def _registry(context: RounaqContext) -> list[MenuCommand]:

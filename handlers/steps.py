@@ -13,14 +13,14 @@ context)`, which is the same for a press and for a typed label.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
@@ -28,6 +28,8 @@ from bot.i18n import relabel
 from bot.text import normalize_for_match
 from handlers.awaited import Awaited
 from handlers.ui import answer_quietly, remove_keyboard
+
+log = logging.getLogger(__name__)
 
 STEP_KEY = "step_buttons"
 # The messages showing a flow's step buttons: [draft key, chat id, message id], oldest first.
@@ -85,9 +87,15 @@ async def retire(
         if (flow is not None and key != flow) or message_id == keep:
             stays.append(entry)
             continue
-        # Gone already (deleted, or too old to edit): nothing is left to press there.
-        with suppress(BadRequest):
+        try:
             await context.bot.edit_message_reply_markup(chat, message_id, reply_markup=None)
+        except BadRequest:
+            pass  # gone already (deleted, or too old to edit): nothing left to press there
+        except TelegramError as error:
+            # Tidying only: the step's answer went out already, and handling the update
+            # again would send it twice. Tried again when the flow next moves on.
+            log.warning("step buttons of message %s left for now: %s", message_id, error)
+            stays.append(entry)
     context.user_data[SHOWN_KEY] = stays
 
 
@@ -209,8 +217,11 @@ def button_state(
     *buttons: CallbackQueryHandler[RounaqContext, Any],
     also: Sequence[BaseHandler[Update, RounaqContext, Any]] = (),
     hint: str = "common.use_buttons",
+    typed: Callable[[Update, RounaqContext], Coroutine[Any, Any, object]] | None = None,
 ) -> list[BaseHandler[Update, RounaqContext, Any]]:
-    """A step's handlers: its buttons, the same by typed label, `also`, then a re-prompt."""
+    """A step's handlers: its buttons, the same by typed label, `also`, then a re-prompt.
+    `typed` takes other text instead of the re-prompt, while the buttons last shown are
+    the step's (with another flow asking for text, that text is the other flow's)."""
 
     async def by_label(update: Update, context: RounaqContext) -> object:
         data = chosen(update, context).data
@@ -232,5 +243,6 @@ def button_state(
             by_label,
         ),
         *also,
+        *([MessageHandler(filters.TEXT & ~filters.COMMAND & shown, typed)] if typed else []),
         MessageHandler(~filters.COMMAND & shown, again),
     ]

@@ -37,15 +37,22 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
                 application,
                 flow.on(draft.Resume, entry.resume_draft),
                 flow.on(draft.NewDraft, entry.new_draft),
+                also=[MessageHandler(attached, files.file_not_yet("report.file_after_choice"))],
             ),
             # By prefix: a forged or old unit or category is answered by the step itself.
             State.UNIT: button_state(
                 application,
                 CallbackQueryHandler(entry.got_unit, pattern=rf"^{draft.PickUnit.prefix}:"),
+                also=[
+                    MessageHandler(attached, files.file_not_yet("report.file_after_description"))
+                ],
             ),
             State.CATEGORY: button_state(
                 application,
                 CallbackQueryHandler(entry.got_category, pattern=rf"^{draft.PickCategory.prefix}:"),
+                also=[
+                    MessageHandler(attached, files.file_not_yet("report.file_after_description"))
+                ],
             ),
             State.DESCRIPTION: flow.text_step(
                 files.got_description, also=attached, not_text="report.description_not_text"
@@ -63,7 +70,11 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
             State.AMOUNT: button_state(
                 application,
                 flow.on(draft.SkipAmount, confirm.skip_amount),
-                also=[MessageHandler(flow.TEXT, confirm.got_amount)],
+                # A file here is kept as at the files step (the owner found it late).
+                also=[
+                    MessageHandler(flow.TEXT, confirm.got_amount),
+                    MessageHandler(attached, files.file_after(prompts.ask_amount)),
+                ],
                 hint="common.text_expected",
             ),
             State.CONFIRM: button_state(
@@ -72,6 +83,8 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
                 flow.on(draft.EditDescription, confirm.edit_description),
                 flow.on(draft.EditCategory, confirm.edit_category),
                 flow.on(draft.CancelReport, flow.cancel_button),
+                also=[MessageHandler(attached, files.file_after(prompts.show_summary))],
+                typed=confirm.amount_at_summary,
             ),
         },
         draft=draft.DRAFT,

@@ -34,6 +34,26 @@ async def got_amount(update: Update, context: RounaqContext) -> int:
     return await show_summary(update, context)
 
 
+async def amount_at_summary(update: Update, context: RounaqContext) -> int:
+    """Text typed at the preview: an amount (the owner saw a wrong figure there) is taken
+    as the amount when the category has one, and the preview shown anew; anything else is
+    answered with the preview's buttons."""
+    _message, text = flow.typed(update)
+    values = DRAFT.of(context)
+    amount = parse_amount_rials(text)
+    category = (
+        context.services.directory.category(values.category_id)
+        if values.category_id is not None
+        else None
+    )
+    if category is None or not category.financial or amount is None or not amount_allowed(amount):
+        await reprompt(update, context)
+        return State.CONFIRM
+    with DRAFT.edit(context) as draft:
+        draft.amount, draft.amount_skipped = amount, False
+    return await show_summary(update, context)
+
+
 async def skip_amount(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
     with DRAFT.edit(context) as draft:

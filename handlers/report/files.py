@@ -21,7 +21,7 @@ from handlers import flow
 from handlers.awaited import Awaited
 from handlers.report.draft import DRAFT, State, step_shown
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
-from handlers.steps import step_markup
+from handlers.steps import reprompt, step_markup
 from handlers.ui import message_of
 
 
@@ -42,12 +42,13 @@ async def got_description(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
     raw = message.text or message.caption or ""
     if message.photo or message.document:
-        error = add_attachment(context, message)
-        if error:
-            await message.reply_text(error)
-            return State.DESCRIPTION
+        refused = add_attachment(context, message)
+        if refused:
+            # The file only: its caption is still the owner's words, read as below.
+            await message.reply_text(refused)
         if not raw:
-            await message.reply_text(context.tr.t("report.file_received_need_text"))
+            if not refused:
+                await message.reply_text(context.tr.t("report.file_received_need_text"))
             return State.DESCRIPTION
     description, error = check_description(context, raw)
     if description is None:
@@ -172,6 +173,39 @@ async def continue_after(context: RounaqContext, message: Message, text: str) ->
     await step_shown(context, await message.reply_text(text, reply_markup=markup))
 
 
+def file_after(ask: flow.Step) -> flow.Step:
+    """A photo or document sent after the files step (at the amount, at the preview): kept
+    as one sent there (its caption joins the description), then `ask` asks the step again
+    (returning its state). A file sent later is still evidence, never dropped."""
+
+    async def kept(update: Update, context: RounaqContext) -> object:
+        message = message_of(update)
+        error = add_attachment(context, message)
+        text = error or context.tr.plural(
+            "report.attachments_so_far", len(DRAFT.of(context).attachments)
+        )
+        if error is None and message.caption:
+            text += "\n" + join_description(
+                context, message.caption, added="report.caption_added", over="report.caption_over"
+            )
+        await message.reply_text(text)
+        return await ask(update, context)
+
+    return kept
+
+
+def file_not_yet(key: str) -> flow.Step:
+    """A photo or document at a step before files are taken: before the description there
+    is nothing to attach it to (its caption would pass for the description); at "go on, or
+    start again?" which report it belongs to is the answer. The owner is told, by the
+    catalog's `key`, when to send it, with the step's buttons again."""
+
+    async def told(update: Update, context: RounaqContext) -> None:
+        await reprompt(update, context, key)
+
+    return told
+
+
 async def attachments_done(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
     # The flow's guard (flow.conversation) let this step run only with its draft held.
@@ -189,18 +223,25 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     return State.ATTACH
 
 
-def join_description(context: RounaqContext, words: str) -> str:
-    """Add words to the draft's description, up to the limit; returns what to tell."""
+def join_description(
+    context: RounaqContext,
+    words: str,
+    *,
+    added: str = "report.description_added",
+    over: str = "report.description_over",
+) -> str:
+    """Add words to the draft's description, up to the limit; returns what to tell: the
+    catalog's `added` or `over` (the files step's ask for Continue; a later step's not)."""
     tr, fmt = context.tr, context.fmt
     values = DRAFT.of(context)
     joined = ((values.description or "") + "\n" + normalize_text(words)).strip()
     if len(joined) > DESCRIPTION_MAX:
         # The draft keeps what it had: nothing typed so far is lost.
         return tr.t(
-            "report.description_over",
+            over,
             max=fmt.number(DESCRIPTION_MAX),
             length=fmt.number(len(values.description or "")),
         )
     values.description = joined
     DRAFT.put(context, values)
-    return tr.t("report.description_added", length=fmt.number(len(joined)))
+    return tr.t(added, length=fmt.number(len(joined)))
