@@ -39,6 +39,9 @@ class RounaqContext(CallbackContext[ExtBot[Any], UserData, ChatData, BotData]):
         self._language: str | None = None
         # The update being handled: its notices are queued with its done mark (bot.outbox).
         self.update_id: int | None = None
+        # This update's answer goes to the person's private chat, not the group it came
+        # from: a command declared to answer privately (handlers.declare), typed in a group.
+        self.private_reply = False
 
     @classmethod
     def from_update(

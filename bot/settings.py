@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     # A new API key's limits unless /apikeys names others: requests a minute, reports a day.
     api_per_minute: int = 60
     api_per_day: int = 200
+    # Web pages allowed to call the API from a browser (CORS), as origins:
+    # "https://portal.example.ir". Empty: none (a preflight is told only what the
+    # address allows).
+    api_cors_origins: Annotated[frozenset[str], NoDecode] = frozenset()
     # Where `rounaq demo` keeps its emulator (chats, update ids) between runs; empty means
     # beside the SQLite file, or ./data with PostgreSQL.
     demo_data_dir: Path | None = None
@@ -114,6 +118,13 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("api_cors_origins", mode="before")
+    @classmethod
+    def _parse_origins(cls, value: object) -> object:
+        items = _listed(value)
+        # An origin has no trailing slash ("https://portal.example.ir").
+        return value if items is None else frozenset(str(v).strip().rstrip("/") for v in items)
 
     @field_validator("weekend_days", mode="before")
     @classmethod

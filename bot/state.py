@@ -37,6 +37,9 @@ class Runtime:
     menu: list[MenuCommand] = field(default_factory=list)
     # handlers.flow.prompt: what answers a pending free-text prompt, by kind.
     prompt_handlers: dict[str, PromptHandler] = field(default_factory=dict)
+    # The edited messages a feature takes (its handler's check_update): handlers.gate lets
+    # those through to it and answers every other edit.
+    edit_claims: list[Callable[[object], object]] = field(default_factory=list)
     start_hooks: list[Hook] = field(default_factory=list)
     stop_hooks: list[Hook] = field(default_factory=list)
     # handlers.digest: the one broadcast run at a time.

@@ -460,7 +460,9 @@ class BotApi:
         # Leaving reply_markup out of an edit removes the inline keyboard, as on Telegram.
         message.reply_markup = markup
         message.edit_date = self.s.now()
-        self.s.record_event(chat, "edit", message)
+        # Buttons taken off alone (a step answered) are no news a client shows: "markup".
+        removed = body is None and not (markup or {}).get("inline_keyboard")
+        self.s.record_event(chat, "markup" if removed else "edit", message)
         return message.to_json()
 
     async def edit_message_text(self, p: Params) -> Any:

@@ -579,8 +579,8 @@ class BotApiEmulator:
         timeout: float = 5.0,  # noqa: ASYNC109 -- a deadline on emulator state, not I/O
         after: int | SentMessage | None = None,
     ) -> SentMessage:
-        """Wait for a bot message or edit in the chat, later than ``after``, matching
-        ``predicate``.
+        """Wait for a bot message or edit in the chat (a keyboard taken off alone is passed
+        over), later than ``after``, matching ``predicate``.
 
         ``after``: a ``cursor()`` value, a message (events after it was sent), or None for
         "since the user's last action in this chat, or the last message this returned", so
@@ -597,7 +597,7 @@ class BotApiEmulator:
             for event in chat.events[start:]:
                 message = event.message
                 if (
-                    event.kind != "delete"
+                    event.kind in ("new", "edit")
                     and message.from_bot
                     and not message.deleted
                     and (predicate is None or predicate(message))

@@ -182,7 +182,9 @@ class SentMessage:
 @dataclass
 class ChatEvent:
     seq: int
-    kind: Literal["new", "edit", "delete"]
+    # "markup": only the inline keyboard taken off (a step answered already); no client
+    # shows that as news, so wait_for_message passes over it.
+    kind: Literal["new", "edit", "markup", "delete"]
     message: SentMessage
 
 

@@ -59,6 +59,9 @@ def register_all(application: RounaqApp) -> None:
     # matching handler wins, so conversations come before plain commands, and the fallback
     # that answers "unknown command" / "stale button" comes last.
     gate.register(application)
+    # The edits the gate lets through (a feature claims them) before anything in group 0
+    # could take an edited text for a new answer.
+    report.register_edits(application)
     # /cancel before every flow and prompt: it ends them all, with one answer.
     flow.register(application)
     # Text someone was asked for by a button (only while waiting for it) beats everything:

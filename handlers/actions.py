@@ -13,7 +13,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, Update
+from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
@@ -23,6 +23,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.services.workflow import EVENT_OF, TRANSITIONS, Outcome, WorkflowError
 from bot.views.common import status_label, tracking_number, workflow_error
 from handlers import asking, flow
+from handlers.admin.common import routing_picker
 from handlers.card import (
     WITHDRAWAL_KEY,
     confirm_withdrawal,
@@ -38,7 +39,7 @@ from handlers.card import (
 )
 from handlers.declare import button
 from handlers.notify import deliver
-from handlers.ui import answer_quietly, keyboard, rows
+from handlers.ui import answer_quietly, keyboard
 from storage.dto import ReportDTO
 from storage.models import ReportStatus
 
@@ -220,26 +221,14 @@ async def on_text(update: Update, context: RounaqContext, data: dict[str, Any], 
 
 
 async def _pick_agency(query: CallbackQuery, context: RounaqContext, report: ReportDTO) -> None:
-    tr, lang = context.tr, context.lang
-    # Agencies with nobody in the bot are marked: a report sent there goes to the HQ.
-    empty = await context.services.staffing.unstaffed()
-    mark = tr.t("admin.routing_unstaffed_mark")
-    buttons = [
-        InlineKeyboardButton(
-            (f"{mark} " if a.id in empty else "") + context.fmt.shorten(a.short_name(lang), 40),
-            callback_data=Reassign(report.id, a.id).pack(),
-        )
-        for a in context.services.directory.agencies
-        if a.id != report.agency_id
-    ]
-    question = tr.t("workflow.pick_agency", number=tracking_number(context.fmt, report))
-    if any(a.id in empty for a in context.services.directory.agencies):
-        # The mark explained where it is shown, not only in the admins' /routing.
-        question += "\n" + tr.t("workflow.pick_agency_unstaffed", mark=mark)
-    await query.answer()
-    await context.bot.send_message(
-        query.from_user.id, question, reply_markup=keyboard(*rows(buttons, 2))
+    question, buttons = await routing_picker(
+        context,
+        context.tr.t("workflow.pick_agency", number=tracking_number(context.fmt, report)),
+        lambda agency: Reassign(report.id, agency),
+        leave_out=report.agency_id,
     )
+    await query.answer()
+    await context.bot.send_message(query.from_user.id, question, reply_markup=keyboard(*buttons))
 
 
 def _confirmation(context: RounaqContext, outcome: Outcome) -> str:

@@ -17,6 +17,7 @@ from bot.buttons.hq import (
     Decide,
     OpenItem,
     PickCause,
+    SelectForAgenda,
     StartBundle,
     ToggleReport,
 )
@@ -184,6 +185,22 @@ async def toggle_report(
     else:
         selection.append(data.report_id)
     await _redraw_agenda(update, context, query, data.page)
+
+
+async def select_for_agenda(
+    update: Update, context: RounaqContext, query: CallbackQuery, data: SelectForAgenda
+) -> None:
+    """From an escalated report's card: the agenda, that report selected, on its page."""
+    escalated = [r.id for r in await context.services.hq.escalated(context.principal)]
+    if data.report_id not in escalated:
+        raise WorkflowError("not_now")  # bundled or closed since the card was drawn
+    selection = _selection(context)
+    if data.report_id not in selection:
+        selection.append(data.report_id)
+    await query.answer()
+    page = escalated.index(data.report_id) // AGENDA_PAGE + 1
+    text, markup = await _agenda_view(context, page)
+    await say(update, context, text, markup)
 
 
 async def start_bundle(

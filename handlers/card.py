@@ -14,7 +14,8 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.access import ReportAction
+from bot.access import Permission, ReportAction
+from bot.buttons.hq import OpenItem, SelectForAgenda
 from bot.buttons.reports import (
     WITHDRAW_CONFIRMED,
     Act,
@@ -38,6 +39,7 @@ from bot.views.common import (
 from handlers.ui import keyboard, rows, send_chunks
 from storage.dto import ReportDTO
 from storage.dto_workflow import TrackingDTO
+from storage.models import ReportStatus
 
 # user_data: the card a follow-up (a picker, a confirmation, a prompt) came from, by report.
 CARDS_KEY = "wf_cards"
@@ -75,10 +77,9 @@ async def report_keyboard(
     """
     tr = context.tr
     if tracking is None:
-        actions = await context.services.workflow.available(context.principal, report)
-    else:
-        actions = available(context.principal, report, tracking)
-    found = action_rows(tr, report, actions, card=card)
+        tracking = await context.services.workflow.tracking(report.id)
+    actions = available(context.principal, report, tracking)
+    found = action_rows(tr, report, actions, card=card) + hq_rows(context, report, tracking)
     if is_trimmed(report.description):
         label = tr.t("myreports.btn_full_text")
         found.append([InlineKeyboardButton(label, callback_data=FullTextButton(report.id).pack())])
@@ -86,6 +87,24 @@ async def report_keyboard(
         label = tr.t("myreports.btn_files", n=report.attachments)
         found.append([InlineKeyboardButton(label, callback_data=FilesButton(report.id).pack())])
     return keyboard(*found)
+
+
+def hq_rows(
+    context: RounaqContext, report: ReportDTO, tracking: TrackingDTO
+) -> list[list[InlineKeyboardButton]]:
+    """The secretariat's part in a report the HQ holds (no agency action is theirs): an
+    escalated one goes on the agenda; one on an agenda item opens that item."""
+    if not context.principal.can(Permission.MANAGE_AGENDA):
+        return []
+    tr, fmt = context.tr, context.fmt
+    if report.status == ReportStatus.ESCALATED:
+        data = SelectForAgenda(report.id).pack()
+        return [[InlineKeyboardButton(tr.t("hq.btn_to_agenda"), callback_data=data)]]
+    if report.status == ReportStatus.ON_AGENDA and tracking.agenda_item_id is not None:
+        label = tr.t("hq.btn_on_item", id=fmt.plain_int(tracking.agenda_item_id))
+        data = OpenItem(tracking.agenda_item_id).pack()
+        return [[InlineKeyboardButton(label, callback_data=data)]]
+    return []
 
 
 def remember_card(

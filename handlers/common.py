@@ -10,10 +10,13 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RounaqContext
 from handlers import drafts
+from handlers.steps import retire
 
 
 async def cancel(update: Update, context: RounaqContext) -> int:
     """Leave every flow the user has open (handlers/drafts.py): one answer for all."""
+    # Their step buttons go with them: pressed later they could only be refused.
+    await retire(context)
     drafts.drop_all(context.user_data)
     message = update.effective_message
     if message is not None:

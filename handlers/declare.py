@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Chat, Update
+from telegram.error import Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 from telegram.ext.filters import BaseFilter
 
@@ -27,7 +28,7 @@ from bot.menu import MenuCommand
 from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
 from handlers.common import deny
-from handlers.ui import answer_quietly
+from handlers.ui import answer_quietly, private_chat_markup
 
 CommandCallback = Callable[[Update, RounaqContext], Coroutine[Any, Any, Any]]
 QueryCallback = Callable[[Update, RounaqContext, CallbackQuery], Coroutine[Any, Any, Any]]
@@ -56,13 +57,18 @@ class Command(MenuCommand):
     # An owner's flow (personal details, a contact keyboard): in the private chat only. In
     # a group the command is answered by handlers.fallback ("in your private chat").
     private: bool = field(default=False, compare=False)
+    # Figures for the asker's role only (an official's /stats, /export's files): typed in
+    # a group, the answer goes to the person's private chat and the group is told only
+    # that; the rest of the group may not hold the role.
+    answers_privately: bool = field(default=False, compare=False)
 
     def handler(self) -> CommandHandler[RounaqContext, Any]:
         assert self.callback is not None
         chats = self.filters
         if self.private:
             chats = filters.ChatType.PRIVATE if chats is None else filters.ChatType.PRIVATE & chats
-        return CommandHandler(self.command, guarded(self.callback, self.permission), filters=chats)
+        run = privately(self.callback) if self.answers_privately else self.callback
+        return CommandHandler(self.command, guarded(run, self.permission), filters=chats)
 
     def shortcut(
         self, pattern: str, callback: CommandCallback | None = None
@@ -87,6 +93,29 @@ class Command(MenuCommand):
         return CallbackQueryHandler(guarded(in_private, self.permission), pattern=pattern)
 
 
+def privately(callback: CommandCallback) -> CommandCallback:
+    """The command's answer (handlers.ui.reply_chat) to the person's private chat when it
+    was typed in a group; the group is told it went there, or, when the person never
+    opened that chat, to open it first (with a link to it)."""
+
+    async def run(update: Update, context: RounaqContext) -> Any:
+        message = update.effective_message
+        if message is None or message.chat.type == Chat.PRIVATE:
+            return await callback(update, context)
+        context.private_reply = True
+        try:
+            result = await callback(update, context)
+        except Forbidden:
+            await message.reply_text(
+                context.tr.t("workflow.open_private"), reply_markup=private_chat_markup(context)
+            )
+            return ConversationHandler.END
+        await message.reply_text(context.tr.t("common.sent_private"))
+        return result
+
+    return run
+
+
 def command(
     name: str,
     callback: CommandCallback,
@@ -95,8 +124,9 @@ def command(
     in_menu: bool = True,
     filters: BaseFilter | None = None,
     private: bool = False,
+    answers_privately: bool = False,
 ) -> Command:
-    return Command(name, needs, in_menu, callback, filters, private)
+    return Command(name, needs, in_menu, callback, filters, private, answers_privately)
 
 
 async def stale(query: CallbackQuery, context: RounaqContext) -> None:

@@ -91,14 +91,18 @@ class Draft(Generic[T]):
 
     def held(self, context: HasUserData) -> T | None:
         """The draft if one is open (and readable), without beginning one."""
-        user_data = context.user_data
+        return self.held_in(context.user_data)
+
+    def held_in(self, user_data: Mapping[str, Any] | None) -> T | None:
+        """`held`, read from a person's user_data itself (a filter has no context)."""
         if user_data is None or self.key not in user_data:
             return None
         try:
             return load(self.shape, user_data[self.key])
         except UnreadableDraftError as error:
             log.warning("draft %s dropped, unreadable after an upgrade: %s", self.key, error)
-            user_data.pop(self.key, None)
+            if isinstance(user_data, MutableMapping):
+                user_data.pop(self.key, None)
             return None
 
     def of(self, context: HasUserData) -> T:

@@ -11,7 +11,6 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.context import LANG_KEY, RounaqApp, RounaqContext
 from bot.i18n import languages
 from bot.services.throttle import Verdict
-from handlers.report.files import description_edited
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +51,12 @@ async def load_principal(update: Update, context: RounaqContext) -> None:
     if update.edited_message is not None:
         # Every step reads the *next* message; an edit of an earlier one would otherwise be
         # taken as the answer to whatever step the user is in now.
-        # The one exception: the message a report's description came from.
+        # Except an edit a feature claims (the message a report's description came from):
+        # that goes on to the feature's handler, first in group 0 (register_all).
+        if any(claims(update) for claims in context.runtime.edit_claims):
+            return
         edited = update.edited_message
-        if edited.chat.type == edited.chat.PRIVATE and not await description_edited(
-            update, context
-        ):
+        if edited.chat.type == edited.chat.PRIVATE:
             await edited.reply_text(context.tr.t("limits.edit_ignored"))
         raise ApplicationHandlerStop
 

@@ -75,6 +75,7 @@ def api_context(application: RounaqApp) -> ApiContext:
         on_filed=on_filed,
         default_language=services.settings.default_language,
         pages=Dashboard(services),
+        cors_origins=services.settings.api_cors_origins,
     )
 
 

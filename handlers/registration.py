@@ -10,6 +10,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -31,7 +32,7 @@ from bot.text import normalize_text
 from bot.views.common import unit_summary
 from handlers import drafts, flow
 from handlers.declare import command
-from handlers.steps import button_state, step_markup
+from handlers.steps import button_state, retire, shown, step_markup
 from handlers.ui import chat_id, keyboard, rows
 from storage.dto import Named
 from storage.models import PermitStatus
@@ -135,12 +136,20 @@ def _permit_question(context: RounaqContext) -> Question:
     return tr.t("registration.ask_permit"), step_markup(context, keyboard(*buttons))
 
 
+async def _shown(context: RounaqContext, message: Message | None) -> None:
+    """The message now showing the step's buttons: the flow's earlier ones lose theirs."""
+    if message is not None:
+        await shown(context, DRAFT.key, message)
+
+
 def asking(question: Callable[[RounaqContext], Question]) -> flow.Step:
     """A button step's question sent anew (after /language: flow.asked_again)."""
 
     async def ask(update: Update, context: RounaqContext) -> None:
         text, markup = question(context)
-        await context.bot.send_message(chat_id(update), text, reply_markup=markup)
+        await _shown(
+            context, await context.bot.send_message(chat_id(update), text, reply_markup=markup)
+        )
 
     return ask
 
@@ -173,7 +182,7 @@ async def got_name(update: Update, context: RounaqContext) -> int:
     with DRAFT.edit(context) as draft:
         draft.name = name
     text, markup = _sector_question(context)
-    await message.reply_text(text, reply_markup=markup)
+    await _shown(context, await message.reply_text(text, reply_markup=markup))
     return State.SECTOR
 
 
@@ -186,7 +195,7 @@ async def got_sector(update: Update, context: RounaqContext) -> int:
     choice, picked = got
     with DRAFT.edit(context) as draft:
         draft.sector_id = picked.sector_id
-    await choice.edit(*_county_question(context))
+    await _shown(context, await choice.edit(*_county_question(context)))
     return State.COUNTY
 
 
@@ -198,7 +207,7 @@ async def got_county(update: Update, context: RounaqContext) -> int:
     choice, picked = got
     with DRAFT.edit(context) as draft:
         draft.county_id = picked.county_id
-    await choice.edit(*_permit_question(context))
+    await _shown(context, await choice.edit(*_permit_question(context)))
     return State.PERMIT
 
 
@@ -213,6 +222,7 @@ async def got_permit(update: Update, context: RounaqContext) -> int:
     await choice.edit(
         tr.t("registration.permit_chosen", permit=tr.t(f"registration.permit_{picked.permit}"))
     )
+    await retire(context, DRAFT.key)  # the permit's question, if the label was typed
     await _ask_contact(update, context)
     return State.PHONE
 

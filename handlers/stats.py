@@ -17,7 +17,7 @@ from bot.state import runtime_of
 from bot.views.figures import agency_bars, stats_text
 from bot.warmup import Warmer
 from handlers.declare import button, command
-from handlers.ui import chat_id, keyboard, send_chart, send_chunks
+from handlers.ui import chat_id, keyboard, say, send_chart
 
 WHAT = ("reports", "loans", "programs", "decisions")
 FORMATS = ("xlsx", "csv")
@@ -36,9 +36,6 @@ class ExportButton(CallbackData, prefix="ex"):
 
 
 async def stats(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
     tr = context.tr
     snapshot = await context.services.stats.snapshot()
     markup = (
@@ -49,7 +46,7 @@ async def stats(update: Update, context: RounaqContext) -> None:
         else None
     )
     text = stats_text(tr, context.fmt, context.services.directory, snapshot)
-    await send_chunks(context, message.chat_id, text, markup)
+    await say(update, context, text, markup)
 
 
 async def chart_button(
@@ -71,9 +68,6 @@ async def chart_button(
 
 
 async def export(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
     tr = context.tr
     buttons = [
         [
@@ -84,7 +78,7 @@ async def export(update: Update, context: RounaqContext) -> None:
         ]
         for what in WHAT
     ]
-    await message.reply_text(tr.t("stats.export_choose"), reply_markup=keyboard(*buttons))
+    await say(update, context, tr.t("stats.export_choose"), keyboard(*buttons))
 
 
 async def export_button(
@@ -148,9 +142,11 @@ async def _on_stop(application: RounaqApp) -> None:
         await warmer.stop()
 
 
+# The figures and the files (unit-level rows) are for province staff: asked in a group,
+# they go to the asker's private chat.
 COMMANDS = [
-    command("stats", stats, needs=Permission.VIEW_PROVINCE),
-    command("export", export, needs=Permission.VIEW_PROVINCE),
+    command("stats", stats, needs=Permission.VIEW_PROVINCE, answers_privately=True),
+    command("export", export, needs=Permission.VIEW_PROVINCE, answers_privately=True),
 ]
 
 

@@ -2,21 +2,25 @@
 button's label (either language, Arabic ي/ك, with or without its emoji) counts as pressing it.
 
 A flow sends a button step's prompt with `step_markup(context, markup)`, which remembers the
-buttons (in user_data, so a restart keeps them). The step's handlers come from
-`button_state(...)`: the callback handlers, then the same callbacks reached by a typed label,
-then whatever else the step accepts, then a re-prompt that sends the remembered buttons.
-The callbacks read what was chosen through `chosen(update, context)`, which is the same for
-a press and for a typed label.
+buttons (in user_data, so a restart keeps them), and names the message it sent with
+`shown`: once the flow moves on (another step asked, a re-prompt, the end) the buttons of
+the messages named before are taken off, so none stays to be pressed later. The step's
+handlers come from `button_state(...)`: the callback handlers, then the same callbacks
+reached by a typed label, then whatever else the step accepts, then a re-prompt that sends
+the remembered buttons. The callbacks read what was chosen through `chosen(update,
+context)`, which is the same for a press and for a typed label.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import RounaqApp, RounaqContext
@@ -26,6 +30,10 @@ from handlers.awaited import Awaited
 from handlers.ui import answer_quietly, remove_keyboard
 
 STEP_KEY = "step_buttons"
+# The messages showing a flow's step buttons: [draft key, chat id, message id], oldest first.
+SHOWN_KEY = "step_messages"
+# The flow whose buttons STEP_KEY holds, when that flow names its messages (`shown`).
+STEP_FLOW_KEY = "step_flow"
 _SYMBOLS = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
@@ -41,6 +49,7 @@ def step_markup(
     """Remember a button step's buttons (for re-prompts and typed labels); returns them."""
     if context.user_data is None:
         return markup
+    context.user_data.pop(STEP_FLOW_KEY, None)  # until `shown` names the flow
     if markup is None:
         context.user_data.pop(STEP_KEY, None)
         return markup
@@ -49,6 +58,37 @@ def step_markup(
         for row in markup.inline_keyboard
     ]
     return markup
+
+
+async def shown(context: RounaqContext, flow: str, message: Message) -> Message:
+    """`message` shows the step buttons of `flow` (its draft's key) now: the flow's earlier
+    messages lose theirs (answered by typing, asked again, left behind). Returns it."""
+    await retire(context, flow, keep=message.message_id)
+    if context.user_data is not None and message.reply_markup is not None:
+        held = context.user_data.setdefault(SHOWN_KEY, [])
+        held.append([flow, message.chat_id, message.message_id])
+        context.user_data[STEP_FLOW_KEY] = flow
+    return message
+
+
+async def retire(
+    context: RounaqContext, flow: str | None = None, *, keep: int | None = None
+) -> None:
+    """Take the step buttons off `flow`'s messages (every flow's when None): the step was
+    answered or the flow ended, so a press there could only be refused."""
+    held = context.user_data.get(SHOWN_KEY) if context.user_data is not None else None
+    if not isinstance(held, list) or context.user_data is None:
+        return
+    stays = []
+    for entry in held:
+        key, chat, message_id = entry
+        if (flow is not None and key != flow) or message_id == keep:
+            stays.append(entry)
+            continue
+        # Gone already (deleted, or too old to edit): nothing is left to press there.
+        with suppress(BadRequest):
+            await context.bot.edit_message_reply_markup(chat, message_id, reply_markup=None)
+    context.user_data[SHOWN_KEY] = stays
 
 
 def remembered_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
@@ -94,12 +134,15 @@ class Choice:
         elif text and self.message is not None:
             await self.message.reply_text(text)
 
-    async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        """Replace the pressed message; a typed choice gets a new message instead."""
+    async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+        """Replace the pressed message; a typed choice gets a new message instead. The
+        message that shows `text` (None when Telegram does not say)."""
         if self.query is not None:
-            await self.query.edit_message_text(text, reply_markup=markup)
-        elif self.message is not None:
-            await self.message.reply_text(text, reply_markup=markup)
+            edited = await self.query.edit_message_text(text, reply_markup=markup)
+            return edited if isinstance(edited, Message) else None
+        if self.message is not None:
+            return await self.message.reply_text(text, reply_markup=markup)
+        return None
 
     async def clear(self) -> None:
         """Take the buttons off the pressed message (a typed choice pressed none)."""
@@ -150,8 +193,15 @@ async def reprompt(
 ) -> None:
     """The hint, with the step's buttons again."""
     message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.tr.t(hint_key), reply_markup=remembered_markup(context))
+    if message is None:
+        return
+    again = await message.reply_text(
+        context.tr.t(hint_key), reply_markup=remembered_markup(context)
+    )
+    flow = context.user_data.get(STEP_FLOW_KEY) if context.user_data is not None else None
+    if isinstance(flow, str):
+        # The buttons come again under the hint: the earlier copies go.
+        await shown(context, flow, again)
 
 
 def button_state(

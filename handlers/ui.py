@@ -105,15 +105,24 @@ _CHAT_LINK = {PlatformName.BALE: "https://ble.ir/{username}"}
 _TELEGRAM_LINK = "https://t.me/{username}"
 
 
-def private_chat_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
-    """A link opening the person's private chat with the bot: someone told in a group to
-    go there may never have opened it. None when the bot has no username to link to."""
+def chat_link(context: RounaqContext, start: str | None = None) -> str | None:
+    """The address that opens the bot's private chat on this messenger (ble.ir on Bale),
+    with `start` as the /start parameter (an invite's code); None without a username."""
     username = context.bot.username
     if not username:
         return None
     link = _CHAT_LINK.get(context.settings.resolved_platform, _TELEGRAM_LINK)
+    return link.format(username=username) + (f"?start={start}" if start else "")
+
+
+def private_chat_markup(context: RounaqContext) -> InlineKeyboardMarkup | None:
+    """A link opening the person's private chat with the bot: someone told in a group to
+    go there may never have opened it. None when the bot has no username to link to."""
+    link = chat_link(context)
+    if link is None:
+        return None
     label = context.tr.t("common.btn_open_private")
-    return keyboard([InlineKeyboardButton(label, url=link.format(username=username))])
+    return keyboard([InlineKeyboardButton(label, url=link)])
 
 
 @contextmanager
@@ -156,6 +165,12 @@ def chat_id(update: Update) -> int:
     chat = update.effective_chat
     assert chat is not None
     return chat.id
+
+
+def reply_chat(update: Update, context: RounaqContext) -> int:
+    """Where the answer to this update goes: its chat, or the person's private chat when
+    the command answers privately and came from a group (handlers.declare)."""
+    return context.principal.user_id if context.private_reply else chat_id(update)
 
 
 def message_of(update: Update) -> Message:
@@ -216,7 +231,7 @@ async def send_chart(
     draw = charts.vertical_bars if vertical else charts.horizontal_bars
     png = await asyncio.to_thread(functools.partial(draw, context.fmt, title, bars, **options))
     photo = png if filename is None else InputFile(png, filename=filename)
-    await context.bot.send_photo(chat_id(update), photo, caption=title)
+    await context.bot.send_photo(reply_chat(update, context), photo, caption=title)
 
 
 def page_count(count: int, size: int) -> int:
@@ -229,10 +244,10 @@ async def say(
     text: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
-    """A view sent to the chat the update came from (a command's or a pressed button's)."""
-    chat = update.effective_chat
-    if chat is not None:
-        await send_chunks(context, chat.id, text, markup)
+    """A view sent to the chat the update came from (a command's or a pressed button's),
+    or privately (reply_chat)."""
+    if update.effective_chat is not None:
+        await send_chunks(context, reply_chat(update, context), text, markup)
 
 
 async def answer_opened(

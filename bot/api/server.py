@@ -1,7 +1,9 @@
 """The aiohttp application: GeoReport v2 routes, the OpenAPI document, the dashboard.
 
 Every error, including the router's own 404 and 405, answers in the spec's format: a JSON
-list of {code, description}. Nothing unexpected answers with a trace; it is logged.
+list of {code, description}. Nothing unexpected answers with a trace; it is logged. A
+browser's CORS preflight (OPTIONS) is answered with the address's methods, and granted to
+the origins configured (API_CORS_ORIGINS).
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class ApiContext:
     on_filed: OnFiled
     default_language: str
     pages: Any = None  # the dashboard (bot.api.dashboard), when mounted
+    # Origins whose pages may call the API from a browser (Settings.api_cors_origins).
+    cors_origins: frozenset[str] = frozenset()
 
 
 CONTEXT: web.AppKey[ApiContext] = web.AppKey("rounaq_api", ApiContext)
@@ -102,6 +106,38 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
     except Exception:
         log.exception("the API failed on %s %s", request.method, request.path)
         return error_response(500, "internal", language(request))
+
+
+# What a browser portal's script may send beyond the simple headers.
+CORS_HEADERS = "Content-Type, Accept-Language"
+CORS_MAX_AGE = "600"
+
+
+@web.middleware
+async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A browser portal's CORS preflight (OPTIONS) is answered 204 with the address's
+    methods in Allow; a configured origin is also granted them, on the preflight and on
+    the responses. Any other origin gets no grant, so the browser keeps the answer from
+    its script; clients outside a browser never send Origin."""
+    origin = request.headers.get("Origin")
+    granted = origin if origin in _ctx(request).cors_origins else None
+    refused = request.match_info.http_exception
+    if request.method == "OPTIONS" and isinstance(refused, web.HTTPMethodNotAllowed):
+        methods = ", ".join(sorted(refused.allowed_methods | {"OPTIONS"}))
+        headers = {"Allow": methods}
+        if granted is not None:
+            headers |= {
+                "Access-Control-Allow-Methods": methods,
+                "Access-Control-Allow-Headers": CORS_HEADERS,
+                "Access-Control-Max-Age": CORS_MAX_AGE,
+            }
+        response: web.StreamResponse = web.Response(status=204, headers=headers)
+    else:
+        response = await handler(request)
+    if granted is not None:
+        response.headers["Access-Control-Allow-Origin"] = granted
+        response.headers["Vary"] = "Origin"
+    return response
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -267,7 +303,10 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 def build_web_app(context: ApiContext) -> web.Application:
-    app = web.Application(middlewares=[errors_middleware], client_max_size=MAX_BODY)
+    # CORS outermost: the errors' answers carry the grant too, so a portal can read them.
+    app = web.Application(
+        middlewares=[cors_middleware, errors_middleware], client_max_size=MAX_BODY
+    )
     app[CONTEXT] = context
     app.router.add_get(f"{BASE}/discovery.json", discovery)
     app.router.add_get(f"{BASE}/services.json", services)

@@ -45,6 +45,12 @@ class ToggleReport(CallbackData, prefix="hq:t"):
     page: int
 
 
+class SelectForAgenda(CallbackData, prefix="hq:s"):
+    """An escalated report's card: the agenda, with that report selected for bundling."""
+
+    report_id: int
+
+
 class StartBundle(CallbackData, prefix="hq:b"):
     """Bundle the selection into a new agenda item: the cause is asked first."""
 

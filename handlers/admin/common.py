@@ -3,7 +3,7 @@ message, the agency picker, and the menu of someone whose roles changed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Set
 from contextlib import suppress
 from typing import Any, TypeVar
 
@@ -99,15 +99,42 @@ async def tell_granted(
 
 
 def agency_rows(
-    context: RounaqContext, data: Callable[[int], CallbackData]
+    context: RounaqContext,
+    data: Callable[[int], CallbackData],
+    *,
+    marked: Set[int] = frozenset(),
+    leave_out: int | None = None,
 ) -> list[list[InlineKeyboardButton]]:
+    """The agencies as buttons, two a row; those in `marked` (nobody on the bot) carry the
+    unstaffed mark."""
+    mark = context.tr.t("admin.routing_unstaffed_mark")
     return rows(
         [
             InlineKeyboardButton(
-                context.fmt.shorten(a.short_name(context.lang), 40),
+                (f"{mark} " if a.id in marked else "")
+                + context.fmt.shorten(a.short_name(context.lang), 40),
                 callback_data=data(a.id).pack(),
             )
             for a in context.services.directory.agencies
+            if a.id != leave_out
         ],
         2,
     )
+
+
+async def routing_picker(
+    context: RounaqContext,
+    question: str,
+    data: Callable[[int], CallbackData],
+    *,
+    leave_out: int | None = None,
+) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    """A picker of where reports go (a route, a reassignment): agencies with nobody on the
+    bot are marked, and the question says what the mark means, since a report sent there
+    goes to the HQ instead."""
+    empty = await context.services.staffing.unstaffed()
+    buttons = agency_rows(context, data, marked=empty, leave_out=leave_out)
+    if any(a.id in empty and a.id != leave_out for a in context.services.directory.agencies):
+        mark = context.tr.t("admin.routing_unstaffed_mark")
+        question += "\n" + context.tr.t("workflow.pick_agency_unstaffed", mark=mark)
+    return question, buttons

@@ -11,7 +11,7 @@ from bot.services.admin import GRANTABLE, INVITE_PREFIX
 from bot.text import normalize_text
 from bot.views import admin as views_admin
 from handlers.admin.common import GRANTABLE_VALUES, agency_rows, edit_or_send, refresh_menu_of
-from handlers.ui import keyboard, rows
+from handlers.ui import chat_link, keyboard, rows
 from storage.models import Role
 
 
@@ -64,7 +64,8 @@ async def send_invite(
     update: Update, context: RounaqContext, role: Role, agency_id: int | None
 ) -> None:
     code = await context.services.admin.create_invite(context.principal, role, agency_id)
-    link = f"https://t.me/{context.bot.username}?start={INVITE_PREFIX}{code}"
+    # The messenger's own address (ble.ir on Bale): a t.me link opens nothing there.
+    link = chat_link(context, f"{INVITE_PREFIX}{code}") or ""
     text = views_admin.invite(
         context.tr,
         context.fmt,

@@ -7,7 +7,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.views import admin as views_admin
-from handlers.admin.common import agency_rows, edit_or_send
+from handlers.admin.common import edit_or_send, routing_picker
 from handlers.declare import as_button
 from handlers.ui import keyboard, rows, send_chunks
 
@@ -150,11 +150,13 @@ async def pick_agency(
         directory.sector(data.sector_id)
     await query.answer()
     target = PickSector(data.category_id) if data.sector_id else RouteCategory(data.category_id)
-    markup = keyboard(
-        *agency_rows(context, lambda a: SetRoute(data.category_id, data.sector_id, a)),
-        _back(context, target, "admin.btn_back"),
+    question, agencies = await routing_picker(
+        context,
+        context.tr.t("admin.pick_agency"),
+        lambda a: SetRoute(data.category_id, data.sector_id, a),
     )
-    await edit_or_send(update, context, context.tr.t("admin.pick_agency"), markup)
+    markup = keyboard(*agencies, _back(context, target, "admin.btn_back"))
+    await edit_or_send(update, context, question, markup)
 
 
 async def set_route(

@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot.access import Permission
 from bot.context import RounaqApp, RounaqContext
+from bot.state import runtime_of
 from handlers import flow
 from handlers.declare import button, command
 from handlers.report import confirm, draft, entry, files, prompts
@@ -86,6 +87,17 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
             State.CONFIRM: prompts.show_summary,
         },
     )
+
+
+def register_edits(application: RounaqApp) -> None:
+    """The flow's edited messages: the description's own message corrected (the gate lets
+    such an edit through and answers every other)."""
+    edited = MessageHandler(
+        filters.UpdateType.EDITED_MESSAGE & files.DescriptionEdit(application),
+        files.description_edited,
+    )
+    runtime_of(application).edit_claims.append(edited.check_update)
+    application.add_handler(edited)
 
 
 def register(application: RounaqApp) -> None:

@@ -14,9 +14,9 @@ from handlers import flow
 from handlers.declare import stale
 from handlers.myreports import OpenButton
 from handlers.notify import notify_agency_of_new_report
-from handlers.report.draft import DRAFT, State, Submit, send
+from handlers.report.draft import DRAFT, State, Submit, send, step_shown
 from handlers.report.prompts import ask_category, ask_description, show_summary
-from handlers.steps import chosen, remembered_markup, reprompt
+from handlers.steps import chosen, remembered_markup, reprompt, retire
 from handlers.ui import keyboard
 
 # user_data: the summary last submitted and the report it became ([message id, report id]).
@@ -80,6 +80,7 @@ async def submit(update: Update, context: RounaqContext) -> int:
     # The report is committed; only now is the owner told it was received.
     await choice.answer()
     await choice.clear()
+    await retire(context, DRAFT.key)  # a summary before it, or this one if typed
     if (
         choice.query is not None
         and choice.query.message is not None
@@ -118,14 +119,17 @@ async def sent_already(
 async def _refused(update: Update, context: RounaqContext, error: ReportError) -> int:
     ends = error.reason in {"daily_limit", "unit_not_yours"}
     # Staying at the summary: its buttons again, so the owner can fix and submit.
-    await send(
+    told = await send(
         update,
         context,
         context.tr.t(f"report.error_{error.reason}"),
         reply_markup=None if ends else remembered_markup(context),
     )
+    if not ends:
+        await step_shown(context, told)
     if ends:
         # Nothing left to resume: the next /report starts afresh.
+        await retire(context, DRAFT.key)
         DRAFT.drop(context)
     return ConversationHandler.END if ends else State.CONFIRM
 

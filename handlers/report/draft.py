@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.services.reports import Attachment
 from handlers import drafts
+from handlers.steps import retire, shown, step_markup
 
 
 @dataclass(slots=True)
@@ -83,6 +84,7 @@ class State(IntEnum):
 async def start_again(update: Update, context: RounaqContext) -> int:
     """A draft held without what its earlier steps stored (left so by an older version):
     the report begins again. (A draft not held at all: see flow.conversation.)"""
+    await retire(context, DRAFT.key)
     DRAFT.drop(context)
     await send(update, context, context.tr.t("report.restart"))
     return ConversationHandler.END
@@ -92,3 +94,18 @@ async def send(update: Update, context: RounaqContext, text: str, **kwargs: Any)
     chat = update.effective_chat
     assert chat is not None
     return await context.bot.send_message(chat.id, text, **kwargs)
+
+
+async def send_step(
+    update: Update, context: RounaqContext, text: str, markup: InlineKeyboardMarkup | None
+) -> Message:
+    """A step's question with its buttons (remembered for re-prompts and typed labels); the
+    buttons the flow showed before are taken off (handlers/steps.py)."""
+    return await step_shown(
+        context, await send(update, context, text, reply_markup=step_markup(context, markup))
+    )
+
+
+async def step_shown(context: RounaqContext, message: Message) -> Message:
+    """`message` carries the flow's step buttons now (steps.shown, for this flow)."""
+    return await shown(context, DRAFT.key, message)

@@ -15,6 +15,7 @@ from handlers.report.draft import (
     ReportFields,
     State,
     send,
+    send_step,
 )
 from handlers.report.prompts import (
     after_description,
@@ -23,7 +24,6 @@ from handlers.report.prompts import (
     ask_description,
     ask_resume,
 )
-from handlers.steps import step_markup
 from handlers.ui import keyboard, rows
 
 
@@ -82,12 +82,7 @@ async def ask_unit(update: Update, context: RounaqContext) -> int:
         InlineKeyboardButton(context.fmt.shorten(u.name, 40), callback_data=PickUnit(u.id).pack())
         for u in units
     ]
-    await send(
-        update,
-        context,
-        context.tr.t("report.ask_unit"),
-        reply_markup=step_markup(context, keyboard(*rows(buttons, 1))),
-    )
+    await send_step(update, context, context.tr.t("report.ask_unit"), keyboard(*rows(buttons, 1)))
     return State.UNIT
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from telegram import Message, Update
 
 from bot.context import RounaqContext
@@ -15,7 +18,8 @@ from bot.services.reports import (
 )
 from bot.text import normalize_text
 from handlers import flow
-from handlers.report.draft import DRAFT, State
+from handlers.awaited import Awaited
+from handlers.report.draft import DRAFT, State, step_shown
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
 from handlers.steps import step_markup
 from handlers.ui import message_of
@@ -57,24 +61,33 @@ async def got_description(update: Update, context: RounaqContext) -> int:
     return await ask_attachments(update, context)
 
 
-async def description_edited(update: Update, context: RounaqContext) -> bool:
+class DescriptionEdit(Awaited):
+    """An edit of the message a held draft's description came from."""
+
+    def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
+        values = DRAFT.held_in(user_data)
+        return (
+            values is not None
+            and values.description is not None
+            and values.description_message == message.message_id
+        )
+
+
+async def description_edited(update: Update, context: RounaqContext) -> None:
     """The message the description came from, edited before the report is submitted: its
     part of the description becomes the edited text. On a phone a typo is corrected by
-    editing; sent again instead, the corrected text would be added to the old one. False
-    when the edit is not of a draft's description (told that edits are not read)."""
+    editing; sent again instead, the corrected text would be added to the old one. (Any
+    other edit is answered by the gate: edits are not read.)"""
     message = update.edited_message
     values = DRAFT.held(context)
-    if (
-        message is None
-        or values is None
-        or values.description is None
-        or values.description_message != message.message_id
-    ):
-        return False
+    # The filter (DescriptionEdit) let only such an edit in.
+    assert message is not None
+    assert values is not None
+    assert values.description is not None
     edited, error = check_description(context, message.text or message.caption or "")
     if edited is None:
         await message.reply_text(error or "")
-        return True
+        return
     rest = values.description[values.description_head :]
     if len(edited + rest) > DESCRIPTION_MAX:
         fmt = context.fmt
@@ -82,7 +95,7 @@ async def description_edited(update: Update, context: RounaqContext) -> bool:
         await message.reply_text(
             context.tr.t("report.description_long", max=fmt.number(DESCRIPTION_MAX), length=length)
         )
-        return True
+        return
     values.description, values.description_head = edited + rest, len(edited)
     DRAFT.put(context, values)
     tr = context.tr
@@ -92,8 +105,7 @@ async def description_edited(update: Update, context: RounaqContext) -> bool:
         await message.reply_text(told)
         await after_description(update, context)
     else:
-        await message.reply_text(told, reply_markup=step_markup(context, continue_markup(tr)))
-    return True
+        await continue_after(context, message, told)
 
 
 def add_attachment(context: RounaqContext, message: Message) -> str | None:
@@ -148,11 +160,16 @@ async def got_file(update: Update, context: RounaqContext) -> int:
     if error is None and message.caption:
         # A caption is the owner's words about the file: kept as typed text is, never lost.
         text += "\n" + join_description(context, message.caption)
-    # With the "continue" button again: the one on the prompt may have scrolled away.
-    # Its own Continue, remembered again: another flow opened meanwhile may have replaced
-    # the buttons this step remembered.
-    await message.reply_text(text, reply_markup=step_markup(context, continue_markup(context.tr)))
+    await continue_after(context, message, text)
     return State.ATTACH
+
+
+async def continue_after(context: RounaqContext, message: Message, text: str) -> None:
+    """`text` in answer to `message`, with the files step's Continue: the one on the prompt
+    may have scrolled away. Its own, remembered again: another flow opened meanwhile may
+    have replaced the buttons this step remembered."""
+    markup = step_markup(context, continue_markup(context.tr))
+    await step_shown(context, await message.reply_text(text, reply_markup=markup))
 
 
 async def attachments_done(update: Update, context: RounaqContext) -> int:
@@ -168,10 +185,7 @@ async def more_description(update: Update, context: RounaqContext) -> int:
     words the owner wants in. It joins the description, up to the limit. (The Continue
     label typed is taken as the press before this handler: see `button_state`.)"""
     message = message_of(update)
-    text = join_description(context, message.text or "")
-    # Its own Continue, remembered again: another flow opened meanwhile may have replaced
-    # the buttons this step remembered.
-    await message.reply_text(text, reply_markup=step_markup(context, continue_markup(context.tr)))
+    await continue_after(context, message, join_description(context, message.text or ""))
     return State.ATTACH
 
 

@@ -22,9 +22,10 @@ from handlers.report.draft import (
     State,
     Submit,
     send,
+    send_step,
     start_again,
 )
-from handlers.steps import step_markup
+from handlers.steps import retire, step_markup
 from handlers.ui import keyboard, rows
 
 
@@ -34,9 +35,7 @@ async def ask_resume(update: Update, context: RounaqContext) -> int:
         [InlineKeyboardButton(tr.t("report.btn_resume"), callback_data=Resume().pack())],
         [InlineKeyboardButton(tr.t("report.btn_new"), callback_data=NewDraft().pack())],
     )
-    await send(
-        update, context, tr.t("report.resume_question"), reply_markup=step_markup(context, buttons)
-    )
+    await send_step(update, context, tr.t("report.resume_question"), buttons)
     return State.RESUME
 
 
@@ -46,16 +45,14 @@ async def ask_category(update: Update, context: RounaqContext) -> None:
         InlineKeyboardButton(c.name(lang), callback_data=PickCategory(c.id).pack())
         for c in context.services.directory.categories
     ]
-    await send(
-        update,
-        context,
-        context.tr.t("report.ask_category"),
-        reply_markup=step_markup(context, keyboard(*rows(buttons, 2))),
+    await send_step(
+        update, context, context.tr.t("report.ask_category"), keyboard(*rows(buttons, 2))
     )
 
 
 async def ask_description(update: Update, context: RounaqContext) -> None:
     step_markup(context, None)  # a text step: no buttons to bring back
+    await retire(context, DRAFT.key)
     await send(
         update,
         context,
@@ -73,12 +70,7 @@ async def ask_attachments(update: Update, context: RounaqContext) -> int:
     text = tr.t("report.ask_attachments", max=context.fmt.number(MAX_ATTACHMENTS))
     if count:
         text += "\n" + tr.plural("report.attachments_so_far", count)
-    await send(
-        update,
-        context,
-        text,
-        reply_markup=step_markup(context, continue_markup(tr)),
-    )
+    await send_step(update, context, text, continue_markup(tr))
     return State.ATTACH
 
 
@@ -102,8 +94,7 @@ async def after_description(update: Update, context: RounaqContext) -> int:
 async def ask_amount(update: Update, context: RounaqContext) -> int:
     tr = context.tr
     skip = InlineKeyboardButton(tr.t("report.btn_skip"), callback_data=SkipAmount().pack())
-    markup = step_markup(context, keyboard([skip]))
-    await send(update, context, tr.t("report.ask_amount"), reply_markup=markup)
+    await send_step(update, context, tr.t("report.ask_amount"), keyboard([skip]))
     return State.AMOUNT
 
 
@@ -139,5 +130,5 @@ async def show_summary(update: Update, context: RounaqContext) -> int:
         ],
         [InlineKeyboardButton(tr.t("report.btn_cancel"), callback_data=CancelReport().pack())],
     )
-    await send(update, context, text, reply_markup=step_markup(context, buttons))
+    await send_step(update, context, text, buttons)
     return State.CONFIRM

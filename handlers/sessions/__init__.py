@@ -39,6 +39,7 @@ SECRETARIAT_BUTTONS: list[tuple[type[Any], Any]] = [
     (b.ViewSession, schedule.view_session),
     (b.Invite, schedule.invite),
     (b.InviteAgency, schedule.invite_agency),
+    (b.InvitesDone, schedule.invites_done),
     (b.AddItems, agenda.add_items),
     (b.PutItem, agenda.put_item),
     (b.SendAgenda, agenda.send_agenda),

@@ -41,7 +41,11 @@ class ViewSession(OnSession, prefix="ss:v"): ...
 
 
 class Invite(OnSession, prefix="ss:iv"):
-    """Open the invitation picker."""
+    """Open the invitation picker (in place of the session's view)."""
+
+
+class InvitesDone(OnSession, prefix="ss:ivd"):
+    """The picker's done: the session's view again, in the same message."""
 
 
 class InviteAgency(CallbackData, prefix="ss:ia"):

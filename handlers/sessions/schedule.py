@@ -13,10 +13,10 @@ from bot.context import RounaqContext
 from bot.text import normalize_for_match, parse_date
 from handlers import asking
 from handlers.decision_draft import agency_picker
-from handlers.sessions.buttons import Invite, InviteAgency, NewSession, ViewSession
+from handlers.sessions.buttons import Invite, InviteAgency, InvitesDone, NewSession, ViewSession
 from handlers.sessions.common import error_text
 from handlers.sessions.views import list_view, session_view
-from handlers.ui import answer_with, edit_markup, message_of, say
+from handlers.ui import answer_with, edit_markup, message_of, redraw, say
 
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})$")
 
@@ -46,7 +46,7 @@ def _invitations(context: RounaqContext, session_id: int, chosen: set[int]) -> A
         context,
         chosen,
         lambda agency, on: InviteAgency(session_id, agency, int(not on)),
-        ViewSession(session_id),
+        InvitesDone(session_id),
     )
 
 
@@ -56,7 +56,16 @@ async def invite(
     session = await context.services.sessions.get(context.principal, pressed.session)
     await query.answer()
     markup = _invitations(context, session.id, {a.agency_id for a in session.agencies})
-    await say(update, context, context.tr.t("sessions.pick_invited"), markup)
+    # In place of the view, which done brings back: pressed twice, one picker, not two.
+    await redraw(update, context, query, context.tr.t("sessions.pick_invited"), markup)
+
+
+async def invites_done(
+    update: Update, context: RounaqContext, query: CallbackQuery, pressed: InvitesDone
+) -> None:
+    text, markup = await session_view(context, pressed.session)
+    await query.answer()
+    await redraw(update, context, query, text, markup)
 
 
 async def invite_agency(

@@ -164,3 +164,13 @@ async def amounts_of_items(app: RounaqApp, report_ids: list[int]) -> int:
     async with services_of(app).database.session() as session:
         found = await session.scalars(select(Report.amount_rials).where(Report.id.in_(report_ids)))
         return sum(a or 0 for a in found)
+
+
+async def schedule_session(hq: Person, when: str = "۱۴۰۵/۰۹/۲۵ ۱۰:۳۰") -> SentMessage:
+    """Through /session: a new session at `when`, in the governorate's hall, chaired by
+    the governor; the session's view."""
+    home = await hq.say("/session")
+    await hq.press(home, "ss:new")
+    await hq.say(when)
+    await hq.say("سالن جلسات استانداری")
+    return await hq.say("استاندار قم")

@@ -146,16 +146,18 @@ async def test_wrong_input_brings_the_buttons_back_and_a_typed_label_presses(
     step for the three (they were three tests, each starting a bot and walking there): a
     refused input leaves the person at the step, so each meets the same prompt."""
     person, prompt = await STEPS[step](app, cast)
-    assert prompt.buttons, (step, prompt.text)
+    # As asked: a re-prompt may take the buttons off the message before (handlers/steps).
+    buttons = prompt.button_texts
+    assert buttons, (step, prompt.text)
     failures: list[str] = []
     await emulator.send_sticker(person.id)
     reply = await person.next()
-    if reply.button_texts != prompt.button_texts:
+    if reply.button_texts != buttons:
         failures.append(f"sticker: {reply.text!r} {reply.button_texts}")
     reply = await person.say("چیز نامربوط xyz")
-    if reply.button_texts != prompt.button_texts:
+    if reply.button_texts != buttons:
         failures.append(f"text: {reply.text!r} {reply.button_texts}")
-    label = prompt.button_texts[0]
+    label = buttons[0]
     reply = await person.say(arabic_keyboard(label))
     hints = {
         tr.t(key)
@@ -164,7 +166,7 @@ async def test_wrong_input_brings_the_buttons_back_and_a_typed_label_presses(
     }
     if reply.text in hints:
         failures.append(f"typed {label!r}: taken as wrong input ({reply.text!r})")
-    if reply.button_texts == prompt.button_texts and reply.text == prompt.text:
+    if reply.button_texts == buttons and reply.text == prompt.text:
         failures.append(f"typed {label!r}: the same prompt again")
     assert not failures, (step, failures)
 

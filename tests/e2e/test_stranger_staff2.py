@@ -8,6 +8,7 @@ from bot.buttons.reports import OpenButton
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
 from tests.e2e.expect import EN, FA, FA_P, fa
+from tests.e2e.session_kit import schedule_session
 from tests.e2e.test_stranger_pass3 import tax_item_by_chat
 from tests.e2e.workflow_kit import Cast, file_report, press_and_answer
 
@@ -122,11 +123,7 @@ async def test_issuing_the_minutes_of_a_session_with_no_items_says_it_is_empty(
     session": there was no item to settle, and they went looking for one. A session
     with nothing on its agenda says so, and how to put items on it."""
     hq = cast.secretariat
-    home = await hq.say("/session")
-    await hq.press(home, "ss:new")
-    await hq.say("۱۴۰۵/۰۹/۲۵ ۱۰:۳۰")
-    await hq.say("سالن جلسات استانداری")
-    card = await hq.say("استاندار قم")
+    card = await schedule_session(hq)
     await hq.press_only(card, "ss:m:1")
     draft = await emulator.wait_for_message(hq.id, lambda m: "ss:is:1" in str(m.buttons))
     answer = await press_and_answer(emulator, hq, draft, "ss:is:1")
