@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -66,29 +66,37 @@ class OutboxRepository:
             insert.on_conflict_do_nothing(index_elements=["bot_id", "source", "position"]), rows
         )
 
-    async def due(self, now: datetime, busy: Collection[int], limit: int) -> list[Queued]:
-        """Pending rows due by `now`, oldest first, of chats not in `busy`."""
+    def _ready_chats(self, busy: Collection[int]) -> Any:
+        """Each chat with pending rows and when it may be sent to again: when the latest
+        of its pending rows is due. A row kept for a 429's retry_after holds the chat's
+        later rows too, so its messages still arrive in order."""
         t = _table()
         query = (
+            select(t.c.chat_id, func.max(t.c.next_attempt_at).label("ready_at"))
+            .where(t.c.bot_id == self.bot_id, t.c.state == PENDING)
+            .group_by(t.c.chat_id)
+        )
+        if busy:
+            query = query.where(t.c.chat_id.not_in(sorted(busy)))
+        return query.subquery()
+
+    async def due(self, now: datetime, busy: Collection[int], limit: int) -> list[Queued]:
+        """Pending rows of the chats ready by `now` and not in `busy`, oldest first."""
+        t = _table()
+        ready = self._ready_chats(busy)
+        rows = await self.session.execute(
             select(t.c.id, t.c.attempts, t.c.chat_id, t.c.text, t.c.reply_markup)
-            .where(t.c.bot_id == self.bot_id, t.c.state == PENDING, t.c.next_attempt_at <= now)
+            .join(ready, ready.c.chat_id == t.c.chat_id)
+            .where(t.c.bot_id == self.bot_id, t.c.state == PENDING, ready.c.ready_at <= now)
             .order_by(t.c.id)
             .limit(limit)
         )
-        if busy:
-            query = query.where(t.c.chat_id.not_in(sorted(busy)))
-        rows = await self.session.execute(query)
         return [Queued(i, attempts, Outgoing(*message)) for i, attempts, *message in rows]
 
     async def next_due(self, busy: Collection[int]) -> datetime | None:
-        """When the earliest pending row of a chat not in `busy` is due (None: none is)."""
-        t = _table()
-        query = select(func.min(OutboxMessage.next_attempt_at)).where(
-            t.c.bot_id == self.bot_id, t.c.state == PENDING
-        )
-        if busy:
-            query = query.where(t.c.chat_id.not_in(sorted(busy)))
-        return cast(datetime | None, await self.session.scalar(query))
+        """When the first chat not in `busy` is ready (None: nothing is pending)."""
+        ready = self._ready_chats(busy)
+        return cast(datetime | None, await self.session.scalar(select(func.min(ready.c.ready_at))))
 
     async def finish(self, row_id: int, state: str, now: datetime) -> None:
         """Sent, or dropped for good."""
