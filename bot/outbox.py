@@ -13,12 +13,13 @@ language) and *queued*, not sent:
   transaction of its own, under a key of the thing notified (`notice:<outbox id>`,
   `filed:<report id>`), so running it again after a crash queues nothing twice.
 
-`Sender` drains the due rows promptly after each commit (an event wakes it) and polls now
-and then for rows a crash left. Each chat's messages go out in order, different chats
-concurrently (a bounded number), so a group at Telegram's 20-a-minute limit holds its own
-messages only, not the update of the person who acted nor anyone else's notices. Messages go
-through the application's bot, so PTB's rate limiter still paces them; a 429 is not waited
-out inside the limiter (which would pause every request of the bot) but keeps the row for
+The sender (`Outbox.start`) drains the due rows promptly after each commit (an event wakes
+it) and polls now and then for rows a crash left. Each chat's messages go out in order (one
+held for a 429 holds the chat's later ones), different chats concurrently (a bounded
+number), so a group at Telegram's 20-a-minute limit holds its own messages only, not the
+update of the person who acted nor anyone else's notices. Messages go through the
+application's bot, so PTB's rate limiter still paces them; a 429 is not waited out inside
+the limiter (which would pause every request of the bot) but keeps the row for
 `retry_after`. 403: the user blocked the bot — marked blocked, the row dropped. Any other
 400: logged and dropped. A network error or 5xx: tried again with a growing pause.
 
