@@ -60,29 +60,25 @@ class Probe:
         """Stored updates whose handling has not committed yet, or notices not yet tried."""
         if self._inbox is False:
             return False
-        try:
-            (count,) = await self._rows(self.undone_sql)
-        except Exception as exc:
-            if "update_inbox" not in str(exc):
-                raise
-            self._inbox = False  # no durable inbox in this version of the bot
-            return False
-        self._inbox = True
-        return bool(count) or await self._untried()
+        # None: no durable inbox in this version of the bot.
+        count = await self._count(self.undone_sql, "update_inbox")
+        self._inbox = count is not None
+        if count or not self._inbox or self._outbox is False:
+            return bool(count)
+        # None: this version of the bot sends its notices inline.
+        untried = await self._count(self.untried_sql, "message_outbox")
+        self._outbox = untried is not None
+        return bool(untried)
 
-    async def _untried(self) -> bool:
-        """Notices committed and not yet tried."""
-        if self._outbox is False:
-            return False
+    async def _count(self, sql: str, table: str) -> int | None:
+        """The count `sql` reads, or None when the database has no such `table`."""
         try:
-            (count,) = await self._rows(self.untried_sql)
+            (count,) = await self._rows(sql)
         except Exception as exc:
-            if "message_outbox" not in str(exc):
+            if table not in str(exc):
                 raise
-            self._outbox = False  # this version of the bot sends its notices inline
-            return False
-        self._outbox = True
-        return bool(count)
+            return None
+        return int(count)
 
     async def sees_the_bot(self) -> bool:
         """Whether the bot's stored updates are where `undone` looks (asked once an update
