@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from telegram import BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.access import Principal
 from bot.container import Services, build_services
@@ -19,6 +19,7 @@ from bot.http import make_request
 from bot.i18n import get_translator, languages
 from bot.inbox import InboxQueue, UpdateInbox
 from bot.menu import bot_commands, visible_commands
+from bot.outbox import Outbox, OutboxRateLimiter
 from bot.persistence import DatabasePersistence, RounaqBotData, bot_id_of
 from bot.platform import PROFILES, PlatformBot, PlatformRequest
 from bot.redact import register_secret
@@ -68,12 +69,14 @@ def build_application(
     # its batches, and a webhook post is stored as PTB's handler puts it in this queue.
     update_queue = InboxQueue()
     update_queue.inbox = UpdateInbox(persistence)
+    # Notices are queued with the commit and sent by the outbox's sender (bot.outbox).
+    runtime = Runtime(settings, services, outbox=Outbox(persistence))
     application = cast(
         RounaqApp,
         ApplicationBuilder()
         .application_class(
             RounaqApplication,
-            kwargs={"prepare": prepare, "runtime": Runtime(settings, services)},
+            kwargs={"prepare": prepare, "runtime": runtime},
         )
         .bot(bot)
         .update_queue(update_queue)
@@ -108,8 +111,9 @@ def _platform_bot(settings: Settings, token: str) -> PlatformBot:
         base_file_url=settings.bot_api_file_url,
         defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
         # Telegram's limits (30 msg/s overall, 20/min per group) are respected by
-        # construction; a 429 that still happens is waited out and retried.
-        rate_limiter=AIORateLimiter(
+        # construction; a 429 that still happens is waited out and retried (an outbox
+        # message's 429 goes back to its row instead: bot.outbox).
+        rate_limiter=OutboxRateLimiter(
             overall_max_rate=settings.max_messages_per_second, max_retries=5
         ),
         request=PlatformRequest(
@@ -153,6 +157,8 @@ async def on_startup(application: RounaqApp) -> None:
     await set_default_menus(application)
     for hook in runtime.start_hooks:
         await hook(application)
+    if runtime.outbox is not None:
+        await runtime.outbox.start(application.bot, services.users.mark_blocked)
     me = application.bot
     log.info("Rounaq is up as @%s for %s", me.username, services.directory.province.name_en)
 
@@ -175,7 +181,10 @@ async def set_default_menus(application: RounaqApp) -> None:
 
 async def on_stop(application: RounaqApp) -> None:
     """PTB calls this as post_stop under run_polling; bot.runtime calls it by hand."""
-    for hook in runtime_of(application).stop_hooks:
+    runtime = runtime_of(application)
+    if runtime.outbox is not None:
+        await runtime.outbox.stop()  # what is not sent yet is sent after the next start
+    for hook in runtime.stop_hooks:
         try:
             await hook(application)
         except Exception:

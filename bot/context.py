@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.access import Principal
@@ -36,9 +37,22 @@ class RounaqContext(CallbackContext[ExtBot[Any], UserData, ChatData, BotData]):
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._principal: Principal | None = None
         self._language: str | None = None
+        # The update being handled: its notices are queued with its done mark (bot.outbox).
+        self.update_id: int | None = None
         # This update's answer goes to the person's private chat, not the group it came
         # from: a command declared to answer privately (handlers.declare), typed in a group.
         self.private_reply = False
+
+    @classmethod
+    def from_update(
+        cls,
+        update: object,
+        application: Application[Any, Any, Any, Any, Any, Any],
+    ) -> RounaqContext:
+        context = super().from_update(update, application)
+        if isinstance(update, Update):
+            context.update_id = update.update_id
+        return context
 
     @property
     def runtime(self) -> Runtime:

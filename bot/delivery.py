@@ -189,14 +189,20 @@ class RounaqApplication(Application[BT, CCT, UD, CD, BD, JQ]):
             await super().process_update(update)
             return
         update_id = update.update_id
+        persistence = self.persistence
+        staged = persistence if isinstance(persistence, DatabasePersistence) else None
         attempt = 0
         while True:
+            if staged is not None:
+                staged.discard_messages(update_id)  # each attempt renders its notices anew
             await super().process_update(update)
             if update_id not in self._retry:
                 break
             self._retry.discard(update_id)
             attempt += 1
             if not self.running:
+                if staged is not None:
+                    staged.discard_messages(update_id)
                 log.warning(
                     "update %s not handled before shutdown; handled after restart", update_id
                 )

@@ -15,7 +15,7 @@ import asyncio
 import copy
 import json
 import logging
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from storage.db import Database
 from storage.models import utcnow
 from storage.repositories.botstate import BotStateRepository, StateKey
 from storage.repositories.inbox import InboxRepository
+from storage.repositories.outbox import OutboxRepository, Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,9 @@ class DatabasePersistence(BasePersistence[UserData, ChatData, RounaqBotData]):
         self._written: dict[StateKey, str] = {}
         self._dirty: dict[StateKey, str | None] = {}
         self._handled: set[int] = set()
+        # Notices an update produced, written with its done mark (bot.outbox).
+        self._outgoing: dict[int, list[Outgoing]] = {}
+        self.on_messages_committed: Callable[[], None] | None = None
         self._lock = asyncio.Lock()
 
     def attach(self, database: Database) -> None:
@@ -187,12 +191,22 @@ class DatabasePersistence(BasePersistence[UserData, ChatData, RounaqBotData]):
         """Record, with the next commit, that this update's handling is complete."""
         self._handled.add(update_id)
 
+    def stage_messages(self, update_id: int, messages: Sequence[Outgoing]) -> None:
+        """Queue these messages with this update's done mark (in that same transaction)."""
+        self._outgoing.setdefault(update_id, []).extend(messages)
+
+    def discard_messages(self, update_id: int) -> None:
+        """Forget what an attempt at this update staged: it is about to be handled again
+        (and renders its notices again), or it is left for after the restart."""
+        self._outgoing.pop(update_id, None)
+
     @property
     def pending(self) -> bool:
         return bool(self._dirty or self._handled)
 
     async def commit(self) -> None:
-        """Write every staged change and handled-update mark in one transaction.
+        """Write every staged change and handled-update mark, with the messages of those
+        updates (bot.outbox), in one transaction.
 
         On failure nothing is lost from the stage: the next commit writes it.
         """
@@ -201,10 +215,14 @@ class DatabasePersistence(BasePersistence[UserData, ChatData, RounaqBotData]):
             handled = sorted(self._handled)
             if not changes and not handled:
                 return
+            outgoing = [(u, self._outgoing[u]) for u in handled if u in self._outgoing]
             now = utcnow()
             async with self.database.write_connection() as connection:
                 await BotStateRepository(connection, self.bot_id).write(changes, now)
                 await InboxRepository(connection, self.bot_id).mark_done(handled, now)
+                outbox = OutboxRepository(connection, self.bot_id)
+                for update_id, messages in outgoing:
+                    await outbox.add(f"u:{update_id}", messages, now)
             for key, data in changes:
                 if data is None:
                     self._written.pop(key, None)
@@ -214,6 +232,10 @@ class DatabasePersistence(BasePersistence[UserData, ChatData, RounaqBotData]):
                 if self._dirty.get(key, _MISSING) is data:
                     del self._dirty[key]
             self._handled.difference_update(handled)
+            for update_id, _ in outgoing:
+                self._outgoing.pop(update_id, None)
+        if outgoing and self.on_messages_committed is not None:
+            self.on_messages_committed()
 
     async def flush(self) -> None:
         await self.commit()
@@ -225,5 +247,8 @@ class DatabasePersistence(BasePersistence[UserData, ChatData, RounaqBotData]):
             return await InboxRepository(session, self.bot_id).is_done(update_id)
 
     async def prune(self) -> int:
+        """Forget inbox rows done, and outbox rows sent or dropped, long ago."""
+        before = utcnow() - PROCESSED_RETENTION
         async with self.database.transaction() as session:
-            return await InboxRepository(session, self.bot_id).prune(utcnow() - PROCESSED_RETENTION)
+            pruned = await InboxRepository(session, self.bot_id).prune(before)
+            return pruned + await OutboxRepository(session, self.bot_id).prune(before)

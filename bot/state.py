@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.container import Services
 from bot.digest.runner import DigestRunner
 from bot.menu import MenuCommand
 from bot.settings import Settings
 from bot.warmup import Warmer
+
+if TYPE_CHECKING:  # bot.outbox imports bot.delivery, which imports this module
+    from bot.outbox import Outbox
 
 # `async def hook(application)`: start hooks run at the end of start-up, stop hooks after
 # the application stopped taking updates and before the bot's connection closes.
@@ -43,6 +46,8 @@ class Runtime:
     digest_runner: DigestRunner | None = None
     # handlers.stats: the start-up warm-up of /stats and /loans.
     warmer: Warmer | None = None
+    # bot.outbox: notices queued with the commit, and their sender (bot.app starts it).
+    outbox: Outbox | None = None
 
     @property
     def services(self) -> Services:

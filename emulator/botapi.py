@@ -100,10 +100,11 @@ class BotApi:
         stats = self.s.stats
         stats.calls[name] += 1
         try:
-            failure = self.s.faults.failure_for(name)
+            chat_id = params.get_str("chat_id")
+            failure = self.s.faults.failure_for(name, chat_id)
             if failure is not None:
                 raise failure
-            delay = self.s.faults.delay_for(name)
+            delay = self.s.faults.delay_for(name, chat_id)
             if delay:
                 await self._sleep(delay)
             return await self.handlers[name](params)

@@ -278,21 +278,35 @@ class BotApiEmulator:
         duration: float | None = None,
         retry_after: int | None = None,
         description: str | None = None,
+        chat_id: int | None = None,
     ) -> Fault:
-        """Fail ``method`` ("*" = all) with ``status``; forever unless times/duration given."""
+        """Fail ``method`` ("*" = all) with ``status``; forever unless times/duration given;
+        with ``chat_id``, only the calls addressed to that chat."""
         until = None if duration is None else self.state.clock() + duration
-        fault = Fault(method.lower(), status, description, retry_after, times=times, until=until)
+        fault = Fault(
+            method.lower(), status, description, retry_after, times=times, until=until,
+            chat_id=chat_id,
+        )  # fmt: skip
         return self.state.faults.add(fault, delay=False)
 
     def delay_method(
         self, method: str, seconds: float, *, times: int | None = None,
-        duration: float | None = None,
+        duration: float | None = None, chat_id: int | None = None,
     ) -> Fault:  # fmt: skip
         """Hold ``method`` for ``seconds`` before handling it; it still takes effect after,
-        as a real request does even when the client has given up on it."""
+        as a real request does even when the client has given up on it. With ``chat_id``,
+        only the calls addressed to that chat."""
         until = None if duration is None else self.state.clock() + duration
-        fault = Fault(method.lower(), delay=seconds, times=times, until=until)
+        fault = Fault(method.lower(), delay=seconds, times=times, until=until, chat_id=chat_id)
         return self.state.faults.add(fault, delay=True)
+
+    def fill_flood_window(self, chat_id: int) -> None:
+        """Use up the chat's flood allowance now, as if the bot had just sent it its limit:
+        its next message gets 429 until the emulator's clock has moved past the window."""
+        limiter = self.state.limiter
+        if limiter is None:
+            raise RuntimeError("this emulator has no flood control (rate_limits=None)")
+        limiter.fill(chat_id, self.state.chats[chat_id].type)
 
     def clear_faults(self) -> None:
         self.state.faults.clear()

@@ -13,7 +13,8 @@ ANY_METHOD = "*"
 
 @dataclass
 class Fault:
-    """One rule; ``method`` is lower-case or ``"*"``. Ends after ``times`` hits or at ``until``."""
+    """One rule; ``method`` is lower-case or ``"*"``. Ends after ``times`` hits or at ``until``.
+    With ``chat_id``, only calls addressed to that chat match."""
 
     method: str
     status: int = 500
@@ -22,6 +23,7 @@ class Fault:
     delay: float = 0.0
     times: int | None = None
     until: float | None = None
+    chat_id: int | None = None
 
     def active(self, now: float) -> bool:
         if self.times is not None and self.times <= 0:
@@ -54,20 +56,22 @@ class FaultPlan:
         self.failures.clear()
         self.delays.clear()
 
-    def _take(self, rules: list[Fault], method: str) -> Fault | None:
+    def _take(self, rules: list[Fault], method: str, chat_id: str | None) -> Fault | None:
         now = self._clock()
         rules[:] = [rule for rule in rules if rule.active(now)]
         for rule in rules:
+            if rule.chat_id is not None and str(rule.chat_id) != chat_id:
+                continue
             if rule.method in (method.lower(), ANY_METHOD):
                 if rule.times is not None:
                     rule.times -= 1
                 return rule
         return None
 
-    def failure_for(self, method: str) -> ApiError | None:
-        rule = self._take(self.failures, method)
+    def failure_for(self, method: str, chat_id: str | None = None) -> ApiError | None:
+        rule = self._take(self.failures, method, chat_id)
         return rule.error() if rule else None
 
-    def delay_for(self, method: str) -> float:
-        rule = self._take(self.delays, method)
+    def delay_for(self, method: str, chat_id: str | None = None) -> float:
+        rule = self._take(self.delays, method, chat_id)
         return rule.delay if rule else 0.0

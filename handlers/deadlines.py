@@ -2,9 +2,9 @@
 
 The logic (overdue, one reminder, escalation after the grace period) lives in
 `WorkflowService.run_deadlines(now)`, which tests drive with a ManualClock. Its notices
-go to an outbox in the same transaction as the deadline step; this job then delivers the
-outbox, marking each notice sent only once delivered. A send that fails for a moment
-(429, a timeout, a 5xx) leaves the notice, and every later one, for the next run.
+go to the notice outbox in the same transaction as the deadline step; this job then renders
+each for its audience into the message outbox (bot.outbox), keyed by the notice, and only
+then marks it done: a crash in between renders it again, and queues nothing twice.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 
 from bot.context import RounaqApp, RounaqContext
-from bot.delivery import is_transient
 from bot.state import runtime_of
 from handlers.notify import deliver
 
@@ -29,18 +28,12 @@ async def check_deadlines(context: RounaqContext) -> None:
     # HQ decisions: one reminder before the deadline, the overdue mark after it; each
     # mark is written with its notices in the outbox, delivered below with the rest.
     await services.followups.run(now)
-    sent = 0
+    queued = 0
     for outbox_id, notice in await workflow.unsent_notices():
-        try:
-            sent += await deliver(context, [notice])
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            log.warning("deadline notices: delivery paused until the next run (%s)", exc)
-            return
+        queued += await deliver(context, [notice], key=f"notice:{outbox_id}")
         await workflow.notice_sent(outbox_id)
-    if sent:
-        log.info("deadline check: %d messages delivered", sent)
+    if queued:
+        log.info("deadline check: %d messages queued", queued)
 
 
 def register(application: RounaqApp) -> None:

@@ -4,22 +4,27 @@ Each recipient gets the message in their own language, with the tracking number 
 button to open the report (plus the buttons that answer it: answer a question, say
 whether the obstacle is removed, object to or implement a decision). The words are
 bot/views/notify.py's; the buttons are their features' kinds (bot/buttons/).
+
+Nothing here sends: the messages are rendered now and queued in the outbox, with the
+update's done mark or in a job's own transaction, and sent after that commit (bot.outbox).
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import Forbidden, TelegramError
 
 from bot.access import ReportAction
 from bot.buttons.hq import AgendaHome, Implemented, Object, ViewDecision
 from bot.buttons.reports import Act, ActOnCard, OpenButton
 from bot.context import RounaqContext
-from bot.delivery import is_transient
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
+from bot.outbox import Outgoing, markup_json
+from bot.persistence import DatabasePersistence
 from bot.services.reports import Submission
 from bot.services.workflow import Audience, Notice, unstaffed_notices
 from bot.views.notify import new_report_text, notice_text
@@ -29,47 +34,50 @@ from storage.models import Role
 log = logging.getLogger(__name__)
 
 
-async def send_safely(
-    context: RounaqContext,
-    chat_id: int,
-    text: str,
-    reply_markup: InlineKeyboardMarkup | None = None,
-) -> bool:
-    """Send one notification; False if it can never be delivered (blocked, chat gone).
+def outgoing(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Outgoing:
+    """One rendered message for the outbox."""
+    return Outgoing(chat_id, text, markup_json(markup))
 
-    A blocked user is marked and not retried. A transient failure (429, a timeout, a 5xx)
-    propagates: the caller's update is handled again (handlers/errors.py), or the
-    deadline job keeps the notice for its next run.
+
+async def post(
+    context: RounaqContext, messages: Sequence[Outgoing], *, key: str | None = None
+) -> int:
+    """Queue messages to people other than the one acting; returns how many.
+
+    While an update is handled they are written with its done mark, keyed by the update:
+    handled again, it queues nothing twice. Elsewhere (a job, the API) they are written
+    now under `key`, which names what they tell of, so that running the job again after
+    a crash queues nothing twice either; without one, they are queued as new.
     """
-    try:
-        await context.bot.send_message(chat_id, text, reply_markup=reply_markup)
-    except Forbidden:
-        if chat_id > 0:
-            await context.services.users.mark_blocked(chat_id)
-        log.info("chat %s blocked the bot; marked", chat_id)
-        return False
-    except TelegramError as exc:
-        if is_transient(exc):
-            raise
-        log.warning("could not notify chat %s: %s", chat_id, exc)
-        return False
-    return True
+    if not messages:
+        return 0
+    persistence = context.application.persistence
+    if context.update_id is not None and isinstance(persistence, DatabasePersistence):
+        persistence.stage_messages(context.update_id, messages)
+        return len(messages)
+    outbox = context.runtime.outbox
+    if outbox is None:
+        raise RuntimeError("the application is built by bot.app.build_application")
+    await outbox.add(key or f"once:{uuid.uuid4().hex}", messages)
+    return len(messages)
 
 
 async def notify_agency_of_new_report(
     context: RounaqContext, submission: Submission, *, channel: str | None = None
 ) -> int:
-    """Post the new report to the agency's officers and group; returns how many got it.
+    """Queue the new report for the agency's officers and group; returns how many messages.
 
     `channel` names the Open311 channel that filed it, so the agency sees where it came from.
     An agency with nobody in the bot: the report went to the HQ (ReportService.submit),
     so the secretariat gets it, and the admins are told whom the agency lacks.
     """
+    key = f"filed:{submission.report.id}"
     if submission.unstaffed:
-        return await _notify_unstaffed(context, submission)
+        return await _notify_unstaffed(context, submission, key)
     if submission.to_hq:
         # The HQ's own kind of obstacle: the secretariat is its agency; nobody lacks anyone.
-        return await deliver(context, [Notice(Audience.SECRETARIAT, "direct", submission.report)])
+        notice = Notice(Audience.SECRETARIAT, "direct", submission.report)
+        return await deliver(context, [notice], key=key)
     services = context.services
     agency = submission.agency
     # Read with the report when it was filed; everyone here is the responsible agency (its
@@ -79,7 +87,7 @@ async def notify_agency_of_new_report(
     recipients = [(o.id, context.language_of(o.id, o.language)) for o in audience.officers]
     if agency.group_chat_id is not None:
         recipients.append((agency.group_chat_id, default))
-    delivered = 0
+    messages: list[Outgoing] = []
     contact = audience.contact
     for chat_id, lang in recipients:
         tr = get_translator(lang)
@@ -105,23 +113,22 @@ async def notify_agency_of_new_report(
                 ),
             ]
         )
-        if await send_safely(context, chat_id, text, reply_markup=markup):
-            delivered += 1
+        messages.append(outgoing(chat_id, text, markup))
     if not recipients:
         log.warning(
             "agency %s has no officers or group: report %s waits unseen",
             agency.code,
             submission.report.id,
         )
-    return delivered
+    return await post(context, messages, key=key)
 
 
-async def _notify_unstaffed(context: RounaqContext, submission: Submission) -> int:
+async def _notify_unstaffed(context: RounaqContext, submission: Submission, key: str) -> int:
     report, agency = submission.report, submission.agency
     log.warning(
         "agency %s has no officers or group: report %s went to the HQ", agency.code, report.id
     )
-    return await deliver(context, unstaffed_notices(context.services.directory, report))
+    return await deliver(context, unstaffed_notices(context.services.directory, report), key=key)
 
 
 async def _recipients(context: RounaqContext, notice: Notice) -> list[tuple[int, str]]:
@@ -225,16 +232,19 @@ def notice_buttons(tr: Translator, notice: Notice) -> list[list[InlineKeyboardBu
     return rows
 
 
-async def deliver(context: RounaqContext, notices: list[Notice] | tuple[Notice, ...]) -> int:
-    """Send every notice to its audience; returns how many messages were delivered."""
-    delivered = 0
+async def deliver(
+    context: RounaqContext,
+    notices: list[Notice] | tuple[Notice, ...],
+    *,
+    key: str | None = None,
+) -> int:
+    """Queue every notice for its audience (see `post`); returns how many messages."""
+    messages: list[Outgoing] = []
     tz = context.settings.tz
     for notice in notices:
         for chat_id, lang in await _recipients(context, notice):
             tr = get_translator(lang)
             fmt = Presenter(lang=lang, tz=tz)
             text = notice_text(tr, fmt, context.services.directory, notice)
-            markup = keyboard(*notice_buttons(tr, notice))
-            if await send_safely(context, chat_id, text, reply_markup=markup):
-                delivered += 1
-    return delivered
+            messages.append(outgoing(chat_id, text, keyboard(*notice_buttons(tr, notice))))
+    return await post(context, messages, key=key)

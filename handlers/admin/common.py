@@ -26,7 +26,7 @@ from bot.services.workflow import WorkflowError
 from bot.views import admin as views_admin
 from bot.views.common import workflow_error
 from handlers.declare import stale
-from handlers.notify import send_safely
+from handlers.notify import outgoing, post
 from handlers.ui import rows
 from storage.models import Role
 
@@ -95,7 +95,7 @@ async def tell_granted(
     lang = context.language_of(user_id, profile.language)
     tr, fmt = get_translator(lang), Presenter(lang=lang, tz=services.settings.tz)
     name = views_admin.role_name(tr, fmt, services.directory, role.value, agency_id)
-    await send_safely(context, user_id, tr.t("admin.invite_redeemed", role=name))
+    await post(context, [outgoing(user_id, tr.t("admin.invite_redeemed", role=name))])
 
 
 def agency_rows(

@@ -166,9 +166,9 @@ async def _received(update: Update, context: RounaqContext, submission: Submissi
         views_report.submitted(tr, context.fmt, submission),
         reply_markup=keyboard([open_report]),
     )
-    # A duplicate is this same press handled again (a retry after a failure, or a
-    # redelivery after a crash): the agency is told unless that already happened.
+    # Queued with this update's done mark (bot.outbox): a duplicate, this same press handled
+    # again after a failure or a crash, queues it again and nothing is sent twice.
+    await notify_agency_of_new_report(context, submission)
     reports = context.services.reports
     if not submission.duplicate or not await reports.agency_notified(report.id):
-        await notify_agency_of_new_report(context, submission)
         await reports.mark_agency_notified(report.id, submission.agency.id)

@@ -13,14 +13,15 @@ from bot.access import Principal
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
 from bot.delivery import is_transient
-from bot.formatting import Presenter
+from bot.formatting import Presenter, split_message
 from bot.i18n import Translator, get_translator
 from bot.minutes import MinutesContext
 from bot.services.sessions import SessionService
 from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
 from handlers import asking, drafts
-from handlers.ui import answer_quietly, message_of, send_chunks
+from handlers.notify import outgoing, post
+from handlers.ui import answer_quietly, message_of
 
 # The session whose edited minutes are awaited.
 EDIT_KEY = drafts.register("session_minutes_edit", "session_minutes")
@@ -101,4 +102,9 @@ async def reached(send: Awaitable[object]) -> bool:
 async def send_to(
     context: RounaqContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> bool:
-    return await reached(send_chunks(context, chat_id, text, markup))
+    """Queue text of any length for an agency's chat, sent after the commit (bot.outbox):
+    parts of at most 4096 characters, the buttons under the last."""
+    chunks = split_message(text)
+    last = len(chunks) - 1
+    messages = [outgoing(chat_id, c, markup if i == last else None) for i, c in enumerate(chunks)]
+    return await post(context, messages) > 0

@@ -5,6 +5,8 @@
 * after the report is committed and before the owner is told (the confirmation fails):
   the restart handles the undone row again; the report is stored once, the owner and the
   agency are each told once;
+* after the update's commit (its notice queued in the outbox) and before the notice is
+  sent: the restart sends the queued notice; the agency and the owner are each told once;
 * in webhook mode, after the post was answered 200 and before the update was handled.
 """
 
@@ -23,7 +25,8 @@ from tests.e2e.bot_process import BotProcess
 from tests.e2e.durability_helpers import texts_with
 from tests.e2e.expect import piece
 from tests.e2e.ports import free_port
-from tests.e2e.test_crash import bot_at_attachments, finished_once, stored, until
+from tests.e2e.report_steps import DESCRIPTION, summary_after
+from tests.e2e.test_crash import NEW_REPORT, bot_at_attachments, finished_once, stored, until
 from tests.e2e.test_webhook import PUBLIC_URL, SECRET, post, wait_listening
 from tests.people import Person
 
@@ -102,6 +105,34 @@ async def test_kill_9_after_storing_and_after_committing_each_handled_and_told_o
         await bot.start(emulator)
         await finished_once(settings, emulator, owner, officer)
         assert len(texts_with(owner, RECEIPT)) == 1
+
+
+async def test_kill_9_after_the_commit_and_before_the_notice_is_sent_tells_each_once(
+    settings: Settings, emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    async with bot_at_attachments(settings, emulator, tmp_path) as (bot, owner, officer, ask_files):
+        summary = await summary_after(owner, ask_files)
+        # The agency's notice is held at the server: the process dies with the report, the
+        # owner's receipt and the queued notice behind it, and the officer not yet told.
+        held = emulator.delay_method("sendMessage", HELD, times=1, chat_id=officer.id)
+        await owner.press_only(summary, "ثبت گزارش")
+        submit = emulator.update_ids("callback_query")[-1]
+
+        async def committed_and_sending() -> bool:
+            row = await inbox_row(settings, submit)
+            return row is not None and row.done_at is not None and held.times == 0
+
+        await until(committed_and_sending)
+        await bot.kill9()
+        assert len(texts_with(owner, RECEIPT)) == 1
+        assert not texts_with(officer, NEW_REPORT)
+
+        emulator.clear_faults()
+        await bot.start(emulator)
+        await emulator.wait_for_message(officer.id, lambda m: NEW_REPORT in m.text, timeout=15)
+        assert await stored(settings) == (1, 1, [DESCRIPTION])
+        assert len(texts_with(owner, RECEIPT)) == 1
+        assert len(texts_with(officer, NEW_REPORT)) == 1
 
 
 async def test_kill_9_after_a_webhook_post_was_answered_handles_it_after_the_restart(

@@ -1,5 +1,6 @@
 """Cheap looks at the database from outside, for what the driver asks after every step:
-is every stored update handled, and did the rows the invariants read change.
+is every stored update handled (and its notices sent, or tried once), and did the rows the
+invariants read change.
 
 Asked after every step (and the first many times while the bot works), so a look must
 cost microseconds, not a pooled SQLAlchemy session: on SQLite a plain read-only sqlite3
@@ -18,6 +19,12 @@ from sqlalchemy.engine import make_url
 # while done_at alone scanned every row the walk had stored (0.3 ms at 3,000 rows, about
 # 37 looks a step, each blocking the loop the bot runs in).
 UNDONE = "SELECT count(*) FROM update_inbox WHERE bot_id = {bot_id} AND done_at IS NULL"
+# Notices queued and not yet tried (bot.outbox); one that was tried and waits (a 429's
+# retry_after, a network error's backoff) is not waited for.
+UNTRIED = (
+    "SELECT count(*) FROM message_outbox WHERE bot_id = {bot_id} AND state = 'pending'"
+    " AND attempts = 0"
+)
 # Changes whenever a report, an event, a unit or a user's phone is written (every status
 # change adds an event), so the rows are read again only then.
 VERSION = (
@@ -30,6 +37,8 @@ class Probe:
     def __init__(self, database_url: str, bot_id: int) -> None:
         self.url = make_url(database_url)
         self.undone_sql = UNDONE.format(bot_id=int(bot_id))
+        self.untried_sql = UNTRIED.format(bot_id=int(bot_id))
+        self._outbox: bool | None = None  # and an outbox of notices?
         self._sqlite: sqlite3.Connection | None = None
         self._pg: Any = None  # asyncpg.Connection
         self._inbox: bool | None = None  # does the bot keep a durable inbox table?
@@ -48,18 +57,28 @@ class Probe:
         return tuple(await self._pg.fetchrow(sql))
 
     async def undone(self) -> bool:
-        """Stored updates whose handling has not committed yet."""
+        """Stored updates whose handling has not committed yet, or notices not yet tried."""
         if self._inbox is False:
             return False
+        # None: no durable inbox in this version of the bot.
+        count = await self._count(self.undone_sql, "update_inbox")
+        self._inbox = count is not None
+        if count or not self._inbox or self._outbox is False:
+            return bool(count)
+        # None: this version of the bot sends its notices inline.
+        untried = await self._count(self.untried_sql, "message_outbox")
+        self._outbox = untried is not None
+        return bool(untried)
+
+    async def _count(self, sql: str, table: str) -> int | None:
+        """The count `sql` reads, or None when the database has no such `table`."""
         try:
-            (count,) = await self._rows(self.undone_sql)
+            (count,) = await self._rows(sql)
         except Exception as exc:
-            if "update_inbox" not in str(exc):
+            if table not in str(exc):
                 raise
-            self._inbox = False  # no durable inbox in this version of the bot
-            return False
-        self._inbox = True
-        return bool(count)
+            return None
+        return int(count)
 
     async def sees_the_bot(self) -> bool:
         """Whether the bot's stored updates are where `undone` looks (asked once an update
