@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 from typing import Final
 
 import jdatetime
@@ -18,6 +18,7 @@ __all__ = [
     "JALALI_MONTHS_EN",
     "JALALI_MONTHS_FA",
     "ZWNJ",
+    "amount_readings",
     "find_tracking_numbers",
     "format_tracking_number",
     "jalali_to_date",
@@ -173,9 +174,25 @@ def parse_percent(s: str) -> int | None:
 # ----------------------------------------------------------------------------- amounts
 
 _MAX_AMOUNT: Final = 2**63 - 1  # what a BIGINT column holds; far beyond any real amount
-_NUMBER_RE: Final = (
-    rf"[0-9]{{1,3}}(?:[{_GROUP_SEPS}][0-9]{{3}}(?![0-9]))+(?:[.\u066b/][0-9]+)?"
-    r"|[0-9]+(?:[.\u066b/][0-9]+)?"
+# What the marks between digits mean in an amount, by how people type them:
+# - ٬ ' and spaces only group thousands; ٫ (Persian's own) is only the decimal mark;
+# - , and ، group thousands before three digits; once, before one or two digits, they can
+#   only be the decimal mark (۲،۵ میلیارد, 2,5 billion);
+# - . and / once are the decimal mark (۲/۵ میلیارد, 2.5 billion); dots twice or more group
+#   (500.000.000); slashes twice or more are a date, not an amount;
+# - one dot before exactly three digits (500.000, ۱.۵۰۰ میلیارد) is typed meaning either:
+#   when both readings are amounts, neither is taken (`amount_readings` names both).
+_GROUP_ONLY: Final = "\u066c'"
+_SPACES: Final = " \u00a0\u202f"
+_DECIMAL_ONLY: Final = "\u066b"
+_COMMAS: Final = ",\u060c"
+_POINTS: Final = "./"
+_MARKS: Final = _GROUP_ONLY + _DECIMAL_ONLY + _COMMAS + _POINTS
+_SEP_RE: Final = re.compile(f"[{_MARKS}{_SPACES}]")
+# A space joins digits only before a group of exactly three, so "12 34" stays two numbers.
+_NUMBER_RE: Final = rf"[0-9]+(?:(?:[{_MARKS}]|[{_SPACES}](?=[0-9]{{3}}(?![0-9])))[0-9]+)*"
+_AMBIGUOUS_DOT_RE: Final = re.compile(
+    rf"(?<![0-9{_MARKS}])([0-9]{{1,3}})\.([0-9]{{3}})(?![0-9{_MARKS}])", re.ASCII
 )
 # Word -> magnitude. Persian misspellings without the ی are common. "همت" (هزار میلیارد
 # تومان) is the abbreviation the news uses; it implies tomans.
@@ -197,7 +214,6 @@ _AMOUNT_TOKEN_RE: Final = re.compile(
     rf"\s*(?:(?P<num>{_NUMBER_RE})|(?P<word>{'|'.join(map(re.escape, _WORDS))})(?![a-z]))",
     re.ASCII,
 )
-_DECIMAL_SEPS_RE: Final = re.compile("[.\u066b/]")
 
 
 def _amount_tokens(s: str) -> list[tuple[str, str]] | None:
@@ -217,13 +233,48 @@ def _amount_tokens(s: str) -> list[tuple[str, str]] | None:
 
 
 def _to_decimal(number: str) -> Decimal | None:
-    number = _DECIMAL_SEPS_RE.sub(".", re.sub(f"[{_GROUP_SEPS}]", "", number))
-    if len(number.replace(".", "")) > _MAX_DIGITS:
+    """Digits and the marks between them read by the rules above (_GROUP_ONLY...)."""
+    marks = _SEP_RE.findall(number)
+    groups = _SEP_RE.split(number)
+    point = False  # whether the last mark is the decimal one
+    if marks:
+        last, once = marks[-1], marks.count(marks[-1]) == 1
+        point = (
+            last in _DECIMAL_ONLY
+            or (last in _POINTS and once)
+            or (last in _COMMAS and once and len(groups[-1]) < 3)
+        )
+    whole_marks, whole = (marks[:-1], groups[:-1]) if point else (marks, groups)
+    if whole_marks:
+        kinds = {" " if m in _SPACES else m for m in whole_marks}
+        if len(kinds) > 1 or kinds & {*_DECIMAL_ONLY, "/"}:
+            return None  # "1,500.000,5", "1405/09/07"
+        if not 1 <= len(whole[0]) <= 3 or any(len(g) != 3 for g in whole[1:]):
+            return None  # not thousands: "1,5000", "12.34.56"
+    digits = "".join(whole) + ("." + groups[-1] if point else "")
+    if len(digits) - int(point) > _MAX_DIGITS:
         return None
-    try:
-        return Decimal(number)
-    except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
-        return None
+    return Decimal(digits)
+
+
+def _amount_text(s: str) -> str:
+    # A full stop or a question mark after the amount ("۵۰۰ میلیون.") is the sentence's.
+    return to_latin_digits(normalize_for_match(s)).rstrip(" .!?\u061f")
+
+
+def amount_readings(s: str) -> tuple[int, ...]:
+    """Every amount of rials `s` can mean: none, one, or two when one dot before three
+    digits could be the decimal mark or a thousands mark and both readings are amounts
+    (``"۱.۵۰۰ میلیارد"``: 1.5 or 1,500 billion); the smaller first."""
+    text = _amount_text(s)
+    if _AMBIGUOUS_DOT_RE.search(text) is None:
+        amount = _parse_amount(text)
+        return () if amount is None else (amount,)
+    readings = (
+        _parse_amount(_AMBIGUOUS_DOT_RE.sub("\\1\u066b\\2", text)),
+        _parse_amount(_AMBIGUOUS_DOT_RE.sub("\\1\u066c\\2", text)),
+    )
+    return tuple(sorted({r for r in readings if r is not None}))
 
 
 def parse_amount_rials(s: str) -> int | None:
@@ -232,11 +283,18 @@ def parse_amount_rials(s: str) -> int | None:
     Understands digits in any script with separators, magnitude words in Persian and
     English (هزار، میلیون، میلیارد، تریلیون، همت / thousand, million, billion, k, m, bn),
     compound forms (``۱۱ هزار و ۱۶۵ میلیارد`` = 11,165 billion, ``۲ میلیون و ۵۰۰ هزار``),
-    a fractional magnitude (``2.5 billion``, ``۲٫۵ میلیارد``, ``۲/۵ میلیارد``) and a final
-    unit (rial, or toman = 10 rials; rial when absent). Returns ``None`` for anything
-    else, for zero or less, for fractions of a rial and for amounts beyond a BIGINT.
+    grouped digits (``500,000,000``, ``500.000.000``, ``۵۰۰٬۰۰۰٬۰۰۰``), a fractional
+    magnitude (``2.5 billion``, ``۲٫۵ میلیارد``, ``۲/۵ میلیارد``, ``۲،۵ میلیارد``) and a
+    final unit (rial, or toman = 10 rials; rial when absent). Returns ``None`` for
+    anything else, for an amount that can be read two ways (``amount_readings``), for
+    zero or less, for fractions of a rial and for amounts beyond a BIGINT.
     """
-    tokens = _amount_tokens(to_latin_digits(normalize_for_match(s)))
+    readings = amount_readings(s)
+    return readings[0] if len(readings) == 1 else None
+
+
+def _parse_amount(text: str) -> int | None:
+    tokens = _amount_tokens(text)
     if not tokens:
         return None
     multiplier = 1

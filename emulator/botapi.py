@@ -38,7 +38,8 @@ CHAT_ACTIONS = frozenset(
 # Methods that put or change a message in a chat; only these consume flood-control budget.
 RATE_LIMITED = frozenset(
     {
-        "sendMessage", "sendPhoto", "sendDocument", "editMessageText", "editMessageCaption",
+        "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendAnimation",
+        "sendVideoNote", "editMessageText", "editMessageCaption",
         "editMessageReplyMarkup", "copyMessage", "forwardMessage",
     }
 )  # fmt: skip
@@ -67,6 +68,9 @@ class BotApi:
             "sendMessage": self.send_message,
             "sendPhoto": self.send_photo,
             "sendDocument": self.send_document,
+            "sendVideo": self.send_video,
+            "sendAnimation": self.send_animation,
+            "sendVideoNote": self.send_video_note,
             "sendChatAction": self.send_chat_action,
             "editMessageText": self.edit_message_text,
             "editMessageCaption": self.edit_message_caption,
@@ -365,17 +369,39 @@ class BotApi:
             lambda: self.s.files.add_document(upload.data, upload.filename, upload.content_type),
         )
 
-    def _send_file(self, p: Params, chat: Chat, kind: str, store: Callable[[], object]) -> Any:
-        """A photo or document message with its caption. The caption, markup, reply and the
-        chat's rate are checked before `store` keeps a new upload, so a refused send leaves
-        no file behind."""
+    async def send_video(self, p: Params) -> Any:
+        return self._send_media(p, "video")
+
+    async def send_animation(self, p: Params) -> Any:
+        return self._send_media(p, "animation")
+
+    async def send_video_note(self, p: Params) -> Any:
+        return self._send_media(p, "video_note")
+
+    def _send_media(self, p: Params, kind: str) -> Any:
+        """A video, animation or video note sent again by its file_id (one a user sent):
+        the bot never uploads one here. A video note has no caption."""
+        chat = self._writable(p)
+        stored = self._reuse(p, kind)
+        if kind == "video_note" and p.get_str("caption"):
+            raise bad_request("video notes can't have a caption")
+        return self._send_file(p, chat, kind, lambda: stored.video_json(kind), extra=True)
+
+    def _send_file(
+        self, p: Params, chat: Chat, kind: str, store: Callable[[], object], *, extra: bool = False
+    ) -> Any:
+        """A photo, document or video message with its caption. The caption, markup, reply
+        and the chat's rate are checked before `store` keeps a new upload, so a refused send
+        leaves no file behind. `extra`: the file is the message's JSON (a video's), not a
+        field of its own."""
         text, source, mode, entities = self._caption(p)
         markup = self._markup(p)
         reply_to = self._reply_to(p, chat)
         self._rate(chat)
+        file = {"extra": {kind: store()}} if extra else {kind: store()}
         message = self._bot_message(
             chat, kind=kind, text=text, source_text=source, parse_mode=mode,
-            entities=entities, reply_markup=markup, reply_to=reply_to, **{kind: store()},
+            entities=entities, reply_markup=markup, reply_to=reply_to, **file,
         )  # fmt: skip
         return message.to_json()
 

@@ -437,15 +437,36 @@ class BotApiEmulator:
 
     async def send_video(
         self, user_id: int, data: bytes = b"\x00\x00\x00\x18ftypmp42fake-video", *,
-        duration: int = 3, chat_id: int | None = None,
+        duration: int = 3, caption: str | None = None, chat_id: int | None = None,
     ) -> SentMessage:  # fmt: skip
         stored = self.state.files.add_other("video", data, "video/mp4")
-        video = {
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "width": 640, "height": 360, "duration": duration, "mime_type": "video/mp4",
-            "file_size": len(data),
-        }  # fmt: skip
-        return self._user_message(user_id, chat_id, kind="video", extra={"video": video})
+        video = stored.video_json("video", duration)
+        return self._user_message(
+            user_id, chat_id, kind="video", text=caption or "", extra={"video": video}
+        )
+
+    async def send_video_note(
+        self, user_id: int, data: bytes = b"\x00\x00\x00\x18ftypmp42fake-note", *,
+        chat_id: int | None = None,
+    ) -> SentMessage:  # fmt: skip
+        """A round video message (no caption: Telegram has none for them)."""
+        stored = self.state.files.add_other("video_note", data, "video/mp4")
+        note = stored.video_json("video_note")
+        return self._user_message(user_id, chat_id, kind="video_note", extra={"video_note": note})
+
+    async def send_animation(
+        self, user_id: int, data: bytes = b"\x00\x00\x00\x18ftypmp42fake-gif", *,
+        caption: str | None = None, chat_id: int | None = None,
+    ) -> SentMessage:  # fmt: skip
+        """A GIF: as Telegram does, the message carries it as a document too."""
+        stored = self.state.files.add_other("animation", data, "video/mp4")
+        extra = {
+            "animation": stored.video_json("animation"),
+            "document": {**stored.document_json(), "file_name": "animation.mp4"},
+        }
+        return self._user_message(
+            user_id, chat_id, kind="animation", text=caption or "", extra=extra
+        )
 
     async def send_location(
         self, user_id: int, latitude: float, longitude: float, *, chat_id: int | None = None

@@ -39,7 +39,7 @@ class StoredFile:
     file_id: str
     file_unique_id: str
     data: bytes
-    kind: str  # photo, document, voice, sticker: Telegram refuses to mix them up
+    kind: str  # photo, document, voice, sticker, video...: Telegram refuses to mix them up
     file_path: str
     file_name: str | None = None
     mime_type: str | None = None
@@ -69,6 +69,13 @@ class StoredFile:
         if self.mime_type:
             data["mime_type"] = self.mime_type
         return data
+
+    def video_json(self, kind: str, duration: int = 3) -> JSON:
+        """A ``Video``, ``Animation`` or ``VideoNote`` (`kind`: video, animation, video_note)."""
+        data = {**self._base_json(), "duration": duration}
+        if kind == "video_note":
+            return {**data, "length": 240}
+        return {**data, "width": 640, "height": 360, "mime_type": self.mime_type or "video/mp4"}
 
     def file_json(self) -> JSON:
         """The ``File`` object of getFile."""

@@ -29,7 +29,7 @@ from bot.views.common import report_list_line, report_with_history, tracking_num
 from handlers import drafts
 from handlers.card import answered_no, report_keyboard
 from handlers.declare import button, command, stale
-from handlers.start import menu_buttons
+from handlers.start import RESUME_REPORT, menu_buttons
 from handlers.ui import (
     answer_opened,
     keyboard,
@@ -56,7 +56,7 @@ async def _render_page(
         text = tr.t("myreports.empty")
         if drafting:
             text += "\n\n" + tr.t("myreports.draft_open")
-            label, data = tr.t("report.btn_resume"), "menu:report"
+            label, data = tr.t("report.btn_resume"), RESUME_REPORT
         elif await context.services.units.of_owner(context.principal.user_id):
             label, data = tr.t("start.btn_report"), "menu:report"
         else:
@@ -79,7 +79,7 @@ async def _render_page(
     if drafting:
         lines.append(tr.t("myreports.draft_open"))
         buttons.append(
-            [InlineKeyboardButton(tr.t("report.btn_resume"), callback_data="menu:report")]
+            [InlineKeyboardButton(tr.t("report.btn_resume"), callback_data=RESUME_REPORT)]
         )
     return "\n\n".join(lines), keyboard(*buttons)
 
@@ -158,7 +158,7 @@ def pressed_report(
 async def files_button(
     context: RounaqContext, query: CallbackQuery, view: ReportView, chat_id: int
 ) -> None:
-    """Send the report's photos and documents again, by their Telegram file ids."""
+    """Send the report's photos, videos and documents again, by their Telegram file ids."""
     tr = context.tr
     if not view.attachments:
         # The button is shown only for a report with files: this one was forged.
@@ -169,10 +169,27 @@ async def files_button(
     total = context.fmt.number(len(view.attachments))
     for i, file in enumerate(view.attachments, start=1):
         caption = tr.t("myreports.file_caption", number=number, i=context.fmt.number(i), n=total)
-        if file.kind == "photo":
-            await context.bot.send_photo(chat_id, file.file_id, caption=caption)
-        else:
-            await context.bot.send_document(chat_id, file.file_id, caption=caption)
+        await _send_file(context, chat_id, file.kind, file.file_id, caption)
+
+
+async def _send_file(
+    context: RounaqContext, chat_id: int, kind: str, file_id: str, caption: str
+) -> None:
+    """A report's file sent again by its file id, by the method of its kind: Telegram
+    refuses a video's id where a document's is expected."""
+    bot = context.bot
+    if kind == "photo":
+        await bot.send_photo(chat_id, file_id, caption=caption)
+    elif kind == "video":
+        await bot.send_video(chat_id, file_id, caption=caption)
+    elif kind == "animation":
+        await bot.send_animation(chat_id, file_id, caption=caption)
+    elif kind == "video_note":
+        # A round video takes no caption: which report it belongs to comes first.
+        await bot.send_message(chat_id, caption)
+        await bot.send_video_note(chat_id, file_id)
+    else:
+        await bot.send_document(chat_id, file_id, caption=caption)
 
 
 @pressed_report

@@ -40,6 +40,11 @@ class ChooseLanguage(CallbackData, prefix="lang"):
         return self.lang in languages()
 
 
+# The unfinished report's "go on" where the report flow is not asking (/myreports): it goes
+# on with the draft if there is one still, else says it is gone (handlers/report/entry).
+RESUME_REPORT = "menu:report:resume"
+
+
 def menu_buttons(
     context: RounaqContext, *, with_help: bool = False, owner_shortcuts: bool = True
 ) -> list[list[InlineKeyboardButton]]:

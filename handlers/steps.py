@@ -197,14 +197,19 @@ class _StepShown(Awaited):
 
 
 async def reprompt(
-    update: Update, context: RounaqContext, hint_key: str = "common.use_buttons"
+    update: Update,
+    context: RounaqContext,
+    hint_key: str = "common.use_buttons",
+    *,
+    hint: str | None = None,
 ) -> None:
-    """The hint, with the step's buttons again."""
+    """The hint (the catalog's `hint_key`, or `hint` when it is rendered already), with
+    the step's buttons again."""
     message = update.effective_message
     if message is None:
         return
     again = await message.reply_text(
-        context.tr.t(hint_key), reply_markup=remembered_markup(context)
+        hint or context.tr.t(hint_key), reply_markup=remembered_markup(context)
     )
     flow = context.user_data.get(STEP_FLOW_KEY) if context.user_data is not None else None
     if isinstance(flow, str):

@@ -28,7 +28,7 @@ COMMANDS = [command("report", entry.begin, needs=Permission.SUBMIT_REPORT, priva
 
 
 def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
-    attached = filters.PHOTO | filters.Document.ALL
+    attached = files.ATTACHED
     return flow.conversation(
         "report",
         COMMANDS[0],
@@ -89,7 +89,7 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
         },
         draft=draft.DRAFT,
         lost="report.restart",
-        entry_button=r"^menu:report$",
+        entry_button=r"^menu:report(?::resume)?$",
         asks={
             State.RESUME: prompts.ask_resume,
             State.UNIT: entry.ask_unit,
@@ -103,14 +103,20 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
 
 
 def register_edits(application: RounaqApp) -> None:
-    """The flow's edited messages: the description's own message corrected (the gate lets
-    such an edit through and answers every other)."""
+    """The flow's edited messages: the description's own message corrected, before the
+    report is submitted or after (the gate lets such an edit through and answers every
+    other)."""
     edited = MessageHandler(
         filters.UpdateType.EDITED_MESSAGE & files.DescriptionEdit(application),
         files.description_edited,
     )
-    runtime_of(application).edit_claims.append(edited.check_update)
-    application.add_handler(edited)
+    filed = MessageHandler(
+        filters.UpdateType.EDITED_MESSAGE & files.FiledDescriptionEdit(application),
+        files.filed_edit,
+    )
+    for handler in (edited, filed):
+        runtime_of(application).edit_claims.append(handler.check_update)
+        application.add_handler(handler)
 
 
 def register(application: RounaqApp) -> None:

@@ -7,7 +7,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RounaqContext
 from bot.services.reports import ReportDraft, ReportError, Submission, amount_allowed
-from bot.text import parse_amount_rials
+from bot.text import amount_readings
 from bot.views import report as views_report
 from bot.views.common import tracking_number
 from handlers import flow
@@ -15,6 +15,7 @@ from handlers.declare import stale
 from handlers.myreports import OpenButton
 from handlers.notify import notify_agency_of_new_report
 from handlers.report.draft import DRAFT, State, Submit, send, step_shown
+from handlers.report.files import remember_filed
 from handlers.report.prompts import ask_category, ask_description, show_summary
 from handlers.steps import chosen, remembered_markup, reprompt, retire
 from handlers.ui import keyboard
@@ -23,11 +24,25 @@ from handlers.ui import keyboard
 SENT_KEY = "report_sent"
 
 
+def read_amount(context: RounaqContext, text: str) -> tuple[int | None, str | None]:
+    """(the amount typed, or what to tell when there is none): one that can be read two
+    ways ("۱.۵۰۰ میلیارد") names both, so the owner types the one they meant."""
+    readings = [r for r in amount_readings(text) if amount_allowed(r)]
+    if len(readings) == 1:
+        return readings[0], None
+    if len(readings) == 2:
+        money = context.fmt.money
+        return None, context.tr.t(
+            "report.amount_ambiguous", one=money(readings[0]), other=money(readings[1])
+        )
+    return None, None
+
+
 async def got_amount(update: Update, context: RounaqContext) -> int:
     _message, text = flow.typed(update)
-    amount = parse_amount_rials(text)
-    if amount is None or not amount_allowed(amount):
-        await reprompt(update, context, "report.amount_invalid")
+    amount, ambiguous = read_amount(context, text)
+    if amount is None:
+        await reprompt(update, context, "report.amount_invalid", hint=ambiguous)
         return State.AMOUNT
     with DRAFT.edit(context) as draft:
         draft.amount, draft.amount_skipped = amount, False
@@ -40,14 +55,15 @@ async def amount_at_summary(update: Update, context: RounaqContext) -> int:
     answered with the preview's buttons."""
     _message, text = flow.typed(update)
     values = DRAFT.of(context)
-    amount = parse_amount_rials(text)
+    amount, ambiguous = read_amount(context, text)
     category = (
         context.services.directory.category(values.category_id)
         if values.category_id is not None
         else None
     )
-    if category is None or not category.financial or amount is None or not amount_allowed(amount):
-        await reprompt(update, context)
+    financial = category is not None and category.financial
+    if not financial or amount is None:
+        await reprompt(update, context, hint=ambiguous if financial else None)
         return State.CONFIRM
     with DRAFT.edit(context) as draft:
         draft.amount, draft.amount_skipped = amount, False
@@ -108,6 +124,7 @@ async def submit(update: Update, context: RounaqContext) -> int:
     ):
         context.user_data[SENT_KEY] = [choice.query.message.message_id, submission.report.id]
     await _received(update, context, submission)
+    remember_filed(context, values.description_message, submission.report.id)
     # The draft goes last: if anything above fails for a moment, the press is handled
     # again from the same draft (and the service recognises the report as stored).
     DRAFT.drop(context)

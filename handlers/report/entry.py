@@ -24,14 +24,21 @@ from handlers.report.prompts import (
     ask_description,
     ask_resume,
 )
+from handlers.start import RESUME_REPORT
 from handlers.ui import keyboard, rows
 
 
 async def begin(update: Update, context: RounaqContext) -> int:
-    if update.callback_query:
-        await update.callback_query.answer()
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
     held = DRAFT.held(context)
+    resume = query is not None and query.data == RESUME_REPORT
+    if resume and held is None:
+        return await draft_gone(update, context)
     if held is not None and held.category_id is not None:
+        if resume:
+            return await go_on(update, context)
         # A draft in hand (the owner came back after a while, or a restart): /report must
         # not throw away what they wrote. Ask first.
         return await ask_resume(update, context)
@@ -40,6 +47,11 @@ async def begin(update: Update, context: RounaqContext) -> int:
 
 async def resume_draft(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
+    return await go_on(update, context)
+
+
+async def go_on(update: Update, context: RounaqContext) -> int:
+    """The held draft asked on from the step it was left at."""
     held = DRAFT.of(context)
     if held.description is not None and not held.files_done:
         # Left at the files step: photos are taken there only.
@@ -48,6 +60,23 @@ async def resume_draft(update: Update, context: RounaqContext) -> int:
         return await after_description(update, context)
     await ask_description(update, context)
     return State.DESCRIPTION
+
+
+async def draft_gone(update: Update, context: RounaqContext) -> int:
+    """ "Continue the unfinished report" pressed on an old list after the draft ended
+    (submitted, or cancelled): a new report begun unasked would pass for the old one going
+    on. They are told, with a new report and their reports to choose from."""
+    tr = context.tr
+    await send(
+        update,
+        context,
+        tr.t("report.draft_gone"),
+        reply_markup=keyboard(
+            [InlineKeyboardButton(tr.t("start.btn_report"), callback_data="menu:report")],
+            [InlineKeyboardButton(tr.t("start.btn_myreports"), callback_data="menu:myreports")],
+        ),
+    )
+    return ConversationHandler.END
 
 
 async def new_draft(update: Update, context: RounaqContext) -> int:

@@ -5,8 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from telegram import Message, Update
+from telegram import (
+    Animation,
+    InlineKeyboardButton,
+    Message,
+    PhotoSize,
+    Update,
+    Video,
+    VideoNote,
+)
+from telegram.ext import filters
 
+from bot.access import ReportAction
+from bot.buttons.reports import OpenButton
 from bot.context import RounaqContext
 from bot.services.reports import (
     DESCRIPTION_MAX,
@@ -17,12 +28,38 @@ from bot.services.reports import (
     letters_and_digits,
 )
 from bot.text import normalize_text
+from bot.views.common import tracking_number
 from handlers import flow
 from handlers.awaited import Awaited
+from handlers.card import action_button
 from handlers.report.draft import DRAFT, State, step_shown
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
 from handlers.steps import reprompt, step_markup
-from handlers.ui import message_of
+from handlers.ui import keyboard, message_of
+
+# What the flow keeps as a file: photos and documents, and the video an owner films the
+# obstacle with (a video, a round video note, a GIF: each sent again as it came).
+ATTACHED = (
+    filters.PHOTO | filters.Document.ALL | filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION
+)
+
+
+def _media(message: Message) -> tuple[str, PhotoSize | Video | VideoNote | Animation] | None:
+    """The message's photo (its largest size) or video, by the kind it is kept as."""
+    if message.photo:
+        return "photo", message.photo[-1]
+    # A GIF comes as an animation and as a document of it: the animation is what it is.
+    if message.animation:
+        return "animation", message.animation
+    if message.video:
+        return "video", message.video
+    if message.video_note:
+        return "video_note", message.video_note
+    return None
+
+
+def has_file(message: Message) -> bool:
+    return message.document is not None or _media(message) is not None
 
 
 def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str | None]:
@@ -41,7 +78,7 @@ def check_description(context: RounaqContext, raw: str) -> tuple[str | None, str
 async def got_description(update: Update, context: RounaqContext) -> int:
     message = message_of(update)
     raw = message.text or message.caption or ""
-    if message.photo or message.document:
+    if has_file(message):
         refused = add_attachment(context, message)
         if refused:
             # The file only: its caption is still the owner's words, read as below.
@@ -109,6 +146,60 @@ async def description_edited(update: Update, context: RounaqContext) -> None:
         await continue_after(context, message, told)
 
 
+# user_data: the messages submitted reports' descriptions came from, [[message id, report
+# id], ...], newest last: an edit of one after the submission is answered (filed_edit).
+FILED_KEY = "report_filed_descriptions"
+MAX_FILED = 20
+
+
+def remember_filed(context: RounaqContext, message_id: int | None, report_id: int) -> None:
+    """The description of report `report_id` came from message `message_id` (if known)."""
+    if message_id is None or context.user_data is None:
+        return
+    filed = context.user_data.get(FILED_KEY)
+    kept = [e for e in filed if e[0] != message_id] if isinstance(filed, list) else []
+    context.user_data[FILED_KEY] = [*kept, [message_id, report_id]][-MAX_FILED:]
+
+
+def _filed_report(user_data: Mapping[str, Any] | None, message_id: int) -> int | None:
+    filed = user_data.get(FILED_KEY) if user_data is not None else None
+    if not isinstance(filed, list):
+        return None
+    return next((int(e[1]) for e in filed if e[0] == message_id), None)
+
+
+class FiledDescriptionEdit(Awaited):
+    """An edit of the message a submitted report's description came from."""
+
+    def awaits(self, user_data: Mapping[str, Any], message: Message) -> bool:
+        return _filed_report(user_data, message.message_id) is not None
+
+
+async def filed_edit(update: Update, context: RounaqContext) -> None:
+    """The description's message edited after its report was submitted: on a phone an edit
+    is how a typo is corrected, and it looks as if the report changed. It did not (the
+    agency has it as submitted): the owner is told so, with the way to add what changed."""
+    message = update.edited_message
+    assert message is not None  # the filter (FiledDescriptionEdit) let only such an edit in
+    report_id = _filed_report(context.user_data, message.message_id)
+    report = await context.services.reports.get(report_id) if report_id is not None else None
+    if report is None or report.owner_id != context.principal.user_id:
+        await message.reply_text(context.tr.t("limits.edit_ignored"))
+        return
+    tr = context.tr
+    text = tr.t("report.edited_after_submit", number=tracking_number(context.fmt, report))
+    buttons = []
+    if ReportAction.ADD_INFO in await context.services.workflow.available(
+        context.principal, report
+    ):
+        text += "\n" + tr.t("report.edited_add_info", button=tr.t("workflow.btn_inf"))
+        buttons.append([action_button(tr, report, ReportAction.ADD_INFO)])
+    open_report = InlineKeyboardButton(
+        tr.t("myreports.btn_open"), callback_data=OpenButton(report.id).pack()
+    )
+    await message.reply_text(text, reply_markup=keyboard(*buttons, [open_report]))
+
+
 def add_attachment(context: RounaqContext, message: Message) -> str | None:
     """Store the file's id (never its bytes); an error message if it is refused."""
     tr = context.tr
@@ -123,14 +214,19 @@ def add_attachment(context: RounaqContext, message: Message) -> str | None:
 
 
 def _attachment(context: RounaqContext, message: Message) -> tuple[Attachment | None, str | None]:
-    """The message's photo or document as an attachment, or why it is refused."""
+    """The message's photo, video or document as an attachment, or why it is refused."""
     tr = context.tr
     limit = context.settings.max_upload_bytes
-    if message.photo:
-        photo = message.photo[-1]  # the largest size
-        if photo.file_size and photo.file_size > limit:
+    media = _media(message)
+    if media is not None:
+        kind, file = media
+        if file.file_size and file.file_size > limit:
             return None, _too_big(context)
-        return Attachment("photo", photo.file_id, photo.file_unique_id, size=photo.file_size), None
+        mime_type = file.mime_type if isinstance(file, Video | Animation) else None
+        attachment = Attachment(
+            kind, file.file_id, file.file_unique_id, mime_type=mime_type, size=file.file_size
+        )
+        return attachment, None
     document = message.document
     assert document is not None
     if document.file_size and document.file_size > limit:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.clock import ManualClock
 from bot.context import RounaqApp
 from emulator import BotApiEmulator, SentMessage
-from tests.e2e.expect import FA
+from tests.e2e.expect import FA, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import report_up_to_attachments, summary_after
 from tests.e2e.workflow_kit import (
@@ -177,7 +177,7 @@ async def test_my_reports_mid_report_points_back_to_the_unsent_draft(
 ) -> None:
     """Seen: /myreports sent at a report's preview said "you have not reported anything
     yet" and offered to report an obstacle, as if the report being written were gone. It
-    now says a report is not submitted yet, and its button leads back to that draft."""
+    now says a report is not submitted yet, and its button leads back to that draft's step."""
     owner = cast.owner
     await register_unit(app, owner)
     ask_files = await report_up_to_attachments(owner)
@@ -187,5 +187,6 @@ async def test_my_reports_mid_report_points_back_to_the_unsent_draft(
     assert FA.t("myreports.draft_open") in mine.text
     resume = FA.t("report.btn_resume")
     assert resume in mine.button_texts
-    question = await owner.press(mine, resume)
-    assert FA.t("report.resume_question") in question.text
+    # Pressed, it goes on with the draft (no "continue, or start again?" asked twice).
+    again = await owner.press(mine, resume)
+    assert says(again.text, "report.summary_title")

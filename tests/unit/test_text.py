@@ -12,6 +12,7 @@ from bot.text import (
     JALALI_MONTHS_EN,
     JALALI_MONTHS_FA,
     ZWNJ,
+    amount_readings,
     find_tracking_numbers,
     format_tracking_number,
     normalize_for_match,
@@ -217,6 +218,21 @@ def test_parse_int_never_raises(s: str) -> None:
         ("۱٬۵۰۰٬۰۰۰ ریال", 1_500_000),
         ("۱۵۰۰۰۰۰", 1_500_000),
         ("۷۵۰", 750),
+        # grouping or decimal, by the marks (bot/text.py's amounts)
+        ("500.000.000", 500_000_000),
+        ("500,000,000", 500_000_000),
+        ("۵۰۰٬۰۰۰٬۰۰۰", 500_000_000),
+        ("۵۰۰،۰۰۰،۰۰۰", 500_000_000),
+        ("۲،۵ میلیارد", 2_500_000_000),
+        ("2,5 billion", 2_500_000_000),
+        ("12,5 میلیون", 12_500_000),
+        ("۲٫۵۰۰ میلیارد", 2_500_000_000),
+        ("1,500.5 million", 1_500_500_000),
+        ("1.500,5 million", 1_500_500_000),
+        ("500.500", 500_500),  # 500.5 rials is no amount: one reading left
+        ("1500.000", 1500),
+        ("۵۰۰ میلیون.", 500_000_000),
+        ("500 million?", 500_000_000),
         ("۱٫۵ تومان", 15),
         ("1000 IRR", 1000),
         ("  ۵۰۰   میلیون  ", 500_000_000),
@@ -229,7 +245,12 @@ def test_parse_int_never_raises(s: str) -> None:
         ("-500", None),
         ("2.5", None),
         ("12 34", None),
-        ("12,5 میلیون", None),
+        ("1405/09/07/1", None),
+        ("1,5000", None),
+        ("12.34.56", None),
+        ("1,500.000,5", None),
+        ("500.000", None),  # 500 or 500,000: amount_readings names both
+        ("۱.۵۰۰ میلیارد", None),
         ("۵ میلیون و ۳ میلیارد", None),
         ("۲ میلیون ۳ میلیون", None),
         ("و ۵۰۰ میلیون", None),
@@ -249,6 +270,21 @@ def test_parse_int_never_raises(s: str) -> None:
 )
 def test_parse_amount_rials(raw: str, expected: int | None) -> None:
     assert parse_amount_rials(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("500.000", (500, 500_000)),
+        ("۱.۵۰۰ میلیارد", (1_500_000_000, 1_500_000_000_000)),
+        ("2.500 billion rials", (2_500_000_000, 2_500_000_000_000)),
+        ("500.500", (500_500,)),
+        ("500.000.000", (500_000_000,)),
+        ("سلام", ()),
+    ],
+)
+def test_amount_readings(raw: str, expected: tuple[int, ...]) -> None:
+    assert amount_readings(raw) == expected
 
 
 @given(

@@ -1,0 +1,148 @@
+"""Defects found on the eleventh stranger's pass, on the unit owner's side (amounts typed
+with dots and Persian commas, a video of the obstacle, an old "continue" button, the
+description edited after the report went): each pinned by what the person saw. Over HTTP,
+against the Bot API emulator."""
+
+from __future__ import annotations
+
+from bot.context import RounaqApp
+from emulator import BotApiEmulator
+from tests.e2e.expect import EN_P, FA_P, T1, fa, labels, says
+from tests.e2e.owner_kit import register_unit
+from tests.e2e.report_steps import (
+    DESCRIPTION,
+    report_by_chat,
+    report_up_to_attachments,
+    submit,
+    summary_after,
+)
+from tests.e2e.workflow_kit import Cast, services_of
+from tests.people import Person
+
+
+async def _amount_of(app: RounaqApp, owner: Person) -> int | None:
+    report = (await services_of(app).reports.owner_page(owner.id, 1, 5)).items[0]
+    return report.amount_rials
+
+
+async def test_amounts_with_dots_and_persian_commas_are_read(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: asked for the amount, an owner typed «500.000.000» (dots between thousands,
+    as a bank statement prints it), then «۲،۵ میلیارد» (the Persian keyboard's comma for
+    the decimal point): both were "I could not read that amount". Dots twice or more group
+    thousands; a comma before one or two digits can only be the decimal point."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    summary = await summary_after(owner, await report_up_to_attachments(owner), "500.000.000")
+    assert fa("report.card_amount", amount=FA_P.money(500_000_000)) in summary.text
+    for typed, rials in [
+        ("۲،۵ میلیارد", 2_500_000_000),
+        ("۵۰۰٬۰۰۰٬۰۰۰", 500_000_000),
+        ("۲/۵ میلیارد", 2_500_000_000),
+        ("۷۵۰,۰۰۰,۰۰۰ ریال.", 750_000_000),
+    ]:
+        summary = await owner.say(typed)
+        assert fa("report.card_amount", amount=FA_P.money(rials)) in summary.text, typed
+    await submit(owner, summary)
+    assert await _amount_of(app, owner) == 750_000_000
+
+
+async def test_an_amount_that_reads_two_ways_names_both(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """«1.500 billion» is 1.5 billion to some and 1,500 billion to others: a thousandfold
+    apart, so neither is guessed. The owner (here in English) is shown both readings, with
+    the step's "No amount" again, and the one typed back is taken."""
+    owner = cast.other_owner
+    await register_unit(app, owner, "Qom Tiles")
+    categories = await owner.say("/report")
+    await owner.press_only(categories, "Raw materials")
+    await owner.next("Describe")
+    ask_files = await owner.say("Yarn costs three times more on the open market; output is half.")
+    await owner.press_only(ask_files, "Continue")
+    ask_amount = await owner.next("amount")
+    told = await owner.say("1.500 billion")
+    one, other = EN_P.money(1_500_000_000), EN_P.money(1_500_000_000_000)
+    assert says(told.text, "report.amount_ambiguous", lang="en", one=one, other=other)
+    assert labels(told) == labels(ask_amount)
+    summary = await owner.say(other)
+    assert says(summary.text, "report.card_amount", lang="en", amount=other)
+
+
+async def test_a_video_of_the_obstacle_goes_with_the_report(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: an owner filmed the stopped line and sent the video at "send photos or
+    documents": the bot answered "only photos or documents here" and the video went
+    nowhere. A video, a round video note and a GIF are kept as attachments, and the
+    report's files button sends each again as what it is."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await report_up_to_attachments(owner)
+    await emulator.send_video(owner.id, caption="خط تولید خاموش")
+    kept = await owner.next()
+    assert kept.text.startswith(fa("report.attachments_so_far", n=1))
+    await emulator.send_video_note(owner.id)
+    assert (await owner.next()).text == fa("report.attachments_so_far", n=2)
+    await emulator.send_animation(owner.id)
+    last = await owner.next()
+    assert last.text == fa("report.attachments_so_far", n=3)
+    summary = await summary_after(owner, last)
+    assert fa("report.card_attachments", n=3) in summary.text
+    assert "خط تولید خاموش" in summary.text
+    confirmation = await submit(owner, summary)
+    card = await owner.press(confirmation, fa("myreports.btn_open"))
+    await owner.press_only(card, fa("myreports.btn_files", n=3))
+    await emulator.wait_until(
+        lambda: (
+            {"video", "video_note", "animation"} <= {m.kind for m in emulator.messages(owner.id)}
+        )
+    )
+
+
+async def test_continue_pressed_on_an_old_list_after_the_report_went_says_it_is_gone(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: /myreports said a report was not submitted yet, with "Continue the unfinished
+    report". The owner finished it from the chat and, later, pressed that button on the
+    old list: a new report began ("what kind of obstacle?") as if it were the old one going
+    on. While the draft is there the button goes on with it; after, it says it is gone."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    ask_files = await report_up_to_attachments(owner)
+    mine = await owner.say("/myreports")
+    assert fa("report.btn_resume") in mine.button_texts
+    going_on = await owner.press(mine, fa("report.btn_resume"))
+    assert says(going_on.text, "report.ask_attachments")
+    await emulator.wait_until(lambda: not ask_files.buttons)
+    await submit(owner, await summary_after(owner, going_on))
+    gone = await owner.press(mine, fa("report.btn_resume"))
+    assert gone.text == fa("report.draft_gone")
+    assert gone.button_texts == [fa("start.btn_report"), fa("start.btn_myreports")]
+    assert not any(says(m.text, "report.ask_category") for m in emulator.messages(owner.id)[-2:])
+
+
+async def test_the_description_edited_after_submitting_is_told_it_is_filed(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: the report submitted, its owner spotted a wrong figure in the description and
+    edited that message: the bot said "edits of earlier messages are not read; send the
+    correct text in a new message", and the new message was taken for nothing (no step
+    asked for it). They are told the report went as it was, and offered "add a note"."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await report_by_chat(owner)
+    sent = next(m for m in emulator.messages(owner.id, include_user=True) if m.text == DESCRIPTION)
+    await emulator.edit_text(owner.id, sent.message_id, DESCRIPTION.replace("سه", "چهار"))
+    told = await owner.next()
+    assert told.text == "\n".join(
+        [
+            fa("report.edited_after_submit", number=T1),
+            fa("report.edited_add_info", button=fa("workflow.btn_inf")),
+        ]
+    )
+    assert fa("workflow.btn_inf") in labels(told)
+    assert fa("myreports.btn_open") in labels(told)
+    report = (await services_of(app).reports.owner_page(owner.id, 1, 5)).items[0]
+    assert report.description == DESCRIPTION
