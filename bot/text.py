@@ -7,6 +7,7 @@ pure (no I/O, no clock, no locale state) so it can be tested exhaustively.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 from decimal import Decimal, localcontext
@@ -257,16 +258,67 @@ def _to_decimal(number: str) -> Decimal | None:
     return Decimal(digits)
 
 
-def _amount_text(s: str) -> str:
+# Numbers said in words, as owners type them: «صد میلیون», «یک و نیم میلیارد».
+_NUMBER_WORDS: Final[dict[str, Decimal]] = {
+    word: Decimal(value)
+    for words, value in (
+        ("یک یه", 1), ("دو", 2), ("سه", 3), ("چهار", 4), ("پنج", 5), ("شش شیش", 6),
+        ("هفت", 7), ("هشت", 8), ("نه", 9), ("ده", 10), ("یازده", 11), ("دوازده", 12),
+        ("سیزده", 13), ("چهارده", 14), ("پانزده پونزده", 15), ("شانزده شونزده", 16),
+        ("هفده", 17), ("هجده هیجده", 18), ("نوزده", 19), ("بیست", 20), ("سی", 30),
+        ("چهل", 40), ("پنجاه", 50), ("شصت", 60), ("هفتاد", 70), ("هشتاد", 80),
+        ("نود", 90), ("صد یکصد", 100), ("دویست", 200), ("سیصد", 300), ("چهارصد", 400),
+        ("پانصد پونصد", 500), ("ششصد", 600), ("هفتصد", 700), ("هشتصد", 800),
+        ("نهصد", 900), ("نیم", "0.5"),
+    )
+    for word in words.split()
+}  # fmt: skip
+_WORD_RE: Final = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+# Words joined by «و» (صد و بیست و پنج); the first may be digits («۲ و نیم میلیارد»).
+_SPELLED_RE: Final = re.compile(rf"(?<!\S)(?:[0-9]+|{_WORD_RE})(?:\s+و\s+(?:{_WORD_RE}))*(?!\S)")
+# «میلیارد و نیم»: half of that magnitude, said by the next smaller one.
+_AND_A_HALF: Final = {"هزار": "500", "میلیون": "500 هزار", "میلیارد": "500 میلیون"}
+_AND_A_HALF_RE: Final = re.compile(rf"({'|'.join(_AND_A_HALF)})\s+و\s+نیم(?!\S)")
+# Hedges around the figure («حدود ۵۰۰ میلیون», "about 2 billion", «... است»): the amount
+# asked for is an estimate anyway.
+_HEDGE_RE: Final = re.compile(
+    r"^(?:در حدود|حدودا|حدود|تقریبا|نزدیک به|about|around|approximately|approx\.?|roughly"
+    r"|[~\u2248])\s*|\s+(?:است|هست)$"
+)
+
+
+def _spelled(match: re.Match[str]) -> str:
+    """A run of number words as digits, or as it was when it is no number («دو و سه»)."""
+    parts = [Decimal(p) if p.isdigit() else _NUMBER_WORDS[p] for p in match[0].split(" و ")]
+    if any(_order(later) >= _order(earlier) for earlier, later in itertools.pairwise(parts)):
+        return match[0]
+    return str(sum(parts, Decimal(0)))
+
+
+def _order(value: Decimal) -> int:
+    """Hundreds, tens (with the teens), units or the half: words joined by «و» go down."""
+    return 3 if value >= 100 else 2 if value >= 10 else 1 if value >= 1 else 0
+
+
+def _amount_text(s: str, spoken: bool) -> str:
     # A full stop or a question mark after the amount ("۵۰۰ میلیون.") is the sentence's.
-    return to_latin_digits(normalize_for_match(s)).rstrip(" .!?\u061f")
+    text = to_latin_digits(normalize_for_match(s)).rstrip(" .!?\u061f")
+    if not spoken:
+        return text
+    if text == "نه":
+        return text  # "no" (there is no amount), not nine rials
+    text = _HEDGE_RE.sub("", text)
+    text = _AND_A_HALF_RE.sub(lambda m: f"{m[1]} و {_AND_A_HALF[m[1]]}", text)
+    return _SPELLED_RE.sub(_spelled, text)
 
 
-def amount_readings(s: str) -> tuple[int, ...]:
+def amount_readings(s: str, *, spoken: bool = False) -> tuple[int, ...]:
     """Every amount of rials `s` can mean: none, one, or two when one dot before three
     digits could be the decimal mark or a thousands mark and both readings are amounts
-    (``"۱.۵۰۰ میلیارد"``: 1.5 or 1,500 billion); the smaller first."""
-    text = _amount_text(s)
+    (``"۱.۵۰۰ میلیارد"``: 1.5 or 1,500 billion); the smaller first. `spoken`: typed in
+    a chat, where numbers in words and a hedge (``حدود``) are how people say an amount;
+    a spreadsheet's cell holding them is not read."""
+    text = _amount_text(s, spoken)
     if _AMBIGUOUS_DOT_RE.search(text) is None:
         amount = _parse_amount(text)
         return () if amount is None else (amount,)
@@ -277,7 +329,7 @@ def amount_readings(s: str) -> tuple[int, ...]:
     return tuple(sorted({r for r in readings if r is not None}))
 
 
-def parse_amount_rials(s: str) -> int | None:
+def parse_amount_rials(s: str, *, spoken: bool = False) -> int | None:
     """An amount of money in rials, as officials and owners type it.
 
     Understands digits in any script with separators, magnitude words in Persian and
@@ -285,11 +337,13 @@ def parse_amount_rials(s: str) -> int | None:
     compound forms (``۱۱ هزار و ۱۶۵ میلیارد`` = 11,165 billion, ``۲ میلیون و ۵۰۰ هزار``),
     grouped digits (``500,000,000``, ``500.000.000``, ``۵۰۰٬۰۰۰٬۰۰۰``), a fractional
     magnitude (``2.5 billion``, ``۲٫۵ میلیارد``, ``۲/۵ میلیارد``, ``۲،۵ میلیارد``) and a
-    final unit (rial, or toman = 10 rials; rial when absent). Returns ``None`` for
+    final unit (rial, or toman = 10 rials; rial when absent); when `spoken`, Persian
+    numbers in words (``صد و بیست میلیون``, ``یک و نیم میلیارد``, ``۳ میلیارد و نیم``)
+    and a hedge (``حدود``, ``تقریباً``, "about") too. Returns ``None`` for
     anything else, for an amount that can be read two ways (``amount_readings``), for
     zero or less, for fractions of a rial and for amounts beyond a BIGINT.
     """
-    readings = amount_readings(s)
+    readings = amount_readings(s, spoken=spoken)
     return readings[0] if len(readings) == 1 else None
 
 

@@ -27,7 +27,7 @@ SENT_KEY = "report_sent"
 def read_amount(context: RounaqContext, text: str) -> tuple[int | None, str | None]:
     """(the amount typed, or what to tell when there is none): one that can be read two
     ways ("۱.۵۰۰ میلیارد") names both, so the owner types the one they meant."""
-    readings = [r for r in amount_readings(text) if amount_allowed(r)]
+    readings = [r for r in amount_readings(text, spoken=True) if amount_allowed(r)]
     if len(readings) == 1:
         return readings[0], None
     if len(readings) == 2:

@@ -20,9 +20,20 @@ from tests.e2e.workflow_kit import Cast, services_of
 from tests.people import Person
 
 
-async def _amount_of(app: RounaqApp, owner: Person) -> int | None:
+async def _amounts_read(
+    app: RounaqApp, owner: Person, first: str, amounts: list[tuple[str, int]]
+) -> None:
+    """`first` typed at the amount step, then each of `amounts` at the preview: each preview
+    shows its amount in rials; the last is submitted and stored."""
+    await register_unit(app, owner)
+    summary = await summary_after(owner, await report_up_to_attachments(owner), first)
+    for typed, rials in amounts:
+        if typed != first:
+            summary = await owner.say(typed)
+        assert fa("report.card_amount", amount=FA_P.money(rials)) in summary.text, typed
+    await submit(owner, summary)
     report = (await services_of(app).reports.owner_page(owner.id, 1, 5)).items[0]
-    return report.amount_rials
+    assert report.amount_rials == amounts[-1][1]
 
 
 async def test_amounts_with_dots_and_persian_commas_are_read(
@@ -32,20 +43,38 @@ async def test_amounts_with_dots_and_persian_commas_are_read(
     as a bank statement prints it), then «۲،۵ میلیارد» (the Persian keyboard's comma for
     the decimal point): both were "I could not read that amount". Dots twice or more group
     thousands; a comma before one or two digits can only be the decimal point."""
-    owner = cast.owner
-    await register_unit(app, owner)
-    summary = await summary_after(owner, await report_up_to_attachments(owner), "500.000.000")
-    assert fa("report.card_amount", amount=FA_P.money(500_000_000)) in summary.text
-    for typed, rials in [
-        ("۲،۵ میلیارد", 2_500_000_000),
-        ("۵۰۰٬۰۰۰٬۰۰۰", 500_000_000),
-        ("۲/۵ میلیارد", 2_500_000_000),
-        ("۷۵۰,۰۰۰,۰۰۰ ریال.", 750_000_000),
-    ]:
-        summary = await owner.say(typed)
-        assert fa("report.card_amount", amount=FA_P.money(rials)) in summary.text, typed
-    await submit(owner, summary)
-    assert await _amount_of(app, owner) == 750_000_000
+    await _amounts_read(
+        app,
+        cast.owner,
+        "500.000.000",
+        [
+            ("500.000.000", 500_000_000),
+            ("۲،۵ میلیارد", 2_500_000_000),
+            ("۵۰۰٬۰۰۰٬۰۰۰", 500_000_000),
+            ("۲/۵ میلیارد", 2_500_000_000),
+            ("۷۵۰,۰۰۰,۰۰۰ ریال.", 750_000_000),
+        ],
+    )
+
+
+async def test_amounts_said_in_words_are_read(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: «صد میلیون» (a hundred million), then «حدود یک و نیم میلیارد تومان» (about one
+    and a half billion tomans) were "I could not read that amount", as was "about 2
+    billion rials" from an English owner: how people say an amount, not how a form wants
+    it. Numbers in words (with «و» and «نیم») and a hedge around the figure are read."""
+    await _amounts_read(
+        app,
+        cast.owner,
+        "صد میلیون",
+        [
+            ("صد میلیون", 100_000_000),
+            ("حدود یک و نیم میلیارد تومان", 15_000_000_000),
+            ("سه میلیارد و نیم", 3_500_000_000),
+            ("about 2 billion rials", 2_000_000_000),
+        ],
+    )
 
 
 async def test_an_amount_that_reads_two_ways_names_both(

@@ -232,6 +232,25 @@ def test_parse_int_never_raises(s: str) -> None:
         ("500.500", 500_500),  # 500.5 rials is no amount: one reading left
         ("1500.000", 1500),
         ("۵۰۰ میلیون.", 500_000_000),
+        # in words, and hedged
+        ("صد میلیون", 100_000_000),
+        ("یک میلیارد تومان", 10_000_000_000),
+        ("صد و بیست و پنج میلیون", 125_000_000),
+        ("یک و نیم میلیارد", 1_500_000_000),
+        ("۲ و نیم میلیارد", 2_500_000_000),
+        ("نیم میلیارد", 500_000_000),
+        ("۱ میلیارد و نیم", 1_500_000_000),
+        ("سه میلیون و نیم", 3_500_000),
+        ("یک میلیارد و دویست میلیون", 1_200_000_000),
+        ("هزار و پانصد میلیارد", 1_500_000_000_000),
+        ("حدود ۵۰۰ میلیون", 500_000_000),
+        ("تقریباً ۳ میلیارد تومان", 30_000_000_000),
+        ("۵۰۰ میلیون ریال است", 500_000_000),
+        ("about 2 billion rials", 2_000_000_000),
+        ("نه", None),  # "no", not nine rials
+        ("دو و سه میلیون", None),
+        ("ده ده میلیون", None),
+        ("بیست و پانزده", None),
         ("500 million?", 500_000_000),
         ("۱٫۵ تومان", 15),
         ("1000 IRR", 1000),
@@ -269,7 +288,14 @@ def test_parse_int_never_raises(s: str) -> None:
     ],
 )
 def test_parse_amount_rials(raw: str, expected: int | None) -> None:
-    assert parse_amount_rials(raw) == expected
+    assert parse_amount_rials(raw, spoken=True) == expected
+
+
+@pytest.mark.parametrize("raw", ["صد میلیون", "حدود ۵۰۰ میلیون", "یک و نیم میلیارد"])
+def test_amounts_in_words_are_read_only_when_spoken(raw: str) -> None:
+    """A spreadsheet's cell in words or hedged is not a figure to import (loan_import)."""
+    assert parse_amount_rials(raw) is None
+    assert parse_amount_rials(raw, spoken=True) is not None
 
 
 @pytest.mark.parametrize(
@@ -303,8 +329,9 @@ def test_parse_amount_reads_what_we_print(rials: int, lang: str, unit: str) -> N
 
 @given(st.text(max_size=30))
 def test_parse_amount_never_raises(s: str) -> None:
-    result = parse_amount_rials(s)
-    assert result is None or 0 < result < 2**63
+    for spoken in (False, True):
+        result = parse_amount_rials(s, spoken=spoken)
+        assert result is None or 0 < result < 2**63
 
 
 # --------------------------------------------------------------- tracking numbers
