@@ -42,8 +42,9 @@ DESCRIPTION_MAX = 20_000
 MAX_ATTACHMENTS = 10
 MAX_AMOUNT_RIALS = 10**16  # ten million billion rials: anything above is a typo
 NOTIFIED_EVENT = "notified"  # internal: the agency's officers and group were sent the report
-# Evidence an agency can open on an office PC: images, PDF, office documents, plain text.
-# Anything else (executables, archives, audio) is refused before it is ever stored.
+# Evidence an agency can open on an office PC: images, videos (the obstacle filmed, sent as
+# a file), PDF, office documents, plain text. Anything else (executables, archives, audio)
+# is refused before it is ever stored.
 DOCUMENT_TYPES = frozenset(
     {
         "application/pdf",
@@ -64,7 +65,7 @@ def document_type_allowed(mime_type: str | None, file_name: str | None) -> bool:
     kind = (mime_type or "").split(";")[0].strip().lower()
     if not kind and file_name:
         kind = (mimetypes.guess_type(file_name)[0] or "").lower()
-    return kind.startswith("image/") or kind in DOCUMENT_TYPES
+    return kind.startswith(("image/", "video/")) or kind in DOCUMENT_TYPES
 
 
 # What the report flow collects, one per file: the row as it is stored (storage.new_rows).

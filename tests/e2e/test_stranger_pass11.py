@@ -104,8 +104,8 @@ async def test_a_video_of_the_obstacle_goes_with_the_report(
 ) -> None:
     """Seen: an owner filmed the stopped line and sent the video at "send photos or
     documents": the bot answered "only photos or documents here" and the video went
-    nowhere. A video, a round video note and a GIF are kept as attachments, and the
-    report's files button sends each again as what it is."""
+    nowhere. A video, a round video note, a GIF and a video sent as a file are kept as
+    attachments, and the report's files button sends each again as what it is."""
     owner = cast.owner
     await register_unit(app, owner)
     await report_up_to_attachments(owner)
@@ -115,14 +115,17 @@ async def test_a_video_of_the_obstacle_goes_with_the_report(
     await emulator.send_video_note(owner.id)
     assert (await owner.next()).text == fa("report.attachments_so_far", n=2)
     await emulator.send_animation(owner.id)
+    assert (await owner.next()).text == fa("report.attachments_so_far", n=3)
+    # The same film sent "as a file" (uncompressed, from a computer): a document of it.
+    await emulator.send_document(owner.id, b"\x00\x00\x00\x18ftypmp42", "line.mp4", "video/mp4")
     last = await owner.next()
-    assert last.text == fa("report.attachments_so_far", n=3)
+    assert last.text == fa("report.attachments_so_far", n=4)
     summary = await summary_after(owner, last)
-    assert fa("report.card_attachments", n=3) in summary.text
+    assert fa("report.card_attachments", n=4) in summary.text
     assert "خط تولید خاموش" in summary.text
     confirmation = await submit(owner, summary)
     card = await owner.press(confirmation, fa("myreports.btn_open"))
-    await owner.press_only(card, fa("myreports.btn_files", n=3))
+    await owner.press_only(card, fa("myreports.btn_files", n=4))
     await emulator.wait_until(
         lambda: (
             {"video", "video_note", "animation"} <= {m.kind for m in emulator.messages(owner.id)}
