@@ -26,10 +26,10 @@ from bot.formatting import escape, split_message
 from bot.services.reports import ReportView
 from bot.text import format_tracking_number, parse_tracking_number
 from bot.views.common import report_list_line, report_with_history, tracking_number
-from handlers import drafts
+from handlers import drafts, registration
 from handlers.card import answered_no, report_keyboard
 from handlers.declare import button, command, stale
-from handlers.start import RESUME_REPORT, menu_buttons
+from handlers.start import RESUME_REGISTER, RESUME_REPORT, menu_buttons
 from handlers.ui import (
     answer_opened,
     keyboard,
@@ -59,6 +59,9 @@ async def _render_page(
             label, data = tr.t("report.btn_resume"), RESUME_REPORT
         elif await context.services.units.of_owner(context.principal.user_id):
             label, data = tr.t("start.btn_report"), "menu:report"
+        elif registration.DRAFT.held(context) is not None:
+            # Registering one now: "register a unit" would begin it again.
+            label, data = tr.t("registration.btn_resume"), RESUME_REGISTER
         else:
             # Without a unit a report cannot begin: the way there is registering one.
             label, data = tr.t("start.btn_register"), "menu:register"

@@ -32,6 +32,7 @@ from bot.text import normalize_text
 from bot.views.common import unit_summary
 from handlers import drafts, flow
 from handlers.declare import command
+from handlers.start import RESUME_REGISTER
 from handlers.steps import button_state, retire, shown, step_markup
 from handlers.ui import chat_id, keyboard, rows
 from storage.dto import Named
@@ -158,10 +159,28 @@ async def ask_name(update: Update, context: RounaqContext) -> None:
     await context.bot.send_message(chat_id(update), context.tr.t("registration.ask_name"))
 
 
+def step_of(values: UnitFields) -> State:
+    """The step a registration left half-way is at: the first answer it lacks."""
+    if values.name is None:
+        return State.NAME
+    if values.sector_id is None:
+        return State.SECTOR
+    if values.county_id is None:
+        return State.COUNTY
+    return State.PERMIT if values.permit is None else State.PHONE
+
+
 async def begin(update: Update, context: RounaqContext) -> int:
-    """Entry from /register or the greeting's button."""
-    if update.callback_query:
-        await update.callback_query.answer()
+    """Entry from /register or the greeting's button; "continue the registration" (offered
+    where a report waits for it) asks its step again instead of starting over."""
+    query = update.callback_query
+    if query:
+        await query.answer()
+    held = DRAFT.held(context)
+    if query is not None and query.data == RESUME_REGISTER and held is not None:
+        state = step_of(held)
+        await ASKS[state](update, context)
+        return state
     DRAFT.put(context, UnitFields())
     await retire(context, DRAFT.key)  # begun again: the questions before are over
     await ask_name(update, context)
@@ -292,6 +311,14 @@ async def contact_expected(update: Update, context: RounaqContext) -> int:
 
 # Private only: the flow posts a contact keyboard and the owner's details.
 COMMANDS = [command("register", begin, needs=Permission.REGISTER_UNIT, private=True)]
+# Each step's question, asked again (after /language, or when the registration goes on).
+ASKS: dict[object, flow.Step] = {
+    State.NAME: ask_name,
+    State.SECTOR: asking(_sector_question),
+    State.COUNTY: asking(_county_question),
+    State.PERMIT: asking(_permit_question),
+    State.PHONE: _ask_contact,
+}
 
 
 def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
@@ -311,14 +338,8 @@ def conversation(application: RounaqApp) -> ConversationHandler[RounaqContext]:
         },
         draft=DRAFT,
         lost="registration.restart",
-        entry_button=r"^menu:register$",
-        asks={
-            State.NAME: ask_name,
-            State.SECTOR: asking(_sector_question),
-            State.COUNTY: asking(_county_question),
-            State.PERMIT: asking(_permit_question),
-            State.PHONE: _ask_contact,
-        },
+        entry_button=r"^menu:register(?::resume)?$",
+        asks=ASKS,
     )
 
 

@@ -43,6 +43,8 @@ class ChooseLanguage(CallbackData, prefix="lang"):
 # The unfinished report's "go on" where the report flow is not asking (/myreports): it goes
 # on with the draft if there is one still, else says it is gone (handlers/report/entry).
 RESUME_REPORT = "menu:report:resume"
+# The same for a unit's registration left half-way (handlers/registration).
+RESUME_REGISTER = "menu:register:resume"
 
 
 def menu_buttons(

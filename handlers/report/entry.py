@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RounaqContext
 from bot.formatting import escape
-from handlers import flow
+from handlers import flow, registration
 from handlers.report.draft import (
     DRAFT,
     PickCategory,
@@ -24,7 +24,7 @@ from handlers.report.prompts import (
     ask_description,
     ask_resume,
 )
-from handlers.start import RESUME_REPORT
+from handlers.start import RESUME_REGISTER, RESUME_REPORT
 from handlers.ui import keyboard, rows
 
 
@@ -85,17 +85,10 @@ async def new_draft(update: Update, context: RounaqContext) -> int:
 
 
 async def _start(update: Update, context: RounaqContext) -> int:
-    tr = context.tr
     units = await context.services.units.of_owner(context.principal.user_id)
     if not units:
-        await send(
-            update,
-            context,
-            tr.t("report.no_units"),
-            reply_markup=keyboard(
-                [InlineKeyboardButton(tr.t("start.btn_register"), callback_data="menu:register")]
-            ),
-        )
+        text, markup = _register_first(context)
+        await send(update, context, text, reply_markup=markup)
         return ConversationHandler.END
     if len(units) == 1:
         DRAFT.put(context, ReportFields(unit_id=units[0].id))
@@ -103,6 +96,22 @@ async def _start(update: Update, context: RounaqContext) -> int:
         return State.CATEGORY
     DRAFT.put(context, ReportFields())
     return await ask_unit(update, context)
+
+
+def _register_first(context: RounaqContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    """No unit yet: the way to register one, or, with its registration half-way (the
+    owner sent /report at its last question), the way back to that step: "register a
+    unit" would begin it again and lose the answers given."""
+    tr = context.tr
+    if registration.DRAFT.held(context) is not None:
+        text, label, data = (
+            tr.t("report.no_units_registering"),
+            tr.t("registration.btn_resume"),
+            RESUME_REGISTER,
+        )
+    else:
+        text, label, data = tr.t("report.no_units"), tr.t("start.btn_register"), "menu:register"
+    return text, keyboard([InlineKeyboardButton(label, callback_data=data)])
 
 
 async def ask_unit(update: Update, context: RounaqContext) -> int:

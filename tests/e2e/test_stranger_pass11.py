@@ -178,3 +178,34 @@ async def test_the_description_edited_after_submitting_is_told_it_is_filed(
     assert fa("myreports.btn_open") in labels(told)
     report = (await services_of(app).reports.owner_page(owner.id, 1, 5)).items[0]
     assert report.description == DESCRIPTION
+
+
+async def test_report_asked_for_half_way_through_registering_leads_back_to_it(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: a new owner registering their unit reached the last question ("send your
+    number") and sent /report, which is what they had come for: "first register your
+    unit", with "Register a unit", which began the registration again from the name. They
+    are told it is not finished, and the button goes back to the question it stopped at."""
+    owner = Person(emulator, emulator.add_user(9911, "Ali"))
+    await owner.say("/register")
+    await owner.say("کارخانه کاشی قم")
+    await owner.press_only(emulator.last_message(owner.id), "فرش")
+    await owner.next("شهرستان")
+    await owner.press_only(emulator.last_message(owner.id), "قم")
+    await owner.press_only(await owner.next(fa("registration.ask_permit")), "فاقد مجوز")
+    await emulator.wait_until(
+        lambda: says(emulator.last_message(owner.id).text, "registration.ask_contact")
+    )
+    told = await owner.say("/report")
+    assert told.text == fa("report.no_units_registering")
+    assert told.button_texts == [fa("registration.btn_resume")]
+    mine = await owner.say("/myreports")
+    assert mine.button_texts == [fa("registration.btn_resume")]
+    asked = await owner.press(told, fa("registration.btn_resume"))
+    assert asked.text == fa("registration.ask_contact")
+    assert asked.reply_keyboard is not None
+    done = await owner.share_contact()
+    assert done.text == fa("registration.done")
+    units = await services_of(app).units.of_owner(owner.id)
+    assert [u.name for u in units] == ["کارخانه کاشی قم"]
