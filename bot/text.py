@@ -23,6 +23,7 @@ __all__ = [
     "find_tracking_numbers",
     "format_tracking_number",
     "jalali_to_date",
+    "means_no_amount",
     "normalize_for_match",
     "normalize_text",
     "parse_amount_rials",
@@ -310,6 +311,20 @@ def _amount_text(s: str, spoken: bool) -> str:
     text = _HEDGE_RE.sub("", text)
     text = _AND_A_HALF_RE.sub(lambda m: f"{m[1]} و {_AND_A_HALF[m[1]]}", text)
     return _SPELLED_RE.sub(_spelled, text)
+
+
+# "There is none", typed where an amount is asked (with a "no amount" button beside it).
+_NO_AMOUNT: Final = frozenset(
+    {
+        "ندارد", "نداره", "ندارم", "نداریم", "هیچ", "هیچی", "نه", "خیر", "صفر", "0",
+        "بدون مبلغ", "مبلغی ندارد", "no", "none", "nothing", "no amount", "n/a", "-",
+    }
+)  # fmt: skip
+
+
+def means_no_amount(s: str) -> bool:
+    """Whether `s` answers "what amount?" with "none" (ندارد، هیچ، صفر, "none"...)."""
+    return _amount_text(s, spoken=False).strip() in _NO_AMOUNT
 
 
 def amount_readings(s: str, *, spoken: bool = False) -> tuple[int, ...]:

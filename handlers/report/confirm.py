@@ -7,7 +7,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RounaqContext
 from bot.services.reports import ReportDraft, ReportError, Submission, amount_allowed
-from bot.text import amount_readings
+from bot.text import amount_readings, means_no_amount
 from bot.views import report as views_report
 from bot.views.common import tracking_number
 from handlers import flow
@@ -40,6 +40,9 @@ def read_amount(context: RounaqContext, text: str) -> tuple[int | None, str | No
 
 async def got_amount(update: Update, context: RounaqContext) -> int:
     _message, text = flow.typed(update)
+    if means_no_amount(text):
+        # "ندارد" typed beside the "No amount" button: the press it stands for.
+        return await _no_amount(update, context)
     amount, ambiguous = read_amount(context, text)
     if amount is None:
         await reprompt(update, context, "report.amount_invalid", hint=ambiguous)
@@ -72,6 +75,10 @@ async def amount_at_summary(update: Update, context: RounaqContext) -> int:
 
 async def skip_amount(update: Update, context: RounaqContext) -> int:
     await flow.pressed(update, context)
+    return await _no_amount(update, context)
+
+
+async def _no_amount(update: Update, context: RounaqContext) -> int:
     with DRAFT.edit(context) as draft:
         draft.amount, draft.amount_skipped = None, True
     return await show_summary(update, context)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.context import RounaqApp
 from emulator import BotApiEmulator
-from tests.e2e.expect import EN_P, FA_P, T1, fa, labels, says
+from tests.e2e.expect import EN_P, FA_P, T1, fa, labels, parts, says
 from tests.e2e.owner_kit import register_unit
 from tests.e2e.report_steps import (
     DESCRIPTION,
@@ -209,3 +209,21 @@ async def test_report_asked_for_half_way_through_registering_leads_back_to_it(
     assert done.text == fa("registration.done")
     units = await services_of(app).units.of_owner(owner.id)
     assert [u.name for u in units] == ["کارخانه کاشی قم"]
+
+
+async def test_none_typed_for_the_amount_is_the_no_amount_button(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Seen: asked for the amount involved, an owner whose obstacle has none typed «ندارد»
+    (there is none): "I could not read that amount. Type rials, e.g. 250,000,000", as if
+    an amount were required. "None" typed is the "No amount" press it stands for."""
+    owner = cast.owner
+    await register_unit(app, owner)
+    await owner.press_only(await report_up_to_attachments(owner), "ادامه")
+    await owner.next(fa("report.btn_skip"))
+    summary = await owner.say("ندارد")
+    assert says(summary.text, "report.summary_title")
+    assert "\n".join(parts("report.card_amount")) not in summary.text
+    await submit(owner, summary)
+    report = (await services_of(app).reports.owner_page(owner.id, 1, 5)).items[0]
+    assert report.amount_rials is None

@@ -15,6 +15,7 @@ from bot.text import (
     amount_readings,
     find_tracking_numbers,
     format_tracking_number,
+    means_no_amount,
     normalize_for_match,
     normalize_text,
     parse_amount_rials,
@@ -289,6 +290,11 @@ def test_parse_int_never_raises(s: str) -> None:
 )
 def test_parse_amount_rials(raw: str, expected: int | None) -> None:
     assert parse_amount_rials(raw, spoken=True) == expected
+
+
+def test_none_typed_for_an_amount() -> None:
+    assert all(map(means_no_amount, ["ندارد", "هيچ", "صفر", "۰", "None", "no amount."]))
+    assert not any(map(means_no_amount, ["۵۰۰ میلیون", "نمی‌دانم", "nonexistent"]))
 
 
 @pytest.mark.parametrize("raw", ["صد میلیون", "حدود ۵۰۰ میلیون", "یک و نیم میلیارد"])
