@@ -1,7 +1,8 @@
 """Defects found on the eleventh stranger's pass, on the unit owner's side (amounts typed
-with dots and Persian commas, a video of the obstacle, an old "continue" button, the
-description edited after the report went): each pinned by what the person saw. Over HTTP,
-against the Bot API emulator."""
+with dots, Persian commas, in words or as "none"; a video of the obstacle; an old
+"continue" button; the description edited after the report went; /report half-way through
+registering): each pinned by what the person saw. Over HTTP, against the Bot API
+emulator."""
 
 from __future__ import annotations
 
