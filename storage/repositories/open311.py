@@ -93,16 +93,9 @@ class Open311Repository(Repository):
         return to_dto(ApiKeyDTO, row) if row is not None else None
 
     async def revoke_key(self, province_id: int, key_id: int, when: datetime) -> bool:
-        changed = await self.changed_rows(
-            update(ApiKey)
-            .where(
-                ApiKey.province_id == province_id,
-                ApiKey.id == key_id,
-                ApiKey.revoked_at.is_(None),
-            )
-            .values(revoked_at=when)
+        return await self.set_once(
+            ApiKey.revoked_at, when, ApiKey.province_id == province_id, ApiKey.id == key_id
         )
-        return changed > 0
 
     # --- client tokens ------------------------------------------------------------------
 

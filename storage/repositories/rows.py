@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Executable, func, select
+from sqlalchemy import ColumnElement, Executable, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -127,6 +127,23 @@ class Repository:
         (both dialects report it; a driver that does not is read as 0)."""
         result = await self.session.execute(statement)
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def set_once(
+        self,
+        column: InstrumentedAttribute[Any],
+        value: object,
+        *where: ColumnElement[bool],
+        **more: Any,
+    ) -> bool:
+        """Set a column that is still NULL (and `more` with it) on the row `where` picks, in
+        one conditional UPDATE: False when it was set already (revoked, used, decided), so
+        of two racing callers exactly one wins."""
+        statement = (
+            update(column.class_)
+            .where(*where, column.is_(None))
+            .values(**{column.key: value}, **more)
+        )
+        return await self.changed_rows(statement) > 0
 
     async def flushed(self, row: M) -> M:
         """The new row added and flushed, so its id and server defaults are set."""

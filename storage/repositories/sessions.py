@@ -124,16 +124,13 @@ class SessionRepository(Repository):
     async def set_outcome(
         self, session_id: int, agenda_item_id: int, outcome: str, decision_id: int | None
     ) -> bool:
-        changed = await self.changed_rows(
-            update(SessionItem)
-            .where(
-                SessionItem.session_id == session_id,
-                SessionItem.agenda_item_id == agenda_item_id,
-                SessionItem.outcome.is_(None),
-            )
-            .values(outcome=outcome, decision_id=decision_id)
+        return await self.set_once(
+            SessionItem.outcome,
+            outcome,
+            SessionItem.session_id == session_id,
+            SessionItem.agenda_item_id == agenda_item_id,
+            decision_id=decision_id,
         )
-        return changed == 1
 
     async def mark(self, session_id: int, **fields: object) -> None:
         await self.session.execute(

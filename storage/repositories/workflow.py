@@ -351,16 +351,8 @@ class WorkflowRepository(Repository):
         self, code: str, province_id: int, user_id: int, now: datetime
     ) -> InviteDTO | None:
         """Mark the invite used by this user, atomically; None if unknown or already used."""
-        changed = await self.changed_rows(
-            update(RoleInvite)
-            .where(
-                RoleInvite.code == code,
-                RoleInvite.province_id == province_id,
-                RoleInvite.used_by.is_(None),
-            )
-            .values(used_by=user_id, used_at=now)
-        )
-        if changed != 1:
+        invite = RoleInvite.code == code, RoleInvite.province_id == province_id
+        if not await self.set_once(RoleInvite.used_by, user_id, *invite, used_at=now):
             return None
         row = await self.session.get(RoleInvite, code)
         assert row is not None
