@@ -15,7 +15,7 @@ from storage.models import Report, Unit
 from storage.models_open311 import ApiClientToken, ApiKey
 from storage.new_rows import NewApiKey
 from storage.repositories.reports import REPORT_HEAD
-from storage.repositories.rows import Repository, to_dto
+from storage.repositories.rows import Repository, newest_first, to_dto
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class Open311Repository(Repository):
         if where.end is not None:
             stmt = stmt.where(Report.created_at <= where.end)
         rows = await self.session.execute(
-            stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit).offset(offset)
+            stmt.order_by(*newest_first(Report.created_at)).limit(limit).offset(offset)
         )
         return [_row(row) for row in rows]
 

@@ -30,7 +30,7 @@ from storage.repositories.rows import (
     by_parent,
     get_or_add,
     in_province,
-    of_province,
+    newest_first,
     one_of,
     to_dto,
 )
@@ -62,9 +62,7 @@ class SessionRepository(Repository):
         return await one_of(self._dtos, row)
 
     async def all(self, province_id: int) -> list[SessionDTO]:
-        rows = await of_province(
-            self.session, HQSession, province_id, HQSession.starts_at.desc(), HQSession.id.desc()
-        )
+        rows = await self.of_province(HQSession, province_id, *newest_first(HQSession.starts_at))
         return await self._dtos(rows)
 
     async def _dtos(self, rows: Sequence[HQSession]) -> list[SessionDTO]:

@@ -34,7 +34,7 @@ from storage.repositories.rows import (
     Repository,
     by_parent,
     in_province,
-    of_province,
+    newest_first,
     one_of,
     to_dto,
 )
@@ -302,9 +302,7 @@ class WorkflowRepository(Repository):
         return await one_of(self._decisions, row)
 
     async def decisions(self, province_id: int) -> list[DecisionDTO]:
-        rows = await of_province(
-            self.session, Decision, province_id, Decision.created_at.desc(), Decision.id.desc()
-        )
+        rows = await self.of_province(Decision, province_id, *newest_first(Decision.created_at))
         return await self._decisions(rows)
 
     async def _decisions(self, rows: Sequence[Decision]) -> list[DecisionDTO]:
