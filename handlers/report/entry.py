@@ -8,22 +8,8 @@ from telegram.ext import ConversationHandler
 from bot.context import RounaqContext
 from bot.formatting import escape
 from handlers import flow, registration
-from handlers.report.draft import (
-    DRAFT,
-    PickCategory,
-    PickUnit,
-    ReportFields,
-    State,
-    send,
-    send_step,
-)
-from handlers.report.prompts import (
-    after_description,
-    ask_attachments,
-    ask_category,
-    ask_description,
-    ask_resume,
-)
+from handlers.report import prompts
+from handlers.report.draft import DRAFT, PickCategory, PickUnit, State, send, send_step
 from handlers.start import RESUME_REGISTER, RESUME_REPORT
 from handlers.ui import keyboard, rows
 
@@ -41,7 +27,7 @@ async def begin(update: Update, context: RounaqContext) -> int:
             return await go_on(update, context)
         # A draft in hand (the owner came back after a while, or a restart): /report must
         # not throw away what they wrote. Ask first.
-        return await ask_resume(update, context)
+        return await prompts.ask_resume(update, context)
     return await _start(update, context)
 
 
@@ -55,10 +41,10 @@ async def go_on(update: Update, context: RounaqContext) -> int:
     held = DRAFT.of(context)
     if held.description is not None and not held.files_done:
         # Left at the files step: photos are taken there only.
-        return await ask_attachments(update, context)
+        return await prompts.ask_attachments(update, context)
     if held.description is not None:
-        return await after_description(update, context)
-    await ask_description(update, context)
+        return await prompts.after_description(update, context)
+    await prompts.ask_description(update, context)
     return State.DESCRIPTION
 
 
@@ -91,10 +77,10 @@ async def _start(update: Update, context: RounaqContext) -> int:
         await send(update, context, text, reply_markup=markup)
         return ConversationHandler.END
     if len(units) == 1:
-        DRAFT.put(context, ReportFields(unit_id=units[0].id))
-        await ask_category(update, context)
+        DRAFT.put(context, DRAFT.shape(unit_id=units[0].id))
+        await prompts.ask_category(update, context)
         return State.CATEGORY
-    DRAFT.put(context, ReportFields())
+    DRAFT.put(context, DRAFT.shape())
     return await ask_unit(update, context)
 
 
@@ -136,7 +122,7 @@ async def got_unit(update: Update, context: RounaqContext) -> int:
     # left standing, would only answer "no longer valid".
     unit = context.fmt.name(own[picked.unit_id].name)
     await choice.edit(context.tr.t("report.unit_chosen", unit=unit))
-    await ask_category(update, context)
+    await prompts.ask_category(update, context)
     return State.CATEGORY
 
 
@@ -155,6 +141,6 @@ async def got_category(update: Update, context: RounaqContext) -> int:
     )
     if values.description:
         # Changing the category from the summary: everything else is already there.
-        return await after_description(update, context)
-    await ask_description(update, context)
+        return await prompts.after_description(update, context)
+    await prompts.ask_description(update, context)
     return State.DESCRIPTION
