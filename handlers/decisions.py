@@ -101,7 +101,7 @@ async def view_decision(
 ) -> None:
     view = await context.services.hq.decision(context.principal, data.decision_id)
     if view is None:
-        await query.answer(context.tr.t("workflow.error_not_found"), show_alert=True)
+        await query.answer(context.tr.t("hq.error_decision_not_found"), show_alert=True)
         return
     await query.answer()
     text = decision_text(
