@@ -262,3 +262,19 @@ async def test_progress_and_editprogram_typed_in_a_group_point_to_the_private_ch
     ] * 2
     assert emulator.messages(officer.id) == []
     assert emulator.messages(admin.id) == []
+
+
+async def test_an_officers_forged_decision_or_position_press_speaks_of_no_report(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Tried: the SMT officer pressed "✅ implemented" for a decision number that names
+    none, and "write our position" on an item for the lending banks (another agency):
+    both answered "This report was not found among those you can act on", though no
+    report was pressed. The first says there is no such decision; the second that
+    nothing there is theirs to answer."""
+    officer = cast.officer
+    anchor = await officer.say("/decisions")
+    answer = await press_data(emulator, officer, anchor, f"dc:i:99:{cast.smt_id}")
+    assert (answer.text, answer.show_alert) == (fa("hq.error_decision_not_found"), True)
+    answer = await press_data(emulator, officer, anchor, f"ss:po:1:{cast.banks_id}")
+    assert (answer.text, answer.show_alert) == (fa("sessions.error_not_found"), True)
