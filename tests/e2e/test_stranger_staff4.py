@@ -278,3 +278,26 @@ async def test_an_officers_forged_decision_or_position_press_speaks_of_no_report
     assert (answer.text, answer.show_alert) == (fa("hq.error_decision_not_found"), True)
     answer = await press_data(emulator, officer, anchor, f"ss:po:1:{cast.banks_id}")
     assert (answer.text, answer.show_alert) == (fa("sessions.error_not_found"), True)
+
+
+async def test_admin_looking_up_a_person_in_a_group_answers_privately(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Tried: an admin, in the SMT group where they had typed /admin group smt, looked up
+    an owner with "/admin @reza": the owner's card (name, user id, username, roles) and
+    its grant buttons were posted for the group to read. A person's card and the roles'
+    screen go to the admin's private chat; the group is told only that. Binding the
+    group still answers there."""
+    admin = cast.admin
+    group = -1001234567003
+    emulator.add_group(group, "کارشناسان صمت", members=[admin.id, cast.officer.id])
+    await emulator.send_text(admin.id, "/admin group smt", chat_id=group)
+    await emulator.wait_for_message(group, saying("admin.group_bound"))
+    for command, shown in (("/admin @reza", "admin.user_card"), ("/admin", "admin.home")):
+        await emulator.send_text(admin.id, command, chat_id=group)
+        told = await emulator.wait_for_message(group, lambda m: m.from_bot)
+        assert told.text == fa("common.sent_private"), command
+        mine = await admin.next()
+        assert says(mine.text, shown), (command, mine.text)
+    bot_said = [m.text for m in emulator.messages(group) if m.from_bot]
+    assert bot_said[1:] == [fa("common.sent_private")] * 2
