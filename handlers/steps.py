@@ -66,11 +66,23 @@ async def shown(context: RounaqContext, flow: str, message: Message) -> Message:
     """`message` shows the step buttons of `flow` (its draft's key) now: the flow's earlier
     messages lose theirs (answered by typing, asked again, left behind). Returns it."""
     await retire(context, flow, keep=message.message_id)
+    forget(context, message.chat_id, message.message_id)  # an edited one is named once
     if context.user_data is not None and message.reply_markup is not None:
         held = context.user_data.setdefault(SHOWN_KEY, [])
         held.append([flow, message.chat_id, message.message_id])
         context.user_data[STEP_FLOW_KEY] = flow
     return message
+
+
+def forget(context: RounaqContext, chat_id: int, message_id: int) -> None:
+    """The message's step buttons are gone already (an edit replaced them): `retire` must
+    not ask Telegram to take them off again, which it refuses as "not modified" and counts
+    towards the bot's rate limit all the same."""
+    held = context.user_data.get(SHOWN_KEY) if context.user_data is not None else None
+    if isinstance(held, list) and context.user_data is not None:
+        context.user_data[SHOWN_KEY] = [
+            entry for entry in held if (entry[1], entry[2]) != (chat_id, message_id)
+        ]
 
 
 async def retire(
@@ -135,6 +147,7 @@ class Choice:
     data: str
     query: CallbackQuery | None
     message: Message | None
+    context: RounaqContext
 
     async def answer(self, text: str | None = None, *, show_alert: bool = False) -> None:
         if self.query is not None:
@@ -147,6 +160,7 @@ class Choice:
         message that shows `text` (None when Telegram does not say)."""
         if self.query is not None:
             edited = await self.query.edit_message_text(text, reply_markup=markup)
+            self._forget_pressed()  # `shown` names it again if it has buttons still
             return edited if isinstance(edited, Message) else None
         if self.message is not None:
             return await self.message.reply_text(text, reply_markup=markup)
@@ -156,16 +170,22 @@ class Choice:
         """Take the buttons off the pressed message (a typed choice pressed none)."""
         if self.query is not None:
             await remove_keyboard(self.query)
+            self._forget_pressed()
+
+    def _forget_pressed(self) -> None:
+        pressed = self.query.message if self.query is not None else None
+        if pressed is not None:
+            forget(self.context, pressed.chat.id, pressed.message_id)
 
 
 def chosen(update: Update, context: RounaqContext) -> Choice:
     """What was chosen: the pressed button's data, or the data of the typed label."""
     if update.callback_query is not None:
-        return Choice(update.callback_query.data or "", update.callback_query, None)
+        return Choice(update.callback_query.data or "", update.callback_query, None, context)
     message = update.effective_message
     rows = context.user_data.get(STEP_KEY) if context.user_data is not None else None
     data = _typed_data(rows, message.text if message is not None else None)
-    return Choice(data or "", None, message)
+    return Choice(data or "", None, message, context)
 
 
 class _TypedLabel(Awaited):

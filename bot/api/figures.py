@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from bot import charts
 from bot.charts import Bar
@@ -22,6 +23,9 @@ from bot.services.directory import Directory
 from bot.services.stats import StatsSnapshot
 from bot.views.figures import duration, loans_summary
 from storage.models import CLOSED_REPORT_STATUSES
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 TOP = 10
 
@@ -157,16 +161,20 @@ def _bars(fmt: Presenter, rows: Sequence[tuple[str, int]]) -> list[Bar]:
     return [Bar(label, n, fmt.number(n)) for label, n in rows[:15]]
 
 
+def chart_figure(fmt: Presenter, title: str, bars: Sequence[Bar], horizontal: bool) -> Figure:
+    """Every chart of the board counts reports: whole-number ticks (a screen that read
+    "۰٫۲" reports a week on an empty week, before). Call inside `charts.chart_style()`."""
+    if horizontal:
+        return charts.horizontal_figure(fmt, title, bars, counts=True)
+    return charts.vertical_figure(fmt, title, bars, counts=True)
+
+
 def chart_svg(fmt: Presenter, title: str, bars: Sequence[Bar], horizontal: bool) -> bytes:
     """The bot's chart figure, drawn as SVG instead of PNG (same code, same look)."""
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
     with charts.chart_style():
-        figure = (
-            charts.horizontal_figure(fmt, title, bars)
-            if horizontal
-            else charts.vertical_figure(fmt, title, bars)
-        )
+        figure = chart_figure(fmt, title, bars, horizontal)
         buffer = io.StringIO()
         FigureCanvasSVG(figure).print_svg(buffer)  # type: ignore[no-untyped-call]
     # Drop matplotlib's metadata comment (it names the library's version and the date).

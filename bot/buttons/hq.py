@@ -7,13 +7,15 @@ and handlers/decisions.py. The wire formats are the ones buttons already sent ca
 
 from __future__ import annotations
 
+from bot.buttons.reports import OnReport
 from bot.callback_data import CallbackData
 from storage.models_workflow import CauseKind
 
 DEADLINE_CHOICES = (10, 20, 30, 60)
 
 
-# The shapes several kinds share (not kinds themselves).
+# The shapes several kinds share (not kinds themselves); a kind's own fields follow its
+# shape's on the wire.
 class Page(CallbackData):
     page: int
 
@@ -24,10 +26,13 @@ class OnItem(CallbackData):
     item_id: int
 
 
-class DecisionAgency(CallbackData):
+class OnDecision(CallbackData):
+    decision_id: int
+
+
+class DecisionAgency(OnDecision):
     """A decision, as it concerns one of the agencies it names."""
 
-    decision_id: int
     agency_id: int
 
 
@@ -38,17 +43,14 @@ class AgendaHome(CallbackData, prefix="hq:home"):
 class AgendaPage(Page, prefix="hq:pg"): ...
 
 
-class ToggleReport(CallbackData, prefix="hq:t"):
+class ToggleReport(OnReport, prefix="hq:t"):
     """Select or unselect an escalated report for bundling; the page it was pressed on."""
 
-    report_id: int
     page: int
 
 
-class SelectForAgenda(CallbackData, prefix="hq:s"):
+class SelectForAgenda(OnReport, prefix="hq:s"):
     """An escalated report's card: the agenda, with that report selected for bundling."""
-
-    report_id: int
 
 
 class StartBundle(CallbackData, prefix="hq:b"):
@@ -73,27 +75,34 @@ class Decide(OnItem, prefix="hq:d"):
     """Record the decision on an agenda item: its text is asked first."""
 
 
-# The decision picker's kinds carry `item` (and `agency`, `days`) as a session's do: one
-# DecisionDraft handles both (handlers/decision_draft.py).
+# The decision picker. A session's picker kinds (handlers/sessions/buttons.py) carry the
+# same fields, so one DecisionDraft handles both (handlers/decision_draft.py); they may
+# derive from these shapes too.
+class PickerItem(CallbackData):
+    """The agenda item a decision is being drafted for."""
 
-
-class ToggleAgency(CallbackData, prefix="hq:a"):
-    """Name or unname an agency in the decision being drafted."""
-
-    item: int
-    agency: int
-
-
-class AgenciesChosen(CallbackData, prefix="hq:n"):
     item: int
 
 
-class PickDeadline(CallbackData, prefix="hq:dl"):
-    item: int
+class DeadlinePick(PickerItem):
+    """The implementation deadline picked: only the days offered."""
+
     days: int
 
     def valid(self) -> bool:
         return self.days in DEADLINE_CHOICES
+
+
+class ToggleAgency(PickerItem, prefix="hq:a"):
+    """Name or unname an agency in the decision being drafted."""
+
+    agency: int
+
+
+class AgenciesChosen(PickerItem, prefix="hq:n"): ...
+
+
+class PickDeadline(DeadlinePick, prefix="hq:dl"): ...
 
 
 class LawsCsv(CallbackData, prefix="hq:csv"):
@@ -103,8 +112,7 @@ class LawsCsv(CallbackData, prefix="hq:csv"):
 class DecisionsPage(Page, prefix="dc:p"): ...
 
 
-class ViewDecision(CallbackData, prefix="dc:v"):
-    decision_id: int
+class ViewDecision(OnDecision, prefix="dc:v"): ...
 
 
 class Implemented(DecisionAgency, prefix="dc:i"):

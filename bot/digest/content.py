@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.access import Principal
@@ -30,6 +30,8 @@ MAX_BUTTONS_PER_SECTION = 3
 # ministry official who subscribes to a province's bot gets that province's digest).
 PROVINCE_ROLES = frozenset({Role.OFFICIAL, Role.SECRETARIAT, Role.ADMIN, Role.MINISTRY})
 TOP_LINES = 6  # categories, agencies, reports or decisions listed in one section
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,12 @@ class DigestDay:
 class Button:
     label: str
     data: str
+
+
+def detail_buttons(items: Sequence[T], button: Callable[[T], Button]) -> tuple[Button, ...]:
+    """The detail buttons of a section's first items (MAX_BUTTONS_PER_SECTION at most):
+    the rest are in its lines only."""
+    return tuple(button(item) for item in items[:MAX_BUTTONS_PER_SECTION])
 
 
 @dataclass(frozen=True, slots=True)

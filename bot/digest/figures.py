@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Final
 
 from bot.buttons.hq import ViewDecision
 from bot.buttons.programs import OpenButton
 from bot.digest.content import (
-    MAX_BUTTONS_PER_SECTION,
     TOP_LINES,
     Button,
     DigestDay,
@@ -25,12 +25,13 @@ from bot.digest.content import (
     Section,
     SharedByAgencies,
     SharedByLanguage,
+    detail_buttons,
 )
 from bot.formatting import Presenter, escape
 from bot.services.directory import Directory
 from bot.services.hq import DecisionView, HQService, agency_state
 from bot.services.loans import LoanService
-from bot.services.programs import ProgramService, traffic_light
+from bot.services.programs import Posted, ProgramService, traffic_light
 from storage.models import Role
 from storage.models_workflow import AgencyResponse
 
@@ -43,6 +44,14 @@ def decision_button(recipient: Recipient, view: DecisionView) -> Button:
     return Button(
         recipient.tr.t("digest_figures.btn_decision", id=recipient.fmt.plain_int(view.decision.id)),
         ViewDecision(view.decision.id).pack(),
+    )
+
+
+def program_button(recipient: Recipient, posted: Posted) -> Button:
+    number = posted.program.number
+    return Button(
+        recipient.tr.t("digest_figures.btn_program", number=recipient.fmt.plain_int(number)),
+        OpenButton(number).pack(),
     )
 
 
@@ -80,7 +89,7 @@ class DecisionsSection(
                     agencies=_names(fmt, self.directory, lang, waiting),
                 )
             )
-        buttons = tuple(decision_button(recipient, v) for v in due[:MAX_BUTTONS_PER_SECTION])
+        buttons = detail_buttons(due, partial(decision_button, recipient))
         return self.section(recipient, lines, buttons)
 
 
@@ -130,7 +139,7 @@ class AgencyDecisionsSection(
                 )
         if not lines:
             return None
-        buttons = tuple(decision_button(recipient, v) for v in views[:MAX_BUTTONS_PER_SECTION])
+        buttons = detail_buttons(views, partial(decision_button, recipient))
         return self.section(recipient, lines, buttons)
 
 
@@ -164,13 +173,7 @@ class ProgramsSection(
                     note=escape(note),
                 )
             )
-        buttons = tuple(
-            Button(
-                tr.t("digest_figures.btn_program", number=fmt.plain_int(p.program.number)),
-                OpenButton(p.program.number).pack(),
-            )
-            for p in posted[:MAX_BUTTONS_PER_SECTION]
-        )
+        buttons = detail_buttons(posted, partial(program_button, recipient))
         return self.section(recipient, lines, buttons)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import partial
 
 from bot.buttons.reports import OpenButton
 from bot.digest.compliance import ComplianceSection
@@ -25,6 +26,7 @@ from bot.digest.content import (
     SharedByAgencies,
     SharedByLanguage,
     Titled,
+    detail_buttons,
 )
 from bot.digest.figures import (
     AgencyDecisionsSection,
@@ -186,8 +188,7 @@ class AgencySection(
                 lines.append(self._report_line(recipient, report, overdue=True))
             for report in newest if not oldest else ():
                 lines.append(self._report_line(recipient, report, overdue=False))
-            for report in (oldest or newest)[:MAX_BUTTONS_PER_SECTION]:
-                buttons.append(open_report_button(recipient, report))
+            buttons += detail_buttons(oldest or newest, partial(open_report_button, recipient))
         if not lines:
             return None
         return self.section(recipient, lines, buttons)
@@ -233,7 +234,7 @@ class OwnerSection(
             )
             for r in changed
         )
-        buttons = tuple(open_report_button(recipient, r) for r in changed[:MAX_BUTTONS_PER_SECTION])
+        buttons = detail_buttons(changed, partial(open_report_button, recipient))
         return self.section(recipient, lines, buttons)
 
 

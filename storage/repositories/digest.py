@@ -21,7 +21,7 @@ from storage.models import (
 )
 from storage.models_digest import ChatKind, DeliveryState, DigestDelivery, DigestSubscription
 from storage.repositories.reports import ReportRepository
-from storage.repositories.rows import Repository, to_dto
+from storage.repositories.rows import Repository, newest_first, to_dto
 
 # A report in one of these states needs nothing more from its agency.
 CLOSED_STATUSES: frozenset[str] = CLOSED_REPORT_STATUSES
@@ -405,7 +405,7 @@ class DigestQueries(Repository):
                 Report.created_at >= start,
                 Report.created_at < end,
             )
-            .order_by(Report.created_at.desc(), Report.id.desc())
+            .order_by(*newest_first(Report.created_at))
             .limit(limit)
         )
         return await self._reports(list(ids))

@@ -15,7 +15,7 @@ from storage.models import Report, Unit
 from storage.models_open311 import ApiClientToken, ApiKey
 from storage.new_rows import NewApiKey
 from storage.repositories.reports import REPORT_HEAD
-from storage.repositories.rows import Repository, to_dto
+from storage.repositories.rows import Repository, newest_first, to_dto
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class Open311Repository(Repository):
         if where.end is not None:
             stmt = stmt.where(Report.created_at <= where.end)
         rows = await self.session.execute(
-            stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit).offset(offset)
+            stmt.order_by(*newest_first(Report.created_at)).limit(limit).offset(offset)
         )
         return [_row(row) for row in rows]
 
@@ -93,16 +93,9 @@ class Open311Repository(Repository):
         return to_dto(ApiKeyDTO, row) if row is not None else None
 
     async def revoke_key(self, province_id: int, key_id: int, when: datetime) -> bool:
-        changed = await self.changed_rows(
-            update(ApiKey)
-            .where(
-                ApiKey.province_id == province_id,
-                ApiKey.id == key_id,
-                ApiKey.revoked_at.is_(None),
-            )
-            .values(revoked_at=when)
+        return await self.set_once(
+            ApiKey.revoked_at, when, ApiKey.province_id == province_id, ApiKey.id == key_id
         )
-        return changed > 0
 
     # --- client tokens ------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from storage.models import INT4_MAX, Report
 from storage.models_programs import Program, ProgramReportLink, ProgramUpdate
 from storage.new_rows import NewProgramUpdate
 from storage.repositories.reports import REPORT_HEAD
-from storage.repositories.rows import Repository, fields_of, to_dto
+from storage.repositories.rows import Repository, fields_of, newest_first, to_dto
 
 # Fields an admin may edit one by one; anything else goes through a program-set file.
 EDITABLE_FIELDS = frozenset(
@@ -192,6 +192,6 @@ class ProgramRepository(Repository):
     ) -> dict[int, LinkedReportDTO]:
         """The newest `limit` of these linked reports, by id."""
         rows = await self.session.execute(
-            reports.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
+            reports.order_by(*newest_first(Report.created_at)).limit(limit)
         )
         return {row.id: LinkedReportDTO(*row, explicit=explicit) for row in rows}

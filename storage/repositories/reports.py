@@ -20,7 +20,7 @@ from storage.models import (
     User,
 )
 from storage.new_rows import NewAttachment, NewReport, NewReportEvent
-from storage.repositories.rows import Repository, fields_of, to_dto
+from storage.repositories.rows import Repository, fields_of, newest_first, to_dto
 
 # The columns of a ReportHeadDTO, in its order: a caller selects them and adds its own.
 REPORT_HEAD = (
@@ -115,7 +115,7 @@ class ReportRepository(Repository):
                 Report.province_id == province_id,
                 Report.status == status,
             )
-            .order_by(Report.updated_at.desc(), Report.id.desc())
+            .order_by(*newest_first(Report.updated_at))
             .limit(limit)
         )
         return [_dto(report, unit_name) for report, unit_name in rows]
@@ -130,7 +130,7 @@ class ReportRepository(Repository):
         rows = await self.session.execute(
             _report_select()
             .where(condition)
-            .order_by(Report.created_at.desc(), Report.id.desc())
+            .order_by(*newest_first(Report.created_at))
             .limit(page_size)
             .offset((page - 1) * page_size)
         )

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Executable, func, select
+from sqlalchemy import ColumnElement, Executable, UnaryExpression, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -37,12 +37,10 @@ def fields_of(new: DataclassInstance) -> dict[str, Any]:
     return {f.name: getattr(new, f.name) for f in fields(new)}
 
 
-async def of_province(
-    session: AsyncSession, model: type[M], province_id: int, *order_by: Any
-) -> list[M]:
-    """A province's rows of one table, in the given order."""
-    in_province = cast(Any, model).province_id == province_id
-    return list(await session.scalars(select(model).where(in_province).order_by(*order_by)))
+def newest_first(when: InstrumentedAttribute[Any]) -> tuple[UnaryExpression[Any], ...]:
+    """A list's order, newest first by this time; rows stamped the same moment follow
+    their ids, so the order is total and pages neither repeat nor skip a row."""
+    return when.desc(), cast(Any, when.class_).id.desc()
 
 
 async def in_province(
@@ -92,11 +90,17 @@ class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def of_province(self, model: type[M], province_id: int, *order_by: Any) -> list[M]:
+        """A province's rows of one table, in the given order."""
+        in_province = cast(Any, model).province_id == province_id
+        rows = await self.session.scalars(select(model).where(in_province).order_by(*order_by))
+        return list(rows)
+
     async def province_dtos(
         self, dto: type[D], model: type[Any], province_id: int, *order_by: Any
     ) -> list[D]:
         """A province's rows of one table as DTOs, in the given order."""
-        rows = await of_province(self.session, model, province_id, *order_by)
+        rows = await self.of_province(model, province_id, *order_by)
         return [to_dto(dto, row) for row in rows]
 
     async def dto_by_id(self, dto: type[D], model: type[Any], row_id: object) -> D | None:
@@ -127,6 +131,23 @@ class Repository:
         (both dialects report it; a driver that does not is read as 0)."""
         result = await self.session.execute(statement)
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def set_once(
+        self,
+        column: InstrumentedAttribute[Any],
+        value: object,
+        *where: ColumnElement[bool],
+        **more: Any,
+    ) -> bool:
+        """Set a column that is still NULL (and `more` with it) on the row `where` picks, in
+        one conditional UPDATE: False when it was set already (revoked, used, decided), so
+        of two racing callers exactly one wins."""
+        statement = (
+            update(column.class_)
+            .where(*where, column.is_(None))
+            .values(**{column.key: value}, **more)
+        )
+        return await self.changed_rows(statement) > 0
 
     async def flushed(self, row: M) -> M:
         """The new row added and flushed, so its id and server defaults are set."""

@@ -30,7 +30,7 @@ from storage.repositories.rows import (
     by_parent,
     get_or_add,
     in_province,
-    of_province,
+    newest_first,
     one_of,
     to_dto,
 )
@@ -62,9 +62,7 @@ class SessionRepository(Repository):
         return await one_of(self._dtos, row)
 
     async def all(self, province_id: int) -> list[SessionDTO]:
-        rows = await of_province(
-            self.session, HQSession, province_id, HQSession.starts_at.desc(), HQSession.id.desc()
-        )
+        rows = await self.of_province(HQSession, province_id, *newest_first(HQSession.starts_at))
         return await self._dtos(rows)
 
     async def _dtos(self, rows: Sequence[HQSession]) -> list[SessionDTO]:
@@ -124,16 +122,13 @@ class SessionRepository(Repository):
     async def set_outcome(
         self, session_id: int, agenda_item_id: int, outcome: str, decision_id: int | None
     ) -> bool:
-        changed = await self.changed_rows(
-            update(SessionItem)
-            .where(
-                SessionItem.session_id == session_id,
-                SessionItem.agenda_item_id == agenda_item_id,
-                SessionItem.outcome.is_(None),
-            )
-            .values(outcome=outcome, decision_id=decision_id)
+        return await self.set_once(
+            SessionItem.outcome,
+            outcome,
+            SessionItem.session_id == session_id,
+            SessionItem.agenda_item_id == agenda_item_id,
+            decision_id=decision_id,
         )
-        return changed == 1
 
     async def mark(self, session_id: int, **fields: object) -> None:
         await self.session.execute(

@@ -35,7 +35,7 @@ from storage.models_figures import (
     ReportDurationMedian,
     ReportOpenDue,
 )
-from storage.repositories.rows import Repository, to_dto
+from storage.repositories.rows import Repository, newest_first, to_dto
 
 
 class StatsRepository(Repository):
@@ -187,7 +187,7 @@ class StatsRepository(Repository):
             )
             .join(Unit, Unit.id == Report.unit_id)
             .where(Report.province_id == province_id)
-            .order_by(Report.created_at.desc(), Report.id.desc())
+            .order_by(*newest_first(Report.created_at))
             .limit(limit)
         )
         return [ReportExportRow(**row._mapping) for row in rows]

@@ -34,7 +34,7 @@ from storage.repositories.rows import (
     Repository,
     by_parent,
     in_province,
-    of_province,
+    newest_first,
     one_of,
     to_dto,
 )
@@ -302,9 +302,7 @@ class WorkflowRepository(Repository):
         return await one_of(self._decisions, row)
 
     async def decisions(self, province_id: int) -> list[DecisionDTO]:
-        rows = await of_province(
-            self.session, Decision, province_id, Decision.created_at.desc(), Decision.id.desc()
-        )
+        rows = await self.of_province(Decision, province_id, *newest_first(Decision.created_at))
         return await self._decisions(rows)
 
     async def _decisions(self, rows: Sequence[Decision]) -> list[DecisionDTO]:
@@ -351,16 +349,8 @@ class WorkflowRepository(Repository):
         self, code: str, province_id: int, user_id: int, now: datetime
     ) -> InviteDTO | None:
         """Mark the invite used by this user, atomically; None if unknown or already used."""
-        changed = await self.changed_rows(
-            update(RoleInvite)
-            .where(
-                RoleInvite.code == code,
-                RoleInvite.province_id == province_id,
-                RoleInvite.used_by.is_(None),
-            )
-            .values(used_by=user_id, used_at=now)
-        )
-        if changed != 1:
+        invite = RoleInvite.code == code, RoleInvite.province_id == province_id
+        if not await self.set_once(RoleInvite.used_by, user_id, *invite, used_at=now):
             return None
         row = await self.session.get(RoleInvite, code)
         assert row is not None

@@ -7,6 +7,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot import charts
+from bot.api.figures import chart_figure
 from bot.charts import Bar
 from bot.formatting import Presenter
 
@@ -40,3 +41,14 @@ def test_amounts_keep_their_fractions() -> None:
     with charts.chart_style():
         labels = tick_labels(charts.horizontal_figure(FA, "t", bars), "x")
     assert any("٫" in label for label in labels)
+
+
+@pytest.mark.parametrize("horizontal", [True, False])
+def test_the_dashboards_charts_count_in_whole_numbers(horizontal: bool) -> None:
+    """Seen on the province's screen: the weekly chart's axis read ۰٫۲, ۰٫۴ ... reports."""
+    bars = [Bar("week 1", 0, "۰"), Bar("week 2", 1, "۱")]
+    with charts.chart_style():
+        figure = chart_figure(FA, "t", bars, horizontal)
+        labels = tick_labels(figure, "x" if horizontal else "y")
+    assert labels
+    assert not any("٫" in label for label in labels)
