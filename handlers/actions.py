@@ -14,7 +14,7 @@ from contextlib import suppress
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ConversationHandler
 
 from bot.access import ReportAction
@@ -227,8 +227,16 @@ async def _pick_agency(query: CallbackQuery, context: RounaqContext, report: Rep
         lambda agency: Reassign(report.id, agency),
         leave_out=report.agency_id,
     )
-    await query.answer()
-    await context.bot.send_message(query.from_user.id, question, reply_markup=keyboard(*buttons))
+    try:
+        await context.bot.send_message(
+            query.from_user.id, question, reply_markup=keyboard(*buttons)
+        )
+    except Forbidden:
+        # Pressed in the agency's group by an officer who never opened the bot's chat:
+        # the picker has nowhere to go, as a text prompt has not (asking.ask_presser).
+        await answer_quietly(query, context.tr.t("workflow.open_private"), show_alert=True)
+        return
+    await answer_quietly(query)
 
 
 def _confirmation(context: RounaqContext, outcome: Outcome) -> str:

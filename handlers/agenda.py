@@ -190,17 +190,47 @@ async def toggle_report(
 async def select_for_agenda(
     update: Update, context: RounaqContext, query: CallbackQuery, data: SelectForAgenda
 ) -> None:
-    """From an escalated report's card: the agenda, that report selected, on its page."""
-    escalated = [r.id for r in await context.services.hq.escalated(context.principal)]
-    if data.report_id not in escalated:
-        raise WorkflowError("not_now")  # bundled or closed since the card was drawn
+    """From an escalated report's card: the agenda, that report selected, on its page.
+    Pressed again while it is selected (the agenda was sent already) or once it is on an
+    item, the press says so instead of sending another agenda."""
+    escalated = await context.services.hq.escalated(context.principal)
+    report = next((r for r in escalated if r.id == data.report_id), None)
+    if report is None:
+        await _not_escalated(context, query, data.report_id)
+        return
     selection = _selection(context)
-    if data.report_id not in selection:
-        selection.append(data.report_id)
+    if report.id in selection:
+        number = tracking_number(context.fmt, report)
+        await query.answer(context.tr.t("hq.already_selected", number=number), show_alert=True)
+        return
+    selection.append(report.id)
     await query.answer()
-    page = escalated.index(data.report_id) // AGENDA_PAGE + 1
+    page = [r.id for r in escalated].index(report.id) // AGENDA_PAGE + 1
     text, markup = await _agenda_view(context, page)
     await say(update, context, text, markup)
+
+
+async def _not_escalated(context: RounaqContext, query: CallbackQuery, report_id: int) -> None:
+    """The card's "put on the agenda" for a report no longer waiting for it: the item it
+    is on, when it is on one of this province's; else it moved on (closed, decided)."""
+    item_id = (await context.services.workflow.tracking(report_id)).agenda_item_id
+    if item_id is None:
+        raise WorkflowError("not_now")
+    try:
+        item, reports, _ = await context.services.hq.item(context.principal, item_id)
+    except WorkflowError:
+        raise WorkflowError("not_now") from None  # another province's: nothing to name
+    report = next((r for r in reports if r.id == report_id), None)
+    if report is None:
+        raise WorkflowError("not_now")
+    fmt = context.fmt
+    text = context.tr.t(
+        "hq.already_on_item",
+        number=tracking_number(fmt, report),
+        id=fmt.plain_int(item.id),
+        title=fmt.shorten(item.title, 60),
+    )
+    await query.answer(text, show_alert=True)
 
 
 async def start_bundle(

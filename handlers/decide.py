@@ -16,6 +16,7 @@ from telegram import CallbackQuery, Update
 
 from bot.buttons.hq import DEADLINE_CHOICES, AgenciesChosen, Decide, PickDeadline, ToggleAgency
 from bot.context import RounaqContext
+from bot.services.workflow import WorkflowError
 from bot.views.common import workflow_error
 from bot.views.hq import decided_text
 from handlers import decision_draft
@@ -33,6 +34,10 @@ async def decide(
 ) -> None:
     _, _, decision = await context.services.hq.item(context.principal, data.item_id)
     decided = None if decision is None else decision.id
+    if decided is None and data.item_id in await context.services.sessions.waiting([data.item_id]):
+        # Its outcome is the session's to record (/session), when it has been held; taken
+        # here, the session would be left with an item it can no longer settle.
+        raise WorkflowError("on_session")
     await decision_draft.ask_text(context, query, "hq_decision", decided, item=data.item_id)
 
 

@@ -101,7 +101,7 @@ async def view_decision(
 ) -> None:
     view = await context.services.hq.decision(context.principal, data.decision_id)
     if view is None:
-        await query.answer(context.tr.t("workflow.error_not_found"), show_alert=True)
+        await query.answer(context.tr.t("hq.error_decision_not_found"), show_alert=True)
         return
     await query.answer()
     text = decision_text(
@@ -123,7 +123,8 @@ async def answer(
         view = await context.services.hq.decision(context.principal, data.decision_id)
     answers = {} if view is None else {a.agency_id: a for a in view.decision.agencies}
     if view is None or data.agency_id not in answers:
-        await query.answer(tr.t("workflow.error_not_found"), show_alert=True)
+        # Another agency's answer reads as one that does not exist (bot.access).
+        await query.answer(tr.t("hq.error_decision_not_found"), show_alert=True)
         return
     # An old notice's button, the decision answered since (or its objection window shut):
     # said at the press, not after the evidence or the reasons were written.

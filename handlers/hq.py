@@ -34,10 +34,14 @@ from bot.context import RounaqApp, RounaqContext
 from handlers import agenda, decide, decisions, flow
 from handlers.declare import button, command
 
+# The HQ's agenda, its decisions and the obstructive-laws list are internal to the staff
+# who hold these roles: typed in a group, they go to the asker's private chat.
 COMMANDS = [
-    command("agenda", agenda.agenda, needs=Permission.MANAGE_AGENDA),
-    command("decisions", decisions.decisions, needs=Permission.VIEW_DECISIONS),
-    command("laws", decisions.laws, needs=Permission.VIEW_LAWS),
+    command("agenda", agenda.agenda, needs=Permission.MANAGE_AGENDA, answers_privately=True),
+    command(
+        "decisions", decisions.decisions, needs=Permission.VIEW_DECISIONS, answers_privately=True
+    ),
+    command("laws", decisions.laws, needs=Permission.VIEW_LAWS, answers_privately=True),
 ]
 
 AGENDA = Permission.MANAGE_AGENDA

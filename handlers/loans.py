@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import jdatetime
-from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Update
 from telegram.ext import MessageHandler, filters
 
 from bot.access import Permission
@@ -22,7 +22,7 @@ from bot.views.figures import (
     national_loans,
 )
 from handlers.declare import button, command, guarded
-from handlers.ui import keyboard, message_of, rows, send_chart
+from handlers.ui import keyboard, message_of, rows, say, send_chart
 
 VIEWS = ("sum", *DIMENSIONS)
 UNITS = {"r": "rial", "t": "toman"}
@@ -124,20 +124,17 @@ def loans_year(arg: str, this_year: int) -> int | None:
 
 
 async def loans(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
     asked = context.args[0] if context.args else ""
     year = loans_year(asked, _this_year(context)) if asked else None
     # What is not a year: the latest is shown, and the reader is told so rather than left
     # to take it for the year they typed.
     unread = asked if asked and year is None else ""
     if context.principal.can(Permission.VIEW_NATIONAL):
-        await _national(message, context, year, unread)
+        await _national(update, context, year, unread)
         return
     overview = await context.services.loans.overview(year)
     text = _not_a_year(context, unread, overview.year) + _render(context, overview, "sum", "r")
-    await message.reply_text(text, reply_markup=_markup(context, overview, "sum", "r"))
+    await say(update, context, text, _markup(context, overview, "sum", "r"))
 
 
 def _this_year(context: RounaqContext) -> int:
@@ -156,9 +153,7 @@ def _not_a_year(context: RounaqContext, unread: str, shown_year: int | None) -> 
     return context.tr.t("loans.not_a_year", text=shown, example=example) + "\n\n"
 
 
-async def _national(
-    message: Message, context: RounaqContext, year: int | None, unread: str
-) -> None:
+async def _national(update: Update, context: RounaqContext, year: int | None, unread: str) -> None:
     """The ministry: every province's quota and figures for one year (the latest any
     province has, unless asked), each source on its own line, and the total."""
     services = context.services
@@ -168,8 +163,7 @@ async def _national(
         year = max((o.year for _, o in latest if o.year is not None), default=None)
     rows = await national.across_provinces(lambda p: loans_.overview(year, province_id=p.id))
     text = _not_a_year(context, unread, year) + national_loans(context.tr, context.fmt, year, rows)
-    for chunk in split_message(text):
-        await message.reply_text(chunk)
+    await say(update, context, text)
 
 
 async def view_button(
@@ -250,8 +244,9 @@ SPREADSHEETS = (
 )
 
 
+# The facilities' figures are for province staff: asked in a group, privately.
 COMMANDS = [
-    command("loans", loans, needs=Permission.VIEW_PROVINCE),
+    command("loans", loans, needs=Permission.VIEW_PROVINCE, answers_privately=True),
     command("importloans", import_help, needs=Permission.IMPORT_LOANS, in_menu=False),
 ]
 

@@ -214,6 +214,11 @@ async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[RounaqApp
 @pytest.fixture
 def people(emulator: BotApiEmulator, app: RounaqApp) -> dict[str, Person]:
     """The demo cast, as emulator users. Roles are granted by the tests that need them."""
+    return cast_people(emulator)
+
+
+def cast_people(emulator: BotApiEmulator) -> dict[str, Person]:
+    """The `people` fixture's users, for a test that starts the bot itself (a restart)."""
     return {
         "owner": Person(emulator, emulator.add_user(1001, "رضا", username="reza")),
         "other_owner": Person(emulator, emulator.add_user(1002, "Sam", language_code="en")),

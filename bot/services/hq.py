@@ -193,11 +193,11 @@ class HQService(CalendarService):
             repo = WorkflowRepository(session)
             item = await repo.agenda_item(item_id, self._province)
             if item is None:
-                raise WorkflowError("not_found")
+                raise WorkflowError("item_not_found")
             reports = await repo.reports(item.report_ids)
             decision = await repo.decision_of_item(item_id)
         if any(r.province_id != self._province for r in reports):
-            raise WorkflowError("not_found")
+            raise WorkflowError("item_not_found")
         return item, reports, decision
 
     async def bundle(
@@ -351,7 +351,7 @@ class HQService(CalendarService):
         """The agenda item, still waiting for its session; refused otherwise."""
         item = await repo.agenda_item(item_id, self._province)
         if item is None:
-            raise WorkflowError("not_found")
+            raise WorkflowError("item_not_found")
         if item.status != AgendaItemStatus.SCHEDULED:
             raise WorkflowError("not_now")
         return item

@@ -134,8 +134,15 @@ class SessionService(CalendarService):
         async with self._db.session() as session:
             found = await SessionRepository(session).get(session_id, self._province)
         if found is None:
-            raise WorkflowError("not_found")
+            raise WorkflowError("session_not_found")
         return found
+
+    def check_held(self, found: SessionDTO) -> None:
+        """An item's outcome (a decision, postponed, rejected) is what the session made of
+        it: refused before the session's time. A decision taken early would reach the
+        owners at once, for a meeting no one has yet held."""
+        if self._clock.now() < found.starts_at:
+            raise WorkflowError("outcome_before_held")
 
     async def _open(self, principal: Principal, session_id: int) -> SessionDTO:
         self._require(principal, Permission.MANAGE_AGENDA)
@@ -176,7 +183,7 @@ class SessionService(CalendarService):
         async with self._db.transaction() as session:
             item = await WorkflowRepository(session).agenda_item(item_id, self._province)
             if item is None:
-                raise WorkflowError("not_found")
+                raise WorkflowError("item_not_found")
             repo = SessionRepository(session)
             if item.status != AgendaItemStatus.SCHEDULED or await repo.waiting([item_id]):
                 raise WorkflowError("not_now")
@@ -277,6 +284,7 @@ class SessionService(CalendarService):
             raise WorkflowError("not_found")
         if entry.outcome not in (None, ItemOutcome.DECIDED):
             raise WorkflowError("not_now")
+        self.check_held(found)
         decision, notices = await self._hq.decide(principal, terms, update_id=update_id)
         async with self._db.transaction() as session:
             repo = SessionRepository(session)
@@ -292,7 +300,7 @@ class SessionService(CalendarService):
         decision put back on the agenda - reviewed."""
         if outcome not in (ItemOutcome.POSTPONED, ItemOutcome.REJECTED, ItemOutcome.REVIEWED):
             raise WorkflowError("not_now")
-        await self._open(principal, session_id)
+        self.check_held(await self._open(principal, session_id))
         async with self._db.transaction() as session:
             if not await SessionRepository(session).set_outcome(session_id, item_id, outcome, None):
                 raise WorkflowError("not_now")
@@ -328,13 +336,14 @@ class SessionService(CalendarService):
         found = await self._open(principal, session_id)
         if not found.items:  # "settle every item" would send them looking for items
             raise WorkflowError("session_empty")
-        if any(i.outcome is None for i in found.items):
-            raise WorkflowError("session_unsettled")
         now = self._clock.now()
         if now < found.starts_at:
             # Minutes record a meeting: issued before it, they would start the agencies'
-            # objection windows for decisions no one has yet met to take.
+            # objection windows for decisions no one has yet met to take. Said before
+            # "settle every item", which cannot be done until then either.
             raise WorkflowError("session_not_held")
+        if any(i.outcome is None for i in found.items):
+            raise WorkflowError("session_unsettled")
         until = self.objection_until(now)
         decision_ids = [i.decision_id for i in found.items if i.decision_id is not None]
         notices: list[Notice] = []

@@ -27,7 +27,7 @@ from bot.views import admin as views_admin
 from bot.views.common import workflow_error
 from handlers.declare import stale
 from handlers.notify import outgoing, post
-from handlers.ui import rows
+from handlers.ui import reply_chat, rows
 from storage.models import Role
 
 GRANTABLE_VALUES = frozenset(r.value for r in GRANTABLE)
@@ -68,9 +68,7 @@ async def edit_or_send(
             return
         except BadRequest:
             return  # not modified
-    chat = update.effective_chat
-    assert chat is not None
-    await context.bot.send_message(chat.id, text, reply_markup=markup)
+    await context.bot.send_message(reply_chat(update, context), text, reply_markup=markup)
 
 
 async def refresh_menu_of(context: RounaqContext, user_id: int) -> None:

@@ -22,7 +22,8 @@ from handlers.admin.common import (
 )
 from handlers.admin.invites import Invite
 from handlers.admin.routing import RoutingHome
-from handlers.ui import keyboard, message_of, rows
+from handlers.declare import privately
+from handlers.ui import keyboard, message_of, reply_chat, rows
 from storage.dto import UserDTO
 from storage.models import Role
 
@@ -83,10 +84,23 @@ async def admin(update: Update, context: RounaqContext) -> None:
             codes = views_admin.group_codes(context.tr, context.services.directory)
             await message.reply_text(codes)
         return
+    await _people(update, context)
+
+
+async def _home_or_user(update: Update, context: RounaqContext) -> None:
+    args = context.args or []
     if args:
         await show_user(update, context, " ".join(args))
         return
-    await message.reply_text(context.tr.t("admin.home"), reply_markup=_home_markup(context))
+    home = context.tr.t("admin.home")
+    await context.bot.send_message(
+        reply_chat(update, context), home, reply_markup=_home_markup(context)
+    )
+
+
+# A person's card (name, id, username, roles) and the roles' screen are the admin's own:
+# typed in a group (where /admin group binds it), they go to the admin's private chat.
+_people = privately(_home_or_user)
 
 
 async def _group_where(context: RounaqContext) -> str:
@@ -116,12 +130,10 @@ async def show_user(
     tr = context.tr
     user = await context.services.users.find(query_text.strip())
     if user is None:
-        chat = update.effective_chat
-        assert chat is not None
         text = tr.t("admin.user_not_found")
         if waiting:
             text += "\n" + tr.t("admin.ask_user_again")
-        await context.bot.send_message(chat.id, text)
+        await context.bot.send_message(reply_chat(update, context), text)
         return False
     text, markup = await user_card(context, user)
     await edit_or_send(update, context, text, markup)

@@ -7,7 +7,7 @@ from enum import IntEnum
 from typing import Any
 
 import jdatetime
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     ConversationHandler,
     MessageHandler,
@@ -83,7 +83,7 @@ async def ask_field(update: Update, context: RounaqContext) -> int:
         InlineKeyboardButton(tr.t(f"programs.field.{f}"), callback_data=EditField(f).pack())
         for f in EDIT_FIELDS
     ]
-    await context.bot.send_message(
+    sent = await context.bot.send_message(
         chat_id(update),
         tr.t(
             "programs.edit_choose",
@@ -92,6 +92,7 @@ async def ask_field(update: Update, context: RounaqContext) -> int:
         ),
         reply_markup=steps.step_markup(context, keyboard(*rows(buttons, 2))),
     )
+    await steps.shown(context, DRAFT.key, sent)
     return EditState.FIELD
 
 
@@ -105,8 +106,17 @@ async def edit_field(update: Update, context: RounaqContext) -> int:
     with DRAFT.edit(context) as draft:
         draft.field = picked.field
     text, markup = _value_question(context, picked.field)
-    await choice.edit(text, markup)
+    await _value_shown(context, await choice.edit(text, markup))
     return EditState.VALUE
+
+
+async def _value_shown(context: RounaqContext, message: Message | None) -> None:
+    """The value's question is the step now: the picker's buttons go (a field chosen by
+    its typed name left them), and the agencies' ones, if asked, are the flow's."""
+    if message is not None and message.reply_markup is not None:
+        await steps.shown(context, DRAFT.key, message)
+    else:
+        await steps.retire(context, DRAFT.key)
 
 
 async def ask_value(update: Update, context: RounaqContext) -> int:
@@ -115,7 +125,9 @@ async def ask_value(update: Update, context: RounaqContext) -> int:
     if field is None:
         return await _lost(update, context)
     text, markup = _value_question(context, field)
-    await context.bot.send_message(chat_id(update), text, reply_markup=markup)
+    await _value_shown(
+        context, await context.bot.send_message(chat_id(update), text, reply_markup=markup)
+    )
     return EditState.VALUE
 
 
@@ -143,6 +155,8 @@ def _value_question(context: RounaqContext, field: str) -> tuple[str, InlineKeyb
 
 async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int:
     draft, tr = DRAFT.of(context), context.tr
+    # The flow ends here either way: none of its buttons is left to press.
+    await steps.retire(context, DRAFT.key)
     if draft.program_id is None or draft.number is None or draft.field is None:
         return await _lost(update, context)
     try:
@@ -162,6 +176,7 @@ async def _apply_edit(update: Update, context: RounaqContext, value: Any) -> int
 
 async def _lost(update: Update, context: RounaqContext) -> int:
     """A draft held without what the first steps stored (left so by an older version)."""
+    await steps.retire(context, DRAFT.key)
     DRAFT.drop(context)
     await context.bot.send_message(chat_id(update), context.tr.t("programs.edit_restart"))
     return ConversationHandler.END
@@ -227,5 +242,8 @@ def edit_conversation(application: RounaqApp) -> ConversationHandler[RounaqConte
     )
 
 
-# A tool that takes an argument: in /help, not in the menu.
-EDITPROGRAM = command("editprogram", begin_edit, needs=Permission.EDIT_PROGRAMS, in_menu=False)
+# A tool that takes an argument: in /help, not in the menu. Its answers are typed, so it
+# runs in the private chat (a bot in a group reads commands only).
+EDITPROGRAM = command(
+    "editprogram", begin_edit, needs=Permission.EDIT_PROGRAMS, in_menu=False, private=True
+)

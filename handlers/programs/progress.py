@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, Message, Update
 from telegram.ext import (
     ConversationHandler,
     MessageHandler,
@@ -34,6 +34,7 @@ from handlers.programs.progress_steps import (
     ask_note,
     ask_percent,
     ask_percent_again,
+    button_step,
     confirm,
 )
 from handlers.programs.status import UpdateButton
@@ -93,11 +94,8 @@ async def ask_program(update: Update, context: RounaqContext, unread: str = "") 
         )
         for p in programs
     ]
-    await context.bot.send_message(
-        chat_id(update),
-        unread + context.tr.t("programs.choose_program"),
-        reply_markup=steps.step_markup(context, keyboard(*rows(buttons, 1))),
-    )
+    text = unread + context.tr.t("programs.choose_program")
+    await button_step(update, context, text, keyboard(*rows(buttons, 1)))
     return State.PROGRAM
 
 
@@ -176,25 +174,27 @@ async def got_date(update: Update, context: RounaqContext) -> int:
     parsed = parse_date(text)
     today = context.services.clock.now().astimezone(context.settings.tz).date()
     if parsed is None:
-        await message.reply_text(
-            context.tr.t(
-                "programs.error.bad_date",
-                text=escape(context.fmt.shorten(text, 40)),
-                example=context.fmt.short_date(today),
-            ),
-            reply_markup=steps.remembered_markup(context),
+        refusal = context.tr.t(
+            "programs.error.bad_date",
+            text=escape(context.fmt.shorten(text, 40)),
+            example=context.fmt.short_date(today),
         )
+        await _date_again(context, message, refusal)
         return State.DATE
     day: date = parsed.togregorian()
     try:
         context.services.programs.check_update(None, "", day)
     except ProgramError as error:
-        await message.reply_text(
-            context.tr.t(f"programs.error.{error.reason}"),
-            reply_markup=steps.remembered_markup(context),
-        )
+        await _date_again(context, message, context.tr.t(f"programs.error.{error.reason}"))
         return State.DATE
     return await _dated(update, context, day)
+
+
+async def _date_again(context: RounaqContext, message: Message, refusal: str) -> None:
+    """The date refused, asked again with "today" under the refusal: the earlier
+    question's button goes."""
+    again = await message.reply_text(refusal, reply_markup=steps.remembered_markup(context))
+    await steps.shown(context, DRAFT.key, again)
 
 
 async def today_button(update: Update, context: RounaqContext) -> int:
@@ -214,6 +214,7 @@ async def save(update: Update, context: RounaqContext) -> int:
     answered = values.answered()
     if answered is None:
         await choice.answer(tr.t("common.stale_button"), show_alert=True)
+        await steps.retire(context, DRAFT.key)
         return ConversationHandler.END
     program_id, percent, note, day = answered
     try:
@@ -227,9 +228,12 @@ async def save(update: Update, context: RounaqContext) -> int:
         )
     except ProgramError as error:
         await choice.answer(tr.t(f"programs.error.{error.reason}"), show_alert=True)
+        await steps.retire(context, DRAFT.key)
         return ConversationHandler.END
     await choice.answer()
     await choice.clear()
+    # The summary's buttons, when "save" was typed rather than pressed.
+    await steps.retire(context, DRAFT.key)
     DRAFT.drop(context)
     program = await context.services.programs.get(saved.program_id)
     assert program is not None
@@ -291,4 +295,6 @@ def progress_conversation(application: RounaqApp) -> ConversationHandler[RounaqC
     )
 
 
-PROGRESS = command("progress", begin_progress, needs=Permission.UPDATE_PROGRAMS)
+# A flow of typed answers: in a group, where a bot reads commands only, the percent and
+# the note would never arrive; and the draft is the officer's own.
+PROGRESS = command("progress", begin_progress, needs=Permission.UPDATE_PROGRAMS, private=True)

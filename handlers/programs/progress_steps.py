@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
@@ -65,7 +65,7 @@ class State(IntEnum):
 async def ask_percent(update: Update, context: RounaqContext, program_id: int) -> None:
     program = await context.services.programs.get(program_id)
     assert program is not None
-    steps.step_markup(context, None)  # a text step
+    await text_step(context)
     text = views_programs.ask_percent(context.tr, context.fmt, program)
     await context.bot.send_message(chat_id(update), text)
 
@@ -78,33 +78,40 @@ async def ask_percent_again(update: Update, context: RounaqContext) -> None:
 
 
 async def ask_note(update: Update, context: RounaqContext) -> None:
-    steps.step_markup(context, None)  # a text step
+    await text_step(context)
     await context.bot.send_message(chat_id(update), context.tr.t("programs.ask_note"))
+
+
+async def text_step(context: RounaqContext) -> None:
+    """A step that asks for text: no buttons to remember, and the flow's earlier step
+    buttons go (a program picked by its typed title left the picker's)."""
+    steps.step_markup(context, None)
+    await steps.retire(context, DRAFT.key)
+
+
+async def button_step(
+    update: Update, context: RounaqContext, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """A step's question with its buttons, remembered (re-prompts, typed labels); the
+    flow's earlier step buttons go, so only the step asked now can be pressed."""
+    sent = await context.bot.send_message(
+        chat_id(update), text, reply_markup=steps.step_markup(context, markup)
+    )
+    await steps.shown(context, DRAFT.key, sent)
 
 
 async def ask_evidence(update: Update, context: RounaqContext) -> None:
     tr = context.tr
     skip = InlineKeyboardButton(tr.t("programs.btn_no_evidence"), callback_data=NoEvidence().pack())
-    await context.bot.send_message(
-        chat_id(update),
-        tr.t("programs.ask_evidence"),
-        reply_markup=steps.step_markup(context, keyboard([skip])),
-    )
+    await button_step(update, context, tr.t("programs.ask_evidence"), keyboard([skip]))
 
 
 async def ask_date(update: Update, context: RounaqContext) -> None:
     tr, fmt = context.tr, context.fmt
     today = context.services.clock.now().astimezone(context.settings.tz).date()
-    await context.bot.send_message(
-        chat_id(update),
-        tr.t("programs.ask_date", example=fmt.short_date(today)),
-        reply_markup=steps.step_markup(
-            context,
-            keyboard(
-                [InlineKeyboardButton(tr.t("programs.btn_today"), callback_data=Today().pack())]
-            ),
-        ),
-    )
+    today_button = InlineKeyboardButton(tr.t("programs.btn_today"), callback_data=Today().pack())
+    text = tr.t("programs.ask_date", example=fmt.short_date(today))
+    await button_step(update, context, text, keyboard([today_button]))
 
 
 async def confirm(update: Update, context: RounaqContext) -> None:
@@ -123,16 +130,8 @@ async def confirm(update: Update, context: RounaqContext) -> None:
         evidence=values.evidence is not None,
         note=note,
     )
-    await context.bot.send_message(
-        chat_id(update),
-        text,
-        reply_markup=steps.step_markup(
-            context,
-            keyboard(
-                [
-                    InlineKeyboardButton(tr.t("programs.btn_save"), callback_data=Save().pack()),
-                    InlineKeyboardButton(tr.t("common.cancel"), callback_data=Cancel().pack()),
-                ]
-            ),
-        ),
-    )
+    buttons = [
+        InlineKeyboardButton(tr.t("programs.btn_save"), callback_data=Save().pack()),
+        InlineKeyboardButton(tr.t("common.cancel"), callback_data=Cancel().pack()),
+    ]
+    await button_step(update, context, text, keyboard(buttons))

@@ -11,7 +11,6 @@ from bot.access import Permission, can_update_program
 from bot.buttons.programs import OpenButton
 from bot.callback_data import CallbackData
 from bot.context import RounaqContext
-from bot.formatting import split_message
 from bot.text import parse_int
 from bot.views.figures import national_programs, program_detail, progress_bars, status_pages
 from handlers.declare import command, stale
@@ -21,10 +20,11 @@ from handlers.ui import (
     keyboard,
     page_turner,
     pager_row,
+    reply_chat,
     rows,
+    say,
     send_chart,
     send_chunks,
-    show_page,
 )
 
 
@@ -72,24 +72,21 @@ async def _status_page(context: RounaqContext, page: int) -> tuple[str, Any]:
 
 
 async def status(update: Update, context: RounaqContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
     args = context.args or []
     if args:
         number = parse_int(args[0])
         if number is None or not await _send_program(update, context, number):
-            await message.reply_text(await no_such_program(context, args[0]))
+            await say(update, context, await no_such_program(context, args[0]))
         return
     if context.principal.can(Permission.VIEW_NATIONAL):
         # The ministry: every province's programs in brief; `/status <n>` still opens one
         # of this bot's province.
         services = context.services
         rows = await services.national.across_provinces(services.programs.rollup)
-        for chunk in split_message(national_programs(context.tr, context.fmt, rows)):
-            await message.reply_text(chunk)
+        await say(update, context, national_programs(context.tr, context.fmt, rows))
         return
-    await show_page(update, context, _status_page)
+    text, markup = await _status_page(context, 1)
+    await say(update, context, text, markup)
 
 
 list_button = page_turner(_status_page)
@@ -140,7 +137,7 @@ async def _send_program(update: Update, context: RounaqContext, number: int) -> 
     buttons.append(
         [InlineKeyboardButton(tr.t("programs.btn_list"), callback_data=ListButton(1).pack())]
     )
-    await send_chunks(context, chat_id(update), text, keyboard(*buttons))
+    await send_chunks(context, reply_chat(update, context), text, keyboard(*buttons))
     return True
 
 
@@ -184,4 +181,5 @@ async def evidence_button(
         await context.bot.send_document(chat_id(update), file_id)
 
 
-STATUS = command("status", status, needs=Permission.VIEW_PROGRAMS)
+# The programs' figures are for the staff who hold the role: asked in a group, privately.
+STATUS = command("status", status, needs=Permission.VIEW_PROGRAMS, answers_privately=True)

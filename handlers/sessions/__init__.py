@@ -32,7 +32,15 @@ from storage.models_sessions import ItemOutcome
 
 __all__ = ["COMMANDS", "register"]
 
-COMMANDS = [command("session", schedule.session_command, needs=Permission.MANAGE_AGENDA)]
+# The sessions and their agendas are the secretariat's: asked in a group, privately.
+COMMANDS = [
+    command(
+        "session",
+        schedule.session_command,
+        needs=Permission.MANAGE_AGENDA,
+        answers_privately=True,
+    )
+]
 
 # The secretariat's buttons (MANAGE_AGENDA), one handler per kind.
 SECRETARIAT_BUTTONS: list[tuple[type[Any], Any]] = [

@@ -86,7 +86,7 @@ async def write_position(
 ) -> None:
     tr = context.tr
     if not can_respond_to_decision(context.principal, pressed.agency):
-        await query.answer(tr.t("workflow.error_not_found"), show_alert=True)
+        await query.answer(tr.t("sessions.error_not_found"), show_alert=True)
         return
     await asking.ask_presser(
         context, query, tr.t("sessions.ask_position"), "ss_position",

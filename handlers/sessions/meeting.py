@@ -116,6 +116,8 @@ async def decide(
     decided = entry.decision_id
     if decided is None and (entry.outcome is not None or found.status != SessionStatus.SCHEDULED):
         raise WorkflowError("not_now")
+    if decided is None:
+        context.services.sessions.check_held(found)
     await decision_draft.ask_text(
         context, query, "ss_decision", decided, session=pressed.session, item=pressed.item
     )

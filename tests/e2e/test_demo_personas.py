@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from bot.access import Principal
 from bot.clock import ManualClock
@@ -124,7 +124,7 @@ async def test_the_demo_walkthrough_ends_with_each_person_getting_their_digest(
 
 
 async def test_the_demo_secretariat_finds_a_scheduled_session_with_its_agenda(
-    app: RounaqApp, emulator: BotApiEmulator
+    app: RounaqApp, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
     """A stranger playing the secretariat opens /session and finds the demo's session:
     scheduled, two agencies invited, two items on its agenda, ready to be decided."""
@@ -143,7 +143,11 @@ async def test_the_demo_secretariat_finds_a_scheduled_session_with_its_agenda(
     for n, (title, _) in enumerate(DEMO_SESSION_ITEMS, start=1):
         assert shown("sessions.item_head", number=FA.plain_int(n), title=title) in view.text
     assert view.text.count(TR.t("sessions.doc_no_reports")) == 2
-    # The first item can be decided as any other.
+    # On the day, once held, the first item can be decided as any other.
+    (session,) = await services.sessions.sessions(
+        Principal(5001, frozenset({Role.SECRETARIAT}), frozenset())
+    )
+    clock.set(session.starts_at + timedelta(minutes=5))
     await hq.press(view, TR.t("sessions.btn_decide", n=FA.plain_int(1)))
     picker = await hq.say("صمت فهرست واحدهای نیازمند مواد اولیه را ظرف ۳۰ روز اعلام کند.")
     smt = seeded_agency(services, "smt")

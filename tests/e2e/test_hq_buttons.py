@@ -46,7 +46,11 @@ async def test_stale_hq_buttons_get_the_stale_answer(
 
 @pytest.mark.parametrize(
     ("data", "reason"),
-    [("hq:i:999999", "not_found"), ("hq:d:999999", "not_found"), ("hq:+:999999", "not_found")],
+    [
+        ("hq:i:999999", "item_not_found"),
+        ("hq:d:999999", "item_not_found"),
+        ("hq:+:999999", "item_not_found"),
+    ],
 )
 async def test_a_refused_hq_press_is_answered_with_the_reason(
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast, data: str, reason: str, report: ReportDTO

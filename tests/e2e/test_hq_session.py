@@ -78,13 +78,14 @@ async def test_session_minutes_issue_and_compliance(
     assert says(ask_when.text, "sessions.ask_when")
     bad = await hq.say("فردا")
     assert says(bad.text, "sessions.bad_when")
-    await hq.say("۱۴۰۵/۰۹/۱۵ ۱۰:۰۰")
+    # Today at 11:00: the outcomes below are recorded once it is held (sessions.check_held).
+    await hq.say("۱۴۰۵/۰۹/۰۷ ۱۱:۰۰")
     await hq.say("سالن شهید بهشتی استانداری")
     view = await hq.say("استاندار قم")
     assert says(view.text, "sessions.scheduled")
     assert says(view.text, "sessions.head", number=FA.number(1))
-    assert "پانزدهم آذر ماه ۱۴۰۵ (\u2066۱۴۰۵/۰۹/۱۵\u2069)" in view.text
-    assert "ساعت ۱۰:۰۰" in view.text
+    assert "هفتم آذر ماه ۱۴۰۵ (\u2066۱۴۰۵/۰۹/۰۷\u2069)" in view.text
+    assert "ساعت ۱۱:۰۰" in view.text
 
     # --- invite two agencies, put two items on it ------------------------------------------
     picker = await hq.press(view, fa("sessions.btn_invite"))
@@ -111,7 +112,7 @@ async def test_session_minutes_issue_and_compliance(
 
     # /agenda shows which session each item waits for.
     agenda = await hq.say("/agenda")
-    waits = fa("sessions.waits_for", number=FA.number(1), date="۱۵ آذر ۱۴۰۵")
+    waits = fa("sessions.waits_for", number=FA.number(1), date="۷ آذر ۱۴۰۵")
     assert agenda.text.count(waits) == 2
 
     pause(clock)
@@ -134,7 +135,7 @@ async def test_session_minutes_issue_and_compliance(
     saved = await smt.say("سازمان آمادهٔ پیگیری سهمیه از وزارتخانه در دو هفته است.")
     assert says(saved.text, "sessions.position_saved")
 
-    pause(clock)
+    clock.set(datetime(2026, 11, 28, 7, 31, tzinfo=UTC))  # 11:01 in Tehran: it is held
     # --- the session: attendance and two decisions ---------------------------------------------
     listing = await hq.say("/session")
     view = await hq.press(listing, "جلسهٔ ۱")
@@ -198,7 +199,7 @@ async def test_session_minutes_issue_and_compliance(
         "ستاد تسهیل و رفع موانع تولید استان قم",
         "صورتجلسهٔ جلسهٔ شمارهٔ ۱",
     ]
-    assert "پانزدهم آذر ماه ۱۴۰۵ (\u2066۱۴۰۵/۰۹/۱۵\u2069)" in docx.paragraphs[3]
+    assert "هفتم آذر ماه ۱۴۰۵ (\u2066۱۴۰۵/۰۹/۰۷\u2069)" in docx.paragraphs[3]
     # Attendance table: header, then the two agencies with their representatives.
     attendance = docx.document.tables[0]
     assert [c.text for c in attendance.rows[0].cells] == [
@@ -250,7 +251,7 @@ async def test_session_minutes_issue_and_compliance(
     assert stopped.text == FA_TR.t("sessions.edited_stopped")
 
     # --- issue: the attending agencies get it, the objection windows start -------------------
-    # After the session (1405/09/15 10:00): the minutes record a meeting that was held.
+    # Days after the session: the minutes record a meeting that was held.
     clock.set(datetime(2026, 12, 6, 8, 30, tzinfo=UTC))
     issued = await hq.press(draft, fa("sessions.btn_issue"))
     assert says(issued.text, "sessions.issued", number=FA.number(1))

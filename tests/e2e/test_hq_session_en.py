@@ -97,6 +97,8 @@ async def test_session_in_english(
     who = await hq.press(view, TR.t("sessions.btn_attend"))
     await hq.press(who, banks_name)
     await hq.say("Dr Rezaei, coordination director")
+    # 10:01 on the day: the session is held, so its items' outcomes can be recorded.
+    clock.set(datetime(2026, 12, 6, 6, 31, tzinfo=UTC))
     view = await hq.say("/session")
     view = await hq.press(view, "Session 1")
     await hq.press(view, TR.t("sessions.btn_decide", n="1"))

@@ -13,6 +13,7 @@ from bot.settings import Settings
 from emulator import BotApiEmulator
 from storage.dto import ReportDTO
 from storage.models import ReportEvent
+from tests.conftest import cast_people
 from tests.e2e.expect import FA, FA_P, labels, says
 from tests.e2e.workflow_kit import Cast, file_report, make_cast, services_of
 from tests.people import Person
@@ -94,13 +95,7 @@ async def test_several_open_questions_ask_which_and_not_an_answer_is_dropped(
 async def test_the_kept_answer_survives_a_restart(
     settings: Settings, emulator: BotApiEmulator, clock: ManualClock
 ) -> None:
-    people = {
-        "owner": Person(emulator, emulator.add_user(1001, "رضا", username="reza")),
-        "other_owner": Person(emulator, emulator.add_user(1002, "Sam", language_code="en")),
-        "officer": Person(emulator, emulator.add_user(2001, "مریم", username="maryam")),
-        "official": Person(emulator, emulator.add_user(3001, "سارا")),
-        "admin": Person(emulator, emulator.add_user(4001, "مدیر")),
-    }
+    people = cast_people(emulator)
     async with running_bot(settings, clock=clock, poll_timeout=1) as app:
         cast = await make_cast(app, emulator, people)
         report = await file_report(app, cast.owner, "raw_materials")

@@ -138,6 +138,7 @@ async def test_a_sessions_old_decision_button_says_the_item_is_decided(
         principal, number=1, starts_at=starts, place="استانداری", chair="استاندار"
     )
     await sessions.add_own_item(principal, found.id, title="راهبرد صادرات", cause_kind="other")
+    clock.set(starts + timedelta(minutes=5))  # held: its items' outcomes can be recorded
     listing = await hq.say("/session")
     view = await hq.press(listing, listing.button_texts[0])
     decide = FA.t("sessions.btn_decide", n="۱")

@@ -105,6 +105,7 @@ async def _secretary_with_a_unit_and_a_session(
     await services.sessions.add_own_item(
         principal, session.id, title="تأمین مالی واحدهای کوچک", cause_kind=CauseKind.ALL[0]
     )
+    clock.set(when + timedelta(minutes=5))  # held: its items' outcomes can be recorded
     listing = await hq.say("/session")
     opened = get_translator("fa").t("sessions.btn_open", number=Presenter("fa").plain_int(1))
     return await hq.press(listing, opened)

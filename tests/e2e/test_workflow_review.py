@@ -160,12 +160,12 @@ async def test_a_forged_hq_button_naming_another_provinces_item_is_refused(
     secretariat = (await services.users.profile(hq.id)).principal
     with pytest.raises(WorkflowError) as refused:
         await services.hq.item(secretariat, foreign)
-    assert refused.value.reason == "not_found"
+    assert refused.value.reason == "item_not_found"
     with pytest.raises(WorkflowError) as refused:
         await services.hq.decide(
             secretariat, DecisionTerms(foreign, "متن مصوبه", [cast.smt_id], 10)
         )
-    assert refused.value.reason == "not_found"
+    assert refused.value.reason == "item_not_found"
 
 
 async def test_officers_read_the_owners_status_as_the_owners(

@@ -39,7 +39,7 @@ NOTICES = {
 }  # fmt: skip
 REASONS = [
     "not_found", "not_now", "note_length", "bad_agency", "not_allowed", "title_length",
-    "date_past", "nothing_selected", "objection_closed",
+    "date_past", "nothing_selected", "objection_closed", "item_not_found",
 ]  # fmt: skip
 
 
