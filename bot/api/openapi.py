@@ -179,7 +179,11 @@ _CREATE_REQUEST: JSON = {
     },
     "responses": {
         "201": _json(_ref("Filed"), "Filed"),
-        "200": _json(_ref("Filed"), "Filed before with this token"),
+        "200": _json(
+            _ref("Filed"),
+            "Filed before with this token, or without one: the same unit, category and"
+            " words within a day",
+        ),
         **_errors(400, 403, 413, 415, 429),
     },
 }

@@ -73,12 +73,21 @@ def language(request: web.Request) -> str:
 
 
 def error_response(
-    status: int, reason: str, lang: str, *, retry_after: int | None = None
+    status: int,
+    reason: str,
+    lang: str,
+    *,
+    retry_after: int | None = None,
+    allow: str | None = None,
 ) -> web.Response:
     tr = get_translator(lang)
     key = f"open311.error_{reason}"
     description = tr.t(key) if tr.has(key) else tr.t("open311.error_http", status=str(status))
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    headers: dict[str, str] = {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    if allow is not None:
+        headers["Allow"] = allow
     return web.json_response(
         [{"code": status, "description": description}],
         status=status,
@@ -102,7 +111,9 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         if error.status == 404 and request.path.startswith(BASE) and request.path.endswith(".xml"):
             # GeoReport v2 clients often ask for XML first: say the .json address is there.
             reason = "xml"
-        return error_response(error.status, reason, language(request))
+        # A 405 names the methods the address takes (RFC 9110 requires Allow on it).
+        allow = error.headers.get("Allow") if error.status == 405 else None
+        return error_response(error.status, reason, language(request), allow=allow)
     except Exception:
         log.exception("the API failed on %s %s", request.method, request.path)
         return error_response(500, "internal", language(request))

@@ -27,6 +27,19 @@ class RequestFilter:
     end: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SameFiling:
+    """What makes a channel's POST the same as one it made before: unit, category, words."""
+
+    province_id: int
+    channel: str
+    unit_id: int
+    category_id: int
+    description: str
+    amount_rials: int | None
+    since: datetime
+
+
 PublicRow = Select[int, int, int, str, int, int, int, datetime, datetime, datetime, str | None]
 
 
@@ -134,6 +147,27 @@ class Open311Repository(Repository):
             .order_by(ApiClientToken.id)
         )
         return [ClientTokenDTO(r.id, r.token, r.channel, r.report_id) for r in rows]
+
+    async def same_filing(self, same: SameFiling) -> tuple[int, str] | None:
+        """The newest report (its id and token) the channel filed with these facts since then."""
+        row = (
+            await self.session.execute(
+                select(Report.id, ApiClientToken.token)
+                .join(ApiClientToken, ApiClientToken.report_id == Report.id)
+                .where(
+                    Report.province_id == same.province_id,
+                    ApiClientToken.channel == same.channel,
+                    Report.unit_id == same.unit_id,
+                    Report.category_id == same.category_id,
+                    Report.description == same.description,
+                    Report.amount_rials == same.amount_rials,  # IS NULL for None
+                    Report.created_at >= same.since,
+                )
+                .order_by(Report.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return (row.id, row.token) if row is not None else None
 
     async def set_token_report(
         self, province_id: int, channel: str, token: str, report_id: int
