@@ -167,6 +167,8 @@ _FILING_FORM: JSON = {
         "attribute[amount]": _described("Rials, for financial categories"),
         "attribute[sector]": {"type": "string"},
         "token": _described("The channel's idempotency token"),
+        "lat": _described("WGS-84 degrees, with long (checked, not stored)"),
+        "long": _described("WGS-84 degrees, with lat (checked, not stored)"),
     },
 }
 

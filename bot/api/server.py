@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ from bot.api.open311 import (
 from bot.api.openapi import openapi_document
 from bot.formatting import Presenter
 from bot.i18n import get_translator
-from bot.text import normalize_text
+from bot.text import normalize_text, to_latin_digits
 
 log = logging.getLogger(__name__)
 
@@ -250,6 +251,25 @@ def _required(form: Any, name: str) -> str:
     return value
 
 
+def _check_location(form: Any) -> None:
+    """The spec's lat/long, when sent, are WGS-84 degrees and come together. The report's
+    place is its unit's county, so they are not kept; but a client sending 999 or "abc"
+    is told, instead of believing the map has its point."""
+    lat, long = _optional(form, "lat"), _optional(form, "long")
+    if lat is None and long is None:
+        return
+    if lat is None or long is None or _degrees(lat, 90) is None or _degrees(long, 180) is None:
+        raise Open311Error(400, "location")
+
+
+def _degrees(value: str, bound: float) -> float | None:
+    try:
+        degrees = float(to_latin_digits(value.strip()).replace("٫", "."))
+    except ValueError:
+        return None
+    return degrees if math.isfinite(degrees) and -bound <= degrees <= bound else None
+
+
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
@@ -268,7 +288,8 @@ async def post_request(request: web.Request) -> web.Response:
     if _optional(form, "api_key") is None and "api_key" in request.query:
         # Not taken from the address: a key in a URL ends up in every proxy's log.
         raise Open311Error(400, "api_key_in_url")
-    key = await ctx.keys.authenticate(_required(form, "api_key"))
+    # A key pasted from a file or an e-mail often brings a space or newline with it.
+    key = await ctx.keys.authenticate(_required(form, "api_key").strip())
     if key is None:
         raise Open311Error(403, "api_key")
     wait = ctx.limiter.check(key.id, key.per_minute)
@@ -278,9 +299,10 @@ async def post_request(request: web.Request) -> web.Response:
     description = normalize_text(_required(form, "description"))
     if len(description) > DESCRIPTION_FIELD_MAX:
         raise Open311Error(400, "report_description_length")
+    _check_location(form)
     amount = _optional(form, "attribute[amount]")
     filing = Filing(
-        service_code=_required(form, "service_code"),
+        service_code=_required(form, "service_code").strip(),
         description=description,
         unit_id=parse_int(_required(form, "attribute[unit]"), "unit", high=2**31 - 1),
         phone=_required(form, "phone"),

@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 from bot.api.server import ApiContext
 from bot.clock import ManualClock
 from bot.container import Services
+from bot.i18n import get_translator
 from storage.models import Report
 from tests.api.kit import Client, Recorder, seed_reports, seed_unit
 from tests.api.test_open311_post import post, request_form
 
 BASE = "/open311/v2"
 URL = f"{BASE}/requests.json"
+EN = get_translator("en")
 
 
 async def report_count(services: Services) -> int:
@@ -85,3 +87,27 @@ async def test_a_post_without_a_token_retried_after_a_timeout_files_once(
     clock.advance(timedelta(days=1, seconds=1))
     _, later = await post(client, form, 201)
     assert later[0]["service_request_id"] != first[0]["service_request_id"]
+
+
+async def test_lat_and_long_out_of_range_are_told_and_a_pasted_key_is_trimmed(
+    client: Client, context: ApiContext, services: Services
+) -> None:
+    """Seen: a portal sent lat=999&long=abc (a map widget not yet loaded) and got 201, so
+    its developer believed the point was on the map. The spec's lat/long, when sent, are
+    WGS-84 degrees and come together; the place is the unit's county and they are not
+    stored, which the refusal says. And an api_key pasted with its trailing newline (from
+    the e-mail it came in) was "unknown or revoked"; a service_code with a space, "no
+    such category"."""
+    unit = await seed_unit(services)
+    new = await context.keys.create("web portal", created_by=4001, per_minute=100, per_day=100)
+    form = request_form(services, new.secret, unit, "The gas pressure dropped for the third week")
+    told = [{"code": 400, "description": EN.t("open311.error_location")}]
+    for lat, long in (("999", "50.88"), ("34.64", "abc"), ("34.64", None), ("nan", "50.88")):
+        where = {"lat": lat} | ({"long": long} if long is not None else {})
+        response = await client.post(f"{URL}?lang=en", data={**form, **where})
+        assert response.status == 400, (lat, long)
+        assert await response.json() == told
+    assert await report_count(services) == 0
+    await post(client, {**form, "lat": "34.6401", "long": "۵۰٫۸۷۶۴", "token": "a"}, 201)
+    pasted = {**form, "api_key": f" {new.secret}\r\n", "service_code": f"{form['service_code']} "}
+    await post(client, {**pasted, "token": "b"}, 201)
