@@ -207,11 +207,16 @@ def request_query(request: web.Request) -> RequestQuery:
     end = request.query.get("end_date")
     page = request.query.get("page")
     size = request.query.get("page_size")
+    since = parse_when(start, tz) if start is not None else None
+    until = parse_when(end, tz) if end is not None else None
+    if since is not None and until is not None and since > until:
+        # Swapped bounds match nothing: say so rather than answer "no reports".
+        raise Open311Error(400, "date_order")
     return RequestQuery(
         service_codes=_list_param(request, "service_code"),
         statuses=statuses,
-        start=parse_when(start, tz) if start is not None else None,
-        end=parse_when(end, tz) if end is not None else None,
+        start=since,
+        end=until,
         ids=_list_param(request, "service_request_id"),
         page=parse_int(page, "page", high=MAX_PAGE) if page is not None else 1,
         page_size=parse_int(size, "page_size", high=MAX_PAGE_SIZE)

@@ -111,3 +111,19 @@ async def test_lat_and_long_out_of_range_are_told_and_a_pasted_key_is_trimmed(
     await post(client, {**form, "lat": "34.6401", "long": "۵۰٫۸۷۶۴", "token": "a"}, 201)
     pasted = {**form, "api_key": f" {new.secret}\r\n", "service_code": f"{form['service_code']} "}
     await post(client, {**pasted, "token": "b"}, 201)
+
+
+async def test_swapped_dates_are_told_not_answered_with_nothing(
+    client: Client, services: Services
+) -> None:
+    """Seen: start_date=2026-12-04&end_date=2026-12-01 (the bounds swapped in a client's
+    date picker) answered [], read as "no reports this week"."""
+    unit = await seed_unit(services)
+    await seed_reports(services, unit, 1)
+    swapped = await client.get(
+        URL, params={"start_date": "2026-12-04", "end_date": "2026-12-01", "lang": "en"}
+    )
+    assert swapped.status == 400
+    assert await swapped.json() == [{"code": 400, "description": EN.t("open311.error_date_order")}]
+    same_day = await client.get(URL, params={"start_date": "2000-01-01", "end_date": "2000-01-01"})
+    assert (same_day.status, await same_day.json()) == (200, [])
