@@ -29,7 +29,7 @@ from storage.db import Database
 from storage.dto import CategoryDTO, UnitDTO
 from storage.dto_open311 import ApiKeyDTO, ClientTokenDTO, PublicRequestDTO
 from storage.models import CLOSED_REPORT_STATUSES, ReportStatus
-from storage.repositories.open311 import Open311Repository, RequestFilter, SameFiling
+from storage.repositories.open311 import Open311Repository, RequestFilter
 from storage.repositories.units import UnitRepository
 
 JSON = dict[str, Any]
@@ -339,15 +339,13 @@ class Open311Service(ProvinceService):
             if unit is None or self._unit_problem(unit, filing) is not None:
                 return None  # _file refuses it, as it would the first time
             same = await Open311Repository(session).same_filing(
-                SameFiling(
-                    province_id=self._directory.province_id,
-                    channel=key.channel,
-                    unit_id=unit.id,
-                    category_id=category.id,
-                    description=filing.description.strip(),
-                    amount_rials=filing.amount_rials,
-                    since=self._clock.now() - DAY,
-                )
+                self._directory.province_id,
+                key.channel,
+                self._clock.now() - DAY,
+                unit_id=unit.id,
+                category_id=category.id,
+                description=filing.description.strip(),
+                amount_rials=filing.amount_rials,
             )
         return None if same is None else await self._filed_before(*same, key.channel)
 

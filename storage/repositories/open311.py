@@ -27,19 +27,6 @@ class RequestFilter:
     end: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SameFiling:
-    """What makes a channel's POST the same as one it made before: unit, category, words."""
-
-    province_id: int
-    channel: str
-    unit_id: int
-    category_id: int
-    description: str
-    amount_rials: int | None
-    since: datetime
-
-
 PublicRow = Select[int, int, int, str, int, int, int, datetime, datetime, datetime, str | None]
 
 
@@ -148,20 +135,31 @@ class Open311Repository(Repository):
         )
         return [ClientTokenDTO(r.id, r.token, r.channel, r.report_id) for r in rows]
 
-    async def same_filing(self, same: SameFiling) -> tuple[int, str] | None:
-        """The newest report (its id and token) the channel filed with these facts since then."""
+    async def same_filing(
+        self,
+        province_id: int,
+        channel: str,
+        since: datetime,
+        *,
+        unit_id: int,
+        category_id: int,
+        description: str,
+        amount_rials: int | None,
+    ) -> tuple[int, str] | None:
+        """The newest report (its id and token) the channel filed since then with this unit,
+        category, description and amount: the report a retried POST filed."""
         row = (
             await self.session.execute(
                 select(Report.id, ApiClientToken.token)
                 .join(ApiClientToken, ApiClientToken.report_id == Report.id)
                 .where(
-                    Report.province_id == same.province_id,
-                    ApiClientToken.channel == same.channel,
-                    Report.unit_id == same.unit_id,
-                    Report.category_id == same.category_id,
-                    Report.description == same.description,
-                    Report.amount_rials == same.amount_rials,  # IS NULL for None
-                    Report.created_at >= same.since,
+                    Report.province_id == province_id,
+                    ApiClientToken.channel == channel,
+                    Report.created_at >= since,
+                    Report.unit_id == unit_id,
+                    Report.category_id == category_id,
+                    Report.description == description,
+                    Report.amount_rials == amount_rials,  # IS NULL for None
                 )
                 .order_by(Report.id.desc())
                 .limit(1)
