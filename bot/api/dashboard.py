@@ -14,6 +14,7 @@ from html import escape
 from aiohttp import web
 
 from bot.api.figures import Board, Topic, build_board, chart_svg
+from bot.api.open311 import pick_language
 from bot.container import Services
 from bot.formatting import Presenter
 from bot.i18n import Translator, get_translator
@@ -27,8 +28,9 @@ header { padding: 1rem 1.5rem; background: var(--accent); color: #fff; }
 header h1 { margin: 0; font-size: 1.5rem; }
 header p { margin: .2rem 0 0; opacity: .9; }
 nav a { color: #fff; margin-inline-end: 1rem; }
-main { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr));
+main { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr));
   gap: 1rem; padding: 1rem 1.5rem; }
+@media (max-width: 30rem) { header, main { padding-inline: .75rem; } }
 .topic { background: #fff; border: 1px solid var(--line); border-radius: .5rem;
   padding: 1rem; min-width: 0; }
 .topic h2 { margin: 0 0 .5rem; font-size: 1.15rem; }
@@ -46,14 +48,16 @@ td.value { text-align: end; white-space: nowrap; font-weight: bold; }
 SESSION_STYLE = """
 body { background: #10161d; color: #f4f6f8; overflow: hidden; }
 .slide { display: none; height: 100vh; padding: 3vh 5vw; flex-direction: column;
-  background: #10161d; border: none; border-radius: 0; overflow: auto; }
+  background: #10161d; border: none; border-radius: 0; overflow: auto; font-size: 3.2vh;
+  cursor: pointer; user-select: none; }
 .slide.current { display: flex; }
-.slide h2 { font-size: 5vh; margin: 0 0 2vh; }
-.slide table { font-size: 3.4vh; }
+.slide h2 { font-size: 1.55em; margin: 0 0 .6em; }
+.slide table { font-size: 1.06em; }
 .slide td { border-color: #2c3a48; }
-.slide .chat-text { font-size: 3.2vh; }
-.slide .chart { height: 42vh; width: auto; max-width: 100%; align-self: center;
-  background: #fff; border-radius: .5rem; }
+/* The chart takes the height the rows leave: below them it ran off the screen. */
+.slide .chart { flex: 1 1 0; min-height: 8em; max-height: 42vh; height: auto; width: auto;
+  max-width: 100%; align-self: center; object-fit: contain; background: #fff;
+  border-radius: .5rem; }
 .counter { position: fixed; bottom: 2vh; inset-inline-end: 3vw; font-size: 2.4vh;
   opacity: .7; }
 """
@@ -80,7 +84,28 @@ SESSION_SCRIPT = """
     counter.textContent = counter.dataset.format
       .replace('{n}', digits(at + 1)).replace('{count}', digits(slides.length));
     history.replaceState(null, '', '#' + (at + 1));
+    fit();
   }
+  // A projector cannot scroll: a topic longer than the screen (a long source's name in
+  // the loans) gets smaller type until it fits, down to a limit a room can still read.
+  function fit() {
+    var slide = slides[at];
+    slide.style.fontSize = '';
+    for (var scale = 1; slide.scrollHeight > slide.clientHeight && scale > 0.6; ) {
+      scale -= 0.05;
+      slide.style.fontSize = (3.2 * scale) + 'vh';
+    }
+  }
+  window.addEventListener('resize', fit);
+  window.addEventListener('load', fit);
+  window.addEventListener('hashchange', function () {
+    show((parseInt(location.hash.slice(1), 10) || 1) - 1);
+  });
+  // A phone or a mouse has no arrow keys: a tap goes on, one at the starting edge back.
+  document.addEventListener('click', function (e) {
+    var x = e.clientX / window.innerWidth;
+    show((rtl ? x > 2 / 3 : x < 1 / 3) ? at - 1 : at + 1);
+  });
   function digits(n) {
     var s = String(n);
     return rtl ? s.replace(/[0-9]/g, function (d) { return '۰۱۲۳۴۵۶۷۸۹'[d]; }) : s;
@@ -110,8 +135,9 @@ class Dashboard:
         app.router.add_get("/charts/{name}.svg", self.chart)
 
     def _language(self, request: web.Request) -> str:
-        asked = request.query.get("lang", "")
-        return asked if asked in ("fa", "en") else self._services.settings.default_language
+        # As the API reads it: ?lang=EN and ?lang=en-US are English too.
+        default = self._services.settings.default_language
+        return pick_language(request.query.get("lang"), None, default)
 
     async def _board(self, request: web.Request) -> Board:
         lang = self._language(request)

@@ -8,6 +8,7 @@ repository does not even select them), so no endpoint can leak them.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import re
 import secrets
@@ -128,6 +129,14 @@ def parse_int(value: str, reason: str, *, low: int = 1, high: int = 10**16) -> i
     return int(text)
 
 
+def _content_key(filing: Filing) -> str:
+    return hashlib.sha256(
+        repr(
+            (filing.unit_id, filing.service_code, filing.description.strip(), filing.amount_rials)
+        ).encode("utf-8")
+    ).hexdigest()
+
+
 def phone_digits(phone: str) -> str:
     """The last ten digits: +98 912..., 0912... and 912... are one number."""
     return "".join(ch for ch in to_latin_digits(phone) if ch.isdigit())[-10:]
@@ -242,7 +251,9 @@ class Open311Service(ProvinceService):
             repo = Open311Repository(session)
             if query.ids is not None:
                 found = [await self._by_number(repo, number) for number in query.ids]
-                return [self.public(row, lang) for row in found if row is not None]
+                # One entry a report, however often (or in whichever spelling) it was asked.
+                unique = {row.id: row for row in found if row is not None}
+                return [self.public(row, lang) for row in unique.values()]
             category_ids: list[int] | None = None
             if query.service_codes is not None:
                 categories = (self._directory.category_by_code(c) for c in query.service_codes)
@@ -304,15 +315,45 @@ class Open311Service(ProvinceService):
         category = self._directory.category_by_code(filing.service_code)
         if category is None:
             raise Open311Error(400, "service")
-        token = filing.token or secrets.token_hex(12)
-        if not _TOKEN_RE.match(token):
+        if filing.token is not None and not _TOKEN_RE.match(filing.token):
             raise Open311Error(400, "token_format")
         # One filing per token at a time: two clerks sending the same call at once get one
         # report. One process serves the API (beside the bot), so a lock in memory holds;
-        # the database alone would not serialise them on PostgreSQL.
-        lock = self._locks.setdefault((key.channel, token), asyncio.Lock())
+        # the database alone would not serialise them on PostgreSQL. Without a token the
+        # lock is the filing's content (a NUL cannot be in a token, so the two never meet).
+        held = filing.token if filing.token is not None else "\x00" + _content_key(filing)
+        lock = self._locks.setdefault((key.channel, held), asyncio.Lock())
         async with lock:
-            return await self._file(key, filing, category, token)
+            if filing.token is None:
+                retried = await self._retried(key, filing, category)
+                if retried is not None:
+                    return retried
+            return await self._file(key, filing, category, filing.token or secrets.token_hex(12))
+
+    async def _retried(self, key: ApiKeyDTO, filing: Filing, category: CategoryDTO) -> Filed | None:
+        """The report this channel filed for the same unit, category and words within the
+        day: a POST without a token retried after a timeout (the spec has no client token,
+        so most clients send none) would otherwise file the obstacle twice."""
+        async with self._db.session() as session:
+            unit = await UnitRepository(session).get(filing.unit_id)
+            if unit is None or self._unit_problem(unit, filing) is not None:
+                return None  # _file refuses it, as it would the first time
+            same = await Open311Repository(session).same_filing(
+                self._directory.province_id,
+                key.channel,
+                self._clock.now() - DAY,
+                unit_id=unit.id,
+                category_id=category.id,
+                description=filing.description.strip(),
+                amount_rials=filing.amount_rials,
+            )
+        return None if same is None else await self._filed_before(*same, key.channel)
+
+    async def _filed_before(self, report_id: int, token: str, channel: str) -> Filed:
+        earlier = await self._reports.get(report_id)
+        assert earlier is not None
+        agency = self._directory.agency(earlier.agency_id)
+        return Filed(Submission(earlier, agency, True), token, channel)
 
     async def _file(
         self, key: ApiKeyDTO, filing: Filing, category: CategoryDTO, token: str
@@ -323,10 +364,7 @@ class Open311Service(ProvinceService):
             claim = await self._claim(Open311Repository(session), key, token, now)
             unit = await UnitRepository(session).get(filing.unit_id)
         if claim.report_id is not None:
-            earlier = await self._reports.get(claim.report_id)
-            assert earlier is not None
-            agency = self._directory.agency(earlier.agency_id)
-            return Filed(Submission(earlier, agency, True), token, key.channel)
+            return await self._filed_before(claim.report_id, token, key.channel)
         problem = self._unit_problem(unit, filing)
         if problem is not None:
             await self._release(key.channel, token)

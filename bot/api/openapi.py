@@ -167,6 +167,8 @@ _FILING_FORM: JSON = {
         "attribute[amount]": _described("Rials, for financial categories"),
         "attribute[sector]": {"type": "string"},
         "token": _described("The channel's idempotency token"),
+        "lat": _described("WGS-84 degrees, with long (checked, not stored)"),
+        "long": _described("WGS-84 degrees, with lat (checked, not stored)"),
     },
 }
 
@@ -179,7 +181,11 @@ _CREATE_REQUEST: JSON = {
     },
     "responses": {
         "201": _json(_ref("Filed"), "Filed"),
-        "200": _json(_ref("Filed"), "Filed before with this token"),
+        "200": _json(
+            _ref("Filed"),
+            "Filed before with this token, or without one: the same unit, category and"
+            " words within a day",
+        ),
         **_errors(400, 403, 413, 415, 429),
     },
 }

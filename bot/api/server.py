@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ from bot.api.open311 import (
 from bot.api.openapi import openapi_document
 from bot.formatting import Presenter
 from bot.i18n import get_translator
-from bot.text import normalize_text
+from bot.text import normalize_text, to_latin_digits
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +74,21 @@ def language(request: web.Request) -> str:
 
 
 def error_response(
-    status: int, reason: str, lang: str, *, retry_after: int | None = None
+    status: int,
+    reason: str,
+    lang: str,
+    *,
+    retry_after: int | None = None,
+    allow: str | None = None,
 ) -> web.Response:
     tr = get_translator(lang)
     key = f"open311.error_{reason}"
     description = tr.t(key) if tr.has(key) else tr.t("open311.error_http", status=str(status))
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    headers: dict[str, str] = {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    if allow is not None:
+        headers["Allow"] = allow
     return web.json_response(
         [{"code": status, "description": description}],
         status=status,
@@ -102,7 +112,9 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         if error.status == 404 and request.path.startswith(BASE) and request.path.endswith(".xml"):
             # GeoReport v2 clients often ask for XML first: say the .json address is there.
             reason = "xml"
-        return error_response(error.status, reason, language(request))
+        # A 405 names the methods the address takes (RFC 9110 requires Allow on it).
+        allow = error.headers.get("Allow") if error.status == 405 else None
+        return error_response(error.status, reason, language(request), allow=allow)
     except Exception:
         log.exception("the API failed on %s %s", request.method, request.path)
         return error_response(500, "internal", language(request))
@@ -195,11 +207,16 @@ def request_query(request: web.Request) -> RequestQuery:
     end = request.query.get("end_date")
     page = request.query.get("page")
     size = request.query.get("page_size")
+    since = parse_when(start, tz) if start is not None else None
+    until = parse_when(end, tz) if end is not None else None
+    if since is not None and until is not None and since > until:
+        # Swapped bounds match nothing: say so rather than answer "no reports".
+        raise Open311Error(400, "date_order")
     return RequestQuery(
         service_codes=_list_param(request, "service_code"),
         statuses=statuses,
-        start=parse_when(start, tz) if start is not None else None,
-        end=parse_when(end, tz) if end is not None else None,
+        start=since,
+        end=until,
         ids=_list_param(request, "service_request_id"),
         page=parse_int(page, "page", high=MAX_PAGE) if page is not None else 1,
         page_size=parse_int(size, "page_size", high=MAX_PAGE_SIZE)
@@ -239,6 +256,25 @@ def _required(form: Any, name: str) -> str:
     return value
 
 
+def _check_location(form: Any) -> None:
+    """The spec's lat/long, when sent, are WGS-84 degrees and come together. The report's
+    place is its unit's county, so they are not kept; but a client sending 999 or "abc"
+    is told, instead of believing the map has its point."""
+    lat, long = _optional(form, "lat"), _optional(form, "long")
+    if lat is None and long is None:
+        return
+    if lat is None or long is None or _degrees(lat, 90) is None or _degrees(long, 180) is None:
+        raise Open311Error(400, "location")
+
+
+def _degrees(value: str, bound: float) -> float | None:
+    try:
+        degrees = float(to_latin_digits(value.strip()).replace("٫", "."))
+    except ValueError:
+        return None
+    return degrees if math.isfinite(degrees) and -bound <= degrees <= bound else None
+
+
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
@@ -257,7 +293,8 @@ async def post_request(request: web.Request) -> web.Response:
     if _optional(form, "api_key") is None and "api_key" in request.query:
         # Not taken from the address: a key in a URL ends up in every proxy's log.
         raise Open311Error(400, "api_key_in_url")
-    key = await ctx.keys.authenticate(_required(form, "api_key"))
+    # A key pasted from a file or an e-mail often brings a space or newline with it.
+    key = await ctx.keys.authenticate(_required(form, "api_key").strip())
     if key is None:
         raise Open311Error(403, "api_key")
     wait = ctx.limiter.check(key.id, key.per_minute)
@@ -267,9 +304,10 @@ async def post_request(request: web.Request) -> web.Response:
     description = normalize_text(_required(form, "description"))
     if len(description) > DESCRIPTION_FIELD_MAX:
         raise Open311Error(400, "report_description_length")
+    _check_location(form)
     amount = _optional(form, "attribute[amount]")
     filing = Filing(
-        service_code=_required(form, "service_code"),
+        service_code=_required(form, "service_code").strip(),
         description=description,
         unit_id=parse_int(_required(form, "attribute[unit]"), "unit", high=2**31 - 1),
         phone=_required(form, "phone"),

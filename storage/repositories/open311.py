@@ -135,6 +135,38 @@ class Open311Repository(Repository):
         )
         return [ClientTokenDTO(r.id, r.token, r.channel, r.report_id) for r in rows]
 
+    async def same_filing(
+        self,
+        province_id: int,
+        channel: str,
+        since: datetime,
+        *,
+        unit_id: int,
+        category_id: int,
+        description: str,
+        amount_rials: int | None,
+    ) -> tuple[int, str] | None:
+        """The newest report (its id and token) the channel filed since then with this unit,
+        category, description and amount: the report a retried POST filed."""
+        row = (
+            await self.session.execute(
+                select(Report.id, ApiClientToken.token)
+                .join(ApiClientToken, ApiClientToken.report_id == Report.id)
+                .where(
+                    Report.province_id == province_id,
+                    ApiClientToken.channel == channel,
+                    Report.created_at >= since,
+                    Report.unit_id == unit_id,
+                    Report.category_id == category_id,
+                    Report.description == description,
+                    Report.amount_rials == amount_rials,  # IS NULL for None
+                )
+                .order_by(Report.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return (row.id, row.token) if row is not None else None
+
     async def set_token_report(
         self, province_id: int, channel: str, token: str, report_id: int
     ) -> None:

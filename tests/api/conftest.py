@@ -10,6 +10,7 @@ from bot.api.server import ApiContext
 from bot.clock import ManualClock
 from bot.container import Services
 from tests.api.kit import Client, Recorder, api_context, client_for
+from tests.e2e.test_dashboard_browser import browser  # noqa: F401  (headless Chromium)
 from tests.services_kit import built_services
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import Any
+
+import pytest
 
 from bot.container import Services
 from bot.formatting import Presenter
@@ -81,3 +84,77 @@ async def test_an_empty_database_says_so_under_every_heading(client: Client) -> 
             by_key = dict(topics)
             for key in ("categories", "agencies"):
                 assert escape(empty) in by_key[key], (page, lang, key)
+
+
+async def page_at(browser: Any, client: Client, path: str, width: int, height: int) -> Any:
+    context = await browser.new_context(viewport={"width": width, "height": height})
+    page = await context.new_page()
+    await page.goto(str(client.make_url(path)))
+    await page.wait_for_load_state("networkidle")
+    return page
+
+
+@pytest.mark.slow
+async def test_on_a_phone_every_topic_fits_the_screen(
+    client: Client, services: Services, browser: Any
+) -> None:
+    """Seen on a 375-pixel phone: each topic's card was wider than the screen (a column
+    could not be narrower than 22rem), so it ran off one edge and left a gap at the other,
+    and the page scrolled sideways by a pixel."""
+    unit = await seed_unit(services)
+    await seed_reports(services, unit, 4)
+    for lang in ("fa", "en"):
+        page = await page_at(browser, client, f"/?lang={lang}", 375, 740)
+        width = await page.evaluate("document.documentElement.clientWidth")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= width
+        cards = await page.locator(".topic").evaluate_all(
+            "cs => cs.map(c => { const r = c.getBoundingClientRect(); return [r.left, r.right]; })"
+        )
+        assert cards
+        for left, right in cards:
+            assert left >= 0
+            assert right <= width
+            assert abs(left - (width - right)) <= 1, (lang, left, right)  # centred
+
+
+@pytest.mark.slow
+async def test_every_session_screen_fits_a_projector_and_a_tap_moves_on(
+    client: Client, services: Services, browser: Any
+) -> None:
+    """Seen on a 1024x768 projector and a 1920x1080 screen: the weekly topic's chart, under
+    its eight rows, ran off the bottom (its dates cut), and the English loans text did too;
+    a room cannot scroll a projector. And on a phone or with a mouse the session view could
+    not be moved at all: only arrow keys turned it."""
+    unit = await seed_unit(services)
+    await seed_reports(services, unit, 6)
+    for width, height in ((1024, 768), (1920, 1080), (1280, 720)):
+        for lang in ("fa", "en"):
+            page = await page_at(browser, client, f"/session?lang={lang}", width, height)
+            count = await page.locator(".slide").count()
+            for n in range(1, count + 1):
+                current = page.locator(".slide.current")
+                sizes = await current.evaluate(
+                    "s => [s.scrollHeight, s.clientHeight, s.scrollWidth, s.clientWidth]"
+                )
+                key = await current.get_attribute("data-topic")
+                assert sizes[0] <= sizes[1], (width, height, lang, n, key, sizes)
+                assert sizes[2] <= sizes[3], (width, height, lang, n, key, sizes)
+                await page.keyboard.press("PageDown")
+    for lang, forward_x, back_x in (("fa", 40, 335), ("en", 335, 40)):
+        page = await page_at(browser, client, f"/session?lang={lang}", 375, 740)
+        await page.mouse.click(forward_x, 370)
+        await page.wait_for_function("location.hash === '#2'")
+        assert await page.locator(".slide.current").get_attribute("data-topic") == "categories"
+        await page.mouse.click(forward_x, 370)
+        await page.wait_for_function("location.hash === '#3'")
+        await page.mouse.click(back_x, 370)  # the starting edge goes back
+        await page.wait_for_function("location.hash === '#2'")
+
+
+async def test_the_language_is_read_as_the_api_reads_it(client: Client) -> None:
+    """Seen: /?lang=EN (and en-US, as a link from an English portal wrote it) showed the
+    Persian page while the API took the same ?lang=EN as English."""
+    for asked in ("EN", "en-US", "en"):
+        html = await (await client.get(f"/?lang={asked}")).text()
+        assert 'lang="en" dir="ltr"' in html, asked
+    assert 'dir="rtl"' in await (await client.get("/?lang=xx")).text()

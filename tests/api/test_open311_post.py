@@ -111,15 +111,15 @@ async def test_limits_per_key_answer_429_with_retry_after(
     unit = await seed_unit(services)
     new = await context.keys.create("estate office", created_by=4001, per_minute=100, per_day=2)
     form = request_form(services, new.secret, unit, "Electricity is cut every afternoon")
-    await post(client, form, 201)
-    await post(client, form, 201)
-    response, body = await post(client, form, 429)
+    for token in ("d1", "d2"):  # distinct filings (the same words untokened are one)
+        await post(client, {**form, "token": token}, 201)
+    response, body = await post(client, {**form, "token": "d3"}, 429)
     assert body[0]["code"] == 429
     assert 0 < int(response.headers["Retry-After"]) <= 86400
     # A new token is a new report, refused as well.
     await post(client, {**form, "token": "x"}, 429)
     clock.advance(timedelta(days=1, seconds=1))
-    await post(client, form, 201)
+    await post(client, {**form, "token": "d3"}, 201)
 
     burst = await context.keys.create("burst", created_by=4001, per_minute=2, per_day=100)
     bad = {**form, "api_key": burst.secret, "phone": "+989120000000"}
