@@ -17,7 +17,7 @@ from bot.context import RounaqApp, RounaqContext
 from bot.delivery import PerUserUpdateProcessor, RounaqApplication
 from bot.http import make_request
 from bot.i18n import get_translator, languages
-from bot.inbox import InboxQueue, UpdateInbox
+from bot.inbox import InboxQueue, ReceivedUpdates, UpdateInbox
 from bot.menu import bot_commands, visible_commands
 from bot.outbox import Outbox, OutboxRateLimiter
 from bot.persistence import DatabasePersistence, RounaqBotData, bot_id_of
@@ -59,7 +59,8 @@ def build_application(
         raise ValueError("BOT_TOKEN is not set")
     _register_secrets(settings, token)
     logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_FLOOD_RETRIED)
-    bot = _platform_bot(settings, token)
+    received = ReceivedUpdates(make_request(settings.http_client, pool_size=1, read_timeout=40))
+    bot = _platform_bot(settings, token, received)
     # The persistence uses the services' database; when the services are built at start
     # (prepare, below) it is attached there, after migrating and before anything is loaded.
     persistence = DatabasePersistence(
@@ -68,7 +69,7 @@ def build_application(
     # Every update is stored before it counts as received (bot.inbox): the poller stores
     # its batches, and a webhook post is stored as PTB's handler puts it in this queue.
     update_queue = InboxQueue()
-    update_queue.inbox = UpdateInbox(persistence)
+    update_queue.inbox = UpdateInbox(persistence, received)
     # Notices are queued with the commit and sent by the outbox's sender (bot.outbox).
     runtime = Runtime(settings, services, outbox=Outbox(persistence))
     application = cast(
@@ -102,7 +103,7 @@ def _register_secrets(settings: Settings, token: str) -> None:
     register_secret(make_url(settings.database_url).password)
 
 
-def _platform_bot(settings: Settings, token: str) -> PlatformBot:
+def _platform_bot(settings: Settings, token: str, get_updates: ReceivedUpdates) -> PlatformBot:
     """The bot of the configured platform (Telegram or Bale), on its API base URL."""
     profile = PROFILES[settings.resolved_platform]
     return PlatformBot(
@@ -124,7 +125,7 @@ def _platform_bot(settings: Settings, token: str) -> PlatformBot:
             ),
             profile,
         ),
-        get_updates_request=make_request(settings.http_client, pool_size=1, read_timeout=40),
+        get_updates_request=get_updates,
         profile=profile,
     )
 

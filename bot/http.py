@@ -15,7 +15,7 @@ from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.settings import HttpClient
 
-__all__ = ["AiohttpRequest", "make_request"]
+__all__ = ["AiohttpRequest", "WrappedRequest", "make_request"]
 
 # PTB's "use the request's default" marker; its class lives in a private module.
 _DefaultValue = type(BaseRequest.DEFAULT_NONE)
@@ -106,6 +106,29 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
+
+
+class WrappedRequest(BaseRequest):
+    """A client around another (bot.platform, bot.inbox): what it does not override goes
+    through to `inner` as it is."""
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self._inner = inner
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self._inner.shutdown()
+
+    async def do_request(
+        self, url: str, method: str, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        return await self._inner.do_request(url, method, *args, **kwargs)
 
 
 def make_request(client: HttpClient, *, pool_size: int, read_timeout: float | None) -> BaseRequest:

@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.formatting import html_to_plain
+from bot.http import WrappedRequest
 from bot.settings import PlatformName
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class _AdaptedBody:
         return self._original.multipart_data
 
 
-class PlatformRequest(BaseRequest):
+class PlatformRequest(WrappedRequest):
     """The HTTP client as the platform needs it: wraps the real client (bot.http).
 
     PTB's public extension point for what goes over the wire is `BaseRequest.do_request`,
@@ -102,21 +103,11 @@ class PlatformRequest(BaseRequest):
     """
 
     def __init__(self, inner: BaseRequest, profile: PlatformProfile) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._profile = profile
         # Telegram (and the emulator) take every request as PTB builds it: nothing to read
         # back out of the body (which would serialise its parameters once more).
         self._adapts = not (profile.html and profile.webhook_secret)
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self._inner.shutdown()
 
     async def do_request(
         self,

@@ -9,11 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.ext.compiler import compiles
 
 
-def upsert_insert(session: AsyncSession | AsyncConnection, table: Any) -> Any:
-    """An INSERT that supports `.on_conflict_do_update/_nothing` on the session's dialect."""
-    name = (
+def dialect_name(session: AsyncSession | AsyncConnection) -> str:
+    return (
         session.dialect if isinstance(session, AsyncConnection) else session.get_bind().dialect
     ).name
+
+
+def upsert_insert(session: AsyncSession | AsyncConnection, table: Any) -> Any:
+    """An INSERT that supports `.on_conflict_do_update/_nothing` on the session's dialect."""
+    name = dialect_name(session)
     # Each dialect's package is imported where it is used: SQLAlchemy's postgresql package
     # (every driver's dialect in it) costs a SQLite start ~0.08 s of imports for nothing.
     if name == "postgresql":

@@ -5,13 +5,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.dialect import upsert_insert
+from storage.dialect import dialect_name, upsert_insert
 from storage.models_durability import BotState
+
+# The upsert every update's commit runs, built once per dialect (see storage.repositories.
+# inbox: a reused statement keeps its memoised cache key).
+_UPSERT: dict[str, Any] = {}
+
+
+def _upsert_statement(session: AsyncSession | AsyncConnection, table: Table) -> Any:
+    name = dialect_name(session)
+    statement = _UPSERT.get(name)
+    if statement is None:
+        insert = upsert_insert(session, table)
+        statement = _UPSERT[name] = insert.on_conflict_do_update(
+            index_elements=["bot_id", "kind", "scope", "key"],
+            set_={"data": insert.excluded.data, "updated_at": insert.excluded.updated_at},
+        )
+    return statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +76,7 @@ class BotStateRepository:
         # bookkeeping (this runs once for every update the bot handles).
         table = cast(Table, BotState.__table__)
         if upserts:
-            insert = upsert_insert(self.session, table)
-            await self.session.execute(
-                insert.on_conflict_do_update(
-                    index_elements=["bot_id", "kind", "scope", "key"],
-                    set_={"data": insert.excluded.data, "updated_at": insert.excluded.updated_at},
-                ),
-                upserts,
-            )
+            await self.session.execute(_upsert_statement(self.session, table), upserts)
         if deletes:
             await self.session.execute(
                 delete(table).where(

@@ -4,13 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.dialect import upsert_insert
+from storage.dialect import dialect_name, upsert_insert
 from storage.models_durability import InboxUpdate
+
+
+def _table() -> Table:
+    return cast(Table, InboxUpdate.__table__)
+
+
+# The statements every update runs, built once (per dialect): a statement object reused
+# keeps its memoised cache key, so SQLAlchemy neither builds the expression nor computes
+# that key again for every update.
+_STORE: dict[str, Any] = {}
+
+
+def _store_statement(session: AsyncSession | AsyncConnection) -> Any:
+    name = dialect_name(session)
+    statement = _STORE.get(name)
+    if statement is None:
+        table = _table()
+        insert = upsert_insert(session, table)
+        statement = _STORE[name] = insert.on_conflict_do_nothing(
+            index_elements=["bot_id", "update_id"]
+        ).returning(table.c.update_id)
+    return statement
+
+
+@cache
+def _mark_done_statement() -> Any:
+    table = _table()
+    return (
+        update(table)
+        .where(
+            table.c.bot_id == bindparam("inbox_bot"),
+            table.c.update_id.in_(bindparam("inbox_ids", expanding=True)),
+            table.c.done_at.is_(None),
+        )
+        .values(done_at=bindparam("inbox_now"))
+    )
 
 
 class InboxRepository:
@@ -33,14 +70,7 @@ class InboxRepository:
         ]
         # Rows as parameters (SQLAlchemy sends them as one multi-row INSERT), so the
         # statement is compiled once, not for every batch; the Table skips ORM bookkeeping.
-        table = cast(Table, InboxUpdate.__table__)
-        insert = upsert_insert(self.session, table)
-        result = await self.session.execute(
-            insert.on_conflict_do_nothing(index_elements=["bot_id", "update_id"]).returning(
-                table.c.update_id
-            ),
-            rows,
-        )
+        result = await self.session.execute(_store_statement(self.session), rows)
         return set(result.scalars())
 
     async def pending(self) -> list[tuple[int, str]]:
@@ -58,15 +88,8 @@ class InboxRepository:
         if not ids:
             return
         # Core, not the ORM's bulk update: this runs once for every update handled.
-        table = cast(Table, InboxUpdate.__table__)
         result = await self.session.execute(
-            update(table)
-            .where(
-                table.c.bot_id == self.bot_id,
-                table.c.update_id.in_(ids),
-                table.c.done_at.is_(None),
-            )
-            .values(done_at=now)
+            _mark_done_statement(), {"inbox_bot": self.bot_id, "inbox_ids": ids, "inbox_now": now}
         )
         if int(getattr(result, "rowcount", 0) or 0) == len(ids):
             return

@@ -1,7 +1,9 @@
 """SQLite statements cost fewer trips to aiosqlite's worker thread (storage.db): one per
-write, two per query, none to close a cursor, and no rollback when a committed
-connection goes back to the pool. Results, row counts and generated keys are unchanged,
-and a transaction left open is still rolled back before the connection is reused."""
+statement (a query's rows come back in it, and a transaction's BEGIN goes with its first
+statement), none to close a cursor, none to end a transaction that ran nothing, and no
+rollback when a committed connection goes back to the pool. Results, row counts and
+generated keys are unchanged, and a transaction left open is still rolled back before the
+connection is reused."""
 
 from __future__ import annotations
 
@@ -53,7 +55,7 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-async def test_a_write_transaction_is_four_trips_and_returns_keys_and_counts(
+async def test_a_write_transaction_is_two_trips_and_returns_keys_and_counts(
     database: Database, trips: list[str]
 ) -> None:
     async with database.transaction() as session:
@@ -65,8 +67,9 @@ async def test_a_write_transaction_is_four_trips_and_returns_keys_and_counts(
         session.add(item)
         await session.flush()  # the generated key comes back
         assert item.id == 2
-    # BEGIN IMMEDIATE, the INSERT, COMMIT; no cursor opened or closed, no rollback on return.
-    assert len(trips) == 3, trips
+    # BEGIN IMMEDIATE with the INSERT, then COMMIT; no cursor opened or closed, no rollback
+    # on return.
+    assert trips == ["_execute_in_thread", "commit"], trips
     async with database.transaction() as session:
         changed = await session.execute(update(_Item).where(_Item.id <= 2).values(name="c"))
         assert changed.rowcount == 2  # type: ignore[attr-defined]
@@ -75,7 +78,7 @@ async def test_a_write_transaction_is_four_trips_and_returns_keys_and_counts(
         await session.execute(insert(_Item), [{"name": "e"}, {"name": "f"}])  # executemany
 
 
-async def test_a_query_is_two_trips_with_its_rows_and_columns(
+async def test_a_query_is_one_trip_with_its_rows_and_columns(
     database: Database, trips: list[str]
 ) -> None:
     async with database.transaction() as session:
@@ -85,10 +88,22 @@ async def test_a_query_is_two_trips_with_its_rows_and_columns(
         rows = (await session.execute(select(_Item.id, _Item.name).order_by(_Item.id))).all()
         assert [(r.id, r.name) for r in rows] == [(1, "a"), (2, "b")]
         assert await session.scalar(select(_Item.name).where(_Item.id == 9)) is None
-    # BEGIN, then execute + fetch per query, then the session's own rollback at close.
-    assert trips.count("execute") == 2
-    assert trips.count("fetchall") == 2
-    assert len(trips) == 6, trips
+    # BEGIN with the first query, each query with its rows, the session's rollback at close.
+    assert trips == ["_execute_in_thread", "_execute_in_thread", "rollback"], trips
+
+
+async def test_a_transaction_that_ran_nothing_costs_no_trip(
+    database: Database, trips: list[str]
+) -> None:
+    async with database.write_connection():
+        pass
+    async with database.transaction() as session:
+        await session.connection()  # begun, no statement
+    assert trips == []
+    async with database.transaction() as session:  # the next one begins as it should
+        await session.execute(insert(_Item).values(name="a"))
+    async with database.session() as session:
+        assert list(await session.scalars(select(_Item.name))) == ["a"]
 
 
 async def test_a_transaction_left_open_is_rolled_back_before_reuse(database: Database) -> None:
@@ -134,5 +149,8 @@ def test_the_adapter_names_storage_db_builds_on_are_there() -> None:
     )
     connection = adapter.AsyncAdapt_aiosqlite_connection
     assert connection._cursor_cls is cursor
+    # aiosqlite's one dispatch method (SQLAlchemy's adapter uses it too) and its connection.
+    assert inspect.iscoroutinefunction(aiosqlite.Connection._execute)
+    assert isinstance(inspect.getattr_static(aiosqlite.Connection, "_conn"), property)
     slots = {name for klass in connection.__mro__ for name in getattr(klass, "__slots__", ())}
     assert "_execute_mutex" in slots or hasattr(connection, "_execute_mutex")

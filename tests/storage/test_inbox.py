@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 from telegram import Bot, Chat, Message, Update, User
+from telegram.request import BaseRequest
 
-from bot.inbox import UpdateInbox
+from bot.inbox import ReceivedUpdates, UpdateInbox
 from bot.persistence import DatabasePersistence
 from storage import migrate
 from storage.db import Database
@@ -62,3 +64,40 @@ async def test_a_batch_is_stored_once_and_comes_back_until_done(
     # Another bot sharing the database has an inbox of its own.
     other = UpdateInbox(DatabasePersistence(persistence.database, BOT + 1))
     assert [u.update_id for u in await other.store([message_update(10, 5)])] == [10]
+
+
+async def test_a_polled_batch_is_stored_as_the_bot_api_sent_it(
+    persistence: DatabasePersistence,
+) -> None:
+    """The poller stores each update's JSON from getUpdates' answer (bot.inbox.
+    ReceivedUpdates), not the parsed Update serialised back; one the answer lacks is
+    serialised, and both come back as the updates they were."""
+
+    class Answer(BaseRequest):
+        read_timeout = None
+
+        async def initialize(self) -> None:
+            return None
+
+        async def shutdown(self) -> None:
+            return None
+
+        async def do_request(self, *args: object, **kwargs: object) -> tuple[int, bytes]:
+            return 200, sent
+
+    raw = {"update_id": 21, "message": {"message_id": 21, "date": 1764300000,
+           "chat": {"id": 7, "type": "private"}, "text": "سلام", "x_unknown_field": 1}}  # fmt: skip
+    sent = json.dumps({"ok": True, "result": [raw]}).encode()
+    received = ReceivedUpdates(Answer())
+    await received.do_request("https://api/bot123:abc/getUpdates", "POST")
+    payloads = received.payloads()
+    assert json.loads(payloads[21]) == raw
+    assert received.payloads() == {}  # an answer is read once
+    bot = Bot("123:abc")
+    inbox = UpdateInbox(persistence, received)
+    parsed = Update.de_json(raw, bot)
+    assert parsed is not None
+    await inbox.store([parsed, message_update(22, 7, "دوم")], payloads)
+    pending = await inbox.pending(bot)
+    assert [u.update_id for u in pending] == [21, 22]
+    assert [u.message.text for u in pending if u.message] == ["سلام", "دوم"]
