@@ -21,7 +21,7 @@ from bot.i18n import Translator
 from bot.services.compliance import PERIODS, AgencyCompliance, Period
 from bot.services.directory import Directory
 from handlers.declare import button, command
-from handlers.ui import keyboard, send_chart, send_chunks
+from handlers.ui import keyboard, say, send_chart, send_chunks
 
 DEFAULT_PERIOD = "year"
 
@@ -107,9 +107,7 @@ async def _board(context: RounaqContext, kind: str) -> tuple[Period, list[Agency
 
 async def compliance(update: Update, context: RounaqContext) -> None:
     _, lines, text = await _board(context, DEFAULT_PERIOD)
-    chat = update.effective_chat
-    assert chat is not None
-    await send_chunks(context, chat.id, text, _buttons(context, DEFAULT_PERIOD, bool(lines)))
+    await say(update, context, text, _buttons(context, DEFAULT_PERIOD, bool(lines)))
 
 
 async def period_button(
@@ -149,7 +147,10 @@ async def chart_button(
     await send_chart(update, context, title, bars, limit=100)
 
 
-COMMANDS = [command("compliance", compliance, needs=Permission.VIEW_PROVINCE)]
+# The board names the agencies behind on the HQ's decisions: for officials, not a group.
+COMMANDS = [
+    command("compliance", compliance, needs=Permission.VIEW_PROVINCE, answers_privately=True)
+]
 
 
 def register(application: RounaqApp) -> None:

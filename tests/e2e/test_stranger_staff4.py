@@ -38,11 +38,12 @@ async def test_agenda_session_decisions_status_and_loans_typed_in_a_group_answer
     app: RounaqApp, emulator: BotApiEmulator, cast: Cast
 ) -> None:
     """Seen: in the province's coordination group (owners among its members) the
-    secretariat typed /agenda and /session, and an official /status and /loans: the HQ's
-    internal agenda, with the escalated reports' units, its sessions, the programs' and the
-    facilities' figures were posted for the whole group to read, while /stats and /export
-    already answered privately. Each answers in the asker's private chat now, and the
-    group is told only that."""
+    secretariat typed /agenda and /session, and an official /status, /loans and
+    /compliance: the HQ's internal agenda, with the escalated reports' units, its sessions,
+    the programs' and the facilities' figures and the agencies behind on the HQ's decisions
+    were posted for the whole group to read, while /stats and /export already answered
+    privately. Each answers in the asker's private chat now, and the group is told only
+    that."""
     hq, official = cast.secretariat, cast.official
     group = emulator.add_group(-1005550004, "هماهنگی ستاد", [hq.id, official.id, cast.owner.id])
     await file_report(app, cast.owner, "tax")  # nobody at the tax office: to the HQ
@@ -53,6 +54,7 @@ async def test_agenda_session_decisions_status_and_loans_typed_in_a_group_answer
         (official, "/status", "programs.title"),
         (official, "/status 27", "programs.detail_title"),
         (official, "/loans", None),
+        (official, "/compliance", "sessions.board_title"),
     )
     for person, command, shown in asked:
         await emulator.send_text(person.id, command, chat_id=group.id)
