@@ -34,7 +34,7 @@ from handlers.awaited import Awaited
 from handlers.card import action_button
 from handlers.report.draft import DRAFT, State, step_shown
 from handlers.report.prompts import after_description, ask_attachments, continue_markup
-from handlers.steps import reprompt, step_markup
+from handlers.steps import remembered_markup, reprompt, step_markup
 from handlers.ui import keyboard, message_of
 
 # What the flow keeps as a file: photos and documents, and the video an owner films the
@@ -294,9 +294,14 @@ def file_not_yet(key: str) -> flow.Step:
     """A photo or document at a step before files are taken: before the description there
     is nothing to attach it to (its caption would pass for the description); at "go on, or
     start again?" which report it belongs to is the answer. The owner is told, by the
-    catalog's `key`, when to send it, with the step's buttons again."""
+    catalog's `key`, when to send it, with the step's buttons again. With another flow in
+    front (/progress asking for a percent) there are no buttons to point at: the key's
+    `_alone` wording says when to send it and no more."""
 
     async def told(update: Update, context: RounaqContext) -> None:
+        if remembered_markup(context) is None:
+            await message_of(update).reply_text(context.tr.t(f"{key}_alone"))
+            return
         await reprompt(update, context, key)
 
     return told

@@ -228,3 +228,25 @@ async def test_none_typed_for_the_amount_is_the_no_amount_button(
     await submit(owner, summary)
     report = (await services_of(app).reports.owner_page(owner.id, 1, 5)).items[0]
     assert report.amount_rials is None
+
+
+async def test_a_file_sent_while_progress_asks_for_a_percent_points_at_no_buttons(
+    app: RounaqApp, emulator: BotApiEmulator, cast: Cast
+) -> None:
+    """Found by the random walk (seed 2, unpaced): an officer with a unit of their own had a
+    report waiting at its category question, then typed /progress and chose a program.
+    At its percent question they sent a document: the report's step answered that files
+    come after the description, "now choose one of the buttons below" — under a message
+    with no buttons, since the percent question has none. Told when to send it, no more."""
+    officer = cast.officer
+    await register_unit(app, officer)
+    categories = await officer.say("/report")
+    assert says(categories.text, "report.ask_category")
+    programs = await officer.say("/progress")
+    await officer.press(programs, "تأمین مواد اولیه")
+    await emulator.send_document(
+        officer.id, b"%PDF-1.4 evidence", "evidence.pdf", "application/pdf"
+    )
+    told = await officer.next()
+    assert told.text == fa("report.file_after_description_alone")
+    assert told.buttons == []
